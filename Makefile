@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make          mach.ko, libmach (static and shared), tools, selftests,
+#                 host unit tests
+#   make check    install what is missing, build, run the host unit tests
+#                 and the kselftests in the test VM
+#   make demo     build, boot the test VM with mach.ko loaded, run the demo
+#   make C=1 / W=1 are passed to Kbuild for the module.
+
+KVER ?= $(shell scripts/kver 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := build
+
+CC ?= gcc
+CXX ?= g++
+WARN := -Wall -Wextra -Werror
+CXXLANG := -std=c++20 -fno-exceptions -fno-rtti
+INCLUDES := -Ilibmach/include -Iuapi
+
+# unimplemented.cc last: its placeholders never shadow a real call.
+LIBMACH_SRCS := $(filter-out %/unimplemented.cc,$(wildcard libmach/src/*.cc)) libmach/src/unimplemented.cc
+LIBMACH_OBJS := $(LIBMACH_SRCS:libmach/src/%.cc=$(BUILD)/obj/libmach/%.o)
+LIBMACH_HDRS := $(shell find libmach/include uapi -name '*.h')
+
+SELFTEST_SRCS := $(wildcard selftests/*.c)
+SELFTESTS := $(SELFTEST_SRCS:selftests/%.c=$(BUILD)/selftests/%)
+KSFT := $(BUILD)/kselftest
+
+TOOL_SRCS := $(wildcard libmach/tools/*.c)
+TOOLS := $(TOOL_SRCS:libmach/tools/%.c=$(BUILD)/bin/%)
+
+CORE_SRCS := $(filter-out %_test.cc,$(wildcard module/core/*.cc))
+UNIT_SRCS := $(wildcard module/core/tests/*.cc)
+UNIT := $(BUILD)/unit/core_tests
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+.PHONY: all module libmach selftests tools unit check demo bench clean deps
+
+all: module libmach tools selftests unit
+
+module:
+	@test -n "$(KVER)" || { echo "no kernel headers: run scripts/install-deps"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	scripts/check-core-objects module/core/*.o
+
+libmach: $(BUILD)/lib/libmach.a $(BUILD)/lib/libmach.so
+
+$(BUILD)/obj/libmach/%.o: libmach/src/%.cc $(LIBMACH_HDRS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXLANG) $(WARN) -O2 -fPIC -fvisibility=hidden $(INCLUDES) -c -o $@ $<
+
+$(BUILD)/lib/libmach.a: $(LIBMACH_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/lib/libmach.so: $(LIBMACH_OBJS) libmach/libmach.map
+	$(CXX) -shared -Wl,-soname,libmach.so.1 -Wl,--version-script=libmach/libmach.map \
+		-Wl,-z,defs -o $@ $(LIBMACH_OBJS) -nodefaultlibs -lc -lgcc
+
+$(KSFT)/kselftest_harness.h:
+	scripts/kselftest-headers $(KSFT)
+
+selftests: $(SELFTESTS)
+
+$(BUILD)/selftests/%: selftests/%.c selftests/*.h $(BUILD)/lib/libmach.a $(KSFT)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -g -Wall -Werror $(INCLUDES) -I$(KSFT) -Iselftests \
+		-o $@ $< $(BUILD)/lib/libmach.a -lpthread
+
+tools: $(TOOLS)
+
+$(BUILD)/bin/%: libmach/tools/%.c $(BUILD)/lib/libmach.a
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 $(WARN) $(INCLUDES) -o $@ $< $(BUILD)/lib/libmach.a -lpthread
+
+unit: $(UNIT)
+
+$(UNIT): $(CORE_SRCS) $(UNIT_SRCS) $(wildcard module/core/*.h) uapi/mach/abi.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXLANG) $(WARN) -g -O1 $(SANITIZE) -Imodule/core -Iuapi -Ilibmach/include \
+		-o $@ $(CORE_SRCS) $(UNIT_SRCS) -lgtest -lgtest_main -lpthread
+
+deps:
+	scripts/install-deps
+
+check:
+	scripts/install-deps
+	$(MAKE) all
+	scripts/check
+
+demo:
+	scripts/install-deps
+	$(MAKE) all
+	scripts/vm run -- mach-demo
+
+bench:
+	$(MAKE) all
+	scripts/bench
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)

@@ -1,0 +1,95 @@
+/*
+ * libmach: <mach/mach_port.h> -- operations on a task's IPC name space.
+ *
+ * Signatures are the XNU user-side ones.  "task" is any task's IPC space;
+ * mach_task_self() for one's own.
+ */
+#ifndef _MACH_MACH_PORT_H_
+#define _MACH_MACH_PORT_H_
+
+#include <mach/_mach_cdefs.h>
+#include <mach/mach_types.h>
+
+_MACH_BEGIN_DECLS
+
+/* All names in the space, with their type bits (arrays come out of line). */
+kern_return_t mach_port_names(ipc_space_t task,
+                              mach_port_name_array_t *names, mach_msg_type_number_t *namesCnt,
+                              mach_port_type_array_t *types, mach_msg_type_number_t *typesCnt);
+
+/* Rights denoted by name. */
+kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name, mach_port_type_t *ptype);
+
+/* Change the name of a right. */
+kern_return_t mach_port_rename(ipc_space_t task, mach_port_name_t old_name, mach_port_name_t new_name);
+
+/* Create a right (receive, port set or dead name) under a chosen name. */
+kern_return_t mach_port_allocate_name(ipc_space_t task, mach_port_right_t right, mach_port_name_t name);
+
+/* Create a right (receive, port set or dead name) under a new name. */
+kern_return_t mach_port_allocate(ipc_space_t task, mach_port_right_t right, mach_port_name_t *name);
+
+/* Remove all rights a name denotes. */
+kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name);
+
+/* Drop one user reference of a send, send-once or dead-name right. */
+kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name);
+
+/* User references of one kind of right under name. */
+kern_return_t mach_port_get_refs(ipc_space_t task, mach_port_name_t name, mach_port_right_t right,
+                                 mach_port_urefs_t *refs);
+
+/* Add delta to the user references of one kind of right under name. */
+kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name, mach_port_right_t right,
+                                 mach_port_delta_t delta);
+
+/* Set the make-send count of a receive right. */
+kern_return_t mach_port_set_mscount(ipc_space_t task, mach_port_name_t name, mach_port_mscount_t mscount);
+
+/* Members of a port set. */
+kern_return_t mach_port_get_set_status(ipc_space_read_t task, mach_port_name_t name,
+                                       mach_port_name_array_t *members, mach_msg_type_number_t *membersCnt);
+
+/* Move a receive right into the port set after (or out of any set if MACH_PORT_NULL). */
+kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member, mach_port_name_t after);
+
+/* Arm a notification (MACH_NOTIFY_*) to be sent to notify; returns the previous one. */
+kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name, mach_msg_id_t msgid,
+                                             mach_port_mscount_t sync, mach_port_t notify,
+                                             mach_msg_type_name_t notifyPoly, mach_port_t *previous);
+
+/* Give task a right, named name, for the port poly in the caller's space. */
+kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t name, mach_port_t poly,
+                                     mach_msg_type_name_t polyPoly);
+
+/* Take a right out of task's space into the caller's. */
+kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
+                                      mach_msg_type_name_t msgt_name, mach_port_t *poly,
+                                      mach_msg_type_name_t *polyPoly);
+
+/* Set the sequence number of a receive right. */
+kern_return_t mach_port_set_seqno(ipc_space_t task, mach_port_name_t name, mach_port_seqno_t seqno);
+
+/* Read an attribute (MACH_PORT_LIMITS_INFO, MACH_PORT_RECEIVE_STATUS, ...). */
+kern_return_t mach_port_get_attributes(ipc_space_read_t task, mach_port_name_t name, mach_port_flavor_t flavor,
+                                       mach_port_info_t port_info_out,
+                                       mach_msg_type_number_t *port_info_outCnt);
+
+/* Set an attribute. */
+kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name, mach_port_flavor_t flavor,
+                                       mach_port_info_t port_info, mach_msg_type_number_t port_infoCnt);
+
+/* Whether send rights exist for a receive right. */
+kern_return_t mach_port_get_srights(ipc_space_t task, mach_port_name_t name, mach_port_rights_t *srights);
+
+/* Add a receive right to / remove it from a port set, leaving other sets alone. */
+kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t name, mach_port_name_t pset);
+kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name, mach_port_name_t pset);
+
+/* The context word of a receive right. */
+kern_return_t mach_port_get_context(ipc_space_read_t task, mach_port_name_t name, mach_port_context_t *context);
+kern_return_t mach_port_set_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t context);
+
+_MACH_END_DECLS
+
+#endif /* _MACH_MACH_PORT_H_ */

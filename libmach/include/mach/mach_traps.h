@@ -1,0 +1,26 @@
+/*
+ * libmach: <mach/mach_traps.h> -- the port-returning Mach traps.
+ */
+#ifndef _MACH_MACH_TRAPS_H_
+#define _MACH_MACH_TRAPS_H_
+
+#include <mach/_mach_cdefs.h>
+#include <mach/port.h>
+
+_MACH_BEGIN_DECLS
+
+/* A new send right to the calling task's own port (caller owns a reference). */
+mach_port_name_t task_self_trap(void);
+
+/* A new send right to the calling thread's own port. */
+mach_port_name_t thread_self_trap(void);
+
+/* A new send right to the host port. */
+mach_port_name_t host_self_trap(void);
+
+/* A new receive right for use as a reply port; MACH_PORT_NULL if none could be made. */
+mach_port_name_t mach_reply_port(void);
+
+_MACH_END_DECLS
+
+#endif /* _MACH_MACH_TRAPS_H_ */

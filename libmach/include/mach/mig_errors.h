@@ -1,0 +1,46 @@
+/*
+ * libmach: <mach/mig_errors.h> -- errors of MIG-style RPC stubs.
+ */
+#ifndef _MACH_MIG_ERRORS_H_
+#define _MACH_MIG_ERRORS_H_
+
+#include <mach/kern_return.h>
+#include <mach/message.h>
+
+#define MIG_TYPE_ERROR      -300 /* client-side type check failed */
+#define MIG_REPLY_MISMATCH  -301 /* reply has the wrong message id */
+#define MIG_REMOTE_ERROR    -302 /* server reported an error */
+#define MIG_BAD_ID          -303 /* request id unknown to the server */
+#define MIG_BAD_ARGUMENTS   -304 /* server-side type check failed */
+#define MIG_NO_REPLY        -305 /* server sends no reply */
+#define MIG_EXCEPTION       -306 /* server raised an exception */
+#define MIG_ARRAY_TOO_LARGE -307 /* caller's array too small for the result */
+#define MIG_SERVER_DIED     -308 /* server died before replying */
+#define MIG_TRAILER_ERROR   -309 /* trailer of unknown format */
+
+#ifndef _MACH_NDR_RECORD_T_DEFINED
+#define _MACH_NDR_RECORD_T_DEFINED
+typedef struct {
+	unsigned char mig_vers;
+	unsigned char if_vers;
+	unsigned char reserved1;
+	unsigned char mig_encoding;
+	unsigned char int_rep;
+	unsigned char char_rep;
+	unsigned char float_rep;
+	unsigned char reserved2;
+} NDR_record_t;
+#endif
+
+/* A reply that carries only a return code. */
+#pragma pack(push, 4)
+typedef struct {
+	mach_msg_header_t Head;
+	NDR_record_t      NDR;
+	kern_return_t     RetCode;
+} mig_reply_error_t;
+#pragma pack(pop)
+
+_MACH_STATIC_ASSERT(sizeof(mig_reply_error_t) == 36, "mig_reply_error_t is 36 bytes");
+
+#endif /* _MACH_MIG_ERRORS_H_ */

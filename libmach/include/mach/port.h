@@ -1,0 +1,172 @@
+/*
+ * libmach: <mach/port.h> -- port names, rights and port attributes.
+ *
+ * On the user side a port is known by a 32-bit unsigned name local to the
+ * task (in libmach: the file descriptor that carries the right; never 0).
+ * mach_port_t and mach_port_name_t are therefore the same integer type.
+ */
+#ifndef _MACH_PORT_H_
+#define _MACH_PORT_H_
+
+#include <stdint.h>
+#include <mach/_mach_cdefs.h>
+#include <mach/boolean.h>
+#include <mach/machine/vm_types.h>
+
+typedef natural_t mach_port_name_t;
+typedef mach_port_name_t *mach_port_name_array_t;
+
+typedef mach_port_name_t mach_port_t;
+typedef mach_port_t *mach_port_array_t;
+
+#define MACH_PORT_NULL 0 /* deliberately untyped, as on the anchors */
+#define MACH_PORT_DEAD ((mach_port_name_t)~0)
+#define MACH_PORT_VALID(name) \
+	(((name) != MACH_PORT_NULL) && ((name) != MACH_PORT_DEAD))
+
+/* Split of a name into table index and generation (kept for source compat). */
+#define MACH_PORT_INDEX(name)      ((name) >> 8)
+#define MACH_PORT_GEN(name)        (((name) & 0xff) << 24)
+#define MACH_PORT_MAKE(index, gen) (((index) << 8) | (gen) >> 24)
+
+/* Kinds of right a name can denote. */
+typedef natural_t mach_port_right_t;
+
+#define MACH_PORT_RIGHT_SEND      ((mach_port_right_t)0)
+#define MACH_PORT_RIGHT_RECEIVE   ((mach_port_right_t)1)
+#define MACH_PORT_RIGHT_SEND_ONCE ((mach_port_right_t)2)
+#define MACH_PORT_RIGHT_PORT_SET  ((mach_port_right_t)3)
+#define MACH_PORT_RIGHT_DEAD_NAME ((mach_port_right_t)4)
+#define MACH_PORT_RIGHT_LABELH    ((mach_port_right_t)5) /* obsolete */
+#define MACH_PORT_RIGHT_NUMBER    ((mach_port_right_t)6) /* count of kinds */
+
+/* Bit set describing all the rights a name denotes (mach_port_type). */
+typedef natural_t mach_port_type_t;
+typedef mach_port_type_t *mach_port_type_array_t;
+
+#define MACH_PORT_TYPE(right) \
+	((mach_port_type_t)(((mach_port_type_t)1) << ((right) + ((mach_port_right_t)16))))
+
+#define MACH_PORT_TYPE_NONE      ((mach_port_type_t)0L)
+#define MACH_PORT_TYPE_SEND      MACH_PORT_TYPE(MACH_PORT_RIGHT_SEND)
+#define MACH_PORT_TYPE_RECEIVE   MACH_PORT_TYPE(MACH_PORT_RIGHT_RECEIVE)
+#define MACH_PORT_TYPE_SEND_ONCE MACH_PORT_TYPE(MACH_PORT_RIGHT_SEND_ONCE)
+#define MACH_PORT_TYPE_PORT_SET  MACH_PORT_TYPE(MACH_PORT_RIGHT_PORT_SET)
+#define MACH_PORT_TYPE_DEAD_NAME MACH_PORT_TYPE(MACH_PORT_RIGHT_DEAD_NAME)
+#define MACH_PORT_TYPE_LABELH    MACH_PORT_TYPE(MACH_PORT_RIGHT_LABELH) /* obsolete */
+
+/* Pending-request flags reported together with the type bits. */
+#define MACH_PORT_TYPE_DNREQUEST         0x80000000 /* dead-name request armed */
+#define MACH_PORT_TYPE_SPREQUEST         0x40000000 /* send-possible request armed */
+#define MACH_PORT_TYPE_SPREQUEST_DELAYED 0x20000000
+
+#define MACH_PORT_TYPE_SEND_RECEIVE (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_RECEIVE)
+#define MACH_PORT_TYPE_SEND_RIGHTS  (MACH_PORT_TYPE_SEND | MACH_PORT_TYPE_SEND_ONCE)
+#define MACH_PORT_TYPE_PORT_RIGHTS  (MACH_PORT_TYPE_SEND_RIGHTS | MACH_PORT_TYPE_RECEIVE)
+#define MACH_PORT_TYPE_PORT_OR_DEAD (MACH_PORT_TYPE_PORT_RIGHTS | MACH_PORT_TYPE_DEAD_NAME)
+#define MACH_PORT_TYPE_ALL_RIGHTS   (MACH_PORT_TYPE_PORT_OR_DEAD | MACH_PORT_TYPE_PORT_SET)
+
+/* Counters attached to names and ports. */
+typedef natural_t mach_port_urefs_t;    /* user references on a name */
+typedef integer_t mach_port_delta_t;    /* signed change of urefs */
+typedef natural_t mach_port_seqno_t;    /* message sequence number */
+typedef natural_t mach_port_mscount_t;  /* make-send count */
+typedef natural_t mach_port_msgcount_t; /* messages in a queue */
+typedef natural_t mach_port_rights_t;   /* number of rights */
+
+/* Whether send rights exist for a port (mach_port_get_srights). */
+typedef unsigned int mach_port_srights_t;
+#define MACH_PORT_SRIGHTS_NONE    0
+#define MACH_PORT_SRIGHTS_PRESENT 1
+
+/* MACH_PORT_RECEIVE_STATUS attribute. */
+typedef struct mach_port_status {
+	mach_port_rights_t   mps_pset;      /* number of port sets holding it */
+	mach_port_seqno_t    mps_seqno;     /* current sequence number */
+	mach_port_mscount_t  mps_mscount;   /* make-send count */
+	mach_port_msgcount_t mps_qlimit;    /* queue limit */
+	mach_port_msgcount_t mps_msgcount;  /* messages queued now */
+	mach_port_rights_t   mps_sorights;  /* send-once rights outstanding */
+	boolean_t            mps_srights;   /* any send rights outstanding? */
+	boolean_t            mps_pdrequest; /* port-deleted notification armed? */
+	boolean_t            mps_nsrequest; /* no-senders notification armed? */
+	natural_t            mps_flags;     /* MACH_PORT_STATUS_FLAG_* */
+} mach_port_status_t;
+
+#define MACH_PORT_STATUS_FLAG_TEMPOWNER               0x01
+#define MACH_PORT_STATUS_FLAG_GUARDED                 0x02
+#define MACH_PORT_STATUS_FLAG_STRICT_GUARD            0x04
+#define MACH_PORT_STATUS_FLAG_IMP_DONATION            0x08
+#define MACH_PORT_STATUS_FLAG_REVIVE                  0x10
+#define MACH_PORT_STATUS_FLAG_TASKPTR                 0x20
+#define MACH_PORT_STATUS_FLAG_GUARD_IMMOVABLE_RECEIVE 0x40
+#define MACH_PORT_STATUS_FLAG_NO_GRANT                0x80
+
+/* Message queue limits. */
+#define MACH_PORT_QLIMIT_ZERO    (0)
+#define MACH_PORT_QLIMIT_BASIC   (5)
+#define MACH_PORT_QLIMIT_SMALL   (16)
+#define MACH_PORT_QLIMIT_LARGE   (1024)
+#define MACH_PORT_QLIMIT_KERNEL  (65534)
+#define MACH_PORT_QLIMIT_MIN     MACH_PORT_QLIMIT_ZERO
+#define MACH_PORT_QLIMIT_DEFAULT MACH_PORT_QLIMIT_BASIC
+#define MACH_PORT_QLIMIT_MAX     MACH_PORT_QLIMIT_LARGE
+
+/* MACH_PORT_LIMITS_INFO attribute. */
+typedef struct mach_port_limits {
+	mach_port_msgcount_t mpl_qlimit;
+} mach_port_limits_t;
+
+/* MACH_PORT_INFO_EXT attribute. */
+typedef struct mach_port_info_ext {
+	mach_port_status_t   mpie_status;
+	mach_port_msgcount_t mpie_boost_cnt;
+	uint32_t             reserved[6];
+} mach_port_info_ext_t;
+
+/* MACH_PORT_GUARD_INFO attribute. */
+typedef struct mach_port_guard_info {
+	uint64_t mpgi_guard;
+} mach_port_guard_info_t;
+
+/* Attribute buffers are arrays of integer_t, sized in natural_t units. */
+typedef integer_t *mach_port_info_t;
+
+typedef int mach_port_flavor_t;
+
+#define MACH_PORT_LIMITS_INFO         1 /* mach_port_limits_t */
+#define MACH_PORT_RECEIVE_STATUS      2 /* mach_port_status_t */
+#define MACH_PORT_DNREQUESTS_SIZE     3 /* one int */
+#define MACH_PORT_TEMPOWNER           4 /* no data */
+#define MACH_PORT_IMPORTANCE_RECEIVER 5 /* no data */
+#define MACH_PORT_DENAP_RECEIVER      6 /* no data */
+#define MACH_PORT_INFO_EXT            7 /* mach_port_info_ext_t */
+#define MACH_PORT_GUARD_INFO          8 /* mach_port_guard_info_t */
+#define MACH_PORT_SERVICE_THROTTLED   9 /* one int */
+
+#define MACH_PORT_LIMITS_INFO_COUNT \
+	((natural_t)(sizeof(mach_port_limits_t) / sizeof(natural_t)))
+#define MACH_PORT_RECEIVE_STATUS_COUNT \
+	((natural_t)(sizeof(mach_port_status_t) / sizeof(natural_t)))
+#define MACH_PORT_DNREQUESTS_SIZE_COUNT 1
+#define MACH_PORT_INFO_EXT_COUNT \
+	((natural_t)(sizeof(mach_port_info_ext_t) / sizeof(natural_t)))
+#define MACH_PORT_GUARD_INFO_COUNT \
+	((natural_t)(sizeof(mach_port_guard_info_t) / sizeof(natural_t)))
+#define MACH_PORT_SERVICE_THROTTLED_COUNT 1
+
+_MACH_STATIC_ASSERT(sizeof(mach_port_t) == 4, "mach_port_t is a 32-bit name");
+_MACH_STATIC_ASSERT(sizeof(mach_port_status_t) == 40, "mach_port_status_t layout");
+_MACH_STATIC_ASSERT(MACH_PORT_RECEIVE_STATUS_COUNT == 10, "MACH_PORT_RECEIVE_STATUS_COUNT");
+_MACH_STATIC_ASSERT(MACH_PORT_LIMITS_INFO_COUNT == 1, "MACH_PORT_LIMITS_INFO_COUNT");
+_MACH_STATIC_ASSERT(MACH_PORT_INFO_EXT_COUNT == 17, "MACH_PORT_INFO_EXT_COUNT");
+
+/* Quality of service requested at allocation (mach_port_allocate_qos). */
+typedef struct mach_port_qos {
+	unsigned int name : 1;     /* caller supplies the name */
+	unsigned int prealloc : 1; /* preallocated message buffer */
+	unsigned int pad1 : 30;
+	natural_t    len;
+} mach_port_qos_t;
+
+#endif /* _MACH_PORT_H_ */

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// channel.cc - the process's /dev/mach descriptor and its self task name.
+//
+// Opened on first use, close-on-exec. A forked child is another task: the
+// descriptor it inherited belongs to the parent's task (the module refuses
+// it with EBADF), so the child drops it and opens its own on first use.
+#include "channel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <mach/ioctl.h>
+#include <mach/message.h>
+#include <mach/mig_errors.h>
+
+namespace libmach {
+namespace {
+
+pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+int device = -1;			// guarded by lock; read racily once set
+mach_port_t task_self_name = MACH_PORT_NULL;
+bool fork_handler_installed = false;
+
+// The lock is held across fork so that the child sees a settled state.
+void before_fork()
+{
+	pthread_mutex_lock(&lock);
+}
+
+void after_fork_in_parent()
+{
+	pthread_mutex_unlock(&lock);
+}
+
+void after_fork_in_child()
+{
+	if (device >= 0)
+		close(device);
+	device = -1;
+	task_self_name = MACH_PORT_NULL;
+	pthread_mutex_unlock(&lock);
+}
+
+int open_device_locked()
+{
+	if (device >= 0)
+		return device;
+	if (!fork_handler_installed) {
+		if (pthread_atfork(before_fork, after_fork_in_parent,
+				   after_fork_in_child) != 0)
+			return -1;
+		fork_handler_installed = true;
+	}
+	int fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	mach_version_args version = {};
+	if (ioctl(fd, MACH_IOC_VERSION, &version) != 0 ||
+	    version.abi_version != MACH_ABI_VERSION) {
+		close(fd);
+		return -1;
+	}
+	device = fd;
+	return device;
+}
+
+kern_return_t errno_to_kr(int err)
+{
+	switch (err) {
+	case EFAULT:
+		return KERN_INVALID_ADDRESS;
+	case ENOMEM:
+		return KERN_RESOURCE_SHORTAGE;
+	case EINVAL:
+		return KERN_INVALID_ARGUMENT;
+	case EBADF:
+		return MACH_SEND_INVALID_DEST;
+	case ENOTTY:
+		return MIG_BAD_ID;
+	default:
+		return KERN_FAILURE;
+	}
+}
+
+} // namespace
+
+kern_return_t call(unsigned long cmd, void *args)
+{
+	pthread_mutex_lock(&lock);
+	int fd = open_device_locked();
+	pthread_mutex_unlock(&lock);
+	if (fd < 0)
+		return MACH_SEND_INVALID_DEST;	// no Mach here: no destination
+	int ret = ioctl(fd, cmd, args);
+	return ret >= 0 ? ret : errno_to_kr(errno);
+}
+
+mach_port_t self_task()
+{
+	pthread_mutex_lock(&lock);
+	if (task_self_name == MACH_PORT_NULL && open_device_locked() >= 0) {
+		mach_task_self_args args = {};
+		if (ioctl(device, MACH_IOC_TASK_SELF, &args) == KERN_SUCCESS)
+			task_self_name = args.name;
+	}
+	mach_port_t name = task_self_name;
+	pthread_mutex_unlock(&lock);
+	return name;
+}
+
+} // namespace libmach

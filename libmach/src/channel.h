@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// channel.h - libmach's connection to /dev/mach: one per process.
+#ifndef LIBMACH_CHANNEL_H
+#define LIBMACH_CHANNEL_H
+
+#include <mach/kern_return.h>
+#include <mach/port.h>
+
+namespace libmach {
+
+// Issues one ioctl of uapi/mach/ioctl.h on this process's channel and
+// returns its kern_return_t. A malformed request or a missing module
+// becomes the nearest Mach error (see errno_to_kr in channel.cc).
+kern_return_t call(unsigned long cmd, void *args);
+
+// The task port name cached for mach_task_self(); MACH_PORT_NULL when
+// /dev/mach cannot be used.
+mach_port_t self_task();
+
+} // namespace libmach
+
+#endif

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// task.cc - task calls: mach_task_self, task_self_trap, task_info.
+#include <mach/mach.h>
+#include <mach/ioctl.h>
+
+#include "channel.h"
+
+#define LIBMACH_API extern "C" __attribute__((visibility("default")))
+
+LIBMACH_API mach_port_t mach_task_self(void)
+{
+	return libmach::self_task();
+}
+
+LIBMACH_API mach_port_name_t task_self_trap(void)
+{
+	mach_task_self_args args = {};
+	if (libmach::call(MACH_IOC_TASK_SELF, &args) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return args.name;
+}
+
+LIBMACH_API kern_return_t task_info(task_name_t task, task_flavor_t flavor,
+				    task_info_t info,
+				    mach_msg_type_number_t *count)
+{
+	if (!count)
+		return KERN_INVALID_ARGUMENT;
+	mach_task_info_args args = {};
+	args.task = task;
+	args.flavor = flavor;
+	args.count = *count;
+	args.info = reinterpret_cast<__u64>(info);
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_INFO, &args);
+	if (kr == KERN_SUCCESS)
+		*count = args.count;
+	return kr;
+}

@@ -1,0 +1,142 @@
+// libmach: placeholder definitions of the Mach calls not implemented yet.
+//
+// Every function declared in <mach/*.h> has a definition here that fails
+// honestly with KERN_NOT_SUPPORTED, so programs link and run against libmach
+// today.  Each of these becomes a real call in the issue that builds it: the
+// real definition goes into its own source file and its line here is
+// deleted (the placeholders are ordinary definitions, so forgetting to
+// delete one is a duplicate-symbol error when libmach.so links, rather
+// than a static link that silently picks the placeholder).
+//
+// Deliberately absent (implemented elsewhere, or no honest placeholder):
+//   mach_task_self, task_self_trap, bootstrap_port, task_info,
+//   mach_port_deallocate, mach_error_string, mach_error  -- real code elsewhere;
+//   mach_host_self, mach_thread_self, host_self_trap, thread_self_trap
+//     -- a port-returning *_self call has no truthful "unsupported" value
+//        (MACH_PORT_NULL would pass for a port), so these stay undefined
+//        until implemented and a program that uses them fails to link.
+//
+// Parameters are left unnamed: the placeholders use none of them, and the
+// declarations in the headers (included below) make the compiler check
+// that each signature here is the declared one.
+
+#include <mach/mach.h>
+
+// Exported even though the library is built with -fvisibility=hidden.
+#define MACH_STUB extern "C" __attribute__((visibility("default")))
+
+// One placeholder: NAME with parameter types PARAMS, returning KERN_NOT_SUPPORTED.
+#define UNSUPPORTED(ret, name, params) \
+	MACH_STUB ret name params { return KERN_NOT_SUPPORTED; }
+
+// ---- <mach/message.h> --------------------------------------------------------
+UNSUPPORTED(mach_msg_return_t, mach_msg, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t))
+UNSUPPORTED(mach_msg_return_t, mach_msg_overwrite, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t, mach_msg_header_t *, mach_msg_size_t))
+UNSUPPORTED(mach_msg_return_t, mach_msg_send, (mach_msg_header_t *))
+UNSUPPORTED(mach_msg_return_t, mach_msg_receive, (mach_msg_header_t *))
+UNSUPPORTED(mach_msg_return_t, mach_msg_server_once, (boolean_t (*)(mach_msg_header_t *, mach_msg_header_t *), mach_msg_size_t, mach_port_t, mach_msg_options_t))
+UNSUPPORTED(mach_msg_return_t, mach_msg_server, (boolean_t (*)(mach_msg_header_t *, mach_msg_header_t *), mach_msg_size_t, mach_port_t, mach_msg_options_t))
+// No message can have been received yet, so there is nothing to release.
+MACH_STUB void mach_msg_destroy(mach_msg_header_t *) {}
+
+// ---- <mach/mach_traps.h> -----------------------------------------------------
+// MACH_PORT_NULL is mach_reply_port's documented "could not make one" result.
+MACH_STUB mach_port_name_t mach_reply_port(void) { return MACH_PORT_NULL; }
+
+// ---- <mach/mach_port.h> ------------------------------------------------------
+UNSUPPORTED(kern_return_t, mach_port_names, (ipc_space_t, mach_port_name_array_t *, mach_msg_type_number_t *, mach_port_type_array_t *, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, mach_port_type, (ipc_space_t, mach_port_name_t, mach_port_type_t *))
+UNSUPPORTED(kern_return_t, mach_port_rename, (ipc_space_t, mach_port_name_t, mach_port_name_t))
+UNSUPPORTED(kern_return_t, mach_port_allocate_name, (ipc_space_t, mach_port_right_t, mach_port_name_t))
+UNSUPPORTED(kern_return_t, mach_port_allocate, (ipc_space_t, mach_port_right_t, mach_port_name_t *))
+UNSUPPORTED(kern_return_t, mach_port_destroy, (ipc_space_t, mach_port_name_t))
+UNSUPPORTED(kern_return_t, mach_port_get_refs, (ipc_space_t, mach_port_name_t, mach_port_right_t, mach_port_urefs_t *))
+UNSUPPORTED(kern_return_t, mach_port_mod_refs, (ipc_space_t, mach_port_name_t, mach_port_right_t, mach_port_delta_t))
+UNSUPPORTED(kern_return_t, mach_port_set_mscount, (ipc_space_t, mach_port_name_t, mach_port_mscount_t))
+UNSUPPORTED(kern_return_t, mach_port_get_set_status, (ipc_space_read_t, mach_port_name_t, mach_port_name_array_t *, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, mach_port_move_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
+UNSUPPORTED(kern_return_t, mach_port_request_notification, (ipc_space_t, mach_port_name_t, mach_msg_id_t, mach_port_mscount_t, mach_port_t, mach_msg_type_name_t, mach_port_t *))
+UNSUPPORTED(kern_return_t, mach_port_insert_right, (ipc_space_t, mach_port_name_t, mach_port_t, mach_msg_type_name_t))
+UNSUPPORTED(kern_return_t, mach_port_extract_right, (ipc_space_t, mach_port_name_t, mach_msg_type_name_t, mach_port_t *, mach_msg_type_name_t *))
+UNSUPPORTED(kern_return_t, mach_port_set_seqno, (ipc_space_t, mach_port_name_t, mach_port_seqno_t))
+UNSUPPORTED(kern_return_t, mach_port_get_attributes, (ipc_space_read_t, mach_port_name_t, mach_port_flavor_t, mach_port_info_t, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, mach_port_set_attributes, (ipc_space_t, mach_port_name_t, mach_port_flavor_t, mach_port_info_t, mach_msg_type_number_t))
+UNSUPPORTED(kern_return_t, mach_port_get_srights, (ipc_space_t, mach_port_name_t, mach_port_rights_t *))
+UNSUPPORTED(kern_return_t, mach_port_insert_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
+UNSUPPORTED(kern_return_t, mach_port_extract_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
+UNSUPPORTED(kern_return_t, mach_port_get_context, (ipc_space_read_t, mach_port_name_t, mach_port_context_t *))
+UNSUPPORTED(kern_return_t, mach_port_set_context, (ipc_space_t, mach_port_name_t, mach_port_context_t))
+
+// ---- <mach/task.h> -----------------------------------------------------------
+UNSUPPORTED(kern_return_t, task_create, (task_t, ledger_array_t, mach_msg_type_number_t, boolean_t, task_t *))
+UNSUPPORTED(kern_return_t, task_terminate, (task_t))
+UNSUPPORTED(kern_return_t, task_threads, (task_inspect_t, thread_act_array_t *, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, mach_ports_register, (task_t, mach_port_array_t, mach_msg_type_number_t))
+UNSUPPORTED(kern_return_t, mach_ports_lookup, (task_t, mach_port_array_t *, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
+UNSUPPORTED(kern_return_t, task_suspend, (task_read_t))
+UNSUPPORTED(kern_return_t, task_resume, (task_read_t))
+UNSUPPORTED(kern_return_t, task_get_special_port, (task_inspect_t, int, mach_port_t *))
+UNSUPPORTED(kern_return_t, task_set_special_port, (task_t, int, mach_port_t))
+UNSUPPORTED(kern_return_t, task_set_exception_ports, (task_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t))
+UNSUPPORTED(kern_return_t, task_get_exception_ports, (task_t, exception_mask_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
+UNSUPPORTED(kern_return_t, task_swap_exception_ports, (task_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
+UNSUPPORTED(kern_return_t, task_sample, (task_t, mach_port_t))
+UNSUPPORTED(kern_return_t, task_set_name, (task_t, const_kernel_debug_name_t))
+
+// ---- <mach/host_security.h> --------------------------------------------------
+UNSUPPORTED(kern_return_t, host_security_create_task_token, (host_security_t, task_t, security_token_t, audit_token_t, host_t, ledger_array_t, mach_msg_type_number_t, boolean_t, task_t *))
+UNSUPPORTED(kern_return_t, host_security_set_task_token, (host_security_t, task_t, security_token_t, audit_token_t, host_t))
+
+// ---- <mach/thread_act.h> -----------------------------------------------------
+UNSUPPORTED(kern_return_t, thread_create, (task_t, thread_act_t *))
+UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))
+UNSUPPORTED(kern_return_t, thread_terminate, (thread_act_t))
+UNSUPPORTED(kern_return_t, thread_get_state, (thread_read_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, thread_set_state, (thread_act_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t))
+UNSUPPORTED(kern_return_t, thread_suspend, (thread_read_t))
+UNSUPPORTED(kern_return_t, thread_resume, (thread_read_t))
+UNSUPPORTED(kern_return_t, thread_abort, (thread_act_t))
+UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
+UNSUPPORTED(kern_return_t, thread_info, (thread_inspect_t, thread_flavor_t, thread_info_t, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
+UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
+UNSUPPORTED(kern_return_t, thread_set_exception_ports, (thread_act_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t))
+UNSUPPORTED(kern_return_t, thread_get_exception_ports, (thread_act_t, exception_mask_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
+UNSUPPORTED(kern_return_t, thread_swap_exception_ports, (thread_act_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
+
+// ---- <mach/vm_map.h> ---------------------------------------------------------
+UNSUPPORTED(kern_return_t, vm_region, (vm_map_read_t, vm_address_t *, vm_size_t *, vm_region_flavor_t, vm_region_info_t, mach_msg_type_number_t *, mach_port_t *))
+UNSUPPORTED(kern_return_t, vm_region_64, (vm_map_read_t, vm_address_t *, vm_size_t *, vm_region_flavor_t, vm_region_info_t, mach_msg_type_number_t *, mach_port_t *))
+UNSUPPORTED(kern_return_t, vm_region_recurse_64, (vm_map_read_t, vm_address_t *, vm_size_t *, natural_t *, vm_region_recurse_info_t, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, vm_allocate, (vm_map_t, vm_address_t *, vm_size_t, int))
+UNSUPPORTED(kern_return_t, vm_deallocate, (vm_map_t, vm_address_t, vm_size_t))
+UNSUPPORTED(kern_return_t, vm_protect, (vm_map_t, vm_address_t, vm_size_t, boolean_t, vm_prot_t))
+UNSUPPORTED(kern_return_t, vm_inherit, (vm_map_t, vm_address_t, vm_size_t, vm_inherit_t))
+UNSUPPORTED(kern_return_t, vm_read, (vm_map_read_t, vm_address_t, vm_size_t, vm_offset_t *, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, vm_read_overwrite, (vm_map_read_t, vm_address_t, vm_size_t, vm_address_t, vm_size_t *))
+UNSUPPORTED(kern_return_t, vm_write, (vm_map_t, vm_address_t, vm_offset_t, mach_msg_type_number_t))
+UNSUPPORTED(kern_return_t, vm_copy, (vm_map_t, vm_address_t, vm_size_t, vm_address_t))
+UNSUPPORTED(kern_return_t, vm_behavior_set, (vm_map_t, vm_address_t, vm_size_t, vm_behavior_t))
+UNSUPPORTED(kern_return_t, vm_map, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, mem_entry_name_port_t, vm_offset_t, boolean_t, vm_prot_t, vm_prot_t, vm_inherit_t))
+UNSUPPORTED(kern_return_t, vm_remap, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, vm_map_t, vm_address_t, boolean_t, vm_prot_t *, vm_prot_t *, vm_inherit_t))
+
+// ---- <mach/host.h> -----------------------------------------------------------
+UNSUPPORTED(kern_return_t, host_info, (host_t, host_flavor_t, host_info_t, mach_msg_type_number_t *))
+UNSUPPORTED(kern_return_t, host_kernel_version, (host_t, kernel_version_t))
+UNSUPPORTED(kern_return_t, host_page_size, (host_t, vm_size_t *))
+UNSUPPORTED(kern_return_t, host_get_special_port, (host_priv_t, int, int, mach_port_t *))
+UNSUPPORTED(kern_return_t, host_set_special_port, (host_priv_t, int, mach_port_t))
+
+// ---- <mach/ledger.h> ---------------------------------------------------------
+UNSUPPORTED(kern_return_t, ledger_create, (ledger_t, ledger_t, ledger_t *, ledger_item_t))
+UNSUPPORTED(kern_return_t, ledger_terminate, (ledger_t))
+UNSUPPORTED(kern_return_t, ledger_transfer, (ledger_t, ledger_t, ledger_item_t))
+UNSUPPORTED(kern_return_t, ledger_read, (ledger_t, ledger_item_t *, ledger_item_t *))
+
+// ---- <mach/mach_norma.h> -----------------------------------------------------
+UNSUPPORTED(kern_return_t, norma_task_create, (task_t, boolean_t, int, task_t *))
+UNSUPPORTED(kern_return_t, norma_task_clone, (task_t, boolean_t, int, task_t *))
+UNSUPPORTED(kern_return_t, norma_task_teleport, (task_t, boolean_t, int, task_t *))
+UNSUPPORTED(kern_return_t, norma_node_self, (host_t, int *))
+UNSUPPORTED(kern_return_t, task_set_child_node, (task_t, int))

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * base.h - the core's vocabulary: Mach return codes, allocation through
+ * the shim, intrusive references and scoped locks.
+ */
+#ifndef MACH_CORE_BASE_H
+#define MACH_CORE_BASE_H
+
+#include "shim.h"
+
+namespace mach {
+
+using u32 = mach_u32;
+using u64 = mach_u64;
+using size = mach_size;
+
+/* kern_return_t values the core answers with (the anchors' numbers). */
+enum class Kr : long {
+	Success = 0,
+	NoSpace = 3,
+	InvalidArgument = 4,
+	ResourceShortage = 6,
+	InvalidName = 15,
+	InvalidTask = 16,
+	InvalidRight = 17,
+	UrefsOverflow = 19,
+	NotSupported = 46,
+	SendInvalidDest = 0x10000003,
+};
+
+/* A port name: a file descriptor number; 0 is MACH_PORT_NULL. */
+struct Name {
+	u32 value;
+	static constexpr u32 null = 0;
+	static constexpr u32 dead = ~0u;
+	constexpr bool valid() const { return value != null && value != dead; }
+	constexpr bool operator==(const Name &) const = default;
+};
+
+} /* namespace mach */
+
+#if __STDC_HOSTED__
+#include <new>	/* the host unit tests */
+#else
+/* Placement new, the only form the core uses; memory comes from make(). */
+inline void *operator new(mach::size, void *where) noexcept { return where; }
+#endif
+
+namespace mach {
+
+/* Construct a T in memory from the shim; nullptr when out of memory. */
+template <typename T, typename... Args>
+T *make(Args &&...args)
+{
+	void *p = mach_shim_alloc(T::kind, sizeof(T));
+	return p ? new (p) T(static_cast<Args &&>(args)...) : nullptr;
+}
+
+template <typename T>
+void destroy(T *obj)
+{
+	obj->~T();
+	mach_shim_free(T::kind, obj);
+}
+
+/*
+ * An owning pointer to a reference-counted object (T has get() and put()).
+ * Moves transfer the reference; copies take a new one.
+ */
+template <typename T>
+class Ref {
+public:
+	Ref() = default;
+	/* Adopts a reference the caller already owns. */
+	static Ref adopt(T *obj) { Ref r; r.obj_ = obj; return r; }
+	/* Takes a new reference. */
+	static Ref share(T *obj) { if (obj) obj->get(); return adopt(obj); }
+
+	Ref(Ref &&o) : obj_(o.obj_) { o.obj_ = nullptr; }
+	Ref &operator=(Ref &&o) { if (this != &o) { reset(); obj_ = o.obj_; o.obj_ = nullptr; } return *this; }
+	Ref(const Ref &o) : obj_(o.obj_) { if (obj_) obj_->get(); }
+	Ref &operator=(const Ref &o) { Ref copy(o); return *this = static_cast<Ref &&>(copy); }
+	~Ref() { reset(); }
+
+	void reset() { if (obj_) { T *o = obj_; obj_ = nullptr; o->put(); } }
+	/* Gives the reference up to the caller. */
+	T *release() { T *o = obj_; obj_ = nullptr; return o; }
+	T *get() const { return obj_; }
+	T *operator->() const { return obj_; }
+	explicit operator bool() const { return obj_ != nullptr; }
+
+private:
+	T *obj_ = nullptr;
+};
+
+/* A sleeping lock owned by an object; created fallibly, so check ok(). */
+class Lock {
+public:
+	explicit Lock(mach_lock_class cls) : lock_(mach_shim_lock_create(cls)) {}
+	~Lock() { if (lock_) mach_shim_lock_destroy(lock_); }
+	Lock(const Lock &) = delete;
+	Lock &operator=(const Lock &) = delete;
+	bool ok() const { return lock_ != nullptr; }
+	void lock() { mach_shim_lock_acquire(lock_); }
+	void unlock() { mach_shim_lock_release(lock_); }
+
+private:
+	mach_shim_lock *lock_;
+};
+
+class Guard {
+public:
+	explicit Guard(Lock &l) : l_(l) { l_.lock(); }
+	~Guard() { l_.unlock(); }
+	Guard(const Guard &) = delete;
+	Guard &operator=(const Guard &) = delete;
+
+private:
+	Lock &l_;
+};
+
+/* One refcount_t, through the shim. */
+class RefCount {
+public:
+	RefCount() { mach_shim_ref_init(&ref_, 1); }
+	void get() { mach_shim_ref_get(&ref_); }
+	/* True when this was the last reference. */
+	bool put() { return mach_shim_ref_put(&ref_); }
+
+private:
+	mach_shim_ref ref_;
+};
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_BASE_H */

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * core.h - what the C glue asks of the C++ core.
+ *
+ * Objects are reference counted; whoever drops the last reference frees.
+ */
+#ifndef MACH_CORE_CORE_H
+#define MACH_CORE_CORE_H
+
+#include "shim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct mach_task;
+struct mach_port;
+struct mach_task_os;
+
+/* The size of the core's objects of kind, for the host's caches. */
+mach_size mach_core_object_size(enum mach_shim_kind kind);
+
+/*
+ * A new live task backed by os; the caller gets one reference. The task
+ * owns os from here on, and gives it back through mach_shim_task_free()
+ * when it is freed, or at once if creation fails (NULL).
+ */
+struct mach_task *mach_task_create(struct mach_task_os *os);
+void mach_task_get(struct mach_task *task);
+void mach_task_put(struct mach_task *task);
+/* The process is gone: its ports die and its space is emptied. */
+void mach_task_terminate(struct mach_task *task);
+/* Drop rights whose fd the process closed behind Mach's back. */
+void mach_task_sweep_space(struct mach_task *task);
+
+void mach_port_get(struct mach_port *port);
+void mach_port_put(struct mach_port *port);
+
+/*
+ * One ioctl of the calling process on its own task. args is the kernel's
+ * copy of the struct that nr takes (uapi/mach/abi.h), validated here and
+ * updated in place for the caller to copy back. Returns a kern_return_t
+ * (>= 0) or -errno for a malformed request.
+ */
+long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MACH_CORE_CORE_H */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shim.h - everything the freestanding core asks of its host.
+ *
+ * Two implementations: module/shim.c (+ module/task.c, module/port.c) in
+ * the kernel, tests/shim_user.cc for the host unit tests. The core sees
+ * only these declarations: no Linux header ever reaches C++.
+ */
+#ifndef MACH_CORE_SHIM_H
+#define MACH_CORE_SHIM_H
+
+#include "ctypes.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Object kinds, each with its own slab cache in the kernel. */
+enum mach_shim_kind {
+	MACH_KIND_TASK,
+	MACH_KIND_PORT,
+	MACH_KIND_MEMORY,	/* variable-size tables */
+	MACH_KIND_COUNT
+};
+
+/* May sleep. Returns NULL on failure. Zeroed. */
+void *mach_shim_alloc(enum mach_shim_kind kind, mach_size size);
+void mach_shim_free(enum mach_shim_kind kind, void *p);
+
+/* A sleeping lock (a mutex in the kernel), one lockdep class per role. */
+enum mach_lock_class {
+	MACH_LOCK_TASK,
+	MACH_LOCK_SPACE,
+	MACH_LOCK_PORT,
+	MACH_LOCK_CLASS_COUNT
+};
+struct mach_shim_lock;
+struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls);
+void mach_shim_lock_destroy(struct mach_shim_lock *lock);
+void mach_shim_lock_acquire(struct mach_shim_lock *lock);
+void mach_shim_lock_release(struct mach_shim_lock *lock);
+
+/* Reference counts (refcount_t in the kernel: saturating, checked). */
+struct mach_shim_ref { int value; };
+void mach_shim_ref_init(struct mach_shim_ref *ref, int n);
+void mach_shim_ref_get(struct mach_shim_ref *ref);
+mach_bool mach_shim_ref_put(struct mach_shim_ref *ref); /* true: was last */
+
+/* Copy out to the calling process; 0 or -MACH_EFAULT. */
+int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size);
+
+/*
+ * Port rights as file descriptors of the calling process. A port file
+ * holds one reference on its port; the space holds one on the file.
+ */
+struct mach_port;
+struct mach_shim_file;
+/* A new close-on-exec fd for port; returns the fd or -errno. */
+int mach_shim_fd_install(struct mach_port *port, struct mach_shim_file **file);
+/* Does fd in the calling process still refer to file? */
+mach_bool mach_shim_fd_is(int fd, const struct mach_shim_file *file);
+/* Close fd in the calling process (the caller checked it is ours). */
+void mach_shim_fd_close(int fd);
+void mach_shim_file_put(struct mach_shim_file *file);
+
+/* The Linux side of a task (module/task.c). */
+struct mach_task_os;
+struct mach_task_stats {
+	mach_u64 virtual_bytes;
+	mach_u64 resident_bytes;
+	mach_u64 resident_max_bytes;
+	mach_u64 dead_user_ns;		/* threads that have exited */
+	mach_u64 dead_system_ns;
+	mach_u64 live_user_ns;		/* threads still running */
+	mach_u64 live_system_ns;
+};
+/* Fills stats; false if the process is already gone. */
+mach_bool mach_shim_task_stats(struct mach_task_os *os,
+			       struct mach_task_stats *stats);
+/* Called once when the core frees a task: release the Linux side. */
+void mach_shim_task_free(struct mach_task_os *os);
+/* Is the calling process the one backing os? */
+mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MACH_CORE_SHIM_H */

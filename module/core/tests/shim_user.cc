@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+// shim_user.cc - the core's host, in userspace, for the unit tests.
+#include "shim_user.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include "../core.h"
+
+struct mach_shim_lock {
+	std::mutex mutex;
+};
+
+struct mach_shim_file {
+	mach_port *port;
+	int refs;
+};
+
+namespace {
+
+long live_objects[MACH_KIND_COUNT];
+long files;
+std::map<int, mach_shim_file *> fd_table;
+int fd_install_error;
+int allocations_until_failure;
+mach_shim_file unrelated{nullptr, 1};
+
+} // namespace
+
+namespace shim_user {
+
+long live(mach_shim_kind kind) { return live_objects[kind]; }
+long live_files() { return files; }
+
+void close_fd(int fd)
+{
+	auto it = fd_table.find(fd);
+	if (it == fd_table.end())
+		return;
+	mach_shim_file *file = it->second;
+	fd_table.erase(it);
+	if (file != &unrelated)
+		mach_shim_file_put(file);
+}
+
+void replace_fd(int fd)
+{
+	close_fd(fd);
+	fd_table[fd] = &unrelated;
+}
+
+bool fd_open(int fd) { return fd_table.count(fd) != 0; }
+void fail_fd_install(int err) { fd_install_error = err; }
+void fail_nth_allocation(int n) { allocations_until_failure = n; }
+
+void reset()
+{
+	while (!fd_table.empty())
+		close_fd(fd_table.begin()->first);
+	fd_install_error = 0;
+	allocations_until_failure = 0;
+}
+
+} // namespace shim_user
+
+extern "C" {
+
+void *mach_shim_alloc(mach_shim_kind kind, mach_size size)
+{
+	if (allocations_until_failure > 0 && --allocations_until_failure == 0)
+		return nullptr;
+	void *p = calloc(1, size);
+	if (p)
+		live_objects[kind]++;
+	return p;
+}
+
+void mach_shim_free(mach_shim_kind kind, void *p)
+{
+	live_objects[kind]--;
+	free(p);
+}
+
+mach_shim_lock *mach_shim_lock_create(mach_lock_class)
+{
+	void *p = mach_shim_alloc(MACH_KIND_MEMORY, sizeof(mach_shim_lock));
+	return p ? new (p) mach_shim_lock : nullptr;
+}
+
+void mach_shim_lock_destroy(mach_shim_lock *lock)
+{
+	lock->~mach_shim_lock();
+	mach_shim_free(MACH_KIND_MEMORY, lock);
+}
+
+void mach_shim_lock_acquire(mach_shim_lock *lock) { lock->mutex.lock(); }
+void mach_shim_lock_release(mach_shim_lock *lock) { lock->mutex.unlock(); }
+
+void mach_shim_ref_init(mach_shim_ref *ref, int n) { ref->value = n; }
+
+void mach_shim_ref_get(mach_shim_ref *ref)
+{
+	if (__atomic_fetch_add(&ref->value, 1, __ATOMIC_RELAXED) <= 0)
+		abort();	// refcount_t would warn: increment on zero
+}
+
+bool mach_shim_ref_put(mach_shim_ref *ref)
+{
+	int old = __atomic_fetch_sub(&ref->value, 1, __ATOMIC_ACQ_REL);
+	if (old <= 0)
+		abort();	// underflow
+	return old == 1;
+}
+
+int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size)
+{
+	if (uaddr < 4096)
+		return -MACH_EFAULT;
+	memcpy(reinterpret_cast<void *>(uaddr), src, size);
+	return 0;
+}
+
+int mach_shim_fd_install(mach_port *port, mach_shim_file **out)
+{
+	if (fd_install_error) {
+		int err = fd_install_error;
+		fd_install_error = 0;
+		return -err;
+	}
+	int fd = 3;
+	while (fd_table.count(fd))
+		fd++;
+	mach_port_get(port);
+	auto *file = new mach_shim_file{port, 2};	// the fd's and the caller's
+	files++;
+	fd_table[fd] = file;
+	*out = file;
+	return fd;
+}
+
+mach_bool mach_shim_fd_is(int fd, const mach_shim_file *file)
+{
+	auto it = fd_table.find(fd);
+	return it != fd_table.end() && it->second == file;
+}
+
+void mach_shim_fd_close(int fd) { shim_user::close_fd(fd); }
+
+void mach_shim_file_put(mach_shim_file *file)
+{
+	if (--file->refs == 0) {
+		mach_port_put(file->port);
+		delete file;
+		files--;
+	}
+}
+
+mach_bool mach_shim_task_stats(mach_task_os *os, mach_task_stats *stats)
+{
+	if (!os->alive)
+		return false;
+	*stats = os->stats;
+	return true;
+}
+
+void mach_shim_task_free(mach_task_os *os)
+{
+	if (os->freed)
+		*os->freed = true;
+}
+
+mach_bool mach_shim_task_is_current(const mach_task_os *os)
+{
+	return os->current;
+}
+
+} // extern "C"

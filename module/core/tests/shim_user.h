@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+// The userspace shim's test hooks: a fake fd table and fake processes.
+#ifndef MACH_CORE_TESTS_SHIM_USER_H
+#define MACH_CORE_TESTS_SHIM_USER_H
+
+#include "../shim.h"
+
+struct mach_task_os {
+	bool current = true;		// is it the "calling process"?
+	bool alive = true;
+	mach_task_stats stats{};
+	bool *freed = nullptr;		// set when the core releases it
+};
+
+namespace shim_user {
+
+long live(mach_shim_kind kind);
+long live_files();
+// Closes fd the way close(2) would, behind the core's back.
+void close_fd(int fd);
+// Puts an unrelated file at fd (dup2 of something else).
+void replace_fd(int fd);
+bool fd_open(int fd);
+// Makes the next fd installs fail with -errno.
+void fail_fd_install(int err);
+// Makes the n-th allocation from now fail (0: none).
+void fail_nth_allocation(int n);
+void reset();
+
+} // namespace shim_user
+
+#endif

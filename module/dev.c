@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dev.c - /dev/mach: opening it makes the caller's task; every Mach call
+ * is one ioctl, copied in once here and handed to the core.
+ *
+ * Statistics for tests and operators: /sys/class/misc/mach/live_*.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/uaccess.h>
+
+#include <mach/ioctl.h>
+
+#include "mach.h"
+
+/* Every ioctl, indexed by number: anything else is unknown (ENOTTY). */
+static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
+	[MACH_IOC_NR_VERSION] = MACH_IOC_VERSION,
+	[MACH_IOC_NR_TASK_SELF] = MACH_IOC_TASK_SELF,
+	[MACH_IOC_NR_TASK_INFO] = MACH_IOC_TASK_INFO,
+	[MACH_IOC_NR_PORT_DEALLOCATE] = MACH_IOC_PORT_DEALLOCATE,
+};
+
+union mach_ioctl_args {
+	struct mach_version_args version;
+	struct mach_task_self_args task_self;
+	struct mach_task_info_args task_info;
+	struct mach_port_deallocate_args port_deallocate;
+};
+
+static int mach_dev_open(struct inode *inode, struct file *file)
+{
+	struct mach_task *task = mach_task_of_current();
+
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	file->private_data = task;
+	return 0;
+}
+
+static int mach_dev_release(struct inode *inode, struct file *file)
+{
+	mach_task_put(file->private_data);
+	return 0;
+}
+
+static long mach_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	unsigned int nr = _IOC_NR(cmd);
+	unsigned int size = _IOC_SIZE(cmd);
+	union mach_ioctl_args args;
+	long ret;
+
+	if (_IOC_TYPE(cmd) != MACH_IOC_MAGIC || nr >= MACH_IOC_NR_COUNT ||
+	    cmd != mach_ioctls[nr])
+		return -ENOTTY;
+	BUILD_BUG_ON(sizeof(args) > 64);
+
+	memset(&args, 0, sizeof(args));
+	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(&args, uarg, size))
+		return -EFAULT;
+	ret = mach_core_ioctl(file->private_data, nr, &args);
+	if (ret >= 0 && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    copy_to_user(uarg, &args, size))
+		return -EFAULT;
+	return ret;
+}
+
+static const struct file_operations mach_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = mach_dev_open,
+	.release = mach_dev_release,
+	.unlocked_ioctl = mach_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static ssize_t live_tasks_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mach_tasks_live());
+}
+static DEVICE_ATTR_RO(live_tasks);
+
+static ssize_t live_ports_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mach_shim_live(MACH_KIND_PORT));
+}
+static DEVICE_ATTR_RO(live_ports);
+
+static ssize_t live_allocations_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mach_shim_live(MACH_KIND_MEMORY));
+}
+static DEVICE_ATTR_RO(live_allocations);
+
+static struct attribute *mach_dev_attrs[] = {
+	&dev_attr_live_tasks.attr,
+	&dev_attr_live_ports.attr,
+	&dev_attr_live_allocations.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(mach_dev);
+
+static struct miscdevice mach_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "mach",
+	.fops = &mach_dev_fops,
+	.groups = mach_dev_groups,
+	.mode = 0666,
+};
+
+int mach_dev_init(void)
+{
+	return misc_register(&mach_misc);
+}
+
+void mach_dev_exit(void)
+{
+	misc_deregister(&mach_misc);
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mach.ko: the Mach task model on Linux processes.
+ *
+ * This file only chains the parts' init in order and tears them down in
+ * reverse. The parts: shim.c (the core's allocation, locks, references),
+ * task.c (tasks as thread groups), port.c (port rights as files) and
+ * dev.c (/dev/mach and its ioctls). The logic is in core/, in C++.
+ */
+#include <linux/module.h>
+
+#include "mach.h"
+
+static int __init mach_init(void)
+{
+	int ret;
+
+	ret = mach_shim_init();
+	if (ret)
+		return ret;
+	ret = mach_tasks_init();
+	if (ret)
+		goto err_shim;
+	ret = mach_dev_init();
+	if (ret)
+		goto err_tasks;
+	return 0;
+
+err_tasks:
+	mach_tasks_exit();
+err_shim:
+	mach_shim_exit();
+	return ret;
+}
+
+static void __exit mach_exit(void)
+{
+	mach_dev_exit();
+	mach_tasks_exit();
+	mach_shim_exit();
+}
+
+module_init(mach_init);
+module_exit(mach_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Mach tasks, ports and their rights on Linux processes");
+MODULE_AUTHOR("The mach.ko authors");

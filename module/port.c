@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * port.c - port rights as file descriptors: each right a task holds is an
+ * fd of its process, carrying an anonymous file that references the port.
+ * The core's space decides what a name means; this file only makes,
+ * checks and closes the fds.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/rcupdate.h>
+
+#include "mach.h"
+
+static int mach_port_file_release(struct inode *inode, struct file *file)
+{
+	mach_port_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mach_port_fops = {
+	.owner = THIS_MODULE,
+	.release = mach_port_file_release,
+	.llseek = noop_llseek,
+};
+
+static struct file *mach_file(const struct mach_shim_file *file)
+{
+	return (struct file *)file;
+}
+
+int mach_shim_fd_install(struct mach_port *port, struct mach_shim_file **out)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	mach_port_get(port);
+	file = anon_inode_getfile("[mach_port]", &mach_port_fops, port, O_RDWR);
+	if (IS_ERR(file)) {
+		mach_port_put(port);
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	*out = (struct mach_shim_file *)get_file(file);
+	fd_install(fd, file);
+	return fd;
+}
+
+bool mach_shim_fd_is(int fd, const struct mach_shim_file *file)
+{
+	bool same;
+
+	if (fd < 0)
+		return false;
+	rcu_read_lock();
+	same = files_lookup_fd_rcu(current->files, fd) == mach_file(file);
+	rcu_read_unlock();
+	return same;
+}
+
+void mach_shim_fd_close(int fd)
+{
+	close_fd(fd);
+}
+
+void mach_shim_file_put(struct mach_shim_file *file)
+{
+	fput(mach_file(file));
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shim.c - the kernel side of core/shim.h: allocation from per-kind slab
+ * caches (so a leak shows at unload), mutexes, refcount_t, copy-out.
+ */
+#include <linux/errno.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mach.h"
+
+static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
+	      MACH_EFAULT == EFAULT && MACH_EINVAL == EINVAL &&
+	      MACH_ENOTTY == ENOTTY);
+static_assert(sizeof(struct mach_shim_ref) == sizeof(refcount_t));
+
+static const char *const mach_cache_names[MACH_KIND_COUNT] = {
+	[MACH_KIND_TASK] = "mach_task",
+	[MACH_KIND_PORT] = "mach_port",
+};
+
+/* NULL for MACH_KIND_MEMORY, which is variable-size and uses kmalloc. */
+static struct kmem_cache *mach_caches[MACH_KIND_COUNT];
+static atomic_long_t mach_live[MACH_KIND_COUNT];
+
+void *mach_shim_alloc(enum mach_shim_kind kind, size_t size)
+{
+	struct kmem_cache *cache = mach_caches[kind];
+	void *p;
+
+	if (cache)
+		p = size <= kmem_cache_size(cache) ?
+			kmem_cache_zalloc(cache, GFP_KERNEL_ACCOUNT) : NULL;
+	else
+		p = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (p)
+		atomic_long_inc(&mach_live[kind]);
+	return p;
+}
+
+void mach_shim_free(enum mach_shim_kind kind, void *p)
+{
+	if (mach_caches[kind])
+		kmem_cache_free(mach_caches[kind], p);
+	else
+		kfree(p);
+	atomic_long_dec(&mach_live[kind]);
+}
+
+long mach_shim_live(enum mach_shim_kind kind)
+{
+	return atomic_long_read(&mach_live[kind]);
+}
+
+struct mach_shim_lock {
+	struct mutex mutex;
+};
+
+static struct lock_class_key mach_lock_keys[MACH_LOCK_CLASS_COUNT];
+static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
+	[MACH_LOCK_TASK] = "mach_task.lock",
+	[MACH_LOCK_SPACE] = "mach_space.lock",
+	[MACH_LOCK_PORT] = "mach_port.lock",
+};
+
+struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls)
+{
+	struct mach_shim_lock *lock = mach_shim_alloc(MACH_KIND_MEMORY,
+						      sizeof(*lock));
+
+	if (lock)
+		__mutex_init(&lock->mutex, mach_lock_names[cls],
+			     &mach_lock_keys[cls]);
+	return lock;
+}
+
+void mach_shim_lock_destroy(struct mach_shim_lock *lock)
+{
+	mutex_destroy(&lock->mutex);
+	mach_shim_free(MACH_KIND_MEMORY, lock);
+}
+
+void mach_shim_lock_acquire(struct mach_shim_lock *lock)
+{
+	mutex_lock(&lock->mutex);
+}
+
+void mach_shim_lock_release(struct mach_shim_lock *lock)
+{
+	mutex_unlock(&lock->mutex);
+}
+
+static refcount_t *mach_refcount(struct mach_shim_ref *ref)
+{
+	return (refcount_t *)ref;
+}
+
+void mach_shim_ref_init(struct mach_shim_ref *ref, int n)
+{
+	refcount_set(mach_refcount(ref), n);
+}
+
+void mach_shim_ref_get(struct mach_shim_ref *ref)
+{
+	refcount_inc(mach_refcount(ref));
+}
+
+bool mach_shim_ref_put(struct mach_shim_ref *ref)
+{
+	return refcount_dec_and_test(mach_refcount(ref));
+}
+
+int mach_shim_copy_out(u64 uaddr, const void *src, size_t size)
+{
+	return copy_to_user(u64_to_user_ptr(uaddr), src, size) ? -EFAULT : 0;
+}
+
+int mach_shim_init(void)
+{
+	enum mach_shim_kind kind;
+
+	for (kind = 0; kind < MACH_KIND_COUNT; kind++) {
+		if (!mach_cache_names[kind])
+			continue;
+		mach_caches[kind] = kmem_cache_create(mach_cache_names[kind],
+						      mach_core_object_size(kind),
+						      0, SLAB_ACCOUNT, NULL);
+		if (!mach_caches[kind]) {
+			mach_shim_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void mach_shim_exit(void)
+{
+	enum mach_shim_kind kind;
+
+	for (kind = 0; kind < MACH_KIND_COUNT; kind++) {
+		if (mach_shim_live(kind))
+			pr_err("leaked %ld objects of kind %d\n",
+			       mach_shim_live(kind), kind);
+		kmem_cache_destroy(mach_caches[kind]);
+		mach_caches[kind] = NULL;
+	}
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * task.c - Mach tasks as Linux thread groups.
+ *
+ * A process becomes a task the first time it opens /dev/mach; the task
+ * is found again by its thread-group pid. It lives as long as the
+ * process: we wait on the pid's pidfd wait queue, which Linux wakes when
+ * the whole thread group has exited, and then tear the task down from a
+ * work item (the wake comes with tasklist_lock held).
+ *
+ * Locking: mach_tasks_lock guards mach_tasks and each os->registered.
+ * It is taken before any lock of the core.
+ */
+#include <linux/hashtable.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched/cputime.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "mach.h"
+
+struct mach_task_os {
+	struct mach_task *task;		/* the registry's reference */
+	struct pid *pid;		/* the thread group; a reference */
+	struct hlist_node node;		/* in mach_tasks */
+	bool registered;		/* in mach_tasks, waiting for exit */
+	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
+	struct work_struct exit_work;
+};
+
+static DEFINE_HASHTABLE(mach_tasks, 8);
+static DEFINE_MUTEX(mach_tasks_lock);
+static struct kmem_cache *mach_os_cache;
+static struct workqueue_struct *mach_wq;
+static atomic_long_t mach_os_live;
+
+/* Has every thread of the group exited? */
+static bool mach_thread_group_gone(struct pid *pid)
+{
+	struct task_struct *leader;
+	bool gone;
+
+	rcu_read_lock();
+	leader = pid_task(pid, PIDTYPE_TGID);
+	gone = !leader || (leader->exit_state && thread_group_empty(leader));
+	rcu_read_unlock();
+	return gone;
+}
+
+static void mach_task_exit_work(struct work_struct *work)
+{
+	struct mach_task_os *os = container_of(work, struct mach_task_os,
+					       exit_work);
+	struct mach_task *task = os->task;
+
+	/* The queue is also woken for a traced process; wait for the end. */
+	if (!mach_thread_group_gone(os->pid))
+		return;
+
+	mutex_lock(&mach_tasks_lock);
+	if (!os->registered) {
+		mutex_unlock(&mach_tasks_lock);
+		return;
+	}
+	hash_del(&os->node);
+	os->registered = false;
+	mutex_unlock(&mach_tasks_lock);
+
+	remove_wait_queue(&os->pid->wait_pidfd, &os->exit_wait);
+	/* No wake can queue us again; drop a queueing that raced in. */
+	cancel_work(&os->exit_work);
+
+	mach_task_terminate(task);
+	mach_task_put(task);	/* may free os */
+}
+
+static int mach_task_exit_wake(struct wait_queue_entry *wait,
+			       unsigned int mode, int sync, void *key)
+{
+	struct mach_task_os *os = container_of(wait, struct mach_task_os,
+					       exit_wait);
+
+	queue_work(mach_wq, &os->exit_work);
+	return 0;
+}
+
+struct mach_task *mach_task_of_current(void)
+{
+	struct pid *pid = task_tgid(current);
+	struct mach_task_os *os;
+	struct mach_task *task;
+
+	mutex_lock(&mach_tasks_lock);
+	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid) {
+		if (os->pid == pid) {
+			task = os->task;
+			mach_task_get(task);
+			mutex_unlock(&mach_tasks_lock);
+			/* After an exec the old image's fds are gone. */
+			mach_task_sweep_space(task);
+			return task;
+		}
+	}
+
+	os = kmem_cache_zalloc(mach_os_cache, GFP_KERNEL_ACCOUNT);
+	if (!os) {
+		mutex_unlock(&mach_tasks_lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	atomic_long_inc(&mach_os_live);
+	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
+	os->pid = get_pid(pid);
+	task = mach_task_create(os);	/* frees os on failure */
+	if (!task) {
+		mutex_unlock(&mach_tasks_lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	os->task = task;
+	os->registered = true;
+	hash_add(mach_tasks, &os->node, (unsigned long)pid);
+	INIT_WORK(&os->exit_work, mach_task_exit_work);
+	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);
+	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
+	mach_task_get(task);
+	mutex_unlock(&mach_tasks_lock);
+	return task;
+}
+
+void mach_shim_task_free(struct mach_task_os *os)
+{
+	put_pid(os->pid);
+	kmem_cache_free(mach_os_cache, os);
+	atomic_long_dec(&mach_os_live);
+	module_put(THIS_MODULE);
+}
+
+bool mach_shim_task_is_current(const struct mach_task_os *os)
+{
+	return os->pid == task_tgid(current);
+}
+
+bool mach_shim_task_stats(struct mach_task_os *os,
+			  struct mach_task_stats *stats)
+{
+	struct task_struct *leader, *t;
+	struct mm_struct *mm;
+	u64 utime, stime;
+
+	rcu_read_lock();
+	leader = pid_task(os->pid, PIDTYPE_TGID);
+	if (leader)
+		get_task_struct(leader);
+	rcu_read_unlock();
+	if (!leader)
+		return false;
+
+	mm = get_task_mm(leader);
+	if (!mm) {
+		put_task_struct(leader);
+		return false;
+	}
+	stats->virtual_bytes = (u64)mm->total_vm << PAGE_SHIFT;
+	stats->resident_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+	stats->resident_max_bytes = (u64)max(get_mm_hiwater_rss(mm),
+					     get_mm_rss(mm)) << PAGE_SHIFT;
+	mmput(mm);
+
+	/* Threads that exited have been summed into the signal struct. */
+	stats->dead_user_ns = leader->signal->utime;
+	stats->dead_system_ns = leader->signal->stime;
+	rcu_read_lock();
+	for_each_thread(leader, t) {
+		task_cputime_adjusted(t, &utime, &stime);
+		stats->live_user_ns += utime;
+		stats->live_system_ns += stime;
+	}
+	rcu_read_unlock();
+	put_task_struct(leader);
+	return true;
+}
+
+long mach_tasks_live(void)
+{
+	return atomic_long_read(&mach_os_live);
+}
+
+int mach_tasks_init(void)
+{
+	mach_os_cache = KMEM_CACHE(mach_task_os, SLAB_ACCOUNT);
+	if (!mach_os_cache)
+		return -ENOMEM;
+	mach_wq = alloc_workqueue("mach", 0, 0);
+	if (!mach_wq) {
+		kmem_cache_destroy(mach_os_cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void mach_tasks_exit(void)
+{
+	/* Every task holds the module, so none is left; finish their work. */
+	destroy_workqueue(mach_wq);
+	kmem_cache_destroy(mach_os_cache);
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module lifetime: mach.ko cannot be unloaded while a task of it lives,
+ * unloads once they are gone, and 50 load/unload cycles with tasks in
+ * between leave nothing behind (the live-object counters return to zero
+ * each cycle; slab totals come back to where they started).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+static int load(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret;
+}
+
+static int unload(void)
+{
+	return syscall(SYS_delete_module, "mach", O_NONBLOCK);
+}
+
+static int loaded(void)
+{
+	return access("/sys/module/mach", F_OK) == 0;
+}
+
+/* Waits for the asynchronous teardown of exited tasks. */
+static int wait_idle(void)
+{
+	for (int i = 0; i < 500; i++) {
+		if (mach_stat("live_tasks") == 0 && mach_stat("live_ports") == 0 &&
+		    mach_stat("live_allocations") == 0)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* A child that becomes a task, forks a grandchild task, and waits. */
+static pid_t spawn_task(int release_fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		task_basic_info_64_data_t info;
+		mach_msg_type_number_t count = TASK_BASIC_INFO_64_COUNT;
+		char c;
+		pid_t grandchild;
+
+		if (task_info(mach_task_self(), TASK_BASIC_INFO_64,
+			      (task_info_t)&info, &count) != KERN_SUCCESS)
+			_exit(1);
+		task_self_trap();
+		grandchild = fork();
+		if (grandchild == 0) {
+			_exit(mach_task_self() == MACH_PORT_NULL);
+		}
+		waitpid(grandchild, NULL, 0);
+		if (read(release_fd, &c, 1) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Sum of active objects of the general-purpose caches. */
+static long kmalloc_objects(void)
+{
+	char line[512];
+	long total = 0, active;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char name[64];
+
+		if (sscanf(line, "%63s %ld", name, &active) == 2 &&
+		    !strncmp(name, "kmalloc-", 8))
+			total += active;
+	}
+	fclose(f);
+	return total;
+}
+
+static int slab_has_mach_caches(void)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "mach_", 5))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+TEST(load_unload_cycles_leave_nothing_behind)
+{
+	const char *ko = getenv("MACH_KO");
+	long before, after;
+	int cycle;
+
+	if (!ko || getuid() != 0)
+		SKIP(return, "needs root and MACH_KO=path of mach.ko");
+	if (loaded())
+		ASSERT_EQ(0, unload()) TH_LOG("unload: %s", strerror(errno));
+	before = kmalloc_objects();
+
+	for (cycle = 0; cycle < 50; cycle++) {
+		int release[2], status;
+		pid_t kids[3];
+
+		ASSERT_EQ(0, load(ko)) TH_LOG("cycle %d: load: %s", cycle, strerror(errno));
+		ASSERT_EQ(0, pipe(release));
+		for (int k = 0; k < 3; k++) {
+			kids[k] = spawn_task(release[0]);
+			ASSERT_GT(kids[k], 0);
+		}
+		/* Wait until all three are tasks, then try to unload. */
+		for (int i = 0; i < 500 && mach_stat("live_tasks") < 3; i++)
+			usleep(10000);
+		ASSERT_GE(mach_stat("live_tasks"), 3);
+		ASSERT_EQ(-1, unload()) TH_LOG("cycle %d: unloaded under live tasks", cycle);
+		ASSERT_TRUE(errno == EWOULDBLOCK || errno == EBUSY);
+
+		close(release[1]);
+		for (int k = 0; k < 3; k++) {
+			ASSERT_EQ(kids[k], waitpid(kids[k], &status, 0));
+			ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("cycle %d child %d", cycle, k);
+		}
+		close(release[0]);
+		ASSERT_EQ(0, wait_idle()) {
+			TH_LOG("cycle %d: tasks %ld ports %ld allocations %ld", cycle,
+			       mach_stat("live_tasks"), mach_stat("live_ports"),
+			       mach_stat("live_allocations"));
+		}
+		ASSERT_EQ(0, unload()) TH_LOG("cycle %d: unload: %s", cycle, strerror(errno));
+		ASSERT_EQ(0, slab_has_mach_caches());
+	}
+
+	after = kmalloc_objects();
+	/* One leaked allocation per task would be 300 or more. */
+	EXPECT_LT(after - before, 100) TH_LOG("kmalloc objects %ld -> %ld", before, after);
+	ASSERT_EQ(0, load(ko));
+}
+
+TEST(module_is_held_while_a_task_lives)
+{
+	int release[2], status;
+	pid_t child;
+
+	if (!getenv("MACH_KO") || getuid() != 0)
+		SKIP(return, "needs root and MACH_KO=path of mach.ko");
+	ASSERT_TRUE(loaded());
+	ASSERT_EQ(0, pipe(release));
+	child = spawn_task(release[0]);
+	for (int i = 0; i < 500 && mach_stat("live_tasks") < 1; i++)
+		usleep(10000);
+	ASSERT_EQ(1, mach_stat("live_tasks"));
+	EXPECT_EQ(-1, unload());
+	close(release[1]);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	/* Its death is noticed without anyone closing anything. */
+	ASSERT_EQ(0, wait_idle());
+	EXPECT_TRUE(loaded());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The self task: its port name, task_info, deallocation, and rights that
+ * leak to other processes (fork, SCM_RIGHTS) being inert there.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <mach/ioctl.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+static kern_return_t basic_info(mach_port_t task, task_basic_info_64_data_t *info)
+{
+	mach_msg_type_number_t count = TASK_BASIC_INFO_64_COUNT;
+
+	return task_info(task, TASK_BASIC_INFO_64, (task_info_t)info, &count);
+}
+
+TEST(self_name_is_nonzero_stable_and_a_cloexec_fd)
+{
+	mach_port_t self = mach_task_self();
+	char link[64], target[64];
+	ssize_t n;
+
+	ASSERT_NE(MACH_PORT_NULL, self);
+	ASSERT_EQ(self, mach_task_self());
+	ASSERT_EQ(self, mach_task_self());
+
+	ASSERT_EQ(FD_CLOEXEC, fcntl(self, F_GETFD) & FD_CLOEXEC);
+	snprintf(link, sizeof(link), "/proc/self/fd/%u", self);
+	n = readlink(link, target, sizeof(target) - 1);
+	ASSERT_GT(n, 0);
+	target[n] = '\0';
+	EXPECT_STREQ("anon_inode:[mach_port]", target);
+}
+
+TEST(task_self_trap_coalesces_into_the_same_name)
+{
+	mach_port_t self = mach_task_self();
+	task_basic_info_64_data_t info;
+
+	/* Three more user references on one name, then give them back. */
+	ASSERT_EQ(self, task_self_trap());
+	ASSERT_EQ(self, task_self_trap());
+	ASSERT_EQ(self, task_self_trap());
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, self));
+	/* The original reference still holds the name. */
+	ASSERT_EQ(KERN_SUCCESS, basic_info(self, &info));
+	ASSERT_EQ(FD_CLOEXEC, fcntl(self, F_GETFD) & FD_CLOEXEC);
+}
+
+TEST(task_info_agrees_with_statm)
+{
+	static const task_flavor_t flavors[] = {
+		TASK_BASIC_INFO_64, MACH_TASK_BASIC_INFO, TASK_BASIC_INFO_32,
+	};
+	mach_port_t self = mach_task_self();
+	unsigned long long size0, rss0, size1, rss1, vsize, rsize;
+	unsigned long long page = getpagesize();
+
+	for (unsigned int i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++) {
+		natural_t buf[64];
+		mach_msg_type_number_t count = 64;
+
+		ASSERT_EQ(0, read_statm(&size0, &rss0));
+		ASSERT_EQ(KERN_SUCCESS, task_info(self, flavors[i], (task_info_t)buf, &count));
+		ASSERT_EQ(0, read_statm(&size1, &rss1));
+
+		if (flavors[i] == TASK_BASIC_INFO_64) {
+			task_basic_info_64_data_t *info = (void *)buf;
+
+			ASSERT_EQ(TASK_BASIC_INFO_64_COUNT, count);
+			vsize = info->virtual_size;
+			rsize = info->resident_size;
+			EXPECT_EQ(0, info->suspend_count);
+			EXPECT_EQ(POLICY_TIMESHARE, info->policy);
+		} else if (flavors[i] == MACH_TASK_BASIC_INFO) {
+			mach_task_basic_info_data_t *info = (void *)buf;
+
+			ASSERT_EQ(MACH_TASK_BASIC_INFO_COUNT, count);
+			vsize = info->virtual_size;
+			rsize = info->resident_size;
+			EXPECT_GE(info->resident_size_max, info->resident_size);
+			EXPECT_EQ(0, info->suspend_count);
+		} else {
+			task_basic_info_32_data_t *info = (void *)buf;
+
+			ASSERT_EQ(TASK_BASIC_INFO_32_COUNT, count);
+			vsize = info->virtual_size;
+			rsize = info->resident_size;
+		}
+		/* Within a page of what Linux reports around the call. */
+		EXPECT_LE(vsize + page, (size0 < size1 ? size1 : size0) + 2 * page);
+		EXPECT_GE(vsize + page, (size0 < size1 ? size0 : size1));
+		EXPECT_LE(rsize, (rss0 < rss1 ? rss1 : rss0) + page) {
+			TH_LOG("flavor %d: resident %llu, statm %llu..%llu",
+			       flavors[i], rsize, rss0, rss1);
+		}
+		EXPECT_GE(rsize + page, (rss0 < rss1 ? rss0 : rss1));
+	}
+}
+
+TEST(task_info_sizes_follow_a_new_mapping)
+{
+	mach_port_t self = mach_task_self();
+	task_basic_info_64_data_t before, after;
+	size_t len = 64 << 20;
+	char *p;
+
+	ASSERT_EQ(KERN_SUCCESS, basic_info(self, &before));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 1, 4 << 20);
+	ASSERT_EQ(KERN_SUCCESS, basic_info(self, &after));
+	EXPECT_GE(after.virtual_size, before.virtual_size + len);
+	EXPECT_GE(after.resident_size, before.resident_size + (4 << 20) - 4096 * 4);
+	munmap(p, len);
+}
+
+static void *burn(void *arg)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+	while ((now.tv_sec - start.tv_sec) * 1000000000L +
+	       (now.tv_nsec - start.tv_nsec) < 30000000L);
+	return arg;
+}
+
+static unsigned long long usec(time_value_t t)
+{
+	return t.seconds * 1000000ULL + t.microseconds;
+}
+
+/* As on the anchors: basic info times are those of terminated threads. */
+TEST(task_info_times)
+{
+	mach_port_t self = mach_task_self();
+	task_basic_info_64_data_t basic;
+	task_thread_times_info_data_t live;
+	mach_msg_type_number_t count = TASK_THREAD_TIMES_INFO_COUNT;
+	pthread_t thread;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, burn, NULL));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(KERN_SUCCESS, basic_info(self, &basic));
+	EXPECT_GE(usec(basic.user_time) + usec(basic.system_time), 20000);
+
+	burn(NULL);
+	ASSERT_EQ(KERN_SUCCESS, task_info(self, TASK_THREAD_TIMES_INFO,
+					  (task_info_t)&live, &count));
+	ASSERT_EQ(TASK_THREAD_TIMES_INFO_COUNT, count);
+	EXPECT_GE(usec(live.user_time) + usec(live.system_time), 20000);
+	EXPECT_LT(live.user_time.microseconds, 1000000);
+}
+
+TEST(task_info_bad_arguments)
+{
+	mach_port_t self = mach_task_self();
+	natural_t buf[64];
+	mach_msg_type_number_t count;
+
+	count = TASK_BASIC_INFO_64_COUNT - 1;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_info(self, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
+	count = 64;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_info(self, 9999, (task_info_t)buf, &count));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_info(self, TASK_BASIC_INFO_64, (task_info_t)buf, NULL));
+	count = 64;
+	EXPECT_EQ(KERN_INVALID_ADDRESS, task_info(self, TASK_BASIC_INFO_64, (task_info_t)8, &count));
+	/* Not a right of this task at all. */
+	count = 64;
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(MACH_PORT_NULL, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(MACH_PORT_DEAD, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(1, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(1 << 20, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
+}
+
+TEST(deallocated_name_is_invalid)
+{
+	mach_port_t self = mach_task_self();
+	task_basic_info_64_data_t info;
+	mach_port_name_t again;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, self));
+	/* The right was the fd: it is closed now. */
+	EXPECT_EQ(-1, fcntl(self, F_GETFD));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, basic_info(self, &info));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, mach_port_deallocate(self, self));
+
+	/* A new send right names the task again. */
+	again = task_self_trap();
+	ASSERT_NE(MACH_PORT_NULL, again);
+	ASSERT_EQ(KERN_SUCCESS, basic_info(again, &info));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_deallocate(again, 1));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_deallocate(again, 1 << 20));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(again, MACH_PORT_NULL));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(again, MACH_PORT_DEAD));
+}
+
+TEST(fd_closed_or_replaced_behind_mach_is_no_right)
+{
+	mach_port_t self = mach_task_self();
+	task_basic_info_64_data_t info;
+	int other;
+
+	ASSERT_EQ(0, close(self));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, basic_info(self, &info));
+	/* Reuse the number for an unrelated file: still not a right. */
+	other = open("/dev/null", O_RDONLY);
+	ASSERT_GE(other, 0);
+	ASSERT_EQ((int)self, dup2(other, self));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, basic_info(self, &info));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_deallocate(task_self_trap(), self));
+	/* The dup'd number was not closed by Mach. */
+	EXPECT_EQ(0, fcntl(self, F_GETFD) & ~FD_CLOEXEC);
+}
+
+TEST(dup_of_a_right_is_no_right)
+{
+	mach_port_t self = mach_task_self();
+	task_basic_info_64_data_t info;
+	int copy = dup(self);
+
+	ASSERT_GE(copy, 0);
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, basic_info(copy, &info));
+	EXPECT_EQ(KERN_SUCCESS, basic_info(self, &info));
+}
+
+TEST(rights_inherited_by_fork_are_inert)
+{
+	mach_port_t self = mach_task_self();
+	int raw = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	task_basic_info_64_data_t info;
+	int status;
+	pid_t pid;
+
+	ASSERT_GE(raw, 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct mach_task_info_args args = {
+			.task = self, .flavor = TASK_BASIC_INFO_64,
+			.count = TASK_BASIC_INFO_64_COUNT,
+			.info = (unsigned long)&info,
+		};
+
+		/* The parent's name means nothing in the child's space. */
+		if (basic_info(self, &info) != MACH_SEND_INVALID_DEST)
+			_exit(1);
+		/* The parent's /dev/mach channel is refused outright. */
+		if (ioctl(raw, MACH_IOC_TASK_INFO, &args) != -1 || errno != EBADF)
+			_exit(2);
+		/* The child is a task of its own, with a name of its own. */
+		if (mach_task_self() == MACH_PORT_NULL || mach_task_self() == self)
+			_exit(3);
+		if (basic_info(mach_task_self(), &info) != KERN_SUCCESS)
+			_exit(4);
+		if (mach_port_deallocate(mach_task_self(), self) != KERN_INVALID_NAME)
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* The parent's right is untouched. */
+	EXPECT_EQ(KERN_SUCCESS, basic_info(self, &info));
+	close(raw);
+}
+
+TEST(rights_passed_by_scm_rights_are_inert)
+{
+	mach_port_t self = mach_task_self();
+	int sv[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		char data, control[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = control, .msg_controllen = sizeof(control),
+		};
+		task_basic_info_64_data_t info;
+		int fd;
+
+		close(sv[0]);
+		if (recvmsg(sv[1], &msg, 0) != 1)
+			_exit(1);
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(fd));
+		/* A task-port file, received by a process that is another task. */
+		if (basic_info(fd, &info) != MACH_SEND_INVALID_DEST)
+			_exit(2);
+		if (mach_port_deallocate(mach_task_self(), fd) != KERN_INVALID_NAME)
+			_exit(3);
+		_exit(0);
+	} else {
+		char data = 'm', control[CMSG_SPACE(sizeof(int))] = { 0 };
+		struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = control, .msg_controllen = sizeof(control),
+		};
+		struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &self, sizeof(int));
+		close(sv[1]);
+		ASSERT_EQ(1, sendmsg(sv[0], &msg, 0));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(task_survives_exec_without_its_rights)
+{
+	/* exec keeps the task; the close-on-exec rights are gone. */
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%u", mach_task_self());
+		execl("/proc/self/exe", "task_self", "--check-name-gone", name, NULL);
+		_exit(99);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--check-name-gone")) {
+		mach_port_t old = strtoul(argv[2], NULL, 10);
+		task_basic_info_64_data_t info;
+
+		if (fcntl(old, F_GETFD) != -1)
+			return 1;
+		if (basic_info(old, &info) != MACH_SEND_INVALID_DEST)
+			return 2;
+		return basic_info(mach_task_self(), &info) == KERN_SUCCESS ? 0 : 3;
+	}
+	return test_harness_run(argc, argv);
+}

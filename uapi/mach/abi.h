@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The ioctl ABI of /dev/mach, shared by mach.ko and libmach.
+ *
+ * Every call is one ioctl on an open /dev/mach whose argument is one of
+ * the fixed-layout structs below: __u32/__u64 only, user pointers as
+ * __u64, explicit padding. A shipped struct never changes; a new need
+ * gets a new ioctl number or a flag bit.
+ *
+ * Return value of every ioctl:
+ *   >= 0  the call was carried out or refused by Mach: the value is a
+ *         kern_return_t (KERN_SUCCESS, KERN_INVALID_NAME,
+ *         MACH_SEND_INVALID_DEST, ...), exactly what the Mach call returns;
+ *   -1    the request itself was malformed, errno says how:
+ *         ENOTTY  unknown ioctl number (or a size the number does not fit),
+ *         EINVAL  unknown flag bits or non-zero padding/reserved fields,
+ *         EFAULT  an argument or buffer address is not readable/writable,
+ *         EBADF   this /dev/mach descriptor belongs to another process's
+ *                 task (it was inherited by fork or passed over a socket),
+ *         ENOMEM  the kernel could not allocate what the call needs.
+ *
+ * Port names are the numbers of file descriptors in the calling process
+ * that hold the right; name 0 is MACH_PORT_NULL and never a right.
+ */
+#ifndef _UAPI_MACH_ABI_H
+#define _UAPI_MACH_ABI_H
+
+#ifndef MACH_ABI_NO_LINUX_TYPES
+#include <linux/types.h>
+#endif
+
+#define MACH_ABI_VERSION	1
+
+/* Bits of mach_version_args.features: what this module implements. */
+#define MACH_FEATURE_TASK_SELF	(1U << 0)
+#define MACH_FEATURE_TASK_INFO	(1U << 1)
+
+enum mach_ioc_nr {
+	MACH_IOC_NR_VERSION		= 0x00,
+	MACH_IOC_NR_TASK_SELF		= 0x01,
+	MACH_IOC_NR_TASK_INFO		= 0x02,
+	MACH_IOC_NR_PORT_DEALLOCATE	= 0x03,
+	MACH_IOC_NR_COUNT
+};
+
+/* MACH_IOC_VERSION: what the loaded module speaks. */
+struct mach_version_args {
+	__u32 abi_version;	/* out: MACH_ABI_VERSION */
+	__u32 features;		/* out: MACH_FEATURE_* */
+	__u64 reserved[2];	/* out: zero */
+};
+
+/*
+ * MACH_IOC_TASK_SELF: a send right to the caller's own task port
+ * (task_self_trap). A second call coalesces into the same name with
+ * one more user reference, as in Mach.
+ */
+struct mach_task_self_args {
+	__u32 name;		/* out: the port name */
+	__u32 flags;		/* in: zero */
+};
+
+/* MACH_IOC_TASK_INFO: task_info(task, flavor, info, &count). */
+struct mach_task_info_args {
+	__u32 task;		/* in: send right to a task port */
+	__u32 flavor;		/* in: TASK_BASIC_INFO_64, MACH_TASK_BASIC_INFO, ... */
+	__u32 count;		/* in: capacity of info in natural_t; out: used */
+	__u32 flags;		/* in: zero */
+	__u64 info;		/* in: user address of count natural_t */
+};
+
+/* MACH_IOC_PORT_DEALLOCATE: mach_port_deallocate(task, name). */
+struct mach_port_deallocate_args {
+	__u32 task;		/* in: send right to a task port */
+	__u32 name;		/* in: name in that task's space */
+	__u32 flags;		/* in: zero */
+	__u32 pad;		/* in: zero */
+};
+
+#ifdef __cplusplus
+#define MACH_ABI_ASSERT static_assert
+#else
+#define MACH_ABI_ASSERT _Static_assert
+#endif
+MACH_ABI_ASSERT(sizeof(struct mach_version_args) == 24, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_task_self_args) == 8, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_task_info_args) == 24, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_port_deallocate_args) == 16, "abi");
+#undef MACH_ABI_ASSERT
+
+#endif /* _UAPI_MACH_ABI_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* ioctl numbers of /dev/mach; the structs and conventions are in abi.h. */
+#ifndef _UAPI_MACH_IOCTL_H
+#define _UAPI_MACH_IOCTL_H
+
+#include <linux/ioctl.h>
+#include "abi.h"
+
+#define MACH_DEVICE_PATH	"/dev/mach"
+#define MACH_IOC_MAGIC		0xB9
+
+#define MACH_IOC_VERSION \
+	_IOR(MACH_IOC_MAGIC, MACH_IOC_NR_VERSION, struct mach_version_args)
+#define MACH_IOC_TASK_SELF \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_SELF, struct mach_task_self_args)
+#define MACH_IOC_TASK_INFO \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_INFO, struct mach_task_info_args)
+#define MACH_IOC_PORT_DEALLOCATE \
+	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_PORT_DEALLOCATE, \
+	     struct mach_port_deallocate_args)
+
+#endif /* _UAPI_MACH_IOCTL_H */
