@@ -196,13 +196,14 @@ TEST_F_TIMEOUT(module, load_unload_cycles_leave_nothing_behind, 240)
 	/*
 	 * Loading a module leaves some kernel caches warmer each time; the
 	 * cycles without tasks measure that, and the tasks must add nothing.
-	 * One leaked allocation per task would add 300.
+	 * One leaked allocation per task would add 300; the kernel's own
+	 * noise (RCU-deferred frees, per-cpu caches) stays well under 150.
 	 */
 	bare = cycles(_metadata, ko, 50, false);
 	with_tasks = cycles(_metadata, ko, 50, true);
 	TH_LOG("kmalloc objects left by 50 cycles: %ld bare, %ld with tasks",
 	       bare, with_tasks);
-	EXPECT_LT(with_tasks - bare, 100);
+	EXPECT_LT(with_tasks - bare, 150);
 	ASSERT_EQ(0, load(ko));
 }
 

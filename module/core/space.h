@@ -31,7 +31,7 @@ enum RightType : u32 {
 };
 
 /* MACH_PORT_UREFS_MAX */
-constexpr u32 urefs_max = 0xffff;
+inline constexpr u32 urefs_max = 0xffff;
 
 class Space {
 public:

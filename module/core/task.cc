@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "core.h"
 #include "task.h"
 
 namespace mach {
