@@ -146,7 +146,7 @@ bool mach_shim_task_is_current(const struct mach_task_os *os)
 	return os->pid == task_tgid(current);
 }
 
-bool mach_shim_task_stats(struct mach_task_os *os,
+bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			  struct mach_task_stats *stats)
 {
 	struct task_struct *leader, *t;
@@ -161,27 +161,33 @@ bool mach_shim_task_stats(struct mach_task_os *os,
 	if (!leader)
 		return false;
 
-	mm = get_task_mm(leader);
-	if (!mm) {
-		put_task_struct(leader);
-		return false;
+	if (want & MACH_STATS_MEMORY) {
+		mm = get_task_mm(leader);
+		if (!mm) {
+			put_task_struct(leader);
+			return false;
+		}
+		stats->virtual_bytes = (u64)mm->total_vm << PAGE_SHIFT;
+		stats->resident_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		stats->resident_max_bytes = (u64)max(get_mm_hiwater_rss(mm),
+						     get_mm_rss(mm)) << PAGE_SHIFT;
+		mmput(mm);
 	}
-	stats->virtual_bytes = (u64)mm->total_vm << PAGE_SHIFT;
-	stats->resident_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
-	stats->resident_max_bytes = (u64)max(get_mm_hiwater_rss(mm),
-					     get_mm_rss(mm)) << PAGE_SHIFT;
-	mmput(mm);
 
 	/* Threads that exited have been summed into the signal struct. */
-	stats->dead_user_ns = leader->signal->utime;
-	stats->dead_system_ns = leader->signal->stime;
-	rcu_read_lock();
-	for_each_thread(leader, t) {
-		task_cputime_adjusted(t, &utime, &stime);
-		stats->live_user_ns += utime;
-		stats->live_system_ns += stime;
+	if (want & MACH_STATS_DEAD_TIMES) {
+		stats->dead_user_ns = leader->signal->utime;
+		stats->dead_system_ns = leader->signal->stime;
 	}
-	rcu_read_unlock();
+	if (want & MACH_STATS_LIVE_TIMES) {
+		rcu_read_lock();
+		for_each_thread(leader, t) {
+			task_cputime_adjusted(t, &utime, &stime);
+			stats->live_user_ns += utime;
+			stats->live_system_ns += stime;
+		}
+		rcu_read_unlock();
+	}
 	put_task_struct(leader);
 	return true;
 }

@@ -2,11 +2,13 @@
 //
 // channel.cc - the process's /dev/mach descriptor and its self task name.
 //
-// Opened on first use, close-on-exec. A forked child is another task: the
-// descriptor it inherited belongs to the parent's task (the module refuses
-// it with EBADF), so the child drops it and opens its own on first use.
+// Opened on first use, close-on-exec; after that a call costs one atomic
+// load and the ioctl. A forked child is another task: the descriptor it
+// inherited belongs to the parent's task (the module refuses it with
+// EBADF), so the child drops it and opens its own on first use.
 #include "channel.h"
 
+#include <atomic>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,10 +22,11 @@
 namespace libmach {
 namespace {
 
+// lock serialises opening and the fork handlers; device is read without it.
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-int device = -1;			// guarded by lock; read racily once set
-mach_port_t task_self_name = MACH_PORT_NULL;
-bool fork_handler_installed = false;
+std::atomic<int> device{-1};
+std::atomic<mach_port_t> task_self_name{MACH_PORT_NULL};
+bool fork_handlers_installed = false;	// guarded by lock
 
 // The lock is held across fork so that the child sees a settled state.
 void before_fork()
@@ -38,24 +41,25 @@ void after_fork_in_parent()
 
 void after_fork_in_child()
 {
-	if (device >= 0)
-		close(device);
-	device = -1;
+	int fd = device.exchange(-1);
+	if (fd >= 0)
+		close(fd);
 	task_self_name = MACH_PORT_NULL;
 	pthread_mutex_unlock(&lock);
 }
 
 int open_device_locked()
 {
-	if (device >= 0)
-		return device;
-	if (!fork_handler_installed) {
+	int fd = device.load(std::memory_order_relaxed);
+	if (fd >= 0)
+		return fd;
+	if (!fork_handlers_installed) {
 		if (pthread_atfork(before_fork, after_fork_in_parent,
 				   after_fork_in_child) != 0)
 			return -1;
-		fork_handler_installed = true;
+		fork_handlers_installed = true;
 	}
-	int fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	mach_version_args version = {};
@@ -64,8 +68,19 @@ int open_device_locked()
 		close(fd);
 		return -1;
 	}
-	device = fd;
-	return device;
+	device.store(fd, std::memory_order_release);
+	return fd;
+}
+
+int channel()
+{
+	int fd = device.load(std::memory_order_acquire);
+	if (fd >= 0)
+		return fd;
+	pthread_mutex_lock(&lock);
+	fd = open_device_locked();
+	pthread_mutex_unlock(&lock);
+	return fd;
 }
 
 kern_return_t errno_to_kr(int err)
@@ -90,9 +105,7 @@ kern_return_t errno_to_kr(int err)
 
 kern_return_t call(unsigned long cmd, void *args)
 {
-	pthread_mutex_lock(&lock);
-	int fd = open_device_locked();
-	pthread_mutex_unlock(&lock);
+	int fd = channel();
 	if (fd < 0)
 		return MACH_SEND_INVALID_DEST;	// no Mach here: no destination
 	int ret = ioctl(fd, cmd, args);
@@ -101,13 +114,18 @@ kern_return_t call(unsigned long cmd, void *args)
 
 mach_port_t self_task()
 {
+	mach_port_t name = task_self_name.load(std::memory_order_acquire);
+	if (name != MACH_PORT_NULL)
+		return name;
 	pthread_mutex_lock(&lock);
-	if (task_self_name == MACH_PORT_NULL && open_device_locked() >= 0) {
+	name = task_self_name.load(std::memory_order_relaxed);
+	if (name == MACH_PORT_NULL && open_device_locked() >= 0) {
 		mach_task_self_args args = {};
-		if (ioctl(device, MACH_IOC_TASK_SELF, &args) == KERN_SUCCESS)
-			task_self_name = args.name;
+		if (ioctl(device, MACH_IOC_TASK_SELF, &args) == KERN_SUCCESS) {
+			name = args.name;
+			task_self_name.store(name, std::memory_order_release);
+		}
 	}
-	mach_port_t name = task_self_name;
 	pthread_mutex_unlock(&lock);
 	return name;
 }

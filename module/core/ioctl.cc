@@ -72,7 +72,7 @@ long task_info(Task &caller, mach_task_info_args &args)
 		return result(Kr::InvalidArgument);
 
 	mach_task_stats stats{};
-	if (!mach_shim_task_stats(task->os(), &stats))
+	if (!mach_shim_task_stats(task->os(), task_info_needs(args.flavor), &stats))
 		return result(Kr::SendInvalidDest);	/* it is exiting */
 
 	u32 info[task_info_max_count];

@@ -74,8 +74,14 @@ struct mach_task_stats {
 	mach_u64 live_user_ns;		/* threads still running */
 	mach_u64 live_system_ns;
 };
-/* Fills stats; false if the process is already gone. */
-mach_bool mach_shim_task_stats(struct mach_task_os *os,
+/* What a caller of mach_shim_task_stats() needs filled in. */
+enum mach_stats_want {
+	MACH_STATS_MEMORY = 1 << 0,	/* *_bytes */
+	MACH_STATS_DEAD_TIMES = 1 << 1,	/* dead_*_ns */
+	MACH_STATS_LIVE_TIMES = 1 << 2,	/* live_*_ns: walks the threads */
+};
+/* Fills what want asks for; false if the process is already gone. */
+mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);

@@ -89,6 +89,13 @@ u32 task_info_count(u32 flavor)
 	}
 }
 
+unsigned int task_info_needs(u32 flavor)
+{
+	if (flavor == TaskThreadTimesInfo)
+		return MACH_STATS_LIVE_TIMES;
+	return MACH_STATS_MEMORY | MACH_STATS_DEAD_TIMES;
+}
+
 /*
  * As on the anchors, the basic flavours' times are those of the task's
  * threads that have terminated; TASK_THREAD_TIMES_INFO has the live ones.

@@ -22,6 +22,8 @@ constexpr u32 task_info_max_count = 12;
 
 /* The count of flavor in natural_t, or 0 for an unknown flavour. */
 u32 task_info_count(u32 flavor);
+/* The mach_stats_want bits flavor is made from. */
+unsigned int task_info_needs(u32 flavor);
 
 /*
  * Lays out flavor from stats into out (task_info_max_count natural_t).

@@ -158,11 +158,25 @@ void mach_shim_file_put(mach_shim_file *file)
 	}
 }
 
-mach_bool mach_shim_task_stats(mach_task_os *os, mach_task_stats *stats)
+mach_bool mach_shim_task_stats(mach_task_os *os, unsigned int want,
+			       mach_task_stats *stats)
 {
 	if (!os->alive)
 		return false;
-	*stats = os->stats;
+	// Only what was asked for, as the kernel does.
+	if (want & MACH_STATS_MEMORY) {
+		stats->virtual_bytes = os->stats.virtual_bytes;
+		stats->resident_bytes = os->stats.resident_bytes;
+		stats->resident_max_bytes = os->stats.resident_max_bytes;
+	}
+	if (want & MACH_STATS_DEAD_TIMES) {
+		stats->dead_user_ns = os->stats.dead_user_ns;
+		stats->dead_system_ns = os->stats.dead_system_ns;
+	}
+	if (want & MACH_STATS_LIVE_TIMES) {
+		stats->live_user_ns = os->stats.live_user_ns;
+		stats->live_system_ns = os->stats.live_system_ns;
+	}
 	return true;
 }
 
