@@ -19,6 +19,9 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_TASK_SELF] = MACH_IOC_TASK_SELF,
 	[MACH_IOC_NR_TASK_INFO] = MACH_IOC_TASK_INFO,
 	[MACH_IOC_NR_PORT_DEALLOCATE] = MACH_IOC_PORT_DEALLOCATE,
+	[MACH_IOC_NR_PORT] = MACH_IOC_PORT,
+	[MACH_IOC_NR_MSG] = MACH_IOC_MSG,
+	[MACH_IOC_NR_SPECIAL_PORT] = MACH_IOC_SPECIAL_PORT,
 };
 
 union mach_ioctl_args {
@@ -26,6 +29,9 @@ union mach_ioctl_args {
 	struct mach_task_self_args task_self;
 	struct mach_task_info_args task_info;
 	struct mach_port_deallocate_args port_deallocate;
+	struct mach_port_args port;
+	struct mach_msg_args msg;
+	struct mach_special_port_args special_port;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)

@@ -13,6 +13,9 @@ void mach_shim_exit(void);
 /* Objects of kind currently allocated, for the stats in sysfs. */
 long mach_shim_live(enum mach_shim_kind kind);
 
+struct wait_queue_head;
+struct wait_queue_head *mach_shim_waitq_head(struct mach_shim_waitq *q);
+
 int mach_tasks_init(void);
 void mach_tasks_exit(void);
 /* The calling process's task, made on first use; a new reference. */

@@ -9,19 +9,34 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/poll.h>
 #include <linux/rcupdate.h>
 
 #include "mach.h"
 
 static int mach_port_file_release(struct inode *inode, struct file *file)
 {
-	mach_port_put(file->private_data);
+	if (file->private_data)		/* a dead name has no port */
+		mach_port_put(file->private_data);
 	return 0;
+}
+
+/* A receive right's fd is readable while a message waits in its queue. */
+static __poll_t mach_port_file_poll(struct file *file, poll_table *wait)
+{
+	struct mach_port *port = file->private_data;
+
+	if (!port)
+		return 0;
+	poll_wait(file, mach_shim_waitq_head(mach_port_waitq(port)), wait);
+	return mach_port_readable(port, (struct mach_shim_file *)file) ?
+		EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static const struct file_operations mach_port_fops = {
 	.owner = THIS_MODULE,
 	.release = mach_port_file_release,
+	.poll = mach_port_file_poll,
 	.llseek = noop_llseek,
 };
 
@@ -38,10 +53,12 @@ int mach_shim_fd_install(struct mach_port *port, struct mach_shim_file **out)
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		return fd;
-	mach_port_get(port);
+	if (port)
+		mach_port_get(port);
 	file = anon_inode_getfile("[mach_port]", &mach_port_fops, port, O_RDWR);
 	if (IS_ERR(file)) {
-		mach_port_put(port);
+		if (port)
+			mach_port_put(port);
 		put_unused_fd(fd);
 		return PTR_ERR(file);
 	}

@@ -3,8 +3,13 @@
  * shim.c - the kernel side of core/shim.h: allocation from per-kind slab
  * caches (so a leak shows at unload), mutexes, refcount_t, copy-out.
  */
+#include <linux/audit.h>
+#include <linux/cred.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -13,7 +18,8 @@
 
 static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
 	      MACH_EFAULT == EFAULT && MACH_EINVAL == EINVAL &&
-	      MACH_ENOTTY == ENOTTY);
+	      MACH_ENOTTY == ENOTTY && MACH_EINTR == EINTR &&
+	      MACH_ETIMEDOUT == ETIMEDOUT);
 static_assert(sizeof(struct mach_shim_ref) == sizeof(refcount_t));
 
 static const char *const mach_cache_names[MACH_KIND_COUNT] = {
@@ -92,6 +98,47 @@ void mach_shim_lock_release(struct mach_shim_lock *lock)
 	mutex_unlock(&lock->mutex);
 }
 
+struct mach_shim_waitq {
+	wait_queue_head_t head;
+};
+
+struct mach_shim_waitq *mach_shim_waitq_create(void)
+{
+	struct mach_shim_waitq *q = mach_shim_alloc(MACH_KIND_MEMORY,
+						    sizeof(*q));
+
+	if (q)
+		init_waitqueue_head(&q->head);
+	return q;
+}
+
+void mach_shim_waitq_destroy(struct mach_shim_waitq *q)
+{
+	mach_shim_free(MACH_KIND_MEMORY, q);
+}
+
+void mach_shim_waitq_wake(struct mach_shim_waitq *q)
+{
+	wake_up_interruptible_all(&q->head);
+}
+
+wait_queue_head_t *mach_shim_waitq_head(struct mach_shim_waitq *q)
+{
+	return &q->head;
+}
+
+int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
+			 void *arg, u64 timeout_ms)
+{
+	long left = timeout_ms == MACH_SHIM_FOREVER ? MAX_SCHEDULE_TIMEOUT :
+		    (long)msecs_to_jiffies(min_t(u64, timeout_ms, UINT_MAX));
+
+	left = wait_event_interruptible_timeout(q->head, ready(arg), left);
+	if (left < 0)
+		return -EINTR;
+	return left ? 0 : -ETIMEDOUT;
+}
+
 static refcount_t *mach_refcount(struct mach_shim_ref *ref)
 {
 	return (refcount_t *)ref;
@@ -115,6 +162,32 @@ bool mach_shim_ref_put(struct mach_shim_ref *ref)
 int mach_shim_copy_out(u64 uaddr, const void *src, size_t size)
 {
 	return copy_to_user(u64_to_user_ptr(uaddr), src, size) ? -EFAULT : 0;
+}
+
+int mach_shim_copy_in(void *dst, u64 uaddr, size_t size)
+{
+	return copy_from_user(dst, u64_to_user_ptr(uaddr), size) ? -EFAULT : 0;
+}
+
+/*
+ * security_token_t is { euid, egid }; audit_token_t is { auid, euid,
+ * egid, ruid, rgid, pid, asid, pidversion }, as XNU lays them out.
+ */
+void mach_shim_current_tokens(u32 security[2], u32 audit[8])
+{
+	const struct cred *cred = current_cred();
+	struct user_namespace *ns = &init_user_ns;
+
+	security[0] = from_kuid_munged(ns, cred->euid);
+	security[1] = from_kgid_munged(ns, cred->egid);
+	audit[0] = from_kuid(ns, audit_get_loginuid(current));
+	audit[1] = security[0];
+	audit[2] = security[1];
+	audit[3] = from_kuid_munged(ns, cred->uid);
+	audit[4] = from_kgid_munged(ns, cred->gid);
+	audit[5] = task_tgid_nr(current);
+	audit[6] = audit_get_sessionid(current);
+	audit[7] = 0;
 }
 
 int mach_shim_init(void)

@@ -91,6 +91,23 @@ static int mach_task_exit_wake(struct wait_queue_entry *wait,
 	return 0;
 }
 
+/* Called with mach_tasks_lock held. */
+static void mach_task_inherit_from_parent(struct mach_task *task)
+{
+	struct mach_task_os *os;
+	struct pid *parent;
+
+	rcu_read_lock();
+	parent = task_tgid(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	hash_for_each_possible(mach_tasks, os, node, (unsigned long)parent) {
+		if (os->pid == parent && os->registered) {
+			mach_task_inherit(task, os->task);
+			return;
+		}
+	}
+}
+
 struct mach_task *mach_task_of_current(void)
 {
 	struct pid *pid = task_tgid(current);
@@ -124,6 +141,7 @@ struct mach_task *mach_task_of_current(void)
 	}
 	os->task = task;
 	os->registered = true;
+	mach_task_inherit_from_parent(task);
 	hash_add(mach_tasks, &os->node, (unsigned long)pid);
 	INIT_WORK(&os->exit_work, mach_task_exit_work);
 	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);

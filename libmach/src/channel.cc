@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include <mach/ioctl.h>
+#include <mach/mach_init.h>
 #include <mach/message.h>
+#include <mach/task_special_ports.h>
 #include <mach/mig_errors.h>
 
 namespace libmach {
@@ -45,6 +47,7 @@ void after_fork_in_child()
 	if (fd >= 0)
 		close(fd);
 	task_self_name = MACH_PORT_NULL;
+	bootstrap_port = MACH_PORT_NULL;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -123,6 +126,11 @@ mach_port_t self_task()
 		mach_task_self_args args = {};
 		if (ioctl(device, MACH_IOC_TASK_SELF, &args) == KERN_SUCCESS) {
 			name = args.name;
+			mach_special_port_args special = {};
+			special.task = name;
+			special.which = TASK_BOOTSTRAP_PORT;
+			if (ioctl(device, MACH_IOC_SPECIAL_PORT, &special) == KERN_SUCCESS)
+				bootstrap_port = special.port;
 			task_self_name.store(name, std::memory_order_release);
 		}
 	}
@@ -131,3 +139,7 @@ mach_port_t self_task()
 }
 
 } // namespace libmach
+
+// Set with the self task name on first use, from the task's special port
+// (which a task inherits from its Linux parent's task).
+__attribute__((visibility("default"))) mach_port_t bootstrap_port = MACH_PORT_NULL;

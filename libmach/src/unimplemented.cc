@@ -30,14 +30,7 @@
 	MACH_STUB ret name params { return KERN_NOT_SUPPORTED; }
 
 // ---- <mach/message.h> --------------------------------------------------------
-UNSUPPORTED(mach_msg_return_t, mach_msg, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t))
 UNSUPPORTED(mach_msg_return_t, mach_msg_overwrite, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t, mach_msg_header_t *, mach_msg_size_t))
-UNSUPPORTED(mach_msg_return_t, mach_msg_send, (mach_msg_header_t *))
-UNSUPPORTED(mach_msg_return_t, mach_msg_receive, (mach_msg_header_t *))
-UNSUPPORTED(mach_msg_return_t, mach_msg_server_once, (boolean_t (*)(mach_msg_header_t *, mach_msg_header_t *), mach_msg_size_t, mach_port_t, mach_msg_options_t))
-UNSUPPORTED(mach_msg_return_t, mach_msg_server, (boolean_t (*)(mach_msg_header_t *, mach_msg_header_t *), mach_msg_size_t, mach_port_t, mach_msg_options_t))
-// No message can have been received yet, so there is nothing to release.
-MACH_STUB void mach_msg_destroy(mach_msg_header_t *) {}
 
 // ---- <mach/mach_traps.h> -----------------------------------------------------
 // MACH_PORT_NULL is mach_reply_port's documented "could not make one" result.
@@ -45,22 +38,13 @@ MACH_STUB mach_port_name_t mach_reply_port(void) { return MACH_PORT_NULL; }
 
 // ---- <mach/mach_port.h> ------------------------------------------------------
 UNSUPPORTED(kern_return_t, mach_port_names, (ipc_space_t, mach_port_name_array_t *, mach_msg_type_number_t *, mach_port_type_array_t *, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, mach_port_type, (ipc_space_t, mach_port_name_t, mach_port_type_t *))
 UNSUPPORTED(kern_return_t, mach_port_rename, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_allocate_name, (ipc_space_t, mach_port_right_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_allocate, (ipc_space_t, mach_port_right_t, mach_port_name_t *))
-UNSUPPORTED(kern_return_t, mach_port_destroy, (ipc_space_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_get_refs, (ipc_space_t, mach_port_name_t, mach_port_right_t, mach_port_urefs_t *))
-UNSUPPORTED(kern_return_t, mach_port_mod_refs, (ipc_space_t, mach_port_name_t, mach_port_right_t, mach_port_delta_t))
-UNSUPPORTED(kern_return_t, mach_port_set_mscount, (ipc_space_t, mach_port_name_t, mach_port_mscount_t))
 UNSUPPORTED(kern_return_t, mach_port_get_set_status, (ipc_space_read_t, mach_port_name_t, mach_port_name_array_t *, mach_msg_type_number_t *))
 UNSUPPORTED(kern_return_t, mach_port_move_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_request_notification, (ipc_space_t, mach_port_name_t, mach_msg_id_t, mach_port_mscount_t, mach_port_t, mach_msg_type_name_t, mach_port_t *))
-UNSUPPORTED(kern_return_t, mach_port_insert_right, (ipc_space_t, mach_port_name_t, mach_port_t, mach_msg_type_name_t))
 UNSUPPORTED(kern_return_t, mach_port_extract_right, (ipc_space_t, mach_port_name_t, mach_msg_type_name_t, mach_port_t *, mach_msg_type_name_t *))
 UNSUPPORTED(kern_return_t, mach_port_set_seqno, (ipc_space_t, mach_port_name_t, mach_port_seqno_t))
-UNSUPPORTED(kern_return_t, mach_port_get_attributes, (ipc_space_read_t, mach_port_name_t, mach_port_flavor_t, mach_port_info_t, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, mach_port_set_attributes, (ipc_space_t, mach_port_name_t, mach_port_flavor_t, mach_port_info_t, mach_msg_type_number_t))
 UNSUPPORTED(kern_return_t, mach_port_get_srights, (ipc_space_t, mach_port_name_t, mach_port_rights_t *))
 UNSUPPORTED(kern_return_t, mach_port_insert_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_extract_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
@@ -76,8 +60,6 @@ UNSUPPORTED(kern_return_t, mach_ports_lookup, (task_t, mach_port_array_t *, mach
 UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
 UNSUPPORTED(kern_return_t, task_suspend, (task_read_t))
 UNSUPPORTED(kern_return_t, task_resume, (task_read_t))
-UNSUPPORTED(kern_return_t, task_get_special_port, (task_inspect_t, int, mach_port_t *))
-UNSUPPORTED(kern_return_t, task_set_special_port, (task_t, int, mach_port_t))
 UNSUPPORTED(kern_return_t, task_set_exception_ports, (task_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t))
 UNSUPPORTED(kern_return_t, task_get_exception_ports, (task_t, exception_mask_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
 UNSUPPORTED(kern_return_t, task_swap_exception_ports, (task_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))

@@ -30,11 +30,17 @@ void mach_task_get(struct mach_task *task);
 void mach_task_put(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);
+/* A new task takes its bootstrap port from its parent's task. */
+void mach_task_inherit(struct mach_task *child, struct mach_task *parent);
 /* Drop rights whose fd the process closed behind Mach's back. */
 void mach_task_sweep_space(struct mach_task *task);
 
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);
+/* poll(): is a message queued for the receive right this file holds? */
+mach_bool mach_port_readable(struct mach_port *port,
+			     const struct mach_shim_file *file);
+struct mach_shim_waitq *mach_port_waitq(struct mach_port *port);
 
 /*
  * One ioctl of the calling process on its own task. args is the kernel's

@@ -20,7 +20,9 @@ typedef _Bool mach_bool;
 #define MACH_EBADF	9
 #define MACH_ENOMEM	12
 #define MACH_EFAULT	14
+#define MACH_EINTR	4
 #define MACH_EINVAL	22
 #define MACH_ENOTTY	25
+#define MACH_ETIMEDOUT	110
 
 #endif /* MACH_CORE_CTYPES_H */

@@ -5,6 +5,7 @@
  * field is checked here before it is used.
  */
 #include "core.h"
+#include "msg.h"
 #include "task.h"
 #include "task_info.h"
 #include "uapi.h"
@@ -39,7 +40,8 @@ long version(mach_version_args &args)
 {
 	args = {};
 	args.abi_version = MACH_ABI_VERSION;
-	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO;
+	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
+			MACH_FEATURE_PORTS | MACH_FEATURE_MSG;
 	return result(Kr::Success);
 }
 
@@ -98,6 +100,131 @@ long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 	return result(caller.space().deallocate(Name{args.name}));
 }
 
+/* mach_port_get_attributes / set_attributes flavours. */
+enum PortFlavor : u32 {
+	PortLimitsInfo = 1,	/* MACH_PORT_LIMITS_INFO: { qlimit } */
+	PortReceiveStatus = 2,	/* MACH_PORT_RECEIVE_STATUS: mach_port_status_t */
+};
+
+struct PortStatus {
+	u32 pset, seqno, mscount, qlimit, msgcount, sorights;
+	u32 srights, pdrequest, nsrequest, flags;
+};
+
+Kr port_attributes(Space &space, mach_port_args &args)
+{
+	Ref<Port> port = space.lookup_receive(Name{args.name});
+	if (!port)
+		return Name{args.name}.valid() ? Kr::InvalidRight : Kr::InvalidName;
+
+	if (args.op == MACH_PORT_OP_SET_ATTRIBUTES) {
+		if (args.right != PortLimitsInfo)
+			return Kr::InvalidValue;
+		u32 qlimit;
+		if (args.count < 1)
+			return Kr::InvalidValue;
+		if (mach_shim_copy_in(&qlimit, args.info, sizeof(qlimit)))
+			return Kr::InvalidAddress;
+		return port->set_qlimit(qlimit);
+	}
+
+	PortStatus status{};
+	u32 count;
+	switch (args.right) {
+	case PortLimitsInfo:
+		status.pset = port->qlimit();	/* the limits struct is one word */
+		count = 1;
+		break;
+	case PortReceiveStatus:
+		status.seqno = port->seqno();
+		status.mscount = port->mscount();
+		status.qlimit = port->qlimit();
+		status.msgcount = port->msgcount();
+		status.srights = port->send_rights() != 0;
+		count = sizeof(status) / sizeof(u32);
+		break;
+	default:
+		return Kr::InvalidValue;
+	}
+	if (args.count < count)
+		return Kr::InvalidValue;
+	if (mach_shim_copy_out(args.info, &status, count * sizeof(u32)))
+		return Kr::InvalidAddress;
+	args.count = count;
+	return Kr::Success;
+}
+
+long port_op(Task &caller, mach_port_args &args)
+{
+	if (args.flags || args.pad)
+		return malformed;
+
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidTask, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+	/* Another task's space is reached through its agent (tasks issue). */
+	if (task.get() != &caller)
+		return result(Kr::NotSupported);
+
+	Space &space = caller.space();
+	Name name{args.name};
+	switch (args.op) {
+	case MACH_PORT_OP_ALLOCATE:
+		kr = space.allocate(args.right, &name);
+		args.name = name.value;
+		return result(kr);
+	case MACH_PORT_OP_DESTROY:
+		return result(space.destroy_name(name));
+	case MACH_PORT_OP_MOD_REFS:
+		return result(space.mod_refs(name, args.right, args.delta));
+	case MACH_PORT_OP_GET_REFS:
+		return result(space.get_refs(name, args.right, &args.value));
+	case MACH_PORT_OP_TYPE:
+		return result(space.type(name, &args.value));
+	case MACH_PORT_OP_INSERT_RIGHT:
+		return result(space.insert_right(name, Name{args.poly}, args.right));
+	case MACH_PORT_OP_GET_ATTRIBUTES:
+	case MACH_PORT_OP_SET_ATTRIBUTES:
+		return result(port_attributes(space, args));
+	case MACH_PORT_OP_SET_MSCOUNT: {
+		Ref<Port> port = space.lookup_receive(name);
+		if (!port)
+			return result(Kr::InvalidRight);
+		port->set_mscount(args.value);
+		return result(Kr::Success);
+	}
+	default:
+		return malformed;
+	}
+}
+
+long special_port(Task &caller, mach_special_port_args &args)
+{
+	if (args.flags & ~MACH_SPECIAL_PORT_SET)
+		return malformed;
+
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+
+	TransitRight right;
+	if (args.flags & MACH_SPECIAL_PORT_SET) {
+		if (Name{args.port}.valid()) {
+			kr = caller.space().copyin_right(Name{args.port}, CopySend, &right);
+			if (kr != Kr::Success)
+				return result(kr);
+		}
+		return result(task->set_special(args.which, right));
+	}
+	kr = task->get_special(args.which, &right);
+	args.port = Name::null;
+	if (kr != Kr::Success || !right.port)
+		return result(kr);
+	return result(caller.space().copyout(right, &args.port));
+}
+
 } /* namespace */
 } /* namespace mach */
 
@@ -120,6 +247,12 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 		return task_info(caller, *static_cast<mach_task_info_args *>(args));
 	case MACH_IOC_NR_PORT_DEALLOCATE:
 		return port_deallocate(caller, *static_cast<mach_port_deallocate_args *>(args));
+	case MACH_IOC_NR_PORT:
+		return port_op(caller, *static_cast<mach_port_args *>(args));
+	case MACH_IOC_NR_MSG:
+		return result(mach_msg(caller, *static_cast<mach_msg_args *>(args)));
+	case MACH_IOC_NR_SPECIAL_PORT:
+		return special_port(caller, *static_cast<mach_special_port_args *>(args));
 	default:
 		return -MACH_ENOTTY;
 	}

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * port.h - a Mach port. Rights to it live in spaces (space.h) and as files.
+ * port.h - a Mach port: a message queue with rights to it held in spaces
+ * (space.h), each right an fd of its task's process.
  *
- * A kernel port stands for a kernel object (its kobject); today that is
- * a task. The port does not own its object: the object owns the port and
- * kills it when it goes, after which every right to it names a dead port.
+ * A port is either a kernel port standing for a kernel object (today a
+ * task; the object owns the port and kills it when it goes) or an
+ * ordinary port whose receive right one task holds. Either way, once the
+ * port is dead every send right to it names a dead port, and its queued
+ * messages are destroyed.
+ *
+ * lock_ guards everything below it in the class; waitq_ is woken on every
+ * change a sender, a receiver or poll() may be waiting for.
  */
 #ifndef MACH_CORE_PORT_H
 #define MACH_CORE_PORT_H
 
 #include "base.h"
+#include "message.h"
 
 struct mach_port {};
 
@@ -17,12 +24,18 @@ namespace mach {
 
 class Task;
 
+/* MACH_PORT_QLIMIT_DEFAULT and MACH_PORT_QLIMIT_MAX */
+inline constexpr u32 qlimit_default = 5;
+inline constexpr u32 qlimit_max = 1024;
+
 class Port : public mach_port {
 public:
 	static constexpr mach_shim_kind kind = MACH_KIND_PORT;
 
 	/* A live port standing for task; the caller owns the one reference. */
 	static Port *create_for_task(Task *task);
+	/* A live ordinary port; the caller owns the reference and the receive right. */
+	static Port *create();
 
 	static Port *from(mach_port *p) { return static_cast<Port *>(p); }
 
@@ -32,15 +45,78 @@ public:
 	/* The task this port stands for while both live; else empty. */
 	Ref<Task> task();
 	bool dead();
-	/* Disconnects the kobject: the port is dead from now on. */
+	bool is_kernel() const { return kernel_; }
+	/*
+	 * The port dies: the kernel object or the receive right is gone.
+	 * Queued messages are destroyed and every waiter wakes.
+	 */
 	void kill();
 
-	explicit Port(Task *task) : kobject_(task) {}
+	/* Rights accounting: send rights and send-once rights in existence. */
+	void add_send();
+	void add_send_once();
+	void make_send();	/* add_send() and the make-send count */
+	void drop_send();
+	void drop_send_once();
+	/* A transit right going away undelivered. */
+	void drop(const TransitRight &right);
+
+	/*
+	 * Sending. A sender first reserves room in the queue (waiting up to
+	 * timeout_ms), then enqueues or gives the room back. Send-once
+	 * messages need no room, as on the anchors.
+	 */
+	Kr reserve(u64 timeout_ms, bool interruptible);
+	void unreserve();
+	/* Queues msg; false (msg untouched) if the port died meanwhile. */
+	bool enqueue(Message *msg, bool reserved);
+
+	/*
+	 * Receiving: the first message if it fits in room bytes (false in
+	 * *fits otherwise, with its needed size in *needed). large keeps a
+	 * message that does not fit queued; otherwise it is dequeued anyway
+	 * and the caller destroys it.
+	 */
+	Kr dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
+		   Message **msg, u32 *needed);
+	/* Is a message waiting for the receive right that file holds? */
+	bool readable(const void *file);
+	/* The file of the receive right's name, for readable(). */
+	void set_receive_file(const void *file);
+	mach_shim_waitq *waitq() { return waitq_; }
+
+	u32 qlimit();
+	Kr set_qlimit(u32 qlimit);
+	u32 msgcount();
+	u32 mscount();
+	void set_mscount(u32 mscount);
+	u32 send_rights();
+	u32 seqno();
+
+	Port(Task *task, bool kernel) : kernel_(kernel), kobject_(task) {}
+	~Port();
 
 private:
+	bool waiting_ok() const { return lock_.ok() && waitq_; }
+	static mach_bool has_room(void *self);
+	static mach_bool has_message(void *self);
+
 	RefCount refs_;
+	const bool kernel_;
 	Lock lock_{MACH_LOCK_PORT};
-	Task *kobject_;	/* guarded by lock_; not a reference */
+	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
+	Task *kobject_;			/* not a reference */
+	bool dead_ = false;
+	const void *receive_file_ = nullptr;	/* not a reference */
+	Message *head_ = nullptr;
+	Message **tail_ = &head_;
+	u32 msgcount_ = 0;		/* queued messages that took room */
+	u32 reserved_ = 0;		/* room promised to senders */
+	u32 qlimit_ = qlimit_default;
+	u32 seqno_ = 0;
+	u32 mscount_ = 0;
+	u32 srights_ = 0;
+	u32 sorights_ = 0;
 };
 
 } /* namespace mach */

@@ -40,14 +40,32 @@ void mach_shim_lock_destroy(struct mach_shim_lock *lock);
 void mach_shim_lock_acquire(struct mach_shim_lock *lock);
 void mach_shim_lock_release(struct mach_shim_lock *lock);
 
+/*
+ * A wait queue (wait_queue_head_t in the kernel): waiters sleep until
+ * ready(arg) holds; wake() makes them look again. Also what poll() of a
+ * port file waits on.
+ */
+struct mach_shim_waitq;
+struct mach_shim_waitq *mach_shim_waitq_create(void);
+void mach_shim_waitq_destroy(struct mach_shim_waitq *q);
+void mach_shim_waitq_wake(struct mach_shim_waitq *q);
+#define MACH_SHIM_FOREVER (~0ULL)
+/* 0 once ready, -MACH_ETIMEDOUT, or -MACH_EINTR for a signal. */
+int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
+			 void *arg, mach_u64 timeout_ms);
+
 /* Reference counts (refcount_t in the kernel: saturating, checked). */
 struct mach_shim_ref { int value; };
 void mach_shim_ref_init(struct mach_shim_ref *ref, int n);
 void mach_shim_ref_get(struct mach_shim_ref *ref);
 mach_bool mach_shim_ref_put(struct mach_shim_ref *ref); /* true: was last */
 
-/* Copy out to the calling process; 0 or -MACH_EFAULT. */
+/* Copies to and from the calling process; 0 or -MACH_EFAULT. */
 int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size);
+int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size);
+
+/* The calling process's credentials, as Mach's security and audit tokens. */
+void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
 
 /*
  * Port rights as file descriptors of the calling process. A port file

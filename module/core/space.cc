@@ -2,42 +2,90 @@
 #include "space.h"
 
 namespace mach {
+namespace {
+
+constexpr u32 send_like = RightSend | RightSendOnce;
+
+bool is_send_disposition(u32 d)
+{
+	return d == MoveSend || d == CopySend || d == MakeSend ||
+	       d == MoveSendOnce || d == MakeSendOnce;
+}
+
+} /* namespace */
 
 Space::Right *Space::find_live_locked(Name name)
 {
 	Right *right = names_.find(name.value);
-	if (right && !mach_shim_fd_is(static_cast<int>(name.value), right->file)) {
+	if (!right)
+		return nullptr;
+	if (!mach_shim_fd_is(static_cast<int>(name.value), right->file)) {
 		forget_locked(name, *right);
 		return nullptr;
 	}
+	settle_locked(name, right);
 	return right;
 }
 
+/* A send or send-once right whose port died becomes a dead name. */
+void Space::settle_locked(Name name, Right *right)
+{
+	if (!(right->type & send_like) || (right->type & RightReceive) ||
+	    !right->port->dead())
+		return;
+	u32 urefs = (right->type & RightSend ? right->urefs : 0) +
+		    (right->type & RightSendOnce ? 1 : 0);
+	if (right->type & RightSend)
+		right->port->drop_send();
+	if (right->type & RightSendOnce)
+		right->port->drop_send_once();
+	const u32 *named = by_port_.find(right->port);
+	if (named && *named == name.value)
+		by_port_.erase(right->port);
+	right->type = RightDeadName;
+	right->urefs = urefs;
+}
+
+/*
+ * Lets go of a right's references: a receive right kills its port. That
+ * may destroy queued messages and the rights they carry, which are all
+ * in transit, so nothing re-enters a space.
+ */
+void Space::release(const Right &right)
+{
+	if (right.port) {
+		if (right.type & RightSend)
+			right.port->drop_send();
+		if (right.type & RightSendOnce)
+			right.port->drop_send_once();
+		if (right.type & RightReceive)
+			right.port->kill();
+		right.port->put();
+	}
+	mach_shim_file_put(right.file);
+}
+
+/* Drops name and whatever rights it still holds; touches no fd. */
 void Space::forget_locked(Name name, Right right)
 {
 	names_.erase(name.value);
-	const u32 *sender = senders_.find(right.port);
-	if (sender && *sender == name.value)
-		senders_.erase(right.port);
-	mach_shim_file_put(right.file);
-	right.port->put();
+	if (right.port) {
+		const u32 *named = by_port_.find(right.port);
+		if (named && *named == name.value)
+			by_port_.erase(right.port);
+	}
+	release(right);
 }
 
-Kr Space::make_send(Port *port, Name *name)
+/* Forgets name and closes its fd, in the owning process. */
+void Space::remove_locked(Name name, Right *right)
 {
-	Guard g(lock_);
+	forget_locked(name, *right);
+	mach_shim_fd_close(static_cast<int>(name.value));
+}
 
-	if (const u32 *known = senders_.find(port)) {
-		Name existing{*known};
-		if (Right *right = find_live_locked(existing)) {
-			if (right->urefs >= urefs_max)
-				return Kr::UrefsOverflow;
-			right->urefs++;
-			*name = existing;
-			return Kr::Success;
-		}
-	}
-
+Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name)
+{
 	mach_shim_file *file;
 	int fd = mach_shim_fd_install(port, &file);
 	if (fd < 0)
@@ -48,20 +96,76 @@ Kr Space::make_send(Port *port, Name *name)
 	if (Right *stale = names_.find(fresh.value))
 		forget_locked(fresh, *stale);
 
-	port->get();
-	if (!names_.insert(fresh.value, Right{port, file, RightSend, 1})) {
-		port->put();
+	if (port)
+		port->get();
+	if (!names_.insert(fresh.value, Right{port, file, type, urefs})) {
+		if (port)
+			port->put();
 		mach_shim_file_put(file);
 		mach_shim_fd_close(fd);
 		return Kr::ResourceShortage;
 	}
-	if (!senders_.insert(port, fresh.value)) {
-		forget_locked(fresh, *names_.find(fresh.value));
-		mach_shim_fd_close(fd);
+	if (port && (type & (RightSend | RightReceive)) &&
+	    !by_port_.insert(port, fresh.value)) {
+		Right *r = names_.find(fresh.value);
+		r->type = 0;	/* nothing to account for yet */
+		remove_locked(fresh, r);
 		return Kr::ResourceShortage;
 	}
+	if (type & RightReceive)
+		port->set_receive_file(file);
 	*name = fresh;
 	return Kr::Success;
+}
+
+Kr Space::make_send(Port *port, Name *name)
+{
+	Guard g(lock_);
+
+	if (const u32 *known = by_port_.find(port)) {
+		Name existing{*known};
+		if (Right *right = find_live_locked(existing)) {
+			if (right->type & RightSend) {
+				if (right->urefs >= urefs_max)
+					return Kr::UrefsOverflow;
+				right->urefs++;
+			} else if (right->type & RightReceive) {
+				right->type |= RightSend;
+				right->urefs = 1;
+				port->make_send();
+			}
+			*name = existing;
+			return Kr::Success;
+		}
+	}
+	Kr kr = install_locked(port, RightSend, 1, name);
+	if (kr == Kr::Success)
+		port->add_send();
+	return kr;
+}
+
+Kr Space::allocate(u32 right, Name *name)
+{
+	Guard g(lock_);
+
+	switch (right) {
+	case PortRightReceive: {
+		Port *port = Port::create();
+		if (!port)
+			return Kr::ResourceShortage;
+		Kr kr = install_locked(port, RightReceive, 0, name);
+		if (kr != Kr::Success)
+			port->kill();
+		port->put();
+		return kr;
+	}
+	case PortRightDeadName:
+		return install_locked(nullptr, RightDeadName, 1, name);
+	case PortRightPortSet:
+		return Kr::NotSupported;	/* port sets: not yet */
+	default:
+		return Kr::InvalidValue;
+	}
 }
 
 Kr Space::deallocate(Name name)
@@ -73,13 +177,181 @@ Kr Space::deallocate(Name name)
 	Right *right = find_live_locked(name);
 	if (!right)
 		return Kr::InvalidName;
+	if (right->type & RightSendOnce) {
+		remove_locked(name, right);
+		return Kr::Success;
+	}
 	if (!(right->type & (RightSend | RightDeadName)))
 		return Kr::InvalidRight;
 	if (--right->urefs > 0)
 		return Kr::Success;
-	forget_locked(name, *right);
-	mach_shim_fd_close(static_cast<int>(name.value));
+	if (right->type & RightReceive) {
+		right->type &= ~RightSend;
+		right->port->drop_send();
+		return Kr::Success;
+	}
+	remove_locked(name, right);
 	return Kr::Success;
+}
+
+Kr Space::destroy_name(Name name)
+{
+	if (!name.valid())
+		return Kr::Success;
+
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	remove_locked(name, right);
+	return Kr::Success;
+}
+
+Kr Space::mod_refs(Name name, u32 which, int delta)
+{
+	if (which > PortRightDeadName)
+		return Kr::InvalidValue;
+	if (!name.valid())
+		return which == PortRightDeadName || which == PortRightSend ?
+			Kr::Success : Kr::InvalidName;
+
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+
+	switch (which) {
+	case PortRightReceive:
+	case PortRightSendOnce: {
+		u32 bit = which == PortRightReceive ? RightReceive : RightSendOnce;
+		if (!(right->type & bit))
+			return Kr::InvalidRight;
+		if (delta > 0 || delta < -1)
+			return Kr::InvalidValue;
+		if (delta == 0)
+			return Kr::Success;
+		if (bit == RightReceive && (right->type & RightSend)) {
+			/* The send rights outlive the port as a dead name. */
+			right->port->drop_send();
+			right->port->kill();
+			right->type = RightDeadName;
+			by_port_.erase(right->port);
+			return Kr::Success;
+		}
+		remove_locked(name, right);
+		return Kr::Success;
+	}
+	case PortRightSend:
+	case PortRightDeadName: {
+		/* On a dead name, send references are its references. */
+		u32 bit = right->type & RightDeadName ? RightDeadName :
+			  which == PortRightSend ? RightSend : RightDeadName;
+		if (!(right->type & bit))
+			return Kr::InvalidRight;
+		long urefs = static_cast<long>(right->urefs) + delta;
+		if (urefs < 0)
+			return Kr::InvalidValue;
+		if (urefs > urefs_max)
+			return Kr::UrefsOverflow;
+		right->urefs = static_cast<u32>(urefs);
+		if (urefs > 0)
+			return Kr::Success;
+		if (right->type & RightReceive) {
+			right->type &= ~RightSend;
+			right->port->drop_send();
+			return Kr::Success;
+		}
+		remove_locked(name, right);
+		return Kr::Success;
+	}
+	default:
+		return Kr::NotSupported;	/* port sets: not yet */
+	}
+}
+
+Kr Space::get_refs(Name name, u32 which, u32 *refs)
+{
+	if (which > PortRightDeadName)
+		return Kr::InvalidValue;
+	*refs = 0;
+	if (!name.valid())
+		return which == PortRightDeadName && name.value ? Kr::Success : Kr::InvalidName;
+
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	switch (which) {
+	case PortRightSend:
+		*refs = right->type & RightSend ? right->urefs : 0;
+		break;
+	case PortRightReceive:
+		*refs = right->type & RightReceive ? 1 : 0;
+		break;
+	case PortRightSendOnce:
+		*refs = right->type & RightSendOnce ? 1 : 0;
+		break;
+	case PortRightDeadName:
+		*refs = right->type & RightDeadName ? right->urefs : 0;
+		break;
+	default:
+		break;
+	}
+	return Kr::Success;
+}
+
+Kr Space::type(Name name, u32 *type)
+{
+	if (!name.valid())
+		return Kr::InvalidName;
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	*type = right->type;
+	return Kr::Success;
+}
+
+/*
+ * Names are fd numbers the kernel hands out, so a right goes in only
+ * under its port's own name here: the name that already holds the
+ * receive or send right (poly itself).
+ */
+Kr Space::insert_right(Name name, Name poly, u32 disposition)
+{
+	if (!is_send_disposition(disposition) && disposition != MoveReceive)
+		return Kr::SendInvalidType;
+	Guard g(lock_);
+	Right *source = find_live_locked(poly);
+	if (!source || !copyin_ok_locked(source, disposition, 1))
+		return Kr::SendInvalidRight;
+	if (name.value != poly.value) {
+		/* An fd that refers to no file is a free number. */
+		bool taken = names_.find(name.value) ||
+			     !mach_shim_fd_is(static_cast<int>(name.value), nullptr);
+		return taken ? Kr::NameExists : Kr::InvalidValue;
+	}
+
+	switch (disposition) {
+	case MakeSend:
+	case CopySend:
+		if (source->type & RightSend) {
+			if (source->urefs >= urefs_max)
+				return Kr::UrefsOverflow;
+			source->urefs++;
+		} else {
+			source->type |= RightSend;
+			source->urefs = 1;
+			source->port->make_send();
+		}
+		return Kr::Success;
+	case MoveSend:
+	case MoveSendOnce:
+	case MoveReceive:
+		return Kr::Success;	/* moved onto the name it had */
+	default:
+		return Kr::RightExists;	/* a send-once right needs a name of its own */
+	}
 }
 
 Ref<Port> Space::lookup_send(Name name)
@@ -91,6 +363,192 @@ Ref<Port> Space::lookup_send(Name name)
 	if (!right || !(right->type & RightSend))
 		return {};
 	return Ref<Port>::share(right->port);
+}
+
+Ref<Port> Space::lookup_receive(Name name)
+{
+	if (!name.valid())
+		return {};
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right || !(right->type & RightReceive))
+		return {};
+	return Ref<Port>::share(right->port);
+}
+
+Ref<Port> Space::peek_dest(Name name, u32 disposition)
+{
+	if (!name.valid() || !is_send_disposition(disposition))
+		return {};
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right || !copyin_ok_locked(right, disposition, 1))
+		return {};
+	return Ref<Port>::share(right->port);
+}
+
+/* Could disposition be taken uses times from right? */
+bool Space::copyin_ok_locked(Right *right, u32 disposition, u32 uses)
+{
+	switch (disposition) {
+	case MoveSend:
+	case CopySend:
+		return (right->type & RightSend) && right->urefs >= uses;
+	case MakeSend:
+	case MakeSendOnce:
+	case MoveReceive:
+		return right->type & RightReceive;
+	case MoveSendOnce:
+		return (right->type & RightSendOnce) && uses == 1;
+	default:
+		return false;
+	}
+}
+
+void Space::copyin_locked(Name name, Right *right, u32 disposition,
+			  TransitRight *out)
+{
+	Port *port = right->port;
+
+	port->get();
+	out->port = port;
+	out->type = MoveSend;
+	switch (disposition) {
+	case MoveSend:
+		if (--right->urefs == 0) {
+			/* The right itself leaves; its accounting goes with it. */
+			right->type &= ~RightSend;
+			if (!right->type)
+				remove_locked(name, right);
+		}
+		break;
+	case CopySend:
+		port->add_send();
+		break;
+	case MakeSend:
+		port->make_send();
+		break;
+	case MakeSendOnce:
+		port->add_send_once();
+		out->type = MoveSendOnce;
+		break;
+	case MoveSendOnce:
+		right->type &= ~RightSendOnce;
+		remove_locked(name, right);
+		out->type = MoveSendOnce;
+		break;
+	}
+}
+
+Kr Space::copyin_header(const MsgHeader &header, Port *dest, Message *msg)
+{
+	u32 dest_disp = header.bits & msgh_bits_remote_mask;
+	u32 reply_disp = (header.bits & msgh_bits_local_mask) >> 8;
+	Name dest_name{header.remote_port}, reply_name{header.local_port};
+
+	Guard g(lock_);
+	Right *d = find_live_locked(dest_name);
+	if (!d || d->port != dest || !copyin_ok_locked(d, dest_disp, 1))
+		return Kr::SendInvalidDest;
+
+	Right *r = nullptr;
+	if (reply_disp) {
+		if (!reply_name.valid())
+			return Kr::SendInvalidReply;
+		if (reply_name == dest_name) {
+			/* Both from one name: the send rights must cover both. */
+			u32 uses = (dest_disp == MoveSend || dest_disp == CopySend) +
+				   (reply_disp == MoveSend || reply_disp == CopySend);
+			bool moves_once = dest_disp == MoveSendOnce || reply_disp == MoveSendOnce;
+			if (moves_once || (uses && !copyin_ok_locked(d, MoveSend, uses)))
+				return Kr::SendInvalidReply;
+			if (!copyin_ok_locked(d, reply_disp, 1))
+				return Kr::SendInvalidReply;
+		} else {
+			r = find_live_locked(reply_name);
+			if (!r || !copyin_ok_locked(r, reply_disp, 1))
+				return Kr::SendInvalidReply;
+			/* The lookup may have forgotten a stale dest: look again. */
+			d = names_.find(dest_name.value);
+		}
+	}
+
+	/* Reply first: taking the dest may remove a shared name's entry. */
+	if (reply_disp) {
+		copyin_locked(r ? reply_name : dest_name, r ? r : d, reply_disp,
+			      &msg->reply);
+		d = names_.find(dest_name.value);	/* the table may have moved */
+	}
+	copyin_locked(dest_name, d, dest_disp, &msg->dest);
+	return Kr::Success;
+}
+
+Kr Space::copyin_right(Name name, u32 disposition, TransitRight *out)
+{
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right || !right->port || !copyin_ok_locked(right, disposition, 1))
+		return Kr::SendInvalidRight;
+	copyin_locked(name, right, disposition, out);
+	return Kr::Success;
+}
+
+Kr Space::copyout(TransitRight right, u32 *name)
+{
+	Port *port = right.port;
+
+	*name = Name::null;
+	Guard g(lock_);
+	if (port->dead()) {
+		*name = Name::dead;
+		port->drop(right);
+		return Kr::Success;
+	}
+	if (right.type == MoveSend) {
+		if (const u32 *known = by_port_.find(port)) {
+			Name existing{*known};
+			Right *entry = find_live_locked(existing);
+			if (entry && (entry->type & RightSend)) {
+				if (entry->urefs >= urefs_max) {
+					port->drop(right);
+					*name = Name::dead;
+					return Kr::Success;
+				}
+				entry->urefs++;
+				port->drop_send();	/* one send right per name */
+				port->put();
+				*name = existing.value;
+				return Kr::Success;
+			}
+			if (entry && (entry->type & RightReceive)) {
+				entry->type |= RightSend;
+				entry->urefs = 1;
+				port->put();
+				*name = existing.value;
+				return Kr::Success;
+			}
+		}
+	}
+	Name fresh{Name::null};
+	Kr kr = install_locked(port, right.type == MoveSend ? RightSend : RightSendOnce,
+			       right.type == MoveSend ? 1 : 0, &fresh);
+	if (kr != Kr::Success) {
+		port->drop(right);
+		return kr;
+	}
+	port->put();	/* the space took its own reference */
+	*name = fresh.value;
+	return Kr::Success;
+}
+
+u32 Space::receive_name(Port *port)
+{
+	Guard g(lock_);
+	const u32 *known = by_port_.find(port);
+	if (!known)
+		return Name::null;
+	Right *right = names_.find(*known);
+	return right && (right->type & RightReceive) ? *known : Name::null;
 }
 
 void Space::sweep()
@@ -116,12 +574,9 @@ void Space::destroy()
 	if (!lock_.ok())
 		return;
 	Guard g(lock_);
-	names_.for_each([](u32, Right &right) {
-		mach_shim_file_put(right.file);
-		right.port->put();
-	});
+	names_.for_each([](u32, Right &right) { release(right); });
+	by_port_.clear();
 	names_.clear();
-	senders_.clear();
 }
 
 u32 Space::count()

@@ -4,10 +4,14 @@
  *
  * A name is the number of the file descriptor that carries the right in
  * the task's process. The space keeps, for every name, the port, the
- * right's type and its user references, and holds a reference on the
- * file so that a name is live only while that fd still refers to that
- * very file: an fd the process closed or replaced behind Mach's back is
- * no right. Send rights to one port coalesce into one name (urefs + 1).
+ * rights and their user references, and holds a reference on the file so
+ * that a name is live only while that fd still refers to that very file:
+ * an fd the process closed or replaced behind Mach's back is no right,
+ * and its rights are gone as if deallocated (a receive right so lost
+ * kills its port). As in Mach, a task's send and receive rights to one
+ * port share one name (user references counting the send rights); each
+ * send-once right has a name of its own. A send right whose port died is
+ * a dead name, noticed when the name is next looked at.
  *
  * Operations that touch names act on the calling process's fd table, so
  * they are called only from the task's own process.
@@ -17,6 +21,7 @@
 
 #include "base.h"
 #include "hash_table.h"
+#include "message.h"
 #include "port.h"
 
 namespace mach {
@@ -28,6 +33,15 @@ enum RightType : u32 {
 	RightSendOnce = 1u << 18,
 	RightPortSet = 1u << 19,
 	RightDeadName = 1u << 20,
+};
+
+/* mach_port_right_t: MACH_PORT_RIGHT_* */
+enum PortRight : u32 {
+	PortRightSend = 0,
+	PortRightReceive = 1,
+	PortRightSendOnce = 2,
+	PortRightPortSet = 3,
+	PortRightDeadName = 4,
 };
 
 /* MACH_PORT_UREFS_MAX */
@@ -44,10 +58,37 @@ public:
 
 	/* Gives the task one more send right to port, coalesced by name. */
 	Kr make_send(Port *port, Name *name);
+	/* mach_port_allocate */
+	Kr allocate(u32 right, Name *name);
 	/* mach_port_deallocate: one user reference of a send right or dead name. */
 	Kr deallocate(Name name);
+	/* mach_port_destroy: every right under name. */
+	Kr destroy_name(Name name);
+	Kr mod_refs(Name name, u32 right, int delta);
+	Kr get_refs(Name name, u32 right, u32 *refs);
+	Kr type(Name name, u32 *type);
+	/* mach_port_insert_right into this same space. */
+	Kr insert_right(Name name, Name poly, u32 disposition);
+
 	/* The port a live send right names, or empty. */
 	Ref<Port> lookup_send(Name name);
+	/* The port whose receive right name is, or empty. */
+	Ref<Port> lookup_receive(Name name);
+	/* The port name would send to with disposition, taking nothing. */
+	Ref<Port> peek_dest(Name name, u32 disposition);
+
+	/*
+	 * Takes the header's rights out of the space into msg: all of them or
+	 * none. dest must still be the port that peek_dest() found.
+	 */
+	Kr copyin_header(const MsgHeader &header, Port *dest, Message *msg);
+	/* Takes one right out of the space (MACH_SEND_INVALID_RIGHT if none). */
+	Kr copyin_right(Name name, u32 disposition, TransitRight *right);
+	/* Gives a right in transit to the space; *name is its name here. */
+	Kr copyout(TransitRight right, u32 *name);
+	/* This space's name for port's receive right, or MACH_PORT_NULL. */
+	u32 receive_name(Port *port);
+
 	/* Drops rights whose fd is gone (closed, or lost at exec). */
 	void sweep();
 	/* The task is gone: drop everything, touching no fd table. */
@@ -57,18 +98,25 @@ public:
 
 private:
 	struct Right {
-		Port *port;		/* a reference */
+		Port *port;		/* a reference; null for a bare dead name */
 		mach_shim_file *file;	/* a reference */
 		u32 type;		/* RightType bits */
-		u32 urefs;
+		u32 urefs;		/* of the send right or dead name */
 	};
 
 	Right *find_live_locked(Name name);
+	void settle_locked(Name name, Right *right);
+	static void release(const Right &right);
 	void forget_locked(Name name, Right right);
+	void remove_locked(Name name, Right *right);
+	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);
+	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
+	void copyin_locked(Name name, Right *right, u32 disposition,
+			   TransitRight *out);
 
 	Lock lock_{MACH_LOCK_SPACE};
 	HashTable<u32, Right> names_;		/* guarded by lock_ */
-	HashTable<const Port *, u32> senders_;	/* port -> its send-right name */
+	HashTable<const Port *, u32> by_port_;	/* port -> its send/receive name */
 };
 
 } /* namespace mach */

@@ -15,6 +15,17 @@ struct mach_task {};
 
 namespace mach {
 
+/* task_special_port ids (the anchors' values). */
+enum SpecialPort : u32 {
+	TaskKernelPort = 1,
+	TaskHostPort = 2,
+	TaskNamePort = 3,
+	TaskBootstrapPort = 4,
+	TaskWiredLedgerPort = 5,
+	TaskPagedLedgerPort = 6,
+	TaskSpecialPortMax = 11,
+};
+
 class Task : public mach_task {
 public:
 	static constexpr mach_shim_kind kind = MACH_KIND_TASK;
@@ -35,6 +46,16 @@ public:
 	Ref<Port> port();
 	u32 suspend_count();
 
+	/*
+	 * Special ports the task holds send rights to (TASK_*_PORT).
+	 * get: a new send right in transit, or none (port null) if unset.
+	 * set: takes the right (port null to clear).
+	 */
+	Kr get_special(u32 which, TransitRight *right);
+	Kr set_special(u32 which, TransitRight right);
+	/* What a new task takes from its parent's at creation. */
+	void inherit_from(Task &parent);
+
 	explicit Task(mach_task_os *os) : os_(os) {}
 	~Task();
 
@@ -44,6 +65,7 @@ private:
 	mach_task_os *const os_;
 	Space space_;
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
+	Port *bootstrap_ = nullptr;	/* guarded by lock_; a send right */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
 };
 

@@ -7,6 +7,7 @@
 
 typedef mach_u32 __u32;
 typedef mach_u64 __u64;
+typedef mach_s32 __s32;
 #define MACH_ABI_NO_LINUX_TYPES
 #include <mach/abi.h>
 #undef MACH_ABI_NO_LINUX_TYPES

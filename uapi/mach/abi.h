@@ -34,12 +34,17 @@
 /* Bits of mach_version_args.features: what this module implements. */
 #define MACH_FEATURE_TASK_SELF	(1U << 0)
 #define MACH_FEATURE_TASK_INFO	(1U << 1)
+#define MACH_FEATURE_PORTS	(1U << 2)
+#define MACH_FEATURE_MSG	(1U << 3)
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
 	MACH_IOC_NR_TASK_SELF		= 0x01,
 	MACH_IOC_NR_TASK_INFO		= 0x02,
 	MACH_IOC_NR_PORT_DEALLOCATE	= 0x03,
+	MACH_IOC_NR_PORT		= 0x04,
+	MACH_IOC_NR_MSG			= 0x05,
+	MACH_IOC_NR_SPECIAL_PORT	= 0x06,
 	MACH_IOC_NR_COUNT
 };
 
@@ -77,6 +82,56 @@ struct mach_port_deallocate_args {
 	__u32 pad;		/* in: zero */
 };
 
+/* MACH_IOC_PORT: the mach_port_* family, one op per call. */
+enum mach_port_op {
+	MACH_PORT_OP_ALLOCATE		= 1,	/* right -> name */
+	MACH_PORT_OP_DESTROY		= 2,	/* name */
+	MACH_PORT_OP_MOD_REFS		= 3,	/* name, right, delta */
+	MACH_PORT_OP_GET_REFS		= 4,	/* name, right -> value */
+	MACH_PORT_OP_TYPE		= 5,	/* name -> value */
+	MACH_PORT_OP_INSERT_RIGHT	= 6,	/* name, poly, right = disposition */
+	MACH_PORT_OP_GET_ATTRIBUTES	= 7,	/* name, right = flavor, info, count */
+	MACH_PORT_OP_SET_ATTRIBUTES	= 8,	/* name, right = flavor, info, count */
+	MACH_PORT_OP_SET_MSCOUNT	= 9,	/* name, value */
+};
+
+struct mach_port_args {
+	__u32 op;		/* in: MACH_PORT_OP_* */
+	__u32 task;		/* in: send right to the task whose space is meant */
+	__u32 name;		/* in/out: the name operated on */
+	__u32 right;		/* in: mach_port_right_t, disposition or flavor */
+	__s32 delta;		/* in: MOD_REFS */
+	__u32 poly;		/* in: INSERT_RIGHT: the caller's name of the right */
+	__u32 value;		/* in/out: refs, type bits, make-send count */
+	__u32 count;		/* in/out: attributes, in natural_t */
+	__u64 info;		/* in: user address of the attributes */
+	__u32 flags;		/* in: zero */
+	__u32 pad;		/* in: zero */
+};
+
+/*
+ * MACH_IOC_MSG: mach_msg(msg, option, send_size, rcv_size, rcv_name,
+ * timeout, notify). Send and receive in one call when both are asked.
+ */
+struct mach_msg_args {
+	__u64 msg;		/* in: user address of the message buffer */
+	__u32 option;		/* in: MACH_SEND_MSG | MACH_RCV_MSG | ... */
+	__u32 send_size;	/* in */
+	__u32 rcv_size;		/* in */
+	__u32 rcv_name;		/* in */
+	__u32 timeout;		/* in: milliseconds, with *_TIMEOUT */
+	__u32 notify;		/* in: MACH_PORT_NULL */
+};
+
+/* MACH_IOC_SPECIAL_PORT: task_get_special_port / task_set_special_port. */
+#define MACH_SPECIAL_PORT_SET	(1U << 0)
+struct mach_special_port_args {
+	__u32 task;		/* in: send right to the task */
+	__u32 which;		/* in: TASK_*_PORT */
+	__u32 port;		/* in (set) or out (get): a send right's name */
+	__u32 flags;		/* in: MACH_SPECIAL_PORT_SET or zero */
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -86,6 +141,9 @@ MACH_ABI_ASSERT(sizeof(struct mach_version_args) == 24, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_self_args) == 8, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_info_args) == 24, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_port_deallocate_args) == 16, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_port_args) == 48, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_msg_args) == 32, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_special_port_args) == 16, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

@@ -19,4 +19,12 @@
 	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_PORT_DEALLOCATE, \
 	     struct mach_port_deallocate_args)
 
+#define MACH_IOC_PORT \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_PORT, struct mach_port_args)
+#define MACH_IOC_MSG \
+	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_MSG, struct mach_msg_args)
+#define MACH_IOC_SPECIAL_PORT \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_SPECIAL_PORT, \
+	      struct mach_special_port_args)
+
 #endif /* _UAPI_MACH_IOCTL_H */

@@ -165,8 +165,9 @@ TEST_F(Core, FdExhaustionIsNoSpace)
 
 TEST_F(Core, TaskCreationFailsCleanly)
 {
-	// The task, its lock, its space's lock, its port, the port's lock.
-	for (int n = 1; n <= 5; n++) {
+	// The task, its lock, its space's lock, its port, the port's lock
+	// and wait queue.
+	for (int n = 1; n <= 6; n++) {
 		mach_task_os os;
 		bool freed = false;
 		os.freed = &freed;

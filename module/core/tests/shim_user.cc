@@ -99,6 +99,42 @@ void mach_shim_lock_destroy(mach_shim_lock *lock)
 void mach_shim_lock_acquire(mach_shim_lock *lock) { lock->mutex.lock(); }
 void mach_shim_lock_release(mach_shim_lock *lock) { lock->mutex.unlock(); }
 
+// Single-threaded tests: a wait either finds the condition or times out.
+struct mach_shim_waitq {
+	int unused;
+};
+
+mach_shim_waitq *mach_shim_waitq_create(void)
+{
+	return static_cast<mach_shim_waitq *>(
+		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(mach_shim_waitq)));
+}
+
+void mach_shim_waitq_destroy(mach_shim_waitq *q) { mach_shim_free(MACH_KIND_MEMORY, q); }
+void mach_shim_waitq_wake(mach_shim_waitq *) {}
+
+int mach_shim_waitq_wait(mach_shim_waitq *, mach_bool (*ready)(void *), void *arg,
+			 mach_u64)
+{
+	return ready(arg) ? 0 : -MACH_ETIMEDOUT;
+}
+
+int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size)
+{
+	if (uaddr < 4096)
+		return -MACH_EFAULT;
+	memcpy(dst, reinterpret_cast<const void *>(uaddr), size);
+	return 0;
+}
+
+void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8])
+{
+	security[0] = 1000;
+	security[1] = 1001;
+	for (int i = 0; i < 8; i++)
+		audit[i] = 100 + i;
+}
+
 void mach_shim_ref_init(mach_shim_ref *ref, int n) { ref->value = n; }
 
 void mach_shim_ref_get(mach_shim_ref *ref)
@@ -133,7 +169,8 @@ int mach_shim_fd_install(mach_port *port, mach_shim_file **out)
 	int fd = 3;
 	while (fd_table.count(fd))
 		fd++;
-	mach_port_get(port);
+	if (port)
+		mach_port_get(port);
 	auto *file = new mach_shim_file{port, 2};	// the fd's and the caller's
 	files++;
 	fd_table[fd] = file;
@@ -144,7 +181,7 @@ int mach_shim_fd_install(mach_port *port, mach_shim_file **out)
 mach_bool mach_shim_fd_is(int fd, const mach_shim_file *file)
 {
 	auto it = fd_table.find(fd);
-	return it != fd_table.end() && it->second == file;
+	return it == fd_table.end() ? file == nullptr : it->second == file;
 }
 
 void mach_shim_fd_close(int fd) { shim_user::close_fd(fd); }
@@ -152,7 +189,8 @@ void mach_shim_fd_close(int fd) { shim_user::close_fd(fd); }
 void mach_shim_file_put(mach_shim_file *file)
 {
 	if (--file->refs == 0) {
-		mach_port_put(file->port);
+		if (file->port)
+			mach_port_put(file->port);
 		delete file;
 		files--;
 	}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// port_ops.cc - the mach_port_* family and the task's special ports.
+#include <mach/mach.h>
+#include <mach/ioctl.h>
+
+#include "channel.h"
+
+#define LIBMACH_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+kern_return_t port_call(mach_port_args &args)
+{
+	return libmach::call(MACH_IOC_PORT, &args);
+}
+
+mach_port_args op(unsigned int code, ipc_space_t task, mach_port_name_t name)
+{
+	mach_port_args args = {};
+	args.op = code;
+	args.task = task;
+	args.name = name;
+	return args;
+}
+
+} // namespace
+
+LIBMACH_API kern_return_t mach_port_allocate(ipc_space_t task, mach_port_right_t right,
+					     mach_port_name_t *name)
+{
+	if (!name)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_ALLOCATE, task, MACH_PORT_NULL);
+	args.right = right;
+	kern_return_t kr = port_call(args);
+	*name = kr == KERN_SUCCESS ? args.name : MACH_PORT_NULL;
+	return kr;
+}
+
+LIBMACH_API kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
+{
+	mach_port_args args = op(MACH_PORT_OP_DESTROY, task, name);
+	return port_call(args);
+}
+
+LIBMACH_API kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
+					     mach_port_right_t right, mach_port_delta_t delta)
+{
+	mach_port_args args = op(MACH_PORT_OP_MOD_REFS, task, name);
+	args.right = right;
+	args.delta = delta;
+	return port_call(args);
+}
+
+LIBMACH_API kern_return_t mach_port_get_refs(ipc_space_t task, mach_port_name_t name,
+					     mach_port_right_t right, mach_port_urefs_t *refs)
+{
+	if (!refs)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_GET_REFS, task, name);
+	args.right = right;
+	kern_return_t kr = port_call(args);
+	if (kr == KERN_SUCCESS)
+		*refs = args.value;
+	return kr;
+}
+
+LIBMACH_API kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name,
+					 mach_port_type_t *type)
+{
+	if (!type)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_TYPE, task, name);
+	kern_return_t kr = port_call(args);
+	if (kr == KERN_SUCCESS)
+		*type = args.value;
+	return kr;
+}
+
+LIBMACH_API kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t name,
+						 mach_port_t poly, mach_msg_type_name_t poly_poly)
+{
+	mach_port_args args = op(MACH_PORT_OP_INSERT_RIGHT, task, name);
+	args.poly = poly;
+	args.right = poly_poly;
+	return port_call(args);
+}
+
+LIBMACH_API kern_return_t mach_port_get_attributes(ipc_space_read_t task, mach_port_name_t name,
+						   mach_port_flavor_t flavor, mach_port_info_t info,
+						   mach_msg_type_number_t *count)
+{
+	if (!count)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_GET_ATTRIBUTES, task, name);
+	args.right = flavor;
+	args.count = *count;
+	args.info = reinterpret_cast<__u64>(info);
+	kern_return_t kr = port_call(args);
+	if (kr == KERN_SUCCESS)
+		*count = args.count;
+	return kr;
+}
+
+LIBMACH_API kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name,
+						   mach_port_flavor_t flavor, mach_port_info_t info,
+						   mach_msg_type_number_t count)
+{
+	mach_port_args args = op(MACH_PORT_OP_SET_ATTRIBUTES, task, name);
+	args.right = flavor;
+	args.count = count;
+	args.info = reinterpret_cast<__u64>(info);
+	return port_call(args);
+}
+
+LIBMACH_API kern_return_t mach_port_set_mscount(ipc_space_t task, mach_port_name_t name,
+						mach_port_mscount_t mscount)
+{
+	mach_port_args args = op(MACH_PORT_OP_SET_MSCOUNT, task, name);
+	args.value = mscount;
+	return port_call(args);
+}
+
+LIBMACH_API kern_return_t task_get_special_port(task_inspect_t task, int which,
+						mach_port_t *port)
+{
+	if (!port)
+		return KERN_INVALID_ARGUMENT;
+	mach_special_port_args args = {};
+	args.task = task;
+	args.which = which;
+	kern_return_t kr = libmach::call(MACH_IOC_SPECIAL_PORT, &args);
+	*port = kr == KERN_SUCCESS ? args.port : MACH_PORT_NULL;
+	return kr;
+}
+
+LIBMACH_API kern_return_t task_set_special_port(task_t task, int which, mach_port_t port)
+{
+	mach_special_port_args args = {};
+	args.task = task;
+	args.which = which;
+	args.port = port;
+	args.flags = MACH_SPECIAL_PORT_SET;
+	return libmach::call(MACH_IOC_SPECIAL_PORT, &args);
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * message.h - a Mach message in the kernel, between send and receive.
+ *
+ * The header's rights travel as references to their ports, typed: the
+ * destination (a send or send-once right, consumed at delivery) and the
+ * reply right, if any. The body is copied as is.
+ */
+#ifndef MACH_CORE_MESSAGE_H
+#define MACH_CORE_MESSAGE_H
+
+#include "base.h"
+
+namespace mach {
+
+class Port;
+
+/* Message dispositions, the anchors' MACH_MSG_TYPE_* values. */
+enum Disposition : u32 {
+	MoveReceive = 16,
+	MoveSend = 17,		/* also MACH_MSG_TYPE_PORT_SEND */
+	MoveSendOnce = 18,	/* also MACH_MSG_TYPE_PORT_SEND_ONCE */
+	CopySend = 19,
+	MakeSend = 20,
+	MakeSendOnce = 21,
+};
+
+/* mach_msg_header_t */
+struct MsgHeader {
+	u32 bits;
+	u32 size;
+	u32 remote_port;
+	u32 local_port;
+	u32 voucher_port;
+	int id;
+};
+static_assert(sizeof(MsgHeader) == 24);
+
+constexpr u32 msgh_bits_remote_mask = 0x1f;
+constexpr u32 msgh_bits_local_mask = 0x1f00;
+constexpr u32 msgh_bits_voucher_mask = 0x1f0000;
+constexpr u32 msgh_bits_complex = 0x80000000u;
+
+/* The largest message this implementation carries, header included. */
+constexpr u32 msg_size_max = 64 * 1024;
+
+/* A right in transit: a reference to its port, and which right it is. */
+struct TransitRight {
+	Port *port = nullptr;
+	u32 type = 0;		/* MoveSend or MoveSendOnce */
+};
+
+struct Message {
+	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
+
+	Message *next = nullptr;
+	u32 size;		/* header and body, as sent */
+	u32 other_bits;		/* msgh_bits outside the port dispositions */
+	int id;
+	TransitRight dest;
+	TransitRight reply;
+	u32 seqno = 0;		/* set when queued */
+	bool took_room = false;	/* counted against the queue limit */
+	u32 security[2];
+	u32 audit[8];
+	unsigned char body[];	/* size - sizeof(MsgHeader) bytes */
+
+	/* A message of size bytes, or null when out of memory. */
+	static Message *create(u32 size);
+	/* Releases its rights (unreceived) and frees it. */
+	static void destroy(Message *msg);
+	u32 body_size() const { return size - sizeof(MsgHeader); }
+};
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_MESSAGE_H */

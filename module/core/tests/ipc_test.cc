@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+// Unit tests of rights and messages in the core.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "../core.h"
+#include "../msg.h"
+#include "../space.h"
+#include "../task.h"
+#include "../uapi.h"
+#include "shim_user.h"
+
+using namespace mach;
+
+namespace {
+
+class Ipc : public ::testing::Test {
+protected:
+	mach_task_os os;
+	Task *task = nullptr;
+	u32 self = 0;
+
+	void SetUp() override
+	{
+		task = Task::create(&os);
+		ASSERT_NE(nullptr, task);
+		mach_task_self_args a{};
+		ASSERT_EQ(0, mach_core_ioctl(task, MACH_IOC_NR_TASK_SELF, &a));
+		self = a.name;
+	}
+
+	void TearDown() override
+	{
+		task->terminate();
+		task->put();
+		shim_user::reset();
+		for (int k = 0; k < MACH_KIND_COUNT; k++)
+			EXPECT_EQ(0, shim_user::live(mach_shim_kind(k))) << "kind " << k;
+		EXPECT_EQ(0, shim_user::live_files());
+	}
+
+	Space &space() { return task->space(); }
+
+	u32 receive_right()
+	{
+		Name n{0};
+		EXPECT_EQ(Kr::Success, space().allocate(PortRightReceive, &n));
+		return n.value;
+	}
+
+	u32 type(u32 name)
+	{
+		u32 t = 0;
+		EXPECT_EQ(Kr::Success, space().type(Name{name}, &t));
+		return t;
+	}
+
+	u32 refs(u32 name, u32 right)
+	{
+		u32 r = 99;
+		EXPECT_EQ(Kr::Success, space().get_refs(Name{name}, right, &r));
+		return r;
+	}
+
+	Kr msg(void *buf, u32 option, u32 send_size, u32 rcv_size, u32 rcv_name,
+	       u32 timeout = 0)
+	{
+		mach_msg_args a{(u64)buf, option, send_size, rcv_size, rcv_name, timeout, 0};
+		return Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a));
+	}
+};
+
+struct Buffer {
+	MsgHeader h;
+	u32 body[8];
+	u32 trailer[16];
+};
+
+TEST_F(Ipc, ReceiveAndSendRightsShareAName)
+{
+	u32 port = receive_right();
+	EXPECT_EQ(RightReceive, type(port));
+	EXPECT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	EXPECT_EQ(RightReceive | RightSend, type(port));
+	EXPECT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	EXPECT_EQ(2u, refs(port, PortRightSend));
+	EXPECT_EQ(1u, refs(port, PortRightReceive));
+	EXPECT_EQ(Kr::Success, space().mod_refs(Name{port}, PortRightSend, -2));
+	EXPECT_EQ(RightReceive, type(port));
+	EXPECT_EQ(Kr::InvalidRight, space().mod_refs(Name{port}, PortRightSend, -1));
+	EXPECT_EQ(Kr::InvalidRight, space().deallocate(Name{port}));
+	EXPECT_EQ(Kr::RightExists, space().insert_right(Name{port}, Name{port}, MakeSendOnce));
+	EXPECT_EQ(Kr::SendInvalidRight, space().insert_right(Name{self}, Name{self}, MakeSend));
+}
+
+TEST_F(Ipc, UrefsLimitsAndBadValues)
+{
+	u32 port = receive_right();
+	ASSERT_EQ(Kr::Success, space().mod_refs(Name{port}, PortRightReceive, 0));
+	EXPECT_EQ(Kr::InvalidValue, space().mod_refs(Name{port}, PortRightReceive, 1));
+	EXPECT_EQ(Kr::InvalidRight, space().mod_refs(Name{port}, PortRightSend, 1));
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	EXPECT_EQ(Kr::UrefsOverflow, space().mod_refs(Name{port}, PortRightSend, urefs_max));
+	EXPECT_EQ(Kr::InvalidValue, space().mod_refs(Name{port}, PortRightSend, -2));
+	EXPECT_EQ(Kr::InvalidValue, space().mod_refs(Name{port}, 7, 1));
+	EXPECT_EQ(Kr::InvalidName, space().mod_refs(Name{999}, PortRightSend, 1));
+}
+
+TEST_F(Ipc, DeadNames)
+{
+	Name dead{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightDeadName, &dead));
+	EXPECT_EQ(RightDeadName, type(dead.value));
+	EXPECT_EQ(Kr::Success, space().mod_refs(dead, PortRightDeadName, 2));
+	EXPECT_EQ(3u, refs(dead.value, PortRightDeadName));
+	EXPECT_EQ(Kr::Success, space().deallocate(dead));
+	EXPECT_EQ(Kr::Success, space().mod_refs(dead, PortRightSend, -2));
+	EXPECT_EQ(Kr::InvalidName, space().type(dead, nullptr));
+}
+
+TEST_F(Ipc, DestroyingTheReceiveRightKillsThePort)
+{
+	u32 port = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	Ref<Port> p = space().lookup_receive(Name{port});
+	// A message with a reply right is queued and must be destroyed with it.
+	u32 reply = receive_right();
+	Buffer b{};
+	b.h = {MoveSend /* placeholder */, sizeof(MsgHeader) + 8, port, reply, 0, 7};
+	b.h.bits = CopySend | (MakeSend << 8);
+	ASSERT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader) + 8, 0, 0));
+	EXPECT_EQ(1u, p->msgcount());
+	EXPECT_EQ(Kr::Success, space().mod_refs(Name{port}, PortRightReceive, -1));
+	EXPECT_TRUE(p->dead());
+	EXPECT_EQ(RightDeadName, type(port));
+	EXPECT_EQ(1u, refs(port, PortRightDeadName));
+	Ref<Port> r = space().lookup_receive(Name{reply});
+	EXPECT_EQ(0u, r->send_rights());	// the queued reply right went
+}
+
+TEST_F(Ipc, MessageRoundTripWithReplyAndTrailer)
+{
+	u32 server = receive_right();
+	u32 reply = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{server}, Name{server}, MakeSend));
+
+	Buffer b{};
+	b.h.bits = CopySend | (MakeSendOnce << 8);
+	b.h.remote_port = server;
+	b.h.local_port = reply;
+	b.h.id = 1234;
+	b.body[0] = 0xfeedface;
+	ASSERT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader) + 4, 0, 0));
+	EXPECT_EQ(1u, refs(server, PortRightSend));	// copied, not moved
+
+	Buffer r{};
+	u32 audit = RcvMsg | (3u << 24);
+	ASSERT_EQ(Kr::Success, msg(&r, audit, 0, sizeof(r), server));
+	EXPECT_EQ(sizeof(MsgHeader) + 4, r.h.size);
+	EXPECT_EQ(1234, r.h.id);
+	EXPECT_EQ(u32(server), r.h.local_port);
+	EXPECT_EQ(MoveSendOnce | (MoveSend << 8), r.h.bits);
+	EXPECT_EQ(0xfeedfaceu, r.body[0]);
+	EXPECT_EQ(RightSendOnce, type(r.h.remote_port));
+	// Trailer right after the body: type, size, seqno, security, audit.
+	u32 *t = r.body + 1;
+	EXPECT_EQ(0u, t[0]);
+	EXPECT_EQ(52u, t[1]);
+	EXPECT_EQ(0u, t[2]);
+	EXPECT_EQ(1000u, t[3]);
+	EXPECT_EQ(105u, t[5 + 5]);	// audit token pid
+
+	// Reply through the send-once right: it is consumed.
+	Buffer rep{};
+	rep.h.bits = MoveSendOnce;
+	rep.h.remote_port = r.h.remote_port;
+	ASSERT_EQ(Kr::Success, msg(&rep, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(Kr::InvalidName, space().type(Name{r.h.remote_port}, &audit));
+	Buffer got{};
+	ASSERT_EQ(Kr::Success, msg(&got, RcvMsg, 0, sizeof(got), reply));
+	EXPECT_EQ(u32(MoveSendOnce << 8), got.h.bits);
+}
+
+TEST_F(Ipc, QueueLimitAndTimeouts)
+{
+	u32 port = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	Buffer b{};
+	for (u32 i = 0; i < qlimit_default; i++) {
+		b.h = {CopySend, 0, port, 0, 0, int(i)};
+		ASSERT_EQ(Kr::Success, msg(&b, SendMsg | SendTimeout, sizeof(MsgHeader), 0, 0));
+	}
+	b.h = {CopySend, 0, port, 0, 0, 99};
+	EXPECT_EQ(Kr::SendTimedOut, msg(&b, SendMsg | SendTimeout, sizeof(MsgHeader), 0, 0));
+	// A send-once message needs no room.
+	b.h = {MakeSendOnce, 0, port, 0, 0, 100};
+	EXPECT_EQ(Kr::Success, msg(&b, SendMsg | SendTimeout, sizeof(MsgHeader), 0, 0));
+	Buffer r{};
+	for (u32 i = 0; i < qlimit_default + 1; i++) {
+		ASSERT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), port));
+		EXPECT_EQ(int(i < qlimit_default ? i : 100), r.h.id);
+	}
+	EXPECT_EQ(Kr::RcvTimedOut, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), port));
+}
+
+TEST_F(Ipc, TooLargeMessages)
+{
+	u32 port = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	Buffer b{};
+	b.h = {CopySend, 0, port, 0, 0, 1};
+	ASSERT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader) + 32, 0, 0));
+	Buffer r{};
+	EXPECT_EQ(Kr::RcvTooLarge, msg(&r, RcvMsg | RcvLarge, 0, sizeof(MsgHeader) + 8, port));
+	EXPECT_EQ(sizeof(MsgHeader) + 32 + 8, r.h.size);	// what it needs
+	EXPECT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), port));	// still queued
+	ASSERT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader) + 32, 0, 0));
+	EXPECT_EQ(Kr::RcvTooLarge, msg(&r, RcvMsg, 0, sizeof(MsgHeader) + 8, port));
+	EXPECT_EQ(Kr::RcvTimedOut, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), port));	// gone
+}
+
+TEST_F(Ipc, MalformedSendsTakeNothing)
+{
+	u32 port = receive_right();
+	u32 reply = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	Buffer b{};
+	b.h = {MoveSend, 0, port, 0, 0, 0};
+	EXPECT_EQ(Kr::SendMsgTooSmall, msg(&b, SendMsg, 20, 0, 0));
+	EXPECT_EQ(Kr::SendMsgTooSmall, msg(&b, SendMsg, 26, 0, 0));
+	EXPECT_EQ(Kr::SendTooLarge, msg(&b, SendMsg, msg_size_max + 4, 0, 0));
+	b.h.bits = 5;	// not a disposition
+	EXPECT_EQ(Kr::SendInvalidHeader, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h.bits = MoveSend | msgh_bits_complex;
+	EXPECT_EQ(Kr::SendInvalidType, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h = {MoveSend, 0, 777, 0, 0, 0};
+	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h = {MoveSend | (MoveSend << 8), 0, port, reply, 0, 0};	// reply has no send right
+	EXPECT_EQ(Kr::SendInvalidReply, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h = {MoveSend | (MoveSend << 8), 0, port, port, 0, 0};	// needs two urefs
+	EXPECT_EQ(Kr::SendInvalidReply, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h = {MoveSend, 0, port, reply, 0, 0};	// a local port without a disposition
+	EXPECT_EQ(Kr::SendInvalidHeader, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h = {MoveSend, 0, self, 0, 0, 0};	// kernel ports take no messages
+	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(Kr::SendInvalidData, msg(nullptr, SendMsg, sizeof(MsgHeader), 0, 0));
+	// The sender kept everything.
+	EXPECT_EQ(1u, refs(port, PortRightSend));
+	EXPECT_EQ(RightReceive | RightSend, type(port));
+	EXPECT_EQ(0u, space().lookup_receive(Name{port})->msgcount());
+	// Receiving on something that is not a receive right.
+	Buffer r{};
+	EXPECT_EQ(Kr::RcvInvalidName, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), self));
+	EXPECT_EQ(Kr::RcvInvalidTrailer, msg(&r, RcvMsg | (9u << 24), 0, sizeof(r), port));
+}
+
+TEST_F(Ipc, MoveSendLeavesTheName)
+{
+	u32 port = receive_right();
+	u32 other = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{other}, Name{other}, MakeSend));
+	// Move the only send right of "other" as the reply right of a message.
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	Buffer b{};
+	b.h = {CopySend | (MoveSend << 8), 0, port, other, 0, 0};
+	ASSERT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(RightReceive, type(other));	// the send right left with the message
+	Buffer r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), port));
+	EXPECT_EQ(other, r.h.remote_port);	// came back under the same name
+	EXPECT_EQ(RightReceive | RightSend, type(other));
+}
+
+TEST_F(Ipc, BootstrapIsInheritedAndSettable)
+{
+	u32 port = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	mach_special_port_args set{self, TaskBootstrapPort, port, MACH_SPECIAL_PORT_SET};
+	ASSERT_EQ(0, mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &set));
+	mach_special_port_args get{self, TaskBootstrapPort, 0, 0};
+	ASSERT_EQ(0, mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
+	EXPECT_EQ(port, get.port);
+	EXPECT_EQ(2u, refs(port, PortRightSend));
+
+	mach_task_os child_os;
+	Task *child = Task::create(&child_os);
+	child->inherit_from(*task);
+	TransitRight right;
+	ASSERT_EQ(Kr::Success, child->get_special(TaskBootstrapPort, &right));
+	EXPECT_EQ(space().lookup_receive(Name{port}).get(), right.port);
+	right.port->drop(right);
+	child->terminate();
+	child->put();
+
+	get = {self, 77, 0, 0};
+	EXPECT_EQ(long(Kr::InvalidArgument), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
+	get = {self, TaskHostPort, 0, 0};
+	EXPECT_EQ(long(Kr::NotSupported), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
+}
+
+} // namespace

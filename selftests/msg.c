@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports and messages between processes: rights, a client/server exchange
+ * with reply ports over an inherited bootstrap port, queue limits and
+ * timeouts, dead names, poll, and rights that leak by fork being inert.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+
+struct request {
+	mach_msg_header_t header;
+	int value;
+};
+
+struct received {
+	mach_msg_header_t header;
+	int value;
+	mach_msg_audit_trailer_t trailer;
+};
+
+static mach_port_t new_port(void)
+{
+	mach_port_t port = MACH_PORT_NULL;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
+		return MACH_PORT_NULL;
+	return port;
+}
+
+static kern_return_t send_value(mach_port_t dest, mach_msg_type_name_t disp,
+				mach_port_t reply, int value, mach_msg_option_t extra)
+{
+	struct request msg = {
+		.header = {
+			.msgh_bits = MACH_MSGH_BITS(disp, reply ? MACH_MSG_TYPE_MAKE_SEND_ONCE : 0),
+			.msgh_size = sizeof(msg),
+			.msgh_remote_port = dest,
+			.msgh_local_port = reply,
+			.msgh_id = 500,
+		},
+		.value = value,
+	};
+
+	return mach_msg(&msg.header, MACH_SEND_MSG | extra, sizeof(msg), 0,
+			MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+static kern_return_t receive(mach_port_t port, struct received *msg,
+			     mach_msg_option_t extra, mach_msg_timeout_t timeout)
+{
+	return mach_msg(&msg->header, MACH_RCV_MSG | extra |
+			MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+			MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT),
+			0, sizeof(*msg), port, timeout, MACH_PORT_NULL);
+}
+
+TEST(rights_and_types)
+{
+	mach_port_t self = mach_task_self(), port, dead;
+	mach_port_type_t type;
+	mach_port_urefs_t refs;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, port, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, port, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, port, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(2, refs);
+	EXPECT_EQ(KERN_UREFS_OVERFLOW, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_SEND, 0xffff));
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_SEND, -3));
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_RECEIVE, 1));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_SEND_ONCE, -1));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self, 1 << 20, &type));
+	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_insert_right(self, 1, port, MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self, self, self, MACH_MSG_TYPE_MAKE_SEND));
+	/* The name is an fd of this process, close-on-exec. */
+	EXPECT_EQ(FD_CLOEXEC, fcntl(port, F_GETFD) & FD_CLOEXEC);
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_DEAD_NAME, &dead));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, dead, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type);
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(self, dead));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self, dead, &type));
+
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self, port));
+	EXPECT_EQ(-1, fcntl(port, F_GETFD));
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_allocate(self, 42, &port));
+}
+
+TEST(attributes_and_queue_limit)
+{
+	mach_port_t self = mach_task_self(), port = new_port();
+	mach_port_limits_t limits;
+	mach_port_status_t status;
+	mach_msg_type_number_t count = MACH_PORT_LIMITS_INFO_COUNT;
+	struct received msg;
+
+	ASSERT_NE(MACH_PORT_NULL, port);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self, port, MACH_PORT_LIMITS_INFO,
+							 (mach_port_info_t)&limits, &count));
+	EXPECT_EQ(MACH_PORT_QLIMIT_DEFAULT, limits.mpl_qlimit);
+	limits.mpl_qlimit = 2;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_attributes(self, port, MACH_PORT_LIMITS_INFO,
+							 (mach_port_info_t)&limits, MACH_PORT_LIMITS_INFO_COUNT));
+	EXPECT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 1, MACH_SEND_TIMEOUT));
+	EXPECT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 2, MACH_SEND_TIMEOUT));
+	/* Full: a timed send gives up, after the time it was given. */
+	EXPECT_EQ(MACH_SEND_TIMED_OUT, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 3, MACH_SEND_TIMEOUT));
+	count = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self, port, MACH_PORT_RECEIVE_STATUS,
+							 (mach_port_info_t)&status, &count));
+	EXPECT_EQ(2, status.mps_msgcount);
+	EXPECT_EQ(2, status.mps_qlimit);
+	EXPECT_EQ(1, status.mps_mscount);
+	EXPECT_TRUE(status.mps_srights);
+
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(1, msg.value);
+	EXPECT_EQ(500, msg.header.msgh_id);
+	EXPECT_EQ(getpid(), (pid_t)msg.trailer.msgh_audit.val[5]);
+	EXPECT_EQ(geteuid(), msg.trailer.msgh_sender.val[0]);
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(2, msg.value);
+	EXPECT_EQ(1, msg.trailer.msgh_seqno);
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(port, &msg, MACH_RCV_TIMEOUT, 10));
+	EXPECT_EQ(MACH_RCV_INVALID_NAME, receive(self, &msg, MACH_RCV_TIMEOUT, 0));
+}
+
+TEST(blocked_sender_resumes_when_room_is_made)
+{
+	mach_port_t port = new_port();
+	mach_port_limits_t limits = { .mpl_qlimit = 1 };
+	struct received msg;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_attributes(mach_task_self(), port,
+			MACH_PORT_LIMITS_INFO, (mach_port_info_t)&limits, 1));
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 1, 0));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		/* Inherited through the bootstrap port; this send blocks. */
+		mach_port_t bootstrap;
+
+		if (task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &bootstrap))
+			_exit(1);
+		_exit(send_value(bootstrap, MACH_MSG_TYPE_COPY_SEND, 0, 2, 0) ? 2 : 0);
+	}
+	usleep(200000);
+	ASSERT_EQ(pid, waitpid(pid, &status, WNOHANG) == 0 ? pid : -1) TH_LOG("sender did not block");
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 1000));
+	EXPECT_EQ(1, msg.value);
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
+	EXPECT_EQ(2, msg.value);
+	EXPECT_EQ(pid, (pid_t)msg.trailer.msgh_audit.val[5]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* The server: answers each request on its reply port with value * 2. */
+static void serve(mach_port_t port, int requests)
+{
+	for (int i = 0; i < requests; i++) {
+		struct received req;
+		struct request reply = { 0 };
+
+		if (receive(port, &req, 0, 0) != KERN_SUCCESS)
+			_exit(10);
+		if (MACH_MSGH_BITS_REMOTE(req.header.msgh_bits) != MACH_MSG_TYPE_PORT_SEND_ONCE)
+			_exit(11);
+		reply.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+		reply.header.msgh_size = sizeof(reply);
+		reply.header.msgh_remote_port = req.header.msgh_remote_port;
+		reply.header.msgh_id = req.header.msgh_id + 100;
+		reply.value = req.value * 2;
+		if (mach_msg(&reply.header, MACH_SEND_MSG, sizeof(reply), 0, MACH_PORT_NULL,
+			     0, MACH_PORT_NULL) != KERN_SUCCESS)
+			_exit(12);
+	}
+}
+
+TEST(client_server_over_the_bootstrap_port)
+{
+	mach_port_t server_port = new_port();
+	int status;
+	pid_t client;
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, server_port));
+	/* The child is the client: it finds the server through bootstrap_port. */
+	client = fork();
+	ASSERT_GE(client, 0);
+	if (client == 0) {
+		mach_port_t my_reply = new_port();
+
+		if (mach_task_self() == MACH_PORT_NULL || !MACH_PORT_VALID(bootstrap_port))
+			_exit(20);
+		for (int i = 1; i <= 3; i++) {
+			union {
+				struct request req;
+				struct received answer;
+			} buf = { .req = {
+				.header = {
+					.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+								    MACH_MSG_TYPE_MAKE_SEND_ONCE),
+					.msgh_size = sizeof(struct request),
+					.msgh_remote_port = bootstrap_port,
+					.msgh_local_port = my_reply,
+					.msgh_id = i,
+				},
+				.value = 21 * i,
+			} };
+			/* Send and receive the reply in one call. */
+			if (mach_msg(&buf.req.header, MACH_SEND_MSG | MACH_RCV_MSG,
+				     sizeof(buf.req), sizeof(buf.answer), my_reply, 0,
+				     MACH_PORT_NULL))
+				_exit(21);
+			if (buf.answer.value != 42 * i || buf.answer.header.msgh_id != i + 100)
+				_exit(22);
+			if (buf.answer.header.msgh_local_port != my_reply)
+				_exit(23);
+		}
+		_exit(0);
+	}
+	serve(server_port, 3);
+	ASSERT_EQ(client, waitpid(client, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(dead_name_after_the_receiver_exits)
+{
+	mach_port_t port = new_port(), answer_port;
+	struct received msg;
+	int status;
+	pid_t pid;
+
+	/* The child sends us a send right to a port whose receive right it
+	 * holds (as the reply port of a message), then exits. */
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t mine = new_port();
+		struct request req = {
+			.header = {
+				.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							    MACH_MSG_TYPE_MAKE_SEND),
+				.msgh_size = sizeof(req),
+				.msgh_remote_port = bootstrap_port,
+				.msgh_local_port = mine,
+			},
+		};
+		_exit(mach_msg(&req.header, MACH_SEND_MSG, sizeof(req), 0, MACH_PORT_NULL,
+			       0, MACH_PORT_NULL) ? 1 : 0);
+	}
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
+	answer_port = msg.header.msgh_remote_port;
+	ASSERT_EQ(MACH_MSG_TYPE_PORT_SEND, MACH_MSGH_BITS_REMOTE(msg.header.msgh_bits));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* The receiver is gone: the send right is a dead name now. */
+	for (int i = 0; i < 100; i++) {
+		mach_port_type_t type;
+
+		ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), answer_port, &type));
+		if (type == MACH_PORT_TYPE_DEAD_NAME)
+			break;
+		usleep(10000);
+	}
+	mach_port_type_t type;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), answer_port, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type);
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, send_value(answer_port, MACH_MSG_TYPE_COPY_SEND, 0, 1, MACH_SEND_TIMEOUT));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), answer_port));
+}
+
+TEST(receive_right_is_pollable)
+{
+	mach_port_t port = new_port();
+	struct pollfd pfd = { .fd = port, .events = POLLIN };
+	struct received msg;
+
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 7, 0));
+	EXPECT_EQ(1, poll(&pfd, 1, 1000));
+	EXPECT_TRUE(pfd.revents & POLLIN);
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+}
+
+TEST(receive_right_inherited_by_fork_is_inert)
+{
+	mach_port_t port = new_port();
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 9, 0));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct received msg;
+
+		if (receive(port, &msg, MACH_RCV_TIMEOUT, 0) != MACH_RCV_INVALID_NAME)
+			_exit(1);
+		if (send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 1, MACH_SEND_TIMEOUT) !=
+		    MACH_SEND_INVALID_DEST)
+			_exit(2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(destroyed_receive_right_is_no_name)
+{
+	mach_port_t port = new_port();
+	struct received msg;
+
+	/* A destroyed receive right is no name to receive on. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port));
+	EXPECT_EQ(MACH_RCV_INVALID_NAME, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+}
+
+TEST_HARNESS_MAIN
