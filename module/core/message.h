@@ -36,13 +36,13 @@ struct MsgHeader {
 };
 static_assert(sizeof(MsgHeader) == 24);
 
-constexpr u32 msgh_bits_remote_mask = 0x1f;
-constexpr u32 msgh_bits_local_mask = 0x1f00;
-constexpr u32 msgh_bits_voucher_mask = 0x1f0000;
-constexpr u32 msgh_bits_complex = 0x80000000u;
+inline constexpr u32 msgh_bits_remote_mask = 0x1f;
+inline constexpr u32 msgh_bits_local_mask = 0x1f00;
+inline constexpr u32 msgh_bits_voucher_mask = 0x1f0000;
+inline constexpr u32 msgh_bits_complex = 0x80000000u;
 
 /* The largest message this implementation carries, header included. */
-constexpr u32 msg_size_max = 64 * 1024;
+inline constexpr u32 msg_size_max = 64 * 1024;
 
 /* A right in transit: a reference to its port, and which right it is. */
 struct TransitRight {
