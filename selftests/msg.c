@@ -244,12 +244,14 @@ TEST(client_server_over_the_bootstrap_port)
 TEST(dead_name_after_the_receiver_exits)
 {
 	mach_port_t port = new_port(), answer_port;
+	mach_port_type_t type = 0;
 	struct received msg;
-	int status;
+	int hold[2], status;
 	pid_t pid;
 
 	/* The child sends us a send right to a port whose receive right it
-	 * holds (as the reply port of a message), then exits. */
+	 * holds (as the reply port of a message), then exits when told. */
+	ASSERT_EQ(0, pipe(hold));
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -264,29 +266,34 @@ TEST(dead_name_after_the_receiver_exits)
 				.msgh_local_port = mine,
 			},
 		};
-		_exit(mach_msg(&req.header, MACH_SEND_MSG, sizeof(req), 0, MACH_PORT_NULL,
-			       0, MACH_PORT_NULL) ? 1 : 0);
+		char c;
+
+		close(hold[1]);
+		if (mach_msg(&req.header, MACH_SEND_MSG, sizeof(req), 0, MACH_PORT_NULL,
+			     0, MACH_PORT_NULL))
+			_exit(1);
+		_exit(read(hold[0], &c, 1) == 0 ? 0 : 2);
 	}
+	close(hold[0]);
 	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
 	answer_port = msg.header.msgh_remote_port;
 	ASSERT_EQ(MACH_MSG_TYPE_PORT_SEND, MACH_MSGH_BITS_REMOTE(msg.header.msgh_bits));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), answer_port, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type);
+
+	close(hold[1]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 
-	/* The receiver is gone: the send right is a dead name now. */
-	for (int i = 0; i < 100; i++) {
-		mach_port_type_t type;
-
-		ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), answer_port, &type));
-		if (type == MACH_PORT_TYPE_DEAD_NAME)
-			break;
+	/* The receiver is gone (torn down just after its exit): a dead name. */
+	for (int i = 0; i < 200 && type != MACH_PORT_TYPE_DEAD_NAME; i++) {
 		usleep(10000);
+		ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), answer_port, &type));
 	}
-	mach_port_type_t type;
-	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), answer_port, &type));
 	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type);
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, send_value(answer_port, MACH_MSG_TYPE_COPY_SEND, 0, 1, MACH_SEND_TIMEOUT));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), answer_port));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(mach_task_self(), answer_port, &type));
 }
 
 TEST(receive_right_is_pollable)
