@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +26,80 @@ static void statm(unsigned long *size, unsigned long *resident)
 		fclose(f);
 	*size *= getpagesize();
 	*resident *= getpagesize();
+}
+
+struct greeting {
+	mach_msg_header_t header;
+	char text[32];
+};
+
+union greeting_buffer {
+	struct greeting msg;
+	struct {
+		struct greeting msg;
+		mach_msg_audit_trailer_t trailer;
+	} received;
+};
+
+/*
+ * A server (this process) and a client (a forked child that finds the
+ * server through the bootstrap port it inherited) exchange a request and
+ * a reply on a send-once reply port.
+ */
+static void demo_messages(void)
+{
+	mach_port_t self = mach_task_self(), server;
+	union greeting_buffer buf;
+	pid_t client;
+
+	printf("\nMessages between two processes\n");
+	show("mach_port_allocate(RECEIVE)", mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &server));
+	show("mach_port_insert_right(MAKE_SEND)",
+	     mach_port_insert_right(self, server, server, MACH_MSG_TYPE_MAKE_SEND));
+	show("task_set_special_port(BOOTSTRAP)", task_set_special_port(self, TASK_BOOTSTRAP_PORT, server));
+	fflush(stdout);
+
+	client = fork();
+	if (client == 0) {
+		mach_port_t reply;
+		kern_return_t kr;
+
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply);
+		memset(&buf, 0, sizeof(buf));
+		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							  MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		buf.msg.header.msgh_size = sizeof(buf.msg);
+		buf.msg.header.msgh_remote_port = bootstrap_port;
+		buf.msg.header.msgh_local_port = reply;
+		buf.msg.header.msgh_id = 1;
+		snprintf(buf.msg.text, sizeof(buf.msg.text), "hello from pid %d", getpid());
+		kr = mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(buf.msg),
+			      sizeof(buf), reply, 0, MACH_PORT_NULL);
+		printf("  client: mach_msg(SEND|RCV) to bootstrap_port %-9u %s: \"%s\"\n",
+		       bootstrap_port, mach_error_string(kr), buf.msg.text);
+		fflush(stdout);
+		_exit(kr != KERN_SUCCESS);
+	}
+
+	kern_return_t kr = mach_msg(&buf.msg.header, MACH_RCV_MSG |
+				    MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+				    MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT),
+				    0, sizeof(buf), server, 0, MACH_PORT_NULL);
+	printf("  server: received \"%s\" (%s), id %d, sender pid %u (audit token)\n",
+	       buf.msg.text, mach_error_string(kr), buf.msg.header.msgh_id,
+	       buf.received.trailer.msgh_audit.val[5]);
+	buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+	buf.msg.header.msgh_local_port = MACH_PORT_NULL;
+	buf.msg.header.msgh_size = sizeof(buf.msg);
+	buf.msg.header.msgh_id = 101;
+	snprintf(buf.msg.text, sizeof(buf.msg.text), "hello back from pid %d", getpid());
+	show("server: mach_msg(SEND) the reply on the send-once right",
+	     mach_msg(&buf.msg.header, MACH_SEND_MSG, sizeof(buf.msg), 0, MACH_PORT_NULL, 0,
+		      MACH_PORT_NULL));
+	fflush(stdout);
+	waitpid(client, NULL, 0);
+	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(self, server);
 }
 
 int main(void)
@@ -76,6 +151,9 @@ int main(void)
 	}
 	wait(&status);
 
+	demo_messages();
+
+	printf("\nGiving rights back\n");
 	show("mach_port_deallocate(self, self)   (the last uref)", mach_port_deallocate(self, self));
 	count = MACH_TASK_BASIC_INFO_COUNT;
 	show("task_info(deallocated name)", task_info(self, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count));
