@@ -7,6 +7,8 @@
 #include <linux/cred.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
@@ -27,7 +29,7 @@ static const char *const mach_cache_names[MACH_KIND_COUNT] = {
 	[MACH_KIND_PORT] = "mach_port",
 };
 
-/* NULL for MACH_KIND_MEMORY, which is variable-size and uses kmalloc. */
+/* NULL for MACH_KIND_MEMORY, which is variable-size and uses kvmalloc. */
 static struct kmem_cache *mach_caches[MACH_KIND_COUNT];
 static atomic_long_t mach_live[MACH_KIND_COUNT];
 
@@ -40,7 +42,7 @@ void *mach_shim_alloc(enum mach_shim_kind kind, size_t size)
 		p = size <= kmem_cache_size(cache) ?
 			kmem_cache_zalloc(cache, GFP_KERNEL_ACCOUNT) : NULL;
 	else
-		p = kzalloc(size, GFP_KERNEL_ACCOUNT);
+		p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 	if (p)
 		atomic_long_inc(&mach_live[kind]);
 	return p;
@@ -51,7 +53,7 @@ void mach_shim_free(enum mach_shim_kind kind, void *p)
 	if (mach_caches[kind])
 		kmem_cache_free(mach_caches[kind], p);
 	else
-		kfree(p);
+		kvfree(p);
 	atomic_long_dec(&mach_live[kind]);
 }
 
@@ -167,6 +169,28 @@ int mach_shim_copy_out(u64 uaddr, const void *src, size_t size)
 int mach_shim_copy_in(void *dst, u64 uaddr, size_t size)
 {
 	return copy_from_user(dst, u64_to_user_ptr(uaddr), size) ? -EFAULT : 0;
+}
+
+int mach_shim_vm_allocate(u64 size, u64 *uaddr)
+{
+	unsigned long addr;
+
+	if (size > TASK_SIZE)
+		return -ENOMEM;
+	addr = vm_mmap(NULL, 0, PAGE_ALIGN(size), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr))
+		return (int)addr;
+	*uaddr = addr;
+	return 0;
+}
+
+void mach_shim_vm_deallocate(u64 uaddr, u64 size)
+{
+	u64 start = uaddr & PAGE_MASK;
+
+	if (size && uaddr < TASK_SIZE && size <= TASK_SIZE - uaddr)
+		vm_munmap(start, PAGE_ALIGN(uaddr + size) - start);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -341,6 +342,112 @@ TEST(destroyed_receive_right_is_no_name)
 	/* A destroyed receive right is no name to receive on. */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port));
 	EXPECT_EQ(MACH_RCV_INVALID_NAME, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+}
+
+struct complex_msg {
+	mach_msg_header_t header;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t send;
+	mach_msg_port_descriptor_t receive;
+	mach_msg_ool_descriptor_t data;
+	mach_msg_ool_ports_descriptor_t ports;
+};
+
+TEST(complex_messages_carry_rights_and_memory)
+{
+	mach_port_t server = new_port();
+	union {
+		struct complex_msg msg;
+		char room[sizeof(struct complex_msg) + MAX_TRAILER_SIZE];
+	} buf;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, server));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		/* Sends a send right to a port it keeps receiving on, the receive
+		 * right of another it keeps a send right to, 3 pages of data it
+		 * gives away, and an array of send rights. */
+		mach_port_t mine = new_port(), given = new_port();
+		mach_port_t array[2] = { mine, MACH_PORT_NULL };
+		size_t len = 3 * getpagesize();
+		unsigned char *data = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct complex_msg m = { 0 };
+		struct received got;
+		unsigned char vec;
+
+		for (size_t i = 0; i < len; i++)
+			data[i] = i * 7;
+		m.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+				     MACH_MSGH_BITS_COMPLEX;
+		m.header.msgh_size = sizeof(m);
+		m.header.msgh_remote_port = bootstrap_port;
+		m.body.msgh_descriptor_count = 4;
+		m.send.name = mine;
+		m.send.disposition = MACH_MSG_TYPE_MAKE_SEND;
+		m.send.type = MACH_MSG_PORT_DESCRIPTOR;
+		m.receive.name = given;
+		m.receive.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+		m.receive.type = MACH_MSG_PORT_DESCRIPTOR;
+		m.data.address = data;
+		m.data.size = len;
+		m.data.deallocate = TRUE;
+		m.data.copy = MACH_MSG_VIRTUAL_COPY;
+		m.data.type = MACH_MSG_OOL_DESCRIPTOR;
+		m.ports.address = array;
+		m.ports.count = 2;
+		m.ports.disposition = MACH_MSG_TYPE_MAKE_SEND;
+		m.ports.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+		if (mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0,
+			     MACH_PORT_NULL))
+			_exit(1);
+		/* deallocate: the pages are gone from the sender. */
+		if (mincore(data, getpagesize(), &vec) != -1 || errno != ENOMEM)
+			_exit(2);
+		/* The receive right left; the send right stayed under its name. */
+		mach_port_type_t type;
+		if (mach_port_type(mach_task_self(), given, &type) || type != MACH_PORT_TYPE_SEND)
+			_exit(3);
+		if (send_value(given, MACH_MSG_TYPE_COPY_SEND, 0, 5, 0))
+			_exit(4);
+		/* The parent answers on the send right it got. */
+		if (receive(mine, &got, MACH_RCV_TIMEOUT, 5000) || got.value != 6)
+			_exit(5);
+		_exit(0);
+	}
+
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&buf.msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					 sizeof(buf), server, 5000, MACH_PORT_NULL));
+	struct complex_msg *m = &buf.msg;
+	mach_port_type_t type;
+	ASSERT_TRUE(m->header.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	ASSERT_EQ(4, m->body.msgh_descriptor_count);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)m->send.disposition);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), m->send.name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_RECEIVE, (int)m->receive.disposition);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), m->receive.name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
+	ASSERT_EQ(3 * getpagesize(), (int)m->data.size);
+	for (size_t i = 0; i < m->data.size; i++)
+		ASSERT_EQ((unsigned char)(i * 7), ((unsigned char *)m->data.address)[i]);
+	EXPECT_EQ(0, munmap(m->data.address, m->data.size));
+	ASSERT_EQ(2, m->ports.count);
+	mach_port_t *names = m->ports.address;
+	EXPECT_EQ(m->send.name, names[0]);	/* coalesced: one name per port */
+	EXPECT_EQ(MACH_PORT_NULL, names[1]);
+	munmap(names, sizeof(mach_port_t) * 2);
+
+	/* The receive right works here now: the child's message arrives. */
+	struct received got;
+	ASSERT_EQ(KERN_SUCCESS, receive(m->receive.name, &got, MACH_RCV_TIMEOUT, 5000));
+	EXPECT_EQ(5, got.value);
+	ASSERT_EQ(KERN_SUCCESS, send_value(m->send.name, MACH_MSG_TYPE_MOVE_SEND, 0, 6, 0));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // msg.cc - mach_msg and its helpers.
+#include <sys/mman.h>
+
 #include <mach/mach.h>
 #include <mach/ioctl.h>
 
@@ -44,13 +46,56 @@ LIBMACH_API mach_msg_return_t mach_msg_receive(mach_msg_header_t *msg)
 			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 }
 
-// Releases the rights a received message carries (its header's reply right).
+namespace {
+
+void release_right(mach_port_name_t name, mach_msg_type_name_t type)
+{
+	if (!MACH_PORT_VALID(name))
+		return;
+	if (type == MACH_MSG_TYPE_PORT_RECEIVE)
+		mach_port_mod_refs(mach_task_self(), name, MACH_PORT_RIGHT_RECEIVE, -1);
+	else
+		mach_port_deallocate(mach_task_self(), name);
+}
+
+} // namespace
+
+// Releases everything a received message carries: its reply right, the
+// rights of its port descriptors and its out-of-line memory.
 LIBMACH_API void mach_msg_destroy(mach_msg_header_t *msg)
 {
-	mach_msg_bits_t remote = MACH_MSGH_BITS_REMOTE(msg->msgh_bits);
-	if (MACH_PORT_VALID(msg->msgh_remote_port) &&
-	    (remote == MACH_MSG_TYPE_PORT_SEND || remote == MACH_MSG_TYPE_PORT_SEND_ONCE))
-		mach_port_deallocate(mach_task_self(), msg->msgh_remote_port);
+	release_right(msg->msgh_remote_port, MACH_MSGH_BITS_REMOTE(msg->msgh_bits));
+	if (!MACH_MSGH_BITS_IS_COMPLEX(msg->msgh_bits))
+		return;
+
+	auto *body = reinterpret_cast<mach_msg_body_t *>(msg + 1);
+	auto *at = reinterpret_cast<char *>(body + 1);
+	for (mach_msg_size_t i = 0; i < body->msgh_descriptor_count; i++) {
+		auto *d = reinterpret_cast<mach_msg_descriptor_t *>(at);
+		switch (d->type.type) {
+		case MACH_MSG_PORT_DESCRIPTOR:
+			release_right(d->port.name, d->port.disposition);
+			at += sizeof(d->port);
+			break;
+		case MACH_MSG_OOL_DESCRIPTOR:
+		case MACH_MSG_OOL_VOLATILE_DESCRIPTOR:
+			if (d->out_of_line.address && d->out_of_line.size)
+				munmap(d->out_of_line.address, d->out_of_line.size);
+			at += sizeof(d->out_of_line);
+			break;
+		case MACH_MSG_OOL_PORTS_DESCRIPTOR: {
+			auto *names = static_cast<mach_port_name_t *>(d->ool_ports.address);
+			for (mach_msg_size_t j = 0; names && j < d->ool_ports.count; j++)
+				release_right(names[j], d->ool_ports.disposition);
+			if (names && d->ool_ports.count)
+				munmap(names, d->ool_ports.count * sizeof(*names));
+			at += sizeof(d->ool_ports);
+			break;
+		}
+		default:
+			return;		// not a message the kernel delivered
+		}
+	}
 }
 
 // Receives requests on rcv_name, lets demux fill the reply, sends it to the

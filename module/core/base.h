@@ -37,6 +37,7 @@ enum class Kr : long {
 	SendInvalidReply = 0x10000009,
 	SendInvalidRight = 0x1000000a,
 	SendInvalidHeader = 0x10000010,
+	SendInvalidMemory = 0x1000000c,
 	SendInvalidType = 0x1000000f,
 	SendTooLarge = 0x1000000e,
 	RcvInvalidName = 0x10004002,

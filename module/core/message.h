@@ -47,7 +47,39 @@ inline constexpr u32 msg_size_max = 64 * 1024;
 /* A right in transit: a reference to its port, and which right it is. */
 struct TransitRight {
 	Port *port = nullptr;
-	u32 type = 0;		/* MoveSend or MoveSendOnce */
+	u32 type = 0;		/* MoveReceive, MoveSend or MoveSendOnce */
+};
+
+/* Descriptor types, the anchors' MACH_MSG_*_DESCRIPTOR values. */
+enum DescriptorType : u32 {
+	PortDescriptor = 0,
+	OolDescriptor = 1,
+	OolPortsDescriptor = 2,
+	OolVolatileDescriptor = 3,
+};
+
+/* Limits of this implementation. */
+inline constexpr u32 descriptors_max = 1024;
+inline constexpr u32 ool_bytes_max = 16u << 20;	/* per message */
+inline constexpr u32 ool_ports_max = 4096;	/* per descriptor */
+
+/*
+ * A descriptor of a complex message as the kernel holds it. The user's
+ * descriptor bytes stay in the body at offset and are rewritten for the
+ * receiver; what they carry is here.
+ */
+struct Descriptor {
+	u32 offset;		/* in the body */
+	u32 type;		/* DescriptorType */
+	u32 disposition;	/* as sent (port and OOL-ports descriptors) */
+	u32 count;		/* OOL: bytes; OOL ports: rights */
+	u32 name;		/* port descriptor: the sender's name */
+	TransitRight right;	/* port descriptor */
+	TransitRight *rights;	/* OOL ports: count of them */
+	u32 *names;		/* OOL ports: the sender's names */
+	void *data;		/* OOL: a copy of the sender's bytes */
+	u64 address;		/* the sender's address */
+	bool deallocate;	/* unmap the sender's memory once sent */
 };
 
 struct Message {
@@ -63,6 +95,8 @@ struct Message {
 	bool took_room = false;	/* counted against the queue limit */
 	u32 security[2];
 	u32 audit[8];
+	Descriptor *descriptors = nullptr;	/* complex messages */
+	u32 descriptor_count = 0;
 	unsigned char body[];	/* size - sizeof(MsgHeader) bytes */
 
 	/* A message of size bytes, or null when out of memory. */

@@ -46,6 +46,195 @@ u64 timeout_of(u32 option, u32 flag, u32 timeout)
 	return option & flag ? timeout : MACH_SHIM_FOREVER;
 }
 
+u32 load32(const unsigned char *p)
+{
+	u32 v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+u64 load64(const unsigned char *p)
+{
+	u64 v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+void store32(unsigned char *p, u32 v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+void store64(unsigned char *p, u64 v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+constexpr u32 port_descriptor_size = 12;
+constexpr u32 ool_descriptor_size = 16;
+
+bool is_port_disposition(u32 disposition)
+{
+	return disposition >= MoveReceive && disposition <= MakeSendOnce;
+}
+
+/*
+ * Checks the descriptors of a complex message and copies in what they
+ * point at (out-of-line bytes, out-of-line port names). Takes no right:
+ * that is copyin_message()'s, once everything here has passed.
+ */
+Kr parse_descriptors(Message *msg)
+{
+	const u32 body = msg->body_size();
+	unsigned char *b = msg->body;
+
+	if (body < 4)
+		return Kr::SendMsgTooSmall;
+	u32 count = load32(b);
+	if (count > (body - 4) / port_descriptor_size)
+		return Kr::SendMsgTooSmall;
+	if (count > descriptors_max)
+		return Kr::SendTooLarge;
+	if (!count)
+		return Kr::Success;
+	auto *descriptors = static_cast<Descriptor *>(
+		mach_shim_alloc(Message::kind, sizeof(Descriptor) * count));
+	if (!descriptors)
+		return Kr::ResourceShortage;
+	msg->descriptors = descriptors;
+
+	u32 offset = 4, ool_bytes = 0;
+	for (u32 i = 0; i < count; i++) {
+		if (body - offset < port_descriptor_size)
+			return Kr::SendMsgTooSmall;
+		Descriptor &d = descriptors[i];
+		u32 word = load32(b + offset + 8);
+		d.offset = offset;
+		d.type = word >> 24;
+		msg->descriptor_count = i + 1;	/* destroy() frees what is here */
+
+		if (d.type == PortDescriptor) {
+			d.name = load32(b + offset);
+			d.disposition = (word >> 16) & 0xff;
+			if (!is_port_disposition(d.disposition))
+				return Kr::SendInvalidType;
+			offset += port_descriptor_size;
+			continue;
+		}
+		if (d.type != OolDescriptor && d.type != OolVolatileDescriptor &&
+		    d.type != OolPortsDescriptor)
+			return Kr::SendInvalidType;
+		if (body - offset < ool_descriptor_size)
+			return Kr::SendMsgTooSmall;
+		d.address = load64(b + offset);
+		d.deallocate = word & 0xff;
+		d.count = load32(b + offset + 12);
+		offset += ool_descriptor_size;
+
+		if (d.type == OolPortsDescriptor) {
+			d.disposition = (word >> 16) & 0xff;
+			if (!is_port_disposition(d.disposition))
+				return Kr::SendInvalidType;
+			if (d.count > ool_ports_max)
+				return Kr::SendTooLarge;
+			if (!d.count)
+				continue;
+			d.names = static_cast<u32 *>(mach_shim_alloc(Message::kind, 4 * d.count));
+			d.rights = static_cast<TransitRight *>(
+				mach_shim_alloc(Message::kind, sizeof(TransitRight) * d.count));
+			if (!d.names || !d.rights)
+				return Kr::ResourceShortage;
+			if (mach_shim_copy_in(d.names, d.address, 4 * d.count))
+				return Kr::SendInvalidMemory;
+			continue;
+		}
+		if (d.count > ool_bytes_max - ool_bytes)
+			return Kr::SendTooLarge;
+		ool_bytes += d.count;
+		if (!d.count)
+			continue;
+		d.data = mach_shim_alloc(Message::kind, d.count);
+		if (!d.data)
+			return Kr::ResourceShortage;
+		if (mach_shim_copy_in(d.data, d.address, d.count))
+			return Kr::SendInvalidMemory;
+	}
+	return Kr::Success;
+}
+
+/* The sender asked for its out-of-line memory to go with the message. */
+void deallocate_sent_memory(const Message *msg)
+{
+	for (u32 i = 0; i < msg->descriptor_count; i++) {
+		const Descriptor &d = msg->descriptors[i];
+		if (d.type == PortDescriptor || !d.deallocate || !d.count)
+			continue;
+		u64 bytes = d.type == OolPortsDescriptor ? 4ull * d.count : d.count;
+		mach_shim_vm_deallocate(d.address, bytes);
+	}
+}
+
+/*
+ * Gives the receiver what the descriptors carry and rewrites them as it
+ * must see them: names in its space, addresses in its memory.
+ */
+Kr deliver_descriptors(Task &caller, Message *msg)
+{
+	unsigned char *b = msg->body;
+	Kr result = Kr::Success;
+
+	for (u32 i = 0; i < msg->descriptor_count; i++) {
+		Descriptor &d = msg->descriptors[i];
+		unsigned char *at = b + d.offset;
+		u32 word = load32(at + 8);
+
+		if (d.type == PortDescriptor) {
+			u32 name = d.name;	/* null or dead pass through */
+			u32 delivered = d.disposition;
+			if (d.right.port) {
+				delivered = d.right.type;
+				TransitRight right = d.right;
+				d.right = {};
+				if (caller.space().copyout(right, &name) != Kr::Success) {
+					name = Name::null;
+					result = Kr::RcvBodyError;
+				}
+			}
+			store32(at, name);
+			store32(at + 4, 0);
+			store32(at + 8, (word & 0xff000000u) | (delivered << 16));
+			continue;
+		}
+
+		u64 address = 0;
+		u64 bytes = d.type == OolPortsDescriptor ? 4ull * d.count : d.count;
+		if (bytes && mach_shim_vm_allocate(bytes, &address)) {
+			result = Kr::RcvBodyError;
+			address = 0;
+		}
+		if (d.type == OolPortsDescriptor) {
+			u32 delivered = d.disposition;
+			for (u32 j = 0; j < d.count; j++) {
+				if (!d.rights[j].port)
+					continue;	/* null or dead pass through */
+				delivered = d.rights[j].type;
+				TransitRight right = d.rights[j];
+				d.rights[j] = {};
+				if (caller.space().copyout(right, &d.names[j]) != Kr::Success)
+					d.names[j] = Name::null;
+			}
+			if (address && mach_shim_copy_out(address, d.names, bytes))
+				result = Kr::RcvBodyError;
+			word = (word & 0xff000000u) | (delivered << 16);
+		} else if (address && mach_shim_copy_out(address, d.data, bytes)) {
+			result = Kr::RcvBodyError;
+		}
+		store64(at, address);
+		store32(at + 8, word & ~0xffu);	/* nothing for the receiver to deallocate */
+	}
+	return result;
+}
+
 Kr send(Task &caller, const mach_msg_args &args)
 {
 	if (args.send_size < sizeof(MsgHeader) || (args.send_size & 3))
@@ -64,8 +253,6 @@ Kr send(Task &caller, const mach_msg_args &args)
 		return Kr::SendInvalidHeader;
 	if (header.bits & msgh_bits_voucher_mask)
 		return Kr::SendInvalidHeader;	/* no vouchers here */
-	if (header.bits & msgh_bits_complex)
-		return Kr::SendInvalidType;	/* descriptors: not yet */
 
 	Message *msg = Message::create(args.send_size);
 	if (!msg)
@@ -73,6 +260,13 @@ Kr send(Task &caller, const mach_msg_args &args)
 	if (mach_shim_copy_in(msg->body, args.msg + sizeof(header), msg->body_size())) {
 		Message::destroy(msg);
 		return Kr::SendInvalidData;
+	}
+	if (header.bits & msgh_bits_complex) {
+		Kr kr = parse_descriptors(msg);
+		if (kr != Kr::Success) {
+			Message::destroy(msg);
+			return kr;
+		}
 	}
 	msg->id = header.id;
 	msg->other_bits = header.bits & ~(msgh_bits_remote_mask | msgh_bits_local_mask |
@@ -95,15 +289,17 @@ Kr send(Task &caller, const mach_msg_args &args)
 			return kr;
 		}
 	}
-	Kr kr = caller.space().copyin_header(header, dest.get(), msg);
+	Kr kr = caller.space().copyin_message(header, dest.get(), msg);
 	if (kr != Kr::Success) {
 		if (needs_room)
 			dest->unreserve();
 		Message::destroy(msg);
 		return kr;
 	}
+	/* Unmapped before queueing: once queued the message is not ours. */
+	deallocate_sent_memory(msg);
 	if (!dest->enqueue(msg, needs_room)) {
-		Message::destroy(msg);	/* died meanwhile: its rights go */
+		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;
 	}
 	return Kr::Success;
@@ -151,6 +347,7 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	}
 	u32 dest_type = msg->dest.type;
 	header.bits = msg->other_bits | reply_type | (dest_type << 8);
+	Kr body_kr = deliver_descriptors(caller, msg);
 
 	Trailer t{};
 	t.size = trailer;
@@ -162,7 +359,7 @@ Kr receive(Task &caller, const mach_msg_args &args)
 		     mach_shim_copy_out(args.msg + sizeof(header), msg->body, msg->body_size()) ||
 		     mach_shim_copy_out(args.msg + msg->size, &t, trailer);
 	Message::destroy(msg);	/* drops the destination right it came on */
-	return fault ? Kr::RcvInvalidData : Kr::Success;
+	return fault ? Kr::RcvInvalidData : body_kr;
 }
 
 } /* namespace */

@@ -112,7 +112,9 @@ void Port::drop_send_once()
 
 void Port::drop(const TransitRight &right)
 {
-	if (right.type == MoveSendOnce)
+	if (right.type == MoveReceive)
+		kill();		/* a receive right lost in transit */
+	else if (right.type == MoveSendOnce)
 		drop_send_once();
 	else
 		drop_send();
@@ -297,6 +299,22 @@ void Message::destroy(Message *msg)
 		msg->dest.port->drop(msg->dest);
 	if (msg->reply.port)
 		msg->reply.port->drop(msg->reply);
+	for (u32 i = 0; i < msg->descriptor_count; i++) {
+		Descriptor &d = msg->descriptors[i];
+		if (d.right.port)
+			d.right.port->drop(d.right);
+		for (u32 j = 0; d.rights && j < d.count; j++)
+			if (d.rights[j].port)
+				d.rights[j].port->drop(d.rights[j]);
+		if (d.rights)
+			mach_shim_free(kind, d.rights);
+		if (d.names)
+			mach_shim_free(kind, d.names);
+		if (d.data)
+			mach_shim_free(kind, d.data);
+	}
+	if (msg->descriptors)
+		mach_shim_free(kind, msg->descriptors);
 	msg->~Message();
 	mach_shim_free(kind, msg);
 }

@@ -64,6 +64,13 @@ mach_bool mach_shim_ref_put(struct mach_shim_ref *ref); /* true: was last */
 int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size);
 int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size);
 
+/*
+ * Memory of the calling process, for out-of-line data: fresh anonymous
+ * read-write pages (0 or -errno), and unmapping the pages a range touches.
+ */
+int mach_shim_vm_allocate(mach_u64 size, mach_u64 *uaddr);
+void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size);
+
 /* The calling process's credentials, as Mach's security and audit tokens. */
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
 

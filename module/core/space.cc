@@ -437,49 +437,143 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 		remove_locked(name, right);
 		out->type = MoveSendOnce;
 		break;
+	case MoveReceive:
+		/* The receive right leaves; a send right stays under the name. */
+		right->type &= ~RightReceive;
+		port->set_receive_file(nullptr);
+		out->type = MoveReceive;
+		if (!right->type)
+			remove_locked(name, right);
+		break;
 	}
 }
 
-Kr Space::copyin_header(const MsgHeader &header, Port *dest, Message *msg)
+namespace {
+
+/* One right a message takes from the sender's space. */
+struct Request {
+	u32 name;
+	u32 disposition;
+	TransitRight *out;
+	Kr error;		/* what the sender hears if it cannot be taken */
+};
+
+} /* namespace */
+
+/* How one name is used by a whole message. */
+struct Space::Usage {
+	u32 send = 0;		/* MOVE_SEND and COPY_SEND */
+	u32 send_once = 0;	/* MOVE_SEND_ONCE */
+	u32 make = 0;		/* MAKE_SEND and MAKE_SEND_ONCE */
+	u32 receive = 0;	/* MOVE_RECEIVE */
+	bool checked = false;
+	bool ok = false;
+};
+
+namespace {
+
+/* Calls fn(request) for every right msg takes, header first. */
+template <typename Fn>
+void for_each_request(const MsgHeader &header, Message *msg, Fn fn)
 {
-	u32 dest_disp = header.bits & msgh_bits_remote_mask;
-	u32 reply_disp = (header.bits & msgh_bits_local_mask) >> 8;
-	Name dest_name{header.remote_port}, reply_name{header.local_port};
+	fn(Request{header.remote_port, header.bits & msgh_bits_remote_mask,
+		   &msg->dest, Kr::SendInvalidDest});
+	u32 reply = (header.bits & msgh_bits_local_mask) >> 8;
+	if (reply)
+		fn(Request{header.local_port, reply, &msg->reply, Kr::SendInvalidReply});
+	for (u32 i = 0; i < msg->descriptor_count; i++) {
+		Descriptor &d = msg->descriptors[i];
+		if (d.type == PortDescriptor && Name{d.name}.valid())
+			fn(Request{d.name, d.disposition, &d.right, Kr::SendInvalidRight});
+		for (u32 j = 0; d.names && j < d.count; j++)
+			if (Name{d.names[j]}.valid())
+				fn(Request{d.names[j], d.disposition, &d.rights[j],
+					   Kr::SendInvalidRight});
+	}
+}
+
+} /* namespace */
+
+/* Can right cover every use a message makes of its name? */
+bool Space::covers_locked(Right *right, const Usage &use)
+{
+	if (!right || !right->port)
+		return false;
+	if (use.send && (!(right->type & RightSend) || right->urefs < use.send))
+		return false;
+	if (use.send_once && (!(right->type & RightSendOnce) || use.send_once > 1 ||
+			      use.send || use.make))
+		return false;
+	if ((use.make || use.receive) && !(right->type & RightReceive))
+		return false;
+	/* A receive right moves alone. */
+	if (use.receive && (use.receive > 1 || use.make))
+		return false;
+	return true;
+}
+
+Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
+{
+	HashTable<u32, Usage> uses;	/* keyed by name */
+	Kr kr = Kr::Success;
 
 	Guard g(lock_);
-	Right *d = find_live_locked(dest_name);
-	if (!d || d->port != dest || !copyin_ok_locked(d, dest_disp, 1))
-		return Kr::SendInvalidDest;
-
-	Right *r = nullptr;
-	if (reply_disp) {
-		if (!reply_name.valid())
-			return Kr::SendInvalidReply;
-		if (reply_name == dest_name) {
-			/* Both from one name: the send rights must cover both. */
-			u32 uses = (dest_disp == MoveSend || dest_disp == CopySend) +
-				   (reply_disp == MoveSend || reply_disp == CopySend);
-			bool moves_once = dest_disp == MoveSendOnce || reply_disp == MoveSendOnce;
-			if (moves_once || (uses && !copyin_ok_locked(d, MoveSend, uses)))
-				return Kr::SendInvalidReply;
-			if (!copyin_ok_locked(d, reply_disp, 1))
-				return Kr::SendInvalidReply;
-		} else {
-			r = find_live_locked(reply_name);
-			if (!r || !copyin_ok_locked(r, reply_disp, 1))
-				return Kr::SendInvalidReply;
-			/* The lookup may have forgotten a stale dest: look again. */
-			d = names_.find(dest_name.value);
+	for_each_request(header, msg, [&](const Request &r) {
+		if (kr != Kr::Success)
+			return;
+		Usage *u = uses.find(r.name);
+		if (!u) {
+			if (!uses.insert(r.name, Usage{})) {
+				kr = Kr::ResourceShortage;
+				return;
+			}
+			u = uses.find(r.name);
 		}
-	}
+		switch (r.disposition) {
+		case MoveSend:
+		case CopySend:
+			u->send++;
+			break;
+		case MoveSendOnce:
+			u->send_once++;
+			break;
+		case MakeSend:
+		case MakeSendOnce:
+			u->make++;
+			break;
+		case MoveReceive:
+			u->receive++;
+			break;
+		default:
+			kr = r.error;	/* the descriptor parser lets none through */
+		}
+	});
+	if (kr != Kr::Success)
+		return kr;
 
-	/* Reply first: taking the dest may remove a shared name's entry. */
-	if (reply_disp) {
-		copyin_locked(r ? reply_name : dest_name, r ? r : d, reply_disp,
-			      &msg->reply);
-		d = names_.find(dest_name.value);	/* the table may have moved */
-	}
-	copyin_locked(dest_name, d, dest_disp, &msg->dest);
+	/* Check every name against its right before anything is taken. */
+	for_each_request(header, msg, [&](const Request &r) {
+		if (kr != Kr::Success)
+			return;
+		Usage *u = uses.find(r.name);
+		if (!u->checked) {
+			u->checked = true;
+			u->ok = covers_locked(find_live_locked(Name{r.name}), *u);
+		}
+		/* A receive right never travels inside a message to itself. */
+		if (!u->ok || (r.disposition == MoveReceive &&
+			       names_.find(r.name)->port == dest))
+			kr = r.error;
+	});
+	if (kr != Kr::Success)
+		return kr;
+	Right *d = names_.find(header.remote_port);
+	if (d->port != dest)
+		return Kr::SendInvalidDest;	/* renamed since it was found */
+
+	for_each_request(header, msg, [&](const Request &r) {
+		copyin_locked(Name{r.name}, names_.find(r.name), r.disposition, r.out);
+	});
 	return Kr::Success;
 }
 
@@ -503,6 +597,19 @@ Kr Space::copyout(TransitRight right, u32 *name)
 		*name = Name::dead;
 		port->drop(right);
 		return Kr::Success;
+	}
+	if (right.type == MoveReceive) {
+		/* Joins a send right the space already has to the port. */
+		if (const u32 *known = by_port_.find(port)) {
+			Name existing{*known};
+			if (Right *entry = find_live_locked(existing)) {
+				entry->type |= RightReceive;
+				port->set_receive_file(entry->file);
+				port->put();
+				*name = existing.value;
+				return Kr::Success;
+			}
+		}
 	}
 	if (right.type == MoveSend) {
 		if (const u32 *known = by_port_.find(port)) {
@@ -530,8 +637,9 @@ Kr Space::copyout(TransitRight right, u32 *name)
 		}
 	}
 	Name fresh{Name::null};
-	Kr kr = install_locked(port, right.type == MoveSend ? RightSend : RightSendOnce,
-			       right.type == MoveSend ? 1 : 0, &fresh);
+	u32 type = right.type == MoveReceive ? RightReceive :
+		   right.type == MoveSend ? RightSend : RightSendOnce;
+	Kr kr = install_locked(port, type, right.type == MoveSend ? 1 : 0, &fresh);
 	if (kr != Kr::Success) {
 		port->drop(right);
 		return kr;

@@ -78,10 +78,11 @@ public:
 	Ref<Port> peek_dest(Name name, u32 disposition);
 
 	/*
-	 * Takes the header's rights out of the space into msg: all of them or
-	 * none. dest must still be the port that peek_dest() found.
+	 * Takes the rights of a message out of the space, those of its header
+	 * and of its descriptors: all of them or none. dest must still be
+	 * the port that peek_dest() found.
 	 */
-	Kr copyin_header(const MsgHeader &header, Port *dest, Message *msg);
+	Kr copyin_message(const MsgHeader &header, Port *dest, Message *msg);
 	/* Takes one right out of the space (MACH_SEND_INVALID_RIGHT if none). */
 	Kr copyin_right(Name name, u32 disposition, TransitRight *right);
 	/* Gives a right in transit to the space; *name is its name here. */
@@ -111,6 +112,8 @@ private:
 	void remove_locked(Name name, Right *right);
 	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
+	struct Usage;
+	bool covers_locked(Right *right, const Usage &use);
 	void copyin_locked(Name name, Right *right, u32 disposition,
 			   TransitRight *out);
 

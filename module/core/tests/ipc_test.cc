@@ -232,14 +232,39 @@ TEST_F(Ipc, MalformedSendsTakeNothing)
 	EXPECT_EQ(Kr::SendTooLarge, msg(&b, SendMsg, msg_size_max + 4, 0, 0));
 	b.h.bits = 5;	// not a disposition
 	EXPECT_EQ(Kr::SendInvalidHeader, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
-	b.h.bits = MoveSend | msgh_bits_complex;
-	EXPECT_EQ(Kr::SendInvalidType, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h.bits = MoveSend | msgh_bits_complex;	// no room for the body count
+	EXPECT_EQ(Kr::SendMsgTooSmall, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.body[0] = 1;		// one descriptor, of an unknown type
+	b.body[3] = 9u << 24;
+	EXPECT_EQ(Kr::SendInvalidType, msg(&b, SendMsg, sizeof(MsgHeader) + 16, 0, 0));
+	b.body[0] = 2;		// two descriptors promised, room for one
+	b.body[3] = (PortDescriptor << 24) | (CopySend << 16);
+	EXPECT_EQ(Kr::SendMsgTooSmall, msg(&b, SendMsg, sizeof(MsgHeader) + 16, 0, 0));
+	b.body[0] = 1;		// a port descriptor with a bad disposition
+	b.body[3] = (PortDescriptor << 24) | (5u << 16);
+	EXPECT_EQ(Kr::SendInvalidType, msg(&b, SendMsg, sizeof(MsgHeader) + 16, 0, 0));
+	b.body[1] = reply;	// a right the sender does not have
+	b.body[3] = (PortDescriptor << 24) | (MoveSend << 16);
+	EXPECT_EQ(Kr::SendInvalidRight, msg(&b, SendMsg, sizeof(MsgHeader) + 16, 0, 0));
+	b.h = {CopySend, 0, port, 0, 0, 0};
+	b.h.bits |= msgh_bits_complex;
+	b.body[1] = port;	// moving the destination's own receive right
+	b.body[3] = (PortDescriptor << 24) | (MoveReceive << 16);
+	EXPECT_EQ(Kr::SendInvalidRight, msg(&b, SendMsg, sizeof(MsgHeader) + 16, 0, 0));
+	b.h = {MoveSend | msgh_bits_complex, 0, port, 0, 0, 0};
+	b.body[0] = 1;		// out-of-line bytes at an address that is not there
+	b.body[3] = OolDescriptor << 24;
+	b.body[1] = 16;
+	b.body[2] = 0;
+	b.body[4] = 64;
+	EXPECT_EQ(Kr::SendInvalidMemory, msg(&b, SendMsg, sizeof(MsgHeader) + 20, 0, 0));
+	memset(b.body, 0, sizeof(b.body));
 	b.h = {MoveSend, 0, 777, 0, 0, 0};
 	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	b.h = {MoveSend | (MoveSend << 8), 0, port, reply, 0, 0};	// reply has no send right
 	EXPECT_EQ(Kr::SendInvalidReply, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	b.h = {MoveSend | (MoveSend << 8), 0, port, port, 0, 0};	// needs two urefs
-	EXPECT_EQ(Kr::SendInvalidReply, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	b.h = {MoveSend, 0, port, reply, 0, 0};	// a local port without a disposition
 	EXPECT_EQ(Kr::SendInvalidHeader, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	b.h = {MoveSend, 0, self, 0, 0, 0};	// kernel ports take no messages
@@ -297,6 +322,113 @@ TEST_F(Ipc, BootstrapIsInheritedAndSettable)
 	EXPECT_EQ(long(Kr::InvalidArgument), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
 	get = {self, TaskHostPort, 0, 0};
 	EXPECT_EQ(long(Kr::NotSupported), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
+}
+
+} // namespace
+
+namespace {
+
+/* A complex message: a port descriptor, out-of-line bytes, out-of-line ports. */
+struct Complex {
+	MsgHeader h;
+	u32 count;
+	u32 port[3];		// name, pad, bits
+	u32 ool[4];		// address (2 words), bits, size
+	u32 ports[4];		// address (2 words), bits, count
+	u32 trailer[16];
+};
+
+u32 bits(u32 type, u32 disposition)
+{
+	return (type << 24) | (disposition << 16);
+}
+
+void set_address(u32 *at, const void *p)
+{
+	u64 a = reinterpret_cast<u64>(p);
+	memcpy(at, &a, 8);
+}
+
+template <typename T>
+T *address_of(const u32 *at)
+{
+	u64 a;
+	memcpy(&a, at, 8);
+	return reinterpret_cast<T *>(a);
+}
+
+TEST_F(Ipc, ComplexMessagesCarryRightsAndMemory)
+{
+	u32 dest = receive_right();
+	u32 moved = receive_right();
+	u32 other = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{dest}, Name{dest}, MakeSend));
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{other}, Name{other}, MakeSend));
+	Port *moved_port = space().lookup_receive(Name{moved}).get();
+
+	char text[] = "out of line";
+	u32 names[3] = {other, 0, other};
+	Complex c{};
+	c.h = {CopySend | msgh_bits_complex, 0, dest, 0, 0, 42};
+	c.count = 3;
+	c.port[0] = moved;
+	c.port[2] = bits(PortDescriptor, MoveReceive);
+	set_address(c.ool, text);
+	c.ool[2] = bits(OolDescriptor, 0);
+	c.ool[3] = sizeof(text);
+	set_address(c.ports, names);
+	c.ports[2] = bits(OolPortsDescriptor, MakeSend);
+	c.ports[3] = 3;
+	u32 size = offsetof(Complex, trailer);
+	ASSERT_EQ(Kr::Success, msg(&c, SendMsg, size, 0, 0));
+	// The receive right left the sender's space.
+	EXPECT_EQ(Kr::InvalidName, space().type(Name{moved}, &c.count));
+
+	Complex r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), dest));
+	EXPECT_EQ(msgh_bits_complex | (MoveSend << 8), r.h.bits);
+	EXPECT_EQ(3u, r.count);
+	// The receive right came back (to this same space) under a new name.
+	EXPECT_EQ(u32(MoveReceive), (r.port[2] >> 16) & 0xff);
+	EXPECT_EQ(moved_port, space().lookup_receive(Name{r.port[0]}).get());
+	// The bytes, copied into fresh memory.
+	char *got = address_of<char>(r.ool);
+	ASSERT_NE(nullptr, got);
+	EXPECT_NE(text, got);
+	EXPECT_STREQ(text, got);
+	EXPECT_EQ(u32(sizeof(text)), r.ool[3]);
+	// The ports: made send rights, coalesced with the name the space has.
+	u32 *got_names = address_of<u32>(r.ports);
+	EXPECT_EQ(other, got_names[0]);
+	EXPECT_EQ(0u, got_names[1]);
+	EXPECT_EQ(other, got_names[2]);
+	EXPECT_EQ(u32(MoveSend), (r.ports[2] >> 16) & 0xff);
+	EXPECT_EQ(3u, refs(other, PortRightSend));
+	mach_shim_vm_deallocate(reinterpret_cast<u64>(got), sizeof(text));
+	mach_shim_vm_deallocate(reinterpret_cast<u64>(got_names), 12);
+}
+
+TEST_F(Ipc, UnreceivedComplexMessagesReleaseEverything)
+{
+	u32 dest = receive_right();
+	u32 moved = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{dest}, Name{dest}, MakeSend));
+	Ref<Port> moved_port = space().lookup_receive(Name{moved});
+	static char text[100];
+	Complex c{};
+	c.h = {CopySend | msgh_bits_complex, 0, dest, 0, 0, 1};
+	c.count = 2;
+	c.port[0] = moved;
+	c.port[2] = bits(PortDescriptor, MoveReceive);
+	set_address(c.ool, text);
+	c.ool[2] = bits(OolDescriptor, 0);
+	c.ool[3] = sizeof(text);
+	ASSERT_EQ(Kr::Success, msg(&c, SendMsg, offsetof(Complex, ports), 0, 0));
+	EXPECT_FALSE(moved_port->dead());
+	// Destroying the destination destroys the message, and with it the
+	// receive right in transit: that port dies too.
+	ASSERT_EQ(Kr::Success, space().destroy_name(Name{dest}));
+	EXPECT_TRUE(moved_port->dead());
 }
 
 } // namespace

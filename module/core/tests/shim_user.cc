@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <sys/mman.h>
 
 #include "../core.h"
 
@@ -125,6 +126,21 @@ int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size)
 		return -MACH_EFAULT;
 	memcpy(dst, reinterpret_cast<const void *>(uaddr), size);
 	return 0;
+}
+
+int mach_shim_vm_allocate(mach_u64 size, mach_u64 *uaddr)
+{
+	void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -MACH_ENOMEM;
+	*uaddr = reinterpret_cast<mach_u64>(p);
+	return 0;
+}
+
+void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size)
+{
+	mach_u64 start = uaddr & ~4095ull;
+	munmap(reinterpret_cast<void *>(start), ((uaddr + size + 4095) & ~4095ull) - start);
 }
 
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8])
