@@ -450,4 +450,101 @@ TEST(complex_messages_carry_rights_and_memory)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+struct notice {
+	mach_msg_header_t header;
+	NDR_record_t ndr;
+	unsigned int value;
+	mach_msg_trailer_t trailer;
+};
+
+/* The child becomes a task holding a send right (its inherited bootstrap
+ * port) and waits to be killed. */
+static pid_t holder(int ready)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (mach_task_self() == MACH_PORT_NULL || !MACH_PORT_VALID(bootstrap_port))
+			_exit(1);
+		(void)!write(ready, "x", 1);
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+TEST(no_senders_when_the_last_sender_exits)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), listener = new_port(), previous;
+	struct notice n;
+	int ready[2], status;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, port));
+	pid_t pid = holder(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* Only the child's task holds a send right now. */
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, port, MACH_NOTIFY_NO_SENDERS, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	EXPECT_EQ(MACH_PORT_NULL, previous);
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, mach_msg(&n.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					       sizeof(n), listener, 100, MACH_PORT_NULL));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&n.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					 sizeof(n), listener, 5000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, n.header.msgh_id);
+	EXPECT_EQ(listener, n.header.msgh_local_port);
+}
+
+TEST(dead_name_notification_when_the_receiver_exits)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), listener = new_port(), previous;
+	mach_port_urefs_t refs;
+	struct received msg;
+	struct notice n;
+	int hold[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(hold));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, port));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t mine = new_port();
+		struct request req = {
+			.header = {
+				.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							    MACH_MSG_TYPE_MAKE_SEND),
+				.msgh_size = sizeof(req),
+				.msgh_remote_port = bootstrap_port,
+				.msgh_local_port = mine,
+			},
+		};
+		char c;
+
+		close(hold[1]);
+		if (mach_msg(&req.header, MACH_SEND_MSG, sizeof(req), 0, MACH_PORT_NULL,
+			     0, MACH_PORT_NULL))
+			_exit(1);
+		_exit(read(hold[0], &c, 1) == 0 ? 0 : 2);
+	}
+	close(hold[0]);
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
+	mach_port_t theirs = msg.header.msgh_remote_port;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, theirs, MACH_NOTIFY_DEAD_NAME, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	close(hold[1]);		/* the child exits; its receive right dies */
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&n.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					 sizeof(n), listener, 5000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, n.header.msgh_id);
+	EXPECT_EQ(theirs, n.value);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, theirs, MACH_PORT_RIGHT_DEAD_NAME, &refs));
+	EXPECT_EQ(2, refs);
+}
+
 TEST_HARNESS_MAIN

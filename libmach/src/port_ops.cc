@@ -143,3 +143,22 @@ LIBMACH_API kern_return_t task_set_special_port(task_t task, int which, mach_por
 	args.flags = MACH_SPECIAL_PORT_SET;
 	return libmach::call(MACH_IOC_SPECIAL_PORT, &args);
 }
+
+LIBMACH_API kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,
+							 mach_msg_id_t msgid,
+							 mach_port_mscount_t sync,
+							 mach_port_t notify,
+							 mach_msg_type_name_t notify_poly,
+							 mach_port_t *previous)
+{
+	if (!previous)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_REQUEST_NOTIFICATION, task, name);
+	args.right = msgid;
+	args.value = sync;
+	args.poly = notify;
+	args.delta = notify_poly;
+	kern_return_t kr = port_call(args);
+	*previous = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
+	return kr;
+}

@@ -25,6 +25,7 @@ enum class Kr : long {
 	InvalidTask = 16,
 	InvalidRight = 17,
 	UrefsOverflow = 19,
+	InvalidCapability = 20,
 	InvalidValue = 18,
 	NameExists = 13,
 	RightExists = 21,

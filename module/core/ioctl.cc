@@ -154,6 +154,29 @@ Kr port_attributes(Space &space, mach_port_args &args)
 	return Kr::Success;
 }
 
+Kr request_notification(Space &space, mach_port_args &args)
+{
+	Kr kr = space.check_notification(Name{args.name}, args.right, args.value);
+	if (kr != Kr::Success)
+		return kr;
+
+	TransitRight notify;
+	u32 disposition = static_cast<u32>(args.delta);
+	if (Name{args.poly}.valid()) {
+		if (disposition != MakeSendOnce && disposition != MoveSendOnce)
+			return Kr::InvalidValue;
+		if (space.copyin_right(Name{args.poly}, disposition, &notify) != Kr::Success)
+			return Kr::InvalidCapability;
+	}
+	TransitRight previous;
+	kr = space.request_notification(Name{args.name}, args.right, args.value, notify,
+					&previous);
+	args.value = Name::null;
+	if (previous.port)
+		space.copyout(previous, &args.value);
+	return kr;
+}
+
 long port_op(Task &caller, mach_port_args &args)
 {
 	if (args.flags || args.pad)
@@ -187,6 +210,8 @@ long port_op(Task &caller, mach_port_args &args)
 	case MACH_PORT_OP_GET_ATTRIBUTES:
 	case MACH_PORT_OP_SET_ATTRIBUTES:
 		return result(port_attributes(space, args));
+	case MACH_PORT_OP_REQUEST_NOTIFICATION:
+		return result(request_notification(space, args));
 	case MACH_PORT_OP_SET_MSCOUNT: {
 		Ref<Port> port = space.lookup_receive(name);
 		if (!port)

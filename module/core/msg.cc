@@ -347,6 +347,9 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	}
 	u32 dest_type = msg->dest.type;
 	header.bits = msg->other_bits | reply_type | (dest_type << 8);
+	TransitRight dest = msg->dest;
+	msg->dest = {};
+	dest.port->release(dest);	/* it did its work: no send-once notice */
 	Kr body_kr = deliver_descriptors(caller, msg);
 
 	Trailer t{};
@@ -358,7 +361,7 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	bool fault = mach_shim_copy_out(args.msg, &header, sizeof(header)) ||
 		     mach_shim_copy_out(args.msg + sizeof(header), msg->body, msg->body_size()) ||
 		     mach_shim_copy_out(args.msg + msg->size, &t, trailer);
-	Message::destroy(msg);	/* drops the destination right it came on */
+	Message::destroy(msg);
 	return fault ? Kr::RcvInvalidData : body_kr;
 }
 

@@ -5,6 +5,47 @@
 
 namespace mach {
 
+struct DeadNameRequest {
+	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
+	DeadNameRequest *next;
+	const void *space;
+	u32 name;
+	TransitRight notify;
+};
+
+namespace {
+
+/* NDR_record: MIG's data representation (little-endian integers). */
+constexpr unsigned char ndr_record[8] = {0, 0, 0, 0, 1, 0, 0, 0};
+
+/*
+ * Sends a kernel notification through a send-once right: id, and body
+ * words after the NDR record (the notification structs of <mach/notify.h>).
+ */
+void notify(TransitRight to, u32 id, const u32 *words, u32 nwords, bool ndr = true)
+{
+	u32 body = (ndr ? sizeof(ndr_record) : 0) + 4 * nwords;
+	Message *msg = Message::create(sizeof(MsgHeader) + body);
+	if (!msg) {
+		to.port->release(to);	/* out of memory: the notice is lost */
+		return;
+	}
+	msg->id = static_cast<int>(id);
+	msg->other_bits = 0;
+	__builtin_memset(msg->security, 0, sizeof(msg->security));
+	__builtin_memset(msg->audit, 0, sizeof(msg->audit));
+	if (ndr)
+		__builtin_memcpy(msg->body, ndr_record, sizeof(ndr_record));
+	if (nwords)
+		__builtin_memcpy(msg->body + (ndr ? sizeof(ndr_record) : 0), words, 4 * nwords);
+	msg->dest = to;
+	Port *port = to.port;
+	if (!port->enqueue(msg, false))
+		Message::destroy(msg);
+}
+
+} /* namespace */
+
 Port *Port::create_for_task(Task *task)
 {
 	Port *port = make<Port>(task, true);
@@ -25,9 +66,24 @@ Port *Port::create()
 	return port;
 }
 
+void notify_dead_name(TransitRight to, u32 name)
+{
+	notify(to, NotifyDeadName, &name, 1);
+}
+
 Port::~Port()
 {
-	/* Whoever held the receive right killed the port first. */
+	/* Whoever held the receive right killed the port first, which took
+	 * its requests; a port that never lived may still hold one. */
+	if (nsrequest_.port)
+		nsrequest_.port->release(nsrequest_);
+	if (pdrequest_.port)
+		pdrequest_.port->release(pdrequest_);
+	while (DeadNameRequest *r = dnrequests_) {
+		dnrequests_ = r->next;
+		r->notify.port->release(r->notify);
+		destroy(r);
+	}
 	while (Message *msg = head_) {
 		head_ = msg->next;
 		Message::destroy(msg);
@@ -58,6 +114,8 @@ bool Port::dead()
 void Port::kill()
 {
 	Message *queued;
+	DeadNameRequest *dead_names;
+	TransitRight ns, pd;
 	{
 		Guard g(lock_);
 		kobject_ = nullptr;
@@ -67,8 +125,25 @@ void Port::kill()
 		head_ = nullptr;
 		tail_ = &head_;
 		msgcount_ = 0;
+		dead_names = dnrequests_;
+		dnrequests_ = nullptr;
+		ns = nsrequest_;
+		nsrequest_ = {};
+		pd = pdrequest_;
+		pdrequest_ = {};
 	}
 	mach_shim_waitq_wake(waitq_);
+	/* The requests' send-once rights go unused: send-once notices. */
+	if (ns.port)
+		ns.port->drop(ns);
+	if (pd.port)
+		pd.port->drop(pd);
+	while (dead_names) {
+		DeadNameRequest *next = dead_names->next;
+		notify(dead_names->notify, NotifyDeadName, &dead_names->name, 1);
+		destroy(dead_names);
+		dead_names = next;
+	}
 	/* Outside the lock: a message may carry a right to this very port. */
 	while (queued) {
 		Message *next = queued->next;
@@ -98,9 +173,19 @@ void Port::add_send_once()
 
 void Port::drop_send()
 {
-	Guard g(lock_);
-	if (srights_)
-		srights_--;
+	TransitRight fire;
+	u32 mscount;
+	{
+		Guard g(lock_);
+		if (srights_)
+			srights_--;
+		if (srights_ || !nsrequest_.port || dead_ || mscount_ < ns_sync_)
+			return;
+		fire = nsrequest_;
+		nsrequest_ = {};
+		mscount = mscount_;
+	}
+	notify(fire, NotifyNoSenders, &mscount, 1);
 }
 
 void Port::drop_send_once()
@@ -112,13 +197,162 @@ void Port::drop_send_once()
 
 void Port::drop(const TransitRight &right)
 {
-	if (right.type == MoveReceive)
-		kill();		/* a receive right lost in transit */
-	else if (right.type == MoveSendOnce)
+	if (right.type == MoveSendOnce && !dead()) {
+		/* Delivered as the notice that it went unused. */
+		notify(right, NotifySendOnce, nullptr, 0, false);
+		return;
+	}
+	if (right.type == MoveReceive) {
+		if (!hand_over_receive())
+			kill();		/* a receive right lost in transit */
+		put();
+		return;
+	}
+	release(right);
+}
+
+void Port::release(const TransitRight &right)
+{
+	if (right.type == MoveSendOnce)
 		drop_send_once();
-	else
+	else if (right.type == MoveSend)
 		drop_send();
 	put();
+}
+
+Kr Port::request_no_senders(u32 sync, TransitRight notify_right, TransitRight *previous)
+{
+	bool fire = false;
+	u32 mscount;
+	{
+		Guard g(lock_);
+		if (dead_)
+			return Kr::InvalidRight;
+		*previous = nsrequest_;
+		nsrequest_ = notify_right;
+		ns_sync_ = sync;
+		if (notify_right.port && !srights_ && mscount_ >= sync) {
+			fire = true;
+			nsrequest_ = {};
+		}
+		mscount = mscount_;
+	}
+	if (fire)
+		notify(notify_right, NotifyNoSenders, &mscount, 1);
+	return Kr::Success;
+}
+
+Kr Port::request_port_destroyed(TransitRight notify_right, TransitRight *previous)
+{
+	Guard g(lock_);
+	if (dead_)
+		return Kr::InvalidRight;
+	*previous = pdrequest_;
+	pdrequest_ = notify_right;
+	return Kr::Success;
+}
+
+Kr Port::request_dead_name(const void *space, u32 name, TransitRight notify_right,
+			   TransitRight *previous)
+{
+	*previous = {};
+	DeadNameRequest *fresh = nullptr;
+	if (notify_right.port) {
+		fresh = make<DeadNameRequest>();
+		if (!fresh)
+			return Kr::ResourceShortage;
+		*fresh = DeadNameRequest{nullptr, space, name, notify_right};
+	}
+	{
+		Guard g(lock_);
+		for (DeadNameRequest **at = &dnrequests_; *at; at = &(*at)->next) {
+			if ((*at)->space == space && (*at)->name == name) {
+				DeadNameRequest *old = *at;
+				*at = old->next;
+				*previous = old->notify;
+				destroy(old);
+				break;
+			}
+		}
+		if (fresh && !dead_) {
+			fresh->next = dnrequests_;
+			dnrequests_ = fresh;
+			fresh = nullptr;
+		}
+	}
+	if (fresh) {
+		/* Already dead: the notice goes at once. */
+		notify(fresh->notify, NotifyDeadName, &name, 1);
+		destroy(fresh);
+	}
+	return Kr::Success;
+}
+
+void Port::cancel_dead_name(const void *space, u32 name)
+{
+	DeadNameRequest *found = nullptr;
+	{
+		Guard g(lock_);
+		for (DeadNameRequest **at = &dnrequests_; *at; at = &(*at)->next) {
+			if ((*at)->space == space && (*at)->name == name) {
+				found = *at;
+				*at = found->next;
+				break;
+			}
+		}
+	}
+	if (found) {
+		notify(found->notify, NotifyPortDeleted, &name, 1);
+		destroy(found);
+	}
+}
+
+bool Port::hand_over_receive()
+{
+	TransitRight to;
+	{
+		Guard g(lock_);
+		if (!pdrequest_.port || dead_)
+			return false;
+		to = pdrequest_;
+		pdrequest_ = {};
+		receive_file_ = nullptr;
+	}
+	/* mach_port_destroyed_notification_t: the receive right, described. */
+	Message *msg = Message::create(sizeof(MsgHeader) + 4 + 12);
+	auto *d = static_cast<Descriptor *>(mach_shim_alloc(Message::kind, sizeof(Descriptor)));
+	if (!msg || !d) {
+		if (msg)
+			mach_shim_free(Message::kind, msg);
+		if (d)
+			mach_shim_free(Message::kind, d);
+		to.port->drop(to);
+		return false;
+	}
+	u32 body[4] = {1, 0, 0, (PortDescriptor << 24) | (MoveReceive << 16)};
+	__builtin_memcpy(msg->body, body, sizeof(body));
+	msg->id = static_cast<int>(NotifyPortDestroyed);
+	msg->other_bits = msgh_bits_complex;
+	__builtin_memset(msg->security, 0, sizeof(msg->security));
+	__builtin_memset(msg->audit, 0, sizeof(msg->audit));
+	get();
+	*d = Descriptor{};
+	d->offset = 4;
+	d->type = PortDescriptor;
+	d->disposition = MoveReceive;
+	d->right = TransitRight{this, MoveReceive};
+	msg->descriptors = d;
+	msg->descriptor_count = 1;
+	msg->dest = to;
+	Port *port = to.port;
+	if (!port->enqueue(msg, false)) {
+		/* The requester died too: no one takes the right. */
+		msg->descriptors[0].right = {};
+		put();
+		Message::destroy(msg);
+		return false;
+	}
+	return true;
 }
 
 mach_bool Port::has_room(void *self)

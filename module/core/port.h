@@ -58,8 +58,30 @@ public:
 	void make_send();	/* add_send() and the make-send count */
 	void drop_send();
 	void drop_send_once();
-	/* A transit right going away undelivered. */
+	/*
+	 * A right going away unused: destroyed in transit or from a space.
+	 * An unused send-once right becomes a send-once notification.
+	 */
 	void drop(const TransitRight &right);
+	/* A right that has done its work (delivered a message). */
+	void release(const TransitRight &right);
+
+	/*
+	 * Notification requests, each holding a send-once right to the port
+	 * that will hear of it; *previous gets the request replaced.
+	 */
+	Kr request_no_senders(u32 sync, TransitRight notify, TransitRight *previous);
+	Kr request_port_destroyed(TransitRight notify, TransitRight *previous);
+	/* A dead-name request for name in space (an opaque tag). */
+	Kr request_dead_name(const void *space, u32 name, TransitRight notify,
+			     TransitRight *previous);
+	/* The right under name is gone before the port: port-deleted. */
+	void cancel_dead_name(const void *space, u32 name);
+	/*
+	 * The receive right is being destroyed: with a port-destroyed request
+	 * it goes to the requester instead (true); otherwise the caller kills.
+	 */
+	bool hand_over_receive();
 
 	/*
 	 * Sending. A sender first reserves room in the queue (waiting up to
@@ -117,6 +139,22 @@ private:
 	u32 mscount_ = 0;
 	u32 srights_ = 0;
 	u32 sorights_ = 0;
+	TransitRight nsrequest_;	/* no-senders */
+	u32 ns_sync_ = 0;
+	TransitRight pdrequest_;	/* port-destroyed */
+	struct DeadNameRequest *dnrequests_ = nullptr;
+};
+
+/* Sends a dead-name notification for name through to. */
+void notify_dead_name(TransitRight to, u32 name);
+
+/* Notification message ids, the anchors' MACH_NOTIFY_* values. */
+enum NotifyId : u32 {
+	NotifyPortDeleted = 0101,
+	NotifyPortDestroyed = 0105,
+	NotifyNoSenders = 0106,
+	NotifySendOnce = 0107,
+	NotifyDeadName = 0110,
 };
 
 } /* namespace mach */

@@ -33,8 +33,10 @@ void Space::settle_locked(Name name, Right *right)
 	if (!(right->type & send_like) || (right->type & RightReceive) ||
 	    !right->port->dead())
 		return;
+	/* A dead-name request fired, and holds one more reference. */
 	u32 urefs = (right->type & RightSend ? right->urefs : 0) +
-		    (right->type & RightSendOnce ? 1 : 0);
+		    (right->type & RightSendOnce ? 1 : 0) +
+		    (right->type & RightDnRequest ? 1 : 0);
 	if (right->type & RightSend)
 		right->port->drop_send();
 	if (right->type & RightSendOnce)
@@ -51,16 +53,22 @@ void Space::settle_locked(Name name, Right *right)
  * may destroy queued messages and the rights they carry, which are all
  * in transit, so nothing re-enters a space.
  */
-void Space::release(const Right &right)
+void Space::release(Name name, const Right &right)
 {
-	if (right.port) {
+	Port *port = right.port;
+
+	if (port) {
+		if (right.type & RightDnRequest)
+			port->cancel_dead_name(this, name.value);
 		if (right.type & RightSend)
-			right.port->drop_send();
-		if (right.type & RightSendOnce)
-			right.port->drop_send_once();
-		if (right.type & RightReceive)
-			right.port->kill();
-		right.port->put();
+			port->drop_send();
+		if (right.type & RightSendOnce) {
+			port->get();	/* the notice of its going unused takes it */
+			port->drop(TransitRight{port, MoveSendOnce});
+		}
+		if ((right.type & RightReceive) && !port->hand_over_receive())
+			port->kill();
+		port->put();
 	}
 	mach_shim_file_put(right.file);
 }
@@ -74,7 +82,7 @@ void Space::forget_locked(Name name, Right right)
 		if (named && *named == name.value)
 			by_port_.erase(right.port);
 	}
-	release(right);
+	release(name, right);
 }
 
 /* Forgets name and closes its fd, in the owning process. */
@@ -232,10 +240,14 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 			return Kr::Success;
 		if (bit == RightReceive && (right->type & RightSend)) {
 			/* The send rights outlive the port as a dead name. */
-			right->port->drop_send();
-			right->port->kill();
+			Port *port = right->port;
+			u32 fired = right->type & RightDnRequest ? 1 : 0;
 			right->type = RightDeadName;
-			by_port_.erase(right->port);
+			right->urefs += fired;
+			by_port_.erase(port);
+			port->drop_send();
+			if (!port->hand_over_receive())
+				port->kill();
 			return Kr::Success;
 		}
 		remove_locked(name, right);
@@ -420,6 +432,8 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 			right->type &= ~RightSend;
 			if (!right->type)
 				remove_locked(name, right);
+		} else {
+			port->add_send();	/* one stays, one travels */
 		}
 		break;
 	case CopySend:
@@ -577,6 +591,65 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 	return Kr::Success;
 }
 
+Kr Space::check_notification(Name name, u32 id, u32 sync)
+{
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	switch (id) {
+	case NotifyPortDestroyed:
+	case NotifyNoSenders:
+		return right->type & RightReceive ? Kr::Success : Kr::InvalidRight;
+	case NotifyDeadName:
+		if (right->type & RightDeadName)
+			return sync ? Kr::Success : Kr::InvalidArgument;
+		return right->type & (RightSend | RightSendOnce) ? Kr::Success :
+								   Kr::InvalidRight;
+	default:
+		return Kr::InvalidValue;
+	}
+}
+
+Kr Space::request_notification(Name name, u32 id, u32 sync, TransitRight notify,
+			       TransitRight *previous)
+{
+	*previous = {};
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right || !right->port) {
+		if (right && (right->type & RightDeadName) && notify.port) {
+			/* A dead name with sync: the notice goes at once. */
+			right->urefs++;
+			notify_dead_name(notify, name.value);
+			return Kr::Success;
+		}
+		if (notify.port)
+			notify.port->release(notify);
+		return right ? Kr::InvalidRight : Kr::InvalidName;
+	}
+	Port *port = right->port;
+	switch (id) {
+	case NotifyPortDestroyed:
+		return port->request_port_destroyed(notify, previous);
+	case NotifyNoSenders:
+		return port->request_no_senders(sync, notify, previous);
+	default:
+		if (right->type & RightDeadName) {
+			if (notify.port) {
+				right->urefs++;
+				notify_dead_name(notify, name.value);
+			}
+			return Kr::Success;
+		}
+		if (notify.port)
+			right->type |= RightDnRequest;
+		else
+			right->type &= ~RightDnRequest;
+		return port->request_dead_name(this, name.value, notify, previous);
+	}
+}
+
 Kr Space::copyin_right(Name name, u32 disposition, TransitRight *out)
 {
 	Guard g(lock_);
@@ -682,7 +755,7 @@ void Space::destroy()
 	if (!lock_.ok())
 		return;
 	Guard g(lock_);
-	names_.for_each([](u32, Right &right) { release(right); });
+	names_.for_each([this](u32 key, Right &right) { release(Name{key}, right); });
 	by_port_.clear();
 	names_.clear();
 }

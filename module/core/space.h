@@ -33,6 +33,7 @@ enum RightType : u32 {
 	RightSendOnce = 1u << 18,
 	RightPortSet = 1u << 19,
 	RightDeadName = 1u << 20,
+	RightDnRequest = 1u << 31,	/* MACH_PORT_TYPE_DNREQUEST */
 };
 
 /* mach_port_right_t: MACH_PORT_RIGHT_* */
@@ -67,6 +68,13 @@ public:
 	Kr mod_refs(Name name, u32 right, int delta);
 	Kr get_refs(Name name, u32 right, u32 *refs);
 	Kr type(Name name, u32 *type);
+	/*
+	 * mach_port_request_notification: check_notification() first, before
+	 * the notify right is taken; then request_notification().
+	 */
+	Kr check_notification(Name name, u32 id, u32 sync);
+	Kr request_notification(Name name, u32 id, u32 sync, TransitRight notify,
+				TransitRight *previous);
 	/* mach_port_insert_right into this same space. */
 	Kr insert_right(Name name, Name poly, u32 disposition);
 
@@ -107,7 +115,7 @@ private:
 
 	Right *find_live_locked(Name name);
 	void settle_locked(Name name, Right *right);
-	static void release(const Right &right);
+	void release(Name name, const Right &right);
 	void forget_locked(Name name, Right right);
 	void remove_locked(Name name, Right *right);
 	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);

@@ -93,6 +93,12 @@ enum mach_port_op {
 	MACH_PORT_OP_GET_ATTRIBUTES	= 7,	/* name, right = flavor, info, count */
 	MACH_PORT_OP_SET_ATTRIBUTES	= 8,	/* name, right = flavor, info, count */
 	MACH_PORT_OP_SET_MSCOUNT	= 9,	/* name, value */
+	/*
+	 * name, right = notification id, value = sync (in) and the previous
+	 * send-once right's name (out), poly = the notify port's name and
+	 * delta = its disposition (MAKE_SEND_ONCE or MOVE_SEND_ONCE).
+	 */
+	MACH_PORT_OP_REQUEST_NOTIFICATION = 10,
 };
 
 struct mach_port_args {

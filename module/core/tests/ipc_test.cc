@@ -432,3 +432,142 @@ TEST_F(Ipc, UnreceivedComplexMessagesReleaseEverything)
 }
 
 } // namespace
+
+namespace {
+
+struct Notice {
+	MsgHeader h;
+	u32 ndr[2];
+	u32 value;
+	u32 trailer[2];
+};
+
+class Notify : public Ipc {
+protected:
+	u32 request(u32 name, u32 id, u32 sync, u32 notify, u32 disposition, Kr expect = Kr::Success)
+	{
+		mach_port_args a{};
+		a.op = MACH_PORT_OP_REQUEST_NOTIFICATION;
+		a.task = self;
+		a.name = name;
+		a.right = id;
+		a.value = sync;
+		a.poly = notify;
+		a.delta = static_cast<int>(disposition);
+		EXPECT_EQ(long(expect), mach_core_ioctl(task, MACH_IOC_NR_PORT, &a));
+		return a.value;
+	}
+
+	Kr next(u32 port, Notice *n)
+	{
+		*n = Notice{};
+		return msg(n, RcvMsg | RcvTimeout, 0, sizeof(*n), port);
+	}
+};
+
+TEST_F(Notify, NoSendersWhenTheLastSendRightGoes)
+{
+	u32 port = receive_right(), listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	EXPECT_EQ(0u, request(port, NotifyNoSenders, 0, listener, MakeSendOnce));
+	Notice n;
+	EXPECT_EQ(Kr::RcvTimedOut, next(listener, &n));
+	ASSERT_EQ(Kr::Success, space().deallocate(Name{port}));
+	EXPECT_EQ(Kr::RcvTimedOut, next(listener, &n));	// one uref left
+	ASSERT_EQ(Kr::Success, space().deallocate(Name{port}));
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifyNoSenders), n.h.id);
+	EXPECT_EQ(u32(MoveSendOnce << 8), n.h.bits);
+	EXPECT_EQ(1u, n.ndr[1]);	// NDR int_rep: little-endian
+	EXPECT_EQ(1u, n.value);		// the make-send count
+}
+
+TEST_F(Notify, NoSendersAtOnceWhenThereAreNone)
+{
+	u32 port = receive_right(), listener = receive_right();
+	request(port, NotifyNoSenders, 0, listener, MakeSendOnce);
+	Notice n;
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifyNoSenders), n.h.id);
+	EXPECT_EQ(0u, n.value);
+	// With a sync beyond the make-send count it waits instead.
+	request(port, NotifyNoSenders, 5, listener, MakeSendOnce);
+	EXPECT_EQ(Kr::RcvTimedOut, next(listener, &n));
+}
+
+TEST_F(Notify, DeadNameWhenThePortDies)
+{
+	u32 port = receive_right(), listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
+	EXPECT_EQ(RightReceive | RightSend | RightDnRequest, type(port));
+	ASSERT_EQ(Kr::Success, space().mod_refs(Name{port}, PortRightReceive, -1));
+	Notice n;
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifyDeadName), n.h.id);
+	EXPECT_EQ(port, n.value);
+	EXPECT_EQ(RightDeadName, type(port));
+	EXPECT_EQ(2u, refs(port, PortRightDeadName));	// one for the notice
+	// On a dead name, with sync, the notice comes at once.
+	request(port, NotifyDeadName, 1, listener, MakeSendOnce);
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(3u, refs(port, PortRightDeadName));
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce, Kr::InvalidArgument);
+}
+
+TEST_F(Notify, PortDeletedWhenTheNameGoesFirst)
+{
+	u32 port = receive_right(), listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
+	ASSERT_EQ(Kr::Success, space().destroy_name(Name{port}));
+	Notice n;
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
+	EXPECT_EQ(port, n.value);
+}
+
+TEST_F(Notify, SendOnceWhenASendOnceRightGoesUnused)
+{
+	u32 port = receive_right(), listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	Buffer b{};
+	b.h = {CopySend | (MakeSendOnce << 8), 0, port, listener, 0, 1};
+	ASSERT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	Buffer r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), port));
+	ASSERT_EQ(Kr::Success, space().deallocate(Name{r.h.remote_port}));
+	Notice n;
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifySendOnce), n.h.id);
+	EXPECT_EQ(sizeof(MsgHeader), n.h.size);
+}
+
+TEST_F(Notify, PortDestroyedHandsTheReceiveRightOver)
+{
+	u32 port = receive_right(), listener = receive_right();
+	Port *p = space().lookup_receive(Name{port}).get();
+	EXPECT_EQ(0u, request(port, NotifyPortDestroyed, 0, listener, MakeSendOnce));
+	ASSERT_EQ(Kr::Success, space().destroy_name(Name{port}));
+	Complex r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), listener));
+	EXPECT_EQ(int(NotifyPortDestroyed), r.h.id);
+	EXPECT_EQ(msgh_bits_complex | (MoveSendOnce << 8), r.h.bits);
+	EXPECT_EQ(1u, r.count);
+	EXPECT_EQ(p, space().lookup_receive(Name{r.port[0]}).get());
+	EXPECT_FALSE(p->dead());
+}
+
+TEST_F(Notify, BadRequests)
+{
+	u32 port = receive_right(), listener = receive_right();
+	request(port, 12345, 0, listener, MakeSendOnce, Kr::InvalidValue);
+	request(self, NotifyNoSenders, 0, listener, MakeSendOnce, Kr::InvalidRight);
+	request(777, NotifyNoSenders, 0, listener, MakeSendOnce, Kr::InvalidName);
+	request(port, NotifyNoSenders, 0, listener, MakeSend, Kr::InvalidValue);
+	request(port, NotifyNoSenders, 0, self, MoveSendOnce, Kr::InvalidCapability);
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce, Kr::InvalidRight);
+}
+
+} // namespace
