@@ -11,6 +11,7 @@
 #include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/wait.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
@@ -129,16 +130,33 @@ wait_queue_head_t *mach_shim_waitq_head(struct mach_shim_waitq *q)
 	return &q->head;
 }
 
+/*
+ * ready() takes the core's mutexes, so it must run in TASK_RUNNING: the
+ * wait_woken() loop rather than wait_event_*(), which would call it with
+ * the task already marked asleep.
+ */
 int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 			 void *arg, u64 timeout_ms)
 {
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long left = timeout_ms == MACH_SHIM_FOREVER ? MAX_SCHEDULE_TIMEOUT :
 		    (long)msecs_to_jiffies(min_t(u64, timeout_ms, UINT_MAX));
+	int ret = 0;
 
-	left = wait_event_interruptible_timeout(q->head, ready(arg), left);
-	if (left < 0)
-		return -EINTR;
-	return left ? 0 : -ETIMEDOUT;
+	add_wait_queue(&q->head, &wait);
+	while (!ready(arg)) {
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!left) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		left = wait_woken(&wait, TASK_INTERRUPTIBLE, left);
+	}
+	remove_wait_queue(&q->head, &wait);
+	return ret;
 }
 
 static refcount_t *mach_refcount(struct mach_shim_ref *ref)

@@ -547,4 +547,57 @@ TEST(dead_name_notification_when_the_receiver_exits)
 	EXPECT_EQ(2, refs);
 }
 
+TEST(port_sets)
+{
+	mach_port_t self = mach_task_self(), set, a = new_port(), b = new_port();
+	struct pollfd pfd;
+	struct received msg;
+	mach_port_type_t type;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_PORT_SET, &set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, set, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_PORT_SET, type);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(self, a, set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(self, b, set));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_move_member(self, a, b));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_move_member(self, 1 << 20, set));
+
+	/* A receive blocked on the set wakes for a message to a member that
+	 * another process sends. */
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, b));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		/* bootstrap_port is set by the first Mach call, as the task is. */
+		if (mach_task_self() == MACH_PORT_NULL)
+			_exit(2);
+		usleep(100000);
+		_exit(send_value(bootstrap_port, MACH_MSG_TYPE_COPY_SEND, 0, 33, 0) ? 1 : 0);
+	}
+	ASSERT_EQ(KERN_SUCCESS, receive(set, &msg, MACH_RCV_TIMEOUT, 5000));
+	EXPECT_EQ(33, msg.value);
+	EXPECT_EQ(b, msg.header.msgh_local_port);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* The set's fd polls readable while any member has a message. */
+	pfd.fd = set;
+	pfd.events = POLLIN;
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	ASSERT_EQ(KERN_SUCCESS, send_value(a, MACH_MSG_TYPE_COPY_SEND, 0, 44, 0));
+	EXPECT_EQ(1, poll(&pfd, 1, 1000));
+	ASSERT_EQ(KERN_SUCCESS, receive(set, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(44, msg.value);
+	EXPECT_EQ(a, msg.header.msgh_local_port);
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+
+	/* Destroying the set leaves the members' receive rights alone. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(self, set));
+	ASSERT_EQ(KERN_SUCCESS, send_value(a, MACH_MSG_TYPE_COPY_SEND, 0, 55, 0));
+	ASSERT_EQ(KERN_SUCCESS, receive(a, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(55, msg.value);
+}
+
 TEST_HARNESS_MAIN

@@ -162,3 +162,11 @@ LIBMACH_API kern_return_t mach_port_request_notification(ipc_space_t task, mach_
 	*previous = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
 	return kr;
 }
+
+LIBMACH_API kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
+						mach_port_name_t after)
+{
+	mach_port_args args = op(MACH_PORT_OP_MOVE_MEMBER, task, member);
+	args.poly = after;
+	return port_call(args);
+}

@@ -41,7 +41,6 @@ UNSUPPORTED(kern_return_t, mach_port_names, (ipc_space_t, mach_port_name_array_t
 UNSUPPORTED(kern_return_t, mach_port_rename, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_allocate_name, (ipc_space_t, mach_port_right_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_get_set_status, (ipc_space_read_t, mach_port_name_t, mach_port_name_array_t *, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, mach_port_move_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_extract_right, (ipc_space_t, mach_port_name_t, mach_msg_type_name_t, mach_port_t *, mach_msg_type_name_t *))
 UNSUPPORTED(kern_return_t, mach_port_set_seqno, (ipc_space_t, mach_port_name_t, mach_port_seqno_t))
 UNSUPPORTED(kern_return_t, mach_port_get_srights, (ipc_space_t, mach_port_name_t, mach_port_rights_t *))

@@ -210,6 +210,8 @@ long port_op(Task &caller, mach_port_args &args)
 	case MACH_PORT_OP_GET_ATTRIBUTES:
 	case MACH_PORT_OP_SET_ATTRIBUTES:
 		return result(port_attributes(space, args));
+	case MACH_PORT_OP_MOVE_MEMBER:
+		return result(space.move_member(name, Name{args.poly}));
 	case MACH_PORT_OP_REQUEST_NOTIFICATION:
 		return result(request_notification(space, args));
 	case MACH_PORT_OP_SET_MSCOUNT: {

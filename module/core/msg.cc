@@ -313,15 +313,21 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	if (args.notify != Name::null)
 		return Kr::RcvInvalidNotify;
 
-	Ref<Port> port = caller.space().lookup_receive(Name{args.rcv_name});
+	Ref<Port> port = caller.space().lookup_receive(Name{args.rcv_name}, true);
 	if (!port)
 		return Kr::RcvInvalidName;
 
 	Message *msg = nullptr;
+	Port *from = nullptr;	/* the member of a set it came from */
 	u32 needed = 0;
 	bool large = args.option & RcvLarge;
 	Kr kr = port->dequeue(timeout_of(args.option, RcvTimeout, args.timeout),
-			      args.rcv_size, large, trailer, &msg, &needed);
+			      args.rcv_size, large, trailer, &msg, &needed, &from);
+	u32 local = Name::null;
+	if (from) {
+		local = from == port.get() ? args.rcv_name : caller.space().receive_name(from);
+		from->put();
+	}
 	if (kr == Kr::RcvTooLarge) {
 		if (msg)
 			Message::destroy(msg);	/* without MACH_RCV_LARGE it is lost */
@@ -336,7 +342,7 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	MsgHeader header{};
 	header.size = msg->size;
 	header.id = msg->id;
-	header.local_port = args.rcv_name;
+	header.local_port = local;
 	u32 reply_type = 0;
 	if (msg->reply.port) {
 		reply_type = msg->reply.type;

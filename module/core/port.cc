@@ -56,6 +56,16 @@ Port *Port::create_for_task(Task *task)
 	return port;
 }
 
+Port *Port::create_set()
+{
+	Port *set = make<Port>(nullptr, false, true);
+	if (set && !set->waiting_ok()) {
+		set->put();
+		set = nullptr;
+	}
+	return set;
+}
+
 Port *Port::create()
 {
 	Port *port = make<Port>(nullptr, false);
@@ -133,6 +143,10 @@ void Port::kill()
 		pdrequest_ = {};
 	}
 	mach_shim_waitq_wake(waitq_);
+	if (set_kind_)
+		detach_members();
+	else
+		move_to(nullptr);
 	/* The requests' send-once rights go unused: send-once notices. */
 	if (ns.port)
 		ns.port->drop(ns);
@@ -396,6 +410,7 @@ void Port::unreserve()
 
 bool Port::enqueue(Message *msg, bool reserved)
 {
+	Port *set;
 	{
 		Guard g(lock_);
 		if (reserved)
@@ -409,8 +424,15 @@ bool Port::enqueue(Message *msg, bool reserved)
 		tail_ = &msg->next;
 		if (reserved)
 			msgcount_++;
+		set = set_;
+		if (set)
+			set->get();
 	}
 	mach_shim_waitq_wake(waitq_);
+	if (set) {
+		mach_shim_waitq_wake(set->waitq_);
+		set->put();
+	}
 	return true;
 }
 
@@ -421,27 +443,43 @@ mach_bool Port::has_message(void *self)
 	return port->dead_ || port->head_;
 }
 
-Kr Port::dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
-		 Message **out, u32 *needed)
+Port::Take Port::take_locked(u32 room, bool large, u32 trailer, Message **out,
+			    u32 *needed)
 {
+	if (dead_)
+		return Take::Dead;
+	Message *msg = head_;
+	if (!msg)
+		return Take::None;
+	*needed = msg->size + trailer;
+	if (*needed > room && large)
+		return Take::TooLarge;
+	head_ = msg->next;
+	if (!head_)
+		tail_ = &head_;
+	if (msg->took_room)
+		msgcount_--;
+	*out = msg;
+	return Take::Got;
+}
+
+Kr Port::dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
+		 Message **out, u32 *needed, Port **from)
+{
+	if (set_kind_)
+		return dequeue_from_set(timeout_ms, room, large, trailer, out, needed, from);
 	for (;;) {
+		Take took;
 		{
 			Guard g(lock_);
-			if (dead_)
-				return Kr::RcvPortDied;
-			if (Message *msg = head_) {
-				*needed = msg->size + trailer;
-				if (*needed > room && large)
-					return Kr::RcvTooLarge;
-				head_ = msg->next;
-				if (!head_)
-					tail_ = &head_;
-				if (msg->took_room)
-					msgcount_--;
-				*out = msg;
-				break;
-			}
+			took = take_locked(room, large, trailer, out, needed);
 		}
+		if (took == Take::Dead)
+			return Kr::RcvPortDied;
+		if (took == Take::TooLarge)
+			return Kr::RcvTooLarge;
+		if (took == Take::Got)
+			break;
 		if (timeout_ms == 0)
 			return Kr::RcvTimedOut;
 		int ret = mach_shim_waitq_wait(waitq_, has_message, this, timeout_ms);
@@ -450,14 +488,126 @@ Kr Port::dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
 		if (ret == -MACH_EINTR)
 			return Kr::RcvInterrupted;
 	}
+	*from = this;
+	get();
 	mach_shim_waitq_wake(waitq_);	/* room for a blocked sender */
 	return *needed > room ? Kr::RcvTooLarge : Kr::Success;
 }
 
-bool Port::readable(const void *file)
+mach_bool Port::set_has_message(void *self)
+{
+	Port *set = static_cast<Port *>(self);
+	Guard g(set->lock_);
+	if (set->dead_)
+		return true;
+	for (Port *m = set->members_; m; m = m->set_next_) {
+		Guard gm(m->lock_);
+		if (m->head_)
+			return true;
+	}
+	return false;
+}
+
+Kr Port::dequeue_from_set(u64 timeout_ms, u32 room, bool large, u32 trailer,
+			  Message **out, u32 *needed, Port **from)
+{
+	for (;;) {
+		Take took = Take::None;
+		Port *member = nullptr;
+		{
+			Guard g(lock_);
+			if (dead_)
+				return Kr::RcvPortDied;
+			for (Port *m = members_; m && took == Take::None; m = m->set_next_) {
+				Guard gm(m->lock_);
+				took = m->take_locked(room, large, trailer, out, needed);
+				if (took == Take::Dead)
+					took = Take::None;	/* leaving the set */
+				member = m;
+			}
+			if (took != Take::None)
+				member->get();
+		}
+		if (took == Take::TooLarge) {
+			member->put();
+			return Kr::RcvTooLarge;
+		}
+		if (took == Take::Got) {
+			*from = member;
+			mach_shim_waitq_wake(member->waitq_);
+			return *needed > room ? Kr::RcvTooLarge : Kr::Success;
+		}
+		if (timeout_ms == 0)
+			return Kr::RcvTimedOut;
+		int ret = mach_shim_waitq_wait(waitq_, set_has_message, this, timeout_ms);
+		if (ret == -MACH_ETIMEDOUT)
+			return Kr::RcvTimedOut;
+		if (ret == -MACH_EINTR)
+			return Kr::RcvInterrupted;
+	}
+}
+
+void Port::move_to(Port *set)
+{
+	Port *old;
+	{
+		Guard g(lock_);
+		old = set_;
+	}
+	if (old == set)
+		return;
+	if (old) {
+		Guard gs(old->lock_);
+		for (Port **at = &old->members_; *at; at = &(*at)->set_next_) {
+			if (*at == this) {
+				*at = set_next_;
+				break;
+			}
+		}
+		Guard g(lock_);
+		set_ = nullptr;
+		set_next_ = nullptr;
+	}
+	if (old)
+		old->put();
+	if (set) {
+		Guard gs(set->lock_);
+		if (set->dead_)
+			return;
+		Guard g(lock_);
+		if (dead_ || set_)
+			return;
+		set->get();
+		set_ = set;
+		set_next_ = set->members_;
+		set->members_ = this;
+	}
+	if (set)
+		mach_shim_waitq_wake(set->waitq_);	/* it may hold messages */
+}
+
+void Port::detach_members()
 {
 	Guard g(lock_);
-	return head_ && file == receive_file_;
+	while (Port *m = members_) {
+		members_ = m->set_next_;
+		Guard gm(m->lock_);
+		m->set_ = nullptr;
+		m->set_next_ = nullptr;
+		refs_.put();	/* the member's reference; the caller holds one more */
+	}
+}
+
+bool Port::readable(const void *file)
+{
+	{
+		Guard g(lock_);
+		if (file != receive_file_)
+			return false;
+		if (!set_kind_)
+			return head_ != nullptr;
+	}
+	return set_has_message(this) && !dead();
 }
 
 void Port::set_receive_file(const void *file)

@@ -36,6 +36,15 @@ public:
 	static Port *create_for_task(Task *task);
 	/* A live ordinary port; the caller owns the reference and the receive right. */
 	static Port *create();
+	/* A port set: receivers take from whichever member has a message. */
+	static Port *create_set();
+	bool is_set() const { return set_kind_; }
+
+	/*
+	 * Membership (a port is in at most one set; it needs its receive
+	 * right there). move_to(nullptr) leaves the current set.
+	 */
+	void move_to(Port *set);
 
 	static Port *from(mach_port *p) { return static_cast<Port *>(p); }
 
@@ -100,7 +109,7 @@ public:
 	 * and the caller destroys it.
 	 */
 	Kr dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
-		   Message **msg, u32 *needed);
+		   Message **msg, u32 *needed, Port **from);
 	/* Is a message waiting for the receive right that file holds? */
 	bool readable(const void *file);
 	/* The file of the receive right's name, for readable(). */
@@ -115,7 +124,8 @@ public:
 	u32 send_rights();
 	u32 seqno();
 
-	Port(Task *task, bool kernel) : kernel_(kernel), kobject_(task) {}
+	Port(Task *task, bool kernel, bool set = false)
+		: kernel_(kernel), set_kind_(set), kobject_(task) {}
 	~Port();
 
 private:
@@ -123,8 +133,16 @@ private:
 	static mach_bool has_room(void *self);
 	static mach_bool has_message(void *self);
 
+	enum class Take { None, Got, TooLarge, Dead };
+	Take take_locked(u32 room, bool large, u32 trailer, Message **msg, u32 *needed);
+	Kr dequeue_from_set(u64 timeout_ms, u32 room, bool large, u32 trailer,
+			    Message **msg, u32 *needed, Port **from);
+	static mach_bool set_has_message(void *self);
+	void detach_members();
+
 	RefCount refs_;
 	const bool kernel_;
+	const bool set_kind_;
 	Lock lock_{MACH_LOCK_PORT};
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
 	Task *kobject_;			/* not a reference */
@@ -143,6 +161,9 @@ private:
 	u32 ns_sync_ = 0;
 	TransitRight pdrequest_;	/* port-destroyed */
 	struct DeadNameRequest *dnrequests_ = nullptr;
+	Port *set_ = nullptr;		/* member: its set, a reference */
+	Port *set_next_ = nullptr;	/* member: next in its set's list */
+	Port *members_ = nullptr;	/* set: its members, not references */
 };
 
 /* Sends a dead-name notification for name through to. */

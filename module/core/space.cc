@@ -68,6 +68,8 @@ void Space::release(Name name, const Right &right)
 		}
 		if ((right.type & RightReceive) && !port->hand_over_receive())
 			port->kill();
+		if (right.type & RightPortSet)
+			port->kill();
 		port->put();
 	}
 	mach_shim_file_put(right.file);
@@ -120,7 +122,7 @@ Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name)
 		remove_locked(fresh, r);
 		return Kr::ResourceShortage;
 	}
-	if (type & RightReceive)
+	if (type & (RightReceive | RightPortSet))
 		port->set_receive_file(file);
 	*name = fresh;
 	return Kr::Success;
@@ -169,8 +171,16 @@ Kr Space::allocate(u32 right, Name *name)
 	}
 	case PortRightDeadName:
 		return install_locked(nullptr, RightDeadName, 1, name);
-	case PortRightPortSet:
-		return Kr::NotSupported;	/* port sets: not yet */
+	case PortRightPortSet: {
+		Port *set = Port::create_set();
+		if (!set)
+			return Kr::ResourceShortage;
+		Kr kr = install_locked(set, RightPortSet, 0, name);
+		if (kr != Kr::Success)
+			set->kill();
+		set->put();
+		return kr;
+	}
 	default:
 		return Kr::InvalidValue;
 	}
@@ -230,8 +240,10 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 
 	switch (which) {
 	case PortRightReceive:
-	case PortRightSendOnce: {
-		u32 bit = which == PortRightReceive ? RightReceive : RightSendOnce;
+	case PortRightSendOnce:
+	case PortRightPortSet: {
+		u32 bit = which == PortRightReceive ? RightReceive :
+			  which == PortRightPortSet ? RightPortSet : RightSendOnce;
 		if (!(right->type & bit))
 			return Kr::InvalidRight;
 		if (delta > 0 || delta < -1)
@@ -277,7 +289,7 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 		return Kr::Success;
 	}
 	default:
-		return Kr::NotSupported;	/* port sets: not yet */
+		return Kr::InvalidValue;
 	}
 }
 
@@ -305,6 +317,9 @@ Kr Space::get_refs(Name name, u32 which, u32 *refs)
 		break;
 	case PortRightDeadName:
 		*refs = right->type & RightDeadName ? right->urefs : 0;
+		break;
+	case PortRightPortSet:
+		*refs = right->type & RightPortSet ? 1 : 0;
 		break;
 	default:
 		break;
@@ -377,15 +392,39 @@ Ref<Port> Space::lookup_send(Name name)
 	return Ref<Port>::share(right->port);
 }
 
-Ref<Port> Space::lookup_receive(Name name)
+Ref<Port> Space::lookup_receive(Name name, bool or_set)
 {
 	if (!name.valid())
 		return {};
 	Guard g(lock_);
 	Right *right = find_live_locked(name);
-	if (!right || !(right->type & RightReceive))
+	if (!right || !(right->type & (RightReceive | (or_set ? u32{RightPortSet} : 0u))))
 		return {};
 	return Ref<Port>::share(right->port);
+}
+
+Kr Space::move_member(Name member, Name set)
+{
+	Guard g(lock_);
+	Right *m = find_live_locked(member);
+	if (!m)
+		return Kr::InvalidName;
+	if (!(m->type & RightReceive))
+		return Kr::InvalidRight;
+	Port *target = nullptr;
+	if (set.valid()) {
+		Right *s = find_live_locked(set);
+		if (!s)
+			return Kr::InvalidName;
+		if (!(s->type & RightPortSet))
+			return Kr::InvalidRight;
+		target = s->port;
+		m = names_.find(member.value);	/* the table may have moved */
+	} else if (set.value != Name::null) {
+		return Kr::InvalidName;
+	}
+	m->port->move_to(target);
+	return Kr::Success;
 }
 
 Ref<Port> Space::peek_dest(Name name, u32 disposition)
@@ -452,9 +491,10 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 		out->type = MoveSendOnce;
 		break;
 	case MoveReceive:
-		/* The receive right leaves; a send right stays under the name. */
+		/* The receive right leaves (and its set); a send right stays. */
 		right->type &= ~RightReceive;
 		port->set_receive_file(nullptr);
+		port->move_to(nullptr);
 		out->type = MoveReceive;
 		if (!right->type)
 			remove_locked(name, right);

@@ -80,8 +80,10 @@ public:
 
 	/* The port a live send right names, or empty. */
 	Ref<Port> lookup_send(Name name);
-	/* The port whose receive right name is, or empty. */
-	Ref<Port> lookup_receive(Name name);
+	/* The port whose receive right name is (or port set), or empty. */
+	Ref<Port> lookup_receive(Name name, bool or_set = false);
+	/* mach_port_move_member; a null set takes member out of its set. */
+	Kr move_member(Name member, Name set);
 	/* The port name would send to with disposition, taking nothing. */
 	Ref<Port> peek_dest(Name name, u32 disposition);
 

@@ -99,6 +99,7 @@ enum mach_port_op {
 	 * delta = its disposition (MAKE_SEND_ONCE or MOVE_SEND_ONCE).
 	 */
 	MACH_PORT_OP_REQUEST_NOTIFICATION = 10,
+	MACH_PORT_OP_MOVE_MEMBER	= 11,	/* name = member, poly = set or 0 */
 };
 
 struct mach_port_args {

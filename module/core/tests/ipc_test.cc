@@ -571,3 +571,40 @@ TEST_F(Notify, BadRequests)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(Ipc, PortSetsReceiveFromTheirMembers)
+{
+	Name set{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &set));
+	EXPECT_EQ(RightPortSet, type(set.value));
+	u32 a = receive_right(), b = receive_right();
+	ASSERT_EQ(Kr::Success, space().move_member(Name{a}, set));
+	ASSERT_EQ(Kr::Success, space().move_member(Name{b}, set));
+	EXPECT_EQ(Kr::InvalidRight, space().move_member(set, set));
+	EXPECT_EQ(Kr::InvalidRight, space().move_member(Name{a}, Name{b}));
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{b}, Name{b}, MakeSend));
+
+	Buffer m{};
+	m.h = {CopySend, 0, b, 0, 0, 7};
+	ASSERT_EQ(Kr::Success, msg(&m, SendMsg, sizeof(MsgHeader), 0, 0));
+	Buffer r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), set.value));
+	EXPECT_EQ(7, r.h.id);
+	EXPECT_EQ(b, r.h.local_port);	// the member it came to
+	EXPECT_EQ(Kr::RcvTimedOut, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), set.value));
+
+	// Out of the set, its messages no longer come through it.
+	ASSERT_EQ(Kr::Success, space().move_member(Name{b}, Name{0}));
+	ASSERT_EQ(Kr::Success, msg(&m, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(Kr::RcvTimedOut, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), set.value));
+	EXPECT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), b));
+
+	// Destroying the set leaves its members alone.
+	ASSERT_EQ(Kr::Success, space().mod_refs(set, PortRightPortSet, -1));
+	EXPECT_EQ(RightReceive, type(a));
+	EXPECT_FALSE(space().lookup_receive(Name{a})->dead());
+}
+
+} // namespace
