@@ -34,9 +34,9 @@ UNIT_SRCS := $(wildcard module/core/tests/*.cc)
 UNIT := $(BUILD)/unit/core_tests
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all module libmach selftests tools unit check demo bench clean deps
+.PHONY: all module libmach selftests tools unit check demo bench clean deps fuzz fuzz-build
 
-all: module libmach tools selftests unit
+all: module libmach tools selftests unit fuzz-build
 
 module:
 	@test -n "$(KVER)" || { echo "no kernel headers: run scripts/install-deps"; exit 1; }
@@ -79,6 +79,22 @@ $(UNIT): $(CORE_SRCS) $(UNIT_SRCS) $(wildcard module/core/*.h) uapi/mach/abi.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXLANG) $(WARN) -g -O1 $(SANITIZE) -Imodule/core -Iuapi -Ilibmach/include \
 		-o $@ $(CORE_SRCS) $(UNIT_SRCS) -lgtest -lgtest_main -lpthread
+
+# libFuzzer over the core's message path (clang), with ASan and UBSan.
+FUZZ := $(BUILD)/unit/msg_fuzz
+FUZZ_TIME ?= 600
+
+fuzz-build: $(FUZZ)
+
+$(FUZZ): $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc module/core/tests/shim_user.cc $(wildcard module/core/*.h)
+	@mkdir -p $(dir $@)
+	clang++ $(CXXLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Imodule/core -Iuapi -o $@ $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc \
+		module/core/tests/shim_user.cc
+
+fuzz: $(FUZZ)
+	mkdir -p $(BUILD)/fuzz-corpus
+	$(FUZZ) -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz-corpus module/core/fuzz/corpus
 
 deps:
 	scripts/install-deps

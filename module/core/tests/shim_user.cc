@@ -27,6 +27,18 @@ long files;
 std::map<int, mach_shim_file *> fd_table;
 int fd_install_error;
 int allocations_until_failure;
+unsigned char *user_base;
+mach_size user_size;
+
+bool user_range_ok(mach_u64 uaddr, mach_size size)
+{
+	if (uaddr < 4096)
+		return false;
+	if (!user_base)
+		return true;
+	mach_u64 base = reinterpret_cast<mach_u64>(user_base);
+	return uaddr >= base && size <= user_size && uaddr - base <= user_size - size;
+}
 mach_shim_file unrelated{nullptr, 1};
 
 } // namespace
@@ -56,6 +68,12 @@ void replace_fd(int fd)
 bool fd_open(int fd) { return fd_table.count(fd) != 0; }
 void fail_fd_install(int err) { fd_install_error = err; }
 void fail_nth_allocation(int n) { allocations_until_failure = n; }
+
+void set_user_memory(void *base, mach_size size)
+{
+	user_base = static_cast<unsigned char *>(base);
+	user_size = size;
+}
 
 void reset()
 {
@@ -122,7 +140,7 @@ int mach_shim_waitq_wait(mach_shim_waitq *, mach_bool (*ready)(void *), void *ar
 
 int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size)
 {
-	if (uaddr < 4096)
+	if (!user_range_ok(uaddr, size))
 		return -MACH_EFAULT;
 	memcpy(dst, reinterpret_cast<const void *>(uaddr), size);
 	return 0;
@@ -130,6 +148,8 @@ int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size)
 
 int mach_shim_vm_allocate(mach_u64 size, mach_u64 *uaddr)
 {
+	if (user_base)
+		return -MACH_ENOMEM;	// confined: no memory outside the arena
 	void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -MACH_ENOMEM;
@@ -139,6 +159,8 @@ int mach_shim_vm_allocate(mach_u64 size, mach_u64 *uaddr)
 
 void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size)
 {
+	if (user_base)
+		return;		// confined: the arena stays
 	mach_u64 start = uaddr & ~4095ull;
 	munmap(reinterpret_cast<void *>(start), ((uaddr + size + 4095) & ~4095ull) - start);
 }
@@ -169,7 +191,7 @@ bool mach_shim_ref_put(mach_shim_ref *ref)
 
 int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size)
 {
-	if (uaddr < 4096)
+	if (!user_range_ok(uaddr, size))
 		return -MACH_EFAULT;
 	memcpy(reinterpret_cast<void *>(uaddr), src, size);
 	return 0;

@@ -26,6 +26,9 @@ void fail_fd_install(int err);
 // Makes the n-th allocation from now fail (0: none).
 void fail_nth_allocation(int n);
 void reset();
+// Confines copy_in/copy_out to [base, base + size): anything else faults,
+// as a bad user address would (the fuzzer's arbitrary addresses).
+void set_user_memory(void *base, mach_size size);
 
 } // namespace shim_user
 
