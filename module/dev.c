@@ -22,6 +22,8 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_PORT] = MACH_IOC_PORT,
 	[MACH_IOC_NR_MSG] = MACH_IOC_MSG,
 	[MACH_IOC_NR_SPECIAL_PORT] = MACH_IOC_SPECIAL_PORT,
+	[MACH_IOC_NR_TASK_PORTS] = MACH_IOC_TASK_PORTS,
+	[MACH_IOC_NR_EXCEPTION_PORTS] = MACH_IOC_EXCEPTION_PORTS,
 };
 
 union mach_ioctl_args {
@@ -32,6 +34,8 @@ union mach_ioctl_args {
 	struct mach_port_args port;
 	struct mach_msg_args msg;
 	struct mach_special_port_args special_port;
+	struct mach_task_ports_args task_ports;
+	struct mach_exception_ports_args exception_ports;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // port_ops.cc - the mach_port_* family and the task's special ports.
+#include <string.h>
+#include <sys/mman.h>
+
 #include <mach/mach.h>
 #include <mach/ioctl.h>
 
@@ -169,4 +172,109 @@ LIBMACH_API kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name
 	mach_port_args args = op(MACH_PORT_OP_MOVE_MEMBER, task, member);
 	args.poly = after;
 	return port_call(args);
+}
+
+LIBMACH_API kern_return_t mach_ports_register(task_t task, mach_port_array_t ports,
+					      mach_msg_type_number_t count)
+{
+	mach_task_ports_args args = {};
+	args.task = task;
+	args.flags = MACH_TASK_PORTS_SET;
+	args.count = count;
+	if (count > MACH_TASK_PORTS_MAX)
+		return KERN_INVALID_ARGUMENT;
+	for (mach_msg_type_number_t i = 0; i < count; i++)
+		args.names[i] = ports[i];
+	return libmach::call(MACH_IOC_TASK_PORTS, &args);
+}
+
+// The array comes out of line, as on the anchors: vm_deallocate (or
+// munmap) it when done.
+LIBMACH_API kern_return_t mach_ports_lookup(task_t task, mach_port_array_t *ports,
+					    mach_msg_type_number_t *count)
+{
+	if (!ports || !count)
+		return KERN_INVALID_ARGUMENT;
+	mach_task_ports_args args = {};
+	args.task = task;
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_PORTS, &args);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	void *array = mmap(nullptr, sizeof(args.names), PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (array == MAP_FAILED) {
+		for (mach_port_t name : args.names)
+			mach_port_deallocate(mach_task_self(), name);
+		return KERN_RESOURCE_SHORTAGE;
+	}
+	memcpy(array, args.names, sizeof(args.names));
+	*ports = static_cast<mach_port_array_t>(array);
+	*count = args.count;
+	return KERN_SUCCESS;
+}
+
+namespace {
+
+kern_return_t exception_call(task_t task, exception_mask_t mask, mach_port_t port,
+			     exception_behavior_t behavior, thread_state_flavor_t flavor,
+			     unsigned int flags, exception_mask_array_t masks,
+			     mach_msg_type_number_t *count, exception_handler_array_t handlers,
+			     exception_behavior_array_t behaviors,
+			     exception_flavor_array_t flavors)
+{
+	mach_exception_ports_args args = {};
+	args.task = task;
+	args.mask = mask;
+	args.port = port;
+	args.behavior = behavior;
+	args.flavor = flavor;
+	args.flags = flags;
+	if (flags & MACH_EXCEPTION_PORTS_GET) {
+		if (!count || !masks || !handlers || !behaviors || !flavors)
+			return KERN_INVALID_ARGUMENT;
+		args.count = *count;
+		args.masks = reinterpret_cast<__u64>(masks);
+		args.ports = reinterpret_cast<__u64>(handlers);
+		args.behaviors = reinterpret_cast<__u64>(behaviors);
+		args.flavors = reinterpret_cast<__u64>(flavors);
+	}
+	kern_return_t kr = libmach::call(MACH_IOC_EXCEPTION_PORTS, &args);
+	if (kr == KERN_SUCCESS && count)
+		*count = args.count;
+	return kr;
+}
+
+} // namespace
+
+LIBMACH_API kern_return_t task_set_exception_ports(task_t task, exception_mask_t mask,
+						   mach_port_t port, exception_behavior_t behavior,
+						   thread_state_flavor_t flavor)
+{
+	return exception_call(task, mask, port, behavior, flavor, MACH_EXCEPTION_PORTS_SET,
+			      nullptr, nullptr, nullptr, nullptr, nullptr);
+}
+
+LIBMACH_API kern_return_t task_get_exception_ports(task_t task, exception_mask_t mask,
+						   exception_mask_array_t masks,
+						   mach_msg_type_number_t *count,
+						   exception_handler_array_t handlers,
+						   exception_behavior_array_t behaviors,
+						   exception_flavor_array_t flavors)
+{
+	return exception_call(task, mask, MACH_PORT_NULL, 0, 0, MACH_EXCEPTION_PORTS_GET,
+			      masks, count, handlers, behaviors, flavors);
+}
+
+LIBMACH_API kern_return_t task_swap_exception_ports(task_t task, exception_mask_t mask,
+						    mach_port_t port, exception_behavior_t behavior,
+						    thread_state_flavor_t flavor,
+						    exception_mask_array_t masks,
+						    mach_msg_type_number_t *count,
+						    exception_handler_array_t handlers,
+						    exception_behavior_array_t behaviors,
+						    exception_flavor_array_t flavors)
+{
+	return exception_call(task, mask, port, behavior, flavor,
+			      MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET,
+			      masks, count, handlers, behaviors, flavors);
 }

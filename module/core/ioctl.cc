@@ -252,6 +252,102 @@ long special_port(Task &caller, mach_special_port_args &args)
 	return result(caller.space().copyout(right, &args.port));
 }
 
+long task_ports(Task &caller, mach_task_ports_args &args)
+{
+	if (args.flags & ~MACH_TASK_PORTS_SET)
+		return malformed;
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+
+	TransitRight rights[registered_max];
+	if (args.flags & MACH_TASK_PORTS_SET) {
+		if (args.count > registered_max)
+			return result(Kr::InvalidArgument);
+		for (u32 i = 0; i < args.count; i++) {
+			if (!Name{args.names[i]}.valid())
+				continue;
+			kr = caller.space().copyin_right(Name{args.names[i]}, CopySend, &rights[i]);
+			if (kr != Kr::Success) {
+				for (u32 j = 0; j < i; j++)
+					if (rights[j].port)
+						rights[j].port->drop(rights[j]);
+				return result(kr);
+			}
+		}
+		return result(task->register_ports(rights, args.count));
+	}
+	task->lookup_ports(rights);
+	args.count = registered_max;
+	for (u32 i = 0; i < registered_max; i++) {
+		args.names[i] = Name::null;
+		if (rights[i].port)
+			caller.space().copyout(rights[i], &args.names[i]);
+	}
+	return result(Kr::Success);
+}
+
+/* EXCEPTION_DEFAULT .. EXCEPTION_STATE_IDENTITY_PROTECTED, with flags. */
+bool valid_behavior(u32 behavior)
+{
+	constexpr u32 flags = 0xe0000000u;	/* MACH_EXCEPTION_CODES and co. */
+	u32 base = behavior & ~flags;
+	return base >= 1 && base <= 5;
+}
+
+long exception_ports(Task &caller, mach_exception_ports_args &args)
+{
+	constexpr u32 known = MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET;
+	if ((args.flags & ~known) || !args.flags || args.pad)
+		return malformed;
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+	bool set = args.flags & MACH_EXCEPTION_PORTS_SET;
+	if (args.mask & ~all_exceptions)
+		return result(Kr::InvalidArgument);
+	if (set && !valid_behavior(args.behavior))
+		return result(Kr::InvalidArgument);
+
+	TransitRight port;
+	if (set && Name{args.port}.valid()) {
+		kr = caller.space().copyin_right(Name{args.port}, CopySend, &port);
+		if (kr != Kr::Success)
+			return result(kr);
+	}
+	if (args.flags & MACH_EXCEPTION_PORTS_GET) {
+		u32 masks[exception_types], names[exception_types];
+		u32 behaviors[exception_types], flavors[exception_types];
+		ExceptionHandler handlers[exception_types];
+		u32 capacity = args.count < exception_types ? args.count : exception_types;
+		u32 groups = task->get_exception_ports(args.mask, capacity, masks, handlers);
+		for (u32 i = 0; i < groups; i++) {
+			names[i] = Name::null;
+			if (handlers[i].port)
+				caller.space().copyout(TransitRight{handlers[i].port, MoveSend},
+						       &names[i]);
+			behaviors[i] = handlers[i].behavior;
+			flavors[i] = handlers[i].flavor;
+		}
+		size bytes = groups * sizeof(u32);
+		if (mach_shim_copy_out(args.masks, masks, bytes) ||
+		    mach_shim_copy_out(args.ports, names, bytes) ||
+		    mach_shim_copy_out(args.behaviors, behaviors, bytes) ||
+		    mach_shim_copy_out(args.flavors, flavors, bytes)) {
+			if (port.port)
+				port.port->drop(port);
+			return -MACH_EFAULT;
+		}
+		args.count = groups;
+	}
+	if (set)
+		return result(task->set_exception_ports(args.mask, port, args.behavior,
+							args.flavor));
+	return result(Kr::Success);
+}
+
 } /* namespace */
 } /* namespace mach */
 
@@ -280,6 +376,10 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 		return result(mach_msg(caller, *static_cast<mach_msg_args *>(args)));
 	case MACH_IOC_NR_SPECIAL_PORT:
 		return special_port(caller, *static_cast<mach_special_port_args *>(args));
+	case MACH_IOC_NR_TASK_PORTS:
+		return task_ports(caller, *static_cast<mach_task_ports_args *>(args));
+	case MACH_IOC_NR_EXCEPTION_PORTS:
+		return exception_ports(caller, *static_cast<mach_exception_ports_args *>(args));
 	default:
 		return -MACH_ENOTTY;
 	}

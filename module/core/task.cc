@@ -51,7 +51,112 @@ void Task::terminate()
 	}
 	if (bootstrap)
 		bootstrap->drop(TransitRight{bootstrap, MoveSend});
+	TransitRight none[registered_max] = {};
+	register_ports(none, registered_max);
+	set_exception_ports(all_exceptions, TransitRight{}, 0, 0);
 	space_.destroy();
+}
+
+Kr Task::register_ports(TransitRight *rights, u32 count)
+{
+	if (count > registered_max) {
+		for (u32 i = 0; i < count; i++)
+			if (rights[i].port)
+				rights[i].port->drop(rights[i]);
+		return Kr::InvalidArgument;
+	}
+	Port *old[registered_max];
+	{
+		Guard g(lock_);
+		for (u32 i = 0; i < registered_max; i++) {
+			old[i] = registered_[i];
+			registered_[i] = i < count ? rights[i].port : nullptr;
+		}
+	}
+	for (Port *p : old)
+		if (p)
+			p->drop(TransitRight{p, MoveSend});
+	return Kr::Success;
+}
+
+void Task::lookup_ports(TransitRight rights[registered_max])
+{
+	Guard g(lock_);
+	for (u32 i = 0; i < registered_max; i++) {
+		rights[i] = {};
+		if (Port *p = registered_[i]) {
+			p->get();
+			p->add_send();
+			rights[i] = TransitRight{p, MoveSend};
+		}
+	}
+}
+
+Kr Task::set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor)
+{
+	if (mask & ~all_exceptions) {
+		if (port.port)
+			port.port->drop(port);
+		return Kr::InvalidArgument;
+	}
+	Port *old[exception_types] = {};
+	{
+		Guard g(lock_);
+		bool first = true;
+		for (u32 type = 1; type < exception_types; type++) {
+			if (!(mask & (1u << type)))
+				continue;
+			old[type] = exceptions_[type].port;
+			if (port.port && !first) {
+				port.port->get();	/* each type holds its own right */
+				port.port->add_send();
+			}
+			first = false;
+			exceptions_[type] = ExceptionHandler{port.port, behavior, flavor};
+		}
+		if (first && port.port) {
+			/* An empty mask: the right lands nowhere. */
+			Port *p = port.port;
+			port = {};
+			old[0] = p;
+		}
+	}
+	for (Port *p : old)
+		if (p)
+			p->drop(TransitRight{p, MoveSend});
+	return Kr::Success;
+}
+
+u32 Task::get_exception_ports(u32 mask, u32 capacity, u32 *masks,
+			      ExceptionHandler *handlers)
+{
+	u32 groups = 0;
+	Guard g(lock_);
+	for (u32 type = 1; type < exception_types; type++) {
+		if (!(mask & (1u << type)))
+			continue;
+		const ExceptionHandler &h = exceptions_[type];
+		u32 i = 0;
+		while (i < groups && !(handlers[i].port == h.port &&
+				       handlers[i].behavior == h.behavior &&
+				       handlers[i].flavor == h.flavor))
+			i++;
+		if (i == groups) {
+			if (groups == capacity)
+				continue;
+			handlers[groups] = h;
+			masks[groups] = 0;
+			groups++;
+		}
+		masks[i] |= 1u << type;
+	}
+	for (u32 i = 0; i < groups; i++) {
+		if (handlers[i].port) {
+			handlers[i].port->get();
+			handlers[i].port->add_send();
+		}
+	}
+	return groups;
 }
 
 Kr Task::get_special(u32 which, TransitRight *right)
@@ -108,6 +213,18 @@ void Task::inherit_from(Task &parent)
 	if (parent.get_special(TaskBootstrapPort, &bootstrap) == Kr::Success &&
 	    bootstrap.port)
 		set_special(TaskBootstrapPort, bootstrap);
+
+	TransitRight registered[registered_max];
+	parent.lookup_ports(registered);
+	register_ports(registered, registered_max);
+
+	u32 masks[exception_types];
+	ExceptionHandler handlers[exception_types];
+	u32 groups = parent.get_exception_ports(all_exceptions, exception_types,
+						masks, handlers);
+	for (u32 i = 0; i < groups; i++)
+		set_exception_ports(masks[i], TransitRight{handlers[i].port, MoveSend},
+				    handlers[i].behavior, handlers[i].flavor);
 }
 
 Ref<Port> Task::port()

@@ -26,6 +26,18 @@ enum SpecialPort : u32 {
 	TaskSpecialPortMax = 11,
 };
 
+/* TASK_PORT_REGISTER_MAX and EXC_TYPES_COUNT (type 0 is not one). */
+inline constexpr u32 registered_max = 3;
+inline constexpr u32 exception_types = 14;
+inline constexpr u32 all_exceptions = ((1u << exception_types) - 1) & ~1u;
+
+/* A task's handler of one exception type. */
+struct ExceptionHandler {
+	Port *port;		/* a send right, or null */
+	u32 behavior;
+	u32 flavor;
+};
+
 class Task : public mach_task {
 public:
 	static constexpr mach_shim_kind kind = MACH_KIND_TASK;
@@ -53,6 +65,18 @@ public:
 	 */
 	Kr get_special(u32 which, TransitRight *right);
 	Kr set_special(u32 which, TransitRight right);
+	/* mach_ports_register: takes count rights (null ones clear). */
+	Kr register_ports(TransitRight *rights, u32 count);
+	/* mach_ports_lookup: new send rights to the registered ports. */
+	void lookup_ports(TransitRight rights[registered_max]);
+	/*
+	 * Exception ports for the types in mask. set takes the right (one
+	 * send right per type it lands on); get fills up to capacity groups
+	 * of types that share a handler, with a new send right for each.
+	 */
+	Kr set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor);
+	u32 get_exception_ports(u32 mask, u32 capacity, u32 *masks,
+				ExceptionHandler *handlers);
 	/* What a new task takes from its parent's at creation. */
 	void inherit_from(Task &parent);
 
@@ -66,6 +90,8 @@ private:
 	Space space_;
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	Port *bootstrap_ = nullptr;	/* guarded by lock_; a send right */
+	Port *registered_[registered_max] = {};	/* guarded by lock_ */
+	ExceptionHandler exceptions_[exception_types] = {};	/* guarded by lock_ */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
 };
 

@@ -45,6 +45,8 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_PORT		= 0x04,
 	MACH_IOC_NR_MSG			= 0x05,
 	MACH_IOC_NR_SPECIAL_PORT	= 0x06,
+	MACH_IOC_NR_TASK_PORTS		= 0x07,
+	MACH_IOC_NR_EXCEPTION_PORTS	= 0x08,
 	MACH_IOC_NR_COUNT
 };
 
@@ -139,6 +141,40 @@ struct mach_special_port_args {
 	__u32 flags;		/* in: MACH_SPECIAL_PORT_SET or zero */
 };
 
+/* MACH_IOC_TASK_PORTS: mach_ports_register (SET) and mach_ports_lookup. */
+#define MACH_TASK_PORTS_MAX	3	/* TASK_PORT_REGISTER_MAX */
+#define MACH_TASK_PORTS_SET	(1U << 0)
+struct mach_task_ports_args {
+	__u32 task;		/* in: send right to the task */
+	__u32 count;		/* in (set) or out (lookup) */
+	__u32 flags;		/* in: MACH_TASK_PORTS_SET or zero */
+	__u32 names[MACH_TASK_PORTS_MAX];	/* in (set) or out (lookup) */
+};
+
+/*
+ * MACH_IOC_EXCEPTION_PORTS: task_get/set/swap_exception_ports. With GET
+ * the handlers for mask are written to the four user arrays (count in:
+ * their capacity, out: the handler groups); with SET port, behavior and
+ * flavor become the handlers for mask; with both, the old ones are read
+ * first (swap).
+ */
+#define MACH_EXCEPTION_PORTS_SET	(1U << 0)
+#define MACH_EXCEPTION_PORTS_GET	(1U << 1)
+struct mach_exception_ports_args {
+	__u32 task;		/* in: send right to the task */
+	__u32 mask;		/* in: exception_mask_t */
+	__u32 port;		/* in: a send right's name, or MACH_PORT_NULL */
+	__u32 behavior;		/* in */
+	__u32 flavor;		/* in */
+	__u32 flags;		/* in: MACH_EXCEPTION_PORTS_* */
+	__u32 count;		/* in/out */
+	__u32 pad;		/* in: zero */
+	__u64 masks;		/* in: user addresses of the output arrays */
+	__u64 ports;
+	__u64 behaviors;
+	__u64 flavors;
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -151,6 +187,8 @@ MACH_ABI_ASSERT(sizeof(struct mach_port_deallocate_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_port_args) == 48, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_msg_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_special_port_args) == 16, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_task_ports_args) == 24, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_exception_ports_args) == 64, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

@@ -27,4 +27,10 @@
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_SPECIAL_PORT, \
 	      struct mach_special_port_args)
 
+#define MACH_IOC_TASK_PORTS \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_PORTS, struct mach_task_ports_args)
+#define MACH_IOC_EXCEPTION_PORTS \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_EXCEPTION_PORTS, \
+	      struct mach_exception_ports_args)
+
 #endif /* _UAPI_MACH_IOCTL_H */
