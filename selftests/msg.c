@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -598,6 +599,74 @@ TEST(port_sets)
 	ASSERT_EQ(KERN_SUCCESS, send_value(a, MACH_MSG_TYPE_COPY_SEND, 0, 55, 0));
 	ASSERT_EQ(KERN_SUCCESS, receive(a, &msg, MACH_RCV_TIMEOUT, 0));
 	EXPECT_EQ(55, msg.value);
+}
+
+TEST(names_and_extract_right)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), dead, got;
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t n, nt;
+	mach_msg_type_name_t type;
+	int seen = 0;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_DEAD_NAME, &dead));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_names(self, &names, &n, &types, &nt));
+	ASSERT_EQ(n, nt);
+	for (unsigned int i = 0; i < n; i++) {
+		if (names[i] == self && types[i] == MACH_PORT_TYPE_SEND)
+			seen |= 1;
+		if (names[i] == port && types[i] == MACH_PORT_TYPE_SEND_RECEIVE)
+			seen |= 2;
+		if (names[i] == dead && types[i] == MACH_PORT_TYPE_DEAD_NAME)
+			seen |= 4;
+	}
+	EXPECT_EQ(7, seen);
+	EXPECT_EQ(3, (int)n);
+
+	/* A right extracted from the own space comes back under its name. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self, port, MACH_MSG_TYPE_MAKE_SEND, &got, &type));
+	EXPECT_EQ(port, got);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, type);
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_extract_right(self, dead, MACH_MSG_TYPE_COPY_SEND, &got, &type));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_extract_right(self, 1 << 20, MACH_MSG_TYPE_COPY_SEND, &got, &type));
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_extract_right(self, port, 3, &got, &type));
+}
+
+TEST(rights_taken_with_pidfd_getfd_are_inert)
+{
+	mach_port_t port = new_port();
+	int ready[2], done[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t mine = new_port();
+		char c;
+
+		(void)!write(ready[1], &mine, sizeof(mine));
+		(void)!read(done[0], &c, 1);
+		_exit(0);
+	}
+	mach_port_t theirs;
+	ASSERT_EQ(sizeof(theirs), read(ready[0], &theirs, sizeof(theirs)));
+	int pidfd = syscall(434 /* pidfd_open */, pid, 0);
+	ASSERT_GE(pidfd, 0);
+	int fd = syscall(438 /* pidfd_getfd */, pidfd, theirs, 0);
+	ASSERT_GE(fd, 0) TH_LOG("pidfd_getfd: %s", strerror(errno));
+	/* The child's receive right, as a file here: no right of this task. */
+	struct received msg;
+	EXPECT_EQ(MACH_RCV_INVALID_NAME, receive(fd, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, send_value(fd, MACH_MSG_TYPE_MAKE_SEND, 0, 1, MACH_SEND_TIMEOUT));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_deallocate(mach_task_self(), fd));
+	(void)port;
+	close(fd);
+	close(pidfd);
+	(void)!write(done[1], "x", 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 }
 
 TEST_HARNESS_MAIN

@@ -278,3 +278,69 @@ LIBMACH_API kern_return_t task_swap_exception_ports(task_t task, exception_mask_
 			      MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET,
 			      masks, count, handlers, behaviors, flavors);
 }
+
+// Both arrays come out of line, as on the anchors: vm_deallocate (or
+// munmap) them when done.
+LIBMACH_API kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
+					  mach_msg_type_number_t *names_count,
+					  mach_port_type_array_t *types,
+					  mach_msg_type_number_t *types_count)
+{
+	if (!names || !names_count || !types || !types_count)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_NAMES, task, MACH_PORT_NULL);
+	kern_return_t kr = port_call(args);	// learns how many there are
+	if (kr != KERN_SUCCESS && kr != KERN_NO_SPACE)
+		return kr;
+	for (;;) {
+		unsigned int capacity = args.count + 16;	// room to grow meanwhile
+		size_t bytes = capacity * 2 * sizeof(natural_t);
+		auto *pairs = static_cast<natural_t *>(mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+							    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+		if (pairs == MAP_FAILED)
+			return KERN_RESOURCE_SHORTAGE;
+		args = op(MACH_PORT_OP_NAMES, task, MACH_PORT_NULL);
+		args.count = capacity;
+		args.info = reinterpret_cast<__u64>(pairs);
+		kr = port_call(args);
+		if (kr == KERN_NO_SPACE) {
+			munmap(pairs, bytes);
+			continue;
+		}
+		if (kr != KERN_SUCCESS) {
+			munmap(pairs, bytes);
+			return kr;
+		}
+		// Split the pairs into the two arrays the API returns.
+		size_t half = capacity * sizeof(natural_t);
+		auto *name_array = static_cast<mach_port_name_t *>(
+			mmap(nullptr, half, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+		if (name_array == MAP_FAILED) {
+			munmap(pairs, bytes);
+			return KERN_RESOURCE_SHORTAGE;
+		}
+		auto *type_array = reinterpret_cast<mach_port_type_t *>(pairs);
+		for (unsigned int i = 0; i < args.count; i++) {
+			name_array[i] = pairs[2 * i];
+			type_array[i] = pairs[2 * i + 1];	// i < 2i + 1: read before written
+		}
+		*names = name_array;
+		*types = type_array;
+		*names_count = *types_count = args.count;
+		return KERN_SUCCESS;
+	}
+}
+
+LIBMACH_API kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
+						  mach_msg_type_name_t msgt_name, mach_port_t *poly,
+						  mach_msg_type_name_t *poly_poly)
+{
+	if (!poly || !poly_poly)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_EXTRACT_RIGHT, task, name);
+	args.right = msgt_name;
+	kern_return_t kr = port_call(args);
+	*poly = kr == KERN_SUCCESS ? args.poly : MACH_PORT_NULL;
+	*poly_poly = kr == KERN_SUCCESS ? args.value : 0;
+	return kr;
+}

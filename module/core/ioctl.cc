@@ -177,6 +177,31 @@ Kr request_notification(Space &space, mach_port_args &args)
 	return kr;
 }
 
+/* The most names one call reports; more is KERN_NO_SPACE. */
+constexpr u32 names_max = 1u << 16;
+
+Kr port_names(Space &space, mach_port_args &args)
+{
+	u32 capacity = args.count < names_max ? args.count : names_max;
+	u32 *pairs = nullptr;
+	if (capacity) {
+		pairs = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY, 8ull * capacity));
+		if (!pairs)
+			return Kr::ResourceShortage;
+	}
+	u32 count;
+	space.names(pairs, capacity, &count);
+	Kr kr = Kr::Success;
+	if (count > capacity)
+		kr = Kr::NoSpace;
+	else if (count && mach_shim_copy_out(args.info, pairs, 8ull * count))
+		kr = Kr::InvalidAddress;
+	if (pairs)
+		mach_shim_free(MACH_KIND_MEMORY, pairs);
+	args.count = count;
+	return kr;
+}
+
 long port_op(Task &caller, mach_port_args &args)
 {
 	if (args.flags || args.pad)
@@ -210,6 +235,21 @@ long port_op(Task &caller, mach_port_args &args)
 	case MACH_PORT_OP_GET_ATTRIBUTES:
 	case MACH_PORT_OP_SET_ATTRIBUTES:
 		return result(port_attributes(space, args));
+	case MACH_PORT_OP_NAMES:
+		return result(port_names(space, args));
+	case MACH_PORT_OP_EXTRACT_RIGHT: {
+		if (args.right < MoveReceive || args.right > MakeSendOnce)
+			return result(Kr::InvalidValue);
+		u32 type;
+		kr = space.type(name, &type);
+		if (kr != Kr::Success)
+			return result(kr);
+		TransitRight right;
+		if (space.copyin_right(name, args.right, &right) != Kr::Success)
+			return result(Kr::InvalidRight);
+		args.value = right.type;
+		return result(space.copyout(right, &args.poly));
+	}
 	case MACH_PORT_OP_MOVE_MEMBER:
 		return result(space.move_member(name, Name{args.poly}));
 	case MACH_PORT_OP_REQUEST_NOTIFICATION:

@@ -403,6 +403,21 @@ Ref<Port> Space::lookup_receive(Name name, bool or_set)
 	return Ref<Port>::share(right->port);
 }
 
+void Space::names(u32 *out, u32 capacity, u32 *count)
+{
+	Guard g(lock_);
+	*count = 0;
+	sweep_locked();		/* only live names, each settled */
+	names_.for_each([&](u32 key, Right &right) {
+		settle_locked(Name{key}, &right);
+		if (*count < capacity) {
+			out[2 * *count] = key;
+			out[2 * *count + 1] = right.type;
+		}
+		(*count)++;
+	});
+}
+
 Kr Space::move_member(Name member, Name set)
 {
 	Guard g(lock_);
@@ -775,6 +790,11 @@ u32 Space::receive_name(Port *port)
 void Space::sweep()
 {
 	Guard g(lock_);
+	sweep_locked();
+}
+
+void Space::sweep_locked()
+{
 	/* Collect a batch, then forget it: the walk must not see erasures. */
 	for (;;) {
 		u32 stale[16];

@@ -82,6 +82,11 @@ public:
 	Ref<Port> lookup_send(Name name);
 	/* The port whose receive right name is (or port set), or empty. */
 	Ref<Port> lookup_receive(Name name, bool or_set = false);
+	/*
+	 * mach_port_names: up to capacity (name, type) pairs into out; *count
+	 * is how many names there are.
+	 */
+	void names(u32 *out, u32 capacity, u32 *count);
 	/* mach_port_move_member; a null set takes member out of its set. */
 	Kr move_member(Name member, Name set);
 	/* The port name would send to with disposition, taking nothing. */
@@ -119,6 +124,7 @@ private:
 	void settle_locked(Name name, Right *right);
 	void release(Name name, const Right &right);
 	void forget_locked(Name name, Right right);
+	void sweep_locked();
 	void remove_locked(Name name, Right *right);
 	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);

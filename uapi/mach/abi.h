@@ -102,6 +102,13 @@ enum mach_port_op {
 	 */
 	MACH_PORT_OP_REQUEST_NOTIFICATION = 10,
 	MACH_PORT_OP_MOVE_MEMBER	= 11,	/* name = member, poly = set or 0 */
+	/*
+	 * count = capacity of info in (name, type) pairs; out: how many
+	 * names there are (KERN_NO_SPACE if more than fit).
+	 */
+	MACH_PORT_OP_NAMES		= 12,
+	/* name, right = disposition -> poly = the caller's name, value = type */
+	MACH_PORT_OP_EXTRACT_RIGHT	= 13,
 };
 
 struct mach_port_args {
