@@ -669,4 +669,26 @@ TEST(rights_taken_with_pidfd_getfd_are_inert)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 }
 
+TEST(null_and_dead_names_name_nothing)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), previous, got;
+	mach_port_t bad[2] = { MACH_PORT_NULL, MACH_PORT_DEAD };
+	mach_msg_type_name_t type;
+
+	for (int i = 0; i < 2; i++) {
+		mach_port_t name = bad[i];
+
+		EXPECT_NE(KERN_SUCCESS, mach_port_insert_right(self, name, name, MACH_MSG_TYPE_MAKE_SEND));
+		EXPECT_NE(KERN_SUCCESS, mach_port_move_member(self, name, port));
+		EXPECT_EQ(KERN_INVALID_NAME, mach_port_request_notification(self, name,
+				MACH_NOTIFY_NO_SENDERS, 0, port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+		EXPECT_NE(KERN_SUCCESS, mach_port_extract_right(self, name, MACH_MSG_TYPE_COPY_SEND, &got, &type));
+		EXPECT_NE(KERN_SUCCESS, mach_port_set_mscount(self, name, 1));
+	}
+	/* The port is untouched by all of it. */
+	mach_port_type_t t;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, port, &t));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, t);
+}
+
 TEST_HARNESS_MAIN

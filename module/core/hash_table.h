@@ -32,7 +32,7 @@ public:
 
 	V *find(K key)
 	{
-		if (!slots_)
+		if (!slots_ || key == K{})	/* the empty key is never a member */
 			return nullptr;
 		for (u32 i = home(key);; i = (i + 1) & mask_) {
 			if (slots_[i].key == key)
@@ -42,9 +42,11 @@ public:
 		}
 	}
 
-	/* key must be absent. False when memory ran out (table unchanged). */
+	/* key must be absent and not empty. False when memory ran out. */
 	bool insert(K key, const V &value)
 	{
+		if (key == K{})
+			return false;
 		if ((count_ + 1) * 2 > capacity() && !grow())
 			return false;
 		place(key, value);
@@ -54,7 +56,7 @@ public:
 
 	void erase(K key)
 	{
-		if (!slots_)
+		if (!slots_ || key == K{})
 			return;
 		u32 i = home(key);
 		while (slots_[i].key != key) {

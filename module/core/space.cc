@@ -16,6 +16,8 @@ bool is_send_disposition(u32 d)
 
 Space::Right *Space::find_live_locked(Name name)
 {
+	if (!name.valid())
+		return nullptr;	/* MACH_PORT_NULL and MACH_PORT_DEAD name nothing */
 	Right *right = names_.find(name.value);
 	if (!right)
 		return nullptr;
@@ -547,8 +549,9 @@ void for_each_request(const MsgHeader &header, Message *msg, Fn fn)
 {
 	fn(Request{header.remote_port, header.bits & msgh_bits_remote_mask,
 		   &msg->dest, Kr::SendInvalidDest});
+	/* A null or dead reply name carries no right, as on the anchors. */
 	u32 reply = (header.bits & msgh_bits_local_mask) >> 8;
-	if (reply)
+	if (reply && Name{header.local_port}.valid())
 		fn(Request{header.local_port, reply, &msg->reply, Kr::SendInvalidReply});
 	for (u32 i = 0; i < msg->descriptor_count; i++) {
 		Descriptor &d = msg->descriptors[i];

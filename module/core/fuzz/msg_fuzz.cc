@@ -59,11 +59,31 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	space.allocate(PortRightPortSet, &set);
 	space.move_member(b, set);
 
-	// The first word picks the options; the rest is the message.
+	// The first word picks the options; the rest is the message. With the
+	// top bits 0x6... the rest is instead a series of raw ioctls: a byte
+	// for the number, then the bytes of its struct.
 	u32 option;
 	memcpy(&option, data, 4);
 	data += 4;
 	size -= 4;
+	if ((option >> 28) == 6) {
+		while (size > 1) {
+			unsigned int nr = data[0] % MACH_IOC_NR_COUNT;
+			unsigned char args[64] = {};
+			size_t n = size - 1 < sizeof(args) ? size - 1 : sizeof(args);
+			memcpy(args, data + 1, n);
+			memcpy(arena, data + 1, n);	// pointers into the arena may hit
+			mach_core_ioctl(task, nr, args);
+			data += 1 + n;
+			size -= 1 + n;
+		}
+		task->terminate();
+		task->put();
+		shim_user::reset();
+		shim_user::set_user_memory(nullptr, 0);
+		check_no_leaks();
+		return 0;
+	}
 	memcpy(arena, data, size);
 	memcpy(arena + msg_size_max, data, size);	// something for OOL to point at
 	u32 send_size = static_cast<u32>(size) & ~3u;

@@ -83,6 +83,15 @@ TEST_F(Core, HashTableMatchesAModel)
 	}
 }
 
+TEST_F(Core, HashTableNeverFindsTheEmptyKey)
+{
+	HashTable<u32, u32> table;
+	ASSERT_TRUE(table.insert(5, 1));
+	EXPECT_EQ(nullptr, table.find(0));	// an empty slot is not key 0
+	table.erase(0);
+	EXPECT_EQ(1u, table.count());
+}
+
 TEST_F(Core, HashTableReportsOutOfMemory)
 {
 	HashTable<u32, u32> table;

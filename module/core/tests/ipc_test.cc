@@ -261,6 +261,10 @@ TEST_F(Ipc, MalformedSendsTakeNothing)
 	memset(b.body, 0, sizeof(b.body));
 	b.h = {MoveSend, 0, 777, 0, 0, 0};
 	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	b.h = {CopySend | (MakeSendOnce << 8), 0, port, 0, 0, 0};	// a null reply: no right
+	EXPECT_EQ(Kr::Success, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(Kr::Success, msg(&b, RcvMsg, 0, sizeof(b), port));
+	EXPECT_EQ(0u, b.h.remote_port);
 	b.h = {MoveSend | (MoveSend << 8), 0, port, reply, 0, 0};	// reply has no send right
 	EXPECT_EQ(Kr::SendInvalidReply, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	b.h = {MoveSend | (MoveSend << 8), 0, port, port, 0, 0};	// needs two urefs
