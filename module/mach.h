@@ -20,6 +20,8 @@ int mach_tasks_init(void);
 void mach_tasks_exit(void);
 /* The calling process's task, made on first use; a new reference. */
 struct mach_task *mach_task_of_current(void);
+/* The calling process's task if it is one (a new reference), or NULL. */
+struct mach_task *mach_task_lookup_current(void);
 long mach_tasks_live(void);
 
 int mach_dev_init(void);

@@ -14,6 +14,11 @@
 
 #include "mach.h"
 
+static struct file *mach_file(const struct mach_shim_file *file)
+{
+	return (struct file *)file;
+}
+
 static int mach_port_file_release(struct inode *inode, struct file *file)
 {
 	if (file->private_data)		/* a dead name has no port */
@@ -21,16 +26,27 @@ static int mach_port_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* A receive right's fd is readable while a message waits in its queue. */
+/*
+ * A receive right's (or port set's) fd is readable while a message waits,
+ * for the task that holds that receive right: the file is shared by every
+ * fd naming the port, in every task.
+ */
 static __poll_t mach_port_file_poll(struct file *file, poll_table *wait)
 {
 	struct mach_port *port = file->private_data;
+	struct mach_task *task;
+	__poll_t mask = 0;
 
 	if (!port)
 		return 0;
 	poll_wait(file, mach_shim_waitq_head(mach_port_waitq(port)), wait);
-	return mach_port_readable(port, (struct mach_shim_file *)file) ?
-		EPOLLIN | EPOLLRDNORM : 0;
+	task = mach_task_lookup_current();
+	if (task) {
+		if (mach_port_readable(port, task))
+			mask = EPOLLIN | EPOLLRDNORM;
+		mach_task_put(task);
+	}
+	return mask;
 }
 
 static const struct file_operations mach_port_fops = {
@@ -40,31 +56,33 @@ static const struct file_operations mach_port_fops = {
 	.llseek = noop_llseek,
 };
 
-static struct file *mach_file(const struct mach_shim_file *file)
-{
-	return (struct file *)file;
-}
-
-int mach_shim_fd_install(struct mach_port *port, struct mach_shim_file **out)
+struct mach_shim_file *mach_shim_file_create(struct mach_port *port)
 {
 	struct file *file;
-	int fd;
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
 	if (port)
 		mach_port_get(port);
 	file = anon_inode_getfile("[mach_port]", &mach_port_fops, port, O_RDWR);
 	if (IS_ERR(file)) {
 		if (port)
 			mach_port_put(port);
-		put_unused_fd(fd);
-		return PTR_ERR(file);
+		return NULL;
 	}
-	*out = (struct mach_shim_file *)get_file(file);
-	fd_install(fd, file);
+	return (struct mach_shim_file *)file;
+}
+
+int mach_shim_fd_install(struct mach_shim_file *file)
+{
+	int fd = get_unused_fd_flags(O_CLOEXEC);
+
+	if (fd >= 0)
+		fd_install(fd, get_file(mach_file(file)));
 	return fd;
+}
+
+void mach_shim_file_get(struct mach_shim_file *file)
+{
+	get_file(mach_file(file));
 }
 
 bool mach_shim_fd_is(int fd, const struct mach_shim_file *file)

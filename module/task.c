@@ -91,6 +91,24 @@ static int mach_task_exit_wake(struct wait_queue_entry *wait,
 	return 0;
 }
 
+struct mach_task *mach_task_lookup_current(void)
+{
+	struct pid *pid = task_tgid(current);
+	struct mach_task *task = NULL;
+	struct mach_task_os *os;
+
+	mutex_lock(&mach_tasks_lock);
+	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid) {
+		if (os->pid == pid && os->registered) {
+			task = os->task;
+			mach_task_get(task);
+			break;
+		}
+	}
+	mutex_unlock(&mach_tasks_lock);
+	return task;
+}
+
 /* Called with mach_tasks_lock held. */
 static void mach_task_inherit_from_parent(struct mach_task *task)
 {

@@ -37,9 +37,8 @@ void mach_task_sweep_space(struct mach_task *task);
 
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);
-/* poll(): is a message queued for the receive right this file holds? */
-mach_bool mach_port_readable(struct mach_port *port,
-			     const struct mach_shim_file *file);
+/* poll(): is a message queued for task, if it holds the receive right? */
+mach_bool mach_port_readable(struct mach_port *port, struct mach_task *task);
 struct mach_shim_waitq *mach_port_waitq(struct mach_port *port);
 
 /*

@@ -126,11 +126,14 @@ void Port::kill()
 	Message *queued;
 	DeadNameRequest *dead_names;
 	TransitRight ns, pd;
+	mach_shim_file *file;
 	{
 		Guard g(lock_);
+		file = file_;
+		file_ = nullptr;
 		kobject_ = nullptr;
 		dead_ = true;
-		receive_file_ = nullptr;
+		receiver_ = nullptr;
 		queued = head_;
 		head_ = nullptr;
 		tail_ = &head_;
@@ -143,6 +146,8 @@ void Port::kill()
 		pdrequest_ = {};
 	}
 	mach_shim_waitq_wake(waitq_);
+	if (file)
+		mach_shim_file_put(file);	/* fds still open keep it */
 	if (set_kind_)
 		detach_members();
 	else
@@ -330,7 +335,7 @@ bool Port::hand_over_receive()
 			return false;
 		to = pdrequest_;
 		pdrequest_ = {};
-		receive_file_ = nullptr;
+		receiver_ = nullptr;
 	}
 	/* mach_port_destroyed_notification_t: the receive right, described. */
 	Message *msg = Message::create(sizeof(MsgHeader) + 4 + 12);
@@ -598,11 +603,11 @@ void Port::detach_members()
 	}
 }
 
-bool Port::readable(const void *file)
+bool Port::readable(const void *space)
 {
 	{
 		Guard g(lock_);
-		if (file != receive_file_)
+		if (!space || space != receiver_)
 			return false;
 		if (!set_kind_)
 			return head_ != nullptr;
@@ -610,10 +615,22 @@ bool Port::readable(const void *file)
 	return set_has_message(this) && !dead();
 }
 
-void Port::set_receive_file(const void *file)
+void Port::set_receiver(const void *space)
 {
 	Guard g(lock_);
-	receive_file_ = file;
+	receiver_ = space;
+}
+
+mach_shim_file *Port::file()
+{
+	Guard g(lock_);
+	if (dead_)
+		return nullptr;
+	if (!file_)
+		file_ = mach_shim_file_create(this);
+	if (file_)
+		mach_shim_file_get(file_);
+	return file_;
 }
 
 u32 Port::qlimit()
@@ -715,10 +732,9 @@ extern "C" void mach_port_put(mach_port *port)
 	mach::Port::from(port)->put();
 }
 
-extern "C" mach_bool mach_port_readable(mach_port *port,
-					const mach_shim_file *file)
+extern "C" mach_bool mach_port_readable(mach_port *port, mach_task *task)
 {
-	return mach::Port::from(port)->readable(file);
+	return mach::Port::from(port)->readable(&mach::Task::from(task)->space());
 }
 
 extern "C" mach_shim_waitq *mach_port_waitq(mach_port *port)

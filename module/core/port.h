@@ -110,10 +110,12 @@ public:
 	 */
 	Kr dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
 		   Message **msg, u32 *needed, Port **from);
-	/* Is a message waiting for the receive right that file holds? */
-	bool readable(const void *file);
-	/* The file of the receive right's name, for readable(). */
-	void set_receive_file(const void *file);
+	/* Is a message waiting, and does space hold the receive right? */
+	bool readable(const void *space);
+	/* The space holding the receive right (or set), for readable(). */
+	void set_receiver(const void *space);
+	/* The port's file, with a new reference (made on first use), or null. */
+	mach_shim_file *file();
 	mach_shim_waitq *waitq() { return waitq_; }
 
 	u32 qlimit();
@@ -147,7 +149,8 @@ private:
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
 	Task *kobject_;			/* not a reference */
 	bool dead_ = false;
-	const void *receive_file_ = nullptr;	/* not a reference */
+	const void *receiver_ = nullptr;	/* a Space; not a reference */
+	mach_shim_file *file_ = nullptr;	/* a reference, until killed */
 	Message *head_ = nullptr;
 	Message **tail_ = &head_;
 	u32 msgcount_ = 0;		/* queued messages that took room */

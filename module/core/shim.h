@@ -75,13 +75,17 @@ void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size);
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
 
 /*
- * Port rights as file descriptors of the calling process. A port file
- * holds one reference on its port; the space holds one on the file.
+ * Port rights as file descriptors of the calling process. A port has
+ * one file (holding a reference on the port) that every fd naming a
+ * right to it refers to; each space entry holds a reference on it too.
  */
 struct mach_port;
 struct mach_shim_file;
-/* A new close-on-exec fd for port; returns the fd or -errno. */
-int mach_shim_fd_install(struct mach_port *port, struct mach_shim_file **file);
+/* A new file standing for port (null: a bare dead name), or NULL. */
+struct mach_shim_file *mach_shim_file_create(struct mach_port *port);
+/* A new close-on-exec fd referring to file: the fd or -errno. */
+int mach_shim_fd_install(struct mach_shim_file *file);
+void mach_shim_file_get(struct mach_shim_file *file);
 /* Does fd in the calling process still refer to file? */
 mach_bool mach_shim_fd_is(int fd, const struct mach_shim_file *file);
 /* Close fd in the calling process (the caller checked it is ours). */

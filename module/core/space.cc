@@ -98,10 +98,14 @@ void Space::remove_locked(Name name, Right *right)
 
 Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name)
 {
-	mach_shim_file *file;
-	int fd = mach_shim_fd_install(port, &file);
-	if (fd < 0)
+	mach_shim_file *file = port ? port->file() : mach_shim_file_create(nullptr);
+	if (!file)
+		return Kr::ResourceShortage;
+	int fd = mach_shim_fd_install(file);
+	if (fd < 0) {
+		mach_shim_file_put(file);
 		return fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
+	}
 
 	/* The number may still name a right whose fd was closed under us. */
 	Name fresh{static_cast<u32>(fd)};
@@ -125,7 +129,7 @@ Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name)
 		return Kr::ResourceShortage;
 	}
 	if (type & (RightReceive | RightPortSet))
-		port->set_receive_file(file);
+		port->set_receiver(this);
 	*name = fresh;
 	return Kr::Success;
 }
@@ -510,7 +514,7 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 	case MoveReceive:
 		/* The receive right leaves (and its set); a send right stays. */
 		right->type &= ~RightReceive;
-		port->set_receive_file(nullptr);
+		port->set_receiver(nullptr);
 		port->move_to(nullptr);
 		out->type = MoveReceive;
 		if (!right->type)
@@ -735,7 +739,7 @@ Kr Space::copyout(TransitRight right, u32 *name)
 			Name existing{*known};
 			if (Right *entry = find_live_locked(existing)) {
 				entry->type |= RightReceive;
-				port->set_receive_file(entry->file);
+				port->set_receiver(this);
 				port->put();
 				*name = existing.value;
 				return Kr::Success;

@@ -197,7 +197,15 @@ int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size)
 	return 0;
 }
 
-int mach_shim_fd_install(mach_port *port, mach_shim_file **out)
+mach_shim_file *mach_shim_file_create(mach_port *port)
+{
+	if (port)
+		mach_port_get(port);
+	files++;
+	return new mach_shim_file{port, 1};
+}
+
+int mach_shim_fd_install(mach_shim_file *file)
 {
 	if (fd_install_error) {
 		int err = fd_install_error;
@@ -207,13 +215,14 @@ int mach_shim_fd_install(mach_port *port, mach_shim_file **out)
 	int fd = 3;
 	while (fd_table.count(fd))
 		fd++;
-	if (port)
-		mach_port_get(port);
-	auto *file = new mach_shim_file{port, 2};	// the fd's and the caller's
-	files++;
+	file->refs++;
 	fd_table[fd] = file;
-	*out = file;
 	return fd;
+}
+
+void mach_shim_file_get(mach_shim_file *file)
+{
+	file->refs++;
 }
 
 mach_bool mach_shim_fd_is(int fd, const mach_shim_file *file)
