@@ -547,6 +547,38 @@ struct Space::Usage {
 
 namespace {
 
+/*
+ * Usage by name: a few names inline (every message without descriptors
+ * fits), a hash table past that.
+ */
+class UsageMap {
+public:
+	/* The usage of name, made if new; null when out of memory. */
+	Space::Usage *get(u32 name)
+	{
+		for (u32 i = 0; i < inline_count_; i++)
+			if (names_[i] == name)
+				return &inline_[i];
+		if (Space::Usage *u = table_.find(name))
+			return u;
+		if (inline_count_ < inline_max) {
+			names_[inline_count_] = name;
+			inline_[inline_count_] = Space::Usage{};
+			return &inline_[inline_count_++];
+		}
+		if (!table_.insert(name, Space::Usage{}))
+			return nullptr;
+		return table_.find(name);
+	}
+
+private:
+	static constexpr u32 inline_max = 4;
+	u32 names_[inline_max];
+	Space::Usage inline_[inline_max];
+	u32 inline_count_ = 0;
+	HashTable<u32, Space::Usage> table_;
+};
+
 /* Calls fn(request) for every right msg takes, header first. */
 template <typename Fn>
 void for_each_request(const MsgHeader &header, Message *msg, Fn fn)
@@ -590,20 +622,17 @@ bool Space::covers_locked(Right *right, const Usage &use)
 
 Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 {
-	HashTable<u32, Usage> uses;	/* keyed by name */
+	UsageMap uses;
 	Kr kr = Kr::Success;
 
 	Guard g(lock_);
 	for_each_request(header, msg, [&](const Request &r) {
 		if (kr != Kr::Success)
 			return;
-		Usage *u = uses.find(r.name);
+		Usage *u = uses.get(r.name);
 		if (!u) {
-			if (!uses.insert(r.name, Usage{})) {
-				kr = Kr::ResourceShortage;
-				return;
-			}
-			u = uses.find(r.name);
+			kr = Kr::ResourceShortage;
+			return;
 		}
 		switch (r.disposition) {
 		case MoveSend:
@@ -631,7 +660,7 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 	for_each_request(header, msg, [&](const Request &r) {
 		if (kr != Kr::Success)
 			return;
-		Usage *u = uses.find(r.name);
+		Usage *u = uses.get(r.name);
 		if (!u->checked) {
 			u->checked = true;
 			u->ok = covers_locked(find_live_locked(Name{r.name}), *u);

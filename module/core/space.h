@@ -112,6 +112,9 @@ public:
 	/* Number of names, for tests and stats. */
 	u32 count();
 
+	/* How a message uses one name (space.cc). */
+	struct Usage;
+
 private:
 	struct Right {
 		Port *port;		/* a reference; null for a bare dead name */
@@ -128,7 +131,6 @@ private:
 	void remove_locked(Name name, Right *right);
 	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
-	struct Usage;
 	bool covers_locked(Right *right, const Usage &use);
 	void copyin_locked(Name name, Right *right, u32 disposition,
 			   TransitRight *out);
