@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -689,6 +690,102 @@ TEST(null_and_dead_names_name_nothing)
 	mach_port_type_t t;
 	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, port, &t));
 	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, t);
+}
+
+/* A demux for mach_msg_server_once: answers id n with id n + 100. */
+static boolean_t double_it(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	struct request *req = (struct request *)in, *rep = (struct request *)out;
+
+	rep->header.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(in->msgh_bits), 0);
+	rep->header.msgh_size = sizeof(*rep);
+	rep->header.msgh_remote_port = in->msgh_remote_port;
+	rep->header.msgh_id = in->msgh_id + 100;
+	rep->value = req->value * 2;
+	return TRUE;
+}
+
+TEST(mach_msg_server_once_answers_a_request)
+{
+	mach_port_t server = new_port(), reply = new_port();
+	union {
+		struct request req;
+		struct received answer;
+	} buf = { .req = {
+		.header = {
+			.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						    MACH_MSG_TYPE_MAKE_SEND_ONCE),
+			.msgh_size = sizeof(struct request),
+			.msgh_remote_port = server,
+			.msgh_local_port = reply,
+			.msgh_id = 7,
+		},
+		.value = 21,
+	} };
+
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&buf.req.header, MACH_SEND_MSG, sizeof(buf.req), 0,
+					 MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	ASSERT_EQ(KERN_SUCCESS, mach_msg_server_once(double_it, 256, server, 0));
+	ASSERT_EQ(KERN_SUCCESS, receive(reply, &buf.answer, MACH_RCV_TIMEOUT, 1000));
+	EXPECT_EQ(107, buf.answer.header.msgh_id);
+	EXPECT_EQ(42, buf.answer.value);
+}
+
+TEST(rcv_large_keeps_the_message_and_reports_its_size)
+{
+	mach_port_t port = new_port();
+	struct received msg;
+	mach_msg_header_t small;
+
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 5, 0));
+	EXPECT_EQ(MACH_RCV_TOO_LARGE, mach_msg(&small, MACH_RCV_MSG | MACH_RCV_LARGE | MACH_RCV_TIMEOUT,
+					      0, sizeof(small), port, 0, MACH_PORT_NULL));
+	EXPECT_EQ(sizeof(struct request) + sizeof(mach_msg_trailer_t), small.msgh_size);
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					 sizeof(msg), port, 0, MACH_PORT_NULL));
+	EXPECT_EQ(5, msg.value);
+	/* Without MACH_RCV_LARGE a message too large is dropped. */
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 6, 0));
+	EXPECT_EQ(MACH_RCV_TOO_LARGE, mach_msg(&small, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					      sizeof(small), port, 0, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+}
+
+TEST(receive_right_works_with_epoll)
+{
+	mach_port_t port = new_port();
+	struct epoll_event ev = { .events = EPOLLIN }, got;
+	struct received msg;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	ASSERT_GE(ep, 0);
+	ev.data.u32 = port;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, port, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0));
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 8, 0));
+	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 1000));
+	EXPECT_EQ(port, got.data.u32);
+	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0));
+	close(ep);
+}
+
+TEST(make_send_count)
+{
+	mach_port_t self = mach_task_self(), port = new_port();
+	mach_port_status_t status;
+	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self, port, MACH_PORT_RECEIVE_STATUS,
+							 (mach_port_info_t)&status, &count));
+	EXPECT_EQ(2, status.mps_mscount);	/* every make-send counts, coalesced or not */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_mscount(self, port, 40));
+	count = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self, port, MACH_PORT_RECEIVE_STATUS,
+							 (mach_port_info_t)&status, &count));
+	EXPECT_EQ(40, status.mps_mscount);
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_set_mscount(self, self, 1));
 }
 
 TEST_HARNESS_MAIN

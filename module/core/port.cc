@@ -184,6 +184,12 @@ void Port::make_send()
 	mscount_++;
 }
 
+void Port::count_make_send()
+{
+	Guard g(lock_);
+	mscount_++;
+}
+
 void Port::add_send_once()
 {
 	Guard g(lock_);

@@ -65,6 +65,7 @@ public:
 	void add_send();
 	void add_send_once();
 	void make_send();	/* add_send() and the make-send count */
+	void count_make_send();	/* a make-send that coalesced into a right */
 	void drop_send();
 	void drop_send_once();
 	/*

@@ -145,6 +145,7 @@ Kr Space::make_send(Port *port, Name *name)
 				if (right->urefs >= urefs_max)
 					return Kr::UrefsOverflow;
 				right->urefs++;
+				port->count_make_send();
 			} else if (right->type & RightReceive) {
 				right->type |= RightSend;
 				right->urefs = 1;
@@ -156,7 +157,7 @@ Kr Space::make_send(Port *port, Name *name)
 	}
 	Kr kr = install_locked(port, RightSend, 1, name);
 	if (kr == Kr::Success)
-		port->add_send();
+		port->make_send();
 	return kr;
 }
 
@@ -372,6 +373,8 @@ Kr Space::insert_right(Name name, Name poly, u32 disposition)
 			if (source->urefs >= urefs_max)
 				return Kr::UrefsOverflow;
 			source->urefs++;
+			if (disposition == MakeSend)
+				source->port->count_make_send();
 		} else {
 			source->type |= RightSend;
 			source->urefs = 1;

@@ -484,7 +484,7 @@ TEST_F(Notify, NoSendersWhenTheLastSendRightGoes)
 	EXPECT_EQ(int(NotifyNoSenders), n.h.id);
 	EXPECT_EQ(u32(MoveSendOnce << 8), n.h.bits);
 	EXPECT_EQ(1u, n.ndr[1]);	// NDR int_rep: little-endian
-	EXPECT_EQ(1u, n.value);		// the make-send count
+	EXPECT_EQ(2u, n.value);		// the make-send count: both made
 }
 
 TEST_F(Notify, NoSendersAtOnceWhenThereAreNone)
