@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -786,6 +787,77 @@ TEST(make_send_count)
 							 (mach_port_info_t)&status, &count));
 	EXPECT_EQ(40, status.mps_mscount);
 	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_set_mscount(self, self, 1));
+}
+
+TEST(malformed_messages_take_nothing_from_the_sender)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), other = new_port();
+	mach_port_urefs_t refs;
+	struct complex_msg m;
+	struct request r;
+
+	/* Header troubles. */
+	memset(&r, 0, sizeof(r));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0);
+	r.header.msgh_remote_port = port;
+	EXPECT_EQ(MACH_SEND_MSG_TOO_SMALL, mach_msg(&r.header, MACH_SEND_MSG, 20, 0, 0, 0, 0));
+	EXPECT_EQ(MACH_SEND_MSG_TOO_SMALL, mach_msg(&r.header, MACH_SEND_MSG, 26, 0, 0, 0, 0));
+	r.header.msgh_bits = MACH_MSGH_BITS(5, 0);
+	EXPECT_EQ(MACH_SEND_INVALID_HEADER, mach_msg(&r.header, MACH_SEND_MSG, sizeof(r), 0, 0, 0, 0));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0);
+	r.header.msgh_local_port = other;	/* a local port without a disposition */
+	EXPECT_EQ(MACH_SEND_INVALID_HEADER, mach_msg(&r.header, MACH_SEND_MSG, sizeof(r), 0, 0, 0, 0));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, MACH_MSG_TYPE_MOVE_SEND_ONCE);
+	EXPECT_EQ(MACH_SEND_INVALID_REPLY, mach_msg(&r.header, MACH_SEND_MSG, sizeof(r), 0, 0, 0, 0));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0);
+	r.header.msgh_local_port = MACH_PORT_NULL;
+	r.header.msgh_remote_port = 1 << 20;
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, mach_msg(&r.header, MACH_SEND_MSG, sizeof(r), 0, 0, 0, 0));
+	EXPECT_EQ(MACH_SEND_INVALID_DATA, mach_msg((mach_msg_header_t *)8, MACH_SEND_MSG,
+						   sizeof(r), 0, 0, 0, 0));
+
+	/* Descriptor troubles: a good port descriptor rides along each time
+	 * and must stay with the sender. */
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.header.msgh_remote_port = port;
+	m.body.msgh_descriptor_count = 2;
+	m.send.name = other;
+	m.send.disposition = MACH_MSG_TYPE_MOVE_SEND;
+	m.send.type = MACH_MSG_PORT_DESCRIPTOR;
+	m.receive.name = 1 << 20;		/* no such right */
+	m.receive.disposition = MACH_MSG_TYPE_MOVE_SEND;
+	m.receive.type = MACH_MSG_PORT_DESCRIPTOR;
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_msg(&m.header, MACH_SEND_MSG,
+						    offsetof(struct complex_msg, data), 0, 0, 0, 0));
+	m.receive.name = other;
+	m.receive.disposition = 3;		/* not a disposition */
+	EXPECT_EQ(MACH_SEND_INVALID_TYPE, mach_msg(&m.header, MACH_SEND_MSG,
+						   offsetof(struct complex_msg, data), 0, 0, 0, 0));
+	m.receive.disposition = MACH_MSG_TYPE_MOVE_SEND;
+	m.receive.type = 9;			/* not a descriptor */
+	EXPECT_EQ(MACH_SEND_INVALID_TYPE, mach_msg(&m.header, MACH_SEND_MSG,
+						   offsetof(struct complex_msg, data), 0, 0, 0, 0));
+	m.body.msgh_descriptor_count = 3;	/* more than fit */
+	m.receive.type = MACH_MSG_PORT_DESCRIPTOR;
+	EXPECT_EQ(MACH_SEND_MSG_TOO_SMALL, mach_msg(&m.header, MACH_SEND_MSG,
+						    offsetof(struct complex_msg, data), 0, 0, 0, 0));
+	m.body.msgh_descriptor_count = 2;
+	m.receive = (mach_msg_port_descriptor_t){ 0 };
+	m.data.address = (void *)8;		/* out-of-line bytes that are not there */
+	m.data.size = 100;
+	m.data.type = MACH_MSG_OOL_DESCRIPTOR;
+	memmove(&m.receive, &m.data, sizeof(m.data));
+	EXPECT_EQ(MACH_SEND_INVALID_MEMORY, mach_msg(&m.header, MACH_SEND_MSG,
+						     sizeof(m.header) + sizeof(m.body) +
+						     sizeof(m.send) + sizeof(m.data), 0, 0, 0, 0));
+	/* Through all of it: the sender still has every right it had. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, port, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(1, refs);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, other, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(1, refs);
+	struct received got;
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(port, &got, MACH_RCV_TIMEOUT, 0));
 }
 
 TEST_HARNESS_MAIN
