@@ -125,6 +125,11 @@ void mach_shim_waitq_wake(struct mach_shim_waitq *q)
 	wake_up_interruptible_all(&q->head);
 }
 
+void mach_shim_waitq_wake_sync(struct mach_shim_waitq *q)
+{
+	wake_up_interruptible_sync(&q->head);
+}
+
 wait_queue_head_t *mach_shim_waitq_head(struct mach_shim_waitq *q)
 {
 	return &q->head;

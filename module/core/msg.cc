@@ -298,7 +298,7 @@ Kr send(Task &caller, const mach_msg_args &args)
 	}
 	/* Unmapped before queueing: once queued the message is not ours. */
 	deallocate_sent_memory(msg);
-	if (!dest->enqueue(msg, needs_room)) {
+	if (!dest->enqueue(msg, needs_room, args.option & RcvMsg)) {
 		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;
 	}

@@ -419,7 +419,7 @@ void Port::unreserve()
 	mach_shim_waitq_wake(waitq_);
 }
 
-bool Port::enqueue(Message *msg, bool reserved)
+bool Port::enqueue(Message *msg, bool reserved, bool sync)
 {
 	Port *set;
 	{
@@ -439,7 +439,10 @@ bool Port::enqueue(Message *msg, bool reserved)
 		if (set)
 			set->get();
 	}
-	mach_shim_waitq_wake(waitq_);
+	if (sync)
+		mach_shim_waitq_wake_sync(waitq_);
+	else
+		mach_shim_waitq_wake(waitq_);
 	if (set) {
 		mach_shim_waitq_wake(set->waitq_);
 		set->put();

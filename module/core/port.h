@@ -100,8 +100,12 @@ public:
 	 */
 	Kr reserve(u64 timeout_ms, bool interruptible);
 	void unreserve();
-	/* Queues msg; false (msg untouched) if the port died meanwhile. */
-	bool enqueue(Message *msg, bool reserved);
+	/*
+	 * Queues msg; false (msg untouched) if the port died meanwhile. sync:
+	 * the sender blocks next (a send and receive in one call), so the
+	 * receiver may run where it ran.
+	 */
+	bool enqueue(Message *msg, bool reserved, bool sync = false);
 
 	/*
 	 * Receiving: the first message if it fits in room bytes (false in
