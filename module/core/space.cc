@@ -208,15 +208,20 @@ Kr Space::deallocate(Name name)
 	}
 	if (!(right->type & (RightSend | RightDeadName)))
 		return Kr::InvalidRight;
-	if (--right->urefs > 0)
-		return Kr::Success;
+	if (--right->urefs == 0)
+		drop_send_right_locked(name, right);
+	return Kr::Success;
+}
+
+/* The last user reference went: the name keeps only its receive right. */
+void Space::drop_send_right_locked(Name name, Right *right)
+{
 	if (right->type & RightReceive) {
 		right->type &= ~RightSend;
 		right->port->drop_send();
-		return Kr::Success;
+		return;
 	}
 	remove_locked(name, right);
-	return Kr::Success;
 }
 
 Kr Space::destroy_name(Name name)
@@ -285,14 +290,8 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 		if (urefs > urefs_max)
 			return Kr::UrefsOverflow;
 		right->urefs = static_cast<u32>(urefs);
-		if (urefs > 0)
-			return Kr::Success;
-		if (right->type & RightReceive) {
-			right->type &= ~RightSend;
-			right->port->drop_send();
-			return Kr::Success;
-		}
-		remove_locked(name, right);
+		if (urefs == 0)
+			drop_send_right_locked(name, right);
 		return Kr::Success;
 	}
 	default:

@@ -129,6 +129,7 @@ private:
 	void forget_locked(Name name, Right right);
 	void sweep_locked();
 	void remove_locked(Name name, Right *right);
+	void drop_send_right_locked(Name name, Right *right);
 	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
 	bool covers_locked(Right *right, const Usage &use);
