@@ -41,6 +41,9 @@ inline constexpr u32 msgh_bits_local_mask = 0x1f00;
 inline constexpr u32 msgh_bits_voucher_mask = 0x1f0000;
 inline constexpr u32 msgh_bits_complex = 0x80000000u;
 
+/* mach_msg_audit_trailer_t, the largest trailer a receiver may ask for. */
+inline constexpr u32 trailer_max = 52;
+
 /* The largest message this implementation carries, header included. */
 inline constexpr u32 msg_size_max = 64 * 1024;
 
@@ -97,7 +100,12 @@ struct Message {
 	u32 audit[8];
 	Descriptor *descriptors = nullptr;	/* complex messages */
 	u32 descriptor_count = 0;
-	unsigned char body[];	/* size - sizeof(MsgHeader) bytes */
+	/*
+	 * The message as the user lays it out: header, body, then room for
+	 * the largest trailer, so that a send and a receive each copy once.
+	 */
+	MsgHeader header;
+	unsigned char body[];	/* size - sizeof(MsgHeader) bytes, and room */
 
 	/* A message of size bytes, or null when out of memory. */
 	static Message *create(u32 size);

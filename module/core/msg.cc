@@ -27,7 +27,7 @@ struct Trailer {
 	u32 security[2];
 	u32 audit[8];
 };
-static_assert(sizeof(Trailer) == 52);
+static_assert(sizeof(Trailer) == trailer_max);
 
 constexpr u32 trailer_sizes[] = {8, 12, 20, 52};
 
@@ -242,24 +242,22 @@ Kr send(Task &caller, const mach_msg_args &args)
 	if (args.send_size > msg_size_max)
 		return Kr::SendTooLarge;
 
-	MsgHeader header;
-	if (mach_shim_copy_in(&header, args.msg, sizeof(header)))
-		return Kr::SendInvalidData;
-	u32 dest_disp = header.bits & msgh_bits_remote_mask;
-	u32 reply_disp = (header.bits & msgh_bits_local_mask) >> 8;
-	if (!is_send(dest_disp))
-		return Kr::SendInvalidHeader;
-	if (reply_disp ? !is_send(reply_disp) : header.local_port != Name::null)
-		return Kr::SendInvalidHeader;
-	if (header.bits & msgh_bits_voucher_mask)
-		return Kr::SendInvalidHeader;	/* no vouchers here */
-
 	Message *msg = Message::create(args.send_size);
 	if (!msg)
 		return Kr::ResourceShortage;
-	if (mach_shim_copy_in(msg->body, args.msg + sizeof(header), msg->body_size())) {
+	if (mach_shim_copy_in(&msg->header, args.msg, args.send_size)) {
 		Message::destroy(msg);
 		return Kr::SendInvalidData;
+	}
+	const MsgHeader header = msg->header;
+	u32 dest_disp = header.bits & msgh_bits_remote_mask;
+	u32 reply_disp = (header.bits & msgh_bits_local_mask) >> 8;
+	bool bad_header = !is_send(dest_disp) ||
+			  (reply_disp ? !is_send(reply_disp) : header.local_port != Name::null) ||
+			  (header.bits & msgh_bits_voucher_mask);	/* no vouchers here */
+	if (bad_header) {
+		Message::destroy(msg);
+		return Kr::SendInvalidHeader;
 	}
 	if (header.bits & msgh_bits_complex) {
 		Kr kr = parse_descriptors(msg);
@@ -339,7 +337,8 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	if (kr != Kr::Success)
 		return kr;
 
-	MsgHeader header{};
+	MsgHeader &header = msg->header;
+	header = MsgHeader{};
 	header.size = msg->size;
 	header.id = msg->id;
 	header.local_port = local;
@@ -363,10 +362,9 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	t.seqno = msg->seqno;
 	__builtin_memcpy(t.security, msg->security, sizeof(t.security));
 	__builtin_memcpy(t.audit, msg->audit, sizeof(t.audit));
+	__builtin_memcpy(msg->body + msg->body_size(), &t, trailer);
 
-	bool fault = mach_shim_copy_out(args.msg, &header, sizeof(header)) ||
-		     mach_shim_copy_out(args.msg + sizeof(header), msg->body, msg->body_size()) ||
-		     mach_shim_copy_out(args.msg + msg->size, &t, trailer);
+	bool fault = mach_shim_copy_out(args.msg, &header, msg->size + trailer);
 	Message::destroy(msg);
 	return fault ? Kr::RcvInvalidData : body_kr;
 }

@@ -695,7 +695,9 @@ u32 Port::seqno()
 
 Message *Message::create(u32 size)
 {
-	void *p = mach_shim_alloc(kind, sizeof(Message) + size - sizeof(MsgHeader));
+	static_assert(__builtin_offsetof(Message, body) ==
+		      __builtin_offsetof(Message, header) + sizeof(MsgHeader));
+	void *p = mach_shim_alloc(kind, sizeof(Message) + size - sizeof(MsgHeader) + trailer_max);
 	if (!p)
 		return nullptr;
 	Message *msg = new (p) Message;
