@@ -164,6 +164,18 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 	return ret;
 }
 
+static DEFINE_MUTEX(mach_transit_lock);
+
+void mach_shim_transit_lock(void)
+{
+	mutex_lock(&mach_transit_lock);
+}
+
+void mach_shim_transit_unlock(void)
+{
+	mutex_unlock(&mach_transit_lock);
+}
+
 static refcount_t *mach_refcount(struct mach_shim_ref *ref)
 {
 	return (refcount_t *)ref;

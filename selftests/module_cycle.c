@@ -53,6 +53,26 @@ static int wait_idle(void)
 	return -1;
 }
 
+/* A message carrying one receive right to dest. */
+static kern_return_t send_receive_right(mach_port_t dest, mach_port_t right)
+{
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t port;
+	} msg = { 0 };
+
+	msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+			       MACH_MSGH_BITS_COMPLEX;
+	msg.header.msgh_remote_port = dest;
+	msg.body.msgh_descriptor_count = 1;
+	msg.port.name = right;
+	msg.port.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+	msg.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	return mach_msg(&msg.header, MACH_SEND_MSG, sizeof(msg), 0, MACH_PORT_NULL, 0,
+			MACH_PORT_NULL);
+}
+
 /* A Mach workout for one task: info, rights, a message to itself. */
 static int use_mach(void)
 {
@@ -72,8 +92,20 @@ static int use_mach(void)
 	msg.msgh_remote_port = port;
 	msg.msgh_local_port = port;
 	/* Left queued on purpose: the task's death must free it and its right. */
-	return mach_msg(&msg, MACH_SEND_MSG, sizeof(msg), 0, MACH_PORT_NULL, 0,
-			MACH_PORT_NULL) ? 3 : 0;
+	if (mach_msg(&msg, MACH_SEND_MSG, sizeof(msg), 0, MACH_PORT_NULL, 0, MACH_PORT_NULL))
+		return 3;
+
+	/* b's receive right queued on a; a's on b would be a cycle no one
+	 * could ever receive or destroy: it is refused. */
+	mach_port_t a, b;
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &a) ||
+	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &b) ||
+	    mach_port_insert_right(mach_task_self(), a, a, MACH_MSG_TYPE_MAKE_SEND) ||
+	    mach_port_insert_right(mach_task_self(), b, b, MACH_MSG_TYPE_MAKE_SEND))
+		return 4;
+	if (send_receive_right(a, b) != KERN_SUCCESS)
+		return 5;
+	return send_receive_right(b, a) == MACH_SEND_INVALID_RIGHT ? 0 : 6;
 }
 
 /*

@@ -162,6 +162,53 @@ Kr parse_descriptors(Message *msg)
 	return Kr::Success;
 }
 
+/* Calls fn(port) for every receive right msg carries. */
+template <typename Fn>
+void for_each_carried_receive(Message *msg, Fn fn)
+{
+	for (u32 i = 0; i < msg->descriptor_count; i++) {
+		Descriptor &d = msg->descriptors[i];
+		if (d.right.port && d.right.type == MoveReceive)
+			fn(d.right.port);
+		for (u32 j = 0; d.rights && j < d.count; j++)
+			if (d.rights[j].port && d.rights[j].type == MoveReceive)
+				fn(d.rights[j].port);
+	}
+}
+
+/* Will msg carry a receive right (known before any right is taken)? */
+bool moves_receive(const Message *msg)
+{
+	for (u32 i = 0; i < msg->descriptor_count; i++)
+		if (msg->descriptors[i].disposition == MoveReceive &&
+		    (msg->descriptors[i].type == PortDescriptor ||
+		     msg->descriptors[i].type == OolPortsDescriptor))
+			return true;
+	return false;
+}
+
+/*
+ * Would sending msg to dest queue a receive right on its own port, or on
+ * a port whose receive right is itself in transit towards it? Such a
+ * cycle could never be received or destroyed. Transit lock held.
+ */
+bool closes_cycle_transit_locked(Space &space, Message *msg, Port *dest)
+{
+	bool cycle = false;
+	for (u32 i = 0; i < msg->descriptor_count && !cycle; i++) {
+		Descriptor &d = msg->descriptors[i];
+		if (d.disposition != MoveReceive)
+			continue;
+		u32 n = d.type == PortDescriptor ? 1 : d.count;
+		for (u32 j = 0; j < n && !cycle; j++) {
+			u32 name = d.type == PortDescriptor ? d.name : d.names[j];
+			Ref<Port> port = space.lookup_receive(Name{name});
+			cycle = port && port->circular_transit_locked(dest);
+		}
+	}
+	return cycle;
+}
+
 /* The sender asked for its out-of-line memory to go with the message. */
 void deallocate_sent_memory(const Message *msg)
 {
@@ -287,8 +334,15 @@ Kr send(Task &caller, const mach_msg_args &args)
 			return kr;
 		}
 	}
-	Kr kr = caller.space().copyin_message(header, dest.get(), msg);
+	/* Moving receive rights: no cycle may form while this one is queued. */
+	bool transit = moves_receive(msg);
+	if (transit)
+		mach_shim_transit_lock();
+	Kr kr = transit && closes_cycle_transit_locked(caller.space(), msg, dest.get()) ?
+		Kr::SendInvalidRight : caller.space().copyin_message(header, dest.get(), msg);
 	if (kr != Kr::Success) {
+		if (transit)
+			mach_shim_transit_unlock();
 		if (needs_room)
 			dest->unreserve();
 		Message::destroy(msg);
@@ -296,7 +350,14 @@ Kr send(Task &caller, const mach_msg_args &args)
 	}
 	/* Unmapped before queueing: once queued the message is not ours. */
 	deallocate_sent_memory(msg);
-	if (!dest->enqueue(msg, needs_room, args.option & RcvMsg)) {
+	bool queued = dest->enqueue(msg, needs_room, args.option & RcvMsg);
+	if (queued && transit)
+		for_each_carried_receive(msg, [&](Port *p) {
+			p->set_carrier_transit_locked(dest.get());
+		});
+	if (transit)
+		mach_shim_transit_unlock();
+	if (!queued) {
 		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;
 	}
@@ -336,6 +397,13 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	}
 	if (kr != Kr::Success)
 		return kr;
+
+	/* Its receive rights are out of transit: no longer links of a chain. */
+	if (moves_receive(msg)) {
+		mach_shim_transit_lock();
+		for_each_carried_receive(msg, [](Port *p) { p->set_carrier_transit_locked(nullptr); });
+		mach_shim_transit_unlock();
+	}
 
 	MsgHeader &header = msg->header;
 	header = MsgHeader{};

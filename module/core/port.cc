@@ -228,12 +228,27 @@ void Port::drop(const TransitRight &right)
 		return;
 	}
 	if (right.type == MoveReceive) {
+		mach_shim_transit_lock();
+		carrier_ = nullptr;
+		mach_shim_transit_unlock();
 		if (!hand_over_receive())
 			kill();		/* a receive right lost in transit */
 		put();
 		return;
 	}
 	release(right);
+}
+
+bool Port::circular_transit_locked(Port *dest) const
+{
+	/*
+	 * Every port on the chain is alive: the message that carries its
+	 * receive right holds it, and sits in the next port's queue.
+	 */
+	for (const Port *p = dest; p; p = p->carrier_)
+		if (p == this)
+			return true;
+	return false;
 }
 
 void Port::release(const TransitRight &right)
@@ -370,8 +385,13 @@ bool Port::hand_over_receive()
 	msg->descriptor_count = 1;
 	msg->dest = to;
 	Port *port = to.port;
-	if (!port->enqueue(msg, false)) {
-		/* The requester died too: no one takes the right. */
+	mach_shim_transit_lock();
+	bool queued = !circular_transit_locked(port) && port->enqueue(msg, false);
+	if (queued)
+		carrier_ = port;
+	mach_shim_transit_unlock();
+	if (!queued) {
+		/* No one can take the right: it dies with the port. */
 		msg->descriptors[0].right = {};
 		put();
 		Message::destroy(msg);

@@ -117,6 +117,14 @@ public:
 		   Message **msg, u32 *needed, Port **from);
 	/* Is a message waiting, and does space hold the receive right? */
 	bool readable(const void *space);
+	/*
+	 * Receive rights in transit, under the transit lock: the port whose
+	 * queue holds the message carrying this port's receive right.
+	 */
+	void set_carrier_transit_locked(Port *carrier) { carrier_ = carrier; }
+	/* Would queueing this port's receive right on dest close a cycle? */
+	bool circular_transit_locked(Port *dest) const;
+
 	/* The space holding the receive right (or set), for readable(). */
 	void set_receiver(const void *space);
 	/* The port's file, with a new reference (made on first use), or null. */
@@ -155,6 +163,7 @@ private:
 	Task *kobject_;			/* not a reference */
 	bool dead_ = false;
 	const void *receiver_ = nullptr;	/* a Space; not a reference */
+	Port *carrier_ = nullptr;	/* transit lock; not a reference */
 	mach_shim_file *file_ = nullptr;	/* a reference, until killed */
 	Message *head_ = nullptr;
 	Message **tail_ = &head_;

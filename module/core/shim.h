@@ -56,6 +56,14 @@ void mach_shim_waitq_wake_sync(struct mach_shim_waitq *q);
 int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
 			 void *arg, mach_u64 timeout_ms);
 
+/*
+ * One lock for receive rights in transit, taken around queueing and
+ * unqueueing messages that carry them (rare), so that a receive right is
+ * never queued, however indirectly, on its own port.
+ */
+void mach_shim_transit_lock(void);
+void mach_shim_transit_unlock(void);
+
 /* Reference counts (refcount_t in the kernel: saturating, checked). */
 struct mach_shim_ref { int value; };
 void mach_shim_ref_init(struct mach_shim_ref *ref, int n);

@@ -612,3 +612,44 @@ TEST_F(Ipc, PortSetsReceiveFromTheirMembers)
 }
 
 } // namespace
+
+namespace {
+
+struct PortMsg {
+	MsgHeader h;
+	u32 count;
+	u32 port[3];
+	u32 trailer[16];
+};
+
+TEST_F(Ipc, ReceiveRightsNeverTravelInACycle)
+{
+	u32 a = receive_right(), b = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{a}, Name{a}, MakeSend));
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{b}, Name{b}, MakeSend));
+	Ref<Port> pa = space().lookup_receive(Name{a});
+	Ref<Port> pb = space().lookup_receive(Name{b});
+
+	// b's receive right goes into a's queue.
+	PortMsg m{};
+	m.h = {CopySend | msgh_bits_complex, 0, a, 0, 0, 1};
+	m.count = 1;
+	m.port[0] = b;
+	m.port[2] = (PortDescriptor << 24) | (MoveReceive << 16);
+	ASSERT_EQ(Kr::Success, msg(&m, SendMsg, offsetof(PortMsg, trailer), 0, 0));
+	// a's receive right into b's queue would close the cycle.
+	m.h = {CopySend | msgh_bits_complex, 0, b, 0, 0, 2};
+	m.port[0] = a;
+	EXPECT_EQ(Kr::SendInvalidRight, msg(&m, SendMsg, offsetof(PortMsg, trailer), 0, 0));
+	EXPECT_EQ(RightReceive | RightSend, type(a));	// the sender kept it
+
+	// Received, b's right is out of transit: now a may travel to b.
+	PortMsg r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), a));
+	u32 b_again = r.port[0];
+	EXPECT_EQ(pb.get(), space().lookup_receive(Name{b_again}).get());
+	EXPECT_EQ(Kr::Success, msg(&m, SendMsg, offsetof(PortMsg, trailer), 0, 0));
+	EXPECT_FALSE(pa->dead());
+}
+
+} // namespace

@@ -174,6 +174,10 @@ void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8])
 		audit[i] = 100 + i;
 }
 
+std::mutex transit;
+void mach_shim_transit_lock(void) { transit.lock(); }
+void mach_shim_transit_unlock(void) { transit.unlock(); }
+
 void mach_shim_ref_init(mach_shim_ref *ref, int n) { ref->value = n; }
 
 void mach_shim_ref_get(mach_shim_ref *ref)
