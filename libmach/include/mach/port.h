@@ -68,6 +68,8 @@ typedef mach_port_type_t *mach_port_type_array_t;
 
 /* Counters attached to names and ports. */
 typedef natural_t mach_port_urefs_t;    /* user references on a name */
+/* The most user references one name can hold (KERN_UREFS_OVERFLOW beyond). */
+#define MACH_PORT_UREFS_MAX ((mach_port_urefs_t)((1 << 16) - 1))
 typedef integer_t mach_port_delta_t;    /* signed change of urefs */
 typedef natural_t mach_port_seqno_t;    /* message sequence number */
 typedef natural_t mach_port_mscount_t;  /* make-send count */
