@@ -245,20 +245,15 @@ TEST(client_server_over_the_bootstrap_port)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-TEST(dead_name_after_the_receiver_exits)
+/*
+ * A child that sends a send right to a port whose receive right it holds
+ * (as the reply port of a message to its bootstrap port), then exits once
+ * the write end of hold is closed.
+ */
+static pid_t receiver_child(const int hold[2])
 {
-	mach_port_t port = new_port(), answer_port;
-	mach_port_type_t type = 0;
-	struct received msg;
-	int hold[2], status;
-	pid_t pid;
+	pid_t pid = fork();
 
-	/* The child sends us a send right to a port whose receive right it
-	 * holds (as the reply port of a message), then exits when told. */
-	ASSERT_EQ(0, pipe(hold));
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
-	pid = fork();
-	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		mach_port_t mine = new_port();
 		struct request req = {
@@ -278,6 +273,21 @@ TEST(dead_name_after_the_receiver_exits)
 			_exit(1);
 		_exit(read(hold[0], &c, 1) == 0 ? 0 : 2);
 	}
+	return pid;
+}
+
+TEST(dead_name_after_the_receiver_exits)
+{
+	mach_port_t port = new_port(), answer_port;
+	mach_port_type_t type = 0;
+	struct received msg;
+	int hold[2], status;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(hold));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
+	pid = receiver_child(hold);
+	ASSERT_GE(pid, 0);
 	close(hold[0]);
 	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
 	answer_port = msg.header.msgh_remote_port;
@@ -514,27 +524,8 @@ TEST(dead_name_notification_when_the_receiver_exits)
 
 	ASSERT_EQ(0, pipe(hold));
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, port));
-	pid = fork();
+	pid = receiver_child(hold);
 	ASSERT_GE(pid, 0);
-	if (pid == 0) {
-		mach_port_t mine = new_port();
-		struct request req = {
-			.header = {
-				.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-							    MACH_MSG_TYPE_MAKE_SEND),
-				.msgh_size = sizeof(req),
-				.msgh_remote_port = bootstrap_port,
-				.msgh_local_port = mine,
-			},
-		};
-		char c;
-
-		close(hold[1]);
-		if (mach_msg(&req.header, MACH_SEND_MSG, sizeof(req), 0, MACH_PORT_NULL,
-			     0, MACH_PORT_NULL))
-			_exit(1);
-		_exit(read(hold[0], &c, 1) == 0 ? 0 : 2);
-	}
 	close(hold[0]);
 	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
 	mach_port_t theirs = msg.header.msgh_remote_port;

@@ -105,48 +105,56 @@ static void echo_server(mach_port_t port)
 }
 
 /*
- * Round trips of a 64-byte message between two processes: the client, a
- * child that finds the server through its inherited bootstrap port, sends
- * and receives the reply in one call; this process serves.
+ * A client child that finds the server through its inherited bootstrap
+ * port and times n requests (client returns ns per request), while this
+ * process serves them until idle.
  */
-static double mach_round_trip(long n)
+static double served(long n, double (*client)(long n, mach_port_t reply),
+		     void (*server)(mach_port_t port))
 {
-	mach_port_t self = mach_task_self(), server;
+	mach_port_t self = mach_task_self(), port;
 	double t = 0;
 	int out[2];
 
-	mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &server);
-	mach_port_insert_right(self, server, server, MACH_MSG_TYPE_MAKE_SEND);
-	task_set_special_port(self, TASK_BOOTSTRAP_PORT, server);
+	mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port);
+	mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND);
+	task_set_special_port(self, TASK_BOOTSTRAP_PORT, port);
 	check(pipe(out) == 0, "pipe");
-	pid_t client = fork();
-	if (client == 0) {
-		mach_port_t back;
-		union msgbuf buf;
+	pid_t child = fork();
+	if (child == 0) {
+		mach_port_t reply;
 
-		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &back);
-		t = MEASURE(n, {
-			buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-								  MACH_MSG_TYPE_MAKE_SEND_ONCE);
-			buf.msg.header.msgh_size = sizeof(buf.msg);
-			buf.msg.header.msgh_remote_port = bootstrap_port;
-			buf.msg.header.msgh_local_port = back;
-			check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
-				       sizeof(buf.msg), sizeof(buf), back, 0,
-				       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg");
-		});
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply);
+		t = client(n, reply);
 		if (failures)
 			t = 0;
 		_exit(write(out[1], &t, sizeof(t)) == sizeof(t) ? 0 : 1);
 	}
 	close(out[1]);
-	echo_server(server);
+	server(port);
 	check(read(out[0], &t, sizeof(t)) == sizeof(t) && t > 0, "client");
 	close(out[0]);
-	waitpid(client, NULL, 0);
+	waitpid(child, NULL, 0);
 	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
-	mach_port_destroy(self, server);
+	mach_port_destroy(self, port);
 	return t;
+}
+
+/* Round trips of a 64-byte message: send and receive the reply in one call. */
+static double round_trip_client(long n, mach_port_t reply)
+{
+	union msgbuf buf;
+
+	return MEASURE(n, {
+		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							  MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		buf.msg.header.msgh_size = sizeof(buf.msg);
+		buf.msg.header.msgh_remote_port = bootstrap_port;
+		buf.msg.header.msgh_local_port = reply;
+		check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
+			       sizeof(buf.msg), sizeof(buf), reply, 0,
+			       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg");
+	});
 }
 
 /* 64-byte ping-pong over two pipes, or over a unix socket pair. */
@@ -211,50 +219,27 @@ static void right_server(mach_port_t port)
 }
 
 /* One send right per message to another process, acknowledged. */
-static double mach_right_round_trip(long n)
+static double right_client(long n, mach_port_t reply)
 {
-	mach_port_t self = mach_task_self(), server;
-	double t = 0;
-	int out[2];
+	union right_buf buf;
+	mach_port_t gift;
 
-	mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &server);
-	mach_port_insert_right(self, server, server, MACH_MSG_TYPE_MAKE_SEND);
-	task_set_special_port(self, TASK_BOOTSTRAP_PORT, server);
-	check(pipe(out) == 0, "pipe");
-	pid_t client = fork();
-	if (client == 0) {
-		mach_port_t back, gift;
-		union right_buf buf;
-
-		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &back);
-		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &gift);
-		t = MEASURE(n, {
-			buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-								  MACH_MSG_TYPE_MAKE_SEND_ONCE) |
-						   MACH_MSGH_BITS_COMPLEX;
-			buf.msg.header.msgh_size = sizeof(buf.msg);
-			buf.msg.header.msgh_remote_port = bootstrap_port;
-			buf.msg.header.msgh_local_port = back;
-			buf.msg.body.msgh_descriptor_count = 1;
-			buf.msg.right.name = gift;
-			buf.msg.right.disposition = MACH_MSG_TYPE_MAKE_SEND;
-			buf.msg.right.type = MACH_MSG_PORT_DESCRIPTOR;
-			check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
-				       sizeof(buf.msg), sizeof(buf), back, 0,
-				       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg right");
-		});
-		if (failures)
-			t = 0;
-		_exit(write(out[1], &t, sizeof(t)) == sizeof(t) ? 0 : 1);
-	}
-	close(out[1]);
-	right_server(server);
-	check(read(out[0], &t, sizeof(t)) == sizeof(t) && t > 0, "client");
-	close(out[0]);
-	waitpid(client, NULL, 0);
-	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
-	mach_port_destroy(self, server);
-	return t;
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &gift);
+	return MEASURE(n, {
+		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							  MACH_MSG_TYPE_MAKE_SEND_ONCE) |
+					   MACH_MSGH_BITS_COMPLEX;
+		buf.msg.header.msgh_size = sizeof(buf.msg);
+		buf.msg.header.msgh_remote_port = bootstrap_port;
+		buf.msg.header.msgh_local_port = reply;
+		buf.msg.body.msgh_descriptor_count = 1;
+		buf.msg.right.name = gift;
+		buf.msg.right.disposition = MACH_MSG_TYPE_MAKE_SEND;
+		buf.msg.right.type = MACH_MSG_PORT_DESCRIPTOR;
+		check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
+			       sizeof(buf.msg), sizeof(buf), reply, 0,
+			       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg right");
+	});
 }
 
 /* Sends fd with one byte over sock, then waits for the byte back. */
@@ -400,13 +385,13 @@ int main(int argc, char **argv)
 	report("fork+mach_task_self+exit", m, "fork+exit", l);
 	close(null);
 
-	m = mach_round_trip(n / 4);
+	m = served(n / 4, round_trip_client, echo_server);
 	l = linux_round_trip(n / 4, 0);
 	report("mach_msg 64B round trip (send+rcv)", m, "pipe ping-pong 64B", l);
 	l = linux_round_trip(n / 4, 1);
 	report("mach_msg 64B round trip (send+rcv)", m, "unix socket ping-pong 64B", l);
 
-	m = mach_right_round_trip(n / 4);
+	m = served(n / 4, right_client, right_server);
 	l = scm_rights_round_trip(n / 4);
 	report("one send right per message, acked", m, "one fd by SCM_RIGHTS, acked", l);
 
