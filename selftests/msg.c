@@ -558,6 +558,14 @@ TEST(port_sets)
 	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_move_member(self, a, b));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_move_member(self, 1 << 20, set));
 
+	mach_port_name_array_t members;
+	mach_msg_type_number_t count;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_set_status(self, set, &members, &count));
+	ASSERT_EQ(2, count);
+	EXPECT_TRUE((members[0] == a && members[1] == b) || (members[0] == b && members[1] == a));
+	munmap(members, count * sizeof(*members));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_get_set_status(self, a, &members, &count));
+
 	/* A receive blocked on the set wakes for a message to a member that
 	 * another process sends. */
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, b));

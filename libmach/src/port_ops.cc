@@ -344,3 +344,35 @@ LIBMACH_API kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_na
 	*poly_poly = kr == KERN_SUCCESS ? args.value : 0;
 	return kr;
 }
+
+// The array comes out of line, as on the anchors: vm_deallocate (or
+// munmap) it when done.
+LIBMACH_API kern_return_t mach_port_get_set_status(ipc_space_read_t task, mach_port_name_t name,
+						   mach_port_name_array_t *members,
+						   mach_msg_type_number_t *count)
+{
+	if (!members || !count)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_GET_SET_STATUS, task, name);
+	kern_return_t kr = port_call(args);	// learns how many there are
+	for (;;) {
+		if (kr != KERN_SUCCESS && kr != KERN_NO_SPACE)
+			return kr;
+		unsigned int capacity = args.count + 16;	// room to grow meanwhile
+		size_t bytes = capacity * sizeof(mach_port_name_t);
+		auto *names = static_cast<mach_port_name_t *>(
+			mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+		if (names == MAP_FAILED)
+			return KERN_RESOURCE_SHORTAGE;
+		args = op(MACH_PORT_OP_GET_SET_STATUS, task, name);
+		args.count = capacity;
+		args.info = reinterpret_cast<__u64>(names);
+		kr = port_call(args);
+		if (kr == KERN_SUCCESS) {
+			*members = names;
+			*count = args.count;
+			return KERN_SUCCESS;
+		}
+		munmap(names, bytes);
+	}
+}

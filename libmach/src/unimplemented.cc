@@ -39,7 +39,6 @@ MACH_STUB mach_port_name_t mach_reply_port(void) { return MACH_PORT_NULL; }
 // ---- <mach/mach_port.h> ------------------------------------------------------
 UNSUPPORTED(kern_return_t, mach_port_rename, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_allocate_name, (ipc_space_t, mach_port_right_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_get_set_status, (ipc_space_read_t, mach_port_name_t, mach_port_name_array_t *, mach_msg_type_number_t *))
 UNSUPPORTED(kern_return_t, mach_port_set_seqno, (ipc_space_t, mach_port_name_t, mach_port_seqno_t))
 UNSUPPORTED(kern_return_t, mach_port_get_srights, (ipc_space_t, mach_port_name_t, mach_port_rights_t *))
 UNSUPPORTED(kern_return_t, mach_port_insert_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))

@@ -211,6 +211,27 @@ Kr port_names(Space &space, mach_port_args &args)
 	return kr;
 }
 
+Kr set_status(Space &space, mach_port_args &args)
+{
+	u32 capacity = args.count < names_max ? args.count : names_max;
+	u32 *names = nullptr;
+	if (capacity) {
+		names = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY, 4ull * capacity));
+		if (!names)
+			return Kr::ResourceShortage;
+	}
+	u32 count;
+	Kr kr = space.set_members(Name{args.name}, names, capacity, &count);
+	if (kr == Kr::Success && count > capacity)
+		kr = Kr::NoSpace;
+	else if (kr == Kr::Success && count && mach_shim_copy_out(args.info, names, 4ull * count))
+		kr = Kr::InvalidAddress;
+	if (names)
+		mach_shim_free(MACH_KIND_MEMORY, names);
+	args.count = count;
+	return kr;
+}
+
 long port_op(Task &caller, mach_port_args &args)
 {
 	if (args.flags || args.pad)
@@ -241,6 +262,8 @@ long port_op(Task &caller, mach_port_args &args)
 		return result(port_attributes(space, args));
 	case MACH_PORT_OP_NAMES:
 		return result(port_names(space, args));
+	case MACH_PORT_OP_GET_SET_STATUS:
+		return result(set_status(space, args));
 	case MACH_PORT_OP_EXTRACT_RIGHT: {
 		if (args.right < MoveReceive || args.right > MakeSendOnce)
 			return result(Kr::InvalidValue);

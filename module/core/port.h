@@ -45,6 +45,14 @@ public:
 	 * right there). move_to(nullptr) leaves the current set.
 	 */
 	void move_to(Port *set);
+	/* A set's members: fn(member) for each, under the set's lock. */
+	template <typename Fn>
+	void for_each_member(Fn fn)
+	{
+		Guard g(lock_);
+		for (Port *m = members_; m; m = m->set_next_)
+			fn(m);
+	}
 
 	static Port *from(mach_port *p) { return static_cast<Port *>(p); }
 

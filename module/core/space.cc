@@ -426,6 +426,25 @@ void Space::names(u32 *out, u32 capacity, u32 *count)
 	});
 }
 
+Kr Space::set_members(Name set, u32 *out, u32 capacity, u32 *count)
+{
+	Guard g(lock_);
+	*count = 0;
+	Right *right = find_live_locked(set);
+	if (!right)
+		return Kr::InvalidName;
+	if (!(right->type & RightPortSet))
+		return Kr::InvalidRight;
+	/* A member's receive right is in this space: it is named here. */
+	right->port->for_each_member([&](Port *member) {
+		const u32 *name = by_port_.find(member);
+		if (*count < capacity)
+			out[*count] = name ? *name : Name::null;
+		(*count)++;
+	});
+	return Kr::Success;
+}
+
 Kr Space::move_member(Name member, Name set)
 {
 	Guard g(lock_);

@@ -87,6 +87,11 @@ public:
 	 * is how many names there are.
 	 */
 	void names(u32 *out, u32 capacity, u32 *count);
+	/*
+	 * mach_port_get_set_status: up to capacity of this space's names for
+	 * the members of set into out; *count is how many members there are.
+	 */
+	Kr set_members(Name set, u32 *out, u32 capacity, u32 *count);
 	/* mach_port_move_member; a null set takes member out of its set. */
 	Kr move_member(Name member, Name set);
 	/* The port name would send to with disposition, taking nothing. */

@@ -109,6 +109,8 @@ enum mach_port_op {
 	MACH_PORT_OP_NAMES		= 12,
 	/* name, right = disposition -> poly = the caller's name, value = type */
 	MACH_PORT_OP_EXTRACT_RIGHT	= 13,
+	/* name = a port set; count and info as for NAMES, but single names */
+	MACH_PORT_OP_GET_SET_STATUS	= 14,
 };
 
 struct mach_port_args {
