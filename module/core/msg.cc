@@ -188,26 +188,107 @@ bool moves_receive(const Message *msg)
 }
 
 /*
- * Would sending msg to dest queue a receive right on its own port, or on
- * a port whose receive right is itself in transit towards it? Such a
- * cycle could never be received or destroyed. Transit lock held.
+ * The receive rights a message is about to carry, claimed before they are
+ * taken: each port records dest as the port whose queue will hold it, so
+ * that no other send can make it a link of a cycle meanwhile (a receive
+ * right queued, however indirectly, on its own port could never be
+ * received or destroyed). The transit lock is innermost: it is taken here
+ * with no other lock held, and nothing is taken under it.
  */
-bool closes_cycle_transit_locked(Space &space, Message *msg, Port *dest)
-{
-	bool cycle = false;
-	for (u32 i = 0; i < msg->descriptor_count && !cycle; i++) {
-		Descriptor &d = msg->descriptors[i];
-		if (d.disposition != MoveReceive)
-			continue;
-		u32 n = d.type == PortDescriptor ? 1 : d.count;
-		for (u32 j = 0; j < n && !cycle; j++) {
-			u32 name = d.type == PortDescriptor ? d.name : d.names[j];
-			Ref<Port> port = space.lookup_receive(Name{name});
-			cycle = port && port->circular_transit_locked(dest);
+class ReceiveClaims {
+public:
+	~ReceiveClaims()
+	{
+		if (ports_) {
+			for (u32 i = 0; i < count_; i++)
+				if (ports_[i])
+					ports_[i]->put();
+			mach_shim_free(MACH_KIND_MEMORY, ports_);
 		}
 	}
-	return cycle;
-}
+
+	/* Resolves the names msg moves receive rights from; false: no memory. */
+	bool resolve(Space &space, Message *msg)
+	{
+		for (u32 i = 0; i < msg->descriptor_count; i++) {
+			Descriptor &d = msg->descriptors[i];
+			if (d.disposition == MoveReceive)
+				count_ += d.type == PortDescriptor ? 1 : d.count;
+		}
+		if (!count_)
+			return true;
+		ports_ = static_cast<Port **>(mach_shim_alloc(MACH_KIND_MEMORY,
+							     sizeof(Port *) * count_));
+		if (!ports_)
+			return false;
+		u32 n = 0;
+		for (u32 i = 0; i < msg->descriptor_count; i++) {
+			Descriptor &d = msg->descriptors[i];
+			if (d.disposition != MoveReceive)
+				continue;
+			u32 names = d.type == PortDescriptor ? 1 : d.count;
+			for (u32 j = 0; j < names; j++) {
+				u32 name = d.type == PortDescriptor ? d.name : d.names[j];
+				ports_[n++] = space.lookup_receive(Name{name}).release();
+			}
+		}
+		return true;
+	}
+
+	/* Claims them all for dest; false (none claimed) if that is a cycle. */
+	bool claim(Port *dest)
+	{
+		bool ok = true;
+		mach_shim_transit_lock();
+		for (u32 i = 0; i < count_ && ok; i++)
+			if (ports_[i])
+				ok = ports_[i]->claim_transit_locked(dest);
+		if (!ok)
+			release_locked();
+		mach_shim_transit_unlock();
+		claimed_ = ok;
+		return ok;
+	}
+
+	/* The send did not happen: the claims go. */
+	void release()
+	{
+		if (!claimed_)
+			return;
+		mach_shim_transit_lock();
+		release_locked();
+		mach_shim_transit_unlock();
+		claimed_ = false;
+	}
+
+	/* Is every receive right msg now carries one that was claimed? */
+	bool covers(Message *msg)
+	{
+		bool all = true;
+		for_each_carried_receive(msg, [&](Port *p) {
+			bool found = false;
+			for (u32 i = 0; i < count_ && !found; i++)
+				found = ports_[i] == p;
+			all = all && found;
+		});
+		return all;
+	}
+
+	/* Queued: the message's own rights now keep the claims. */
+	void keep() { claimed_ = false; }
+
+private:
+	void release_locked()
+	{
+		for (u32 i = 0; i < count_; i++)
+			if (ports_[i])
+				ports_[i]->unclaim_transit_locked();
+	}
+
+	Port **ports_ = nullptr;
+	u32 count_ = 0;
+	bool claimed_ = false;
+};
 
 /* The sender asked for its out-of-line memory to go with the message. */
 void deallocate_sent_memory(const Message *msg)
@@ -334,30 +415,35 @@ Kr send(Task &caller, const mach_msg_args &args)
 			return kr;
 		}
 	}
-	/* Moving receive rights: no cycle may form while this one is queued. */
-	bool transit = moves_receive(msg);
-	if (transit)
-		mach_shim_transit_lock();
-	Kr kr = transit && closes_cycle_transit_locked(caller.space(), msg, dest.get()) ?
-		Kr::SendInvalidRight : caller.space().copyin_message(header, dest.get(), msg);
+	/* Moving receive rights: claim their place before taking them. */
+	ReceiveClaims claims;
+	Kr kr = Kr::Success;
+	if (!claims.resolve(caller.space(), msg))
+		kr = Kr::ResourceShortage;
+	else if (!claims.claim(dest.get()))
+		kr = Kr::SendInvalidRight;
+	else
+		kr = caller.space().copyin_message(header, dest.get(), msg);
 	if (kr != Kr::Success) {
-		if (transit)
-			mach_shim_transit_unlock();
+		claims.release();
 		if (needs_room)
 			dest->unreserve();
 		Message::destroy(msg);
 		return kr;
 	}
+	if (!claims.covers(msg)) {
+		/* A name changed its port under us (the sender's own race): the
+		 * rights taken cannot travel unclaimed, and die here. */
+		claims.release();
+		if (needs_room)
+			dest->unreserve();
+		Message::destroy(msg);
+		return Kr::SendInvalidRight;
+	}
+	claims.keep();
 	/* Unmapped before queueing: once queued the message is not ours. */
 	deallocate_sent_memory(msg);
-	bool queued = dest->enqueue(msg, needs_room, args.option & RcvMsg);
-	if (queued && transit)
-		for_each_carried_receive(msg, [&](Port *p) {
-			p->set_carrier_transit_locked(dest.get());
-		});
-	if (transit)
-		mach_shim_transit_unlock();
-	if (!queued) {
+	if (!dest->enqueue(msg, needs_room, args.option & RcvMsg)) {
 		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;
 	}

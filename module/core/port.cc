@@ -385,11 +385,16 @@ bool Port::hand_over_receive()
 	msg->descriptor_count = 1;
 	msg->dest = to;
 	Port *port = to.port;
+	/* The transit lock is innermost: claim, then queue without it. */
 	mach_shim_transit_lock();
-	bool queued = !circular_transit_locked(port) && port->enqueue(msg, false);
-	if (queued)
-		carrier_ = port;
+	bool claimed = claim_transit_locked(port);
 	mach_shim_transit_unlock();
+	bool queued = claimed && port->enqueue(msg, false);
+	if (claimed && !queued) {
+		mach_shim_transit_lock();
+		carrier_ = nullptr;
+		mach_shim_transit_unlock();
+	}
 	if (!queued) {
 		/* No one can take the right: it dies with the port. */
 		msg->descriptors[0].right = {};

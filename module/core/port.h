@@ -132,6 +132,18 @@ public:
 	void set_carrier_transit_locked(Port *carrier) { carrier_ = carrier; }
 	/* Would queueing this port's receive right on dest close a cycle? */
 	bool circular_transit_locked(Port *dest) const;
+	/*
+	 * Claims dest as the carrier; false if the right is already claimed
+	 * (on its way elsewhere) or that would close a cycle.
+	 */
+	bool claim_transit_locked(Port *dest)
+	{
+		if (carrier_ || circular_transit_locked(dest))
+			return false;
+		carrier_ = dest;
+		return true;
+	}
+	void unclaim_transit_locked() { carrier_ = nullptr; }
 
 	/* The space holding the receive right (or set), for readable(). */
 	void set_receiver(const void *space);

@@ -57,9 +57,9 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
 			 void *arg, mach_u64 timeout_ms);
 
 /*
- * One lock for receive rights in transit, taken around queueing and
- * unqueueing messages that carry them (rare), so that a receive right is
- * never queued, however indirectly, on its own port.
+ * One lock for where receive rights in transit sit (rare), so that a
+ * receive right is never queued, however indirectly, on its own port.
+ * Innermost: no other lock is taken while it is held.
  */
 void mach_shim_transit_lock(void);
 void mach_shim_transit_unlock(void);

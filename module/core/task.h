@@ -5,11 +5,11 @@
  * Locks, in the order they nest (a lock is never taken while one later
  * in the list is held):
  *   mach_tasks_lock (module/task.c)  the registry of tasks
- *   the transit lock (shim)          messages carrying receive rights
  *   Task::lock_                      special, registered, exception ports
  *   Space::lock_                     a task's names
  *   Port::lock_ of a port set        its member list
  *   Port::lock_                      a port's queue, counts and requests
+ *   the transit lock (shim)          where receive rights in transit sit
  * A port's lock is dropped before the messages of a dead queue are
  * destroyed, and before a notification is sent to another port.
  */
