@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // port_ops.cc - the mach_port_* family and the task's special ports.
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -24,6 +25,46 @@ mach_port_args op(unsigned int code, ipc_space_t task, mach_port_name_t name)
 	args.task = task;
 	args.name = name;
 	return args;
+}
+
+} // namespace
+
+namespace {
+
+// Fetches a list the kernel reports (MACH_PORT_OP_NAMES and co.): items of
+// words natural_t each, into a malloc'd buffer (*count items). The list
+// may grow between asking its length and reading it: then ask again.
+kern_return_t fetch_list(unsigned int code, ipc_space_t task, mach_port_name_t name,
+			 unsigned int words, natural_t **items, unsigned int *count)
+{
+	mach_port_args args = op(code, task, name);
+	kern_return_t kr = port_call(args);	// learns how many there are
+	while (kr == KERN_SUCCESS || kr == KERN_NO_SPACE) {
+		unsigned int capacity = args.count + 16;
+		auto *buf = static_cast<natural_t *>(malloc(capacity * words * sizeof(natural_t)));
+		if (!buf)
+			return KERN_RESOURCE_SHORTAGE;
+		args = op(code, task, name);
+		args.count = capacity;
+		args.info = reinterpret_cast<__u64>(buf);
+		kr = port_call(args);
+		if (kr == KERN_SUCCESS) {
+			*items = buf;
+			*count = args.count;
+			return KERN_SUCCESS;
+		}
+		free(buf);
+	}
+	return kr;
+}
+
+// An out-of-line array of count natural_t, as the anchors return them:
+// vm_deallocate (or munmap) it when done.
+natural_t *out_of_line(unsigned int count)
+{
+	size_t bytes = (count ? count : 1) * sizeof(natural_t);
+	void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? nullptr : static_cast<natural_t *>(p);
 }
 
 } // namespace
@@ -200,15 +241,14 @@ LIBMACH_API kern_return_t mach_ports_lookup(task_t task, mach_port_array_t *port
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_PORTS, &args);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	void *array = mmap(nullptr, sizeof(args.names), PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (array == MAP_FAILED) {
+	natural_t *array = out_of_line(MACH_TASK_PORTS_MAX);
+	if (!array) {
 		for (mach_port_t name : args.names)
 			mach_port_deallocate(mach_task_self(), name);
 		return KERN_RESOURCE_SHORTAGE;
 	}
 	memcpy(array, args.names, sizeof(args.names));
-	*ports = static_cast<mach_port_array_t>(array);
+	*ports = array;
 	*count = args.count;
 	return KERN_SUCCESS;
 }
@@ -279,8 +319,7 @@ LIBMACH_API kern_return_t task_swap_exception_ports(task_t task, exception_mask_
 			      masks, count, handlers, behaviors, flavors);
 }
 
-// Both arrays come out of line, as on the anchors: vm_deallocate (or
-// munmap) them when done.
+
 LIBMACH_API kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
 					  mach_msg_type_number_t *names_count,
 					  mach_port_type_array_t *types,
@@ -288,47 +327,27 @@ LIBMACH_API kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array
 {
 	if (!names || !names_count || !types || !types_count)
 		return KERN_INVALID_ARGUMENT;
-	mach_port_args args = op(MACH_PORT_OP_NAMES, task, MACH_PORT_NULL);
-	kern_return_t kr = port_call(args);	// learns how many there are
-	if (kr != KERN_SUCCESS && kr != KERN_NO_SPACE)
+	natural_t *pairs;
+	unsigned int count;
+	kern_return_t kr = fetch_list(MACH_PORT_OP_NAMES, task, MACH_PORT_NULL, 2, &pairs, &count);
+	if (kr != KERN_SUCCESS)
 		return kr;
-	for (;;) {
-		unsigned int capacity = args.count + 16;	// room to grow meanwhile
-		size_t bytes = capacity * 2 * sizeof(natural_t);
-		auto *pairs = static_cast<natural_t *>(mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-							    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-		if (pairs == MAP_FAILED)
-			return KERN_RESOURCE_SHORTAGE;
-		args = op(MACH_PORT_OP_NAMES, task, MACH_PORT_NULL);
-		args.count = capacity;
-		args.info = reinterpret_cast<__u64>(pairs);
-		kr = port_call(args);
-		if (kr == KERN_NO_SPACE) {
-			munmap(pairs, bytes);
-			continue;
-		}
-		if (kr != KERN_SUCCESS) {
-			munmap(pairs, bytes);
-			return kr;
-		}
-		// Split the pairs into the two arrays the API returns.
-		size_t half = capacity * sizeof(natural_t);
-		auto *name_array = static_cast<mach_port_name_t *>(
-			mmap(nullptr, half, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-		if (name_array == MAP_FAILED) {
-			munmap(pairs, bytes);
-			return KERN_RESOURCE_SHORTAGE;
-		}
-		auto *type_array = reinterpret_cast<mach_port_type_t *>(pairs);
-		for (unsigned int i = 0; i < args.count; i++) {
-			name_array[i] = pairs[2 * i];
-			type_array[i] = pairs[2 * i + 1];	// i < 2i + 1: read before written
-		}
-		*names = name_array;
-		*types = type_array;
-		*names_count = *types_count = args.count;
-		return KERN_SUCCESS;
+	natural_t *name_array = out_of_line(count), *type_array = out_of_line(count);
+	if (!name_array || !type_array) {
+		if (name_array)
+			munmap(name_array, count * sizeof(natural_t));
+		free(pairs);
+		return KERN_RESOURCE_SHORTAGE;
 	}
+	for (unsigned int i = 0; i < count; i++) {
+		name_array[i] = pairs[2 * i];
+		type_array[i] = pairs[2 * i + 1];
+	}
+	free(pairs);
+	*names = name_array;
+	*types = type_array;
+	*names_count = *types_count = count;
+	return KERN_SUCCESS;
 }
 
 LIBMACH_API kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
@@ -353,26 +372,18 @@ LIBMACH_API kern_return_t mach_port_get_set_status(ipc_space_read_t task, mach_p
 {
 	if (!members || !count)
 		return KERN_INVALID_ARGUMENT;
-	mach_port_args args = op(MACH_PORT_OP_GET_SET_STATUS, task, name);
-	kern_return_t kr = port_call(args);	// learns how many there are
-	for (;;) {
-		if (kr != KERN_SUCCESS && kr != KERN_NO_SPACE)
-			return kr;
-		unsigned int capacity = args.count + 16;	// room to grow meanwhile
-		size_t bytes = capacity * sizeof(mach_port_name_t);
-		auto *names = static_cast<mach_port_name_t *>(
-			mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-		if (names == MAP_FAILED)
-			return KERN_RESOURCE_SHORTAGE;
-		args = op(MACH_PORT_OP_GET_SET_STATUS, task, name);
-		args.count = capacity;
-		args.info = reinterpret_cast<__u64>(names);
-		kr = port_call(args);
-		if (kr == KERN_SUCCESS) {
-			*members = names;
-			*count = args.count;
-			return KERN_SUCCESS;
-		}
-		munmap(names, bytes);
-	}
+	natural_t *list;
+	unsigned int n;
+	kern_return_t kr = fetch_list(MACH_PORT_OP_GET_SET_STATUS, task, name, 1, &list, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	natural_t *array = out_of_line(n);
+	if (array)
+		memcpy(array, list, n * sizeof(natural_t));
+	free(list);
+	if (!array)
+		return KERN_RESOURCE_SHORTAGE;
+	*members = array;
+	*count = n;
+	return KERN_SUCCESS;
 }

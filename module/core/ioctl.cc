@@ -189,45 +189,31 @@ Kr request_notification(Space &space, mach_port_args &args)
 /* The most names one call reports; more is KERN_NO_SPACE. */
 constexpr u32 names_max = 1u << 16;
 
-Kr port_names(Space &space, mach_port_args &args)
+/*
+ * A list the caller gets in its buffer (args.info, room for args.count
+ * items of words u32 each): fill(out, capacity, &count) writes up to
+ * capacity items and says how many there are. More than fit is
+ * KERN_NO_SPACE, with args.count saying how many to make room for.
+ */
+template <typename Fill>
+Kr report_list(mach_port_args &args, u32 words, Fill fill)
 {
 	u32 capacity = args.count < names_max ? args.count : names_max;
-	u32 *pairs = nullptr;
+	u32 *items = nullptr;
 	if (capacity) {
-		pairs = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY, 8ull * capacity));
-		if (!pairs)
+		items = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY, 4ull * words * capacity));
+		if (!items)
 			return Kr::ResourceShortage;
 	}
-	u32 count;
-	space.names(pairs, capacity, &count);
-	Kr kr = Kr::Success;
-	if (count > capacity)
-		kr = Kr::NoSpace;
-	else if (count && mach_shim_copy_out(args.info, pairs, 8ull * count))
-		kr = Kr::InvalidAddress;
-	if (pairs)
-		mach_shim_free(MACH_KIND_MEMORY, pairs);
-	args.count = count;
-	return kr;
-}
-
-Kr set_status(Space &space, mach_port_args &args)
-{
-	u32 capacity = args.count < names_max ? args.count : names_max;
-	u32 *names = nullptr;
-	if (capacity) {
-		names = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY, 4ull * capacity));
-		if (!names)
-			return Kr::ResourceShortage;
-	}
-	u32 count;
-	Kr kr = space.set_members(Name{args.name}, names, capacity, &count);
+	u32 count = 0;
+	Kr kr = fill(items, capacity, &count);
 	if (kr == Kr::Success && count > capacity)
 		kr = Kr::NoSpace;
-	else if (kr == Kr::Success && count && mach_shim_copy_out(args.info, names, 4ull * count))
+	else if (kr == Kr::Success && count &&
+		 mach_shim_copy_out(args.info, items, 4ull * words * count))
 		kr = Kr::InvalidAddress;
-	if (names)
-		mach_shim_free(MACH_KIND_MEMORY, names);
+	if (items)
+		mach_shim_free(MACH_KIND_MEMORY, items);
 	args.count = count;
 	return kr;
 }
@@ -261,9 +247,15 @@ long port_op(Task &caller, mach_port_args &args)
 	case MACH_PORT_OP_SET_ATTRIBUTES:
 		return result(port_attributes(space, args));
 	case MACH_PORT_OP_NAMES:
-		return result(port_names(space, args));
+		/* (name, type) pairs */
+		return result(report_list(args, 2, [&](u32 *out, u32 capacity, u32 *count) {
+			space.names(out, capacity, count);
+			return Kr::Success;
+		}));
 	case MACH_PORT_OP_GET_SET_STATUS:
-		return result(set_status(space, args));
+		return result(report_list(args, 1, [&](u32 *out, u32 capacity, u32 *count) {
+			return space.set_members(name, out, capacity, count);
+		}));
 	case MACH_PORT_OP_EXTRACT_RIGHT: {
 		if (args.right < MoveReceive || args.right > MakeSendOnce)
 			return result(Kr::InvalidValue);
