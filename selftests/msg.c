@@ -175,26 +175,36 @@ TEST(blocked_sender_resumes_when_room_is_made)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-/* The server: answers each request on its reply port with value * 2. */
-static void serve(mach_port_t port, int requests)
+/* A demux for mach_msg_server_once: answers id n with id n + 100. */
+static boolean_t double_it(mach_msg_header_t *in, mach_msg_header_t *out)
 {
-	for (int i = 0; i < requests; i++) {
-		struct received req;
-		struct request reply = { 0 };
+	struct request *req = (struct request *)in, *rep = (struct request *)out;
 
-		if (receive(port, &req, 0, 0) != KERN_SUCCESS)
-			_exit(10);
-		if (MACH_MSGH_BITS_REMOTE(req.header.msgh_bits) != MACH_MSG_TYPE_PORT_SEND_ONCE)
-			_exit(11);
-		reply.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
-		reply.header.msgh_size = sizeof(reply);
-		reply.header.msgh_remote_port = req.header.msgh_remote_port;
-		reply.header.msgh_id = req.header.msgh_id + 100;
-		reply.value = req.value * 2;
-		if (mach_msg(&reply.header, MACH_SEND_MSG, sizeof(reply), 0, MACH_PORT_NULL,
-			     0, MACH_PORT_NULL) != KERN_SUCCESS)
-			_exit(12);
-	}
+	rep->header.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(in->msgh_bits), 0);
+	rep->header.msgh_size = sizeof(*rep);
+	rep->header.msgh_remote_port = in->msgh_remote_port;
+	rep->header.msgh_id = in->msgh_id + 100;
+	rep->value = req->value * 2;
+	return TRUE;
+}
+
+/* A request and the room to receive its reply in. */
+union rpc {
+	struct request req;
+	struct received answer;
+};
+
+static void make_request(union rpc *buf, mach_port_t dest, mach_port_t reply,
+			 int id, int value)
+{
+	memset(buf, 0, sizeof(*buf));
+	buf->req.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						   MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	buf->req.header.msgh_size = sizeof(struct request);
+	buf->req.header.msgh_remote_port = dest;
+	buf->req.header.msgh_local_port = reply;
+	buf->req.header.msgh_id = id;
+	buf->req.value = value;
 }
 
 TEST(client_server_over_the_bootstrap_port)
@@ -213,20 +223,9 @@ TEST(client_server_over_the_bootstrap_port)
 		if (mach_task_self() == MACH_PORT_NULL || !MACH_PORT_VALID(bootstrap_port))
 			_exit(20);
 		for (int i = 1; i <= 3; i++) {
-			union {
-				struct request req;
-				struct received answer;
-			} buf = { .req = {
-				.header = {
-					.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-								    MACH_MSG_TYPE_MAKE_SEND_ONCE),
-					.msgh_size = sizeof(struct request),
-					.msgh_remote_port = bootstrap_port,
-					.msgh_local_port = my_reply,
-					.msgh_id = i,
-				},
-				.value = 21 * i,
-			} };
+			union rpc buf;
+
+			make_request(&buf, bootstrap_port, my_reply, i, 21 * i);
 			/* Send and receive the reply in one call. */
 			if (mach_msg(&buf.req.header, MACH_SEND_MSG | MACH_RCV_MSG,
 				     sizeof(buf.req), sizeof(buf.answer), my_reply, 0,
@@ -239,7 +238,9 @@ TEST(client_server_over_the_bootstrap_port)
 		}
 		_exit(0);
 	}
-	serve(server_port, 3);
+	/* The server: libmach's loop around a demux. */
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(KERN_SUCCESS, mach_msg_server_once(double_it, 256, server_port, 0));
 	ASSERT_EQ(client, waitpid(client, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
@@ -692,36 +693,12 @@ TEST(null_and_dead_names_name_nothing)
 	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, t);
 }
 
-/* A demux for mach_msg_server_once: answers id n with id n + 100. */
-static boolean_t double_it(mach_msg_header_t *in, mach_msg_header_t *out)
-{
-	struct request *req = (struct request *)in, *rep = (struct request *)out;
-
-	rep->header.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(in->msgh_bits), 0);
-	rep->header.msgh_size = sizeof(*rep);
-	rep->header.msgh_remote_port = in->msgh_remote_port;
-	rep->header.msgh_id = in->msgh_id + 100;
-	rep->value = req->value * 2;
-	return TRUE;
-}
-
 TEST(mach_msg_server_once_answers_a_request)
 {
 	mach_port_t server = new_port(), reply = new_port();
-	union {
-		struct request req;
-		struct received answer;
-	} buf = { .req = {
-		.header = {
-			.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-						    MACH_MSG_TYPE_MAKE_SEND_ONCE),
-			.msgh_size = sizeof(struct request),
-			.msgh_remote_port = server,
-			.msgh_local_port = reply,
-			.msgh_id = 7,
-		},
-		.value = 21,
-	} };
+	union rpc buf;
+
+	make_request(&buf, server, reply, 7, 21);
 
 	ASSERT_EQ(KERN_SUCCESS, mach_msg(&buf.req.header, MACH_SEND_MSG, sizeof(buf.req), 0,
 					 MACH_PORT_NULL, 0, MACH_PORT_NULL));
@@ -857,6 +834,67 @@ TEST(malformed_messages_take_nothing_from_the_sender)
 	EXPECT_EQ(1, refs);
 	struct received got;
 	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(port, &got, MACH_RCV_TIMEOUT, 0));
+}
+
+TEST(insert_right_dispositions)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), once;
+	mach_port_urefs_t refs;
+	mach_msg_type_name_t type;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, port, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(2, refs);
+	/* Moved onto the name it had: nothing changes. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MOVE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, port, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(2, refs);
+	/* A send-once right needs a name of its own. */
+	EXPECT_EQ(KERN_RIGHT_EXISTS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND_ONCE));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self, port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &once, &type));
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, type);
+	EXPECT_NE(port, once);
+	EXPECT_EQ(KERN_SUCCESS, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_MOVE_SEND_ONCE));
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MACH_SEND_INVALID_TYPE, mach_port_insert_right(self, port, port, 5));
+}
+
+TEST(send_once_and_port_destroyed_notifications)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), listener = new_port(), once, previous;
+	mach_msg_type_name_t type;
+	struct notice n;
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t right;
+		mach_msg_trailer_t trailer;
+	} destroyed;
+
+	/* A send-once right that goes unused tells its port so. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self, listener, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+							&once, &type));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, once));
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&n.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(n),
+					 listener, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.header.msgh_id);
+
+	/* A receive right destroyed with a port-destroyed request goes to
+	 * the requester instead of dying. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, port, MACH_NOTIFY_PORT_DESTROYED, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_RECEIVE, -1));
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&destroyed.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					 sizeof(destroyed), listener, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DESTROYED, destroyed.header.msgh_id);
+	ASSERT_TRUE(destroyed.header.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	mach_port_t back = destroyed.right.name;
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_RECEIVE, (int)destroyed.right.disposition);
+	/* The port lives on: the send right we kept reaches it. */
+	struct received got;
+	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 3, 0));
+	ASSERT_EQ(KERN_SUCCESS, receive(back, &got, MACH_RCV_TIMEOUT, 1000));
+	EXPECT_EQ(3, got.value);
 }
 
 TEST_HARNESS_MAIN

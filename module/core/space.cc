@@ -263,15 +263,19 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 		if (delta == 0)
 			return Kr::Success;
 		if (bit == RightReceive && (right->type & RightSend)) {
-			/* The send rights outlive the port as a dead name. */
 			Port *port = right->port;
+			if (port->hand_over_receive()) {
+				/* The port lives on elsewhere: the send right stays. */
+				right->type &= ~RightReceive;
+				return Kr::Success;
+			}
+			/* The send rights outlive the port as a dead name. */
 			u32 fired = right->type & RightDnRequest ? 1 : 0;
 			right->type = RightDeadName;
 			right->urefs += fired;
 			by_port_.erase(port);
 			port->drop_send();
-			if (!port->hand_over_receive())
-				port->kill();
+			port->kill();
 			return Kr::Success;
 		}
 		remove_locked(name, right);
