@@ -5,6 +5,7 @@
  *
  * Statistics for tests and operators: /sys/class/misc/mach/live_*.
  */
+#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/uaccess.h>
@@ -24,6 +25,8 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_SPECIAL_PORT] = MACH_IOC_SPECIAL_PORT,
 	[MACH_IOC_NR_TASK_PORTS] = MACH_IOC_TASK_PORTS,
 	[MACH_IOC_NR_EXCEPTION_PORTS] = MACH_IOC_EXCEPTION_PORTS,
+	[MACH_IOC_NR_TASK_CREATE] = MACH_IOC_TASK_CREATE,
+	[MACH_IOC_NR_TASK_CONTROL] = MACH_IOC_TASK_CONTROL,
 };
 
 union mach_ioctl_args {
@@ -36,6 +39,8 @@ union mach_ioctl_args {
 	struct mach_special_port_args special_port;
 	struct mach_task_ports_args task_ports;
 	struct mach_exception_ports_args exception_ports;
+	struct mach_task_create_args task_create;
+	struct mach_task_control_args task_control;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)
@@ -63,6 +68,9 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	union mach_ioctl_args args;
 	long ret;
 
+	if (cmd == MACH_IOC_AGENT)
+		return mach_agent_ioctl(mach_task_os_of(file->private_data),
+					file, arg);
 	if (_IOC_TYPE(cmd) != MACH_IOC_MAGIC || nr >= MACH_IOC_NR_COUNT ||
 	    cmd != mach_ioctls[nr])
 		return -ENOTTY;
@@ -86,6 +94,21 @@ static const struct file_operations mach_dev_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
+
+bool mach_dev_file(const struct file *file)
+{
+	return file->f_op == &mach_dev_fops;
+}
+
+struct file *mach_dev_file_create(struct mach_task *task)
+{
+	struct file *file;
+
+	file = anon_inode_getfile("[mach]", &mach_dev_fops, task, O_RDWR);
+	if (!IS_ERR(file))
+		mach_task_get(task);	/* put by mach_dev_release() */
+	return file;
+}
 
 static ssize_t live_tasks_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)

@@ -6,7 +6,18 @@
 #ifndef MACH_GLUE_H
 #define MACH_GLUE_H
 
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
 #include "core/core.h"
+
+struct file;
+struct vm_area_struct;
+struct mach_spawn;
 
 int mach_shim_init(void);
 void mach_shim_exit(void);
@@ -26,5 +37,109 @@ long mach_tasks_live(void);
 
 int mach_dev_init(void);
 void mach_dev_exit(void);
+/* Is file an open /dev/mach? */
+bool mach_dev_file(const struct file *file);
+/* A new /dev/mach file for task, as if its process had opened it. */
+struct file *mach_dev_file_create(struct mach_task *task);
+
+/* The stub page (stub.c). */
+struct mach_stub_page {
+	u8 code[32];
+	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
+	char empty[8];		/* "" */
+};
+/* Map a stub into the calling process: its address or -errno. */
+unsigned long mach_stub_map(void);
+bool mach_stub_vma(const struct vm_area_struct *vma);
+
+/*
+ * Agents (agent.c): each task's hidden thread, parked in the module,
+ * that runs calls in its task's context. A call is a sequence of steps;
+ * each step runs in the agent, in kernel mode, and either asks for one
+ * more system call through the stub (its result is the next step's
+ * argument) or ends the call.
+ */
+struct mach_syscall {
+	long nr;
+	unsigned long args[6];
+};
+
+struct mach_agent_call {
+	struct list_head node;
+	/* In the agent: true with *next to run, false when the call is done. */
+	bool (*step)(struct mach_agent_call *call, long result,
+		     struct mach_syscall *next);
+	void (*release)(struct mach_agent_call *call);	/* frees it */
+	refcount_t refs;
+	wait_queue_head_t done_wait;
+	bool done;
+	int stage;		/* the step's own bookkeeping, from 0 */
+	long ret;		/* the call's result, once done */
+};
+
+struct mach_agent {
+	spinlock_t lock;
+	struct task_struct *thread;	/* guarded by lock; a reference */
+	struct list_head queue;		/* guarded by lock: calls waiting */
+	bool closed;			/* guarded by lock: the task is gone */
+	wait_queue_head_t wait;		/* the agent idles here */
+	wait_queue_head_t started;	/* callers wait for a thread here */
+	/* Used by the agent thread only. */
+	struct mach_agent_call *serving;
+	unsigned long stub;
+	int fd;
+};
+
+void mach_agent_init(struct mach_agent *agent);
+/* The task is gone: calls fail, the thread is released. */
+void mach_agent_close(struct mach_agent *agent);
+void mach_agent_call_init(struct mach_agent_call *call,
+			  bool (*step)(struct mach_agent_call *, long,
+				       struct mach_syscall *),
+			  void (*release)(struct mach_agent_call *));
+void mach_agent_call_put(struct mach_agent_call *call);
+/* Queue call without waiting for it (it takes a reference); -ESRCH. */
+int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call);
+/* Run call and wait for it: its result, -ESRCH or -EINTR. */
+long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
+/* MACH_IOC_AGENT from the task's own process. */
+long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
+		      unsigned long arg);
+/* Become os's agent in a new process, and start serving call. */
+long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
+/* Is the calling thread os's agent? */
+bool mach_agent_is_current(struct mach_agent *agent);
+
+/* The Linux side of a task (task.c). */
+struct mach_task_os {
+	struct mach_task *task;		/* the registry's reference */
+	struct pid *pid;		/* the thread group; a reference */
+	struct hlist_node node;		/* in mach_tasks */
+	bool registered;		/* in mach_tasks, waiting for exit */
+	bool shell;			/* made by task_create */
+	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
+	struct work_struct exit_work;
+	struct mach_agent agent;
+	struct mach_spawn *spawning;	/* guarded by mach_tasks_lock */
+};
+
+/* A new task for the calling process, taking what parent hands down. */
+struct mach_task *mach_task_register_current(struct mach_task *parent,
+					     bool shell);
+/* The task of the thread group pid, if any: a new reference. */
+struct mach_task *mach_task_lookup(struct pid *pid);
+/* Has every thread of the group exited? */
+bool mach_pid_gone(struct pid *pid);
+/* The registry's lock, for spawn claims (shell.c). */
+void mach_tasks_lock_acquire(void);
+void mach_tasks_lock_release(void);
+
+/* Shells (shell.c): the processes that back tasks made by task_create. */
+/* Called with mach_tasks_lock held by the parent's agent's new child. */
+long mach_spawn_claim(struct mach_task_os *parent);
+/* A shell exited: its parent task's agent reaps it. */
+void mach_shell_reap(struct pid *pid);
+int mach_shell_init(void);
+void mach_shell_exit(void);
 
 #endif /* MACH_GLUE_H */

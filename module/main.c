@@ -4,8 +4,9 @@
  *
  * This file only chains the parts' init in order and tears them down in
  * reverse. The parts: shim.c (the core's allocation, locks, references),
- * task.c (tasks as thread groups), port.c (port rights as files) and
- * dev.c (/dev/mach and its ioctls). The logic is in core/, in C++.
+ * task.c (tasks as thread groups), port.c (port rights as files),
+ * stub.c and agent.c (acting inside another task), shell.c (task_create)
+ * and dev.c (/dev/mach and its ioctls). The logic is in core/, in C++.
  */
 #include <linux/module.h>
 
@@ -21,11 +22,16 @@ static int __init mach_init(void)
 	ret = mach_tasks_init();
 	if (ret)
 		goto err_shim;
-	ret = mach_dev_init();
+	ret = mach_shell_init();
 	if (ret)
 		goto err_tasks;
+	ret = mach_dev_init();
+	if (ret)
+		goto err_shell;
 	return 0;
 
+err_shell:
+	mach_shell_exit();
 err_tasks:
 	mach_tasks_exit();
 err_shim:
@@ -36,6 +42,7 @@ err_shim:
 static void __exit mach_exit(void)
 {
 	mach_dev_exit();
+	mach_shell_exit();
 	mach_tasks_exit();
 	mach_shim_exit();
 }

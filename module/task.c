@@ -26,23 +26,26 @@
 
 #include "mach.h"
 
-struct mach_task_os {
-	struct mach_task *task;		/* the registry's reference */
-	struct pid *pid;		/* the thread group; a reference */
-	struct hlist_node node;		/* in mach_tasks */
-	bool registered;		/* in mach_tasks, waiting for exit */
-	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
-	struct work_struct exit_work;
-};
-
 static DEFINE_HASHTABLE(mach_tasks, 8);
 static DEFINE_MUTEX(mach_tasks_lock);
 static struct kmem_cache *mach_os_cache;
 static struct workqueue_struct *mach_wq;
 static atomic_long_t mach_os_live;
+/* Woken when a task has been torn down. */
+static DECLARE_WAIT_QUEUE_HEAD(mach_task_exit_wq);
+
+void mach_tasks_lock_acquire(void)
+{
+	mutex_lock(&mach_tasks_lock);
+}
+
+void mach_tasks_lock_release(void)
+{
+	mutex_unlock(&mach_tasks_lock);
+}
 
 /* Has every thread of the group exited? */
-static bool mach_thread_group_gone(struct pid *pid)
+bool mach_pid_gone(struct pid *pid)
 {
 	struct task_struct *leader;
 	bool gone;
@@ -61,7 +64,7 @@ static void mach_task_exit_work(struct work_struct *work)
 	struct mach_task *task = os->task;
 
 	/* The queue is also woken for a traced process; wait for the end. */
-	if (!mach_thread_group_gone(os->pid))
+	if (!mach_pid_gone(os->pid))
 		return;
 
 	mutex_lock(&mach_tasks_lock);
@@ -77,7 +80,11 @@ static void mach_task_exit_work(struct work_struct *work)
 	/* No wake can queue us again; drop a queueing that raced in. */
 	cancel_work(&os->exit_work);
 
+	mach_agent_close(&os->agent);
+	if (os->shell)
+		mach_shell_reap(os->pid);
 	mach_task_terminate(task);
+	wake_up_all(&mach_task_exit_wq);
 	mach_task_put(task);	/* may free os */
 }
 
@@ -93,7 +100,11 @@ static int mach_task_exit_wake(struct wait_queue_entry *wait,
 
 struct mach_task *mach_task_lookup_current(void)
 {
-	struct pid *pid = task_tgid(current);
+	return mach_task_lookup(task_tgid(current));
+}
+
+struct mach_task *mach_task_lookup(struct pid *pid)
+{
 	struct mach_task *task = NULL;
 	struct mach_task_os *os;
 
@@ -109,8 +120,8 @@ struct mach_task *mach_task_lookup_current(void)
 	return task;
 }
 
-/* Called with mach_tasks_lock held. */
-static void mach_task_inherit_from_parent(struct mach_task *task)
+/* The task of the calling process's Linux parent. Under mach_tasks_lock. */
+static struct mach_task *mach_task_of_parent(void)
 {
 	struct mach_task_os *os;
 	struct pid *parent;
@@ -118,12 +129,49 @@ static void mach_task_inherit_from_parent(struct mach_task *task)
 	rcu_read_lock();
 	parent = task_tgid(rcu_dereference(current->real_parent));
 	rcu_read_unlock();
-	hash_for_each_possible(mach_tasks, os, node, (unsigned long)parent) {
-		if (os->pid == parent && os->registered) {
-			mach_task_inherit(task, os->task);
-			return;
-		}
+	hash_for_each_possible(mach_tasks, os, node, (unsigned long)parent)
+		if (os->pid == parent && os->registered)
+			return os->task;
+	return NULL;
+}
+
+/*
+ * A new task for the calling process, inheriting from parent (or NULL).
+ * Called with mach_tasks_lock held; releases it.
+ */
+static struct mach_task *mach_task_register_locked(struct mach_task *parent,
+						   bool shell)
+{
+	struct pid *pid = task_tgid(current);
+	struct mach_task_os *os;
+	struct mach_task *task;
+
+	os = kmem_cache_zalloc(mach_os_cache, GFP_KERNEL_ACCOUNT);
+	if (!os) {
+		mutex_unlock(&mach_tasks_lock);
+		return ERR_PTR(-ENOMEM);
 	}
+	atomic_long_inc(&mach_os_live);
+	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
+	os->pid = get_pid(pid);
+	os->shell = shell;
+	mach_agent_init(&os->agent);
+	task = mach_task_create(os);	/* frees os on failure */
+	if (!task) {
+		mutex_unlock(&mach_tasks_lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	os->task = task;
+	os->registered = true;
+	if (parent)
+		mach_task_inherit(task, parent);
+	hash_add(mach_tasks, &os->node, (unsigned long)pid);
+	INIT_WORK(&os->exit_work, mach_task_exit_work);
+	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);
+	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
+	mach_task_get(task);
+	mutex_unlock(&mach_tasks_lock);
+	return task;
 }
 
 struct mach_task *mach_task_of_current(void)
@@ -143,30 +191,23 @@ struct mach_task *mach_task_of_current(void)
 			return task;
 		}
 	}
+	return mach_task_register_locked(mach_task_of_parent(), false);
+}
 
-	os = kmem_cache_zalloc(mach_os_cache, GFP_KERNEL_ACCOUNT);
-	if (!os) {
-		mutex_unlock(&mach_tasks_lock);
-		return ERR_PTR(-ENOMEM);
-	}
-	atomic_long_inc(&mach_os_live);
-	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
-	os->pid = get_pid(pid);
-	task = mach_task_create(os);	/* frees os on failure */
-	if (!task) {
-		mutex_unlock(&mach_tasks_lock);
-		return ERR_PTR(-ENOMEM);
-	}
-	os->task = task;
-	os->registered = true;
-	mach_task_inherit_from_parent(task);
-	hash_add(mach_tasks, &os->node, (unsigned long)pid);
-	INIT_WORK(&os->exit_work, mach_task_exit_work);
-	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);
-	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
-	mach_task_get(task);
-	mutex_unlock(&mach_tasks_lock);
-	return task;
+struct mach_task *mach_task_register_current(struct mach_task *parent,
+					     bool shell)
+{
+	mutex_lock(&mach_tasks_lock);
+	return mach_task_register_locked(parent, shell);
+}
+
+int mach_shim_task_kill(struct mach_task_os *os)
+{
+	int ret = kill_pid(os->pid, SIGKILL, 1);
+
+	if (ret && ret != -ESRCH)
+		return ret;
+	return wait_event_killable(mach_task_exit_wq, !READ_ONCE(os->registered));
 }
 
 void mach_shim_task_free(struct mach_task_os *os)

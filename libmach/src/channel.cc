@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -51,6 +52,33 @@ void after_fork_in_child()
 	pthread_mutex_unlock(&lock);
 }
 
+// The task's agent: the module's hands in this process (see module/agent.c).
+// It enters the module once and never comes back; it never runs our code
+// again, so it needs only a small stack. Signals stay blocked in it.
+void *agent_main(void *arg)
+{
+	int fd = static_cast<int>(reinterpret_cast<intptr_t>(arg));
+	ioctl(fd, MACH_IOC_AGENT, fd);
+	return nullptr;		// only if the module refused us
+}
+
+void start_agent(int fd)
+{
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);	// inherited by the agent
+	pthread_t agent;
+	pthread_create(&agent, &attr, agent_main,
+		       reinterpret_cast<void *>(static_cast<intptr_t>(fd)));
+	pthread_sigmask(SIG_SETMASK, &old, nullptr);
+	pthread_attr_destroy(&attr);
+}
+
 int open_device_locked()
 {
 	int fd = device.load(std::memory_order_relaxed);
@@ -71,6 +99,8 @@ int open_device_locked()
 		close(fd);
 		return -1;
 	}
+	if (version.features & MACH_FEATURE_TASKS)
+		start_agent(fd);
 	device.store(fd, std::memory_order_release);
 	return fd;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// task.cc - task calls: mach_task_self, task_self_trap, task_info.
+// task.cc - task calls: mach_task_self, task_self_trap, task_info,
+// task_create, task_suspend, task_resume, task_terminate.
 #include <mach/mach.h>
 #include <mach/ioctl.h>
 
@@ -35,4 +36,43 @@ LIBMACH_API kern_return_t task_info(task_name_t task, task_flavor_t flavor,
 	if (kr == KERN_SUCCESS)
 		*count = args.count;
 	return kr;
+}
+
+LIBMACH_API kern_return_t task_create(task_t parent, ledger_array_t ledgers,
+				      mach_msg_type_number_t ledger_count,
+				      boolean_t inherit_memory, task_t *child)
+{
+	if (!child)
+		return KERN_INVALID_ARGUMENT;
+	mach_task_create_args args = {};
+	args.parent = parent;
+	args.inherit_memory = inherit_memory;
+	args.ledgers = reinterpret_cast<__u64>(ledgers);
+	args.ledger_count = ledger_count;
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_CREATE, &args);
+	*child = kr == KERN_SUCCESS ? args.child : MACH_PORT_NULL;
+	return kr;
+}
+
+static kern_return_t task_control(task_t task, __u32 op)
+{
+	mach_task_control_args args = {};
+	args.task = task;
+	args.op = op;
+	return libmach::call(MACH_IOC_TASK_CONTROL, &args);
+}
+
+LIBMACH_API kern_return_t task_suspend(task_read_t task)
+{
+	return task_control(task, MACH_TASK_SUSPEND);
+}
+
+LIBMACH_API kern_return_t task_resume(task_read_t task)
+{
+	return task_control(task, MACH_TASK_RESUME);
+}
+
+LIBMACH_API kern_return_t task_terminate(task_t task)
+{
+	return task_control(task, MACH_TASK_TERMINATE);
 }

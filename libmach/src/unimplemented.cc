@@ -47,12 +47,8 @@ UNSUPPORTED(kern_return_t, mach_port_get_context, (ipc_space_read_t, mach_port_n
 UNSUPPORTED(kern_return_t, mach_port_set_context, (ipc_space_t, mach_port_name_t, mach_port_context_t))
 
 // ---- <mach/task.h> -----------------------------------------------------------
-UNSUPPORTED(kern_return_t, task_create, (task_t, ledger_array_t, mach_msg_type_number_t, boolean_t, task_t *))
-UNSUPPORTED(kern_return_t, task_terminate, (task_t))
 UNSUPPORTED(kern_return_t, task_threads, (task_inspect_t, thread_act_array_t *, mach_msg_type_number_t *))
 UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
-UNSUPPORTED(kern_return_t, task_suspend, (task_read_t))
-UNSUPPORTED(kern_return_t, task_resume, (task_read_t))
 UNSUPPORTED(kern_return_t, task_sample, (task_t, mach_port_t))
 UNSUPPORTED(kern_return_t, task_set_name, (task_t, const_kernel_debug_name_t))
 

@@ -27,6 +27,7 @@ mach_size mach_core_object_size(enum mach_shim_kind kind);
  */
 struct mach_task *mach_task_create(struct mach_task_os *os);
 void mach_task_get(struct mach_task *task);
+struct mach_task_os *mach_task_os_of(struct mach_task *task);
 void mach_task_put(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);

@@ -21,6 +21,7 @@ typedef _Bool mach_bool;
 #define MACH_ENOMEM	12
 #define MACH_EFAULT	14
 #define MACH_EINTR	4
+#define MACH_EAGAIN	11
 #define MACH_EINVAL	22
 #define MACH_ENOTTY	25
 #define MACH_ETIMEDOUT	110

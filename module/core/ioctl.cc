@@ -41,7 +41,7 @@ long version(mach_version_args &args)
 	args = {};
 	args.abi_version = MACH_ABI_VERSION;
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
-			MACH_FEATURE_PORTS | MACH_FEATURE_MSG;
+			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS;
 	return result(Kr::Success);
 }
 
@@ -407,6 +407,82 @@ long exception_ports(Task &caller, mach_exception_ports_args &args)
 	return result(Kr::Success);
 }
 
+/* More ledgers than this is absurd: the parent's are used (as for any bad list). */
+constexpr u32 ledgers_max = 16;
+
+Kr spawn_error(int err)
+{
+	switch (err) {
+	case -MACH_ENOMEM:
+	case -MACH_EAGAIN:
+		return Kr::ResourceShortage;
+	case -MACH_EINTR:
+		return Kr::Aborted;
+	default:
+		return Kr::Failure;
+	}
+}
+
+long task_create(Task &caller, mach_task_create_args &args)
+{
+	if (args.flags || args.pad)
+		return malformed;
+	args.child = Name::null;
+	Ref<Task> parent;
+	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent);
+	if (kr != Kr::Success)
+		return result(kr);
+	/*
+	 * Ledgers limit nothing yet; the man page's rule (a wrong count or a
+	 * null ledger means the parent's) is all they do, so the list is
+	 * only read to fault on a bad address.
+	 */
+	if (args.ledger_count && args.ledger_count <= ledgers_max) {
+		u32 ledgers[ledgers_max];
+		if (mach_shim_copy_in(ledgers, args.ledgers, 4ull * args.ledger_count))
+			return result(Kr::InvalidAddress);
+	}
+
+	mach_task *made = nullptr;
+	int err = mach_shim_task_spawn(parent->os(), args.inherit_memory != 0, &made);
+	if (err)
+		return result(spawn_error(err));
+	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
+	Ref<Port> port = child->port();
+	if (!port)
+		return result(Kr::Failure);	/* it died already */
+	Name name{Name::null};
+	kr = caller.space().make_send(port.get(), &name);
+	if (kr != Kr::Success) {
+		mach_shim_task_kill(child->os());
+		return result(kr);
+	}
+	args.child = name.value;
+	return result(Kr::Success);
+}
+
+long task_control(Task &caller, mach_task_control_args &args)
+{
+	if (args.flags || args.pad)
+		return malformed;
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+	switch (args.op) {
+	case MACH_TASK_SUSPEND:
+		return result(task->suspend());
+	case MACH_TASK_RESUME:
+		return result(task->resume());
+	case MACH_TASK_TERMINATE:
+		if (mach_shim_task_kill(task->os()))
+			return result(Kr::Aborted);
+		return result(Kr::Success);
+	default:
+		return malformed;
+	}
+}
+
 } /* namespace */
 } /* namespace mach */
 
@@ -439,6 +515,10 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 		return task_ports(caller, *static_cast<mach_task_ports_args *>(args));
 	case MACH_IOC_NR_EXCEPTION_PORTS:
 		return exception_ports(caller, *static_cast<mach_exception_ports_args *>(args));
+	case MACH_IOC_NR_TASK_CREATE:
+		return task_create(caller, *static_cast<mach_task_create_args *>(args));
+	case MACH_IOC_NR_TASK_CONTROL:
+		return task_control(caller, *static_cast<mach_task_control_args *>(args));
 	default:
 		return -MACH_ENOTTY;
 	}

@@ -103,6 +103,7 @@ void mach_shim_fd_close(int fd);
 void mach_shim_file_put(struct mach_shim_file *file);
 
 /* The Linux side of a task (module/task.c). */
+struct mach_task;
 struct mach_task_os;
 struct mach_task_stats {
 	mach_u64 virtual_bytes;
@@ -124,6 +125,15 @@ mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);
+/*
+ * task_create: a new process for a new task, made by parent's agent:
+ * 0 and *child (a reference), or -errno (-ESRCH: the parent has no
+ * agent, -ECHILD: the new process died on the way, -EINTR: we were).
+ */
+int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
+			 struct mach_task **child);
+/* task_terminate: kill the process, wait until its task is torn down. */
+int mach_shim_task_kill(struct mach_task_os *os);
 /* Is the calling process the one backing os? */
 mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
 

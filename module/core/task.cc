@@ -233,6 +233,28 @@ Ref<Port> Task::port()
 	return Ref<Port>::share(port_);
 }
 
+Kr Task::suspend()
+{
+	Guard g(lock_);
+	if (!port_)
+		return Kr::InvalidArgument;	/* terminated */
+	if (suspend_count_ == ~0u)
+		return Kr::Failure;
+	suspend_count_++;
+	return Kr::Success;
+}
+
+Kr Task::resume()
+{
+	Guard g(lock_);
+	if (!port_)
+		return Kr::InvalidArgument;
+	if (!suspend_count_)
+		return Kr::Failure;
+	suspend_count_--;
+	return Kr::Success;
+}
+
 u32 Task::suspend_count()
 {
 	Guard g(lock_);
@@ -251,6 +273,11 @@ extern "C" mach_task *mach_task_create(mach_task_os *os)
 extern "C" void mach_task_get(mach_task *task)
 {
 	Task::from(task)->get();
+}
+
+extern "C" mach_task_os *mach_task_os_of(mach_task *task)
+{
+	return Task::from(task)->os();
 }
 
 extern "C" void mach_task_put(mach_task *task)

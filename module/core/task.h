@@ -66,6 +66,9 @@ public:
 	/* The task port while the task lives, with a reference; else empty. */
 	Ref<Port> port();
 	u32 suspend_count();
+	/* task_suspend / task_resume: counted; resuming at 0 is a failure. */
+	Kr suspend();
+	Kr resume();
 
 	/*
 	 * Special ports the task holds send rights to (TASK_*_PORT).

@@ -36,6 +36,7 @@
 #define MACH_FEATURE_TASK_INFO	(1U << 1)
 #define MACH_FEATURE_PORTS	(1U << 2)
 #define MACH_FEATURE_MSG	(1U << 3)
+#define MACH_FEATURE_TASKS	(1U << 4)
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -47,6 +48,8 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_SPECIAL_PORT	= 0x06,
 	MACH_IOC_NR_TASK_PORTS		= 0x07,
 	MACH_IOC_NR_EXCEPTION_PORTS	= 0x08,
+	MACH_IOC_NR_TASK_CREATE		= 0x09,
+	MACH_IOC_NR_TASK_CONTROL	= 0x0a,
 	MACH_IOC_NR_COUNT
 };
 
@@ -184,6 +187,34 @@ struct mach_exception_ports_args {
 	__u64 flavors;
 };
 
+/*
+ * MACH_IOC_TASK_CREATE: task_create(parent, ledgers, ledger_count,
+ * inherit_memory, &child). The caller must have started its agent if
+ * parent is its own task (libmach does, at first use).
+ */
+struct mach_task_create_args {
+	__u32 parent;		/* in: send right to the parent task */
+	__u32 inherit_memory;	/* in: boolean_t */
+	__u64 ledgers;		/* in: user address of ledger_count names */
+	__u32 ledger_count;	/* in */
+	__u32 child;		/* out: send right to the new task's port */
+	__u32 flags;		/* in: zero */
+	__u32 pad;		/* in: zero */
+};
+
+/* MACH_IOC_TASK_CONTROL: task_suspend, task_resume, task_terminate. */
+enum mach_task_control_op {
+	MACH_TASK_SUSPEND	= 1,
+	MACH_TASK_RESUME	= 2,
+	MACH_TASK_TERMINATE	= 3,
+};
+struct mach_task_control_args {
+	__u32 task;		/* in: send right to the task */
+	__u32 op;		/* in: MACH_TASK_* */
+	__u32 flags;		/* in: zero */
+	__u32 pad;		/* in: zero */
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -198,6 +229,8 @@ MACH_ABI_ASSERT(sizeof(struct mach_msg_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_special_port_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_ports_args) == 24, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_exception_ports_args) == 64, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_task_create_args) == 32, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_task_control_args) == 16, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

@@ -33,4 +33,16 @@
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_EXCEPTION_PORTS, \
 	      struct mach_exception_ports_args)
 
+#define MACH_IOC_TASK_CREATE \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CREATE, struct mach_task_create_args)
+#define MACH_IOC_TASK_CONTROL \
+	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CONTROL, struct mach_task_control_args)
+
+/*
+ * The agent's ioctl (no struct): the first call, from a thread libmach
+ * starts, passes its /dev/mach fd and never returns to its caller; later
+ * calls come from the stub page with the last system call's result.
+ */
+#define MACH_IOC_AGENT		_IO(MACH_IOC_MAGIC, 0x40)
+
 #endif /* _UAPI_MACH_IOCTL_H */

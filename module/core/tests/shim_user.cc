@@ -274,6 +274,29 @@ void mach_shim_task_free(mach_task_os *os)
 {
 	if (os->freed)
 		*os->freed = true;
+	if (os->owned)
+		delete os;
+}
+
+// A new task as the kernel's shell would make it: no process, a space.
+int mach_shim_task_spawn(mach_task_os *parent, mach_bool, mach_task **child)
+{
+	auto *os = new mach_task_os;
+	os->current = false;
+	os->owned = true;
+	mach_task *task = mach_task_create(os);
+	if (!task)
+		return -MACH_ENOMEM;
+	mach_task_inherit(task, parent->task);
+	*child = task;
+	return 0;
+}
+
+int mach_shim_task_kill(mach_task_os *os)
+{
+	os->killed = true;
+	os->alive = false;
+	return 0;
 }
 
 mach_bool mach_shim_task_is_current(const mach_task_os *os)

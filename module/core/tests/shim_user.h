@@ -10,6 +10,9 @@ struct mach_task_os {
 	bool alive = true;
 	mach_task_stats stats{};
 	bool *freed = nullptr;		// set when the core releases it
+	bool owned = false;		// made by task_spawn: deleted when freed
+	mach_task *task = nullptr;	// what task_spawn made, for tests
+	bool killed = false;
 };
 
 namespace shim_user {

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agent.c - each task's agent: a hidden thread of its process, parked in
+ * the module, that does what another task asks of this one.
+ *
+ * Linux lets us change only the address space and fd table of the
+ * process we run in, so a call on another task is queued to that task's
+ * agent. The agent runs the call's steps in kernel mode (vm_mmap,
+ * fd_install, ...) and, for what has no exported kernel function
+ * (clone, execveat, mprotect, madvise, waitid), leaves the ioctl with
+ * that system call set up to run through the stub page, which brings
+ * its result straight back into the next step.
+ *
+ * In a process that opened /dev/mach, libmach starts the agent with
+ * MACH_IOC_AGENT (argument: its /dev/mach fd); in a shell the agent is
+ * the only thread. The agent waits interruptibly (an idle agent counts
+ * for no load); it blocks every signal, so only a fatal one ends it.
+ */
+#include <linux/file.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/ptrace.h>
+#include <linux/sched/task_stack.h>
+
+#include <mach/ioctl.h>
+
+#include "mach.h"
+
+void mach_agent_init(struct mach_agent *agent)
+{
+	spin_lock_init(&agent->lock);
+	INIT_LIST_HEAD(&agent->queue);
+	init_waitqueue_head(&agent->wait);
+	init_waitqueue_head(&agent->started);
+	agent->fd = -1;
+}
+
+void mach_agent_call_init(struct mach_agent_call *call,
+			  bool (*step)(struct mach_agent_call *, long,
+				       struct mach_syscall *),
+			  void (*release)(struct mach_agent_call *))
+{
+	INIT_LIST_HEAD(&call->node);
+	call->step = step;
+	call->release = release;
+	refcount_set(&call->refs, 1);
+	init_waitqueue_head(&call->done_wait);
+}
+
+void mach_agent_call_put(struct mach_agent_call *call)
+{
+	if (refcount_dec_and_test(&call->refs))
+		call->release(call);
+}
+
+static void mach_agent_call_finish(struct mach_agent_call *call, long ret)
+{
+	call->ret = ret;
+	smp_store_release(&call->done, true);
+	wake_up_all(&call->done_wait);
+	mach_agent_call_put(call);	/* the agent's reference */
+}
+
+bool mach_agent_is_current(struct mach_agent *agent)
+{
+	return READ_ONCE(agent->thread) == current;
+}
+
+/* Has the agent's thread gone (its process exited, or exec'd)? */
+static bool mach_agent_thread_gone(struct task_struct *thread)
+{
+	return !thread || (READ_ONCE(thread->flags) & PF_EXITING);
+}
+
+/* Has the agent started, or will it never? */
+static bool mach_agent_settled(struct mach_agent *agent)
+{
+	return READ_ONCE(agent->thread) || READ_ONCE(agent->closed);
+}
+
+int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	int ret = 0;
+
+	/*
+	 * libmach starts the agent as it opens /dev/mach, and does not wait
+	 * for it: a call right after may have to.
+	 */
+	if (!mach_agent_settled(agent) &&
+	    wait_event_killable_timeout(agent->started,
+					mach_agent_settled(agent), HZ) < 0)
+		return -EINTR;
+
+	spin_lock(&agent->lock);
+	if (agent->closed || mach_agent_thread_gone(agent->thread)) {
+		ret = -ESRCH;
+	} else {
+		refcount_inc(&call->refs);
+		list_add_tail(&call->node, &agent->queue);
+	}
+	spin_unlock(&agent->lock);
+	if (!ret)
+		wake_up(&agent->wait);
+	return ret;
+}
+
+/*
+ * A caller waits killably. The agent may die with the call in hand and
+ * never finish it: that is noticed by looking at its thread now and then.
+ */
+long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	struct task_struct *thread;
+	long ret;
+
+	ret = mach_agent_queue(agent, call);
+	if (ret)
+		return ret;
+	spin_lock(&agent->lock);
+	thread = agent->thread;
+	if (thread)
+		get_task_struct(thread);
+	spin_unlock(&agent->lock);
+
+	for (;;) {
+		ret = wait_event_killable_timeout(call->done_wait,
+						  smp_load_acquire(&call->done),
+						  HZ / 10);
+		if (ret < 0) {
+			ret = -EINTR;
+			break;
+		}
+		if (smp_load_acquire(&call->done)) {
+			ret = call->ret;
+			break;
+		}
+		if (mach_agent_thread_gone(thread) || READ_ONCE(agent->closed)) {
+			ret = -ESRCH;
+			break;
+		}
+	}
+	if (thread)
+		put_task_struct(thread);
+	return ret;
+}
+
+static struct mach_agent_call *mach_agent_next(struct mach_agent *agent)
+{
+	struct mach_agent_call *call;
+
+	spin_lock(&agent->lock);
+	call = list_first_entry_or_null(&agent->queue, struct mach_agent_call,
+					node);
+	if (call)
+		list_del_init(&call->node);
+	spin_unlock(&agent->lock);
+	return call;
+}
+
+static bool mach_agent_has_work(struct mach_agent *agent)
+{
+	bool work;
+
+	spin_lock(&agent->lock);
+	work = !list_empty(&agent->queue);
+	spin_unlock(&agent->lock);
+	return work;
+}
+
+/* Leave the ioctl into the stub, which runs sc and comes back. */
+static long mach_agent_dispatch(struct mach_agent *agent,
+				const struct mach_syscall *sc)
+{
+	struct pt_regs *regs = current_pt_regs();
+
+	regs->di = sc->args[0];
+	regs->si = sc->args[1];
+	regs->dx = sc->args[2];
+	regs->r10 = sc->args[3];
+	regs->r8 = sc->args[4];
+	regs->r9 = sc->args[5];
+	regs->r12 = agent->fd;
+	regs->r13 = MACH_IOC_AGENT;
+	regs->ip = agent->stub;
+	return sc->nr;		/* the stub's rax */
+}
+
+/* The agent's loop: finish the step in hand, then take the next call. */
+static long mach_agent_serve(struct mach_agent *agent, long result)
+{
+	struct mach_agent_call *call = agent->serving;
+	struct mach_syscall next;
+
+	for (;;) {
+		if (call) {
+			memset(&next, 0, sizeof(next));
+			if (call->step(call, result, &next))
+				return mach_agent_dispatch(agent, &next);
+			agent->serving = NULL;
+			mach_agent_call_finish(call, call->ret);
+		}
+		if (wait_event_interruptible(agent->wait,
+					     mach_agent_has_work(agent)))
+			return -ERESTARTSYS;	/* back here after the signal */
+		call = mach_agent_next(agent);
+		agent->serving = call;
+		result = 0;
+	}
+}
+
+static void mach_agent_set_thread(struct mach_agent *agent)
+{
+	struct task_struct *old;
+
+	get_task_struct(current);
+	spin_lock(&agent->lock);
+	old = agent->thread;
+	agent->thread = current;
+	spin_unlock(&agent->lock);
+	wake_up_all(&agent->started);
+	if (old)
+		put_task_struct(old);
+}
+
+/* Drop a call that a dead agent left in hand. */
+static void mach_agent_drop_serving(struct mach_agent *agent)
+{
+	struct mach_agent_call *call = agent->serving;
+
+	agent->serving = NULL;
+	if (call)
+		mach_agent_call_finish(call, -ESRCH);
+}
+
+long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call)
+{
+	struct mach_agent *agent = &os->agent;
+
+	mach_agent_set_thread(agent);
+	agent->fd = current_pt_regs()->r12;
+	agent->serving = call;
+	return mach_agent_serve(agent, 0);
+}
+
+/*
+ * libmach's thread, with its /dev/mach fd, becoming the agent of its own
+ * task (the first time, or after an exec killed the last one).
+ */
+static long mach_agent_start(struct mach_task_os *os, struct file *file,
+			     unsigned long fd)
+{
+	struct mach_agent *agent = &os->agent;
+	struct task_struct *old;
+	unsigned long stub;
+	struct file *f;
+	bool same;
+
+	if (fd > INT_MAX)
+		return -EBADF;
+	f = fget(fd);
+	same = f == file;
+	if (f)
+		fput(f);
+	if (!same)
+		return -EBADF;
+
+	spin_lock(&agent->lock);
+	old = agent->thread;
+	if (old && !mach_agent_thread_gone(old)) {
+		spin_unlock(&agent->lock);
+		return -EBUSY;
+	}
+	spin_unlock(&agent->lock);
+
+	stub = mach_stub_map();
+	if (IS_ERR_VALUE(stub))
+		return stub;
+	mach_agent_drop_serving(agent);
+	agent->stub = stub;
+	agent->fd = fd;
+	mach_agent_set_thread(agent);
+	return mach_agent_serve(agent, 0);
+}
+
+long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
+		      unsigned long arg)
+{
+	if (!user_64bit_mode(current_pt_regs()))
+		return -EINVAL;
+	/* A fork of the parent's agent, made to be a new task's shell. */
+	if (os->pid != task_tgid(current))
+		return mach_spawn_claim(os);
+	if (mach_agent_is_current(&os->agent))
+		return mach_agent_serve(&os->agent, (long)arg);
+	return mach_agent_start(os, file, arg);
+}
+
+void mach_agent_close(struct mach_agent *agent)
+{
+	struct mach_agent_call *call, *tmp;
+	struct task_struct *thread;
+	LIST_HEAD(queue);
+
+	spin_lock(&agent->lock);
+	agent->closed = true;
+	list_splice_init(&agent->queue, &queue);
+	thread = agent->thread;
+	agent->thread = NULL;
+	spin_unlock(&agent->lock);
+	wake_up_all(&agent->started);
+
+	list_for_each_entry_safe(call, tmp, &queue, node) {
+		list_del_init(&call->node);
+		mach_agent_call_finish(call, -ESRCH);
+	}
+	mach_agent_drop_serving(agent);
+	if (thread)
+		put_task_struct(thread);
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stub.c - the stub page: one read-only, executable page in every task,
+ * through which its agent runs the system calls the module asks for.
+ *
+ * The agent leaves its ioctl with the call's number in rax, the
+ * arguments in the argument registers and ip at the stub; the stub makes
+ * the call and re-enters the module with the result. r12 and r13 carry
+ * the agent's /dev/mach fd and MACH_IOC_AGENT across both calls.
+ *
+ * Each mapping has its own page, because after the code it holds an
+ * argv and an empty string for execveat() at their absolute addresses.
+ * fork() copies the mapping at the same address, so the copy stays true.
+ * Each mapping has its own file too, whose fops pin the module: the
+ * mapping's vm_ops live in our text, and the file is released last.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+
+#include <mach/ioctl.h>
+
+#include "mach.h"
+
+/*
+ *   0: syscall
+ *   2: mov %rax,%rdx		the result is the ioctl's argument
+ *   5: mov %r12d,%edi		the agent's /dev/mach fd
+ *   8: mov %r13d,%esi		MACH_IOC_AGENT
+ *  11: mov $16,%eax		__NR_ioctl
+ *  16: syscall
+ *  18: jmp 0
+ */
+static const u8 mach_stub_code[] = {
+	0x0f, 0x05,
+	0x48, 0x89, 0xc2,
+	0x44, 0x89, 0xe7,
+	0x44, 0x89, 0xee,
+	0xb8, 0x10, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
+	0xeb, 0xec,
+};
+
+static void mach_stub_vm_open(struct vm_area_struct *vma)
+{
+	get_page(vma->vm_private_data);
+}
+
+static void mach_stub_vm_close(struct vm_area_struct *vma)
+{
+	put_page(vma->vm_private_data);
+}
+
+static vm_fault_t mach_stub_vm_fault(struct vm_fault *vmf)
+{
+	struct page *page = vmf->vma->vm_private_data;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+/* The stub stays where the module put it. */
+static int mach_stub_vm_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct mach_stub_vm_ops = {
+	.open = mach_stub_vm_open,
+	.close = mach_stub_vm_close,
+	.fault = mach_stub_vm_fault,
+	.mremap = mach_stub_vm_mremap,
+};
+
+static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mach_stub_page *data;
+	struct page *page;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
+	    (vma->vm_flags & VM_WRITE))
+		return -EINVAL;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+
+	data = page_address(page);
+	BUILD_BUG_ON(sizeof(mach_stub_code) > sizeof(data->code));
+	memcpy(data->code, mach_stub_code, sizeof(mach_stub_code));
+	data->argv[0] = vma->vm_start + offsetof(struct mach_stub_page, empty);
+
+	vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_private_data = page;
+	vma->vm_ops = &mach_stub_vm_ops;
+	return 0;
+}
+
+static const struct file_operations mach_stub_fops = {
+	.owner = THIS_MODULE,
+	.mmap = mach_stub_mmap,
+};
+
+bool mach_stub_vma(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops == &mach_stub_vm_ops;
+}
+
+unsigned long mach_stub_map(void)
+{
+	struct file *file;
+	unsigned long addr;
+
+	file = anon_inode_getfile("[mach-stub]", &mach_stub_fops, NULL,
+				  O_RDONLY);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	addr = vm_mmap(file, 0, PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, 0);
+	fput(file);		/* the mapping holds it */
+	return addr;
+}
