@@ -55,10 +55,16 @@ void mach_agent_call_put(struct mach_agent_call *call)
 		call->release(call);
 }
 
+/* done is set last: whoever sees it set may read ret and the results. */
+static bool mach_agent_call_done(struct mach_agent_call *call)
+{
+	return smp_load_acquire(&call->done);	/* pairs with _finish() */
+}
+
 static void mach_agent_call_finish(struct mach_agent_call *call, long ret)
 {
 	call->ret = ret;
-	smp_store_release(&call->done, true);
+	smp_store_release(&call->done, true);	/* pairs with _done() */
 	wake_up_all(&call->done_wait);
 	mach_agent_call_put(call);	/* the agent's reference */
 }
@@ -126,13 +132,13 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 
 	for (;;) {
 		ret = wait_event_killable_timeout(call->done_wait,
-						  smp_load_acquire(&call->done),
+						  mach_agent_call_done(call),
 						  HZ / 10);
 		if (ret < 0) {
 			ret = -EINTR;
 			break;
 		}
-		if (smp_load_acquire(&call->done)) {
+		if (mach_agent_call_done(call)) {
 			ret = call->ret;
 			break;
 		}

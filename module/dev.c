@@ -27,6 +27,7 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_EXCEPTION_PORTS] = MACH_IOC_EXCEPTION_PORTS,
 	[MACH_IOC_NR_TASK_CREATE] = MACH_IOC_TASK_CREATE,
 	[MACH_IOC_NR_TASK_CONTROL] = MACH_IOC_TASK_CONTROL,
+	[MACH_IOC_NR_VM] = MACH_IOC_VM,
 };
 
 union mach_ioctl_args {
@@ -41,6 +42,7 @@ union mach_ioctl_args {
 	struct mach_exception_ports_args exception_ports;
 	struct mach_task_create_args task_create;
 	struct mach_task_control_args task_control;
+	struct mach_vm_args vm;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)

@@ -48,6 +48,7 @@ struct mach_stub_page {
 	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
 	char empty[8];		/* "" */
 };
+
 /* Map a stub into the calling process: its address or -errno. */
 unsigned long mach_stub_map(void);
 bool mach_stub_vma(const struct vm_area_struct *vma);
@@ -78,7 +79,7 @@ struct mach_agent_call {
 };
 
 struct mach_agent {
-	spinlock_t lock;
+	spinlock_t lock;		/* guards what says so below */
 	struct task_struct *thread;	/* guarded by lock; a reference */
 	struct list_head queue;		/* guarded by lock: calls waiting */
 	bool closed;			/* guarded by lock: the task is gone */

@@ -81,10 +81,16 @@ static void mach_spawn_put(struct mach_spawn *spawn)
 	kfree(spawn);
 }
 
+/* The state is set last: whoever sees it settled may read the child. */
 static void mach_spawn_set_state(struct mach_spawn *spawn, int state)
 {
-	smp_store_release(&spawn->state, state);
+	smp_store_release(&spawn->state, state);	/* pairs with _state() */
 	wake_up_all(&spawn->wait);
+}
+
+static int mach_spawn_state(struct mach_spawn *spawn)
+{
+	return smp_load_acquire(&spawn->state);	/* pairs with _set_state() */
 }
 
 static bool mach_spawn_claimed(struct mach_spawn *spawn)
@@ -298,7 +304,8 @@ long mach_spawn_claim(struct mach_task_os *parent)
 		return -EBADF;
 	wake_up_all(&spawn->wait);
 
-	task = mach_task_register_current(spawn->parent, true);
+	/* The core hands down the parent's ports once we are made. */
+	task = mach_task_register_current(NULL, true);
 	if (IS_ERR(task)) {
 		send_sig(SIGKILL, current, 1);
 		mach_spawn_set_state(spawn, MACH_SPAWN_FAILED);
@@ -315,7 +322,7 @@ long mach_spawn_claim(struct mach_task_os *parent)
 
 static bool mach_spawn_settled(struct mach_spawn *spawn)
 {
-	return smp_load_acquire(&spawn->state) != MACH_SPAWN_RUNNING;
+	return mach_spawn_state(spawn) != MACH_SPAWN_RUNNING;
 }
 
 int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
@@ -339,7 +346,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
 	mach_agent_call_put(&spawn->parent_call);
 	if (!ret)
 		ret = mach_spawn_wait(spawn, mach_spawn_settled);
-	if (!ret && smp_load_acquire(&spawn->state) != MACH_SPAWN_READY)
+	if (!ret && mach_spawn_state(spawn) != MACH_SPAWN_READY)
 		ret = -ECHILD;
 	if (!ret) {
 		*child = spawn->child;

@@ -74,17 +74,7 @@ UNSUPPORTED(kern_return_t, thread_get_exception_ports, (thread_act_t, exception_
 UNSUPPORTED(kern_return_t, thread_swap_exception_ports, (thread_act_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
 
 // ---- <mach/vm_map.h> ---------------------------------------------------------
-UNSUPPORTED(kern_return_t, vm_region, (vm_map_read_t, vm_address_t *, vm_size_t *, vm_region_flavor_t, vm_region_info_t, mach_msg_type_number_t *, mach_port_t *))
-UNSUPPORTED(kern_return_t, vm_region_64, (vm_map_read_t, vm_address_t *, vm_size_t *, vm_region_flavor_t, vm_region_info_t, mach_msg_type_number_t *, mach_port_t *))
 UNSUPPORTED(kern_return_t, vm_region_recurse_64, (vm_map_read_t, vm_address_t *, vm_size_t *, natural_t *, vm_region_recurse_info_t, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, vm_allocate, (vm_map_t, vm_address_t *, vm_size_t, int))
-UNSUPPORTED(kern_return_t, vm_deallocate, (vm_map_t, vm_address_t, vm_size_t))
-UNSUPPORTED(kern_return_t, vm_protect, (vm_map_t, vm_address_t, vm_size_t, boolean_t, vm_prot_t))
-UNSUPPORTED(kern_return_t, vm_inherit, (vm_map_t, vm_address_t, vm_size_t, vm_inherit_t))
-UNSUPPORTED(kern_return_t, vm_read, (vm_map_read_t, vm_address_t, vm_size_t, vm_offset_t *, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, vm_read_overwrite, (vm_map_read_t, vm_address_t, vm_size_t, vm_address_t, vm_size_t *))
-UNSUPPORTED(kern_return_t, vm_write, (vm_map_t, vm_address_t, vm_offset_t, mach_msg_type_number_t))
-UNSUPPORTED(kern_return_t, vm_copy, (vm_map_t, vm_address_t, vm_size_t, vm_address_t))
 UNSUPPORTED(kern_return_t, vm_behavior_set, (vm_map_t, vm_address_t, vm_size_t, vm_behavior_t))
 UNSUPPORTED(kern_return_t, vm_map, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, mem_entry_name_port_t, vm_offset_t, boolean_t, vm_prot_t, vm_prot_t, vm_inherit_t))
 UNSUPPORTED(kern_return_t, vm_remap, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, vm_map_t, vm_address_t, boolean_t, vm_prot_t *, vm_prot_t *, vm_inherit_t))

@@ -18,6 +18,7 @@ using size = mach_size;
 enum class Kr : long {
 	Success = 0,
 	InvalidAddress = 1,
+	ProtectionFailure = 2,
 	NoSpace = 3,
 	InvalidArgument = 4,
 	ResourceShortage = 6,

@@ -22,6 +22,11 @@ typedef _Bool mach_bool;
 #define MACH_EFAULT	14
 #define MACH_EINTR	4
 #define MACH_EAGAIN	11
+#define MACH_EPERM	1
+#define MACH_ESRCH	3
+#define MACH_ENXIO	6
+#define MACH_EACCES	13
+#define MACH_EEXIST	17
 #define MACH_EINVAL	22
 #define MACH_ENOTTY	25
 #define MACH_ETIMEDOUT	110

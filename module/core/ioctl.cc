@@ -9,6 +9,7 @@
 #include "task.h"
 #include "task_info.h"
 #include "uapi.h"
+#include "vm.h"
 
 namespace mach {
 namespace {
@@ -448,6 +449,7 @@ long task_create(Task &caller, mach_task_create_args &args)
 	if (err)
 		return result(spawn_error(err));
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
+	child->inherit_from(*parent.get());
 	Ref<Port> port = child->port();
 	if (!port)
 		return result(Kr::Failure);	/* it died already */
@@ -481,6 +483,18 @@ long task_control(Task &caller, mach_task_control_args &args)
 	default:
 		return malformed;
 	}
+}
+
+long vm(Task &caller, mach_vm_args &args)
+{
+	constexpr u32 known = MACH_VM_ANYWHERE | MACH_VM_SET_MAXIMUM;
+	if (args.flags & ~known)
+		return malformed;
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+	return result(vm_call(*task.get(), args));
 }
 
 } /* namespace */
@@ -519,6 +533,8 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 		return task_create(caller, *static_cast<mach_task_create_args *>(args));
 	case MACH_IOC_NR_TASK_CONTROL:
 		return task_control(caller, *static_cast<mach_task_control_args *>(args));
+	case MACH_IOC_NR_VM:
+		return vm(caller, *static_cast<mach_vm_args *>(args));
 	default:
 		return -MACH_ENOTTY;
 	}

@@ -134,6 +134,24 @@ int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
 			 struct mach_task **child);
 /* task_terminate: kill the process, wait until its task is torn down. */
 int mach_shim_task_kill(struct mach_task_os *os);
+/*
+ * A vm_* call on os's address space, its range checked and rounded by
+ * the core: [start, end) page-aligned and non-empty, except READ, WRITE
+ * and COPY, which are byte-exact. 0 or -errno (module/vm.c says which).
+ */
+struct mach_shim_vm_request {
+	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
+	unsigned int value;		/* protection or inheritance */
+	mach_u64 start, end;
+	mach_u64 data;			/* the caller's buffer, or COPY's target */
+	mach_bool anywhere;		/* ALLOCATE */
+	/* out: ALLOCATE's address; REGION's whole answer */
+	mach_u64 address, size;
+	unsigned int protection, max_protection, inheritance;
+	mach_bool shared;
+};
+int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
+
 /* Is the calling process the one backing os? */
 mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
 

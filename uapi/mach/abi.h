@@ -50,6 +50,7 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_EXCEPTION_PORTS	= 0x08,
 	MACH_IOC_NR_TASK_CREATE		= 0x09,
 	MACH_IOC_NR_TASK_CONTROL	= 0x0a,
+	MACH_IOC_NR_VM			= 0x0b,
 	MACH_IOC_NR_COUNT
 };
 
@@ -215,6 +216,38 @@ struct mach_task_control_args {
 	__u32 pad;		/* in: zero */
 };
 
+/*
+ * MACH_IOC_VM: the vm_* calls on any task's address space. Addresses and
+ * sizes are the caller's, unrounded: the module rounds them as Mach does.
+ */
+enum mach_vm_op {
+	MACH_VM_ALLOCATE	= 1,	/* address (in: if FIXED; out), size */
+	MACH_VM_DEALLOCATE	= 2,	/* address, size */
+	MACH_VM_PROTECT		= 3,	/* address, size, value = vm_prot_t */
+	MACH_VM_INHERIT		= 4,	/* address, size, value = vm_inherit_t */
+	MACH_VM_READ		= 5,	/* address, size -> data (caller's buffer) */
+	MACH_VM_WRITE		= 6,	/* data (caller's buffer) -> address, size */
+	MACH_VM_COPY		= 7,	/* address, size -> data (the task's) */
+	MACH_VM_REGION		= 8,	/* address (in/out), size (out), region */
+};
+#define MACH_VM_ANYWHERE	(1U << 0)	/* ALLOCATE: VM_FLAGS_ANYWHERE */
+#define MACH_VM_SET_MAXIMUM	(1U << 1)	/* PROTECT: set_maximum */
+
+struct mach_vm_args {
+	__u32 op;		/* in: MACH_VM_* */
+	__u32 task;		/* in: send right to the task */
+	__u64 address;		/* in/out */
+	__u64 size;		/* in/out */
+	__u64 data;		/* in: see the ops */
+	__u32 value;		/* in: protection or inheritance */
+	__u32 flags;		/* in: MACH_VM_ANYWHERE, MACH_VM_SET_MAXIMUM */
+	/* out, REGION: what vm_region_basic_info reports */
+	__u32 protection;
+	__u32 max_protection;
+	__u32 inheritance;
+	__u32 shared;		/* boolean_t */
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -231,6 +264,7 @@ MACH_ABI_ASSERT(sizeof(struct mach_task_ports_args) == 24, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_exception_ports_args) == 64, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_create_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_control_args) == 16, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_vm_args) == 56, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "../core.h"
+#include "../uapi.h"
 
 struct mach_shim_lock {
 	std::mutex mutex;
@@ -44,6 +45,9 @@ mach_shim_file unrelated{nullptr, 1};
 } // namespace
 
 namespace shim_user {
+
+mach_shim_vm_request last_vm;
+int next_vm_error;
 
 long live(mach_shim_kind kind) { return live_objects[kind]; }
 long live_files() { return files; }
@@ -279,7 +283,7 @@ void mach_shim_task_free(mach_task_os *os)
 }
 
 // A new task as the kernel's shell would make it: no process, a space.
-int mach_shim_task_spawn(mach_task_os *parent, mach_bool, mach_task **child)
+int mach_shim_task_spawn(mach_task_os *, mach_bool, mach_task **child)
 {
 	auto *os = new mach_task_os;
 	os->current = false;
@@ -287,9 +291,18 @@ int mach_shim_task_spawn(mach_task_os *parent, mach_bool, mach_task **child)
 	mach_task *task = mach_task_create(os);
 	if (!task)
 		return -MACH_ENOMEM;
-	mach_task_inherit(task, parent->task);
 	*child = task;
 	return 0;
+}
+
+int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
+{
+	shim_user::last_vm = *req;
+	if (req->op == MACH_VM_ALLOCATE)
+		req->address = req->anywhere ? 0x10000 : req->start;
+	int err = shim_user::next_vm_error;
+	shim_user::next_vm_error = 0;
+	return err;
 }
 
 int mach_shim_task_kill(mach_task_os *os)

@@ -11,11 +11,14 @@ struct mach_task_os {
 	mach_task_stats stats{};
 	bool *freed = nullptr;		// set when the core releases it
 	bool owned = false;		// made by task_spawn: deleted when freed
-	mach_task *task = nullptr;	// what task_spawn made, for tests
 	bool killed = false;
 };
 
 namespace shim_user {
+
+// What the last mach_shim_vm() was asked, and what the next one answers.
+extern mach_shim_vm_request last_vm;
+extern int next_vm_error;
 
 long live(mach_shim_kind kind);
 long live_files();

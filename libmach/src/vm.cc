@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// vm.cc - the vm_* calls on any task's address space.
+#include <sys/mman.h>
+
+#include <mach/mach.h>
+#include <mach/ioctl.h>
+
+#include "channel.h"
+
+#define LIBMACH_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+kern_return_t vm_call(mach_vm_args &args)
+{
+	return libmach::call(MACH_IOC_VM, &args);
+}
+
+mach_vm_args vm_args(__u32 op, vm_map_t task, vm_address_t address,
+		     vm_size_t size)
+{
+	mach_vm_args args = {};
+	args.op = op;
+	args.task = task;
+	args.address = address;
+	args.size = size;
+	return args;
+}
+
+} // namespace
+
+LIBMACH_API kern_return_t vm_allocate(vm_map_t task, vm_address_t *address,
+				      vm_size_t size, int flags)
+{
+	if (!address)
+		return KERN_INVALID_ARGUMENT;
+	// Only placement is honoured; the other user flags are hints.
+	if (flags & ~VM_FLAGS_USER_ALLOCATE)
+		return KERN_INVALID_ARGUMENT;
+	mach_vm_args args = vm_args(MACH_VM_ALLOCATE, task, *address, size);
+	if (flags & VM_FLAGS_ANYWHERE)
+		args.flags = MACH_VM_ANYWHERE;
+	kern_return_t kr = vm_call(args);
+	if (kr == KERN_SUCCESS)
+		*address = args.address;
+	return kr;
+}
+
+LIBMACH_API kern_return_t vm_deallocate(vm_map_t task, vm_address_t address,
+					vm_size_t size)
+{
+	mach_vm_args args = vm_args(MACH_VM_DEALLOCATE, task, address, size);
+	return vm_call(args);
+}
+
+LIBMACH_API kern_return_t vm_protect(vm_map_t task, vm_address_t address,
+				     vm_size_t size, boolean_t set_maximum,
+				     vm_prot_t new_protection)
+{
+	mach_vm_args args = vm_args(MACH_VM_PROTECT, task, address, size);
+	args.value = new_protection;
+	if (set_maximum)
+		args.flags = MACH_VM_SET_MAXIMUM;
+	return vm_call(args);
+}
+
+LIBMACH_API kern_return_t vm_inherit(vm_map_t task, vm_address_t address,
+				     vm_size_t size, vm_inherit_t inheritance)
+{
+	mach_vm_args args = vm_args(MACH_VM_INHERIT, task, address, size);
+	args.value = inheritance;
+	return vm_call(args);
+}
+
+LIBMACH_API kern_return_t vm_read_overwrite(vm_map_read_t task,
+					    vm_address_t address, vm_size_t size,
+					    vm_address_t data, vm_size_t *out_size)
+{
+	mach_vm_args args = vm_args(MACH_VM_READ, task, address, size);
+	args.data = data;
+	kern_return_t kr = vm_call(args);
+	if (kr == KERN_SUCCESS && out_size)
+		*out_size = size;
+	return kr;
+}
+
+// The data comes back in fresh pages of the caller's, which it owns and
+// gives back with vm_deallocate, as from Mach.
+LIBMACH_API kern_return_t vm_read(vm_map_read_t task, vm_address_t address,
+				  vm_size_t size, vm_offset_t *data,
+				  mach_msg_type_number_t *count)
+{
+	if (!data || !count || size > UINT32_MAX)
+		return KERN_INVALID_ARGUMENT;
+	void *buf = nullptr;
+	if (size) {
+		buf = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED)
+			return KERN_RESOURCE_SHORTAGE;
+	}
+	kern_return_t kr = vm_read_overwrite(task, address, size,
+					     reinterpret_cast<vm_address_t>(buf),
+					     nullptr);
+	if (kr != KERN_SUCCESS) {
+		if (buf)
+			munmap(buf, size);
+		return kr;
+	}
+	*data = reinterpret_cast<vm_offset_t>(buf);
+	*count = size;
+	return KERN_SUCCESS;
+}
+
+LIBMACH_API kern_return_t vm_write(vm_map_t task, vm_address_t address,
+				   vm_offset_t data,
+				   mach_msg_type_number_t count)
+{
+	mach_vm_args args = vm_args(MACH_VM_WRITE, task, address, count);
+	args.data = data;
+	return vm_call(args);
+}
+
+LIBMACH_API kern_return_t vm_copy(vm_map_t task, vm_address_t source,
+				  vm_size_t size, vm_address_t dest)
+{
+	mach_vm_args args = vm_args(MACH_VM_COPY, task, source, size);
+	args.data = dest;
+	return vm_call(args);
+}
+
+namespace {
+
+template <typename Info>
+void fill_basic_info(const mach_vm_args &args, Info *info)
+{
+	*info = {};
+	info->protection = args.protection;
+	info->max_protection = args.max_protection;
+	info->inheritance = args.inheritance;
+	info->shared = args.shared;
+	info->behavior = VM_BEHAVIOR_DEFAULT;
+}
+
+kern_return_t region(vm_map_read_t task, vm_address_t *address,
+		     vm_size_t *size, vm_region_flavor_t flavor,
+		     vm_region_info_t info, mach_msg_type_number_t *count,
+		     mach_port_t *object_name)
+{
+	if (!address || !size || !info || !count)
+		return KERN_INVALID_ARGUMENT;
+	mach_msg_type_number_t need;
+	if (flavor == VM_REGION_BASIC_INFO_64)
+		need = VM_REGION_BASIC_INFO_COUNT_64;
+	else if (flavor == VM_REGION_BASIC_INFO)
+		need = VM_REGION_BASIC_INFO_COUNT;
+	else
+		return KERN_INVALID_ARGUMENT;
+	if (*count < need)
+		return KERN_INVALID_ARGUMENT;
+
+	mach_vm_args args = vm_args(MACH_VM_REGION, task, *address, 0);
+	kern_return_t kr = vm_call(args);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	*address = args.address;
+	*size = args.size;
+	if (flavor == VM_REGION_BASIC_INFO_64)
+		fill_basic_info(args, reinterpret_cast<vm_region_basic_info_64_t>(info));
+	else
+		fill_basic_info(args, reinterpret_cast<vm_region_basic_info_t>(info));
+	*count = need;
+	if (object_name)
+		*object_name = MACH_PORT_NULL;	// as on XNU: never a port
+	return KERN_SUCCESS;
+}
+
+} // namespace
+
+LIBMACH_API kern_return_t vm_region(vm_map_read_t task, vm_address_t *address,
+				    vm_size_t *size, vm_region_flavor_t flavor,
+				    vm_region_info_t info,
+				    mach_msg_type_number_t *count,
+				    mach_port_t *object_name)
+{
+	return region(task, address, size, flavor, info, count, object_name);
+}
+
+LIBMACH_API kern_return_t vm_region_64(vm_map_read_t task, vm_address_t *address,
+				       vm_size_t *size, vm_region_flavor_t flavor,
+				       vm_region_info_t info,
+				       mach_msg_type_number_t *count,
+				       mach_port_t *object_name)
+{
+	return region(task, address, size, flavor, info, count, object_name);
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.cc - the vm_* calls: rounding and checking as the anchors do, then
+ * the host carries them out in the task's address space.
+ *
+ * Ranges are rounded out to pages (vm_allocate rounds its size up and,
+ * when fixed, its address down, as XNU does); a range that wraps is
+ * KERN_INVALID_ARGUMENT; an empty one does nothing and succeeds. vm_read,
+ * vm_write and vm_copy move exactly the bytes asked for.
+ */
+#include "vm.h"
+#include "task.h"
+#include "uapi.h"
+
+namespace mach {
+namespace {
+
+constexpr u32 prot_all = 7;		/* VM_PROT_READ | WRITE | EXECUTE */
+constexpr u32 inherit_last = 2;		/* VM_INHERIT_NONE */
+
+u64 trunc_page(u64 a)
+{
+	return a & ~(page_size - 1);
+}
+
+/* The pages [addr, addr + size) touches; false if that wraps. */
+bool page_range(u64 addr, u64 size, u64 *start, u64 *end)
+{
+	u64 last = addr + size;
+	if (last < addr || last > ~(page_size - 1))
+		return false;
+	*start = trunc_page(addr);
+	*end = trunc_page(last + page_size - 1);
+	return true;
+}
+
+} /* namespace */
+
+Kr vm_error(u32 op, int err)
+{
+	switch (err) {
+	case -MACH_EEXIST:
+		return Kr::NoSpace;
+	case -MACH_ENOMEM:
+		return op == MACH_VM_ALLOCATE ? Kr::NoSpace : Kr::ResourceShortage;
+	case -MACH_ENXIO:
+	case -MACH_EFAULT:
+		return Kr::InvalidAddress;
+	case -MACH_EACCES:
+	case -MACH_EPERM:
+		return Kr::ProtectionFailure;
+	case -MACH_ESRCH:
+		return Kr::SendInvalidDest;	/* the task died on the way */
+	case -MACH_EINTR:
+		return Kr::Aborted;
+	default:
+		return Kr::Failure;
+	}
+}
+
+Kr vm_call(Task &task, mach_vm_args &args)
+{
+	mach_shim_vm_request req{};
+	req.op = args.op;
+	req.value = args.value;
+	req.data = args.data;
+
+	switch (args.op) {
+	case MACH_VM_ALLOCATE:
+		if (!args.size) {
+			args.address = 0;
+			return Kr::Success;
+		}
+		req.anywhere = args.flags & MACH_VM_ANYWHERE;
+		if (!page_range(req.anywhere ? 0 : trunc_page(args.address),
+				args.size, &req.start, &req.end))
+			return Kr::InvalidArgument;
+		break;
+	case MACH_VM_DEALLOCATE:
+	case MACH_VM_PROTECT:
+	case MACH_VM_INHERIT:
+		if (!page_range(args.address, args.size, &req.start, &req.end))
+			return Kr::InvalidArgument;
+		if (args.op == MACH_VM_PROTECT && (args.value & ~prot_all))
+			return Kr::InvalidArgument;
+		if (args.op == MACH_VM_PROTECT && (args.flags & MACH_VM_SET_MAXIMUM))
+			return Kr::NotSupported;	/* Linux has no settable maximum */
+		if (args.op == MACH_VM_INHERIT && args.value > inherit_last)
+			return Kr::InvalidArgument;
+		if (req.start == req.end)
+			return Kr::Success;
+		break;
+	case MACH_VM_READ:
+	case MACH_VM_WRITE:
+	case MACH_VM_COPY:
+		req.start = args.address;
+		req.end = args.address + args.size;
+		if (req.end < req.start)
+			return Kr::InvalidArgument;
+		if (req.start == req.end)
+			return Kr::Success;
+		break;
+	case MACH_VM_REGION:
+		req.start = args.address;
+		break;
+	default:
+		return Kr::InvalidArgument;
+	}
+
+	int err = mach_shim_vm(task.os(), &req);
+	if (err)
+		return vm_error(args.op, err);
+	if (args.op == MACH_VM_ALLOCATE) {
+		args.address = req.address;
+	} else if (args.op == MACH_VM_REGION) {
+		args.address = req.address;
+		args.size = req.size;
+		args.protection = req.protection;
+		args.max_protection = req.max_protection;
+		args.inheritance = req.inheritance;
+		args.shared = req.shared;
+	}
+	return Kr::Success;
+}
+
+} /* namespace mach */

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - the vm_* calls on a task's address space, after the core has
+ * checked and rounded their arguments.
+ *
+ * Reading, writing and describing another process's memory needs no help:
+ * access_process_vm() and the target's mm do. Changing its mappings
+ * (vm_mmap, vm_munmap, mprotect, madvise) only works on current->mm, so
+ * those run in the task's agent, unless the task is the caller's own.
+ *
+ * The stub page is invisible: vm_region steps over it, and a call whose
+ * range touches it finds nothing there (KERN_INVALID_ADDRESS).
+ *
+ * Errors: -ENXIO the range is not (wholly) mapped, -EACCES the pages do
+ * not allow it, -EEXIST a fixed allocation overlaps, -ENOMEM no room,
+ * -EFAULT the caller's own buffer, -ESRCH the task is gone.
+ */
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/unistd.h>
+
+#include <mach/abi.h>
+
+#include "mach.h"
+
+/* Mach's protection bits are Linux's PROT_* bits. */
+static_assert(PROT_READ == 1 && PROT_WRITE == 2 && PROT_EXEC == 4);
+
+enum { MACH_INHERIT_SHARE = 0, MACH_INHERIT_COPY = 1, MACH_INHERIT_NONE = 2 };
+
+/*
+ * Is [start, end) mapped without a hole and without the stub, with every
+ * page allowing prot? -ENXIO, -EACCES or 0. Under the mmap lock.
+ */
+static int mach_vm_check(struct mm_struct *mm, u64 start, u64 end,
+			 unsigned long prot)
+{
+	unsigned long need = (prot & PROT_READ ? VM_READ : 0) |
+			     (prot & PROT_WRITE ? VM_WRITE : 0);
+	struct vm_area_struct *vma;
+	u64 at = start;
+
+	if (end > TASK_SIZE_MAX)
+		return -ENXIO;
+	while (at < end) {
+		vma = find_vma(mm, at);
+		if (!vma || vma->vm_start > at || mach_stub_vma(vma))
+			return -ENXIO;
+		if ((vma->vm_flags & need) != need)
+			return -EACCES;
+		at = vma->vm_end;
+	}
+	return 0;
+}
+
+/* Does [start, end) touch the stub? Under the mmap lock. */
+static bool mach_vm_touches_stub(struct mm_struct *mm, u64 start, u64 end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	for (; vma && vma->vm_start < end; vma = find_vma(mm, vma->vm_end))
+		if (mach_stub_vma(vma))
+			return true;
+	return false;
+}
+
+static struct task_struct *mach_vm_leader(struct mach_task_os *os)
+{
+	return get_pid_task(os->pid, PIDTYPE_TGID);
+}
+
+static int mach_vm_check_task(struct task_struct *tsk, u64 start, u64 end,
+			      unsigned long prot)
+{
+	struct mm_struct *mm = get_task_mm(tsk);
+	int ret;
+
+	if (!mm)
+		return -ESRCH;
+	mmap_read_lock(mm);
+	ret = mach_vm_check(mm, start, end, prot);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+
+/* vm_read, vm_write, vm_copy: through one bounce page. */
+static int mach_vm_transfer(struct mach_task_os *os,
+			    struct mach_shim_vm_request *req)
+{
+	u64 len = req->end - req->start, done;
+	struct task_struct *tsk;
+	void *page;
+	int ret;
+
+	tsk = mach_vm_leader(os);
+	if (!tsk)
+		return -ESRCH;
+	ret = mach_vm_check_task(tsk, req->start, req->end,
+				 req->op == MACH_VM_WRITE ? PROT_WRITE : PROT_READ);
+	if (!ret && req->op == MACH_VM_COPY) {
+		if (req->data + len < req->data)
+			ret = -ENXIO;
+		else
+			ret = mach_vm_check_task(tsk, req->data, req->data + len,
+						 PROT_WRITE);
+	}
+	page = ret ? NULL : (void *)__get_free_page(GFP_KERNEL);
+	if (!ret && !page)
+		ret = -ENOMEM;
+
+	for (done = 0; !ret && done < len; done += PAGE_SIZE) {
+		unsigned int n = min_t(u64, PAGE_SIZE, len - done);
+		u64 at = req->start + done;
+
+		switch (req->op) {
+		case MACH_VM_READ:
+			if (access_process_vm(tsk, at, page, n, 0) != n)
+				ret = -EACCES;
+			else if (copy_to_user(u64_to_user_ptr(req->data + done),
+					      page, n))
+				ret = -EFAULT;
+			break;
+		case MACH_VM_WRITE:
+			if (copy_from_user(page, u64_to_user_ptr(req->data + done),
+					   n))
+				ret = -EFAULT;
+			else if (access_process_vm(tsk, at, page, n,
+						   FOLL_WRITE) != n)
+				ret = -EACCES;
+			break;
+		case MACH_VM_COPY:
+			if (access_process_vm(tsk, at, page, n, 0) != n ||
+			    access_process_vm(tsk, req->data + done, page, n,
+					      FOLL_WRITE) != n)
+				ret = -EACCES;
+			break;
+		}
+		if (fatal_signal_pending(current))
+			ret = -EINTR;
+	}
+	if (page)
+		free_page((unsigned long)page);
+	put_task_struct(tsk);
+	return ret;
+}
+
+static unsigned int mach_vm_prot(unsigned long flags)
+{
+	return (flags & VM_READ ? PROT_READ : 0) |
+	       (flags & VM_WRITE ? PROT_WRITE : 0) |
+	       (flags & VM_EXEC ? PROT_EXEC : 0);
+}
+
+static unsigned int mach_vm_max_prot(unsigned long flags)
+{
+	return (flags & VM_MAYREAD ? PROT_READ : 0) |
+	       (flags & VM_MAYWRITE ? PROT_WRITE : 0) |
+	       (flags & VM_MAYEXEC ? PROT_EXEC : 0);
+}
+
+/* vm_region: the region at or after req->start, the stub skipped. */
+static int mach_vm_region(struct mach_task_os *os,
+			  struct mach_shim_vm_request *req)
+{
+	struct vm_area_struct *vma;
+	struct task_struct *tsk;
+	struct mm_struct *mm;
+	int ret = -ENXIO;
+
+	tsk = mach_vm_leader(os);
+	mm = tsk ? get_task_mm(tsk) : NULL;
+	if (tsk)
+		put_task_struct(tsk);
+	if (!mm)
+		return -ESRCH;
+	mmap_read_lock(mm);
+	vma = find_vma(mm, req->start);
+	while (vma && mach_stub_vma(vma))
+		vma = find_vma(mm, vma->vm_end);
+	if (vma) {
+		req->address = vma->vm_start;
+		req->size = vma->vm_end - vma->vm_start;
+		req->protection = mach_vm_prot(vma->vm_flags);
+		req->max_protection = mach_vm_max_prot(vma->vm_flags);
+		req->shared = !!(vma->vm_flags & VM_MAYSHARE);
+		if (vma->vm_flags & VM_DONTCOPY)
+			req->inheritance = MACH_INHERIT_NONE;
+		else if (req->shared)
+			req->inheritance = MACH_INHERIT_SHARE;
+		else
+			req->inheritance = MACH_INHERIT_COPY;
+		ret = 0;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+
+/* The rest runs in the task itself: current->mm is the task's. */
+
+static int mach_vm_allocate_here(struct mach_shim_vm_request *req)
+{
+	unsigned long len = req->end - req->start, addr;
+	unsigned long flags = MAP_PRIVATE | MAP_ANONYMOUS;
+
+	if (!req->anywhere) {
+		if (req->end > TASK_SIZE_MAX)
+			return -ENOMEM;
+		flags |= MAP_FIXED_NOREPLACE;
+	}
+	addr = vm_mmap(NULL, req->anywhere ? 0 : req->start, len,
+		       PROT_READ | PROT_WRITE, flags, 0);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	req->address = addr;
+	return 0;
+}
+
+static int mach_vm_deallocate_here(struct mach_shim_vm_request *req)
+{
+	struct mm_struct *mm = current->mm;
+	bool stub;
+
+	if (req->end > TASK_SIZE_MAX)
+		return -ENXIO;
+	mmap_read_lock(mm);
+	stub = mach_vm_touches_stub(mm, req->start, req->end);
+	mmap_read_unlock(mm);
+	if (stub)
+		return -ENXIO;
+	return vm_munmap(req->start, req->end - req->start);
+}
+
+static int mach_vm_check_here(struct mach_shim_vm_request *req)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	mmap_read_lock(mm);
+	ret = mach_vm_check(mm, req->start, req->end, 0);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
+ * vm_inherit(SHARE) on a private range: replace each private piece with
+ * a shared shmem mapping holding the same bytes, so that a clone() shares
+ * it. (Other threads of the task must not write meanwhile: the threads
+ * issue parks them.)
+ */
+static int mach_vm_share_piece(unsigned long start, unsigned long end,
+			       unsigned long vm_flags, void *page)
+{
+	struct file *file;
+	unsigned long at, addr;
+	loff_t pos = 0;
+	int ret = 0;
+
+	file = shmem_file_setup("mach-shared", end - start, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	for (at = start; !ret && at < end; at += PAGE_SIZE) {
+		if (access_process_vm(current, at, page, PAGE_SIZE,
+				      FOLL_FORCE) != PAGE_SIZE)
+			ret = -EACCES;
+		else if (kernel_write(file, page, PAGE_SIZE, &pos) != PAGE_SIZE)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		addr = vm_mmap(file, start, end - start, mach_vm_prot(vm_flags),
+			       MAP_SHARED | MAP_FIXED, 0);
+		if (IS_ERR_VALUE(addr))
+			ret = addr;
+	}
+	fput(file);
+	return ret;
+}
+
+static int mach_vm_share_here(struct mach_shim_vm_request *req)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long at = req->start, end = 0, flags = 0;
+	struct vm_area_struct *vma;
+	void *page;
+	int ret = 0;
+
+	page = (void *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	while (!ret && at < req->end) {
+		mmap_read_lock(mm);
+		vma = find_vma(mm, at);
+		if (!vma || vma->vm_start > at) {
+			ret = -ENXIO;
+		} else {
+			end = min_t(u64, vma->vm_end, req->end);
+			flags = vma->vm_flags;
+		}
+		mmap_read_unlock(mm);
+		if (!ret && !(flags & VM_MAYSHARE))
+			ret = mach_vm_share_piece(at, end, flags, page);
+		at = end;
+	}
+	free_page((unsigned long)page);
+	return ret;
+}
+
+struct mach_vm_call {
+	struct mach_agent_call call;
+	struct mach_shim_vm_request req;
+};
+
+static bool mach_vm_step(struct mach_agent_call *call, long result,
+			 struct mach_syscall *next)
+{
+	struct mach_vm_call *vm = container_of(call, struct mach_vm_call, call);
+	struct mach_shim_vm_request *req = &vm->req;
+
+	if (call->stage++) {
+		call->ret = result;	/* of mprotect() or madvise() */
+		return false;
+	}
+	switch (req->op) {
+	case MACH_VM_ALLOCATE:
+		call->ret = mach_vm_allocate_here(req);
+		return false;
+	case MACH_VM_DEALLOCATE:
+		call->ret = mach_vm_deallocate_here(req);
+		return false;
+	}
+
+	call->ret = mach_vm_check_here(req);
+	if (!call->ret && req->op == MACH_VM_INHERIT &&
+	    req->value == MACH_INHERIT_SHARE)
+		call->ret = mach_vm_share_here(req);
+	if (call->ret)
+		return false;
+	next->args[0] = req->start;
+	next->args[1] = req->end - req->start;
+	if (req->op == MACH_VM_PROTECT) {
+		next->nr = __NR_mprotect;
+		next->args[2] = req->value;
+	} else {
+		next->nr = __NR_madvise;
+		next->args[2] = req->value == MACH_INHERIT_NONE ?
+				MADV_DONTFORK : MADV_DOFORK;
+	}
+	return true;
+}
+
+static void mach_vm_release(struct mach_agent_call *call)
+{
+	kfree(container_of(call, struct mach_vm_call, call));
+}
+
+int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
+{
+	struct mach_vm_call *vm;
+	long ret;
+
+	switch (req->op) {
+	case MACH_VM_READ:
+	case MACH_VM_WRITE:
+	case MACH_VM_COPY:
+		return mach_vm_transfer(os, req);
+	case MACH_VM_REGION:
+		return mach_vm_region(os, req);
+	case MACH_VM_ALLOCATE:
+		if (mach_shim_task_is_current(os))
+			return mach_vm_allocate_here(req);
+		break;
+	case MACH_VM_DEALLOCATE:
+		if (mach_shim_task_is_current(os))
+			return mach_vm_deallocate_here(req);
+		break;
+	}
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return -ENOMEM;
+	vm->req = *req;
+	mach_agent_call_init(&vm->call, mach_vm_step, mach_vm_release);
+	ret = mach_agent_run(&os->agent, &vm->call);
+	if (!ret)
+		*req = vm->req;
+	mach_agent_call_put(&vm->call);
+	return ret;
+}

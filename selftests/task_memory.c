@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A new task's memory, seen and changed from the parent through the
+ * child's task port: each inheritance mode, writes on either side after
+ * creation, and the vm_* calls on a task with an empty address space.
+ */
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define PAGE 4096
+
+/* size bytes at address in task, into buf; the kern_return_t. */
+static kern_return_t peek(task_t task, void *address, void *buf, size_t size)
+{
+	vm_size_t got = 0;
+	kern_return_t kr = vm_read_overwrite(task, (vm_address_t)address, size,
+					     (vm_address_t)buf, &got);
+
+	if (kr == KERN_SUCCESS && got != size)
+		return KERN_FAILURE;
+	return kr;
+}
+
+static kern_return_t poke(task_t task, void *address, const char *text)
+{
+	return vm_write(task, (vm_address_t)address, (vm_offset_t)text,
+			strlen(text) + 1);
+}
+
+static char *fresh_page(void)
+{
+	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void finish(struct __test_metadata *_metadata, task_t child)
+{
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+}
+
+TEST(copy_inheritance_is_copy_on_write_both_ways)
+{
+	char *page = fresh_page(), buf[32];
+	task_t child;
+
+	ASSERT_NE(NULL, page);
+	strcpy(page, "before");
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
+					    &child));
+	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
+	EXPECT_STREQ("before", buf);
+
+	/* The parent writes: the child keeps its copy. */
+	strcpy(page, "parent");
+	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
+	EXPECT_STREQ("before", buf);
+
+	/* The child's copy is written: the parent's stays. */
+	ASSERT_EQ(KERN_SUCCESS, poke(child, page, "child"));
+	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 6));
+	EXPECT_STREQ("child", buf);
+	EXPECT_STREQ("parent", page);
+
+	/* The parent reads its own task the same way. */
+	ASSERT_EQ(KERN_SUCCESS, peek(mach_task_self(), page, buf, 7));
+	EXPECT_STREQ("parent", buf);
+	finish(_metadata, child);
+	munmap(page, PAGE);
+}
+
+TEST(share_inheritance_is_shared_both_ways)
+{
+	char *page = fresh_page(), buf[32];
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	vm_address_t at = 0;
+	vm_size_t size = 0;
+	task_t child;
+
+	ASSERT_NE(NULL, page);
+	strcpy(page, "kept");
+	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), (vm_address_t)page,
+					   PAGE, VM_INHERIT_SHARE));
+	/* The contents survive the conversion to a shared mapping. */
+	EXPECT_STREQ("kept", page);
+	at = (vm_address_t)page;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(mach_task_self(), &at, &size,
+					     VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&info, &count,
+					     NULL));
+	EXPECT_EQ((vm_address_t)page, at);
+	EXPECT_EQ(VM_INHERIT_SHARE, info.inheritance);
+	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, info.protection);
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
+					    &child));
+	strcpy(page, "parent");
+	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
+	EXPECT_STREQ("parent", buf);
+	ASSERT_EQ(KERN_SUCCESS, poke(child, page, "child"));
+	EXPECT_STREQ("child", page);
+	finish(_metadata, child);
+	munmap(page, PAGE);
+}
+
+TEST(none_inheritance_leaves_a_hole)
+{
+	char *page = fresh_page(), buf[8];
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	vm_address_t at;
+	vm_size_t size;
+	task_t child;
+
+	ASSERT_NE(NULL, page);
+	strcpy(page, "mine");
+	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), (vm_address_t)page,
+					   PAGE, VM_INHERIT_NONE));
+	at = (vm_address_t)page;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(mach_task_self(), &at, &size,
+					     VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&info, &count,
+					     NULL));
+	EXPECT_EQ(VM_INHERIT_NONE, info.inheritance);
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
+					    &child));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, peek(child, page, buf, 5));
+	/* The child's next region starts past the page, if there is one. */
+	at = (vm_address_t)page;
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	if (vm_region_64(child, &at, &size, VM_REGION_BASIC_INFO_64,
+			 (vm_region_info_t)&info, &count, NULL) == KERN_SUCCESS)
+		EXPECT_LT((vm_address_t)page, at);
+	EXPECT_STREQ("mine", page);
+	finish(_metadata, child);
+	munmap(page, PAGE);
+}
+
+TEST(empty_task_vm_calls)
+{
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	vm_address_t at = 0, fixed = 0x10000000, again;
+	vm_size_t size;
+	char buf[16];
+	task_t child;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
+					    &child));
+	/* Nothing is mapped that Mach shows. */
+	EXPECT_EQ(KERN_INVALID_ADDRESS,
+		  vm_region_64(child, &at, &size, VM_REGION_BASIC_INFO_64,
+			       (vm_region_info_t)&info, &count, NULL));
+
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(child, &at, 3 * PAGE,
+					    VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(0, at % PAGE);
+	ASSERT_EQ(KERN_SUCCESS, poke(child, (void *)(at + 10), "hello"));
+	ASSERT_EQ(KERN_SUCCESS, peek(child, (void *)(at + 10), buf, 6));
+	EXPECT_STREQ("hello", buf);
+	ASSERT_EQ(KERN_SUCCESS, vm_copy(child, at, PAGE, at + 2 * PAGE));
+	ASSERT_EQ(KERN_SUCCESS, peek(child, (void *)(at + 2 * PAGE + 10), buf, 6));
+	EXPECT_STREQ("hello", buf);
+
+	vm_address_t region = 0;
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(child, &region, &size,
+					     VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&info, &count,
+					     NULL));
+	EXPECT_EQ(at, region);
+	EXPECT_EQ(3 * PAGE, size);
+	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, info.protection);
+	EXPECT_EQ(VM_INHERIT_COPY, info.inheritance);
+
+	/* Read-only now: writes are refused, reads are not. */
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(child, at, PAGE, FALSE, VM_PROT_READ));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE, poke(child, (void *)at, "no"));
+	EXPECT_EQ(KERN_SUCCESS, peek(child, (void *)(at + 10), buf, 6));
+	region = at;
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(child, &region, &size,
+					     VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&info, &count,
+					     NULL));
+	EXPECT_EQ(VM_PROT_READ, info.protection);
+	EXPECT_EQ(PAGE, size);
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(child, at, PAGE, FALSE, VM_PROT_NONE));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE, peek(child, (void *)at, buf, 1));
+
+	/* Fixed placement, and a second one on top. */
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(child, &fixed, PAGE, VM_FLAGS_FIXED));
+	EXPECT_EQ(0x10000000, fixed);
+	again = fixed;
+	EXPECT_EQ(KERN_NO_SPACE, vm_allocate(child, &again, PAGE, VM_FLAGS_FIXED));
+
+	ASSERT_EQ(KERN_SUCCESS, vm_deallocate(child, at, 3 * PAGE));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, peek(child, (void *)(at + 10), buf, 6));
+	/* A hole deallocates fine. */
+	EXPECT_EQ(KERN_SUCCESS, vm_deallocate(child, at, 3 * PAGE));
+	finish(_metadata, child);
+}
+
+/* The stub page: no Mach call sees it or may touch it. */
+TEST(stub_page_is_invisible_and_untouchable)
+{
+	unsigned long start = 0, end = 0;
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	vm_address_t at;
+	vm_size_t size;
+	char line[256], buf[8];
+	FILE *maps;
+	task_t child;
+
+	mach_task_self();	/* the agent and its stub exist from here */
+	maps = fopen("/proc/self/maps", "r");
+	ASSERT_NE(NULL, maps);
+	while (fgets(line, sizeof(line), maps))
+		if (strstr(line, "[mach-stub]"))
+			sscanf(line, "%lx-%lx", &start, &end);
+	fclose(maps);
+	ASSERT_NE(0, start);
+	ASSERT_EQ(PAGE, end - start);
+
+	EXPECT_EQ(KERN_INVALID_ADDRESS, peek(mach_task_self(), (void *)start,
+					     buf, 4));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, poke(mach_task_self(), (void *)start, "x"));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, vm_protect(mach_task_self(), start, PAGE,
+						   FALSE, VM_PROT_ALL));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, vm_inherit(mach_task_self(), start, PAGE,
+						   VM_INHERIT_SHARE));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, vm_deallocate(mach_task_self(), start,
+						      PAGE));
+	at = start;
+	if (vm_region_64(mach_task_self(), &at, &size, VM_REGION_BASIC_INFO_64,
+			 (vm_region_info_t)&info, &count, NULL) == KERN_SUCCESS)
+		EXPECT_GE(at, end);
+
+	/* The agent still works: a task can still be made. */
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
+					    &child));
+	/* In the child, the stub is all there is; it cannot be removed. */
+	EXPECT_EQ(KERN_INVALID_ADDRESS,
+		  vm_deallocate(child, 0, 0x7ffffffff000UL));
+	at = 0;
+	EXPECT_EQ(KERN_SUCCESS, vm_allocate(child, &at, PAGE, VM_FLAGS_ANYWHERE));
+	finish(_metadata, child);
+}
+
+TEST(bad_vm_arguments)
+{
+	vm_address_t at = 0;
+	char buf[8];
+	task_t child;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
+					    &child));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_allocate(child, &at, (vm_size_t)-1,
+						     VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_deallocate(child, 0x1000,
+						       (vm_size_t)-4096));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_inherit(child, 0, PAGE, 7));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_protect(child, 0, PAGE, FALSE, 0x10));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_allocate(child, &at, PAGE,
+						     ~VM_FLAGS_USER_ALLOCATE));
+	at = 0xffff800000000000UL;
+	EXPECT_EQ(KERN_NO_SPACE, vm_allocate(child, &at, PAGE, VM_FLAGS_FIXED));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, peek(child, (void *)0x1000, buf, 4));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, vm_protect(child, 0x20000000, PAGE,
+						   FALSE, VM_PROT_READ));
+	/* Zero sizes do nothing. */
+	at = 0x1234;
+	EXPECT_EQ(KERN_SUCCESS, vm_allocate(child, &at, 0, VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(0, at);
+	EXPECT_EQ(KERN_SUCCESS, vm_deallocate(child, 0x1000, 0));
+
+	/* A caller's bad buffer is its own problem, not the kernel's. */
+	at = 0;
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(child, &at, PAGE, VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, vm_write(child, at, 8, 4));
+	EXPECT_EQ(KERN_INVALID_ADDRESS,
+		  vm_read_overwrite(child, at, 8, 16, NULL));
+
+	finish(_metadata, child);
+	/* The task is gone: its port is a dead name. */
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, vm_allocate(child, &at, PAGE,
+						      VM_FLAGS_ANYWHERE));
+}
+
+TEST_HARNESS_MAIN
