@@ -218,6 +218,11 @@ void mach_shim_task_free(struct mach_task_os *os)
 	module_put(THIS_MODULE);
 }
 
+int mach_shim_task_pid(struct mach_task_os *os)
+{
+	return pid_vnr(os->pid);
+}
+
 bool mach_shim_task_is_current(const struct mach_task_os *os)
 {
 	return os->pid == task_tgid(current);

@@ -4,6 +4,7 @@
  * parent's memory; suspend/resume counts; task_terminate.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -111,6 +112,144 @@ TEST(bad_parent)
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_create(port, NULL, 0, TRUE,
 						     &child));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port));
+}
+
+/* Has /proc/<pid> gone (the process exited and was reaped)? Waits 5 s. */
+static int reaped(int pid)
+{
+	char path[64];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 500; i++) {
+		if (access(path, F_OK) != 0 && errno == ENOENT)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+TEST(terminated_shell_leaves_no_zombie)
+{
+	char path[64];
+	task_t child;
+	int pid = 0;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
+					    &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_LT(0, pid);
+	EXPECT_NE(getpid(), pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	EXPECT_EQ(0, access(path, F_OK));
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	EXPECT_TRUE(reaped(pid));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+}
+
+TEST(shell_holds_none_of_the_parents_fds)
+{
+	char path[64];
+	task_t child;
+	int pid, fd, count = 0;
+
+	fd = open("/proc/self/stat", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
+					    &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	/* Only the shell's own /dev/mach: fd 0. */
+	for (fd = 0; fd < 64; fd++) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+		if (access(path, F_OK) == 0)
+			count++;
+	}
+	EXPECT_EQ(1, count);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+}
+
+/* A task made from a child's task port: the grandchild copies the child. */
+TEST(create_from_a_child_task)
+{
+	vm_address_t at = 0;
+	task_t child, grandchild;
+	char buf[8];
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
+					    &child));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(child, &at, 4096, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(child, at, (vm_offset_t)"child", 6));
+	ASSERT_EQ(KERN_SUCCESS, task_create(child, NULL, 0, TRUE, &grandchild));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(child, at, (vm_offset_t)"later", 6));
+	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(grandchild, at, 6,
+						  (vm_address_t)buf, NULL));
+	EXPECT_STREQ("child", buf);
+
+	/* Terminating the child leaves the grandchild alive. */
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+	EXPECT_TRUE(task_is_alive(grandchild));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(grandchild));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), grandchild));
+}
+
+/*
+ * A process makes a task, hands its task port to us and exits: the task
+ * lives on, and we can still terminate it.
+ */
+TEST(task_survives_its_parents_exit)
+{
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t task;
+		mach_msg_trailer_t trailer;
+	} msg;
+	mach_port_t inbox;
+	task_t child;
+	int status, pid;
+	pid_t maker;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
+						   MACH_PORT_RIGHT_RECEIVE, &inbox));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), inbox,
+						       inbox, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
+						      TASK_BOOTSTRAP_PORT, inbox));
+	maker = fork();
+	ASSERT_LE(0, maker);
+	if (maker == 0) {
+		task_t made;
+
+		/* The fork inherited our bootstrap port: the inbox. */
+		if (task_create(mach_task_self(), NULL, 0, TRUE, &made))
+			_exit(1);
+		memset(&msg, 0, sizeof(msg));
+		msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX;
+		msg.header.msgh_size = sizeof(msg) - sizeof(msg.trailer);
+		msg.header.msgh_remote_port = bootstrap_port;
+		msg.body.msgh_descriptor_count = 1;
+		msg.task.name = made;
+		msg.task.disposition = MACH_MSG_TYPE_MOVE_SEND;
+		msg.task.type = MACH_MSG_PORT_DESCRIPTOR;
+		_exit(mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size,
+			       0, MACH_PORT_NULL, 0, MACH_PORT_NULL) ? 2 : 0);
+	}
+	ASSERT_EQ(maker, waitpid(maker, &status, 0));
+	ASSERT_EQ(0, status);
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+					     0, sizeof(msg), inbox, 5000,
+					     MACH_PORT_NULL));
+	child = msg.task.name;
+	EXPECT_TRUE(task_is_alive(child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	EXPECT_EQ(0, kill(pid, 0));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+	EXPECT_FALSE(task_is_alive(child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), inbox));
 }
 
 TEST_HARNESS_MAIN

@@ -76,3 +76,15 @@ LIBMACH_API kern_return_t task_terminate(task_t task)
 {
 	return task_control(task, MACH_TASK_TERMINATE);
 }
+
+LIBMACH_API kern_return_t pid_for_task(mach_port_name_t task, int *pid)
+{
+	if (!pid)
+		return KERN_INVALID_ARGUMENT;
+	mach_task_control_args args = {};
+	args.task = task;
+	args.op = MACH_TASK_PID;
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_CONTROL, &args);
+	*pid = kr == KERN_SUCCESS ? static_cast<int>(args.value) : -1;
+	return kr;
+}

@@ -465,7 +465,7 @@ long task_create(Task &caller, mach_task_create_args &args)
 
 long task_control(Task &caller, mach_task_control_args &args)
 {
-	if (args.flags || args.pad)
+	if (args.flags || args.value)
 		return malformed;
 	Ref<Task> task;
 	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
@@ -479,6 +479,9 @@ long task_control(Task &caller, mach_task_control_args &args)
 	case MACH_TASK_TERMINATE:
 		if (mach_shim_task_kill(task->os()))
 			return result(Kr::Aborted);
+		return result(Kr::Success);
+	case MACH_TASK_PID:
+		args.value = mach_shim_task_pid(task->os());
 		return result(Kr::Success);
 	default:
 		return malformed;

@@ -152,6 +152,8 @@ struct mach_shim_vm_request {
 };
 int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
 
+/* The pid of os's process as the caller sees it; 0 if it cannot. */
+int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */
 mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
 

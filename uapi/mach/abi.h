@@ -203,17 +203,22 @@ struct mach_task_create_args {
 	__u32 pad;		/* in: zero */
 };
 
-/* MACH_IOC_TASK_CONTROL: task_suspend, task_resume, task_terminate. */
+/*
+ * MACH_IOC_TASK_CONTROL: task_suspend, task_resume, task_terminate, and
+ * pid_for_task (the pid of the task's process, in the caller's pid
+ * namespace; 0 if it has none there).
+ */
 enum mach_task_control_op {
 	MACH_TASK_SUSPEND	= 1,
 	MACH_TASK_RESUME	= 2,
 	MACH_TASK_TERMINATE	= 3,
+	MACH_TASK_PID		= 4,
 };
 struct mach_task_control_args {
 	__u32 task;		/* in: send right to the task */
 	__u32 op;		/* in: MACH_TASK_* */
 	__u32 flags;		/* in: zero */
-	__u32 pad;		/* in: zero */
+	__u32 value;		/* in: zero; out: PID's answer */
 };
 
 /*

@@ -36,7 +36,7 @@
 #define MACH_IOC_TASK_CREATE \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CREATE, struct mach_task_create_args)
 #define MACH_IOC_TASK_CONTROL \
-	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CONTROL, struct mach_task_control_args)
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CONTROL, struct mach_task_control_args)
 #define MACH_IOC_VM \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_VM, struct mach_vm_args)
 

@@ -5,6 +5,7 @@
 #define _MACH_MACH_TRAPS_H_
 
 #include <mach/_mach_cdefs.h>
+#include <mach/kern_return.h>
 #include <mach/port.h>
 
 _MACH_BEGIN_DECLS
@@ -20,6 +21,9 @@ mach_port_name_t host_self_trap(void);
 
 /* A new receive right for use as a reply port; MACH_PORT_NULL if none could be made. */
 mach_port_name_t mach_reply_port(void);
+
+/* The pid of the process behind a task (XNU's trap; 0 if not visible). */
+kern_return_t pid_for_task(mach_port_name_t t, int *x);
 
 _MACH_END_DECLS
 

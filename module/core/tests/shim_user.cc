@@ -305,6 +305,11 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 	return err;
 }
 
+int mach_shim_task_pid(mach_task_os *os)
+{
+	return os->current ? 1 : 2;
+}
+
 int mach_shim_task_kill(mach_task_os *os)
 {
 	os->killed = true;
