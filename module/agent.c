@@ -88,15 +88,18 @@ static bool mach_agent_settled(struct mach_agent *agent)
 
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	int ret = 0;
 
 	/*
 	 * libmach starts the agent as it opens /dev/mach, and does not wait
-	 * for it: a call right after may have to.
+	 * for it; a shell's agent starts when it first runs. A call right
+	 * after may have to wait (for a shell, until it starts or dies).
 	 */
 	if (!mach_agent_settled(agent) &&
 	    wait_event_killable_timeout(agent->started,
-					mach_agent_settled(agent), HZ) < 0)
+					mach_agent_settled(agent),
+					os->shell ? MAX_SCHEDULE_TIMEOUT : HZ) < 0)
 		return -EINTR;
 
 	spin_lock(&agent->lock);
@@ -295,9 +298,25 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 {
 	if (!user_64bit_mode(current_pt_regs()))
 		return -EINVAL;
-	/* A fork of the parent's agent, made to be a new task's shell. */
-	if (os->pid != task_tgid(current))
-		return mach_spawn_claim(os);
+	/*
+	 * Through a file of another process's: a new shell, made with a copy
+	 * of its parent's fd, entering for the first time or (until it has a
+	 * file of its own) coming back from its first system call.
+	 */
+	if (os->pid != task_tgid(current)) {
+		struct mach_task *task = mach_task_lookup_current();
+		long ret;
+
+		/* (The parent may have registered the shell's pid already.) */
+		if (!task || !mach_agent_is_current(&mach_task_os_of(task)->agent))
+			ret = mach_spawn_claim();
+		else
+			ret = mach_agent_serve(&mach_task_os_of(task)->agent,
+					       (long)arg);
+		if (task)
+			mach_task_put(task);
+		return ret;
+	}
 	if (mach_agent_is_current(&os->agent))
 		return mach_agent_serve(&os->agent, (long)arg);
 	return mach_agent_start(os, file, arg);

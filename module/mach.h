@@ -121,12 +121,17 @@ struct mach_task_os {
 	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
 	struct work_struct exit_work;
 	struct mach_agent agent;
-	struct mach_spawn *spawning;	/* guarded by mach_tasks_lock */
+	bool ready;			/* not a shell still in its parent's mm */
+	wait_queue_head_t ready_wait;
 };
 
-/* A new task for the calling process, taking what parent hands down. */
-struct mach_task *mach_task_register_current(struct mach_task *parent,
-					     bool shell);
+/* A task not yet tied to a process (a reference), or ERR_PTR. */
+struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);
+/* Tie os to the thread group pid; a second call does nothing. */
+void mach_task_register(struct mach_task_os *os, struct pid *pid);
+/* A shell is ready for calls from outside once set up. */
+void mach_task_set_ready(struct mach_task_os *os);
+int mach_task_wait_ready(struct mach_task_os *os);
 /* The task of the thread group pid, if any: a new reference. */
 struct mach_task *mach_task_lookup(struct pid *pid);
 /* Has every thread of the group exited? */
@@ -136,10 +141,10 @@ void mach_tasks_lock_acquire(void);
 void mach_tasks_lock_release(void);
 
 /* Shells (shell.c): the processes that back tasks made by task_create. */
-/* Called with mach_tasks_lock held by the parent's agent's new child. */
-long mach_spawn_claim(struct mach_task_os *parent);
+/* A new shell's first entry, through its parent's /dev/mach file. */
+long mach_spawn_claim(void);
 /* A shell exited: its parent task's agent reaps it. */
-void mach_shell_reap(struct pid *pid);
+void mach_shell_exited(struct mach_task_os *os);
 int mach_shell_init(void);
 void mach_shell_exit(void);
 

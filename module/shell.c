@@ -19,6 +19,7 @@
  * recognised), is registered as the new task, closes every fd it
  * inherited, and becomes the new task's agent.
  */
+#include <linux/close_range.h>
 #include <linux/elf.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -39,25 +40,26 @@
 
 #include "mach.h"
 
-enum mach_spawn_state {
-	MACH_SPAWN_RUNNING,
-	MACH_SPAWN_READY,
-	MACH_SPAWN_FAILED,
-};
-
+/*
+ * A spawn in flight. The parent's agent marks its clone() with a cookie
+ * as the child's TLS base; the child, entering the module before it ever
+ * runs user code, presents the cookie and so finds its own spawn.
+ */
 struct mach_spawn {
 	refcount_t refs;
+	struct list_head node;		/* in mach_spawns until claimed */
+	unsigned long cookie;
 	struct mach_agent_call parent_call;	/* clone(), in the parent */
 	struct mach_agent_call child_call;	/* set-up, in the child */
-	struct mach_task *parent;		/* a reference */
 	bool inherit_memory;
-	struct task_struct *cloner;	/* the parent's agent; not a reference */
-	bool claimed;			/* guarded by mach_tasks_lock */
-	struct pid *child_pid;		/* from clone()'s result */
-	struct mach_task *child;	/* once claimed; a reference */
-	int state;			/* enum mach_spawn_state */
-	wait_queue_head_t wait;		/* claimed, state */
+	struct mach_agent *cloner;	/* the parent's agent */
+	unsigned long stub;		/* its stub, which the child inherits */
+	struct mach_task *child;	/* a reference */
 };
+
+/* Spawns whose child has not entered yet; guarded by mach_tasks_lock. */
+static LIST_HEAD(mach_spawns);
+static unsigned long mach_spawn_cookies;	/* guarded by mach_tasks_lock */
 
 /* The image a shell without inherited memory execs. */
 static struct file *mach_shell_image;
@@ -74,101 +76,70 @@ static void mach_spawn_put(struct mach_spawn *spawn)
 {
 	if (!refcount_dec_and_test(&spawn->refs))
 		return;
-	if (spawn->child)
-		mach_task_put(spawn->child);
-	put_pid(spawn->child_pid);
-	mach_task_put(spawn->parent);
+	mach_task_put(spawn->child);
 	kfree(spawn);
 }
 
-/* The state is set last: whoever sees it settled may read the child. */
-static void mach_spawn_set_state(struct mach_spawn *spawn, int state)
+/* Take spawn off the list; true if it was there (never claimed). */
+static bool mach_spawn_unlist(struct mach_spawn *spawn)
 {
-	smp_store_release(&spawn->state, state);	/* pairs with _state() */
-	wake_up_all(&spawn->wait);
-}
-
-static int mach_spawn_state(struct mach_spawn *spawn)
-{
-	return smp_load_acquire(&spawn->state);	/* pairs with _set_state() */
-}
-
-static bool mach_spawn_claimed(struct mach_spawn *spawn)
-{
-	bool claimed;
+	bool listed;
 
 	mach_tasks_lock_acquire();
-	claimed = spawn->claimed;
+	listed = !list_empty(&spawn->node);
+	list_del_init(&spawn->node);
 	mach_tasks_lock_release();
-	return claimed;
+	if (listed)
+		mach_spawn_put(spawn);	/* the list's reference */
+	return listed;
 }
 
-/* Wait until cond(spawn): 0, or -ECHILD if the child died, -EINTR. */
-static int mach_spawn_wait(struct mach_spawn *spawn,
-			   bool (*cond)(struct mach_spawn *))
-{
-	while (!cond(spawn)) {
-		if (wait_event_killable_timeout(spawn->wait, cond(spawn),
-						HZ / 10) < 0)
-			return -EINTR;
-		if (!cond(spawn) && mach_pid_gone(spawn->child_pid))
-			return cond(spawn) ? 0 : -ECHILD;
-	}
-	return 0;
-}
-
-/* In the parent's agent: fork the shell, and see it claimed. */
+/* In the parent's agent: fork the shell, and tie the task to it. */
 static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 				   struct mach_syscall *next)
 {
 	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
 						parent_call);
-	struct mach_task_os *os = mach_task_os_of(spawn->parent);
+	struct pid *pid;
 
 	if (call->stage++ == 0) {
-		spawn->cloner = current;
+		spawn->stub = spawn->cloner->stub;
 		mach_tasks_lock_acquire();
-		os->spawning = spawn;
+		/* A page-aligned user address: a valid TLS base, never used. */
+		mach_spawn_cookies = (mach_spawn_cookies + 1) & 0xffffffffUL;
+		spawn->cookie = (mach_spawn_cookies + 1) << PAGE_SHIFT;
+		refcount_inc(&spawn->refs);
+		list_add_tail(&spawn->node, &mach_spawns);
 		mach_tasks_lock_release();
 		next->nr = __NR_clone;
-		next->args[0] = spawn->inherit_memory ? 0 : CLONE_VM | CLONE_VFORK;
+		/*
+		 * The shell shares our fd table until its first step leaves
+		 * it for an empty one: it never holds a reference to a file
+		 * of ours, and the table is not copied.
+		 */
+		next->args[0] = CLONE_SETTLS | CLONE_FILES |
+			(spawn->inherit_memory ? 0 : CLONE_VM | CLONE_VFORK);
+		next->args[4] = spawn->cookie;
 		return true;
 	}
 
-	if (result > 0)
-		spawn->child_pid = find_get_pid(result);
-	if (!spawn->child_pid)
-		call->ret = result < 0 ? result : -ESRCH;
-	else
-		call->ret = mach_spawn_wait(spawn, mach_spawn_claimed);
-	mach_tasks_lock_acquire();
-	os->spawning = NULL;
-	mach_tasks_lock_release();
+	if (result < 0) {
+		mach_spawn_unlist(spawn);
+		call->ret = result;
+		return false;
+	}
+	/* The child may not have run yet; it registers too, whoever is first. */
+	pid = find_get_pid(result);
+	if (pid) {
+		mach_task_register(mach_task_os_of(spawn->child), pid);
+		put_pid(pid);
+	}
 	return false;
 }
 
 static void mach_spawn_parent_release(struct mach_agent_call *call)
 {
 	mach_spawn_put(container_of(call, struct mach_spawn, parent_call));
-}
-
-static int mach_close_match(const void *unused, struct file *file,
-			    unsigned int fd)
-{
-	return fd + 1;
-}
-
-/* Close every fd the shell inherited. */
-static void mach_close_inherited_fds(void)
-{
-	unsigned int fd = 0;
-	int next;
-
-	while ((next = iterate_fd(current->files, fd, mach_close_match,
-				  NULL)) > 0) {
-		close_fd(next - 1);
-		fd = next;
-	}
 }
 
 static int mach_install_file(struct file *file, unsigned int flags)
@@ -186,32 +157,17 @@ static int mach_install_file(struct file *file, unsigned int flags)
 /* After the exec: keep only a stub of the shell's own. */
 static int mach_shell_empty_mm(struct mach_agent *agent)
 {
-	struct mm_struct *mm = current->mm;
-	unsigned long stub, start, end;
-	struct vm_area_struct *vma;
+	unsigned long stub = mach_stub_map();
+	int ret;
 
-	stub = mach_stub_map();
 	if (IS_ERR_VALUE(stub))
 		return stub;
 	agent->stub = stub;
-	for (;;) {
-		VMA_ITERATOR(vmi, mm, 0);
-
-		end = 0;
-		mmap_read_lock(mm);
-		for_each_vma(vmi, vma) {
-			if (vma->vm_start != stub) {
-				start = vma->vm_start;
-				end = vma->vm_end;
-				break;
-			}
-		}
-		mmap_read_unlock(mm);
-		if (!end)
-			return 0;
-		if (vm_munmap(start, end - start))
-			return -ENOMEM;
-	}
+	/* The image, its stack, vdso and vvar: everything else. */
+	ret = vm_munmap(0, stub);
+	if (!ret)
+		ret = vm_munmap(stub + PAGE_SIZE, TASK_SIZE_MAX - stub - PAGE_SIZE);
+	return ret;
 }
 
 /* In the new shell, as its agent: shed the parent's fds (and memory). */
@@ -227,7 +183,21 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 
 	switch (call->stage++) {
 	case 0:
-		mach_close_inherited_fds();
+		/*
+		 * Leave the parent's fd table for one of our own, keeping only
+		 * the fds up to the one the stub re-enters through.
+		 */
+		next->nr = __NR_close_range;
+		next->args[0] = agent->fd + 1;
+		next->args[1] = ~0U;
+		next->args[2] = CLOSE_RANGE_UNSHARE;
+		return true;
+	case 1:
+		if (result)
+			break;
+		/* Those too: our ioctl holds its own reference to its file. */
+		for (fd = 0; fd <= agent->fd; fd++)
+			close_fd(fd);
 		dev = mach_dev_file_create(spawn->child);
 		if (IS_ERR(dev)) {
 			result = PTR_ERR(dev);
@@ -240,10 +210,8 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 			break;
 		}
 		agent->fd = fd;
-		if (spawn->inherit_memory) {
-			result = 0;
+		if (spawn->inherit_memory)
 			break;
-		}
 		get_file(mach_shell_image);
 		image = mach_install_file(mach_shell_image, O_CLOEXEC);
 		if (image < 0) {
@@ -259,7 +227,7 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 		next->args[3] = 0;
 		next->args[4] = AT_EMPTY_PATH;
 		return true;
-	case 1:
+	case 2:
 		/* The image re-entered with 0, or execveat() failed. */
 		if (result == 0)
 			result = mach_shell_empty_mm(agent);
@@ -267,13 +235,10 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 	}
 
 	call->ret = result;
-	if (result) {
-		/* Never back to user mode: the stub would run garbage. */
+	if (result)	/* never back to user mode: the stub would run garbage */
 		send_sig(SIGKILL, current, 1);
-		mach_spawn_set_state(spawn, MACH_SPAWN_FAILED);
-	} else {
-		mach_spawn_set_state(spawn, MACH_SPAWN_READY);
-	}
+	else
+		mach_task_set_ready(mach_task_os_of(spawn->child));
 	return false;
 }
 
@@ -282,77 +247,68 @@ static void mach_spawn_child_release(struct mach_agent_call *call)
 	mach_spawn_put(container_of(call, struct mach_spawn, child_call));
 }
 
-long mach_spawn_claim(struct mach_task_os *parent)
+long mach_spawn_claim(void)
 {
+	unsigned long cookie = current->thread.fsbase;
+	struct mach_spawn *spawn, *found = NULL;
 	struct mach_task_os *os;
-	struct mach_spawn *spawn;
-	struct mach_task *task;
-	bool ours;
+	sigset_t blocked;
 
 	mach_tasks_lock_acquire();
-	spawn = parent->spawning;
-	rcu_read_lock();
-	ours = spawn && !spawn->claimed &&
-	       rcu_dereference(current->real_parent) == spawn->cloner;
-	rcu_read_unlock();
-	if (ours) {
-		spawn->claimed = true;
-		refcount_inc(&spawn->refs);
+	list_for_each_entry(spawn, &mach_spawns, node) {
+		if (spawn->cookie == cookie) {
+			found = spawn;
+			list_del_init(&spawn->node);	/* its reference is ours */
+			break;
+		}
 	}
 	mach_tasks_lock_release();
-	if (!ours)
-		return -EBADF;
-	wake_up_all(&spawn->wait);
+	if (!found)
+		return -ESRCH;	/* from a stub, this ends the thread */
 
-	/* The core hands down the parent's ports once we are made. */
-	task = mach_task_register_current(NULL, true);
-	if (IS_ERR(task)) {
-		send_sig(SIGKILL, current, 1);
-		mach_spawn_set_state(spawn, MACH_SPAWN_FAILED);
-		mach_spawn_put(spawn);
-		return PTR_ERR(task);
-	}
-	spawn->child = task;
-	os = mach_task_os_of(task);
-	os->agent.stub = parent->agent.stub;
-	mach_agent_call_init(&spawn->child_call, mach_spawn_child_step,
+	/* A shell blocks every signal that can be: only a fatal one ends it. */
+	siginitsetinv(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &blocked, NULL);
+	os = mach_task_os_of(found->child);
+	mach_task_register(os, task_tgid(current));
+	os->agent.stub = found->stub;
+	mach_agent_call_init(&found->child_call, mach_spawn_child_step,
 			     mach_spawn_child_release);
-	return mach_agent_adopt(os, &spawn->child_call);
-}
-
-static bool mach_spawn_settled(struct mach_spawn *spawn)
-{
-	return mach_spawn_state(spawn) != MACH_SPAWN_RUNNING;
+	return mach_agent_adopt(os, &found->child_call);
 }
 
 int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
 			 struct mach_task **child)
 {
 	struct mach_spawn *spawn;
+	struct mach_task *task;
 	long ret;
 
+	task = mach_task_prepare(true, inherit_memory);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
 	spawn = kzalloc(sizeof(*spawn), GFP_KERNEL_ACCOUNT);
-	if (!spawn)
+	if (!spawn) {
+		mach_task_put(task);
 		return -ENOMEM;
+	}
 	refcount_set(&spawn->refs, 2);	/* ours and parent_call's */
-	init_waitqueue_head(&spawn->wait);
+	INIT_LIST_HEAD(&spawn->node);
 	spawn->inherit_memory = inherit_memory;
-	spawn->parent = parent->task;
-	mach_task_get(spawn->parent);
+	spawn->cloner = &parent->agent;
+	spawn->child = task;
 	mach_agent_call_init(&spawn->parent_call, mach_spawn_parent_step,
 			     mach_spawn_parent_release);
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
 	mach_agent_call_put(&spawn->parent_call);
-	if (!ret)
-		ret = mach_spawn_wait(spawn, mach_spawn_settled);
-	if (!ret && mach_spawn_state(spawn) != MACH_SPAWN_READY)
-		ret = -ECHILD;
-	if (!ret) {
-		*child = spawn->child;
-		spawn->child = NULL;
-	} else if (spawn->child_pid) {
-		kill_pid(spawn->child_pid, SIGKILL, 1);
+	if (ret) {
+		/* If the clone happened, its child must not live on. */
+		mach_spawn_unlist(spawn);
+		mach_shim_task_kill(mach_task_os_of(task));
+	} else {
+		*child = task;
+		mach_task_get(task);
 	}
 	mach_spawn_put(spawn);
 	return ret;
@@ -448,7 +404,7 @@ static void mach_reap_release(struct mach_agent_call *call)
  * the parent task's agent reaps it. (If the parent process died first,
  * the shell went to init, which reaps it.)
  */
-void mach_shell_reap(struct pid *pid)
+static void mach_shell_reap(struct pid *pid)
 {
 	struct task_struct *leader;
 	struct mach_task *parent;
@@ -475,4 +431,28 @@ void mach_shell_reap(struct pid *pid)
 		mach_agent_call_put(&reap->call);
 	}
 	mach_task_put(parent);
+}
+
+/* A shell killed before it first ran never claims its spawn. */
+static void mach_spawn_forget(struct mach_task *task)
+{
+	struct mach_spawn *spawn, *found = NULL;
+
+	mach_tasks_lock_acquire();
+	list_for_each_entry(spawn, &mach_spawns, node) {
+		if (spawn->child == task) {
+			found = spawn;
+			list_del_init(&spawn->node);
+			break;
+		}
+	}
+	mach_tasks_lock_release();
+	if (found)
+		mach_spawn_put(found);	/* the list's reference */
+}
+
+void mach_shell_exited(struct mach_task_os *os)
+{
+	mach_spawn_forget(os->task);
+	mach_shell_reap(os->pid);
 }

@@ -33,7 +33,11 @@
  *   8: mov %r13d,%esi		MACH_IOC_AGENT
  *  11: mov $16,%eax		__NR_ioctl
  *  16: syscall
- *  18: jmp 0
+ *  18: test %rax,%rax		the module answers with a call number;
+ *  21: js 25			an error means there is no agent here
+ *  23: jmp 0
+ *  25: mov $60,%eax		__NR_exit: this thread has nothing to do
+ *  30: syscall
  */
 static const u8 mach_stub_code[] = {
 	0x0f, 0x05,
@@ -42,7 +46,11 @@ static const u8 mach_stub_code[] = {
 	0x44, 0x89, 0xee,
 	0xb8, 0x10, 0x00, 0x00, 0x00,
 	0x0f, 0x05,
-	0xeb, 0xec,
+	0x48, 0x85, 0xc0,
+	0x78, 0x02,
+	0xeb, 0xe7,
+	0xb8, 0x3c, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
 };
 
 static void mach_stub_vm_open(struct vm_area_struct *vma)

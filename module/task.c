@@ -81,8 +81,9 @@ static void mach_task_exit_work(struct work_struct *work)
 	cancel_work(&os->exit_work);
 
 	mach_agent_close(&os->agent);
+	wake_up_all(&os->ready_wait);
 	if (os->shell)
-		mach_shell_reap(os->pid);
+		mach_shell_exited(os);
 	mach_task_terminate(task);
 	wake_up_all(&mach_task_exit_wq);
 	mach_task_put(task);	/* may free os */
@@ -103,19 +104,25 @@ struct mach_task *mach_task_lookup_current(void)
 	return mach_task_lookup(task_tgid(current));
 }
 
-struct mach_task *mach_task_lookup(struct pid *pid)
+/* Under mach_tasks_lock; no new reference. */
+static struct mach_task *mach_task_lookup_locked(struct pid *pid)
 {
-	struct mach_task *task = NULL;
 	struct mach_task_os *os;
 
+	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid)
+		if (os->pid == pid && os->registered)
+			return os->task;
+	return NULL;
+}
+
+struct mach_task *mach_task_lookup(struct pid *pid)
+{
+	struct mach_task *task;
+
 	mutex_lock(&mach_tasks_lock);
-	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid) {
-		if (os->pid == pid && os->registered) {
-			task = os->task;
-			mach_task_get(task);
-			break;
-		}
-	}
+	task = mach_task_lookup_locked(pid);
+	if (task)
+		mach_task_get(task);
 	mutex_unlock(&mach_tasks_lock);
 	return task;
 }
@@ -135,50 +142,75 @@ static struct mach_task *mach_task_of_parent(void)
 	return NULL;
 }
 
-/*
- * A new task for the calling process, inheriting from parent (or NULL).
- * Called with mach_tasks_lock held; releases it.
- */
-static struct mach_task *mach_task_register_locked(struct mach_task *parent,
-						   bool shell)
+struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 {
-	struct pid *pid = task_tgid(current);
 	struct mach_task_os *os;
 	struct mach_task *task;
 
 	os = kmem_cache_zalloc(mach_os_cache, GFP_KERNEL_ACCOUNT);
-	if (!os) {
-		mutex_unlock(&mach_tasks_lock);
+	if (!os)
 		return ERR_PTR(-ENOMEM);
-	}
 	atomic_long_inc(&mach_os_live);
 	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
-	os->pid = get_pid(pid);
 	os->shell = shell;
+	/* A shell without its parent's memory has it until its exec. */
+	os->ready = !shell || inherit_memory;
+	init_waitqueue_head(&os->ready_wait);
 	mach_agent_init(&os->agent);
-	task = mach_task_create(os);	/* frees os on failure */
-	if (!task) {
-		mutex_unlock(&mach_tasks_lock);
-		return ERR_PTR(-ENOMEM);
-	}
-	os->task = task;
-	os->registered = true;
-	if (parent)
-		mach_task_inherit(task, parent);
-	hash_add(mach_tasks, &os->node, (unsigned long)pid);
 	INIT_WORK(&os->exit_work, mach_task_exit_work);
 	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);
-	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
-	mach_task_get(task);
-	mutex_unlock(&mach_tasks_lock);
+	task = mach_task_create(os);	/* frees os on failure */
+	if (!task)
+		return ERR_PTR(-ENOMEM);
+	os->task = task;
 	return task;
+}
+
+/* Under mach_tasks_lock. */
+static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
+{
+	if (os->registered || os->pid)
+		return;		/* the other side of a spawn was first */
+	os->pid = get_pid(pid);
+	os->registered = true;
+	mach_task_get(os->task);	/* the registry's */
+	hash_add(mach_tasks, &os->node, (unsigned long)pid);
+	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
+	/* A shell registered by its parent may have died already. */
+	if (mach_pid_gone(pid))
+		queue_work(mach_wq, &os->exit_work);
+}
+
+void mach_task_register(struct mach_task_os *os, struct pid *pid)
+{
+	mutex_lock(&mach_tasks_lock);
+	mach_task_register_locked(os, pid);
+	mutex_unlock(&mach_tasks_lock);
+}
+
+void mach_task_set_ready(struct mach_task_os *os)
+{
+	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
+	wake_up_all(&os->ready_wait);
+}
+
+static bool mach_task_ready(struct mach_task_os *os)
+{
+	return smp_load_acquire(&os->ready);	/* pairs with _set_ready() */
+}
+
+int mach_task_wait_ready(struct mach_task_os *os)
+{
+	/* An exit ends the wait too: then there is nothing to wait for. */
+	return wait_event_killable(os->ready_wait, mach_task_ready(os) ||
+				   !READ_ONCE(os->registered));
 }
 
 struct mach_task *mach_task_of_current(void)
 {
 	struct pid *pid = task_tgid(current);
+	struct mach_task *task, *parent;
 	struct mach_task_os *os;
-	struct mach_task *task;
 
 	mutex_lock(&mach_tasks_lock);
 	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid) {
@@ -191,14 +223,25 @@ struct mach_task *mach_task_of_current(void)
 			return task;
 		}
 	}
-	return mach_task_register_locked(mach_task_of_parent(), false);
-}
+	mutex_unlock(&mach_tasks_lock);
 
-struct mach_task *mach_task_register_current(struct mach_task *parent,
-					     bool shell)
-{
+	/* A new task: made unlocked, then registered unless we raced. */
+	task = mach_task_prepare(false, false);
+	if (IS_ERR(task))
+		return task;
+	os = mach_task_os_of(task);
 	mutex_lock(&mach_tasks_lock);
-	return mach_task_register_locked(parent, shell);
+	parent = mach_task_of_parent();
+	if (mach_task_lookup_locked(pid)) {
+		mutex_unlock(&mach_tasks_lock);
+		mach_task_put(task);
+		return mach_task_of_current();
+	}
+	if (parent)
+		mach_task_inherit(task, parent);
+	mach_task_register_locked(os, pid);
+	mutex_unlock(&mach_tasks_lock);
+	return task;
 }
 
 int mach_shim_task_kill(struct mach_task_os *os)
@@ -235,6 +278,9 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 	struct mm_struct *mm;
 	u64 utime, stime;
 
+	/* A new shell's memory is its parent's until it has set up. */
+	if (mach_task_wait_ready(os))
+		return false;
 	rcu_read_lock();
 	leader = pid_task(os->pid, PIDTYPE_TGID);
 	if (leader)

@@ -105,7 +105,18 @@ static int use_mach(void)
 		return 4;
 	if (send_receive_right(a, b) != KERN_SUCCESS)
 		return 5;
-	return send_receive_right(b, a) == MACH_SEND_INVALID_RIGHT ? 0 : 6;
+	if (send_receive_right(b, a) != MACH_SEND_INVALID_RIGHT)
+		return 6;
+
+	/* Tasks made both ways and killed at once, maybe before they ran. */
+	for (int inherit = 0; inherit < 2; inherit++) {
+		task_t child;
+
+		if (task_create(mach_task_self(), NULL, 0, inherit, &child) ||
+		    task_terminate(child))
+			return 7;
+	}
+	return 0;
 }
 
 /*

@@ -6,9 +6,11 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -42,6 +44,24 @@ static double now_ns(void)
 })
 
 static int failures;
+
+/* /proc/self/statm's size and resident fields, in bytes. */
+static int read_rss(unsigned long long *size, unsigned long long *resident)
+{
+	unsigned long long s, r;
+	FILE *f = fopen("/proc/self/statm", "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llu %llu", &s, &r) == 2;
+	fclose(f);
+	if (!ok)
+		return -1;
+	*size = s * 4096;
+	*resident = r * 4096;
+	return 0;
+}
 
 /* Bytes in use in every slab cache (active objects times object size). */
 static long kernel_bytes(void)
@@ -327,6 +347,107 @@ static void memory_per_port(void)
 		mach_port_destroy(mach_task_self(), ports[i]);
 }
 
+/* Best of rounds of n single operations, each timed alone, in ns. */
+#define EACH(rounds, n, setup, body, teardown) ({			\
+	double best = 1e30;						\
+	for (int round = 0; round < (rounds); round++) {		\
+		double sum = 0;						\
+		for (long i = 0; i < (n); i++) {			\
+			setup;						\
+			double t0 = now_ns();				\
+			body;						\
+			sum += now_ns() - t0;				\
+			teardown;					\
+		}							\
+		if (sum / (n) < best)					\
+			best = sum / (n);				\
+	}								\
+	best;								\
+})
+
+/* Grows this process to about mib MiB resident (touched private memory). */
+static void grow_to(long mib)
+{
+	static char *ballast;
+	static size_t size;
+	unsigned long long vsize, rss;
+
+	if (read_rss(&vsize, &rss) == 0 && (long)(rss >> 20) >= mib)
+		return;
+	if (ballast)
+		munmap(ballast, size);
+	size = (size_t)mib << 20;
+	ballast = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(ballast != MAP_FAILED, "mmap ballast");
+	if (ballast != MAP_FAILED)
+		memset(ballast, 1, size);
+}
+
+static void bench_task_create(void)
+{
+	static const long sizes[] = { 4, 64, 512 };
+	char *const argv[] = { "mach-nop", NULL };
+	double spawn_small = 0, m, l;
+	task_t child = MACH_PORT_NULL;
+	pid_t pid = 0;
+	char name[64];
+
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		long rounds = 5, n = sizes[i] >= 512 ? 5 : 20;
+
+		grow_to(sizes[i]);
+		m = EACH(rounds, n, , {
+			check(task_create(mach_task_self(), NULL, 0, TRUE, &child)
+			      == KERN_SUCCESS, "task_create(TRUE)");
+		}, {
+			task_terminate(child);
+			mach_port_deallocate(mach_task_self(), child);
+		});
+		l = EACH(rounds, n, , {
+			pid = fork();
+			if (pid == 0)
+				_exit(0);
+		}, waitpid(pid, NULL, 0));
+		snprintf(name, sizeof(name), "task_create(TRUE), RSS %ld MiB", sizes[i]);
+		report(name, m, "fork", l);
+
+		m = EACH(rounds, n, , {
+			check(task_create(mach_task_self(), NULL, 0, FALSE, &child)
+			      == KERN_SUCCESS, "task_create(FALSE)");
+		}, {
+			task_terminate(child);
+			mach_port_deallocate(mach_task_self(), child);
+		});
+		l = EACH(rounds, n, , {
+			check(posix_spawn(&pid, "/opt/mach/bin/mach-nop", NULL, NULL,
+					  argv, NULL) == 0, "posix_spawn");
+		}, waitpid(pid, NULL, 0));
+		snprintf(name, sizeof(name), "task_create(FALSE), RSS %ld MiB", sizes[i]);
+		report(name, m, "posix_spawn(mach-nop)", l);
+		if (i == 0)
+			spawn_small = m;
+		else if (sizes[i] == 512)
+			printf("%-34s %9.2f   (target: within 1.2)\n",
+			       "task_create(FALSE) 512 MiB / 4 MiB", m / spawn_small);
+	}
+
+	m = EACH(5, 20, check(task_create(mach_task_self(), NULL, 0, TRUE, &child)
+			      == KERN_SUCCESS, "task_create"), {
+		check(task_terminate(child) == KERN_SUCCESS, "task_terminate");
+	}, mach_port_deallocate(mach_task_self(), child));
+	l = EACH(5, 20, {
+		pid = fork();
+		if (pid == 0)
+			for (;;)
+				pause();
+	}, {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}, );
+	report("task_terminate", m, "kill(SIGKILL)+waitpid", l);
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 20000;
@@ -396,5 +517,6 @@ int main(int argc, char **argv)
 	report("one send right per message, acked", m, "one fd by SCM_RIGHTS, acked", l);
 
 	memory_per_port();
+	bench_task_create();
 	return failures ? 1 : 0;
 }
