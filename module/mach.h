@@ -26,6 +26,9 @@ long mach_shim_live(enum mach_shim_kind kind);
 
 struct wait_queue_head;
 struct wait_queue_head *mach_shim_waitq_head(struct mach_shim_waitq *q);
+struct task_struct;
+/* The security and audit tokens of task's credentials. */
+void mach_tokens_of(struct task_struct *task, u32 security[2], u32 audit[8]);
 
 int mach_tasks_init(void);
 void mach_tasks_exit(void);

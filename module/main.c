@@ -19,9 +19,12 @@ static int __init mach_init(void)
 	ret = mach_shim_init();
 	if (ret)
 		return ret;
-	ret = mach_tasks_init();
+	ret = mach_core_init();
 	if (ret)
 		goto err_shim;
+	ret = mach_tasks_init();
+	if (ret)
+		goto err_core;
 	ret = mach_shell_init();
 	if (ret)
 		goto err_tasks;
@@ -34,6 +37,8 @@ err_shell:
 	mach_shell_exit();
 err_tasks:
 	mach_tasks_exit();
+err_core:
+	mach_core_exit();
 err_shim:
 	mach_shim_exit();
 	return ret;
@@ -44,6 +49,7 @@ static void __exit mach_exit(void)
 	mach_dev_exit();
 	mach_shell_exit();
 	mach_tasks_exit();
+	mach_core_exit();
 	mach_shim_exit();
 }
 

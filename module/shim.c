@@ -234,21 +234,34 @@ void mach_shim_vm_deallocate(u64 uaddr, u64 size)
  * security_token_t is { euid, egid }; audit_token_t is { auid, euid,
  * egid, ruid, rgid, pid, asid, pidversion }, as XNU lays them out.
  */
-void mach_shim_current_tokens(u32 security[2], u32 audit[8])
+/*
+ * A process's tokens as XNU lays them out: the security token is the
+ * effective uid and gid; the audit token is auid, euid, egid, ruid, rgid,
+ * pid, session id and a pid version (0: Linux does not reuse a live pid).
+ */
+void mach_tokens_of(struct task_struct *task, u32 security[2], u32 audit[8])
 {
-	const struct cred *cred = current_cred();
 	struct user_namespace *ns = &init_user_ns;
+	const struct cred *cred;
 
+	rcu_read_lock();
+	cred = __task_cred(task);
 	security[0] = from_kuid_munged(ns, cred->euid);
 	security[1] = from_kgid_munged(ns, cred->egid);
-	audit[0] = from_kuid(ns, audit_get_loginuid(current));
-	audit[1] = security[0];
-	audit[2] = security[1];
 	audit[3] = from_kuid_munged(ns, cred->uid);
 	audit[4] = from_kgid_munged(ns, cred->gid);
-	audit[5] = task_tgid_nr(current);
-	audit[6] = audit_get_sessionid(current);
+	rcu_read_unlock();
+	audit[0] = from_kuid(ns, audit_get_loginuid(task));
+	audit[1] = security[0];
+	audit[2] = security[1];
+	audit[5] = task_tgid_nr(task);
+	audit[6] = audit_get_sessionid(task);
 	audit[7] = 0;
+}
+
+void mach_shim_current_tokens(u32 security[2], u32 audit[8])
+{
+	mach_tokens_of(current, security, audit);
 }
 
 int mach_shim_init(void)

@@ -307,6 +307,8 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 		stats->dead_user_ns = leader->signal->utime;
 		stats->dead_system_ns = leader->signal->stime;
 	}
+	if (want & MACH_STATS_TOKENS)
+		mach_tokens_of(leader, stats->security, stats->audit);
 	if (want & MACH_STATS_LIVE_TIMES) {
 		rcu_read_lock();
 		for_each_thread(leader, t) {

@@ -2,6 +2,8 @@
 // task.cc - task calls: mach_task_self, task_self_trap, task_info,
 // task_create, task_suspend, task_resume, task_terminate.
 #include <mach/mach.h>
+#include <mach/mach_traps.h>
+#include <mach/task_special_ports.h>
 #include <mach/ioctl.h>
 
 #include "channel.h"
@@ -87,4 +89,21 @@ LIBMACH_API kern_return_t pid_for_task(mach_port_name_t task, int *pid)
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_CONTROL, &args);
 	*pid = kr == KERN_SUCCESS ? static_cast<int>(args.value) : -1;
 	return kr;
+}
+
+// The host port is every task's TASK_HOST_PORT special port, as the
+// kernel hands it out at task creation (and a parent to its children).
+LIBMACH_API mach_port_name_t host_self_trap(void)
+{
+	mach_special_port_args args = {};
+	args.task = mach_task_self();
+	args.which = TASK_HOST_PORT;
+	if (libmach::call(MACH_IOC_SPECIAL_PORT, &args) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return args.port;
+}
+
+LIBMACH_API mach_port_t mach_host_self(void)
+{
+	return host_self_trap();
 }

@@ -11,7 +11,7 @@
 // Deliberately absent (implemented elsewhere, or no honest placeholder):
 //   mach_task_self, task_self_trap, bootstrap_port, task_info,
 //   mach_port_deallocate, mach_error_string, mach_error  -- real code elsewhere;
-//   mach_host_self, mach_thread_self, host_self_trap, thread_self_trap
+//   mach_thread_self, thread_self_trap
 //     -- a port-returning *_self call has no truthful "unsupported" value
 //        (MACH_PORT_NULL would pass for a port), so these stay undefined
 //        until implemented and a program that uses them fails to link.

@@ -17,6 +17,10 @@ struct mach_task;
 struct mach_port;
 struct mach_task_os;
 
+/* The host's own ports, made at load and killed at unload: 0 or -errno. */
+int mach_core_init(void);
+void mach_core_exit(void);
+
 /* The size of the core's objects of kind, for the host's caches. */
 mach_size mach_core_object_size(enum mach_shim_kind kind);
 

@@ -408,9 +408,6 @@ long exception_ports(Task &caller, mach_exception_ports_args &args)
 	return result(Kr::Success);
 }
 
-/* More ledgers than this is absurd: the parent's are used (as for any bad list). */
-constexpr u32 ledgers_max = 16;
-
 Kr spawn_error(int err)
 {
 	switch (err) {
@@ -434,14 +431,21 @@ long task_create(Task &caller, mach_task_create_args &args)
 	if (kr != Kr::Success)
 		return result(kr);
 	/*
-	 * Ledgers limit nothing yet; the man page's rule (a wrong count or a
-	 * null ledger means the parent's) is all they do, so the list is
-	 * only read to fault on a bad address.
+	 * The man page's rule: exactly two ledgers, both real (wired, then
+	 * paged), or the parent's are used. What they limit is another issue.
 	 */
-	if (args.ledger_count && args.ledger_count <= ledgers_max) {
-		u32 ledgers[ledgers_max];
-		if (mach_shim_copy_in(ledgers, args.ledgers, 4ull * args.ledger_count))
+	Ref<Port> ledgers[2];
+	if (args.ledger_count == 2) {
+		u32 names[2];
+		if (mach_shim_copy_in(names, args.ledgers, sizeof(names)))
 			return result(Kr::InvalidAddress);
+		for (u32 i = 0; i < 2; i++) {
+			ledgers[i] = caller.space().lookup_send(Name{names[i]});
+			if (!ledgers[i] || ledgers[i]->object() != Object::Ledger) {
+				ledgers[0] = ledgers[1] = Ref<Port>{};
+				break;
+			}
+		}
 	}
 
 	mach_task *made = nullptr;
@@ -450,6 +454,12 @@ long task_create(Task &caller, mach_task_create_args &args)
 		return result(spawn_error(err));
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
 	child->inherit_from(*parent.get());
+	for (u32 i = 0; i < 2 && ledgers[1]; i++) {
+		ledgers[i]->get();
+		ledgers[i]->add_send();
+		child->set_special(TaskWiredLedgerPort + i,
+				   TransitRight{ledgers[i].get(), MoveSend});
+	}
 	Ref<Port> port = child->port();
 	if (!port)
 		return result(Kr::Failure);	/* it died already */

@@ -48,7 +48,17 @@ void notify(TransitRight to, u32 id, const u32 *words, u32 nwords, bool ndr = tr
 
 Port *Port::create_for_task(Task *task)
 {
-	Port *port = make<Port>(task, true);
+	Port *port = make<Port>(task, Object::Task);
+	if (port && !port->waiting_ok()) {
+		port->put();
+		port = nullptr;
+	}
+	return port;
+}
+
+Port *Port::create_kernel(Object object)
+{
+	Port *port = make<Port>(nullptr, object);
 	if (port && !port->waiting_ok()) {
 		port->put();
 		port = nullptr;
@@ -58,7 +68,7 @@ Port *Port::create_for_task(Task *task)
 
 Port *Port::create_set()
 {
-	Port *set = make<Port>(nullptr, false, true);
+	Port *set = make<Port>(nullptr, Object::None, true);
 	if (set && !set->waiting_ok()) {
 		set->put();
 		set = nullptr;
@@ -68,7 +78,7 @@ Port *Port::create_set()
 
 Port *Port::create()
 {
-	Port *port = make<Port>(nullptr, false);
+	Port *port = make<Port>(nullptr, Object::None);
 	if (port && !port->waiting_ok()) {
 		port->put();
 		port = nullptr;

@@ -28,12 +28,17 @@ class Task;
 inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
+/* What a kernel port stands for; its calls come as ioctls, not messages. */
+enum class Object : unsigned char { None, Task, Host, Ledger };
+
 class Port : public mach_port {
 public:
 	static constexpr mach_shim_kind kind = MACH_KIND_PORT;
 
 	/* A live port standing for task; the caller owns the one reference. */
 	static Port *create_for_task(Task *task);
+	/* A live kernel port for the host or a ledger, likewise. */
+	static Port *create_kernel(Object object);
 	/* A live ordinary port; the caller owns the reference and the receive right. */
 	static Port *create();
 	/* A port set: receivers take from whichever member has a message. */
@@ -62,7 +67,8 @@ public:
 	/* The task this port stands for while both live; else empty. */
 	Ref<Task> task();
 	bool dead();
-	bool is_kernel() const { return kernel_; }
+	bool is_kernel() const { return object_ != Object::None; }
+	Object object() const { return object_; }
 	/*
 	 * The port dies: the kernel object or the receive right is gone.
 	 * Queued messages are destroyed and every waiter wakes.
@@ -159,8 +165,8 @@ public:
 	u32 send_rights();
 	u32 seqno();
 
-	Port(Task *task, bool kernel, bool set = false)
-		: kernel_(kernel), set_kind_(set), kobject_(task) {}
+	Port(Task *task, Object object, bool set = false)
+		: object_(object), set_kind_(set), kobject_(task) {}
 	~Port();
 
 private:
@@ -176,7 +182,7 @@ private:
 	void detach_members();
 
 	RefCount refs_;
-	const bool kernel_;
+	const Object object_;
 	const bool set_kind_;
 	Lock lock_{MACH_LOCK_PORT};
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();

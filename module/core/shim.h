@@ -113,12 +113,15 @@ struct mach_task_stats {
 	mach_u64 dead_system_ns;
 	mach_u64 live_user_ns;		/* threads still running */
 	mach_u64 live_system_ns;
+	mach_u32 security[2];		/* the process's security token */
+	mach_u32 audit[8];		/* and audit token */
 };
 /* What a caller of mach_shim_task_stats() needs filled in. */
 enum mach_stats_want {
 	MACH_STATS_MEMORY = 1 << 0,	/* *_bytes */
 	MACH_STATS_DEAD_TIMES = 1 << 1,	/* dead_*_ns */
 	MACH_STATS_LIVE_TIMES = 1 << 2,	/* live_*_ns: walks the threads */
+	MACH_STATS_TOKENS = 1 << 3,	/* security, audit */
 };
 /* Fills what want asks for; false if the process is already gone. */
 mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "core.h"
+#include "host.h"
 #include "task.h"
 
 namespace mach {
@@ -17,6 +18,10 @@ Task *Task::create(mach_task_os *os)
 		task->put();
 		return nullptr;
 	}
+	/* A task with no Mach parent starts with the host's ports. */
+	task->set_special(TaskHostPort, host_port(HostPort::Host));
+	task->set_special(TaskWiredLedgerPort, host_port(HostPort::WiredLedger));
+	task->set_special(TaskPagedLedgerPort, host_port(HostPort::PagedLedger));
 	return task;
 }
 
@@ -34,23 +39,26 @@ void Task::put()
 
 void Task::terminate()
 {
-	Port *port, *bootstrap;
+	Port *port, *special[TaskSpecialPortMax + 1];
 	{
 		if (!lock_.ok())
 			return;
 		Guard g(lock_);
 		port = port_;
 		port_ = nullptr;
-		bootstrap = bootstrap_;
-		bootstrap_ = nullptr;
+		for (u32 i = 0; i <= TaskSpecialPortMax; i++) {
+			special[i] = special_[i];
+			special_[i] = nullptr;
+		}
 	}
 	if (port) {
 		/* Every send right to the task port is a dead name from now. */
 		port->kill();
 		port->put();
 	}
-	if (bootstrap)
-		bootstrap->drop(TransitRight{bootstrap, MoveSend});
+	for (Port *p : special)
+		if (p)
+			p->drop(TransitRight{p, MoveSend});
 	TransitRight none[registered_max] = {};
 	register_ports(none, registered_max);
 	set_exception_ports(all_exceptions, TransitRight{}, 0, 0);
@@ -159,26 +167,21 @@ u32 Task::get_exception_ports(u32 mask, u32 capacity, u32 *masks,
 	return groups;
 }
 
+/* Special ports a task holds a send right to, as opposed to its own port. */
+static bool held_special(u32 which)
+{
+	return which >= TaskHostPort && which <= TaskSpecialPortMax &&
+	       which != TaskNamePort;
+}
+
 Kr Task::get_special(u32 which, TransitRight *right)
 {
 	*right = {};
-	Guard g(lock_);
-	Port *port;
-	switch (which) {
-	case TaskKernelPort:
-		port = port_;
-		break;
-	case TaskBootstrapPort:
-		port = bootstrap_;
-		break;
-	case TaskHostPort:
-	case TaskNamePort:
-	case TaskWiredLedgerPort:
-	case TaskPagedLedgerPort:
-		return Kr::NotSupported;	/* the tasks issue */
-	default:
+	if (which != TaskKernelPort && which != TaskNamePort && !held_special(which))
 		return Kr::InvalidArgument;
-	}
+	Guard g(lock_);
+	/* No separate name port: the task port names the task. */
+	Port *port = held_special(which) ? special_[which] : port_;
 	if (port) {
 		port->get();
 		port->add_send();
@@ -189,18 +192,17 @@ Kr Task::get_special(u32 which, TransitRight *right)
 
 Kr Task::set_special(u32 which, TransitRight right)
 {
-	if (which != TaskBootstrapPort) {
+	/* The task's own port is not replaceable. */
+	if (!held_special(which)) {
 		if (right.port)
 			right.port->drop(right);
-		if (which == 0 || which > TaskSpecialPortMax)
-			return Kr::InvalidArgument;
-		return Kr::NotSupported;	/* the tasks issue */
+		return Kr::InvalidArgument;
 	}
 	Port *old;
 	{
 		Guard g(lock_);
-		old = bootstrap_;
-		bootstrap_ = right.port;
+		old = special_[which];
+		special_[which] = right.port;
 	}
 	if (old)
 		old->drop(TransitRight{old, MoveSend});
@@ -209,10 +211,12 @@ Kr Task::set_special(u32 which, TransitRight right)
 
 void Task::inherit_from(Task &parent)
 {
-	TransitRight bootstrap;
-	if (parent.get_special(TaskBootstrapPort, &bootstrap) == Kr::Success &&
-	    bootstrap.port)
-		set_special(TaskBootstrapPort, bootstrap);
+	for (u32 which = TaskHostPort; which <= TaskSpecialPortMax; which++) {
+		TransitRight right;
+		if (held_special(which) &&
+		    parent.get_special(which, &right) == Kr::Success)
+			set_special(which, right);
+	}
 
 	TransitRight registered[registered_max];
 	parent.lookup_ports(registered);

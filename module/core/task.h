@@ -32,7 +32,7 @@ enum SpecialPort : u32 {
 	TaskBootstrapPort = 4,
 	TaskWiredLedgerPort = 5,
 	TaskPagedLedgerPort = 6,
-	TaskSpecialPortMax = 11,
+	TaskSpecialPortMax = 11,	/* TASK_RESOURCE_NOTIFY_PORT */
 };
 
 /* TASK_PORT_REGISTER_MAX and EXC_TYPES_COUNT (type 0 is not one). */
@@ -89,7 +89,11 @@ public:
 	Kr set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor);
 	u32 get_exception_ports(u32 mask, u32 capacity, u32 *masks,
 				ExceptionHandler *handlers);
-	/* What a new task takes from its parent's at creation. */
+	/*
+	 * What a new task takes from its parent's at creation: its special
+	 * ports but the kernel and name ports, its registered ports and its
+	 * exception ports.
+	 */
 	void inherit_from(Task &parent);
 
 	explicit Task(mach_task_os *os) : os_(os) {}
@@ -101,7 +105,8 @@ private:
 	mach_task_os *const os_;
 	Space space_;
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
-	Port *bootstrap_ = nullptr;	/* guarded by lock_; a send right */
+	/* guarded by lock_; send rights; the kernel and name ports are port_ */
+	Port *special_[TaskSpecialPortMax + 1] = {};
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionHandler exceptions_[exception_types] = {};	/* guarded by lock_ */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */

@@ -84,6 +84,10 @@ u32 task_info_count(u32 flavor)
 		return sizeof(MachBasicInfo) / 4;
 	case TaskThreadTimesInfo:
 		return sizeof(ThreadTimesInfo) / 4;
+	case TaskSecurityToken:
+		return 2;
+	case TaskAuditToken:
+		return 8;
 	default:
 		return 0;
 	}
@@ -93,6 +97,8 @@ unsigned int task_info_needs(u32 flavor)
 {
 	if (flavor == TaskThreadTimesInfo)
 		return MACH_STATS_LIVE_TIMES;
+	if (flavor == TaskSecurityToken || flavor == TaskAuditToken)
+		return MACH_STATS_TOKENS;
 	return MACH_STATS_MEMORY | MACH_STATS_DEAD_TIMES;
 }
 
@@ -127,6 +133,12 @@ u32 format_task_info(u32 flavor, const mach_task_stats &s, u32 suspend_count,
 	case TaskThreadTimesInfo:
 		return emit(ThreadTimesInfo{time_value(s.live_user_ns),
 					    time_value(s.live_system_ns)}, out);
+	case TaskSecurityToken:
+		__builtin_memcpy(out, s.security, sizeof(s.security));
+		return 2;
+	case TaskAuditToken:
+		__builtin_memcpy(out, s.audit, sizeof(s.audit));
+		return 8;
 	default:
 		return 0;
 	}

@@ -14,6 +14,8 @@ enum TaskFlavor : u32 {
 	TaskThreadTimesInfo = 3,	/* TASK_THREAD_TIMES_INFO */
 	TaskBasicInfo32 = 4,		/* TASK_BASIC_INFO_32 */
 	TaskBasicInfo64 = 5,		/* TASK_BASIC_INFO_64 (TASK_BASIC_INFO) */
+	TaskSecurityToken = 13,		/* TASK_SECURITY_TOKEN */
+	TaskAuditToken = 15,		/* TASK_AUDIT_TOKEN */
 	MachTaskBasicInfo = 20,		/* MACH_TASK_BASIC_INFO */
 };
 

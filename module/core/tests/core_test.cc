@@ -226,7 +226,8 @@ TEST_F(Core, TaskInfoFlavours)
 	t.os.stats = {.virtual_bytes = 5ull << 32, .resident_bytes = 4096,
 		      .resident_max_bytes = 8192, .dead_user_ns = 1500000000,
 		      .dead_system_ns = 2000, .live_user_ns = 7000000000,
-		      .live_system_ns = 999999999};
+		      .live_system_ns = 999999999, .security = {1000, 100},
+		      .audit = {1, 1000, 100, 1001, 101, 42, 7, 0}};
 	u32 buf[64];
 
 	mach_task_info_args ti{self, TaskBasicInfo64, 64, 0, (u64)buf};
@@ -255,6 +256,18 @@ TEST_F(Core, TaskInfoFlavours)
 	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
 	EXPECT_EQ(7u, buf[0]);
 	EXPECT_EQ(999999u, buf[3]);
+
+	ti = {self, TaskSecurityToken, 2, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(2u, ti.count);
+	EXPECT_EQ(1000u, buf[0]);
+	EXPECT_EQ(100u, buf[1]);
+	ti = {self, TaskAuditToken, 8, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(8u, ti.count);
+	EXPECT_EQ(42u, buf[5]);
+	ti = {self, TaskAuditToken, 7, 0, (u64)buf};
+	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
 
 	ti = {self, TaskBasicInfo64, 9, 0, (u64)buf};
 	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));

@@ -324,8 +324,42 @@ TEST_F(Ipc, BootstrapIsInheritedAndSettable)
 
 	get = {self, 77, 0, 0};
 	EXPECT_EQ(long(Kr::InvalidArgument), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
-	get = {self, TaskHostPort, 0, 0};
-	EXPECT_EQ(long(Kr::NotSupported), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
+	get = {self, TaskKernelPort, 0, 0};
+	ASSERT_EQ(0, mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &get));
+	EXPECT_EQ(self, get.port);	// coalesced into the task-self name
+	set = {self, TaskKernelPort, 0, MACH_SPECIAL_PORT_SET};
+	EXPECT_EQ(long(Kr::InvalidArgument), mach_core_ioctl(task, MACH_IOC_NR_SPECIAL_PORT, &set));
+}
+
+TEST_F(Ipc, HostPortsAreGivenToNewTasksAndInherited)
+{
+	ASSERT_EQ(0, mach_core_init());
+	mach_task_os os, child_os;
+	Task *first = Task::create(&os);
+	Task *child = Task::create(&child_os);
+	TransitRight host, ledger, inherited;
+	ASSERT_EQ(Kr::Success, first->get_special(TaskHostPort, &host));
+	ASSERT_NE(nullptr, host.port);
+	EXPECT_EQ(Object::Host, host.port->object());
+	ASSERT_EQ(Kr::Success, first->get_special(TaskPagedLedgerPort, &ledger));
+	EXPECT_EQ(Object::Ledger, ledger.port->object());
+
+	// A task's own ledger, then inherited by its child.
+	ASSERT_EQ(Kr::Success, first->set_special(TaskPagedLedgerPort, TransitRight{}));
+	child->inherit_from(*first);
+	ASSERT_EQ(Kr::Success, child->get_special(TaskPagedLedgerPort, &inherited));
+	EXPECT_EQ(nullptr, inherited.port);
+	ASSERT_EQ(Kr::Success, child->get_special(TaskHostPort, &inherited));
+	EXPECT_EQ(host.port, inherited.port);
+	inherited.port->drop(inherited);
+
+	host.port->drop(host);
+	ledger.port->drop(ledger);
+	for (Task *t : {first, child}) {
+		t->terminate();
+		t->put();
+	}
+	mach_core_exit();
 }
 
 } // namespace

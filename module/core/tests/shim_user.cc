@@ -271,6 +271,10 @@ mach_bool mach_shim_task_stats(mach_task_os *os, unsigned int want,
 		stats->live_user_ns = os->stats.live_user_ns;
 		stats->live_system_ns = os->stats.live_system_ns;
 	}
+	if (want & MACH_STATS_TOKENS) {
+		memcpy(stats->security, os->stats.security, sizeof(stats->security));
+		memcpy(stats->audit, os->stats.audit, sizeof(stats->audit));
+	}
 	return true;
 }
 
