@@ -670,6 +670,12 @@ mach_shim_file *Port::file()
 	Guard g(lock_);
 	if (dead_)
 		return nullptr;
+	/*
+	 * The host's ports live as long as the module, and a file pins the
+	 * module: theirs is not kept, so that the last fd closing frees it.
+	 */
+	if (object_ == Object::Host || object_ == Object::Ledger)
+		return mach_shim_file_create(this);
 	if (!file_)
 		file_ = mach_shim_file_create(this);
 	if (file_)

@@ -153,7 +153,10 @@ public:
 
 	/* The space holding the receive right (or set), for readable(). */
 	void set_receiver(const void *space);
-	/* The port's file, with a new reference (made on first use), or null. */
+	/*
+	 * The port's file, with a new reference (made on first use; for the
+	 * host's ports, a new one each time), or null.
+	 */
 	mach_shim_file *file();
 	mach_shim_waitq *waitq() { return waitq_; }
 
