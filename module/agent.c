@@ -17,6 +17,7 @@
  * for no load); it blocks every signal, so only a fatal one ends it.
  */
 #include <linux/file.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -43,6 +44,9 @@ void mach_agent_call_init(struct mach_agent_call *call,
 			  void (*release)(struct mach_agent_call *))
 {
 	INIT_LIST_HEAD(&call->node);
+	call->done = false;
+	call->stage = 0;
+	call->ret = 0;
 	call->step = step;
 	call->release = release;
 	refcount_set(&call->refs, 1);
@@ -343,4 +347,59 @@ void mach_agent_close(struct mach_agent *agent)
 	mach_agent_drop_serving(agent);
 	if (thread)
 		put_task_struct(thread);
+}
+
+/* A call of the core's, run in the task (mach_shim_task_call). */
+struct mach_core_call {
+	struct mach_agent_call call;
+	void (*fn)(void *arg);
+	void (*abandon)(void *arg);
+	atomic_t abandoned;
+	size_t size;
+	u8 arg[];
+};
+
+static bool mach_core_call_step(struct mach_agent_call *call, long result,
+				struct mach_syscall *next)
+{
+	struct mach_core_call *cc = container_of(call, struct mach_core_call,
+						 call);
+
+	cc->fn(cc->arg);
+	return false;
+}
+
+static void mach_core_call_release(struct mach_agent_call *call)
+{
+	struct mach_core_call *cc = container_of(call, struct mach_core_call,
+						 call);
+
+	if (atomic_read(&cc->abandoned))
+		cc->abandon(cc->arg);
+	kfree(cc);
+}
+
+int mach_shim_task_call(struct mach_task_os *os, void (*fn)(void *),
+			void (*abandon)(void *), void *arg, size_t size)
+{
+	struct mach_core_call *cc;
+	long ret;
+
+	cc = kmalloc(struct_size(cc, arg, size), GFP_KERNEL);
+	if (!cc)
+		return -ENOMEM;
+	mach_agent_call_init(&cc->call, mach_core_call_step,
+			     mach_core_call_release);
+	cc->fn = fn;
+	cc->abandon = abandon;
+	atomic_set(&cc->abandoned, 0);
+	cc->size = size;
+	memcpy(cc->arg, arg, size);
+	ret = mach_agent_run(&os->agent, &cc->call);
+	if (!ret)
+		memcpy(arg, cc->arg, size);
+	else
+		atomic_set(&cc->abandoned, 1);	/* the last put releases */
+	mach_agent_call_put(&cc->call);
+	return ret;
 }

@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/slab.h>
 
 #include "mach.h"
 
@@ -77,6 +78,39 @@ int mach_shim_fd_install(struct mach_shim_file *file)
 
 	if (fd >= 0)
 		fd_install(fd, get_file(mach_file(file)));
+	return fd;
+}
+
+/*
+ * fd numbers are handed out lowest first, and replace_fd() is not ours to
+ * call: to install at want, hold every free number below it, then give
+ * them back. A name far above the lowest free one is refused (EMFILE).
+ */
+#define MACH_FD_HOLD_MAX 1024
+
+int mach_shim_fd_install_at(int want, struct mach_shim_file *file)
+{
+	int *held, n = 0, fd;
+
+	held = kmalloc_array(MACH_FD_HOLD_MAX, sizeof(*held), GFP_KERNEL);
+	if (!held)
+		return -ENOMEM;
+	for (;;) {
+		fd = get_unused_fd_flags(O_CLOEXEC);
+		if (fd < 0 || fd == want)
+			break;
+		if (fd > want || n == MACH_FD_HOLD_MAX) {
+			put_unused_fd(fd);
+			fd = fd > want ? -EBUSY : -EMFILE;
+			break;
+		}
+		held[n++] = fd;
+	}
+	if (fd == want)
+		fd_install(fd, get_file(mach_file(file)));
+	while (n)
+		put_unused_fd(held[--n]);
+	kfree(held);
 	return fd;
 }
 

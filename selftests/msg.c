@@ -857,6 +857,17 @@ TEST(insert_right_dispositions)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_MOVE_SEND_ONCE));
 	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(MACH_SEND_INVALID_TYPE, mach_port_insert_right(self, port, port, 5));
+
+	/* Under a name of the caller's choosing: a send-once right only. */
+	mach_port_t chosen = 200;
+	ASSERT_EQ(-1, fcntl(chosen, F_GETFD));	/* a free fd number */
+	EXPECT_EQ(KERN_RIGHT_EXISTS, mach_port_insert_right(self, chosen, port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, chosen, port, MACH_MSG_TYPE_MAKE_SEND_ONCE));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, chosen, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_ONCE, type);
+	EXPECT_LE(0, fcntl(chosen, F_GETFD));	/* the right is that fd */
+	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_insert_right(self, chosen, port, MACH_MSG_TYPE_MAKE_SEND_ONCE));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(self, chosen));
 }
 
 TEST(send_once_and_port_destroyed_notifications)

@@ -87,26 +87,145 @@ long task_info(Task &caller, mach_task_info_args &args)
 }
 
 /*
- * The mach_port_* calls name the task whose space they act on; today
- * that must be the caller's own (another task's space is reached through
- * its agent: the tasks issue).
+ * A mach_port_* call on another task's space runs in that task's process
+ * (its fd table holds the names), in its agent: the rights it moves
+ * between the spaces travel in 'in' and 'out'.
  */
-Kr resolve_space(Task &caller, u32 name)
+struct RemotePortOp {
+	Task *target;		/* a reference, dropped by run or abandon */
+	mach_port_args args;
+	TransitRight in;	/* INSERT_RIGHT: the caller's right */
+	TransitRight out;	/* EXTRACT_RIGHT: the right for the caller */
+	Kr kr;
+};
+
+void drop_transit(TransitRight &right)
+{
+	if (right.port)
+		right.port->drop(right);
+	right = {};
+}
+
+void remote_port_op_run(void *arg)
+{
+	RemotePortOp &op = *static_cast<RemotePortOp *>(arg);
+	Space &space = op.target->space();
+	mach_port_args &args = op.args;
+	Name name{args.name};
+
+	switch (args.op) {
+	case MACH_PORT_OP_ALLOCATE:
+		op.kr = space.allocate(args.right, &name);
+		args.name = name.value;
+		break;
+	case MACH_PORT_OP_DESTROY:
+		op.kr = space.destroy_name(name);
+		break;
+	case 0:		/* MACH_IOC_NR_PORT_DEALLOCATE */
+		op.kr = space.deallocate(name);
+		break;
+	case MACH_PORT_OP_MOD_REFS:
+		op.kr = space.mod_refs(name, args.right, args.delta);
+		break;
+	case MACH_PORT_OP_GET_REFS:
+		op.kr = space.get_refs(name, args.right, &args.value);
+		break;
+	case MACH_PORT_OP_TYPE:
+		op.kr = space.type(name, &args.value);
+		break;
+	case MACH_PORT_OP_INSERT_RIGHT:
+		op.kr = space.insert(name, op.in);
+		op.in = {};
+		break;
+	case MACH_PORT_OP_EXTRACT_RIGHT: {
+		u32 type;
+		op.kr = space.type(name, &type);
+		if (op.kr == Kr::Success &&
+		    space.copyin_right(name, args.right, &op.out) != Kr::Success)
+			op.kr = Kr::InvalidRight;
+		break;
+	}
+	}
+	op.target->put();
+	op.target = nullptr;
+}
+
+void remote_port_op_abandon(void *arg)
+{
+	RemotePortOp &op = *static_cast<RemotePortOp *>(arg);
+	drop_transit(op.in);
+	drop_transit(op.out);
+	if (op.target)
+		op.target->put();
+}
+
+Kr remote_port_op(Task &caller, Ref<Task> target, mach_port_args &args)
+{
+	switch (args.op) {
+	case MACH_PORT_OP_INSERT_RIGHT:
+	case MACH_PORT_OP_EXTRACT_RIGHT:
+		if (args.right < MoveReceive || args.right > MakeSendOnce)
+			return args.op == MACH_PORT_OP_INSERT_RIGHT ? Kr::SendInvalidType
+								    : Kr::InvalidValue;
+		break;
+	case MACH_PORT_OP_ALLOCATE:
+	case MACH_PORT_OP_DESTROY:
+	case MACH_PORT_OP_MOD_REFS:
+	case MACH_PORT_OP_GET_REFS:
+	case MACH_PORT_OP_TYPE:
+	case 0:
+		break;
+	default:
+		/* Calls with lists or notify ports: on the caller's space only. */
+		return Kr::NotSupported;
+	}
+	RemotePortOp op{};
+	op.args = args;
+	if (args.op == MACH_PORT_OP_INSERT_RIGHT) {
+		Kr kr = caller.space().copyin_right(Name{args.poly}, args.right, &op.in);
+		if (kr != Kr::Success)
+			return kr;
+	}
+	mach_task_os *os = target->os();
+	op.target = target.release();
+	int err = mach_shim_task_call(os, remote_port_op_run, remote_port_op_abandon,
+				      &op, sizeof(op));
+	if (err)
+		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
+	args = op.args;
+	if (args.op == MACH_PORT_OP_EXTRACT_RIGHT && op.kr == Kr::Success) {
+		args.value = op.out.type;
+		return caller.space().copyout(op.out, &args.poly);
+	}
+	return op.kr;
+}
+
+/*
+ * The mach_port_* calls name the task whose space they act on: the
+ * caller's own (*remote stays empty), or another through its agent.
+ */
+Kr resolve_space(Task &caller, u32 name, Ref<Task> *remote)
 {
 	Ref<Task> task;
 	Kr kr = resolve_task(caller, name, Kr::InvalidTask, &task);
-	if (kr != Kr::Success)
-		return kr;
-	return task.get() == &caller ? Kr::Success : Kr::NotSupported;
+	if (kr == Kr::Success && task.get() != &caller)
+		*remote = static_cast<Ref<Task> &&>(task);
+	return kr;
 }
 
 long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 {
 	if (args.flags || args.pad)
 		return malformed;
-	Kr kr = resolve_space(caller, args.task);
+	Ref<Task> remote;
+	Kr kr = resolve_space(caller, args.task, &remote);
 	if (kr != Kr::Success)
 		return result(kr);
+	if (remote) {
+		mach_port_args op{};
+		op.name = args.name;	/* op 0: deallocate */
+		return result(remote_port_op(caller, static_cast<Ref<Task> &&>(remote), op));
+	}
 	return result(caller.space().deallocate(Name{args.name}));
 }
 
@@ -223,9 +342,15 @@ long port_op(Task &caller, mach_port_args &args)
 {
 	if (args.flags || args.pad)
 		return malformed;
-	Kr kr = resolve_space(caller, args.task);
+	Ref<Task> remote;
+	Kr kr = resolve_space(caller, args.task, &remote);
 	if (kr != Kr::Success)
 		return result(kr);
+	if (remote) {
+		if (args.op < MACH_PORT_OP_ALLOCATE || args.op > MACH_PORT_OP_GET_SET_STATUS)
+			return malformed;
+		return result(remote_port_op(caller, static_cast<Ref<Task> &&>(remote), args));
+	}
 
 	Space &space = caller.space();
 	Name name{args.name};

@@ -95,6 +95,8 @@ struct mach_shim_file;
 struct mach_shim_file *mach_shim_file_create(struct mach_port *port);
 /* A new close-on-exec fd referring to file: the fd or -errno. */
 int mach_shim_fd_install(struct mach_shim_file *file);
+/* Likewise at fd exactly: fd, -MACH_EBUSY if it is in use, or -errno. */
+int mach_shim_fd_install_at(int fd, struct mach_shim_file *file);
 void mach_shim_file_get(struct mach_shim_file *file);
 /* Does fd in the calling process still refer to file? */
 mach_bool mach_shim_fd_is(int fd, const struct mach_shim_file *file);
@@ -155,6 +157,15 @@ struct mach_shim_vm_request {
 };
 int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
 
+/*
+ * Runs fn on a copy of the size bytes at arg inside os's process (in its
+ * agent), then copies them back: 0, or -MACH_ESRCH if it has no agent,
+ * -MACH_EINTR if we were killed meanwhile. A caller that gives up does
+ * not see the result: abandon(copy) then releases what fn left in it (or
+ * what it would have consumed, if it never ran).
+ */
+int mach_shim_task_call(struct mach_task_os *os, void (*fn)(void *),
+			void (*abandon)(void *), void *arg, mach_size size);
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */

@@ -96,14 +96,17 @@ void Space::remove_locked(Name name, Right *right)
 	mach_shim_fd_close(static_cast<int>(name.value));
 }
 
-Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name)
+Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 {
 	mach_shim_file *file = port ? port->file() : mach_shim_file_create(nullptr);
 	if (!file)
 		return Kr::ResourceShortage;
-	int fd = mach_shim_fd_install(file);
+	int fd = want.valid() ? mach_shim_fd_install_at(static_cast<int>(want.value), file)
+			      : mach_shim_fd_install(file);
 	if (fd < 0) {
 		mach_shim_file_put(file);
+		if (fd == -MACH_EBUSY)
+			return Kr::NameExists;
 		return fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
 	}
 
@@ -358,16 +361,33 @@ Kr Space::insert_right(Name name, Name poly, u32 disposition)
 {
 	if (!is_send_disposition(disposition) && disposition != MoveReceive)
 		return Kr::SendInvalidType;
+	if (name.value != poly.value) {
+		/* The port has its name here; only a send-once right gets another. */
+		Kr kr = Kr::Success;
+		{
+			Guard g(lock_);
+			Right *source = find_live_locked(poly);
+			/* An fd that refers to no file is a free number. */
+			bool taken = names_.find(name.value) ||
+				     !mach_shim_fd_is(static_cast<int>(name.value), nullptr);
+			if (!source || !copyin_ok_locked(source, disposition, 1))
+				kr = Kr::SendInvalidRight;
+			else if (taken || !name.valid())
+				kr = taken ? Kr::NameExists : Kr::InvalidValue;
+			else if (disposition != MakeSendOnce && disposition != MoveSendOnce)
+				kr = Kr::RightExists;
+		}
+		if (kr != Kr::Success)
+			return kr;
+		TransitRight right;
+		kr = copyin_right(poly, disposition, &right);
+		return kr == Kr::Success ? insert(name, right) : kr;
+	}
+
 	Guard g(lock_);
 	Right *source = find_live_locked(poly);
 	if (!source || !copyin_ok_locked(source, disposition, 1))
 		return Kr::SendInvalidRight;
-	if (name.value != poly.value) {
-		/* An fd that refers to no file is a free number. */
-		bool taken = names_.find(name.value) ||
-			     !mach_shim_fd_is(static_cast<int>(name.value), nullptr);
-		return taken ? Kr::NameExists : Kr::InvalidValue;
-	}
 
 	switch (disposition) {
 	case MakeSend:
@@ -391,6 +411,54 @@ Kr Space::insert_right(Name name, Name poly, u32 disposition)
 	default:
 		return Kr::RightExists;	/* a send-once right needs a name of its own */
 	}
+}
+
+Kr Space::insert(Name name, TransitRight right)
+{
+	Port *port = right.port;
+	if (!name.valid()) {
+		port->drop(right);
+		return Kr::InvalidValue;
+	}
+	Guard g(lock_);
+	const u32 *known = right.type == MoveSendOnce ? nullptr : by_port_.find(port);
+	if (Right *entry = known ? find_live_locked(Name{*known}) : nullptr) {
+		/* The port is named here already: only under that name. */
+		Kr kr = Kr::Success;
+		if (*known != name.value)
+			kr = Kr::RightExists;
+		else if (right.type == MoveReceive && (entry->type & RightReceive))
+			kr = Kr::RightExists;
+		else if (right.type == MoveSend && (entry->type & RightSend) &&
+			 entry->urefs >= urefs_max)
+			kr = Kr::UrefsOverflow;
+		if (kr != Kr::Success) {
+			port->drop(right);
+			return kr;
+		}
+		if (right.type == MoveReceive) {
+			entry->type |= RightReceive;
+			port->set_receiver(this);
+		} else if (entry->type & RightSend) {
+			entry->urefs++;
+			port->drop_send();	/* one send right per name */
+		} else {
+			entry->type |= RightSend;
+			entry->urefs = 1;
+		}
+		port->put();
+		return Kr::Success;
+	}
+	Name got{Name::null};
+	u32 type = right.type == MoveReceive ? RightReceive :
+		   right.type == MoveSend ? RightSend : RightSendOnce;
+	Kr kr = install_locked(port, type, right.type == MoveSend ? 1 : 0, &got, name);
+	if (kr != Kr::Success) {
+		port->drop(right);
+		return kr;
+	}
+	port->put();	/* the space took its own reference */
+	return Kr::Success;
 }
 
 Ref<Port> Space::lookup_send(Name name)

@@ -77,6 +77,8 @@ public:
 				TransitRight *previous);
 	/* mach_port_insert_right into this same space. */
 	Kr insert_right(Name name, Name poly, u32 disposition);
+	/* mach_port_insert_right of a right from elsewhere: it goes to name. */
+	Kr insert(Name name, TransitRight right);
 
 	/* The port a live send right names, or empty. */
 	Ref<Port> lookup_send(Name name);
@@ -135,7 +137,9 @@ private:
 	void sweep_locked();
 	void remove_locked(Name name, Right *right);
 	void drop_send_right_locked(Name name, Right *right);
-	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name);
+	/* A new entry, at want if that is a name (else the kernel picks). */
+	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name,
+			  Name want = Name{Name::null});
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
 	bool covers_locked(Right *right, const Usage &use);
 	void copyin_locked(Name name, Right *right, u32 disposition,

@@ -229,6 +229,15 @@ int mach_shim_fd_install(mach_shim_file *file)
 	return fd;
 }
 
+int mach_shim_fd_install_at(int fd, mach_shim_file *file)
+{
+	if (fd < 3 || fd_table.count(fd))
+		return -MACH_EBUSY;
+	file->refs++;
+	fd_table[fd] = file;
+	return fd;
+}
+
 void mach_shim_file_get(mach_shim_file *file)
 {
 	file->refs++;
@@ -307,6 +316,14 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 	int err = shim_user::next_vm_error;
 	shim_user::next_vm_error = 0;
 	return err;
+}
+
+// The host's tests have one process: the "agent" runs fn right here.
+int mach_shim_task_call(mach_task_os *, void (*fn)(void *), void (*)(void *),
+			void *arg, mach_size)
+{
+	fn(arg);
+	return 0;
 }
 
 int mach_shim_task_pid(mach_task_os *os)

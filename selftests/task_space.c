@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mach_port_* calls on another task's space: they run in that task's
+ * process, whose fds hold the names, through its agent.
+ */
+#include <fcntl.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+
+static mach_port_t new_port(void)
+{
+	mach_port_t port = MACH_PORT_NULL;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
+		return MACH_PORT_NULL;
+	return port;
+}
+
+/* Is there an fd number name in the child's process? */
+static int child_has_fd(task_t child, mach_port_name_t name)
+{
+	char path[64];
+	int pid;
+
+	if (pid_for_task(child, &pid) != KERN_SUCCESS)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%u", pid, name);
+	return access(path, F_OK) == 0;
+}
+
+FIXTURE(child) {
+	task_t task;
+};
+
+FIXTURE_SETUP(child)
+{
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
+					    &self->task));
+}
+
+FIXTURE_TEARDOWN(child)
+{
+	task_terminate(self->task);
+	mach_port_deallocate(mach_task_self(), self->task);
+}
+
+TEST_F(child, allocate_there_then_take_the_rights_out)
+{
+	mach_port_t me = mach_task_self(), name, send, receive;
+	mach_msg_type_name_t type;
+	mach_port_type_t ptype;
+	struct {
+		mach_msg_header_t header;
+		mach_msg_trailer_t trailer;
+	} msg = { .header = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(mach_msg_header_t),
+		.msgh_id = 4242,
+	} };
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->task, MACH_PORT_RIGHT_RECEIVE,
+						   &name));
+	ASSERT_NE(MACH_PORT_NULL, name);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self->task, name, &ptype));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, ptype);
+	EXPECT_EQ(1, child_has_fd(self->task, name));
+
+	/* A send right made from the child's receive right is ours. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self->task, name,
+				MACH_MSG_TYPE_MAKE_SEND, &send, &type));
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, type);
+	msg.header.msgh_remote_port = send;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&msg.header, MACH_SEND_MSG, sizeof(msg.header),
+					     0, MACH_PORT_NULL, 0, MACH_PORT_NULL));
+
+	/* Then the receive right itself, with the message queued on it. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self->task, name,
+				MACH_MSG_TYPE_MOVE_RECEIVE, &receive, &type));
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_RECEIVE, type);
+	EXPECT_EQ(send, receive);	/* coalesced with our send right */
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self->task, name, &ptype));
+	EXPECT_EQ(0, child_has_fd(self->task, name));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(msg), receive, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(4242, msg.header.msgh_id);
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(me, receive));
+}
+
+TEST_F(child, insert_under_a_chosen_name)
+{
+	mach_port_t port = new_port(), other = new_port();
+	mach_port_urefs_t refs;
+	mach_port_type_t type;
+	mach_port_name_t name = 40;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self->task, name, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(1, child_has_fd(self->task, name));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self->task, name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type);
+	/* A second send right coalesces under the same name. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self->task, name, port,
+						       MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self->task, name,
+						   MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(2, refs);
+	/* Not under another name, and not over another port's name. */
+	EXPECT_EQ(KERN_RIGHT_EXISTS, mach_port_insert_right(self->task, 41, port,
+							    MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_insert_right(self->task, name, other,
+							   MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_insert_right(self->task, MACH_PORT_NULL,
+							     other, MACH_MSG_TYPE_MAKE_SEND));
+	/* The right was not ours to give: nothing taken from us either. */
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self->task, 42, 9999,
+								  MACH_MSG_TYPE_COPY_SEND));
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(self->task, name,
+						   MACH_PORT_RIGHT_SEND, -1));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self->task, name));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self->task, name, &type));
+	EXPECT_EQ(0, child_has_fd(self->task, name));
+
+	/* A receive right moved in, then destroyed there: our send dies. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self->task, 43, other,
+						       MACH_MSG_TYPE_MOVE_RECEIVE));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), other, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(self->task, 43));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), other, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type);
+}
+
+TEST_F(child, a_receive_right_dies_with_its_task)
+{
+	mach_port_t port = new_port();
+	mach_port_type_t type;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self->task, 50, port,
+						       MACH_MSG_TYPE_MOVE_RECEIVE));
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(self->task));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), port, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type);
+	EXPECT_EQ(MACH_SEND_INVALID_DEST,
+		  mach_port_allocate(self->task, MACH_PORT_RIGHT_RECEIVE, &port));
+}
+
+TEST_F(child, calls_with_lists_stay_local)
+{
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t n, t;
+
+	EXPECT_EQ(KERN_NOT_SUPPORTED, mach_port_names(self->task, &names, &n,
+						      &types, &t));
+}
+
+TEST_HARNESS_MAIN
