@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +103,107 @@ static void demo_messages(void)
 	mach_port_destroy(self, server);
 }
 
+/* The regions Mach shows in task, one line each. */
+static void show_regions(task_t task)
+{
+	static const char *const inherit[] = { "share", "copy", "none" };
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count;
+	vm_address_t at = 0;
+	vm_size_t size;
+	int shown = 0;
+
+	for (;;) {
+		count = VM_REGION_BASIC_INFO_COUNT_64;
+		if (vm_region_64(task, &at, &size, VM_REGION_BASIC_INFO_64,
+				 (vm_region_info_t)&info, &count, NULL) != KERN_SUCCESS)
+			break;
+		if (shown++ < 6)
+			printf("      %#14lx %8lu KiB  %c%c%c  inherit %s\n", at,
+			       size >> 10, info.protection & VM_PROT_READ ? 'r' : '-',
+			       info.protection & VM_PROT_WRITE ? 'w' : '-',
+			       info.protection & VM_PROT_EXECUTE ? 'x' : '-',
+			       info.inheritance <= 2 ? inherit[info.inheritance] : "?");
+		at += size;
+	}
+	if (shown > 6)
+		printf("      ... %d regions in all\n", shown);
+	if (!shown)
+		printf("      (no regions: only the hidden stub page)\n");
+}
+
+static void demo_tasks(void)
+{
+	mach_port_t self = mach_task_self(), port, name;
+	char *copied, *shared, *hidden, buf[32];
+	vm_address_t at = 0;
+	task_t child, empty;
+	int pid;
+
+	printf("\ntask_create: new tasks on new processes\n");
+	copied = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	shared = copied + 4096;
+	hidden = copied + 2 * 4096;
+	strcpy(copied, "copied");
+	strcpy(shared, "shared");
+	strcpy(hidden, "hidden");
+	show("vm_inherit(middle page, VM_INHERIT_SHARE)",
+	     vm_inherit(self, (vm_address_t)shared, 4096, VM_INHERIT_SHARE));
+	show("vm_inherit(last page, VM_INHERIT_NONE)",
+	     vm_inherit(self, (vm_address_t)hidden, 4096, VM_INHERIT_NONE));
+	mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port);
+	mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND);
+	show("task_set_special_port(self, BOOTSTRAP, a new port)",
+	     task_set_special_port(self, TASK_BOOTSTRAP_PORT, port));
+	show("task_create(self, inherit_memory = TRUE)",
+	     task_create(self, NULL, 0, TRUE, &child));
+	pid_for_task(child, &pid);
+	printf("    the child is pid %d; we hold its task port as name %u\n", pid, child);
+	strcpy(copied, "parent wrote");
+	strcpy(shared, "parent wrote");
+	vm_read_overwrite(child, (vm_address_t)copied, 16, (vm_address_t)buf, NULL);
+	printf("    copy page, after the parent wrote:  child reads \"%s\"\n", buf);
+	vm_read_overwrite(child, (vm_address_t)shared, 16, (vm_address_t)buf, NULL);
+	printf("    share page, after the parent wrote: child reads \"%s\"\n", buf);
+	show("    none page: vm_read(child)",
+	     vm_read_overwrite(child, (vm_address_t)hidden, 16, (vm_address_t)buf, NULL));
+	vm_write(child, (vm_address_t)copied, (vm_offset_t)"child wrote", 12);
+	printf("    vm_write(child, copy page): the parent still has \"%s\"\n", copied);
+
+	task_get_special_port(child, TASK_BOOTSTRAP_PORT, &name);
+	printf("    its bootstrap port is ours: name %u (ours is %u)\n", name, port);
+	task_get_special_port(child, TASK_HOST_PORT, &name);
+	printf("    its host port: name %u (mach_host_self() is %u)\n", name,
+	       mach_host_self());
+	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(self, port);
+
+	show("task_create(self, inherit_memory = FALSE)",
+	     task_create(self, NULL, 0, FALSE, &empty));
+	printf("    its regions:\n");
+	show_regions(empty);
+	show("    vm_allocate(empty, anywhere, 64 KiB)",
+	     vm_allocate(empty, &at, 65536, VM_FLAGS_ANYWHERE));
+	show("    mach_port_allocate(empty, RECEIVE)",
+	     mach_port_allocate(empty, MACH_PORT_RIGHT_RECEIVE, &name));
+	printf("    the receive right is fd %u of pid ", name);
+	pid_for_task(empty, &pid);
+	printf("%d; its regions now:\n", pid);
+	show_regions(empty);
+
+	show("task_suspend(child) twice", task_suspend(child) | task_suspend(child));
+	show("task_resume(child) twice", task_resume(child) | task_resume(child));
+	show("task_resume(child) once more", task_resume(child));
+	show("task_terminate(child)", task_terminate(child));
+	show("task_terminate(empty)", task_terminate(empty));
+	show("task_info(terminated child)",
+	     task_info(child, MACH_TASK_BASIC_INFO, (task_info_t)buf, &(mach_msg_type_number_t){ 0 }));
+	mach_port_deallocate(self, child);
+	mach_port_deallocate(self, empty);
+	munmap(copied, 3 * 4096);
+}
+
 int main(void)
 {
 	mach_port_t self = mach_task_self();
@@ -152,12 +254,13 @@ int main(void)
 	wait(&status);
 
 	demo_messages();
+	demo_tasks();
 
 	printf("\nGiving rights back\n");
 	show("mach_port_deallocate(self, self)   (the last uref)", mach_port_deallocate(self, self));
 	count = MACH_TASK_BASIC_INFO_COUNT;
 	show("task_info(deallocated name)", task_info(self, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count));
-	show("task_create(...)                   (a later issue)", task_create(task_self_trap(), NULL, 0, 1, &self));
+	show("task_create(deallocated name)", task_create(self, NULL, 0, 1, &self));
 	printf("\nmach-demo: done\n");
 	return 0;
 }
