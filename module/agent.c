@@ -183,7 +183,7 @@ static bool mach_agent_has_work(struct mach_agent *agent)
 }
 
 /* Leave the ioctl into the stub, which runs sc and comes back. */
-static long mach_agent_dispatch(struct mach_agent *agent,
+long mach_agent_dispatch(struct mach_agent *agent,
 				const struct mach_syscall *sc)
 {
 	struct pt_regs *regs = current_pt_regs();
@@ -300,6 +300,8 @@ static long mach_agent_start(struct mach_task_os *os, struct file *file,
 long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 		      unsigned long arg)
 {
+	long ret;
+
 	if (!user_64bit_mode(current_pt_regs()))
 		return -EINVAL;
 	/*
@@ -323,6 +325,9 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 	}
 	if (mach_agent_is_current(&os->agent))
 		return mach_agent_serve(&os->agent, (long)arg);
+	ret = mach_trampoline_resume(os, (long)arg);
+	if (ret != -ENOENT)
+		return ret;
 	return mach_agent_start(os, file, arg);
 }
 

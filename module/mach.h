@@ -111,6 +111,8 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 		      unsigned long arg);
 /* Become os's agent in a new process, and start serving call. */
 long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
+/* Set the caller's registers to run sc through agent's stub: sc's number. */
+long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc);
 /* Is the calling thread os's agent? */
 bool mach_agent_is_current(struct mach_agent *agent);
 
@@ -124,7 +126,9 @@ struct mach_task_os {
 	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
 	struct work_struct exit_work;
 	struct mach_agent agent;
+	bool inherit_memory;		/* a shell: does it copy its parent's? */
 	bool ready;			/* not a shell still in its parent's mm */
+	struct list_head trampolines;	/* guarded by agent.lock */
 	wait_queue_head_t ready_wait;
 };
 
@@ -146,9 +150,24 @@ void mach_tasks_lock_release(void);
 /* Shells (shell.c): the processes that back tasks made by task_create. */
 /* A new shell's first entry, through its parent's /dev/mach file. */
 long mach_spawn_claim(void);
+/* Tell a trampoline's spawn is done: its result (the call is released). */
+long mach_spawn_finish(struct mach_agent_call *call);
 /* A shell exited: its parent task's agent reaps it. */
 void mach_shell_exited(struct mach_task_os *os);
 int mach_shell_init(void);
 void mach_shell_exit(void);
+
+/*
+ * Trampolines (trampoline.c): the calling thread runs an agent call in
+ * its own process itself, leaving its ioctl for the stub and coming back.
+ */
+/* Can the calling thread do call (whose task is os)? Then it will. */
+bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call);
+/* The ioctl whose core asked for it leaves: args to copy back later. */
+long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
+			   const void *args, size_t size, void __user *uarg);
+/* MACH_IOC_AGENT from a thread on a trampoline: the next step, or the end. */
+long mach_trampoline_resume(struct mach_task_os *os, long result);
+void mach_trampolines_drop(struct mach_task_os *os);
 
 #endif /* MACH_GLUE_H */

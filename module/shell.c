@@ -277,39 +277,73 @@ long mach_spawn_claim(void)
 	return mach_agent_adopt(os, &found->child_call);
 }
 
-int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
-			 struct mach_task **child)
+struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory)
 {
-	struct mach_spawn *spawn;
-	struct mach_task *task;
-	long ret;
+	struct mach_task *task = mach_task_prepare(true, inherit_memory);
 
-	task = mach_task_prepare(true, inherit_memory);
-	if (IS_ERR(task))
-		return PTR_ERR(task);
-	spawn = kzalloc(sizeof(*spawn), GFP_KERNEL_ACCOUNT);
-	if (!spawn) {
-		mach_task_put(task);
-		return -ENOMEM;
-	}
-	refcount_set(&spawn->refs, 2);	/* ours and parent_call's */
+	return IS_ERR(task) ? NULL : task;
+}
+
+/* A spawn of child from parent's agent: a reference for the caller. */
+static struct mach_spawn *mach_spawn_new(struct mach_task_os *parent,
+					 struct mach_task *child)
+{
+	struct mach_spawn *spawn = kzalloc(sizeof(*spawn), GFP_KERNEL_ACCOUNT);
+
+	if (!spawn)
+		return NULL;
+	refcount_set(&spawn->refs, 2);	/* the caller's and parent_call's */
 	INIT_LIST_HEAD(&spawn->node);
-	spawn->inherit_memory = inherit_memory;
+	spawn->inherit_memory = mach_task_os_of(child)->inherit_memory;
 	spawn->cloner = &parent->agent;
-	spawn->child = task;
+	spawn->child = child;
+	mach_task_get(child);
 	mach_agent_call_init(&spawn->parent_call, mach_spawn_parent_step,
 			     mach_spawn_parent_release);
+	return spawn;
+}
+
+/* A spawn that failed on the way: its child, if it came to be, must go. */
+static void mach_spawn_abort(struct mach_spawn *spawn)
+{
+	mach_spawn_unlist(spawn);
+	mach_shim_task_kill(mach_task_os_of(spawn->child));
+}
+
+/*
+ * The calling thread, which belongs to parent, forks the shell itself on
+ * its way out of the ioctl (trampoline.c), if it can: that saves waking
+ * the agent and being woken by it, which costs as much as half a fork.
+ */
+int mach_shim_task_spawn(struct mach_task_os *parent, struct mach_task *child)
+{
+	struct mach_spawn *spawn;
+	long ret;
+
+	spawn = mach_spawn_new(parent, child);
+	if (!spawn)
+		return -ENOMEM;
+	if (mach_trampoline_start(parent, &spawn->parent_call))
+		return MACH_SPAWN_LATER;	/* it holds our reference */
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
+	if (ret)
+		mach_spawn_abort(spawn);
 	mach_agent_call_put(&spawn->parent_call);
-	if (ret) {
-		/* If the clone happened, its child must not live on. */
-		mach_spawn_unlist(spawn);
-		mach_shim_task_kill(mach_task_os_of(task));
-	} else {
-		*child = task;
-		mach_task_get(task);
-	}
+	mach_spawn_put(spawn);
+	return ret;
+}
+
+/* The trampoline's spawn has run its clone: its result, and our reference. */
+long mach_spawn_finish(struct mach_agent_call *call)
+{
+	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
+						parent_call);
+	long ret = call->ret;
+
+	if (ret)
+		mach_spawn_abort(spawn);
+	mach_agent_call_put(call);
 	mach_spawn_put(spawn);
 	return ret;
 }

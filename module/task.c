@@ -81,6 +81,7 @@ static void mach_task_exit_work(struct work_struct *work)
 	cancel_work(&os->exit_work);
 
 	mach_agent_close(&os->agent);
+	mach_trampolines_drop(os);
 	wake_up_all(&os->ready_wait);
 	if (os->shell)
 		mach_shell_exited(os);
@@ -153,6 +154,8 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	atomic_long_inc(&mach_os_live);
 	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
 	os->shell = shell;
+	os->inherit_memory = inherit_memory;
+	INIT_LIST_HEAD(&os->trampolines);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
 	init_waitqueue_head(&os->ready_wait);

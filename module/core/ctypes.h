@@ -28,6 +28,7 @@ typedef _Bool mach_bool;
 #define MACH_EACCES	13
 #define MACH_EEXIST	17
 #define MACH_EBUSY	16
+#define MACH_EINPROGRESS 115
 #define MACH_EINVAL	22
 #define MACH_ENOTTY	25
 #define MACH_ETIMEDOUT	110

@@ -573,10 +573,10 @@ long task_create(Task &caller, mach_task_create_args &args)
 		}
 	}
 
-	mach_task *made = nullptr;
-	int err = mach_shim_task_spawn(parent->os(), args.inherit_memory != 0, &made);
-	if (err)
-		return result(spawn_error(err));
+	mach_task *made = mach_shim_task_prepare(args.inherit_memory != 0);
+	if (!made)
+		return result(Kr::ResourceShortage);
+	/* The task is whole before its process exists: nothing can see it. */
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
 	child->inherit_from(*parent.get());
 	for (u32 i = 0; i < 2 && ledgers[1]; i++) {
@@ -586,16 +586,16 @@ long task_create(Task &caller, mach_task_create_args &args)
 				   TransitRight{ledgers[i].get(), MoveSend});
 	}
 	Ref<Port> port = child->port();
-	if (!port)
-		return result(Kr::Failure);	/* it died already */
 	Name name{Name::null};
 	kr = caller.space().make_send(port.get(), &name);
-	if (kr != Kr::Success) {
-		mach_shim_task_kill(child->os());
+	if (kr != Kr::Success)
 		return result(kr);
-	}
 	args.child = name.value;
-	return result(Kr::Success);
+
+	int err = mach_shim_task_spawn(parent->os(), made);
+	if (err == MACH_SPAWN_LATER)
+		return MACH_CORE_LATER;
+	return mach_core_later_done(&caller, MACH_IOC_NR_TASK_CREATE, &args, err);
 }
 
 long task_control(Task &caller, mach_task_control_args &args)
@@ -639,6 +639,20 @@ long vm(Task &caller, mach_vm_args &args)
 } /* namespace mach */
 
 using namespace mach;
+
+extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *args,
+				     int err)
+{
+	if (nr != MACH_IOC_NR_TASK_CREATE)
+		return -MACH_EINVAL;
+	auto &create = *static_cast<mach_task_create_args *>(args);
+	if (!err)
+		return result(Kr::Success);
+	/* No process: the task died with it; take back our name for it. */
+	Task::from(task)->space().deallocate(Name{create.child});
+	create.child = Name::null;
+	return result(spawn_error(err));
+}
 
 extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 {

@@ -130,13 +130,16 @@ mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);
+/* task_create's new task, not yet backed by a process (a reference). */
+struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
 /*
- * task_create: a new process for a new task, made by parent's agent:
- * 0 and *child (a reference), or -errno (-ESRCH: the parent has no
- * agent, -ECHILD: the new process died on the way, -EINTR: we were).
+ * Back child with a new process forked from parent's: 0 or -errno
+ * (-ESRCH: the parent has no agent, -EINTR: we were killed), or
+ * MACH_SPAWN_LATER: the calling thread forks it itself on its way out
+ * of the ioctl, and the outcome reaches mach_core_later_done().
  */
-int mach_shim_task_spawn(struct mach_task_os *parent, mach_bool inherit_memory,
-			 struct mach_task **child);
+#define MACH_SPAWN_LATER 1
+int mach_shim_task_spawn(struct mach_task_os *parent, struct mach_task *child);
 /* task_terminate: kill the process, wait until its task is torn down. */
 int mach_shim_task_kill(struct mach_task_os *os);
 /*

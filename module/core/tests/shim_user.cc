@@ -296,15 +296,16 @@ void mach_shim_task_free(mach_task_os *os)
 }
 
 // A new task as the kernel's shell would make it: no process, a space.
-int mach_shim_task_spawn(mach_task_os *, mach_bool, mach_task **child)
+mach_task *mach_shim_task_prepare(mach_bool)
 {
 	auto *os = new mach_task_os;
 	os->current = false;
 	os->owned = true;
-	mach_task *task = mach_task_create(os);
-	if (!task)
-		return -MACH_ENOMEM;
-	*child = task;
+	return mach_task_create(os);
+}
+
+int mach_shim_task_spawn(mach_task_os *, mach_task *)
+{
 	return 0;
 }
 

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trampoline.c - a call that needs a system call in the caller's own
+ * process is made by the calling thread itself, not by the task's agent.
+ *
+ * Waking the agent and being woken by it costs about half a fork under
+ * emulation; task_create(mach_task_self(), ...) needs neither. The calling
+ * thread leaves its ioctl for the stub as an agent would (its registers,
+ * saved, are set to the system call), comes back through MACH_IOC_AGENT
+ * with the result, and when the call is done gets its registers back and
+ * returns from the original ioctl with the answer. Signals stay blocked
+ * on the way, so nothing but a fatal one can run in between.
+ */
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mach.h"
+
+struct mach_trampoline {
+	struct list_head node;		/* in os->trampolines */
+	struct task_struct *thread;	/* the caller; not a reference */
+	struct mach_agent_call *call;	/* a reference */
+	struct pt_regs regs;		/* where the ioctl returns to */
+	sigset_t blocked;		/* and the signal mask it had */
+	long nr;			/* the system call asked for */
+	unsigned int ioctl_nr;		/* the ioctl, and its args to copy back */
+	void __user *uarg;
+	size_t size;
+	u8 args[64];
+};
+
+static struct mach_trampoline *mach_trampoline_find(struct mach_task_os *os)
+{
+	struct mach_trampoline *tr;
+
+	list_for_each_entry(tr, &os->trampolines, node)
+		if (tr->thread == current)
+			return tr;
+	return NULL;
+}
+
+bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call)
+{
+	struct mach_agent *agent = &os->agent;
+	struct mach_trampoline *tr;
+	struct mach_syscall next = {};
+	sigset_t all;
+
+	bool started;
+
+	/* Only in the call's own process, through its stub, from 64-bit code. */
+	if (!mach_shim_task_is_current(os) || !user_64bit_mode(current_pt_regs()))
+		return false;
+	spin_lock(&agent->lock);	/* the agent's stub and fd are set first */
+	started = agent->thread && !agent->closed;
+	spin_unlock(&agent->lock);
+	if (!started)
+		return false;
+	tr = kzalloc(sizeof(*tr), GFP_KERNEL);
+	if (!tr)
+		return false;
+	tr->thread = current;
+	tr->call = call;
+	tr->regs = *current_pt_regs();
+	tr->blocked = current->blocked;
+	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &all, NULL);
+
+	if (!call->step(call, 0, &next)) {
+		/* Done without a system call after all: nothing to leave for. */
+		sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
+		kfree(tr);
+		return false;
+	}
+	/* The stub re-enters through the agent's fd: it is this process's. */
+	tr->nr = mach_agent_dispatch(agent, &next);
+	spin_lock(&agent->lock);
+	list_add(&tr->node, &os->trampolines);
+	spin_unlock(&agent->lock);
+	return true;
+}
+
+long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
+			   const void *args, size_t size, void __user *uarg)
+{
+	struct mach_trampoline *tr;
+
+	spin_lock(&os->agent.lock);
+	tr = mach_trampoline_find(os);
+	spin_unlock(&os->agent.lock);
+	if (!tr || size > sizeof(tr->args))
+		return -EINVAL;		/* cannot be: the core asked for it */
+	tr->ioctl_nr = ioctl_nr;
+	tr->uarg = uarg;
+	tr->size = size;
+	memcpy(tr->args, args, size);
+	return tr->nr;		/* the stub's rax */
+}
+
+/* Back to where the ioctl was made, with its answer. */
+static long mach_trampoline_end(struct mach_task_os *os,
+				struct mach_trampoline *tr, long ret)
+{
+	*current_pt_regs() = tr->regs;
+	sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
+	if (ret >= 0 && copy_to_user(tr->uarg, tr->args, tr->size))
+		ret = -EFAULT;
+	kfree(tr);
+	return ret;
+}
+
+long mach_trampoline_resume(struct mach_task_os *os, long result)
+{
+	struct mach_agent_call *call;
+	struct mach_trampoline *tr;
+	struct mach_syscall next = {};
+	long ret;
+
+	spin_lock(&os->agent.lock);
+	tr = mach_trampoline_find(os);
+	spin_unlock(&os->agent.lock);
+	if (!tr)
+		return -ENOENT;		/* not on one: the caller decides */
+
+	call = tr->call;
+	if (call->step(call, result, &next)) {
+		/* Only single-call trampolines exist; more would go here. */
+		return -EINVAL;
+	}
+	spin_lock(&os->agent.lock);
+	list_del(&tr->node);
+	spin_unlock(&os->agent.lock);
+
+	ret = mach_spawn_finish(call);
+	ret = mach_core_later_done(os->task, tr->ioctl_nr, tr->args, ret);
+	return mach_trampoline_end(os, tr, ret);
+}
+
+/* The process died on a trampoline (a fatal signal in the clone). */
+void mach_trampolines_drop(struct mach_task_os *os)
+{
+	struct mach_trampoline *tr, *tmp;
+	LIST_HEAD(dropped);
+
+	spin_lock(&os->agent.lock);
+	list_splice_init(&os->trampolines, &dropped);
+	spin_unlock(&os->agent.lock);
+	list_for_each_entry_safe(tr, tmp, &dropped, node) {
+		tr->call->ret = -EINTR;	/* whatever it made must not live on */
+		mach_spawn_finish(tr->call);
+		kfree(tr);
+	}
+}
