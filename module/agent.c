@@ -45,6 +45,7 @@ void mach_agent_call_init(struct mach_agent_call *call,
 {
 	INIT_LIST_HEAD(&call->node);
 	call->done = false;
+	call->image = 0;
 	call->stage = 0;
 	call->ret = 0;
 	call->step = step;
@@ -203,10 +204,17 @@ long mach_agent_dispatch(struct mach_agent *agent,
 /* The agent's loop: finish the step in hand, then take the next call. */
 static long mach_agent_serve(struct mach_agent *agent, long result)
 {
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	struct mach_agent_call *call = agent->serving;
 	struct mach_syscall next;
 
 	for (;;) {
+		/* A call for the program this process ran before an exec. */
+		if (call && call->stage == 0 && !mach_task_runs_image(os, call->image)) {
+			agent->serving = NULL;
+			mach_agent_call_finish(call, -ESRCH);
+			call = NULL;
+		}
 		if (call) {
 			memset(&next, 0, sizeof(next));
 			if (call->step(call, result, &next))
@@ -384,7 +392,7 @@ static void mach_core_call_release(struct mach_agent_call *call)
 	kfree(cc);
 }
 
-int mach_shim_task_call(struct mach_task_os *os, void (*fn)(void *),
+int mach_shim_task_call(struct mach_task_os *os, u64 image, void (*fn)(void *),
 			void (*abandon)(void *), void *arg, size_t size)
 {
 	struct mach_core_call *cc;
@@ -395,6 +403,7 @@ int mach_shim_task_call(struct mach_task_os *os, void (*fn)(void *),
 		return -ENOMEM;
 	mach_agent_call_init(&cc->call, mach_core_call_step,
 			     mach_core_call_release);
+	cc->call.image = image;
 	cc->fn = fn;
 	cc->abandon = abandon;
 	atomic_set(&cc->abandoned, 0);

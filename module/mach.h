@@ -16,6 +16,7 @@
 #include "core/core.h"
 
 struct file;
+struct mm_struct;
 struct vm_area_struct;
 struct mach_spawn;
 
@@ -77,6 +78,7 @@ struct mach_agent_call {
 	refcount_t refs;
 	wait_queue_head_t done_wait;
 	bool done;
+	u64 image;		/* the program it is for (0: any), see task.c */
 	int stage;		/* the step's own bookkeeping, from 0 */
 	long ret;		/* the call's result, once done */
 };
@@ -127,6 +129,9 @@ struct mach_task_os {
 	struct work_struct exit_work;
 	struct mach_agent agent;
 	bool inherit_memory;		/* a shell: does it copy its parent's? */
+	/* guarded by mach_tasks_lock: the program it runs, see task.c */
+	struct mm_struct *image;	/* mmgrab()bed */
+	u64 image_gen;
 	bool ready;			/* not a shell still in its parent's mm */
 	struct list_head trampolines;	/* guarded by agent.lock */
 	wait_queue_head_t ready_wait;
@@ -136,6 +141,12 @@ struct mach_task_os {
 struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);
 /* Tie os to the thread group pid; a second call does nothing. */
 void mach_task_register(struct mach_task_os *os, struct pid *pid);
+/* The image (mm) os runs if it is still image (0: any), mmget()ed; or NULL. */
+struct mm_struct *mach_task_pin_image(struct mach_task_os *os, u64 image);
+/* Does the calling thread (os's agent) run image (0: any)? */
+bool mach_task_runs_image(struct mach_task_os *os, u64 image);
+/* A shell's own exec: its new mm is still the same program for Mach. */
+void mach_task_set_image(struct mach_task_os *os, struct mm_struct *mm);
 /* A shell is ready for calls from outside once set up. */
 void mach_task_set_ready(struct mach_task_os *os);
 int mach_task_wait_ready(struct mach_task_os *os);

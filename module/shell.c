@@ -163,6 +163,8 @@ static int mach_shell_empty_mm(struct mach_agent *agent)
 	if (IS_ERR_VALUE(stub))
 		return stub;
 	agent->stub = stub;
+	mach_task_set_image(container_of(agent, struct mach_task_os, agent),
+			    current->mm);
 	/* The image, its stack, vdso and vvar: everything else. */
 	ret = vm_munmap(0, stub);
 	if (!ret)
@@ -307,7 +309,7 @@ static struct mach_spawn *mach_spawn_new(struct mach_task_os *parent,
 static void mach_spawn_abort(struct mach_spawn *spawn)
 {
 	mach_spawn_unlist(spawn);
-	mach_shim_task_kill(mach_task_os_of(spawn->child));
+	mach_shim_task_kill(mach_task_os_of(spawn->child), 0);
 }
 
 /*
@@ -315,7 +317,8 @@ static void mach_spawn_abort(struct mach_spawn *spawn)
  * its way out of the ioctl (trampoline.c), if it can: that saves waking
  * the agent and being woken by it, which costs as much as half a fork.
  */
-int mach_shim_task_spawn(struct mach_task_os *parent, struct mach_task *child)
+int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
+			 struct mach_task *child)
 {
 	struct mach_spawn *spawn;
 	long ret;
@@ -323,6 +326,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, struct mach_task *child)
 	spawn = mach_spawn_new(parent, child);
 	if (!spawn)
 		return -ENOMEM;
+	spawn->parent_call.image = image;	/* cloned from that program only */
 	if (mach_trampoline_start(parent, &spawn->parent_call))
 		return MACH_SPAWN_LATER;	/* it holds our reference */
 

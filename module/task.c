@@ -170,11 +170,28 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 }
 
 /* Under mach_tasks_lock. */
+/* The mm the thread group pid runs now (mmgrab()bed), or NULL. */
+static struct mm_struct *mach_image_of(struct pid *pid)
+{
+	struct task_struct *leader = get_pid_task(pid, PIDTYPE_TGID);
+	struct mm_struct *mm = leader ? get_task_mm(leader) : NULL;
+
+	if (leader)
+		put_task_struct(leader);
+	if (!mm)
+		return NULL;
+	mmgrab(mm);
+	mmput(mm);
+	return mm;
+}
+
 static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 {
 	if (os->registered || os->pid)
 		return;		/* the other side of a spawn was first */
 	os->pid = get_pid(pid);
+	os->image = mach_image_of(pid);
+	os->image_gen = 1;
 	os->registered = true;
 	mach_task_get(os->task);	/* the registry's */
 	hash_add(mach_tasks, &os->node, (unsigned long)pid);
@@ -191,12 +208,6 @@ void mach_task_register(struct mach_task_os *os, struct pid *pid)
 	mutex_unlock(&mach_tasks_lock);
 }
 
-void mach_task_set_ready(struct mach_task_os *os)
-{
-	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
-	wake_up_all(&os->ready_wait);
-}
-
 static bool mach_task_ready(struct mach_task_os *os)
 {
 	return smp_load_acquire(&os->ready);	/* pairs with _set_ready() */
@@ -209,6 +220,85 @@ int mach_task_wait_ready(struct mach_task_os *os)
 				   !READ_ONCE(os->registered));
 }
 
+/*
+ * Images. A task port is given out for the program its process runs; the
+ * module notices an exec by the process's mm changing, and then replaces
+ * the task port, so that a right to the old program's task never reaches
+ * the new one (a set-uid program, say). Under mach_tasks_lock.
+ */
+static u64 mach_task_image_locked(struct mach_task_os *os, bool *renewed)
+{
+	struct mm_struct *now;
+
+	*renewed = false;
+	if (!os->registered)
+		return 0;
+	now = mach_image_of(os->pid);
+	if (now == os->image) {
+		if (now)
+			mmdrop(now);
+		return now ? os->image_gen : 0;
+	}
+	if (!now)
+		return 0;	/* exiting */
+	/* An exec: the old port dies, the task goes on with a new one. */
+	if (os->image)
+		mmdrop(os->image);
+	os->image = now;
+	os->image_gen++;
+	mach_task_renew_port(os->task);
+	*renewed = true;
+	return os->image_gen;
+}
+
+u64 mach_shim_task_image(struct mach_task_os *os)
+{
+	bool renewed;
+	u64 gen;
+
+	/* A new shell's own exec is not one: wait until it is done. */
+	if (mach_task_wait_ready(os))
+		return 0;
+	mutex_lock(&mach_tasks_lock);
+	gen = mach_task_image_locked(os, &renewed);
+	mutex_unlock(&mach_tasks_lock);
+	return renewed ? 0 : gen;
+}
+
+struct mm_struct *mach_task_pin_image(struct mach_task_os *os, u64 image)
+{
+	struct mm_struct *mm = NULL;
+
+	mutex_lock(&mach_tasks_lock);
+	if (os->registered && os->image &&
+	    (!image || image == os->image_gen) && mmget_not_zero(os->image))
+		mm = os->image;
+	mutex_unlock(&mach_tasks_lock);
+	return mm;
+}
+
+bool mach_task_runs_image(struct mach_task_os *os, u64 image)
+{
+	return !image || (READ_ONCE(os->image_gen) == image &&
+			  current->mm == READ_ONCE(os->image));
+}
+
+void mach_task_set_image(struct mach_task_os *os, struct mm_struct *mm)
+{
+	mutex_lock(&mach_tasks_lock);
+	if (os->image)
+		mmdrop(os->image);
+	mmgrab(mm);
+	os->image = mm;
+	mutex_unlock(&mach_tasks_lock);
+}
+
+void mach_task_set_ready(struct mach_task_os *os)
+{
+	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
+	wake_up_all(&os->ready_wait);
+}
+
 struct mach_task *mach_task_of_current(void)
 {
 	struct pid *pid = task_tgid(current);
@@ -218,10 +308,14 @@ struct mach_task *mach_task_of_current(void)
 	mutex_lock(&mach_tasks_lock);
 	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid) {
 		if (os->pid == pid) {
+			bool renewed;
+
 			task = os->task;
 			mach_task_get(task);
+			/* After an exec, a new task port for the new program. */
+			mach_task_image_locked(os, &renewed);
 			mutex_unlock(&mach_tasks_lock);
-			/* After an exec the old image's fds are gone. */
+			/* And the old image's fds are gone. */
 			mach_task_sweep_space(task);
 			return task;
 		}
@@ -247,9 +341,17 @@ struct mach_task *mach_task_of_current(void)
 	return task;
 }
 
-int mach_shim_task_kill(struct mach_task_os *os)
+int mach_shim_task_kill(struct mach_task_os *os, u64 image)
 {
-	int ret = kill_pid(os->pid, SIGKILL, 1);
+	struct mm_struct *mm = mach_task_pin_image(os, image);
+	int ret;
+
+	/* Not a program the caller's right was given out for. */
+	if (!mm && image)
+		return 0;
+	if (mm)
+		mmput(mm);
+	ret = kill_pid(os->pid, SIGKILL, 1);
 
 	if (ret && ret != -ESRCH)
 		return ret;
@@ -258,6 +360,8 @@ int mach_shim_task_kill(struct mach_task_os *os)
 
 void mach_shim_task_free(struct mach_task_os *os)
 {
+	if (os->image)
+		mmdrop(os->image);
 	put_pid(os->pid);
 	kmem_cache_free(mach_os_cache, os);
 	atomic_long_dec(&mach_os_live);

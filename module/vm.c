@@ -16,6 +16,7 @@
  * -EFAULT the caller's own buffer, -ESRCH the task is gone.
  */
 #include <linux/file.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
@@ -70,84 +71,103 @@ static bool mach_vm_touches_stub(struct mm_struct *mm, u64 start, u64 end)
 	return false;
 }
 
-static struct task_struct *mach_vm_leader(struct mach_task_os *os)
+/*
+ * Copy between buf and mm at addr, one page: as access_process_vm(), but
+ * on the mm the caller pinned (the program its right is for).
+ */
+static int mach_vm_access(struct mm_struct *mm, u64 addr, void *buf,
+			  unsigned int len, bool write)
 {
-	return get_pid_task(os->pid, PIDTYPE_TGID);
+	unsigned int offset = offset_in_page(addr);
+	struct page *page;
+	void *map;
+	long got;
+
+	mmap_read_lock(mm);
+	got = get_user_pages_remote(mm, addr, 1, write ? FOLL_WRITE : 0, &page,
+				    NULL, NULL);
+	mmap_read_unlock(mm);
+	if (got != 1)
+		return -EACCES;
+	map = kmap_local_page(page);
+	if (write) {
+		memcpy(map + offset, buf, len);
+		set_page_dirty_lock(page);
+	} else {
+		memcpy(buf, map + offset, len);
+	}
+	kunmap_local(map);
+	put_page(page);
+	return 0;
 }
 
-static int mach_vm_check_task(struct task_struct *tsk, u64 start, u64 end,
-			      unsigned long prot)
+static int mach_vm_check_mm(struct mm_struct *mm, u64 start, u64 end,
+			    unsigned long prot)
 {
-	struct mm_struct *mm = get_task_mm(tsk);
 	int ret;
 
-	if (!mm)
-		return -ESRCH;
 	mmap_read_lock(mm);
 	ret = mach_vm_check(mm, start, end, prot);
 	mmap_read_unlock(mm);
-	mmput(mm);
 	return ret;
 }
 
-/* vm_read, vm_write, vm_copy: through one bounce page. */
+/* vm_read, vm_write, vm_copy: through one bounce page, a page at a time. */
 static int mach_vm_transfer(struct mach_task_os *os,
 			    struct mach_shim_vm_request *req)
 {
-	u64 len = req->end - req->start, done;
-	struct task_struct *tsk;
+	u64 len = req->end - req->start, at = req->start, to = req->data;
+	struct mm_struct *mm;
 	void *page;
 	int ret;
 
-	tsk = mach_vm_leader(os);
-	if (!tsk)
+	mm = mach_task_pin_image(os, req->image);
+	if (!mm)
 		return -ESRCH;
-	ret = mach_vm_check_task(tsk, req->start, req->end,
-				 req->op == MACH_VM_WRITE ? PROT_WRITE : PROT_READ);
-	if (!ret && req->op == MACH_VM_COPY) {
-		if (req->data + len < req->data)
-			ret = -ENXIO;
-		else
-			ret = mach_vm_check_task(tsk, req->data, req->data + len,
-						 PROT_WRITE);
-	}
+	ret = mach_vm_check_mm(mm, req->start, req->end,
+			       req->op == MACH_VM_WRITE ? PROT_WRITE : PROT_READ);
+	if (!ret && req->op == MACH_VM_COPY)
+		ret = to + len < to ? -ENXIO :
+		      mach_vm_check_mm(mm, to, to + len, PROT_WRITE);
 	page = ret ? NULL : (void *)__get_free_page(GFP_KERNEL);
 	if (!ret && !page)
 		ret = -ENOMEM;
 
-	for (done = 0; !ret && done < len; done += PAGE_SIZE) {
-		unsigned int n = min_t(u64, PAGE_SIZE, len - done);
-		u64 at = req->start + done;
+	while (!ret && at < req->end) {
+		/* Neither side may cross a page in one step. */
+		unsigned int n = min_t(u64, req->end - at,
+				       PAGE_SIZE - offset_in_page(at));
+		u64 done = at - req->start;
 
+		if (req->op == MACH_VM_COPY)
+			n = min_t(unsigned int, n, PAGE_SIZE - offset_in_page(to));
 		switch (req->op) {
 		case MACH_VM_READ:
-			if (access_process_vm(tsk, at, page, n, 0) != n)
-				ret = -EACCES;
-			else if (copy_to_user(u64_to_user_ptr(req->data + done),
-					      page, n))
+			ret = mach_vm_access(mm, at, page, n, false);
+			if (!ret && copy_to_user(u64_to_user_ptr(req->data + done),
+						 page, n))
 				ret = -EFAULT;
 			break;
 		case MACH_VM_WRITE:
-			if (copy_from_user(page, u64_to_user_ptr(req->data + done),
-					   n))
+			if (copy_from_user(page, u64_to_user_ptr(req->data + done), n))
 				ret = -EFAULT;
-			else if (access_process_vm(tsk, at, page, n,
-						   FOLL_WRITE) != n)
-				ret = -EACCES;
+			else
+				ret = mach_vm_access(mm, at, page, n, true);
 			break;
 		case MACH_VM_COPY:
-			if (access_process_vm(tsk, at, page, n, 0) != n ||
-			    access_process_vm(tsk, req->data + done, page, n,
-					      FOLL_WRITE) != n)
-				ret = -EACCES;
+			ret = mach_vm_access(mm, at, page, n, false);
+			if (!ret)
+				ret = mach_vm_access(mm, to, page, n, true);
+			to += n;
 			break;
 		}
-		if (fatal_signal_pending(current))
+		at += n;
+		if (!ret && fatal_signal_pending(current))
 			ret = -EINTR;
 	}
 	if (page)
 		free_page((unsigned long)page);
-	put_task_struct(tsk);
+	mmput(mm);
 	return ret;
 }
 
@@ -170,14 +190,10 @@ static int mach_vm_region(struct mach_task_os *os,
 			  struct mach_shim_vm_request *req)
 {
 	struct vm_area_struct *vma;
-	struct task_struct *tsk;
 	struct mm_struct *mm;
 	int ret = -ENXIO;
 
-	tsk = mach_vm_leader(os);
-	mm = tsk ? get_task_mm(tsk) : NULL;
-	if (tsk)
-		put_task_struct(tsk);
+	mm = mach_task_pin_image(os, req->image);
 	if (!mm)
 		return -ESRCH;
 	mmap_read_lock(mm);
@@ -390,6 +406,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 		return -ENOMEM;
 	vm->req = *req;
 	mach_agent_call_init(&vm->call, mach_vm_step, mach_vm_release);
+	vm->call.image = req->image;
 	ret = mach_agent_run(&os->agent, &vm->call);
 	if (!ret)
 		*req = vm->req;

@@ -356,8 +356,99 @@ TEST(task_survives_exec_without_its_rights)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+static const char marker[] = "the old program's page";
+
+/*
+ * A right to a task is given out for the program its process runs: after
+ * an exec (of a set-uid program, say) it must not reach the new one.
+ */
+TEST(task_port_dies_with_the_program_it_was_given_for)
+{
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t task;
+		mach_msg_trailer_t trailer;
+	} msg;
+	mach_port_t inbox, other;
+	mach_port_type_t type;
+	int go[2], ready[2], status;
+	char buf[sizeof(marker)];
+	vm_address_t at = 0;
+	pid_t pid;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
+						   MACH_PORT_RIGHT_RECEIVE, &inbox));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), inbox,
+						       inbox, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
+						      TASK_BOOTSTRAP_PORT, inbox));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t me = mach_task_self();	/* sets bootstrap_port */
+		char fd[16];
+
+		memset(&msg, 0, sizeof(msg));
+		msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX;
+		msg.header.msgh_size = sizeof(msg) - sizeof(msg.trailer);
+		msg.header.msgh_remote_port = bootstrap_port;
+		msg.body.msgh_descriptor_count = 1;
+		msg.task.name = me;
+		msg.task.disposition = MACH_MSG_TYPE_COPY_SEND;
+		msg.task.type = MACH_MSG_PORT_DESCRIPTOR;
+		if (mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size, 0,
+			     MACH_PORT_NULL, 0, MACH_PORT_NULL))
+			_exit(1);
+		if (read(go[0], fd, 1) != 1)
+			_exit(2);
+		snprintf(fd, sizeof(fd), "%d", ready[1]);
+		execl("/proc/self/exe", "task_self", "--after-exec", fd, NULL);
+		_exit(3);
+	}
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT,
+					     0, sizeof(msg), inbox, 5000, MACH_PORT_NULL));
+	other = msg.task.name;
+	/* Before: the right reaches the program it was given for. */
+	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(other, (vm_address_t)marker,
+						  sizeof(marker), (vm_address_t)buf, NULL));
+	EXPECT_STREQ(marker, buf);
+
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(1, read(ready[0], buf, 1));	/* the new program runs */
+
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, vm_read_overwrite(other, (vm_address_t)marker,
+				sizeof(marker), (vm_address_t)buf, NULL));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, vm_write(other, (vm_address_t)marker,
+						   (vm_offset_t)"x", 2));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, vm_allocate(other, &at, 4096, VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_terminate(other));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), other, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type);
+
+	/* The new program, which took a new task port, exits by itself. */
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--after-exec")) {
+		/* A new task port for this program; then say so, and wait. */
+		task_basic_info_64_data_t info;
+
+		if (basic_info(mach_task_self(), &info) != KERN_SUCCESS)
+			return 4;
+		if (write(atoi(argv[2]), "r", 1) != 1)
+			return 5;
+		sleep(1);	/* while the test tries its old right */
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "--check-name-gone")) {
 		mach_port_t old = strtoul(argv[2], NULL, 10);
 		task_basic_info_64_data_t info;

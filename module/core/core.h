@@ -35,6 +35,8 @@ struct mach_task_os *mach_task_os_of(struct mach_task *task);
 void mach_task_put(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);
+/* The process exec'd: its task port is replaced (Task::renew_port()). */
+void mach_task_renew_port(struct mach_task *task);
 /* A new task takes its bootstrap port from its parent's task. */
 void mach_task_inherit(struct mach_task *child, struct mach_task *parent);
 /* Drop rights whose fd the process closed behind Mach's back. */

@@ -22,11 +22,16 @@ long result(Kr kr)
 constexpr long malformed = -MACH_EINVAL;
 
 /*
- * The task a send right of the caller names. A name that is not a send
- * right of the caller, or whose port died, is not a destination at all
- * (MACH_SEND_INVALID_DEST); a live port of another kind gives not_a_task.
+ * The task a send right of the caller names, and the program its process
+ * runs (mach_shim_task_image(); 0 for the caller's own). A name that is
+ * not a send right of the caller, or whose port died, is not a
+ * destination at all (MACH_SEND_INVALID_DEST); a live port of another
+ * kind gives not_a_task. A port that stood for the process's program
+ * before an exec is dead from the moment that is seen: the new program
+ * is not the one the right was given out for.
  */
-Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task)
+Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
+		u64 *image = nullptr)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});
 	if (!port)
@@ -34,6 +39,19 @@ Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task)
 	*task = port->task();
 	if (!*task)
 		return port->dead() ? Kr::SendInvalidDest : not_a_task;
+	/* The caller runs its own program: 0 asks the host for no check. */
+	if (image)
+		*image = 0;
+	if (task->get() == &caller)
+		return Kr::Success;
+	u64 gen = mach_shim_task_image((*task)->os());
+	/* Checked after the image: a renewal in between killed the port. */
+	if (!gen || port->dead()) {
+		*task = Ref<Task>{};
+		return Kr::SendInvalidDest;
+	}
+	if (image)
+		*image = gen;
 	return Kr::Success;
 }
 
@@ -159,7 +177,7 @@ void remote_port_op_abandon(void *arg)
 		op.target->put();
 }
 
-Kr remote_port_op(Task &caller, Ref<Task> target, mach_port_args &args)
+Kr remote_port_op(Task &caller, Ref<Task> target, u64 image, mach_port_args &args)
 {
 	switch (args.op) {
 	case MACH_PORT_OP_INSERT_RIGHT:
@@ -188,8 +206,8 @@ Kr remote_port_op(Task &caller, Ref<Task> target, mach_port_args &args)
 	}
 	mach_task_os *os = target->os();
 	op.target = target.release();
-	int err = mach_shim_task_call(os, remote_port_op_run, remote_port_op_abandon,
-				      &op, sizeof(op));
+	int err = mach_shim_task_call(os, image, remote_port_op_run,
+				      remote_port_op_abandon, &op, sizeof(op));
 	if (err)
 		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
 	args = op.args;
@@ -204,10 +222,10 @@ Kr remote_port_op(Task &caller, Ref<Task> target, mach_port_args &args)
  * The mach_port_* calls name the task whose space they act on: the
  * caller's own (*remote stays empty), or another through its agent.
  */
-Kr resolve_space(Task &caller, u32 name, Ref<Task> *remote)
+Kr resolve_space(Task &caller, u32 name, Ref<Task> *remote, u64 *image)
 {
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, name, Kr::InvalidTask, &task);
+	Kr kr = resolve_task(caller, name, Kr::InvalidTask, &task, image);
 	if (kr == Kr::Success && task.get() != &caller)
 		*remote = static_cast<Ref<Task> &&>(task);
 	return kr;
@@ -218,13 +236,15 @@ long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 	if (args.flags || args.pad)
 		return malformed;
 	Ref<Task> remote;
-	Kr kr = resolve_space(caller, args.task, &remote);
+	u64 image;
+	Kr kr = resolve_space(caller, args.task, &remote, &image);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (remote) {
 		mach_port_args op{};
 		op.name = args.name;	/* op 0: deallocate */
-		return result(remote_port_op(caller, static_cast<Ref<Task> &&>(remote), op));
+		return result(remote_port_op(caller, static_cast<Ref<Task> &&>(remote),
+					     image, op));
 	}
 	return result(caller.space().deallocate(Name{args.name}));
 }
@@ -343,13 +363,15 @@ long port_op(Task &caller, mach_port_args &args)
 	if (args.flags || args.pad)
 		return malformed;
 	Ref<Task> remote;
-	Kr kr = resolve_space(caller, args.task, &remote);
+	u64 image;
+	Kr kr = resolve_space(caller, args.task, &remote, &image);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (remote) {
 		if (args.op < MACH_PORT_OP_ALLOCATE || args.op > MACH_PORT_OP_GET_SET_STATUS)
 			return malformed;
-		return result(remote_port_op(caller, static_cast<Ref<Task> &&>(remote), args));
+		return result(remote_port_op(caller, static_cast<Ref<Task> &&>(remote),
+					     image, args));
 	}
 
 	Space &space = caller.space();
@@ -552,7 +574,8 @@ long task_create(Task &caller, mach_task_create_args &args)
 		return malformed;
 	args.child = Name::null;
 	Ref<Task> parent;
-	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent);
+	u64 image;
+	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &image);
 	if (kr != Kr::Success)
 		return result(kr);
 	/*
@@ -592,7 +615,7 @@ long task_create(Task &caller, mach_task_create_args &args)
 		return result(kr);
 	args.child = name.value;
 
-	int err = mach_shim_task_spawn(parent->os(), made);
+	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
 	return mach_core_later_done(&caller, MACH_IOC_NR_TASK_CREATE, &args, err);
@@ -603,7 +626,8 @@ long task_control(Task &caller, mach_task_control_args &args)
 	if (args.flags || args.value)
 		return malformed;
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	u64 image;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image);
 	if (kr != Kr::Success)
 		return result(kr);
 	switch (args.op) {
@@ -612,7 +636,7 @@ long task_control(Task &caller, mach_task_control_args &args)
 	case MACH_TASK_RESUME:
 		return result(task->resume());
 	case MACH_TASK_TERMINATE:
-		if (mach_shim_task_kill(task->os()))
+		if (mach_shim_task_kill(task->os(), image))
 			return result(Kr::Aborted);
 		return result(Kr::Success);
 	case MACH_TASK_PID:
@@ -629,10 +653,11 @@ long vm(Task &caller, mach_vm_args &args)
 	if (args.flags & ~known)
 		return malformed;
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	u64 image;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image);
 	if (kr != Kr::Success)
 		return result(kr);
-	return result(vm_call(*task.get(), args));
+	return result(vm_call(*task.get(), image, args));
 }
 
 } /* namespace */

@@ -130,6 +130,16 @@ mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);
+/*
+ * The program (exec image) os's process runs: a generation number that
+ * the calls below take, so that a right given out for one program never
+ * reaches the next one (a set-uid program, say). 0 if the process has
+ * exec'd since: its task port is then replaced, and the right the caller
+ * used is a dead name. Also 0 if the process is gone. The calls take 0
+ * for the caller's own task, which runs its own program by definition.
+ */
+mach_u64 mach_shim_task_image(struct mach_task_os *os);
+
 /* task_create's new task, not yet backed by a process (a reference). */
 struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
 /*
@@ -139,9 +149,13 @@ struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
  * of the ioctl, and the outcome reaches mach_core_later_done().
  */
 #define MACH_SPAWN_LATER 1
-int mach_shim_task_spawn(struct mach_task_os *parent, struct mach_task *child);
-/* task_terminate: kill the process, wait until its task is torn down. */
-int mach_shim_task_kill(struct mach_task_os *os);
+int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 image,
+			 struct mach_task *child);
+/*
+ * task_terminate: kill the process (if it still runs image; 0 for any),
+ * wait until its task is torn down.
+ */
+int mach_shim_task_kill(struct mach_task_os *os, mach_u64 image);
 /*
  * A vm_* call on os's address space, its range checked and rounded by
  * the core: [start, end) page-aligned and non-empty, except READ, WRITE
@@ -150,6 +164,7 @@ int mach_shim_task_kill(struct mach_task_os *os);
 struct mach_shim_vm_request {
 	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
 	unsigned int value;		/* protection or inheritance */
+	mach_u64 image;			/* mach_shim_task_image() */
 	mach_u64 start, end;
 	mach_u64 data;			/* the caller's buffer, or COPY's target */
 	mach_bool anywhere;		/* ALLOCATE */
@@ -167,8 +182,9 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
  * not see the result: abandon(copy) then releases what fn left in it (or
  * what it would have consumed, if it never ran).
  */
-int mach_shim_task_call(struct mach_task_os *os, void (*fn)(void *),
-			void (*abandon)(void *), void *arg, mach_size size);
+int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
+			void (*fn)(void *), void (*abandon)(void *), void *arg,
+			mach_size size);
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */

@@ -65,6 +65,25 @@ void Task::terminate()
 	space_.destroy();
 }
 
+bool Task::renew_port()
+{
+	Port *fresh = Port::create_for_task(this);
+	Port *old;
+	{
+		Guard g(lock_);
+		old = port_;
+		/* A terminated task stays so. */
+		port_ = old ? fresh : nullptr;
+		if (!old)
+			old = fresh;
+	}
+	if (old) {
+		old->kill();
+		old->put();
+	}
+	return fresh != nullptr;
+}
+
 Kr Task::register_ports(TransitRight *rights, u32 count)
 {
 	if (count > registered_max) {
@@ -287,6 +306,11 @@ extern "C" mach_task_os *mach_task_os_of(mach_task *task)
 extern "C" void mach_task_put(mach_task *task)
 {
 	Task::from(task)->put();
+}
+
+extern "C" void mach_task_renew_port(mach_task *task)
+{
+	Task::from(task)->renew_port();
 }
 
 extern "C" void mach_task_terminate(mach_task *task)

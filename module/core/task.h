@@ -60,6 +60,12 @@ public:
 
 	/* The process is gone: the task port dies, the space empties. */
 	void terminate();
+	/*
+	 * The process exec'd: rights to the old task port become dead names
+	 * (they were given out for another program); a new port stands for
+	 * the task from now. false if there is no memory for it.
+	 */
+	bool renew_port();
 
 	Space &space() { return space_; }
 	mach_task_os *os() const { return os_; }

@@ -58,10 +58,11 @@ Kr vm_error(u32 op, int err)
 	}
 }
 
-Kr vm_call(Task &task, mach_vm_args &args)
+Kr vm_call(Task &task, u64 image, mach_vm_args &args)
 {
 	mach_shim_vm_request req{};
 	req.op = args.op;
+	req.image = image;
 	req.value = args.value;
 	req.data = args.data;
 

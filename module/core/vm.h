@@ -13,8 +13,11 @@ class Task;
 
 inline constexpr u64 page_size = 4096;
 
-/* One vm_* call on task, whose arguments are in args (updated in place). */
-Kr vm_call(Task &task, mach_vm_args &args);
+/*
+ * One vm_* call on task, whose process runs image, with the arguments in
+ * args (updated in place).
+ */
+Kr vm_call(Task &task, u64 image, mach_vm_args &args);
 
 /* The kern_return_t for a host error of a vm_* op. */
 Kr vm_error(u32 op, int err);

@@ -304,9 +304,14 @@ mach_task *mach_shim_task_prepare(mach_bool)
 	return mach_task_create(os);
 }
 
-int mach_shim_task_spawn(mach_task_os *, mach_task *)
+int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *)
 {
 	return 0;
+}
+
+mach_u64 mach_shim_task_image(mach_task_os *os)
+{
+	return os->alive ? 1 : 0;
 }
 
 int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
@@ -320,8 +325,8 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 }
 
 // The host's tests have one process: the "agent" runs fn right here.
-int mach_shim_task_call(mach_task_os *, void (*fn)(void *), void (*)(void *),
-			void *arg, mach_size)
+int mach_shim_task_call(mach_task_os *, mach_u64, void (*fn)(void *),
+			void (*)(void *), void *arg, mach_size)
 {
 	fn(arg);
 	return 0;
@@ -332,7 +337,7 @@ int mach_shim_task_pid(mach_task_os *os)
 	return os->current ? 1 : 2;
 }
 
-int mach_shim_task_kill(mach_task_os *os)
+int mach_shim_task_kill(mach_task_os *os, mach_u64)
 {
 	os->killed = true;
 	os->alive = false;
