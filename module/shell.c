@@ -53,6 +53,7 @@ struct mach_spawn {
 	struct mach_agent_call child_call;	/* set-up, in the child */
 	bool inherit_memory;
 	struct mach_agent *cloner;	/* the parent's agent */
+	struct pid *parent_pid;		/* and its thread group */
 	unsigned long stub;		/* its stub, which the child inherits */
 	struct mach_task *child;	/* a reference */
 };
@@ -76,6 +77,7 @@ static void mach_spawn_put(struct mach_spawn *spawn)
 {
 	if (!refcount_dec_and_test(&spawn->refs))
 		return;
+	put_pid(spawn->parent_pid);
 	mach_task_put(spawn->child);
 	kfree(spawn);
 }
@@ -254,11 +256,17 @@ long mach_spawn_claim(void)
 	unsigned long cookie = current->thread.fsbase;
 	struct mach_spawn *spawn, *found = NULL;
 	struct mach_task_os *os;
+	struct pid *parent;
 	sigset_t blocked;
+
+	/* The cookie is no secret: the clone must also be the parent's. */
+	rcu_read_lock();
+	parent = task_tgid(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
 
 	mach_tasks_lock_acquire();
 	list_for_each_entry(spawn, &mach_spawns, node) {
-		if (spawn->cookie == cookie) {
+		if (spawn->cookie == cookie && spawn->parent_pid == parent) {
 			found = spawn;
 			list_del_init(&spawn->node);	/* its reference is ours */
 			break;
@@ -298,6 +306,7 @@ static struct mach_spawn *mach_spawn_new(struct mach_task_os *parent,
 	INIT_LIST_HEAD(&spawn->node);
 	spawn->inherit_memory = mach_task_os_of(child)->inherit_memory;
 	spawn->cloner = &parent->agent;
+	spawn->parent_pid = get_pid(parent->pid);
 	spawn->child = child;
 	mach_task_get(child);
 	mach_agent_call_init(&spawn->parent_call, mach_spawn_parent_step,
