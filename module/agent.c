@@ -184,8 +184,7 @@ static bool mach_agent_has_work(struct mach_agent *agent)
 }
 
 /* Leave the ioctl into the stub, which runs sc and comes back. */
-long mach_agent_dispatch(struct mach_agent *agent,
-				const struct mach_syscall *sc)
+long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc)
 {
 	struct pt_regs *regs = current_pt_regs();
 
