@@ -398,8 +398,10 @@ int mach_shim_task_call(struct mach_task_os *os, u64 image, void (*fn)(void *),
 	long ret;
 
 	cc = kmalloc(struct_size(cc, arg, size), GFP_KERNEL);
-	if (!cc)
+	if (!cc) {
+		abandon(arg);
 		return -ENOMEM;
+	}
 	mach_agent_call_init(&cc->call, mach_core_call_step,
 			     mach_core_call_release);
 	cc->call.image = image;

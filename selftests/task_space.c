@@ -148,14 +148,71 @@ TEST_F(child, a_receive_right_dies_with_its_task)
 		  mach_port_allocate(self->task, MACH_PORT_RIGHT_RECEIVE, &port));
 }
 
-TEST_F(child, calls_with_lists_stay_local)
+TEST_F(child, lists_attributes_sets_and_notifications_there)
 {
-	mach_port_name_array_t names;
+	mach_port_t me = mach_task_self(), notify = new_port(), previous, set, port;
+	mach_port_t listener;
+	mach_port_limits_t limits = { .mpl_qlimit = 3 };
+	mach_port_name_array_t names, members;
 	mach_port_type_array_t types;
-	mach_msg_type_number_t n, t;
+	mach_msg_type_number_t n, t, count;
+	mach_port_status_t status;
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t name;
+		mach_msg_trailer_t trailer;
+	} note;
 
-	EXPECT_EQ(KERN_NOT_SUPPORTED, mach_port_names(self->task, &names, &n,
-						      &types, &t));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->task, MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->task, MACH_PORT_RIGHT_PORT_SET, &set));
+
+	/* The child's names (its only ones) come back to us. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_names(self->task, &names, &n, &types, &t));
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(port, names[0] == port ? names[0] : names[1]);
+	EXPECT_TRUE(types[0] == MACH_PORT_TYPE_RECEIVE || types[1] == MACH_PORT_TYPE_RECEIVE);
+	vm_deallocate(me, (vm_address_t)names, n * sizeof(*names));
+	vm_deallocate(me, (vm_address_t)types, t * sizeof(*types));
+
+	/* Attributes, set and read there. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_attributes(self->task, port, MACH_PORT_LIMITS_INFO,
+				(mach_port_info_t)&limits, MACH_PORT_LIMITS_INFO_COUNT));
+	count = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self->task, port, MACH_PORT_RECEIVE_STATUS,
+				(mach_port_info_t)&status, &count));
+	EXPECT_EQ(3, status.mps_qlimit);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_mscount(self->task, port, 7));
+	count = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self->task, port, MACH_PORT_RECEIVE_STATUS,
+				(mach_port_info_t)&status, &count));
+	EXPECT_EQ(7, status.mps_mscount);
+
+	/* A set there, with the port in it. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(self->task, port, set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_set_status(self->task, set, &members, &count));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(port, members[0]);
+	vm_deallocate(me, (vm_address_t)members, count * sizeof(*members));
+
+	/* A dead-name request there, answered on our port. */
+	listener = new_port();
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self->task, 61, listener,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self->task, 61,
+				MACH_NOTIFY_DEAD_NAME, 0, notify,
+				MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	EXPECT_EQ(MACH_PORT_NULL, previous);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(me, listener));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&note.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(note), notify, 2000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, note.header.msgh_id);
+
+	/* Bad input there gets the same answers as here. */
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_get_set_status(self->task, 999, &members, &count));
+	count = 1;
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_get_attributes(self->task, set,
+				MACH_PORT_LIMITS_INFO, (mach_port_info_t)&limits, &count));
 }
 
 TEST_HARNESS_MAIN

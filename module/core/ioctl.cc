@@ -105,120 +105,6 @@ long task_info(Task &caller, mach_task_info_args &args)
 }
 
 /*
- * A mach_port_* call on another task's space runs in that task's process
- * (its fd table holds the names), in its agent: the rights it moves
- * between the spaces travel in 'in' and 'out'.
- */
-struct RemotePortOp {
-	Task *target;		/* a reference, dropped by run or abandon */
-	mach_port_args args;
-	TransitRight in;	/* INSERT_RIGHT: the caller's right */
-	TransitRight out;	/* EXTRACT_RIGHT: the right for the caller */
-	Kr kr;
-};
-
-void drop_transit(TransitRight &right)
-{
-	if (right.port)
-		right.port->drop(right);
-	right = {};
-}
-
-void remote_port_op_run(void *arg)
-{
-	RemotePortOp &op = *static_cast<RemotePortOp *>(arg);
-	Space &space = op.target->space();
-	mach_port_args &args = op.args;
-	Name name{args.name};
-
-	switch (args.op) {
-	case MACH_PORT_OP_ALLOCATE:
-		op.kr = space.allocate(args.right, &name);
-		args.name = name.value;
-		break;
-	case MACH_PORT_OP_DESTROY:
-		op.kr = space.destroy_name(name);
-		break;
-	case 0:		/* MACH_IOC_NR_PORT_DEALLOCATE */
-		op.kr = space.deallocate(name);
-		break;
-	case MACH_PORT_OP_MOD_REFS:
-		op.kr = space.mod_refs(name, args.right, args.delta);
-		break;
-	case MACH_PORT_OP_GET_REFS:
-		op.kr = space.get_refs(name, args.right, &args.value);
-		break;
-	case MACH_PORT_OP_TYPE:
-		op.kr = space.type(name, &args.value);
-		break;
-	case MACH_PORT_OP_INSERT_RIGHT:
-		op.kr = space.insert(name, op.in);
-		op.in = {};
-		break;
-	case MACH_PORT_OP_EXTRACT_RIGHT: {
-		u32 type;
-		op.kr = space.type(name, &type);
-		if (op.kr == Kr::Success &&
-		    space.copyin_right(name, args.right, &op.out) != Kr::Success)
-			op.kr = Kr::InvalidRight;
-		break;
-	}
-	}
-	op.target->put();
-	op.target = nullptr;
-}
-
-void remote_port_op_abandon(void *arg)
-{
-	RemotePortOp &op = *static_cast<RemotePortOp *>(arg);
-	drop_transit(op.in);
-	drop_transit(op.out);
-	if (op.target)
-		op.target->put();
-}
-
-Kr remote_port_op(Task &caller, Ref<Task> target, u64 image, mach_port_args &args)
-{
-	switch (args.op) {
-	case MACH_PORT_OP_INSERT_RIGHT:
-	case MACH_PORT_OP_EXTRACT_RIGHT:
-		if (args.right < MoveReceive || args.right > MakeSendOnce)
-			return args.op == MACH_PORT_OP_INSERT_RIGHT ? Kr::SendInvalidType
-								    : Kr::InvalidValue;
-		break;
-	case MACH_PORT_OP_ALLOCATE:
-	case MACH_PORT_OP_DESTROY:
-	case MACH_PORT_OP_MOD_REFS:
-	case MACH_PORT_OP_GET_REFS:
-	case MACH_PORT_OP_TYPE:
-	case 0:
-		break;
-	default:
-		/* Calls with lists or notify ports: on the caller's space only. */
-		return Kr::NotSupported;
-	}
-	RemotePortOp op{};
-	op.args = args;
-	if (args.op == MACH_PORT_OP_INSERT_RIGHT) {
-		Kr kr = caller.space().copyin_right(Name{args.poly}, args.right, &op.in);
-		if (kr != Kr::Success)
-			return kr;
-	}
-	mach_task_os *os = target->os();
-	op.target = target.release();
-	int err = mach_shim_task_call(os, image, remote_port_op_run,
-				      remote_port_op_abandon, &op, sizeof(op));
-	if (err)
-		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
-	args = op.args;
-	if (args.op == MACH_PORT_OP_EXTRACT_RIGHT && op.kr == Kr::Success) {
-		args.value = op.out.type;
-		return caller.space().copyout(op.out, &args.poly);
-	}
-	return op.kr;
-}
-
-/*
  * The mach_port_* calls name the task whose space they act on: the
  * caller's own (*remote stays empty), or another through its agent.
  */
@@ -230,6 +116,8 @@ Kr resolve_space(Task &caller, u32 name, Ref<Task> *remote, u64 *image)
 		*remote = static_cast<Ref<Task> &&>(task);
 	return kr;
 }
+
+Kr remote_port_op(Task &caller, Ref<Task> target, u64 image, mach_port_args &args);
 
 long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 {
@@ -260,29 +148,31 @@ struct PortStatus {
 	u32 srights, pdrequest, nsrequest, flags;
 };
 
-Kr port_attributes(Space &space, mach_port_args &args)
+/*
+ * mach_port_get_attributes / set_attributes with the words in a kernel
+ * buffer: words in (set; fault: they could not be read) or out (get,
+ * *count of them).
+ */
+Kr port_attributes_io(Space &space, mach_port_args &args, u32 *words, u32 *count,
+		      bool fault)
 {
 	Ref<Port> port = space.lookup_receive(Name{args.name});
 	if (!port)
 		return Name{args.name}.valid() ? Kr::InvalidRight : Kr::InvalidName;
 
 	if (args.op == MACH_PORT_OP_SET_ATTRIBUTES) {
-		if (args.right != PortLimitsInfo)
+		if (args.right != PortLimitsInfo || args.count < 1)
 			return Kr::InvalidValue;
-		u32 qlimit;
-		if (args.count < 1)
-			return Kr::InvalidValue;
-		if (mach_shim_copy_in(&qlimit, args.info, sizeof(qlimit)))
+		if (fault)
 			return Kr::InvalidAddress;
-		return port->set_qlimit(qlimit);
+		return port->set_qlimit(words[0]);
 	}
 
 	PortStatus status{};
-	u32 count;
 	switch (args.right) {
 	case PortLimitsInfo:
 		status.pset = port->qlimit();	/* the limits struct is one word */
-		count = 1;
+		*count = 1;
 		break;
 	case PortReceiveStatus:
 		status.seqno = port->seqno();
@@ -290,17 +180,42 @@ Kr port_attributes(Space &space, mach_port_args &args)
 		status.qlimit = port->qlimit();
 		status.msgcount = port->msgcount();
 		status.srights = port->send_rights() != 0;
-		count = sizeof(status) / sizeof(u32);
+		*count = sizeof(status) / sizeof(u32);
 		break;
 	default:
 		return Kr::InvalidValue;
 	}
-	if (args.count < count)
+	if (args.count < *count)
 		return Kr::InvalidValue;
-	if (mach_shim_copy_out(args.info, &status, count * sizeof(u32)))
+	__builtin_memcpy(words, &status, *count * sizeof(u32));
+	return Kr::Success;
+}
+
+constexpr u32 attribute_words_max = sizeof(PortStatus) / sizeof(u32);
+
+/* The caller's attribute words in (set), or -1 words if they fault. */
+bool read_attributes(const mach_port_args &args, u32 *words)
+{
+	return args.op != MACH_PORT_OP_SET_ATTRIBUTES || args.count < 1 ||
+	       !mach_shim_copy_in(words, args.info, sizeof(u32));
+}
+
+Kr write_attributes(mach_port_args &args, const u32 *words, u32 count)
+{
+	if (args.op != MACH_PORT_OP_GET_ATTRIBUTES)
+		return Kr::Success;
+	if (mach_shim_copy_out(args.info, words, count * sizeof(u32)))
 		return Kr::InvalidAddress;
 	args.count = count;
 	return Kr::Success;
+}
+
+Kr port_attributes(Space &space, mach_port_args &args)
+{
+	u32 words[attribute_words_max] = {}, count = 0;
+	bool fault = !read_attributes(args, words);
+	Kr kr = port_attributes_io(space, args, words, &count, fault);
+	return kr == Kr::Success ? write_attributes(args, words, count) : kr;
 }
 
 Kr request_notification(Space &space, mach_port_args &args)
@@ -356,6 +271,226 @@ Kr report_list(mach_port_args &args, u32 words, Fill fill)
 		mach_shim_free(MACH_KIND_MEMORY, items);
 	args.count = count;
 	return kr;
+}
+
+/*
+ * A mach_port_* call on another task's space runs in that task's process
+ * (its fd table holds the names), in its agent. What crosses between the
+ * caller and there is in kernel memory: rights in transit, attribute
+ * words, lists; the caller's own memory and space are touched here only.
+ */
+struct RemotePortOp {
+	Task *target;		/* a reference, dropped by run or abandon */
+	mach_port_args args;
+	TransitRight in;	/* from the caller: inserted, or a notify port */
+	TransitRight out;	/* for the caller: extracted, or the previous */
+	u32 words[attribute_words_max];
+	u32 nwords;
+	bool fault;
+	u32 *items;		/* a list: capacity entries of a kernel buffer */
+	u32 capacity;
+	u32 count;
+	Kr kr;
+};
+
+void drop_transit(TransitRight &right)
+{
+	if (right.port)
+		right.port->drop(right);
+	right = {};
+}
+
+void remote_port_op_run(void *arg)
+{
+	RemotePortOp &op = *static_cast<RemotePortOp *>(arg);
+	Space &space = op.target->space();
+	mach_port_args &args = op.args;
+	Name name{args.name};
+
+	switch (args.op) {
+	case MACH_PORT_OP_ALLOCATE:
+		op.kr = space.allocate(args.right, &name);
+		args.name = name.value;
+		break;
+	case MACH_PORT_OP_DESTROY:
+		op.kr = space.destroy_name(name);
+		break;
+	case 0:		/* MACH_IOC_NR_PORT_DEALLOCATE */
+		op.kr = space.deallocate(name);
+		break;
+	case MACH_PORT_OP_MOD_REFS:
+		op.kr = space.mod_refs(name, args.right, args.delta);
+		break;
+	case MACH_PORT_OP_GET_REFS:
+		op.kr = space.get_refs(name, args.right, &args.value);
+		break;
+	case MACH_PORT_OP_TYPE:
+		op.kr = space.type(name, &args.value);
+		break;
+	case MACH_PORT_OP_INSERT_RIGHT:
+		op.kr = space.insert(name, op.in);
+		op.in = {};
+		break;
+	case MACH_PORT_OP_EXTRACT_RIGHT: {
+		u32 type;
+		op.kr = space.type(name, &type);
+		if (op.kr == Kr::Success &&
+		    space.copyin_right(name, args.right, &op.out) != Kr::Success)
+			op.kr = Kr::InvalidRight;
+		break;
+	}
+	case MACH_PORT_OP_GET_ATTRIBUTES:
+	case MACH_PORT_OP_SET_ATTRIBUTES:
+		op.kr = port_attributes_io(space, args, op.words, &op.nwords, op.fault);
+		break;
+	case MACH_PORT_OP_NAMES:
+		space.names(op.items, op.capacity, &op.count);
+		op.kr = Kr::Success;
+		break;
+	case MACH_PORT_OP_GET_SET_STATUS:
+		op.kr = space.set_members(name, op.items, op.capacity, &op.count);
+		break;
+	case MACH_PORT_OP_MOVE_MEMBER:
+		op.kr = space.move_member(name, Name{args.poly});
+		break;
+	case MACH_PORT_OP_SET_MSCOUNT: {
+		Ref<Port> port = space.lookup_receive(name);
+		op.kr = port ? Kr::Success : Kr::InvalidRight;
+		if (port)
+			port->set_mscount(args.value);
+		break;
+	}
+	case MACH_PORT_OP_REQUEST_NOTIFICATION:
+		op.kr = space.check_notification(name, args.right, args.value);
+		if (op.kr == Kr::Success) {
+			op.kr = space.request_notification(name, args.right, args.value,
+							   op.in, &op.out);
+			op.in = {};
+		}
+		break;
+	}
+	op.target->put();
+	op.target = nullptr;
+}
+
+void remote_port_op_abandon(void *arg)
+{
+	RemotePortOp &op = *static_cast<RemotePortOp *>(arg);
+	drop_transit(op.in);
+	drop_transit(op.out);
+	if (op.items)
+		mach_shim_free(MACH_KIND_MEMORY, op.items);
+	if (op.target)
+		op.target->put();
+}
+
+/* What the caller gives the call: rights, attribute words, list room. */
+Kr remote_port_op_prepare(Task &caller, RemotePortOp &op)
+{
+	mach_port_args &args = op.args;
+
+	switch (args.op) {
+	case MACH_PORT_OP_INSERT_RIGHT:
+		if (args.right < MoveReceive || args.right > MakeSendOnce)
+			return Kr::SendInvalidType;
+		return caller.space().copyin_right(Name{args.poly}, args.right, &op.in);
+	case MACH_PORT_OP_EXTRACT_RIGHT:
+		if (args.right < MoveReceive || args.right > MakeSendOnce)
+			return Kr::InvalidValue;
+		return Kr::Success;
+	case MACH_PORT_OP_SET_ATTRIBUTES:
+		op.fault = !read_attributes(args, op.words);
+		return Kr::Success;
+	case MACH_PORT_OP_NAMES:
+	case MACH_PORT_OP_GET_SET_STATUS: {
+		u32 words = args.op == MACH_PORT_OP_NAMES ? 2 : 1;
+		op.capacity = args.count < names_max ? args.count : names_max;
+		if (!op.capacity)
+			return Kr::Success;
+		op.items = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY,
+							      4ull * words * op.capacity));
+		return op.items ? Kr::Success : Kr::ResourceShortage;
+	}
+	case MACH_PORT_OP_REQUEST_NOTIFICATION: {
+		/* The notify port is the caller's, as in the MIG call. */
+		u32 disposition = static_cast<u32>(args.delta);
+		if (!Name{args.poly}.valid())
+			return Kr::Success;
+		if (disposition != MakeSendOnce && disposition != MoveSendOnce)
+			return Kr::InvalidValue;
+		if (caller.space().copyin_right(Name{args.poly}, disposition, &op.in) !=
+		    Kr::Success)
+			return Kr::InvalidCapability;
+		return Kr::Success;
+	}
+	default:
+		return Kr::Success;
+	}
+}
+
+/* What comes back to the caller: rights into its space, words and lists. */
+Kr remote_port_op_finish(Task &caller, RemotePortOp &op, mach_port_args &args)
+{
+	Kr kr = op.kr;
+	args = op.args;
+	drop_transit(op.in);	/* a notify port a failed request did not take */
+	switch (args.op) {
+	case MACH_PORT_OP_EXTRACT_RIGHT:
+		if (kr == Kr::Success) {
+			args.value = op.out.type;
+			kr = caller.space().copyout(op.out, &args.poly);
+			op.out = {};
+		}
+		break;
+	case MACH_PORT_OP_REQUEST_NOTIFICATION:
+		args.value = Name::null;
+		if (op.out.port)
+			caller.space().copyout(op.out, &args.value);
+		op.out = {};
+		break;
+	case MACH_PORT_OP_GET_ATTRIBUTES:
+		if (kr == Kr::Success)
+			kr = write_attributes(args, op.words, op.nwords);
+		break;
+	case MACH_PORT_OP_NAMES:
+	case MACH_PORT_OP_GET_SET_STATUS: {
+		u32 words = args.op == MACH_PORT_OP_NAMES ? 2 : 1;
+		if (kr == Kr::Success && op.count > op.capacity)
+			kr = Kr::NoSpace;
+		else if (kr == Kr::Success && op.count &&
+			 mach_shim_copy_out(args.info, op.items, 4ull * words * op.count))
+			kr = Kr::InvalidAddress;
+		args.count = op.count;
+		break;
+	}
+	}
+	if (op.items)
+		mach_shim_free(MACH_KIND_MEMORY, op.items);
+	op.items = nullptr;
+	return kr;
+}
+
+Kr remote_port_op(Task &caller, Ref<Task> target, u64 image, mach_port_args &args)
+{
+	RemotePortOp op{};
+	op.args = args;
+	Kr kr = remote_port_op_prepare(caller, op);
+	if (kr != Kr::Success) {
+		if (op.items)
+			mach_shim_free(MACH_KIND_MEMORY, op.items);
+		return kr;
+	}
+	mach_task_os *os = target->os();
+	op.target = target.release();
+	int err = mach_shim_task_call(os, image, remote_port_op_run,
+				      remote_port_op_abandon, &op, sizeof(op));
+	if (err) {
+		/* abandon() released what it held (the host calls it). */
+		if (err == -MACH_ENOMEM)
+			return Kr::ResourceShortage;
+		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
+	}
+	return remote_port_op_finish(caller, op, args);
 }
 
 long port_op(Task &caller, mach_port_args &args)

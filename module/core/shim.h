@@ -178,9 +178,10 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
 /*
  * Runs fn on a copy of the size bytes at arg inside os's process (in its
  * agent), then copies them back: 0, or -MACH_ESRCH if it has no agent,
- * -MACH_EINTR if we were killed meanwhile. A caller that gives up does
- * not see the result: abandon(copy) then releases what fn left in it (or
- * what it would have consumed, if it never ran).
+ * -MACH_EINTR if we were killed meanwhile, -MACH_ENOMEM. A caller that
+ * fails does not see the result: abandon() is called on the copy (or on
+ * arg itself if no copy was made) to release what fn left in it, or what
+ * it would have consumed if it never ran.
  */
 int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
 			void (*fn)(void *), void (*abandon)(void *), void *arg,
