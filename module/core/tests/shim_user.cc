@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <vector>
 #include <sys/mman.h>
 
 #include "../core.h"
@@ -79,8 +80,16 @@ void set_user_memory(void *base, mach_size size)
 	user_size = size;
 }
 
+// Tasks "spawned" live as their processes would, until reset() ends them.
+std::vector<mach_task *> spawned;
+
 void reset()
 {
+	for (mach_task *task : spawned) {
+		mach_task_terminate(task);
+		mach_task_put(task);
+	}
+	spawned.clear();
 	while (!fd_table.empty())
 		close_fd(fd_table.begin()->first);
 	fd_install_error = 0;
@@ -304,8 +313,10 @@ mach_task *mach_shim_task_prepare(mach_bool)
 	return mach_task_create(os);
 }
 
-int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *)
+int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)
 {
+	mach_task_get(child);	// the registry's reference, as in the kernel
+	shim_user::spawned.push_back(child);
 	return 0;
 }
 

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+// Unit tests of the core's task calls: task_create, the vm_* argument
+// rules, task ports across an exec, rights inserted under chosen names.
+#include <gtest/gtest.h>
+
+#include "../core.h"
+#include "../space.h"
+#include "../task.h"
+#include "../uapi.h"
+#include "../vm.h"
+#include "shim_user.h"
+
+using namespace mach;
+
+namespace {
+
+class Tasks : public ::testing::Test {
+protected:
+	mach_task_os os;
+	Task *task = nullptr;
+	u32 self = 0;
+
+	void SetUp() override
+	{
+		task = Task::create(&os);
+		ASSERT_NE(nullptr, task);
+		mach_task_self_args a{};
+		ASSERT_EQ(0, mach_core_ioctl(task, MACH_IOC_NR_TASK_SELF, &a));
+		self = a.name;
+	}
+	void TearDown() override
+	{
+		task->terminate();
+		task->put();
+		shim_user::reset();
+		for (int k = 0; k < MACH_KIND_COUNT; k++)
+			EXPECT_EQ(0, shim_user::live(mach_shim_kind(k))) << "kind " << k;
+		EXPECT_EQ(0, shim_user::live_files());
+	}
+	long ioctl(unsigned int nr, void *args) { return mach_core_ioctl(task, nr, args); }
+	Kr vm(u32 op, u64 address, u64 size, u32 value = 0, u32 flags = 0,
+	      mach_vm_args *out = nullptr)
+	{
+		mach_vm_args a{};
+		a.op = op;
+		a.task = self;
+		a.address = address;
+		a.size = size;
+		a.value = value;
+		a.flags = flags;
+		shim_user::last_vm = {};
+		Kr kr = Kr(ioctl(MACH_IOC_NR_VM, &a));
+		if (out)
+			*out = a;
+		return kr;
+	}
+};
+
+TEST_F(Tasks, VmRangesAreRoundedAsOnXnu)
+{
+	mach_vm_args out;
+
+	// Fixed: the address rounds down, the size up.
+	ASSERT_EQ(Kr::Success, vm(MACH_VM_ALLOCATE, 0x12345, 10, 0, 0, &out));
+	EXPECT_EQ(0x12000u, shim_user::last_vm.start);
+	EXPECT_EQ(0x13000u, shim_user::last_vm.end);
+	EXPECT_FALSE(shim_user::last_vm.anywhere);
+	EXPECT_EQ(0x12000u, out.address);
+	// Anywhere: the address given does not matter.
+	ASSERT_EQ(Kr::Success, vm(MACH_VM_ALLOCATE, 0x12345, 4097, 0, MACH_VM_ANYWHERE, &out));
+	EXPECT_TRUE(shim_user::last_vm.anywhere);
+	EXPECT_EQ(0x2000u, shim_user::last_vm.end - shim_user::last_vm.start);
+	// Zero sizes are no-ops that succeed; allocate answers address 0.
+	ASSERT_EQ(Kr::Success, vm(MACH_VM_ALLOCATE, 0x5000, 0, 0, 0, &out));
+	EXPECT_EQ(0u, out.address);
+	EXPECT_EQ(0u, shim_user::last_vm.op);	// the host was not asked
+	EXPECT_EQ(Kr::Success, vm(MACH_VM_DEALLOCATE, 0x5000, 0));
+	EXPECT_EQ(0u, shim_user::last_vm.op);
+	// A deallocation covers every page the range touches.
+	ASSERT_EQ(Kr::Success, vm(MACH_VM_DEALLOCATE, 0x1fff, 2));
+	EXPECT_EQ(0x1000u, shim_user::last_vm.start);
+	EXPECT_EQ(0x3000u, shim_user::last_vm.end);
+	// Reads are byte-exact.
+	ASSERT_EQ(Kr::Success, vm(MACH_VM_READ, 0x1003, 5));
+	EXPECT_EQ(0x1003u, shim_user::last_vm.start);
+	EXPECT_EQ(0x1008u, shim_user::last_vm.end);
+}
+
+TEST_F(Tasks, BadVmArgumentsNeverReachTheHost)
+{
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_ALLOCATE, 0, ~0ull, 0, MACH_VM_ANYWHERE));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_DEALLOCATE, 0x1000, ~0ull - 0x100));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 8));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_INHERIT, 0x1000, 0x1000, 3));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_READ, ~0ull - 1, 4));
+	EXPECT_EQ(Kr::InvalidArgument, vm(99, 0, 0));
+	EXPECT_EQ(Kr::NotSupported, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 1, MACH_VM_SET_MAXIMUM));
+	EXPECT_EQ(0u, shim_user::last_vm.op);
+	mach_vm_args a{};
+	a.op = MACH_VM_ALLOCATE;
+	a.task = self;
+	a.flags = 1u << 7;	// unknown flag: a malformed request
+	EXPECT_EQ(-MACH_EINVAL, ioctl(MACH_IOC_NR_VM, &a));
+}
+
+TEST_F(Tasks, HostVmErrorsBecomeMachErrors)
+{
+	shim_user::next_vm_error = -MACH_EEXIST;
+	EXPECT_EQ(Kr::NoSpace, vm(MACH_VM_ALLOCATE, 0x1000, 0x1000));
+	shim_user::next_vm_error = -MACH_ENOMEM;
+	EXPECT_EQ(Kr::NoSpace, vm(MACH_VM_ALLOCATE, 0x1000, 0x1000, 0, MACH_VM_ANYWHERE));
+	shim_user::next_vm_error = -MACH_ENXIO;
+	EXPECT_EQ(Kr::InvalidAddress, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 1));
+	shim_user::next_vm_error = -MACH_EACCES;
+	EXPECT_EQ(Kr::ProtectionFailure, vm(MACH_VM_WRITE, 0x1000, 8));
+	shim_user::next_vm_error = -MACH_ESRCH;
+	EXPECT_EQ(Kr::SendInvalidDest, vm(MACH_VM_READ, 0x1000, 8));
+}
+
+TEST_F(Tasks, TaskCreateHandsDownPortsAndNamesTheChild)
+{
+	ASSERT_EQ(0, mach_core_init());
+	u32 boot;
+	{
+		Name n{0};
+		ASSERT_EQ(Kr::Success, task->space().allocate(PortRightReceive, &n));
+		boot = n.value;
+		ASSERT_EQ(Kr::Success, task->space().insert_right(n, n, MakeSend));
+		mach_special_port_args set{self, TaskBootstrapPort, boot, MACH_SPECIAL_PORT_SET};
+		ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &set));
+	}
+	mach_task_create_args c{};
+	c.parent = self;
+	c.inherit_memory = 1;
+	c.ledger_count = 1000;	// absurd: the parent's are used, nothing is read
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_TASK_CREATE, &c));
+	ASSERT_NE(0u, c.child);
+	EXPECT_NE(self, c.child);
+
+	mach_special_port_args get{c.child, TaskBootstrapPort, 0, 0};
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &get));
+	EXPECT_EQ(boot, get.port);
+	get = {c.child, TaskKernelPort, 0, 0};
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &get));
+	EXPECT_EQ(c.child, get.port);
+
+	// A task name that is no task, or a malformed request.
+	mach_task_create_args bad{};
+	bad.parent = boot;
+	EXPECT_EQ(long(Kr::InvalidArgument), ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
+	bad.parent = 4321;
+	EXPECT_EQ(long(Kr::SendInvalidDest), ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
+	bad.parent = self;
+	bad.pad = 1;
+	EXPECT_EQ(-MACH_EINVAL, ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
+
+	// The child's port, from another name: a renewal after an exec kills it.
+	Ref<Port> child_port = task->space().lookup_send(Name{c.child});
+	ASSERT_TRUE(child_port);
+	Ref<Task> child = child_port->task();
+	ASSERT_TRUE(child);
+	ASSERT_TRUE(child->renew_port());
+	EXPECT_TRUE(child_port->dead());
+	Ref<Port> fresh = child->port();
+	ASSERT_TRUE(fresh);
+	EXPECT_NE(child_port.get(), fresh.get());
+	u32 type = 0;
+	ASSERT_EQ(Kr::Success, task->space().type(Name{c.child}, &type));
+	EXPECT_EQ(u32(RightDeadName), type);
+	// Its special ports stay.
+	TransitRight kept;
+	ASSERT_EQ(Kr::Success, child->get_special(TaskBootstrapPort, &kept));
+	EXPECT_NE(nullptr, kept.port);
+	kept.port->drop(kept);
+
+	child->terminate();
+	EXPECT_FALSE(child->renew_port() && child->port());	// terminated stays so
+	child = Ref<Task>{};
+	fresh = Ref<Port>{};
+	child_port = Ref<Port>{};
+	mach_core_exit();
+}
+
+TEST_F(Tasks, InsertUnderAChosenName)
+{
+	Name port{0};
+	ASSERT_EQ(Kr::Success, task->space().allocate(PortRightReceive, &port));
+	// A right from elsewhere goes under the name asked for.
+	Ref<Port> p = task->space().lookup_receive(port);
+	p->get();
+	p->make_send();
+	EXPECT_EQ(Kr::RightExists, task->space().insert(Name{40}, TransitRight{p.get(), MoveSend}));
+	p->get();
+	p->make_send();
+	ASSERT_EQ(Kr::Success, task->space().insert(port, TransitRight{p.get(), MoveSend}));
+	u32 refs = 0;
+	ASSERT_EQ(Kr::Success, task->space().get_refs(port, PortRightSend, &refs));
+	EXPECT_EQ(1u, refs);
+	// A send-once right takes a name of its own, if it is free.
+	ASSERT_EQ(Kr::Success, task->space().insert_right(Name{50}, port, MakeSendOnce));
+	u32 type = 0;
+	ASSERT_EQ(Kr::Success, task->space().type(Name{50}, &type));
+	EXPECT_EQ(u32(RightSendOnce), type);
+	EXPECT_EQ(Kr::NameExists, task->space().insert_right(Name{50}, port, MakeSendOnce));
+	EXPECT_EQ(Kr::RightExists, task->space().insert_right(Name{51}, port, MakeSend));
+	EXPECT_EQ(Kr::Success, task->space().deallocate(Name{50}));
+}
+
+} // namespace
