@@ -110,17 +110,38 @@ union msgbuf {
 };
 
 /* Replies to each request and receives the next in one call, until idle. */
+/* The id of the message a client sends when it is done: no reply. */
+#define BENCH_QUIT 0x7fff0001
+
+static void send_quit(void)
+{
+	mach_msg_header_t quit = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(quit),
+		.msgh_remote_port = bootstrap_port,
+		.msgh_id = BENCH_QUIT,
+	};
+
+	mach_msg(&quit, MACH_SEND_MSG, sizeof(quit), 0, MACH_PORT_NULL, 0,
+		 MACH_PORT_NULL);
+}
+
+/*
+ * Replies to each request and receives the next in one call, until the
+ * client says it is done. It blocks as a pipe's reader does: no timeout.
+ */
 static void echo_server(mach_port_t port)
 {
 	union msgbuf buf;
-	mach_msg_option_t option = MACH_RCV_MSG | MACH_RCV_TIMEOUT;
+	mach_msg_option_t option = MACH_RCV_MSG;
 
 	while (mach_msg(&buf.msg.header, option, sizeof(buf.msg), sizeof(buf), port,
-			1000, MACH_PORT_NULL) == KERN_SUCCESS) {
+			0, MACH_PORT_NULL) == KERN_SUCCESS &&
+	       buf.msg.header.msgh_id != BENCH_QUIT) {
 		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
 		buf.msg.header.msgh_local_port = MACH_PORT_NULL;
 		buf.msg.header.msgh_size = sizeof(buf.msg);
-		option = MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT;
+		option = MACH_SEND_MSG | MACH_RCV_MSG;
 	}
 }
 
@@ -146,6 +167,7 @@ static double served(long n, double (*client)(long n, mach_port_t reply),
 
 		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply);
 		t = client(n, reply);
+		send_quit();
 		if (failures)
 			t = 0;
 		_exit(write(out[1], &t, sizeof(t)) == sizeof(t) ? 0 : 1);
@@ -171,6 +193,7 @@ static double round_trip_client(long n, mach_port_t reply)
 		buf.msg.header.msgh_size = sizeof(buf.msg);
 		buf.msg.header.msgh_remote_port = bootstrap_port;
 		buf.msg.header.msgh_local_port = reply;
+		buf.msg.header.msgh_id = 0;
 		check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
 			       sizeof(buf.msg), sizeof(buf), reply, 0,
 			       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg");
@@ -222,19 +245,20 @@ union right_buf {
 	char room[sizeof(struct right_msg) + MAX_TRAILER_SIZE];
 };
 
-/* Receives rights, deallocates each, acknowledges: until idle. */
+/* Receives rights, deallocates each, acknowledges: until the client is done. */
 static void right_server(mach_port_t port)
 {
 	union right_buf buf;
-	mach_msg_option_t option = MACH_RCV_MSG | MACH_RCV_TIMEOUT;
+	mach_msg_option_t option = MACH_RCV_MSG;
 
 	while (mach_msg(&buf.msg.header, option, sizeof(mach_msg_header_t), sizeof(buf), port,
-			1000, MACH_PORT_NULL) == KERN_SUCCESS) {
+			0, MACH_PORT_NULL) == KERN_SUCCESS &&
+	       buf.msg.header.msgh_id != BENCH_QUIT) {
 		mach_port_deallocate(mach_task_self(), buf.msg.right.name);
 		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
 		buf.msg.header.msgh_local_port = MACH_PORT_NULL;
 		buf.msg.header.msgh_size = sizeof(mach_msg_header_t);
-		option = MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT;
+		option = MACH_SEND_MSG | MACH_RCV_MSG;
 	}
 }
 
@@ -252,6 +276,7 @@ static double right_client(long n, mach_port_t reply)
 		buf.msg.header.msgh_size = sizeof(buf.msg);
 		buf.msg.header.msgh_remote_port = bootstrap_port;
 		buf.msg.header.msgh_local_port = reply;
+		buf.msg.header.msgh_id = 0;
 		buf.msg.body.msgh_descriptor_count = 1;
 		buf.msg.right.name = gift;
 		buf.msg.right.disposition = MACH_MSG_TYPE_MAKE_SEND;
