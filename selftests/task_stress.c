@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tasks made, used and ended from several threads at once, and processes
+ * killed in the middle of making them: nothing may leak or hang, and the
+ * kernel log must stay clean.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define ROUNDS 25
+
+static void *churn(void *arg)
+{
+	task_t parent = *(task_t *)arg, child;
+	vm_address_t at;
+	long failures = 0;
+	char buf[8];
+
+	for (int i = 0; i < ROUNDS; i++) {
+		at = 0;
+		if (task_create(parent, NULL, 0, i & 1, &child) != KERN_SUCCESS) {
+			failures++;
+			continue;
+		}
+		if (vm_allocate(child, &at, 4096, VM_FLAGS_ANYWHERE) ||
+		    vm_write(child, at, (vm_offset_t)"churn", 6) ||
+		    vm_read_overwrite(child, at, 6, (vm_address_t)buf, NULL) ||
+		    strcmp(buf, "churn"))
+			failures++;
+		if (task_terminate(child) != KERN_SUCCESS)
+			failures++;
+		mach_port_deallocate(mach_task_self(), child);
+	}
+	return (void *)failures;
+}
+
+/* Waits for the module's live tasks to come down to at most n. */
+static long settle_to(long n)
+{
+	long live = mach_stat("live_tasks");
+
+	for (int i = 0; i < 500 && live > n; i++) {
+		usleep(10000);
+		live = mach_stat("live_tasks");
+	}
+	return live;
+}
+
+TEST(four_threads_make_and_end_tasks)
+{
+	task_t self = mach_task_self(), middle;
+	pthread_t threads[4];
+	long before, failures = 0;
+	void *ret;
+
+	before = mach_stat("live_tasks");
+	/* Two threads fork from our own task, two from a child's. */
+	ASSERT_EQ(KERN_SUCCESS, task_create(self, NULL, 0, FALSE, &middle));
+	for (int i = 0; i < 4; i++)
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, churn,
+					    i < 2 ? &self : &middle));
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(threads[i], &ret));
+		failures += (long)ret;
+	}
+	EXPECT_EQ(0, failures);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(middle));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(self, middle));
+	EXPECT_EQ(before, settle_to(before));
+}
+
+/* Processes that make tasks as fast as they can, killed at random points. */
+TEST(killed_while_making_tasks)
+{
+	long before = mach_stat("live_tasks");
+
+	for (int round = 0; round < 6; round++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			task_t child;
+
+			for (int i = 0;; i++)
+				if (task_create(mach_task_self(), NULL, 0, i & 1,
+						&child) == KERN_SUCCESS && (i & 2))
+					task_terminate(child);
+		}
+		usleep(20000 + round * 15000);
+		kill(pid, SIGKILL);
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	}
+	/*
+	 * The shells they left behind outlive them (they belong to init now):
+	 * end them through the module's count, by pid.
+	 */
+	for (int i = 0; i < 3; i++)
+		system("for p in /proc/[0-9]*; do "
+		       "[ \"$(readlink $p/fd/0 2>/dev/null)\" = 'anon_inode:[mach]' ] && "
+		       "kill -9 ${p#/proc/}; done 2>/dev/null");
+	EXPECT_EQ(before, settle_to(before));
+}
+
+TEST_HARNESS_MAIN
