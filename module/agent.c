@@ -332,6 +332,9 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 	}
 	if (mach_agent_is_current(&os->agent))
 		return mach_agent_serve(&os->agent, (long)arg);
+	ret = mach_thread_enter(os);
+	if (ret != -ENOENT)
+		return ret;
 	ret = mach_trampoline_resume(os, (long)arg);
 	if (ret != -ENOENT)
 		return ret;

@@ -28,6 +28,7 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_TASK_CREATE] = MACH_IOC_TASK_CREATE,
 	[MACH_IOC_NR_TASK_CONTROL] = MACH_IOC_TASK_CONTROL,
 	[MACH_IOC_NR_VM] = MACH_IOC_VM,
+	[MACH_IOC_NR_THREAD] = MACH_IOC_THREAD,
 };
 
 union mach_ioctl_args {
@@ -43,6 +44,7 @@ union mach_ioctl_args {
 	struct mach_task_create_args task_create;
 	struct mach_task_control_args task_control;
 	struct mach_vm_args vm;
+	struct mach_thread_args thread;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)

@@ -53,6 +53,9 @@ struct mach_stub_page {
 	char empty[8];		/* "" */
 };
 
+/* The stub's offset of "exit this thread". */
+#define MACH_STUB_EXIT 25
+
 /* Map a stub into the calling process: its address or -errno. */
 unsigned long mach_stub_map(void);
 bool mach_stub_vma(const struct vm_area_struct *vma);
@@ -180,5 +183,8 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 /* MACH_IOC_AGENT from a thread on a trampoline: the next step, or the end. */
 long mach_trampoline_resume(struct mach_task_os *os, long result);
 void mach_trampolines_drop(struct mach_task_os *os);
+
+/* MACH_IOC_AGENT from a thread the agent cloned (thread.c); -ENOENT if not. */
+long mach_thread_enter(struct mach_task_os *os);
 
 #endif /* MACH_GLUE_H */

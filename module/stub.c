@@ -101,6 +101,7 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 
 	data = page_address(page);
 	BUILD_BUG_ON(sizeof(mach_stub_code) > sizeof(data->code));
+	BUILD_BUG_ON(mach_stub_code[MACH_STUB_EXIT] != 0xb8);	/* mov $60 */
 	memcpy(data->code, mach_stub_code, sizeof(mach_stub_code));
 	data->argv[0] = vma->vm_start + offsetof(struct mach_stub_page, empty);
 

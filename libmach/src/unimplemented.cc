@@ -47,7 +47,6 @@ UNSUPPORTED(kern_return_t, mach_port_get_context, (ipc_space_read_t, mach_port_n
 UNSUPPORTED(kern_return_t, mach_port_set_context, (ipc_space_t, mach_port_name_t, mach_port_context_t))
 
 // ---- <mach/task.h> -----------------------------------------------------------
-UNSUPPORTED(kern_return_t, task_threads, (task_inspect_t, thread_act_array_t *, mach_msg_type_number_t *))
 UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
 UNSUPPORTED(kern_return_t, task_sample, (task_t, mach_port_t))
 UNSUPPORTED(kern_return_t, task_set_name, (task_t, const_kernel_debug_name_t))
@@ -57,13 +56,7 @@ UNSUPPORTED(kern_return_t, host_security_create_task_token, (host_security_t, ta
 UNSUPPORTED(kern_return_t, host_security_set_task_token, (host_security_t, task_t, security_token_t, audit_token_t, host_t))
 
 // ---- <mach/thread_act.h> -----------------------------------------------------
-UNSUPPORTED(kern_return_t, thread_create, (task_t, thread_act_t *))
 UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))
-UNSUPPORTED(kern_return_t, thread_terminate, (thread_act_t))
-UNSUPPORTED(kern_return_t, thread_get_state, (thread_read_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, thread_set_state, (thread_act_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t))
-UNSUPPORTED(kern_return_t, thread_suspend, (thread_read_t))
-UNSUPPORTED(kern_return_t, thread_resume, (thread_read_t))
 UNSUPPORTED(kern_return_t, thread_abort, (thread_act_t))
 UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
 UNSUPPORTED(kern_return_t, thread_info, (thread_inspect_t, thread_flavor_t, thread_info_t, mach_msg_type_number_t *))

@@ -33,6 +33,7 @@ enum class Kr : long {
 	RightExists = 21,
 	NotSupported = 46,
 	Aborted = 14,
+	Terminated = 37,
 	SendInvalidData = 0x10000002,
 	SendInvalidDest = 0x10000003,
 	SendTimedOut = 0x10000004,

@@ -8,6 +8,7 @@
 #include "msg.h"
 #include "task.h"
 #include "task_info.h"
+#include "thread.h"
 #include "uapi.h"
 #include "vm.h"
 
@@ -795,6 +796,155 @@ long vm(Task &caller, mach_vm_args &args)
 	return result(vm_call(*task.get(), image, args));
 }
 
+/* The thread a send right of the caller names (as resolve_task()). */
+Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	*thread = port->thread();
+	if (!*thread)
+		return port->dead() ? Kr::SendInvalidDest : Kr::InvalidArgument;
+	return Kr::Success;
+}
+
+/* rip and rsp a thread may be given: user addresses, canonical. */
+bool user_address(u64 a)
+{
+	return a < 0x00007ffffffff000ull;
+}
+
+long thread_create(Task &caller, mach_thread_args &args)
+{
+	Ref<Task> task;
+	u64 image;
+	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task, &image);
+	if (kr != Kr::Success)
+		return result(kr);
+	int err = 0;
+	mach_thread_os *os = mach_shim_thread_create(task->os(), image, &err);
+	if (!os)
+		return result(err == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::Failure);
+	Thread *thread = Thread::create(task.get(), os);	/* owns os */
+	if (!thread)
+		return result(Kr::ResourceShortage);
+	Ref<Thread> held = Ref<Thread>::adopt(thread);
+	Ref<Port> port = thread->port();
+	Name name{Name::null};
+	if (!task->add_thread(thread))
+		kr = Kr::InvalidArgument;	/* the task died meanwhile */
+	else if ((kr = caller.space().make_send(port.get(), &name)) != Kr::Success)
+		task->remove_thread(thread);
+	if (kr != Kr::Success) {
+		thread->terminate();
+		mach_shim_thread_kill(os);
+		return result(kr);
+	}
+	args.value = name.value;
+	return result(Kr::Success);
+}
+
+long thread_list(Task &caller, mach_thread_args &args)
+{
+	Ref<Task> task;
+	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return result(kr);
+	constexpr u32 max = 1024;
+	u32 capacity = args.count < max ? args.count : max, count = 0;
+	Thread **threads = nullptr;
+	u32 *names = nullptr;
+	if (capacity) {
+		threads = static_cast<Thread **>(mach_shim_alloc(MACH_KIND_MEMORY,
+								 sizeof(Thread *) * capacity));
+		names = static_cast<u32 *>(mach_shim_alloc(MACH_KIND_MEMORY, 4ull * capacity));
+		if (!threads || !names)
+			kr = Kr::ResourceShortage;
+	}
+	if (kr == Kr::Success)
+		task->threads(threads, capacity, &count);
+	u32 got = count < capacity ? count : capacity;
+	for (u32 i = 0; kr == Kr::Success && i < got; i++) {
+		Ref<Port> port = threads[i]->port();
+		Name name{Name::null};
+		if (port)
+			caller.space().make_send(port.get(), &name);
+		names[i] = name.value;
+	}
+	for (u32 i = 0; threads && kr == Kr::Success && i < got; i++)
+		threads[i]->put();
+	if (kr == Kr::Success && count > capacity)
+		kr = Kr::NoSpace;
+	else if (kr == Kr::Success && count && mach_shim_copy_out(args.data, names, 4ull * count))
+		kr = Kr::InvalidAddress;
+	if (threads)
+		mach_shim_free(MACH_KIND_MEMORY, threads);
+	if (names)
+		mach_shim_free(MACH_KIND_MEMORY, names);
+	args.count = count;
+	return result(kr);
+}
+
+long thread_call(Task &caller, mach_thread_args &args)
+{
+	if (args.flags)
+		return malformed;
+	if (args.op == MACH_THREAD_CREATE)
+		return thread_create(caller, args);
+	if (args.op == MACH_THREAD_LIST)
+		return thread_list(caller, args);
+
+	Ref<Thread> thread;
+	Kr kr = resolve_thread(caller, args.port, &thread);
+	if (kr != Kr::Success)
+		return result(kr);
+	mach_thread_os *os = thread->os();
+	bool run;
+	u64 regs[thread_state_count / 2];
+
+	switch (args.op) {
+	case MACH_THREAD_RESUME:
+		kr = thread->resume(&run);
+		if (kr == Kr::Success && run)
+			mach_shim_thread_run(os);
+		return result(kr);
+	case MACH_THREAD_SUSPEND:
+		/* Stopping a running thread comes with task_work parking. */
+		if (!mach_shim_thread_parked(os))
+			return result(Kr::NotSupported);
+		return result(thread->suspend());
+	case MACH_THREAD_TERMINATE:
+		thread->terminate();
+		thread->task()->remove_thread(thread.get());
+		mach_shim_thread_kill(os);
+		return result(Kr::Success);
+	case MACH_THREAD_GET_STATE:
+	case MACH_THREAD_SET_STATE:
+		if (args.flavor != thread_state_flavor)
+			return result(Kr::InvalidArgument);
+		if (args.count < thread_state_count)
+			return result(Kr::InvalidArgument);
+		/* Only a thread that has not run since it was made, for now. */
+		if (!mach_shim_thread_parked(os) || thread->suspend_count() == 0)
+			return result(Kr::Failure);
+		if (args.op == MACH_THREAD_GET_STATE) {
+			if (mach_shim_thread_get_state(os, regs))
+				return result(Kr::Failure);
+			if (mach_shim_copy_out(args.data, regs, sizeof(regs)))
+				return result(Kr::InvalidAddress);
+			args.count = thread_state_count;
+			return result(Kr::Success);
+		}
+		if (mach_shim_copy_in(regs, args.data, sizeof(regs)))
+			return result(Kr::InvalidAddress);
+		if (!user_address(regs[16]) || !user_address(regs[7]))
+			return result(Kr::InvalidArgument);	/* rip, rsp */
+		return result(mach_shim_thread_set_state(os, regs) ? Kr::Failure : Kr::Success);
+	default:
+		return malformed;
+	}
+}
+
 } /* namespace */
 } /* namespace mach */
 
@@ -847,6 +997,8 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 		return task_control(caller, *static_cast<mach_task_control_args *>(args));
 	case MACH_IOC_NR_VM:
 		return vm(caller, *static_cast<mach_vm_args *>(args));
+	case MACH_IOC_NR_THREAD:
+		return thread_call(caller, *static_cast<mach_thread_args *>(args));
 	default:
 		return -MACH_ENOTTY;
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "core.h"
 #include "port.h"
+#include "thread.h"
 #include "task.h"
 
 namespace mach {
@@ -49,6 +50,16 @@ void notify(TransitRight to, u32 id, const u32 *words, u32 nwords, bool ndr = tr
 Port *Port::create_for_task(Task *task)
 {
 	Port *port = make<Port>(task, Object::Task);
+	if (port && !port->waiting_ok()) {
+		port->put();
+		port = nullptr;
+	}
+	return port;
+}
+
+Port *Port::create_for_thread(Thread *thread)
+{
+	Port *port = make<Port>(thread, Object::Thread);
 	if (port && !port->waiting_ok()) {
 		port->put();
 		port = nullptr;
@@ -122,7 +133,18 @@ Ref<Task> Port::task()
 {
 	Guard g(lock_);
 	/* The task clears kobject_ before its last reference can go. */
-	return Ref<Task>::share(kobject_);
+	if (object_ != Object::Task)
+		return Ref<Task>{};
+	return Ref<Task>::share(static_cast<Task *>(kobject_));
+}
+
+Ref<Thread> Port::thread()
+{
+	Guard g(lock_);
+	/* Likewise the thread. */
+	if (object_ != Object::Thread)
+		return Ref<Thread>{};
+	return Ref<Thread>::share(static_cast<Thread *>(kobject_));
 }
 
 bool Port::dead()

@@ -23,13 +23,14 @@ struct mach_port {};
 namespace mach {
 
 class Task;
+class Thread;
 
 /* MACH_PORT_QLIMIT_DEFAULT and MACH_PORT_QLIMIT_MAX */
 inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
 /* What a kernel port stands for; its calls come as ioctls, not messages. */
-enum class Object : unsigned char { None, Task, Host, Ledger };
+enum class Object : unsigned char { None, Task, Host, Ledger, Thread };
 
 class Port : public mach_port {
 public:
@@ -39,6 +40,8 @@ public:
 	static Port *create_for_task(Task *task);
 	/* A live kernel port for the host or a ledger, likewise. */
 	static Port *create_kernel(Object object);
+	/* A live port standing for thread, likewise. */
+	static Port *create_for_thread(Thread *thread);
 	/* A live ordinary port; the caller owns the reference and the receive right. */
 	static Port *create();
 	/* A port set: receivers take from whichever member has a message. */
@@ -66,6 +69,8 @@ public:
 
 	/* The task this port stands for while both live; else empty. */
 	Ref<Task> task();
+	/* The thread this port stands for while both live; else empty. */
+	Ref<Thread> thread();
 	bool dead();
 	bool is_kernel() const { return object_ != Object::None; }
 	Object object() const { return object_; }
@@ -168,8 +173,8 @@ public:
 	u32 send_rights();
 	u32 seqno();
 
-	Port(Task *task, Object object, bool set = false)
-		: object_(object), set_kind_(set), kobject_(task) {}
+	Port(void *kobject, Object object, bool set = false)
+		: object_(object), set_kind_(set), kobject_(kobject) {}
 	~Port();
 
 private:
@@ -189,7 +194,7 @@ private:
 	const bool set_kind_;
 	Lock lock_{MACH_LOCK_PORT};
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
-	Task *kobject_;			/* not a reference */
+	void *kobject_;			/* a Task or Thread; not a reference */
 	bool dead_ = false;
 	const void *receiver_ = nullptr;	/* a Space; not a reference */
 	Port *carrier_ = nullptr;	/* transit lock; not a reference */

@@ -186,6 +186,26 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
 int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
 			void (*fn)(void *), void (*abandon)(void *), void *arg,
 			mach_size size);
+/*
+ * Threads (module/thread.c). A thread made by thread_create is a Linux
+ * thread of the task's process, cloned by its agent and parked in the
+ * module until resumed; its registers are set while it is parked.
+ */
+struct mach_thread_os;
+/* A new parked thread in os's process (running image): it, or NULL and *err. */
+struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
+					       mach_u64 image, int *err);
+void mach_shim_thread_free(struct mach_thread_os *thread);
+/* Is it still parked (never run since it was made)? */
+mach_bool mach_shim_thread_parked(struct mach_thread_os *thread);
+/* x86_THREAD_STATE64 of a parked thread, as 21 words: 0 or -errno. */
+int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
+int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);
+/* Let a parked thread run from its state. */
+void mach_shim_thread_run(struct mach_thread_os *thread);
+/* End the thread, parked or running. */
+void mach_shim_thread_kill(struct mach_thread_os *thread);
+
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */

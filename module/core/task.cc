@@ -37,13 +37,59 @@ void Task::put()
 		destroy(this);
 }
 
+bool Task::add_thread(Thread *thread)
+{
+	Guard g(lock_);
+	if (dying_)
+		return false;
+	thread->get();
+	thread->next = threads_;
+	threads_ = thread;
+	return true;
+}
+
+void Task::remove_thread(Thread *thread)
+{
+	bool found = false;
+	{
+		Guard g(lock_);
+		for (Thread **at = &threads_; *at; at = &(*at)->next) {
+			if (*at == thread) {
+				*at = thread->next;
+				thread->next = nullptr;
+				found = true;
+				break;
+			}
+		}
+	}
+	if (found)
+		thread->put();
+}
+
+void Task::threads(Thread **out, u32 capacity, u32 *count)
+{
+	Guard g(lock_);
+	*count = 0;
+	for (Thread *t = threads_; t; t = t->next) {
+		if (*count < capacity) {
+			t->get();
+			out[*count] = t;
+		}
+		++*count;
+	}
+}
+
 void Task::terminate()
 {
 	Port *port, *special[TaskSpecialPortMax + 1];
+	Thread *threads;
 	{
 		if (!lock_.ok())
 			return;
 		Guard g(lock_);
+		dying_ = true;
+		threads = threads_;
+		threads_ = nullptr;
 		port = port_;
 		port_ = nullptr;
 		for (u32 i = 0; i <= TaskSpecialPortMax; i++) {
@@ -55,6 +101,12 @@ void Task::terminate()
 		/* Every send right to the task port is a dead name from now. */
 		port->kill();
 		port->put();
+	}
+	while (Thread *t = threads) {
+		threads = t->next;
+		t->next = nullptr;
+		t->terminate();
+		t->put();
 	}
 	for (Port *p : special)
 		if (p)

@@ -19,6 +19,7 @@
 #include "base.h"
 #include "port.h"
 #include "space.h"
+#include "thread.h"
 
 struct mach_task {};
 
@@ -95,6 +96,12 @@ public:
 	Kr set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor);
 	u32 get_exception_ports(u32 mask, u32 capacity, u32 *masks,
 				ExceptionHandler *handlers);
+	/* Threads made by thread_create: the task holds a reference on each. */
+	bool add_thread(Thread *thread);	/* false once terminated */
+	void remove_thread(Thread *thread);
+	/* Up to capacity of them into out (references); *count of them all. */
+	void threads(Thread **out, u32 capacity, u32 *count);
+
 	/*
 	 * What a new task takes from its parent's at creation: its special
 	 * ports but the kernel and name ports, its registered ports and its
@@ -113,6 +120,8 @@ private:
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	/* guarded by lock_; send rights; the kernel and name ports are port_ */
 	Port *special_[TaskSpecialPortMax + 1] = {};
+	Thread *threads_ = nullptr;	/* guarded by lock_ */
+	bool dying_ = false;		/* guarded by lock_: no new threads */
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionHandler exceptions_[exception_types] = {};	/* guarded by lock_ */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */

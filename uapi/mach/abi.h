@@ -51,6 +51,7 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_TASK_CREATE		= 0x09,
 	MACH_IOC_NR_TASK_CONTROL	= 0x0a,
 	MACH_IOC_NR_VM			= 0x0b,
+	MACH_IOC_NR_THREAD		= 0x0c,
 	MACH_IOC_NR_COUNT
 };
 
@@ -253,6 +254,29 @@ struct mach_vm_args {
 	__u32 shared;		/* boolean_t */
 };
 
+/*
+ * MACH_IOC_THREAD: thread_create, thread_resume, thread_suspend,
+ * thread_terminate, thread_get_state, thread_set_state, task_threads.
+ */
+enum mach_thread_op {
+	MACH_THREAD_CREATE	= 1,	/* port = task -> value = the thread's name */
+	MACH_THREAD_RESUME	= 2,	/* port = thread */
+	MACH_THREAD_SUSPEND	= 3,
+	MACH_THREAD_TERMINATE	= 4,
+	MACH_THREAD_GET_STATE	= 5,	/* flavor, count (in: room; out), data */
+	MACH_THREAD_SET_STATE	= 6,	/* flavor, count, data */
+	MACH_THREAD_LIST	= 7,	/* port = task; count (room; out), data */
+};
+struct mach_thread_args {
+	__u32 op;		/* in: MACH_THREAD_* */
+	__u32 port;		/* in: a send right to the task or thread */
+	__u32 flavor;		/* in: thread_state_flavor_t */
+	__u32 count;		/* in/out: natural_t of state, or names */
+	__u64 data;		/* in: user address of the state or the names */
+	__u32 value;		/* out: CREATE's name */
+	__u32 flags;		/* in: zero */
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -270,6 +294,7 @@ MACH_ABI_ASSERT(sizeof(struct mach_exception_ports_args) == 64, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_create_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_control_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_vm_args) == 56, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_thread_args) == 32, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

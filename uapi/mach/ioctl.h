@@ -39,6 +39,8 @@
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CONTROL, struct mach_task_control_args)
 #define MACH_IOC_VM \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_VM, struct mach_vm_args)
+#define MACH_IOC_THREAD \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_THREAD, struct mach_thread_args)
 
 /*
  * The agent's ioctl (no struct): the first call, from a thread libmach

@@ -335,6 +335,50 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 	return err;
 }
 
+// Threads: a parked thread that only remembers its state.
+struct mach_thread_os {
+	bool parked = true;
+	bool killed = false;
+	mach_u64 regs[21] = {};
+};
+
+mach_thread_os *mach_shim_thread_create(mach_task_os *, mach_u64, int *)
+{
+	return new mach_thread_os;
+}
+
+void mach_shim_thread_free(mach_thread_os *thread)
+{
+	delete thread;
+}
+
+mach_bool mach_shim_thread_parked(mach_thread_os *thread)
+{
+	return thread->parked;
+}
+
+int mach_shim_thread_get_state(mach_thread_os *thread, mach_u64 *regs)
+{
+	memcpy(regs, thread->regs, sizeof(thread->regs));
+	return 0;
+}
+
+int mach_shim_thread_set_state(mach_thread_os *thread, const mach_u64 *regs)
+{
+	memcpy(thread->regs, regs, sizeof(thread->regs));
+	return 0;
+}
+
+void mach_shim_thread_run(mach_thread_os *thread)
+{
+	thread->parked = false;
+}
+
+void mach_shim_thread_kill(mach_thread_os *thread)
+{
+	thread->killed = true;
+}
+
 // The host's tests have one process: the "agent" runs fn right here.
 int mach_shim_task_call(mach_task_os *, mach_u64, void (*fn)(void *),
 			void (*)(void *), void *arg, mach_size)

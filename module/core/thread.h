@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * thread.h - a Mach thread: a Linux thread of its task's process, made by
+ * thread_create, with a thread port and a suspend count. Only threads made
+ * by thread_create are Mach threads; the agent never is one.
+ */
+#ifndef MACH_CORE_THREAD_H
+#define MACH_CORE_THREAD_H
+
+#include "base.h"
+#include "port.h"
+
+struct mach_thread {};
+
+namespace mach {
+
+class Task;
+
+/* x86_THREAD_STATE64: rax .. r15, rip, rflags, cs, fs, gs. */
+inline constexpr u32 thread_state_flavor = 4;
+inline constexpr u32 thread_state_count = 42;	/* natural_t */
+
+class Thread : public mach_thread {
+public:
+	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
+
+	/* A live thread of task backed by os; the caller owns the reference. */
+	static Thread *create(Task *task, mach_thread_os *os);
+	static Thread *from(mach_thread *t) { return static_cast<Thread *>(t); }
+
+	void get() { refs_.get(); }
+	void put();
+
+	mach_thread_os *os() const { return os_; }
+	Task *task() const { return task_; }
+	/* The thread port while the thread lives, with a reference; else empty. */
+	Ref<Port> port();
+	/* Counted. resume: *run when the count reaches 0. */
+	Kr suspend();
+	Kr resume(bool *run);
+	u32 suspend_count();
+	/* The thread is gone (or going): its port dies. */
+	void terminate();
+
+	Thread(Task *task, mach_thread_os *os) : task_(task), os_(os) {}
+	~Thread();
+
+	Thread *next = nullptr;		/* in the task's list, under its lock */
+
+private:
+	RefCount refs_;
+	Lock lock_{MACH_LOCK_TASK};
+	Task *const task_;		/* a reference */
+	mach_thread_os *const os_;
+	Port *port_ = nullptr;		/* guarded by lock_; a reference */
+	u32 suspend_count_ = 1;		/* guarded by lock_; created suspended */
+};
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_THREAD_H */

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thread.c - Mach threads: Linux threads of a task's process, cloned by
+ * its agent, parked in the module until thread_resume.
+ *
+ * The agent clones a thread with no stack (it runs nothing but the stub)
+ * and marks it with a cookie as its TLS base, as shell.c marks a shell.
+ * The thread re-enters through the stub, finds its record by the cookie
+ * and parks. Its registers are set while it is parked; on resume it
+ * leaves the ioctl with them, straight into the code it was given. A
+ * running thread is ended by task_work: on its way back to user mode it
+ * is sent to the stub's exit.
+ */
+#include <linux/pid.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
+#include <uapi/linux/sched.h>
+#include <asm/unistd.h>
+
+#include "mach.h"
+
+/* x86_THREAD_STATE64's words. */
+enum {
+	MACH_RAX, MACH_RBX, MACH_RCX, MACH_RDX, MACH_RDI, MACH_RSI, MACH_RBP,
+	MACH_RSP, MACH_R8, MACH_R9, MACH_R10, MACH_R11, MACH_R12, MACH_R13,
+	MACH_R14, MACH_R15, MACH_RIP, MACH_RFLAGS, MACH_CS, MACH_FS, MACH_GS,
+	MACH_STATE_WORDS
+};
+
+/* The flags a thread's state may set, as ptrace allows. */
+#define MACH_USER_FLAGS (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_DF | \
+			 X86_EFLAGS_OF | X86_EFLAGS_AC)
+
+enum { MACH_PARKED = 0, MACH_RUN = 1, MACH_DIE = -1 };
+
+struct mach_thread_os {
+	struct mach_agent_call call;	/* the clone, in the task's agent */
+	refcount_t refs;		/* the core's, the call's, the thread's */
+	struct list_head node;		/* in mach_threads until it runs */
+	unsigned long cookie;
+	struct pid *pid;		/* the thread, from the clone's result */
+	struct task_struct *thread;	/* once it entered; a reference */
+	unsigned long stub;		/* its task's stub */
+	wait_queue_head_t wait;
+	int run;			/* MACH_PARKED, MACH_RUN, MACH_DIE */
+	bool parked;
+	bool state_set;
+	u64 state[MACH_STATE_WORDS];
+	struct callback_head kill_work;
+};
+
+static LIST_HEAD(mach_threads);		/* guarded by mach_threads_lock */
+static DEFINE_SPINLOCK(mach_threads_lock);
+static unsigned long mach_thread_cookies;	/* guarded by the lock */
+
+static void mach_thread_put(struct mach_thread_os *t)
+{
+	if (!refcount_dec_and_test(&t->refs))
+		return;
+	spin_lock(&mach_threads_lock);
+	list_del(&t->node);
+	spin_unlock(&mach_threads_lock);
+	if (t->thread)
+		put_task_struct(t->thread);
+	put_pid(t->pid);
+	kfree(t);
+}
+
+static bool mach_thread_step(struct mach_agent_call *call, long result,
+			     struct mach_syscall *next)
+{
+	struct mach_thread_os *t = container_of(call, struct mach_thread_os,
+						call);
+
+	if (call->stage++ == 0) {
+		next->nr = __NR_clone;
+		next->args[0] = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+				CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS;
+		next->args[4] = t->cookie;
+		return true;
+	}
+	if (result < 0)
+		call->ret = result;
+	else
+		t->pid = find_get_pid(result);
+	return false;
+}
+
+static void mach_thread_call_release(struct mach_agent_call *call)
+{
+	mach_thread_put(container_of(call, struct mach_thread_os, call));
+}
+
+static bool mach_thread_settled(struct mach_thread_os *t)
+{
+	return READ_ONCE(t->parked) || READ_ONCE(t->run) == MACH_DIE;
+}
+
+struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
+					       u64 image, int *err)
+{
+	struct mach_thread_os *t;
+	long ret;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	refcount_set(&t->refs, 2);	/* the core's and the call's */
+	init_waitqueue_head(&t->wait);
+	mach_agent_call_init(&t->call, mach_thread_step, mach_thread_call_release);
+	t->call.image = image;
+	spin_lock(&mach_threads_lock);
+	mach_thread_cookies = (mach_thread_cookies + 1) & 0xffffffffUL;
+	/* Above the shells' cookies: a distinct page-aligned TLS base. */
+	t->cookie = (0x100000000UL + mach_thread_cookies) << PAGE_SHIFT;
+	list_add(&t->node, &mach_threads);
+	spin_unlock(&mach_threads_lock);
+
+	ret = mach_agent_run(&os->agent, &t->call);
+	mach_agent_call_put(&t->call);
+	/* Then wait until it has parked, unless it died on the way. */
+	while (!ret && !mach_thread_settled(t)) {
+		if (wait_event_killable_timeout(t->wait, mach_thread_settled(t),
+						HZ / 10) < 0)
+			ret = -EINTR;
+		else if (!mach_thread_settled(t) &&
+			 (!t->pid || !pid_task(t->pid, PIDTYPE_PID)))
+			ret = -ESRCH;
+	}
+	if (ret) {
+		mach_shim_thread_kill(t);
+		mach_shim_thread_free(t);
+		*err = ret;
+		return NULL;
+	}
+	return t;
+}
+
+/* The core lets go: a thread still parked is told to end. */
+void mach_shim_thread_free(struct mach_thread_os *t)
+{
+	mach_shim_thread_kill(t);
+	mach_thread_put(t);
+}
+
+bool mach_shim_thread_parked(struct mach_thread_os *t)
+{
+	return READ_ONCE(t->parked) && READ_ONCE(t->run) == MACH_PARKED;
+}
+
+int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
+{
+	const struct pt_regs *r;
+
+	if (!mach_shim_thread_parked(t))
+		return -EBUSY;
+	if (t->state_set) {
+		memcpy(regs, t->state, sizeof(t->state));
+		return 0;
+	}
+	/* Its registers now: those of the stub it came back through. */
+	r = task_pt_regs(t->thread);
+	memset(regs, 0, sizeof(u64) * MACH_STATE_WORDS);
+	regs[MACH_RAX] = r->ax;
+	regs[MACH_RBX] = r->bx;
+	regs[MACH_RCX] = r->cx;
+	regs[MACH_RDX] = r->dx;
+	regs[MACH_RDI] = r->di;
+	regs[MACH_RSI] = r->si;
+	regs[MACH_RBP] = r->bp;
+	regs[MACH_RSP] = r->sp;
+	regs[MACH_R8] = r->r8;
+	regs[MACH_R9] = r->r9;
+	regs[MACH_R10] = r->r10;
+	regs[MACH_R11] = r->r11;
+	regs[MACH_R12] = r->r12;
+	regs[MACH_R13] = r->r13;
+	regs[MACH_R14] = r->r14;
+	regs[MACH_R15] = r->r15;
+	regs[MACH_RIP] = r->ip;
+	regs[MACH_RFLAGS] = r->flags;
+	regs[MACH_CS] = r->cs;
+	return 0;
+}
+
+int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
+{
+	if (!mach_shim_thread_parked(t))
+		return -EBUSY;
+	memcpy(t->state, regs, sizeof(t->state));
+	t->state_set = true;
+	return 0;
+}
+
+void mach_shim_thread_run(struct mach_thread_os *t)
+{
+	WRITE_ONCE(t->run, MACH_RUN);
+	wake_up_all(&t->wait);
+}
+
+/* On the thread's way back to user mode: to the stub's exit. */
+static void mach_thread_kill_work(struct callback_head *work)
+{
+	struct mach_thread_os *t = container_of(work, struct mach_thread_os,
+						kill_work);
+
+	if (!(current->flags & PF_EXITING)) {
+		current_pt_regs()->ip = t->stub + MACH_STUB_EXIT;
+		current_pt_regs()->orig_ax = -1;	/* restart nothing */
+	}
+	mach_thread_put(t);
+}
+
+void mach_shim_thread_kill(struct mach_thread_os *t)
+{
+	struct task_struct *thread = NULL;
+
+	spin_lock(&mach_threads_lock);
+	if (READ_ONCE(t->run) == MACH_RUN && t->thread && !t->parked) {
+		thread = t->thread;
+		get_task_struct(thread);
+	}
+	WRITE_ONCE(t->run, MACH_DIE);
+	spin_unlock(&mach_threads_lock);
+	wake_up_all(&t->wait);
+	if (!thread)
+		return;
+	refcount_inc(&t->refs);		/* the work's */
+	init_task_work(&t->kill_work, mach_thread_kill_work);
+	if (task_work_add(thread, &t->kill_work, TWA_SIGNAL))
+		mach_thread_put(t);	/* it is exiting already */
+	put_task_struct(thread);
+}
+
+/* The registers a parked thread leaves with. */
+static long mach_thread_load_state(struct mach_thread_os *t)
+{
+	struct pt_regs *r = current_pt_regs();
+	const u64 *s = t->state;
+	sigset_t none;
+
+	if (t->state_set) {
+		r->bx = s[MACH_RBX];
+		r->cx = s[MACH_RCX];
+		r->dx = s[MACH_RDX];
+		r->di = s[MACH_RDI];
+		r->si = s[MACH_RSI];
+		r->bp = s[MACH_RBP];
+		r->sp = s[MACH_RSP];
+		r->r8 = s[MACH_R8];
+		r->r9 = s[MACH_R9];
+		r->r10 = s[MACH_R10];
+		r->r11 = s[MACH_R11];
+		r->r12 = s[MACH_R12];
+		r->r13 = s[MACH_R13];
+		r->r14 = s[MACH_R14];
+		r->r15 = s[MACH_R15];
+		r->ip = s[MACH_RIP];
+		r->flags = (r->flags & ~MACH_USER_FLAGS) |
+			   (s[MACH_RFLAGS] & MACH_USER_FLAGS);
+	}
+	r->orig_ax = -1;	/* not a system call to restart */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	return t->state_set ? s[MACH_RAX] : 0;	/* the ioctl's result is rax */
+}
+
+/*
+ * MACH_IOC_AGENT from a thread the agent cloned: it parks here until it is
+ * resumed (then runs its state) or ended. -ENOENT: not such a thread.
+ */
+long mach_thread_enter(struct mach_task_os *os)
+{
+	unsigned long cookie = current->thread.fsbase;
+	struct mach_thread_os *t, *found = NULL;
+	long ret;
+
+	spin_lock(&mach_threads_lock);
+	list_for_each_entry(t, &mach_threads, node) {
+		if (t->thread == current ||
+		    (!t->thread && t->cookie == cookie)) {
+			found = t;
+			break;
+		}
+	}
+	if (found && !found->thread) {
+		found->thread = current;
+		get_task_struct(current);
+		found->stub = os->agent.stub;
+	}
+	if (found) {
+		refcount_inc(&found->refs);	/* ours while we are here */
+		found->parked = true;
+	}
+	spin_unlock(&mach_threads_lock);
+	if (!found)
+		return -ENOENT;
+	wake_up_all(&found->wait);
+
+	if (wait_event_interruptible(found->wait,
+				     READ_ONCE(found->run) != MACH_PARKED)) {
+		mach_thread_put(found);
+		return -ERESTARTSYS;	/* back here after the signal */
+	}
+	spin_lock(&mach_threads_lock);
+	found->parked = false;
+	list_del_init(&found->node);
+	spin_unlock(&mach_threads_lock);
+	if (READ_ONCE(found->run) == MACH_DIE)
+		ret = -ESRCH;	/* the stub ends the thread */
+	else
+		ret = mach_thread_load_state(found);
+	mach_thread_put(found);
+	return ret;
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads in tasks: thread_create, its state, thread_resume, task_threads,
+ * thread_terminate; and code run inside an empty task built by hand.
+ */
+#include <stdint.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+
+#define PAGE 4096
+
+/* Threads in task, as task_threads counts them. */
+static int thread_count(task_t task)
+{
+	thread_act_array_t threads;
+	mach_msg_type_number_t count;
+
+	if (task_threads(task, &threads, &count) != KERN_SUCCESS)
+		return -1;
+	for (unsigned int i = 0; i < count; i++)
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	vm_deallocate(mach_task_self(), (vm_address_t)threads,
+		      count * sizeof(*threads));
+	return count;
+}
+
+/* Waits up to 5 s for the word at address in task to become want. */
+static int await_word(task_t task, vm_address_t address, uint32_t want)
+{
+	uint32_t got = 0;
+
+	for (int i = 0; i < 500; i++) {
+		if (vm_read_overwrite(task, address, sizeof(got), (vm_address_t)&got,
+				      NULL) == KERN_SUCCESS && got == want)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static kern_return_t start_at(thread_act_t thread, uint64_t rip, uint64_t rsp)
+{
+	x86_thread_state64_t state = { 0 };
+
+	state.__rip = rip;
+	state.__rsp = rsp;
+	state.__rflags = 0x202;
+	return thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+				x86_THREAD_STATE64_COUNT);
+}
+
+/*
+ * The classic Mach exec path: an empty task, a program written into it,
+ * a thread started at it. The program stores a word and spins:
+ *   movabs $data, %rax; movl $0x600df00d, (%rax); jmp .
+ */
+TEST(program_written_into_an_empty_task_runs)
+{
+	vm_address_t code = 0, data = 0;
+	thread_act_t thread;
+	task_t task;
+	uint8_t program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xc7, 0x00, 0x0d, 0xf0, 0x0d, 0x60,
+		0xeb, 0xfe,
+	};
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	memcpy(program + 2, &data, 8);
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+					   VM_PROT_READ | VM_PROT_EXECUTE));
+	EXPECT_EQ(0, thread_count(task));
+
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	EXPECT_EQ(1, thread_count(task));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, data + PAGE - 64));
+	/* Created suspended: nothing has run yet. */
+	usleep(50000);
+	uint32_t word = 1;
+	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL));
+	EXPECT_EQ(0, word);
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	EXPECT_TRUE(await_word(task, data, 0x600df00d));
+	EXPECT_EQ(KERN_FAILURE, thread_resume(thread));	/* not suspended */
+
+	/* A running thread's state is not ours to set. */
+	EXPECT_EQ(KERN_FAILURE, start_at(thread, code, data + PAGE - 64));
+	/* Ended while it spins: the count goes back. */
+	ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
+	EXPECT_EQ(0, thread_count(task));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_resume(thread));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), thread));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), task));
+}
+
+static volatile uint32_t answer;
+
+/* Runs in the child on a stack of its own: no libc, no TLS. */
+static void __attribute__((noinline, noreturn)) child_entry(void)
+{
+	answer = 42;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* An inheriting task runs a function of the program it inherited. */
+TEST(function_of_the_inherited_image_runs_on_its_copy)
+{
+	vm_address_t stack = 0;
+	thread_act_t threads[2];
+	task_t task;
+
+	answer = 0;
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &threads[i]));
+		ASSERT_EQ(KERN_SUCCESS, start_at(threads[i], (uint64_t)child_entry,
+						 stack + (i + 1) * 2 * PAGE - 8));
+	}
+	EXPECT_EQ(2, thread_count(task));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(threads[0]));
+	EXPECT_TRUE(await_word(task, (vm_address_t)&answer, 42));
+	EXPECT_EQ(0, answer);		/* ours is untouched: copy-on-write */
+
+	/* Ending the task ends its threads, running or not. */
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_resume(threads[i]));
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	}
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+TEST(bad_thread_calls)
+{
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, &count));
+	EXPECT_EQ(x86_THREAD_STATE64_COUNT, count);
+
+	count = 3;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_get_state(thread, x86_THREAD_STATE64,
+							  (thread_state_t)&state, &count));
+	count = x86_THREAD_STATE64_COUNT;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_get_state(thread, 99,
+							  (thread_state_t)&state, &count));
+	/* Kernel and non-canonical addresses are no place to start. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, start_at(thread, 0xffffffff81000000ull, 0x10000));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, start_at(thread, 0x0000900000000000ull, 0x10000));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, thread_set_state(thread, x86_THREAD_STATE64,
+							 (thread_state_t)8,
+							 x86_THREAD_STATE64_COUNT));
+	/* A task is not a thread, nor a thread a task. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_resume(task));
+	thread_act_t other;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_create(thread, &other));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_resume(12345));
+
+	/* Ended before it ever ran. */
+	ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
+	EXPECT_EQ(0, thread_count(task));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_terminate(thread));
+	mach_port_deallocate(mach_task_self(), thread);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+TEST_HARNESS_MAIN
