@@ -204,6 +204,60 @@ static void demo_tasks(void)
 	munmap(copied, 3 * 4096);
 }
 
+/*
+ * The classic Mach exec path: an empty task, a program written into it, a
+ * thread started at it. The program stores a word and spins:
+ *   movabs $data, %rax; movl $0x600df00d, (%rax); jmp .
+ */
+static void demo_threads(void)
+{
+	unsigned char program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xc7, 0x00, 0x0d, 0xf0, 0x0d, 0x60,
+		0xeb, 0xfe,
+	};
+	mach_port_t self = mach_task_self();
+	vm_address_t code = 0, data = 0;
+	x86_thread_state64_t state = { 0 };
+	thread_act_array_t list;
+	mach_msg_type_number_t count;
+	thread_act_t thread;
+	unsigned int word = 0;
+	task_t task;
+
+	printf("\nthread_create: running a program inside an empty task\n");
+	show("task_create(self, inherit_memory = FALSE)",
+	     task_create(self, NULL, 0, FALSE, &task));
+	vm_allocate(task, &code, 4096, VM_FLAGS_ANYWHERE);
+	vm_allocate(task, &data, 4096, VM_FLAGS_ANYWHERE);
+	memcpy(program + 2, &data, 8);
+	show("vm_write(task, code page, 18 bytes of x86-64)",
+	     vm_write(task, code, (vm_offset_t)program, sizeof(program)));
+	show("vm_protect(task, code page, READ|EXECUTE)",
+	     vm_protect(task, code, 4096, FALSE, VM_PROT_READ | VM_PROT_EXECUTE));
+	show("thread_create(task)", thread_create(task, &thread));
+	state.__rip = code;
+	state.__rsp = data + 4096 - 64;
+	state.__rflags = 0x202;
+	show("thread_set_state(rip = the program, rsp = its stack)",
+	     thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+			      x86_THREAD_STATE64_COUNT));
+	show("thread_resume(thread)", thread_resume(thread));
+	for (int i = 0; i < 200 && word != 0x600df00d; i++) {
+		usleep(10000);
+		vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL);
+	}
+	printf("    the word it stored, read back with vm_read: %#x\n", word);
+	if (task_threads(task, &list, &count) == KERN_SUCCESS) {
+		printf("    task_threads(task): %u thread(s)\n", count);
+		vm_deallocate(self, (vm_address_t)list, count * sizeof(*list));
+	}
+	show("thread_terminate(thread)   (while it spins)", thread_terminate(thread));
+	show("task_terminate(task)", task_terminate(task));
+	mach_port_deallocate(self, thread);
+	mach_port_deallocate(self, task);
+}
+
 int main(void)
 {
 	mach_port_t self = mach_task_self();
@@ -255,6 +309,7 @@ int main(void)
 
 	demo_messages();
 	demo_tasks();
+	demo_threads();
 
 	printf("\nGiving rights back\n");
 	show("mach_port_deallocate(self, self)   (the last uref)", mach_port_deallocate(self, self));
