@@ -6,10 +6,13 @@
  * The agent clones a thread with no stack (it runs nothing but the stub)
  * and marks it with a cookie as its TLS base, as shell.c marks a shell.
  * The thread re-enters through the stub, finds its record by the cookie
- * and parks. Its registers are set while it is parked; on resume it
- * leaves the ioctl with them, straight into the code it was given. A
- * running thread is ended by task_work: on its way back to user mode it
- * is sent to the stub's exit.
+ * and parks. Its registers are set while it is parked; once nothing holds
+ * it, it leaves the ioctl with them, straight into the code it was given.
+ *
+ * A running thread is stopped or ended by task_work (TWA_SIGNAL): on its
+ * way back to user mode, where a stopped thread would stop (a system call
+ * it was blocked in restarts), it waits in the work until nothing holds it,
+ * or is sent to the stub's exit.
  */
 #include <linux/pid.h>
 #include <linux/ptrace.h>
@@ -37,22 +40,24 @@ enum {
 			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_DF | \
 			 X86_EFLAGS_OF | X86_EFLAGS_AC)
 
-enum { MACH_PARKED = 0, MACH_RUN = 1, MACH_DIE = -1 };
-
 struct mach_thread_os {
 	struct mach_agent_call call;	/* the clone, in the task's agent */
 	refcount_t refs;		/* the core's, the call's, the thread's */
-	struct list_head node;		/* in mach_threads until it runs */
+	struct list_head node;		/* in mach_threads until it first runs */
 	unsigned long cookie;
 	struct pid *pid;		/* the thread, from the clone's result */
 	struct task_struct *thread;	/* once it entered; a reference */
 	unsigned long stub;		/* its task's stub */
 	wait_queue_head_t wait;
-	int run;			/* MACH_PARKED, MACH_RUN, MACH_DIE */
-	bool parked;
+	atomic_t holds;			/* suspend counts that hold it */
+	bool dying;			/* thread_terminate, or the core let go */
+	bool parked;			/* waiting to run for the first time */
+	bool stopped;			/* waiting in the stop work */
+	bool started;			/* left its first park */
+	bool work_queued;		/* guarded by mach_threads_lock */
 	bool state_set;
 	u64 state[MACH_STATE_WORDS];
-	struct callback_head kill_work;
+	struct callback_head work;
 };
 
 static LIST_HEAD(mach_threads);		/* guarded by mach_threads_lock */
@@ -99,7 +104,7 @@ static void mach_thread_call_release(struct mach_agent_call *call)
 
 static bool mach_thread_settled(struct mach_thread_os *t)
 {
-	return READ_ONCE(t->parked) || READ_ONCE(t->run) == MACH_DIE;
+	return READ_ONCE(t->parked) || READ_ONCE(t->dying);
 }
 
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
@@ -115,6 +120,7 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	}
 	refcount_set(&t->refs, 2);	/* the core's and the call's */
 	init_waitqueue_head(&t->wait);
+	atomic_set(&t->holds, 1);	/* created suspended */
 	mach_agent_call_init(&t->call, mach_thread_step, mach_thread_call_release);
 	t->call.image = image;
 	spin_lock(&mach_threads_lock);
@@ -153,21 +159,100 @@ void mach_shim_thread_free(struct mach_thread_os *t)
 
 bool mach_shim_thread_parked(struct mach_thread_os *t)
 {
-	return READ_ONCE(t->parked) && READ_ONCE(t->run) == MACH_PARKED;
+	return !READ_ONCE(t->dying) &&
+	       (READ_ONCE(t->parked) || READ_ONCE(t->stopped));
+}
+
+static bool mach_thread_free_to_go(struct mach_thread_os *t)
+{
+	return !atomic_read(&t->holds) || READ_ONCE(t->dying);
+}
+
+/* Held: a running thread stops on its way back to user mode. */
+static void mach_thread_stop_work(struct callback_head *work)
+{
+	struct mach_thread_os *t = container_of(work, struct mach_thread_os,
+						work);
+
+	spin_lock(&mach_threads_lock);
+	t->work_queued = false;
+	spin_unlock(&mach_threads_lock);
+	if (!(current->flags & PF_EXITING)) {
+		WRITE_ONCE(t->stopped, true);
+		wake_up_all(&t->wait);
+		/* Killable: a stopped thread waits without counting as hung. */
+		wait_event_killable(t->wait, mach_thread_free_to_go(t));
+		WRITE_ONCE(t->stopped, false);
+		if (READ_ONCE(t->dying)) {
+			current_pt_regs()->ip = t->stub + MACH_STUB_EXIT;
+			current_pt_regs()->orig_ax = -1;	/* restart nothing */
+		}
+	}
+	mach_thread_put(t);
+}
+
+/* Queue the stop work on a running thread, unless it is queued already. */
+static void mach_thread_interrupt(struct mach_thread_os *t)
+{
+	struct task_struct *thread = NULL;
+
+	spin_lock(&mach_threads_lock);
+	if (t->started && t->thread && !t->work_queued) {
+		thread = t->thread;
+		get_task_struct(thread);
+		t->work_queued = true;
+	}
+	spin_unlock(&mach_threads_lock);
+	if (!thread)
+		return;
+	refcount_inc(&t->refs);		/* the work's */
+	init_task_work(&t->work, mach_thread_stop_work);
+	if (task_work_add(thread, &t->work, TWA_SIGNAL)) {
+		spin_lock(&mach_threads_lock);
+		t->work_queued = false;	/* it is exiting already */
+		spin_unlock(&mach_threads_lock);
+		mach_thread_put(t);
+	}
+	put_task_struct(thread);
+}
+
+void mach_shim_thread_hold(struct mach_thread_os *t)
+{
+	if (atomic_inc_return(&t->holds) == 1)
+		mach_thread_interrupt(t);
+}
+
+void mach_shim_thread_release(struct mach_thread_os *t)
+{
+	if (atomic_dec_and_test(&t->holds))
+		wake_up_all(&t->wait);
+}
+
+/* A held thread may not have reached its stop yet: give it a moment. */
+static struct pt_regs *mach_thread_stopped_regs(struct mach_thread_os *t)
+{
+	if (!READ_ONCE(t->parked) &&
+	    wait_event_killable_timeout(t->wait, READ_ONCE(t->stopped) ||
+					READ_ONCE(t->dying), HZ) <= 0)
+		return NULL;
+	if (READ_ONCE(t->dying) || !t->thread)
+		return NULL;
+	return READ_ONCE(t->parked) ? NULL : task_pt_regs(t->thread);
 }
 
 int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 {
 	const struct pt_regs *r;
 
-	if (!mach_shim_thread_parked(t))
-		return -EBUSY;
-	if (t->state_set) {
+	if (READ_ONCE(t->parked) && t->state_set) {
 		memcpy(regs, t->state, sizeof(t->state));
 		return 0;
 	}
-	/* Its registers now: those of the stub it came back through. */
-	r = task_pt_regs(t->thread);
+	/* Its registers now: stopped, or the stub's it came back through. */
+	r = READ_ONCE(t->parked) ? task_pt_regs(t->thread) :
+				   mach_thread_stopped_regs(t);
+	if (!r)
+		return -EBUSY;
 	memset(regs, 0, sizeof(u64) * MACH_STATE_WORDS);
 	regs[MACH_RAX] = r->ax;
 	regs[MACH_RBX] = r->bx;
@@ -191,53 +276,52 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 	return 0;
 }
 
+static void mach_thread_store_regs(struct pt_regs *r, const u64 *s)
+{
+	r->bx = s[MACH_RBX];
+	r->cx = s[MACH_RCX];
+	r->dx = s[MACH_RDX];
+	r->di = s[MACH_RDI];
+	r->si = s[MACH_RSI];
+	r->bp = s[MACH_RBP];
+	r->sp = s[MACH_RSP];
+	r->r8 = s[MACH_R8];
+	r->r9 = s[MACH_R9];
+	r->r10 = s[MACH_R10];
+	r->r11 = s[MACH_R11];
+	r->r12 = s[MACH_R12];
+	r->r13 = s[MACH_R13];
+	r->r14 = s[MACH_R14];
+	r->r15 = s[MACH_R15];
+	r->ip = s[MACH_RIP];
+	r->flags = (r->flags & ~MACH_USER_FLAGS) | (s[MACH_RFLAGS] & MACH_USER_FLAGS);
+}
+
 int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 {
-	if (!mach_shim_thread_parked(t))
-		return -EBUSY;
-	memcpy(t->state, regs, sizeof(t->state));
-	t->state_set = true;
-	return 0;
-}
+	struct pt_regs *r;
 
-void mach_shim_thread_run(struct mach_thread_os *t)
-{
-	WRITE_ONCE(t->run, MACH_RUN);
-	wake_up_all(&t->wait);
-}
-
-/* On the thread's way back to user mode: to the stub's exit. */
-static void mach_thread_kill_work(struct callback_head *work)
-{
-	struct mach_thread_os *t = container_of(work, struct mach_thread_os,
-						kill_work);
-
-	if (!(current->flags & PF_EXITING)) {
-		current_pt_regs()->ip = t->stub + MACH_STUB_EXIT;
-		current_pt_regs()->orig_ax = -1;	/* restart nothing */
+	if (READ_ONCE(t->parked)) {
+		memcpy(t->state, regs, sizeof(t->state));
+		t->state_set = true;
+		return 0;
 	}
-	mach_thread_put(t);
+	r = mach_thread_stopped_regs(t);
+	if (!r)
+		return -EBUSY;
+	/* It was stopped in the middle of anything: that is abandoned. */
+	mach_thread_store_regs(r, regs);
+	r->ax = regs[MACH_RAX];
+	r->orig_ax = -1;
+	return 0;
 }
 
 void mach_shim_thread_kill(struct mach_thread_os *t)
 {
-	struct task_struct *thread = NULL;
-
-	spin_lock(&mach_threads_lock);
-	if (READ_ONCE(t->run) == MACH_RUN && t->thread && !t->parked) {
-		thread = t->thread;
-		get_task_struct(thread);
-	}
-	WRITE_ONCE(t->run, MACH_DIE);
-	spin_unlock(&mach_threads_lock);
+	WRITE_ONCE(t->dying, true);
 	wake_up_all(&t->wait);
-	if (!thread)
-		return;
-	refcount_inc(&t->refs);		/* the work's */
-	init_task_work(&t->kill_work, mach_thread_kill_work);
-	if (task_work_add(thread, &t->kill_work, TWA_SIGNAL))
-		mach_thread_put(t);	/* it is exiting already */
-	put_task_struct(thread);
+	if (!READ_ONCE(t->stopped))
+		mach_thread_interrupt(t);
 }
 
 /* The registers a parked thread leaves with. */
@@ -247,26 +331,8 @@ static long mach_thread_load_state(struct mach_thread_os *t)
 	const u64 *s = t->state;
 	sigset_t none;
 
-	if (t->state_set) {
-		r->bx = s[MACH_RBX];
-		r->cx = s[MACH_RCX];
-		r->dx = s[MACH_RDX];
-		r->di = s[MACH_RDI];
-		r->si = s[MACH_RSI];
-		r->bp = s[MACH_RBP];
-		r->sp = s[MACH_RSP];
-		r->r8 = s[MACH_R8];
-		r->r9 = s[MACH_R9];
-		r->r10 = s[MACH_R10];
-		r->r11 = s[MACH_R11];
-		r->r12 = s[MACH_R12];
-		r->r13 = s[MACH_R13];
-		r->r14 = s[MACH_R14];
-		r->r15 = s[MACH_R15];
-		r->ip = s[MACH_RIP];
-		r->flags = (r->flags & ~MACH_USER_FLAGS) |
-			   (s[MACH_RFLAGS] & MACH_USER_FLAGS);
-	}
+	if (t->state_set)
+		mach_thread_store_regs(r, s);
 	r->orig_ax = -1;	/* not a system call to restart */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -298,26 +364,30 @@ long mach_thread_enter(struct mach_task_os *os)
 	}
 	if (found) {
 		refcount_inc(&found->refs);	/* ours while we are here */
-		found->parked = true;
+		WRITE_ONCE(found->parked, true);
 	}
 	spin_unlock(&mach_threads_lock);
 	if (!found)
 		return -ENOENT;
 	wake_up_all(&found->wait);
 
-	if (wait_event_interruptible(found->wait,
-				     READ_ONCE(found->run) != MACH_PARKED)) {
+	if (wait_event_interruptible(found->wait, mach_thread_free_to_go(found))) {
 		mach_thread_put(found);
 		return -ERESTARTSYS;	/* back here after the signal */
 	}
 	spin_lock(&mach_threads_lock);
-	found->parked = false;
+	WRITE_ONCE(found->parked, false);
+	found->started = true;
 	list_del_init(&found->node);
 	spin_unlock(&mach_threads_lock);
-	if (READ_ONCE(found->run) == MACH_DIE)
+	if (READ_ONCE(found->dying)) {
 		ret = -ESRCH;	/* the stub ends the thread */
-	else
+	} else {
 		ret = mach_thread_load_state(found);
+		/* Held again on the way out: stop before running. */
+		if (atomic_read(&found->holds))
+			mach_thread_interrupt(found);
+	}
 	mach_thread_put(found);
 	return ret;
 }

@@ -138,6 +138,89 @@ TEST(function_of_the_inherited_image_runs_on_its_copy)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+static volatile uint64_t counters[2];
+
+static void __attribute__((noinline, noreturn)) count_entry(void)
+{
+	for (;;)
+		counters[0]++;
+}
+
+static void __attribute__((noinline, noreturn)) count_other(void)
+{
+	for (;;)
+		counters[1]++;
+}
+
+static uint64_t counter_in(task_t task, int which)
+{
+	uint64_t value = 0;
+
+	vm_read_overwrite(task, (vm_address_t)&counters[which], sizeof(value),
+			  (vm_address_t)&value, NULL);
+	return value;
+}
+
+/* Does the counter stand still (0) or move (1) over a while? */
+static int advances(task_t task, int which)
+{
+	uint64_t before = counter_in(task, which);
+
+	usleep(150000);
+	return counter_in(task, which) != before;
+}
+
+TEST(suspension_stops_threads_and_nests)
+{
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	vm_address_t stack = 0;
+	thread_act_t one, two;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &one));
+	ASSERT_EQ(KERN_SUCCESS, start_at(one, (uint64_t)count_entry, stack + 2 * PAGE - 8));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(one));
+	EXPECT_TRUE(advances(task, 0));
+
+	/* The task's suspension stops it; the counts nest. */
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(task));
+	usleep(50000);
+	EXPECT_FALSE(advances(task, 0));
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(task));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(task));
+	EXPECT_FALSE(advances(task, 0));
+
+	/* A thread made and resumed in a suspended task waits for it. */
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &two));
+	ASSERT_EQ(KERN_SUCCESS, start_at(two, (uint64_t)count_other, stack + 4 * PAGE - 8));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(two));
+	EXPECT_FALSE(advances(task, 1));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(task));
+	EXPECT_TRUE(advances(task, 0));
+	EXPECT_TRUE(advances(task, 1));
+	EXPECT_EQ(KERN_FAILURE, task_resume(task));
+
+	/* One thread alone, and its registers while it stands. */
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(one));
+	usleep(50000);
+	EXPECT_FALSE(advances(task, 0));
+	EXPECT_TRUE(advances(task, 1));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(one, x86_THREAD_STATE64,
+						 (thread_state_t)&state, &count));
+	EXPECT_GE(state.__rip, (uint64_t)count_entry);
+	EXPECT_LT(state.__rip, (uint64_t)count_entry + 64);
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(one));
+	EXPECT_TRUE(advances(task, 0));
+
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), one);
+	mach_port_deallocate(mach_task_self(), two);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
 TEST(bad_thread_calls)
 {
 	x86_thread_state64_t state;

@@ -904,14 +904,8 @@ long thread_call(Task &caller, mach_thread_args &args)
 
 	switch (args.op) {
 	case MACH_THREAD_RESUME:
-		kr = thread->resume(&run);
-		if (kr == Kr::Success && run)
-			mach_shim_thread_run(os);
-		return result(kr);
+		return result(thread->resume(&run));
 	case MACH_THREAD_SUSPEND:
-		/* Stopping a running thread comes with task_work parking. */
-		if (!mach_shim_thread_parked(os))
-			return result(Kr::NotSupported);
 		return result(thread->suspend());
 	case MACH_THREAD_TERMINATE:
 		thread->terminate();
@@ -924,8 +918,8 @@ long thread_call(Task &caller, mach_thread_args &args)
 			return result(Kr::InvalidArgument);
 		if (args.count < thread_state_count)
 			return result(Kr::InvalidArgument);
-		/* Only a thread that has not run since it was made, for now. */
-		if (!mach_shim_thread_parked(os) || thread->suspend_count() == 0)
+		/* Only a stopped thread's registers are still. */
+		if (thread->suspend_count() == 0 || !mach_shim_thread_parked(os))
 			return result(Kr::Failure);
 		if (args.op == MACH_THREAD_GET_STATE) {
 			if (mach_shim_thread_get_state(os, regs))

@@ -196,13 +196,19 @@ struct mach_thread_os;
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 					       mach_u64 image, int *err);
 void mach_shim_thread_free(struct mach_thread_os *thread);
-/* Is it still parked (never run since it was made)? */
+/*
+ * Holds keep a thread stopped: a thread's own suspend count and its
+ * task's each hold it once. It is made held once (created suspended); a
+ * running thread that gets held stops on its way back to user mode, where
+ * a stopped thread would.
+ */
+void mach_shim_thread_hold(struct mach_thread_os *thread);
+void mach_shim_thread_release(struct mach_thread_os *thread);
+/* Is it stopped (parked since it was made, or held)? */
 mach_bool mach_shim_thread_parked(struct mach_thread_os *thread);
 /* x86_THREAD_STATE64 of a parked thread, as 21 words: 0 or -errno. */
 int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
 int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);
-/* Let a parked thread run from its state. */
-void mach_shim_thread_run(struct mach_thread_os *thread);
 /* End the thread, parked or running. */
 void mach_shim_thread_kill(struct mach_thread_os *thread);
 

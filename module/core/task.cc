@@ -42,6 +42,8 @@ bool Task::add_thread(Thread *thread)
 	Guard g(lock_);
 	if (dying_)
 		return false;
+	if (suspend_count_)	/* made in a suspended task: held by it too */
+		mach_shim_thread_hold(thread->os());
 	thread->get();
 	thread->next = threads_;
 	threads_ = thread;
@@ -62,8 +64,11 @@ void Task::remove_thread(Thread *thread)
 			}
 		}
 	}
-	if (found)
+	if (found) {
+		if (suspend_count())
+			mach_shim_thread_release(thread->os());
 		thread->put();
+	}
 }
 
 void Task::threads(Thread **out, u32 capacity, u32 *count)
@@ -308,6 +313,10 @@ Ref<Port> Task::port()
 	return Ref<Port>::share(port_);
 }
 
+/*
+ * A suspended task holds each of its threads once: they stop (or stay
+ * parked) until it is resumed as often as it was suspended.
+ */
 Kr Task::suspend()
 {
 	Guard g(lock_);
@@ -315,7 +324,9 @@ Kr Task::suspend()
 		return Kr::InvalidArgument;	/* terminated */
 	if (suspend_count_ == ~0u)
 		return Kr::Failure;
-	suspend_count_++;
+	if (suspend_count_++ == 0)
+		for (Thread *t = threads_; t; t = t->next)
+			mach_shim_thread_hold(t->os());
 	return Kr::Success;
 }
 
@@ -326,7 +337,9 @@ Kr Task::resume()
 		return Kr::InvalidArgument;
 	if (!suspend_count_)
 		return Kr::Failure;
-	suspend_count_--;
+	if (--suspend_count_ == 0)
+		for (Thread *t = threads_; t; t = t->next)
+			mach_shim_thread_release(t->os());
 	return Kr::Success;
 }
 

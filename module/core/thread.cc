@@ -48,7 +48,8 @@ Kr Thread::suspend()
 		return Kr::Terminated;
 	if (suspend_count_ == ~0u)
 		return Kr::Failure;
-	suspend_count_++;
+	if (suspend_count_++ == 0)
+		mach_shim_thread_hold(os_);
 	return Kr::Success;
 }
 
@@ -61,6 +62,8 @@ Kr Thread::resume(bool *run)
 	if (!suspend_count_)
 		return Kr::Failure;
 	*run = --suspend_count_ == 0;
+	if (*run)
+		mach_shim_thread_release(os_);
 	return Kr::Success;
 }
 

@@ -337,6 +337,7 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 
 // Threads: a parked thread that only remembers its state.
 struct mach_thread_os {
+	int holds = 1;
 	bool parked = true;
 	bool killed = false;
 	mach_u64 regs[21] = {};
@@ -369,9 +370,16 @@ int mach_shim_thread_set_state(mach_thread_os *thread, const mach_u64 *regs)
 	return 0;
 }
 
-void mach_shim_thread_run(mach_thread_os *thread)
+void mach_shim_thread_hold(mach_thread_os *thread)
 {
-	thread->parked = false;
+	thread->holds++;
+	thread->parked = true;
+}
+
+void mach_shim_thread_release(mach_thread_os *thread)
+{
+	if (--thread->holds == 0)
+		thread->parked = false;
 }
 
 void mach_shim_thread_kill(mach_thread_os *thread)
