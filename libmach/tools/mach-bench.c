@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -44,6 +46,15 @@ static double now_ns(void)
 })
 
 static int failures;
+static task_t bench_task;
+static thread_act_t bench_thread;
+
+/* Where a benchmark thread starts in a child: it spins until ended. */
+static void __attribute__((noinline, noreturn)) pthread_exit_stub(void)
+{
+	for (;;)
+		__asm__ volatile("pause");
+}
 
 /* /proc/self/statm's size and resident fields, in bytes. */
 static int read_rss(unsigned long long *size, unsigned long long *resident)
@@ -421,6 +432,115 @@ static void grow_to(long mib)
 		memset(ballast, 1, size);
 }
 
+/*
+ * The classic Mach exec path to its first effect: an empty task, a tiny
+ * program written in, a thread started at it; the program stores a word,
+ * which the parent waits to see. Against vfork+execve and posix_spawn of
+ * the same effect from a static program (mach-nop exits at once; the wait
+ * for its exit is the effect's stand-in).
+ */
+static void run_in_empty_task(void)
+{
+	unsigned char program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,	/* movabs $data, %rax */
+		0xc7, 0x00, 0x01, 0, 0, 0,		/* movl $1, (%rax) */
+		0xeb, 0xfe,				/* jmp . */
+	};
+	x86_thread_state64_t state = { 0 };
+	vm_address_t code = 0, data;
+	thread_act_t thread;
+	unsigned int word = 0;
+	task_t task;
+
+	check(task_create(mach_task_self(), NULL, 0, FALSE, &task) == KERN_SUCCESS,
+	      "task_create");
+	vm_allocate(task, &code, 8192, VM_FLAGS_ANYWHERE);
+	data = code + 4096;
+	memcpy(program + 2, &data, 8);
+	vm_write(task, code, (vm_offset_t)program, sizeof(program));
+	vm_protect(task, code, 4096, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);
+	thread_create(task, &thread);
+	state.__rip = code;
+	state.__rsp = code + 8192 - 64;
+	state.__rflags = 0x202;
+	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+			 x86_THREAD_STATE64_COUNT);
+	thread_resume(thread);
+	/*
+	 * Polling with short sleeps: a busy poll would keep the new thread
+	 * off this CPU, where it is likely queued.
+	 */
+	for (long i = 0; !word && i < 100000; i++) {
+		if (vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL))
+			break;
+		if (!word)
+			usleep(20);
+	}
+	check(word == 1, "the program in the empty task");
+	bench_task = task;
+	bench_thread = thread;
+}
+
+static void *pthread_nop(void *arg)
+{
+	return arg;
+}
+
+static void bench_threads(void)
+{
+	char *const argv[] = { "mach-nop", NULL };
+	double m, l;
+	pid_t pid = 0;
+
+	m = EACH(101, , run_in_empty_task(), {
+		task_terminate(bench_task);
+		mach_port_deallocate(mach_task_self(), bench_thread);
+		mach_port_deallocate(mach_task_self(), bench_task);
+	});
+	l = EACH(101, , {
+		pid = vfork();
+		if (pid == 0) {
+			execve("/opt/mach/bin/mach-nop", argv, NULL);
+			_exit(127);
+		}
+		waitpid(pid, NULL, 0);
+	}, );
+	report("empty task + thread, to its effect", m, "vfork+execve+exit", l);
+	l = EACH(101, , {
+		check(posix_spawn(&pid, "/opt/mach/bin/mach-nop", NULL, NULL,
+				  argv, NULL) == 0, "posix_spawn");
+		waitpid(pid, NULL, 0);
+	}, );
+	report("empty task + thread, to its effect", m, "posix_spawn+exit", l);
+
+	/* A thread made and run in our own task, against pthread_create. */
+	thread_act_t thread;
+	task_t child;
+	vm_address_t stack = 0;
+	x86_thread_state64_t state = { 0 };
+	pthread_t pt;
+
+	check(task_create(mach_task_self(), NULL, 0, TRUE, &child) == KERN_SUCCESS,
+	      "task_create");
+	vm_allocate(child, &stack, 65536, VM_FLAGS_ANYWHERE);
+	m = EACH(101, , {
+		thread_create(child, &thread);
+		state.__rip = (uint64_t)pthread_exit_stub;
+		state.__rsp = stack + 65536 - 8;
+		state.__rflags = 0x202;
+		thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+				 x86_THREAD_STATE64_COUNT);
+		thread_resume(thread);
+	}, {
+		thread_terminate(thread);
+		mach_port_deallocate(mach_task_self(), thread);
+	});
+	l = EACH(101, , pthread_create(&pt, NULL, pthread_nop, NULL), pthread_join(pt, NULL));
+	report("thread_create+set_state+resume", m, "pthread_create", l);
+	task_terminate(child);
+	mach_port_deallocate(mach_task_self(), child);
+}
+
 static void bench_task_create(void)
 {
 	static const long sizes[] = { 4, 64, 512 };
@@ -504,6 +624,7 @@ int main(int argc, char **argv)
 	}
 	if (only_tasks) {
 		bench_task_create();
+		bench_threads();
 		return failures ? 1 : 0;
 	}
 	printf("mach-bench: %ld iterations, best of 5 rounds\n", n);
@@ -561,5 +682,6 @@ int main(int argc, char **argv)
 
 	memory_per_port();
 	bench_task_create();
+	bench_threads();
 	return failures ? 1 : 0;
 }
