@@ -17,6 +17,7 @@
 #include <linux/pid.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
@@ -390,4 +391,60 @@ long mach_thread_enter(struct mach_task_os *os)
 	}
 	mach_thread_put(found);
 	return ret;
+}
+
+struct mach_thread_os *mach_shim_thread_adopt(void)
+{
+	struct mach_task *task = mach_task_lookup_current();
+	struct mach_thread_os *t;
+
+	if (!task)
+		return NULL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (t) {
+		refcount_set(&t->refs, 1);	/* the core's */
+		INIT_LIST_HEAD(&t->node);
+		init_waitqueue_head(&t->wait);
+		t->thread = current;
+		get_task_struct(current);
+		t->stub = mach_task_os_of(task)->agent.stub;
+		t->started = true;	/* running as it is */
+	}
+	mach_task_put(task);
+	return t;
+}
+
+bool mach_shim_thread_is_current(struct mach_thread_os *t)
+{
+	return READ_ONCE(t->thread) == current;
+}
+
+void mach_shim_thread_stats(struct mach_thread_os *t,
+			    struct mach_thread_stats *stats)
+{
+	enum { TH_STATE_RUNNING = 1, TH_STATE_STOPPED = 2, TH_STATE_WAITING = 3,
+	       TH_STATE_HALTED = 5 };
+	struct task_struct *thread;
+	u64 utime, stime;
+
+	spin_lock(&mach_threads_lock);
+	thread = t->thread;
+	if (thread)
+		get_task_struct(thread);
+	spin_unlock(&mach_threads_lock);
+
+	if (READ_ONCE(t->dying) || !thread || thread->exit_state)
+		stats->run_state = TH_STATE_HALTED;
+	else if (mach_shim_thread_parked(t))
+		stats->run_state = TH_STATE_STOPPED;
+	else if (READ_ONCE(thread->__state) == TASK_RUNNING)
+		stats->run_state = TH_STATE_RUNNING;
+	else
+		stats->run_state = TH_STATE_WAITING;
+	if (thread) {
+		task_cputime_adjusted(thread, &utime, &stime);
+		stats->user_ns = utime;
+		stats->system_ns = stime;
+		put_task_struct(thread);
+	}
 }

@@ -221,6 +221,39 @@ TEST(suspension_stops_threads_and_nests)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+TEST(thread_self_and_thread_info)
+{
+	thread_basic_info_data_t info;
+	mach_msg_type_number_t count = THREAD_BASIC_INFO_COUNT;
+	thread_act_t me = mach_thread_self(), thread;
+	task_t task;
+
+	ASSERT_NE(MACH_PORT_NULL, me);
+	EXPECT_EQ(me, mach_thread_self());	/* one name, one more uref */
+	ASSERT_EQ(KERN_SUCCESS, thread_info(me, THREAD_BASIC_INFO,
+					    (thread_info_t)&info, &count));
+	EXPECT_EQ(THREAD_BASIC_INFO_COUNT, count);
+	EXPECT_EQ(TH_STATE_RUNNING, info.run_state);
+	EXPECT_EQ(0, info.suspend_count);
+	EXPECT_LE(1, thread_count(mach_task_self()));
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	count = THREAD_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_info(thread, THREAD_BASIC_INFO,
+					    (thread_info_t)&info, &count));
+	EXPECT_EQ(TH_STATE_STOPPED, info.run_state);
+	EXPECT_EQ(1, info.suspend_count);
+	count = 2;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_info(thread, THREAD_BASIC_INFO,
+						     (thread_info_t)&info, &count));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+	mach_port_deallocate(mach_task_self(), me);
+	mach_port_deallocate(mach_task_self(), me);
+}
+
 TEST(bad_thread_calls)
 {
 	x86_thread_state64_t state;

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include <mach/mach.h>
+#include <mach/mach_traps.h>
 #include <mach/ioctl.h>
 
 #include "channel.h"
@@ -111,4 +112,32 @@ LIBMACH_API kern_return_t task_threads(task_inspect_t task,
 		*count = args.count;
 		return KERN_SUCCESS;
 	}
+}
+
+LIBMACH_API mach_port_name_t thread_self_trap(void)
+{
+	mach_thread_args args = {};
+	if (thread_call(MACH_THREAD_SELF, mach_task_self(), args) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return args.value;
+}
+
+LIBMACH_API mach_port_t mach_thread_self(void)
+{
+	return thread_self_trap();
+}
+
+LIBMACH_API kern_return_t thread_info(thread_inspect_t thread, thread_flavor_t flavor,
+				      thread_info_t info, mach_msg_type_number_t *count)
+{
+	if (!info || !count)
+		return KERN_INVALID_ARGUMENT;
+	mach_thread_args args = {};
+	args.flavor = flavor;
+	args.count = *count;
+	args.data = reinterpret_cast<__u64>(info);
+	kern_return_t kr = thread_call(MACH_THREAD_INFO, thread, args);
+	if (kr == KERN_SUCCESS)
+		*count = args.count;
+	return kr;
 }

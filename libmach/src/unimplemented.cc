@@ -8,13 +8,10 @@
 // delete one is a duplicate-symbol error when libmach.so links, rather
 // than a static link that silently picks the placeholder).
 //
-// Deliberately absent (implemented elsewhere, or no honest placeholder):
-//   mach_task_self, task_self_trap, bootstrap_port, task_info,
-//   mach_port_deallocate, mach_error_string, mach_error  -- real code elsewhere;
-//   mach_thread_self, thread_self_trap
-//     -- a port-returning *_self call has no truthful "unsupported" value
-//        (MACH_PORT_NULL would pass for a port), so these stay undefined
-//        until implemented and a program that uses them fails to link.
+// Deliberately absent: the calls implemented elsewhere. A port-returning
+// *_self call has no truthful "unsupported" value (MACH_PORT_NULL would
+// pass for a port), so such calls are never placeholders here: until one
+// is implemented, a program that uses it fails to link.
 //
 // Parameters are left unnamed: the placeholders use none of them, and the
 // declarations in the headers (included below) make the compiler check
@@ -59,7 +56,6 @@ UNSUPPORTED(kern_return_t, host_security_set_task_token, (host_security_t, task_
 UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))
 UNSUPPORTED(kern_return_t, thread_abort, (thread_act_t))
 UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
-UNSUPPORTED(kern_return_t, thread_info, (thread_inspect_t, thread_flavor_t, thread_info_t, mach_msg_type_number_t *))
 UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
 UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
 UNSUPPORTED(kern_return_t, thread_set_exception_ports, (thread_act_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t))

@@ -885,12 +885,63 @@ long thread_list(Task &caller, mach_thread_args &args)
 	return result(kr);
 }
 
+/* mach_thread_self: the calling thread, a Mach thread from its first call. */
+long thread_self(Task &caller, mach_thread_args &args)
+{
+	Ref<Thread> thread = caller.current_thread();
+	if (!thread) {
+		mach_thread_os *os = mach_shim_thread_adopt();
+		if (!os)
+			return result(Kr::ResourceShortage);
+		Thread *made = Thread::create(&caller, os, true);
+		if (!made)
+			return result(Kr::ResourceShortage);
+		thread = Ref<Thread>::adopt(made);
+		if (!caller.add_thread(made))
+			return result(Kr::Failure);
+	}
+	Ref<Port> port = thread->port();
+	Name name{Name::null};
+	Kr kr = port ? caller.space().make_send(port.get(), &name) : Kr::Failure;
+	args.value = name.value;
+	return result(kr);
+}
+
+/* THREAD_BASIC_INFO, laid out as on the anchors (10 integer_t). */
+long thread_info(Thread &thread, mach_thread_args &args)
+{
+	constexpr u32 basic_info = 3, basic_info_count = 10;
+	constexpr int policy_timeshare = 1;
+	if (args.flavor != basic_info || args.count < basic_info_count)
+		return result(Kr::InvalidArgument);
+	mach_thread_stats stats{};
+	mach_shim_thread_stats(thread.os(), &stats);
+	u32 info[basic_info_count] = {
+		static_cast<u32>(stats.user_ns / 1000000000u),
+		static_cast<u32>(stats.user_ns % 1000000000u / 1000u),
+		static_cast<u32>(stats.system_ns / 1000000000u),
+		static_cast<u32>(stats.system_ns % 1000000000u / 1000u),
+		0,			/* cpu_usage */
+		policy_timeshare,
+		stats.run_state,
+		0,			/* flags */
+		thread.suspend_count(),
+		0,			/* sleep_time */
+	};
+	if (mach_shim_copy_out(args.data, info, sizeof(info)))
+		return result(Kr::InvalidAddress);
+	args.count = basic_info_count;
+	return result(Kr::Success);
+}
+
 long thread_call(Task &caller, mach_thread_args &args)
 {
 	if (args.flags)
 		return malformed;
 	if (args.op == MACH_THREAD_CREATE)
 		return thread_create(caller, args);
+	if (args.op == MACH_THREAD_SELF)
+		return thread_self(caller, args);
 	if (args.op == MACH_THREAD_LIST)
 		return thread_list(caller, args);
 
@@ -907,6 +958,8 @@ long thread_call(Task &caller, mach_thread_args &args)
 		return result(thread->resume(&run));
 	case MACH_THREAD_SUSPEND:
 		return result(thread->suspend());
+	case MACH_THREAD_INFO:
+		return thread_info(*thread.get(), args);
 	case MACH_THREAD_TERMINATE:
 		thread->terminate();
 		thread->task()->remove_thread(thread.get());

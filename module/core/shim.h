@@ -211,6 +211,18 @@ int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
 int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);
 /* End the thread, parked or running. */
 void mach_shim_thread_kill(struct mach_thread_os *thread);
+/* The calling thread, made a Mach thread (mach_thread_self): or NULL. */
+struct mach_thread_os *mach_shim_thread_adopt(void);
+/* Is it the calling thread? */
+mach_bool mach_shim_thread_is_current(struct mach_thread_os *thread);
+/* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*). */
+struct mach_thread_stats {
+	mach_u64 user_ns;
+	mach_u64 system_ns;
+	mach_u32 run_state;
+};
+void mach_shim_thread_stats(struct mach_thread_os *thread,
+			    struct mach_thread_stats *stats);
 
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);

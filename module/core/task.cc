@@ -71,6 +71,15 @@ void Task::remove_thread(Thread *thread)
 	}
 }
 
+Ref<Thread> Task::current_thread()
+{
+	Guard g(lock_);
+	for (Thread *t = threads_; t; t = t->next)
+		if (mach_shim_thread_is_current(t->os()))
+			return Ref<Thread>::share(t);
+	return Ref<Thread>{};
+}
+
 void Task::threads(Thread **out, u32 capacity, u32 *count)
 {
 	Guard g(lock_);

@@ -101,6 +101,8 @@ public:
 	void remove_thread(Thread *thread);
 	/* Up to capacity of them into out (references); *count of them all. */
 	void threads(Thread **out, u32 capacity, u32 *count);
+	/* The Mach thread that is the calling thread, if it is one. */
+	Ref<Thread> current_thread();
 
 	/*
 	 * What a new task takes from its parent's at creation: its special

@@ -5,7 +5,7 @@
 
 namespace mach {
 
-Thread *Thread::create(Task *task, mach_thread_os *os)
+Thread *Thread::create(Task *task, mach_thread_os *os, bool running)
 {
 	Thread *thread = make<Thread>(task, os);
 	if (!thread) {
@@ -13,6 +13,8 @@ Thread *Thread::create(Task *task, mach_thread_os *os)
 		return nullptr;
 	}
 	task->get();
+	if (running)
+		thread->suspend_count_ = 0;
 	if (thread->lock_.ok())
 		thread->port_ = Port::create_for_thread(thread);
 	if (!thread->port_) {

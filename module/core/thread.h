@@ -24,8 +24,11 @@ class Thread : public mach_thread {
 public:
 	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
 
-	/* A live thread of task backed by os; the caller owns the reference. */
-	static Thread *create(Task *task, mach_thread_os *os);
+	/*
+	 * A live thread of task backed by os; the caller owns the reference.
+	 * Made suspended, unless it is a running thread adopted as it is.
+	 */
+	static Thread *create(Task *task, mach_thread_os *os, bool running = false);
 	static Thread *from(mach_thread *t) { return static_cast<Thread *>(t); }
 
 	void get() { refs_.get(); }

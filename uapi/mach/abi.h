@@ -266,6 +266,8 @@ enum mach_thread_op {
 	MACH_THREAD_GET_STATE	= 5,	/* flavor, count (in: room; out), data */
 	MACH_THREAD_SET_STATE	= 6,	/* flavor, count, data */
 	MACH_THREAD_LIST	= 7,	/* port = task; count (room; out), data */
+	MACH_THREAD_SELF	= 8,	/* port = the caller's task -> value */
+	MACH_THREAD_INFO	= 9,	/* flavor, count (room; out), data */
 };
 struct mach_thread_args {
 	__u32 op;		/* in: MACH_THREAD_* */

@@ -339,6 +339,7 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 struct mach_thread_os {
 	int holds = 1;
 	bool parked = true;
+	bool current = false;
 	bool killed = false;
 	mach_u64 regs[21] = {};
 };
@@ -368,6 +369,27 @@ int mach_shim_thread_set_state(mach_thread_os *thread, const mach_u64 *regs)
 {
 	memcpy(thread->regs, regs, sizeof(thread->regs));
 	return 0;
+}
+
+mach_thread_os *mach_shim_thread_adopt(void)
+{
+	auto *t = new mach_thread_os;
+	t->holds = 0;
+	t->parked = false;
+	t->current = true;
+	return t;
+}
+
+mach_bool mach_shim_thread_is_current(mach_thread_os *thread)
+{
+	return thread->current;
+}
+
+void mach_shim_thread_stats(mach_thread_os *thread, mach_thread_stats *stats)
+{
+	stats->user_ns = 1500000000;
+	stats->system_ns = 2000;
+	stats->run_state = thread->parked ? 2 : 1;
 }
 
 void mach_shim_thread_hold(mach_thread_os *thread)
