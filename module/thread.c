@@ -448,3 +448,12 @@ void mach_shim_thread_stats(struct mach_thread_os *t,
 		put_task_struct(thread);
 	}
 }
+
+bool mach_shim_thread_gone(struct mach_thread_os *t)
+{
+	struct task_struct *thread = READ_ONCE(t->thread);
+
+	/* Not entered yet is not gone: thread_create waited for it. */
+	return READ_ONCE(t->dying) ||
+	       (thread && (READ_ONCE(thread->flags) & PF_EXITING));
+}

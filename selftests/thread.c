@@ -221,6 +221,35 @@ TEST(suspension_stops_threads_and_nests)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+/* A thread that exits by itself (exit(2) through a syscall) is gone. */
+TEST(a_thread_that_exits_is_no_longer_listed)
+{
+	/* mov $60, %eax; xor %edi, %edi; syscall */
+	uint8_t program[] = { 0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 };
+	vm_address_t code = 0;
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, code + PAGE));
+	EXPECT_EQ(1, thread_count(task));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	for (int i = 0; i < 200 && thread_count(task) != 0; i++)
+		usleep(10000);
+	EXPECT_EQ(0, thread_count(task));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_resume(thread));
+	/* The task goes on without it. */
+	EXPECT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
 TEST(thread_self_and_thread_info)
 {
 	thread_basic_info_data_t info;

@@ -215,6 +215,8 @@ void mach_shim_thread_kill(struct mach_thread_os *thread);
 struct mach_thread_os *mach_shim_thread_adopt(void);
 /* Is it the calling thread? */
 mach_bool mach_shim_thread_is_current(struct mach_thread_os *thread);
+/* Has it exited (by itself, or ended)? */
+mach_bool mach_shim_thread_gone(struct mach_thread_os *thread);
 /* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*). */
 struct mach_thread_stats {
 	mach_u64 user_ns;

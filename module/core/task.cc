@@ -82,6 +82,28 @@ Ref<Thread> Task::current_thread()
 
 void Task::threads(Thread **out, u32 capacity, u32 *count)
 {
+	/* Threads that exited by themselves go first: their ports die. */
+	Thread *gone = nullptr;
+	{
+		Guard g(lock_);
+		for (Thread **at = &threads_; *at;) {
+			Thread *t = *at;
+			if (!mach_shim_thread_gone(t->os())) {
+				at = &t->next;
+				continue;
+			}
+			*at = t->next;
+			t->next = gone;
+			gone = t;
+		}
+	}
+	while (Thread *t = gone) {
+		gone = t->next;
+		t->next = nullptr;
+		t->terminate();
+		t->put();
+	}
+
 	Guard g(lock_);
 	*count = 0;
 	for (Thread *t = threads_; t; t = t->next) {

@@ -385,6 +385,11 @@ mach_bool mach_shim_thread_is_current(mach_thread_os *thread)
 	return thread->current;
 }
 
+mach_bool mach_shim_thread_gone(mach_thread_os *thread)
+{
+	return thread->killed;
+}
+
 void mach_shim_thread_stats(mach_thread_os *thread, mach_thread_stats *stats)
 {
 	stats->user_ns = 1500000000;
