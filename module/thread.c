@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <uapi/linux/sched.h>
+#include <asm/prctl.h>
 #include <asm/unistd.h>
 
 #include "mach.h"
@@ -57,6 +58,7 @@ struct mach_thread_os {
 	bool started;			/* left its first park */
 	bool work_queued;		/* guarded by mach_threads_lock */
 	bool state_set;
+	int leaving;			/* steps taken on the way out: bases */
 	u64 state[MACH_STATE_WORDS];
 	struct callback_head work;
 };
@@ -274,6 +276,9 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 	regs[MACH_RIP] = r->ip;
 	regs[MACH_RFLAGS] = r->flags;
 	regs[MACH_CS] = r->cs;
+	/* Saved when it was switched out: it is not running. */
+	regs[MACH_FS] = t->thread->thread.fsbase;
+	regs[MACH_GS] = t->thread->thread.gsbase;
 	return 0;
 }
 
@@ -365,16 +370,41 @@ long mach_thread_enter(struct mach_task_os *os)
 	}
 	if (found) {
 		refcount_inc(&found->refs);	/* ours while we are here */
-		WRITE_ONCE(found->parked, true);
+		if (!found->leaving)
+			WRITE_ONCE(found->parked, true);
 	}
 	spin_unlock(&mach_threads_lock);
 	if (!found)
 		return -ENOENT;
 	wake_up_all(&found->wait);
 
-	if (wait_event_interruptible(found->wait, mach_thread_free_to_go(found))) {
+	if (!found->leaving &&
+	    wait_event_interruptible(found->wait, mach_thread_free_to_go(found))) {
 		mach_thread_put(found);
 		return -ERESTARTSYS;	/* back here after the signal */
+	}
+	/*
+	 * fs and gs bases have no exported setter: the thread sets its own
+	 * with arch_prctl() through the stub, and comes back for the rest.
+	 */
+	if (!READ_ONCE(found->dying) && found->state_set) {
+		static const struct { int word, code; } bases[] = {
+			{ MACH_FS, ARCH_SET_FS }, { MACH_GS, ARCH_SET_GS },
+		};
+		while (found->leaving < ARRAY_SIZE(bases)) {
+			int i = found->leaving++;
+			struct mach_syscall sc = {
+				.nr = __NR_arch_prctl,
+				.args = { bases[i].code, found->state[bases[i].word] },
+			};
+
+			WRITE_ONCE(found->parked, false);
+			if (!found->state[bases[i].word])
+				continue;
+			ret = mach_agent_dispatch(&os->agent, &sc);
+			mach_thread_put(found);
+			return ret;
+		}
 	}
 	spin_lock(&mach_threads_lock);
 	WRITE_ONCE(found->parked, false);

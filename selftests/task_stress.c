@@ -40,12 +40,12 @@ static void *churn(void *arg)
 	return (void *)failures;
 }
 
-/* Waits for the module's live tasks to come down to at most n. */
+/* Waits (up to 2 s) for the module's live tasks to come down to n. */
 static long settle_to(long n)
 {
 	long live = mach_stat("live_tasks");
 
-	for (int i = 0; i < 500 && live > n; i++) {
+	for (int i = 0; i < 200 && live > n; i++) {
 		usleep(10000);
 		live = mach_stat("live_tasks");
 	}
@@ -72,7 +72,7 @@ TEST(four_threads_make_and_end_tasks)
 	EXPECT_EQ(0, failures);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(middle));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(self, middle));
-	EXPECT_EQ(before, settle_to(before));
+	EXPECT_LE(settle_to(before), before);
 }
 
 /* Processes that make tasks as fast as they can, killed at random points. */
@@ -97,14 +97,19 @@ TEST(killed_while_making_tasks)
 		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	}
 	/*
-	 * The shells they left behind outlive them (they belong to init now):
-	 * end them through the module's count, by pid.
+	 * The shells they left behind outlive them (they belong to init now);
+	 * one may still be setting up (its fd 0 becomes its /dev/mach then).
+	 * End them by pid until the module's count is back.
 	 */
-	for (int i = 0; i < 3; i++)
+	long live = mach_stat("live_tasks");
+	for (int i = 0; i < 10 && live > before; i++) {
 		system("for p in /proc/[0-9]*; do "
 		       "[ \"$(readlink $p/fd/0 2>/dev/null)\" = 'anon_inode:[mach]' ] && "
 		       "kill -9 ${p#/proc/}; done 2>/dev/null");
-	EXPECT_EQ(before, settle_to(before));
+		live = settle_to(before);
+	}
+	/* (a task of the test before may still be going away meanwhile) */
+	EXPECT_LE(live, before);
 }
 
 TEST_HARNESS_MAIN

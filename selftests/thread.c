@@ -221,6 +221,49 @@ TEST(suspension_stops_threads_and_nests)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+/* The fs base is part of the state: the program writes through %fs. */
+TEST(fs_base_in_the_thread_state)
+{
+	/* movl $0x600df00d, %fs:8; jmp . */
+	uint8_t program[] = {
+		0x64, 0xc7, 0x04, 0x25, 0x08, 0, 0, 0, 0x0d, 0xf0, 0x0d, 0x60,
+		0xeb, 0xfe,
+	};
+	x86_thread_state64_t state = { 0 };
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	vm_address_t code = 0, data = 0;
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	state.__rip = code;
+	state.__rsp = data + PAGE - 64;
+	state.__rflags = 0x202;
+	state.__fs = data;
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, count));
+	state.__fs = 0xffff888000000000ull;	/* a kernel address: refused */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_set_state(thread, x86_THREAD_STATE64,
+							  (thread_state_t)&state, count));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	EXPECT_TRUE(await_word(task, data + 8, 0x600df00d));
+
+	/* Stopped, it reports the base it runs with. */
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, &count));
+	EXPECT_EQ(data, state.__fs);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
 /* A thread that exits by itself (exit(2) through a syscall) is gone. */
 TEST(a_thread_that_exits_is_no_longer_listed)
 {

@@ -971,8 +971,9 @@ long thread_call(Task &caller, mach_thread_args &args)
 			return result(Kr::InvalidArgument);
 		if (args.count < thread_state_count)
 			return result(Kr::InvalidArgument);
-		/* Only a stopped thread's registers are still. */
-		if (thread->suspend_count() == 0 || !mach_shim_thread_parked(os))
+		/* Only a suspended thread's registers hold still (the host
+		 * waits a moment for one on its way to its stop). */
+		if (thread->suspend_count() == 0)
 			return result(Kr::Failure);
 		if (args.op == MACH_THREAD_GET_STATE) {
 			if (mach_shim_thread_get_state(os, regs))
@@ -984,8 +985,10 @@ long thread_call(Task &caller, mach_thread_args &args)
 		}
 		if (mach_shim_copy_in(regs, args.data, sizeof(regs)))
 			return result(Kr::InvalidAddress);
-		if (!user_address(regs[16]) || !user_address(regs[7]))
-			return result(Kr::InvalidArgument);	/* rip, rsp */
+		/* rip, rsp, and the fs and gs bases */
+		if (!user_address(regs[16]) || !user_address(regs[7]) ||
+		    !user_address(regs[19]) || !user_address(regs[20]))
+			return result(Kr::InvalidArgument);
 		return result(mach_shim_thread_set_state(os, regs) ? Kr::Failure : Kr::Success);
 	default:
 		return malformed;
