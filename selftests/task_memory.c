@@ -222,13 +222,18 @@ TEST(stub_page_is_invisible_and_untouchable)
 	FILE *maps;
 	task_t child;
 
-	mach_task_self();	/* the agent and its stub exist from here */
-	maps = fopen("/proc/self/maps", "r");
-	ASSERT_NE(NULL, maps);
-	while (fgets(line, sizeof(line), maps))
-		if (strstr(line, "[mach-stub]"))
-			sscanf(line, "%lx-%lx", &start, &end);
-	fclose(maps);
+	/* libmach starts the agent, which maps the stub, at its first call. */
+	mach_task_self();
+	for (int i = 0; i < 200 && !start; i++) {
+		maps = fopen("/proc/self/maps", "r");
+		ASSERT_NE(NULL, maps);
+		while (fgets(line, sizeof(line), maps))
+			if (strstr(line, "[mach-stub]"))
+				sscanf(line, "%lx-%lx", &start, &end);
+		fclose(maps);
+		if (!start)
+			usleep(10000);
+	}
 	ASSERT_NE(0, start);
 	ASSERT_EQ(PAGE, end - start);
 
