@@ -104,7 +104,7 @@ int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 	if (!mach_agent_settled(agent) &&
 	    wait_event_killable_timeout(agent->started,
 					mach_agent_settled(agent),
-					os->shell ? MAX_SCHEDULE_TIMEOUT : HZ) < 0)
+					os->shell ? MAX_SCHEDULE_TIMEOUT : 5 * HZ) < 0)
 		return -EINTR;
 
 	spin_lock(&agent->lock);
