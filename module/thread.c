@@ -282,6 +282,24 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 	return 0;
 }
 
+int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
+{
+	struct task_struct *thread;
+	u64 cr2;
+
+	if (!READ_ONCE(t->parked) && !mach_thread_stopped_regs(t))
+		return -EBUSY;
+	thread = t->thread;
+	if (!thread)
+		return -EBUSY;
+	/* What the last trap of the thread left (a page fault, say). */
+	words[0] = (thread->thread.trap_nr & 0xffff) | (task_cpu(thread) << 16);
+	words[1] = thread->thread.error_code;
+	cr2 = thread->thread.cr2;
+	memcpy(&words[2], &cr2, sizeof(cr2));
+	return 0;
+}
+
 static void mach_thread_store_regs(struct pt_regs *r, const u64 *s)
 {
 	r->bx = s[MACH_RBX];

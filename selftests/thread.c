@@ -342,6 +342,14 @@ TEST(bad_thread_calls)
 	count = 3;
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_get_state(thread, x86_THREAD_STATE64,
 							  (thread_state_t)&state, &count));
+	/* The exception state is there to read, not to set. */
+	x86_exception_state64_t exc;
+	count = x86_EXCEPTION_STATE64_COUNT;
+	EXPECT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_EXCEPTION_STATE64,
+						 (thread_state_t)&exc, &count));
+	EXPECT_EQ(x86_EXCEPTION_STATE64_COUNT, count);
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_set_state(thread, x86_EXCEPTION_STATE64,
+							  (thread_state_t)&exc, count));
 	count = x86_THREAD_STATE64_COUNT;
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_get_state(thread, 99,
 							  (thread_state_t)&state, &count));

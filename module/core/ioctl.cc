@@ -967,6 +967,19 @@ long thread_call(Task &caller, mach_thread_args &args)
 		return result(Kr::Success);
 	case MACH_THREAD_GET_STATE:
 	case MACH_THREAD_SET_STATE:
+		if (args.flavor == exception_state_flavor) {
+			u32 words[exception_state_count];
+			if (args.op == MACH_THREAD_SET_STATE ||	/* read-only */
+			    args.count < exception_state_count)
+				return result(Kr::InvalidArgument);
+			if (thread->suspend_count() == 0 ||
+			    mach_shim_thread_get_exception(os, words))
+				return result(Kr::Failure);
+			if (mach_shim_copy_out(args.data, words, sizeof(words)))
+				return result(Kr::InvalidAddress);
+			args.count = exception_state_count;
+			return result(Kr::Success);
+		}
 		if (args.flavor != thread_state_flavor)
 			return result(Kr::InvalidArgument);
 		if (args.count < thread_state_count)

@@ -209,6 +209,11 @@ mach_bool mach_shim_thread_parked(struct mach_thread_os *thread);
 /* x86_THREAD_STATE64 of a parked thread, as 21 words: 0 or -errno. */
 int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
 int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);
+/*
+ * x86_EXCEPTION_STATE64 of a suspended thread, as 4 words: trap number and
+ * cpu (16 bits each), error code, fault address (64 bits). 0 or -errno.
+ */
+int mach_shim_thread_get_exception(struct mach_thread_os *thread, mach_u32 *words);
 /* End the thread, parked or running. */
 void mach_shim_thread_kill(struct mach_thread_os *thread);
 /* The calling thread, made a Mach thread (mach_thread_self): or NULL. */

@@ -365,6 +365,12 @@ int mach_shim_thread_get_state(mach_thread_os *thread, mach_u64 *regs)
 	return 0;
 }
 
+int mach_shim_thread_get_exception(mach_thread_os *, mach_u32 *words)
+{
+	memset(words, 0, 4 * sizeof(*words));
+	return 0;
+}
+
 int mach_shim_thread_set_state(mach_thread_os *thread, const mach_u64 *regs)
 {
 	memcpy(thread->regs, regs, sizeof(thread->regs));
