@@ -14,7 +14,9 @@
  * it was blocked in restarts), it waits in the work until nothing holds it,
  * or is sent to the stub's exit.
  */
+#include <linux/elf.h>
 #include <linux/pid.h>
+#include <linux/regset.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/cputime.h>
@@ -298,6 +300,47 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 	cr2 = thread->thread.cr2;
 	memcpy(&words[2], &cr2, sizeof(cr2));
 	return 0;
+}
+
+/* The FXSAVE regset (NT_PRFPREG), as ptrace reads and writes it. */
+static const struct user_regset *mach_thread_fpu_regset(struct task_struct *thread)
+{
+	const struct user_regset_view *view = task_user_regset_view(thread);
+	unsigned int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == NT_PRFPREG)
+			return &view->regsets[i];
+	return NULL;
+}
+
+static struct task_struct *mach_thread_still(struct mach_thread_os *t)
+{
+	if (!READ_ONCE(t->parked) && !mach_thread_stopped_regs(t))
+		return NULL;
+	return READ_ONCE(t->thread);
+}
+
+int mach_shim_thread_get_fpu(struct mach_thread_os *t, void *fxsave)
+{
+	struct task_struct *thread = mach_thread_still(t);
+	const struct user_regset *regset;
+
+	regset = thread ? mach_thread_fpu_regset(thread) : NULL;
+	if (!regset)
+		return -EBUSY;
+	return regset_get(thread, regset, 512, fxsave) == 512 ? 0 : -EIO;
+}
+
+int mach_shim_thread_set_fpu(struct mach_thread_os *t, const void *fxsave)
+{
+	struct task_struct *thread = mach_thread_still(t);
+	const struct user_regset *regset;
+
+	regset = thread ? mach_thread_fpu_regset(thread) : NULL;
+	if (!regset || !regset->set)
+		return -EBUSY;
+	return regset->set(thread, regset, 0, 512, fxsave, NULL);
 }
 
 static void mach_thread_store_regs(struct pt_regs *r, const u64 *s)

@@ -264,6 +264,55 @@ TEST(fs_base_in_the_thread_state)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+/* The float state carries the xmm registers in and out. */
+TEST(float_state_in_and_out)
+{
+	/* movabs $data, %rax; movdqu %xmm0, (%rax); jmp . */
+	uint8_t program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xf3, 0x0f, 0x7f, 0x00,
+		0xeb, 0xfe,
+	};
+	static const char secret[16] = "fifteen letters";
+	x86_float_state64_t fpu;
+	mach_msg_type_number_t count = x86_FLOAT_STATE64_COUNT;
+	vm_address_t code = 0, data = 0;
+	thread_act_t thread;
+	char got[16] = "";
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	memcpy(program + 2, &data, 8);
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
+						 (thread_state_t)&fpu, &count));
+	EXPECT_EQ(x86_FLOAT_STATE64_COUNT, count);
+	EXPECT_EQ(0x1f80, fpu.__fpu_mxcsr);	/* the default a new thread has */
+	memcpy(&fpu.__fpu_xmm0, secret, 16);
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_FLOAT_STATE64,
+						 (thread_state_t)&fpu, count));
+	memset(&fpu, 0, sizeof(fpu));
+	count = x86_FLOAT_STATE64_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
+						 (thread_state_t)&fpu, &count));
+	EXPECT_EQ(0, memcmp(&fpu.__fpu_xmm0, secret, 16));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, data + PAGE - 64));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	for (int i = 0; i < 200 && memcmp(got, secret, 16); i++) {
+		usleep(10000);
+		vm_read_overwrite(task, data, 16, (vm_address_t)got, NULL);
+	}
+	EXPECT_EQ(0, memcmp(got, secret, 16));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
 /* A thread that exits by itself (exit(2) through a syscall) is gone. */
 TEST(a_thread_that_exits_is_no_longer_listed)
 {

@@ -980,6 +980,25 @@ long thread_call(Task &caller, mach_thread_args &args)
 			args.count = exception_state_count;
 			return result(Kr::Success);
 		}
+		if (args.flavor == float_state_flavor) {
+			u32 words[float_state_count] = {};
+			if (args.count < float_state_count)
+				return result(Kr::InvalidArgument);
+			if (thread->suspend_count() == 0)
+				return result(Kr::Failure);
+			if (args.op == MACH_THREAD_SET_STATE) {
+				if (mach_shim_copy_in(words, args.data, sizeof(words)))
+					return result(Kr::InvalidAddress);
+				return result(mach_shim_thread_set_fpu(os, &words[2]) ?
+					      Kr::Failure : Kr::Success);
+			}
+			if (mach_shim_thread_get_fpu(os, &words[2]))
+				return result(Kr::Failure);
+			if (mach_shim_copy_out(args.data, words, sizeof(words)))
+				return result(Kr::InvalidAddress);
+			args.count = float_state_count;
+			return result(Kr::Success);
+		}
 		if (args.flavor != thread_state_flavor)
 			return result(Kr::InvalidArgument);
 		if (args.count < thread_state_count)

@@ -214,6 +214,9 @@ int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *re
  * cpu (16 bits each), error code, fault address (64 bits). 0 or -errno.
  */
 int mach_shim_thread_get_exception(struct mach_thread_os *thread, mach_u32 *words);
+/* The FXSAVE image (512 bytes) of a suspended thread: 0 or -errno. */
+int mach_shim_thread_get_fpu(struct mach_thread_os *thread, void *fxsave);
+int mach_shim_thread_set_fpu(struct mach_thread_os *thread, const void *fxsave);
 /* End the thread, parked or running. */
 void mach_shim_thread_kill(struct mach_thread_os *thread);
 /* The calling thread, made a Mach thread (mach_thread_self): or NULL. */

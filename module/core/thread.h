@@ -19,6 +19,10 @@ class Task;
 /* x86_THREAD_STATE64: rax .. r15, rip, rflags, cs, fs, gs. */
 inline constexpr u32 thread_state_flavor = 4;
 inline constexpr u32 thread_state_count = 42;	/* natural_t */
+/* x86_FLOAT_STATE64: 2 reserved words, the FXSAVE image, 1 reserved word. */
+inline constexpr u32 float_state_flavor = 5;
+inline constexpr u32 float_state_count = 131;
+inline constexpr u32 fxsave_bytes = 512;
 /* x86_EXCEPTION_STATE64 (read-only): trapno, cpu, err, faultvaddr. */
 inline constexpr u32 exception_state_flavor = 6;
 inline constexpr u32 exception_state_count = 4;

@@ -365,6 +365,17 @@ int mach_shim_thread_get_state(mach_thread_os *thread, mach_u64 *regs)
 	return 0;
 }
 
+int mach_shim_thread_get_fpu(mach_thread_os *, void *fxsave)
+{
+	memset(fxsave, 0, 512);
+	return 0;
+}
+
+int mach_shim_thread_set_fpu(mach_thread_os *, const void *)
+{
+	return 0;
+}
+
 int mach_shim_thread_get_exception(mach_thread_os *, mach_u32 *words)
 {
 	memset(words, 0, 4 * sizeof(*words));
