@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shell.c - task_create: a new task is backed by a new process, its
- * shell, forked by the parent task's agent.
+ * shell, forked in the parent task's process: by its agent, or by the
+ * calling thread itself when the parent is the caller's own task
+ * (trampoline.c).
  *
- * inherit_memory = TRUE: the agent runs clone() with no flags (exit
- * signal 0, so the parent program's wait() never sees the shell). The
- * copy of memory is Linux's own copy-on-write dup_mmap(), and each
- * range's inheritance is its VMA's: VM_DONTCOPY ranges are left out,
- * shared ones stay shared.
+ * inherit_memory = TRUE: clone() with exit signal 0 (the parent program's
+ * wait() never sees the shell). The copy of memory is Linux's own
+ * copy-on-write dup_mmap(), and each range's inheritance is its VMA's:
+ * VM_DONTCOPY ranges are left out, shared ones stay shared.
  *
- * inherit_memory = FALSE: the agent runs vfork(), and the child execs a
- * tiny image the module keeps in a shmem file; the image only re-enters
- * the module, which maps the stub and unmaps everything else. The parent's
- * page tables are never copied, so the cost does not grow with its size.
+ * inherit_memory = FALSE: vfork(), and the child execs a tiny image the
+ * module keeps in a shmem file; the image only re-enters the module,
+ * which maps a stub and unmaps everything else. The parent's page tables
+ * are never copied, so the cost does not grow with its size.
  *
- * Either way the child's only thread re-enters the module through the
- * copied stub and fd (the parent's /dev/mach file: that is how it is
- * recognised), is registered as the new task, closes every fd it
- * inherited, and becomes the new task's agent.
+ * Either way the clone shares the parent's fd table (CLONE_FILES) and
+ * carries a cookie as its TLS base. Its only thread re-enters through the
+ * copied stub and fd, finds its spawn by the cookie (and by its parent),
+ * becomes the new task's agent, and leaves the shared fd table for one of
+ * its own. The parent registers the task from the clone's result, so the
+ * caller returns as soon as the process exists.
  */
 #include <linux/close_range.h>
 #include <linux/elf.h>
