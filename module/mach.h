@@ -157,9 +157,6 @@ int mach_task_wait_ready(struct mach_task_os *os);
 struct mach_task *mach_task_lookup(struct pid *pid);
 /* Has every thread of the group exited? */
 bool mach_pid_gone(struct pid *pid);
-/* The registry's lock, for spawn claims (shell.c). */
-void mach_tasks_lock_acquire(void);
-void mach_tasks_lock_release(void);
 
 /* Shells (shell.c): the processes that back tasks made by task_create. */
 /* A new shell's first entry, through its parent's /dev/mach file. */

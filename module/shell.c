@@ -61,9 +61,14 @@ struct mach_spawn {
 	struct mach_task *child;	/* a reference */
 };
 
-/* Spawns whose child has not entered yet; guarded by mach_tasks_lock. */
+/*
+ * Spawns whose child has not entered yet. A lock of their own: the parent
+ * registering the task and its child claiming the spawn must not queue on
+ * the registry's mutex at the same moment.
+ */
 static LIST_HEAD(mach_spawns);
-static unsigned long mach_spawn_cookies;	/* guarded by mach_tasks_lock */
+static DEFINE_SPINLOCK(mach_spawns_lock);
+static unsigned long mach_spawn_cookies;	/* guarded by mach_spawns_lock */
 
 /* The image a shell without inherited memory execs. */
 static struct file *mach_shell_image;
@@ -90,10 +95,10 @@ static bool mach_spawn_unlist(struct mach_spawn *spawn)
 {
 	bool listed;
 
-	mach_tasks_lock_acquire();
+	spin_lock(&mach_spawns_lock);
 	listed = !list_empty(&spawn->node);
 	list_del_init(&spawn->node);
-	mach_tasks_lock_release();
+	spin_unlock(&mach_spawns_lock);
 	if (listed)
 		mach_spawn_put(spawn);	/* the list's reference */
 	return listed;
@@ -109,13 +114,13 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 
 	if (call->stage++ == 0) {
 		spawn->stub = spawn->cloner->stub;
-		mach_tasks_lock_acquire();
+		spin_lock(&mach_spawns_lock);
 		/* A page-aligned user address: a valid TLS base, never used. */
 		mach_spawn_cookies = (mach_spawn_cookies + 1) & 0xffffffffUL;
 		spawn->cookie = (mach_spawn_cookies + 1) << PAGE_SHIFT;
 		refcount_inc(&spawn->refs);
 		list_add_tail(&spawn->node, &mach_spawns);
-		mach_tasks_lock_release();
+		spin_unlock(&mach_spawns_lock);
 		next->nr = __NR_clone;
 		/*
 		 * The shell shares our fd table until its first step leaves
@@ -267,7 +272,7 @@ long mach_spawn_claim(void)
 	parent = task_tgid(rcu_dereference(current->real_parent));
 	rcu_read_unlock();
 
-	mach_tasks_lock_acquire();
+	spin_lock(&mach_spawns_lock);
 	list_for_each_entry(spawn, &mach_spawns, node) {
 		if (spawn->cookie == cookie && spawn->parent_pid == parent) {
 			found = spawn;
@@ -275,7 +280,7 @@ long mach_spawn_claim(void)
 			break;
 		}
 	}
-	mach_tasks_lock_release();
+	spin_unlock(&mach_spawns_lock);
 	if (!found)
 		return -ESRCH;	/* from a stub, this ends the thread */
 
@@ -488,7 +493,7 @@ static void mach_spawn_forget(struct mach_task *task)
 {
 	struct mach_spawn *spawn, *found = NULL;
 
-	mach_tasks_lock_acquire();
+	spin_lock(&mach_spawns_lock);
 	list_for_each_entry(spawn, &mach_spawns, node) {
 		if (spawn->child == task) {
 			found = spawn;
@@ -496,7 +501,7 @@ static void mach_spawn_forget(struct mach_task *task)
 			break;
 		}
 	}
-	mach_tasks_lock_release();
+	spin_unlock(&mach_spawns_lock);
 	if (found)
 		mach_spawn_put(found);	/* the list's reference */
 }

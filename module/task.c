@@ -34,15 +34,6 @@ static atomic_long_t mach_os_live;
 /* Woken when a task has been torn down. */
 static DECLARE_WAIT_QUEUE_HEAD(mach_task_exit_wq);
 
-void mach_tasks_lock_acquire(void)
-{
-	mutex_lock(&mach_tasks_lock);
-}
-
-void mach_tasks_lock_release(void)
-{
-	mutex_unlock(&mach_tasks_lock);
-}
 
 /* Has every thread of the group exited? */
 bool mach_pid_gone(struct pid *pid)
