@@ -91,6 +91,18 @@ static bool mach_agent_settled(struct mach_agent *agent)
 	return READ_ONCE(agent->thread) || READ_ONCE(agent->closed);
 }
 
+unsigned long mach_agent_stub(struct mach_agent *agent)
+{
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
+
+	/* libmach may be starting it right now: wait as a call would. */
+	if (!mach_agent_settled(agent) &&
+	    wait_event_killable_timeout(agent->started, mach_agent_settled(agent),
+					os->shell ? MAX_SCHEDULE_TIMEOUT : 5 * HZ) < 0)
+		return 0;
+	return READ_ONCE(agent->thread) ? agent->stub : 0;
+}
+
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);

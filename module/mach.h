@@ -118,6 +118,8 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
 /* Set the caller's registers to run sc through agent's stub: sc's number. */
 long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc);
+/* The agent's stub, once it has started (0 if it never does). */
+unsigned long mach_agent_stub(struct mach_agent *agent);
 /* Is the calling thread os's agent? */
 bool mach_agent_is_current(struct mach_agent *agent);
 

@@ -492,13 +492,18 @@ struct mach_thread_os *mach_shim_thread_adopt(void)
 	if (!task)
 		return NULL;
 	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (t && !mach_agent_stub(&mach_task_os_of(task)->agent)) {
+		kfree(t);	/* no agent, no stub: it could not be ended */
+		t = NULL;
+	}
 	if (t) {
 		refcount_set(&t->refs, 1);	/* the core's */
 		INIT_LIST_HEAD(&t->node);
 		init_waitqueue_head(&t->wait);
 		t->thread = current;
 		get_task_struct(current);
-		t->stub = mach_task_os_of(task)->agent.stub;
+		/* Its way out, when it is ended, is through its task's stub. */
+		t->stub = mach_agent_stub(&mach_task_os_of(task)->agent);
 		t->started = true;	/* running as it is */
 	}
 	mach_task_put(task);

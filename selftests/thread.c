@@ -3,6 +3,7 @@
  * Threads in tasks: thread_create, its state, thread_resume, task_threads,
  * thread_terminate; and code run inside an empty task built by hand.
  */
+#include <pthread.h>
 #include <stdint.h>
 
 #include <mach/mach.h>
@@ -373,6 +374,25 @@ TEST(thread_self_and_thread_info)
 	mach_port_deallocate(mach_task_self(), task);
 	mach_port_deallocate(mach_task_self(), me);
 	mach_port_deallocate(mach_task_self(), me);
+}
+
+static void *terminate_myself(void *arg)
+{
+	*(int *)arg = 1;
+	thread_terminate(mach_thread_self());
+	*(int *)arg = 2;	/* never: the thread ended on its way out */
+	return NULL;
+}
+
+TEST(a_thread_terminates_itself)
+{
+	pthread_t pt;
+	int reached = 0;
+
+	ASSERT_EQ(0, pthread_create(&pt, NULL, terminate_myself, &reached));
+	/* The kernel clears the thread's tid as it exits: join returns. */
+	ASSERT_EQ(0, pthread_join(pt, NULL));
+	EXPECT_EQ(1, reached);
 }
 
 TEST(bad_thread_calls)
