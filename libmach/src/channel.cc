@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <mach/ioctl.h>
@@ -143,6 +144,13 @@ kern_return_t call(unsigned long cmd, void *args)
 		return MACH_SEND_INVALID_DEST;	// no Mach here: no destination
 	int ret = ioctl(fd, cmd, args);
 	return ret >= 0 ? ret : errno_to_kr(errno);
+}
+
+void *out_of_line(size_t bytes)
+{
+	void *p = mmap(nullptr, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? nullptr : p;
 }
 
 mach_port_t self_task()

@@ -3,6 +3,8 @@
 #ifndef LIBMACH_CHANNEL_H
 #define LIBMACH_CHANNEL_H
 
+#include <stddef.h>
+
 #include <mach/kern_return.h>
 #include <mach/port.h>
 
@@ -12,6 +14,10 @@ namespace libmach {
 // returns its kern_return_t. A malformed request or a missing module
 // becomes the nearest Mach error (see errno_to_kr in channel.cc).
 kern_return_t call(unsigned long cmd, void *args);
+
+// Fresh pages for an array a call returns out of line, as the anchors
+// do: the caller vm_deallocates (or munmaps) them. nullptr if none.
+void *out_of_line(size_t bytes);
 
 // The task port name cached for mach_task_self(); MACH_PORT_NULL when
 // /dev/mach cannot be used.

@@ -58,13 +58,10 @@ kern_return_t fetch_list(unsigned int code, ipc_space_t task, mach_port_name_t n
 	return kr;
 }
 
-// An out-of-line array of count natural_t, as the anchors return them:
-// vm_deallocate (or munmap) it when done.
+// An out-of-line array of count natural_t (libmach::out_of_line()).
 natural_t *out_of_line(unsigned int count)
 {
-	size_t bytes = (count ? count : 1) * sizeof(natural_t);
-	void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return p == MAP_FAILED ? nullptr : static_cast<natural_t *>(p);
+	return static_cast<natural_t *>(libmach::out_of_line(count * sizeof(natural_t)));
 }
 
 } // namespace

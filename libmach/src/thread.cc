@@ -91,9 +91,8 @@ LIBMACH_API kern_return_t task_threads(task_inspect_t task,
 	mach_msg_type_number_t room = 16;
 	for (;;) {
 		size_t bytes = room * sizeof(thread_act_t);
-		void *buf = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (buf == MAP_FAILED)
+		void *buf = libmach::out_of_line(bytes);
+		if (!buf)
 			return KERN_RESOURCE_SHORTAGE;
 		mach_thread_args args = {};
 		args.count = room;

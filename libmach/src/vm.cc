@@ -93,12 +93,8 @@ LIBMACH_API kern_return_t vm_read(vm_map_read_t task, vm_address_t address,
 	if (!data || !count || size > UINT32_MAX)
 		return KERN_INVALID_ARGUMENT;
 	void *buf = nullptr;
-	if (size) {
-		buf = mmap(nullptr, size, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (buf == MAP_FAILED)
-			return KERN_RESOURCE_SHORTAGE;
-	}
+	if (size && !(buf = libmach::out_of_line(size)))
+		return KERN_RESOURCE_SHORTAGE;
 	kern_return_t kr = vm_read_overwrite(task, address, size,
 					     reinterpret_cast<vm_address_t>(buf),
 					     nullptr);
