@@ -376,9 +376,7 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 	struct mm_struct *mm;
 	u64 utime, stime;
 
-	/* A new shell's memory is its parent's until it has set up. */
-	if (mach_task_wait_ready(os))
-		return false;
+	/* (A new shell is ready by now: resolving its port waited for it.) */
 	rcu_read_lock();
 	leader = pid_task(os->pid, PIDTYPE_TGID);
 	if (leader)

@@ -162,7 +162,8 @@ void mach_shim_thread_free(struct mach_thread_os *t)
 	mach_thread_put(t);
 }
 
-bool mach_shim_thread_parked(struct mach_thread_os *t)
+/* Is it stopped (parked since it was made, or held in its stop work)? */
+static bool mach_thread_stopped(struct mach_thread_os *t)
 {
 	return !READ_ONCE(t->dying) &&
 	       (READ_ONCE(t->parked) || READ_ONCE(t->stopped));
@@ -531,7 +532,7 @@ void mach_shim_thread_stats(struct mach_thread_os *t,
 
 	if (READ_ONCE(t->dying) || !thread || thread->exit_state)
 		stats->run_state = TH_STATE_HALTED;
-	else if (mach_shim_thread_parked(t))
+	else if (mach_thread_stopped(t))
 		stats->run_state = TH_STATE_STOPPED;
 	else if (READ_ONCE(thread->__state) == TASK_RUNNING)
 		stats->run_state = TH_STATE_RUNNING;

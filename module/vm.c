@@ -381,9 +381,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	struct mach_vm_call *vm;
 	long ret;
 
-	/* A new shell's memory is its parent's until it has set up. */
-	if (mach_task_wait_ready(os))
-		return -EINTR;
+	/* (A new shell is ready: resolving its port waited for that.) */
 	switch (req->op) {
 	case MACH_VM_READ:
 	case MACH_VM_WRITE:

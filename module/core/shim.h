@@ -204,8 +204,6 @@ void mach_shim_thread_free(struct mach_thread_os *thread);
  */
 void mach_shim_thread_hold(struct mach_thread_os *thread);
 void mach_shim_thread_release(struct mach_thread_os *thread);
-/* Is it stopped (parked since it was made, or held)? */
-mach_bool mach_shim_thread_parked(struct mach_thread_os *thread);
 /* x86_THREAD_STATE64 of a parked thread, as 21 words: 0 or -errno. */
 int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
 int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);

@@ -354,11 +354,6 @@ void mach_shim_thread_free(mach_thread_os *thread)
 	delete thread;
 }
 
-mach_bool mach_shim_thread_parked(mach_thread_os *thread)
-{
-	return thread->parked;
-}
-
 int mach_shim_thread_get_state(mach_thread_os *thread, mach_u64 *regs)
 {
 	memcpy(regs, thread->regs, sizeof(thread->regs));
