@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mach/mach.h>
+
 /* /proc/self/statm's size and resident fields, in bytes; no allocation. */
 static inline int read_statm(unsigned long long *size,
 			     unsigned long long *resident)
@@ -49,6 +51,44 @@ static inline long mach_stat(const char *name)
 		return -1;
 	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
+}
+
+/* A message carrying one port right. */
+struct port_msg {
+	mach_msg_header_t header;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t port;
+	mach_msg_trailer_t trailer;
+};
+
+/* Sends port (with disposition) in a message to the send right to. */
+static inline mach_msg_return_t send_port(mach_port_t to, mach_port_t port,
+					  mach_msg_type_name_t disposition)
+{
+	struct port_msg msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+			       MACH_MSGH_BITS_COMPLEX;
+	msg.header.msgh_size = sizeof(msg) - sizeof(msg.trailer);
+	msg.header.msgh_remote_port = to;
+	msg.body.msgh_descriptor_count = 1;
+	msg.port.name = port;
+	msg.port.disposition = disposition;
+	msg.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	return mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size, 0,
+			MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/* Receives such a message on from (5 s at most); the right's name or null. */
+static inline mach_port_t receive_port(mach_port_t from)
+{
+	struct port_msg msg;
+
+	if (mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(msg),
+		     from, 5000, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return MACH_PORT_NULL;
+	return msg.port.name;
 }
 
 #endif /* MACH_TEST_H */

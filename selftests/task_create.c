@@ -207,12 +207,6 @@ TEST(create_from_a_child_task)
  */
 TEST(task_survives_its_parents_exit)
 {
-	struct {
-		mach_msg_header_t header;
-		mach_msg_body_t body;
-		mach_msg_port_descriptor_t task;
-		mach_msg_trailer_t trailer;
-	} msg;
 	mach_port_t inbox;
 	task_t child;
 	int status, pid;
@@ -232,24 +226,12 @@ TEST(task_survives_its_parents_exit)
 		/* The fork inherited our bootstrap port: the inbox. */
 		if (task_create(mach_task_self(), NULL, 0, TRUE, &made))
 			_exit(1);
-		memset(&msg, 0, sizeof(msg));
-		msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
-				       MACH_MSGH_BITS_COMPLEX;
-		msg.header.msgh_size = sizeof(msg) - sizeof(msg.trailer);
-		msg.header.msgh_remote_port = bootstrap_port;
-		msg.body.msgh_descriptor_count = 1;
-		msg.task.name = made;
-		msg.task.disposition = MACH_MSG_TYPE_MOVE_SEND;
-		msg.task.type = MACH_MSG_PORT_DESCRIPTOR;
-		_exit(mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size,
-			       0, MACH_PORT_NULL, 0, MACH_PORT_NULL) ? 2 : 0);
+		_exit(send_port(bootstrap_port, made, MACH_MSG_TYPE_MOVE_SEND) ? 2 : 0);
 	}
 	ASSERT_EQ(maker, waitpid(maker, &status, 0));
 	ASSERT_EQ(0, status);
-	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT,
-					     0, sizeof(msg), inbox, 5000,
-					     MACH_PORT_NULL));
-	child = msg.task.name;
+	child = receive_port(inbox);
+	ASSERT_NE(MACH_PORT_NULL, child);
 	EXPECT_TRUE(task_is_alive(child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	EXPECT_EQ(0, kill(pid, 0));

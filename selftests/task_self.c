@@ -364,12 +364,6 @@ static const char marker[] = "the old program's page";
  */
 TEST(task_port_dies_with_the_program_it_was_given_for)
 {
-	struct {
-		mach_msg_header_t header;
-		mach_msg_body_t body;
-		mach_msg_port_descriptor_t task;
-		mach_msg_trailer_t trailer;
-	} msg;
 	mach_port_t inbox, other;
 	mach_port_type_t type;
 	int go[2], ready[2], status;
@@ -391,17 +385,7 @@ TEST(task_port_dies_with_the_program_it_was_given_for)
 		mach_port_t me = mach_task_self();	/* sets bootstrap_port */
 		char fd[16];
 
-		memset(&msg, 0, sizeof(msg));
-		msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
-				       MACH_MSGH_BITS_COMPLEX;
-		msg.header.msgh_size = sizeof(msg) - sizeof(msg.trailer);
-		msg.header.msgh_remote_port = bootstrap_port;
-		msg.body.msgh_descriptor_count = 1;
-		msg.task.name = me;
-		msg.task.disposition = MACH_MSG_TYPE_COPY_SEND;
-		msg.task.type = MACH_MSG_PORT_DESCRIPTOR;
-		if (mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size, 0,
-			     MACH_PORT_NULL, 0, MACH_PORT_NULL))
+		if (send_port(bootstrap_port, me, MACH_MSG_TYPE_COPY_SEND))
 			_exit(1);
 		if (read(go[0], fd, 1) != 1)
 			_exit(2);
@@ -409,9 +393,8 @@ TEST(task_port_dies_with_the_program_it_was_given_for)
 		execl("/proc/self/exe", "task_self", "--after-exec", fd, NULL);
 		_exit(3);
 	}
-	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT,
-					     0, sizeof(msg), inbox, 5000, MACH_PORT_NULL));
-	other = msg.task.name;
+	other = receive_port(inbox);
+	ASSERT_NE(MACH_PORT_NULL, other);
 	/* Before: the right reaches the program it was given for. */
 	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(other, (vm_address_t)marker,
 						  sizeof(marker), (vm_address_t)buf, NULL));
