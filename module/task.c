@@ -325,8 +325,7 @@ struct mach_task *mach_task_of_current(void)
 		mach_task_put(task);
 		return mach_task_of_current();
 	}
-	if (parent)
-		mach_task_inherit(task, parent);
+	mach_task_inherit(task, parent);	/* or the host's ports */
 	mach_task_register_locked(os, pid);
 	mutex_unlock(&mach_tasks_lock);
 	return task;

@@ -37,7 +37,7 @@ void mach_task_put(struct mach_task *task);
 void mach_task_terminate(struct mach_task *task);
 /* The process exec'd: its task port is replaced (Task::renew_port()). */
 void mach_task_renew_port(struct mach_task *task);
-/* A new task takes its bootstrap port from its parent's task. */
+/* What a new task takes: parent's ports, or the host's if parent is NULL. */
 void mach_task_inherit(struct mach_task *child, struct mach_task *parent);
 /* Drop rights whose fd the process closed behind Mach's back. */
 void mach_task_sweep_space(struct mach_task *task);

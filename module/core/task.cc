@@ -18,10 +18,6 @@ Task *Task::create(mach_task_os *os)
 		task->put();
 		return nullptr;
 	}
-	/* A task with no Mach parent starts with the host's ports. */
-	task->set_special(TaskHostPort, host_port(HostPort::Host));
-	task->set_special(TaskWiredLedgerPort, host_port(HostPort::WiredLedger));
-	task->set_special(TaskPagedLedgerPort, host_port(HostPort::PagedLedger));
 	return task;
 }
 
@@ -316,6 +312,13 @@ Kr Task::set_special(u32 which, TransitRight right)
 	return Kr::Success;
 }
 
+void Task::start_from_host()
+{
+	set_special(TaskHostPort, host_port(HostPort::Host));
+	set_special(TaskWiredLedgerPort, host_port(HostPort::WiredLedger));
+	set_special(TaskPagedLedgerPort, host_port(HostPort::PagedLedger));
+}
+
 void Task::inherit_from(Task &parent)
 {
 	for (u32 which = TaskHostPort; which <= TaskSpecialPortMax; which++) {
@@ -416,7 +419,10 @@ extern "C" void mach_task_terminate(mach_task *task)
 
 extern "C" void mach_task_inherit(mach_task *child, mach_task *parent)
 {
-	Task::from(child)->inherit_from(*Task::from(parent));
+	if (parent)
+		Task::from(child)->inherit_from(*Task::from(parent));
+	else
+		Task::from(child)->start_from_host();
 }
 
 extern "C" void mach_task_sweep_space(mach_task *task)

@@ -110,6 +110,8 @@ public:
 	 * exception ports.
 	 */
 	void inherit_from(Task &parent);
+	/* A task with no Mach parent starts with the host's ports instead. */
+	void start_from_host();
 
 	explicit Task(mach_task_os *os) : os_(os) {}
 	~Task();

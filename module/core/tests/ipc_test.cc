@@ -337,6 +337,7 @@ TEST_F(Ipc, HostPortsAreGivenToNewTasksAndInherited)
 	mach_task_os os, child_os;
 	Task *first = Task::create(&os);
 	Task *child = Task::create(&child_os);
+	first->start_from_host();
 	TransitRight host, ledger, inherited;
 	ASSERT_EQ(Kr::Success, first->get_special(TaskHostPort, &host));
 	ASSERT_NE(nullptr, host.port);
