@@ -29,6 +29,8 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_TASK_CONTROL] = MACH_IOC_TASK_CONTROL,
 	[MACH_IOC_NR_VM] = MACH_IOC_VM,
 	[MACH_IOC_NR_THREAD] = MACH_IOC_THREAD,
+	[MACH_IOC_NR_HOST] = MACH_IOC_HOST,
+	[MACH_IOC_NR_TASK_CREATE_TOKEN] = MACH_IOC_TASK_CREATE_TOKEN,
 };
 
 union mach_ioctl_args {
@@ -45,6 +47,8 @@ union mach_ioctl_args {
 	struct mach_task_control_args task_control;
 	struct mach_vm_args vm;
 	struct mach_thread_args thread;
+	struct mach_host_args host;
+	struct mach_task_create_token_args task_create_token;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)

@@ -138,6 +138,10 @@ struct mach_task_os {
 	struct mm_struct *image;	/* mmgrab()bed */
 	u64 image_gen;
 	bool ready;			/* not a shell still in its parent's mm */
+	/* a shell's credentials, from the security token it was made with */
+	bool token_credentials;
+	kuid_t token_uid;
+	kgid_t token_gid;
 	struct list_head trampolines;	/* guarded by agent.lock */
 	wait_queue_head_t ready_wait;
 };
@@ -159,6 +163,9 @@ int mach_task_wait_ready(struct mach_task_os *os);
 struct mach_task *mach_task_lookup(struct pid *pid);
 /* Has every thread of the group exited? */
 bool mach_pid_gone(struct pid *pid);
+
+/* In a new shell: take the credentials its security token gives (creds.c). */
+int mach_shell_take_credentials(struct mach_task_os *os);
 
 /* Shells (shell.c): the processes that back tasks made by task_create. */
 /* A new shell's first entry, through its parent's /dev/mach file. */

@@ -205,6 +205,8 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 		next->args[2] = CLOSE_RANGE_UNSHARE;
 		return true;
 	case 1:
+		if (!result)
+			result = mach_shell_take_credentials(mach_task_os_of(spawn->child));
 		if (result)
 			break;
 		/* Those too: our ioctl holds its own reference to its file. */

@@ -3,11 +3,11 @@
  * shim.c - the kernel side of core/shim.h: allocation from per-kind slab
  * caches (so a leak shows at unload), mutexes, refcount_t, copy-out.
  */
-#include <linux/audit.h>
-#include <linux/cred.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
+#include <linux/cpumask.h>
 #include <linux/mm.h>
+#include <linux/nodemask.h>
 #include <linux/mman.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -232,38 +232,13 @@ void mach_shim_vm_deallocate(u64 uaddr, u64 size)
 		vm_munmap(start, PAGE_ALIGN(uaddr + size) - start);
 }
 
-/*
- * security_token_t is { euid, egid }; audit_token_t is { auid, euid,
- * egid, ruid, rgid, pid, asid, pidversion }, as XNU lays them out.
- */
-/*
- * A process's tokens as XNU lays them out: the security token is the
- * effective uid and gid; the audit token is auid, euid, egid, ruid, rgid,
- * pid, session id and a pid version (0: Linux does not reuse a live pid).
- */
-void mach_tokens_of(struct task_struct *task, u32 security[2], u32 audit[8])
+void mach_shim_host_facts(struct mach_host_facts *facts)
 {
-	struct user_namespace *ns = &init_user_ns;
-	const struct cred *cred;
-
-	rcu_read_lock();
-	cred = __task_cred(task);
-	security[0] = from_kuid_munged(ns, cred->euid);
-	security[1] = from_kgid_munged(ns, cred->egid);
-	audit[3] = from_kuid_munged(ns, cred->uid);
-	audit[4] = from_kgid_munged(ns, cred->gid);
-	rcu_read_unlock();
-	audit[0] = from_kuid(ns, audit_get_loginuid(task));
-	audit[1] = security[0];
-	audit[2] = security[1];
-	audit[5] = task_tgid_nr(task);
-	audit[6] = audit_get_sessionid(task);
-	audit[7] = 0;
-}
-
-void mach_shim_current_tokens(u32 security[2], u32 audit[8])
-{
-	mach_tokens_of(current, security, audit);
+	facts->cpus_possible = num_possible_cpus();
+	facts->cpus_online = num_online_cpus();
+	facts->memory_bytes = (u64)totalram_pages() << PAGE_SHIFT;
+	facts->nodes_online = num_online_nodes();
+	facts->node_ids = nr_node_ids;
 }
 
 int mach_shim_init(void)

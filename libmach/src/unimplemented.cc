@@ -48,10 +48,6 @@ UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, m
 UNSUPPORTED(kern_return_t, task_sample, (task_t, mach_port_t))
 UNSUPPORTED(kern_return_t, task_set_name, (task_t, const_kernel_debug_name_t))
 
-// ---- <mach/host_security.h> --------------------------------------------------
-UNSUPPORTED(kern_return_t, host_security_create_task_token, (host_security_t, task_t, security_token_t, audit_token_t, host_t, ledger_array_t, mach_msg_type_number_t, boolean_t, task_t *))
-UNSUPPORTED(kern_return_t, host_security_set_task_token, (host_security_t, task_t, security_token_t, audit_token_t, host_t))
-
 // ---- <mach/thread_act.h> -----------------------------------------------------
 UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))
 UNSUPPORTED(kern_return_t, thread_abort, (thread_act_t))
@@ -69,10 +65,6 @@ UNSUPPORTED(kern_return_t, vm_map, (vm_map_t, vm_address_t *, vm_size_t, vm_addr
 UNSUPPORTED(kern_return_t, vm_remap, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, vm_map_t, vm_address_t, boolean_t, vm_prot_t *, vm_prot_t *, vm_inherit_t))
 
 // ---- <mach/host.h> -----------------------------------------------------------
-UNSUPPORTED(kern_return_t, host_info, (host_t, host_flavor_t, host_info_t, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, host_kernel_version, (host_t, kernel_version_t))
-UNSUPPORTED(kern_return_t, host_page_size, (host_t, vm_size_t *))
-UNSUPPORTED(kern_return_t, host_get_special_port, (host_priv_t, int, int, mach_port_t *))
 UNSUPPORTED(kern_return_t, host_set_special_port, (host_priv_t, int, mach_port_t))
 
 // ---- <mach/ledger.h> ---------------------------------------------------------

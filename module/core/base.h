@@ -11,6 +11,7 @@
 namespace mach {
 
 using u32 = mach_u32;
+using s32 = mach_s32;
 using u64 = mach_u64;
 using size = mach_size;
 
@@ -33,6 +34,7 @@ enum class Kr : long {
 	RightExists = 21,
 	NotSupported = 46,
 	Aborted = 14,
+	InvalidSecurity = 35,
 	Terminated = 37,
 	SendInvalidData = 0x10000002,
 	SendInvalidDest = 0x10000003,

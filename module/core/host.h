@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * host.h - the host's kernel ports: the host port and the default ledger
- * pair every task starts with (wired kernel memory, paged space). They
- * exist from mach_core_init() to mach_core_exit().
+ * host.h - the host's kernel ports and the rules for reaching them.
+ *
+ * The host name port (mach_host_self(): any task), the privileged host
+ * port and the host security port, and the default ledger pair every task
+ * starts with (wired kernel memory, paged space). They exist from
+ * mach_core_init() to mach_core_exit().
+ *
+ * Holding the privileged port is the authority to get the others, as in
+ * Mach. A process with the host's privilege (CAP_SYS_ADMIN in the initial
+ * user namespace) may use its host name port instead: on XNU, root's
+ * mach_host_self() is the privileged port itself.
  */
 #ifndef MACH_CORE_HOST_H
 #define MACH_CORE_HOST_H
@@ -11,10 +19,42 @@
 
 namespace mach {
 
-enum class HostPort : u32 { Host, WiredLedger, PagedLedger, Count };
+enum class HostPort : u32 { Host, Priv, Security, WiredLedger, PagedLedger, Count };
+
+/* host_special_port ids (the anchors' values) and HOST_LOCAL_NODE. */
+enum HostSpecialPort : u32 {
+	HostSecurityPort = 0,
+	HostNamePort = 1,
+	HostPrivPort = 2,
+	HostSpecialPortMax = 26,	/* HOST_NODE_PORT, the last one named */
+};
+inline constexpr s32 host_local_node = -1;
 
 /* A new send right to one of the host's ports (none before init). */
 TransitRight host_port(HostPort which);
+/* Which of the host's ports port is, or HostPort::Count for none. */
+HostPort host_port_of(const Port *port);
+
+/*
+ * host_get_special_port(host, node, which) for a caller holding held
+ * (HostPort::Count: no host port), privileged or not. *out stays empty
+ * for a slot nothing fills.
+ */
+Kr host_special_port(HostPort held, bool privileged, s32 node, u32 which,
+		     TransitRight *out);
+
+/* host_info flavours: the anchors' basic info, and nodes (an extension). */
+enum HostFlavor : u32 {
+	HostBasicInfo = 1,		/* HOST_BASIC_INFO */
+	HostNodeInfo = 100,		/* HOST_NODE_INFO: NUMA nodes */
+};
+inline constexpr u32 host_info_max_count = 12;
+
+/*
+ * Lays out flavor into out (host_info_max_count integer_t) for a caller
+ * with room for *count of them; *count becomes the count written.
+ */
+Kr host_info(u32 flavor, u32 *out, u32 *count);
 
 } /* namespace mach */
 

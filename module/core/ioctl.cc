@@ -5,6 +5,7 @@
  * field is checked here before it is used.
  */
 #include "core.h"
+#include "host.h"
 #include "msg.h"
 #include "task.h"
 #include "task_info.h"
@@ -61,7 +62,8 @@ long version(mach_version_args &args)
 	args = {};
 	args.abi_version = MACH_ABI_VERSION;
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
-			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS;
+			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
+			MACH_FEATURE_HOST;
 	return result(Kr::Success);
 }
 
@@ -96,6 +98,11 @@ long task_info(Task &caller, mach_task_info_args &args)
 	mach_task_stats stats{};
 	if (!mach_shim_task_stats(task->os(), task_info_needs(args.flavor), &stats))
 		return result(Kr::SendInvalidDest);	/* it is exiting */
+	Tokens given;
+	if (task->given_tokens(&given)) {
+		__builtin_memcpy(stats.security, given.security, sizeof(stats.security));
+		__builtin_memcpy(stats.audit, given.audit, sizeof(stats.audit));
+	}
 
 	u32 info[task_info_max_count];
 	format_task_info(args.flavor, stats, task->suspend_count(), info);
@@ -704,7 +711,13 @@ Kr spawn_error(int err)
 	}
 }
 
-long task_create(Task &caller, mach_task_create_args &args)
+/* What host_security_create_task_token() gives a task beyond task_create(). */
+struct Grant {
+	Tokens tokens;
+	HostPort host;		/* the task's host port: the name or privileged one */
+};
+
+long task_create(Task &caller, mach_task_create_args &args, const Grant *grant = nullptr)
 {
 	if (args.flags || args.pad)
 		return malformed;
@@ -738,6 +751,14 @@ long task_create(Task &caller, mach_task_create_args &args)
 	/* The task is whole before its process exists: nothing can see it. */
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
 	child->inherit_from(*parent.get());
+	if (grant) {
+		/* Its process is to run as its security token says. */
+		if (!mach_shim_task_give_credentials(made, grant->tokens.security[0],
+						     grant->tokens.security[1]))
+			return result(Kr::InvalidArgument);
+		child->set_tokens(grant->tokens);
+		child->set_special(TaskHostPort, host_port(grant->host));
+	}
 	for (u32 i = 0; i < 2 && ledgers[1]; i++) {
 		ledgers[i]->get();
 		ledgers[i]->add_send();
@@ -755,6 +776,95 @@ long task_create(Task &caller, mach_task_create_args &args)
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
 	return mach_core_later_done(&caller, MACH_IOC_NR_TASK_CREATE, &args, err);
+}
+
+/*
+ * The host port a send right of the caller names: HostPort::Count for a
+ * live port of another kind; not a right at all, as resolve_task().
+ */
+Kr resolve_host(Task &caller, u32 name, HostPort *held)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port || port->dead())
+		return Kr::SendInvalidDest;
+	*held = host_port_of(port.get());
+	return Kr::Success;
+}
+
+/* The host port a task is given: the privileged one if name is it. */
+HostPort host_to_give(Task &caller, u32 name)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	return host_port_of(port.get()) == HostPort::Priv ? HostPort::Priv : HostPort::Host;
+}
+
+long task_create_token(Task &caller, mach_task_create_token_args &args)
+{
+	if (args.create.flags || args.create.pad)
+		return malformed;
+	args.create.child = Name::null;
+	HostPort held;
+	Kr kr = resolve_host(caller, args.host_security, &held);
+	if (kr == Kr::Success && held != HostPort::Security)
+		kr = Kr::InvalidSecurity;
+	if (kr != Kr::Success)
+		return result(kr);
+	Grant grant;
+	if (mach_shim_copy_in(&grant.tokens, args.tokens, sizeof(grant.tokens)))
+		return -MACH_EFAULT;
+	grant.host = host_to_give(caller, args.host);
+	return task_create(caller, args.create, &grant);
+}
+
+long host_call(Task &caller, mach_host_args &args)
+{
+	if (args.flags || args.op < MACH_HOST_GET_SPECIAL_PORT ||
+	    args.op > MACH_HOST_SET_TASK_TOKEN)
+		return malformed;
+	HostPort held;
+	Kr kr = resolve_host(caller, args.host, &held);
+	if (kr != Kr::Success)
+		return result(kr);
+
+	switch (args.op) {
+	case MACH_HOST_GET_SPECIAL_PORT: {
+		args.port = Name::null;
+		/* Asked only of a name port's holder: a denial may be logged. */
+		bool privileged = held == HostPort::Host && mach_shim_privileged();
+		TransitRight right;
+		kr = host_special_port(held, privileged, args.node, args.which, &right);
+		if (kr != Kr::Success || !right.port)
+			return result(kr);
+		return result(caller.space().copyout(right, &args.port));
+	}
+	case MACH_HOST_INFO: {
+		if (held != HostPort::Host && held != HostPort::Priv)
+			return result(Kr::InvalidArgument);
+		u32 info[host_info_max_count];
+		u32 count = args.count;
+		kr = host_info(args.which, info, &count);
+		if (kr != Kr::Success)
+			return result(kr);
+		if (mach_shim_copy_out(args.data, info, count * sizeof(u32)))
+			return -MACH_EFAULT;
+		args.count = count;
+		return result(Kr::Success);
+	}
+	default: {	/* MACH_HOST_SET_TASK_TOKEN */
+		if (held != HostPort::Security)
+			return result(Kr::InvalidSecurity);
+		Ref<Task> task;
+		kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task);
+		if (kr != Kr::Success)
+			return result(kr);
+		Tokens tokens;
+		if (mach_shim_copy_in(&tokens, args.data, sizeof(tokens)))
+			return -MACH_EFAULT;
+		task->set_tokens(tokens);
+		return result(task->set_special(TaskHostPort,
+						host_port(host_to_give(caller, args.task_host))));
+	}
+	}
 }
 
 long task_control(Task &caller, mach_task_control_args &args)
@@ -1035,8 +1145,10 @@ using namespace mach;
 extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *args,
 				     int err)
 {
-	if (nr != MACH_IOC_NR_TASK_CREATE)
+	if (nr != MACH_IOC_NR_TASK_CREATE && nr != MACH_IOC_NR_TASK_CREATE_TOKEN)
 		return -MACH_EINVAL;
+	/* A token's create is the args' first member. */
+	static_assert(__builtin_offsetof(mach_task_create_token_args, create) == 0);
 	auto &create = *static_cast<mach_task_create_args *>(args);
 	if (!err)
 		return result(Kr::Success);
@@ -1081,6 +1193,11 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 		return vm(caller, *static_cast<mach_vm_args *>(args));
 	case MACH_IOC_NR_THREAD:
 		return thread_call(caller, *static_cast<mach_thread_args *>(args));
+	case MACH_IOC_NR_HOST:
+		return host_call(caller, *static_cast<mach_host_args *>(args));
+	case MACH_IOC_NR_TASK_CREATE_TOKEN:
+		return task_create_token(caller,
+					 *static_cast<mach_task_create_token_args *>(args));
 	default:
 		return -MACH_ENOTTY;
 	}

@@ -397,7 +397,13 @@ Kr send(Task &caller, const mach_msg_args &args)
 	msg->id = header.id;
 	msg->other_bits = header.bits & ~(msgh_bits_remote_mask | msgh_bits_local_mask |
 					  msgh_bits_voucher_mask);
-	mach_shim_current_tokens(msg->security, msg->audit);
+	Tokens given;
+	if (caller.given_tokens(&given)) {
+		__builtin_memcpy(msg->security, given.security, sizeof(msg->security));
+		__builtin_memcpy(msg->audit, given.audit, sizeof(msg->audit));
+	} else {
+		mach_shim_current_tokens(msg->security, msg->audit);
+	}
 
 	Ref<Port> dest = caller.space().peek_dest(Name{header.remote_port}, dest_disp);
 	/* Kernel objects take their calls as ioctls, not as messages. */

@@ -83,6 +83,18 @@ void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size);
 
 /* The calling process's credentials, as Mach's security and audit tokens. */
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
+/* Has the calling process the host's privilege (CAP_SYS_ADMIN)? */
+mach_bool mach_shim_privileged(void);
+
+/* What host_info() reports. */
+struct mach_host_facts {
+	mach_u32 cpus_possible;
+	mach_u32 cpus_online;
+	mach_u64 memory_bytes;
+	mach_u32 nodes_online;		/* NUMA nodes */
+	mach_u32 node_ids;		/* every node id is below this */
+};
+void mach_shim_host_facts(struct mach_host_facts *facts);
 
 /*
  * Port rights as file descriptors of the calling process. A port has
@@ -142,6 +154,13 @@ mach_u64 mach_shim_task_image(struct mach_task_os *os);
 
 /* task_create's new task, not yet backed by a process (a reference). */
 struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
+/*
+ * A prepared task's process is to run as uid and gid (of the initial
+ * user namespace), the ids of its security token: false if they are not
+ * valid ids there.
+ */
+mach_bool mach_shim_task_give_credentials(struct mach_task *task, mach_u32 uid,
+					  mach_u32 gid);
 /*
  * Back child with a new process forked from parent's: 0 or -errno
  * (-ESRCH: the parent has no agent, -EINTR: we were killed), or

@@ -339,6 +339,26 @@ void Task::inherit_from(Task &parent)
 	for (u32 i = 0; i < groups; i++)
 		set_exception_ports(masks[i], TransitRight{handlers[i].port, MoveSend},
 				    handlers[i].behavior, handlers[i].flavor);
+
+	Tokens given;
+	if (parent.given_tokens(&given))
+		set_tokens(given);
+}
+
+bool Task::given_tokens(Tokens *out)
+{
+	if (!__atomic_load_n(&has_tokens_, __ATOMIC_ACQUIRE))
+		return false;
+	Guard g(lock_);
+	*out = tokens_;
+	return true;
+}
+
+void Task::set_tokens(const Tokens &tokens)
+{
+	Guard g(lock_);
+	tokens_ = tokens;
+	__atomic_store_n(&has_tokens_, true, __ATOMIC_RELEASE);
 }
 
 Ref<Port> Task::port()

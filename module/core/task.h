@@ -41,6 +41,12 @@ inline constexpr u32 registered_max = 3;
 inline constexpr u32 exception_types = 14;
 inline constexpr u32 all_exceptions = ((1u << exception_types) - 1) & ~1u;
 
+/* security_token_t and audit_token_t (the uapi's struct mach_tokens). */
+struct Tokens {
+	u32 security[2];
+	u32 audit[8];
+};
+
 /* A task's handler of one exception type. */
 struct ExceptionHandler {
 	Port *port;		/* a send right, or null */
@@ -105,9 +111,17 @@ public:
 	Ref<Thread> current_thread();
 
 	/*
+	 * The security and audit tokens the host security port's holder gave
+	 * the task, if any (false: its process's credentials speak for it).
+	 */
+	bool given_tokens(Tokens *out);
+	/* host_security_set_task_token: these stand from now on. */
+	void set_tokens(const Tokens &tokens);
+
+	/*
 	 * What a new task takes from its parent's at creation: its special
-	 * ports but the kernel and name ports, its registered ports and its
-	 * exception ports.
+	 * ports but the kernel and name ports, its registered ports, its
+	 * exception ports, and its tokens if they were given.
 	 */
 	void inherit_from(Task &parent);
 	/* A task with no Mach parent starts with the host's ports instead. */
@@ -129,6 +143,9 @@ private:
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionHandler exceptions_[exception_types] = {};	/* guarded by lock_ */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
+	/* Set once under lock_, read without it: the common case is false. */
+	bool has_tokens_ = false;
+	Tokens tokens_ = {};		/* guarded by lock_ */
 };
 
 } /* namespace mach */

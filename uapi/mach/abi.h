@@ -37,6 +37,7 @@
 #define MACH_FEATURE_PORTS	(1U << 2)
 #define MACH_FEATURE_MSG	(1U << 3)
 #define MACH_FEATURE_TASKS	(1U << 4)
+#define MACH_FEATURE_HOST	(1U << 5)
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -52,6 +53,8 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_TASK_CONTROL	= 0x0a,
 	MACH_IOC_NR_VM			= 0x0b,
 	MACH_IOC_NR_THREAD		= 0x0c,
+	MACH_IOC_NR_HOST		= 0x0d,
+	MACH_IOC_NR_TASK_CREATE_TOKEN	= 0x0e,
 	MACH_IOC_NR_COUNT
 };
 
@@ -279,6 +282,45 @@ struct mach_thread_args {
 	__u32 flags;		/* in: zero */
 };
 
+/* security_token_t and audit_token_t, as XNU lays them out. */
+struct mach_tokens {
+	__u32 security[2];	/* uid, gid */
+	__u32 audit[8];		/* auid, euid, egid, ruid, rgid, pid, asid, pidversion */
+};
+
+/*
+ * MACH_IOC_HOST: the host's calls. host is a send right to one of the
+ * host's ports; which one a call needs is the anchors' rule.
+ */
+enum mach_host_op {
+	MACH_HOST_GET_SPECIAL_PORT = 1,	/* node, which -> port */
+	MACH_HOST_INFO		= 2,	/* which = flavor; count (room; out), data */
+	MACH_HOST_SET_TASK_TOKEN = 3,	/* port = task, task_host, data = tokens */
+};
+struct mach_host_args {
+	__u32 op;		/* in: MACH_HOST_* */
+	__u32 host;		/* in: a send right to a host port */
+	__s32 node;		/* in: GET_SPECIAL_PORT's node */
+	__u32 which;		/* in: HOST_*_PORT id, or host_flavor_t */
+	__u32 port;		/* out: GET_SPECIAL_PORT; in: SET_TASK_TOKEN's task */
+	__u32 count;		/* in/out: INFO's integer_t words */
+	__u64 data;		/* in: user address of INFO's room or the tokens */
+	__u32 task_host;	/* in: SET_TASK_TOKEN's host port for the task */
+	__u32 flags;		/* in: zero */
+};
+
+/*
+ * MACH_IOC_TASK_CREATE_TOKEN: host_security_create_task_token(). As
+ * task_create(), with the host security port, the child's host port and
+ * its tokens (a user address of struct mach_tokens).
+ */
+struct mach_task_create_token_args {
+	struct mach_task_create_args create;
+	__u32 host_security;	/* in: send right to the host security port */
+	__u32 host;		/* in: the host port the child is to hold */
+	__u64 tokens;		/* in: user address of struct mach_tokens */
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -297,6 +339,9 @@ MACH_ABI_ASSERT(sizeof(struct mach_task_create_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_control_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_vm_args) == 56, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_thread_args) == 32, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_tokens) == 40, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_host_args) == 40, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_task_create_token_args) == 48, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

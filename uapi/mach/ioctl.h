@@ -41,6 +41,11 @@
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_VM, struct mach_vm_args)
 #define MACH_IOC_THREAD \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_THREAD, struct mach_thread_args)
+#define MACH_IOC_HOST \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_HOST, struct mach_host_args)
+#define MACH_IOC_TASK_CREATE_TOKEN \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CREATE_TOKEN, \
+	      struct mach_task_create_token_args)
 
 /*
  * The agent's ioctl (no struct): the first call, from a thread libmach

@@ -35,6 +35,8 @@ typedef integer_t host_flavor_t;
 #define HOST_DEBUG_INFO_INTERNAL 10
 #define HOST_CAN_HAS_DEBUGGER    11
 #define HOST_PREFERRED_USER_ARCH 12
+/* Linux extension: the NUMA nodes, which are NORMA's nodes here. */
+#define HOST_NODE_INFO           100
 
 #pragma pack(push, 4)
 struct host_basic_info {
@@ -55,6 +57,18 @@ typedef struct host_basic_info host_basic_info_data_t;
 typedef struct host_basic_info *host_basic_info_t;
 #define HOST_BASIC_INFO_COUNT \
 	((mach_msg_type_number_t)(sizeof(host_basic_info_data_t) / sizeof(integer_t)))
+
+#define HOST_BASIC_INFO_OLD_COUNT 5 /* up to cpu_subtype */
+
+/* HOST_NODE_INFO (an extension): child_node of norma_task_create is one of these. */
+struct host_node_info {
+	integer_t node_count; /* NUMA nodes online */
+	integer_t node_max;   /* every node id is below this */
+};
+typedef struct host_node_info host_node_info_data_t;
+typedef struct host_node_info *host_node_info_t;
+#define HOST_NODE_INFO_COUNT \
+	((mach_msg_type_number_t)(sizeof(host_node_info_data_t) / sizeof(integer_t)))
 
 struct host_sched_info {
 	integer_t min_timeout; /* milliseconds */

@@ -32,6 +32,7 @@
 #define HOST_AMFID_PORT             (11 + HOST_MAX_SPECIAL_KERNEL_PORT)
 #define HOST_GSSD_PORT              (12 + HOST_MAX_SPECIAL_KERNEL_PORT)
 #define HOST_NODE_PORT              (19 + HOST_MAX_SPECIAL_KERNEL_PORT)
+#define HOST_MAX_SPECIAL_PORT       HOST_NODE_PORT
 
 /* "This node" for the node argument of host_get_special_port. */
 #define HOST_LOCAL_NODE -1

@@ -5,6 +5,7 @@
 #include <mach/mach.h>
 
 #include "../base.h"
+#include "../host.h"
 #include "../message.h"
 #include "../port.h"
 #include "../space.h"
@@ -50,6 +51,16 @@ SAME(Kr::RcvPortDied, MACH_RCV_PORT_DIED);
 SAME(Kr::RcvHeaderError, MACH_RCV_HEADER_ERROR);
 SAME(Kr::RcvBodyError, MACH_RCV_BODY_ERROR);
 SAME(Kr::RcvInvalidTrailer, MACH_RCV_INVALID_TRAILER);
+SAME(Kr::InvalidSecurity, KERN_INVALID_SECURITY);
+SAME(HostSecurityPort, HOST_SECURITY_PORT);
+SAME(HostNamePort, HOST_PORT);
+SAME(HostPrivPort, HOST_PRIV_PORT);
+SAME(HostSpecialPortMax, HOST_MAX_SPECIAL_PORT);
+SAME(host_local_node, HOST_LOCAL_NODE);
+SAME(HostBasicInfo, HOST_BASIC_INFO);
+SAME(HostNodeInfo, HOST_NODE_INFO);
+SAME(host_info_max_count, HOST_BASIC_INFO_COUNT);
+SAME(sizeof(Tokens), sizeof(security_token_t) + sizeof(audit_token_t));
 
 SAME(RightSend, MACH_PORT_TYPE_SEND);
 SAME(RightReceive, MACH_PORT_TYPE_RECEIVE);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "../core.h"
+#include "../task.h"
 #include "../uapi.h"
 
 struct mach_shim_lock {
@@ -83,6 +84,8 @@ void set_user_memory(void *base, mach_size size)
 // Tasks "spawned" live as their processes would, until reset() ends them.
 std::vector<mach_task *> spawned;
 
+bool privileged = true;
+
 void reset()
 {
 	for (mach_task *task : spawned) {
@@ -94,6 +97,7 @@ void reset()
 		close_fd(fd_table.begin()->first);
 	fd_install_error = 0;
 	allocations_until_failure = 0;
+	privileged = true;
 }
 
 } // namespace shim_user
@@ -185,6 +189,16 @@ void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8])
 	security[1] = 1001;
 	for (int i = 0; i < 8; i++)
 		audit[i] = 100 + i;
+}
+
+mach_bool mach_shim_privileged(void)
+{
+	return shim_user::privileged;
+}
+
+void mach_shim_host_facts(mach_host_facts *facts)
+{
+	*facts = { 4, 2, 3ull << 30, 2, 2 };
 }
 
 std::mutex transit;
@@ -311,6 +325,17 @@ mach_task *mach_shim_task_prepare(mach_bool)
 	os->current = false;
 	os->owned = true;
 	return mach_task_create(os);
+}
+
+mach_bool mach_shim_task_give_credentials(mach_task *task, mach_u32 uid, mach_u32 gid)
+{
+	if (uid == ~0u || gid == ~0u)
+		return false;	// not an id, as in the kernel
+	mach_task_os *os = mach::Task::from(task)->os();
+	os->has_credentials = true;
+	os->uid = uid;
+	os->gid = gid;
+	return true;
 }
 
 int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)

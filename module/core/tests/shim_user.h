@@ -12,6 +12,8 @@ struct mach_task_os {
 	bool *freed = nullptr;		// set when the core releases it
 	bool owned = false;		// made by task_spawn: deleted when freed
 	bool killed = false;
+	bool has_credentials = false;	// given by a security token
+	mach_u32 uid = 0, gid = 0;
 };
 
 namespace shim_user {
@@ -32,6 +34,8 @@ void fail_fd_install(int err);
 // Makes the n-th allocation from now fail (0: none).
 void fail_nth_allocation(int n);
 void reset();
+// Does the calling process have the host's privilege? (true after reset)
+extern bool privileged;
 // Confines copy_in/copy_out to [base, base + size): anything else faults,
 // as a bad user address would (the fuzzer's arbitrary addresses).
 void set_user_memory(void *base, mach_size size);
