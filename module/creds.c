@@ -10,6 +10,7 @@
 #include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/uidgid.h>
+#include <asm/unistd.h>
 
 #include "mach.h"
 
@@ -62,40 +63,74 @@ mach_bool mach_shim_task_give_credentials(struct mach_task *task, u32 uid,
 	os->token_uid = kuid;
 	os->token_gid = kgid;
 	os->token_credentials = true;
+	os->ready = false;	/* until they are set: see mach_task_wait_ready() */
 	return true;
+}
+
+/* Replace the caller's capabilities: the credentials are otherwise kept. */
+static int mach_set_capabilities(const kernel_cap_t *caps)
+{
+	struct cred *new = prepare_creds();
+
+	if (!new)
+		return -ENOMEM;
+	new->cap_permitted = *caps;
+	new->cap_effective = *caps;
+	if (!cap_issubset(new->cap_ambient, *caps))
+		cap_clear(new->cap_ambient);
+	return commit_creds(new);
 }
 
 /*
  * In a new shell, before it is ready: every uid becomes the token's uid
- * and every gid its gid, with no supplementary groups. Capabilities go as
- * setresuid() leaves them: all of the bounding set for uid 0, none else.
+ * and every gid its gid, with no supplementary groups. The ids are set by
+ * setgroups(), setresgid() and setresuid() run in the shell, so that the
+ * kernel's per-user accounting and security hooks see a change of user
+ * as they always do; only the capabilities those calls need, and the
+ * ones the shell ends with, are set here: all of the bounding set for
+ * uid 0, none else (what setresuid() leaves a process that was root).
+ *
+ * Called first with *step 0, then with each call's result: 1 with the
+ * next call in *next, 0 when done, or -errno.
  */
-int mach_shell_take_credentials(struct mach_task_os *os)
+int mach_shell_credentials_step(struct mach_task_os *os, unsigned int *step,
+				long result, struct mach_syscall *next)
 {
-	struct group_info *no_groups;
-	struct cred *new;
+	kernel_cap_t caps = CAP_EMPTY_SET;
+	u32 id;
+	int err;
 
 	if (!os->token_credentials)
 		return 0;
-	new = prepare_creds();
-	if (!new)
-		return -ENOMEM;
-	no_groups = groups_alloc(0);
-	if (!no_groups) {
-		abort_creds(new);
-		return -ENOMEM;
+	if (result)
+		return result;
+	switch ((*step)++) {
+	case 0:
+		cap_raise(caps, CAP_SETUID);
+		cap_raise(caps, CAP_SETGID);
+		err = mach_set_capabilities(&caps);
+		if (err)
+			return err;
+		next->nr = __NR_setgroups;
+		next->args[0] = 0;
+		next->args[1] = 0;
+		return 1;
+	case 1:
+		id = from_kgid(current_user_ns(), os->token_gid);
+		next->nr = __NR_setresgid;
+		break;
+	case 2:
+		id = from_kuid(current_user_ns(), os->token_uid);
+		next->nr = __NR_setresuid;
+		break;
+	default:
+		if (uid_eq(os->token_uid, GLOBAL_ROOT_UID))
+			caps = current_cred()->cap_bset;
+		return mach_set_capabilities(&caps);
 	}
-	set_groups(new, no_groups);
-	put_group_info(no_groups);
-	new->uid = new->euid = new->suid = new->fsuid = os->token_uid;
-	new->gid = new->egid = new->sgid = new->fsgid = os->token_gid;
-	if (uid_eq(os->token_uid, GLOBAL_ROOT_UID)) {
-		new->cap_permitted = new->cap_bset;
-		new->cap_effective = new->cap_bset;
-	} else {
-		cap_clear(new->cap_permitted);
-		cap_clear(new->cap_effective);
-		cap_clear(new->cap_ambient);
-	}
-	return commit_creds(new);
+	/* (u32)-1 would mean "unchanged": an id our namespace cannot name. */
+	if (id == (u32)-1)
+		return -EPERM;
+	next->args[0] = next->args[1] = next->args[2] = id;
+	return 1;
 }

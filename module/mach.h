@@ -164,8 +164,12 @@ struct mach_task *mach_task_lookup(struct pid *pid);
 /* Has every thread of the group exited? */
 bool mach_pid_gone(struct pid *pid);
 
-/* In a new shell: take the credentials its security token gives (creds.c). */
-int mach_shell_take_credentials(struct mach_task_os *os);
+/*
+ * In a new shell: take the credentials its security token gives, by the
+ * system calls this steps through (creds.c).
+ */
+int mach_shell_credentials_step(struct mach_task_os *os, unsigned int *step,
+				long result, struct mach_syscall *next);
 
 /* Shells (shell.c): the processes that back tasks made by task_create. */
 /* A new shell's first entry, through its parent's /dev/mach file. */

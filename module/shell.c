@@ -59,6 +59,7 @@ struct mach_spawn {
 	struct pid *parent_pid;		/* and its thread group */
 	unsigned long stub;		/* its stub, which the child inherits */
 	struct mach_task *child;	/* a reference */
+	unsigned int id_step;		/* mach_shell_credentials_step()'s */
 };
 
 /*
@@ -191,7 +192,7 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 	struct mach_agent *agent = &mach_task_os_of(spawn->child)->agent;
 	struct mach_stub_page *stub;
 	struct file *dev;
-	int fd, image;
+	int fd, image, ret;
 
 	switch (call->stage++) {
 	case 0:
@@ -205,8 +206,14 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 		next->args[2] = CLOSE_RANGE_UNSHARE;
 		return true;
 	case 1:
-		if (!result)
-			result = mach_shell_take_credentials(mach_task_os_of(spawn->child));
+		/* The ids its token gives, one system call at a time. */
+		ret = mach_shell_credentials_step(mach_task_os_of(spawn->child),
+						  &spawn->id_step, result, next);
+		if (ret > 0) {
+			call->stage = 1;
+			return true;
+		}
+		result = ret;
 		if (result)
 			break;
 		/* Those too: our ioctl holds its own reference to its file. */

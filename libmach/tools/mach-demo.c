@@ -7,10 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/host_security.h>
+#include <mach/ioctl.h>
 
 static void show(const char *what, kern_return_t kr)
 {
@@ -258,6 +261,168 @@ static void demo_threads(void)
 	mach_port_deallocate(self, task);
 }
 
+/* A request with a send-once reply right, and its answer. */
+struct request {
+	mach_msg_header_t header;
+	mach_msg_audit_trailer_t trailer;
+};
+struct answer {
+	mach_msg_header_t header;
+	NDR_record_t ndr;
+	kern_return_t code;
+	mach_msg_trailer_t trailer;
+};
+
+/*
+ * What the client task runs, on its copy of this program: one RPC through
+ * its /dev/mach (fd 0 in a shell) with the arguments written into it.
+ */
+static union {
+	struct request request;
+	struct answer answer;
+} rpc_buffer;
+static struct mach_msg_args rpc_args;
+static volatile long rpc_done;
+
+static void __attribute__((noinline, noreturn)) rpc_client(void)
+{
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(SYS_ioctl), "D"(0), "S"(MACH_IOC_MSG), "d"(&rpc_args)
+			 : "rcx", "r11", "memory");
+	rpc_done = ret == MACH_MSG_SUCCESS ? 1 : -1;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* Starts rpc_client in task: a request to its send right server_name. */
+static kern_return_t start_client(task_t task, mach_port_t server_name,
+				  mach_port_t reply_name)
+{
+	struct request request = { 0 };
+	struct mach_msg_args args = { 0 };
+	x86_thread_state64_t state = { 0 };
+	vm_address_t stack = 0;
+	thread_act_t thread;
+	long zero = 0;
+
+	request.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						  MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	request.header.msgh_size = sizeof(request.header);
+	request.header.msgh_remote_port = server_name;
+	request.header.msgh_local_port = reply_name;
+	args.msg = (uintptr_t)&rpc_buffer;
+	args.option = MACH_SEND_MSG | MACH_RCV_MSG;
+	args.send_size = sizeof(request.header);
+	args.rcv_size = sizeof(rpc_buffer);
+	args.rcv_name = reply_name;
+	vm_write(task, (vm_address_t)&rpc_buffer, (vm_offset_t)&request, sizeof(request));
+	vm_write(task, (vm_address_t)&rpc_args, (vm_offset_t)&args, sizeof(args));
+	vm_write(task, (vm_address_t)&rpc_done, (vm_offset_t)&zero, sizeof(zero));
+	vm_allocate(task, &stack, 16384, VM_FLAGS_ANYWHERE);
+	if (thread_create(task, &thread) != KERN_SUCCESS)
+		return KERN_FAILURE;
+	state.__rip = (uint64_t)rpc_client;
+	state.__rsp = stack + 16384 - 8;
+	state.__rflags = 0x202;
+	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+			 x86_THREAD_STATE64_COUNT);
+	kern_return_t kr = thread_resume(thread);
+	mach_port_deallocate(mach_task_self(), thread);
+	return kr;
+}
+
+static void print_status(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			printf("    /proc/%d/status %s", pid, line);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The host security port makes a task with a chosen identity: its process
+ * runs as that uid, and a server sees the token in each request's trailer.
+ */
+static void demo_security(void)
+{
+	mach_port_t self = mach_task_self(), server, reply_name = MACH_PORT_NULL;
+	security_token_t token = { { 1234, 1234 } };
+	audit_token_t audit = { { 1234, 1234, 1234, 1234, 1234, 0, 42, 0 } };
+	host_basic_info_data_t basic;
+	host_node_info_data_t nodes;
+	mach_msg_type_number_t count = HOST_BASIC_INFO_COUNT;
+	host_priv_t priv;
+	host_security_t security;
+	struct request request;
+	struct answer answer;
+	long done = 0;
+	task_t client;
+	int pid = 0;
+
+	printf("\nThe host, its security port, and a task with a chosen token\n");
+	show("host_info(HOST_BASIC_INFO)", host_info(mach_host_self(), HOST_BASIC_INFO,
+						      (host_info_t)&basic, &count));
+	count = HOST_NODE_INFO_COUNT;
+	host_info(mach_host_self(), HOST_NODE_INFO, (host_info_t)&nodes, &count);
+	printf("    %d CPUs, %llu MiB, %d NUMA nodes\n", basic.avail_cpus,
+	       (unsigned long long)basic.max_mem >> 20, nodes.node_count);
+	show("host_get_host_priv_port()   (we are root)",
+	     host_get_host_priv_port(mach_host_self(), &priv));
+	show("host_get_special_port(HOST_SECURITY_PORT)",
+	     host_get_special_port(priv, HOST_LOCAL_NODE, HOST_SECURITY_PORT, &security));
+	show("host_security_create_task_token(host port instead)",
+	     host_security_create_task_token(mach_host_self(), self, token, audit, MACH_PORT_NULL,
+					     NULL, 0, TRUE, &client));
+	show("host_security_create_task_token(uid 1234, TRUE)",
+	     host_security_create_task_token(security, self, token, audit, MACH_PORT_NULL,
+					     NULL, 0, TRUE, &client));
+	pid_for_task(client, &pid);
+	print_status(pid, "Uid:");
+	print_status(pid, "Gid:");
+
+	mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &server);
+	mach_port_insert_right(client, 20, server, MACH_MSG_TYPE_MAKE_SEND);
+	mach_port_allocate(client, MACH_PORT_RIGHT_RECEIVE, &reply_name);
+	show("thread in the client: a request to our server", start_client(client, 20, reply_name));
+	show("server: mach_msg(RCV, audit trailer)",
+	     mach_msg(&request.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT |
+		      MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+		      MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT),
+		      0, sizeof(request), server, 5000, MACH_PORT_NULL));
+	printf("    sender's security token: uid %u gid %u; audit token: auid %u asid %u\n",
+	       request.trailer.msgh_sender.val[0], request.trailer.msgh_sender.val[1],
+	       request.trailer.msgh_audit.val[0], request.trailer.msgh_audit.val[6]);
+	memset(&answer, 0, sizeof(answer));
+	answer.header.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(request.header.msgh_bits), 0);
+	answer.header.msgh_size = sizeof(answer) - sizeof(answer.trailer);
+	answer.header.msgh_remote_port = request.header.msgh_remote_port;
+	answer.code = request.trailer.msgh_sender.val[0] == 0 ? KERN_SUCCESS : KERN_INVALID_SECURITY;
+	show("server: reply (it trusts uid 0 only)",
+	     mach_msg(&answer.header, MACH_SEND_MSG, answer.header.msgh_size, 0,
+		      MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	for (int i = 0; i < 200 && !done; i++) {
+		usleep(10000);
+		vm_read_overwrite(client, (vm_address_t)&rpc_done, sizeof(done),
+				  (vm_address_t)&done, NULL);
+	}
+	vm_read_overwrite(client, (vm_address_t)&rpc_buffer.answer, sizeof(answer),
+			  (vm_address_t)&answer, NULL);
+	printf("    the client read its answer: %s\n",
+	       done == 1 ? mach_error_string(answer.code) : "(none)");
+	show("task_terminate(client)", task_terminate(client));
+	mach_port_deallocate(self, client);
+	mach_port_destroy(self, server);
+}
+
 int main(void)
 {
 	mach_port_t self = mach_task_self();
@@ -310,6 +475,7 @@ int main(void)
 	demo_messages();
 	demo_tasks();
 	demo_threads();
+	demo_security();
 
 	printf("\nGiving rights back\n");
 	show("mach_port_deallocate(self, self)   (the last uref)", mach_port_deallocate(self, self));

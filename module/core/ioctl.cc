@@ -775,7 +775,9 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
-	return mach_core_later_done(&caller, MACH_IOC_NR_TASK_CREATE, &args, err);
+	/* For a token, args is the token args' first member: the same address. */
+	return mach_core_later_done(&caller, grant ? MACH_IOC_NR_TASK_CREATE_TOKEN :
+					     MACH_IOC_NR_TASK_CREATE, &args, err);
 }
 
 /*
@@ -1150,10 +1152,21 @@ extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *arg
 	/* A token's create is the args' first member. */
 	static_assert(__builtin_offsetof(mach_task_create_token_args, create) == 0);
 	auto &create = *static_cast<mach_task_create_args *>(args);
+	Task &caller = *Task::from(task);
+	if (!err && nr == MACH_IOC_NR_TASK_CREATE_TOKEN) {
+		/*
+		 * The child is seen with its token's credentials, never with its
+		 * parent's: wait for the shell to have set them up.
+		 */
+		Ref<Port> port = caller.space().lookup_send(Name{create.child});
+		Ref<Task> child = port ? port->task() : Ref<Task>{};
+		if (!child || !mach_shim_task_image(child->os()))
+			err = -MACH_ESRCH;	/* it died setting up */
+	}
 	if (!err)
 		return result(Kr::Success);
 	/* No process: the task died with it; take back our name for it. */
-	Task::from(task)->space().deallocate(Name{create.child});
+	caller.space().deallocate(Name{create.child});
 	create.child = Name::null;
 	return result(spawn_error(err));
 }

@@ -158,6 +158,8 @@ bool Task::renew_port()
 		old = port_;
 		/* A terminated task stays so. */
 		port_ = old ? fresh : nullptr;
+		/* As on XNU, the new program's credentials speak for it. */
+		__atomic_store_n(&has_tokens_, false, __ATOMIC_RELEASE);
 		if (!old)
 			old = fresh;
 	}

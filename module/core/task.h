@@ -113,6 +113,7 @@ public:
 	/*
 	 * The security and audit tokens the host security port's holder gave
 	 * the task, if any (false: its process's credentials speak for it).
+	 * They last until the process execs another program.
 	 */
 	bool given_tokens(Tokens *out);
 	/* host_security_set_task_token: these stand from now on. */

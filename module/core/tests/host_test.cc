@@ -172,6 +172,10 @@ TEST_F(Host, TokensNeedTheSecurityPortAndAreInherited)
 	EXPECT_EQ(501u, seen.security[0]);
 	grandchild_task.terminate();
 
+	// An exec: the new program's credentials speak again.
+	ASSERT_TRUE(child->renew_port());
+	EXPECT_FALSE(child->given_tokens(&seen));
+
 	// Ids that are no ids are refused, and nothing is made.
 	tokens.security[0] = ~0u;
 	c.create.child = 0;
