@@ -169,6 +169,17 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 }
 
 static DEFINE_MUTEX(mach_transit_lock);
+static DEFINE_MUTEX(mach_adoption_lock);
+
+void mach_shim_adoption_lock(void)
+{
+	mutex_lock(&mach_adoption_lock);
+}
+
+void mach_shim_adoption_unlock(void)
+{
+	mutex_unlock(&mach_adoption_lock);
+}
 
 void mach_shim_transit_lock(void)
 {

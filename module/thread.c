@@ -15,6 +15,7 @@
  * or is sent to the stub's exit.
  */
 #include <linux/elf.h>
+#include <linux/errno.h>
 #include <linux/pid.h>
 #include <linux/regset.h>
 #include <linux/ptrace.h>
@@ -47,7 +48,7 @@ enum {
 struct mach_thread_os {
 	struct mach_agent_call call;	/* the clone, in the task's agent */
 	refcount_t refs;		/* the core's, the call's, the thread's */
-	struct list_head node;		/* in mach_threads until it first runs */
+	struct list_head node;		/* in mach_threads */
 	unsigned long cookie;
 	struct pid *pid;		/* the thread, from the clone's result */
 	struct task_struct *thread;	/* once it entered; a reference */
@@ -60,6 +61,7 @@ struct mach_thread_os {
 	bool started;			/* left its first park */
 	bool work_queued;		/* guarded by mach_threads_lock */
 	bool state_set;
+	bool aborting;			/* thread_abort: fail the system call */
 	int leaving;			/* steps taken on the way out: bases */
 	u64 state[MACH_STATE_WORDS];
 	struct callback_head work;
@@ -155,10 +157,14 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	return t;
 }
 
-/* The core lets go: a thread still parked is told to end. */
+/*
+ * The core lets go: a thread that never ran is told to end. One that runs
+ * was ended already if it was to be, or is a thread of its own program.
+ */
 void mach_shim_thread_free(struct mach_thread_os *t)
 {
-	mach_shim_thread_kill(t);
+	if (!READ_ONCE(t->started))
+		mach_shim_thread_kill(t);
 	mach_thread_put(t);
 }
 
@@ -172,6 +178,25 @@ static bool mach_thread_stopped(struct mach_thread_os *t)
 static bool mach_thread_free_to_go(struct mach_thread_os *t)
 {
 	return !atomic_read(&t->holds) || READ_ONCE(t->dying);
+}
+
+/*
+ * An aborted thread's system call, interrupted to stop it, would restart:
+ * it fails with EINTR instead, as thread_abort says.
+ */
+static void mach_thread_fail_syscall(struct pt_regs *regs)
+{
+	if ((long)regs->orig_ax < 0)
+		return;		/* it was in user mode */
+	switch (regs->ax) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		regs->ax = -EINTR;
+		regs->orig_ax = -1;	/* restart nothing */
+		break;
+	}
 }
 
 /* Held: a running thread stops on its way back to user mode. */
@@ -192,6 +217,8 @@ static void mach_thread_stop_work(struct callback_head *work)
 		if (READ_ONCE(t->dying)) {
 			current_pt_regs()->ip = t->stub + MACH_STUB_EXIT;
 			current_pt_regs()->orig_ax = -1;	/* restart nothing */
+		} else if (xchg(&t->aborting, false)) {
+			mach_thread_fail_syscall(current_pt_regs());
 		}
 	}
 	mach_thread_put(t);
@@ -384,6 +411,17 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 	return 0;
 }
 
+void mach_shim_thread_abort(struct mach_thread_os *t)
+{
+	/* Parked, it is in no system call: nothing to abort. */
+	if (READ_ONCE(t->parked))
+		return;
+	WRITE_ONCE(t->aborting, true);
+	/* Stopped, it sees it on its way out; running, it is interrupted. */
+	if (!READ_ONCE(t->stopped))
+		mach_thread_interrupt(t);
+}
+
 void mach_shim_thread_kill(struct mach_thread_os *t)
 {
 	WRITE_ONCE(t->dying, true);
@@ -419,8 +457,8 @@ long mach_thread_enter(struct mach_task_os *os)
 
 	spin_lock(&mach_threads_lock);
 	list_for_each_entry(t, &mach_threads, node) {
-		if (t->thread == current ||
-		    (!t->thread && t->cookie == cookie)) {
+		if (!t->started && (t->thread == current ||
+				    (!t->thread && t->cookie == cookie))) {
 			found = t;
 			break;
 		}
@@ -471,7 +509,6 @@ long mach_thread_enter(struct mach_task_os *os)
 	spin_lock(&mach_threads_lock);
 	WRITE_ONCE(found->parked, false);
 	found->started = true;
-	list_del_init(&found->node);
 	spin_unlock(&mach_threads_lock);
 	if (READ_ONCE(found->dying)) {
 		ret = -ESRCH;	/* the stub ends the thread */
@@ -485,6 +522,31 @@ long mach_thread_enter(struct mach_task_os *os)
 	return ret;
 }
 
+/* A running thread of os's process, made a Mach thread as it is. */
+static struct mach_thread_os *mach_thread_adopt(struct mach_task_os *os,
+						struct task_struct *thread)
+{
+	/* Its way out, when it is ended, is through its task's stub. */
+	unsigned long stub = mach_agent_stub(&os->agent);
+	struct mach_thread_os *t;
+
+	if (!stub)
+		return NULL;	/* no agent, no stub: it could not be ended */
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return NULL;
+	refcount_set(&t->refs, 1);	/* the core's */
+	init_waitqueue_head(&t->wait);
+	t->thread = thread;
+	get_task_struct(thread);
+	t->stub = stub;
+	t->started = true;	/* running as it is */
+	spin_lock(&mach_threads_lock);
+	list_add(&t->node, &mach_threads);
+	spin_unlock(&mach_threads_lock);
+	return t;
+}
+
 struct mach_thread_os *mach_shim_thread_adopt(void)
 {
 	struct mach_task *task = mach_task_lookup_current();
@@ -492,23 +554,69 @@ struct mach_thread_os *mach_shim_thread_adopt(void)
 
 	if (!task)
 		return NULL;
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
-	if (t && !mach_agent_stub(&mach_task_os_of(task)->agent)) {
-		kfree(t);	/* no agent, no stub: it could not be ended */
-		t = NULL;
-	}
-	if (t) {
-		refcount_set(&t->refs, 1);	/* the core's */
-		INIT_LIST_HEAD(&t->node);
-		init_waitqueue_head(&t->wait);
-		t->thread = current;
-		get_task_struct(current);
-		/* Its way out, when it is ended, is through its task's stub. */
-		t->stub = mach_agent_stub(&mach_task_os_of(task)->agent);
-		t->started = true;	/* running as it is */
-	}
+	t = mach_thread_adopt(mach_task_os_of(task), current);
 	mach_task_put(task);
 	return t;
+}
+
+/*
+ * Under mach_threads_lock: is thread a Mach thread already, one being
+ * made (not entered yet, it carries its cookie), or one being ended?
+ */
+static bool mach_thread_known(struct task_struct *thread)
+{
+	struct mach_thread_os *t;
+
+	list_for_each_entry(t, &mach_threads, node)
+		if (t->thread == thread ||
+		    (!t->thread && t->cookie == thread->thread.fsbase))
+			return true;
+	return false;
+}
+
+u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
+				  struct mach_thread_os **out, u32 capacity)
+{
+	struct task_struct *leader, *agent, *thread, **found;
+	u32 n = 0, adopted = 0, i;
+
+	/* Its agent first: until it has started it could pass for a thread. */
+	if (!capacity || !mach_agent_stub(&os->agent))
+		return 0;
+	found = kmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
+	leader = found ? get_pid_task(os->pid, PIDTYPE_TGID) : NULL;
+	if (!leader) {
+		kfree(found);
+		return 0;
+	}
+	spin_lock(&os->agent.lock);
+	agent = os->agent.thread;
+	spin_unlock(&os->agent.lock);
+
+	rcu_read_lock();
+	spin_lock(&mach_threads_lock);
+	for_each_thread(leader, thread) {
+		if (n == capacity)
+			break;
+		if (thread == agent || (thread->flags & PF_EXITING) ||
+		    mach_thread_known(thread))
+			continue;
+		get_task_struct(thread);
+		found[n++] = thread;
+	}
+	spin_unlock(&mach_threads_lock);
+	rcu_read_unlock();
+	put_task_struct(leader);
+
+	for (i = 0; i < n; i++) {
+		struct mach_thread_os *t = mach_thread_adopt(os, found[i]);
+
+		if (t)
+			out[adopted++] = t;
+		put_task_struct(found[i]);
+	}
+	kfree(found);
+	return adopted;
 }
 
 bool mach_shim_thread_is_current(struct mach_thread_os *t)

@@ -3,12 +3,19 @@
  * Threads in tasks: thread_create, its state, thread_resume, task_threads,
  * thread_terminate; and code run inside an empty task built by hand.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <mach/mach.h>
+#include <mach/ioctl.h>
 
 #include "kselftest_harness.h"
+#include "mach_test.h"
 
 #define PAGE 4096
 
@@ -393,6 +400,257 @@ TEST(a_thread_terminates_itself)
 	/* The kernel clears the thread's tid as it exits: join returns. */
 	ASSERT_EQ(0, pthread_join(pt, NULL));
 	EXPECT_EQ(1, reached);
+}
+
+/* A message with one word, as a program in a child task sends it. */
+struct word_msg {
+	mach_msg_header_t header;
+	uint32_t word;
+	mach_msg_trailer_t trailer;
+};
+
+/* Receives a word_msg on port within 5 s: its word, or 0. */
+static uint32_t receive_word(mach_port_t port)
+{
+	struct word_msg msg;
+
+	if (mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(msg), port,
+		     5000, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return 0;
+	return msg.word;
+}
+
+/* The arguments of an ioctl(MACH_IOC_MSG) sending msg, and msg itself. */
+struct send_page {
+	struct mach_msg_args args;
+	struct word_msg msg;
+};
+
+static void prepare_send(struct send_page *page, uint64_t page_address,
+			 mach_port_t to, uint32_t word)
+{
+	memset(page, 0, sizeof(*page));
+	page->msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	page->msg.header.msgh_size = sizeof(page->msg) - sizeof(page->msg.trailer);
+	page->msg.header.msgh_remote_port = to;
+	page->msg.word = word;
+	page->args.msg = page_address + offsetof(struct send_page, msg);
+	page->args.option = MACH_SEND_MSG;
+	page->args.send_size = page->msg.header.msgh_size;
+}
+
+/*
+ * The exec path with its effect seen by message: the program written
+ * into an empty task sends a word to a port we inserted there, through
+ * the task's /dev/mach (fd 0):
+ *   mov $16, %eax; xor %edi, %edi; mov $MACH_IOC_MSG, %esi;
+ *   movabs $args, %rdx; syscall; jmp .
+ */
+TEST(program_in_an_empty_task_sends_a_message)
+{
+	uint8_t program[] = {
+		0xb8, 0x10, 0, 0, 0, 0x31, 0xff, 0xbe, 0, 0, 0, 0,
+		0x48, 0xba, 0, 0, 0, 0, 0, 0, 0, 0, 0x0f, 0x05, 0xeb, 0xfe,
+	};
+	uint32_t ioc = MACH_IOC_MSG;
+	vm_address_t code = 0, data = 0;
+	struct send_page page;
+	mach_port_t port, there = 20;
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &port));
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, 2 * PAGE, VM_FLAGS_ANYWHERE));
+	memcpy(program + 8, &ioc, 4);
+	memcpy(program + 14, &data, 8);
+	prepare_send(&page, data, there, 0xfeedbeef);
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, data, (vm_offset_t)&page, sizeof(page)));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, data + 2 * PAGE - 64));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	EXPECT_EQ(0xfeedbeef, receive_word(port));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+	mach_port_destroy(mach_task_self(), port);
+}
+
+static struct send_page result_page;
+static volatile uint32_t inherited_input;
+
+/* In the child, on its copy of our memory: doubles the input, sends it. */
+static void __attribute__((noinline, noreturn)) double_and_send(void)
+{
+	long ret;
+
+	result_page.msg.word = inherited_input * 2;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(SYS_ioctl), "D"(0), "S"(MACH_IOC_MSG), "d"(&result_page.args)
+			 : "rcx", "r11", "memory");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* An inheriting task runs our function on its copy and answers by message. */
+TEST(inherited_function_answers_by_message)
+{
+	vm_address_t stack = 0;
+	mach_port_t port, there = 20;
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &port));
+	inherited_input = 21;
+	prepare_send(&result_page, (uint64_t)&result_page, there, 0);
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	inherited_input = 1000;	/* ours only: the child keeps 21 */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, (uint64_t)double_and_send,
+					 stack + 4 * PAGE - 8));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	EXPECT_EQ(42, receive_word(port));
+	EXPECT_EQ(0, result_page.msg.word);	/* its copy, not ours */
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+	mach_port_destroy(mach_task_self(), port);
+}
+
+static volatile int64_t abort_result = 1;
+
+/* Blocks in pause(); what it returned is left in abort_result. */
+static void __attribute__((noinline, noreturn)) pause_entry(void)
+{
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(SYS_pause) : "rcx", "r11", "memory");
+	abort_result = ret;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+static int64_t abort_result_in(task_t task)
+{
+	int64_t value = 1;
+
+	vm_read_overwrite(task, (vm_address_t)&abort_result, sizeof(value),
+			  (vm_address_t)&value, NULL);
+	return value;
+}
+
+/*
+ * Suspended and resumed, a thread's system call restarts; aborted while
+ * suspended, it fails with EINTR instead (thread_abort).
+ */
+TEST(thread_abort_ends_a_blocked_system_call)
+{
+	vm_address_t stack = 0;
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	EXPECT_EQ(KERN_SUCCESS, thread_abort(thread));	/* never ran: nothing to do */
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, (uint64_t)pause_entry, stack + 4 * PAGE - 8));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	usleep(100000);
+
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	usleep(100000);
+	EXPECT_EQ(1, abort_result_in(task));	/* still in pause() */
+
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_abort(thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	for (int i = 0; i < 200 && abort_result_in(task) == 1; i++)
+		usleep(10000);
+	EXPECT_EQ(-EINTR, abort_result_in(task));
+
+	/* Running, not suspended: the abort reaches it all the same. */
+	ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_abort(thread));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+static volatile uint64_t *spins;
+
+static void *spin(void *arg)
+{
+	for (;;)
+		spins[(uintptr_t)arg]++;
+	return NULL;
+}
+
+/*
+ * Every thread of a task that runs its own program is a Mach thread:
+ * task_threads lists them (never the agent), and task_suspend stops them.
+ */
+TEST(a_programs_own_threads_are_mach_threads)
+{
+	mach_port_t boot, child_task;
+	uint64_t before[2];
+	int status;
+	pid_t pid;
+
+	spins = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, spins);
+	EXPECT_EQ(1, thread_count(mach_task_self()));	/* this one */
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &boot));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), boot, boot,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_set_bootstrap_port(mach_task_self(), boot));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t parent = MACH_PORT_NULL;
+		pthread_t pt;
+
+		for (uintptr_t i = 0; i < 2; i++)
+			pthread_create(&pt, NULL, spin, (void *)i);
+		task_get_bootstrap_port(mach_task_self(), &parent);
+		send_port(parent, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);
+		for (;;)
+			pause();
+	}
+	child_task = receive_port(boot);
+	ASSERT_NE(MACH_PORT_NULL, child_task);
+	EXPECT_EQ(3, thread_count(child_task));	/* main and two spinners */
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(child_task));
+	usleep(50000);
+	before[0] = spins[0];
+	before[1] = spins[1];
+	usleep(150000);
+	EXPECT_EQ(before[0], spins[0]);
+	EXPECT_EQ(before[1], spins[1]);
+	/* The agent was not stopped: calls into the task still work. */
+	vm_address_t page = 0;
+	EXPECT_EQ(KERN_SUCCESS, vm_allocate(child_task, &page, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(child_task));
+	usleep(150000);
+	EXPECT_NE(before[0], spins[0]);
+	EXPECT_NE(before[1], spins[1]);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child_task));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
 }
 
 TEST(bad_thread_calls)

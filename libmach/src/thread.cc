@@ -44,6 +44,12 @@ LIBMACH_API kern_return_t thread_suspend(thread_read_t thread)
 	return thread_call(MACH_THREAD_SUSPEND, thread, args);
 }
 
+LIBMACH_API kern_return_t thread_abort(thread_act_t thread)
+{
+	mach_thread_args args = {};
+	return thread_call(MACH_THREAD_ABORT, thread, args);
+}
+
 LIBMACH_API kern_return_t thread_terminate(thread_act_t thread)
 {
 	mach_thread_args args = {};

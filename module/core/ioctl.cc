@@ -880,6 +880,8 @@ long task_control(Task &caller, mach_task_control_args &args)
 		return result(kr);
 	switch (args.op) {
 	case MACH_TASK_SUSPEND:
+		/* Every thread stops, those no call has named yet too. */
+		task->adopt_threads();
 		return result(task->suspend());
 	case MACH_TASK_RESUME:
 		return result(task->resume());
@@ -973,8 +975,10 @@ long thread_list(Task &caller, mach_thread_args &args)
 		if (!threads || !names)
 			kr = Kr::ResourceShortage;
 	}
-	if (kr == Kr::Success)
+	if (kr == Kr::Success) {
+		task->adopt_threads();
 		task->threads(threads, capacity, &count);
+	}
 	u32 got = count < capacity ? count : capacity;
 	for (u32 i = 0; kr == Kr::Success && i < got; i++) {
 		Ref<Port> port = threads[i]->port();
@@ -1000,18 +1004,9 @@ long thread_list(Task &caller, mach_thread_args &args)
 /* mach_thread_self: the calling thread, a Mach thread from its first call. */
 long thread_self(Task &caller, mach_thread_args &args)
 {
-	Ref<Thread> thread = caller.current_thread();
-	if (!thread) {
-		mach_thread_os *os = mach_shim_thread_adopt();
-		if (!os)
-			return result(Kr::ResourceShortage);
-		Thread *made = Thread::create(&caller, os, true);
-		if (!made)
-			return result(Kr::ResourceShortage);
-		thread = Ref<Thread>::adopt(made);
-		if (!caller.add_thread(made))
-			return result(Kr::Failure);
-	}
+	Ref<Thread> thread = caller.adopt_current();
+	if (!thread)
+		return result(Kr::ResourceShortage);
 	Ref<Port> port = thread->port();
 	Name name{Name::null};
 	Kr kr = port ? caller.space().make_send(port.get(), &name) : Kr::Failure;
@@ -1072,6 +1067,9 @@ long thread_call(Task &caller, mach_thread_args &args)
 		return result(thread->suspend());
 	case MACH_THREAD_INFO:
 		return thread_info(*thread.get(), args);
+	case MACH_THREAD_ABORT:
+		mach_shim_thread_abort(os);
+		return result(Kr::Success);
 	case MACH_THREAD_TERMINATE:
 		thread->terminate();
 		thread->task()->remove_thread(thread.get());

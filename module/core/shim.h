@@ -63,6 +63,9 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
  */
 void mach_shim_transit_lock(void);
 void mach_shim_transit_unlock(void);
+/* The module's lock around making running threads Mach threads. */
+void mach_shim_adoption_lock(void);
+void mach_shim_adoption_unlock(void);
 
 /* Reference counts (refcount_t in the kernel: saturating, checked). */
 struct mach_shim_ref { int value; };
@@ -236,8 +239,20 @@ int mach_shim_thread_get_fpu(struct mach_thread_os *thread, void *fxsave);
 int mach_shim_thread_set_fpu(struct mach_thread_os *thread, const void *fxsave);
 /* End the thread, parked or running. */
 void mach_shim_thread_kill(struct mach_thread_os *thread);
+/*
+ * thread_abort: a system call the thread is blocked in (or stopped in)
+ * fails with EINTR instead of restarting; nothing if it is in user mode.
+ */
+void mach_shim_thread_abort(struct mach_thread_os *thread);
 /* The calling thread, made a Mach thread (mach_thread_self): or NULL. */
 struct mach_thread_os *mach_shim_thread_adopt(void);
+/*
+ * The Linux threads of os's process that are no Mach thread yet, made
+ * Mach threads as they run: up to capacity of them into out. Returns how
+ * many. Never the agent, nor a thread being made or ended.
+ */
+mach_u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
+				       struct mach_thread_os **out, mach_u32 capacity);
 /* Is it the calling thread? */
 mach_bool mach_shim_thread_is_current(struct mach_thread_os *thread);
 /* Has it exited (by itself, or ended)? */

@@ -76,6 +76,53 @@ Ref<Thread> Task::current_thread()
 	return Ref<Thread>{};
 }
 
+namespace {
+
+/* One adoption at a time, module-wide: it is rare, and a Task saves a lock. */
+struct AdoptionGuard {
+	AdoptionGuard() { mach_shim_adoption_lock(); }
+	~AdoptionGuard() { mach_shim_adoption_unlock(); }
+	AdoptionGuard(const AdoptionGuard &) = delete;
+	AdoptionGuard &operator=(const AdoptionGuard &) = delete;
+};
+
+} /* namespace */
+
+Ref<Thread> Task::adopt_current()
+{
+	AdoptionGuard adopting;
+	Ref<Thread> thread = current_thread();
+	if (thread)
+		return thread;
+	mach_thread_os *os = mach_shim_thread_adopt();
+	Thread *made = os ? Thread::create(this, os, true) : nullptr;
+	if (!made)
+		return thread;
+	thread = Ref<Thread>::adopt(made);
+	if (!add_thread(made))
+		return Ref<Thread>{};
+	return thread;
+}
+
+void Task::adopt_threads()
+{
+	constexpr u32 batch = 32;
+	mach_thread_os *found[batch];
+	u32 n;
+
+	AdoptionGuard adopting;
+	do {
+		n = mach_shim_thread_adopt_others(os_, found, batch);
+		for (u32 i = 0; i < n; i++) {
+			Thread *made = Thread::create(this, found[i], true);
+			if (!made)
+				continue;
+			add_thread(made);	/* or the task is dying: let it go */
+			made->put();
+		}
+	} while (n == batch);
+}
+
 void Task::threads(Thread **out, u32 capacity, u32 *count)
 {
 	/* Threads that exited by themselves go first: their ports die. */

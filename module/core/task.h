@@ -5,6 +5,7 @@
  * Locks, in the order they nest (a lock is never taken while one later
  * in the list is held):
  *   mach_tasks_lock (module/task.c)  the registry of tasks
+ *   the adoption lock (shim)         making running threads Mach threads
  *   Task::lock_                      special, registered, exception ports
  *   Space::lock_                     a task's names
  *   Port::lock_ of a port set        its member list
@@ -109,6 +110,13 @@ public:
 	void threads(Thread **out, u32 capacity, u32 *count);
 	/* The Mach thread that is the calling thread, if it is one. */
 	Ref<Thread> current_thread();
+	/* ... made one if it is not yet (mach_thread_self); empty if no memory. */
+	Ref<Thread> adopt_current();
+	/*
+	 * Every Linux thread of the process but the agent is a Mach thread:
+	 * those that are not yet become one now, running as they are.
+	 */
+	void adopt_threads();
 
 	/*
 	 * The security and audit tokens the host security port's holder gave

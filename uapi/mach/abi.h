@@ -271,6 +271,7 @@ enum mach_thread_op {
 	MACH_THREAD_LIST	= 7,	/* port = task; count (room; out), data */
 	MACH_THREAD_SELF	= 8,	/* port = the caller's task -> value */
 	MACH_THREAD_INFO	= 9,	/* flavor, count (room; out), data */
+	MACH_THREAD_ABORT	= 10,	/* port = thread */
 };
 struct mach_thread_args {
 	__u32 op;		/* in: MACH_THREAD_* */

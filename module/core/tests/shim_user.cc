@@ -201,6 +201,10 @@ void mach_shim_host_facts(mach_host_facts *facts)
 	*facts = { 4, 2, 3ull << 30, 2, 2 };
 }
 
+std::mutex adoption;
+void mach_shim_adoption_lock(void) { adoption.lock(); }
+void mach_shim_adoption_unlock(void) { adoption.unlock(); }
+
 std::mutex transit;
 void mach_shim_transit_lock(void) { transit.lock(); }
 void mach_shim_transit_unlock(void) { transit.unlock(); }
@@ -366,6 +370,7 @@ struct mach_thread_os {
 	bool parked = true;
 	bool current = false;
 	bool killed = false;
+	bool aborted = false;
 	mach_u64 regs[21] = {};
 };
 
@@ -405,6 +410,17 @@ int mach_shim_thread_get_exception(mach_thread_os *, mach_u32 *words)
 int mach_shim_thread_set_state(mach_thread_os *thread, const mach_u64 *regs)
 {
 	memcpy(thread->regs, regs, sizeof(thread->regs));
+	return 0;
+}
+
+void mach_shim_thread_abort(mach_thread_os *thread)
+{
+	thread->aborted = true;
+}
+
+// The host's process has no other threads to adopt.
+mach_u32 mach_shim_thread_adopt_others(mach_task_os *, mach_thread_os **, mach_u32)
+{
 	return 0;
 }
 
