@@ -180,7 +180,7 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 {
 	if (os->registered || os->pid)
 		return;		/* the other side of a spawn was first */
-	os->pid = get_pid(pid);
+	WRITE_ONCE(os->pid, get_pid(pid));
 	os->image = mach_image_of(pid);
 	os->image_gen = 1;
 	os->registered = true;
@@ -194,6 +194,9 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 
 void mach_task_register(struct mach_task_os *os, struct pid *pid)
 {
+	/* The other side of a spawn was first: no need to queue for the lock. */
+	if (READ_ONCE(os->pid))
+		return;
 	mutex_lock(&mach_tasks_lock);
 	mach_task_register_locked(os, pid);
 	mutex_unlock(&mach_tasks_lock);

@@ -368,30 +368,75 @@ void Task::start_from_host()
 	set_special(TaskPagedLedgerPort, host_port(HostPort::PagedLedger));
 }
 
+/* One more send right to port, if it is one (under the holding task's lock). */
+static Port *copy_send(Port *port)
+{
+	if (port) {
+		port->get();
+		port->add_send();
+	}
+	return port;
+}
+
+/*
+ * One pass under each task's lock, not a round trip per port: the copies
+ * are taken under the parent's lock, then put in place under ours (a new
+ * task has none of its own to drop; what it had is dropped unlocked).
+ */
 void Task::inherit_from(Task &parent)
 {
-	for (u32 which = TaskHostPort; which <= TaskSpecialPortMax; which++) {
-		TransitRight right;
-		if (held_special(which) &&
-		    parent.get_special(which, &right) == Kr::Success)
-			set_special(which, right);
+	Port *special[TaskSpecialPortMax + 1] = {};
+	Port *registered[registered_max];
+	ExceptionHandler exceptions[exception_types] = {};
+	bool has_tokens;
+	Tokens tokens;
+	{
+		Guard g(parent.lock_);
+		has_tokens = parent.has_tokens_;
+		tokens = parent.tokens_;
+		for (u32 which = TaskHostPort; which <= TaskSpecialPortMax; which++)
+			if (held_special(which))
+				special[which] = copy_send(parent.special_[which]);
+		for (u32 i = 0; i < registered_max; i++)
+			registered[i] = copy_send(parent.registered_[i]);
+		for (u32 type = 1; type < exception_types; type++) {
+			exceptions[type] = parent.exceptions_[type];
+			copy_send(exceptions[type].port);
+		}
 	}
-
-	TransitRight registered[registered_max];
-	parent.lookup_ports(registered);
-	register_ports(registered, registered_max);
-
-	u32 masks[exception_types];
-	ExceptionHandler handlers[exception_types];
-	u32 groups = parent.get_exception_ports(all_exceptions, exception_types,
-						masks, handlers);
-	for (u32 i = 0; i < groups; i++)
-		set_exception_ports(masks[i], TransitRight{handlers[i].port, MoveSend},
-				    handlers[i].behavior, handlers[i].flavor);
-
-	Tokens given;
-	if (parent.given_tokens(&given))
-		set_tokens(given);
+	{
+		Guard g(lock_);
+		if (has_tokens) {
+			tokens_ = tokens;
+			__atomic_store_n(&has_tokens_, true, __ATOMIC_RELEASE);
+		}
+		for (u32 which = TaskHostPort; which <= TaskSpecialPortMax; which++) {
+			if (!held_special(which))
+				continue;
+			Port *old = special_[which];
+			special_[which] = special[which];
+			special[which] = old;
+		}
+		for (u32 i = 0; i < registered_max; i++) {
+			Port *old = registered_[i];
+			registered_[i] = registered[i];
+			registered[i] = old;
+		}
+		for (u32 type = 1; type < exception_types; type++) {
+			ExceptionHandler old = exceptions_[type];
+			exceptions_[type] = exceptions[type];
+			exceptions[type] = old;
+		}
+	}
+	for (Port *p : special)
+		if (p)
+			p->drop(TransitRight{p, MoveSend});
+	for (Port *p : registered)
+		if (p)
+			p->drop(TransitRight{p, MoveSend});
+	for (const ExceptionHandler &h : exceptions)
+		if (h.port)
+			h.port->drop(TransitRight{h.port, MoveSend});
 }
 
 bool Task::given_tokens(Tokens *out)
