@@ -63,7 +63,7 @@ mach_bool mach_shim_task_give_credentials(struct mach_task *task, u32 uid,
 	os->token_uid = kuid;
 	os->token_gid = kgid;
 	os->token_credentials = true;
-	os->ready = false;	/* until they are set: see mach_task_wait_ready() */
+	mach_task_settle(os);	/* the caller sees it with them set */
 	return true;
 }
 

@@ -97,9 +97,17 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	return ret;
 }
 
+/* Only a new thread reads: the last step of leaving with its state. */
+static ssize_t mach_dev_read(struct file *file, char __user *buf, size_t count,
+			     loff_t *pos)
+{
+	return mach_thread_read_state(mach_task_os_of(file->private_data));
+}
+
 static const struct file_operations mach_dev_fops = {
 	.owner = THIS_MODULE,
 	.open = mach_dev_open,
+	.read = mach_dev_read,
 	.release = mach_dev_release,
 	.unlocked_ioctl = mach_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

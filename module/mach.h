@@ -47,10 +47,15 @@ bool mach_dev_file(const struct file *file);
 struct file *mach_dev_file_create(struct mach_task *task);
 
 /* The stub page (stub.c). */
+/* Nodes a task can be placed on: one word of node mask each. */
+#define MACH_STUB_NODES 64
+
 struct mach_stub_page {
 	u8 code[32];
 	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
 	char empty[8];		/* "" */
+	u64 node_masks[MACH_STUB_NODES];	/* set_mempolicy()'s, node n's at n */
+	u64 all_nodes;				/* migrate_pages()' from */
 };
 
 /* The stub's offset of "exit this thread". */
@@ -124,6 +129,15 @@ unsigned long mach_agent_stub(struct mach_agent *agent);
 bool mach_agent_is_current(struct mach_agent *agent);
 
 /* The Linux side of a task (task.c). */
+/* Address ranges of a task (clone.c). */
+struct mach_range {
+	unsigned long start, end;
+};
+struct mach_ranges {
+	struct mach_range *r;
+	unsigned int count;
+};
+
 struct mach_task_os {
 	struct mach_task *task;		/* the registry's reference */
 	struct pid *pid;		/* the thread group; a reference */
@@ -138,6 +152,12 @@ struct mach_task_os {
 	struct mm_struct *image;	/* mmgrab()bed */
 	u64 image_gen;
 	bool ready;			/* not a shell still in its parent's mm */
+	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
+	bool clone;			/* made by norma_task_clone */
+	bool settle;			/* task_create waits until it is ready */
+	struct mutex ranges_lock;
+	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */
+	struct mach_ranges none_ranges;	/* a clone's NONE regions, in flight */
 	/* a shell's credentials, from the security token it was made with */
 	bool token_credentials;
 	kuid_t token_uid;
@@ -171,6 +191,32 @@ bool mach_pid_gone(struct pid *pid);
 int mach_shell_credentials_step(struct mach_task_os *os, unsigned int *step,
 				long result, struct mach_syscall *next);
 
+/*
+ * In a new shell placed on a node: its CPUs and memory policy, by the
+ * steps this takes (node.c), as mach_shell_credentials_step().
+ */
+int mach_shell_place_step(struct mach_task_os *os, unsigned long stub,
+			  unsigned int *step, long result, struct mach_syscall *next);
+
+/* norma_task_clone and the inheritance Linux cannot say (clone.c). */
+#define MACH_SHARED_NAME "mach-shared"	/* the shmem files of shared ranges */
+void mach_ranges_free(struct mach_ranges *rs);
+int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent);
+bool mach_vm_copy_despite_sharing(struct mach_task_os *os,
+				  const struct vm_area_struct *vma);
+int mach_vm_note_inheritance(struct mach_task_os *os, unsigned long start,
+			     unsigned long end, bool copy);
+int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child);
+void mach_clone_restore_parent(struct mach_task_os *child);
+int mach_shell_take_inheritance(struct mach_task_os *os, bool clone);
+/* Replace the private pieces of [start, end) with shared ones (vm.c). */
+int mach_vm_share_range(unsigned long start, unsigned long end);
+unsigned int mach_vm_prot_of(unsigned long vm_flags);
+/* Wait until os's process is gone (task.c). */
+int mach_task_wait_gone(struct mach_task_os *os);
+/* A new shell does more before it is ready: task_create waits for it. */
+void mach_task_settle(struct mach_task_os *os);
+
 /* Shells (shell.c): the processes that back tasks made by task_create. */
 /* A new shell's first entry, through its parent's /dev/mach file. */
 long mach_spawn_claim(void);
@@ -196,5 +242,7 @@ void mach_trampolines_drop(struct mach_task_os *os);
 
 /* MACH_IOC_AGENT from a thread the agent cloned (thread.c); -ENOENT if not. */
 long mach_thread_enter(struct mach_task_os *os);
+/* read() of /dev/mach by such a thread leaving with a wide rax; else -EINVAL. */
+long mach_thread_read_state(struct mach_task_os *os);
 
 #endif /* MACH_GLUE_H */

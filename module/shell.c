@@ -60,6 +60,7 @@ struct mach_spawn {
 	unsigned long stub;		/* its stub, which the child inherits */
 	struct mach_task *child;	/* a reference */
 	unsigned int id_step;		/* mach_shell_credentials_step()'s */
+	unsigned int place_step;	/* mach_shell_place_step()'s */
 };
 
 /*
@@ -111,9 +112,27 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 {
 	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
 						parent_call);
+	struct mach_task_os *parent = container_of(spawn->cloner,
+						   struct mach_task_os, agent);
+	struct mach_task_os *child = mach_task_os_of(spawn->child);
 	struct pid *pid;
+	int err = 0;
 
 	if (call->stage++ == 0) {
+		/*
+		 * Memory the child will share though Mach says COPY (clone.c):
+		 * a clone shares all of it, another child copies it.
+		 */
+		if (child->clone)
+			err = mach_clone_share_all(parent, child);
+		else if (spawn->inherit_memory)
+			err = mach_ranges_inherit(child, parent);
+		if (err) {
+			if (child->clone)
+				mach_clone_restore_parent(child);
+			call->ret = err;
+			return false;
+		}
 		spawn->stub = spawn->cloner->stub;
 		spin_lock(&mach_spawns_lock);
 		/* A page-aligned user address: a valid TLS base, never used. */
@@ -134,6 +153,8 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 		return true;
 	}
 
+	if (child->clone)
+		mach_clone_restore_parent(child);
 	if (result < 0) {
 		mach_spawn_unlist(spawn);
 		call->ret = result;
@@ -189,7 +210,8 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 {
 	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
 						child_call);
-	struct mach_agent *agent = &mach_task_os_of(spawn->child)->agent;
+	struct mach_task_os *os = mach_task_os_of(spawn->child);
+	struct mach_agent *agent = &os->agent;
 	struct mach_stub_page *stub;
 	struct file *dev;
 	int fd, image, ret;
@@ -206,9 +228,14 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 		next->args[2] = CLOSE_RANGE_UNSHARE;
 		return true;
 	case 1:
-		/* The ids its token gives, one system call at a time. */
-		ret = mach_shell_credentials_step(mach_task_os_of(spawn->child),
-						  &spawn->id_step, result, next);
+		/*
+		 * The ids its token gives, then its node's CPUs and memory,
+		 * one system call at a time (they outlast an exec).
+		 */
+		ret = mach_shell_credentials_step(os, &spawn->id_step, result, next);
+		if (!ret)
+			ret = mach_shell_place_step(os, agent->stub, &spawn->place_step,
+						    result, next);
 		if (ret > 0) {
 			call->stage = 1;
 			return true;
@@ -231,8 +258,10 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 			break;
 		}
 		agent->fd = fd;
-		if (spawn->inherit_memory)
+		if (spawn->inherit_memory) {
+			result = mach_shell_take_inheritance(os, os->clone);
 			break;
+		}
 		get_file(mach_shell_image);
 		image = mach_install_file(mach_shell_image, O_CLOEXEC);
 		if (image < 0) {

@@ -91,6 +91,7 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mach_stub_page *data;
 	struct page *page;
+	int i;
 
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
 	    (vma->vm_flags & VM_WRITE))
@@ -101,9 +102,13 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 
 	data = page_address(page);
 	BUILD_BUG_ON(sizeof(mach_stub_code) > sizeof(data->code));
+	BUILD_BUG_ON(sizeof(*data) > PAGE_SIZE);
 	BUILD_BUG_ON(mach_stub_code[MACH_STUB_EXIT] != 0xb8);	/* mov $60 */
 	memcpy(data->code, mach_stub_code, sizeof(mach_stub_code));
 	data->argv[0] = vma->vm_start + offsetof(struct mach_stub_page, empty);
+	for (i = 0; i < MACH_STUB_NODES; i++)
+		data->node_masks[i] = 1ULL << i;
+	data->all_nodes = ~0ULL;
 
 	vma->vm_flags &= ~VM_MAYWRITE;
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;

@@ -146,6 +146,8 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
 	os->shell = shell;
 	os->inherit_memory = inherit_memory;
+	os->numa_node = NUMA_NO_NODE;
+	mutex_init(&os->ranges_lock);
 	INIT_LIST_HEAD(&os->trampolines);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
@@ -334,6 +336,23 @@ struct mach_task *mach_task_of_current(void)
 	return task;
 }
 
+void mach_task_settle(struct mach_task_os *os)
+{
+	/* Before the clone: the shell sets ready once it has done it all. */
+	os->settle = true;
+	os->ready = false;
+}
+
+mach_bool mach_shim_task_settling(struct mach_task_os *os)
+{
+	return os->settle;
+}
+
+int mach_task_wait_gone(struct mach_task_os *os)
+{
+	return wait_event_killable(mach_task_exit_wq, !READ_ONCE(os->registered));
+}
+
 int mach_shim_task_kill(struct mach_task_os *os, u64 image)
 {
 	struct mm_struct *mm = mach_task_pin_image(os, image);
@@ -348,11 +367,13 @@ int mach_shim_task_kill(struct mach_task_os *os, u64 image)
 
 	if (ret && ret != -ESRCH)
 		return ret;
-	return wait_event_killable(mach_task_exit_wq, !READ_ONCE(os->registered));
+	return mach_task_wait_gone(os);
 }
 
 void mach_shim_task_free(struct mach_task_os *os)
 {
+	mach_ranges_free(&os->copy_ranges);
+	mach_ranges_free(&os->none_ranges);
 	if (os->image)
 		mmdrop(os->image);
 	put_pid(os->pid);
@@ -407,6 +428,8 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 	}
 	if (want & MACH_STATS_TOKENS)
 		mach_tokens_of(leader, stats->security, stats->audit);
+	if (want & MACH_STATS_NODE)
+		stats->node = os->numa_node;
 	if (want & MACH_STATS_LIVE_TIMES) {
 		rcu_read_lock();
 		for_each_thread(leader, t) {

@@ -445,6 +445,28 @@ static long mach_thread_load_state(struct mach_thread_os *t)
 	return t->state_set ? s[MACH_RAX] : 0;	/* the ioctl's result is rax */
 }
 
+/* Steps a thread takes on its way out of its first park. */
+#define MACH_LEAVE_BASES	2	/* arch_prctl() of the fs and gs bases */
+#define MACH_LEAVE_BY_READ	3	/* then read() for a rax wider than int */
+
+/* Leaves its first park for good: with its state, or to the stub's exit. */
+static long mach_thread_leave(struct mach_thread_os *t)
+{
+	long ret;
+
+	spin_lock(&mach_threads_lock);
+	WRITE_ONCE(t->parked, false);
+	t->started = true;
+	spin_unlock(&mach_threads_lock);
+	if (READ_ONCE(t->dying))
+		return -ESRCH;	/* the stub ends the thread */
+	ret = mach_thread_load_state(t);
+	/* Held again on the way out: stop before running. */
+	if (atomic_read(&t->holds))
+		mach_thread_interrupt(t);
+	return ret;
+}
+
 /*
  * MACH_IOC_AGENT from a thread the agent cloned: it parks here until it is
  * resumed (then runs its state) or ended. -ENOENT: not such a thread.
@@ -488,7 +510,7 @@ long mach_thread_enter(struct mach_task_os *os)
 	 * with arch_prctl() through the stub, and comes back for the rest.
 	 */
 	if (!READ_ONCE(found->dying) && found->state_set) {
-		static const struct { int word, code; } bases[] = {
+		static const struct { int word, code; } bases[MACH_LEAVE_BASES] = {
 			{ MACH_FS, ARCH_SET_FS }, { MACH_GS, ARCH_SET_GS },
 		};
 		while (found->leaving < ARRAY_SIZE(bases)) {
@@ -505,19 +527,48 @@ long mach_thread_enter(struct mach_task_os *os)
 			mach_thread_put(found);
 			return ret;
 		}
+		/*
+		 * An ioctl's result is an int: a rax that does not fit one
+		 * leaves through a read() of the same fd, whose result is a
+		 * word (mach_thread_read_state()).
+		 */
+		if (found->leaving == MACH_LEAVE_BASES &&
+		    found->state[MACH_RAX] != (u64)(long)(int)found->state[MACH_RAX]) {
+			struct mach_syscall sc = {
+				.nr = __NR_read,
+				.args = { current_pt_regs()->r12, found->stub, 1 },
+			};
+
+			found->leaving = MACH_LEAVE_BY_READ;
+			WRITE_ONCE(found->parked, false);
+			ret = mach_agent_dispatch(&os->agent, &sc);
+			mach_thread_put(found);
+			return ret;
+		}
 	}
+	ret = mach_thread_leave(found);
+	mach_thread_put(found);
+	return ret;
+}
+
+long mach_thread_read_state(struct mach_task_os *os)
+{
+	struct mach_thread_os *t, *found = NULL;
+	long ret;
+
 	spin_lock(&mach_threads_lock);
-	WRITE_ONCE(found->parked, false);
-	found->started = true;
-	spin_unlock(&mach_threads_lock);
-	if (READ_ONCE(found->dying)) {
-		ret = -ESRCH;	/* the stub ends the thread */
-	} else {
-		ret = mach_thread_load_state(found);
-		/* Held again on the way out: stop before running. */
-		if (atomic_read(&found->holds))
-			mach_thread_interrupt(found);
+	list_for_each_entry(t, &mach_threads, node) {
+		if (t->thread == current && !t->started &&
+		    t->leaving == MACH_LEAVE_BY_READ) {
+			found = t;
+			refcount_inc(&found->refs);
+			break;
+		}
 	}
+	spin_unlock(&mach_threads_lock);
+	if (!found)
+		return -EINVAL;	/* /dev/mach is not for reading otherwise */
+	ret = mach_thread_leave(found);
 	mach_thread_put(found);
 	return ret;
 }

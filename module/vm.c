@@ -171,7 +171,7 @@ static int mach_vm_transfer(struct mach_task_os *os,
 	return ret;
 }
 
-static unsigned int mach_vm_prot(unsigned long flags)
+unsigned int mach_vm_prot_of(unsigned long flags)
 {
 	return (flags & VM_READ ? PROT_READ : 0) |
 	       (flags & VM_WRITE ? PROT_WRITE : 0) |
@@ -203,11 +203,13 @@ static int mach_vm_region(struct mach_task_os *os,
 	if (vma) {
 		req->address = vma->vm_start;
 		req->size = vma->vm_end - vma->vm_start;
-		req->protection = mach_vm_prot(vma->vm_flags);
+		req->protection = mach_vm_prot_of(vma->vm_flags);
 		req->max_protection = mach_vm_max_prot(vma->vm_flags);
 		req->shared = !!(vma->vm_flags & VM_MAYSHARE);
 		if (vma->vm_flags & VM_DONTCOPY)
 			req->inheritance = MACH_INHERIT_NONE;
+		else if (mach_vm_copy_despite_sharing(os, vma))
+			req->inheritance = MACH_INHERIT_COPY;
 		else if (req->shared)
 			req->inheritance = MACH_INHERIT_SHARE;
 		else
@@ -239,7 +241,8 @@ static int mach_vm_allocate_here(struct mach_shim_vm_request *req)
 	return 0;
 }
 
-static int mach_vm_deallocate_here(struct mach_shim_vm_request *req)
+static int mach_vm_deallocate_here(struct mach_task_os *os,
+				   struct mach_shim_vm_request *req)
 {
 	struct mm_struct *mm = current->mm;
 	bool stub;
@@ -251,6 +254,7 @@ static int mach_vm_deallocate_here(struct mach_shim_vm_request *req)
 	mmap_read_unlock(mm);
 	if (stub)
 		return -ENXIO;
+	mach_vm_note_inheritance(os, req->start, req->end, false);
 	return vm_munmap(req->start, req->end - req->start);
 }
 
@@ -279,7 +283,7 @@ static int mach_vm_share_piece(unsigned long start, unsigned long end,
 	loff_t pos = 0;
 	int ret = 0;
 
-	file = shmem_file_setup("mach-shared", end - start, 0);
+	file = shmem_file_setup(MACH_SHARED_NAME, end - start, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	for (at = start; !ret && at < end; at += PAGE_SIZE) {
@@ -290,7 +294,7 @@ static int mach_vm_share_piece(unsigned long start, unsigned long end,
 			ret = -ENOMEM;
 	}
 	if (!ret) {
-		addr = vm_mmap(file, start, end - start, mach_vm_prot(vm_flags),
+		addr = vm_mmap(file, start, end - start, mach_vm_prot_of(vm_flags),
 			       MAP_SHARED | MAP_FIXED, 0);
 		if (IS_ERR_VALUE(addr))
 			ret = addr;
@@ -328,9 +332,17 @@ static int mach_vm_share_here(struct mach_shim_vm_request *req)
 	return ret;
 }
 
+int mach_vm_share_range(unsigned long start, unsigned long end)
+{
+	struct mach_shim_vm_request req = { .start = start, .end = end };
+
+	return mach_vm_share_here(&req);
+}
+
 struct mach_vm_call {
 	struct mach_agent_call call;
 	struct mach_shim_vm_request req;
+	struct mach_task_os *os;	/* the task it runs in */
 };
 
 static bool mach_vm_step(struct mach_agent_call *call, long result,
@@ -341,6 +353,10 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 
 	if (call->stage++) {
 		call->ret = result;	/* of mprotect() or madvise() */
+		/* What Linux's flags do not say, clone.c keeps. */
+		if (!result && req->op == MACH_VM_INHERIT)
+			call->ret = mach_vm_note_inheritance(vm->os, req->start, req->end,
+							     req->value == MACH_INHERIT_COPY);
 		return false;
 	}
 	switch (req->op) {
@@ -348,7 +364,7 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 		call->ret = mach_vm_allocate_here(req);
 		return false;
 	case MACH_VM_DEALLOCATE:
-		call->ret = mach_vm_deallocate_here(req);
+		call->ret = mach_vm_deallocate_here(vm->os, req);
 		return false;
 	}
 
@@ -395,7 +411,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 		break;
 	case MACH_VM_DEALLOCATE:
 		if (mach_shim_task_is_current(os))
-			return mach_vm_deallocate_here(req);
+			return mach_vm_deallocate_here(os, req);
 		break;
 	}
 
@@ -403,6 +419,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	if (!vm)
 		return -ENOMEM;
 	vm->req = *req;
+	vm->os = os;
 	mach_agent_call_init(&vm->call, mach_vm_step, mach_vm_release);
 	vm->call.image = req->image;
 	ret = mach_agent_run(&os->agent, &vm->call);

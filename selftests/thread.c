@@ -653,6 +653,52 @@ TEST(a_programs_own_threads_are_mach_threads)
 	EXPECT_TRUE(WIFSIGNALED(status));
 }
 
+/*
+ * Every register of the state reaches the program, rax at full width
+ * (the ioctl a new thread leaves through returns an int):
+ *   mov %rax, (%rbx); mov %rcx, 8(%rbx); jmp .
+ */
+TEST(full_width_registers_reach_the_program)
+{
+	uint8_t program[] = { 0x48, 0x89, 0x03, 0x48, 0x89, 0x4b, 0x08, 0xeb, 0xfe };
+	const uint64_t values[] = { 0x123456789abcdef0ull, 0xffffffff80000000ull, 7 };
+	for (unsigned int i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		x86_thread_state64_t state = { 0 };
+		vm_address_t code = 0, data = 0;
+		uint64_t seen[2] = { 0, 0 };
+		thread_act_t thread;
+		task_t task;
+
+		ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+		ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program,
+						 sizeof(program)));
+		ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+						   VM_PROT_READ | VM_PROT_EXECUTE));
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		state.__rip = code;
+		state.__rsp = data + PAGE;
+		state.__rax = values[i];
+		state.__rbx = data;
+		state.__rcx = ~values[i];
+		state.__rflags = 0x202;
+		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+							 (thread_state_t)&state,
+							 x86_THREAD_STATE64_COUNT));
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		for (int n = 0; n < 500 && seen[1] != ~values[i]; n++) {
+			usleep(10000);
+			vm_read_overwrite(task, data, sizeof(seen), (vm_address_t)seen, NULL);
+		}
+		EXPECT_EQ(values[i], seen[0]);
+		EXPECT_EQ(~values[i], seen[1]);
+		EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+		mach_port_deallocate(mach_task_self(), thread);
+		mach_port_deallocate(mach_task_self(), task);
+	}
+}
+
 TEST(bad_thread_calls)
 {
 	x86_thread_state64_t state;

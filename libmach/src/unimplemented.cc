@@ -73,8 +73,4 @@ UNSUPPORTED(kern_return_t, ledger_transfer, (ledger_t, ledger_t, ledger_item_t))
 UNSUPPORTED(kern_return_t, ledger_read, (ledger_t, ledger_item_t *, ledger_item_t *))
 
 // ---- <mach/mach_norma.h> -----------------------------------------------------
-UNSUPPORTED(kern_return_t, norma_task_create, (task_t, boolean_t, int, task_t *))
-UNSUPPORTED(kern_return_t, norma_task_clone, (task_t, boolean_t, int, task_t *))
-UNSUPPORTED(kern_return_t, norma_task_teleport, (task_t, boolean_t, int, task_t *))
-UNSUPPORTED(kern_return_t, norma_node_self, (host_t, int *))
 UNSUPPORTED(kern_return_t, task_set_child_node, (task_t, int))

@@ -711,6 +711,38 @@ Kr spawn_error(int err)
 	}
 }
 
+/*
+ * The end of a task_create whose process came to be (err 0) or not. A
+ * child with more to set up than a plain one is seen only once it is; a
+ * teleport then ends its parent (image is the parent's program, 0 for the
+ * caller's own task, which then ends here).
+ */
+long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u64 image,
+		   int err)
+{
+	Ref<Task> child;
+	if (!err) {
+		Ref<Port> port = caller.space().lookup_send(Name{create.child});
+		child = port ? port->task() : Ref<Task>{};
+		if (!child)
+			err = -MACH_ESRCH;	/* it died already */
+	}
+	/* Credentials, node, copies: it is seen once they are in place. */
+	if (!err && mach_shim_task_settling(child->os()) && !mach_shim_task_image(child->os()))
+		err = -MACH_ESRCH;	/* it died setting up */
+	if (!err && (create.flags & MACH_TASK_CREATE_TELEPORT)) {
+		/* The child is made: a parent that will not end is a failure. */
+		if (mach_shim_task_teleport(parent.os(), image, child.get()))
+			return result(Kr::Failure);
+	}
+	if (!err)
+		return result(Kr::Success);
+	/* No process: the task died with it; take back our name for it. */
+	caller.space().deallocate(Name{create.child});
+	create.child = Name::null;
+	return result(spawn_error(err));
+}
+
 /* What host_security_create_task_token() gives a task beyond task_create(). */
 struct Grant {
 	Tokens tokens;
@@ -719,7 +751,10 @@ struct Grant {
 
 long task_create(Task &caller, mach_task_create_args &args, const Grant *grant = nullptr)
 {
-	if (args.flags || args.pad)
+	constexpr u32 norma = MACH_TASK_CREATE_CLONE | MACH_TASK_CREATE_TELEPORT;
+	constexpr u32 known = MACH_TASK_CREATE_ON_NODE | norma;
+	bool on_node = args.flags & MACH_TASK_CREATE_ON_NODE;
+	if ((args.flags & ~known) || (!on_node && (args.node || (args.flags & norma))))
 		return malformed;
 	args.child = Name::null;
 	Ref<Task> parent;
@@ -727,6 +762,9 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &image);
 	if (kr != Kr::Success)
 		return result(kr);
+	/* A node that is not there, or has no memory or no CPU: nothing made. */
+	if (on_node && !mach_shim_node_usable(args.node))
+		return result(Kr::InvalidArgument);
 	/*
 	 * The man page's rule: exactly two ledgers, both real (wired, then
 	 * paged), or the parent's are used. What they limit is another issue.
@@ -751,6 +789,11 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	/* The task is whole before its process exists: nothing can see it. */
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
 	child->inherit_from(*parent.get());
+	if (on_node)
+		mach_shim_task_place(made, args.node);
+	/* norma_task_clone(FALSE) is an empty task on the node: no sharing. */
+	if ((args.flags & norma) && args.inherit_memory)
+		mach_shim_task_clone(made);
 	if (grant) {
 		/* Its process is to run as its security token says. */
 		if (!mach_shim_task_give_credentials(made, grant->tokens.security[0],
@@ -775,9 +818,7 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
-	/* For a token, args is the token args' first member: the same address. */
-	return mach_core_later_done(&caller, grant ? MACH_IOC_NR_TASK_CREATE_TOKEN :
-					     MACH_IOC_NR_TASK_CREATE, &args, err);
+	return finish_create(caller, args, *parent.get(), image, err);
 }
 
 /*
@@ -802,7 +843,7 @@ HostPort host_to_give(Task &caller, u32 name)
 
 long task_create_token(Task &caller, mach_task_create_token_args &args)
 {
-	if (args.create.flags || args.create.pad)
+	if (args.create.flags || args.create.node)
 		return malformed;
 	args.create.child = Name::null;
 	HostPort held;
@@ -1149,24 +1190,10 @@ extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *arg
 		return -MACH_EINVAL;
 	/* A token's create is the args' first member. */
 	static_assert(__builtin_offsetof(mach_task_create_token_args, create) == 0);
-	auto &create = *static_cast<mach_task_create_args *>(args);
 	Task &caller = *Task::from(task);
-	if (!err && nr == MACH_IOC_NR_TASK_CREATE_TOKEN) {
-		/*
-		 * The child is seen with its token's credentials, never with its
-		 * parent's: wait for the shell to have set them up.
-		 */
-		Ref<Port> port = caller.space().lookup_send(Name{create.child});
-		Ref<Task> child = port ? port->task() : Ref<Task>{};
-		if (!child || !mach_shim_task_image(child->os()))
-			err = -MACH_ESRCH;	/* it died setting up */
-	}
-	if (!err)
-		return result(Kr::Success);
-	/* No process: the task died with it; take back our name for it. */
-	caller.space().deallocate(Name{create.child});
-	create.child = Name::null;
-	return result(spawn_error(err));
+	/* Only the caller's own task is cloned from in place. */
+	return finish_create(caller, *static_cast<mach_task_create_args *>(args), caller, 0,
+			     err);
 }
 
 extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)

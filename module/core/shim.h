@@ -132,6 +132,7 @@ struct mach_task_stats {
 	mach_u64 live_system_ns;
 	mach_u32 security[2];		/* the process's security token */
 	mach_u32 audit[8];		/* and audit token */
+	mach_s32 node;			/* the NUMA node it was placed on, or -1 */
 };
 /* What a caller of mach_shim_task_stats() needs filled in. */
 enum mach_stats_want {
@@ -139,6 +140,7 @@ enum mach_stats_want {
 	MACH_STATS_DEAD_TIMES = 1 << 1,	/* dead_*_ns */
 	MACH_STATS_LIVE_TIMES = 1 << 2,	/* live_*_ns: walks the threads */
 	MACH_STATS_TOKENS = 1 << 3,	/* security, audit */
+	MACH_STATS_NODE = 1 << 4,	/* node */
 };
 /* Fills what want asks for; false if the process is already gone. */
 mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
@@ -157,6 +159,21 @@ mach_u64 mach_shim_task_image(struct mach_task_os *os);
 
 /* task_create's new task, not yet backed by a process (a reference). */
 struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
+/* Is node a NUMA node online, with memory and CPUs, that a task may use? */
+mach_bool mach_shim_node_usable(mach_u32 node);
+/* A prepared task's process is to run on node's CPUs and memory. */
+void mach_shim_task_place(struct mach_task *task, mach_u32 node);
+/* Does task_create wait for this new task to be set up (mach_shim_task_image)? */
+mach_bool mach_shim_task_settling(struct mach_task_os *os);
+/* A prepared task is to share every region of its parent (a NORMA clone). */
+void mach_shim_task_clone(struct mach_task *task);
+/*
+ * norma_task_teleport's end, once child (a clone of parent's) exists:
+ * the parent is terminated, then the pages only the clone maps move to its
+ * node. 0 or -errno. A parent that is the caller's own task never returns.
+ */
+int mach_shim_task_teleport(struct mach_task_os *parent, mach_u64 image,
+			    struct mach_task *child);
 /*
  * A prepared task's process is to run as uid and gid (of the initial
  * user namespace), the ids of its security token: false if they are not

@@ -88,6 +88,8 @@ u32 task_info_count(u32 flavor)
 		return 2;
 	case TaskAuditToken:
 		return 8;
+	case TaskNodeInfo:
+		return 1;
 	default:
 		return 0;
 	}
@@ -99,6 +101,8 @@ unsigned int task_info_needs(u32 flavor)
 		return MACH_STATS_LIVE_TIMES;
 	if (flavor == TaskSecurityToken || flavor == TaskAuditToken)
 		return MACH_STATS_TOKENS;
+	if (flavor == TaskNodeInfo)
+		return MACH_STATS_NODE;
 	return MACH_STATS_MEMORY | MACH_STATS_DEAD_TIMES;
 }
 
@@ -139,6 +143,9 @@ u32 format_task_info(u32 flavor, const mach_task_stats &s, u32 suspend_count,
 	case TaskAuditToken:
 		__builtin_memcpy(out, s.audit, sizeof(s.audit));
 		return 8;
+	case TaskNodeInfo:
+		out[0] = static_cast<u32>(s.node);
+		return 1;
 	default:
 		return 0;
 	}

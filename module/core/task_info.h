@@ -17,6 +17,7 @@ enum TaskFlavor : u32 {
 	TaskSecurityToken = 13,		/* TASK_SECURITY_TOKEN */
 	TaskAuditToken = 15,		/* TASK_AUDIT_TOKEN */
 	MachTaskBasicInfo = 20,		/* MACH_TASK_BASIC_INFO */
+	TaskNodeInfo = 100,		/* TASK_NODE_INFO: an extension */
 };
 
 /* The largest flavour, in natural_t. */

@@ -194,17 +194,21 @@ struct mach_exception_ports_args {
 
 /*
  * MACH_IOC_TASK_CREATE: task_create(parent, ledgers, ledger_count,
- * inherit_memory, &child). The caller must have started its agent if
- * parent is its own task (libmach does, at first use).
+ * inherit_memory, &child), and the NORMA calls by flag. The caller must
+ * have started its agent if parent is its own task (libmach does, at
+ * first use).
  */
+#define MACH_TASK_CREATE_ON_NODE	(1U << 0)	/* placed on node */
+#define MACH_TASK_CREATE_CLONE		(1U << 1)	/* norma_task_clone */
+#define MACH_TASK_CREATE_TELEPORT	(1U << 2)	/* norma_task_teleport */
 struct mach_task_create_args {
 	__u32 parent;		/* in: send right to the parent task */
 	__u32 inherit_memory;	/* in: boolean_t */
 	__u64 ledgers;		/* in: user address of ledger_count names */
 	__u32 ledger_count;	/* in */
 	__u32 child;		/* out: send right to the new task's port */
-	__u32 flags;		/* in: zero */
-	__u32 pad;		/* in: zero */
+	__u32 flags;		/* in: MACH_TASK_CREATE_* */
+	__u32 node;		/* in: with MACH_TASK_CREATE_ON_NODE; else zero */
 };
 
 /*

@@ -11,17 +11,34 @@
 
 _MACH_BEGIN_DECLS
 
-/* As task_create() (no ledgers), with the child placed on child_node. */
+/*
+ * As task_create() with the parent's ledgers, the child placed on
+ * child_node: its threads run only on that node's CPUs, and the memory it
+ * allocates comes from that node. A node that does not exist, is offline,
+ * or has no memory or no CPU: KERN_INVALID_ARGUMENT, nothing created.
+ */
 kern_return_t norma_task_create(task_t parent_task, boolean_t inherit_memory, int child_node,
                                 task_t *child_task);
 
-/* A copy of task, created on child_node. */
+/*
+ * A copy of task on child_node. inherit_memory TRUE: the child shares every
+ * region of the parent whatever its inheritance (a private region becomes
+ * shared once, contents kept), and both keep the parent's inheritance
+ * (vm_region; a later task_create copies a COPY region). FALSE: an empty
+ * address space. No threads; the child gets the parent's special and
+ * registered ports, not its port space.
+ */
 kern_return_t norma_task_clone(task_t task, boolean_t inherit_memory, int child_node, task_t *child_task);
 
-/* Migrate task to child_node. */
+/*
+ * norma_task_clone, then task is terminated (its port becomes a dead name)
+ * and the pages only the child maps move to child_node. The child is
+ * returned to the caller; a caller that teleports its own task ends with
+ * it, and the call does not return.
+ */
 kern_return_t norma_task_teleport(task_t task, boolean_t inherit_memory, int child_node, task_t *child_task);
 
-/* Node the caller runs on. */
+/* Node the caller runs on now (host must be a host port). */
 kern_return_t norma_node_self(host_t host, int *node);
 
 /* Node on which task_create() on target_task places children. */

@@ -145,6 +145,18 @@ typedef struct task_absolutetime_info *task_absolutetime_info_t;
 #define TASK_AUDIT_TOKEN_COUNT \
 	(sizeof(audit_token_t) / sizeof(natural_t))
 
+/*
+ * TASK_NODE_INFO (an extension of libmach): the NUMA node a NORMA call
+ * placed the task on, or -1 for a task placed nowhere.
+ */
+#define TASK_NODE_INFO 100
+typedef struct task_node_info {
+	integer_t node;
+} task_node_info_data_t;
+typedef struct task_node_info *task_node_info_t;
+#define TASK_NODE_INFO_COUNT \
+	((mach_msg_type_number_t)(sizeof(task_node_info_data_t) / sizeof(natural_t)))
+
 /* MACH_TASK_BASIC_INFO: 64-bit on every target. */
 #define MACH_TASK_BASIC_INFO 20
 

@@ -227,7 +227,7 @@ TEST_F(Core, TaskInfoFlavours)
 		      .resident_max_bytes = 8192, .dead_user_ns = 1500000000,
 		      .dead_system_ns = 2000, .live_user_ns = 7000000000,
 		      .live_system_ns = 999999999, .security = {1000, 100},
-		      .audit = {1, 1000, 100, 1001, 101, 42, 7, 0}};
+		      .audit = {1, 1000, 100, 1001, 101, 42, 7, 0}, .node = 1};
 	u32 buf[64];
 
 	mach_task_info_args ti{self, TaskBasicInfo64, 64, 0, (u64)buf};

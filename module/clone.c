@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clone.c - norma_task_clone and norma_task_teleport, and the inheritance
+ * a region keeps when Linux's representation of it says otherwise.
+ *
+ * A clone shares every region of its parent: before the fork, each
+ * private writable region is replaced once by a shared shmem mapping with
+ * the same bytes (as vm_inherit(SHARE) does), and NONE regions lose
+ * VM_DONTCOPY for the moment of the fork. A second clone of the same
+ * parent finds everything shared already, and fork() skips the page
+ * tables of shared file mappings: it costs less than a fork.
+ *
+ * Both tasks keep the parent's inheritance: NONE regions get VM_DONTCOPY
+ * back, and a region that Mach calls COPY but Linux now shares is listed
+ * in the task's copy ranges. vm_region reports COPY for it, and a later
+ * task_create gives the child a private copy of it.
+ *
+ * A teleport is a clone whose parent then moves the pages it maps alone
+ * (which the clone shares) to the clone's node, and is terminated.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/unistd.h>
+
+#include "mach.h"
+
+/* ---- ranges -------------------------------------------------------------- */
+
+/* Under os->ranges_lock. */
+static int mach_ranges_add(struct mach_ranges *rs, unsigned long start,
+			   unsigned long end)
+{
+	struct mach_range *grown;
+
+	grown = krealloc_array(rs->r, rs->count + 1, sizeof(*rs->r), GFP_KERNEL);
+	if (!grown)
+		return -ENOMEM;
+	rs->r = grown;
+	rs->r[rs->count++] = (struct mach_range){ start, end };
+	return 0;
+}
+
+/* Under os->ranges_lock: [start, end) leaves every range (which may split). */
+static int mach_ranges_remove(struct mach_ranges *rs, unsigned long start,
+			      unsigned long end)
+{
+	unsigned int i = 0;
+
+	while (i < rs->count) {
+		struct mach_range r = rs->r[i];
+
+		if (r.end <= start || r.start >= end) {
+			i++;
+			continue;
+		}
+		/* Its pieces outside [start, end) stay; it goes. */
+		rs->r[i] = rs->r[--rs->count];
+		if (r.start < start && mach_ranges_add(rs, r.start, start))
+			return -ENOMEM;
+		if (r.end > end && mach_ranges_add(rs, end, r.end))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool mach_ranges_contain(const struct mach_ranges *rs, unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->count; i++)
+		if (rs->r[i].start <= addr && addr < rs->r[i].end)
+			return true;
+	return false;
+}
+
+void mach_ranges_free(struct mach_ranges *rs)
+{
+	kfree(rs->r);
+	rs->r = NULL;
+	rs->count = 0;
+}
+
+/* A task's copy ranges, handed to a child made from it. */
+int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent)
+{
+	struct mach_range *copy = NULL;
+	unsigned int count;
+
+	mutex_lock(&parent->ranges_lock);
+	count = parent->copy_ranges.count;
+	if (count)
+		copy = kmemdup(parent->copy_ranges.r, count * sizeof(*copy), GFP_KERNEL);
+	mutex_unlock(&parent->ranges_lock);
+	if (count && !copy)
+		return -ENOMEM;
+	mutex_lock(&child->ranges_lock);
+	mach_ranges_free(&child->copy_ranges);
+	child->copy_ranges.r = copy;
+	child->copy_ranges.count = count;
+	mutex_unlock(&child->ranges_lock);
+	/* Its copies are taken as it starts: task_create waits for that. */
+	if (count && !child->clone)
+		mach_task_settle(child);
+	return 0;
+}
+
+/* Is vma one of the shared mappings this module made of a private one? */
+static bool mach_vma_made_shared(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+	       !strcmp(file_dentry(vma->vm_file)->d_name.name, MACH_SHARED_NAME);
+}
+
+bool mach_vm_copy_despite_sharing(struct mach_task_os *os,
+				  const struct vm_area_struct *vma)
+{
+	bool copy;
+
+	if (!mach_vma_made_shared(vma))
+		return false;
+	mutex_lock(&os->ranges_lock);
+	copy = mach_ranges_contain(&os->copy_ranges, vma->vm_start);
+	mutex_unlock(&os->ranges_lock);
+	return copy;
+}
+
+/*
+ * vm_inherit or vm_deallocate of [start, end) in the calling task: what
+ * Mach calls the range from now is Linux's word, except COPY over a
+ * mapping this module shared, which is listed.
+ */
+int mach_vm_note_inheritance(struct mach_task_os *os, unsigned long start,
+			     unsigned long end, bool copy)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long at, piece_end;
+	bool shared;
+	int ret;
+
+	/* (The mmap lock is taken first where both are: vm_region.) */
+	mutex_lock(&os->ranges_lock);
+	ret = mach_ranges_remove(&os->copy_ranges, start, end);
+	mutex_unlock(&os->ranges_lock);
+	for (at = start; !ret && copy && at < end; at = piece_end) {
+		mmap_read_lock(mm);
+		vma = find_vma(mm, at);
+		if (vma && vma->vm_start < end) {
+			at = max(at, vma->vm_start);
+			piece_end = min(end, vma->vm_end);
+			shared = mach_vma_made_shared(vma);
+		}
+		mmap_read_unlock(mm);
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (shared) {
+			mutex_lock(&os->ranges_lock);
+			ret = mach_ranges_add(&os->copy_ranges, at, piece_end);
+			mutex_unlock(&os->ranges_lock);
+		}
+	}
+	return ret;
+}
+
+/* ---- the clone ----------------------------------------------------------- */
+
+/* Under the mmap lock: the first VMA at or after addr that is not the stub. */
+static struct vm_area_struct *mach_next_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	while (vma && mach_stub_vma(vma))
+		vma = find_vma(mm, vma->vm_end);
+	return vma;
+}
+
+/*
+ * In the parent, before the fork: every private writable region becomes
+ * shared (listed as COPY: that is what it was), and NONE regions are
+ * listed in child->none_ranges and copied this once.
+ */
+int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long at = 0, start, end, flags;
+	int ret = 0;
+
+	while (!ret) {
+		mmap_read_lock(mm);
+		vma = mach_next_vma(mm, at);
+		if (!vma) {
+			mmap_read_unlock(mm);
+			break;
+		}
+		start = vma->vm_start;
+		end = vma->vm_end;
+		flags = vma->vm_flags;
+		mmap_read_unlock(mm);
+		at = end;
+
+		if ((flags & VM_WRITE) && !(flags & VM_MAYSHARE)) {
+			ret = mach_vm_share_range(start, end);
+			if (!ret && !(flags & VM_DONTCOPY))
+				ret = mach_vm_note_inheritance(parent, start, end, true);
+		}
+		if (!ret && (flags & VM_DONTCOPY)) {
+			mutex_lock(&child->ranges_lock);
+			ret = mach_ranges_add(&child->none_ranges, start, end);
+			mutex_unlock(&child->ranges_lock);
+		}
+	}
+	if (!ret)
+		ret = mach_ranges_inherit(child, parent);
+	/* NONE regions go to the clone too: for the moment of the fork. */
+	mmap_write_lock(mm);
+	for (unsigned int i = 0; i < child->none_ranges.count; i++) {
+		vma = find_vma(mm, child->none_ranges.r[i].start);
+		if (vma && vma->vm_start == child->none_ranges.r[i].start)
+			vma->vm_flags &= ~VM_DONTCOPY;
+	}
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+/* Under the mmap write lock: NONE again for the regions listed in rs. */
+static void mach_mark_none(struct mm_struct *mm, const struct mach_ranges *rs)
+{
+	struct vm_area_struct *vma;
+	unsigned int i;
+
+	for (i = 0; i < rs->count; i++) {
+		vma = find_vma(mm, rs->r[i].start);
+		if (vma && vma->vm_start == rs->r[i].start)
+			vma->vm_flags |= VM_DONTCOPY;
+	}
+}
+
+/* In the parent, after the fork. */
+void mach_clone_restore_parent(struct mach_task_os *child)
+{
+	mmap_write_lock(current->mm);
+	mach_mark_none(current->mm, &child->none_ranges);
+	mmap_write_unlock(current->mm);
+}
+
+/* A private copy of [start, end), a shared mapping of file at pgoff. */
+static int mach_privatize(unsigned long start, unsigned long end, unsigned long prot,
+			  struct file *file, loff_t pos, void *page)
+{
+	unsigned long addr, at;
+
+	addr = vm_mmap(NULL, start, end - start, prot,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	for (at = start; at < end; at += PAGE_SIZE) {
+		if (kernel_read(file, page, PAGE_SIZE, &pos) != PAGE_SIZE)
+			return -EIO;
+		if (access_process_vm(current, at, page, PAGE_SIZE,
+				      FOLL_WRITE | FOLL_FORCE) != PAGE_SIZE)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * In a new shell with its parent's memory: a clone marks its NONE regions;
+ * any other child takes a private copy of each region listed as COPY.
+ */
+int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	void *page = NULL;
+	int ret = 0;
+
+	mmap_write_lock(mm);
+	mach_mark_none(mm, &os->none_ranges);
+	mmap_write_unlock(mm);
+	mach_ranges_free(&os->none_ranges);
+	if (clone || !os->copy_ranges.count)
+		return 0;
+
+	page = (void *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	for (unsigned int i = 0; !ret && i < os->copy_ranges.count; i++) {
+		unsigned long at = os->copy_ranges.r[i].start;
+		unsigned long end = os->copy_ranges.r[i].end;
+
+		while (!ret && at < end) {
+			struct file *file = NULL;
+			unsigned long piece_end = 0, prot = 0;
+			loff_t pos = 0;
+
+			mmap_read_lock(mm);
+			vma = find_vma(mm, at);
+			if (vma && vma->vm_start < end) {
+				at = max(at, vma->vm_start);
+				piece_end = min(end, vma->vm_end);
+				if (mach_vma_made_shared(vma)) {
+					file = get_file(vma->vm_file);
+					pos = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) +
+					      (at - vma->vm_start);
+					prot = mach_vm_prot_of(vma->vm_flags);
+				}
+			}
+			mmap_read_unlock(mm);
+			if (!piece_end)
+				break;
+			if (file) {
+				ret = mach_privatize(at, piece_end, prot, file, pos, page);
+				fput(file);
+			}
+			at = piece_end;
+		}
+	}
+	free_page((unsigned long)page);
+	mach_ranges_free(&os->copy_ranges);
+	return ret;
+}
+
+/* ---- the teleport -------------------------------------------------------- */
+
+struct mach_migrate_call {
+	struct mach_agent_call call;
+	unsigned long stub;		/* the parent's */
+	unsigned long at;		/* the regions populated so far end here */
+	int node;
+};
+
+/*
+ * In the parent's agent, after the clone: its pages to the clone's node.
+ * The clone has no page tables yet for what it shares, so a page the
+ * parent alone maps is the clone's alone once the parent is gone; what
+ * others map too (a library's text) stays. migrate_pages() finds pages by
+ * page tables: the regions made shared have none yet, so they are
+ * populated first, one madvise() each.
+ */
+static bool mach_migrate_step(struct mach_agent_call *call, long result,
+			      struct mach_syscall *next)
+{
+	struct mach_migrate_call *m = container_of(call, struct mach_migrate_call, call);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	if (call->stage == 2) {
+		call->ret = result < 0 ? result : 0;	/* > 0: pages that stayed */
+		return false;
+	}
+	if (call->stage == 0) {
+		mmap_read_lock(mm);
+		for (vma = find_vma(mm, m->at); vma; vma = find_vma(mm, vma->vm_end))
+			if (mach_vma_made_shared(vma))
+				break;
+		if (vma) {
+			next->nr = __NR_madvise;
+			next->args[0] = vma->vm_start;
+			next->args[1] = vma->vm_end - vma->vm_start;
+			next->args[2] = MADV_POPULATE_READ;
+			m->at = vma->vm_end;
+		}
+		mmap_read_unlock(mm);
+		if (vma)
+			return true;	/* (a failure only leaves pages behind) */
+		call->stage = 1;
+	}
+	call->stage = 2;
+	next->nr = __NR_migrate_pages;
+	next->args[0] = 0;
+	next->args[1] = MACH_STUB_NODES + 1;	/* the kernel reads one less */
+	next->args[2] = m->stub + offsetof(struct mach_stub_page, all_nodes);
+	next->args[3] = m->stub + offsetof(struct mach_stub_page, node_masks) +
+			m->node * sizeof(u64);
+	return true;
+}
+
+static void mach_migrate_release(struct mach_agent_call *call)
+{
+	kfree(container_of(call, struct mach_migrate_call, call));
+}
+
+int mach_shim_task_teleport(struct mach_task_os *parent, u64 image,
+			    struct mach_task *child)
+{
+	struct mach_migrate_call *m;
+	bool self = mach_shim_task_is_current(parent);
+	long ret;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	mach_agent_call_init(&m->call, mach_migrate_step, mach_migrate_release);
+	m->call.image = image;
+	m->stub = mach_agent_stub(&parent->agent);
+	m->node = mach_task_os_of(child)->numa_node;
+	/* Pages that could not move stay where they are: the task moves. */
+	if (m->stub)
+		mach_agent_run(&parent->agent, &m->call);
+	mach_agent_call_put(&m->call);
+	/* A task that teleports itself ends here, and the clone goes on. */
+	ret = mach_shim_task_kill(parent, self ? 0 : image);
+	return ret;
+}

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NORMA on NUMA nodes: norma_task_create places a task on a node (its
+ * threads run on the node's CPUs, the memory it allocates comes from the
+ * node), norma_task_clone shares every region with its parent, and
+ * norma_task_teleport moves a task to another node. The test VM has two
+ * nodes with one CPU each.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <signal.h>
+
+#include <mach/mach.h>
+#include <mach/mach_norma.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define PAGE 4096
+
+/* Threads in task, as task_threads counts them. */
+static int thread_count(task_t task)
+{
+	thread_act_array_t threads;
+	mach_msg_type_number_t count;
+
+	if (task_threads(task, &threads, &count) != KERN_SUCCESS)
+		return -1;
+	for (unsigned int i = 0; i < count; i++)
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	vm_deallocate(mach_task_self(), (vm_address_t)threads, count * sizeof(*threads));
+	return count;
+}
+
+/* The node a page of task's process is on (move_pages' query), or < 0. */
+static int page_node(task_t task, vm_address_t address)
+{
+	void *pages[1] = { (void *)address };
+	int status = -1, pid = 0;
+
+	if (pid_for_task(task, &pid) != KERN_SUCCESS ||
+	    syscall(SYS_move_pages, pid, 1, pages, NULL, &status, 0) != 0)
+		return -1000;
+	return status;
+}
+
+/* A line of /proc/<pid>/status, without the key, or "". */
+static void status_line(task_t task, const char *key, char *out, size_t size)
+{
+	char path[64], line[256];
+	int pid = 0;
+	FILE *f;
+
+	out[0] = '\0';
+	pid_for_task(task, &pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key))) {
+			snprintf(out, size, "%s", line + strlen(key) + 1);
+			out[strcspn(out, "\n")] = '\0';
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* /sys's list of node's CPUs ("1"). */
+static void node_cpus(int node, char *out, size_t size)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
+	out[0] = '\0';
+	f = fopen(path, "r");
+	if (f && fgets(out, size, f))
+		out[strcspn(out, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+static int node_of(task_t task)
+{
+	task_node_info_data_t info = { -2 };
+	mach_msg_type_number_t count = TASK_NODE_INFO_COUNT;
+
+	if (task_info(task, TASK_NODE_INFO, (task_info_t)&info, &count) != KERN_SUCCESS)
+		return -3;
+	return info.node;
+}
+
+/* What a thread of the child saw: the node it ran on, and its page. */
+static volatile uint32_t seen_node = ~0u;
+static volatile uint8_t *touch_page;
+
+static void __attribute__((noinline, noreturn)) where_am_i(void)
+{
+	unsigned int cpu, node;
+	long ret;
+
+	touch_page[0] = 1;	/* a fresh page: allocated under the task's policy */
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(SYS_getcpu), "D"(&cpu), "S"(&node), "d"(0)
+			 : "rcx", "r11", "memory");
+	seen_node = ret == 0 ? node : ~1u;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* Runs where_am_i in task (which has our image) and waits for it. */
+static uint32_t run_where_am_i(task_t task, vm_address_t page)
+{
+	x86_thread_state64_t state = { 0 };
+	vm_address_t stack = 0;
+	thread_act_t thread;
+	uint32_t node = ~0u;
+
+	if (vm_write(task, (vm_address_t)&touch_page, (vm_offset_t)&page, sizeof(page)) ||
+	    vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE) ||
+	    thread_create(task, &thread))
+		return ~2u;
+	state.__rip = (uint64_t)where_am_i;
+	state.__rsp = stack + 4 * PAGE - 8;
+	state.__rflags = 0x202;
+	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+			 x86_THREAD_STATE64_COUNT);
+	thread_resume(thread);
+	for (int i = 0; i < 500 && node == ~0u; i++) {
+		vm_read_overwrite(task, (vm_address_t)&seen_node, sizeof(node),
+				  (vm_address_t)&node, NULL);
+		if (node == ~0u)
+			usleep(10000);
+	}
+	mach_port_deallocate(mach_task_self(), thread);
+	return node;
+}
+
+TEST(norma_task_create_places_cpus_and_memory_on_the_node)
+{
+	char cpus[64], allowed[64];
+
+	for (int node = 0; node < 2; node++) {
+		task_t task;
+		vm_address_t page = 0;
+
+		ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), TRUE, node, &task));
+		EXPECT_EQ(node, node_of(task));
+		node_cpus(node, cpus, sizeof(cpus));
+		status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
+		EXPECT_STREQ(cpus, allowed);
+		status_line(task, "Mems_allowed_list:", allowed, sizeof(allowed));
+		EXPECT_NE(0, allowed[0]);
+
+		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &page, PAGE, VM_FLAGS_ANYWHERE));
+		EXPECT_EQ((uint32_t)node, run_where_am_i(task, page));
+		EXPECT_EQ(node, page_node(task, page));
+		EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+		mach_port_deallocate(mach_task_self(), task);
+	}
+}
+
+/* Without inherited memory too, and placement outlives the shell's exec. */
+TEST(an_empty_task_on_a_node)
+{
+	/* movl $1, (%rax) with rax = the page: a store allocates it. */
+	uint8_t program[] = { 0xc7, 0x00, 0x01, 0, 0, 0, 0xeb, 0xfe };
+	char cpus[64], allowed[64];
+
+	for (int node = 0; node < 2; node++) {
+		x86_thread_state64_t state = { 0 };
+		vm_address_t code = 0, data = 0;
+		thread_act_t thread;
+		uint32_t word = 0;
+		task_t task;
+
+		ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), FALSE, node, &task));
+		EXPECT_EQ(node, node_of(task));
+		node_cpus(node, cpus, sizeof(cpus));
+		status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
+		EXPECT_STREQ(cpus, allowed);
+		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
+		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+		ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program,
+						 sizeof(program)));
+		ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
+						   VM_PROT_READ | VM_PROT_EXECUTE));
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		state.__rip = code;
+		state.__rsp = code + PAGE;
+		state.__rax = data;
+		state.__rflags = 0x202;
+		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+							 (thread_state_t)&state,
+							 x86_THREAD_STATE64_COUNT));
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		for (int i = 0; i < 500 && word != 1; i++) {
+			usleep(10000);
+			vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL);
+		}
+		EXPECT_EQ(1, word);
+		EXPECT_EQ(node, page_node(task, data));
+		EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+		mach_port_deallocate(mach_task_self(), thread);
+		mach_port_deallocate(mach_task_self(), task);
+	}
+}
+
+TEST(bad_nodes_make_nothing)
+{
+	const int bad[] = { -1, 2, 63, 64, 1000 };
+	task_t task = mach_task_self();	/* we are a task before counting */
+	long before = mach_stat("live_tasks");
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		task = 1;
+		EXPECT_EQ(KERN_INVALID_ARGUMENT,
+			  norma_task_create(mach_task_self(), TRUE, bad[i], &task));
+		EXPECT_EQ(MACH_PORT_NULL, task);
+	}
+	EXPECT_EQ(before, mach_stat("live_tasks"));
+	/* Not a task at all. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT,
+		  norma_task_create(mach_host_self(), TRUE, 0, &task));
+	/* A task placed nowhere says so. */
+	EXPECT_EQ(-1, node_of(mach_task_self()));
+}
+
+TEST(norma_node_self_is_where_we_run)
+{
+	cpu_set_t one;
+	int node = -1;
+
+	for (int cpu = 0; cpu < 2; cpu++) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one));
+		ASSERT_EQ(KERN_SUCCESS, norma_node_self(mach_host_self(), &node));
+		EXPECT_EQ(cpu, node);	/* the VM has a CPU per node */
+	}
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, norma_node_self(mach_task_self(), &node));
+}
+
+static int inheritance_of(task_t task, vm_address_t address)
+{
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	vm_address_t at = address;
+	vm_size_t size = 0;
+	mach_port_t object;
+
+	if (vm_region_64(task, &at, &size, VM_REGION_BASIC_INFO_64, (vm_region_info_t)&info,
+			 &count, &object) != KERN_SUCCESS || at != address)
+		return -1;
+	return info.inheritance;
+}
+
+static char byte_in(task_t task, vm_address_t address)
+{
+	char c = 0;
+
+	if (vm_read_overwrite(task, address, 1, (vm_address_t)&c, NULL) != KERN_SUCCESS)
+		return -1;
+	return c;
+}
+
+static volatile char global_byte = 'g';
+
+/*
+ * A clone shares every region, whatever its inheritance, both ways; both
+ * keep the parent's inheritance, and a task made later from either copies
+ * what is COPY and leaves out what is NONE.
+ */
+TEST(norma_task_clone_shares_everything_and_keeps_inheritance)
+{
+	char *copy_region = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *none_region = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vm_address_t a = (vm_address_t)copy_region, b = (vm_address_t)none_region;
+	task_t clone, grandchild, later;
+	char c;
+
+	ASSERT_NE(MAP_FAILED, copy_region);
+	ASSERT_NE(MAP_FAILED, none_region);
+	copy_region[0] = 'A';
+	none_region[0] = 'B';
+	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), b, PAGE, VM_INHERIT_NONE));
+
+	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 1, &clone));
+	EXPECT_EQ(1, node_of(clone));
+	EXPECT_EQ(0, thread_count(clone));
+	/* Shared, every one, both ways. */
+	EXPECT_EQ('A', byte_in(clone, a));
+	EXPECT_EQ('B', byte_in(clone, b));
+	copy_region[0] = 'a';
+	none_region[0] = 'b';
+	global_byte = 'G';
+	EXPECT_EQ('a', byte_in(clone, a));
+	EXPECT_EQ('b', byte_in(clone, b));
+	EXPECT_EQ('G', byte_in(clone, (vm_address_t)&global_byte));
+	c = 'c';
+	ASSERT_EQ(KERN_SUCCESS, vm_write(clone, a, (vm_offset_t)&c, 1));
+	EXPECT_EQ('c', copy_region[0]);
+	/* The inheritance each had. */
+	EXPECT_EQ(VM_INHERIT_COPY, inheritance_of(clone, a));
+	EXPECT_EQ(VM_INHERIT_NONE, inheritance_of(clone, b));
+	EXPECT_EQ(VM_INHERIT_COPY, inheritance_of(mach_task_self(), a));
+	EXPECT_EQ(VM_INHERIT_NONE, inheritance_of(mach_task_self(), b));
+
+	/* A task made from the clone: a copy of a, no b. */
+	ASSERT_EQ(KERN_SUCCESS, task_create(clone, NULL, 0, TRUE, &grandchild));
+	EXPECT_EQ('c', byte_in(grandchild, a));
+	EXPECT_EQ((char)-1, byte_in(grandchild, b));
+	copy_region[0] = 'd';
+	EXPECT_EQ('c', byte_in(grandchild, a));
+	EXPECT_EQ('d', byte_in(clone, a));
+	/* And one made from us, likewise. */
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &later));
+	EXPECT_EQ('d', byte_in(later, a));
+	EXPECT_EQ((char)-1, byte_in(later, b));
+	copy_region[0] = 'e';
+	EXPECT_EQ('d', byte_in(later, a));
+	/* SHARE said later is shared again by the next task. */
+	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), a, PAGE, VM_INHERIT_SHARE));
+	EXPECT_EQ(VM_INHERIT_SHARE, inheritance_of(mach_task_self(), a));
+
+	/* A second clone finds everything shared already. */
+	task_t second;
+	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 0, &second));
+	EXPECT_EQ('e', byte_in(second, a));
+	EXPECT_EQ(0, node_of(second));
+
+	for (task_t *t = (task_t[]){ clone, grandchild, later, second, 0 }; *t; t++) {
+		EXPECT_EQ(KERN_SUCCESS, task_terminate(*t));
+		mach_port_deallocate(mach_task_self(), *t);
+	}
+}
+
+TEST(norma_task_clone_without_memory_is_empty)
+{
+	vm_address_t at = 0;
+	vm_size_t size = 0;
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	mach_port_t object, boot, theirs;
+	task_t clone;
+
+	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), FALSE, 1, &clone));
+	EXPECT_EQ(1, node_of(clone));
+	EXPECT_EQ(KERN_INVALID_ADDRESS,
+		  vm_region_64(clone, &at, &size, VM_REGION_BASIC_INFO_64,
+			       (vm_region_info_t)&info, &count, &object));
+	/* The standard special ports, not the port space. */
+	ASSERT_EQ(KERN_SUCCESS, task_get_bootstrap_port(mach_task_self(), &boot));
+	ASSERT_EQ(KERN_SUCCESS, task_get_bootstrap_port(clone, &theirs));
+	EXPECT_EQ(boot, theirs);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, norma_task_clone(mach_task_self(), TRUE, 7, &clone));
+}
+
+/* Our memory policy: pages we fault in come from node. */
+static int bind_to(int node)
+{
+	unsigned long mask = 1ul << node;
+
+	return syscall(SYS_set_mempolicy, 2 /* MPOL_BIND */, &mask, 64);
+}
+
+/*
+ * Teleport of another task: it is gone and its port dead; the clone is on
+ * the node, and so are the pages it alone maps now.
+ */
+TEST(norma_task_teleport_moves_a_task)
+{
+	const size_t size = 64 * PAGE;
+	vm_address_t region = 0;
+	task_t parent, child;
+	char *bytes = malloc(size);
+	int pid = 0;
+
+	ASSERT_NE(NULL, bytes);
+	ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), FALSE, 0, &parent));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(parent, &region, size, VM_FLAGS_ANYWHERE));
+	memset(bytes, 't', size);
+	ASSERT_EQ(0, bind_to(0));	/* our writes fault its pages in on node 0 */
+	ASSERT_EQ(KERN_SUCCESS, vm_write(parent, region, (vm_offset_t)bytes, size));
+	ASSERT_EQ(0, syscall(SYS_set_mempolicy, 0, NULL, 0));
+	EXPECT_EQ(0, page_node(parent, region));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(parent, &pid));
+
+	ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(parent, TRUE, 1, &child));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(parent));
+	EXPECT_NE(0, kill(pid, 0));	/* the process is gone too */
+	EXPECT_EQ(1, node_of(child));
+	for (size_t off = 0; off < size; off += 16 * PAGE) {
+		EXPECT_EQ('t', byte_in(child, region + off));
+		EXPECT_EQ(1, page_node(child, region + off));
+	}
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+	mach_port_deallocate(mach_task_self(), child);
+	mach_port_deallocate(mach_task_self(), parent);
+	free(bytes);
+}
+
+/* The pid of the process (not skip) mapping a file named name, or 0. */
+static pid_t find_mapper(const char *name, pid_t skip)
+{
+	char path[64], line[512];
+	pid_t found = 0;
+
+	for (pid_t pid = 2; pid < 32768 && !found; pid++) {
+		FILE *f;
+
+		if (pid == skip || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, name))
+				found = pid;
+		fclose(f);
+	}
+	return found;
+}
+
+/*
+ * A task that teleports itself ends with the call, which does not return;
+ * its clone goes on, on the node. Seen from a separate controlling task.
+ */
+TEST(a_task_that_teleports_itself_ends_and_its_clone_lives_on)
+{
+	mach_port_t boot, theirs;
+	char cpus[64], allowed[64], path[64];
+	int status;
+	pid_t pid, clone_pid;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &boot));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), boot, boot,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_set_bootstrap_port(mach_task_self(), boot));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t parent = MACH_PORT_NULL;
+		task_t child;
+		int fd = memfd_create("teleport-marker", 0);
+		char *marker;
+
+		if (fd < 0 || ftruncate(fd, PAGE) || bind_to(0))
+			_exit(10);
+		marker = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (marker == MAP_FAILED)
+			_exit(11);
+		marker[0] = 'm';	/* its page, on node 0 */
+		task_get_bootstrap_port(mach_task_self(), &parent);
+		send_port(parent, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);
+		norma_task_teleport(mach_task_self(), TRUE, 1, &child);
+		_exit(12);	/* never: the task ended in the call */
+	}
+	theirs = receive_port(boot);
+	ASSERT_NE(MACH_PORT_NULL, theirs);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(theirs));
+
+	clone_pid = find_mapper("teleport-marker", pid);
+	ASSERT_GT(clone_pid, 0);
+	snprintf(path, sizeof(path), "/proc/%d/status", clone_pid);
+	node_cpus(1, cpus, sizeof(cpus));
+	FILE *f = fopen(path, "r");
+	char line[256];
+
+	allowed[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Cpus_allowed_list: %63s", allowed) == 1)
+			break;
+	if (f)
+		fclose(f);
+	EXPECT_STREQ(cpus, allowed);
+	/*
+	 * Its page moved once the clone alone mapped it. The clone has no
+	 * page table entry for it until it touches it: a read of its memory
+	 * through /proc makes one, and numa_maps then shows where it is.
+	 */
+	unsigned long marker = 0;
+	char c = 0;
+	int moved = 0, mem;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", clone_pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "teleport-marker"))
+			sscanf(line, "%lx", &marker);
+	if (f)
+		fclose(f);
+	ASSERT_NE(0, marker);
+	snprintf(path, sizeof(path), "/proc/%d/mem", clone_pid);
+	mem = open(path, O_RDONLY);
+	ASSERT_GE(mem, 0);
+	EXPECT_EQ(1, pread(mem, &c, 1, marker));
+	close(mem);
+	EXPECT_EQ('m', c);
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", clone_pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "teleport-marker") && strstr(line, "N1=1"))
+			moved = 1;
+	if (f)
+		fclose(f);
+	EXPECT_TRUE(moved);
+	kill(clone_pid, SIGKILL);
+}
+
+TEST_HARNESS_MAIN
