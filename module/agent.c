@@ -66,11 +66,17 @@ static bool mach_agent_call_done(struct mach_agent_call *call)
 	return smp_load_acquire(&call->done);	/* pairs with _finish() */
 }
 
+/*
+ * The caller's wake is a sync one, here and when a call is queued: the
+ * waker is about to wait (for the next call, or for this one's answer),
+ * so the scheduler may run the woken thread on the waker's CPU rather
+ * than wake an idle one, as it does for a pipe's reader.
+ */
 static void mach_agent_call_finish(struct mach_agent_call *call, long ret)
 {
 	call->ret = ret;
 	smp_store_release(&call->done, true);	/* pairs with _done() */
-	wake_up_all(&call->done_wait);
+	wake_up_sync(&call->done_wait);
 	mach_agent_call_put(call);	/* the agent's reference */
 }
 
@@ -103,7 +109,8 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
 	return READ_ONCE(agent->thread) ? agent->stub : 0;
 }
 
-int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
+static int mach_agent_enqueue(struct mach_agent *agent,
+			      struct mach_agent_call *call, bool sync)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	int ret = 0;
@@ -127,9 +134,16 @@ int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 		list_add_tail(&call->node, &agent->queue);
 	}
 	spin_unlock(&agent->lock);
-	if (!ret)
+	if (!ret && sync)
+		wake_up_sync(&agent->wait);
+	else if (!ret)
 		wake_up(&agent->wait);
 	return ret;
+}
+
+int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	return mach_agent_enqueue(agent, call, false);
 }
 
 /*
@@ -141,7 +155,7 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 	struct task_struct *thread;
 	long ret;
 
-	ret = mach_agent_queue(agent, call);
+	ret = mach_agent_enqueue(agent, call, true);	/* we wait next */
 	if (ret)
 		return ret;
 	spin_lock(&agent->lock);

@@ -292,7 +292,8 @@ void mach_task_set_image(struct mach_task_os *os, struct mm_struct *mm)
 void mach_task_set_ready(struct mach_task_os *os)
 {
 	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
-	wake_up_all(&os->ready_wait);
+	/* Sync: the shell's agent goes on to wait for its first call. */
+	wake_up_sync(&os->ready_wait);
 }
 
 struct mach_task *mach_task_of_current(void)
