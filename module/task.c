@@ -261,6 +261,24 @@ u64 mach_shim_task_image(struct mach_task_os *os)
 	return renewed ? 0 : gen;
 }
 
+/*
+ * A shell's agent serves calls from outside only once the shell is ready,
+ * so one queued before runs in the image the shell sets up, whose
+ * generation its own exec keeps: the caller need not wait for it.
+ */
+u64 mach_shim_task_image_queued(struct mach_task_os *os)
+{
+	u64 gen = 0;
+
+	if (mach_task_ready(os))
+		return mach_shim_task_image(os);
+	mutex_lock(&mach_tasks_lock);
+	if (os->registered)
+		gen = os->image_gen;
+	mutex_unlock(&mach_tasks_lock);
+	return gen;
+}
+
 struct mm_struct *mach_task_pin_image(struct mach_task_os *os, u64 image)
 {
 	struct mm_struct *mm = NULL;

@@ -30,10 +30,11 @@ constexpr long malformed = -MACH_EINVAL;
  * destination at all (MACH_SEND_INVALID_DEST); a live port of another
  * kind gives not_a_task. A port that stood for the process's program
  * before an exec is dead from the moment that is seen: the new program
- * is not the one the right was given out for.
+ * is not the one the right was given out for. A call that the task's
+ * agent runs (queued) does not wait for a new shell to be set up.
  */
 Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
-		u64 *image = nullptr)
+		u64 *image = nullptr, bool queued = false)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});
 	if (!port)
@@ -46,7 +47,8 @@ Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
 		*image = 0;
 	if (task->get() == &caller)
 		return Kr::Success;
-	u64 gen = mach_shim_task_image((*task)->os());
+	u64 gen = queued ? mach_shim_task_image_queued((*task)->os()) :
+			   mach_shim_task_image((*task)->os());
 	/* Checked after the image: a renewal in between killed the port. */
 	if (!gen || port->dead()) {
 		*task = Ref<Task>{};
@@ -945,7 +947,8 @@ long vm(Task &caller, mach_vm_args &args)
 		return malformed;
 	Ref<Task> task;
 	u64 image;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image);
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image,
+			     vm_changes_mappings(args.op));
 	if (kr != Kr::Success)
 		return result(kr);
 	return result(vm_call(*task.get(), image, args));
@@ -973,7 +976,9 @@ long thread_create(Task &caller, mach_thread_args &args)
 {
 	Ref<Task> task;
 	u64 image;
-	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task, &image);
+	/* Its agent clones the thread. */
+	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task, &image,
+			     true);
 	if (kr != Kr::Success)
 		return result(kr);
 	int err = 0;

@@ -156,6 +156,12 @@ void mach_shim_task_free(struct mach_task_os *os);
  * for the caller's own task, which runs its own program by definition.
  */
 mach_u64 mach_shim_task_image(struct mach_task_os *os);
+/*
+ * The same, for a call that os's agent runs: a new shell still setting
+ * itself up serves such calls only once it is ready, so they need not
+ * wait for it here (mach_shim_task_image() does).
+ */
+mach_u64 mach_shim_task_image_queued(struct mach_task_os *os);
 
 /* task_create's new task, not yet backed by a process (a reference). */
 struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);

@@ -58,6 +58,12 @@ Kr vm_error(u32 op, int err)
 	}
 }
 
+bool vm_changes_mappings(u32 op)
+{
+	return op == MACH_VM_ALLOCATE || op == MACH_VM_DEALLOCATE ||
+	       op == MACH_VM_PROTECT || op == MACH_VM_INHERIT;
+}
+
 Kr vm_call(Task &task, u64 image, mach_vm_args &args)
 {
 	mach_shim_vm_request req{};

@@ -19,6 +19,12 @@ inline constexpr u64 page_size = 4096;
  */
 Kr vm_call(Task &task, u64 image, mach_vm_args &args);
 
+/*
+ * Does op change the task's mappings, so that its agent runs it (and not
+ * the caller, which only reads and writes the task's memory)?
+ */
+bool vm_changes_mappings(u32 op);
+
 /* The kern_return_t for a host error of a vm_* op. */
 Kr vm_error(u32 op, int err);
 

@@ -379,6 +379,11 @@ mach_u64 mach_shim_task_image(mach_task_os *os)
 	return os->alive ? 1 : 0;
 }
 
+mach_u64 mach_shim_task_image_queued(mach_task_os *os)
+{
+	return mach_shim_task_image(os);
+}
+
 int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 {
 	shim_user::last_vm = *req;
