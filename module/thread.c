@@ -109,9 +109,28 @@ static void mach_thread_call_release(struct mach_agent_call *call)
 	mach_thread_put(container_of(call, struct mach_thread_os, call));
 }
 
+/* Has it entered the module (and parked, or gone on), or is it ending? */
 static bool mach_thread_settled(struct mach_thread_os *t)
 {
-	return READ_ONCE(t->parked) || READ_ONCE(t->dying);
+	return READ_ONCE(t->thread) || READ_ONCE(t->dying);
+}
+
+/*
+ * thread_create does not wait for its thread to reach its park: what
+ * needs the thread itself (its registers, its times) waits here, unless
+ * it died on the way.
+ */
+static int mach_thread_wait_entered(struct mach_thread_os *t)
+{
+	while (!mach_thread_settled(t)) {
+		if (wait_event_killable_timeout(t->wait, mach_thread_settled(t),
+						HZ / 10) < 0)
+			return -EINTR;
+		if (!mach_thread_settled(t) &&
+		    (!t->pid || !pid_task(t->pid, PIDTYPE_PID)))
+			return -ESRCH;
+	}
+	return 0;
 }
 
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
@@ -137,17 +156,9 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	list_add(&t->node, &mach_threads);
 	spin_unlock(&mach_threads_lock);
 
+	/* The clone: the thread enters and parks on its own, soon after. */
 	ret = mach_agent_run(&os->agent, &t->call);
 	mach_agent_call_put(&t->call);
-	/* Then wait until it has parked, unless it died on the way. */
-	while (!ret && !mach_thread_settled(t)) {
-		if (wait_event_killable_timeout(t->wait, mach_thread_settled(t),
-						HZ / 10) < 0)
-			ret = -EINTR;
-		else if (!mach_thread_settled(t) &&
-			 (!t->pid || !pid_task(t->pid, PIDTYPE_PID)))
-			ret = -ESRCH;
-	}
 	if (ret) {
 		mach_shim_thread_kill(t);
 		mach_shim_thread_free(t);
@@ -277,6 +288,8 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 {
 	const struct pt_regs *r;
 
+	if (mach_thread_wait_entered(t))
+		return -EBUSY;
 	if (READ_ONCE(t->parked) && t->state_set) {
 		memcpy(regs, t->state, sizeof(t->state));
 		return 0;
@@ -317,6 +330,8 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 	struct task_struct *thread;
 	u64 cr2;
 
+	if (mach_thread_wait_entered(t))
+		return -EBUSY;
 	if (!READ_ONCE(t->parked) && !mach_thread_stopped_regs(t))
 		return -EBUSY;
 	thread = t->thread;
@@ -344,6 +359,8 @@ static const struct user_regset *mach_thread_fpu_regset(struct task_struct *thre
 
 static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 {
+	if (mach_thread_wait_entered(t))
+		return NULL;
 	if (!READ_ONCE(t->parked) && !mach_thread_stopped_regs(t))
 		return NULL;
 	return READ_ONCE(t->thread);
@@ -396,7 +413,8 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 {
 	struct pt_regs *r;
 
-	if (READ_ONCE(t->parked)) {
+	/* Parked, or still on its way there: it leaves with the state. */
+	if (READ_ONCE(t->parked) || !READ_ONCE(t->thread)) {
 		memcpy(t->state, regs, sizeof(t->state));
 		t->state_set = true;
 		return 0;
@@ -505,6 +523,7 @@ long mach_thread_enter(struct mach_task_os *os)
 		mach_thread_put(found);
 		return -ERESTARTSYS;	/* back here after the signal */
 	}
+	smp_rmb();	/* its state, set before the release that let it go */
 	/*
 	 * fs and gs bases have no exported setter: the thread sets its own
 	 * with arch_prctl() through the stub, and comes back for the rest.
@@ -683,6 +702,7 @@ void mach_shim_thread_stats(struct mach_thread_os *t,
 	struct task_struct *thread;
 	u64 utime, stime;
 
+	mach_thread_wait_entered(t);	/* else it reads as halted */
 	spin_lock(&mach_threads_lock);
 	thread = t->thread;
 	if (thread)
@@ -709,7 +729,7 @@ bool mach_shim_thread_gone(struct mach_thread_os *t)
 {
 	struct task_struct *thread = READ_ONCE(t->thread);
 
-	/* Not entered yet is not gone: thread_create waited for it. */
+	/* Not entered yet is not gone: it is on its way to its park. */
 	return READ_ONCE(t->dying) ||
 	       (thread && (READ_ONCE(thread->flags) & PF_EXITING));
 }
