@@ -15,8 +15,7 @@
  * in the task's copy ranges. vm_region reports COPY for it, and a later
  * task_create gives the child a private copy of it.
  *
- * A teleport is a clone whose parent then moves the pages it maps alone
- * (which the clone shares) to the clone's node, and is terminated.
+ * A teleport is a clone whose parent is terminated at once: see below.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -204,7 +203,7 @@ int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child
 		mmap_read_unlock(mm);
 		at = end;
 
-		if ((flags & VM_WRITE) && !(flags & VM_MAYSHARE)) {
+		if ((flags & VM_WRITE) && !(flags & VM_MAYSHARE) && !child->teleport) {
 			ret = mach_vm_share_range(start, end);
 			if (!ret && !(flags & VM_DONTCOPY))
 				ret = mach_vm_note_inheritance(parent, start, end, true);
@@ -328,83 +327,27 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
 
 /* ---- the teleport -------------------------------------------------------- */
 
-struct mach_migrate_call {
-	struct mach_agent_call call;
-	unsigned long stub;		/* the parent's */
-	unsigned long at;		/* the regions populated so far end here */
-	int node;
-};
-
 /*
- * In the parent's agent, after the clone: its pages to the clone's node.
- * The clone has no page tables yet for what it shares, so a page the
- * parent alone maps is the clone's alone once the parent is gone; what
- * others map too (a library's text) stays. migrate_pages() finds pages by
- * page tables: the regions made shared have none yet, so they are
- * populated first, one madvise() each.
+ * A teleport's parent, suspended, first moves the pages it maps to the
+ * child's node (those others map too, a library's text, stay unless the
+ * caller may move them: CAP_SYS_NICE), then forks the child, which shares
+ * them copy-on-write, and ends: they are the child's alone. No region has
+ * to become shared, since nothing of the parent runs after the fork. This
+ * is migrate_pages(self, every node, the child's node), with the node
+ * masks the stub page holds.
  */
-static bool mach_migrate_step(struct mach_agent_call *call, long result,
-			      struct mach_syscall *next)
+void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
+			   struct mach_syscall *next)
 {
-	struct mach_migrate_call *m = container_of(call, struct mach_migrate_call, call);
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-
-	if (call->stage == 2) {
-		call->ret = result < 0 ? result : 0;	/* > 0: pages that stayed */
-		return false;
-	}
-	if (call->stage == 0) {
-		mmap_read_lock(mm);
-		for (vma = find_vma(mm, m->at); vma; vma = find_vma(mm, vma->vm_end))
-			if (mach_vma_made_shared(vma))
-				break;
-		if (vma) {
-			next->nr = __NR_madvise;
-			next->args[0] = vma->vm_start;
-			next->args[1] = vma->vm_end - vma->vm_start;
-			next->args[2] = MADV_POPULATE_READ;
-			m->at = vma->vm_end;
-		}
-		mmap_read_unlock(mm);
-		if (vma)
-			return true;	/* (a failure only leaves pages behind) */
-		call->stage = 1;
-	}
-	call->stage = 2;
 	next->nr = __NR_migrate_pages;
 	next->args[0] = 0;
 	next->args[1] = MACH_STUB_NODES + 1;	/* the kernel reads one less */
-	next->args[2] = m->stub + offsetof(struct mach_stub_page, all_nodes);
-	next->args[3] = m->stub + offsetof(struct mach_stub_page, node_masks) +
-			m->node * sizeof(u64);
-	return true;
+	next->args[2] = stub + offsetof(struct mach_stub_page, all_nodes);
+	next->args[3] = stub + offsetof(struct mach_stub_page, node_masks) +
+			child->numa_node * sizeof(u64);
 }
 
-static void mach_migrate_release(struct mach_agent_call *call)
+void mach_shim_task_teleport(struct mach_task *child)
 {
-	kfree(container_of(call, struct mach_migrate_call, call));
-}
-
-int mach_shim_task_teleport(struct mach_task_os *parent, u64 image,
-			    struct mach_task *child)
-{
-	struct mach_migrate_call *m;
-	bool self = mach_shim_task_is_current(parent);
-	long ret;
-
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
-		return -ENOMEM;
-	mach_agent_call_init(&m->call, mach_migrate_step, mach_migrate_release);
-	m->call.image = image;
-	m->stub = mach_agent_stub(&parent->agent);
-	m->node = mach_task_os_of(child)->numa_node;
-	/* Pages that could not move stay where they are: the task moves. */
-	if (m->stub)
-		mach_agent_run(&parent->agent, &m->call);
-	mach_agent_call_put(&m->call);
-	/* A task that teleports itself ends here, and the clone goes on. */
-	ret = mach_shim_task_kill(parent, self ? 0 : image);
-	return ret;
+	mach_task_os_of(child)->teleport = true;
 }

@@ -154,6 +154,7 @@ struct mach_task_os {
 	bool ready;			/* not a shell still in its parent's mm */
 	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
 	bool clone;			/* made by norma_task_clone */
+	bool teleport;			/* ... by norma_task_teleport */
 	bool settle;			/* task_create waits until it is ready */
 	struct mutex ranges_lock;
 	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */
@@ -209,6 +210,8 @@ int mach_vm_note_inheritance(struct mach_task_os *os, unsigned long start,
 int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child);
 void mach_clone_restore_parent(struct mach_task_os *child);
 int mach_shell_take_inheritance(struct mach_task_os *os, bool clone);
+void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
+			   struct mach_syscall *next);
 /* Replace the private pieces of [start, end) with shared ones (vm.c). */
 int mach_vm_share_range(unsigned long start, unsigned long end);
 unsigned int mach_vm_prot_of(unsigned long vm_flags);

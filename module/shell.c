@@ -118,7 +118,14 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 	struct pid *pid;
 	int err = 0;
 
-	if (call->stage++ == 0) {
+	/* A teleport's parent first moves its pages to the child's node. */
+	if (call->stage == 0 && child->teleport && child->numa_node != NUMA_NO_NODE) {
+		call->stage = 1;
+		mach_teleport_migrate(child, spawn->cloner->stub, next);
+		return true;
+	}
+	if (call->stage < 2) {	/* (a page that could not move stays) */
+		call->stage = 2;
 		/*
 		 * Memory the child will share though Mach says COPY (clone.c):
 		 * a clone shares all of it, another child copies it.
@@ -382,7 +389,9 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
 	if (!spawn)
 		return -ENOMEM;
 	spawn->parent_call.image = image;	/* cloned from that program only */
-	if (mach_trampoline_start(parent, &spawn->parent_call))
+	/* A teleport's caller may be held by its own task's suspension. */
+	if (!mach_task_os_of(child)->teleport &&
+	    mach_trampoline_start(parent, &spawn->parent_call))
 		return MACH_SPAWN_LATER;	/* it holds our reference */
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);

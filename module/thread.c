@@ -431,8 +431,8 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 
 void mach_shim_thread_abort(struct mach_thread_os *t)
 {
-	/* Parked, it is in no system call: nothing to abort. */
-	if (READ_ONCE(t->parked))
+	/* Not yet run, or parked: it is in no system call to abort. */
+	if (READ_ONCE(t->parked) || !READ_ONCE(t->started))
 		return;
 	WRITE_ONCE(t->aborting, true);
 	/* Stopped, it sees it on its way out; running, it is interrupted. */
@@ -649,9 +649,11 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 {
 	struct task_struct *leader, *agent, *thread, **found;
 	u32 n = 0, adopted = 0, i;
+	unsigned long stub;
 
 	/* Its agent first: until it has started it could pass for a thread. */
-	if (!capacity || !mach_agent_stub(&os->agent))
+	stub = capacity ? mach_agent_stub(&os->agent) : 0;
+	if (!stub)
 		return 0;
 	found = kmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
 	leader = found ? get_pid_task(os->pid, PIDTYPE_TGID) : NULL;
@@ -668,7 +670,12 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 	for_each_thread(leader, thread) {
 		if (n == capacity)
 			break;
+		/*
+		 * Nor one the stub is running: an ended Mach thread on its way
+		 * out (its record may be gone already) uses the stub's exit.
+		 */
 		if (thread == agent || (thread->flags & PF_EXITING) ||
+		    task_pt_regs(thread)->ip - stub < PAGE_SIZE ||
 		    mach_thread_known(thread))
 			continue;
 		get_task_struct(thread);

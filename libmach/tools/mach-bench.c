@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/mach_norma.h>
 
 static double now_ns(void)
 {
@@ -605,11 +606,142 @@ static void bench_task_create(void)
 	report("task_terminate", m, "kill(SIGKILL)+waitpid", l);
 }
 
+/* Private memory of mib MiB, touched, replacing the last (NULL: none). */
+static char *fresh_ballast(long mib)
+{
+	static char *ballast;
+	static size_t size;
+
+	if (ballast)
+		munmap(ballast, size);
+	ballast = NULL;
+	size = (size_t)mib << 20;
+	if (!mib)
+		return NULL;
+	ballast = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	check(ballast != MAP_FAILED, "mmap ballast");
+	if (ballast == MAP_FAILED)
+		return ballast = NULL;
+	memset(ballast, 1, size);
+	return ballast;
+}
+
+/* Our memory policy: MPOL_BIND to node, or the default (node < 0). */
+static void bind_to(int node)
+{
+	unsigned long mask = node < 0 ? 0 : 1ul << node;
+
+	syscall(SYS_set_mempolicy, node < 0 ? 0 : 2, node < 0 ? NULL : &mask, 64);
+}
+
+/*
+ * norma_task_clone(TRUE) against fork at three sizes: the first clone
+ * pays the one-time conversion of private memory to shared, a second
+ * clone of the same parent does not, and fork() copies no page tables of
+ * shared mappings. fork is measured first, on private memory.
+ */
+static void bench_norma(void)
+{
+	static const long sizes[] = { 4, 64, 512 };
+	task_t child = MACH_PORT_NULL;
+	double first, m, l;
+	pid_t pid = 0;
+	char name[64];
+
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		long n = sizes[i] >= 512 ? 15 : 51;
+
+		fresh_ballast(sizes[i]);
+		l = EACH(n, , {
+			pid = fork();
+			if (pid == 0)
+				_exit(0);
+		}, waitpid(pid, NULL, 0));
+		first = EACH(1, , {
+			check(norma_task_clone(mach_task_self(), TRUE, 0, &child)
+			      == KERN_SUCCESS, "norma_task_clone");
+		}, {
+			task_terminate(child);
+			mach_port_deallocate(mach_task_self(), child);
+		});
+		m = EACH(n, , {
+			check(norma_task_clone(mach_task_self(), TRUE, 0, &child)
+			      == KERN_SUCCESS, "norma_task_clone");
+		}, {
+			task_terminate(child);
+			mach_port_deallocate(mach_task_self(), child);
+		});
+		snprintf(name, sizeof(name), "norma_task_clone first, %ld MiB", sizes[i]);
+		report(name, first, "fork", l);
+		snprintf(name, sizeof(name), "norma_task_clone again, %ld MiB", sizes[i]);
+		report(name, m, "fork", l);
+	}
+	printf("%-34s %9s   (target: second clone at 512 MiB within 0.5 of fork)\n", "", "");
+	fresh_ballast(0);
+
+	/*
+	 * A task with 64 MiB resident on node 0 teleported to node 1, against
+	 * migrate_pages() of a process with as much from node 0 to node 1.
+	 */
+	const size_t size = 64ul << 20;
+	char *bytes = malloc(size);
+	unsigned long from = 1, to = 2;
+	vm_address_t region = 0;
+	task_t task = MACH_PORT_NULL;
+	int ready[2];
+
+	check(bytes != NULL, "malloc");
+	memset(bytes, 't', size);
+	m = EACH(11, {
+		check(norma_task_create(mach_task_self(), FALSE, 0, &task) == KERN_SUCCESS,
+		      "norma_task_create");
+		region = 0;
+		vm_allocate(task, &region, size, VM_FLAGS_ANYWHERE);
+		bind_to(0);	/* our writes fault its pages in on node 0 */
+		vm_write(task, region, (vm_offset_t)bytes, size);
+		bind_to(-1);
+	}, {
+		check(norma_task_teleport(task, TRUE, 1, &child) == KERN_SUCCESS,
+		      "norma_task_teleport");
+	}, {
+		task_terminate(child);
+		mach_port_deallocate(mach_task_self(), child);
+		mach_port_deallocate(mach_task_self(), task);
+	});
+	l = EACH(11, {
+		check(pipe(ready) == 0, "pipe");
+		pid = fork();
+		if (pid == 0) {
+			char *mine;
+
+			bind_to(0);
+			mine = malloc(size);
+			memset(mine, 't', size);
+			write(ready[1], "", 1);
+			for (;;)
+				pause();
+		}
+		read(ready[0], name, 1);
+	}, {
+		check(syscall(SYS_migrate_pages, pid, 65, &from, &to) >= 0, "migrate_pages");
+	}, {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(ready[0]);
+		close(ready[1]);
+	});
+	report("norma_task_teleport, 64 MiB", m, "migrate_pages, 64 MiB", l);
+	printf("%-34s %9s   (target: within 1.2)\n", "", "");
+	free(bytes);
+}
+
 int main(int argc, char **argv)
 {
-	/* mach-bench [iterations] | mach-bench tasks (only task_create & co.) */
+	/* mach-bench [iterations] | tasks (task_create & co.) | norma (NORMA only) */
 	int only_tasks = argc > 1 && strcmp(argv[1], "tasks") == 0;
-	long n = argc > 1 && !only_tasks ? atol(argv[1]) : 20000;
+	int only_norma = argc > 1 && strcmp(argv[1], "norma") == 0;
+	long n = argc > 1 && !only_tasks && !only_norma ? atol(argv[1]) : 20000;
 	mach_port_t self = mach_task_self();
 	mach_task_basic_info_data_t info;
 	mach_msg_type_number_t count;
@@ -625,6 +757,10 @@ int main(int argc, char **argv)
 	if (only_tasks) {
 		bench_task_create();
 		bench_threads();
+		return failures ? 1 : 0;
+	}
+	if (only_norma) {
+		bench_norma();
 		return failures ? 1 : 0;
 	}
 	printf("mach-bench: %ld iterations, best of 5 rounds\n", n);
@@ -683,5 +819,6 @@ int main(int argc, char **argv)
 	memory_per_port();
 	bench_task_create();
 	bench_threads();
+	bench_norma();
 	return failures ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 
 #include <mach/mach.h>
 #include <mach/host_security.h>
+#include <mach/mach_norma.h>
 #include <mach/ioctl.h>
 
 static void show(const char *what, kern_return_t kr)
@@ -423,6 +424,68 @@ static void demo_security(void)
 	mach_port_destroy(self, server);
 }
 
+/* Pages of region in task's process per node: counts[0], counts[1]. */
+static void count_nodes(task_t task, vm_address_t region, size_t size, int counts[2])
+{
+	static void *pages[2048];
+	static int status[2048];
+	size_t n = size / 4096;
+	int pid = 0;
+
+	counts[0] = counts[1] = 0;
+	if (n > 2048 || pid_for_task(task, &pid) != KERN_SUCCESS)
+		return;
+	for (size_t i = 0; i < n; i++)
+		pages[i] = (void *)(region + i * 4096);
+	if (syscall(SYS_move_pages, pid, n, pages, NULL, status, 0) != 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (status[i] == 0 || status[i] == 1)
+			counts[status[i]]++;
+}
+
+/* NORMA: a task made on node 0, its memory there, teleported to node 1. */
+static void demo_norma(void)
+{
+	const size_t size = 8 << 20;
+	task_node_info_data_t where;
+	mach_msg_type_number_t count;
+	unsigned long node0 = 1;
+	vm_address_t region = 0;
+	task_t task, moved;
+	int counts[2], pid = 0;
+	char *bytes = malloc(size);
+
+	printf("\nNORMA: tasks on NUMA nodes\n");
+	show("norma_task_create(self, FALSE, node 0)",
+	     norma_task_create(mach_task_self(), FALSE, 0, &task));
+	vm_allocate(task, &region, size, VM_FLAGS_ANYWHERE);
+	memset(bytes, 'n', size);
+	syscall(SYS_set_mempolicy, 2 /* MPOL_BIND */, &node0, 64);
+	show("vm_write(task, 8 MiB)   (faulted in on node 0)",
+	     vm_write(task, region, (vm_offset_t)bytes, size));
+	syscall(SYS_set_mempolicy, 0, NULL, 0);
+	pid_for_task(task, &pid);
+	count_nodes(task, region, size, counts);
+	printf("    pid %d: %d pages on node 0, %d on node 1 (move_pages)\n", pid,
+	       counts[0], counts[1]);
+	show("norma_task_teleport(task, TRUE, node 1)",
+	     norma_task_teleport(task, TRUE, 1, &moved));
+	count = TASK_NODE_INFO_COUNT;
+	show("task_info(old task)   (it was terminated)",
+	     task_info(task, TASK_NODE_INFO, (task_info_t)&where, &count));
+	count = TASK_NODE_INFO_COUNT;
+	task_info(moved, TASK_NODE_INFO, (task_info_t)&where, &count);
+	pid_for_task(moved, &pid);
+	count_nodes(moved, region, size, counts);
+	printf("    the new task: pid %d, TASK_NODE_INFO node %d\n", pid, where.node);
+	printf("    its memory: %d pages on node 0, %d on node 1\n", counts[0], counts[1]);
+	show("task_terminate(new task)", task_terminate(moved));
+	mach_port_deallocate(mach_task_self(), moved);
+	mach_port_deallocate(mach_task_self(), task);
+	free(bytes);
+}
+
 int main(void)
 {
 	mach_port_t self = mach_task_self();
@@ -476,6 +539,7 @@ int main(void)
 	demo_tasks();
 	demo_threads();
 	demo_security();
+	demo_norma();
 
 	printf("\nGiving rights back\n");
 	show("mach_port_deallocate(self, self)   (the last uref)", mach_port_deallocate(self, self));

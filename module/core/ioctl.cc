@@ -733,8 +733,12 @@ long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u6
 	if (!err && mach_shim_task_settling(child->os()) && !mach_shim_task_image(child->os()))
 		err = -MACH_ESRCH;	/* it died setting up */
 	if (!err && (create.flags & MACH_TASK_CREATE_TELEPORT)) {
-		/* The child is made: a parent that will not end is a failure. */
-		if (mach_shim_task_teleport(parent.os(), image, child.get()))
+		/*
+		 * The child is made: its parent ends (the caller too, if that
+		 * is its own task). One that will not end is a failure.
+		 */
+		bool self = &parent == &caller;
+		if (mach_shim_task_kill(parent.os(), self ? 0 : image))
 			return result(Kr::Failure);
 	}
 	if (!err)
@@ -796,6 +800,17 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	/* norma_task_clone(FALSE) is an empty task on the node: no sharing. */
 	if ((args.flags & norma) && args.inherit_memory)
 		mach_shim_task_clone(made);
+	/*
+	 * A teleport's parent runs nothing from the moment it is cloned: what
+	 * it would write, the clone would not see (see clone.c).
+	 */
+	bool teleport = args.flags & MACH_TASK_CREATE_TELEPORT;
+	if (teleport) {
+		mach_shim_task_teleport(made);
+		parent->adopt_threads();
+		if (parent->suspend() != Kr::Success)
+			return result(Kr::InvalidArgument);	/* it is ending */
+	}
 	if (grant) {
 		/* Its process is to run as its security token says. */
 		if (!mach_shim_task_give_credentials(made, grant->tokens.security[0],
@@ -820,6 +835,8 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
+	if (err && teleport)
+		parent->resume();
 	return finish_create(caller, args, *parent.get(), image, err);
 }
 

@@ -174,12 +174,10 @@ mach_bool mach_shim_task_settling(struct mach_task_os *os);
 /* A prepared task is to share every region of its parent (a NORMA clone). */
 void mach_shim_task_clone(struct mach_task *task);
 /*
- * norma_task_teleport's end, once child (a clone of parent's) exists:
- * the parent is terminated, then the pages only the clone maps move to its
- * node. 0 or -errno. A parent that is the caller's own task never returns.
+ * ... and is norma_task_teleport's: its parent moves its pages to the
+ * child's node before the fork (the parent is suspended and then ended).
  */
-int mach_shim_task_teleport(struct mach_task_os *parent, mach_u64 image,
-			    struct mach_task *child);
+void mach_shim_task_teleport(struct mach_task *task);
 /*
  * A prepared task's process is to run as uid and gid (of the initial
  * user namespace), the ids of its security token: false if they are not

@@ -350,10 +350,8 @@ void mach_shim_task_clone(mach_task *)
 {
 }
 
-int mach_shim_task_teleport(mach_task_os *parent, mach_u64, mach_task *)
+void mach_shim_task_teleport(mach_task *)
 {
-	parent->killed = true;
-	return 0;
 }
 
 mach_bool mach_shim_task_give_credentials(mach_task *task, mach_u32 uid, mach_u32 gid)
