@@ -91,4 +91,33 @@ static inline mach_port_t receive_port(mach_port_t from)
 	return msg.port.name;
 }
 
+/* Threads in task, as task_threads counts them; -1 if it fails. */
+static inline int thread_count(task_t task)
+{
+	thread_act_array_t threads;
+	mach_msg_type_number_t count;
+
+	if (task_threads(task, &threads, &count) != KERN_SUCCESS)
+		return -1;
+	for (unsigned int i = 0; i < count; i++)
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	vm_deallocate(mach_task_self(), (vm_address_t)threads, count * sizeof(*threads));
+	return count;
+}
+
+/*
+ * A port of ours, set as our bootstrap port: a process we fork inherits
+ * a send right to it there. MACH_PORT_NULL if any step fails.
+ */
+static inline mach_port_t serve_as_bootstrap(void)
+{
+	mach_port_t port;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND) ||
+	    task_set_bootstrap_port(mach_task_self(), port))
+		return MACH_PORT_NULL;
+	return port;
+}
+
 #endif /* MACH_TEST_H */

@@ -22,20 +22,6 @@
 
 #define PAGE 4096
 
-/* Threads in task, as task_threads counts them. */
-static int thread_count(task_t task)
-{
-	thread_act_array_t threads;
-	mach_msg_type_number_t count;
-
-	if (task_threads(task, &threads, &count) != KERN_SUCCESS)
-		return -1;
-	for (unsigned int i = 0; i < count; i++)
-		mach_port_deallocate(mach_task_self(), threads[i]);
-	vm_deallocate(mach_task_self(), (vm_address_t)threads, count * sizeof(*threads));
-	return count;
-}
-
 /* The node a page of task's process is on (move_pages' query), or < 0. */
 static int page_node(task_t task, vm_address_t address)
 {
@@ -458,11 +444,8 @@ TEST(a_task_that_teleports_itself_ends_and_its_clone_lives_on)
 	int status;
 	pid_t pid, clone_pid;
 
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
-						   &boot));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), boot, boot,
-						       MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, task_set_bootstrap_port(mach_task_self(), boot));
+	boot = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, boot);
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {

@@ -209,11 +209,8 @@ TEST(a_privileged_port_passed_by_message_carries_its_authority)
 	pid_t pid;
 
 	ASSERT_EQ(KERN_SUCCESS, host_get_host_priv_port(mach_host_self(), &priv));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
-						   MACH_PORT_RIGHT_RECEIVE, &boot));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), boot, boot,
-						       MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, task_set_bootstrap_port(mach_task_self(), boot));
+	boot = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, boot);
 
 	pid = fork();
 	ASSERT_GE(pid, 0);

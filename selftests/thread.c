@@ -19,21 +19,6 @@
 
 #define PAGE 4096
 
-/* Threads in task, as task_threads counts them. */
-static int thread_count(task_t task)
-{
-	thread_act_array_t threads;
-	mach_msg_type_number_t count;
-
-	if (task_threads(task, &threads, &count) != KERN_SUCCESS)
-		return -1;
-	for (unsigned int i = 0; i < count; i++)
-		mach_port_deallocate(mach_task_self(), threads[i]);
-	vm_deallocate(mach_task_self(), (vm_address_t)threads,
-		      count * sizeof(*threads));
-	return count;
-}
-
 /* Waits up to 5 s for the word at address in task to become want. */
 static int await_word(task_t task, vm_address_t address, uint32_t want)
 {
@@ -613,11 +598,8 @@ TEST(a_programs_own_threads_are_mach_threads)
 	ASSERT_NE(MAP_FAILED, spins);
 	EXPECT_EQ(1, thread_count(mach_task_self()));	/* this one */
 
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
-						   &boot));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), boot, boot,
-						       MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, task_set_bootstrap_port(mach_task_self(), boot));
+	boot = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, boot);
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
