@@ -333,8 +333,9 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
  * caller may move them: CAP_SYS_NICE), then forks the child, which shares
  * them copy-on-write, and ends: they are the child's alone. No region has
  * to become shared, since nothing of the parent runs after the fork. This
- * is migrate_pages(self, every node, the child's node), with the node
- * masks the stub page holds.
+ * is migrate_pages(self, the other nodes, the child's node), with the node
+ * masks the stub page holds: from nodes that have no memory, there is
+ * nothing to move, and each would cost a walk of the page tables.
  */
 void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
 			   struct mach_syscall *next)
@@ -342,7 +343,8 @@ void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
 	next->nr = __NR_migrate_pages;
 	next->args[0] = 0;
 	next->args[1] = MACH_STUB_NODES + 1;	/* the kernel reads one less */
-	next->args[2] = stub + offsetof(struct mach_stub_page, all_nodes);
+	next->args[2] = stub + offsetof(struct mach_stub_page, other_nodes) +
+			child->numa_node * sizeof(u64);
 	next->args[3] = stub + offsetof(struct mach_stub_page, node_masks) +
 			child->numa_node * sizeof(u64);
 }
@@ -350,4 +352,66 @@ void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
 void mach_shim_task_teleport(struct mach_task *child)
 {
 	mach_task_os_of(child)->teleport = true;
+}
+
+/*
+ * Then, in the child: once the parent is gone, what the parent could not
+ * move (a page busy at the time) is the child's alone, and moves now.
+ */
+struct mach_settle_call {
+	struct mach_agent_call call;
+	struct mach_task_os *parent;	/* its task is referenced */
+	struct mach_task_os *child;
+};
+
+static bool mach_settle_step(struct mach_agent_call *call, long result,
+			     struct mach_syscall *next)
+{
+	struct mach_settle_call *c = container_of(call, struct mach_settle_call, call);
+
+	if (call->stage++) {
+		call->ret = result < 0 ? result : 0;	/* > 0: pages that stayed */
+		return false;
+	}
+	call->ret = mach_task_wait_gone(c->parent);
+	if (call->ret)
+		return false;
+	mach_teleport_migrate(c->child, c->child->agent.stub, next);
+	return true;
+}
+
+static void mach_settle_release(struct mach_agent_call *call)
+{
+	struct mach_settle_call *c = container_of(call, struct mach_settle_call, call);
+
+	mach_task_put(c->parent->task);
+	kfree(c);
+}
+
+int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
+				struct mach_task *child)
+{
+	bool self = mach_shim_task_is_current(parent);
+	struct mach_settle_call *c;
+	int ret;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	mach_agent_call_init(&c->call, mach_settle_step, mach_settle_release);
+	mach_task_get(parent->task);
+	c->parent = parent;
+	c->child = mach_task_os_of(child);
+	if (self) {
+		/* It ends here: its child moves on alone once it is gone. */
+		ret = mach_agent_queue(&c->child->agent, &c->call);
+		if (!ret)
+			ret = mach_shim_task_kill(parent, 0);
+	} else {
+		ret = mach_shim_task_kill(parent, image);
+		if (!ret)
+			mach_agent_run(&c->child->agent, &c->call);	/* best effort */
+	}
+	mach_agent_call_put(&c->call);
+	return ret;
 }

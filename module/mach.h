@@ -55,7 +55,7 @@ struct mach_stub_page {
 	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
 	char empty[8];		/* "" */
 	u64 node_masks[MACH_STUB_NODES];	/* set_mempolicy()'s, node n's at n */
-	u64 all_nodes;				/* migrate_pages()' from */
+	u64 other_nodes[MACH_STUB_NODES];	/* the nodes with memory but n */
 };
 
 /* The stub's offset of "exit this thread". */

@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
+#include <linux/nodemask.h>
 
 #include <mach/ioctl.h>
 
@@ -91,7 +92,7 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mach_stub_page *data;
 	struct page *page;
-	int i;
+	int i, node;
 
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
 	    (vma->vm_flags & VM_WRITE))
@@ -106,9 +107,14 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 	BUILD_BUG_ON(mach_stub_code[MACH_STUB_EXIT] != 0xb8);	/* mov $60 */
 	memcpy(data->code, mach_stub_code, sizeof(mach_stub_code));
 	data->argv[0] = vma->vm_start + offsetof(struct mach_stub_page, empty);
-	for (i = 0; i < MACH_STUB_NODES; i++)
+	for (i = 0; i < MACH_STUB_NODES; i++) {
 		data->node_masks[i] = 1ULL << i;
-	data->all_nodes = ~0ULL;
+		data->other_nodes[i] = 0;
+	}
+	for_each_node_state(node, N_MEMORY)
+		for (i = 0; i < MACH_STUB_NODES && node < MACH_STUB_NODES; i++)
+			if (i != node)
+				data->other_nodes[i] |= 1ULL << node;
 
 	vma->vm_flags &= ~VM_MAYWRITE;
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;

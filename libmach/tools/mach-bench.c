@@ -652,7 +652,7 @@ static void bind_to(int node)
 static void bench_clone_at(long mib)
 {
 	task_t child = MACH_PORT_NULL;
-	long n = mib >= 512 ? 15 : 51;
+	long n = mib >= 512 ? 31 : 51;
 	double first, m, l;
 	pid_t pid = 0;
 	char name[64];
@@ -716,7 +716,7 @@ static void bench_norma(void)
 
 	check(bytes != NULL, "malloc");
 	memset(bytes, 't', size);
-	m = EACH(5, {
+	m = EACH(9, {
 		check(norma_task_create(mach_task_self(), FALSE, 0, &task) == KERN_SUCCESS,
 		      "norma_task_create");
 		region = 0;
@@ -732,7 +732,7 @@ static void bench_norma(void)
 		mach_port_deallocate(mach_task_self(), child);
 		mach_port_deallocate(mach_task_self(), task);
 	});
-	l = EACH(5, {
+	l = EACH(9, {
 		check(pipe(ready) == 0, "pipe");
 		pid = fork();
 		if (pid == 0) {

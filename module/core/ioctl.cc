@@ -738,7 +738,7 @@ long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u6
 		 * is its own task). One that will not end is a failure.
 		 */
 		bool self = &parent == &caller;
-		if (mach_shim_task_kill(parent.os(), self ? 0 : image))
+		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : image, child.get()))
 			return result(Kr::Failure);
 	}
 	if (!err)

@@ -179,6 +179,13 @@ void mach_shim_task_clone(struct mach_task *task);
  */
 void mach_shim_task_teleport(struct mach_task *task);
 /*
+ * A teleport's child exists: its parent is terminated, and the pages only
+ * the child maps then that are not on its node yet move there. 0 or
+ * -errno. A parent that is the caller's own task never returns.
+ */
+int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
+				struct mach_task *child);
+/*
  * A prepared task's process is to run as uid and gid (of the initial
  * user namespace), the ids of its security token: false if they are not
  * valid ids there.

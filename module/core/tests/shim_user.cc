@@ -354,6 +354,12 @@ void mach_shim_task_teleport(mach_task *)
 {
 }
 
+int mach_shim_task_teleport_end(mach_task_os *parent, mach_u64, mach_task *)
+{
+	parent->killed = true;
+	return 0;
+}
+
 mach_bool mach_shim_task_give_credentials(mach_task *task, mach_u32 uid, mach_u32 gid)
 {
 	if (uid == ~0u || gid == ~0u)
