@@ -381,32 +381,37 @@ static int bind_to(int node)
 TEST(norma_task_teleport_moves_a_task)
 {
 	const size_t size = 64 * PAGE;
-	vm_address_t region = 0;
-	task_t parent, child;
 	char *bytes = malloc(size);
-	int pid = 0;
 
 	ASSERT_NE(NULL, bytes);
-	ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), FALSE, 0, &parent));
-	ASSERT_EQ(KERN_SUCCESS, vm_allocate(parent, &region, size, VM_FLAGS_ANYWHERE));
 	memset(bytes, 't', size);
-	ASSERT_EQ(0, bind_to(0));	/* our writes fault its pages in on node 0 */
-	ASSERT_EQ(KERN_SUCCESS, vm_write(parent, region, (vm_offset_t)bytes, size));
-	ASSERT_EQ(0, syscall(SYS_set_mempolicy, 0, NULL, 0));
-	EXPECT_EQ(0, page_node(parent, region));
-	ASSERT_EQ(KERN_SUCCESS, pid_for_task(parent, &pid));
+	/* From node 0 to node 1, and back. */
+	for (int from = 0; from < 2; from++) {
+		int to = 1 - from, pid = 0;
+		vm_address_t region = 0;
+		task_t parent, child;
 
-	ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(parent, TRUE, 1, &child));
-	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(parent));
-	EXPECT_TRUE(process_ended(pid));	/* the process too */
-	EXPECT_EQ(1, node_of(child));
-	for (size_t off = 0; off < size; off += 16 * PAGE) {
-		EXPECT_EQ('t', byte_in(child, region + off));
-		EXPECT_EQ(1, page_node(child, region + off));
+		ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), FALSE, from,
+							  &parent));
+		ASSERT_EQ(KERN_SUCCESS, vm_allocate(parent, &region, size, VM_FLAGS_ANYWHERE));
+		ASSERT_EQ(0, bind_to(from));	/* our writes fault its pages in there */
+		ASSERT_EQ(KERN_SUCCESS, vm_write(parent, region, (vm_offset_t)bytes, size));
+		ASSERT_EQ(0, syscall(SYS_set_mempolicy, 0, NULL, 0));
+		EXPECT_EQ(from, page_node(parent, region));
+		ASSERT_EQ(KERN_SUCCESS, pid_for_task(parent, &pid));
+
+		ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(parent, TRUE, to, &child));
+		EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(parent));
+		EXPECT_TRUE(process_ended(pid));	/* the process too */
+		EXPECT_EQ(to, node_of(child));
+		for (size_t off = 0; off < size; off += 16 * PAGE) {
+			EXPECT_EQ('t', byte_in(child, region + off));
+			EXPECT_EQ(to, page_node(child, region + off));
+		}
+		EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+		mach_port_deallocate(mach_task_self(), child);
+		mach_port_deallocate(mach_task_self(), parent);
 	}
-	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
-	mach_port_deallocate(mach_task_self(), child);
-	mach_port_deallocate(mach_task_self(), parent);
 	free(bytes);
 }
 
