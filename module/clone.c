@@ -6,7 +6,8 @@
  * A clone shares every region of its parent: before the fork, each
  * private writable region is replaced once by a shared shmem mapping with
  * the same bytes (as vm_inherit(SHARE) does), and NONE regions lose
- * VM_DONTCOPY for the moment of the fork. A second clone of the same
+ * VM_DONTCOPY for the moment of the fork. The one exception is the main
+ * thread's stack, which must keep growing down: the clone gets a copy. A second clone of the same
  * parent finds everything shared already, and fork() skips the page
  * tables of shared file mappings: it costs less than a fork.
  *
@@ -203,7 +204,13 @@ int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child
 		mmap_read_unlock(mm);
 		at = end;
 
-		if ((flags & VM_WRITE) && !(flags & VM_MAYSHARE) && !child->teleport) {
+		/*
+		 * Not the stack that grows down: as a shared mapping it could
+		 * not grow, and a clone has no thread to use it. The clone gets
+		 * a copy of it.
+		 */
+		if ((flags & VM_WRITE) && !(flags & (VM_MAYSHARE | VM_GROWSDOWN)) &&
+		    !child->teleport) {
 			ret = mach_vm_share_range(start, end);
 			if (!ret && !(flags & VM_DONTCOPY))
 				ret = mach_vm_note_inheritance(parent, start, end, true);

@@ -414,23 +414,36 @@ static double median(double *samples, long n)
 	median(samples, (n));						\
 })
 
-/* Grows this process to about mib MiB resident (touched private memory). */
+/* Touched private memory that makes this process bigger. */
+static char *ballast;
+static size_t ballast_size;
+
+/* Replaces the ballast with mib MiB of it (0: none). */
+static void set_ballast(long mib)
+{
+	if (ballast)
+		munmap(ballast, ballast_size);
+	ballast = NULL;
+	ballast_size = (size_t)mib << 20;
+	if (!mib)
+		return;
+	ballast = mmap(NULL, ballast_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(ballast != MAP_FAILED, "mmap ballast");
+	if (ballast == MAP_FAILED)
+		ballast = NULL;
+	else
+		memset(ballast, 1, ballast_size);
+}
+
+/* Grows this process to about mib MiB resident. */
 static void grow_to(long mib)
 {
-	static char *ballast;
-	static size_t size;
 	unsigned long long vsize, rss;
 
 	if (read_rss(&vsize, &rss) == 0 && (long)(rss >> 20) >= mib)
 		return;
-	if (ballast)
-		munmap(ballast, size);
-	size = (size_t)mib << 20;
-	ballast = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	check(ballast != MAP_FAILED, "mmap ballast");
-	if (ballast != MAP_FAILED)
-		memset(ballast, 1, size);
+	set_ballast(mib);
 }
 
 /*
@@ -606,27 +619,6 @@ static void bench_task_create(void)
 	report("task_terminate", m, "kill(SIGKILL)+waitpid", l);
 }
 
-/* Private memory of mib MiB, touched, replacing the last (NULL: none). */
-static char *fresh_ballast(long mib)
-{
-	static char *ballast;
-	static size_t size;
-
-	if (ballast)
-		munmap(ballast, size);
-	ballast = NULL;
-	size = (size_t)mib << 20;
-	if (!mib)
-		return NULL;
-	ballast = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	check(ballast != MAP_FAILED, "mmap ballast");
-	if (ballast == MAP_FAILED)
-		return ballast = NULL;
-	memset(ballast, 1, size);
-	return ballast;
-}
-
 /* Our memory policy: MPOL_BIND to node, or the default (node < 0). */
 static void bind_to(int node)
 {
@@ -663,7 +655,7 @@ static void bench_clone_at(long mib)
 		check(pid > 0 && waitpid(pid, NULL, 0) == pid, "fork for clones");
 		return;
 	}
-	fresh_ballast(mib);
+	set_ballast(mib);	/* the size measured: mib, not what came before */
 	l = EACH(n, , {
 		pid = fork();
 		if (pid == 0)
