@@ -743,6 +743,9 @@ long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u6
 	}
 	if (!err)
 		return result(Kr::Success);
+	/* A teleport that made nothing lets its parent run on. */
+	if (create.flags & MACH_TASK_CREATE_TELEPORT)
+		parent.resume();
 	/* No process: the task died with it; take back our name for it. */
 	caller.space().deallocate(Name{create.child});
 	create.child = Name::null;
@@ -805,12 +808,8 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	 * it would write, the clone would not see (see clone.c).
 	 */
 	bool teleport = args.flags & MACH_TASK_CREATE_TELEPORT;
-	if (teleport) {
+	if (teleport)
 		mach_shim_task_teleport(made);
-		parent->adopt_threads();
-		if (parent->suspend() != Kr::Success)
-			return result(Kr::InvalidArgument);	/* it is ending */
-	}
 	if (grant) {
 		/* Its process is to run as its security token says. */
 		if (!mach_shim_task_give_credentials(made, grant->tokens.security[0],
@@ -832,11 +831,17 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 		return result(kr);
 	args.child = name.value;
 
+	if (teleport) {
+		parent->adopt_threads();
+		if (parent->suspend() != Kr::Success) {
+			caller.space().deallocate(name);
+			args.child = Name::null;
+			return result(Kr::InvalidArgument);	/* it is ending */
+		}
+	}
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
-	if (err && teleport)
-		parent->resume();
 	return finish_create(caller, args, *parent.get(), image, err);
 }
 
