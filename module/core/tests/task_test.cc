@@ -182,6 +182,37 @@ TEST_F(Tasks, TaskCreateHandsDownPortsAndNamesTheChild)
 	mach_core_exit();
 }
 
+TEST_F(Tasks, NormaFlagsAndNodes)
+{
+	ASSERT_EQ(0, mach_core_init());
+	auto create = [&](u32 flags, u32 node, u32 *child) {
+		mach_task_create_args c{};
+		c.parent = self;
+		c.inherit_memory = 1;
+		c.flags = flags;
+		c.node = node;
+		long r = ioctl(MACH_IOC_NR_TASK_CREATE, &c);
+		*child = c.child;
+		return r;
+	};
+	u32 child;
+	// Malformed: unknown flags, a node without its flag, NORMA without a node.
+	EXPECT_EQ(-MACH_EINVAL, create(1u << 7, 0, &child));
+	EXPECT_EQ(-MACH_EINVAL, create(0, 1, &child));
+	EXPECT_EQ(-MACH_EINVAL, create(MACH_TASK_CREATE_CLONE, 0, &child));
+	EXPECT_EQ(-MACH_EINVAL, create(MACH_TASK_CREATE_TELEPORT, 0, &child));
+	// A node that is not there: nothing made, no name given.
+	EXPECT_EQ(long(Kr::InvalidArgument), create(MACH_TASK_CREATE_ON_NODE, 2, &child));
+	EXPECT_EQ(0u, child);
+	// One that is: the task is placed there.
+	ASSERT_EQ(0, create(MACH_TASK_CREATE_ON_NODE | MACH_TASK_CREATE_CLONE, 1, &child));
+	Ref<Task> made = task->space().lookup_send(Name{child})->task();
+	ASSERT_TRUE(made);
+	EXPECT_EQ(1, made->os()->node);
+	made = Ref<Task>{};
+	mach_core_exit();
+}
+
 TEST_F(Tasks, InsertUnderAChosenName)
 {
 	Name port{0};
