@@ -286,10 +286,10 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
 	void *page = NULL;
 	int ret = 0;
 
+	/* (The parent reads the list too, to mark its own: it stays.) */
 	mmap_write_lock(mm);
 	mach_mark_none(mm, &os->none_ranges);
 	mmap_write_unlock(mm);
-	mach_ranges_free(&os->none_ranges);
 	if (clone || !os->copy_ranges.count)
 		return 0;
 
@@ -328,7 +328,9 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
 		}
 	}
 	free_page((unsigned long)page);
-	mach_ranges_free(&os->copy_ranges);
+	mutex_lock(&os->ranges_lock);
+	mach_ranges_free(&os->copy_ranges);	/* all private now */
+	mutex_unlock(&os->ranges_lock);
 	return ret;
 }
 
