@@ -4,6 +4,7 @@
 #define MACH_TEST_H
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,44 @@ static inline mach_port_t receive_port(mach_port_t from)
 	return msg.port.name;
 }
 
+/* A new receive right with a send right under the same name, or null. */
+static inline mach_port_t new_port(void)
+{
+	mach_port_t port = MACH_PORT_NULL;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
+		return MACH_PORT_NULL;
+	return port;
+}
+
+/* A page of task holding program, read and execute only, at *code. */
+static inline kern_return_t write_code(task_t task, const void *program, size_t size,
+				       vm_address_t *code)
+{
+	kern_return_t kr;
+
+	*code = 0;
+	kr = vm_allocate(task, code, 4096, VM_FLAGS_ANYWHERE);
+	if (kr == KERN_SUCCESS)
+		kr = vm_write(task, *code, (vm_offset_t)program, size);
+	if (kr == KERN_SUCCESS)
+		kr = vm_protect(task, *code, 4096, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);
+	return kr;
+}
+
+/* A suspended thread's state: to start at rip with stack rsp, the rest 0. */
+static inline kern_return_t start_at(thread_act_t thread, uint64_t rip, uint64_t rsp)
+{
+	x86_thread_state64_t state = { 0 };
+
+	state.__rip = rip;
+	state.__rsp = rsp;
+	state.__rflags = 0x202;
+	return thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+				x86_THREAD_STATE64_COUNT);
+}
+
 /* Threads in task, as task_threads counts them; -1 if it fails. */
 static inline int thread_count(task_t task)
 {
@@ -111,11 +150,9 @@ static inline int thread_count(task_t task)
  */
 static inline mach_port_t serve_as_bootstrap(void)
 {
-	mach_port_t port;
+	mach_port_t port = new_port();
 
-	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
-	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND) ||
-	    task_set_bootstrap_port(mach_task_self(), port))
+	if (port == MACH_PORT_NULL || task_set_bootstrap_port(mach_task_self(), port))
 		return MACH_PORT_NULL;
 	return port;
 }

@@ -18,6 +18,7 @@
 #include <mach/mach.h>
 
 #include "kselftest_harness.h"
+#include "mach_test.h"
 
 struct request {
 	mach_msg_header_t header;
@@ -30,15 +31,6 @@ struct received {
 	mach_msg_audit_trailer_t trailer;
 };
 
-static mach_port_t new_port(void)
-{
-	mach_port_t port = MACH_PORT_NULL;
-
-	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
-	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
-		return MACH_PORT_NULL;
-	return port;
-}
 
 static kern_return_t send_value(mach_port_t dest, mach_msg_type_name_t disp,
 				mach_port_t reply, int value, mach_msg_option_t extra)

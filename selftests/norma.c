@@ -118,7 +118,6 @@ static void __attribute__((noinline, noreturn)) where_am_i(void)
 /* Runs where_am_i in task (which has our image) and waits for it. */
 static uint32_t run_where_am_i(task_t task, vm_address_t page)
 {
-	x86_thread_state64_t state = { 0 };
 	vm_address_t stack = 0;
 	thread_act_t thread;
 	uint32_t node = ~0u;
@@ -127,12 +126,9 @@ static uint32_t run_where_am_i(task_t task, vm_address_t page)
 	    vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE) ||
 	    thread_create(task, &thread))
 		return ~2u;
-	state.__rip = (uint64_t)where_am_i;
-	state.__rsp = stack + 4 * PAGE - 8;
-	state.__rflags = 0x202;
-	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
-			 x86_THREAD_STATE64_COUNT);
-	thread_resume(thread);
+	if (start_at(thread, (uint64_t)where_am_i, stack + 4 * PAGE - 8) ||
+	    thread_resume(thread))
+		node = ~3u;
 	for (int i = 0; i < 500 && node == ~0u; i++) {
 		vm_read_overwrite(task, (vm_address_t)&seen_node, sizeof(node),
 				  (vm_address_t)&node, NULL);
@@ -186,12 +182,8 @@ TEST(an_empty_task_on_a_node)
 		node_cpus(node, cpus, sizeof(cpus));
 		status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
 		EXPECT_STREQ(cpus, allowed);
-		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
 		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
-		ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program,
-						 sizeof(program)));
-		ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-						   VM_PROT_READ | VM_PROT_EXECUTE));
+		ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 		state.__rip = code;
 		state.__rsp = code + PAGE;

@@ -507,7 +507,6 @@ TEST(a_server_sees_explicit_tokens_and_refuses_an_untrusted_client)
 		audit_token_t at = { { 500, uids[i], 77, uids[i], 77, 9999, 3, 0 } }, audit;
 		mach_port_t reply_name = MACH_PORT_NULL, server_name = 20;
 		vm_address_t stack = 0;
-		x86_thread_state64_t state = { 0 };
 		thread_act_t thread;
 		task_t client;
 
@@ -545,12 +544,8 @@ TEST(a_server_sees_explicit_tokens_and_refuses_an_untrusted_client)
 		ASSERT_EQ(KERN_SUCCESS, vm_allocate(client, &stack, 4 * PAGE,
 						    VM_FLAGS_ANYWHERE));
 		ASSERT_EQ(KERN_SUCCESS, thread_create(client, &thread));
-		state.__rip = (uint64_t)rpc_entry;
-		state.__rsp = stack + 4 * PAGE - 8;
-		state.__rflags = 0x202;
-		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
-							 (thread_state_t)&state,
-							 x86_THREAD_STATE64_COUNT));
+		ASSERT_EQ(KERN_SUCCESS, start_at(thread, (uint64_t)rpc_entry,
+						 stack + 4 * PAGE - 8));
 		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
 
 		ASSERT_EQ(MACH_MSG_SUCCESS, serve_one(server, &sender, &audit));

@@ -8,16 +8,8 @@
 #include <mach/mach.h>
 
 #include "kselftest_harness.h"
+#include "mach_test.h"
 
-static mach_port_t new_port(void)
-{
-	mach_port_t port = MACH_PORT_NULL;
-
-	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
-	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
-		return MACH_PORT_NULL;
-	return port;
-}
 
 /* Is there an fd number name in the child's process? */
 static int child_has_fd(task_t child, mach_port_name_t name)

@@ -9,16 +9,8 @@
 #include <mach/mach.h>
 
 #include "kselftest_harness.h"
+#include "mach_test.h"
 
-static mach_port_t new_port(void)
-{
-	mach_port_t port = MACH_PORT_NULL;
-
-	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
-	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
-		return MACH_PORT_NULL;
-	return port;
-}
 
 /* Sends a message with id through send right to; the mach_msg result. */
 static mach_msg_return_t ping(mach_port_t to, mach_msg_id_t id)

@@ -33,17 +33,6 @@ static int await_word(task_t task, vm_address_t address, uint32_t want)
 	return 0;
 }
 
-static kern_return_t start_at(thread_act_t thread, uint64_t rip, uint64_t rsp)
-{
-	x86_thread_state64_t state = { 0 };
-
-	state.__rip = rip;
-	state.__rsp = rsp;
-	state.__rflags = 0x202;
-	return thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
-				x86_THREAD_STATE64_COUNT);
-}
-
 /*
  * The classic Mach exec path: an empty task, a program written into it,
  * a thread started at it. The program stores a word and spins:
@@ -61,12 +50,9 @@ TEST(program_written_into_an_empty_task_runs)
 	};
 
 	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
-	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
-	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
-	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	EXPECT_EQ(0, thread_count(task));
 
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
@@ -229,11 +215,8 @@ TEST(fs_base_in_the_thread_state)
 	task_t task;
 
 	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
-	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
-	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
-	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	state.__rip = code;
 	state.__rsp = data + PAGE - 64;
@@ -275,12 +258,9 @@ TEST(float_state_in_and_out)
 	task_t task;
 
 	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
-	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
-	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
-	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
 						 (thread_state_t)&fpu, &count));
@@ -316,10 +296,7 @@ TEST(a_thread_that_exits_is_no_longer_listed)
 	task_t task;
 
 	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
-	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
-	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
-	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, code + PAGE));
 	EXPECT_EQ(1, thread_count(task));
@@ -449,15 +426,12 @@ TEST(program_in_an_empty_task_sends_a_message)
 	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
 						       MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, 2 * PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 8, &ioc, 4);
 	memcpy(program + 14, &data, 8);
 	prepare_send(&page, data, there, 0xfeedbeef);
 	ASSERT_EQ(KERN_SUCCESS, vm_write(task, data, (vm_offset_t)&page, sizeof(page)));
-	ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program, sizeof(program)));
-	ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-					   VM_PROT_READ | VM_PROT_EXECUTE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, data + 2 * PAGE - 64));
 	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
@@ -516,15 +490,15 @@ TEST(inherited_function_answers_by_message)
 
 static volatile int64_t abort_result = 1;
 
-/* Blocks in pause(); what it returned is left in abort_result. */
+/* Blocks in pause(), again and again; what it returned is left in abort_result. */
 static void __attribute__((noinline, noreturn)) pause_entry(void)
 {
 	long ret;
 
-	__asm__ volatile("syscall" : "=a"(ret) : "a"(SYS_pause) : "rcx", "r11", "memory");
-	abort_result = ret;
-	for (;;)
-		__asm__ volatile("pause");
+	for (;;) {
+		__asm__ volatile("syscall" : "=a"(ret) : "a"(SYS_pause) : "rcx", "r11", "memory");
+		abort_result = ret;
+	}
 }
 
 static int64_t abort_result_in(task_t task)
@@ -537,8 +511,8 @@ static int64_t abort_result_in(task_t task)
 }
 
 /*
- * Suspended and resumed, a thread's system call restarts; aborted while
- * suspended, it fails with EINTR instead (thread_abort).
+ * Suspended and resumed, a thread's system call restarts; aborted, while
+ * suspended or not, it fails with EINTR instead (thread_abort).
  */
 TEST(thread_abort_ends_a_blocked_system_call)
 {
@@ -566,7 +540,16 @@ TEST(thread_abort_ends_a_blocked_system_call)
 		usleep(10000);
 	EXPECT_EQ(-EINTR, abort_result_in(task));
 
-	/* Running, not suspended: the abort reaches it all the same. */
+	/* Blocked again, not suspended: the abort reaches it all the same. */
+	int64_t one = 1;
+	ASSERT_EQ(KERN_SUCCESS, vm_write(task, (vm_address_t)&abort_result, (vm_offset_t)&one,
+					 sizeof(one)));
+	usleep(100000);
+	ASSERT_EQ(KERN_SUCCESS, thread_abort(thread));
+	for (int i = 0; i < 200 && abort_result_in(task) == 1; i++)
+		usleep(10000);
+	EXPECT_EQ(-EINTR, abort_result_in(task));
+
 	ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_abort(thread));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
@@ -652,12 +635,8 @@ TEST(full_width_registers_reach_the_program)
 		task_t task;
 
 		ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
-		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &code, PAGE, VM_FLAGS_ANYWHERE));
 		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
-		ASSERT_EQ(KERN_SUCCESS, vm_write(task, code, (vm_offset_t)program,
-						 sizeof(program)));
-		ASSERT_EQ(KERN_SUCCESS, vm_protect(task, code, PAGE, FALSE,
-						   VM_PROT_READ | VM_PROT_EXECUTE));
+		ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 		state.__rip = code;
 		state.__rsp = data + PAGE;
