@@ -379,6 +379,22 @@ static void mach_spawn_abort(struct mach_spawn *spawn)
  * its way out of the ioctl (trampoline.c), if it can: that saves waking
  * the agent and being woken by it, which costs as much as half a fork.
  */
+/*
+ * A shell with more to set up than a plain one (mach_task_settle()) is
+ * seen only once it has: never with its parent's credentials, off its
+ * node, or sharing what it was to copy.
+ */
+static int mach_spawn_settled(struct mach_spawn *spawn)
+{
+	struct mach_task_os *os = mach_task_os_of(spawn->child);
+
+	if (!os->settle)
+		return 0;
+	if (mach_task_wait_ready(os))
+		return -EINTR;
+	return smp_load_acquire(&os->ready) ? 0 : -ESRCH;	/* it died */
+}
+
 int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
 			 struct mach_task *child)
 {
@@ -395,6 +411,8 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
 		return MACH_SPAWN_LATER;	/* it holds our reference */
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
+	if (!ret)
+		ret = mach_spawn_settled(spawn);
 	if (ret)
 		mach_spawn_abort(spawn);
 	mach_agent_call_put(&spawn->parent_call);
@@ -409,6 +427,8 @@ long mach_spawn_finish(struct mach_agent_call *call)
 						parent_call);
 	long ret = call->ret;
 
+	if (!ret)
+		ret = mach_spawn_settled(spawn);
 	if (ret)
 		mach_spawn_abort(spawn);
 	mach_agent_call_put(call);

@@ -362,11 +362,6 @@ void mach_task_settle(struct mach_task_os *os)
 	os->ready = false;
 }
 
-mach_bool mach_shim_task_settling(struct mach_task_os *os)
-{
-	return os->settle;
-}
-
 int mach_task_wait_gone(struct mach_task_os *os)
 {
 	return wait_event_killable(mach_task_exit_wq, !READ_ONCE(os->registered));

@@ -715,30 +715,19 @@ Kr spawn_error(int err)
 
 /*
  * The end of a task_create whose process came to be (err 0) or not. A
- * child with more to set up than a plain one is seen only once it is; a
  * teleport then ends its parent (image is the parent's program, 0 for the
- * caller's own task, which then ends here).
+ * caller's own task, which then ends here); child is given for it.
  */
 long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u64 image,
-		   int err)
+		   Task *child, int err)
 {
-	Ref<Task> child;
-	if (!err) {
-		Ref<Port> port = caller.space().lookup_send(Name{create.child});
-		child = port ? port->task() : Ref<Task>{};
-		if (!child)
-			err = -MACH_ESRCH;	/* it died already */
-	}
-	/* Credentials, node, copies: it is seen once they are in place. */
-	if (!err && mach_shim_task_settling(child->os()) && !mach_shim_task_image(child->os()))
-		err = -MACH_ESRCH;	/* it died setting up */
 	if (!err && (create.flags & MACH_TASK_CREATE_TELEPORT)) {
 		/*
 		 * The child is made: its parent ends (the caller too, if that
 		 * is its own task). One that will not end is a failure.
 		 */
 		bool self = &parent == &caller;
-		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : image, child.get()))
+		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : image, child))
 			return result(Kr::Failure);
 	}
 	if (!err)
@@ -842,7 +831,7 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
-	return finish_create(caller, args, *parent.get(), image, err);
+	return finish_create(caller, args, *parent.get(), image, child.get(), err);
 }
 
 /*
@@ -1218,9 +1207,9 @@ extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *arg
 	/* A token's create is the args' first member. */
 	static_assert(__builtin_offsetof(mach_task_create_token_args, create) == 0);
 	Task &caller = *Task::from(task);
-	/* Only the caller's own task is cloned from in place. */
+	/* Only the caller's own task is cloned from in place, never to teleport. */
 	return finish_create(caller, *static_cast<mach_task_create_args *>(args), caller, 0,
-			     err);
+			     nullptr, err);
 }
 
 extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)

@@ -169,8 +169,6 @@ struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
 mach_bool mach_shim_node_usable(mach_u32 node);
 /* A prepared task's process is to run on node's CPUs and memory. */
 void mach_shim_task_place(struct mach_task *task, mach_u32 node);
-/* Does task_create wait for this new task to be set up (mach_shim_task_image)? */
-mach_bool mach_shim_task_settling(struct mach_task_os *os);
 /* A prepared task is to share every region of its parent (a NORMA clone). */
 void mach_shim_task_clone(struct mach_task *task);
 /*
@@ -193,8 +191,11 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
 mach_bool mach_shim_task_give_credentials(struct mach_task *task, mach_u32 uid,
 					  mach_u32 gid);
 /*
- * Back child with a new process forked from parent's: 0 or -errno
- * (-ESRCH: the parent has no agent, -EINTR: we were killed), or
+ * Back child with a new process forked from parent's: 0 once it exists
+ * (and once it has set up what a plain one has not: the credentials of
+ * a token, a node, copies of COPY regions the parent shares), or -errno
+ * (-ESRCH: the parent has no agent or the child died, -EINTR: we were
+ * killed), or
  * MACH_SPAWN_LATER: the calling thread forks it itself on its way out
  * of the ioctl, and the outcome reaches mach_core_later_done().
  */

@@ -341,11 +341,6 @@ void mach_shim_task_place(mach_task *task, mach_u32 node)
 	mach::Task::from(task)->os()->node = node;
 }
 
-mach_bool mach_shim_task_settling(mach_task_os *)
-{
-	return false;
-}
-
 void mach_shim_task_clone(mach_task *)
 {
 }
