@@ -7,42 +7,27 @@
 #include "../host.h"
 #include "../task.h"
 #include "../uapi.h"
+#include "one_task.h"
 #include "shim_user.h"
 
 using namespace mach;
 
 namespace {
 
-class Host : public ::testing::Test {
+class Host : public OneTask {
 protected:
-	mach_task_os os;
-	Task *task = nullptr;
-	u32 self = 0, host = 0;
+	u32 host = 0;
 
 	void SetUp() override
 	{
 		ASSERT_EQ(0, mach_core_init());
-		task = Task::create(&os);
-		ASSERT_NE(nullptr, task);
+		OneTask::SetUp();
 		task->start_from_host();
-		mach_task_self_args a{};
-		ASSERT_EQ(0, ioctl(MACH_IOC_NR_TASK_SELF, &a));
-		self = a.name;
 		mach_special_port_args get{self, TaskHostPort, 0, 0};
 		ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &get));
 		host = get.port;
 	}
-	void TearDown() override
-	{
-		task->terminate();
-		task->put();
-		shim_user::reset();
-		mach_core_exit();
-		for (int k = 0; k < MACH_KIND_COUNT; k++)
-			EXPECT_EQ(0, shim_user::live(mach_shim_kind(k))) << "kind " << k;
-		EXPECT_EQ(0, shim_user::live_files());
-	}
-	long ioctl(unsigned int nr, void *args) { return mach_core_ioctl(task, nr, args); }
+	void release() override { mach_core_exit(); }
 	Kr special(u32 from, s32 node, u32 which, u32 *port)
 	{
 		mach_host_args a{};

@@ -9,37 +9,15 @@
 #include "../space.h"
 #include "../task.h"
 #include "../uapi.h"
+#include "one_task.h"
 #include "shim_user.h"
 
 using namespace mach;
 
 namespace {
 
-class Ipc : public ::testing::Test {
+class Ipc : public OneTask {
 protected:
-	mach_task_os os;
-	Task *task = nullptr;
-	u32 self = 0;
-
-	void SetUp() override
-	{
-		task = Task::create(&os);
-		ASSERT_NE(nullptr, task);
-		mach_task_self_args a{};
-		ASSERT_EQ(0, mach_core_ioctl(task, MACH_IOC_NR_TASK_SELF, &a));
-		self = a.name;
-	}
-
-	void TearDown() override
-	{
-		task->terminate();
-		task->put();
-		shim_user::reset();
-		for (int k = 0; k < MACH_KIND_COUNT; k++)
-			EXPECT_EQ(0, shim_user::live(mach_shim_kind(k))) << "kind " << k;
-		EXPECT_EQ(0, shim_user::live_files());
-	}
-
 	Space &space() { return task->space(); }
 
 	u32 receive_right()
