@@ -358,10 +358,14 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 	}
 	if (mach_agent_is_current(&os->agent))
 		return mach_agent_serve(&os->agent, (long)arg);
-	ret = mach_thread_enter(os);
+	/*
+	 * A caller on a trampoline first: its own task's short list, on
+	 * task_create's path; the thread records are every Mach thread's.
+	 */
+	ret = mach_trampoline_resume(os, (long)arg);
 	if (ret != -ENOENT)
 		return ret;
-	ret = mach_trampoline_resume(os, (long)arg);
+	ret = mach_thread_enter(os);
 	if (ret != -ENOENT)
 		return ret;
 	return mach_agent_start(os, file, arg);

@@ -91,6 +91,9 @@ int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent)
 	struct mach_range *copy = NULL;
 	unsigned int count;
 
+	/* Most tasks have none: task_create's path takes no lock for them. */
+	if (!READ_ONCE(parent->copy_ranges.count))
+		return 0;
 	mutex_lock(&parent->ranges_lock);
 	count = parent->copy_ranges.count;
 	if (count)
