@@ -91,7 +91,7 @@ static int mach_set_capabilities(const kernel_cap_t *caps)
  * uid 0, none else (what setresuid() leaves a process that was root).
  *
  * Called first with *step 0, then with each call's result: 1 with the
- * next call in *next, 0 when done, or -errno.
+ * next call in *next, 0 when done (and on any call after), or -errno.
  */
 int mach_shell_credentials_step(struct mach_task_os *os, unsigned int *step,
 				long result, struct mach_syscall *next)
@@ -123,10 +123,12 @@ int mach_shell_credentials_step(struct mach_task_os *os, unsigned int *step,
 		id = from_kuid(current_user_ns(), os->token_uid);
 		next->nr = __NR_setresuid;
 		break;
-	default:
+	case 3:
 		if (uid_eq(os->token_uid, GLOBAL_ROOT_UID))
 			caps = current_cred()->cap_bset;
 		return mach_set_capabilities(&caps);
+	default:
+		return 0;	/* done: the steps after these call again */
 	}
 	/* (u32)-1 would mean "unchanged": an id our namespace cannot name. */
 	if (id == (u32)-1)
