@@ -4,7 +4,7 @@
  * threads run on the node's CPUs, the memory it allocates comes from the
  * node), norma_task_clone shares every region with its parent, and
  * norma_task_teleport moves a task to another node. The test VM has two
- * nodes with one CPU each.
+ * nodes with one CPU each, and a third with memory only.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -205,11 +205,18 @@ TEST(an_empty_task_on_a_node)
 	}
 }
 
+/* Node 2 of the test VM has memory but no CPU: no place for a task. */
 TEST(bad_nodes_make_nothing)
 {
-	const int bad[] = { -1, 2, 63, 64, 1000 };
+	const int bad[] = { -1, 2, 3, 63, 64, 1000 };
 	task_t task = mach_task_self();	/* we are a task before counting */
 	long before = mach_stat("live_tasks");
+	char cpus[64] = "?";
+
+	/* Node 2 is there, with memory: it is refused for its lack of CPU. */
+	ASSERT_EQ(0, access("/sys/devices/system/node/node2/meminfo", R_OK));
+	node_cpus(2, cpus, sizeof(cpus));
+	ASSERT_STREQ("", cpus);
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		task = 1;
