@@ -108,7 +108,7 @@ int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent)
 	mutex_unlock(&child->ranges_lock);
 	/* Its copies are taken as it starts: task_create waits for that. */
 	if (count && !child->clone)
-		mach_task_settle(child);
+		mach_task_set_up_first(child, true);
 	return 0;
 }
 

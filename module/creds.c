@@ -63,7 +63,7 @@ mach_bool mach_shim_task_give_credentials(struct mach_task *task, u32 uid,
 	os->token_uid = kuid;
 	os->token_gid = kgid;
 	os->token_credentials = true;
-	mach_task_settle(os);	/* the caller sees it with them set */
+	mach_task_set_up_first(os, true);	/* never seen with the parent's */
 	return true;
 }
 

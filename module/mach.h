@@ -217,8 +217,13 @@ int mach_vm_share_range(unsigned long start, unsigned long end);
 unsigned int mach_vm_prot_of(unsigned long vm_flags);
 /* Wait until os's process is gone (task.c). */
 int mach_task_wait_gone(struct mach_task_os *os);
-/* A new shell does more before it is ready: task_create waits for it. */
-void mach_task_settle(struct mach_task_os *os);
+/*
+ * A new shell does more before it is ready: Mach calls on it wait for
+ * that, and task_create too if caller_waits (what Linux alone would show
+ * otherwise must not be seen: a parent's credentials, or memory shared
+ * that is to be copied).
+ */
+void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits);
 
 /* Shells (shell.c): the processes that back tasks made by task_create. */
 /* A new shell's first entry, through its parent's /dev/mach file. */

@@ -27,7 +27,8 @@ void mach_shim_task_place(struct mach_task *task, u32 node)
 	struct mach_task_os *os = mach_task_os_of(task);
 
 	os->numa_node = node;
-	mach_task_settle(os);	/* the caller sees it placed */
+	/* Mach calls see it placed; a teleport's parent ends only once it is. */
+	mach_task_set_up_first(os, os->teleport);
 }
 
 void mach_shim_task_clone(struct mach_task *task)

@@ -380,7 +380,7 @@ static void mach_spawn_abort(struct mach_spawn *spawn)
  * the agent and being woken by it, which costs as much as half a fork.
  */
 /*
- * A shell with more to set up than a plain one (mach_task_settle()) is
+ * A shell with more to set up than a plain one (mach_task_set_up_first()) is
  * seen only once it has: never with its parent's credentials, off its
  * node, or sharing what it was to copy.
  */

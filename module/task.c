@@ -355,11 +355,12 @@ struct mach_task *mach_task_of_current(void)
 	return task;
 }
 
-void mach_task_settle(struct mach_task_os *os)
+void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits)
 {
 	/* Before the clone: the shell sets ready once it has done it all. */
-	os->settle = true;
 	os->ready = false;
+	if (caller_waits)
+		os->settle = true;
 }
 
 int mach_task_wait_gone(struct mach_task_os *os)

@@ -787,11 +787,6 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	/* The task is whole before its process exists: nothing can see it. */
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
 	child->inherit_from(*parent.get());
-	if (on_node)
-		mach_shim_task_place(made, args.node);
-	/* norma_task_clone(FALSE) is an empty task on the node: no sharing. */
-	if ((args.flags & norma) && args.inherit_memory)
-		mach_shim_task_clone(made);
 	/*
 	 * A teleport's parent runs nothing from the moment it is cloned: what
 	 * it would write, the clone would not see (see clone.c).
@@ -799,6 +794,11 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	bool teleport = args.flags & MACH_TASK_CREATE_TELEPORT;
 	if (teleport)
 		mach_shim_task_teleport(made);
+	/* norma_task_clone(FALSE) is an empty task on the node: no sharing. */
+	if ((args.flags & norma) && args.inherit_memory)
+		mach_shim_task_clone(made);
+	if (on_node)
+		mach_shim_task_place(made, args.node);
 	if (grant) {
 		/* Its process is to run as its security token says. */
 		if (!mach_shim_task_give_credentials(made, grant->tokens.security[0],

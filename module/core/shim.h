@@ -167,7 +167,10 @@ mach_u64 mach_shim_task_image_queued(struct mach_task_os *os);
 struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
 /* Is node a NUMA node online, with memory and CPUs, that a task may use? */
 mach_bool mach_shim_node_usable(mach_u32 node);
-/* A prepared task's process is to run on node's CPUs and memory. */
+/*
+ * A prepared task's process is to run on node's CPUs and memory (after
+ * mach_shim_task_teleport() if the task is a teleport's).
+ */
 void mach_shim_task_place(struct mach_task *task, mach_u32 node);
 /* A prepared task is to share every region of its parent (a NORMA clone). */
 void mach_shim_task_clone(struct mach_task *task);
