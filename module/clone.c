@@ -367,8 +367,9 @@ void mach_shim_task_teleport(struct mach_task *child)
 }
 
 /*
- * Then, in the child: once the parent is gone, what the parent could not
- * move (a page busy at the time) is the child's alone, and moves now.
+ * Then, in the child, if the parent could not move every page (one was
+ * busy at the time): once the parent is gone, the rest is the child's
+ * alone, and moves now.
  */
 struct mach_settle_call {
 	struct mach_agent_call call;
@@ -407,6 +408,9 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
 	struct mach_settle_call *c;
 	int ret;
 
+	/* The parent moved them all: ending it is all there is to do. */
+	if (!mach_task_os_of(child)->pages_left)
+		return mach_shim_task_kill(parent, self ? 0 : image);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;

@@ -155,6 +155,7 @@ struct mach_task_os {
 	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
 	bool clone;			/* made by norma_task_clone */
 	bool teleport;			/* ... by norma_task_teleport */
+	bool pages_left;		/* its parent could not move them all */
 	bool settle;			/* task_create waits until it is ready */
 	struct mutex ranges_lock;
 	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */

@@ -124,7 +124,10 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 		mach_teleport_migrate(child, spawn->cloner->stub, next);
 		return true;
 	}
-	if (call->stage < 2) {	/* (a page that could not move stays) */
+	if (call->stage < 2) {
+		/* Pages that could not move (busy) the child moves later. */
+		if (call->stage == 1)
+			child->pages_left = result != 0;
 		call->stage = 2;
 		/*
 		 * Memory the child will share though Mach says COPY (clone.c):
