@@ -31,24 +31,39 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* Best of five rounds of n iterations, in ns per iteration. */
-#define MEASURE(n, body) ({						\
-	double best = 1e30;						\
-	for (int round = 0; round < 5; round++) {			\
-		double t0 = now_ns();					\
-		for (long i = 0; i < (n); i++) {			\
-			body;						\
-		}							\
-		double t = (now_ns() - t0) / (n);			\
-		if (t < best)						\
-			best = t;					\
+/* n iterations of body, in ns per iteration. */
+#define ROUND(n, body) ({						\
+	double t0 = now_ns();						\
+	for (long i = 0; i < (n); i++) {				\
+		body;							\
 	}								\
-	best;								\
+	(now_ns() - t0) / (n);						\
 })
 
+/* Rounds of n iterations of one kind, in ns per iteration. */
+typedef double (*round_fn)(long n);
+
+/*
+ * The best of five rounds of each kind, in ns per iteration; the kinds
+ * take turns round by round, so that a slow spell of the emulator falls
+ * on all of them alike, not on whichever went first.
+ */
+static void best_rounds(long n, const round_fn *kinds, int count, double *best)
+{
+	for (int k = 0; k < count; k++)
+		best[k] = 1e30;
+	for (int round = 0; round < 5; round++) {
+		for (int k = 0; k < count; k++) {
+			double t = kinds[k](n);
+
+			if (t < best[k])
+				best[k] = t;
+		}
+	}
+}
+
 static int failures;
-static task_t bench_task;
-static thread_act_t bench_thread;
+static mach_port_t reply_port;
 
 /* Where a benchmark thread starts in a child: it spins until ended. */
 static void __attribute__((noinline, noreturn)) pthread_exit_stub(void)
@@ -159,14 +174,13 @@ static void echo_server(mach_port_t port)
 
 /*
  * A client child that finds the server through its inherited bootstrap
- * port and times n requests (client returns ns per request), while this
- * process serves them until idle.
+ * port and fills t[0..count) (client's timings, ns per round trip), while
+ * this process serves it until it says it is done.
  */
-static double served(long n, double (*client)(long n, mach_port_t reply),
-		     void (*server)(mach_port_t port))
+static void served(long n, void (*client)(long n, double *t),
+		   void (*server)(mach_port_t port), double *t, int count)
 {
 	mach_port_t self = mach_task_self(), port;
-	double t = 0;
 	int out[2];
 
 	mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port);
@@ -175,74 +189,110 @@ static double served(long n, double (*client)(long n, mach_port_t reply),
 	check(pipe(out) == 0, "pipe");
 	pid_t child = fork();
 	if (child == 0) {
-		mach_port_t reply;
+		ssize_t size = count * sizeof(*t);
 
-		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply);
-		t = client(n, reply);
+		mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &reply_port);
+		client(n, t);
 		send_quit();
 		if (failures)
-			t = 0;
-		_exit(write(out[1], &t, sizeof(t)) == sizeof(t) ? 0 : 1);
+			t[0] = 0;
+		_exit(write(out[1], t, size) == size ? 0 : 1);
 	}
 	close(out[1]);
 	server(port);
-	check(read(out[0], &t, sizeof(t)) == sizeof(t) && t > 0, "client");
+	check(read(out[0], t, count * sizeof(*t)) == (ssize_t)(count * sizeof(*t)) &&
+	      t[0] > 0, "client");
 	close(out[0]);
 	waitpid(child, NULL, 0);
 	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
 	mach_port_destroy(self, port);
-	return t;
 }
 
 /* Round trips of a 64-byte message: send and receive the reply in one call. */
-static double round_trip_client(long n, mach_port_t reply)
+static double mach_round(long n)
 {
 	union msgbuf buf;
 
-	return MEASURE(n, {
+	return ROUND(n, {
 		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
 							  MACH_MSG_TYPE_MAKE_SEND_ONCE);
 		buf.msg.header.msgh_size = sizeof(buf.msg);
 		buf.msg.header.msgh_remote_port = bootstrap_port;
-		buf.msg.header.msgh_local_port = reply;
+		buf.msg.header.msgh_local_port = reply_port;
 		buf.msg.header.msgh_id = 0;
 		check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
-			       sizeof(buf.msg), sizeof(buf), reply, 0,
+			       sizeof(buf.msg), sizeof(buf), reply_port, 0,
 			       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg");
 	});
 }
 
-/* 64-byte ping-pong over two pipes, or over a unix socket pair. */
-static double linux_round_trip(long n, int use_socket)
-{
+/* A process echoing 64-byte messages over two pipes or a unix socket pair. */
+struct echo {
+	pid_t pid;
 	int to[2], from[2];
-	char buf[64] = { 0 };
-	double t;
+};
+
+static void start_echo(struct echo *e, int use_socket)
+{
+	char buf[64];
 
 	if (use_socket) {
-		check(socketpair(AF_UNIX, SOCK_STREAM, 0, to) == 0, "socketpair");
-		from[0] = to[1];
-		from[1] = to[0];
+		check(socketpair(AF_UNIX, SOCK_STREAM, 0, e->to) == 0, "socketpair");
+		e->from[0] = e->to[1];
+		e->from[1] = e->to[0];
 	} else {
-		check(pipe(to) == 0 && pipe(from) == 0, "pipe");
+		check(pipe(e->to) == 0 && pipe(e->from) == 0, "pipe");
 	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		while (read(to[0], buf, 64) == 64 && write(from[1], buf, 64) == 64)
+	e->pid = fork();
+	if (e->pid == 0) {
+		while (read(e->to[0], buf, 64) == 64 && write(e->from[1], buf, 64) == 64)
 			;
 		_exit(0);
 	}
-	t = MEASURE(n, check(write(to[1], buf, 64) == 64 &&
-			     read(from[0], buf, 64) == 64, "ping-pong"));
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	close(to[0]);
-	close(to[1]);
-	if (!use_socket) {
-		close(from[0]);
-		close(from[1]);
+}
+
+static void stop_echo(struct echo *e)
+{
+	kill(e->pid, SIGKILL);
+	waitpid(e->pid, NULL, 0);
+	close(e->to[0]);
+	close(e->to[1]);
+	if (e->from[0] != e->to[1]) {
+		close(e->from[0]);
+		close(e->from[1]);
 	}
-	return t;
+}
+
+static struct echo pipe_echo, socket_echo;
+
+static double echo_round(struct echo *e, long n)
+{
+	char buf[64] = { 0 };
+
+	return ROUND(n, check(write(e->to[1], buf, 64) == 64 &&
+			      read(e->from[0], buf, 64) == 64, "ping-pong"));
+}
+
+static double pipe_round(long n)
+{
+	return echo_round(&pipe_echo, n);
+}
+
+static double socket_round(long n)
+{
+	return echo_round(&socket_echo, n);
+}
+
+/* Mach round trips (t[0]) in turn with pipe (t[1]) and socket (t[2]) ones. */
+static void round_trip_client(long n, double *t)
+{
+	static const round_fn kinds[] = { mach_round, pipe_round, socket_round };
+
+	start_echo(&pipe_echo, 0);
+	start_echo(&socket_echo, 1);
+	best_rounds(n, kinds, 3, t);
+	stop_echo(&pipe_echo);
+	stop_echo(&socket_echo);
 }
 
 /* A request carrying one send right, and its receive-side room. */
@@ -275,26 +325,26 @@ static void right_server(mach_port_t port)
 }
 
 /* One send right per message to another process, acknowledged. */
-static double right_client(long n, mach_port_t reply)
+static mach_port_t gift_port;
+
+static double right_round(long n)
 {
 	union right_buf buf;
-	mach_port_t gift;
 
-	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &gift);
-	return MEASURE(n, {
+	return ROUND(n, {
 		buf.msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
 							  MACH_MSG_TYPE_MAKE_SEND_ONCE) |
 					   MACH_MSGH_BITS_COMPLEX;
 		buf.msg.header.msgh_size = sizeof(buf.msg);
 		buf.msg.header.msgh_remote_port = bootstrap_port;
-		buf.msg.header.msgh_local_port = reply;
+		buf.msg.header.msgh_local_port = reply_port;
 		buf.msg.header.msgh_id = 0;
 		buf.msg.body.msgh_descriptor_count = 1;
-		buf.msg.right.name = gift;
+		buf.msg.right.name = gift_port;
 		buf.msg.right.disposition = MACH_MSG_TYPE_MAKE_SEND;
 		buf.msg.right.type = MACH_MSG_PORT_DESCRIPTOR;
 		check(mach_msg(&buf.msg.header, MACH_SEND_MSG | MACH_RCV_MSG,
-			       sizeof(buf.msg), sizeof(buf), reply, 0,
+			       sizeof(buf.msg), sizeof(buf), reply_port, 0,
 			       MACH_PORT_NULL) == KERN_SUCCESS, "mach_msg right");
 	});
 }
@@ -315,16 +365,17 @@ static int send_fd(int sock, int fd, char *byte)
 	return sendmsg(sock, &msg, 0) == 1 && read(sock, byte, 1) == 1 ? 0 : -1;
 }
 
-/* One fd per message over a unix socket with SCM_RIGHTS, acknowledged. */
-static double scm_rights_round_trip(long n)
+/* A process that closes each fd it is sent over sock and acknowledges it. */
+static int fd_sock = -1, fd_sent = -1;
+
+static pid_t start_fd_closer(void)
 {
-	int sv[2], fd = open("/dev/null", O_RDONLY);
-	char byte = 0;
-	double t;
+	int sv[2];
 
 	check(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
 	pid_t pid = fork();
 	if (pid == 0) {
+		close(sv[0]);
 		for (;;) {
 			char c, control[CMSG_SPACE(sizeof(int))];
 			struct iovec iov = { .iov_base = &c, .iov_len = 1 };
@@ -340,13 +391,30 @@ static double scm_rights_round_trip(long n)
 				_exit(0);
 		}
 	}
-	t = MEASURE(n, check(send_fd(sv[0], fd, &byte) == 0, "SCM_RIGHTS"));
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	close(sv[0]);
 	close(sv[1]);
-	close(fd);
-	return t;
+	fd_sock = sv[0];
+	fd_sent = open("/dev/null", O_RDONLY);
+	return pid;
+}
+
+static double scm_rights_round(long n)
+{
+	char byte = 0;
+
+	return ROUND(n, check(send_fd(fd_sock, fd_sent, &byte) == 0, "SCM_RIGHTS"));
+}
+
+/* Rights by Mach message (t[0]) in turn with fds by SCM_RIGHTS (t[1]). */
+static void right_client(long n, double *t)
+{
+	static const round_fn kinds[] = { right_round, scm_rights_round };
+	pid_t closer = start_fd_closer();
+
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &gift_port);
+	best_rounds(n, kinds, 2, t);
+	close(fd_sock);
+	close(fd_sent);
+	waitpid(closer, NULL, 0);
 }
 
 /* Lets RCU-deferred frees of earlier rounds land before counting. */
@@ -397,21 +465,38 @@ static double median(double *samples, long n)
 	return n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
 }
 
+/* One operation timed alone, in ns; its setup and cleanup are not timed. */
+typedef double (*sample_fn)(void);
+
 /*
- * The median of n single operations, each timed alone, in ns. Process
- * creation is noisy under emulation (the other CPU is busy with the last
- * child's exit): the median is steadier than a best or a mean.
+ * The medians of n operations of each of two kinds, timed in turn (a b,
+ * b a, a b...). Process creation is noisy under emulation, and a slow
+ * spell (the other CPU busy with memory just touched, or with a child's
+ * exit) then falls on both sides alike, not on whichever went first. The
+ * median is steadier than a best or a mean.
  */
-#define EACH(n, setup, body, teardown) ({				\
-	static double samples[256];					\
-	for (long i = 0; i < (n); i++) {				\
-		setup;							\
-		double t0 = now_ns();					\
-		body;							\
-		samples[i] = now_ns() - t0;				\
-		teardown;						\
-	}								\
-	median(samples, (n));						\
+static void compare(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns)
+{
+	static double as[256], bs[256];
+
+	for (long i = 0; i < n; i++) {
+		if (i % 2) {
+			bs[i] = b();
+			as[i] = a();
+		} else {
+			as[i] = a();
+			bs[i] = b();
+		}
+	}
+	*a_ns = median(as, n);
+	*b_ns = median(bs, n);
+}
+
+/* Times body, in ns. */
+#define TIMED(body) ({							\
+	double t0 = now_ns();						\
+	body;								\
+	now_ns() - t0;							\
 })
 
 /* Touched private memory that makes this process bigger. */
@@ -446,53 +531,178 @@ static void grow_to(long mib)
 	set_ballast(mib);
 }
 
-/*
- * The classic Mach exec path to its first effect: an empty task, a tiny
- * program written in, a thread started at it; the program stores a word,
- * which the parent waits to see. Against vfork+execve and posix_spawn of
- * the same effect from a static program (mach-nop exits at once; the wait
- * for its exit is the effect's stand-in).
- */
-static void run_in_empty_task(void)
+static char *const nop_argv[] = { "mach-nop", NULL };
+
+static void end_task(task_t task)
 {
-	unsigned char program[] = {
-		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,	/* movabs $data, %rax */
-		0xc7, 0x00, 0x01, 0, 0, 0,		/* movl $1, (%rax) */
-		0xeb, 0xfe,				/* jmp . */
+	task_terminate(task);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+static double task_create_inheriting(void)
+{
+	task_t child = MACH_PORT_NULL;
+	double t = TIMED(check(task_create(mach_task_self(), NULL, 0, TRUE, &child)
+			       == KERN_SUCCESS, "task_create(TRUE)"));
+
+	end_task(child);
+	return t;
+}
+
+static double task_create_empty(void)
+{
+	task_t child = MACH_PORT_NULL;
+	double t = TIMED(check(task_create(mach_task_self(), NULL, 0, FALSE, &child)
+			       == KERN_SUCCESS, "task_create(FALSE)"));
+
+	end_task(child);
+	return t;
+}
+
+static double fork_exit(void)
+{
+	pid_t pid = 0;
+	double t = TIMED({
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+	});
+
+	waitpid(pid, NULL, 0);
+	return t;
+}
+
+static double spawn_nop(void)
+{
+	pid_t pid = 0;
+	double t = TIMED(check(posix_spawn(&pid, "/opt/mach/bin/mach-nop", NULL, NULL,
+					   nop_argv, NULL) == 0, "posix_spawn"));
+
+	waitpid(pid, NULL, 0);
+	return t;
+}
+
+static double task_terminate_once(void)
+{
+	task_t child = MACH_PORT_NULL;
+	double t;
+
+	check(task_create(mach_task_self(), NULL, 0, TRUE, &child) == KERN_SUCCESS,
+	      "task_create");
+	t = TIMED(check(task_terminate(child) == KERN_SUCCESS, "task_terminate"));
+	mach_port_deallocate(mach_task_self(), child);
+	return t;
+}
+
+static double kill_wait_once(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		for (;;)
+			pause();
+	return TIMED({
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	});
+}
+
+/* Where the death of a task started by run_in_empty_task() is told. */
+static mach_port_t death_port;
+
+/*
+ * The classic Mach exec path: an empty task, a tiny program written in, a
+ * thread started at it; the program exits at once, and the parent waits
+ * for its task's dead-name notification. Against vfork+execve and
+ * posix_spawn of mach-nop, a static program that exits at once, waited
+ * for with waitpid(): on both sides a program runs, ends, and its
+ * parent is told.
+ */
+static double run_in_empty_task(void)
+{
+	static const unsigned char program[] = {
+		0xb8, 0xe7, 0, 0, 0,	/* mov $231, %eax (exit_group) */
+		0x31, 0xff,		/* xor %edi, %edi */
+		0x0f, 0x05,		/* syscall */
 	};
 	x86_thread_state64_t state = { 0 };
-	vm_address_t code = 0, data;
-	thread_act_t thread;
-	unsigned int word = 0;
-	task_t task;
+	mach_dead_name_notification_t note;
+	mach_port_t previous;
+	vm_address_t code = 0;
+	thread_act_t thread = MACH_PORT_NULL;
+	task_t task = MACH_PORT_NULL;
+	double t0 = now_ns(), t;
 
 	check(task_create(mach_task_self(), NULL, 0, FALSE, &task) == KERN_SUCCESS,
 	      "task_create");
-	vm_allocate(task, &code, 8192, VM_FLAGS_ANYWHERE);
-	data = code + 4096;
-	memcpy(program + 2, &data, 8);
+	mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0,
+				       death_port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous);
+	vm_allocate(task, &code, 4096, VM_FLAGS_ANYWHERE);
 	vm_write(task, code, (vm_offset_t)program, sizeof(program));
 	vm_protect(task, code, 4096, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);
 	thread_create(task, &thread);
 	state.__rip = code;
-	state.__rsp = code + 8192 - 64;
 	state.__rflags = 0x202;
 	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
 			 x86_THREAD_STATE64_COUNT);
 	thread_resume(thread);
-	/*
-	 * Polling with short sleeps: a busy poll would keep the new thread
-	 * off this CPU, where it is likely queued.
-	 */
-	for (long i = 0; !word && i < 100000; i++) {
-		if (vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL))
-			break;
-		if (!word)
-			usleep(20);
-	}
-	check(word == 1, "the program in the empty task");
-	bench_task = task;
-	bench_thread = thread;
+	check(mach_msg(&note.not_header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(note),
+		       death_port, 10000, MACH_PORT_NULL) == MACH_MSG_SUCCESS &&
+	      note.not_header.msgh_id == MACH_NOTIFY_DEAD_NAME &&
+	      note.not_port == task, "the program in the empty task");
+	t = now_ns() - t0;
+	mach_port_destroy(mach_task_self(), task);
+	mach_port_destroy(mach_task_self(), thread);
+	return t;
+}
+
+static double vfork_execve_exit(void)
+{
+	pid_t pid;
+
+	return TIMED({
+		pid = vfork();
+		if (pid == 0) {
+			execve("/opt/mach/bin/mach-nop", nop_argv, NULL);
+			_exit(127);
+		}
+		waitpid(pid, NULL, 0);
+	});
+}
+
+static double spawn_nop_exit(void)
+{
+	pid_t pid;
+
+	return TIMED({
+		check(posix_spawn(&pid, "/opt/mach/bin/mach-nop", NULL, NULL,
+				  nop_argv, NULL) == 0, "posix_spawn");
+		waitpid(pid, NULL, 0);
+	});
+}
+
+/* A task to make threads in, and a stack there. */
+static task_t thread_home;
+static vm_address_t thread_stack;
+
+static double thread_create_run(void)
+{
+	x86_thread_state64_t state = {
+		.__rip = (uint64_t)pthread_exit_stub,
+		.__rsp = thread_stack + 65536 - 8,
+		.__rflags = 0x202,
+	};
+	thread_act_t thread = MACH_PORT_NULL;
+	double t = TIMED({
+		thread_create(thread_home, &thread);
+		thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+				 x86_THREAD_STATE64_COUNT);
+		thread_resume(thread);
+	});
+
+	check(thread_terminate(thread) == KERN_SUCCESS, "thread_terminate");
+	mach_port_deallocate(mach_task_self(), thread);
+	return t;
 }
 
 static void *pthread_nop(void *arg)
@@ -500,123 +710,61 @@ static void *pthread_nop(void *arg)
 	return arg;
 }
 
+static double pthread_create_once(void)
+{
+	pthread_t pt;
+	double t = TIMED(pthread_create(&pt, NULL, pthread_nop, NULL));
+
+	pthread_join(pt, NULL);
+	return t;
+}
+
 static void bench_threads(void)
 {
-	char *const argv[] = { "mach-nop", NULL };
 	double m, l;
-	pid_t pid = 0;
 
-	m = EACH(101, , run_in_empty_task(), {
-		task_terminate(bench_task);
-		mach_port_deallocate(mach_task_self(), bench_thread);
-		mach_port_deallocate(mach_task_self(), bench_task);
-	});
-	l = EACH(101, , {
-		pid = vfork();
-		if (pid == 0) {
-			execve("/opt/mach/bin/mach-nop", argv, NULL);
-			_exit(127);
-		}
-		waitpid(pid, NULL, 0);
-	}, );
-	report("empty task + thread, to its effect", m, "vfork+execve+exit", l);
-	l = EACH(101, , {
-		check(posix_spawn(&pid, "/opt/mach/bin/mach-nop", NULL, NULL,
-				  argv, NULL) == 0, "posix_spawn");
-		waitpid(pid, NULL, 0);
-	}, );
-	report("empty task + thread, to its effect", m, "posix_spawn+exit", l);
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &death_port);
+	compare(101, run_in_empty_task, vfork_execve_exit, &m, &l);
+	report("empty task + thread, run to exit", m, "vfork+execve+exit", l);
+	compare(101, run_in_empty_task, spawn_nop_exit, &m, &l);
+	report("empty task + thread, run to exit", m, "posix_spawn+exit", l);
 
-	/* A thread made and run in our own task, against pthread_create. */
-	thread_act_t thread;
-	task_t child;
-	vm_address_t stack = 0;
-	x86_thread_state64_t state = { 0 };
-	pthread_t pt;
-
-	check(task_create(mach_task_self(), NULL, 0, TRUE, &child) == KERN_SUCCESS,
+	/* A thread made and run in an inheriting task, against pthread_create. */
+	check(task_create(mach_task_self(), NULL, 0, TRUE, &thread_home) == KERN_SUCCESS,
 	      "task_create");
-	vm_allocate(child, &stack, 65536, VM_FLAGS_ANYWHERE);
-	m = EACH(101, , {
-		thread_create(child, &thread);
-		state.__rip = (uint64_t)pthread_exit_stub;
-		state.__rsp = stack + 65536 - 8;
-		state.__rflags = 0x202;
-		thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
-				 x86_THREAD_STATE64_COUNT);
-		thread_resume(thread);
-	}, {
-		thread_terminate(thread);
-		mach_port_deallocate(mach_task_self(), thread);
-	});
-	l = EACH(101, , pthread_create(&pt, NULL, pthread_nop, NULL), pthread_join(pt, NULL));
+	vm_allocate(thread_home, &thread_stack, 65536, VM_FLAGS_ANYWHERE);
+	compare(101, thread_create_run, pthread_create_once, &m, &l);
 	report("thread_create+set_state+resume", m, "pthread_create", l);
-	task_terminate(child);
-	mach_port_deallocate(mach_task_self(), child);
+	end_task(thread_home);
 }
 
 static void bench_task_create(void)
 {
 	static const long sizes[] = { 4, 64, 512 };
-	char *const argv[] = { "mach-nop", NULL };
-	double spawn_small = 0, m, l;
-	task_t child = MACH_PORT_NULL;
-	pid_t pid = 0;
+	double empty_small = 0, m, l;
 	char name[64];
 
 	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		long n = sizes[i] >= 512 ? 31 : 101;
 
 		grow_to(sizes[i]);
-		m = EACH(n, , {
-			check(task_create(mach_task_self(), NULL, 0, TRUE, &child)
-			      == KERN_SUCCESS, "task_create(TRUE)");
-		}, {
-			task_terminate(child);
-			mach_port_deallocate(mach_task_self(), child);
-		});
-		l = EACH(n, , {
-			pid = fork();
-			if (pid == 0)
-				_exit(0);
-		}, waitpid(pid, NULL, 0));
+		compare(n, task_create_inheriting, fork_exit, &m, &l);
 		snprintf(name, sizeof(name), "task_create(TRUE), RSS %ld MiB", sizes[i]);
 		report(name, m, "fork", l);
 
-		m = EACH(n, , {
-			check(task_create(mach_task_self(), NULL, 0, FALSE, &child)
-			      == KERN_SUCCESS, "task_create(FALSE)");
-		}, {
-			task_terminate(child);
-			mach_port_deallocate(mach_task_self(), child);
-		});
-		l = EACH(n, , {
-			check(posix_spawn(&pid, "/opt/mach/bin/mach-nop", NULL, NULL,
-					  argv, NULL) == 0, "posix_spawn");
-		}, waitpid(pid, NULL, 0));
+		compare(n, task_create_empty, spawn_nop, &m, &l);
 		snprintf(name, sizeof(name), "task_create(FALSE), RSS %ld MiB", sizes[i]);
 		report(name, m, "posix_spawn(mach-nop)", l);
 		if (i == 0)
-			spawn_small = m;
+			empty_small = m;
 		else if (sizes[i] == 512)
 			printf("%-34s %9.2f   (target: within 1.2)\n",
-			       "task_create(FALSE) 512 MiB / 4 MiB", m / spawn_small);
+			       "task_create(FALSE) 512 MiB / 4 MiB", m / empty_small);
 	}
 
-	m = EACH(101, check(task_create(mach_task_self(), NULL, 0, TRUE, &child)
-			      == KERN_SUCCESS, "task_create"), {
-		check(task_terminate(child) == KERN_SUCCESS, "task_terminate");
-	}, mach_port_deallocate(mach_task_self(), child));
-	l = EACH(101, {
-		pid = fork();
-		if (pid == 0)
-			for (;;)
-				pause();
-	}, {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}, );
+	compare(101, task_terminate_once, kill_wait_once, &m, &l);
 	report("task_terminate", m, "kill(SIGKILL)+waitpid", l);
+	set_ballast(0);
 }
 
 /* Our memory policy: MPOL_BIND to node, or the default (node < 0). */
@@ -627,26 +775,68 @@ static void bind_to(int node)
 	syscall(SYS_set_mempolicy, node < 0 ? 0 : 2, node < 0 ? NULL : &mask, 64);
 }
 
-/*
- * norma_task_clone(TRUE) against fork at three sizes: the first clone
- * pays the one-time conversion of private memory to shared, a second
- * clone of the same parent does not, and fork() copies no page tables of
- * shared mappings. fork is measured first, on private memory.
- */
+static double norma_clone_once(void)
+{
+	task_t child = MACH_PORT_NULL;
+	double t = TIMED(check(norma_task_clone(mach_task_self(), TRUE, 0, &child)
+			       == KERN_SUCCESS, "norma_task_clone"));
+
+	end_task(child);
+	return t;
+}
+
+/* A process of the same size, still private, that forks when asked. */
+static int forker_ask = -1, forker_answer = -1;
+
+static double fork_in_forker(void)
+{
+	double t = 0;
+
+	check(write(forker_ask, "", 1) == 1 &&
+	      read(forker_answer, &t, sizeof(t)) == sizeof(t), "forker");
+	return t;
+}
+
+static pid_t start_forker(long mib)
+{
+	int ask[2], answer[2];
+	char c;
+
+	check(pipe(ask) == 0 && pipe(answer) == 0, "pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ask[1]);
+		close(answer[0]);
+		set_ballast(mib);
+		while (read(ask[0], &c, 1) == 1) {
+			double t = fork_exit();
+
+			if (write(answer[1], &t, sizeof(t)) != sizeof(t))
+				break;
+		}
+		_exit(0);
+	}
+	close(ask[0]);
+	close(answer[1]);
+	forker_ask = ask[1];
+	forker_answer = answer[0];
+	return pid;
+}
+
 /*
  * norma_task_clone(TRUE) against fork, in a process of mib MiB: the first
  * clone pays the one-time conversion of private memory to shared, a
  * second clone of the same parent does not, and fork() copies no page
- * tables of shared mappings. fork is measured first, on private memory.
- * In a forked process of its own: once its memory is shared, a fork() of
- * it would share it with its child too.
+ * tables of shared mappings. fork is timed in a second process of the
+ * same size whose memory stays private, in turn with the clones. Both in
+ * processes of their own: once memory is shared, a fork() of its process
+ * shares it with the child too.
  */
 static void bench_clone_at(long mib)
 {
-	task_t child = MACH_PORT_NULL;
 	long n = mib >= 512 ? 31 : 51;
 	double first, m, l;
-	pid_t pid = 0;
+	pid_t pid, forker;
 	char name[64];
 
 	fflush(stdout);
@@ -655,26 +845,13 @@ static void bench_clone_at(long mib)
 		check(pid > 0 && waitpid(pid, NULL, 0) == pid, "fork for clones");
 		return;
 	}
-	set_ballast(mib);	/* the size measured: mib, not what came before */
-	l = EACH(n, , {
-		pid = fork();
-		if (pid == 0)
-			_exit(0);
-	}, waitpid(pid, NULL, 0));
-	first = EACH(1, , {
-		check(norma_task_clone(mach_task_self(), TRUE, 0, &child) == KERN_SUCCESS,
-		      "norma_task_clone");
-	}, {
-		task_terminate(child);
-		mach_port_deallocate(mach_task_self(), child);
-	});
-	m = EACH(n, , {
-		check(norma_task_clone(mach_task_self(), TRUE, 0, &child) == KERN_SUCCESS,
-		      "norma_task_clone");
-	}, {
-		task_terminate(child);
-		mach_port_deallocate(mach_task_self(), child);
-	});
+	forker = start_forker(mib);
+	set_ballast(mib);
+	l = fork_in_forker();	/* both ready */
+	first = norma_clone_once();
+	compare(n, norma_clone_once, fork_in_forker, &m, &l);
+	close(forker_ask);
+	waitpid(forker, NULL, 0);
 	snprintf(name, sizeof(name), "norma_task_clone first, %ld MiB", mib);
 	report(name, first, "fork", l);
 	snprintf(name, sizeof(name), "norma_task_clone again, %ld MiB", mib);
@@ -683,13 +860,65 @@ static void bench_clone_at(long mib)
 	_exit(failures ? 1 : 0);
 }
 
+#define TELEPORT_SIZE (64ul << 20)
+
+/* What a teleported task holds: written from here, so faulted in on node 0. */
+static char *teleport_bytes;
+
+static double teleport_once(void)
+{
+	vm_address_t region = 0;
+	task_t task = MACH_PORT_NULL, child = MACH_PORT_NULL;
+	double t;
+
+	check(norma_task_create(mach_task_self(), FALSE, 0, &task) == KERN_SUCCESS,
+	      "norma_task_create");
+	vm_allocate(task, &region, TELEPORT_SIZE, VM_FLAGS_ANYWHERE);
+	bind_to(0);	/* our writes fault its pages in on node 0 */
+	vm_write(task, region, (vm_offset_t)teleport_bytes, TELEPORT_SIZE);
+	bind_to(-1);
+	t = TIMED(check(norma_task_teleport(task, TRUE, 1, &child) == KERN_SUCCESS,
+			"norma_task_teleport"));
+	end_task(child);
+	mach_port_deallocate(mach_task_self(), task);
+	return t;
+}
+
+static double migrate_once(void)
+{
+	unsigned long from = 1, to = 2;
+	int ready[2];
+	double t;
+	char c;
+
+	check(pipe(ready) == 0, "pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *mine;
+
+		bind_to(0);
+		mine = malloc(TELEPORT_SIZE);
+		memset(mine, 't', TELEPORT_SIZE);
+		/* Kept: else the compiler drops stores nothing reads. */
+		__asm__ volatile("" : : "r"(mine) : "memory");
+		check(write(ready[1], "", 1) == 1, "ready");
+		for (;;)
+			pause();
+	}
+	check(read(ready[0], &c, 1) == 1, "ready");
+	t = TIMED(check(syscall(SYS_migrate_pages, pid, 65, &from, &to) >= 0,
+			"migrate_pages"));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(ready[0]);
+	close(ready[1]);
+	return t;
+}
+
 static void bench_norma(void)
 {
 	static const long sizes[] = { 4, 64, 512 };
-	task_t child = MACH_PORT_NULL;
 	double m, l;
-	pid_t pid = 0;
-	char name[64];
 
 	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		bench_clone_at(sizes[i]);
@@ -699,141 +928,136 @@ static void bench_norma(void)
 	 * A task with 64 MiB resident on node 0 teleported to node 1, against
 	 * migrate_pages() of a process with as much from node 0 to node 1.
 	 */
-	const size_t size = 64ul << 20;
-	char *bytes = malloc(size);
-	unsigned long from = 1, to = 2;
-	vm_address_t region = 0;
-	task_t task = MACH_PORT_NULL;
-	int ready[2];
-
-	check(bytes != NULL, "malloc");
-	memset(bytes, 't', size);
-	m = EACH(9, {
-		check(norma_task_create(mach_task_self(), FALSE, 0, &task) == KERN_SUCCESS,
-		      "norma_task_create");
-		region = 0;
-		vm_allocate(task, &region, size, VM_FLAGS_ANYWHERE);
-		bind_to(0);	/* our writes fault its pages in on node 0 */
-		vm_write(task, region, (vm_offset_t)bytes, size);
-		bind_to(-1);
-	}, {
-		check(norma_task_teleport(task, TRUE, 1, &child) == KERN_SUCCESS,
-		      "norma_task_teleport");
-	}, {
-		task_terminate(child);
-		mach_port_deallocate(mach_task_self(), child);
-		mach_port_deallocate(mach_task_self(), task);
-	});
-	l = EACH(9, {
-		check(pipe(ready) == 0, "pipe");
-		pid = fork();
-		if (pid == 0) {
-			char *mine;
-
-			bind_to(0);
-			mine = malloc(size);
-			memset(mine, 't', size);
-			write(ready[1], "", 1);
-			for (;;)
-				pause();
-		}
-		read(ready[0], name, 1);
-	}, {
-		check(syscall(SYS_migrate_pages, pid, 65, &from, &to) >= 0, "migrate_pages");
-	}, {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(ready[0]);
-		close(ready[1]);
-	});
+	teleport_bytes = malloc(TELEPORT_SIZE);
+	check(teleport_bytes != NULL, "malloc");
+	memset(teleport_bytes, 't', TELEPORT_SIZE);
+	compare(11, teleport_once, migrate_once, &m, &l);
 	report("norma_task_teleport, 64 MiB", m, "migrate_pages, 64 MiB", l);
 	printf("%-34s %9s   (target: within 1.2)\n", "", "");
-	free(bytes);
+	free(teleport_bytes);
 }
 
-int main(int argc, char **argv)
+/* Calls that stay in this process: each beside the Linux call it resembles. */
+static int statm_fd = -1, null_fd = -1;
+
+static double task_info_round(long n)
 {
-	/* mach-bench [iterations] | tasks (task_create & co.) | norma (NORMA only) */
-	int only_tasks = argc > 1 && strcmp(argv[1], "tasks") == 0;
-	int only_norma = argc > 1 && strcmp(argv[1], "norma") == 0;
-	long n = argc > 1 && !only_tasks && !only_norma ? atol(argv[1]) : 20000;
-	mach_port_t self = mach_task_self();
 	mach_task_basic_info_data_t info;
 	mach_msg_type_number_t count;
-	struct rusage ru;
-	char buf[128];
-	int statm, null;
-	double m, l;
 
-	if (self == MACH_PORT_NULL) {
-		fprintf(stderr, "mach-bench: no /dev/mach\n");
-		return 1;
-	}
-	if (only_tasks) {
-		bench_task_create();
-		bench_threads();
-		return failures ? 1 : 0;
-	}
-	if (only_norma) {
-		bench_norma();
-		return failures ? 1 : 0;
-	}
-	printf("mach-bench: %ld iterations, best of 5 rounds\n", n);
-
-	m = MEASURE(n, {
+	return ROUND(n, {
 		count = MACH_TASK_BASIC_INFO_COUNT;
-		check(task_info(self, MACH_TASK_BASIC_INFO, (task_info_t)&info,
-				&count) == KERN_SUCCESS, "task_info");
+		check(task_info(mach_task_self(), MACH_TASK_BASIC_INFO,
+				(task_info_t)&info, &count) == KERN_SUCCESS, "task_info");
 	});
-	l = MEASURE(n, check(getrusage(RUSAGE_SELF, &ru) == 0, "getrusage"));
-	report("task_info(MACH_TASK_BASIC_INFO)", m, "getrusage(RUSAGE_SELF)", l);
+}
 
-	statm = open("/proc/self/statm", O_RDONLY);
-	l = MEASURE(n, check(pread(statm, buf, sizeof(buf), 0) > 0, "pread"));
-	report("task_info(MACH_TASK_BASIC_INFO)", m, "pread(/proc/self/statm)", l);
-	close(statm);
+static double getrusage_round(long n)
+{
+	struct rusage ru;
 
-	/* One more send right, coalesced, and back: two calls each side. */
-	null = open("/dev/null", O_RDONLY);
-	m = MEASURE(n, {
+	return ROUND(n, check(getrusage(RUSAGE_SELF, &ru) == 0, "getrusage"));
+}
+
+static double statm_round(long n)
+{
+	char buf[128];
+
+	return ROUND(n, check(pread(statm_fd, buf, sizeof(buf), 0) > 0, "pread"));
+}
+
+/* One more send right, coalesced, and back: two calls each side. */
+static double self_right_round(long n)
+{
+	mach_port_t self = mach_task_self();
+
+	return ROUND(n, {
 		check(task_self_trap() == self, "task_self_trap");
 		check(mach_port_deallocate(self, self) == KERN_SUCCESS,
 		      "mach_port_deallocate");
 	});
-	l = MEASURE(n, check(close(dup(null)) == 0, "dup+close"));
-	report("task_self_trap+mach_port_deallocate", m, "dup+close", l);
+}
 
-	/* A process that becomes a task, against one that does not. */
-	m = MEASURE(n / 100 + 1, {
+static double dup_close_round(long n)
+{
+	return ROUND(n, check(close(dup(null_fd)) == 0, "dup+close"));
+}
+
+/* A process that becomes a task, against one that does not. */
+static double fork_task_round(long n)
+{
+	return ROUND(n, {
+		int status;
 		pid_t pid = fork();
+
 		if (pid == 0)
 			_exit(mach_task_self() == MACH_PORT_NULL);
-		int status;
 		waitpid(pid, &status, 0);
 		check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child task");
 	});
-	l = MEASURE(n / 100 + 1, {
+}
+
+static double fork_exit_round(long n)
+{
+	return ROUND(n, {
 		pid_t pid = fork();
+
 		if (pid == 0)
 			_exit(0);
 		waitpid(pid, NULL, 0);
 	});
-	report("fork+mach_task_self+exit", m, "fork+exit", l);
-	close(null);
+}
 
-	m = served(n / 4, round_trip_client, echo_server);
-	l = linux_round_trip(n / 4, 0);
-	report("mach_msg 64B round trip (send+rcv)", m, "pipe ping-pong 64B", l);
-	l = linux_round_trip(n / 4, 1);
-	report("mach_msg 64B round trip (send+rcv)", m, "unix socket ping-pong 64B", l);
+static void bench_calls(long n)
+{
+	static const round_fn info[] = { task_info_round, getrusage_round, statm_round };
+	static const round_fn rights[] = { self_right_round, dup_close_round };
+	static const round_fn forks[] = { fork_task_round, fork_exit_round };
+	double t[3];
 
-	m = served(n / 4, right_client, right_server);
-	l = scm_rights_round_trip(n / 4);
-	report("one send right per message, acked", m, "one fd by SCM_RIGHTS, acked", l);
+	statm_fd = open("/proc/self/statm", O_RDONLY);
+	null_fd = open("/dev/null", O_RDONLY);
+	best_rounds(n, info, 3, t);
+	report("task_info(MACH_TASK_BASIC_INFO)", t[0], "getrusage(RUSAGE_SELF)", t[1]);
+	report("task_info(MACH_TASK_BASIC_INFO)", t[0], "pread(/proc/self/statm)", t[2]);
+	best_rounds(n, rights, 2, t);
+	report("task_self_trap+mach_port_deallocate", t[0], "dup+close", t[1]);
+	best_rounds(n / 100 + 1, forks, 2, t);
+	report("fork+mach_task_self+exit", t[0], "fork+exit", t[1]);
+	close(statm_fd);
+	close(null_fd);
 
-	memory_per_port();
-	bench_task_create();
-	bench_threads();
-	bench_norma();
+	served(n / 4, round_trip_client, echo_server, t, 3);
+	report("mach_msg 64B round trip (send+rcv)", t[0], "pipe ping-pong 64B", t[1]);
+	report("mach_msg 64B round trip (send+rcv)", t[0], "unix socket ping-pong 64B", t[2]);
+	served(n / 4, right_client, right_server, t, 2);
+	report("one send right per message, acked", t[0], "one fd by SCM_RIGHTS, acked", t[1]);
+}
+
+int main(int argc, char **argv)
+{
+	/*
+	 * mach-bench [iterations] | ipc (calls and messages) |
+	 * tasks (task_create & co.) | norma (NORMA only)
+	 */
+	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
+	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
+
+	if (mach_task_self() == MACH_PORT_NULL) {
+		fprintf(stderr, "mach-bench: no /dev/mach\n");
+		return 1;
+	}
+	if (!*only || !strcmp(only, "ipc")) {
+		printf("mach-bench: %ld iterations, best of 5 rounds taken in turn\n", n);
+		bench_calls(n);
+		memory_per_port();
+	}
+	if (!*only || !strcmp(only, "tasks")) {
+		printf("task calls: medians of single operations taken in turn\n");
+		bench_task_create();
+		bench_threads();
+	}
+	if (!*only || !strcmp(only, "norma"))
+		bench_norma();
 	return failures ? 1 : 0;
 }
