@@ -272,16 +272,32 @@ void mach_shim_thread_release(struct mach_thread_os *t)
 		wake_up_all(&t->wait);
 }
 
-/* A held thread may not have reached its stop yet: give it a moment. */
+/*
+ * Until it has left its first park for good, a thread has run nothing of
+ * its own: it is on its way to the park, in it, or taking the steps out
+ * (mach_thread_enter()), and what it is to run is t->state. Its entry and
+ * its park are not one step, so this, not t->parked, tells whether its
+ * state may be set.
+ */
+static bool mach_thread_unstarted(struct mach_thread_os *t)
+{
+	return !READ_ONCE(t->started);
+}
+
+/*
+ * The registers of a thread that has started, once it has stopped. A held
+ * thread may not have reached its stop yet: give it a moment. One that is
+ * not held runs, and has none to give.
+ */
 static struct pt_regs *mach_thread_stopped_regs(struct mach_thread_os *t)
 {
-	if (!READ_ONCE(t->parked) &&
+	if (!atomic_read(&t->holds) ||
 	    wait_event_killable_timeout(t->wait, READ_ONCE(t->stopped) ||
 					READ_ONCE(t->dying), HZ) <= 0)
 		return NULL;
 	if (READ_ONCE(t->dying) || !t->thread)
 		return NULL;
-	return READ_ONCE(t->parked) ? NULL : task_pt_regs(t->thread);
+	return task_pt_regs(t->thread);
 }
 
 int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
@@ -290,13 +306,13 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 
 	if (mach_thread_wait_entered(t))
 		return -EBUSY;
-	if (READ_ONCE(t->parked) && t->state_set) {
+	if (mach_thread_unstarted(t) && smp_load_acquire(&t->state_set)) {
 		memcpy(regs, t->state, sizeof(t->state));
 		return 0;
 	}
 	/* Its registers now: stopped, or the stub's it came back through. */
-	r = READ_ONCE(t->parked) ? task_pt_regs(t->thread) :
-				   mach_thread_stopped_regs(t);
+	r = mach_thread_unstarted(t) ? task_pt_regs(t->thread) :
+				       mach_thread_stopped_regs(t);
 	if (!r)
 		return -EBUSY;
 	memset(regs, 0, sizeof(u64) * MACH_STATE_WORDS);
@@ -332,7 +348,7 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 
 	if (mach_thread_wait_entered(t))
 		return -EBUSY;
-	if (!READ_ONCE(t->parked) && !mach_thread_stopped_regs(t))
+	if (!mach_thread_unstarted(t) && !mach_thread_stopped_regs(t))
 		return -EBUSY;
 	thread = t->thread;
 	if (!thread)
@@ -361,7 +377,7 @@ static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 {
 	if (mach_thread_wait_entered(t))
 		return NULL;
-	if (!READ_ONCE(t->parked) && !mach_thread_stopped_regs(t))
+	if (!mach_thread_unstarted(t) && !mach_thread_stopped_regs(t))
 		return NULL;
 	return READ_ONCE(t->thread);
 }
@@ -413,10 +429,12 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 {
 	struct pt_regs *r;
 
-	/* Parked, or still on its way there: it leaves with the state. */
-	if (READ_ONCE(t->parked) || !READ_ONCE(t->thread)) {
+	/* Not started: it leaves its park with the state, unless resumed. */
+	if (mach_thread_unstarted(t)) {
+		if (!atomic_read(&t->holds))
+			return -EBUSY;	/* on its way to run: running */
 		memcpy(t->state, regs, sizeof(t->state));
-		t->state_set = true;
+		smp_store_release(&t->state_set, true);
 		return 0;
 	}
 	r = mach_thread_stopped_regs(t);
@@ -431,8 +449,8 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 
 void mach_shim_thread_abort(struct mach_thread_os *t)
 {
-	/* Not yet run, or parked: it is in no system call to abort. */
-	if (READ_ONCE(t->parked) || !READ_ONCE(t->started))
+	/* Not yet run: it is in no system call to abort. */
+	if (mach_thread_unstarted(t))
 		return;
 	WRITE_ONCE(t->aborting, true);
 	/* Stopped, it sees it on its way out; running, it is interrupted. */

@@ -312,6 +312,83 @@ TEST(a_thread_that_exits_is_no_longer_listed)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+/*
+ * thread_create does not wait for its thread to park: the state set right
+ * after it must reach the thread however the two cross. Each thread adds
+ * one to a word and exits:
+ *   movabs $data, %rax; lock incl (%rax); mov $60, %eax; xor %edi, %edi; syscall
+ */
+TEST(state_set_at_once_reaches_every_new_thread)
+{
+	uint8_t program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xf0, 0xff, 0x00,
+		0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05,
+	};
+	vm_address_t code = 0, data = 0;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	memcpy(program + 2, &data, 8);
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+	for (uint32_t i = 1; i <= 40; i++) {
+		x86_thread_state64_t state;
+		mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+		thread_act_t thread;
+
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, 0));
+		ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+							 (thread_state_t)&state, &count));
+		EXPECT_EQ(code, state.__rip);
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		ASSERT_TRUE(await_word(task, data, i)) TH_LOG("thread %u did not run", i);
+		mach_port_deallocate(mach_task_self(), thread);
+	}
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+/*
+ * A program that ends its task with exit_group: the task's port becomes a
+ * dead name, and whoever asked is told.
+ *   mov $231, %eax; xor %edi, %edi; syscall
+ */
+TEST(a_program_that_exits_ends_its_task)
+{
+	uint8_t program[] = { 0xb8, 0xe7, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 };
+	mach_port_t notify, previous;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &notify));
+	for (int i = 0; i < 10; i++) {
+		mach_dead_name_notification_t note;
+		vm_address_t code = 0;
+		thread_act_t thread;
+		task_t task;
+
+		ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+		ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(
+				mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, notify,
+				MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+		ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, 0));
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		ASSERT_EQ(MACH_MSG_SUCCESS,
+			  mach_msg(&note.not_header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+				   sizeof(note), notify, 5000, MACH_PORT_NULL));
+		EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, note.not_header.msgh_id);
+		EXPECT_EQ(task, note.not_port);
+		/* The notification's own reference to the dead name, and ours. */
+		mach_port_deallocate(mach_task_self(), task);
+		EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), task));
+		mach_port_deallocate(mach_task_self(), thread);
+	}
+	mach_port_destroy(mach_task_self(), notify);
+}
+
 TEST(thread_self_and_thread_info)
 {
 	thread_basic_info_data_t info;
