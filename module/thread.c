@@ -306,6 +306,7 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 
 	if (mach_thread_wait_entered(t))
 		return -EBUSY;
+	/* Acquire: the state is whole once state_set is seen. */
 	if (mach_thread_unstarted(t) && smp_load_acquire(&t->state_set)) {
 		memcpy(regs, t->state, sizeof(t->state));
 		return 0;
@@ -434,6 +435,7 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 		if (!atomic_read(&t->holds))
 			return -EBUSY;	/* on its way to run: running */
 		memcpy(t->state, regs, sizeof(t->state));
+		/* Release: pairs with thread_get_state's acquire. */
 		smp_store_release(&t->state_set, true);
 		return 0;
 	}
