@@ -610,54 +610,55 @@ static double kill_wait_once(void)
 	});
 }
 
+/* Where the death of a task started by run_in_empty_task() is told. */
+static mach_port_t death_port;
+
 /*
- * The classic Mach exec path to its first effect: an empty task, a tiny
- * program written in, a thread started at it; the program stores a word,
- * which the parent waits to see. Against vfork+execve and posix_spawn of
- * the same effect from a static program (mach-nop exits at once; the wait
- * for its exit is the effect's stand-in).
+ * The classic Mach exec path: an empty task, a tiny program written in, a
+ * thread started at it; the program exits at once, and the parent waits
+ * for its task's dead-name notification. Against vfork+execve and
+ * posix_spawn of mach-nop, a static program that exits at once, waited
+ * for with waitpid(): on both sides a program runs, ends, and its
+ * parent is told.
  */
 static double run_in_empty_task(void)
 {
-	unsigned char program[] = {
-		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,	/* movabs $data, %rax */
-		0xc7, 0x00, 0x01, 0, 0, 0,		/* movl $1, (%rax) */
-		0xeb, 0xfe,				/* jmp . */
+	static const unsigned char program[] = {
+		0xb8, 0xe7, 0, 0, 0,	/* mov $231, %eax (exit_group) */
+		0x31, 0xff,		/* xor %edi, %edi */
+		0x0f, 0x05,		/* syscall */
 	};
-	x86_thread_state64_t state = { 0 };
-	vm_address_t code = 0, data;
-	thread_act_t thread;
-	unsigned int word = 0;
-	task_t task;
+	x86_thread_state64_t state = { .__rflags = 0x202 };
+	mach_dead_name_notification_t note;
+	thread_act_t thread = MACH_PORT_NULL;
+	task_t task = MACH_PORT_NULL;
+	vm_address_t code = 0;
+	mach_port_t previous;
+	kern_return_t kr;
 	double t0 = now_ns(), t;
 
 	check(task_create(mach_task_self(), NULL, 0, FALSE, &task) == KERN_SUCCESS,
 	      "task_create");
-	vm_allocate(task, &code, 8192, VM_FLAGS_ANYWHERE);
-	data = code + 4096;
-	memcpy(program + 2, &data, 8);
+	mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0,
+				       death_port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous);
+	vm_allocate(task, &code, 4096, VM_FLAGS_ANYWHERE);
 	vm_write(task, code, (vm_offset_t)program, sizeof(program));
 	vm_protect(task, code, 4096, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);
 	thread_create(task, &thread);
 	state.__rip = code;
-	state.__rsp = code + 8192 - 64;
-	state.__rflags = 0x202;
-	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
-			 x86_THREAD_STATE64_COUNT);
-	thread_resume(thread);
-	/*
-	 * Polling with short sleeps: a busy poll would keep the new thread
-	 * off this CPU, where it is likely queued.
-	 */
-	for (long i = 0; !word && i < 100000; i++) {
-		if (vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL))
-			break;
-		if (!word)
-			usleep(20);
-	}
+	kr = thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+			      x86_THREAD_STATE64_COUNT);
+	if (kr == KERN_SUCCESS)
+		kr = thread_resume(thread);
+	if (kr == KERN_SUCCESS)
+		kr = mach_msg(&note.not_header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+			      sizeof(note), death_port, 10000, MACH_PORT_NULL);
 	t = now_ns() - t0;
-	check(word == 1, "the program in the empty task");
-	end_task(task);
+	check(kr == KERN_SUCCESS && note.not_header.msgh_id == MACH_NOTIFY_DEAD_NAME &&
+	      note.not_port == task, "the program in the empty task");
+	if (kr != KERN_SUCCESS)
+		task_terminate(task);	/* it did not end by itself */
+	mach_port_destroy(mach_task_self(), task);
 	mach_port_deallocate(mach_task_self(), thread);
 	return t;
 }
@@ -729,10 +730,12 @@ static void bench_threads(void)
 {
 	double m, l;
 
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &death_port);
 	compare(101, run_in_empty_task, vfork_execve_exit, &m, &l);
-	report("empty task + thread, to its effect", m, "vfork+execve+exit", l);
+	report("empty task + thread, run to exit", m, "vfork+execve+exit", l);
 	compare(101, run_in_empty_task, spawn_nop_exit, &m, &l);
-	report("empty task + thread, to its effect", m, "posix_spawn+exit", l);
+	report("empty task + thread, run to exit", m, "posix_spawn+exit", l);
+	mach_port_destroy(mach_task_self(), death_port);
 
 	/* A thread made and run in an inheriting task, against pthread_create. */
 	check(task_create(mach_task_self(), NULL, 0, TRUE, &thread_home) == KERN_SUCCESS,
