@@ -120,6 +120,12 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_private_data = page;
 	vma->vm_ops = &mach_stub_vm_ops;
+	/*
+	 * Mapped now rather than at the first fault: the agent's first call
+	 * through it would pay for one. (VM_MIXEDMAP, which this sets, also
+	 * has fork() copy the entry.) Failing that, the fault maps it.
+	 */
+	vm_insert_page(vma, vma->vm_start, page);
 	return 0;
 }
 
