@@ -74,9 +74,10 @@ static void mach_task_exit_work(struct work_struct *work)
 	mach_agent_close(&os->agent);
 	mach_trampolines_drop(os);
 	wake_up_all(&os->ready_wait);
+	/* Its death told first (dead names), its shell reaped after. */
+	mach_task_terminate(task);
 	if (os->shell)
 		mach_shell_exited(os);
-	mach_task_terminate(task);
 	wake_up_all(&mach_task_exit_wq);
 	mach_task_put(task);	/* may free os */
 }
