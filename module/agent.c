@@ -80,6 +80,11 @@ static void mach_agent_call_finish(struct mach_agent_call *call, long ret)
 	mach_agent_call_put(call);	/* the agent's reference */
 }
 
+static bool mach_agent_call_done_arg(void *call)
+{
+	return mach_agent_call_done(call);
+}
+
 bool mach_agent_is_current(struct mach_agent *agent)
 {
 	return READ_ONCE(agent->thread) == current;
@@ -164,6 +169,9 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 		get_task_struct(thread);
 	spin_unlock(&agent->lock);
 
+	/* A short call is done before a sleep and a wake-up would be. */
+	if (thread)
+		mach_spin_until(mach_agent_call_done_arg, call, thread);
 	for (;;) {
 		ret = wait_event_killable_timeout(call->done_wait,
 						  mach_agent_call_done(call),

@@ -249,6 +249,16 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 long mach_trampoline_resume(struct mach_task_os *os, long result);
 void mach_trampolines_drop(struct mach_task_os *os);
 
+/*
+ * Spinning for an answer (spin.c). A sync wake notes whom it woke; the
+ * waker's next wait takes it (a reference, or NULL) and spins while that
+ * peer runs elsewhere: true once done(arg), false when it gave up.
+ */
+struct wait_queue_head;
+void mach_handoff_note(struct wait_queue_head *head);
+struct task_struct *mach_handoff_take(void);
+bool mach_spin_until(bool (*done)(void *), void *arg, struct task_struct *peer);
+void mach_spin_exit(void);
 /* MACH_IOC_AGENT from a thread the agent cloned (thread.c); -ENOENT if not. */
 long mach_thread_enter(struct mach_task_os *os);
 /* read() of /dev/mach by such a thread leaving with a wide rax; else -EINVAL. */

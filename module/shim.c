@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/wait.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
@@ -129,8 +130,10 @@ void mach_shim_waitq_wake(struct mach_shim_waitq *q)
 	wake_up_interruptible_all(&q->head);
 }
 
+/* The waker waits for an answer next: the woken thread is its peer. */
 void mach_shim_waitq_wake_sync(struct mach_shim_waitq *q)
 {
+	mach_handoff_note(&q->head);
 	wake_up_interruptible_sync(&q->head);
 }
 
@@ -139,10 +142,16 @@ wait_queue_head_t *mach_shim_waitq_head(struct mach_shim_waitq *q)
 	return &q->head;
 }
 
+static bool mach_wait_woken(void *wait)
+{
+	return READ_ONCE(((struct wait_queue_entry *)wait)->flags) & WQ_FLAG_WOKEN;
+}
+
 /*
  * ready() takes the core's mutexes, so it must run in TASK_RUNNING: the
  * wait_woken() loop rather than wait_event_*(), which would call it with
- * the task already marked asleep.
+ * the task already marked asleep. Right after a send that woke a peer,
+ * the first wait spins while the peer runs (spin.c).
  */
 int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 			 void *arg, u64 timeout_ms)
@@ -150,6 +159,7 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long left = timeout_ms == MACH_SHIM_FOREVER ? MAX_SCHEDULE_TIMEOUT :
 		    (long)msecs_to_jiffies(min_t(u64, timeout_ms, UINT_MAX));
+	struct task_struct *peer = mach_handoff_take();
 	int ret = 0;
 
 	add_wait_queue(&q->head, &wait);
@@ -162,9 +172,22 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 			ret = -ETIMEDOUT;
 			break;
 		}
+		if (peer) {
+			bool woken = mach_spin_until(mach_wait_woken, &wait, peer);
+
+			put_task_struct(peer);
+			peer = NULL;
+			if (woken) {
+				/* As wait_woken() does once it has seen it. */
+				smp_store_mb(wait.flags, wait.flags & ~WQ_FLAG_WOKEN);
+				continue;
+			}
+		}
 		left = wait_woken(&wait, TASK_INTERRUPTIBLE, left);
 	}
 	remove_wait_queue(&q->head, &wait);
+	if (peer)
+		put_task_struct(peer);
 	return ret;
 }
 
@@ -273,6 +296,8 @@ int mach_shim_init(void)
 void mach_shim_exit(void)
 {
 	enum mach_shim_kind kind;
+
+	mach_spin_exit();
 
 	for (kind = 0; kind < MACH_KIND_COUNT; kind++) {
 		if (mach_shim_live(kind))
