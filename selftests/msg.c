@@ -239,6 +239,67 @@ TEST(client_server_over_the_bootstrap_port)
 }
 
 /*
+ * Round trips where both sides send and receive in one call, so that each
+ * spins for the other's answer before it sleeps: every answer arrives, the
+ * quick ones and the ones slower than the spin (every 50th request makes
+ * the server sleep), and the client's reply port sees no stray message.
+ */
+TEST(round_trips_answered_quickly_and_slowly)
+{
+	enum { ROUNDS = 1000, QUIT = 0x7fff };
+	mach_port_t server_port = new_port();
+	union rpc buf;
+	int status;
+	pid_t client;
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT,
+						      server_port));
+	client = fork();
+	ASSERT_GE(client, 0);
+	if (client == 0) {
+		mach_port_t my_reply = new_port();
+
+		for (int i = 1; i <= ROUNDS; i++) {
+			make_request(&buf, bootstrap_port, my_reply, i, i);
+			if (mach_msg(&buf.req.header, MACH_SEND_MSG | MACH_RCV_MSG,
+				     sizeof(buf.req), sizeof(buf.answer), my_reply, 0,
+				     MACH_PORT_NULL))
+				_exit(21);
+			if (buf.answer.header.msgh_id != i + 100 || buf.answer.value != 2 * i)
+				_exit(22);
+		}
+		make_request(&buf, bootstrap_port, MACH_PORT_NULL, QUIT, 0);
+		buf.req.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+		if (mach_msg(&buf.req.header, MACH_SEND_MSG, sizeof(buf.req), 0,
+			     MACH_PORT_NULL, 0, MACH_PORT_NULL))
+			_exit(23);
+		/* Nothing more came for the reply port. */
+		_exit(receive(my_reply, &buf.answer, MACH_RCV_TIMEOUT, 0) ==
+		      MACH_RCV_TIMED_OUT ? 0 : 24);
+	}
+	/* The server answers each request and takes the next in one call. */
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&buf.req.header, MACH_RCV_MSG, 0, sizeof(buf),
+					 server_port, 0, MACH_PORT_NULL));
+	for (int served = 0; buf.req.header.msgh_id != QUIT; served++) {
+		ASSERT_LT(served, ROUNDS);
+		if (buf.req.header.msgh_id % 50 == 0)
+			usleep(5000);
+		buf.req.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0);
+		buf.req.header.msgh_local_port = MACH_PORT_NULL;
+		buf.req.header.msgh_size = sizeof(buf.req);
+		buf.req.header.msgh_id += 100;
+		buf.req.value *= 2;
+		ASSERT_EQ(KERN_SUCCESS, mach_msg(&buf.req.header, MACH_SEND_MSG | MACH_RCV_MSG,
+						 sizeof(buf.req), sizeof(buf), server_port, 0,
+						 MACH_PORT_NULL));
+	}
+	ASSERT_EQ(client, waitpid(client, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+}
+
+/*
  * A child that sends a send right to a port whose receive right it holds
  * (as the reply port of a message to its bootstrap port), then exits once
  * the write end of hold is closed.
