@@ -517,8 +517,14 @@ long mach_thread_enter(struct mach_task_os *os)
 
 	spin_lock(&mach_threads_lock);
 	list_for_each_entry(t, &mach_threads, node) {
+		/*
+		 * Ours while we are here; one whose last reference is gone is
+		 * on its way off the list (its thread was let go before it
+		 * entered): not found.
+		 */
 		if (!t->started && (t->thread == current ||
-				    (!t->thread && t->cookie == cookie))) {
+				    (!t->thread && t->cookie == cookie)) &&
+		    refcount_inc_not_zero(&t->refs)) {
 			found = t;
 			break;
 		}
@@ -528,11 +534,8 @@ long mach_thread_enter(struct mach_task_os *os)
 		get_task_struct(current);
 		found->stub = os->agent.stub;
 	}
-	if (found) {
-		refcount_inc(&found->refs);	/* ours while we are here */
-		if (!found->leaving)
-			WRITE_ONCE(found->parked, true);
-	}
+	if (found && !found->leaving)
+		WRITE_ONCE(found->parked, true);
 	spin_unlock(&mach_threads_lock);
 	if (!found)
 		return -ENOENT;
@@ -598,9 +601,9 @@ long mach_thread_read_state(struct mach_task_os *os)
 	spin_lock(&mach_threads_lock);
 	list_for_each_entry(t, &mach_threads, node) {
 		if (t->thread == current && !t->started &&
-		    t->leaving == MACH_LEAVE_BY_READ) {
+		    t->leaving == MACH_LEAVE_BY_READ &&
+		    refcount_inc_not_zero(&t->refs)) {
 			found = t;
-			refcount_inc(&found->refs);
 			break;
 		}
 	}

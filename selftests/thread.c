@@ -351,6 +351,47 @@ TEST(state_set_at_once_reaches_every_new_thread)
 }
 
 /*
+ * Threads ended at once, before they could reach their park or in it,
+ * and threads ended right after they were started: none is left, and the
+ * kernel stays clean however the thread's entry and its end cross.
+ *   mov $60, %eax; xor %edi, %edi; syscall
+ */
+TEST(threads_ended_as_soon_as_made)
+{
+	uint8_t program[] = { 0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 };
+	vm_address_t code = 0;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+	for (int i = 0; i < 150; i++) {
+		thread_act_t thread;
+
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		switch (i % 3) {
+		case 0:		/* ended before it entered, most likely */
+			EXPECT_EQ(KERN_SUCCESS, thread_terminate(thread));
+			break;
+		case 1:		/* its state set, then ended in its park */
+			EXPECT_EQ(KERN_SUCCESS, start_at(thread, code, 0));
+			EXPECT_EQ(KERN_SUCCESS, thread_terminate(thread));
+			break;
+		case 2:		/* started, and ended while it runs or exits */
+			EXPECT_EQ(KERN_SUCCESS, start_at(thread, code, 0));
+			EXPECT_EQ(KERN_SUCCESS, thread_resume(thread));
+			thread_terminate(thread);	/* it may have exited already */
+			break;
+		}
+		EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), thread));
+	}
+	for (int i = 0; i < 200 && thread_count(task) != 0; i++)
+		usleep(10000);
+	EXPECT_EQ(0, thread_count(task));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+/*
  * A program that ends its task with exit_group: the task's port becomes a
  * dead name, and whoever asked is told.
  *   mov $231, %eax; xor %edi, %edi; syscall
