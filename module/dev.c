@@ -63,6 +63,7 @@ static int mach_dev_open(struct inode *inode, struct file *file)
 
 static int mach_dev_release(struct inode *inode, struct file *file)
 {
+	mach_task_release_on_exit(file->private_data);
 	mach_task_put(file->private_data);
 	return 0;
 }

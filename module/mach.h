@@ -35,6 +35,8 @@ int mach_tasks_init(void);
 void mach_tasks_exit(void);
 /* The calling process's task, made on first use; a new reference. */
 struct mach_task *mach_task_of_current(void);
+/* A /dev/mach file of task is released: by its exiting process? */
+void mach_task_release_on_exit(struct mach_task *task);
 /* The calling process's task if it is one (a new reference), or NULL. */
 struct mach_task *mach_task_lookup_current(void);
 long mach_tasks_live(void);
@@ -146,6 +148,8 @@ struct mach_task_os {
 	bool shell;			/* made by task_create */
 	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
 	struct work_struct exit_work;
+	struct callback_head exit_told;	/* see mach_task_release_on_exit() */
+	bool exit_queued;
 	struct mach_agent agent;
 	bool inherit_memory;		/* a shell: does it copy its parent's? */
 	/* guarded by mach_tasks_lock: the program it runs, see task.c */

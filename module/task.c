@@ -21,6 +21,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -80,6 +81,38 @@ static void mach_task_exit_work(struct work_struct *work)
 		mach_shell_exited(os);
 	wake_up_all(&mach_task_exit_wq);
 	mach_task_put(task);	/* may free os */
+}
+
+static void mach_task_exit_told(struct callback_head *work)
+{
+	struct mach_task_os *os = container_of(work, struct mach_task_os,
+					       exit_told);
+	struct mach_task *task = os->task;
+
+	mach_task_terminate(task);
+	mach_task_put(task);
+}
+
+/*
+ * A /dev/mach file of task is let go by the last thread of its process on
+ * its way out, after exit_mm() and exit_files(): no code of the task runs
+ * any more. Its death is told from that thread, as soon as its parent's
+ * waitpid() would be, rather than a wake-up later from the exit work that
+ * sees the zombie (which then finds the task terminated already). Told by
+ * one more task_work, run after the rest of the fds' final fput()s: once
+ * its dead names are seen, every file it held is closed.
+ */
+void mach_task_release_on_exit(struct mach_task *task)
+{
+	struct mach_task_os *os = mach_task_os_of(task);
+
+	if (!(current->flags & PF_EXITING) || READ_ONCE(os->pid) != task_tgid(current) ||
+	    atomic_read(&current->signal->live) || xchg(&os->exit_queued, true))
+		return;
+	mach_task_get(task);
+	init_task_work(&os->exit_told, mach_task_exit_told);
+	if (task_work_add(current, &os->exit_told, TWA_NONE))
+		mach_task_put(task);	/* too late: the exit work tells it */
 }
 
 static int mach_task_exit_wake(struct wait_queue_entry *wait,

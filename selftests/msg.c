@@ -595,6 +595,75 @@ TEST(dead_name_notification_when_the_receiver_exits)
 	EXPECT_EQ(2, refs);
 }
 
+/*
+ * A task's dead name comes once its process is through: every file it
+ * held is closed by then, as it is when waitpid() returns. The child holds
+ * the write end of a pipe and many more files; once the parent is told its
+ * task is dead, the pipe reads as ended, not as empty.
+ */
+TEST(dead_task_has_closed_its_files)
+{
+	mach_port_t self = mach_task_self(), server = new_port(), notify = new_port();
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, server));
+	for (int i = 0; i < 20; i++) {
+		mach_dead_name_notification_t note;
+		int data[2], go[2], status;
+		mach_port_t child_task, previous;
+		struct received msg;
+		char c;
+		pid_t pid;
+
+		ASSERT_EQ(0, pipe(data));
+		ASSERT_EQ(0, pipe(go));
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			/*
+			 * Files opened after the pipe and before /dev/mach: on
+			 * the way out they are let go after it, the pipe last.
+			 */
+			for (int f = 0; f < 200; f++)
+				open("/dev/null", O_RDONLY);
+			/* Our own task: bootstrap_port is named in it. */
+			mach_port_t me = mach_task_self();
+			mach_msg_header_t hello = {
+				.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+							    MACH_MSG_TYPE_COPY_SEND),
+				.msgh_size = sizeof(hello),
+				.msgh_remote_port = bootstrap_port,
+				.msgh_local_port = me,
+			};
+
+			close(data[0]);
+			close(go[1]);
+			if (mach_msg(&hello, MACH_SEND_MSG, sizeof(hello), 0, MACH_PORT_NULL,
+				     0, MACH_PORT_NULL))
+				_exit(1);
+			_exit(read(go[0], &c, 1) == 0 ? 0 : 2);	/* data[1] still open */
+		}
+		close(data[1]);
+		close(go[0]);
+		ASSERT_EQ(KERN_SUCCESS, receive(server, &msg, MACH_RCV_TIMEOUT, 5000));
+		child_task = msg.header.msgh_remote_port;
+		ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, child_task,
+					MACH_NOTIFY_DEAD_NAME, 0, notify,
+					MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+		ASSERT_EQ(0, fcntl(data[0], F_SETFL, O_NONBLOCK));
+		close(go[1]);		/* the child exits */
+		ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&note.not_header,
+						     MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+						     sizeof(note), notify, 5000, MACH_PORT_NULL));
+		EXPECT_EQ(child_task, note.not_port);
+		EXPECT_EQ(0, read(data[0], &c, 1)) TH_LOG("pipe still held (errno %d)", errno);
+		close(data[0]);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+		mach_port_destroy(self, child_task);
+	}
+	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+}
+
 TEST(port_sets)
 {
 	mach_port_t self = mach_task_self(), set, a = new_port(), b = new_port();
