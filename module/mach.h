@@ -254,12 +254,13 @@ long mach_trampoline_resume(struct mach_task_os *os, long result);
 void mach_trampolines_drop(struct mach_task_os *os);
 
 /*
- * Spinning for an answer (spin.c). A sync wake notes whom it woke; the
- * waker's next wait takes it (a reference, or NULL) and spins while that
- * peer runs elsewhere: true once done(arg), false when it gave up.
+ * Spinning for an answer (spin.c). A sync wake of head's first waiter
+ * notes whom it woke; the waker's next wait takes it (a reference, or
+ * NULL) and spins while that peer runs elsewhere: true once done(arg),
+ * false when it gave up.
  */
 struct wait_queue_head;
-void mach_handoff_note(struct wait_queue_head *head);
+void mach_handoff_wake_sync(struct wait_queue_head *head);
 struct task_struct *mach_handoff_take(void);
 bool mach_spin_until(bool (*done)(void *), void *arg, struct task_struct *peer);
 void mach_spin_exit(void);

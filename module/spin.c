@@ -36,20 +36,22 @@ struct mach_handoff {
 
 static DEFINE_PER_CPU(struct mach_handoff, mach_handoffs);
 
-void mach_handoff_note(struct wait_queue_head *head)
+void mach_handoff_wake_sync(struct wait_queue_head *head)
 {
 	struct task_struct *peer = NULL, *old;
 	struct wait_queue_entry *first;
 	unsigned long flags;
 
-	/* Only a thread in mach_shim_waitq_wait(), not a poll() entry. */
+	/* Whom the wake is for, under the lock the wake takes anyway. */
 	spin_lock_irqsave(&head->lock, flags);
 	first = list_first_entry_or_null(&head->head, struct wait_queue_entry,
 					 entry);
+	/* Only a thread in mach_shim_waitq_wait(), not a poll() entry. */
 	if (first && first->func == woken_wake_function) {
 		peer = first->private;
 		get_task_struct(peer);	/* it is queued: it lives */
 	}
+	__wake_up_locked_sync_key(head, TASK_INTERRUPTIBLE, NULL);
 	spin_unlock_irqrestore(&head->lock, flags);
 	if (!peer)
 		return;

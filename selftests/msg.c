@@ -297,6 +297,7 @@ TEST(round_trips_answered_quickly_and_slowly)
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(mach_task_self(), server_port);
 }
 
 /*
@@ -662,6 +663,8 @@ TEST(dead_task_has_closed_its_files)
 		mach_port_destroy(self, child_task);
 	}
 	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(self, server);
+	mach_port_destroy(self, notify);
 }
 
 TEST(port_sets)

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <mach/mach.h>
 #include <mach/ioctl.h>
@@ -67,8 +68,13 @@ TEST(program_written_into_an_empty_task_runs)
 	EXPECT_TRUE(await_word(task, data, 0x600df00d));
 	EXPECT_EQ(KERN_FAILURE, thread_resume(thread));	/* not suspended */
 
-	/* A running thread's state is not ours to set. */
+	/* A running thread's state is not ours to set, and it is said at once. */
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	EXPECT_EQ(KERN_FAILURE, start_at(thread, code, data + PAGE - 64));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_LT((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000, 500);
 	/* Ended while it spins: the count goes back. */
 	ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
 	EXPECT_EQ(0, thread_count(task));
