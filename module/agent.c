@@ -67,10 +67,8 @@ static bool mach_agent_call_done(struct mach_agent_call *call)
 }
 
 /*
- * The caller's wake is a sync one, here and when a call is queued: the
- * waker is about to wait (for the next call, or for this one's answer),
- * so the scheduler may run the woken thread on the waker's CPU rather
- * than wake an idle one, as it does for a pipe's reader.
+ * The agent waits for its next call once it has finished this one: its
+ * wake of the caller is a sync one, as a pipe's writer's is.
  */
 static void mach_agent_call_finish(struct mach_agent_call *call, long ret)
 {
@@ -114,8 +112,12 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
 	return READ_ONCE(agent->thread) ? agent->stub : 0;
 }
 
+/*
+ * Not a sync wake-up, even when the caller waits next: it spins first
+ * (spin.c), and a sync wake would pull the agent onto its CPU.
+ */
 static int mach_agent_enqueue(struct mach_agent *agent,
-			      struct mach_agent_call *call, bool sync)
+			      struct mach_agent_call *call)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	int ret = 0;
@@ -139,16 +141,14 @@ static int mach_agent_enqueue(struct mach_agent *agent,
 		list_add_tail(&call->node, &agent->queue);
 	}
 	spin_unlock(&agent->lock);
-	if (!ret && sync)
-		wake_up_sync(&agent->wait);
-	else if (!ret)
+	if (!ret)
 		wake_up(&agent->wait);
 	return ret;
 }
 
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
-	return mach_agent_enqueue(agent, call, false);
+	return mach_agent_enqueue(agent, call);
 }
 
 /*
@@ -160,7 +160,7 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 	struct task_struct *thread;
 	long ret;
 
-	ret = mach_agent_enqueue(agent, call, true);	/* we wait next */
+	ret = mach_agent_enqueue(agent, call);
 	if (ret)
 		return ret;
 	spin_lock(&agent->lock);

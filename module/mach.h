@@ -260,7 +260,7 @@ void mach_trampolines_drop(struct mach_task_os *os);
  * false when it gave up.
  */
 struct wait_queue_head;
-void mach_handoff_wake_sync(struct wait_queue_head *head);
+void mach_handoff_wake(struct wait_queue_head *head);
 struct task_struct *mach_handoff_take(void);
 bool mach_spin_until(bool (*done)(void *), void *arg, struct task_struct *peer);
 void mach_spin_exit(void);

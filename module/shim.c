@@ -131,9 +131,9 @@ void mach_shim_waitq_wake(struct mach_shim_waitq *q)
 }
 
 /* The waker waits for an answer next: the woken thread is its peer. */
-void mach_shim_waitq_wake_sync(struct mach_shim_waitq *q)
+void mach_shim_waitq_wake_peer(struct mach_shim_waitq *q)
 {
-	mach_handoff_wake_sync(&q->head);
+	mach_handoff_wake(&q->head);
 }
 
 wait_queue_head_t *mach_shim_waitq_head(struct mach_shim_waitq *q)

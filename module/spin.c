@@ -36,7 +36,12 @@ struct mach_handoff {
 
 static DEFINE_PER_CPU(struct mach_handoff, mach_handoffs);
 
-void mach_handoff_wake_sync(struct wait_queue_head *head)
+/*
+ * Not a sync wake-up: that hint says the waker is about to sleep, and
+ * pulls the woken thread onto the waker's CPU, where the spin below can
+ * never run. The waker spins first, so the woken stays where it last ran.
+ */
+void mach_handoff_wake(struct wait_queue_head *head)
 {
 	struct task_struct *peer = NULL, *old;
 	struct wait_queue_entry *first;
@@ -51,7 +56,7 @@ void mach_handoff_wake_sync(struct wait_queue_head *head)
 		peer = first->private;
 		get_task_struct(peer);	/* it is queued: it lives */
 	}
-	__wake_up_locked_sync_key(head, TASK_INTERRUPTIBLE, NULL);
+	__wake_up_locked_key(head, TASK_INTERRUPTIBLE, NULL);
 	spin_unlock_irqrestore(&head->lock, flags);
 	if (!peer)
 		return;

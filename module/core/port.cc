@@ -497,7 +497,7 @@ bool Port::enqueue(Message *msg, bool reserved, bool sync)
 			set->get();
 	}
 	if (sync)
-		mach_shim_waitq_wake_sync(waitq_);
+		mach_shim_waitq_wake_peer(waitq_);
 	else
 		mach_shim_waitq_wake(waitq_);
 	if (set) {

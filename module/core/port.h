@@ -121,8 +121,8 @@ public:
 	void unreserve();
 	/*
 	 * Queues msg; false (msg untouched) if the port died meanwhile. sync:
-	 * the sender blocks next (a send and receive in one call), so the
-	 * receiver may run where it ran.
+	 * the sender waits for an answer next (a send and receive in one
+	 * call), and the receiver it wakes is its peer (spin.c).
 	 */
 	bool enqueue(Message *msg, bool reserved, bool sync = false);
 

@@ -49,8 +49,8 @@ struct mach_shim_waitq;
 struct mach_shim_waitq *mach_shim_waitq_create(void);
 void mach_shim_waitq_destroy(struct mach_shim_waitq *q);
 void mach_shim_waitq_wake(struct mach_shim_waitq *q);
-/* The waker is about to block: the woken may run on the waker's CPU. */
-void mach_shim_waitq_wake_sync(struct mach_shim_waitq *q);
+/* The waker waits for an answer next: the woken thread is its peer. */
+void mach_shim_waitq_wake_peer(struct mach_shim_waitq *q);
 #define MACH_SHIM_FOREVER (~0ULL)
 /* 0 once ready, -MACH_ETIMEDOUT, or -MACH_EINTR for a signal. */
 int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),

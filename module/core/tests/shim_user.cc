@@ -148,7 +148,7 @@ mach_shim_waitq *mach_shim_waitq_create(void)
 
 void mach_shim_waitq_destroy(mach_shim_waitq *q) { mach_shim_free(MACH_KIND_MEMORY, q); }
 void mach_shim_waitq_wake(mach_shim_waitq *) {}
-void mach_shim_waitq_wake_sync(mach_shim_waitq *) {}
+void mach_shim_waitq_wake_peer(mach_shim_waitq *) {}
 
 int mach_shim_waitq_wait(mach_shim_waitq *, mach_bool (*ready)(void *), void *arg,
 			 mach_u64)
