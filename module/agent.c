@@ -113,11 +113,11 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
 }
 
 /*
- * Not a sync wake-up, even when the caller waits next: it spins first
- * (spin.c), and a sync wake would pull the agent onto its CPU.
+ * Not a sync wake-up, even when the caller waits next (mach_agent_run()):
+ * it spins first (spin.c), and a sync wake would pull the agent onto its
+ * CPU.
  */
-static int mach_agent_enqueue(struct mach_agent *agent,
-			      struct mach_agent_call *call)
+int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	int ret = 0;
@@ -146,11 +146,6 @@ static int mach_agent_enqueue(struct mach_agent *agent,
 	return ret;
 }
 
-int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
-{
-	return mach_agent_enqueue(agent, call);
-}
-
 /*
  * A caller waits killably. The agent may die with the call in hand and
  * never finish it: that is noticed by looking at its thread now and then.
@@ -160,7 +155,7 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 	struct task_struct *thread;
 	long ret;
 
-	ret = mach_agent_enqueue(agent, call);
+	ret = mach_agent_queue(agent, call);
 	if (ret)
 		return ret;
 	spin_lock(&agent->lock);

@@ -476,7 +476,7 @@ void Port::unreserve()
 	mach_shim_waitq_wake(waitq_);
 }
 
-bool Port::enqueue(Message *msg, bool reserved, bool sync)
+bool Port::enqueue(Message *msg, bool reserved, bool answer_next)
 {
 	Port *set;
 	{
@@ -496,7 +496,7 @@ bool Port::enqueue(Message *msg, bool reserved, bool sync)
 		if (set)
 			set->get();
 	}
-	if (sync)
+	if (answer_next)
 		mach_shim_waitq_wake_peer(waitq_);
 	else
 		mach_shim_waitq_wake(waitq_);

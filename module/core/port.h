@@ -120,11 +120,11 @@ public:
 	Kr reserve(u64 timeout_ms, bool interruptible);
 	void unreserve();
 	/*
-	 * Queues msg; false (msg untouched) if the port died meanwhile. sync:
-	 * the sender waits for an answer next (a send and receive in one
-	 * call), and the receiver it wakes is its peer (spin.c).
+	 * Queues msg; false (msg untouched) if the port died meanwhile.
+	 * answer_next: the sender waits for an answer next (a send and
+	 * receive in one call), and the receiver it wakes is its peer.
 	 */
-	bool enqueue(Message *msg, bool reserved, bool sync = false);
+	bool enqueue(Message *msg, bool reserved, bool answer_next = false);
 
 	/*
 	 * Receiving: the first message if it fits in room bytes (false in
