@@ -69,6 +69,11 @@ $(BUILD)/selftests/%: selftests/%.c selftests/*.h $(BUILD)/lib/libmach.a $(KSFT)
 
 tools: $(TOOLS)
 
+# Nothing but its own instructions (see the source).
+$(BUILD)/bin/mach-nop: libmach/tools/mach-nop.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -nostdlib -fno-stack-protector -O2 $(WARN) -o $@ $<
+
 $(BUILD)/bin/%: libmach/tools/%.c $(BUILD)/lib/libmach.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 $(WARN) $(INCLUDES) -o $@ $< $(BUILD)/lib/libmach.a -lpthread
