@@ -663,6 +663,25 @@ static double run_in_empty_task(void)
 	return t;
 }
 
+/*
+ * The floor of that path: the empty task alone, until it has taken a
+ * first call. Its shell is a vfork() and an exec of a tiny image too.
+ */
+static double empty_task_ready(void)
+{
+	vm_address_t page = 0;
+	task_t task = MACH_PORT_NULL;
+	double t = TIMED({
+		check(task_create(mach_task_self(), NULL, 0, FALSE, &task) == KERN_SUCCESS,
+		      "task_create");
+		check(vm_allocate(task, &page, 4096, VM_FLAGS_ANYWHERE) == KERN_SUCCESS,
+		      "vm_allocate");
+	});
+
+	end_task(task);
+	return t;
+}
+
 static double vfork_execve_exit(void)
 {
 	pid_t pid;
@@ -735,6 +754,8 @@ static void bench_threads(void)
 	report("empty task + thread, run to exit", m, "vfork+execve+exit", l);
 	compare(101, run_in_empty_task, spawn_nop_exit, &m, &l);
 	report("empty task + thread, run to exit", m, "posix_spawn+exit", l);
+	compare(101, empty_task_ready, vfork_execve_exit, &m, &l);
+	report("empty task, first vm_allocate done", m, "vfork+execve+exit", l);
 	mach_port_destroy(mach_task_self(), death_port);
 
 	/* A thread made and run in an inheriting task, against pthread_create. */
