@@ -4,7 +4,9 @@
  * measured side by side in one run; the figure that matters is the ratio.
  * Run it in the test VM with `make bench` (scripts/bench).
  */
+#define _GNU_SOURCE	/* sched_setaffinity */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -913,36 +915,81 @@ static double teleport_once(void)
 	return t;
 }
 
+/* Our CPUs: node's (from sysfs), or all of them again (node < 0). */
+static void run_on(int node)
+{
+	char path[64], list[256];
+	cpu_set_t set;
+	FILE *f;
+
+	CPU_ZERO(&set);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &set);
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", node);
+	f = node >= 0 ? fopen(path, "r") : NULL;
+	if (f && fgets(list, sizeof(list), f)) {
+		char *at = list;
+
+		CPU_ZERO(&set);
+		while (*at >= '0' && *at <= '9') {
+			long first = strtol(at, &at, 10), last = first;
+
+			if (*at == '-')
+				last = strtol(at + 1, &at, 10);
+			for (long cpu = first; cpu <= last && cpu < CPU_SETSIZE; cpu++)
+				CPU_SET(cpu, &set);
+			if (*at == ',')
+				at++;
+		}
+	}
+	if (f)
+		fclose(f);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * A process with 64 MiB resident on node 0, living there as the teleported
+ * task does (its CPUs and its memory policy), moves its pages to node 1
+ * itself, as the task's parent does in a teleport.
+ */
 static double migrate_once(void)
 {
 	unsigned long from = 1, to = 2;
-	int ready[2];
+	int ready[2], go[2];
 	double t;
 	char c;
 
-	check(pipe(ready) == 0, "pipe");
+	check(pipe(ready) == 0 && pipe(go) == 0, "pipe");
 	pid_t pid = fork();
 	if (pid == 0) {
 		char *mine;
 
 		/* Only its own 64 MiB: not the teleport's source it shares. */
 		munmap(teleport_bytes, TELEPORT_SIZE);
+		run_on(0);
 		bind_to(0);
 		mine = malloc(TELEPORT_SIZE);
 		memset(mine, 't', TELEPORT_SIZE);
 		/* Kept: else the compiler drops stores nothing reads. */
 		__asm__ volatile("" : : "r"(mine) : "memory");
 		check(write(ready[1], "", 1) == 1, "ready");
+		check(read(go[0], &c, 1) == 1, "go");
+		check(syscall(SYS_migrate_pages, 0, 65, &from, &to) >= 0, "migrate_pages");
+		check(write(ready[1], "", 1) == 1, "moved");
 		for (;;)
 			pause();
 	}
 	check(read(ready[0], &c, 1) == 1, "ready");
-	t = TIMED(check(syscall(SYS_migrate_pages, pid, 65, &from, &to) >= 0,
-			"migrate_pages"));
+	t = TIMED({
+		check(write(go[1], "", 1) == 1, "go");
+		check(read(ready[0], &c, 1) == 1, "moved");
+	});
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	close(ready[0]);
 	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
 	return t;
 }
 
