@@ -15,6 +15,7 @@
  * not allow it, -EEXIST a fixed allocation overlaps, -ENOMEM no room,
  * -EFAULT the caller's own buffer, -ESRCH the task is gone.
  */
+#include <linux/bvec.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -23,6 +24,7 @@
 #include <linux/sched/task.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/uio.h>
 #include <linux/uaccess.h>
 #include <asm/unistd.h>
 
@@ -269,6 +271,79 @@ static int mach_vm_check_here(struct mach_shim_vm_request *req)
 	return ret;
 }
 
+/* Pages pinned and written into a shared mapping's file at a time. */
+#define MACH_SHARE_BATCH 64
+
+struct mach_share_buf {
+	struct page *pages[MACH_SHARE_BATCH];
+	struct bio_vec bvec[MACH_SHARE_BATCH];
+};
+
+/*
+ * Pin the pages of our own memory from *at on, up to end and a batch: their
+ * count, or an error. A page never touched is a hole, which FOLL_DUMP
+ * reports rather than faults in (as a core dump does); holes are stepped
+ * over, *at moving past them, under one hold of the mmap lock.
+ */
+static long mach_vm_pin_present(unsigned long *at, unsigned long end,
+				struct page **pages)
+{
+	struct mm_struct *mm = current->mm;
+	long got;
+
+	mmap_read_lock(mm);
+	for (;;) {
+		got = get_user_pages(*at, min((end - *at) >> PAGE_SHIFT,
+					      (unsigned long)MACH_SHARE_BATCH),
+				     FOLL_FORCE | FOLL_DUMP, pages, NULL);
+		if (got != -EFAULT)
+			break;
+		*at += PAGE_SIZE;
+		if (*at >= end || need_resched()) {
+			got = 0;
+			break;
+		}
+	}
+	mmap_read_unlock(mm);
+	return got;
+}
+
+/*
+ * Copy [start, end) of our own memory into file from offset 0: a batch of
+ * pages pinned at a time (FOLL_FORCE: a range need not be readable to be
+ * shared) and written in one call, one copy each. A hole stays a hole in
+ * the file, which reads as zeros as well: a big reservation costs no memory.
+ */
+static int mach_vm_copy_to_file(struct file *file, unsigned long start,
+				unsigned long end, struct mach_share_buf *buf)
+{
+	unsigned long at = start;
+	struct iov_iter iter;
+	loff_t pos;
+	long got, i;
+	ssize_t n;
+
+	while (at < end) {
+		got = mach_vm_pin_present(&at, end, buf->pages);
+		if (got < 0)
+			return got;
+		for (i = 0; i < got; i++)
+			bvec_set_page(&buf->bvec[i], buf->pages[i], PAGE_SIZE, 0);
+		iov_iter_bvec(&iter, WRITE, buf->bvec, got, got * PAGE_SIZE);
+		pos = at - start;
+		n = got ? vfs_iter_write(file, &iter, &pos, 0) : 0;
+		for (i = 0; i < got; i++)
+			put_page(buf->pages[i]);
+		if (n != got * PAGE_SIZE)
+			return n < 0 ? n : -ENOSPC;
+		at += got * PAGE_SIZE;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
 /*
  * vm_inherit(SHARE) on a private range: replace each private piece with
  * a shared shmem mapping holding the same bytes, so that a clone() shares
@@ -276,23 +351,16 @@ static int mach_vm_check_here(struct mach_shim_vm_request *req)
  * issue parks them.)
  */
 static int mach_vm_share_piece(unsigned long start, unsigned long end,
-			       unsigned long vm_flags, void *page)
+			       unsigned long vm_flags, struct mach_share_buf *buf)
 {
 	struct file *file;
-	unsigned long at, addr;
-	loff_t pos = 0;
-	int ret = 0;
+	unsigned long addr;
+	int ret;
 
 	file = shmem_file_setup(MACH_SHARED_NAME, end - start, 0);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	for (at = start; !ret && at < end; at += PAGE_SIZE) {
-		if (access_process_vm(current, at, page, PAGE_SIZE,
-				      FOLL_FORCE) != PAGE_SIZE)
-			ret = -EACCES;
-		else if (kernel_write(file, page, PAGE_SIZE, &pos) != PAGE_SIZE)
-			ret = -ENOMEM;
-	}
+	ret = mach_vm_copy_to_file(file, start, end, buf);
 	if (!ret) {
 		addr = vm_mmap(file, start, end - start, mach_vm_prot_of(vm_flags),
 			       MAP_SHARED | MAP_FIXED, 0);
@@ -308,11 +376,11 @@ static int mach_vm_share_here(struct mach_shim_vm_request *req)
 	struct mm_struct *mm = current->mm;
 	unsigned long at = req->start, end = 0, flags = 0;
 	struct vm_area_struct *vma;
-	void *page;
+	struct mach_share_buf *buf;
 	int ret = 0;
 
-	page = (void *)__get_free_page(GFP_KERNEL);
-	if (!page)
+	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
 	while (!ret && at < req->end) {
 		mmap_read_lock(mm);
@@ -324,11 +392,14 @@ static int mach_vm_share_here(struct mach_shim_vm_request *req)
 			flags = vma->vm_flags;
 		}
 		mmap_read_unlock(mm);
+		/* Memory without pages of its own (a device's) has no copy. */
+		if (!ret && (flags & (VM_IO | VM_PFNMAP)))
+			ret = -EACCES;
 		if (!ret && !(flags & VM_MAYSHARE))
-			ret = mach_vm_share_piece(at, end, flags, page);
+			ret = mach_vm_share_piece(at, end, flags, buf);
 		at = end;
 	}
-	free_page((unsigned long)page);
+	kfree(buf);
 	return ret;
 }
 

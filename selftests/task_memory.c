@@ -111,6 +111,59 @@ TEST(share_inheritance_is_shared_both_ways)
 	munmap(page, PAGE);
 }
 
+/* Shmem in /proc/meminfo, in KiB; -1 if unread. */
+static long shmem_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Shmem: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/*
+ * A big private region, written in a few pages, made shared: each byte
+ * keeps its place (across holes and the conversion's batch edges), the
+ * rest still reads as zeros, and only the written pages cost memory.
+ */
+TEST(share_conversion_keeps_bytes_and_holes)
+{
+	const size_t size = 64ul << 20;
+	const size_t marks[] = { 0, PAGE, 63 * PAGE, 64 * PAGE, 65 * PAGE,
+				 200 * PAGE, size / 2, size - PAGE };
+	const size_t count = sizeof(marks) / sizeof(marks[0]);
+	char *region = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	long before, after;
+
+	ASSERT_NE(MAP_FAILED, region);
+	/* A write is one page, not a transparent huge page of 512. */
+	ASSERT_EQ(0, madvise(region, size, MADV_NOHUGEPAGE));
+	for (size_t i = 0; i < count; i++)
+		region[marks[i] + 7] = 'a' + i;
+	EXPECT_EQ(0, region[100 * PAGE]);	/* read: the zero page */
+	before = shmem_kib();
+	ASSERT_LE(0, before);
+
+	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), (vm_address_t)region,
+					   size, VM_INHERIT_SHARE));
+	after = shmem_kib();
+	for (size_t i = 0; i < count; i++) {
+		EXPECT_EQ('a' + (int)i, region[marks[i] + 7]);
+		EXPECT_EQ(0, region[marks[i]]);
+	}
+	EXPECT_EQ(0, region[100 * PAGE]);
+	EXPECT_EQ(0, region[size / 2 + PAGE]);
+	/* Eight pages, not sixteen thousand: 4 MiB leaves room for others. */
+	EXPECT_LT(after - before, 4096);
+	munmap(region, size);
+}
+
 TEST(none_inheritance_leaves_a_hole)
 {
 	char *page = fresh_page(), buf[8];
