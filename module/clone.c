@@ -258,24 +258,17 @@ void mach_clone_restore_parent(struct mach_task_os *child)
 	mmap_write_unlock(current->mm);
 }
 
-/* A private copy of [start, end), a shared mapping of file at pgoff. */
+/* A private copy of [start, end), a shared mapping of file at pos. */
 static int mach_privatize(unsigned long start, unsigned long end, unsigned long prot,
-			  struct file *file, loff_t pos, void *page)
+			  struct file *file, loff_t pos, struct mach_share_buf *buf)
 {
-	unsigned long addr, at;
+	unsigned long addr;
 
 	addr = vm_mmap(NULL, start, end - start, prot,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
 	if (IS_ERR_VALUE(addr))
 		return addr;
-	for (at = start; at < end; at += PAGE_SIZE) {
-		if (kernel_read(file, page, PAGE_SIZE, &pos) != PAGE_SIZE)
-			return -EIO;
-		if (access_process_vm(current, at, page, PAGE_SIZE,
-				      FOLL_WRITE | FOLL_FORCE) != PAGE_SIZE)
-			return -EFAULT;
-	}
-	return 0;
+	return mach_vm_copy_from_file(file, pos, start, end, buf);
 }
 
 /*
@@ -286,7 +279,7 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	void *page = NULL;
+	struct mach_share_buf *buf;
 	int ret = 0;
 
 	/* (The parent reads the list too, to mark its own: it stays.) */
@@ -296,8 +289,8 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
 	if (clone || !os->copy_ranges.count)
 		return 0;
 
-	page = (void *)__get_free_page(GFP_KERNEL);
-	if (!page)
+	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
 	for (unsigned int i = 0; !ret && i < os->copy_ranges.count; i++) {
 		unsigned long at = os->copy_ranges.r[i].start;
@@ -324,13 +317,13 @@ int mach_shell_take_inheritance(struct mach_task_os *os, bool clone)
 			if (!piece_end)
 				break;
 			if (file) {
-				ret = mach_privatize(at, piece_end, prot, file, pos, page);
+				ret = mach_privatize(at, piece_end, prot, file, pos, buf);
 				fput(file);
 			}
 			at = piece_end;
 		}
 	}
-	free_page((unsigned long)page);
+	kfree(buf);
 	mutex_lock(&os->ranges_lock);
 	mach_ranges_free(&os->copy_ranges);	/* all private now */
 	mutex_unlock(&os->ranges_lock);

@@ -6,6 +6,7 @@
 #ifndef MACH_GLUE_H
 #define MACH_GLUE_H
 
+#include <linux/bvec.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -219,6 +220,16 @@ void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
 			   struct mach_syscall *next);
 /* Replace the private pieces of [start, end) with shared ones (vm.c). */
 int mach_vm_share_range(unsigned long start, unsigned long end);
+/* Pages pinned and copied to or from a shared range's file at a time. */
+#define MACH_SHARE_BATCH 64
+struct mach_share_buf {
+	struct page *pages[MACH_SHARE_BATCH];
+	struct bio_vec bvec[MACH_SHARE_BATCH];
+};
+
+/* file's bytes from pos into our fresh private [start, end) (vm.c). */
+int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
+			   unsigned long end, struct mach_share_buf *buf);
 unsigned int mach_vm_prot_of(unsigned long vm_flags);
 /* Wait until os's process is gone (task.c). */
 int mach_task_wait_gone(struct mach_task_os *os);

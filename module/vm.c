@@ -271,14 +271,6 @@ static int mach_vm_check_here(struct mach_shim_vm_request *req)
 	return ret;
 }
 
-/* Pages pinned and written into a shared mapping's file at a time. */
-#define MACH_SHARE_BATCH 64
-
-struct mach_share_buf {
-	struct page *pages[MACH_SHARE_BATCH];
-	struct bio_vec bvec[MACH_SHARE_BATCH];
-};
-
 /*
  * Pin the pages of our own memory from *at on, up to end and a batch: their
  * count, or an error. A page never touched is a hole, which FOLL_DUMP
@@ -340,6 +332,59 @@ static int mach_vm_copy_to_file(struct file *file, unsigned long start,
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The way back, for a range Mach calls COPY that Linux shares: file's bytes
+ * from pos into our own fresh private memory at [start, end). Only the
+ * file's data (SEEK_DATA): its holes read as zeros, and so do the new
+ * pages left untouched. In batches of pages pinned for writing (FOLL_FORCE:
+ * the range may be read-only), each read into in one call.
+ */
+int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
+			   unsigned long end, struct mach_share_buf *buf)
+{
+	loff_t stop = pos + (end - start), data = pos, hole;
+	struct mm_struct *mm = current->mm;
+	struct iov_iter iter;
+	long got, i;
+	ssize_t n;
+
+	while (data < stop) {
+		data = vfs_llseek(file, data, SEEK_DATA);
+		if (data == -ENXIO || data >= stop)
+			return 0;	/* no data from here on */
+		if (data < 0)
+			return data;
+		hole = vfs_llseek(file, data, SEEK_HOLE);
+		if (hole < 0)
+			return hole;
+		hole = min(hole, stop);
+		while (data < hole) {
+			mmap_read_lock(mm);
+			got = get_user_pages(start + (data - pos),
+					     min_t(loff_t, (hole - data) >> PAGE_SHIFT,
+						   MACH_SHARE_BATCH),
+					     FOLL_WRITE | FOLL_FORCE, buf->pages, NULL);
+			mmap_read_unlock(mm);
+			if (got <= 0)
+				return got ? got : -EFAULT;
+			for (i = 0; i < got; i++)
+				bvec_set_page(&buf->bvec[i], buf->pages[i], PAGE_SIZE, 0);
+			iov_iter_bvec(&iter, READ, buf->bvec, got, got * PAGE_SIZE);
+			n = vfs_iter_read(file, &iter, &data, 0);
+			for (i = 0; i < got; i++) {
+				set_page_dirty_lock(buf->pages[i]);
+				put_page(buf->pages[i]);
+			}
+			if (n != got * PAGE_SIZE)
+				return n < 0 ? n : -EIO;
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+		}
 	}
 	return 0;
 }

@@ -343,6 +343,58 @@ TEST(norma_task_clone_shares_everything_and_keeps_inheritance)
 	}
 }
 
+/*
+ * Many pages, few of them written: a clone shares them (the region becomes
+ * a file with holes), and a task made from us afterwards gets its private
+ * copy back, each byte in its place across holes and batch edges.
+ */
+/* What of task's memory is resident, in bytes; 0 if unknown. */
+static uint64_t resident(task_t task)
+{
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+
+	if (task_info(task, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count))
+		return 0;
+	return info.resident_size;
+}
+
+TEST(a_later_child_copies_back_what_a_clone_shared)
+{
+	const size_t size = 64ul << 20;
+	const size_t marks[] = { 0, PAGE, 63 * PAGE, 64 * PAGE, 65 * PAGE,
+				 200 * PAGE, size - PAGE };
+	const size_t count = sizeof(marks) / sizeof(marks[0]);
+	char *region = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vm_address_t base = (vm_address_t)region;
+	task_t clone, later;
+
+	ASSERT_NE(MAP_FAILED, region);
+	/* A write is one page, not a transparent huge page of 512. */
+	ASSERT_EQ(0, madvise(region, size, MADV_NOHUGEPAGE));
+	for (size_t i = 0; i < count; i++)
+		region[marks[i] + 9] = 'k' + i;
+	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 0, &clone));
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &later));
+	for (size_t i = 0; i < count; i++) {
+		region[marks[i] + 9] = '!';	/* the clone sees it; later does not */
+		EXPECT_EQ('!', byte_in(clone, base + marks[i] + 9));
+		EXPECT_EQ('k' + (int)i, byte_in(later, base + marks[i] + 9));
+		EXPECT_EQ(0, byte_in(later, base + marks[i]));
+	}
+	EXPECT_EQ(0, byte_in(later, base + 100 * PAGE));
+	EXPECT_EQ(0, byte_in(later, base + size / 2 + 9));
+	/* Its copy costs the pages written, not all 64 MiB. */
+	EXPECT_LT(resident(later), 32ul << 20);
+	EXPECT_LT(0, resident(later));
+	for (task_t *t = (task_t[]){ clone, later, 0 }; *t; t++) {
+		EXPECT_EQ(KERN_SUCCESS, task_terminate(*t));
+		mach_port_deallocate(mach_task_self(), *t);
+	}
+	munmap(region, size);
+}
+
 TEST(norma_task_clone_without_memory_is_empty)
 {
 	vm_address_t at = 0;
