@@ -267,6 +267,7 @@ static void mach_agent_set_thread(struct mach_agent *agent)
 	spin_lock(&agent->lock);
 	old = agent->thread;
 	agent->thread = current;
+	agent->starting = false;
 	spin_unlock(&agent->lock);
 	wake_up_all(&agent->started);
 	if (old)
@@ -315,17 +316,23 @@ static long mach_agent_start(struct mach_task_os *os, struct file *file,
 	if (!same)
 		return -EBADF;
 
+	/* One thread becomes the agent; others that try meanwhile are refused. */
 	spin_lock(&agent->lock);
 	old = agent->thread;
-	if (old && !mach_agent_thread_gone(old)) {
+	if (agent->starting || (old && !mach_agent_thread_gone(old))) {
 		spin_unlock(&agent->lock);
 		return -EBUSY;
 	}
+	agent->starting = true;
 	spin_unlock(&agent->lock);
 
 	stub = mach_stub_map();
-	if (IS_ERR_VALUE(stub))
+	if (IS_ERR_VALUE(stub)) {
+		spin_lock(&agent->lock);
+		agent->starting = false;
+		spin_unlock(&agent->lock);
 		return stub;
+	}
 	mach_agent_drop_serving(agent);
 	agent->stub = stub;
 	agent->fd = fd;

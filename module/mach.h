@@ -99,6 +99,7 @@ struct mach_agent {
 	struct task_struct *thread;	/* guarded by lock; a reference */
 	struct list_head queue;		/* guarded by lock: calls waiting */
 	bool closed;			/* guarded by lock: the task is gone */
+	bool starting;			/* guarded by lock: a thread is becoming it */
 	wait_queue_head_t wait;		/* the agent idles here */
 	wait_queue_head_t started;	/* callers wait for a thread here */
 	/* Used by the agent thread only. */

@@ -4,10 +4,14 @@
  * killed in the middle of making them: nothing may leak or hang, and the
  * kernel log must stay clean.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 
+#include <mach/ioctl.h>
 #include <mach/mach.h>
 
 #include "kselftest_harness.h"
@@ -110,6 +114,60 @@ TEST(killed_while_making_tasks)
 	}
 	/* (a task of the test before may still be going away meanwhile) */
 	EXPECT_LE(live, before);
+}
+
+static int agent_fd;
+static pthread_barrier_t agent_barrier;
+
+/* Become the agent of our task: returns only if refused (or it ends). */
+static void *try_to_be_the_agent(void *arg)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	pthread_barrier_wait(&agent_barrier);
+	*(long *)arg = ioctl(agent_fd, MACH_IOC_AGENT, agent_fd) < 0 ? -errno : 0;
+	return NULL;
+}
+
+/*
+ * Eight threads of a process that has no agent yet ask to become it at
+ * once, on a /dev/mach of their own (libmach asks once): one is, seven are
+ * refused with EBUSY. Two agents serving one queue lost calls for good.
+ */
+TEST(one_agent_however_many_ask)
+{
+	enum { ASKERS = 8 };
+
+	for (int round = 0; round < 10; round++) {
+		int status = -1;
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			static long answers[ASKERS];
+			pthread_t askers[ASKERS];
+			int refused = 0;
+
+			agent_fd = open("/dev/mach", O_RDWR | O_CLOEXEC);
+			if (agent_fd < 0)
+				_exit(100);
+			pthread_barrier_init(&agent_barrier, NULL, ASKERS);
+			for (long i = 0; i < ASKERS; i++)
+				answers[i] = 1;	/* still asking */
+			for (int i = 0; i < ASKERS; i++)
+				pthread_create(&askers[i], NULL, try_to_be_the_agent,
+					       &answers[i]);
+			usleep(300000);
+			for (int i = 0; i < ASKERS; i++)
+				refused += __atomic_load_n(&answers[i], __ATOMIC_RELAXED) == -EBUSY;
+			_exit(refused);	/* the agent ends with us */
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(ASKERS - 1, WEXITSTATUS(status));
+	}
 }
 
 TEST_HARNESS_MAIN
