@@ -182,6 +182,29 @@ static struct vm_area_struct *mach_next_vma(struct mm_struct *mm, unsigned long 
 	return vma;
 }
 
+/* Would a clone make this region shared? Not the stack that grows down. */
+static bool mach_clone_converts(unsigned long flags)
+{
+	return (flags & VM_WRITE) && !(flags & (VM_MAYSHARE | VM_GROWSDOWN));
+}
+
+mach_bool mach_shim_task_memory_private(struct mach_task_os *os, u64 image)
+{
+	struct mm_struct *mm = mach_task_pin_image(os, image);
+	struct vm_area_struct *vma;
+	bool found = false;
+
+	if (!mm)
+		return true;	/* not known: hold it */
+	mmap_read_lock(mm);
+	for (vma = mach_next_vma(mm, 0); vma && !found;
+	     vma = mach_next_vma(mm, vma->vm_end))
+		found = mach_clone_converts(vma->vm_flags);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return found;
+}
+
 /*
  * In the parent, before the fork: every private writable region becomes
  * shared (listed as COPY: that is what it was), and NONE regions are
@@ -212,8 +235,12 @@ int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child
 		 * not grow, and a clone has no thread to use it. The clone gets
 		 * a copy of it.
 		 */
-		if ((flags & VM_WRITE) && !(flags & (VM_MAYSHARE | VM_GROWSDOWN)) &&
-		    !child->teleport) {
+		if (mach_clone_converts(flags) && !child->teleport) {
+			/* Made private since it was looked at: not held. */
+			if (!child->parent_held) {
+				ret = -EAGAIN;
+				break;
+			}
 			ret = mach_vm_share_range(start, end);
 			if (!ret && !(flags & VM_DONTCOPY))
 				ret = mach_vm_note_inheritance(parent, start, end, true);

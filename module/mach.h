@@ -160,6 +160,7 @@ struct mach_task_os {
 	bool ready;			/* not a shell still in its parent's mm */
 	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
 	bool clone;			/* made by norma_task_clone */
+	bool parent_held;		/* ... its parent's threads held meanwhile */
 	bool teleport;			/* ... by norma_task_teleport */
 	bool pages_left;		/* its parent could not move them all */
 	bool settle;			/* task_create waits until it is ready */

@@ -31,9 +31,10 @@ void mach_shim_task_place(struct mach_task *task, u32 node)
 	mach_task_set_up_first(os, os->teleport);
 }
 
-void mach_shim_task_clone(struct mach_task *task)
+void mach_shim_task_clone(struct mach_task *task, mach_bool held)
 {
 	mach_task_os_of(task)->clone = true;
+	mach_task_os_of(task)->parent_held = held;
 }
 
 /*

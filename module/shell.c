@@ -408,8 +408,11 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
 	if (!spawn)
 		return -ENOMEM;
 	spawn->parent_call.image = image;	/* cloned from that program only */
-	/* A teleport's caller may be held by its own task's suspension. */
-	if (!mach_task_os_of(child)->teleport &&
+	/*
+	 * A teleport's or a clone's caller may be held by its own task's
+	 * suspension: on a trampoline it would stop on its way to the stub.
+	 */
+	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
 	    mach_trampoline_start(parent, &spawn->parent_call))
 		return MACH_SPAWN_LATER;	/* it holds our reference */
 

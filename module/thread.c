@@ -235,6 +235,28 @@ static void mach_thread_stop_work(struct callback_head *work)
 	mach_thread_put(t);
 }
 
+mach_bool mach_shim_thread_quiet(struct mach_thread_os *t)
+{
+	struct task_struct *thread = READ_ONCE(t->thread);
+
+	if (READ_ONCE(t->dying) || READ_ONCE(t->parked) ||
+	    READ_ONCE(t->stopped) || !READ_ONCE(t->started))
+		return true;
+	/* (Stopped by a signal, it meets its stop work before user mode.) */
+	return !thread || (READ_ONCE(thread->flags) & PF_EXITING) ||
+	       task_is_stopped_or_traced(thread);
+}
+
+int mach_shim_thread_wait_quiet(struct mach_thread_os *t)
+{
+	/* Its stop work wakes t->wait; an exit or a signal stop does not. */
+	while (!mach_shim_thread_quiet(t))
+		if (wait_event_killable_timeout(t->wait, mach_shim_thread_quiet(t),
+						HZ / 50) < 0)
+			return -EINTR;
+	return 0;
+}
+
 /* Queue the stop work on a running thread, unless it is queued already. */
 static void mach_thread_interrupt(struct mach_thread_os *t)
 {

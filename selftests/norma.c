@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -395,6 +396,81 @@ TEST(a_later_child_copies_back_what_a_clone_shared)
 	munmap(region, size);
 }
 
+/* Threads that store a rising count, on their stacks and in a region. */
+#define WRITERS 3
+static char *writers_region;
+static volatile int writers_go;
+static volatile long writers_lost[WRITERS], writers_stores[WRITERS];
+
+static void *writer(void *arg)
+{
+	long id = (long)arg, mine = 0;
+	volatile long *there = (volatile long *)(writers_region + id * PAGE);
+	volatile long here = 0;
+
+	while (writers_go) {
+		/* What it stored last is still there, or a store was lost. */
+		if (*there != mine || here != mine) {
+			writers_lost[id]++;
+			mine = *there > here ? *there : here;
+		}
+		mine++;
+		*there = mine;
+		here = mine;
+		writers_stores[id]++;
+	}
+	return NULL;
+}
+
+/*
+ * While its private memory becomes shared (a clone of it, vm_inherit(SHARE)),
+ * the task's threads are held: a store they made between the copy and the
+ * shared mapping replacing the private one would be lost. Threads of ours,
+ * storing all the while, must never find their last store gone.
+ */
+TEST(private_memory_made_shared_loses_no_store)
+{
+	for (int round = 0; round < 6; round++) {
+		pthread_t threads[WRITERS];
+		long before = 0, after = 0, lost = 0;
+		task_t clone = MACH_PORT_NULL;
+
+		writers_region = mmap(NULL, WRITERS * PAGE, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, writers_region);
+		writers_go = 1;
+		for (long i = 0; i < WRITERS; i++) {
+			writers_lost[i] = writers_stores[i] = 0;
+			ASSERT_EQ(0, pthread_create(&threads[i], NULL, writer, (void *)i));
+		}
+		usleep(50000);
+		for (int i = 0; i < WRITERS; i++)
+			before += writers_stores[i];
+		if (round & 1) {
+			EXPECT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(),
+							   (vm_address_t)writers_region,
+							   WRITERS * PAGE, VM_INHERIT_SHARE));
+		} else {
+			EXPECT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE,
+								 0, &clone));
+		}
+		usleep(50000);
+		writers_go = 0;
+		for (int i = 0; i < WRITERS; i++) {
+			pthread_join(threads[i], NULL);
+			after += writers_stores[i];
+			lost += writers_lost[i];
+		}
+		EXPECT_EQ(0, lost);
+		EXPECT_LT(before, after);	/* and they ran on after it */
+		if (clone) {
+			EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
+			mach_port_deallocate(mach_task_self(), clone);
+		}
+		munmap(writers_region, WRITERS * PAGE);
+	}
+}
+
 TEST(norma_task_clone_without_memory_is_empty)
 {
 	vm_address_t at = 0;
@@ -453,7 +529,10 @@ TEST(norma_task_teleport_moves_a_task)
 
 		ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(parent, TRUE, to, &child));
 		EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(parent));
-		EXPECT_TRUE(process_ended(pid));	/* the process too */
+		/* The process too: its death is told before it is a zombie. */
+		for (int i = 0; i < 100 && !process_ended(pid); i++)
+			usleep(10000);
+		EXPECT_TRUE(process_ended(pid));
 		EXPECT_EQ(to, node_of(child));
 		for (size_t off = 0; off < size; off += 16 * PAGE) {
 			EXPECT_EQ('t', byte_in(child, region + off));

@@ -719,8 +719,10 @@ Kr spawn_error(int err)
  * caller's own task, which then ends here); child is given for it.
  */
 long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u64 image,
-		   Task *child, int err)
+		   Task *child, int err, bool clone_held = false)
 {
+	if (clone_held)
+		parent.resume();
 	if (!err && (create.flags & MACH_TASK_CREATE_TELEPORT)) {
 		/*
 		 * The child is made: its parent ends (the caller too, if that
@@ -794,9 +796,17 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	bool teleport = args.flags & MACH_TASK_CREATE_TELEPORT;
 	if (teleport)
 		mach_shim_task_teleport(made);
-	/* norma_task_clone(FALSE) is an empty task on the node: no sharing. */
-	if ((args.flags & norma) && args.inherit_memory)
-		mach_shim_task_clone(made);
+	/*
+	 * norma_task_clone(FALSE) is an empty task on the node: no sharing.
+	 * A clone's parent is held, every thread stopped, while its private
+	 * memory becomes shared (a store meanwhile would be lost); not when it
+	 * has none left (a second clone), and a teleport's is for good.
+	 */
+	bool clone_held = false;
+	if ((args.flags & norma) && args.inherit_memory) {
+		clone_held = !teleport && mach_shim_task_memory_private(parent->os(), image);
+		mach_shim_task_clone(made, clone_held);
+	}
 	if (on_node)
 		mach_shim_task_place(made, args.node);
 	if (grant) {
@@ -820,18 +830,22 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 		return result(kr);
 	args.child = name.value;
 
-	if (teleport) {
-		parent->adopt_threads();
-		if (parent->suspend() != Kr::Success) {
+	/* (What a teleport's parent wrote after the fork, the clone would not see.) */
+	if (teleport || clone_held) {
+		Kr held = parent->suspend_and_wait();
+		if (held == Kr::Aborted)
+			parent->resume();
+		if (held != Kr::Success) {
 			caller.space().deallocate(name);
 			args.child = Name::null;
-			return result(Kr::InvalidArgument);	/* it is ending */
+			/* (Not suspended: it is ending.) */
+			return result(held == Kr::Aborted ? held : Kr::InvalidArgument);
 		}
 	}
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)
 		return MACH_CORE_LATER;
-	return finish_create(caller, args, *parent.get(), image, child.get(), err);
+	return finish_create(caller, args, *parent.get(), image, child.get(), err, clone_held);
 }
 
 /*

@@ -172,8 +172,14 @@ mach_bool mach_shim_node_usable(mach_u32 node);
  * mach_shim_task_teleport() if the task is a teleport's).
  */
 void mach_shim_task_place(struct mach_task *task, mach_u32 node);
-/* A prepared task is to share every region of its parent (a NORMA clone). */
-void mach_shim_task_clone(struct mach_task *task);
+/*
+ * A prepared task is to share every region of its parent (a NORMA clone).
+ * held: the parent's threads are held meanwhile (they must be, for any of
+ * its private memory to be made shared; else the clone fails, -EAGAIN).
+ */
+void mach_shim_task_clone(struct mach_task *task, mach_bool held);
+/* Has a task's program private writable memory a clone would make shared? */
+mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 image);
 /*
  * ... and is norma_task_teleport's: its parent moves its pages to the
  * child's node before the fork (the parent is suspended and then ended).
@@ -289,6 +295,13 @@ mach_u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 mach_bool mach_shim_thread_is_current(struct mach_thread_os *thread);
 /* Has it exited (by itself, or ended)? */
 mach_bool mach_shim_thread_gone(struct mach_thread_os *thread);
+/*
+ * Does it run none of its own code until released: stopped where a held
+ * thread stops, parked, stopped by a signal, or ending? wait: until it
+ * does (a held thread gets there): 0, or -MACH_EINTR on a fatal signal.
+ */
+mach_bool mach_shim_thread_quiet(struct mach_thread_os *thread);
+int mach_shim_thread_wait_quiet(struct mach_thread_os *thread);
 /* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*). */
 struct mach_thread_stats {
 	mach_u64 user_ns;

@@ -491,6 +491,33 @@ Kr Task::resume()
 	return Kr::Success;
 }
 
+Kr Task::suspend_and_wait()
+{
+	adopt_threads();
+	Kr kr = suspend();
+	if (kr != Kr::Success)
+		return kr;
+	for (;;) {
+		Thread *busy = nullptr;
+		{
+			Guard g(lock_);
+			for (Thread *t = threads_; t && !busy; t = t->next) {
+				if (!mach_shim_thread_is_current(t->os()) &&
+				    !mach_shim_thread_quiet(t->os())) {
+					t->get();
+					busy = t;
+				}
+			}
+		}
+		if (!busy)
+			return Kr::Success;
+		int err = mach_shim_thread_wait_quiet(busy->os());
+		busy->put();
+		if (err)
+			return Kr::Aborted;
+	}
+}
+
 u32 Task::suspend_count()
 {
 	Guard g(lock_);

@@ -83,6 +83,14 @@ public:
 	/* task_suspend / task_resume: counted; resuming at 0 is a failure. */
 	Kr suspend();
 	Kr resume();
+	/*
+	 * suspend(), then wait until every thread but the caller's own runs no
+	 * code of its own: while a private range is copied into the shared
+	 * mapping that replaces it, a store would be lost. Success, Aborted
+	 * (a fatal signal: still suspended), or InvalidArgument (terminated).
+	 * Undone by resume().
+	 */
+	Kr suspend_and_wait();
 
 	/*
 	 * Special ports the task holds send rights to (TASK_*_PORT).

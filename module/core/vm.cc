@@ -16,6 +16,7 @@ namespace mach {
 namespace {
 
 constexpr u32 prot_all = 7;		/* VM_PROT_READ | WRITE | EXECUTE */
+constexpr u32 inherit_share = 0;	/* VM_INHERIT_SHARE */
 constexpr u32 inherit_last = 2;		/* VM_INHERIT_NONE */
 
 u64 trunc_page(u64 a)
@@ -114,7 +115,23 @@ Kr vm_call(Task &task, u64 image, mach_vm_args &args)
 		return Kr::InvalidArgument;
 	}
 
+	/*
+	 * SHARE may replace private memory with a shared copy of it: the
+	 * task's threads are held meanwhile, or a store they made between
+	 * the copy and the replacement would be lost.
+	 */
+	bool hold = args.op == MACH_VM_INHERIT && args.value == inherit_share;
+	if (hold) {
+		Kr held = task.suspend_and_wait();
+		if (held == Kr::Aborted) {
+			task.resume();
+			return held;
+		}
+		hold = held == Kr::Success;	/* else terminated: the call says so */
+	}
 	int err = mach_shim_vm(task.os(), &req);
+	if (hold)
+		task.resume();
 	if (err)
 		return vm_error(args.op, err);
 	if (args.op == MACH_VM_ALLOCATE) {

@@ -341,7 +341,12 @@ void mach_shim_task_place(mach_task *task, mach_u32 node)
 	mach::Task::from(task)->os()->node = node;
 }
 
-void mach_shim_task_clone(mach_task *)
+mach_bool mach_shim_task_memory_private(mach_task_os *, mach_u64)
+{
+	return true;
+}
+
+void mach_shim_task_clone(mach_task *, mach_bool)
 {
 }
 
@@ -470,6 +475,17 @@ mach_bool mach_shim_thread_is_current(mach_thread_os *thread)
 mach_bool mach_shim_thread_gone(mach_thread_os *thread)
 {
 	return thread->killed;
+}
+
+// Host threads are records only: a held one is as good as stopped.
+mach_bool mach_shim_thread_quiet(mach_thread_os *thread)
+{
+	return thread->parked || thread->holds || thread->killed;
+}
+
+int mach_shim_thread_wait_quiet(mach_thread_os *)
+{
+	return 0;
 }
 
 void mach_shim_thread_stats(mach_thread_os *thread, mach_thread_stats *stats)
