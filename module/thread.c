@@ -16,6 +16,7 @@
  */
 #include <linux/elf.h>
 #include <linux/errno.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/regset.h>
 #include <linux/ptrace.h>
@@ -54,6 +55,13 @@ struct mach_thread_os {
 	struct task_struct *thread;	/* once it entered; a reference */
 	unsigned long stub;		/* its task's stub */
 	wait_queue_head_t wait;
+	/*
+	 * Its saved registers are on its kernel stack, which the task_struct
+	 * reference does not keep: killed, it would free it. They are used
+	 * under this lock, while it is parked or stopped; it takes the lock
+	 * to leave either.
+	 */
+	struct mutex regs_lock;
 	atomic_t holds;			/* suspend counts that hold it */
 	bool dying;			/* thread_terminate, or the core let go */
 	bool parked;			/* waiting to run for the first time */
@@ -146,6 +154,7 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	}
 	refcount_set(&t->refs, 2);	/* the core's and the call's */
 	init_waitqueue_head(&t->wait);
+	mutex_init(&t->regs_lock);
 	atomic_set(&t->holds, 1);	/* created suspended */
 	mach_agent_call_init(&t->call, mach_thread_step, mach_thread_call_release);
 	t->call.image = image;
@@ -224,7 +233,9 @@ static void mach_thread_stop_work(struct callback_head *work)
 		wake_up_all(&t->wait);
 		/* Killable: a stopped thread waits without counting as hung. */
 		wait_event_killable(t->wait, mach_thread_free_to_go(t));
+		mutex_lock(&t->regs_lock);
 		WRITE_ONCE(t->stopped, false);
+		mutex_unlock(&t->regs_lock);
 		if (READ_ONCE(t->dying)) {
 			current_pt_regs()->ip = t->stub + MACH_STUB_EXIT;
 			current_pt_regs()->orig_ax = -1;	/* restart nothing */
@@ -322,6 +333,23 @@ static struct pt_regs *mach_thread_stopped_regs(struct mach_thread_os *t)
 	return task_pt_regs(t->thread);
 }
 
+/* Its saved registers, while it stays parked or stopped: or NULL. */
+static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
+{
+	mutex_lock(&t->regs_lock);
+	if (READ_ONCE(t->dying) || !t->thread ||
+	    !(READ_ONCE(t->parked) || READ_ONCE(t->stopped))) {
+		mutex_unlock(&t->regs_lock);
+		return NULL;
+	}
+	return task_pt_regs(t->thread);
+}
+
+static void mach_thread_regs_end(struct mach_thread_os *t)
+{
+	mutex_unlock(&t->regs_lock);
+}
+
 int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 {
 	const struct pt_regs *r;
@@ -334,8 +362,9 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 		return 0;
 	}
 	/* Its registers now: stopped, or the stub's it came back through. */
-	r = mach_thread_unstarted(t) ? task_pt_regs(t->thread) :
-				       mach_thread_stopped_regs(t);
+	if (!mach_thread_unstarted(t) && !mach_thread_stopped_regs(t))
+		return -EBUSY;
+	r = mach_thread_regs_begin(t);
 	if (!r)
 		return -EBUSY;
 	memset(regs, 0, sizeof(u64) * MACH_STATE_WORDS);
@@ -361,6 +390,7 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 	/* Saved when it was switched out: it is not running. */
 	regs[MACH_FS] = t->thread->thread.fsbase;
 	regs[MACH_GS] = t->thread->thread.gsbase;
+	mach_thread_regs_end(t);
 	return 0;
 }
 
@@ -461,13 +491,16 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 		smp_store_release(&t->state_set, true);
 		return 0;
 	}
-	r = mach_thread_stopped_regs(t);
+	if (!mach_thread_stopped_regs(t))
+		return -EBUSY;
+	r = mach_thread_regs_begin(t);
 	if (!r)
 		return -EBUSY;
 	/* It was stopped in the middle of anything: that is abandoned. */
 	mach_thread_store_regs(r, regs);
 	r->ax = regs[MACH_RAX];
 	r->orig_ax = -1;
+	mach_thread_regs_end(t);
 	return 0;
 }
 
@@ -505,6 +538,14 @@ static long mach_thread_load_state(struct mach_thread_os *t)
 	return t->state_set ? s[MACH_RAX] : 0;	/* the ioctl's result is rax */
 }
 
+/* Out of its park: its registers are no longer to be used by others. */
+static void mach_thread_unpark(struct mach_thread_os *t)
+{
+	mutex_lock(&t->regs_lock);
+	WRITE_ONCE(t->parked, false);
+	mutex_unlock(&t->regs_lock);
+}
+
 /* Steps a thread takes on its way out of its first park. */
 #define MACH_LEAVE_BASES	2	/* arch_prctl() of the fs and gs bases */
 #define MACH_LEAVE_BY_READ	3	/* then read() for a rax wider than int */
@@ -514,8 +555,8 @@ static long mach_thread_leave(struct mach_thread_os *t)
 {
 	long ret;
 
+	mach_thread_unpark(t);
 	spin_lock(&mach_threads_lock);
-	WRITE_ONCE(t->parked, false);
 	t->started = true;
 	spin_unlock(&mach_threads_lock);
 	if (READ_ONCE(t->dying))
@@ -565,6 +606,7 @@ long mach_thread_enter(struct mach_task_os *os)
 
 	if (!found->leaving &&
 	    wait_event_interruptible(found->wait, mach_thread_free_to_go(found))) {
+		mach_thread_unpark(found);	/* it may be a fatal one */
 		mach_thread_put(found);
 		return -ERESTARTSYS;	/* back here after the signal */
 	}
@@ -584,7 +626,7 @@ long mach_thread_enter(struct mach_task_os *os)
 				.args = { bases[i].code, found->state[bases[i].word] },
 			};
 
-			WRITE_ONCE(found->parked, false);
+			mach_thread_unpark(found);
 			if (!found->state[bases[i].word])
 				continue;
 			ret = mach_agent_dispatch(&os->agent, &sc);
@@ -604,7 +646,7 @@ long mach_thread_enter(struct mach_task_os *os)
 			};
 
 			found->leaving = MACH_LEAVE_BY_READ;
-			WRITE_ONCE(found->parked, false);
+			mach_thread_unpark(found);
 			ret = mach_agent_dispatch(&os->agent, &sc);
 			mach_thread_put(found);
 			return ret;
@@ -652,6 +694,7 @@ static struct mach_thread_os *mach_thread_adopt(struct mach_task_os *os,
 		return NULL;
 	refcount_set(&t->refs, 1);	/* the core's */
 	init_waitqueue_head(&t->wait);
+	mutex_init(&t->regs_lock);
 	t->thread = thread;
 	get_task_struct(thread);
 	t->stub = stub;
