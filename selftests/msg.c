@@ -80,6 +80,11 @@ TEST(rights_and_types)
 	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_SEND_ONCE, -1));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self, 1 << 20, &type));
 	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_insert_right(self, 1, port, MACH_MSG_TYPE_MAKE_SEND));
+	/* No name at all, whatever fd 0 is. */
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_insert_right(self, MACH_PORT_NULL, port,
+							     MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_insert_right(self, MACH_PORT_DEAD, port,
+							     MACH_MSG_TYPE_MAKE_SEND));
 	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self, self, self, MACH_MSG_TYPE_MAKE_SEND));
 	/* The name is an fd of this process, close-on-exec. */
 	EXPECT_EQ(FD_CLOEXEC, fcntl(port, F_GETFD) & FD_CLOEXEC);

@@ -280,6 +280,14 @@ TEST(float_state_in_and_out)
 	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
 						 (thread_state_t)&fpu, &count));
 	EXPECT_EQ(0, memcmp(&fpu.__fpu_xmm0, secret, 16));
+	/* MXCSR's reserved bits are dropped, as on XNU, not refused. */
+	fpu.__fpu_mxcsr = 0x1f80 | 0xffff0000;
+	EXPECT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_FLOAT_STATE64,
+						 (thread_state_t)&fpu, count));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
+						 (thread_state_t)&fpu, &count));
+	EXPECT_EQ(0x1f80, fpu.__fpu_mxcsr);
+	EXPECT_EQ(0, memcmp(&fpu.__fpu_xmm0, secret, 16));
 	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, data + PAGE - 64));
 	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
 	for (int i = 0; i < 200 && memcmp(got, secret, 16); i++) {

@@ -1170,6 +1170,8 @@ long thread_call(Task &caller, mach_thread_args &args)
 			if (args.op == MACH_THREAD_SET_STATE) {
 				if (mach_shim_copy_in(words, args.data, sizeof(words)))
 					return result(Kr::InvalidAddress);
+				/* MXCSR's reserved bits are dropped, as XNU does. */
+				words[float_state_mxcsr] &= mxcsr_defined;
 				return result(mach_shim_thread_set_fpu(os, &words[2]) ?
 					      Kr::Failure : Kr::Success);
 			}

@@ -372,8 +372,10 @@ Kr Space::insert_right(Name name, Name poly, u32 disposition)
 				     !mach_shim_fd_is(static_cast<int>(name.value), nullptr);
 			if (!source || !copyin_ok_locked(source, disposition, 1))
 				kr = Kr::SendInvalidRight;
-			else if (taken || !name.valid())
-				kr = taken ? Kr::NameExists : Kr::InvalidValue;
+			else if (!name.valid())
+				kr = Kr::InvalidValue;	/* null or dead: no name at all */
+			else if (taken)
+				kr = Kr::NameExists;
 			else if (disposition != MakeSendOnce && disposition != MoveSendOnce)
 				kr = Kr::RightExists;
 		}

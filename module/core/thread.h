@@ -22,6 +22,9 @@ inline constexpr u32 thread_state_count = 42;	/* natural_t */
 /* x86_FLOAT_STATE64: 2 reserved words, the FXSAVE image, 1 reserved word. */
 inline constexpr u32 float_state_flavor = 5;
 inline constexpr u32 float_state_count = 131;
+/* Its word holding MXCSR (after two reserved words, at FXSAVE's byte 24). */
+inline constexpr u32 float_state_mxcsr = 2 + 24 / 4;
+inline constexpr u32 mxcsr_defined = 0xffff;	/* bits 16-31 are reserved */
 inline constexpr u32 fxsave_bytes = 512;
 /* x86_EXCEPTION_STATE64 (read-only): trapno, cpu, err, faultvaddr. */
 inline constexpr u32 exception_state_flavor = 6;
