@@ -77,6 +77,7 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_TASK] = "mach_task.lock",
 	[MACH_LOCK_SPACE] = "mach_space.lock",
 	[MACH_LOCK_PORT] = "mach_port.lock",
+	[MACH_LOCK_QUIESCE] = "mach_task.quiesce",
 };
 
 struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls)
@@ -99,6 +100,11 @@ void mach_shim_lock_destroy(struct mach_shim_lock *lock)
 void mach_shim_lock_acquire(struct mach_shim_lock *lock)
 {
 	mutex_lock(&lock->mutex);
+}
+
+int mach_shim_lock_acquire_killable(struct mach_shim_lock *lock)
+{
+	return mutex_lock_killable(&lock->mutex) ? -EINTR : 0;
 }
 
 void mach_shim_lock_release(struct mach_shim_lock *lock)

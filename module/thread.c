@@ -70,6 +70,7 @@ struct mach_thread_os {
 	bool work_queued;		/* guarded by mach_threads_lock */
 	bool state_set;
 	bool aborting;			/* thread_abort: fail the system call */
+	bool quiescing;			/* holding its own task, or waiting to */
 	int leaving;			/* steps taken on the way out: bases */
 	u64 state[MACH_STATE_WORDS];
 	struct callback_head work;
@@ -251,11 +252,17 @@ mach_bool mach_shim_thread_quiet(struct mach_thread_os *t)
 	struct task_struct *thread = READ_ONCE(t->thread);
 
 	if (READ_ONCE(t->dying) || READ_ONCE(t->parked) ||
-	    READ_ONCE(t->stopped) || !READ_ONCE(t->started))
+	    READ_ONCE(t->stopped) || !READ_ONCE(t->started) ||
+	    READ_ONCE(t->quiescing))
 		return true;
 	/* (Stopped by a signal, it meets its stop work before user mode.) */
 	return !thread || (READ_ONCE(thread->flags) & PF_EXITING) ||
 	       task_is_stopped_or_traced(thread);
+}
+
+void mach_shim_thread_set_quiescing(struct mach_thread_os *t, mach_bool on)
+{
+	WRITE_ONCE(t->quiescing, on);
 }
 
 int mach_shim_thread_wait_quiet(struct mach_thread_os *t)

@@ -471,6 +471,49 @@ TEST(private_memory_made_shared_loses_no_store)
 	}
 }
 
+static volatile int sharers_left;
+
+/* Make a page of our own shared, over and over. */
+static void *sharer(void *arg)
+{
+	long failures = 0;
+
+	for (int i = 0; i < 40; i++) {
+		char *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		page[0] = 's';
+		if (vm_inherit(mach_task_self(), (vm_address_t)page, PAGE,
+			       VM_INHERIT_SHARE) != KERN_SUCCESS || page[0] != 's')
+			failures++;
+		munmap(page, PAGE);
+	}
+	__atomic_sub_fetch(&sharers_left, 1, __ATOMIC_RELAXED);
+	return (void *)failures;
+}
+
+/*
+ * Threads of one task that each make memory shared at once: each holds
+ * the others while it does, and none may wait for another for good.
+ */
+TEST(threads_that_share_at_once_do_not_wait_for_each_other)
+{
+	enum { SHARERS = 4 };
+	pthread_t threads[SHARERS];
+	void *failures;
+
+	sharers_left = SHARERS;
+	for (int i = 0; i < SHARERS; i++)
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, sharer, NULL));
+	for (int i = 0; i < 1500 && sharers_left; i++)
+		usleep(10000);
+	ASSERT_EQ(0, sharers_left);	/* else they wait for each other */
+	for (int i = 0; i < SHARERS; i++) {
+		pthread_join(threads[i], &failures);
+		EXPECT_EQ(0, (long)failures);
+	}
+}
+
 TEST(norma_task_clone_without_memory_is_empty)
 {
 	vm_address_t at = 0;

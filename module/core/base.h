@@ -134,6 +134,7 @@ public:
 	Lock &operator=(const Lock &) = delete;
 	bool ok() const { return lock_ != nullptr; }
 	void lock() { mach_shim_lock_acquire(lock_); }
+	bool lock_killable() { return mach_shim_lock_acquire_killable(lock_) == 0; }
 	void unlock() { mach_shim_lock_release(lock_); }
 
 private:

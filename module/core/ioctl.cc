@@ -721,8 +721,10 @@ Kr spawn_error(int err)
 long finish_create(Task &caller, mach_task_create_args &create, Task &parent, u64 image,
 		   Task *child, int err, bool clone_held = false)
 {
-	if (clone_held)
+	if (clone_held) {
 		parent.resume();
+		parent.end_wait();
+	}
 	if (!err && (create.flags & MACH_TASK_CREATE_TELEPORT)) {
 		/*
 		 * The child is made: its parent ends (the caller too, if that
@@ -833,14 +835,14 @@ long task_create(Task &caller, mach_task_create_args &args, const Grant *grant =
 	/* (What a teleport's parent wrote after the fork, the clone would not see.) */
 	if (teleport || clone_held) {
 		Kr held = parent->suspend_and_wait();
-		if (held == Kr::Aborted)
-			parent->resume();
 		if (held != Kr::Success) {
 			caller.space().deallocate(name);
 			args.child = Name::null;
 			/* (Not suspended: it is ending.) */
 			return result(held == Kr::Aborted ? held : Kr::InvalidArgument);
 		}
+		if (teleport)
+			parent->end_wait();	/* it stays suspended */
 	}
 	int err = mach_shim_task_spawn(parent->os(), image, made);
 	if (err == MACH_SPAWN_LATER)

@@ -32,12 +32,15 @@ enum mach_lock_class {
 	MACH_LOCK_TASK,
 	MACH_LOCK_SPACE,
 	MACH_LOCK_PORT,
+	MACH_LOCK_QUIESCE,
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
 struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls);
 void mach_shim_lock_destroy(struct mach_shim_lock *lock);
 void mach_shim_lock_acquire(struct mach_shim_lock *lock);
+/* 0, or -MACH_EINTR if a fatal signal came first. */
+int mach_shim_lock_acquire_killable(struct mach_shim_lock *lock);
 void mach_shim_lock_release(struct mach_shim_lock *lock);
 
 /*
@@ -302,6 +305,11 @@ mach_bool mach_shim_thread_gone(struct mach_thread_os *thread);
  */
 mach_bool mach_shim_thread_quiet(struct mach_thread_os *thread);
 int mach_shim_thread_wait_quiet(struct mach_thread_os *thread);
+/*
+ * The calling thread waits to hold its own task, or holds it: it runs
+ * none of its code meanwhile, and counts as quiet.
+ */
+void mach_shim_thread_set_quiescing(struct mach_thread_os *thread, mach_bool on);
 /* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*). */
 struct mach_thread_stats {
 	mach_u64 user_ns;

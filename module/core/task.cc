@@ -12,7 +12,7 @@ Task *Task::create(mach_task_os *os)
 		mach_shim_task_free(os);
 		return nullptr;
 	}
-	if (task->lock_.ok() && task->space_.ok())
+	if (task->quiesce_lock_.ok() && task->lock_.ok() && task->space_.ok())
 		task->port_ = Port::create_for_task(task);
 	if (!task->port_) {
 		task->put();
@@ -491,13 +491,26 @@ Kr Task::resume()
 	return Kr::Success;
 }
 
+/* Mark the caller's own thread, if it is one of ours (as a Mach thread). */
+static void mark_quiescing(Task &task, bool on)
+{
+	if (!mach_shim_task_is_current(task.os()))
+		return;
+	Ref<Thread> me = on ? task.adopt_current() : task.current_thread();
+	if (me)
+		mach_shim_thread_set_quiescing(me->os(), on);
+}
+
 Kr Task::suspend_and_wait()
 {
+	mark_quiescing(*this, true);
+	if (!quiesce_lock_.lock_killable()) {
+		mark_quiescing(*this, false);
+		return Kr::Aborted;
+	}
 	adopt_threads();
 	Kr kr = suspend();
-	if (kr != Kr::Success)
-		return kr;
-	for (;;) {
+	for (; kr == Kr::Success;) {
 		Thread *busy = nullptr;
 		{
 			Guard g(lock_);
@@ -513,9 +526,19 @@ Kr Task::suspend_and_wait()
 			return Kr::Success;
 		int err = mach_shim_thread_wait_quiet(busy->os());
 		busy->put();
-		if (err)
-			return Kr::Aborted;
+		if (err) {
+			resume();
+			kr = Kr::Aborted;
+		}
 	}
+	end_wait();
+	return kr;
+}
+
+void Task::end_wait()
+{
+	quiesce_lock_.unlock();
+	mark_quiescing(*this, false);
 }
 
 u32 Task::suspend_count()

@@ -86,11 +86,14 @@ public:
 	/*
 	 * suspend(), then wait until every thread but the caller's own runs no
 	 * code of its own: while a private range is copied into the shared
-	 * mapping that replaces it, a store would be lost. Success, Aborted
-	 * (a fatal signal: still suspended), or InvalidArgument (terminated).
-	 * Undone by resume().
+	 * mapping that replaces it, a store would be lost. One caller at a
+	 * time holds a task so; a thread of the task waiting to, or holding
+	 * it, counts as quiet to the others (else two would wait for each
+	 * other). Success: undone by resume() and end_wait(). Aborted (a
+	 * fatal signal) or InvalidArgument (terminated): nothing held.
 	 */
 	Kr suspend_and_wait();
+	void end_wait();
 
 	/*
 	 * Special ports the task holds send rights to (TASK_*_PORT).
@@ -149,6 +152,7 @@ public:
 
 private:
 	RefCount refs_;
+	Lock quiesce_lock_{MACH_LOCK_QUIESCE};	/* suspend_and_wait() */
 	Lock lock_{MACH_LOCK_TASK};
 	mach_task_os *const os_;
 	Space space_;

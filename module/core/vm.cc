@@ -123,15 +123,15 @@ Kr vm_call(Task &task, u64 image, mach_vm_args &args)
 	bool hold = args.op == MACH_VM_INHERIT && args.value == inherit_share;
 	if (hold) {
 		Kr held = task.suspend_and_wait();
-		if (held == Kr::Aborted) {
-			task.resume();
+		if (held == Kr::Aborted)
 			return held;
-		}
 		hold = held == Kr::Success;	/* else terminated: the call says so */
 	}
 	int err = mach_shim_vm(task.os(), &req);
-	if (hold)
+	if (hold) {
 		task.resume();
+		task.end_wait();
+	}
 	if (err)
 		return vm_error(args.op, err);
 	if (args.op == MACH_VM_ALLOCATE) {

@@ -174,9 +174,9 @@ TEST_F(Core, FdExhaustionIsNoSpace)
 
 TEST_F(Core, TaskCreationFailsCleanly)
 {
-	// The task, its lock, its space's lock, its port, the port's lock
-	// and wait queue.
-	for (int n = 1; n <= 6; n++) {
+	// The task, its two locks, its space's lock, its port, the port's
+	// lock and wait queue.
+	for (int n = 1; n <= 7; n++) {
 		mach_task_os os;
 		bool freed = false;
 		os.freed = &freed;

@@ -133,6 +133,11 @@ void mach_shim_lock_destroy(mach_shim_lock *lock)
 }
 
 void mach_shim_lock_acquire(mach_shim_lock *lock) { lock->mutex.lock(); }
+int mach_shim_lock_acquire_killable(mach_shim_lock *lock)
+{
+	lock->mutex.lock();
+	return 0;
+}
 void mach_shim_lock_release(mach_shim_lock *lock) { lock->mutex.unlock(); }
 
 // Single-threaded tests: a wait either finds the condition or times out.
@@ -486,6 +491,10 @@ mach_bool mach_shim_thread_quiet(mach_thread_os *thread)
 int mach_shim_thread_wait_quiet(mach_thread_os *)
 {
 	return 0;
+}
+
+void mach_shim_thread_set_quiescing(mach_thread_os *, mach_bool)
+{
 }
 
 void mach_shim_thread_stats(mach_thread_os *thread, mach_thread_stats *stats)
