@@ -265,13 +265,18 @@ void mach_shim_thread_set_quiescing(struct mach_thread_os *t, mach_bool on)
 	WRITE_ONCE(t->quiescing, on);
 }
 
-int mach_shim_thread_wait_quiet(struct mach_thread_os *t)
+int mach_shim_thread_wait_quiet(struct mach_thread_os *t, u32 timeout_ms)
 {
+	unsigned long until = jiffies + msecs_to_jiffies(timeout_ms);
+
 	/* Its stop work wakes t->wait; an exit or a signal stop does not. */
-	while (!mach_shim_thread_quiet(t))
+	while (!mach_shim_thread_quiet(t)) {
+		if (time_after(jiffies, until))
+			return -ETIMEDOUT;
 		if (wait_event_killable_timeout(t->wait, mach_shim_thread_quiet(t),
 						HZ / 50) < 0)
 			return -EINTR;
+	}
 	return 0;
 }
 

@@ -514,6 +514,86 @@ TEST(threads_that_share_at_once_do_not_wait_for_each_other)
 	}
 }
 
+/* vm_inherit(SHARE) of region in task, times times: how many failed. */
+static int share_in(task_t task, char *region, int times)
+{
+	int failed = 0;
+
+	for (int i = 0; i < times; i++) {
+		kern_return_t kr = vm_inherit(task, (vm_address_t)region, 4 * PAGE,
+					      VM_INHERIT_SHARE);
+
+		/* Aborted: the other's thread did not stop, holding us. */
+		failed += kr != KERN_SUCCESS && kr != KERN_ABORTED;
+	}
+	return failed;
+}
+
+/*
+ * Two tasks, each making memory of the other shared over and over: each
+ * holds the other while a thread of that other waits to hold it. Neither
+ * may wait for good.
+ */
+TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
+{
+	enum { NAME_IN_CHILD = 900, TIMES = 20 };
+	struct { mach_msg_header_t h; char pad[64]; } msg = { 0 };
+	char *region = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mach_port_t port, bootstrap;
+	mach_port_type_t type;
+	int status = -1;
+	task_t theirs;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, region);
+	memset(region, 1, 4 * PAGE);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
+						   MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(mach_task_self(),
+						      TASK_BOOTSTRAP_PORT, &bootstrap));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
+						      TASK_BOOTSTRAP_PORT, port));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t ours;
+
+		if (task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &ours))
+			_exit(100);
+		msg.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						 MACH_MSG_TYPE_COPY_SEND);
+		msg.h.msgh_size = sizeof(msg.h);
+		msg.h.msgh_remote_port = ours;
+		msg.h.msgh_local_port = mach_task_self();
+		if (mach_msg(&msg.h, MACH_SEND_MSG, sizeof(msg.h), 0, 0, 0, 0))
+			_exit(101);
+		for (int i = 0; mach_port_type(mach_task_self(), NAME_IN_CHILD, &type); i++) {
+			if (i > 5000)
+				_exit(102);
+			usleep(1000);
+		}
+		_exit(share_in(NAME_IN_CHILD, region, TIMES));
+	}
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&msg.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					 sizeof(msg), port, 10000, 0));
+	/* (The child takes its bootstrap port as it starts: restored after.) */
+	task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, bootstrap);
+	theirs = msg.h.msgh_remote_port;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(theirs, NAME_IN_CHILD,
+						       mach_task_self(),
+						       MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(0, share_in(theirs, region, TIMES));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	mach_port_destroy(mach_task_self(), port);
+	mach_port_deallocate(mach_task_self(), theirs);
+	munmap(region, 4 * PAGE);
+}
+
 TEST(norma_task_clone_without_memory_is_empty)
 {
 	vm_address_t at = 0;

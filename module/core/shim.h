@@ -301,10 +301,11 @@ mach_bool mach_shim_thread_gone(struct mach_thread_os *thread);
 /*
  * Does it run none of its own code until released: stopped where a held
  * thread stops, parked, stopped by a signal, or ending? wait: until it
- * does (a held thread gets there): 0, or -MACH_EINTR on a fatal signal.
+ * does (a held thread gets there), for up to timeout_ms: 0,
+ * -MACH_ETIMEDOUT, or -MACH_EINTR on a fatal signal.
  */
 mach_bool mach_shim_thread_quiet(struct mach_thread_os *thread);
-int mach_shim_thread_wait_quiet(struct mach_thread_os *thread);
+int mach_shim_thread_wait_quiet(struct mach_thread_os *thread, mach_u32 timeout_ms);
 /*
  * The calling thread waits to hold its own task, or holds it: it runs
  * none of its code meanwhile, and counts as quiet.

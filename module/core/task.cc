@@ -104,12 +104,13 @@ Ref<Thread> Task::adopt_current()
 	return thread;
 }
 
-void Task::adopt_threads()
+u32 Task::adopt_threads()
 {
 	constexpr u32 batch = 32;
 	mach_thread_os *found[batch];
-	u32 n;
+	u32 n, adopted = 0, count;
 
+	threads(nullptr, 0, &count);	/* (drops those that exited) */
 	AdoptionGuard adopting;
 	do {
 		n = mach_shim_thread_adopt_others(os_, found, batch);
@@ -117,10 +118,11 @@ void Task::adopt_threads()
 			Thread *made = Thread::create(this, found[i], true);
 			if (!made)
 				continue;
-			add_thread(made);	/* or the task is dying: let it go */
+			adopted += add_thread(made);	/* or the task is dying */
 			made->put();
 		}
 	} while (n == batch);
+	return adopted;
 }
 
 void Task::threads(Thread **out, u32 capacity, u32 *count)
@@ -491,6 +493,13 @@ Kr Task::resume()
 	return Kr::Success;
 }
 
+/*
+ * How long a hold waits for the task's threads to stop: one blocked where
+ * no hold reaches it (a killable wait, say for another hold of the
+ * caller's own task) would otherwise be waited for as long as it lasts.
+ */
+constexpr u32 quiesce_wait_ms = 1000;	/* for each thread */
+
 /* Mark the caller's own thread, if it is one of ours (as a Mach thread). */
 static void mark_quiescing(Task &task, bool on)
 {
@@ -522,9 +531,16 @@ Kr Task::suspend_and_wait()
 				}
 			}
 		}
-		if (!busy)
+		/*
+		 * All quiet: but a thread made by a clone() in flight when they
+		 * were counted runs unheld. Adopted (and so held) now, it is
+		 * waited for too, until a count finds none new.
+		 */
+		if (!busy && !adopt_threads())
 			return Kr::Success;
-		int err = mach_shim_thread_wait_quiet(busy->os());
+		if (!busy)
+			continue;
+		int err = mach_shim_thread_wait_quiet(busy->os(), quiesce_wait_ms);
 		busy->put();
 		if (err) {
 			resume();

@@ -90,7 +90,10 @@ public:
 	 * time holds a task so; a thread of the task waiting to, or holding
 	 * it, counts as quiet to the others (else two would wait for each
 	 * other). Success: undone by resume() and end_wait(). Aborted (a
-	 * fatal signal) or InvalidArgument (terminated): nothing held.
+	 * fatal signal, or a thread that did not stop within a second: it may
+	 * be waiting for something of the caller's, such as a hold of the
+	 * caller's own task) or InvalidArgument
+	 * (terminated): nothing held.
 	 */
 	Kr suspend_and_wait();
 	void end_wait();
@@ -125,9 +128,10 @@ public:
 	Ref<Thread> adopt_current();
 	/*
 	 * Every Linux thread of the process but the agent is a Mach thread:
-	 * those that are not yet become one now, running as they are.
+	 * those that are not yet become one now, running as they are (those
+	 * that exited drop out first). Returns how many became one.
 	 */
-	void adopt_threads();
+	u32 adopt_threads();
 
 	/*
 	 * The security and audit tokens the host security port's holder gave

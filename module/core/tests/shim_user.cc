@@ -488,7 +488,7 @@ mach_bool mach_shim_thread_quiet(mach_thread_os *thread)
 	return thread->parked || thread->holds || thread->killed;
 }
 
-int mach_shim_thread_wait_quiet(mach_thread_os *)
+int mach_shim_thread_wait_quiet(mach_thread_os *, mach_u32)
 {
 	return 0;
 }
