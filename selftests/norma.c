@@ -542,7 +542,7 @@ TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	mach_port_t port, bootstrap;
 	mach_port_type_t type;
-	int status = -1;
+	int status = -1, done[2];
 	task_t theirs;
 	pid_t pid;
 
@@ -556,10 +556,13 @@ TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
 						      TASK_BOOTSTRAP_PORT, &bootstrap));
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
 						      TASK_BOOTSTRAP_PORT, port));
+	ASSERT_EQ(0, pipe(done));	/* the child lives until we are done */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		mach_port_t ours;
+		int failed;
+		char c;
 
 		if (task_get_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, &ours))
 			_exit(100);
@@ -575,8 +578,13 @@ TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
 				_exit(102);
 			usleep(1000);
 		}
-		_exit(share_in(NAME_IN_CHILD, region, TIMES));
+		failed = share_in(NAME_IN_CHILD, region, TIMES);
+		close(done[1]);
+		if (read(done[0], &c, 1) < 0)
+			failed++;
+		_exit(failed);
 	}
+	close(done[0]);
 	ASSERT_EQ(KERN_SUCCESS, mach_msg(&msg.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
 					 sizeof(msg), port, 10000, 0));
 	/* (The child takes its bootstrap port as it starts: restored after.) */
@@ -586,6 +594,7 @@ TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
 						       mach_task_self(),
 						       MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(0, share_in(theirs, region, TIMES));
+	close(done[1]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
