@@ -251,9 +251,8 @@ mach_bool mach_shim_thread_quiet(struct mach_thread_os *t)
 {
 	struct task_struct *thread = READ_ONCE(t->thread);
 
-	if (READ_ONCE(t->dying) || READ_ONCE(t->parked) ||
-	    READ_ONCE(t->stopped) || !READ_ONCE(t->started) ||
-	    READ_ONCE(t->quiescing))
+	if (READ_ONCE(t->dying) || mach_thread_stopped(t) ||
+	    !READ_ONCE(t->started) || READ_ONCE(t->quiescing))
 		return true;
 	/* (Stopped by a signal, it meets its stop work before user mode.) */
 	return !thread || (READ_ONCE(thread->flags) & PF_EXITING) ||
@@ -330,27 +329,24 @@ static bool mach_thread_unstarted(struct mach_thread_os *t)
 }
 
 /*
- * The registers of a thread that has started, once it has stopped. A held
- * thread may not have reached its stop yet: give it a moment. One that is
- * not held runs, and has none to give.
+ * Has a thread that has started stopped (its registers then read under
+ * regs_lock)? A held thread may not have reached its stop yet: give it a
+ * moment. One that is not held runs, and has none to give.
  */
-static struct pt_regs *mach_thread_stopped_regs(struct mach_thread_os *t)
+static bool mach_thread_wait_stopped(struct mach_thread_os *t)
 {
 	if (!atomic_read(&t->holds) ||
 	    wait_event_killable_timeout(t->wait, READ_ONCE(t->stopped) ||
 					READ_ONCE(t->dying), HZ) <= 0)
-		return NULL;
-	if (READ_ONCE(t->dying) || !t->thread)
-		return NULL;
-	return task_pt_regs(t->thread);
+		return false;
+	return !READ_ONCE(t->dying) && t->thread;
 }
 
 /* Its saved registers, while it stays parked or stopped: or NULL. */
 static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
 {
 	mutex_lock(&t->regs_lock);
-	if (READ_ONCE(t->dying) || !t->thread ||
-	    !(READ_ONCE(t->parked) || READ_ONCE(t->stopped))) {
+	if (!t->thread || !mach_thread_stopped(t)) {
 		mutex_unlock(&t->regs_lock);
 		return NULL;
 	}
@@ -374,7 +370,7 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 		return 0;
 	}
 	/* Its registers now: stopped, or the stub's it came back through. */
-	if (!mach_thread_unstarted(t) && !mach_thread_stopped_regs(t))
+	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return -EBUSY;
 	r = mach_thread_regs_begin(t);
 	if (!r)
@@ -413,7 +409,7 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 
 	if (mach_thread_wait_entered(t))
 		return -EBUSY;
-	if (!mach_thread_unstarted(t) && !mach_thread_stopped_regs(t))
+	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return -EBUSY;
 	thread = t->thread;
 	if (!thread)
@@ -442,7 +438,7 @@ static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 {
 	if (mach_thread_wait_entered(t))
 		return NULL;
-	if (!mach_thread_unstarted(t) && !mach_thread_stopped_regs(t))
+	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return NULL;
 	return READ_ONCE(t->thread);
 }
@@ -503,7 +499,7 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 		smp_store_release(&t->state_set, true);
 		return 0;
 	}
-	if (!mach_thread_stopped_regs(t))
+	if (!mach_thread_wait_stopped(t))
 		return -EBUSY;
 	r = mach_thread_regs_begin(t);
 	if (!r)
