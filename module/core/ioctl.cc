@@ -981,7 +981,11 @@ long vm(Task &caller, mach_vm_args &args)
 	return result(vm_call(*task.get(), image, args));
 }
 
-/* The thread a send right of the caller names (as resolve_task()). */
+/*
+ * The thread a send right of the caller names (as resolve_task()): a
+ * thread port, like its task's, stands for the program its process ran
+ * when it was given out, and dies when an exec is seen.
+ */
 Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});
@@ -990,6 +994,14 @@ Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
 	*thread = port->thread();
 	if (!*thread)
 		return port->dead() ? Kr::SendInvalidDest : Kr::InvalidArgument;
+	Task *task = (*thread)->task();
+	if (task == &caller)
+		return Kr::Success;
+	/* Checked after the image: a renewal in between killed the port. */
+	if (!mach_shim_task_image(task->os()) || port->dead()) {
+		*thread = Ref<Thread>{};
+		return Kr::SendInvalidDest;
+	}
 	return Kr::Success;
 }
 

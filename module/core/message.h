@@ -14,6 +14,7 @@
 namespace mach {
 
 class Port;
+class Reaper;
 
 /* Message dispositions, the anchors' MACH_MSG_TYPE_* values. */
 enum Disposition : u32 {
@@ -109,8 +110,11 @@ struct Message {
 
 	/* A message of size bytes, or null when out of memory. */
 	static Message *create(u32 size);
-	/* Releases its rights (unreceived) and frees it. */
-	static void destroy(Message *msg);
+	/*
+	 * Releases its rights (unreceived) and frees it; the ports of the
+	 * receive rights it carries die through reaper, or before it returns.
+	 */
+	static void destroy(Message *msg, Reaper *reaper = nullptr);
 	u32 body_size() const { return size - sizeof(MsgHeader); }
 };
 

@@ -414,8 +414,7 @@ Kr send(Task &caller, const mach_msg_args &args)
 
 	bool needs_room = !is_send_once(dest_disp);
 	if (needs_room) {
-		Kr kr = dest->reserve(timeout_of(args.option, SendTimeout, args.timeout),
-				      args.option & SendInterrupt);
+		Kr kr = dest->reserve(timeout_of(args.option, SendTimeout, args.timeout));
 		if (kr != Kr::Success) {
 			Message::destroy(msg);
 			return kr;

@@ -155,6 +155,13 @@ bool Port::dead()
 
 void Port::kill()
 {
+	Reaper reaper;
+
+	kill_into(reaper);
+}
+
+void Port::kill_into(Reaper &reaper)
+{
 	Message *queued;
 	DeadNameRequest *dead_names;
 	TransitRight ns, pd;
@@ -198,9 +205,25 @@ void Port::kill()
 	/* Outside the lock: a message may carry a right to this very port. */
 	while (queued) {
 		Message *next = queued->next;
-		Message::destroy(queued);
+		Message::destroy(queued, &reaper);
 		queued = next;
 	}
+}
+
+Reaper::~Reaper()
+{
+	while (Port *port = head_) {
+		head_ = port->reap_next_;
+		port->reap_next_ = nullptr;
+		port->kill_into(*this);
+		port->put();
+	}
+}
+
+void Reaper::add(Port *port)
+{
+	port->reap_next_ = head_;
+	head_ = port;
 }
 
 void Port::add_send()
@@ -252,7 +275,7 @@ void Port::drop_send_once()
 		sorights_--;
 }
 
-void Port::drop(const TransitRight &right)
+void Port::drop(const TransitRight &right, Reaper *reaper)
 {
 	if (right.type == MoveSendOnce && !dead()) {
 		/* Delivered as the notice that it went unused. */
@@ -263,9 +286,14 @@ void Port::drop(const TransitRight &right)
 		mach_shim_transit_lock();
 		carrier_ = nullptr;
 		mach_shim_transit_unlock();
-		if (!hand_over_receive())
-			kill();		/* a receive right lost in transit */
-		put();
+		if (hand_over_receive()) {
+			put();
+		} else if (reaper) {
+			reaper->add(this);	/* lost in transit: it dies */
+		} else {
+			kill();
+			put();
+		}
 		return;
 	}
 	release(right);
@@ -444,7 +472,7 @@ mach_bool Port::has_room(void *self)
 	return port->dead_ || port->msgcount_ + port->reserved_ < port->qlimit_;
 }
 
-Kr Port::reserve(u64 timeout_ms, bool interruptible)
+Kr Port::reserve(u64 timeout_ms)
 {
 	for (;;) {
 		{
@@ -461,9 +489,13 @@ Kr Port::reserve(u64 timeout_ms, bool interruptible)
 		int ret = mach_shim_waitq_wait(waitq_, has_room, this, timeout_ms);
 		if (ret == -MACH_ETIMEDOUT)
 			return Kr::SendTimedOut;
-		if (ret == -MACH_EINTR && interruptible)
+		/*
+		 * A signal, fatal or not, ends the wait: the thread must return
+		 * to user mode to take it. Without MACH_SEND_INTERRUPT the
+		 * library sends again once it is handled, as XNU's does.
+		 */
+		if (ret == -MACH_EINTR)
 			return Kr::SendInterrupted;
-		/* A signal without MACH_SEND_INTERRUPT: wait again. */
 	}
 }
 
@@ -768,8 +800,12 @@ Message *Message::create(u32 size)
 	return msg;
 }
 
-void Message::destroy(Message *msg)
+void Message::destroy(Message *msg, Reaper *reaper)
 {
+	Reaper own;
+
+	if (!reaper)
+		reaper = &own;
 	if (msg->dest.port)
 		msg->dest.port->drop(msg->dest);
 	if (msg->reply.port)
@@ -777,10 +813,10 @@ void Message::destroy(Message *msg)
 	for (u32 i = 0; i < msg->descriptor_count; i++) {
 		Descriptor &d = msg->descriptors[i];
 		if (d.right.port)
-			d.right.port->drop(d.right);
+			d.right.port->drop(d.right, reaper);
 		for (u32 j = 0; d.rights && j < d.count; j++)
 			if (d.rights[j].port)
-				d.rights[j].port->drop(d.rights[j]);
+				d.rights[j].port->drop(d.rights[j], reaper);
 		if (d.rights)
 			mach_shim_free(kind, d.rights);
 		if (d.names)

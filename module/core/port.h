@@ -24,6 +24,27 @@ namespace mach {
 
 class Task;
 class Thread;
+class Port;
+
+/*
+ * Ports whose receive rights died inside messages being destroyed. Each
+ * such death destroys that port's queue, whose messages may carry more
+ * receive rights, as deep as a user cares to nest them: the destruction
+ * that began it kills them one after another from here as it ends, never
+ * by recursion.
+ */
+class Reaper {
+public:
+	Reaper() = default;
+	~Reaper();
+	Reaper(const Reaper &) = delete;
+	Reaper &operator=(const Reaper &) = delete;
+	/* Takes the caller's reference to port, whose receive right is gone. */
+	void add(Port *port);
+
+private:
+	Port *head_ = nullptr;
+};
 
 /* MACH_PORT_QLIMIT_DEFAULT and MACH_PORT_QLIMIT_MAX */
 inline constexpr u32 qlimit_default = 5;
@@ -89,9 +110,10 @@ public:
 	void drop_send_once();
 	/*
 	 * A right going away unused: destroyed in transit or from a space.
-	 * An unused send-once right becomes a send-once notification.
+	 * An unused send-once right becomes a send-once notification. A
+	 * receive right's port dies, through reaper if one is given.
 	 */
-	void drop(const TransitRight &right);
+	void drop(const TransitRight &right, Reaper *reaper = nullptr);
 	/* A right that has done its work (delivered a message). */
 	void release(const TransitRight &right);
 
@@ -114,10 +136,11 @@ public:
 
 	/*
 	 * Sending. A sender first reserves room in the queue (waiting up to
-	 * timeout_ms), then enqueues or gives the room back. Send-once
-	 * messages need no room, as on the anchors.
+	 * timeout_ms, or until a signal: SendInterrupted), then enqueues or
+	 * gives the room back. Send-once messages need no room, as on the
+	 * anchors.
 	 */
-	Kr reserve(u64 timeout_ms, bool interruptible);
+	Kr reserve(u64 timeout_ms);
 	void unreserve();
 	/*
 	 * Queues msg; false (msg untouched) if the port died meanwhile.
@@ -178,6 +201,9 @@ public:
 	~Port();
 
 private:
+	friend class Reaper;
+	/* kill(), its queue's receive rights left to reaper. */
+	void kill_into(Reaper &reaper);
 	bool waiting_ok() const { return lock_.ok() && waitq_; }
 	static mach_bool has_room(void *self);
 	static mach_bool has_message(void *self);
@@ -198,6 +224,7 @@ private:
 	bool dead_ = false;
 	const void *receiver_ = nullptr;	/* a Space; not a reference */
 	Port *carrier_ = nullptr;	/* transit lock; not a reference */
+	Port *reap_next_ = nullptr;	/* its Reaper's; the list's reference */
 	mach_shim_file *file_ = nullptr;	/* a reference, until killed */
 	Message *head_ = nullptr;
 	Message **tail_ = &head_;

@@ -202,6 +202,8 @@ bool Task::renew_port()
 {
 	Port *fresh = Port::create_for_task(this);
 	Port *old;
+	Thread *threads;
+	bool held;
 	{
 		Guard g(lock_);
 		old = port_;
@@ -211,10 +213,26 @@ bool Task::renew_port()
 		__atomic_store_n(&has_tokens_, false, __ATOMIC_RELEASE);
 		if (!old)
 			old = fresh;
+		/*
+		 * So do its threads' ports, as XNU resets them: the records go,
+		 * and the thread that exec'd becomes a Mach thread afresh, in
+		 * the new program, when a call first names it.
+		 */
+		threads = threads_;
+		threads_ = nullptr;
+		held = suspend_count_ != 0;
 	}
 	if (old) {
 		old->kill();
 		old->put();
+	}
+	while (Thread *t = threads) {
+		threads = t->next;
+		t->next = nullptr;
+		t->terminate();
+		if (held)
+			mach_shim_thread_release(t->os());
+		t->put();
 	}
 	return fresh != nullptr;
 }

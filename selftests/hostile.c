@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What an unprivileged program may throw at the module: a thread port
+ * kept across an exec, receive rights nested deep in queued messages, a
+ * sender blocked on a full queue that is signalled and killed. Each must
+ * leave the kernel, and every other program, as they were.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+/* Waits at most ms for pid to end; its status, or -1 if it lives on. */
+static int wait_for_exit(pid_t pid, int ms)
+{
+	int status;
+
+	for (int waited = 0; waited <= ms; waited += 10) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+/*
+ * XNU resets a task's thread ports at exec, as it does the task port: a
+ * right given out for one program must not reach the next, which may be
+ * set-uid root. Suspending the thread, rewriting its registers and letting
+ * it run would otherwise run any code with the new program's credentials.
+ */
+TEST(a_thread_port_dies_with_the_program_it_was_given_for)
+{
+	mach_port_t boot = serve_as_bootstrap();
+	int go[2], gate[2];
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count;
+	thread_basic_info_data_t info;
+	thread_act_t thread;
+	char c;
+	pid_t pid;
+
+	ASSERT_NE(MACH_PORT_NULL, boot);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe2(gate, O_CLOEXEC));	/* its end closes at the exec */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(go[1]);
+		close(gate[0]);
+		if (send_port(bootstrap_port, mach_thread_self(), MACH_MSG_TYPE_COPY_SEND))
+			_exit(1);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(3);
+	}
+	close(go[0]);
+	close(gate[1]);
+	thread = receive_port(boot);
+	ASSERT_NE(MACH_PORT_NULL, thread);
+	count = THREAD_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_info(thread, THREAD_BASIC_INFO,
+					    (thread_info_t)&info, &count));
+
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(0, read(gate[0], &c, 1));	/* the exec happened */
+
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_suspend(thread));
+	count = x86_THREAD_STATE64_COUNT;
+	EXPECT_EQ(MACH_SEND_INVALID_DEST,
+		  thread_get_state(thread, x86_THREAD_STATE64,
+				   (thread_state_t)&state, &count));
+	memset(&state, 0, sizeof(state));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST,
+		  thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+				   x86_THREAD_STATE64_COUNT));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_resume(thread));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_abort(thread));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_terminate(thread));
+	count = THREAD_BASIC_INFO_COUNT;
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_info(thread, THREAD_BASIC_INFO,
+						      (thread_info_t)&info, &count));
+	/* The new program runs on, untouched. */
+	EXPECT_EQ(-1, wait_for_exit(pid, 100));
+	kill(pid, SIGKILL);
+	EXPECT_NE(-1, wait_for_exit(pid, 5000));
+}
+
+/*
+ * Each port's receive right sits in a message queued on the next: the
+ * head's death kills them all, however many. Done recursively this ran
+ * off the kernel stack at about a hundred.
+ */
+TEST(a_deep_chain_of_receive_rights_in_messages_dies_whole)
+{
+	mach_port_t head = new_port();	/* (the task's port is made first) */
+	long before = mach_stat("live_ports") - 1;
+	const int depth = 3000;
+
+	ASSERT_NE(MACH_PORT_NULL, head);
+	for (int i = 0; i < depth; i++) {
+		mach_port_t next = new_port();
+
+		ASSERT_NE(MACH_PORT_NULL, next);
+		ASSERT_EQ(MACH_MSG_SUCCESS,
+			  send_port(next, head, MACH_MSG_TYPE_MOVE_RECEIVE)) {
+			TH_LOG("at depth %d", i);
+		}
+		/* Only the receive right moved: the send right is a dead name
+		 * once the port dies, let it go now. */
+		ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), head));
+		head = next;
+	}
+	EXPECT_EQ(before + depth + 1, mach_stat("live_ports"));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), head,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), head));
+	EXPECT_EQ(before, mach_stat("live_ports"));
+}
+
+static int notice_fd = -1;
+
+static void note_signal(int sig)
+{
+	char c = (char)sig;
+
+	if (write(notice_fd, &c, 1) != 1)
+		_exit(9);
+}
+
+static mach_msg_return_t send_empty(mach_port_t to, mach_msg_option_t option,
+				    mach_msg_timeout_t timeout)
+{
+	mach_msg_header_t msg = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(msg),
+		.msgh_remote_port = to,
+	};
+
+	return mach_msg(&msg, MACH_SEND_MSG | option, sizeof(msg), 0,
+			MACH_PORT_NULL, timeout, MACH_PORT_NULL);
+}
+
+/* utime + stime of pid, in clock ticks. */
+static long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	unsigned long utime, stime;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the name may hold spaces */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &utime, &stime) != 2)
+		return -1;
+	return (long)(utime + stime);
+}
+
+/*
+ * A send blocked on a full queue gives way to a signal (the handler runs,
+ * and the send starts again, as XNU's mach_msg() does without
+ * MACH_SEND_INTERRUPT) and ends on SIGKILL. It once spun in the kernel
+ * for good once any signal was pending.
+ */
+TEST(a_sender_blocked_on_a_full_queue_takes_signals_and_dies_when_killed)
+{
+	int ready[2], notice[2];
+	struct pollfd pfd;
+	long t0, t1;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(notice));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct sigaction sa = { .sa_handler = note_signal };
+		mach_port_t port = new_port();
+
+		notice_fd = notice[1];
+		if (port == MACH_PORT_NULL || sigaction(SIGUSR1, &sa, NULL))
+			_exit(1);
+		while (send_empty(port, MACH_SEND_TIMEOUT, 0) == MACH_MSG_SUCCESS)
+			;
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		send_empty(port, 0, MACH_MSG_TIMEOUT_NONE);	/* blocks for good */
+		_exit(3);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, kill(pid, SIGUSR1));
+	pfd = (struct pollfd){ .fd = notice[0], .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000)) {
+		TH_LOG("the handler did not run");
+	}
+	ASSERT_EQ(1, read(notice[0], &c, 1));
+	EXPECT_EQ(SIGUSR1, c);
+	/* Asleep again, not spinning. */
+	usleep(100 * 1000);
+	t0 = cpu_ticks(pid);
+	usleep(500 * 1000);
+	t1 = cpu_ticks(pid);
+	EXPECT_LT(t1 - t0, 10) {
+		TH_LOG("%ld ticks in half a second", t1 - t0);
+	}
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	EXPECT_NE(-1, wait_for_exit(pid, 2000)) {
+		TH_LOG("alive 2 s after SIGKILL");
+	}
+}
+
+TEST_HARNESS_MAIN
