@@ -23,6 +23,7 @@ struct mach_spawn;
 
 int mach_shim_init(void);
 void mach_shim_exit(void);
+void mach_quota_exit(void);
 /* Objects of kind currently allocated, for the stats in sysfs. */
 long mach_shim_live(enum mach_shim_kind kind);
 

@@ -4,6 +4,7 @@
  *
  * This file only chains the parts' init in order and tears them down in
  * reverse. The parts: shim.c (the core's allocation, locks, references),
+ * quota.c (what each user may make the module hold),
  * task.c (tasks as thread groups), port.c (port rights as files),
  * stub.c and agent.c (acting inside another task), shell.c (task_create)
  * and dev.c (/dev/mach and its ioctls). The logic is in core/, in C++.
@@ -41,6 +42,7 @@ err_core:
 	mach_core_exit();
 err_shim:
 	mach_shim_exit();
+	mach_quota_exit();
 	return ret;
 }
 
@@ -51,6 +53,7 @@ static void __exit mach_exit(void)
 	mach_tasks_exit();
 	mach_core_exit();
 	mach_shim_exit();
+	mach_quota_exit();
 }
 
 module_init(mach_init);

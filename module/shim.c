@@ -39,6 +39,14 @@ static const char *const mach_cache_names[MACH_KIND_COUNT] = {
 static struct kmem_cache *mach_caches[MACH_KIND_COUNT];
 static atomic_long_t mach_live[MACH_KIND_COUNT];
 
+/*
+ * Charged to the caller's memory cgroup. Past its limit the allocation
+ * fails, and the caller gets a Mach error (KERN_RESOURCE_SHORTAGE,
+ * MACH_SEND_NO_BUFFER), rather than the cgroup's OOM killer choosing a
+ * process, or a warning in the log for a size a user chose.
+ */
+#define MACH_GFP (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 void *mach_shim_alloc(enum mach_shim_kind kind, size_t size)
 {
 	struct kmem_cache *cache = mach_caches[kind];
@@ -46,9 +54,9 @@ void *mach_shim_alloc(enum mach_shim_kind kind, size_t size)
 
 	if (cache)
 		p = size <= kmem_cache_size(cache) ?
-			kmem_cache_zalloc(cache, GFP_KERNEL_ACCOUNT) : NULL;
+			kmem_cache_zalloc(cache, MACH_GFP) : NULL;
 	else
-		p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+		p = kvzalloc(size, MACH_GFP);
 	if (p)
 		atomic_long_inc(&mach_live[kind]);
 	return p;

@@ -46,6 +46,7 @@ enum class Kr : long {
 	SendInvalidHeader = 0x10000010,
 	SendInvalidMemory = 0x1000000c,
 	SendInvalidType = 0x1000000f,
+	SendNoBuffer = 0x1000000d,
 	SendTooLarge = 0x1000000e,
 	RcvInvalidName = 0x10004002,
 	RcvTimedOut = 0x10004003,
@@ -150,6 +151,41 @@ public:
 
 private:
 	Lock &l_;
+};
+
+/*
+ * Kernel memory a user made the module hold, counted against that user's
+ * limit of one quota (shim.h) until it is freed: the calling process's
+ * user pays, on the first add().
+ */
+class Charge {
+public:
+	explicit Charge(mach_shim_quota quota) : quota_(quota) {}
+	~Charge()
+	{
+		if (!user_)
+			return;
+		if (amount_)
+			mach_shim_user_uncharge(user_, quota_, amount_);
+		mach_shim_user_put(user_);
+	}
+	Charge(const Charge &) = delete;
+	Charge &operator=(const Charge &) = delete;
+	/* amount more; false (nothing more counted) past the limit. */
+	bool add(u64 amount)
+	{
+		if (!user_ && !(user_ = mach_shim_user_current()))
+			return false;
+		if (!mach_shim_user_charge(user_, quota_, amount))
+			return false;
+		amount_ += amount;
+		return true;
+	}
+
+private:
+	mach_shim_user *user_ = nullptr;
+	const mach_shim_quota quota_;
+	u64 amount_ = 0;
 };
 
 /* One refcount_t, through the shim. */

@@ -101,6 +101,8 @@ struct Message {
 	u32 audit[8];
 	Descriptor *descriptors = nullptr;	/* complex messages */
 	u32 descriptor_count = 0;
+	/* What a sender's message holds of kernel memory (a notice: none). */
+	Charge charge{MACH_QUOTA_MESSAGE_BYTES};
 	/*
 	 * The message as the user lays it out: header, body, then room for
 	 * the largest trailer, so that a send and a receive each copy once.

@@ -97,10 +97,12 @@ Kr parse_descriptors(Message *msg)
 		return Kr::SendTooLarge;
 	if (!count)
 		return Kr::Success;
+	if (!msg->charge.add(sizeof(Descriptor) * count))
+		return Kr::SendNoBuffer;
 	auto *descriptors = static_cast<Descriptor *>(
 		mach_shim_alloc(Message::kind, sizeof(Descriptor) * count));
 	if (!descriptors)
-		return Kr::ResourceShortage;
+		return Kr::SendNoBuffer;
 	msg->descriptors = descriptors;
 
 	u32 offset = 4, ool_bytes = 0;
@@ -139,11 +141,13 @@ Kr parse_descriptors(Message *msg)
 				return Kr::SendTooLarge;
 			if (!d.count)
 				continue;
+			if (!msg->charge.add((4 + sizeof(TransitRight)) * d.count))
+				return Kr::SendNoBuffer;
 			d.names = static_cast<u32 *>(mach_shim_alloc(Message::kind, 4 * d.count));
 			d.rights = static_cast<TransitRight *>(
 				mach_shim_alloc(Message::kind, sizeof(TransitRight) * d.count));
 			if (!d.names || !d.rights)
-				return Kr::ResourceShortage;
+				return Kr::SendNoBuffer;
 			if (mach_shim_copy_in(d.names, d.address, 4 * d.count))
 				return Kr::SendInvalidMemory;
 			continue;
@@ -153,9 +157,11 @@ Kr parse_descriptors(Message *msg)
 		ool_bytes += d.count;
 		if (!d.count)
 			continue;
+		if (!msg->charge.add(d.count))
+			return Kr::SendNoBuffer;
 		d.data = mach_shim_alloc(Message::kind, d.count);
 		if (!d.data)
-			return Kr::ResourceShortage;
+			return Kr::SendNoBuffer;
 		if (mach_shim_copy_in(d.data, d.address, d.count))
 			return Kr::SendInvalidMemory;
 	}
@@ -370,9 +376,15 @@ Kr send(Task &caller, const mach_msg_args &args)
 	if (args.send_size > msg_size_max)
 		return Kr::SendTooLarge;
 
+	/* Kernel memory short, or past the sender's user's limit: no buffer. */
 	Message *msg = Message::create(args.send_size);
 	if (!msg)
-		return Kr::ResourceShortage;
+		return Kr::SendNoBuffer;
+	/* Counted against its sender's user until received or destroyed. */
+	if (!msg->charge.add(sizeof(Message) + args.send_size + trailer_max)) {
+		Message::destroy(msg);
+		return Kr::SendNoBuffer;
+	}
 	if (mach_shim_copy_in(&msg->header, args.msg, args.send_size)) {
 		Message::destroy(msg);
 		return Kr::SendInvalidData;
@@ -424,7 +436,7 @@ Kr send(Task &caller, const mach_msg_args &args)
 	ReceiveClaims claims;
 	Kr kr = Kr::Success;
 	if (!claims.resolve(caller.space(), msg))
-		kr = Kr::ResourceShortage;
+		kr = Kr::SendNoBuffer;
 	else if (!claims.claim(dest.get()))
 		kr = Kr::SendInvalidRight;
 	else

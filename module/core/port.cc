@@ -77,24 +77,32 @@ Port *Port::create_kernel(Object object)
 	return port;
 }
 
-Port *Port::create_set()
+/* A port a user asked for: one more against the user's limit. */
+Kr Port::create_counted(bool set, Port **out)
 {
-	Port *set = make<Port>(nullptr, Object::None, true);
-	if (set && !set->waiting_ok()) {
-		set->put();
-		set = nullptr;
+	Port *port = make<Port>(nullptr, Object::None, set);
+	*out = nullptr;
+	if (!port || !port->waiting_ok()) {
+		if (port)
+			port->put();
+		return Kr::ResourceShortage;
 	}
-	return set;
+	if (!port->charge_.add(1)) {
+		port->put();
+		return Kr::NoSpace;
+	}
+	*out = port;
+	return Kr::Success;
 }
 
-Port *Port::create()
+Kr Port::create_set(Port **set)
 {
-	Port *port = make<Port>(nullptr, Object::None);
-	if (port && !port->waiting_ok()) {
-		port->put();
-		port = nullptr;
-	}
-	return port;
+	return create_counted(true, set);
+}
+
+Kr Port::create(Port **port)
+{
+	return create_counted(false, port);
 }
 
 void notify_dead_name(TransitRight to, u32 name)

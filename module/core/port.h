@@ -63,10 +63,13 @@ public:
 	static Port *create_kernel(Object object);
 	/* A live port standing for thread, likewise. */
 	static Port *create_for_thread(Thread *thread);
-	/* A live ordinary port; the caller owns the reference and the receive right. */
-	static Port *create();
+	/*
+	 * A live ordinary port; the caller owns the reference and the receive
+	 * right. NoSpace past its user's limit of ports.
+	 */
+	static Kr create(Port **port);
 	/* A port set: receivers take from whichever member has a message. */
-	static Port *create_set();
+	static Kr create_set(Port **set);
 	bool is_set() const { return set_kind_; }
 
 	/*
@@ -202,6 +205,7 @@ public:
 
 private:
 	friend class Reaper;
+	static Kr create_counted(bool set, Port **out);
 	/* kill(), its queue's receive rights left to reaper. */
 	void kill_into(Reaper &reaper);
 	bool waiting_ok() const { return lock_.ok() && waitq_; }
@@ -242,6 +246,7 @@ private:
 	Port *set_ = nullptr;		/* member: its set, a reference */
 	Port *set_next_ = nullptr;	/* member: next in its set's list */
 	Port *members_ = nullptr;	/* set: its members, not references */
+	Charge charge_{MACH_QUOTA_PORTS};	/* one, for those users make */
 };
 
 /* Sends a dead-name notification for name through to. */

@@ -27,6 +27,25 @@ enum mach_shim_kind {
 void *mach_shim_alloc(enum mach_shim_kind kind, mach_size size);
 void mach_shim_free(enum mach_shim_kind kind, void *p);
 
+/*
+ * What each user may make the module hold (module/quota.c): objects are
+ * counted against their maker's limits, and hold a reference on the
+ * record of them. current: the calling process's user, with a reference,
+ * or NULL (no memory). charge: false (nothing counted) past the limit.
+ */
+enum mach_shim_quota {
+	MACH_QUOTA_PORTS,
+	MACH_QUOTA_MESSAGE_BYTES,
+	MACH_QUOTA_COUNT
+};
+struct mach_shim_user;
+struct mach_shim_user *mach_shim_user_current(void);
+void mach_shim_user_put(struct mach_shim_user *user);
+mach_bool mach_shim_user_charge(struct mach_shim_user *user, enum mach_shim_quota quota,
+				mach_u64 amount);
+void mach_shim_user_uncharge(struct mach_shim_user *user, enum mach_shim_quota quota,
+			     mach_u64 amount);
+
 /* A sleeping lock (a mutex in the kernel), one lockdep class per role. */
 enum mach_lock_class {
 	MACH_LOCK_TASK,

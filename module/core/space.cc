@@ -170,10 +170,11 @@ Kr Space::allocate(u32 right, Name *name)
 
 	switch (right) {
 	case PortRightReceive: {
-		Port *port = Port::create();
-		if (!port)
-			return Kr::ResourceShortage;
-		Kr kr = install_locked(port, RightReceive, 0, name);
+		Port *port;
+		Kr kr = Port::create(&port);
+		if (kr != Kr::Success)
+			return kr;
+		kr = install_locked(port, RightReceive, 0, name);
 		if (kr != Kr::Success)
 			port->kill();
 		port->put();
@@ -182,10 +183,11 @@ Kr Space::allocate(u32 right, Name *name)
 	case PortRightDeadName:
 		return install_locked(nullptr, RightDeadName, 1, name);
 	case PortRightPortSet: {
-		Port *set = Port::create_set();
-		if (!set)
-			return Kr::ResourceShortage;
-		Kr kr = install_locked(set, RightPortSet, 0, name);
+		Port *set;
+		Kr kr = Port::create_set(&set);
+		if (kr != Kr::Success)
+			return kr;
+		kr = install_locked(set, RightPortSet, 0, name);
 		if (kr != Kr::Success)
 			set->kill();
 		set->put();

@@ -666,3 +666,69 @@ TEST_F(Ipc, ReceiveRightsNeverTravelInACycle)
 }
 
 } // namespace
+
+namespace {
+
+// Each port's receive right sits in a message on the next; the head's
+// death kills the whole chain without recursing (deep enough here to run
+// off the stack if it did).
+TEST_F(Ipc, ADeepChainOfReceiveRightsDiesWhole)
+{
+	const long before = shim_user::live(MACH_KIND_PORT);
+	const int depth = 50000;
+	u32 head = receive_right();
+	for (int i = 0; i < depth; i++) {
+		u32 next = receive_right();
+		ASSERT_EQ(Kr::Success, space().insert_right(Name{next}, Name{next}, MakeSend));
+		PortMsg m{};
+		m.h = {MoveSend | msgh_bits_complex, 0, next, 0, 0, 0};
+		m.count = 1;
+		m.port[0] = head;
+		m.port[2] = (PortDescriptor << 24) | (MoveReceive << 16);
+		ASSERT_EQ(Kr::Success, msg(&m, SendMsg, offsetof(PortMsg, trailer), 0, 0));
+		head = next;
+	}
+	EXPECT_EQ(before + depth + 1, shim_user::live(MACH_KIND_PORT));
+	EXPECT_EQ(Kr::Success, space().mod_refs(Name{head}, PortRightReceive, -1));
+	EXPECT_EQ(before, shim_user::live(MACH_KIND_PORT));
+}
+
+// Ports and queued messages count against their user's limits, with the
+// anchors' errors past them; what is freed counts no more.
+TEST_F(Ipc, PortsAndQueuedMessagesCountAgainstTheirUser)
+{
+	using shim_user::user_limit;
+	using shim_user::user_used;
+	const u64 ports = user_used(MACH_QUOTA_PORTS);
+	user_limit[MACH_QUOTA_PORTS] = ports + 2;
+	u32 a = receive_right(), b = receive_right();
+	Name n{0};
+	EXPECT_EQ(Kr::NoSpace, space().allocate(PortRightReceive, &n));
+	EXPECT_EQ(Kr::NoSpace, space().allocate(PortRightPortSet, &n));
+	EXPECT_EQ(Kr::Success, space().mod_refs(Name{b}, PortRightReceive, -1));
+	b = receive_right();
+
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{a}, Name{a}, MakeSend));
+	const u64 bytes = user_used(MACH_QUOTA_MESSAGE_BYTES);
+	user_limit[MACH_QUOTA_MESSAGE_BYTES] = bytes + 1024;
+	Buffer m{};
+	int sent = 0;
+	Kr kr;
+	do {
+		m.h = {MakeSendOnce, 0, a, 0, 0, sent};	// no room needed
+		kr = msg(&m, SendMsg, sizeof(MsgHeader), 0, 0);
+	} while (kr == Kr::Success && ++sent < 100);
+	EXPECT_EQ(Kr::SendNoBuffer, kr);
+	EXPECT_GT(sent, 0);
+	EXPECT_LT(sent, 100);
+	Buffer r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), a));
+	EXPECT_EQ(Kr::Success, msg(&m, SendMsg, sizeof(MsgHeader), 0, 0));
+	EXPECT_EQ(Kr::Success, space().mod_refs(Name{a}, PortRightReceive, -1));
+	EXPECT_EQ(bytes, user_used(MACH_QUOTA_MESSAGE_BYTES));
+	EXPECT_EQ(Kr::Success, space().deallocate(Name{a}));	// its dead name
+	EXPECT_EQ(Kr::Success, space().mod_refs(Name{b}, PortRightReceive, -1));
+	EXPECT_EQ(ports, user_used(MACH_QUOTA_PORTS));
+}
+
+} // namespace

@@ -86,6 +86,12 @@ std::vector<mach_task *> spawned;
 
 bool privileged = true;
 
+// One user, whose record lives as long as the test binary.
+mach_u64 user_limit[MACH_QUOTA_COUNT] = {~0ull, ~0ull};
+mach_u64 used[MACH_QUOTA_COUNT];
+
+mach_u64 user_used(mach_shim_quota quota) { return used[quota]; }
+
 void reset()
 {
 	for (mach_task *task : spawned) {
@@ -98,11 +104,36 @@ void reset()
 	fd_install_error = 0;
 	allocations_until_failure = 0;
 	privileged = true;
+	user_limit[MACH_QUOTA_PORTS] = user_limit[MACH_QUOTA_MESSAGE_BYTES] = ~0ull;
 }
 
 } // namespace shim_user
 
+struct mach_shim_user {};
+
 extern "C" {
+
+mach_shim_user *mach_shim_user_current(void)
+{
+	static mach_shim_user the_user;
+	return &the_user;
+}
+
+void mach_shim_user_put(mach_shim_user *) {}
+
+mach_bool mach_shim_user_charge(mach_shim_user *, mach_shim_quota quota, mach_u64 amount)
+{
+	using namespace shim_user;
+	if (amount > user_limit[quota] - used[quota])
+		return false;
+	used[quota] += amount;
+	return true;
+}
+
+void mach_shim_user_uncharge(mach_shim_user *, mach_shim_quota quota, mach_u64 amount)
+{
+	shim_user::used[quota] -= amount;
+}
 
 void *mach_shim_alloc(mach_shim_kind kind, mach_size size)
 {

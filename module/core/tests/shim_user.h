@@ -37,6 +37,9 @@ void fail_nth_allocation(int n);
 void reset();
 // Does the calling process have the host's privilege? (true after reset)
 extern bool privileged;
+// The one user's limits (unlimited after reset) and what it holds now.
+extern mach_u64 user_limit[MACH_QUOTA_COUNT];
+mach_u64 user_used(mach_shim_quota quota);
 // Confines copy_in/copy_out to [base, base + size): anything else faults,
 // as a bad user address would (the fuzzer's arbitrary addresses).
 void set_user_memory(void *base, mach_size size);

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bounds on the kernel memory a user can make the module hold: ports and
+ * queued messages count against per-user limits (the module's parameters
+ * max_user_ports and max_user_message_bytes), neither of which the fd
+ * limit or a queue's limit bounds; and the memory is charged to the
+ * caller's memory cgroup, whose limit gives a Mach error, not the OOM
+ * killer. Each test sets the limits it needs and puts them back.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define NOBODY 65534
+#define MiB (1ul << 20)
+#define PARAMS "/sys/module/mach/parameters/"
+#define CGROUP "/sys/fs/cgroup/mach-limits"
+
+static int drop_privileges(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -1;
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static long read_number(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Sets the module parameter name to value; its old value, or -1. */
+static long set_param(const char *name, unsigned long value)
+{
+	char path[128], text[32];
+	long old;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	old = read_number(path);
+	snprintf(text, sizeof(text), "%lu", value);
+	if (old < 0 || write_file(path, text))
+		return -1;
+	return old;
+}
+
+/* Runs fn in a child with nobody's credentials; its exit status. */
+static int as_nobody(int (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(drop_privileges() ? 100 : fn());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+struct ool_msg {
+	mach_msg_header_t header;
+	mach_msg_body_t body;
+	mach_msg_ool_descriptor_t ool;
+	mach_msg_trailer_t trailer;
+};
+
+/* Queues bytes of out-of-line data on port, through a send-once right. */
+static mach_msg_return_t send_ool(mach_port_t port, void *data, size_t bytes)
+{
+	struct ool_msg msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, 0) |
+			       MACH_MSGH_BITS_COMPLEX;
+	msg.header.msgh_size = sizeof(msg) - sizeof(msg.trailer);
+	msg.header.msgh_remote_port = port;
+	msg.body.msgh_descriptor_count = 1;
+	msg.ool.address = data;
+	msg.ool.size = bytes;
+	msg.ool.copy = MACH_MSG_VIRTUAL_COPY;
+	msg.ool.type = MACH_MSG_OOL_DESCRIPTOR;
+	return mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size, 0,
+			MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/*
+ * 1 MiB messages to a send-once right (which needs no room in the queue):
+ * 0 if the sends stop with MACH_SEND_NO_BUFFER before 8 MiB are queued
+ * and start again once one is received.
+ */
+static int queue_a_megabyte_at_a_time(void)
+{
+	mach_port_t port;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+	char *data = malloc(MiB);
+	struct {
+		struct ool_msg msg;
+		char room[64];
+	} in;
+	int sent;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) || !data)
+		return 1;
+	memset(data, 7, MiB);
+	for (sent = 0; sent < 64; sent++) {
+		mr = send_ool(port, data, MiB);
+		if (mr != MACH_MSG_SUCCESS)
+			break;
+	}
+	if (mr != MACH_SEND_NO_BUFFER) {
+		printf("# %d MiB queued, then %#x\n", sent, mr);
+		return 2;
+	}
+	if (sent >= 8)
+		return 3;
+	if (mach_msg(&in.msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(in),
+		     port, 0, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return 4;
+	vm_deallocate(mach_task_self(), (vm_address_t)in.msg.ool.address, MiB);
+	return send_ool(port, data, MiB) == MACH_MSG_SUCCESS ? 0 : 5;
+}
+
+TEST(queued_messages_count_against_their_senders_user)
+{
+	long old = set_param("max_user_message_bytes", 8 * MiB);
+	int status;
+
+	ASSERT_LE(0, old);
+	status = as_nobody(queue_a_megabyte_at_a_time);
+	set_param("max_user_message_bytes", old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+struct ports_msg {
+	mach_msg_header_t header;
+	mach_msg_body_t body;
+	mach_msg_ool_ports_descriptor_t ports;
+};
+
+/*
+ * With 32 fds, receive rights moved into messages a batch at a time:
+ * 0 if mach_port_allocate says KERN_NO_SPACE before 320 ports live.
+ */
+static int hold_ports_in_messages(void)
+{
+	struct rlimit few = { 32, 32 };
+	mach_port_t holder, batch[16];
+	kern_return_t kr = KERN_SUCCESS;
+	int made = 0;
+
+	if (setrlimit(RLIMIT_NOFILE, &few) ||
+	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &holder))
+		return 1;
+	while (made < 4000) {
+		struct ports_msg msg;
+		int n;
+
+		for (n = 0; n < 16; n++) {
+			kr = mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						&batch[n]);
+			if (kr != KERN_SUCCESS)
+				break;
+		}
+		made += n;
+		if (kr != KERN_SUCCESS)
+			break;
+		memset(&msg, 0, sizeof(msg));
+		msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND_ONCE, 0) |
+				       MACH_MSGH_BITS_COMPLEX;
+		msg.header.msgh_size = sizeof(msg);
+		msg.header.msgh_remote_port = holder;
+		msg.body.msgh_descriptor_count = 1;
+		msg.ports.address = batch;
+		msg.ports.count = n;
+		msg.ports.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+		msg.ports.copy = MACH_MSG_PHYSICAL_COPY;
+		msg.ports.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+		if (mach_msg(&msg.header, MACH_SEND_MSG, sizeof(msg), 0, MACH_PORT_NULL, 0,
+			     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			return 2;
+	}
+	printf("# %d ports made, then %#x\n", made, kr);
+	return kr == KERN_NO_SPACE && made < 320 ? 0 : 3;
+}
+
+TEST(ports_count_against_their_users_limit_whether_named_or_in_messages)
+{
+	long old = set_param("max_user_ports", 300);
+	int status;
+
+	ASSERT_LE(0, old);
+	status = as_nobody(hold_ports_in_messages);
+	set_param("max_user_ports", old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* 4 MiB messages, 256 MiB in all: 0 if a Mach error stops them. */
+static int flood(void)
+{
+	mach_port_t port;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+	size_t size = 4 * MiB;
+	char *data = malloc(size);
+	int sent;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) || !data)
+		return 1;
+	memset(data, 7, size);
+	for (sent = 0; sent < 64 && mr == MACH_MSG_SUCCESS; sent++)
+		mr = send_ool(port, data, size);
+	printf("# %d sent, then %#x\n", sent, mr);
+	return mr == MACH_SEND_NO_BUFFER || mr == KERN_RESOURCE_SHORTAGE ? 0 : 2;
+}
+
+/* Key's count in the flat-keyed file path, or -1. */
+static long keyed(const char *path, const char *key)
+{
+	char line[128];
+	long value = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ' ')
+			value = strtol(line + strlen(key) + 1, NULL, 10);
+	fclose(f);
+	return value;
+}
+
+TEST(a_flood_in_a_memory_cgroup_meets_a_mach_error_not_the_oom_killer)
+{
+	long old = set_param("max_user_message_bytes", 1024 * MiB);
+	char pid_text[32];
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory"));
+	rmdir(CGROUP);
+	ASSERT_EQ(0, mkdir(CGROUP, 0755));
+	ASSERT_EQ(0, write_file(CGROUP "/memory.max", "33554432"));	/* 32 MiB */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		snprintf(pid_text, sizeof(pid_text), "%d", getpid());
+		if (write_file(CGROUP "/cgroup.procs", pid_text))
+			_exit(100);
+		_exit(drop_privileges() ? 101 : flood());
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	set_param("max_user_message_bytes", old);
+	EXPECT_TRUE(WIFEXITED(status)) {
+		TH_LOG("the flooder died of signal %d", WTERMSIG(status));
+	}
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, keyed(CGROUP "/memory.events", "oom_kill"));
+	EXPECT_EQ(0, rmdir(CGROUP));
+}
+
+TEST_HARNESS_MAIN
