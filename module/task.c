@@ -419,6 +419,21 @@ int mach_shim_task_kill(struct mach_task_os *os, u64 image)
 	return mach_task_wait_gone(os);
 }
 
+void mach_shim_task_unnamed(struct mach_task_os *os)
+{
+	struct task_struct *leader;
+	bool idle;
+
+	if (!os->shell)
+		return;
+	rcu_read_lock();
+	leader = pid_task(os->pid, PIDTYPE_TGID);
+	idle = leader && get_nr_threads(leader) <= 1;
+	rcu_read_unlock();
+	if (idle)
+		kill_pid(os->pid, SIGKILL, 1);
+}
+
 void mach_shim_task_free(struct mach_task_os *os)
 {
 	mach_ranges_free(&os->copy_ranges);

@@ -228,4 +228,50 @@ TEST(a_sender_blocked_on_a_full_queue_takes_signals_and_dies_when_killed)
 	}
 }
 
+/* Waits at most ms for the module's count of live tasks to be n. */
+static long wait_for_live_tasks(long n, int ms)
+{
+	long live = mach_stat("live_tasks");
+
+	for (int waited = 0; live != n && waited < ms; waited += 10) {
+		usleep(10 * 1000);
+		live = mach_stat("live_tasks");
+	}
+	return live;
+}
+
+/*
+ * A task made by task_create that no right names and no thread runs in
+ * can never be reached again: it ends, as XNU's does, whether its
+ * creator let go of the right or died holding it (even in the middle of
+ * a task_create).
+ */
+TEST(a_task_no_right_names_and_no_thread_runs_in_ends)
+{
+	task_t child;
+	long before;
+	int pid;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	before = mach_stat("live_tasks");
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(0, kill(pid, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+	EXPECT_EQ(before - 1, wait_for_live_tasks(before - 1, 3000));
+
+	for (int round = 0; round < 10; round++) {
+		pid_t creator = fork();
+
+		ASSERT_LE(0, creator);
+		if (creator == 0) {
+			for (;;)
+				task_create(mach_task_self(), NULL, 0, round & 1, &child);
+		}
+		usleep((20 + 15 * round) * 1000);
+		kill(creator, SIGKILL);
+		ASSERT_NE(-1, wait_for_exit(creator, 5000));
+	}
+	EXPECT_EQ(before - 1, wait_for_live_tasks(before - 1, 5000));
+}
+
 TEST_HARNESS_MAIN

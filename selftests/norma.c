@@ -701,15 +701,17 @@ static pid_t find_mapper(const char *name, pid_t skip)
 }
 
 /*
- * A task that teleports itself ends with the call, which does not return;
- * its clone goes on, on the node. Seen from a separate controlling task.
+ * A running program teleported by a controlling task ends; its clone goes
+ * on, on the node, and moves the page the program shared with no one else
+ * once the program is gone.
  */
-TEST(a_task_that_teleports_itself_ends_and_its_clone_lives_on)
+TEST(a_teleported_program_ends_and_its_clone_lives_on_the_node)
 {
 	mach_port_t boot, theirs;
 	char cpus[64], allowed[64], path[64];
-	int status;
-	pid_t pid, clone_pid;
+	int status, clone_pid;
+	task_t clone;
+	pid_t pid;
 
 	boot = serve_as_bootstrap();
 	ASSERT_NE(MACH_PORT_NULL, boot);
@@ -717,7 +719,6 @@ TEST(a_task_that_teleports_itself_ends_and_its_clone_lives_on)
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		mach_port_t parent = MACH_PORT_NULL;
-		task_t child;
 		int fd = memfd_create("teleport-marker", 0);
 		char *marker;
 
@@ -729,17 +730,18 @@ TEST(a_task_that_teleports_itself_ends_and_its_clone_lives_on)
 		marker[0] = 'm';	/* its page, on node 0 */
 		task_get_bootstrap_port(mach_task_self(), &parent);
 		send_port(parent, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);
-		norma_task_teleport(mach_task_self(), TRUE, 1, &child);
-		_exit(12);	/* never: the task ended in the call */
+		for (;;)
+			pause();	/* until teleported */
 	}
 	theirs = receive_port(boot);
 	ASSERT_NE(MACH_PORT_NULL, theirs);
+	ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(theirs, TRUE, 1, &clone));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(theirs));
 
-	clone_pid = find_mapper("teleport-marker", pid);
-	ASSERT_GT(clone_pid, 0);
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(clone, &clone_pid));
+	EXPECT_EQ(clone_pid, find_mapper("teleport-marker", pid));
 	snprintf(path, sizeof(path), "/proc/%d/status", clone_pid);
 	node_cpus(1, cpus, sizeof(cpus));
 	FILE *f = fopen(path, "r");
@@ -783,7 +785,46 @@ TEST(a_task_that_teleports_itself_ends_and_its_clone_lives_on)
 	if (f)
 		fclose(f);
 	EXPECT_TRUE(moved);
-	kill(clone_pid, SIGKILL);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
+}
+
+/*
+ * A task that teleports itself ends with the call, which does not return.
+ * Its clone runs no thread, and the name the call made for it died with
+ * the caller: no right names it, so it ends too (as any such task does),
+ * leaving nothing behind.
+ */
+TEST(a_task_that_teleports_itself_ends_and_so_does_its_unnamed_clone)
+{
+	mach_port_t boot, theirs;
+	int status;
+	pid_t pid;
+
+	boot = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, boot);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t parent = MACH_PORT_NULL;
+		task_t child;
+		int fd = memfd_create("teleport-self", 0);
+
+		if (fd < 0 || ftruncate(fd, PAGE) ||
+		    mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+			_exit(10);
+		task_get_bootstrap_port(mach_task_self(), &parent);
+		send_port(parent, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);
+		norma_task_teleport(mach_task_self(), TRUE, 1, &child);
+		_exit(12);	/* never: the task ended in the call */
+	}
+	theirs = receive_port(boot);
+	ASSERT_NE(MACH_PORT_NULL, theirs);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(theirs));
+	for (int i = 0; i < 300 && find_mapper("teleport-self", pid); i++)
+		usleep(10000);
+	EXPECT_EQ(0, find_mapper("teleport-self", pid));
 }
 
 TEST_HARNESS_MAIN

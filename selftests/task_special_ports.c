@@ -96,7 +96,10 @@ TEST_F(parent, child_holds_and_inherits_its_ports)
 
 	/* Its own task port: the same port as the name we were given. */
 	EXPECT_EQ(child, special(child, TASK_KERNEL_PORT));
-	EXPECT_EQ(child, special(child, TASK_NAME_PORT));
+	/* Its name port is another (see the_name_port_only_inspects). */
+	port = special(child, TASK_NAME_PORT);
+	EXPECT_NE(MACH_PORT_NULL, port);
+	EXPECT_NE(child, port);
 	/* The host's port, and the host's ledgers by way of ours. */
 	port = special(child, TASK_HOST_PORT);
 	EXPECT_NE(MACH_PORT_NULL, port);
@@ -218,6 +221,52 @@ TEST(tokens_are_the_parents)
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	EXPECT_EQ(pid, (pid_t)their_audit.val[5]);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+}
+
+/*
+ * A task's name port, as on XNU, is for inspection: task_info and
+ * pid_for_task take it, calls that control the task refuse it
+ * (KERN_INVALID_ARGUMENT), and it dies with the task.
+ */
+TEST(the_name_port_only_inspects)
+{
+	task_basic_info_64_data_t info;
+	mach_msg_type_number_t count = TASK_BASIC_INFO_64_COUNT;
+	thread_act_array_t threads;
+	vm_address_t address = 0;
+	mach_port_t name, port;
+	thread_act_t thread;
+	task_t child;
+	int pid, name_pid;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(child, TASK_NAME_PORT, &name));
+	ASSERT_NE(child, name);
+	/* The same name for it each time, as for any send right. */
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(child, TASK_NAME_PORT, &port));
+	EXPECT_EQ(name, port);
+
+	EXPECT_EQ(KERN_SUCCESS, task_info(name, TASK_BASIC_INFO_64, (task_info_t)&info,
+					  &count));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(name, &name_pid));
+	EXPECT_EQ(pid, name_pid);
+
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_suspend(name));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_resume(name));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_terminate(name));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_threads(name, &threads, &count));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, thread_create(name, &thread));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_allocate(name, &address, 4096,
+						     VM_FLAGS_ANYWHERE));
+	EXPECT_NE(KERN_SUCCESS, task_get_special_port(name, TASK_KERNEL_PORT, &port));
+	EXPECT_NE(KERN_SUCCESS, task_set_special_port(name, TASK_BOOTSTRAP_PORT,
+						      MACH_PORT_NULL));
+
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	count = TASK_BASIC_INFO_64_COUNT;
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(name, TASK_BASIC_INFO_64,
+						    (task_info_t)&info, &count));
 }
 
 TEST_HARNESS_MAIN

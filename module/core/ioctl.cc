@@ -59,6 +59,20 @@ Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
 	return Kr::Success;
 }
 
+/*
+ * As resolve_task(), and a task's name port too: for the calls that only
+ * inspect (task_info, pid_for_task). A name port outlives an exec.
+ */
+Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
+{
+	Kr kr = resolve_task(caller, name, Kr::InvalidArgument, task);
+	if (kr != Kr::InvalidArgument)
+		return kr;
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	*task = port ? port->task_named() : Ref<Task>{};
+	return *task ? Kr::Success : Kr::InvalidArgument;
+}
+
 long version(mach_version_args &args)
 {
 	args = {};
@@ -89,7 +103,7 @@ long task_info(Task &caller, mach_task_info_args &args)
 		return malformed;
 
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	Kr kr = resolve_task_name(caller, args.task, &task);
 	if (kr != Kr::Success)
 		return result(kr);
 
@@ -944,8 +958,10 @@ long task_control(Task &caller, mach_task_control_args &args)
 	if (args.flags || args.value)
 		return malformed;
 	Ref<Task> task;
-	u64 image;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image);
+	u64 image = 0;
+	Kr kr = args.op == MACH_TASK_PID ?
+		resolve_task_name(caller, args.task, &task) :
+		resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image);
 	if (kr != Kr::Success)
 		return result(kr);
 	switch (args.op) {

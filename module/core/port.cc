@@ -47,9 +47,9 @@ void notify(TransitRight to, u32 id, const u32 *words, u32 nwords, bool ndr = tr
 
 } /* namespace */
 
-Port *Port::create_for_task(Task *task)
+Port *Port::create_for_task(Task *task, Object kind)
 {
-	Port *port = make<Port>(task, Object::Task);
+	Port *port = make<Port>(task, kind);
 	if (port && !port->waiting_ok()) {
 		port->put();
 		port = nullptr;
@@ -142,6 +142,14 @@ Ref<Task> Port::task()
 	Guard g(lock_);
 	/* The task clears kobject_ before its last reference can go. */
 	if (object_ != Object::Task)
+		return Ref<Task>{};
+	return Ref<Task>::share(static_cast<Task *>(kobject_));
+}
+
+Ref<Task> Port::task_named()
+{
+	Guard g(lock_);
+	if (object_ != Object::Task && object_ != Object::TaskName)
 		return Ref<Task>{};
 	return Ref<Task>::share(static_cast<Task *>(kobject_));
 }
@@ -263,17 +271,26 @@ void Port::drop_send()
 {
 	TransitRight fire;
 	u32 mscount;
+	Ref<Task> unnamed;
 	{
 		Guard g(lock_);
 		if (srights_)
 			srights_--;
-		if (srights_ || !nsrequest_.port || dead_ || mscount_ < ns_sync_)
+		if (srights_ || dead_)
 			return;
-		fire = nsrequest_;
-		nsrequest_ = {};
+		/* A task no right names: it may end (mach_shim_task_unnamed()). */
+		if (object_ == Object::Task)
+			unnamed = Ref<Task>::share(static_cast<Task *>(kobject_));
+		if (nsrequest_.port && mscount_ >= ns_sync_) {
+			fire = nsrequest_;
+			nsrequest_ = {};
+		}
 		mscount = mscount_;
 	}
-	notify(fire, NotifyNoSenders, &mscount, 1);
+	if (unnamed)
+		mach_shim_task_unnamed(unnamed->os());
+	if (fire.port)
+		notify(fire, NotifyNoSenders, &mscount, 1);
 }
 
 void Port::drop_send_once()

@@ -51,14 +51,17 @@ inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
 /* What a kernel port stands for; its calls come as ioctls, not messages. */
-enum class Object : unsigned char { None, Task, Host, Ledger, Thread };
+enum class Object : unsigned char { None, Task, TaskName, Host, Ledger, Thread };
 
 class Port : public mach_port {
 public:
 	static constexpr mach_shim_kind kind = MACH_KIND_PORT;
 
-	/* A live port standing for task; the caller owns the one reference. */
-	static Port *create_for_task(Task *task);
+	/*
+	 * A live port standing for task (its control port, or with TaskName
+	 * its name port); the caller owns the one reference.
+	 */
+	static Port *create_for_task(Task *task, Object kind = Object::Task);
 	/* A live kernel port for the host or a ledger, likewise. */
 	static Port *create_kernel(Object object);
 	/* A live port standing for thread, likewise. */
@@ -91,8 +94,10 @@ public:
 	void get() { refs_.get(); }
 	void put();
 
-	/* The task this port stands for while both live; else empty. */
+	/* The task this control port stands for while both live; else empty. */
 	Ref<Task> task();
+	/* Likewise for a control or a name port: for calls that only inspect. */
+	Ref<Task> task_named();
 	/* The thread this port stands for while both live; else empty. */
 	Ref<Thread> thread();
 	bool dead();

@@ -239,6 +239,12 @@ int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 image,
  */
 int mach_shim_task_kill(struct mach_task_os *os, mach_u64 image);
 /*
+ * No send right to the task port is left. A shell that runs no thread
+ * but its agent can never be reached again: it ends (at once, without
+ * waiting; any context).
+ */
+void mach_shim_task_unnamed(struct mach_task_os *os);
+/*
  * A vm_* call on os's address space, its range checked and rounded by
  * the core: [start, end) page-aligned and non-empty, except READ, WRITE
  * and COPY, which are byte-exact. 0 or -errno (module/vm.c says which).

@@ -12,9 +12,11 @@ Task *Task::create(mach_task_os *os)
 		mach_shim_task_free(os);
 		return nullptr;
 	}
-	if (task->quiesce_lock_.ok() && task->lock_.ok() && task->space_.ok())
+	if (task->quiesce_lock_.ok() && task->lock_.ok() && task->space_.ok()) {
 		task->port_ = Port::create_for_task(task);
-	if (!task->port_) {
+		task->name_port_ = Port::create_for_task(task, Object::TaskName);
+	}
+	if (!task->port_ || !task->name_port_) {
 		task->put();
 		return nullptr;
 	}
@@ -162,7 +164,7 @@ void Task::threads(Thread **out, u32 capacity, u32 *count)
 
 void Task::terminate()
 {
-	Port *port, *special[TaskSpecialPortMax + 1];
+	Port *port, *name_port, *special[TaskSpecialPortMax + 1];
 	Thread *threads;
 	{
 		if (!lock_.ok())
@@ -173,15 +175,20 @@ void Task::terminate()
 		threads_ = nullptr;
 		port = port_;
 		port_ = nullptr;
+		name_port = name_port_;
+		name_port_ = nullptr;
 		for (u32 i = 0; i <= TaskSpecialPortMax; i++) {
 			special[i] = special_[i];
 			special_[i] = nullptr;
 		}
 	}
-	if (port) {
-		/* Every send right to the task port is a dead name from now. */
-		port->kill();
-		port->put();
+	/* Every send right to either port is a dead name from now. */
+	Port *ports[] = {port, name_port};
+	for (Port *p : ports) {
+		if (p) {
+			p->kill();
+			p->put();
+		}
 	}
 	while (Thread *t = threads) {
 		threads = t->next;
@@ -352,8 +359,8 @@ Kr Task::get_special(u32 which, TransitRight *right)
 	if (which != TaskKernelPort && which != TaskNamePort && !held_special(which))
 		return Kr::InvalidArgument;
 	Guard g(lock_);
-	/* No separate name port: the task port names the task. */
-	Port *port = held_special(which) ? special_[which] : port_;
+	Port *port = held_special(which) ? special_[which] :
+		     which == TaskNamePort ? name_port_ : port_;
 	if (port) {
 		port->get();
 		port->add_send();

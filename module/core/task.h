@@ -161,6 +161,8 @@ private:
 	mach_task_os *const os_;
 	Space space_;
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
+	/* Its name port (inspection only), kept across exec; likewise. */
+	Port *name_port_ = nullptr;
 	/* guarded by lock_; send rights; the kernel and name ports are port_ */
 	Port *special_[TaskSpecialPortMax + 1] = {};
 	Thread *threads_ = nullptr;	/* guarded by lock_ */

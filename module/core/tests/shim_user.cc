@@ -565,6 +565,8 @@ int mach_shim_task_pid(mach_task_os *os)
 	return os->current ? 1 : 2;
 }
 
+void mach_shim_task_unnamed(mach_task_os *) {}
+
 int mach_shim_task_kill(mach_task_os *os, mach_u64)
 {
 	os->killed = true;
