@@ -769,8 +769,11 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 		/*
 		 * Nor one the stub is running: an ended Mach thread on its way
 		 * out (its record may be gone already) uses the stub's exit.
+		 * Nor a thread that never leaves the kernel (io_uring's
+		 * workers): it has no user state to show, suspend or end.
 		 */
-		if (thread == agent || (thread->flags & PF_EXITING) ||
+		if (thread == agent ||
+		    (thread->flags & (PF_EXITING | PF_IO_WORKER | PF_KTHREAD)) ||
 		    task_pt_regs(thread)->ip - stub < PAGE_SIZE ||
 		    mach_thread_known(thread))
 			continue;

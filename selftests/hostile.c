@@ -7,8 +7,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/io_uring.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -272,6 +275,79 @@ TEST(a_task_no_right_names_and_no_thread_runs_in_ends)
 		ASSERT_NE(-1, wait_for_exit(creator, 5000));
 	}
 	EXPECT_EQ(before - 1, wait_for_live_tasks(before - 1, 5000));
+}
+
+/*
+ * One read of fd queued on a new io_uring, forced to an io-wq worker
+ * thread of this process (IOSQE_ASYNC), where it blocks. The ring's fd.
+ */
+static int block_an_io_worker(int fd, char *buf)
+{
+	struct io_uring_params p = { 0 };
+	struct io_uring_sqe *sqes;
+	unsigned int *tail, *array;
+	char *sq;
+	int ring = syscall(SYS_io_uring_setup, 4, &p);
+
+	if (ring < 0)
+		return -1;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring,
+		  IORING_OFF_SQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || sqes == MAP_FAILED)
+		return -1;
+	tail = (unsigned int *)(sq + p.sq_off.tail);
+	array = (unsigned int *)(sq + p.sq_off.array);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_READ;
+	sqes[0].flags = IOSQE_ASYNC;
+	sqes[0].fd = fd;
+	sqes[0].addr = (unsigned long)buf;
+	sqes[0].len = 1;
+	array[0] = 0;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, ring, 1, 0, 0, NULL, 0) != 1)
+		return -1;
+	return ring;
+}
+
+/* Threads of this process, as /proc counts them. */
+static int linux_threads(void)
+{
+	char line[128];
+	int n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "Threads: %d", &n);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * io_uring's worker threads belong to the process but run only in the
+ * kernel: they are not Mach threads (they were listed with rip 0, and
+ * thread_terminate of one answered success while it lived on).
+ */
+TEST(io_uring_workers_are_not_mach_threads)
+{
+	int pipes[2], ring, before;
+	char buf[1];
+
+	ASSERT_EQ(0, pipe(pipes));
+	before = thread_count(mach_task_self());
+	ASSERT_LE(1, before);
+	ring = block_an_io_worker(pipes[0], buf);
+	if (ring < 0)
+		SKIP(return, "no io_uring here (%s)", strerror(errno));
+	for (int i = 0; i < 100 && linux_threads() < 3; i++)
+		usleep(10 * 1000);	/* the worker; the agent is the other */
+	ASSERT_LE(3, linux_threads());
+	EXPECT_EQ(before, thread_count(mach_task_self()));
+	close(ring);
 }
 
 TEST_HARNESS_MAIN
