@@ -100,16 +100,42 @@ static bool mach_agent_settled(struct mach_agent *agent)
 	return READ_ONCE(agent->thread) || READ_ONCE(agent->closed);
 }
 
-unsigned long mach_agent_stub(struct mach_agent *agent)
+/* Does a thread serve as the agent (not one that exited, or exec'd)? */
+static bool mach_agent_serves(struct mach_agent *agent)
+{
+	bool serves;
+
+	spin_lock(&agent->lock);
+	serves = !agent->closed && !mach_agent_thread_gone(agent->thread);
+	spin_unlock(&agent->lock);
+	return serves;
+}
+
+/*
+ * libmach starts the agent as it opens /dev/mach, and does not wait for
+ * it; a shell's agent starts when it first runs. A call right after may
+ * have to wait (for a shell, until it starts or dies).
+ */
+int mach_agent_wait(struct mach_agent *agent)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 
-	/* libmach may be starting it right now: wait as a call would. */
 	if (!mach_agent_settled(agent) &&
-	    wait_event_killable_timeout(agent->started, mach_agent_settled(agent),
+	    wait_event_killable_timeout(agent->started,
+					mach_agent_settled(agent),
 					os->shell ? MAX_SCHEDULE_TIMEOUT : 5 * HZ) < 0)
-		return 0;
-	return READ_ONCE(agent->thread) ? agent->stub : 0;
+		return -EINTR;
+	return mach_agent_serves(agent) ? 0 : -ESRCH;
+}
+
+int mach_shim_task_agent_wait(struct mach_task_os *os)
+{
+	return mach_agent_wait(&os->agent);
+}
+
+unsigned long mach_agent_stub(struct mach_agent *agent)
+{
+	return mach_agent_serves(agent) ? agent->stub : 0;
 }
 
 /*
@@ -119,20 +145,10 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
  */
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
-	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
-	int ret = 0;
+	int ret = mach_agent_wait(agent);
 
-	/*
-	 * libmach starts the agent as it opens /dev/mach, and does not wait
-	 * for it; a shell's agent starts when it first runs. A call right
-	 * after may have to wait (for a shell, until it starts or dies).
-	 */
-	if (!mach_agent_settled(agent) &&
-	    wait_event_killable_timeout(agent->started,
-					mach_agent_settled(agent),
-					os->shell ? MAX_SCHEDULE_TIMEOUT : 5 * HZ) < 0)
-		return -EINTR;
-
+	if (ret)
+		return ret;
 	spin_lock(&agent->lock);
 	if (agent->closed || mach_agent_thread_gone(agent->thread)) {
 		ret = -ESRCH;

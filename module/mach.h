@@ -128,7 +128,12 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
 /* Set the caller's registers to run sc through agent's stub: sc's number. */
 long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc);
-/* The agent's stub, once it has started (0 if it never does). */
+/*
+ * Wait until the agent serves: 0, -ESRCH if none does (or came in time),
+ * -EINTR if a fatal signal came first.
+ */
+int mach_agent_wait(struct mach_agent *agent);
+/* The agent's stub while it serves, or 0; waits for nothing. */
 unsigned long mach_agent_stub(struct mach_agent *agent);
 /* Is the calling thread os's agent? */
 bool mach_agent_is_current(struct mach_agent *agent);
