@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Agents: a task without one (a process that opened /dev/mach itself and
- * never started one) makes no other task wait.
+ * never started one) neither waits for it nor makes any other task wait.
  * The harness forks each test, so a test may drop to an unprivileged uid.
  */
 #define _GNU_SOURCE
@@ -142,6 +142,25 @@ TEST(an_agentless_task_delays_no_other_users_calls)
 	}
 	EXPECT_GT(1000, result[1]) {
 		TH_LOG("mach_thread_self() took %lld ms", result[1]);
+	}
+}
+
+/*
+ * A call that needs the agent of a task that has none, and is not starting
+ * one, is refused at once: it has nothing to wait for.
+ */
+TEST(an_agentless_task_is_refused_at_once)
+{
+	long long start, took;
+	int kr;
+
+	ASSERT_EQ(0, open_raw());
+	start = now_ms();
+	kr = raw_thread_self();
+	took = now_ms() - start;
+	EXPECT_NE(KERN_SUCCESS, kr);
+	EXPECT_GT(1000, took) {
+		TH_LOG("MACH_THREAD_SELF without an agent took %lld ms", took);
 	}
 }
 

@@ -309,9 +309,10 @@ void mach_shim_thread_kill(struct mach_thread_os *thread);
  */
 void mach_shim_thread_abort(struct mach_thread_os *thread);
 /*
- * Wait until os's agent serves (a new shell's first thread enters, or the
- * thread libmach starts): 0, or -MACH_ESRCH if none does (within 5 s but
- * for a shell), -MACH_EINTR if a fatal signal came first.
+ * Wait until os's agent serves (a new shell's first thread enters, or a
+ * thread starting as one is done): 0, or -MACH_ESRCH if it has none and
+ * none is starting (it is not waited for), -MACH_EINTR on a fatal signal
+ * or if a new shell stays stopped (SIGSTOP, ptrace) for a second first.
  */
 int mach_shim_task_agent_wait(struct mach_task_os *os);
 /*
