@@ -75,13 +75,20 @@ bool start_agent(int fd)
 		return false;
 	}
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);	// inherited by the agent
+	// The smallest stack glibc takes. It puts a static program's
+	// thread-local data at the top of the stack, and refuses (EINVAL) one
+	// with no room left for it: the size doubles until it fits.
 	pthread_t agent;
-	err = pthread_create(&agent, &attr, agent_main,
-			     reinterpret_cast<void *>(static_cast<intptr_t>(fd)));
+	err = EINVAL;
+	for (size_t size = PTHREAD_STACK_MIN; err == EINVAL && size <= (size_t{1} << 30);
+	     size *= 2) {
+		pthread_attr_setstacksize(&attr, size);
+		err = pthread_create(&agent, &attr, agent_main,
+				     reinterpret_cast<void *>(static_cast<intptr_t>(fd)));
+	}
 	pthread_sigmask(SIG_SETMASK, &old, nullptr);
 	pthread_attr_destroy(&attr);
 	if (err != 0) {
