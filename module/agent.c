@@ -12,9 +12,10 @@
  * its result straight back into the next step.
  *
  * In a process that opened /dev/mach, libmach starts the agent with
- * MACH_IOC_AGENT (argument: its /dev/mach fd); in a shell the agent is
- * the only thread. The agent waits interruptibly (an idle agent counts
- * for no load); it blocks every signal, so only a fatal one ends it.
+ * MACH_IOC_AGENT (argument: its /dev/mach fd) and waits for it to enter
+ * (MACH_IOC_AGENT_WAIT); in a shell the agent is the only thread. The
+ * agent waits interruptibly (an idle agent counts for no load); it blocks
+ * every signal, so only a fatal one ends it.
  */
 #include <linux/file.h>
 #include <linux/overflow.h>
@@ -94,22 +95,95 @@ static bool mach_agent_thread_gone(struct task_struct *thread)
 	return !thread || (READ_ONCE(thread->flags) & PF_EXITING);
 }
 
-/* Has the agent started, or will it never? */
+/* Does a thread serve as the agent (not one that exited, or exec'd)? */
+static bool mach_agent_serves(struct mach_agent *agent)
+{
+	bool serves;
+
+	spin_lock(&agent->lock);
+	serves = !agent->closed && !mach_agent_thread_gone(agent->thread);
+	spin_unlock(&agent->lock);
+	return serves;
+}
+
+/*
+ * Has the agent started, or is none on its way? One is while a thread is
+ * in mach_agent_start(), and until a new shell's first thread enters (it
+ * does before it runs anything). libmach waits for the agent it starts
+ * before it makes a call (MACH_IOC_AGENT_WAIT): a self task with none,
+ * and none starting, has none to wait for.
+ */
 static bool mach_agent_settled(struct mach_agent *agent)
 {
-	return READ_ONCE(agent->thread) || READ_ONCE(agent->closed);
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
+	bool coming;
+
+	spin_lock(&agent->lock);
+	coming = !agent->closed && mach_agent_thread_gone(agent->thread) &&
+		 (agent->starting || (os->shell && !agent->thread));
+	spin_unlock(&agent->lock);
+	return !coming;
+}
+
+/* Is a new shell stopped (SIGSTOP, ptrace) before its agent entered? */
+static bool mach_agent_shell_stopped(struct mach_task_os *os)
+{
+	struct pid *pid = READ_ONCE(os->pid);
+	struct task_struct *thread;
+	bool stopped;
+
+	if (!pid)
+		return false;
+	rcu_read_lock();
+	thread = pid_task(pid, PIDTYPE_TGID);
+	stopped = thread && task_is_stopped_or_traced(thread);
+	rcu_read_unlock();
+	return stopped;
+}
+
+/* How long a thread may take to start as the agent (emulation is slow). */
+#define MACH_AGENT_START_WAIT	(5 * HZ)
+/* How long a new shell may stay stopped before its agent is given up. */
+#define MACH_AGENT_STOPPED_WAIT	HZ
+
+/*
+ * Killable, and bounded but for a new shell that runs: its first thread
+ * is on its way into the module for as long as the shell lives.
+ */
+int mach_agent_wait(struct mach_agent *agent)
+{
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
+	unsigned long start = jiffies, stopped_at = 0;
+	bool stopped = false;
+
+	while (!mach_agent_settled(agent)) {
+		if (wait_event_killable_timeout(agent->started,
+						mach_agent_settled(agent),
+						HZ / 10) < 0)
+			return -EINTR;
+		if (READ_ONCE(agent->starting)) {
+			if (time_after(jiffies, start + MACH_AGENT_START_WAIT))
+				return -ESRCH;
+		} else if (!mach_agent_shell_stopped(os)) {
+			stopped = false;
+		} else if (!stopped) {
+			stopped = true;
+			stopped_at = jiffies;
+		} else if (time_after(jiffies, stopped_at + MACH_AGENT_STOPPED_WAIT)) {
+			return -EINTR;	/* KERN_ABORTED, as a hold's wait */
+		}
+	}
+	return mach_agent_serves(agent) ? 0 : -ESRCH;
+}
+
+int mach_shim_task_agent_wait(struct mach_task_os *os)
+{
+	return mach_agent_wait(&os->agent);
 }
 
 unsigned long mach_agent_stub(struct mach_agent *agent)
 {
-	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
-
-	/* libmach may be starting it right now: wait as a call would. */
-	if (!mach_agent_settled(agent) &&
-	    wait_event_killable_timeout(agent->started, mach_agent_settled(agent),
-					os->shell ? MAX_SCHEDULE_TIMEOUT : 5 * HZ) < 0)
-		return 0;
-	return READ_ONCE(agent->thread) ? agent->stub : 0;
+	return mach_agent_serves(agent) ? agent->stub : 0;
 }
 
 /*
@@ -119,20 +193,10 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
  */
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
-	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
-	int ret = 0;
+	int ret = mach_agent_wait(agent);
 
-	/*
-	 * libmach starts the agent as it opens /dev/mach, and does not wait
-	 * for it; a shell's agent starts when it first runs. A call right
-	 * after may have to wait (for a shell, until it starts or dies).
-	 */
-	if (!mach_agent_settled(agent) &&
-	    wait_event_killable_timeout(agent->started,
-					mach_agent_settled(agent),
-					os->shell ? MAX_SCHEDULE_TIMEOUT : 5 * HZ) < 0)
-		return -EINTR;
-
+	if (ret)
+		return ret;
 	spin_lock(&agent->lock);
 	if (agent->closed || mach_agent_thread_gone(agent->thread)) {
 		ret = -ESRCH;
@@ -324,13 +388,16 @@ static long mach_agent_start(struct mach_task_os *os, struct file *file,
 		return -EBUSY;
 	}
 	agent->starting = true;
+	agent->start_failed = false;
 	spin_unlock(&agent->lock);
 
 	stub = mach_stub_map();
 	if (IS_ERR_VALUE(stub)) {
 		spin_lock(&agent->lock);
 		agent->starting = false;
+		agent->start_failed = true;
 		spin_unlock(&agent->lock);
+		wake_up_all(&agent->started);
 		return stub;
 	}
 	mach_agent_drop_serving(agent);
@@ -338,6 +405,30 @@ static long mach_agent_start(struct mach_task_os *os, struct file *file,
 	agent->fd = fd;
 	mach_agent_set_thread(agent);
 	return mach_agent_serve(agent, 0);
+}
+
+/*
+ * MACH_IOC_AGENT_WAIT: libmach has started a thread to become its task's
+ * agent, and waits until it has (or was refused), before any call that
+ * might need it: a task with no agent then needs no wait for one.
+ */
+long mach_agent_wait_ioctl(struct mach_task_os *os)
+{
+	struct mach_agent *agent = &os->agent;
+	bool failed;
+
+	if (os->pid != task_tgid(current))
+		return -EBADF;
+	if (wait_event_killable_timeout(agent->started, mach_agent_serves(agent) ||
+					READ_ONCE(agent->closed) ||
+					READ_ONCE(agent->start_failed),
+					MACH_AGENT_START_WAIT) < 0)
+		return -EINTR;
+	spin_lock(&agent->lock);
+	failed = agent->start_failed;
+	agent->start_failed = false;
+	spin_unlock(&agent->lock);
+	return mach_agent_serves(agent) ? 0 : failed ? -ENOMEM : -ESRCH;
 }
 
 long mach_agent_ioctl(struct mach_task_os *os, struct file *file,

@@ -80,6 +80,8 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	if (cmd == MACH_IOC_AGENT)
 		return mach_agent_ioctl(mach_task_os_of(file->private_data),
 					file, arg);
+	if (cmd == MACH_IOC_AGENT_WAIT)
+		return mach_agent_wait_ioctl(mach_task_os_of(file->private_data));
 	if (_IOC_TYPE(cmd) != MACH_IOC_MAGIC || nr >= MACH_IOC_NR_COUNT ||
 	    cmd != mach_ioctls[nr])
 		return -ENOTTY;

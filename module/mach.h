@@ -101,6 +101,7 @@ struct mach_agent {
 	struct list_head queue;		/* guarded by lock: calls waiting */
 	bool closed;			/* guarded by lock: the task is gone */
 	bool starting;			/* guarded by lock: a thread is becoming it */
+	bool start_failed;		/* guarded by lock: until AGENT_WAIT sees it */
 	wait_queue_head_t wait;		/* the agent idles here */
 	wait_queue_head_t started;	/* callers wait for a thread here */
 	/* Used by the agent thread only. */
@@ -124,11 +125,18 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
 /* MACH_IOC_AGENT from the task's own process. */
 long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 		      unsigned long arg);
+/* MACH_IOC_AGENT_WAIT: 0 once the agent serves, -ESRCH, -ENOMEM, -EINTR. */
+long mach_agent_wait_ioctl(struct mach_task_os *os);
 /* Become os's agent in a new process, and start serving call. */
 long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
 /* Set the caller's registers to run sc through agent's stub: sc's number. */
 long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc);
-/* The agent's stub, once it has started (0 if it never does). */
+/*
+ * Wait until the agent serves: 0, -ESRCH if none does or is on its way,
+ * -EINTR (killed, or a new shell stayed stopped before its agent entered).
+ */
+int mach_agent_wait(struct mach_agent *agent);
+/* The agent's stub while it serves, or 0; waits for nothing. */
 unsigned long mach_agent_stub(struct mach_agent *agent);
 /* Is the calling thread os's agent? */
 bool mach_agent_is_current(struct mach_agent *agent);

@@ -86,6 +86,7 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_SPACE] = "mach_space.lock",
 	[MACH_LOCK_PORT] = "mach_port.lock",
 	[MACH_LOCK_QUIESCE] = "mach_task.quiesce",
+	[MACH_LOCK_ADOPT] = "mach_task.adopt",
 };
 
 struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls)
@@ -205,18 +206,6 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 }
 
 static DEFINE_MUTEX(mach_transit_lock);
-static DEFINE_MUTEX(mach_adoption_lock);
-
-void mach_shim_adoption_lock(void)
-{
-	mutex_lock(&mach_adoption_lock);
-}
-
-void mach_shim_adoption_unlock(void)
-{
-	mutex_unlock(&mach_adoption_lock);
-}
-
 void mach_shim_transit_lock(void)
 {
 	mutex_lock(&mach_transit_lock);

@@ -713,16 +713,9 @@ static struct mach_thread_os *mach_thread_adopt(struct mach_task_os *os,
 	return t;
 }
 
-struct mach_thread_os *mach_shim_thread_adopt(void)
+struct mach_thread_os *mach_shim_thread_adopt(struct mach_task_os *os)
 {
-	struct mach_task *task = mach_task_lookup_current();
-	struct mach_thread_os *t;
-
-	if (!task)
-		return NULL;
-	t = mach_thread_adopt(mach_task_os_of(task), current);
-	mach_task_put(task);
-	return t;
+	return mach_thread_adopt(os, current);
 }
 
 /*

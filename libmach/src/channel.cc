@@ -63,21 +63,44 @@ void *agent_main(void *arg)
 	return nullptr;		// only if the module refused us
 }
 
-void start_agent(int fd)
+// Starts the agent and waits until it serves, so that no call finds it
+// still on its way (the module refuses at once a call that needs an agent
+// the task does not have). false, with errno, if it could not start.
+bool start_agent(int fd)
 {
 	pthread_attr_t attr;
-	if (pthread_attr_init(&attr) != 0)
-		return;
+	int err = pthread_attr_init(&attr);
+	if (err != 0) {
+		errno = err;
+		return false;
+	}
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);	// inherited by the agent
+	// The smallest stack glibc takes. It puts a static program's
+	// thread-local data at the top of the stack, and refuses (EINVAL) one
+	// with no room left for it: the size doubles until it fits.
 	pthread_t agent;
-	pthread_create(&agent, &attr, agent_main,
-		       reinterpret_cast<void *>(static_cast<intptr_t>(fd)));
+	err = EINVAL;
+	for (size_t size = PTHREAD_STACK_MIN; err == EINVAL && size <= (size_t{1} << 30);
+	     size *= 2) {
+		pthread_attr_setstacksize(&attr, size);
+		err = pthread_create(&agent, &attr, agent_main,
+				     reinterpret_cast<void *>(static_cast<intptr_t>(fd)));
+	}
 	pthread_sigmask(SIG_SETMASK, &old, nullptr);
 	pthread_attr_destroy(&attr);
+	if (err != 0) {
+		errno = err;
+		return false;
+	}
+	// ENOTTY: a module that cannot tell (it waits for the agent itself).
+	// ESRCH: not in yet after 5 s; it may still come, and the fd stays
+	// open for it. ENOMEM: the module refused it, and it has returned.
+	if (ioctl(fd, MACH_IOC_AGENT_WAIT) == 0 || errno != ENOMEM)
+		return true;
+	return false;
 }
 
 int open_device_locked()
@@ -100,8 +123,12 @@ int open_device_locked()
 		close(fd);
 		return -1;
 	}
-	if (version.features & MACH_FEATURE_TASKS)
-		start_agent(fd);
+	if ((version.features & MACH_FEATURE_TASKS) && !start_agent(fd)) {
+		int err = errno;
+		close(fd);	// no Mach here: every call says so at once
+		errno = err;
+		return -1;
+	}
 	device.store(fd, std::memory_order_release);
 	return fd;
 }

@@ -52,6 +52,7 @@ enum mach_lock_class {
 	MACH_LOCK_SPACE,
 	MACH_LOCK_PORT,
 	MACH_LOCK_QUIESCE,
+	MACH_LOCK_ADOPT,
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -85,9 +86,6 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
  */
 void mach_shim_transit_lock(void);
 void mach_shim_transit_unlock(void);
-/* The module's lock around making running threads Mach threads. */
-void mach_shim_adoption_lock(void);
-void mach_shim_adoption_unlock(void);
 
 /* Reference counts (refcount_t in the kernel: saturating, checked). */
 struct mach_shim_ref { int value; };
@@ -310,8 +308,19 @@ void mach_shim_thread_kill(struct mach_thread_os *thread);
  * fails with EINTR instead of restarting; nothing if it is in user mode.
  */
 void mach_shim_thread_abort(struct mach_thread_os *thread);
-/* The calling thread, made a Mach thread (mach_thread_self): or NULL. */
-struct mach_thread_os *mach_shim_thread_adopt(void);
+/*
+ * Wait until os's agent serves (a new shell's first thread enters, or a
+ * thread starting as one is done): 0, or -MACH_ESRCH if it has none and
+ * none is starting (it is not waited for), -MACH_EINTR on a fatal signal
+ * or if a new shell stays stopped (SIGSTOP, ptrace) for a second first.
+ */
+int mach_shim_task_agent_wait(struct mach_task_os *os);
+/*
+ * The calling thread of os's process, made a Mach thread (mach_thread_self):
+ * or NULL. Neither this nor the next waits for the agent (whose stub is
+ * an adopted thread's way out): NULL or 0 if it does not serve.
+ */
+struct mach_thread_os *mach_shim_thread_adopt(struct mach_task_os *os);
 /*
  * The Linux threads of os's process that are no Mach thread yet, made
  * Mach threads as they run: up to capacity of them into out. Returns how

@@ -12,7 +12,8 @@ Task *Task::create(mach_task_os *os)
 		mach_shim_task_free(os);
 		return nullptr;
 	}
-	if (task->quiesce_lock_.ok() && task->lock_.ok() && task->space_.ok()) {
+	if (task->quiesce_lock_.ok() && task->adopt_lock_.ok() && task->lock_.ok() &&
+	    task->space_.ok()) {
 		task->port_ = Port::create_for_task(task);
 		task->name_port_ = Port::create_for_task(task, Object::TaskName);
 	}
@@ -80,23 +81,43 @@ Ref<Thread> Task::current_thread()
 
 namespace {
 
-/* One adoption at a time, module-wide: it is rare, and a Task saves a lock. */
-struct AdoptionGuard {
-	AdoptionGuard() { mach_shim_adoption_lock(); }
-	~AdoptionGuard() { mach_shim_adoption_unlock(); }
-	AdoptionGuard(const AdoptionGuard &) = delete;
-	AdoptionGuard &operator=(const AdoptionGuard &) = delete;
+/* A lock taken killably: held() says whether it was. */
+class KillableGuard {
+public:
+	explicit KillableGuard(Lock &l) : l_(l), held_(l.lock_killable()) {}
+	~KillableGuard()
+	{
+		if (held_)
+			l_.unlock();
+	}
+	KillableGuard(const KillableGuard &) = delete;
+	KillableGuard &operator=(const KillableGuard &) = delete;
+	bool held() const { return held_; }
+
+private:
+	Lock &l_;
+	bool held_;
 };
 
 } /* namespace */
 
+/*
+ * An adopted thread's way out is its agent's stub: the agent is waited for
+ * first, so that no lock is held across a wait on another task. The lock
+ * is the task's own: an adoption in one task never waits for another's.
+ */
 Ref<Thread> Task::adopt_current()
 {
-	AdoptionGuard adopting;
 	Ref<Thread> thread = current_thread();
+	if (thread || mach_shim_task_agent_wait(os_))
+		return thread;
+	KillableGuard adopting(adopt_lock_);
+	if (!adopting.held())
+		return thread;
+	thread = current_thread();	/* adopt_threads() may have, meanwhile */
 	if (thread)
 		return thread;
-	mach_thread_os *os = mach_shim_thread_adopt();
+	mach_thread_os *os = mach_shim_thread_adopt(os_);
 	Thread *made = os ? Thread::create(this, os, true) : nullptr;
 	if (!made)
 		return thread;
@@ -113,7 +134,11 @@ u32 Task::adopt_threads()
 	u32 n, adopted = 0, count;
 
 	threads(nullptr, 0, &count);	/* (drops those that exited) */
-	AdoptionGuard adopting;
+	if (mach_shim_task_agent_wait(os_))
+		return 0;
+	KillableGuard adopting(adopt_lock_);
+	if (!adopting.held())
+		return 0;
 	do {
 		n = mach_shim_thread_adopt_others(os_, found, batch);
 		for (u32 i = 0; i < n; i++) {
@@ -538,6 +563,8 @@ static void mark_quiescing(Task &task, bool on)
 Kr Task::suspend_and_wait()
 {
 	mark_quiescing(*this, true);
+	/* Not under the lock: adopt_threads() finds the agent settled. */
+	mach_shim_task_agent_wait(os_);
 	if (!quiesce_lock_.lock_killable()) {
 		mark_quiescing(*this, false);
 		return Kr::Aborted;

@@ -5,7 +5,8 @@
  * Locks, in the order they nest (a lock is never taken while one later
  * in the list is held):
  *   mach_tasks_lock (module/task.c)  the registry of tasks
- *   the adoption lock (shim)         making running threads Mach threads
+ *   Task::quiesce_lock_              holding the task for suspend_and_wait()
+ *   Task::adopt_lock_                making its running threads Mach threads
  *   Task::lock_                      special, registered, exception ports
  *   Space::lock_                     a task's names
  *   Port::lock_ of a port set        its member list
@@ -124,7 +125,11 @@ public:
 	void threads(Thread **out, u32 capacity, u32 *count);
 	/* The Mach thread that is the calling thread, if it is one. */
 	Ref<Thread> current_thread();
-	/* ... made one if it is not yet (mach_thread_self); empty if no memory. */
+	/*
+	 * ... made one if it is not yet (mach_thread_self); empty if there is
+	 * no memory, no agent (its stub is a thread's way out), or a fatal
+	 * signal came.
+	 */
 	Ref<Thread> adopt_current();
 	/*
 	 * Every Linux thread of the process but the agent is a Mach thread:
@@ -157,6 +162,8 @@ public:
 private:
 	RefCount refs_;
 	Lock quiesce_lock_{MACH_LOCK_QUIESCE};	/* suspend_and_wait() */
+	/* Held for no wait on anything: the agent is waited for first. */
+	Lock adopt_lock_{MACH_LOCK_ADOPT};
 	Lock lock_{MACH_LOCK_TASK};
 	mach_task_os *const os_;
 	Space space_;

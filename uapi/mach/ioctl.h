@@ -53,5 +53,13 @@
  * calls come from the stub page with the last system call's result.
  */
 #define MACH_IOC_AGENT		_IO(MACH_IOC_MAGIC, 0x40)
+/*
+ * Once that thread is started, the caller waits (up to 5 s; a fatal signal
+ * ends the wait) until it has become the agent: 0, or -1 with ESRCH (no
+ * thread did) or ENOMEM (it was refused for want of memory). A call that
+ * needs the agent of a task with none, and none entering, is refused at
+ * once: start it, and wait for it, before such a call.
+ */
+#define MACH_IOC_AGENT_WAIT	_IO(MACH_IOC_MAGIC, 0x41)
 
 #endif /* _UAPI_MACH_IOCTL_H */

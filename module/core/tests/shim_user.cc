@@ -237,10 +237,6 @@ void mach_shim_host_facts(mach_host_facts *facts)
 	*facts = { 4, 2, 3ull << 30, 2, 2 };
 }
 
-std::mutex adoption;
-void mach_shim_adoption_lock(void) { adoption.lock(); }
-void mach_shim_adoption_unlock(void) { adoption.unlock(); }
-
 std::mutex transit;
 void mach_shim_transit_lock(void) { transit.lock(); }
 void mach_shim_transit_unlock(void) { transit.unlock(); }
@@ -494,7 +490,13 @@ mach_u32 mach_shim_thread_adopt_others(mach_task_os *, mach_thread_os **, mach_u
 	return 0;
 }
 
-mach_thread_os *mach_shim_thread_adopt(void)
+// The host's process is its own agent.
+int mach_shim_task_agent_wait(mach_task_os *)
+{
+	return 0;
+}
+
+mach_thread_os *mach_shim_thread_adopt(mach_task_os *)
 {
 	auto *t = new mach_thread_os;
 	t->holds = 0;
