@@ -143,8 +143,31 @@ static bool mach_agent_shell_stopped(struct mach_task_os *os)
 
 /* How long a thread may take to start as the agent (emulation is slow). */
 #define MACH_AGENT_START_WAIT	(5 * HZ)
-/* How long a new shell may stay stopped before its agent is given up. */
+/*
+ * How long a task may stay stopped (SIGSTOP, ptrace) while a caller waits
+ * for its agent, before the caller gives up (KERN_ABORTED): a client must
+ * not stall a server that calls into it by stopping itself.
+ */
 #define MACH_AGENT_STOPPED_WAIT	HZ
+
+/* Tells, looked at now and then, when a task has been stopped too long. */
+struct mach_stop_watch {
+	bool stopped;
+	unsigned long since;
+};
+
+static bool mach_stop_watch_expired(struct mach_stop_watch *w, bool stopped)
+{
+	if (!stopped) {
+		w->stopped = false;
+		return false;
+	}
+	if (!w->stopped) {
+		w->stopped = true;
+		w->since = jiffies;
+	}
+	return time_after(jiffies, w->since + MACH_AGENT_STOPPED_WAIT);
+}
 
 /*
  * Killable, and bounded but for a new shell that runs: its first thread
@@ -153,8 +176,8 @@ static bool mach_agent_shell_stopped(struct mach_task_os *os)
 int mach_agent_wait(struct mach_agent *agent)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
-	unsigned long start = jiffies, stopped_at = 0;
-	bool stopped = false;
+	struct mach_stop_watch watch = {};
+	unsigned long start = jiffies;
 
 	while (!mach_agent_settled(agent)) {
 		if (wait_event_killable_timeout(agent->started,
@@ -164,12 +187,7 @@ int mach_agent_wait(struct mach_agent *agent)
 		if (READ_ONCE(agent->starting)) {
 			if (time_after(jiffies, start + MACH_AGENT_START_WAIT))
 				return -ESRCH;
-		} else if (!mach_agent_shell_stopped(os)) {
-			stopped = false;
-		} else if (!stopped) {
-			stopped = true;
-			stopped_at = jiffies;
-		} else if (time_after(jiffies, stopped_at + MACH_AGENT_STOPPED_WAIT)) {
+		} else if (mach_stop_watch_expired(&watch, mach_agent_shell_stopped(os))) {
 			return -EINTR;	/* KERN_ABORTED, as a hold's wait */
 		}
 	}
@@ -210,12 +228,30 @@ int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 	return ret;
 }
 
+/* A call the agent has not taken yet will never run. */
+static void mach_agent_cancel(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	bool queued;
+
+	spin_lock(&agent->lock);
+	queued = !list_empty(&call->node);
+	list_del_init(&call->node);
+	spin_unlock(&agent->lock);
+	if (queued)
+		mach_agent_call_put(call);	/* the queue's reference */
+}
+
 /*
  * A caller waits killably. The agent may die with the call in hand and
  * never finish it: that is noticed by looking at its thread now and then.
+ * So is an agent stopped (its task stopped by SIGSTOP or ptrace) for
+ * longer than MACH_AGENT_STOPPED_WAIT: then the caller gives up (-EINTR:
+ * KERN_ABORTED), and a call not taken yet never runs; one in hand ends
+ * when the task runs again, unseen.
  */
 long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 {
+	struct mach_stop_watch watch = {};
 	struct task_struct *thread;
 	long ret;
 
@@ -247,7 +283,14 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 			ret = -ESRCH;
 			break;
 		}
+		if (mach_stop_watch_expired(&watch, thread &&
+					    task_is_stopped_or_traced(thread))) {
+			ret = -EINTR;
+			break;
+		}
 	}
+	if (ret == -EINTR)
+		mach_agent_cancel(agent, call);
 	if (thread)
 		put_task_struct(thread);
 	return ret;

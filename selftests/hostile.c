@@ -6,6 +6,7 @@
  * leave the kernel, and every other program, as they were.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <linux/io_uring.h>
 #include <poll.h>
@@ -348,6 +349,93 @@ TEST(io_uring_workers_are_not_mach_threads)
 	ASSERT_LE(3, linux_threads());
 	EXPECT_EQ(before, thread_count(mach_task_self()));
 	close(ring);
+}
+
+/* The state letter of /proc/<pid>/task/<tid>/stat, or 0. */
+static char thread_state(pid_t pid, pid_t tid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] ? p[2] : 0;
+}
+
+/* Are all of pid's threads stopped, its agent too? */
+static int all_stopped(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	int stopped = 1, seen = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		seen++;
+		if (thread_state(pid, atoi(d->d_name)) != 'T')
+			stopped = 0;
+	}
+	closedir(dir);
+	return stopped && seen > 1;
+}
+
+/*
+ * A call another task's agent must run waits for it; a task stopped by
+ * SIGSTOP (its own doing, say, to stall a server that calls into it) is
+ * given up on after a second with KERN_ABORTED, and the call never runs.
+ */
+TEST(a_stopped_task_does_not_stall_its_callers)
+{
+	mach_port_t boot = serve_as_bootstrap();
+	vm_address_t address = 0;
+	struct timespec t0, t1;
+	kern_return_t kr;
+	task_t theirs;
+	double took;
+	pid_t pid;
+
+	ASSERT_NE(MACH_PORT_NULL, boot);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		send_port(bootstrap_port, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);
+		for (;;)
+			pause();
+	}
+	theirs = receive_port(boot);
+	ASSERT_NE(MACH_PORT_NULL, theirs);
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	for (int i = 0; i < 200 && !all_stopped(pid); i++)
+		usleep(10 * 1000);
+	ASSERT_TRUE(all_stopped(pid));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kr = vm_allocate(theirs, &address, 4096, VM_FLAGS_ANYWHERE);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	EXPECT_EQ(KERN_ABORTED, kr);
+	EXPECT_GT(5.0, took);
+
+	ASSERT_EQ(0, kill(pid, SIGCONT));
+	address = 0;
+	EXPECT_EQ(KERN_SUCCESS, vm_allocate(theirs, &address, 4096, VM_FLAGS_ANYWHERE));
+	kill(pid, SIGKILL);
+	EXPECT_NE(-1, wait_for_exit(pid, 5000));
 }
 
 TEST_HARNESS_MAIN

@@ -1039,7 +1039,7 @@ long thread_create(Task &caller, mach_thread_args &args)
 	int err = 0;
 	mach_thread_os *os = mach_shim_thread_create(task->os(), image, &err);
 	if (!os)
-		return result(err == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::Failure);
+		return result(spawn_error(err));
 	Thread *thread = Thread::create(task.get(), os);	/* owns os */
 	if (!thread)
 		return result(Kr::ResourceShortage);
