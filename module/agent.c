@@ -517,22 +517,23 @@ long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
 
 void mach_agent_close(struct mach_agent *agent)
 {
-	struct mach_agent_call *call, *tmp;
+	struct mach_agent_call *call;
 	struct task_struct *thread;
-	LIST_HEAD(queue);
 
 	spin_lock(&agent->lock);
 	agent->closed = true;
-	list_splice_init(&agent->queue, &queue);
 	thread = agent->thread;
 	agent->thread = NULL;
 	spin_unlock(&agent->lock);
 	wake_up_all(&agent->started);
 
-	list_for_each_entry_safe(call, tmp, &queue, node) {
-		list_del_init(&call->node);
+	/*
+	 * One call at a time off the queue, under its lock: a caller that
+	 * gives up meanwhile (mach_agent_cancel()) takes its own off, and
+	 * either finds it there or not, never on a list of ours.
+	 */
+	while ((call = mach_agent_next(agent)))
 		mach_agent_call_finish(call, -ESRCH);
-	}
 	mach_agent_drop_serving(agent);
 	if (thread)
 		put_task_struct(thread);

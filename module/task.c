@@ -419,19 +419,28 @@ int mach_shim_task_kill(struct mach_task_os *os, u64 image)
 	return mach_task_wait_gone(os);
 }
 
+/*
+ * Idle: its one thread is its agent. A shell whose program exec'd (and so
+ * lost its agent) runs that program: no longer a shell to end.
+ */
 void mach_shim_task_unnamed(struct mach_task_os *os)
 {
-	struct task_struct *leader;
+	struct pid *pid = READ_ONCE(os->pid);
+	struct task_struct *leader, *agent;
 	bool idle;
 
-	if (!os->shell)
+	if (!os->shell || !pid)
 		return;
+	spin_lock(&os->agent.lock);
+	agent = os->agent.thread;
 	rcu_read_lock();
-	leader = pid_task(os->pid, PIDTYPE_TGID);
-	idle = leader && get_nr_threads(leader) <= 1;
+	leader = pid_task(pid, PIDTYPE_TGID);
+	idle = leader && agent && get_nr_threads(leader) == 1 &&
+	       same_thread_group(leader, agent) && !(agent->flags & PF_EXITING);
 	rcu_read_unlock();
+	spin_unlock(&os->agent.lock);
 	if (idle)
-		kill_pid(os->pid, SIGKILL, 1);
+		kill_pid(pid, SIGKILL, 1);
 }
 
 void mach_shim_task_free(struct mach_task_os *os)

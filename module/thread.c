@@ -53,6 +53,12 @@ struct mach_thread_os {
 	unsigned long cookie;
 	struct pid *pid;		/* the thread, from the clone's result */
 	struct task_struct *thread;	/* once it entered; a reference */
+	/*
+	 * The program it became a Mach thread in (thread's self_exec_id
+	 * then). After an exec the record, and any right to it, no longer
+	 * reaches the thread: it neither stops nor shows its registers.
+	 */
+	u64 exec_id;
 	unsigned long stub;		/* its task's stub */
 	wait_queue_head_t wait;
 	/*
@@ -79,6 +85,13 @@ struct mach_thread_os {
 static LIST_HEAD(mach_threads);		/* guarded by mach_threads_lock */
 static DEFINE_SPINLOCK(mach_threads_lock);
 static unsigned long mach_thread_cookies;	/* guarded by the lock */
+
+/* Does t's thread still run the program it became a Mach thread in? */
+static bool mach_thread_same_program(struct mach_thread_os *t,
+				     struct task_struct *thread)
+{
+	return READ_ONCE(thread->self_exec_id) == t->exec_id;
+}
 
 static void mach_thread_put(struct mach_thread_os *t)
 {
@@ -229,7 +242,8 @@ static void mach_thread_stop_work(struct callback_head *work)
 	spin_lock(&mach_threads_lock);
 	t->work_queued = false;
 	spin_unlock(&mach_threads_lock);
-	if (!(current->flags & PF_EXITING)) {
+	/* Queued before an exec, it runs in the new program: no stop there. */
+	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
 		WRITE_ONCE(t->stopped, true);
 		wake_up_all(&t->wait);
 		/* Killable: a stopped thread waits without counting as hung. */
@@ -346,7 +360,8 @@ static bool mach_thread_wait_stopped(struct mach_thread_os *t)
 static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
 {
 	mutex_lock(&t->regs_lock);
-	if (!t->thread || !mach_thread_stopped(t)) {
+	if (!t->thread || !mach_thread_stopped(t) ||
+	    !mach_thread_same_program(t, t->thread)) {
 		mutex_unlock(&t->regs_lock);
 		return NULL;
 	}
@@ -412,7 +427,7 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return -EBUSY;
 	thread = t->thread;
-	if (!thread)
+	if (!thread || !mach_thread_same_program(t, thread))
 		return -EBUSY;
 	/* What the last trap of the thread left (a page fault, say). */
 	words[0] = (thread->thread.trap_nr & 0xffff) | (task_cpu(thread) << 16);
@@ -434,13 +449,17 @@ static const struct user_regset *mach_thread_fpu_regset(struct task_struct *thre
 	return NULL;
 }
 
+/* Its thread, stopped (or not started), in the program it was made in. */
 static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 {
+	struct task_struct *thread;
+
 	if (mach_thread_wait_entered(t))
 		return NULL;
 	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return NULL;
-	return READ_ONCE(t->thread);
+	thread = READ_ONCE(t->thread);
+	return thread && mach_thread_same_program(t, thread) ? thread : NULL;
 }
 
 int mach_shim_thread_get_fpu(struct mach_thread_os *t, void *fxsave)
@@ -602,6 +621,7 @@ long mach_thread_enter(struct mach_task_os *os)
 	}
 	if (found && !found->thread) {
 		found->thread = current;
+		found->exec_id = current->self_exec_id;
 		get_task_struct(current);
 		found->stub = os->agent.stub;
 	}
@@ -704,6 +724,7 @@ static struct mach_thread_os *mach_thread_adopt(struct mach_task_os *os,
 	init_waitqueue_head(&t->wait);
 	mutex_init(&t->regs_lock);
 	t->thread = thread;
+	t->exec_id = READ_ONCE(thread->self_exec_id);
 	get_task_struct(thread);
 	t->stub = stub;
 	t->started = true;	/* running as it is */
@@ -727,7 +748,7 @@ static bool mach_thread_known(struct task_struct *thread)
 	struct mach_thread_os *t;
 
 	list_for_each_entry(t, &mach_threads, node)
-		if (t->thread == thread ||
+		if ((t->thread == thread && mach_thread_same_program(t, thread)) ||
 		    (!t->thread && t->cookie == thread->thread.fsbase))
 			return true;
 	return false;
@@ -790,7 +811,7 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 
 bool mach_shim_thread_is_current(struct mach_thread_os *t)
 {
-	return READ_ONCE(t->thread) == current;
+	return READ_ONCE(t->thread) == current && mach_thread_same_program(t, current);
 }
 
 void mach_shim_thread_stats(struct mach_thread_os *t,

@@ -70,7 +70,15 @@ Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
 		return kr;
 	Ref<Port> port = caller.space().lookup_send(Name{name});
 	*task = port ? port->task_named() : Ref<Task>{};
-	return *task ? Kr::Success : Kr::InvalidArgument;
+	if (!*task)
+		return Kr::InvalidArgument;
+	/*
+	 * An exec not yet seen is seen now (and renews the task), so that
+	 * task_info's tokens are the new program's, not those given the old.
+	 */
+	if (task->get() != &caller)
+		(void)mach_shim_task_image((*task)->os());
+	return Kr::Success;
 }
 
 long version(mach_version_args &args)

@@ -252,7 +252,9 @@ bool Task::renew_port()
 		 */
 		threads = threads_;
 		threads_ = nullptr;
+		/* A suspension made through the old port does not reach it either. */
 		held = suspend_count_ != 0;
+		suspend_count_ = 0;
 	}
 	if (old) {
 		old->kill();
