@@ -79,6 +79,11 @@ struct mach_shim_user *mach_shim_user_current(void)
 	return u;
 }
 
+void mach_shim_user_get(struct mach_shim_user *u)
+{
+	refcount_inc(&u->refs);
+}
+
 void mach_shim_user_put(struct mach_shim_user *u)
 {
 	if (!refcount_dec_and_lock(&u->refs, &mach_users_lock))

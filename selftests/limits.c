@@ -151,7 +151,7 @@ static int queue_a_megabyte_at_a_time(void)
 	return send_ool(port, data, MiB) == MACH_MSG_SUCCESS ? 0 : 5;
 }
 
-TEST(queued_messages_count_against_their_senders_user)
+TEST(queued_messages_count_against_their_ports_owner)
 {
 	long old = set_param("max_user_message_bytes", 8 * MiB);
 	int status;
@@ -223,6 +223,45 @@ TEST(ports_count_against_their_users_limit_whether_named_or_in_messages)
 	ASSERT_LE(0, old);
 	status = as_nobody(hold_ports_in_messages);
 	set_param("max_user_ports", old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * No-senders requests on a port with no senders fire at once: each queues
+ * a notice on q, which takes no room in its queue. 0 if the notices stop
+ * at the limit of q's owner (1 MiB here) rather than run on.
+ */
+static int request_notices(void)
+{
+	mach_port_t p, q, previous;
+	mach_port_status_t status;
+	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p) ||
+	    mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &q))
+		return 1;
+	for (int i = 0; i < 50000; i++)
+		if (mach_port_request_notification(mach_task_self(), p,
+						   MACH_NOTIFY_NO_SENDERS, 0, q,
+						   MACH_MSG_TYPE_MAKE_SEND_ONCE,
+						   &previous))
+			return 2;
+	if (mach_port_get_attributes(mach_task_self(), q, MACH_PORT_RECEIVE_STATUS,
+				     (mach_port_info_t)&status, &count))
+		return 3;
+	printf("# %u notices queued\n", status.mps_msgcount);
+	return status.mps_msgcount > 0 && status.mps_msgcount < 10000 ? 0 : 4;
+}
+
+TEST(kernel_notices_count_against_their_ports_owner)
+{
+	long old = set_param("max_user_message_bytes", MiB);
+	int status;
+
+	ASSERT_LE(0, old);
+	status = as_nobody(request_notices);
+	set_param("max_user_message_bytes", old);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }

@@ -155,31 +155,50 @@ private:
 
 /*
  * Kernel memory a user made the module hold, counted against that user's
- * limit of one quota (shim.h) until it is freed: the calling process's
- * user pays, on the first add().
+ * limit of one quota (shim.h) until it is freed or released. Whom it
+ * counts against is bound once: the calling process's user, or a port's
+ * owner; bound to no one (a kernel port's messages) it counts nothing.
  */
 class Charge {
 public:
 	explicit Charge(mach_shim_quota quota) : quota_(quota) {}
-	~Charge()
+	~Charge() { release(); }
+	Charge(const Charge &) = delete;
+	Charge &operator=(const Charge &) = delete;
+	/* The calling process's user; false if there is no memory for it. */
+	bool bind_current()
+	{
+		user_ = mach_shim_user_current();
+		return user_ != nullptr;
+	}
+	/* user (null: no one), with a reference of the charge's own. */
+	void bind(mach_shim_user *user)
+	{
+		if (user)
+			mach_shim_user_get(user);
+		user_ = user;
+	}
+	mach_shim_user *user() const { return user_; }
+	/* amount more; false (nothing more counted) past the limit. */
+	bool add(u64 amount)
+	{
+		if (!user_)
+			return true;
+		if (!mach_shim_user_charge(user_, quota_, amount))
+			return false;
+		amount_ += amount;
+		return true;
+	}
+	/* Counts nothing from now on. */
+	void release()
 	{
 		if (!user_)
 			return;
 		if (amount_)
 			mach_shim_user_uncharge(user_, quota_, amount_);
 		mach_shim_user_put(user_);
-	}
-	Charge(const Charge &) = delete;
-	Charge &operator=(const Charge &) = delete;
-	/* amount more; false (nothing more counted) past the limit. */
-	bool add(u64 amount)
-	{
-		if (!user_ && !(user_ = mach_shim_user_current()))
-			return false;
-		if (!mach_shim_user_charge(user_, quota_, amount))
-			return false;
-		amount_ += amount;
-		return true;
+		user_ = nullptr;
+		amount_ = 0;
 	}
 
 private:

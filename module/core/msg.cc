@@ -376,15 +376,10 @@ Kr send(Task &caller, const mach_msg_args &args)
 	if (args.send_size > msg_size_max)
 		return Kr::SendTooLarge;
 
-	/* Kernel memory short, or past the sender's user's limit: no buffer. */
+	/* Kernel memory short, or past the owner's limit (below): no buffer. */
 	Message *msg = Message::create(args.send_size);
 	if (!msg)
 		return Kr::SendNoBuffer;
-	/* Counted against its sender's user until received or destroyed. */
-	if (!msg->charge.add(sizeof(Message) + args.send_size + trailer_max)) {
-		Message::destroy(msg);
-		return Kr::SendNoBuffer;
-	}
 	if (mach_shim_copy_in(&msg->header, args.msg, args.send_size)) {
 		Message::destroy(msg);
 		return Kr::SendInvalidData;
@@ -398,6 +393,19 @@ Kr send(Task &caller, const mach_msg_args &args)
 	if (bad_header) {
 		Message::destroy(msg);
 		return Kr::SendInvalidHeader;
+	}
+	/* The header before the body, as XNU copies them in. */
+	Ref<Port> dest = caller.space().peek_dest(Name{header.remote_port}, dest_disp);
+	/* Kernel objects take their calls as ioctls, not as messages. */
+	if (!dest || dest->is_kernel()) {
+		Message::destroy(msg);
+		return Kr::SendInvalidDest;
+	}
+	/* Counted against the destination's owner until received or destroyed. */
+	dest->bind_owner(msg->charge);
+	if (!msg->charge.add(sizeof(Message) + args.send_size + trailer_max)) {
+		Message::destroy(msg);
+		return Kr::SendNoBuffer;
 	}
 	if (header.bits & msgh_bits_complex) {
 		Kr kr = parse_descriptors(msg);
@@ -415,13 +423,6 @@ Kr send(Task &caller, const mach_msg_args &args)
 		__builtin_memcpy(msg->audit, given.audit, sizeof(msg->audit));
 	} else {
 		mach_shim_current_tokens(msg->security, msg->audit);
-	}
-
-	Ref<Port> dest = caller.space().peek_dest(Name{header.remote_port}, dest_disp);
-	/* Kernel objects take their calls as ioctls, not as messages. */
-	if (!dest || dest->is_kernel()) {
-		Message::destroy(msg);
-		return Kr::SendInvalidDest;
 	}
 
 	bool needs_room = !is_send_once(dest_disp);

@@ -41,6 +41,18 @@ void notify(TransitRight to, u32 id, const u32 *words, u32 nwords, bool ndr = tr
 		__builtin_memcpy(msg->body + (ndr ? sizeof(ndr_record) : 0), words, 4 * nwords);
 	msg->dest = to;
 	Port *port = to.port;
+	/*
+	 * The notice's receiver pays for it, as for any message queued. Past
+	 * its limit the notice is lost, and so is the right: dropped, it
+	 * would be a send-once notice of its own, lost again, and so on.
+	 */
+	port->bind_owner(msg->charge);
+	if (!msg->charge.add(sizeof(Message) + body + trailer_max)) {
+		msg->dest = {};
+		Message::destroy(msg);
+		to.port->release(to);
+		return;
+	}
 	if (!port->enqueue(msg, false))
 		Message::destroy(msg);
 }
@@ -85,6 +97,10 @@ Kr Port::create_counted(bool set, Port **out)
 	if (!port || !port->waiting_ok()) {
 		if (port)
 			port->put();
+		return Kr::ResourceShortage;
+	}
+	if (!port->charge_.bind_current()) {
+		port->put();
 		return Kr::ResourceShortage;
 	}
 	if (!port->charge_.add(1)) {
@@ -163,6 +179,12 @@ Ref<Thread> Port::thread()
 	return Ref<Thread>::share(static_cast<Thread *>(kobject_));
 }
 
+void Port::bind_owner(Charge &charge)
+{
+	Guard g(lock_);
+	charge.bind(dead_ ? nullptr : charge_.user());
+}
+
 bool Port::dead()
 {
 	Guard g(lock_);
@@ -199,6 +221,8 @@ void Port::kill_into(Reaper &reaper)
 		nsrequest_ = {};
 		pd = pdrequest_;
 		pdrequest_ = {};
+		/* What is left of a dead port is bounded by the names for it. */
+		charge_.release();
 	}
 	mach_shim_waitq_wake(waitq_);
 	if (file)
@@ -470,6 +494,13 @@ bool Port::hand_over_receive()
 	msg->descriptor_count = 1;
 	msg->dest = to;
 	Port *port = to.port;
+	port->bind_owner(msg->charge);
+	if (!msg->charge.add(sizeof(Message) + 4 + 12 + sizeof(Descriptor) + trailer_max)) {
+		msg->descriptors[0].right = {};
+		put();
+		Message::destroy(msg);
+		return false;
+	}
 	/* The transit lock is innermost: claim, then queue without it. */
 	mach_shim_transit_lock();
 	bool claimed = claim_transit_locked(port);

@@ -143,6 +143,14 @@ public:
 	bool hand_over_receive();
 
 	/*
+	 * Binds charge to whom what is queued here counts against: the user
+	 * that made the port (not its sender: a receiver that never receives
+	 * pays for its own queue, as a POSIX message queue's creator does).
+	 * No one for a kernel port or a dead one.
+	 */
+	void bind_owner(Charge &charge);
+
+	/*
 	 * Sending. A sender first reserves room in the queue (waiting up to
 	 * timeout_ms, or until a signal: SendInterrupted), then enqueues or
 	 * gives the room back. Send-once messages need no room, as on the
@@ -251,7 +259,8 @@ private:
 	Port *set_ = nullptr;		/* member: its set, a reference */
 	Port *set_next_ = nullptr;	/* member: next in its set's list */
 	Port *members_ = nullptr;	/* set: its members, not references */
-	Charge charge_{MACH_QUOTA_PORTS};	/* one, for those users make */
+	/* One port, for those users make; its user owns what is queued. */
+	Charge charge_{MACH_QUOTA_PORTS};
 };
 
 /* Sends a dead-name notification for name through to. */

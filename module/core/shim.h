@@ -40,6 +40,7 @@ enum mach_shim_quota {
 };
 struct mach_shim_user;
 struct mach_shim_user *mach_shim_user_current(void);
+void mach_shim_user_get(struct mach_shim_user *user);
 void mach_shim_user_put(struct mach_shim_user *user);
 mach_bool mach_shim_user_charge(struct mach_shim_user *user, enum mach_shim_quota quota,
 				mach_u64 amount);

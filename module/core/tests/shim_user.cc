@@ -119,6 +119,7 @@ mach_shim_user *mach_shim_user_current(void)
 	return &the_user;
 }
 
+void mach_shim_user_get(mach_shim_user *) {}
 void mach_shim_user_put(mach_shim_user *) {}
 
 mach_bool mach_shim_user_charge(mach_shim_user *, mach_shim_quota quota, mach_u64 amount)
