@@ -163,6 +163,11 @@ struct mach_task_os {
 	bool exit_queued;
 	struct mach_agent agent;
 	bool inherit_memory;		/* a shell: does it copy its parent's? */
+	/*
+	 * Noticing an exec and renewing the task for it, one caller at a
+	 * time for this task only (see mach_task_check_image()).
+	 */
+	struct mutex image_lock;
 	/* guarded by mach_tasks_lock: the program it runs, see task.c */
 	struct mm_struct *image;	/* mmgrab()bed */
 	u64 image_gen;

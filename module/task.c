@@ -182,6 +182,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	os->inherit_memory = inherit_memory;
 	os->numa_node = NUMA_NO_NODE;
 	mutex_init(&os->ranges_lock);
+	mutex_init(&os->image_lock);
 	INIT_LIST_HEAD(&os->trampolines);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
@@ -254,7 +255,8 @@ int mach_task_wait_ready(struct mach_task_os *os)
  * Images. A task port is given out for the program its process runs; the
  * module notices an exec by the process's mm changing, and then replaces
  * the task port, so that a right to the old program's task never reaches
- * the new one (a set-uid program, say). Under mach_tasks_lock.
+ * the new one (a set-uid program, say). Under mach_tasks_lock; *renewed:
+ * the caller renews the task (mach_task_check_image()).
  */
 static u64 mach_task_image_locked(struct mach_task_os *os, bool *renewed)
 {
@@ -276,9 +278,32 @@ static u64 mach_task_image_locked(struct mach_task_os *os, bool *renewed)
 		mmdrop(os->image);
 	os->image = now;
 	os->image_gen++;
-	mach_task_renew_port(os->task);
 	*renewed = true;
 	return os->image_gen;
+}
+
+/*
+ * The generation of the program os's process runs (0: exiting, or the
+ * wait for another caller's renewal was killed), renewing the task if it
+ * exec'd. The renewal kills ports, whose notices may be many: it runs
+ * under the task's own image_lock, not mach_tasks_lock, which every task
+ * takes. A caller that finds a renewal under way waits for it, so that no
+ * right is seen alive once its program is gone.
+ */
+static u64 mach_task_check_image(struct mach_task_os *os, bool *renewed)
+{
+	u64 gen;
+
+	*renewed = false;
+	if (mutex_lock_killable(&os->image_lock))
+		return 0;
+	mutex_lock(&mach_tasks_lock);
+	gen = mach_task_image_locked(os, renewed);
+	mutex_unlock(&mach_tasks_lock);
+	if (*renewed)
+		mach_task_renew_port(os->task);
+	mutex_unlock(&os->image_lock);
+	return gen;
 }
 
 u64 mach_shim_task_image(struct mach_task_os *os)
@@ -289,9 +314,7 @@ u64 mach_shim_task_image(struct mach_task_os *os)
 	/* A new shell's own exec is not one: wait until it is done. */
 	if (mach_task_wait_ready(os))
 		return 0;
-	mutex_lock(&mach_tasks_lock);
-	gen = mach_task_image_locked(os, &renewed);
-	mutex_unlock(&mach_tasks_lock);
+	gen = mach_task_check_image(os, &renewed);
 	return renewed ? 0 : gen;
 }
 
@@ -361,9 +384,9 @@ struct mach_task *mach_task_of_current(void)
 
 			task = os->task;
 			mach_task_get(task);
-			/* After an exec, a new task port for the new program. */
-			mach_task_image_locked(os, &renewed);
 			mutex_unlock(&mach_tasks_lock);
+			/* After an exec, a new task port for the new program. */
+			mach_task_check_image(os, &renewed);
 			/* And the old image's fds are gone. */
 			mach_task_sweep_space(task);
 			return task;

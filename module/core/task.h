@@ -4,6 +4,7 @@
  *
  * Locks, in the order they nest (a lock is never taken while one later
  * in the list is held):
+ *   a task's image_lock (task.c)     noticing an exec, renewing for it
  *   mach_tasks_lock (module/task.c)  the registry of tasks
  *   Task::quiesce_lock_              holding the task for suspend_and_wait()
  *   Task::adopt_lock_                making its running threads Mach threads
