@@ -25,6 +25,7 @@
 
 #include <mach/ioctl.h>
 
+#include "compat.h"
 #include "mach.h"
 
 /*
@@ -116,8 +117,8 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 			if (i != node)
 				data->other_nodes[i] |= 1ULL << node;
 
-	vma->vm_flags &= ~VM_MAYWRITE;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = page;
 	vma->vm_ops = &mach_stub_vm_ops;
 	/*

@@ -25,6 +25,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "mach.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
@@ -549,7 +550,7 @@ int mach_tasks_init(void)
 	mach_os_cache = KMEM_CACHE(mach_task_os, SLAB_ACCOUNT);
 	if (!mach_os_cache)
 		return -ENOMEM;
-	mach_wq = alloc_workqueue("mach", 0, 0);
+	mach_wq = alloc_workqueue("mach", WQ_PERCPU, 0);
 	if (!mach_wq) {
 		kmem_cache_destroy(mach_os_cache);
 		return -ENOMEM;
