@@ -494,6 +494,7 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 {
 	struct task_struct *leader, *t;
 	struct mm_struct *mm;
+	unsigned long rss;
 	u64 utime, stime;
 
 	/* (A new shell is ready by now: resolving its port waited for it.) */
@@ -512,9 +513,10 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			return false;
 		}
 		stats->virtual_bytes = (u64)mm->total_vm << PAGE_SHIFT;
-		stats->resident_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		rss = get_mm_rss_sum(mm);
+		stats->resident_bytes = (u64)rss << PAGE_SHIFT;
 		stats->resident_max_bytes = (u64)max(get_mm_hiwater_rss(mm),
-						     get_mm_rss(mm)) << PAGE_SHIFT;
+						     rss) << PAGE_SHIFT;
 		mmput(mm);
 	}
 
