@@ -9,8 +9,11 @@
 ifneq ($(shell [ "$(VERSION)" -gt 6 ] || { [ "$(VERSION)" -eq 6 ] && [ "$(PATCHLEVEL)" -ge 1 ]; } && echo y),y)
 $(error mach: Linux $(KERNELRELEASE) is older than 6.1, the oldest kernel the module supports)
 endif
+# (make clean reads this without the kernel's configuration.)
+ifneq ($(CONFIG_CC_VERSION_TEXT),)
 ifneq ($(CONFIG_CC_IS_GCC),y)
 $(error mach: Linux $(KERNELRELEASE) was built with $(CONFIG_CC_VERSION_TEXT); the C++ core needs the g++ of the gcc that built the kernel)
+endif
 endif
 
 # $(call mach-probe,REGEX,HEADER): y if the kernel's include/HEADER matches.
