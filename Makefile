@@ -47,7 +47,7 @@ libmach: $(BUILD)/lib/libmach.a $(BUILD)/lib/libmach.so
 
 $(BUILD)/obj/libmach/%.o: libmach/src/%.cc $(LIBMACH_HDRS)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXLANG) $(WARN) -O2 -fPIC -fvisibility=hidden $(INCLUDES) -c -o $@ $<
+	$(CXX) $(CXXLANG) $(WARN) -O2 -g -fPIC -fvisibility=hidden $(INCLUDES) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 $(BUILD)/lib/libmach.a: $(LIBMACH_OBJS)
 	@mkdir -p $(dir $@)
@@ -55,7 +55,7 @@ $(BUILD)/lib/libmach.a: $(LIBMACH_OBJS)
 
 $(BUILD)/lib/libmach.so: $(LIBMACH_OBJS) libmach/libmach.map
 	$(CXX) -shared -Wl,-soname,libmach.so.1 -Wl,--version-script=libmach/libmach.map \
-		-Wl,-z,defs -o $@ $(LIBMACH_OBJS) -nodefaultlibs -lc -lgcc
+		-Wl,-z,defs $(LDFLAGS) -o $@ $(LIBMACH_OBJS) -nodefaultlibs -lc -lgcc
 
 $(KSFT)/kselftest_harness.h:
 	scripts/kselftest-headers $(KSFT)
