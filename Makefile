@@ -101,6 +101,9 @@ fuzz: $(FUZZ)
 	mkdir -p $(BUILD)/fuzz-corpus
 	$(FUZZ) -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz-corpus module/core/fuzz/corpus
 
+# make install, uninstall and the ABI baseline: install.mk.
+include install.mk
+
 deps:
 	scripts/install-deps
 
