@@ -2,11 +2,20 @@
 #
 #   make          mach.ko, libmach (static and shared), tools, selftests,
 #                 host unit tests
-#   make check    install what is missing, build, run the host unit tests
-#                 and the kselftests in the test VM
+#   make check    install what is missing, build, run the host unit tests,
+#                 build mach.ko (and with dkms) for every kernel of the
+#                 matrix, run the kselftests in the test VM on the host's
+#                 kernel and on 6.12
+#   make check-matrix   the same, the kselftests on every kernel of the matrix
 #   make demo     build, boot the test VM with mach.ko loaded, run the demo
 #   make C=1 / W=1 are passed to Kbuild for the module.
+#
+#   KERNEL=NAME   build mach.ko for, and boot the VM (check, demo, bench)
+#                 on, that kernel of the matrix (scripts/kernels list:
+#                 6.1, 6.1-rt, 6.12, 7.x, ...) instead of the host's.
 
+KERNEL ?=
+export KERNEL
 KVER ?= $(shell scripts/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := build
@@ -34,14 +43,21 @@ UNIT_SRCS := $(wildcard module/core/tests/*.cc)
 UNIT := $(BUILD)/unit/core_tests
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all module libmach selftests tools unit check demo bench clean deps fuzz fuzz-build
+.PHONY: all module libmach selftests tools unit check check-matrix demo bench clean \
+	clean-kernels deps fuzz fuzz-build
 
 all: module libmach tools selftests unit fuzz-build
 
+ifeq ($(KERNEL),)
 module:
 	@test -n "$(KVER)" || { echo "no kernel headers: run scripts/install-deps"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	scripts/check-core-objects module/core/*.o
+else
+# Into build/kernels/$(KERNEL)/mach.ko, in a chroot if that kernel needs one.
+module:
+	scripts/kernels build $(KERNEL)
+endif
 
 libmach: $(BUILD)/lib/libmach.a $(BUILD)/lib/libmach.so
 
@@ -112,6 +128,11 @@ check:
 	$(MAKE) all
 	scripts/check
 
+check-matrix:
+	scripts/install-deps
+	$(MAKE) all
+	CHECK_KERNELS=all scripts/check
+
 demo:
 	scripts/install-deps
 	$(MAKE) all
@@ -121,6 +142,16 @@ bench:
 	$(MAKE) all
 	scripts/bench
 
+# The kernels of the matrix and their chroots (build/kernels, build/chroots:
+# a few GB, minutes to fetch again) go only with clean-kernels. Not Kbuild's
+# clean: it deletes every *.[aios] under the tree, the chroots' included.
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf $(BUILD)
+	rm -f mach.ko mach.o mach.mod mach.mod.c mach.mod.o Module.symvers \
+		modules.order .*.cmd module/*.o module/.*.cmd module/core/*.o \
+		module/core/.*.cmd
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name kernels ! -name chroots \
+		-exec rm -rf {} + 2>/dev/null || true
+	rm -rf $(BUILD)/kernels/*/src $(BUILD)/kernels/*/mach.ko
+
+clean-kernels:
+	rm -rf $(BUILD)/kernels $(BUILD)/chroots

@@ -27,6 +27,7 @@
 #include <linux/string.h>
 #include <asm/unistd.h>
 
+#include "compat.h"
 #include "mach.h"
 
 /* ---- ranges -------------------------------------------------------------- */
@@ -258,7 +259,7 @@ int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child
 	for (unsigned int i = 0; i < child->none_ranges.count; i++) {
 		vma = find_vma(mm, child->none_ranges.r[i].start);
 		if (vma && vma->vm_start == child->none_ranges.r[i].start)
-			vma->vm_flags &= ~VM_DONTCOPY;
+			vm_flags_clear(vma, VM_DONTCOPY);
 	}
 	mmap_write_unlock(mm);
 	return ret;
@@ -273,7 +274,7 @@ static void mach_mark_none(struct mm_struct *mm, const struct mach_ranges *rs)
 	for (i = 0; i < rs->count; i++) {
 		vma = find_vma(mm, rs->r[i].start);
 		if (vma && vma->vm_start == rs->r[i].start)
-			vma->vm_flags |= VM_DONTCOPY;
+			vm_flags_set(vma, VM_DONTCOPY);
 	}
 }
 

@@ -65,6 +65,8 @@ struct mach_stub_page {
 /* The stub's offset of "exit this thread". */
 #define MACH_STUB_EXIT 25
 
+int mach_stub_init(void);
+void mach_stub_exit(void);
 /* Map a stub into the calling process: its address or -errno. */
 unsigned long mach_stub_map(void);
 bool mach_stub_vma(const struct vm_area_struct *vma);

@@ -26,9 +26,12 @@ static int __init mach_init(void)
 	ret = mach_tasks_init();
 	if (ret)
 		goto err_core;
-	ret = mach_shell_init();
+	ret = mach_stub_init();
 	if (ret)
 		goto err_tasks;
+	ret = mach_shell_init();
+	if (ret)
+		goto err_stub;
 	ret = mach_dev_init();
 	if (ret)
 		goto err_shell;
@@ -36,6 +39,8 @@ static int __init mach_init(void)
 
 err_shell:
 	mach_shell_exit();
+err_stub:
+	mach_stub_exit();
 err_tasks:
 	mach_tasks_exit();
 err_core:
@@ -50,6 +55,7 @@ static void __exit mach_exit(void)
 {
 	mach_dev_exit();
 	mach_shell_exit();
+	mach_stub_exit();
 	mach_tasks_exit();
 	mach_core_exit();
 	mach_shim_exit();

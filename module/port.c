@@ -126,7 +126,7 @@ bool mach_shim_fd_is(int fd, const struct mach_shim_file *file)
 	if (fd < 0)
 		return false;
 	rcu_read_lock();
-	same = files_lookup_fd_rcu(current->files, fd) == mach_file(file);
+	same = files_lookup_fd_raw(current->files, fd) == mach_file(file);
 	rcu_read_unlock();
 	return same;
 }

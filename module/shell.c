@@ -37,10 +37,12 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <uapi/linux/sched.h>
+#include <uapi/linux/wait.h>
 #include <asm/unistd.h>
 
 #include <mach/ioctl.h>
 
+#include "compat.h"
 #include "mach.h"
 
 /*
@@ -483,7 +485,7 @@ int mach_shell_init(void)
 	ssize_t n;
 
 	mach_shell_image = shmem_file_setup("mach-shell", sizeof(elf),
-					    VM_NORESERVE);
+					    MACH_SHMEM_NORESERVE);
 	if (IS_ERR(mach_shell_image))
 		return PTR_ERR(mach_shell_image);
 	n = kernel_write(mach_shell_image, &elf, sizeof(elf), &pos);

@@ -13,8 +13,16 @@
  * fork() copies the mapping at the same address, so the copy stays true.
  * Each mapping has its own file too, whose fops pin the module: the
  * mapping's vm_ops live in our text, and the file is released last.
+ *
+ * The files live on shmem's internal mount, on one inode of it the module
+ * makes, as anon_inode_getfile() makes its files on the anon inode: a
+ * filesystem that allows executable mappings on every kernel (since 7.x
+ * anon inodes and private pseudo filesystems are SB_I_NOEXEC, and an
+ * executable mapping of their files is refused). Only the file's place
+ * changes: its fops are ours, it is opened read-only, and its mapping is
+ * served by the fault handler below, never by shmem; the inode holds no
+ * data.
  */
-#include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -25,6 +33,7 @@
 
 #include <mach/ioctl.h>
 
+#include "compat.h"
 #include "mach.h"
 
 /*
@@ -116,8 +125,8 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 			if (i != node)
 				data->other_nodes[i] |= 1ULL << node;
 
-	vma->vm_flags &= ~VM_MAYWRITE;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = page;
 	vma->vm_ops = &mach_stub_vm_ops;
 	/*
@@ -139,16 +148,37 @@ bool mach_stub_vma(const struct vm_area_struct *vma)
 	return vma->vm_ops == &mach_stub_vm_ops;
 }
 
+/* The shmem file whose mount and inode the stubs' files use. */
+static struct file *mach_stub_home;
+
 unsigned long mach_stub_map(void)
 {
+	struct inode *inode = file_inode(mach_stub_home);
 	struct file *file;
 	unsigned long addr;
 
-	file = anon_inode_getfile("[mach-stub]", &mach_stub_fops, NULL,
-				  O_RDONLY);
-	if (IS_ERR(file))
+	/* The file's release drops both, as anon_inode_getfile()'s does. */
+	__module_get(THIS_MODULE);
+	ihold(inode);
+	file = alloc_file_pseudo(inode, mach_stub_home->f_path.mnt, "[mach-stub]",
+				 O_RDONLY, &mach_stub_fops);
+	if (IS_ERR(file)) {
+		iput(inode);
+		module_put(THIS_MODULE);
 		return PTR_ERR(file);
+	}
 	addr = vm_mmap(file, 0, PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, 0);
 	fput(file);		/* the mapping holds it */
 	return addr;
+}
+
+int mach_stub_init(void)
+{
+	mach_stub_home = shmem_file_setup("mach-stub", 0, MACH_SHMEM_NORESERVE);
+	return PTR_ERR_OR_ZERO(mach_stub_home);
+}
+
+void mach_stub_exit(void)
+{
+	fput(mach_stub_home);
 }

@@ -25,6 +25,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "mach.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
@@ -493,6 +494,7 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 {
 	struct task_struct *leader, *t;
 	struct mm_struct *mm;
+	unsigned long rss;
 	u64 utime, stime;
 
 	/* (A new shell is ready by now: resolving its port waited for it.) */
@@ -511,9 +513,10 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			return false;
 		}
 		stats->virtual_bytes = (u64)mm->total_vm << PAGE_SHIFT;
-		stats->resident_bytes = (u64)get_mm_rss(mm) << PAGE_SHIFT;
+		rss = get_mm_rss_sum(mm);
+		stats->resident_bytes = (u64)rss << PAGE_SHIFT;
 		stats->resident_max_bytes = (u64)max(get_mm_hiwater_rss(mm),
-						     get_mm_rss(mm)) << PAGE_SHIFT;
+						     rss) << PAGE_SHIFT;
 		mmput(mm);
 	}
 
@@ -549,7 +552,7 @@ int mach_tasks_init(void)
 	mach_os_cache = KMEM_CACHE(mach_task_os, SLAB_ACCOUNT);
 	if (!mach_os_cache)
 		return -ENOMEM;
-	mach_wq = alloc_workqueue("mach", 0, 0);
+	mach_wq = alloc_workqueue("mach", WQ_PERCPU, 0);
 	if (!mach_wq) {
 		kmem_cache_destroy(mach_os_cache);
 		return -ENOMEM;

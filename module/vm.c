@@ -30,6 +30,7 @@
 
 #include <mach/abi.h>
 
+#include "compat.h"
 #include "mach.h"
 
 /* Mach's protection bits are Linux's PROT_* bits. */
@@ -87,7 +88,7 @@ static int mach_vm_access(struct mm_struct *mm, u64 addr, void *buf,
 
 	mmap_read_lock(mm);
 	got = get_user_pages_remote(mm, addr, 1, write ? FOLL_WRITE : 0, &page,
-				    NULL, NULL);
+				    NULL);
 	mmap_read_unlock(mm);
 	if (got != 1)
 		return -EACCES;
@@ -287,7 +288,7 @@ static long mach_vm_pin_present(unsigned long *at, unsigned long end,
 	for (;;) {
 		got = get_user_pages(*at, min((end - *at) >> PAGE_SHIFT,
 					      (unsigned long)MACH_SHARE_BATCH),
-				     FOLL_FORCE | FOLL_DUMP, pages, NULL);
+				     FOLL_FORCE | FOLL_DUMP, pages);
 		if (got != -EFAULT)
 			break;
 		*at += PAGE_SIZE;
@@ -367,7 +368,7 @@ int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
 			got = get_user_pages(start + (data - pos),
 					     min_t(loff_t, (hole - data) >> PAGE_SHIFT,
 						   MACH_SHARE_BATCH),
-					     FOLL_WRITE | FOLL_FORCE, buf->pages, NULL);
+					     FOLL_WRITE | FOLL_FORCE, buf->pages);
 			mmap_read_unlock(mm);
 			if (got <= 0)
 				return got ? got : -EFAULT;
@@ -402,7 +403,8 @@ static int mach_vm_share_piece(unsigned long start, unsigned long end,
 	unsigned long addr;
 	int ret;
 
-	file = shmem_file_setup(MACH_SHARED_NAME, end - start, 0);
+	file = shmem_file_setup(MACH_SHARED_NAME, end - start,
+				MACH_SHMEM_ACCOUNTED);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	ret = mach_vm_copy_to_file(file, start, end, buf);

@@ -3,14 +3,32 @@
 #ifndef MACH_TEST_H
 #define MACH_TEST_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
+
+/*
+ * Keeps transparent huge pages off [addr, addr + size), so that a write
+ * there costs one page: 0, or -1 if that failed. A kernel built without
+ * them (Debian's PREEMPT_RT kernels) refuses the madvise with EINVAL and
+ * has none to keep off: 0 too.
+ */
+static inline int no_huge_pages(void *addr, size_t size)
+{
+	if (madvise(addr, size, MADV_NOHUGEPAGE) == 0)
+		return 0;
+	if (errno == EINVAL &&
+	    access("/sys/kernel/mm/transparent_hugepage", F_OK) != 0)
+		return 0;
+	return -1;
+}
 
 /* /proc/self/statm's size and resident fields, in bytes; no allocation. */
 static inline int read_statm(unsigned long long *size,

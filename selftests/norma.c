@@ -373,7 +373,7 @@ TEST(a_later_child_copies_back_what_a_clone_shared)
 
 	ASSERT_NE(MAP_FAILED, region);
 	/* A write is one page, not a transparent huge page of 512. */
-	ASSERT_EQ(0, madvise(region, size, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, no_huge_pages(region, size));
 	for (size_t i = 0; i < count; i++)
 		region[marks[i] + 9] = 'k' + i;
 	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 0, &clone));

@@ -143,7 +143,7 @@ TEST(share_conversion_keeps_bytes_and_holes)
 
 	ASSERT_NE(MAP_FAILED, region);
 	/* A write is one page, not a transparent huge page of 512. */
-	ASSERT_EQ(0, madvise(region, size, MADV_NOHUGEPAGE));
+	ASSERT_EQ(0, no_huge_pages(region, size));
 	for (size_t i = 0; i < count; i++)
 		region[marks[i] + 7] = 'a' + i;
 	EXPECT_EQ(0, region[100 * PAGE]);	/* read: the zero page */

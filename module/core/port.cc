@@ -107,6 +107,8 @@ Kr Port::create_counted(bool set, Port **out)
 		port->put();
 		return Kr::NoSpace;
 	}
+	port->owner_ = port->charge_.user();
+	mach_shim_user_get(port->owner_);
 	*out = port;
 	return Kr::Success;
 }
@@ -145,6 +147,8 @@ Port::~Port()
 	}
 	if (waitq_)
 		mach_shim_waitq_destroy(waitq_);
+	if (owner_)
+		mach_shim_user_put(owner_);
 }
 
 void Port::put()
@@ -181,8 +185,7 @@ Ref<Thread> Port::thread()
 
 void Port::bind_owner(Charge &charge)
 {
-	Guard g(lock_);
-	charge.bind(dead_ ? nullptr : charge_.user());
+	charge.bind(owner_);	/* set before the port is seen, for good */
 }
 
 bool Port::dead()

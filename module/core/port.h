@@ -146,7 +146,7 @@ public:
 	 * Binds charge to whom what is queued here counts against: the user
 	 * that made the port (not its sender: a receiver that never receives
 	 * pays for its own queue, as a POSIX message queue's creator does).
-	 * No one for a kernel port or a dead one.
+	 * No one for a kernel port. (A dead port queues nothing.)
 	 */
 	void bind_owner(Charge &charge);
 
@@ -259,8 +259,10 @@ private:
 	Port *set_ = nullptr;		/* member: its set, a reference */
 	Port *set_next_ = nullptr;	/* member: next in its set's list */
 	Port *members_ = nullptr;	/* set: its members, not references */
-	/* One port, for those users make; its user owns what is queued. */
+	/* One port, for those users make, until it dies. */
 	Charge charge_{MACH_QUOTA_PORTS};
+	/* The user that made it, who pays for what is queued; a reference. */
+	mach_shim_user *owner_ = nullptr;
 };
 
 /* Sends a dead-name notification for name through to. */

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - every difference between the kernels the module builds for,
+ * in one place. The glue is written to the newest kernel's API; for older
+ * kernels this supplies that API in terms of theirs. Which kernel has
+ * what is probed in its headers at build time (module/compat.mk, the
+ * other half of this, defines MACH_COMPAT_*), not read off its version:
+ * Debian's stable kernels take backports (6.12.118 has WQ_PERCPU, 6.12.95
+ * has not). The C++ core never sees any of it.
+ */
+#ifndef MACH_COMPAT_H
+#define MACH_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/percpu_counter.h>
+#include <linux/shmem_fs.h>
+#include <linux/workqueue.h>
+
+/* vma->vm_flags is read-only since 6.3, which brought these. */
+#ifndef MACH_COMPAT_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
+/* get_user_pages() and get_user_pages_remote() lost their vmas in 6.5. */
+#ifdef MACH_COMPAT_GUP_VMAS
+static inline long mach_get_user_pages(unsigned long start, unsigned long nr_pages,
+				       unsigned int gup_flags, struct page **pages)
+{
+	return get_user_pages(start, nr_pages, gup_flags, pages, NULL);
+}
+
+static inline long mach_get_user_pages_remote(struct mm_struct *mm,
+					      unsigned long start,
+					      unsigned long nr_pages,
+					      unsigned int gup_flags,
+					      struct page **pages, int *locked)
+{
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, locked);
+}
+
+#define get_user_pages mach_get_user_pages
+#define get_user_pages_remote mach_get_user_pages_remote
+#endif
+
+/*
+ * A process's resident pages, exactly as /proc/PID/statm gives them.
+ * Since 6.2 the counters are per-CPU (MACH_COMPAT_RSS_PERCPU) and
+ * get_mm_rss() reads them approximately (off by up to a batch per CPU:
+ * 85 KiB too few, on 6.12 in the test VM); get_mm_rss_sum() came later.
+ * Before, the counters are plain and get_mm_rss() is what /proc reads.
+ */
+#ifndef MACH_COMPAT_GET_MM_RSS_SUM
+static inline unsigned long get_mm_rss_sum(struct mm_struct *mm)
+{
+#ifdef MACH_COMPAT_RSS_PERCPU
+	return percpu_counter_sum_positive(&mm->rss_stat[MM_FILEPAGES]) +
+	       percpu_counter_sum_positive(&mm->rss_stat[MM_ANONPAGES]) +
+	       percpu_counter_sum_positive(&mm->rss_stat[MM_SHMEMPAGES]);
+#else
+	return get_mm_rss(mm);
+#endif
+}
+#endif
+
+/*
+ * shmem_file_setup() takes the VMA flags as a vma_flags_t on 7.x; the
+ * module only ever asks for "no reservation" or nothing.
+ */
+#ifdef MACH_COMPAT_SHMEM_VMA_FLAGS
+#define MACH_SHMEM_NORESERVE	mk_vma_flags(VMA_NORESERVE_BIT)
+#define MACH_SHMEM_ACCOUNTED	EMPTY_VMA_FLAGS
+#else
+#define MACH_SHMEM_NORESERVE	VM_NORESERVE
+#define MACH_SHMEM_ACCOUNTED	0
+#endif
+
+/*
+ * A workqueue says whether it is per-CPU where WQ_PERCPU exists: saying
+ * neither warns on 7.x, and a warning panics the test VM. Per-CPU is
+ * what 0 meant before.
+ */
+#ifndef MACH_COMPAT_WQ_PERCPU
+#define WQ_PERCPU 0
+#endif
+
+#endif /* MACH_COMPAT_H */
