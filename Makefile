@@ -8,6 +8,9 @@
 #                 kernel and on 6.12
 #   make check-matrix   the same, the kselftests on every kernel of the matrix
 #   make demo     build, boot the test VM with mach.ko loaded, run the demo
+#   make install  libmach, its headers, mach.pc, the man pages and the
+#                 module's sources for DKMS (PREFIX, LIBDIR, ..., DESTDIR:
+#                 see install.mk); make uninstall
 #   make C=1 / W=1 are passed to Kbuild for the module.
 #
 #   KERNEL=NAME   build mach.ko for, and boot the VM (check, demo, bench)
