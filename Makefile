@@ -8,6 +8,9 @@
 #                 kernel and on 6.12
 #   make check-matrix   the same, the kselftests on every kernel of the matrix
 #   make demo     build, boot the test VM with mach.ko loaded, run the demo
+#   make install  libmach, its headers, mach.pc, the man pages and the
+#                 module's sources for DKMS (PREFIX, LIBDIR, ..., DESTDIR:
+#                 see install.mk); make uninstall
 #   make C=1 / W=1 are passed to Kbuild for the module.
 #
 #   KERNEL=NAME   build mach.ko for, and boot the VM (check, demo, bench)
@@ -63,7 +66,7 @@ libmach: $(BUILD)/lib/libmach.a $(BUILD)/lib/libmach.so
 
 $(BUILD)/obj/libmach/%.o: libmach/src/%.cc $(LIBMACH_HDRS)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXLANG) $(WARN) -O2 -fPIC -fvisibility=hidden $(INCLUDES) -c -o $@ $<
+	$(CXX) $(CXXLANG) $(WARN) -O2 -g -fPIC -fvisibility=hidden $(INCLUDES) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 $(BUILD)/lib/libmach.a: $(LIBMACH_OBJS)
 	@mkdir -p $(dir $@)
@@ -71,7 +74,7 @@ $(BUILD)/lib/libmach.a: $(LIBMACH_OBJS)
 
 $(BUILD)/lib/libmach.so: $(LIBMACH_OBJS) libmach/libmach.map
 	$(CXX) -shared -Wl,-soname,libmach.so.1 -Wl,--version-script=libmach/libmach.map \
-		-Wl,-z,defs -o $@ $(LIBMACH_OBJS) -nodefaultlibs -lc -lgcc
+		-Wl,-z,defs $(LDFLAGS) -o $@ $(LIBMACH_OBJS) -nodefaultlibs -lc -lgcc
 
 $(KSFT)/kselftest_harness.h:
 	scripts/kselftest-headers $(KSFT)
@@ -116,6 +119,9 @@ $(FUZZ): $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc module/core/tests/shim_user.c
 fuzz: $(FUZZ)
 	mkdir -p $(BUILD)/fuzz-corpus
 	$(FUZZ) -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz-corpus module/core/fuzz/corpus
+
+# make install, uninstall and the ABI baseline: install.mk.
+include install.mk
 
 deps:
 	scripts/install-deps
