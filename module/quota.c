@@ -84,10 +84,15 @@ void mach_shim_user_get(struct mach_shim_user *u)
 	refcount_inc(&u->refs);
 }
 
+/*
+ * A record at zero references is never found again (lookups take a
+ * reference only from a live one), so it leaves the table after the fact.
+ */
 void mach_shim_user_put(struct mach_shim_user *u)
 {
-	if (!refcount_dec_and_lock(&u->refs, &mach_users_lock))
+	if (!refcount_dec_and_test(&u->refs))
 		return;
+	spin_lock(&mach_users_lock);
 	hash_del_rcu(&u->node);
 	spin_unlock(&mach_users_lock);
 	kfree_rcu(u, rcu);
