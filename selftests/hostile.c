@@ -232,12 +232,15 @@ TEST(a_sender_blocked_on_a_full_queue_takes_signals_and_dies_when_killed)
 	}
 }
 
-/* Waits at most ms for the module's count of live tasks to be n. */
+/*
+ * Waits at most ms for the module's count of live tasks to be n or fewer
+ * (an earlier test's task may still be going too); the count then.
+ */
 static long wait_for_live_tasks(long n, int ms)
 {
 	long live = mach_stat("live_tasks");
 
-	for (int waited = 0; live != n && waited < ms; waited += 10) {
+	for (int waited = 0; live > n && waited < ms; waited += 10) {
 		usleep(10 * 1000);
 		live = mach_stat("live_tasks");
 	}
@@ -261,7 +264,7 @@ TEST(a_task_no_right_names_and_no_thread_runs_in_ends)
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(0, kill(pid, 0));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
-	EXPECT_EQ(before - 1, wait_for_live_tasks(before - 1, 3000));
+	EXPECT_GE(before - 1, wait_for_live_tasks(before - 1, 3000));
 
 	for (int round = 0; round < 10; round++) {
 		pid_t creator = fork();
@@ -275,7 +278,7 @@ TEST(a_task_no_right_names_and_no_thread_runs_in_ends)
 		kill(creator, SIGKILL);
 		ASSERT_NE(-1, wait_for_exit(creator, 5000));
 	}
-	EXPECT_EQ(before - 1, wait_for_live_tasks(before - 1, 5000));
+	EXPECT_GE(before - 1, wait_for_live_tasks(before - 1, 5000));
 }
 
 /*
