@@ -13,7 +13,6 @@
 #include <linux/pid.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -21,6 +20,7 @@
 #include <mach/abi.h>
 #include <mach/netlink.h>
 
+#include "compat.h"
 #include "mach.h"
 
 /* Tasks taken from the registry at a time by a dump. */
@@ -41,7 +41,6 @@ static struct genl_family mach_genl_family;
 static bool mach_nl_visible(struct task_struct *t, bool admin)
 {
 	const struct cred *me = current_cred(), *tc;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (admin)
@@ -54,13 +53,7 @@ static bool mach_nl_visible(struct task_struct *t, bool admin)
 	     uid_eq(me->fsuid, tc->uid) && gid_eq(me->fsgid, tc->egid) &&
 	     gid_eq(me->fsgid, tc->sgid) && gid_eq(me->fsgid, tc->gid);
 	rcu_read_unlock();
-	if (!ok)
-		return false;
-	task_lock(t);
-	mm = t->mm;
-	ok = mm && get_dumpable(mm) == SUID_DUMP_USER;
-	task_unlock(t);
-	return ok;
+	return ok && mach_task_owner_dumpable(t);
 }
 
 static bool mach_nl_admin(void)
