@@ -52,6 +52,8 @@ unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
 
 int mach_netlink_init(void);
 void mach_netlink_exit(void);
+/* A MACH_EVENT_* of os for the family's event group (netlink.c). */
+void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value);
 
 int mach_dev_init(void);
 void mach_dev_exit(void);

@@ -37,6 +37,12 @@ static const struct nla_policy mach_nl_pid_policy[MACH_A_TASK_PID + 1] = {
 
 static struct genl_family mach_genl_family;
 
+enum { MACH_NLGRP_EVENTS };
+
+/* Guards mach_nl_ready: events are sent only while the family is up. */
+static DEFINE_MUTEX(mach_nl_lock);
+static bool mach_nl_ready;
+
 /* May the caller read t's process, as /proc says (PTRACE_MODE_READ_FSCREDS)? */
 static bool mach_nl_visible(struct task_struct *t, bool admin)
 {
@@ -416,6 +422,66 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Send one event (as uapi/mach/netlink.h says) to the group's listeners. */
+void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value)
+{
+	struct task_struct *t, *parent;
+	struct sk_buff *msg;
+	u32 ppid = 0;
+	void *hdr;
+
+	if (!READ_ONCE(mach_nl_ready) ||
+	    !genl_has_listeners(&mach_genl_family, &init_net, MACH_NLGRP_EVENTS))
+		return;
+	if (event == MACH_EVENT_CREATED) {
+		t = get_pid_task(os->pid, PIDTYPE_TGID);
+		if (t) {
+			rcu_read_lock();
+			parent = rcu_dereference(t->real_parent);
+			ppid = task_tgid_nr(parent);
+			rcu_read_unlock();
+			put_task_struct(t);
+		}
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mach_genl_family, 0, MACH_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u32(msg, MACH_A_EVENT_TYPE, event) ||
+	    nla_put_u64_64bit(msg, MACH_A_EVENT_TIME_NS, ktime_get_real_ns(), MACH_A_PAD) ||
+	    nla_put_u32(msg, MACH_A_TASK_PID, pid_nr(os->pid)) ||
+	    (event == MACH_EVENT_CREATED &&
+	     (nla_put_u32(msg, MACH_A_TASK_PPID, ppid) ||
+	      nla_put_u32(msg, MACH_A_TASK_ORIGIN, mach_nl_origin(os)))) ||
+	    ((event == MACH_EVENT_SUSPENDED || event == MACH_EVENT_RESUMED) &&
+	     nla_put_u32(msg, MACH_A_TASK_SUSPEND, value))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	mutex_lock(&mach_nl_lock);
+	if (mach_nl_ready)
+		genlmsg_multicast_netns(&mach_genl_family, &init_net, msg, 0,
+					MACH_NLGRP_EVENTS, GFP_KERNEL);
+	else
+		nlmsg_free(msg);
+	mutex_unlock(&mach_nl_lock);
+}
+
+void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
+			  u32 value)
+{
+	mach_netlink_event(os, event, value);
+}
+
+static const struct genl_multicast_group mach_genl_mcgrps[] = {
+	[MACH_NLGRP_EVENTS] = {
+		.name = MACH_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+
 static const struct genl_ops mach_genl_ops[] = {
 	{
 		.cmd = MACH_CMD_HOST_GET,
@@ -454,15 +520,24 @@ static struct genl_family mach_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mach_genl_ops,
 	.n_ops = ARRAY_SIZE(mach_genl_ops),
+	.mcgrps = mach_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mach_genl_mcgrps),
 	.resv_start_op = __MACH_CMD_MAX,
 };
 
 int mach_netlink_init(void)
 {
-	return genl_register_family(&mach_genl_family);
+	int ret = genl_register_family(&mach_genl_family);
+
+	if (!ret)
+		WRITE_ONCE(mach_nl_ready, true);
+	return ret;
 }
 
 void mach_netlink_exit(void)
 {
+	mutex_lock(&mach_nl_lock);
+	WRITE_ONCE(mach_nl_ready, false);
+	mutex_unlock(&mach_nl_lock);
 	genl_unregister_family(&mach_genl_family);
 }

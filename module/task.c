@@ -25,6 +25,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include <mach/netlink.h>
+
 #include "compat.h"
 #include "mach.h"
 
@@ -71,6 +73,7 @@ static void mach_task_exit_work(struct work_struct *work)
 	os->registered = false;
 	mach_tasks_gen++;
 	mutex_unlock(&mach_tasks_lock);
+	mach_netlink_event(os, MACH_EVENT_TERMINATED, 0);
 
 	remove_wait_queue(&os->pid->wait_pidfd, &os->exit_wait);
 	/* No wake can queue us again; drop a queueing that raced in. */
@@ -249,6 +252,7 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 	mach_task_get(os->task);	/* the registry's */
 	hash_add(mach_tasks, &os->node, (unsigned long)pid);
 	mach_tasks_gen++;
+	mach_netlink_event(os, MACH_EVENT_CREATED, 0);
 	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
 	/* A shell registered by its parent may have died already. */
 	if (mach_pid_gone(pid))

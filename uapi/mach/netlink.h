@@ -62,7 +62,18 @@
  *   MACH_A_PORT_SEQNO        u32
  *   MACH_A_PORT_KERNEL       flag it stands for a kernel object
  *
- * Dumps of tasks carry the task list's generation: a dump during which
+ * MACH_CMD_EVENT (multicast to the group MACH_GENL_MCGRP_EVENTS, which
+ * only CAP_SYS_ADMIN may join; listeners in the initial network
+ * namespace), one message an event, in the order they happened:
+ *   MACH_A_EVENT_TYPE        u32  MACH_EVENT_*
+ *   MACH_A_EVENT_TIME_NS     u64  CLOCK_REALTIME
+ *   MACH_A_TASK_PID          u32  in the initial pid namespace
+ *   MACH_A_TASK_PPID         u32  (CREATED) its Linux parent
+ *   MACH_A_TASK_ORIGIN       u32  (CREATED) as known when it registered:
+ *                                 task_create or self
+ *   MACH_A_TASK_SUSPEND      u32  (SUSPENDED, RESUMED) the count after it
+ *
+ the task list's generation: a dump during which
  * tasks came or went is flagged NLM_F_DUMP_INTR, and should be retried.
  * A dump of threads or ports of a task that dies mid-dump ends early.
  */
@@ -71,6 +82,14 @@
 
 #define MACH_GENL_NAME		"mach"
 #define MACH_GENL_VERSION	1
+#define MACH_GENL_MCGRP_EVENTS	"events"
+
+enum {
+	MACH_EVENT_CREATED = 1,		/* a process became a task */
+	MACH_EVENT_TERMINATED,		/* its process is gone */
+	MACH_EVENT_SUSPENDED,		/* task_suspend */
+	MACH_EVENT_RESUMED,		/* task_resume */
+};
 
 enum {
 	MACH_CMD_UNSPEC,
@@ -78,6 +97,7 @@ enum {
 	MACH_CMD_TASK_GET,
 	MACH_CMD_THREAD_GET,
 	MACH_CMD_PORT_GET,
+	MACH_CMD_EVENT,		/* only sent, to MACH_GENL_MCGRP_EVENTS */
 	__MACH_CMD_MAX,
 };
 #define MACH_CMD_MAX (__MACH_CMD_MAX - 1)
@@ -134,6 +154,9 @@ enum {
 	MACH_A_PORT_MSGCOUNT,
 	MACH_A_PORT_SEQNO,
 	MACH_A_PORT_KERNEL,
+	/* event */
+	MACH_A_EVENT_TYPE,
+	MACH_A_EVENT_TIME_NS,
 	__MACH_A_MAX,
 };
 #define MACH_A_MAX (__MACH_A_MAX - 1)
