@@ -130,12 +130,32 @@ static uint64_t attr_u64(struct nlattr *a)
 	return v;
 }
 
+static int events_group = -1;
+
 static void family_cb(struct nlmsghdr *h, void *arg)
 {
 	struct nlattr *a = msg_attr(h, CTRL_ATTR_FAMILY_ID);
+	struct nlattr *groups = msg_attr(h, CTRL_ATTR_MCAST_GROUPS), *g;
+	int len;
 
 	if (a)
 		*(int *)arg = *(uint16_t *)((char *)a + NLA_HDRLEN);
+	if (!groups)
+		return;
+	/* Each group: a nest of its name and id. */
+	g = (struct nlattr *)((char *)groups + NLA_HDRLEN);
+	len = groups->nla_len - NLA_HDRLEN;
+	while (len >= NLA_HDRLEN && g->nla_len >= NLA_HDRLEN && g->nla_len <= len) {
+		struct nlattr *name = nl_find((char *)g + NLA_HDRLEN, g->nla_len - NLA_HDRLEN,
+					      CTRL_ATTR_MCAST_GRP_NAME);
+		struct nlattr *id = nl_find((char *)g + NLA_HDRLEN, g->nla_len - NLA_HDRLEN,
+					    CTRL_ATTR_MCAST_GRP_ID);
+
+		if (name && id && !strcmp((char *)name + NLA_HDRLEN, MACH_GENL_MCGRP_EVENTS))
+			events_group = attr_u32(id);
+		len -= NLA_ALIGN(g->nla_len);
+		g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len));
+	}
 }
 
 /* 0, or -1 (no family: the module is not loaded). */
@@ -457,6 +477,130 @@ TEST_F(nl, dump_consistent_while_tasks_churn)
 	kill(churner, SIGKILL);
 	waitpid(churner, &status, 0);
 	TH_LOG("%d of 100 dumps flagged interrupted", intr_seen);
+}
+
+/* A socket in the event group: its fd, or -errno. */
+static int events_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = 5 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_group,
+		       sizeof(events_group))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* The next event of pid: its type (and *value, the suspend count), or -1. */
+static int next_event(int fd, char *buf, int pid, uint32_t *value)
+{
+	for (;;) {
+		ssize_t len = recv(fd, buf, NL_BUF, 0);
+		struct nlmsghdr *h;
+
+		if (len <= 0)
+			return -1;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (attr_u32(msg_attr(h, MACH_A_TASK_PID)) != (uint32_t)pid)
+				continue;
+			*value = attr_u32(msg_attr(h, MACH_A_TASK_SUSPEND));
+			/* One message a datagram: the group sends them one by one. */
+			return attr_u32(msg_attr(h, MACH_A_EVENT_TYPE));
+		}
+	}
+}
+
+/* Events of a task's life arrive in order: create, suspend, resume, terminate. */
+TEST_F(nl, events_in_order)
+{
+	static char buf[NL_BUF];
+	uint32_t value = 0;
+	task_t child;
+	int fd, pid, status;
+	pid_t kid;
+
+	ASSERT_LE(0, events_group);
+	fd = events_socket();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(child));
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	mach_port_deallocate(mach_task_self(), child);
+
+	EXPECT_EQ(MACH_EVENT_CREATED, next_event(fd, buf, pid, &value));
+	EXPECT_EQ(MACH_EVENT_SUSPENDED, next_event(fd, buf, pid, &value));
+	EXPECT_EQ(1, value);
+	EXPECT_EQ(MACH_EVENT_RESUMED, next_event(fd, buf, pid, &value));
+	EXPECT_EQ(0, value);
+	EXPECT_EQ(MACH_EVENT_TERMINATED, next_event(fd, buf, pid, &value));
+	close(fd);
+
+	/* Only CAP_SYS_ADMIN may listen. */
+	if (getuid() != 0)
+		return;
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		_exit(events_socket() == -EPERM ? 0 : 11);
+	}
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* machctl watch prints the events as JSON lines. */
+TEST_F(nl, machctl_watch)
+{
+	char path[] = "/tmp/machctl-watch-XXXXXX", line[512], want[64];
+	task_t child;
+	int out, pid, found = 0, status;
+	pid_t watcher;
+	FILE *f;
+
+	if (system("command -v machctl >/dev/null 2>&1"))
+		SKIP(return, "no machctl in PATH");
+	out = mkstemp(path);
+	ASSERT_LE(0, out);
+	watcher = fork();
+	ASSERT_LE(0, watcher);
+	if (watcher == 0) {
+		dup2(out, 1);
+		execlp("machctl", "machctl", "--json", "watch", NULL);
+		_exit(127);
+	}
+	usleep(500000);
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	usleep(500000);
+	kill(watcher, SIGTERM);
+	waitpid(watcher, &status, 0);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	snprintf(want, sizeof(want), "\"pid\":%d", pid);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, want))
+			continue;
+		if (found == 0 && strstr(line, "\"event\":\"created\""))
+			found = 1;
+		else if (found == 1 && strstr(line, "\"event\":\"terminated\""))
+			found = 2;
+	}
+	fclose(f);
+	unlink(path);
+	close(out);
+	EXPECT_EQ(2, found);
 }
 
 /* machctl's output for this task, as JSON and as a table. */

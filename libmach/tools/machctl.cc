@@ -3,7 +3,7 @@
  * machctl - the operator's view of Mach tasks on this host, over the
  * generic netlink family "mach" (uapi/mach/netlink.h) with libnl-genl-3.
  *
- *   machctl [--json] host | nodes | tasks | threads PID | ports PID
+ *   machctl [--json] host | nodes | tasks | threads PID | ports PID | watch
  *
  * Exit status: 0, 1 on an error the kernel gave (no module, no such
  * task, no permission), 2 on a usage error.
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -386,9 +387,88 @@ int cmd_ports(uint32_t pid)
 	return 0;
 }
 
+const char *event_name(uint64_t e)
+{
+	static const char *names[] = {
+		"unknown", "created", "terminated", "suspended", "resumed",
+	};
+	return e < sizeof(names) / sizeof(names[0]) ? names[e] : "unknown";
+}
+
+int on_event(nl_msg *msg, void *)
+{
+	Answer ans;
+	on_message(msg, &ans);
+	if (ans.records.empty())
+		return NL_OK;
+	const Record &r = ans.records[0];
+	uint64_t ns = r.v[MACH_A_EVENT_TIME_NS];
+	time_t sec = static_cast<time_t>(ns / 1000000000);
+	struct tm tm;
+	char when[64];
+	gmtime_r(&sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (json) {
+		printf("{\"time\":\"%s.%06lluZ\",\"time_ns\":%llu,\"event\":\"%s\",\"pid\":%llu",
+		       when, (unsigned long long)(ns % 1000000000 / 1000),
+		       (unsigned long long)ns, event_name(r.v[MACH_A_EVENT_TYPE]),
+		       (unsigned long long)r.v[MACH_A_TASK_PID]);
+		if (r.has[MACH_A_TASK_PPID])
+			printf(",\"ppid\":%llu", (unsigned long long)r.v[MACH_A_TASK_PPID]);
+		if (r.has[MACH_A_TASK_ORIGIN])
+			printf(",\"origin\":\"%s\"", origin_name(r.v[MACH_A_TASK_ORIGIN]));
+		if (r.has[MACH_A_TASK_SUSPEND])
+			printf(",\"suspend_count\":%llu", (unsigned long long)r.v[MACH_A_TASK_SUSPEND]);
+		printf("}\n");
+	} else {
+		printf("%s.%06lluZ %-10s pid %llu", when,
+		       (unsigned long long)(ns % 1000000000 / 1000),
+		       event_name(r.v[MACH_A_EVENT_TYPE]), (unsigned long long)r.v[MACH_A_TASK_PID]);
+		if (r.has[MACH_A_TASK_PPID])
+			printf(" ppid %llu", (unsigned long long)r.v[MACH_A_TASK_PPID]);
+		if (r.has[MACH_A_TASK_ORIGIN])
+			printf(" origin %s", origin_name(r.v[MACH_A_TASK_ORIGIN]));
+		if (r.has[MACH_A_TASK_SUSPEND])
+			printf(" suspend_count %llu", (unsigned long long)r.v[MACH_A_TASK_SUSPEND]);
+		printf("\n");
+	}
+	fflush(stdout);
+	return NL_OK;
+}
+
+int cmd_watch()
+{
+	int grp = genl_ctrl_resolve_grp(sock, MACH_GENL_NAME, MACH_GENL_MCGRP_EVENTS);
+	if (grp < 0) {
+		fprintf(stderr, "machctl: watch: no event group: %s\n", nl_geterror(grp));
+		return 1;
+	}
+	nl_sock *ev = nl_socket_alloc();
+	if (!ev || genl_connect(ev)) {
+		fprintf(stderr, "machctl: cannot open a generic netlink socket\n");
+		return 1;
+	}
+	nl_socket_disable_seq_check(ev);
+	nl_socket_modify_cb(ev, NL_CB_VALID, NL_CB_CUSTOM, on_event, nullptr);
+	int err = nl_socket_add_membership(ev, grp);
+	if (err < 0) {
+		fprintf(stderr, "machctl: watch: %s\n",
+			err == -NLE_PERM ? "Operation not permitted (needs CAP_SYS_ADMIN)" :
+					   nl_geterror(err));
+		return 1;
+	}
+	for (;;) {
+		err = nl_recvmsgs_default(ev);
+		if (err < 0 && err != -NLE_NOMEM && err != -NLE_AGAIN) {
+			fprintf(stderr, "machctl: watch: %s\n", nl_geterror(err));
+			return 1;
+		}
+	}
+}
+
 [[noreturn]] void usage()
 {
-	fprintf(stderr, "usage: machctl [--json] host | nodes | tasks | threads PID | ports PID\n");
+	fprintf(stderr, "usage: machctl [--json] host | nodes | tasks | threads PID | ports PID | watch\n");
 	exit(2);
 }
 
@@ -423,7 +503,7 @@ int main(int argc, char **argv)
 	bool needs_pid = cmd == "threads" || cmd == "ports";
 	if (args.size() != (needs_pid ? 2u : 1u))
 		usage();
-	if (cmd != "host" && cmd != "nodes" && cmd != "tasks" && !needs_pid)
+	if (cmd != "host" && cmd != "nodes" && cmd != "tasks" && cmd != "watch" && !needs_pid)
 		usage();
 	uint32_t pid = needs_pid ? parse_pid(args[1]) : 0;
 	connect();
@@ -433,6 +513,8 @@ int main(int argc, char **argv)
 		return cmd_host(true);
 	if (cmd == "tasks")
 		return cmd_tasks();
+	if (cmd == "watch")
+		return cmd_watch();
 	if (cmd == "threads")
 		return cmd_threads(pid);
 	return cmd_ports(pid);
