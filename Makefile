@@ -39,7 +39,7 @@ SELFTESTS := $(SELFTEST_SRCS:selftests/%.c=$(BUILD)/selftests/%)
 KSFT := $(BUILD)/kselftest
 
 TOOL_SRCS := $(wildcard libmach/tools/*.c)
-TOOLS := $(TOOL_SRCS:libmach/tools/%.c=$(BUILD)/bin/%)
+TOOLS := $(TOOL_SRCS:libmach/tools/%.c=$(BUILD)/bin/%) $(BUILD)/bin/machctl
 
 CORE_SRCS := $(filter-out %_test.cc,$(wildcard module/core/*.cc))
 UNIT_SRCS := $(wildcard module/core/tests/*.cc)
@@ -96,6 +96,13 @@ $(BUILD)/bin/mach-nop: libmach/tools/mach-nop.c
 $(BUILD)/bin/%: libmach/tools/%.c $(BUILD)/lib/libmach.a
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 $(WARN) $(INCLUDES) -o $@ $< $(BUILD)/lib/libmach.a -lpthread
+
+# The operator's tool (C++, libnl-genl-3), static for the test VM.
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+$(BUILD)/bin/machctl: libmach/tools/machctl.cc uapi/mach/netlink.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++20 -static -O2 $(WARN) $(INCLUDES) $(NL_CFLAGS) -o $@ $< \
+		-lnl-genl-3 -lnl-3 -lpthread -lm
 
 unit: $(UNIT)
 

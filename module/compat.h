@@ -92,4 +92,37 @@ static inline unsigned long get_mm_rss_sum(struct mm_struct *mm)
 #define WQ_PERCPU 0
 #endif
 
+/*
+ * Is t's process dumpable by its owner, as /proc's read check asks (its
+ * mm's flag, then task->exec_state's since 7.x)? Takes task_lock(t).
+ */
+#ifdef MACH_COMPAT_EXEC_STATE
+#include <linux/sched/exec_state.h>
+
+static inline bool mach_task_owner_dumpable(struct task_struct *t)
+{
+	struct task_exec_state *es;
+	bool ok;
+
+	rcu_read_lock();
+	es = rcu_dereference(t->exec_state);
+	ok = es && READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+	return ok;
+}
+#else
+#include <linux/sched/coredump.h>
+#include <linux/sched/task.h>
+
+static inline bool mach_task_owner_dumpable(struct task_struct *t)
+{
+	bool ok;
+
+	task_lock(t);
+	ok = t->mm && get_dumpable(t->mm) == SUID_DUMP_USER;
+	task_unlock(t);
+	return ok;
+}
+#endif
+
 #endif /* MACH_COMPAT_H */

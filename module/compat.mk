@@ -26,6 +26,8 @@ mach-compat-$(call mach-probe,get_mm_rss_sum,linux/mm.h) += GET_MM_RSS_SUM
 mach-compat-$(call mach-probe,shmem_file_setup.*vma_flags_t,linux/shmem_fs.h) += SHMEM_VMA_FLAGS
 # An enum: no #ifdef sees it.
 mach-compat-$(call mach-probe,\<WQ_PERCPU\>,linux/workqueue.h) += WQ_PERCPU
+# Dumpability moved from the mm to task->exec_state (7.x).
+mach-compat-$(call mach-probe,task_exec_state_get_dumpable,linux/sched/coredump.h) += EXEC_STATE
 ccflags-y += $(addprefix -DMACH_COMPAT_,$(mach-compat-y))
 
 # Since 6.12 Debian's headers carry vmlinux, and Kbuild makes BTF for the

@@ -42,6 +42,18 @@ void mach_task_release_on_exit(struct mach_task *task);
 /* The calling process's task if it is one (a new reference), or NULL. */
 struct mach_task *mach_task_lookup_current(void);
 long mach_tasks_live(void);
+/*
+ * Up to max registered tasks from the pos'th on (new references) into
+ * out: how many. *gen: the registry's generation, changed by each task
+ * that comes or goes, for dumps to see they were interrupted.
+ */
+unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
+			      unsigned int max, unsigned int *gen);
+
+int mach_netlink_init(void);
+void mach_netlink_exit(void);
+/* A MACH_EVENT_* of os for the family's event group (netlink.c). */
+void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value);
 
 int mach_dev_init(void);
 void mach_dev_exit(void);

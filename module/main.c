@@ -35,8 +35,13 @@ static int __init mach_init(void)
 	ret = mach_dev_init();
 	if (ret)
 		goto err_shell;
+	ret = mach_netlink_init();
+	if (ret)
+		goto err_dev;
 	return 0;
 
+err_dev:
+	mach_dev_exit();
 err_shell:
 	mach_shell_exit();
 err_stub:
@@ -53,6 +58,7 @@ err_shim:
 
 static void __exit mach_exit(void)
 {
+	mach_netlink_exit();
 	mach_dev_exit();
 	mach_shell_exit();
 	mach_stub_exit();

@@ -25,11 +25,15 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include <mach/netlink.h>
+
 #include "compat.h"
 #include "mach.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
 static DEFINE_MUTEX(mach_tasks_lock);
+/* Guarded by mach_tasks_lock: changes whenever a task comes or goes. */
+static unsigned int mach_tasks_gen = 1;
 static struct kmem_cache *mach_os_cache;
 static struct workqueue_struct *mach_wq;
 static atomic_long_t mach_os_live;
@@ -67,7 +71,9 @@ static void mach_task_exit_work(struct work_struct *work)
 	}
 	hash_del(&os->node);
 	os->registered = false;
+	mach_tasks_gen++;
 	mutex_unlock(&mach_tasks_lock);
+	mach_netlink_event(os, MACH_EVENT_TERMINATED, 0);
 
 	remove_wait_queue(&os->pid->wait_pidfd, &os->exit_wait);
 	/* No wake can queue us again; drop a queueing that raced in. */
@@ -129,6 +135,27 @@ static int mach_task_exit_wake(struct wait_queue_entry *wait,
 struct mach_task *mach_task_lookup_current(void)
 {
 	return mach_task_lookup(task_tgid(current));
+}
+
+unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
+			      unsigned int max, unsigned int *gen)
+{
+	struct mach_task_os *os;
+	unsigned int bkt, n = 0;
+	unsigned long at = 0;
+
+	mutex_lock(&mach_tasks_lock);
+	*gen = mach_tasks_gen;
+	hash_for_each(mach_tasks, bkt, os, node) {
+		if (at++ < pos)
+			continue;
+		if (n == max)
+			break;
+		mach_task_get(os->task);
+		out[n++] = os->task;
+	}
+	mutex_unlock(&mach_tasks_lock);
+	return n;
 }
 
 /* Under mach_tasks_lock; no new reference. */
@@ -224,6 +251,8 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 	os->registered = true;
 	mach_task_get(os->task);	/* the registry's */
 	hash_add(mach_tasks, &os->node, (unsigned long)pid);
+	mach_tasks_gen++;
+	mach_netlink_event(os, MACH_EVENT_CREATED, 0);
 	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
 	/* A shell registered by its parent may have died already. */
 	if (mach_pid_gone(pid))

@@ -67,6 +67,27 @@ long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
 long mach_core_later_done(struct mach_task *task, unsigned int nr, void *args,
 			  int err);
 
+/*
+ * What the operator's view (module/netlink.c) reads of a task, without
+ * touching any fd table: it runs in the reader's process, not the task's.
+ */
+struct mach_port_view {
+	mach_u32 name;		/* the fd number */
+	mach_u32 type;		/* MACH_PORT_TYPE_* bits */
+	mach_u32 urefs;		/* of the send right or dead name */
+	mach_u32 qlimit;	/* 0 for a bare dead name, as the counts below */
+	mach_u32 msgcount;
+	mach_u32 seqno;
+	mach_u32 kernel;	/* 1 if it stands for a kernel object */
+};
+
+mach_u32 mach_task_suspend_count(struct mach_task *task);
+/* The task's Mach threads (made by thread_create or adopted). */
+mach_u32 mach_task_thread_count(struct mach_task *task);
+/* Up to capacity of task's names into out; returns how many there are. */
+mach_u32 mach_task_port_views(struct mach_task *task, struct mach_port_view *out,
+			      mach_u32 capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -976,9 +976,17 @@ long task_control(Task &caller, mach_task_control_args &args)
 	case MACH_TASK_SUSPEND:
 		/* Every thread stops, those no call has named yet too. */
 		task->adopt_threads();
-		return result(task->suspend());
+		kr = task->suspend();
+		if (kr == Kr::Success)
+			mach_shim_task_event(task->os(), MACH_SHIM_EVENT_SUSPENDED,
+					     task->suspend_count());
+		return result(kr);
 	case MACH_TASK_RESUME:
-		return result(task->resume());
+		kr = task->resume();
+		if (kr == Kr::Success)
+			mach_shim_task_event(task->os(), MACH_SHIM_EVENT_RESUMED,
+					     task->suspend_count());
+		return result(kr);
 	case MACH_TASK_TERMINATE:
 		if (mach_shim_task_kill(task->os(), image))
 			return result(Kr::Aborted);

@@ -168,6 +168,13 @@ mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);
+/* For the operator's event stream (module/netlink.c): what befell os. */
+enum mach_shim_event {
+	MACH_SHIM_EVENT_SUSPENDED = 3,	/* value: the suspend count now */
+	MACH_SHIM_EVENT_RESUMED = 4,
+};
+void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
+			  mach_u32 value);
 /*
  * The program (exec image) os's process runs: a generation number that
  * the calls below take, so that a right given out for one program never

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "core.h"
 #include "space.h"
 
 namespace mach {
@@ -957,6 +958,30 @@ u32 Space::count()
 {
 	Guard g(lock_);
 	return names_.count();
+}
+
+void Space::view(mach_port_view *out, u32 capacity, u32 *count)
+{
+	Guard g(lock_);
+	*count = 0;
+	names_.for_each([&](u32 key, Right &right) {
+		if (*count < capacity) {
+			mach_port_view *v = &out[*count];
+			Port *port = right.port;
+
+			*v = {};
+			v->name = key;
+			v->type = right.type;
+			v->urefs = right.urefs;
+			if (port && !(right.type & RightDeadName)) {
+				v->qlimit = port->qlimit();
+				v->msgcount = port->msgcount();
+				v->seqno = port->seqno();
+				v->kernel = port->is_kernel();
+			}
+		}
+		(*count)++;
+	});
 }
 
 } /* namespace mach */

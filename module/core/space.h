@@ -24,6 +24,8 @@
 #include "message.h"
 #include "port.h"
 
+struct mach_port_view;
+
 namespace mach {
 
 /* Right bits, the anchors' MACH_PORT_TYPE_* values. */
@@ -118,6 +120,8 @@ public:
 	void destroy();
 	/* Number of names, for tests and stats. */
 	u32 count();
+	/* Up to capacity views of the names as they stand; *count of them all. */
+	void view(mach_port_view *out, u32 capacity, u32 *count);
 
 	/* How a message uses one name (space.cc). */
 	struct Usage;

@@ -636,6 +636,28 @@ extern "C" mach_task_os *mach_task_os_of(mach_task *task)
 	return Task::from(task)->os();
 }
 
+extern "C" mach_u32 mach_task_suspend_count(mach_task *task)
+{
+	return Task::from(task)->suspend_count();
+}
+
+extern "C" mach_u32 mach_task_thread_count(mach_task *task)
+{
+	mach_u32 count = 0;
+
+	Task::from(task)->threads(nullptr, 0, &count);
+	return count;
+}
+
+extern "C" mach_u32 mach_task_port_views(mach_task *task, mach_port_view *out,
+					 mach_u32 capacity)
+{
+	mach_u32 count = 0;
+
+	Task::from(task)->space().view(out, capacity, &count);
+	return count;
+}
+
 extern "C" void mach_task_put(mach_task *task)
 {
 	Task::from(task)->put();

@@ -125,6 +125,35 @@ TEST_F(Core, SendRightsCoalesceWithUrefs)
 	EXPECT_EQ(Kr::InvalidName, t.task->space().deallocate(Name{a}));
 }
 
+TEST_F(Core, PortViewsShowNamesAsTheyStand)
+{
+	LiveTask t;
+	u32 a = t.self_name();
+	ASSERT_EQ(a, t.self_name());
+	Name rn{};
+	ASSERT_EQ(Kr::Success, t.task->space().allocate(PortRightReceive, &rn));
+	u32 r = rn.value;
+	ASSERT_EQ(2u, mach_task_port_views(t.task, nullptr, 0));
+	mach_port_view v[2] = {};
+	ASSERT_EQ(2u, mach_task_port_views(t.task, v, 2));
+	mach_port_view *self = v[0].name == a ? &v[0] : &v[1];
+	mach_port_view *recv = v[0].name == a ? &v[1] : &v[0];
+	EXPECT_EQ(a, self->name);
+	EXPECT_EQ(u32(RightSend), self->type);
+	EXPECT_EQ(2u, self->urefs);
+	EXPECT_EQ(1u, self->kernel);
+	EXPECT_EQ(r, recv->name);
+	EXPECT_EQ(u32(RightReceive), recv->type);
+	EXPECT_EQ(0u, recv->kernel);
+	EXPECT_EQ(0u, recv->msgcount);
+	EXPECT_LT(0u, recv->qlimit);
+	/* A capacity short of the count fills what fits, counts them all. */
+	mach_port_view one[1] = {};
+	EXPECT_EQ(2u, mach_task_port_views(t.task, one, 1));
+	EXPECT_EQ(0u, mach_task_suspend_count(t.task));
+	EXPECT_EQ(0u, mach_task_thread_count(t.task));
+}
+
 TEST_F(Core, UrefsOverflow)
 {
 	LiveTask t;

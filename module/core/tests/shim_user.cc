@@ -569,6 +569,7 @@ int mach_shim_task_pid(mach_task_os *os)
 }
 
 void mach_shim_task_unnamed(mach_task_os *) {}
+void mach_shim_task_event(mach_task_os *, mach_shim_event, mach_u32) {}
 
 int mach_shim_task_kill(mach_task_os *os, mach_u64)
 {

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netlink.c - the generic netlink family "mach": the operator's view of
+ * the host's tasks, their threads and their ports (uapi/mach/netlink.h
+ * documents every command's attribute tree; machctl(8) is the client).
+ *
+ * Read-only. A caller sees what /proc would let it read (mach_nl_visible());
+ * the core's data is read through core.h only.
+ */
+#include <linux/cred.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/pid.h>
+#include <linux/sched/cputime.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include <mach/abi.h>
+#include <mach/netlink.h>
+
+#include "compat.h"
+#include "mach.h"
+
+/* Tasks taken from the registry at a time by a dump. */
+#define MACH_NL_BATCH 16
+
+static const struct nla_policy mach_nl_none_policy[MACH_A_PAD + 1] = {
+	[MACH_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy mach_nl_pid_policy[MACH_A_TASK_PID + 1] = {
+	[MACH_A_PAD] = { .type = NLA_REJECT },
+	[MACH_A_TASK_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static struct genl_family mach_genl_family;
+
+enum { MACH_NLGRP_EVENTS };
+
+/* Guards mach_nl_ready: events are sent only while the family is up. */
+static DEFINE_MUTEX(mach_nl_lock);
+static bool mach_nl_ready;
+
+/* May the caller read t's process, as /proc says (PTRACE_MODE_READ_FSCREDS)? */
+static bool mach_nl_visible(struct task_struct *t, bool admin)
+{
+	const struct cred *me = current_cred(), *tc;
+	bool ok;
+
+	if (admin)
+		return true;
+	if (same_thread_group(t, current))
+		return true;
+	rcu_read_lock();
+	tc = __task_cred(t);
+	ok = uid_eq(me->fsuid, tc->euid) && uid_eq(me->fsuid, tc->suid) &&
+	     uid_eq(me->fsuid, tc->uid) && gid_eq(me->fsgid, tc->egid) &&
+	     gid_eq(me->fsgid, tc->sgid) && gid_eq(me->fsgid, tc->gid);
+	rcu_read_unlock();
+	return ok && mach_task_owner_dumpable(t);
+}
+
+static bool mach_nl_admin(void)
+{
+	return capable(CAP_SYS_ADMIN) || capable(CAP_SYS_PTRACE);
+}
+
+static u32 mach_nl_origin(const struct mach_task_os *os)
+{
+	if (os->teleport)
+		return MACH_ORIGIN_TELEPORT;
+	if (os->clone)
+		return MACH_ORIGIN_CLONE;
+	if (os->token_credentials)
+		return MACH_ORIGIN_TOKEN;
+	if (os->numa_node != NUMA_NO_NODE)
+		return MACH_ORIGIN_NORMA;
+	return os->shell ? MACH_ORIGIN_TASK_CREATE : MACH_ORIGIN_SELF;
+}
+
+static int mach_nl_put_words(struct sk_buff *skb, int type, const u32 *w, int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(skb, MACH_A_TOKEN_WORD, w[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mach_nl_put_stats(struct sk_buff *skb, int type, const u64 *vals,
+			     const int *attrs, int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(skb, attrs[i], vals[i], MACH_A_STAT_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int mach_nl_host(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nodes, *node;
+	struct sk_buff *msg;
+	unsigned int gen;
+	struct mach_task *none;
+	void *hdr;
+	int nid;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &mach_genl_family, 0, MACH_CMD_HOST_GET);
+	if (!hdr)
+		goto too_big;
+	mach_tasks_batch(ULONG_MAX, &none, 0, &gen);
+	if (nla_put_u32(msg, MACH_A_HOST_VERSION, MACH_GENL_VERSION) ||
+	    nla_put_u32(msg, MACH_A_HOST_ABI, MACH_ABI_VERSION) ||
+	    nla_put_u64_64bit(msg, MACH_A_HOST_TASKS, mach_tasks_live(), MACH_A_PAD) ||
+	    nla_put_u32(msg, MACH_A_HOST_GENERATION, gen))
+		goto too_big;
+	nodes = nla_nest_start(msg, MACH_A_HOST_NODES);
+	if (!nodes)
+		goto too_big;
+	for_each_online_node(nid) {
+		node = nla_nest_start(msg, MACH_A_NODE);
+		if (!node ||
+		    nla_put_u32(msg, MACH_A_NODE_ID, nid) ||
+		    nla_put_u32(msg, MACH_A_NODE_CPUS,
+				cpumask_weight(cpumask_of_node(nid))) ||
+		    nla_put_u64_64bit(msg, MACH_A_NODE_MEM_TOTAL,
+				      (u64)node_present_pages(nid) << PAGE_SHIFT,
+				      MACH_A_NODE_PAD))
+			goto too_big;
+		nla_nest_end(msg, node);
+	}
+	nla_nest_end(msg, nodes);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* One task's message; -EMSGSIZE when skb is full, 1 if not shown. */
+static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct mach_task *task, bool admin)
+{
+	static const int stat_attrs[] = {
+		MACH_A_STAT_VIRTUAL, MACH_A_STAT_RESIDENT,
+		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
+	};
+	struct mach_task_os *os = mach_task_os_of(task);
+	struct mach_task_stats st = {};
+	struct task_struct *t;
+	u32 pid, ppid, threads;
+	uid_t uid;
+	u64 vals[4];
+	void *hdr;
+	bool ok;
+
+	t = get_pid_task(os->pid, PIDTYPE_TGID);
+	if (!t)
+		return 1;
+	pid = pid_vnr(os->pid);
+	ok = pid && mach_nl_visible(t, admin);
+	rcu_read_lock();
+	ppid = task_tgid_vnr(rcu_dereference(t->real_parent));
+	uid = from_kuid_munged(current_user_ns(), __task_cred(t)->euid);
+	rcu_read_unlock();
+	threads = get_nr_threads(t);
+	put_task_struct(t);
+	if (!ok)
+		return 1;
+	if (!mach_shim_task_stats(os, MACH_STATS_MEMORY | MACH_STATS_DEAD_TIMES |
+				  MACH_STATS_LIVE_TIMES | MACH_STATS_TOKENS |
+				  MACH_STATS_NODE, &st))
+		return 1;
+	vals[0] = st.virtual_bytes;
+	vals[1] = st.resident_bytes;
+	vals[2] = st.dead_user_ns + st.live_user_ns;
+	vals[3] = st.dead_system_ns + st.live_system_ns;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &mach_genl_family, NLM_F_MULTI, MACH_CMD_TASK_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, MACH_A_TASK_PID, pid) ||
+	    nla_put_u32(skb, MACH_A_TASK_PPID, ppid) ||
+	    nla_put_u32(skb, MACH_A_TASK_ORIGIN, mach_nl_origin(os)) ||
+	    (st.node >= 0 && nla_put_u32(skb, MACH_A_TASK_NODE, st.node)) ||
+	    nla_put_u32(skb, MACH_A_TASK_SUSPEND, mach_task_suspend_count(task)) ||
+	    nla_put_u32(skb, MACH_A_TASK_THREADS, threads) ||
+	    nla_put_u32(skb, MACH_A_TASK_MACH_THREADS, mach_task_thread_count(task)) ||
+	    nla_put_u32(skb, MACH_A_TASK_PORTS, mach_task_port_views(task, NULL, 0)) ||
+	    nla_put_u32(skb, MACH_A_TASK_UID, uid) ||
+	    mach_nl_put_stats(skb, MACH_A_TASK_STATS, vals, stat_attrs, 4) ||
+	    mach_nl_put_words(skb, MACH_A_TASK_SECURITY, st.security, 2) ||
+	    mach_nl_put_words(skb, MACH_A_TASK_AUDIT, st.audit, 8)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: tasks of the registry walked so far. */
+static int mach_nl_tasks(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mach_task *batch[MACH_NL_BATCH];
+	bool admin = mach_nl_admin();
+	unsigned int n, i, gen;
+	int err = 0;
+
+	do {
+		n = mach_tasks_batch(cb->args[0], batch, MACH_NL_BATCH, &gen);
+		cb->seq = gen;
+		for (i = 0; i < n; i++) {
+			if (!err) {
+				err = mach_nl_fill_task(skb, cb, batch[i], admin);
+				if (err >= 0) {
+					err = 0;
+					cb->args[0]++;
+				}
+			}
+			mach_task_put(batch[i]);
+		}
+	} while (n == MACH_NL_BATCH && !err);
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+/*
+ * The task the request's MACH_A_TASK_PID names, if the caller may read it:
+ * a new reference, or ERR_PTR (-ESRCH: no such task, or not visible).
+ */
+static struct mach_task *mach_nl_task_of(struct netlink_callback *cb)
+{
+	struct nlattr *attrs[MACH_A_TASK_PID + 1];
+	struct mach_task *task;
+	struct task_struct *t;
+	struct pid *pid;
+	int err;
+
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, MACH_A_TASK_PID,
+			  mach_nl_pid_policy, cb->extack);
+	if (err)
+		return ERR_PTR(err);
+	if (!attrs[MACH_A_TASK_PID]) {
+		NL_SET_ERR_MSG(cb->extack, "a PID is required");
+		return ERR_PTR(-EINVAL);
+	}
+	pid = find_get_pid(nla_get_u32(attrs[MACH_A_TASK_PID]));
+	if (!pid)
+		return ERR_PTR(-ESRCH);
+	task = mach_task_lookup(pid);
+	t = get_pid_task(pid, PIDTYPE_TGID);
+	put_pid(pid);
+	if (task && (!t || !mach_nl_visible(t, mach_nl_admin()))) {
+		mach_task_put(task);
+		task = NULL;
+	}
+	if (t)
+		put_task_struct(t);
+	return task ?: ERR_PTR(-ESRCH);
+}
+
+/*
+ * A dump of one task's threads or ports starts: its task, kept in
+ * cb->args[1] until done, so that a refusal is the request's answer.
+ */
+static int mach_nl_task_start(struct netlink_callback *cb)
+{
+	struct mach_task *task = mach_nl_task_of(cb);
+
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	cb->args[1] = (unsigned long)task;
+	return 0;
+}
+
+static int mach_nl_task_done(struct netlink_callback *cb)
+{
+	if (cb->args[1])
+		mach_task_put((struct mach_task *)cb->args[1]);
+	cb->args[1] = 0;
+	return 0;
+}
+
+static u32 mach_nl_thread_state(struct task_struct *t)
+{
+	unsigned int state = READ_ONCE(t->__state);
+
+	if (t->flags & PF_EXITING)
+		return MACH_THREAD_STATE_HALTED;
+	if (state == TASK_RUNNING)
+		return MACH_THREAD_STATE_RUNNING;
+	if (state & (__TASK_STOPPED | __TASK_TRACED))
+		return MACH_THREAD_STATE_STOPPED;
+	if (state & TASK_UNINTERRUPTIBLE)
+		return MACH_THREAD_STATE_UNINTERRUPTIBLE;
+	return MACH_THREAD_STATE_WAITING;
+}
+
+/* cb->args[0]: threads sent so far. */
+static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	static const int stat_attrs[] = {
+		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
+	};
+	struct task_struct *leader, *t, *agent;
+	struct mach_task_os *os;
+	struct mach_task *task;
+	unsigned long at = 0;
+	int err = 0;
+
+	task = (struct mach_task *)cb->args[1];
+	os = mach_task_os_of(task);
+	leader = get_pid_task(os->pid, PIDTYPE_TGID);
+	if (!leader)
+		return 0;
+	spin_lock(&os->agent.lock);
+	agent = os->agent.thread;
+	if (agent)
+		get_task_struct(agent);
+	spin_unlock(&os->agent.lock);
+
+	rcu_read_lock();
+	for_each_thread(leader, t) {
+		u64 vals[2], ut, st;
+		void *hdr;
+
+		if (at++ < cb->args[0])
+			continue;
+		task_cputime_adjusted(t, &ut, &st);
+		vals[0] = ut;
+		vals[1] = st;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mach_genl_family,
+				  NLM_F_MULTI, MACH_CMD_THREAD_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (nla_put_u32(skb, MACH_A_THREAD_TID, task_pid_vnr(t)) ||
+		    nla_put_u32(skb, MACH_A_THREAD_STATE, mach_nl_thread_state(t)) ||
+		    (t == agent && nla_put_flag(skb, MACH_A_THREAD_AGENT)) ||
+		    mach_nl_put_stats(skb, MACH_A_THREAD_STATS, vals, stat_attrs, 2)) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0]++;
+	}
+	rcu_read_unlock();
+	if (agent)
+		put_task_struct(agent);
+	put_task_struct(leader);
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+/* cb->args[0]: names sent so far (of a fresh look at the space each time). */
+static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mach_port_view *views;
+	struct mach_task *task;
+	u32 count, got, i;
+	int err = 0;
+
+	task = (struct mach_task *)cb->args[1];
+	count = mach_task_port_views(task, NULL, 0) + 16;
+	views = kvmalloc_array(count, sizeof(*views), GFP_KERNEL);
+	if (!views)
+		return -ENOMEM;
+	got = min(mach_task_port_views(task, views, count), count);
+
+	for (i = cb->args[0]; i < got; i++) {
+		const struct mach_port_view *v = &views[i];
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mach_genl_family,
+				  NLM_F_MULTI, MACH_CMD_PORT_GET);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			break;
+		}
+		if (nla_put_u32(skb, MACH_A_PORT_NAME, v->name) ||
+		    nla_put_u32(skb, MACH_A_PORT_TYPE, v->type) ||
+		    nla_put_u32(skb, MACH_A_PORT_UREFS, v->urefs) ||
+		    nla_put_u32(skb, MACH_A_PORT_QLIMIT, v->qlimit) ||
+		    nla_put_u32(skb, MACH_A_PORT_MSGCOUNT, v->msgcount) ||
+		    nla_put_u32(skb, MACH_A_PORT_SEQNO, v->seqno) ||
+		    (v->kernel && nla_put_flag(skb, MACH_A_PORT_KERNEL))) {
+			genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0]++;
+	}
+	kvfree(views);
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+/* Send one event (as uapi/mach/netlink.h says) to the group's listeners. */
+void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value)
+{
+	struct task_struct *t, *parent;
+	struct sk_buff *msg;
+	u32 ppid = 0;
+	void *hdr;
+
+	if (!READ_ONCE(mach_nl_ready) ||
+	    !genl_has_listeners(&mach_genl_family, &init_net, MACH_NLGRP_EVENTS))
+		return;
+	if (event == MACH_EVENT_CREATED) {
+		t = get_pid_task(os->pid, PIDTYPE_TGID);
+		if (t) {
+			rcu_read_lock();
+			parent = rcu_dereference(t->real_parent);
+			ppid = task_tgid_nr(parent);
+			rcu_read_unlock();
+			put_task_struct(t);
+		}
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mach_genl_family, 0, MACH_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u32(msg, MACH_A_EVENT_TYPE, event) ||
+	    nla_put_u64_64bit(msg, MACH_A_EVENT_TIME_NS, ktime_get_real_ns(), MACH_A_PAD) ||
+	    nla_put_u32(msg, MACH_A_TASK_PID, pid_nr(os->pid)) ||
+	    (event == MACH_EVENT_CREATED &&
+	     (nla_put_u32(msg, MACH_A_TASK_PPID, ppid) ||
+	      nla_put_u32(msg, MACH_A_TASK_ORIGIN, mach_nl_origin(os)))) ||
+	    ((event == MACH_EVENT_SUSPENDED || event == MACH_EVENT_RESUMED) &&
+	     nla_put_u32(msg, MACH_A_TASK_SUSPEND, value))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	mutex_lock(&mach_nl_lock);
+	if (mach_nl_ready)
+		genlmsg_multicast_netns(&mach_genl_family, &init_net, msg, 0,
+					MACH_NLGRP_EVENTS, GFP_KERNEL);
+	else
+		nlmsg_free(msg);
+	mutex_unlock(&mach_nl_lock);
+}
+
+void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
+			  u32 value)
+{
+	mach_netlink_event(os, event, value);
+}
+
+static const struct genl_multicast_group mach_genl_mcgrps[] = {
+	[MACH_NLGRP_EVENTS] = {
+		.name = MACH_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+
+static const struct genl_ops mach_genl_ops[] = {
+	{
+		.cmd = MACH_CMD_HOST_GET,
+		.doit = mach_nl_host,
+		.policy = mach_nl_none_policy,
+		.maxattr = MACH_A_PAD,
+	},
+	{
+		.cmd = MACH_CMD_TASK_GET,
+		.dumpit = mach_nl_tasks,
+		.policy = mach_nl_none_policy,
+		.maxattr = MACH_A_PAD,
+	},
+	{
+		.cmd = MACH_CMD_THREAD_GET,
+		.start = mach_nl_task_start,
+		.dumpit = mach_nl_threads,
+		.done = mach_nl_task_done,
+		.policy = mach_nl_pid_policy,
+		.maxattr = MACH_A_TASK_PID,
+	},
+	{
+		.cmd = MACH_CMD_PORT_GET,
+		.start = mach_nl_task_start,
+		.dumpit = mach_nl_ports,
+		.done = mach_nl_task_done,
+		.policy = mach_nl_pid_policy,
+		.maxattr = MACH_A_TASK_PID,
+	},
+};
+
+static struct genl_family mach_genl_family __ro_after_init = {
+	.name = MACH_GENL_NAME,
+	.version = MACH_GENL_VERSION,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = mach_genl_ops,
+	.n_ops = ARRAY_SIZE(mach_genl_ops),
+	.mcgrps = mach_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mach_genl_mcgrps),
+	.resv_start_op = __MACH_CMD_MAX,
+};
+
+int mach_netlink_init(void)
+{
+	int ret = genl_register_family(&mach_genl_family);
+
+	if (!ret)
+		WRITE_ONCE(mach_nl_ready, true);
+	return ret;
+}
+
+void mach_netlink_exit(void)
+{
+	mutex_lock(&mach_nl_lock);
+	WRITE_ONCE(mach_nl_ready, false);
+	mutex_unlock(&mach_nl_lock);
+	genl_unregister_family(&mach_genl_family);
+}
