@@ -2,11 +2,13 @@
 #
 # make install / make uninstall (included by the Makefile):
 #
+#   $(BINDIR)        machctl, linked against the system's libnl
 #   $(LIBDIR)        libmach.so.1.0, its soname link libmach.so.1, the
 #                    development link libmach.so, libmach.a
 #   $(PKGCONFIGDIR)  mach.pc (pkg-config --cflags --libs mach)
 #   $(INCLUDEDIR)    mach/*.h, the Mach C API
 #   $(MANDIR)        man3 (the calls), man4 (/dev/mach), man7 (the model),
+#                    man8 (machctl),
 #                    each further name of a page as a ".so" page
 #   $(SRCDIR)        mach-$(MACH_VERSION)/: mach.ko's sources and dkms.conf,
 #                    for `dkms add`
@@ -42,10 +44,26 @@ DKMS_SOURCES = dkms.conf Kbuild $(sort $(wildcard module/*.c module/*.h module/*
 	module/core/*.cc module/core/*.h uapi/mach/*.h))
 DKMS_DIR = $(SRCDIR)/mach-$(MACH_VERSION)
 
-.PHONY: install install-lib install-headers install-man install-dkms uninstall \
+.PHONY: install install-bin install-lib install-headers install-man install-dkms \
+	machctl-installed uninstall \
 	abi-baseline check-abi
 
-install: install-lib install-headers install-man install-dkms
+install: install-bin install-lib install-headers install-man install-dkms
+
+# machctl as installed: linked against the system's libnl (the test VM's
+# copy, in $(BUILD)/bin, is static), with the packager's flags.
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-3)
+MACHCTL_INSTALLED := $(BUILD)/installed/machctl
+
+machctl-installed: $(MACHCTL_INSTALLED)
+
+$(MACHCTL_INSTALLED): libmach/tools/machctl.cc uapi/mach/netlink.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++20 $(CPPFLAGS) -O2 $(CXXFLAGS) $(WARN) $(INCLUDES) $(NL_CFLAGS) \
+		$(LDFLAGS) -o $@ $< $(NL_LIBS)
+
+install-bin: $(MACHCTL_INSTALLED)
+	$(INSTALL) -D -m 0755 $(MACHCTL_INSTALLED) $(DESTDIR)$(BINDIR)/machctl
 
 install-lib: libmach
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
@@ -81,6 +99,7 @@ install-dkms:
 
 # Removes what install put there, and the directories it leaves empty.
 uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/machctl
 	rm -f $(DESTDIR)$(LIBDIR)/$(LIBMACH_REALNAME) $(DESTDIR)$(LIBDIR)/$(LIBMACH_SONAME) \
 		$(DESTDIR)$(LIBDIR)/libmach.so $(DESTDIR)$(LIBDIR)/libmach.a \
 		$(DESTDIR)$(PKGCONFIGDIR)/mach.pc
@@ -91,7 +110,7 @@ uninstall:
 	done
 	rm -rf $(DESTDIR)$(DKMS_DIR)
 	-find $(DESTDIR)$(INCLUDEDIR)/mach -depth -type d -empty -delete 2>/dev/null
-	-rmdir $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man[1-8] 2>/dev/null
+	-rmdir $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man[1-8] 2>/dev/null
 
 # The committed ABI of libmach.so.1 (see libmach/libmach.map).
 abi-baseline: libmach

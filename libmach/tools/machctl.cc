@@ -466,10 +466,12 @@ int cmd_watch()
 	}
 }
 
-[[noreturn]] void usage()
+/* --help: to standard output, success; a usage error: to stderr, 2. */
+[[noreturn]] void usage(bool asked = false)
 {
-	fprintf(stderr, "usage: machctl [--json] host | nodes | tasks | threads PID | ports PID | watch\n");
-	exit(2);
+	fprintf(asked ? stdout : stderr,
+		"usage: machctl [--json] host | nodes | tasks | threads PID | ports PID | watch\n");
+	exit(asked ? 0 : 2);
 }
 
 uint32_t parse_pid(const char *s)
@@ -493,7 +495,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
 			json = true;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			usage();
+			usage(true);
 		else
 			args.push_back(argv[i]);
 	}
