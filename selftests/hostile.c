@@ -153,25 +153,30 @@ static mach_msg_return_t send_empty(mach_port_t to, mach_msg_option_t option,
 			MACH_PORT_NULL, timeout, MACH_PORT_NULL);
 }
 
+/*
+ * The fields of a /proc .../stat file after the name (which may hold
+ * spaces and parentheses), from its state on, in buf; or NULL.
+ */
+static const char *stat_fields(const char *path, char *buf, size_t size)
+{
+	char *p;
+
+	if (read_text(path, buf, size))
+		return NULL;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] ? p + 2 : NULL;
+}
+
 /* utime + stime of pid, in clock ticks. */
 static long cpu_ticks(pid_t pid)
 {
-	char path[64], buf[512], *p;
+	char path[64], buf[512];
 	unsigned long utime, stime;
-	ssize_t n;
-	int fd;
+	const char *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* the name may hold spaces */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	f = stat_fields(path, buf, sizeof(buf));
+	if (!f || sscanf(f, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
 			 &utime, &stime) != 2)
 		return -1;
 	return (long)(utime + stime);
@@ -357,21 +362,12 @@ TEST(io_uring_workers_are_not_mach_threads)
 /* The state letter of /proc/<pid>/task/<tid>/stat, or 0. */
 static char thread_state(pid_t pid, pid_t tid)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
+	char path[64], buf[256];
+	const char *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] ? p[2] : 0;
+	f = stat_fields(path, buf, sizeof(buf));
+	return f ? f[0] : 0;
 }
 
 /* Are all of pid's threads stopped, its agent too? */

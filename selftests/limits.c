@@ -48,17 +48,8 @@ static int write_file(const char *path, const char *text)
 static long read_number(const char *path)
 {
 	char buf[64];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
+	return read_text(path, buf, sizeof(buf)) ? -1 : strtol(buf, NULL, 10);
 }
 
 /* Sets the module parameter name to value; its old value, or -1. */

@@ -30,22 +30,31 @@ static inline int no_huge_pages(void *addr, size_t size)
 	return -1;
 }
 
+/* A small file's text (a /proc or /sys one), NUL-terminated; 0 or -1. */
+static inline int read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
 /* /proc/self/statm's size and resident fields, in bytes; no allocation. */
 static inline int read_statm(unsigned long long *size,
 			     unsigned long long *resident)
 {
 	char buf[256];
 	unsigned long long s, r;
-	int fd = open("/proc/self/statm", O_RDONLY);
-	ssize_t n;
 
-	if (fd < 0)
+	if (read_text("/proc/self/statm", buf, sizeof(buf)))
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	if (sscanf(buf, "%llu %llu", &s, &r) != 2)
 		return -1;
 	*size = s * (unsigned long long)getpagesize();
@@ -57,18 +66,10 @@ static inline int read_statm(unsigned long long *size,
 static inline long mach_stat(const char *name)
 {
 	char path[128], buf[32];
-	int fd;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "/sys/class/misc/mach/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (read_text(path, buf, sizeof(buf)))
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return strtol(buf, NULL, 10);
 }
 
