@@ -382,11 +382,6 @@ void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
 			child->numa_node * sizeof(u64);
 }
 
-void mach_shim_task_teleport(struct mach_task *child)
-{
-	mach_task_os_of(child)->teleport = true;
-}
-
 /*
  * Then, in the child, if the parent could not move every page (one was
  * busy at the time): once the parent is gone, the rest is the child's

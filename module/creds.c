@@ -51,10 +51,8 @@ mach_bool mach_shim_privileged(void)
 	return capable(CAP_SYS_ADMIN);
 }
 
-mach_bool mach_shim_task_give_credentials(struct mach_task *task, u32 uid,
-					  u32 gid)
+bool mach_token_credentials(struct mach_task_os *os, u32 uid, u32 gid)
 {
-	struct mach_task_os *os = mach_task_os_of(task);
 	kuid_t kuid = make_kuid(&init_user_ns, uid);
 	kgid_t kgid = make_kgid(&init_user_ns, gid);
 
@@ -63,7 +61,6 @@ mach_bool mach_shim_task_give_credentials(struct mach_task *task, u32 uid,
 	os->token_uid = kuid;
 	os->token_gid = kgid;
 	os->token_credentials = true;
-	mach_task_set_up_first(os, true);	/* never seen with the parent's */
 	return true;
 }
 

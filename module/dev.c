@@ -91,7 +91,7 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(&args, uarg, size))
 		return -EFAULT;
 	ret = mach_core_ioctl(file->private_data, nr, &args);
-	if (ret == MACH_CORE_LATER)	/* this thread makes a system call first */
+	if (ret == MACH_LATER)	/* this thread makes a system call first */
 		return mach_trampoline_leave(mach_task_os_of(file->private_data),
 					     nr, &args, size, uarg);
 	if (ret >= 0 && (_IOC_DIR(cmd) & _IOC_READ) &&

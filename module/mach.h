@@ -221,6 +221,8 @@ struct mach_task *mach_task_lookup(struct pid *pid);
 /* Has every thread of the group exited? */
 bool mach_pid_gone(struct pid *pid);
 
+/* A new shell is to run as uid and gid: false if they are no valid ids. */
+bool mach_token_credentials(struct mach_task_os *os, u32 uid, u32 gid);
 /*
  * In a new shell: take the credentials its security token gives, by the
  * system calls this steps through (creds.c).

@@ -22,21 +22,6 @@ mach_bool mach_shim_node_usable(u32 node)
 	       cpumask_intersects(cpumask_of_node(node), cpu_online_mask);
 }
 
-void mach_shim_task_place(struct mach_task *task, u32 node)
-{
-	struct mach_task_os *os = mach_task_os_of(task);
-
-	os->numa_node = node;
-	/* Mach calls see it placed; a teleport's parent ends only once it is. */
-	mach_task_set_up_first(os, os->teleport);
-}
-
-void mach_shim_task_clone(struct mach_task *task, mach_bool held)
-{
-	mach_task_os_of(task)->clone = true;
-	mach_task_os_of(task)->parent_held = held;
-}
-
 /*
  * Called first with *step 0, then with each call's result: 1 with the
  * next call in *next, 0 when done, or -errno. set_mempolicy() reads its

@@ -345,13 +345,6 @@ long mach_spawn_claim(void)
 	return mach_agent_adopt(os, &found->child_call);
 }
 
-struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory)
-{
-	struct mach_task *task = mach_task_prepare(true, inherit_memory);
-
-	return IS_ERR(task) ? NULL : task;
-}
-
 /* A spawn of child from parent's agent: a reference for the caller. */
 static struct mach_spawn *mach_spawn_new(struct mach_task_os *parent,
 					 struct mach_task *child)
@@ -416,7 +409,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
 	 */
 	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
 	    mach_trampoline_start(parent, &spawn->parent_call))
-		return MACH_SPAWN_LATER;	/* it holds our reference */
+		return MACH_LATER;	/* it holds our reference */
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
 	if (!ret)

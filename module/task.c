@@ -442,6 +442,35 @@ struct mach_task *mach_task_of_current(void)
 	return task;
 }
 
+int mach_shim_task_prepare(const struct mach_task_plan *plan,
+			   struct mach_task **out)
+{
+	struct mach_task_os *os;
+	struct mach_task *task;
+
+	task = mach_task_prepare(true, plan->inherit_memory);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	os = mach_task_os_of(task);
+	os->clone = plan->clone;
+	os->parent_held = plan->parent_held;
+	os->teleport = plan->teleport;
+	if (plan->node >= 0) {
+		os->numa_node = plan->node;
+		/* Mach calls see it placed; a teleport's parent ends only once it is. */
+		mach_task_set_up_first(os, os->teleport);
+	}
+	if (plan->credentials) {
+		if (!mach_token_credentials(os, plan->uid, plan->gid)) {
+			mach_task_put(task);
+			return -EINVAL;
+		}
+		mach_task_set_up_first(os, true);	/* never seen with the parent's */
+	}
+	*out = task;
+	return 0;
+}
+
 void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits)
 {
 	/* Before the clone: the shell sets ready once it has done it all. */

@@ -57,13 +57,12 @@ struct mach_shim_waitq *mach_port_waitq(struct mach_port *port);
 long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
 
 /*
- * mach_core_ioctl()'s answer when the calling thread must first make a
- * system call for the host (a trampoline, module/trampoline.c): args are
+ * mach_core_ioctl() answers MACH_LATER (shim.h) when the calling thread
+ * must first make a system call for the host on its way out: args are
  * final but for what comes of it, which mach_core_later_done() settles
  * (err: the host's result) before they are copied back. It returns the
  * ioctl's answer.
  */
-#define MACH_CORE_LATER (-MACH_EINPROGRESS)
 long mach_core_later_done(struct mach_task *task, unsigned int nr, void *args,
 			  int err);
 

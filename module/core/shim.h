@@ -191,28 +191,40 @@ mach_u64 mach_shim_task_image(struct mach_task_os *os);
  */
 mach_u64 mach_shim_task_image_queued(struct mach_task_os *os);
 
-/* task_create's new task, not yet backed by a process (a reference). */
-struct mach_task *mach_shim_task_prepare(mach_bool inherit_memory);
 /* Is node a NUMA node online, with memory and CPUs, that a task may use? */
 mach_bool mach_shim_node_usable(mach_u32 node);
-/*
- * A prepared task's process is to run on node's CPUs and memory (after
- * mach_shim_task_teleport() if the task is a teleport's).
- */
-void mach_shim_task_place(struct mach_task *task, mach_u32 node);
-/*
- * A prepared task is to share every region of its parent (a NORMA clone).
- * held: the parent's threads are held meanwhile (they must be, for any of
- * its private memory to be made shared; else the clone fails, -EAGAIN).
- */
-void mach_shim_task_clone(struct mach_task *task, mach_bool held);
 /* Has a task's program private writable memory a clone would make shared? */
 mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 image);
+
 /*
- * ... and is norma_task_teleport's: its parent moves its pages to the
- * child's node before the fork (the parent is suspended and then ended).
+ * How a new task is to be made: the whole plan, decided by the core
+ * (core/task_create.cc) before anything is made, carried out by the host.
  */
-void mach_shim_task_teleport(struct mach_task *task);
+struct mach_task_plan {
+	mach_bool inherit_memory;	/* a copy of its parent's memory */
+	mach_s32 node;			/* its CPUs and memory, or -1: anywhere */
+	/*
+	 * NORMA: it shares every region of its parent (clone). parent_held:
+	 * the parent's threads are held meanwhile (they must be, for any of
+	 * its private memory to be made shared; else the clone fails, -EAGAIN).
+	 */
+	mach_bool clone;
+	mach_bool parent_held;
+	/*
+	 * norma_task_teleport: its parent moves its pages to node before the
+	 * fork, is suspended for good, and ends once the child exists.
+	 */
+	mach_bool teleport;
+	/* Its process runs as uid and gid of the initial user namespace. */
+	mach_bool credentials;
+	mach_u32 uid, gid;
+};
+/*
+ * A new task that plan describes, not yet backed by a process: 0 and a
+ * reference in *task, -MACH_ENOMEM, or -MACH_EINVAL if the credentials
+ * are not valid ids.
+ */
+int mach_shim_task_prepare(const struct mach_task_plan *plan, struct mach_task **task);
 /*
  * A teleport's child exists: its parent is terminated, and the pages only
  * the child maps then that are not on its node yet move there. 0 or
@@ -221,22 +233,18 @@ void mach_shim_task_teleport(struct mach_task *task);
 int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
 				struct mach_task *child);
 /*
- * A prepared task's process is to run as uid and gid (of the initial
- * user namespace), the ids of its security token: false if they are not
- * valid ids there.
+ * An answer the calling thread gives only once it has made a system call
+ * of its own, on its way out of the ioctl (module/trampoline.c): the call
+ * is finished by mach_core_later_done() then.
  */
-mach_bool mach_shim_task_give_credentials(struct mach_task *task, mach_u32 uid,
-					  mach_u32 gid);
+#define MACH_LATER (-MACH_EINPROGRESS)
 /*
- * Back child with a new process forked from parent's: 0 once it exists
- * (and once it has set up what a plain one has not: the credentials of
- * a token, a node, copies of COPY regions the parent shares), or -errno
- * (-ESRCH: the parent has no agent or the child died, -EINTR: we were
- * killed), or
- * MACH_SPAWN_LATER: the calling thread forks it itself on its way out
- * of the ioctl, and the outcome reaches mach_core_later_done().
+ * Back child with a new process forked from parent's as its plan says:
+ * 0 once it exists (and once it has set up what a plain one has not: the
+ * credentials, the node, copies of COPY regions the parent shares), or
+ * -errno (-ESRCH: the parent has no agent or the child died, -EINTR: we
+ * were killed), or MACH_LATER: the calling thread forks it itself.
  */
-#define MACH_SPAWN_LATER 1
 int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 image,
 			 struct mach_task *child);
 /*

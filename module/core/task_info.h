@@ -21,7 +21,7 @@ enum TaskFlavor : u32 {
 };
 
 /* The largest flavour, in natural_t. */
-constexpr u32 task_info_max_count = 12;
+inline constexpr u32 task_info_max_count = 12;
 
 /* The count of flavor in natural_t, or 0 for an unknown flavour. */
 u32 task_info_count(u32 flavor);

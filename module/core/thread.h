@@ -1,34 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * thread.h - a Mach thread: a Linux thread of its task's process, made by
- * thread_create, with a thread port and a suspend count. Only threads made
- * by thread_create are Mach threads; the agent never is one.
+ * thread.h - a Mach thread: a Linux thread of its task's process, with a
+ * thread port and a suspend count. A thread made by thread_create is one
+ * from the start; any other thread of the process becomes one when a call
+ * names it (mach_thread_self, task_threads, task_suspend). The agent
+ * never is one.
  */
 #ifndef MACH_CORE_THREAD_H
 #define MACH_CORE_THREAD_H
 
 #include "base.h"
 #include "port.h"
+#include "thread_state.h"
 
 struct mach_thread {};
 
 namespace mach {
 
 class Task;
-
-/* x86_THREAD_STATE64: rax .. r15, rip, rflags, cs, fs, gs. */
-inline constexpr u32 thread_state_flavor = 4;
-inline constexpr u32 thread_state_count = 42;	/* natural_t */
-/* x86_FLOAT_STATE64: 2 reserved words, the FXSAVE image, 1 reserved word. */
-inline constexpr u32 float_state_flavor = 5;
-inline constexpr u32 float_state_count = 131;
-/* Its word holding MXCSR (after two reserved words, at FXSAVE's byte 24). */
-inline constexpr u32 float_state_mxcsr = 2 + 24 / 4;
-inline constexpr u32 mxcsr_defined = 0xffff;	/* bits 16-31 are reserved */
-inline constexpr u32 fxsave_bytes = 512;
-/* x86_EXCEPTION_STATE64 (read-only): trapno, cpu, err, faultvaddr. */
-inline constexpr u32 exception_state_flavor = 6;
-inline constexpr u32 exception_state_count = 4;
 
 class Thread : public mach_thread {
 public:

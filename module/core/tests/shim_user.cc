@@ -356,12 +356,23 @@ void mach_shim_task_free(mach_task_os *os)
 }
 
 // A new task as the kernel's shell would make it: no process, a space.
-mach_task *mach_shim_task_prepare(mach_bool)
+int mach_shim_task_prepare(const mach_task_plan *plan, mach_task **task)
 {
+	if (plan->credentials && (plan->uid == ~0u || plan->gid == ~0u))
+		return -MACH_EINVAL;	// not an id, as in the kernel
 	auto *os = new mach_task_os;
 	os->current = false;
 	os->owned = true;
-	return mach_task_create(os);
+	os->plan = *plan;
+	if (plan->node >= 0)
+		os->node = plan->node;
+	if (plan->credentials) {
+		os->has_credentials = true;
+		os->uid = plan->uid;
+		os->gid = plan->gid;
+	}
+	*task = mach_task_create(os);
+	return *task ? 0 : -MACH_ENOMEM;
 }
 
 mach_bool mach_shim_node_usable(mach_u32 node)
@@ -369,39 +380,15 @@ mach_bool mach_shim_node_usable(mach_u32 node)
 	return node < 2;	// two nodes, as in the test VM
 }
 
-void mach_shim_task_place(mach_task *task, mach_u32 node)
-{
-	mach::Task::from(task)->os()->node = node;
-}
-
 mach_bool mach_shim_task_memory_private(mach_task_os *, mach_u64)
 {
 	return true;
-}
-
-void mach_shim_task_clone(mach_task *, mach_bool)
-{
-}
-
-void mach_shim_task_teleport(mach_task *)
-{
 }
 
 int mach_shim_task_teleport_end(mach_task_os *parent, mach_u64, mach_task *)
 {
 	parent->killed = true;
 	return 0;
-}
-
-mach_bool mach_shim_task_give_credentials(mach_task *task, mach_u32 uid, mach_u32 gid)
-{
-	if (uid == ~0u || gid == ~0u)
-		return false;	// not an id, as in the kernel
-	mach_task_os *os = mach::Task::from(task)->os();
-	os->has_credentials = true;
-	os->uid = uid;
-	os->gid = gid;
-	return true;
 }
 
 int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)

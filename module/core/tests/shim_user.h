@@ -15,6 +15,7 @@ struct mach_task_os {
 	bool has_credentials = false;	// given by a security token
 	mach_u32 uid = 0, gid = 0;
 	int node = -1;			// placed by NORMA
+	mach_task_plan plan{};		// what it was made by
 };
 
 namespace shim_user {

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/* port_call.cc - the mach_port_* calls: one handler, in whichever process. */
+#include "port_call.h"
+#include "message.h"
+#include "space.h"
+#include "task.h"
+
+namespace mach {
+namespace {
+
+/* mach_port_status_t, as the anchors lay it out. */
+struct PortStatus {
+	u32 pset, seqno, mscount, qlimit, msgcount, sorights;
+	u32 srights, pdrequest, nsrequest, flags;
+};
+static_assert(sizeof(PortStatus) == attribute_words_max * sizeof(u32));
+
+Kr attributes(Space &space, PortCall &call)
+{
+	Ref<Port> port = space.lookup_receive(call.name);
+	if (!port)
+		return call.name.valid() ? Kr::InvalidRight : Kr::InvalidName;
+
+	if (call.op == PortOp::SetAttributes) {
+		if (call.right != PortLimitsInfo || call.nwords < 1)
+			return Kr::InvalidValue;
+		if (call.fault)
+			return Kr::InvalidAddress;
+		return port->set_qlimit(call.words[0]);
+	}
+
+	PortStatus status{};
+	u32 count;
+	switch (call.right) {
+	case PortLimitsInfo:
+		status.pset = port->qlimit();	/* the limits struct is one word */
+		count = 1;
+		break;
+	case PortReceiveStatus:
+		status.seqno = port->seqno();
+		status.mscount = port->mscount();
+		status.qlimit = port->qlimit();
+		status.msgcount = port->msgcount();
+		status.srights = port->send_rights() != 0;
+		count = attribute_words_max;
+		break;
+	default:
+		return Kr::InvalidValue;
+	}
+	if (call.nwords < count)
+		return Kr::InvalidValue;
+	__builtin_memcpy(call.words, &status, count * sizeof(u32));
+	call.nwords = count;
+	return Kr::Success;
+}
+
+bool valid_disposition(u32 disposition)
+{
+	return disposition >= MoveReceive && disposition <= MakeSendOnce;
+}
+
+/* A notify port named by poly with disposition delta, from space. */
+Kr take_notify(Space &space, PortCall &call)
+{
+	u32 disposition = static_cast<u32>(call.delta);
+	if (!call.poly.valid())
+		return Kr::Success;
+	if (disposition != MakeSendOnce && disposition != MoveSendOnce)
+		return Kr::InvalidValue;
+	if (space.copyin_right(call.poly, disposition, &call.in) != Kr::Success)
+		return Kr::InvalidCapability;
+	return Kr::Success;
+}
+
+void drop_transit(TransitRight &right)
+{
+	if (right.port)
+		right.port->drop(right);
+	right = {};
+}
+
+Kr request_notification(Space &space, PortCall &call)
+{
+	Kr kr = space.check_notification(call.name, call.right, call.value);
+	if (kr == Kr::Success && !call.remote)
+		kr = take_notify(space, call);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight notify = call.in;
+	call.in = {};
+	return space.request_notification(call.name, call.right, call.value, notify,
+					  &call.out);
+}
+
+Kr extract_right(Space &space, PortCall &call)
+{
+	if (!call.remote && !valid_disposition(call.right))
+		return Kr::InvalidValue;
+	u32 type;
+	Kr kr = space.type(call.name, &type);
+	if (kr != Kr::Success)
+		return kr;
+	if (space.copyin_right(call.name, call.right, &call.out) != Kr::Success)
+		return Kr::InvalidRight;
+	return Kr::Success;
+}
+
+/*
+ * Another task's space runs the call in its agent: a copy of this crosses
+ * there and back (mach_shim_task_call()).
+ */
+struct RemotePortCall {
+	Task *target;		/* a reference, dropped by run or abandon */
+	PortCall call;
+	Kr kr;
+};
+
+void remote_run(void *arg)
+{
+	RemotePortCall &remote = *static_cast<RemotePortCall *>(arg);
+	remote.kr = port_call_run(remote.target->space(), remote.call);
+	remote.target->put();
+	remote.target = nullptr;
+}
+
+void remote_abandon(void *arg)
+{
+	RemotePortCall &remote = *static_cast<RemotePortCall *>(arg);
+	port_call_release(remote.call);
+	if (remote.target)
+		remote.target->put();
+}
+
+} /* namespace */
+
+u32 port_call_item_words(PortOp op)
+{
+	return op == PortOp::Names ? 2 : 1;
+}
+
+Kr port_call_take(Space &caller, PortCall &call)
+{
+	switch (call.op) {
+	case PortOp::InsertRight:
+		if (!valid_disposition(call.right))
+			return Kr::SendInvalidType;
+		return caller.copyin_right(call.poly, call.right, &call.in);
+	case PortOp::ExtractRight:
+		return valid_disposition(call.right) ? Kr::Success : Kr::InvalidValue;
+	case PortOp::RequestNotification:
+		/* The notify port is the caller's, as in the MIG call. */
+		return take_notify(caller, call);
+	default:
+		return Kr::Success;
+	}
+}
+
+Kr port_call_run(Space &space, PortCall &call)
+{
+	switch (call.op) {
+	case PortOp::Deallocate:
+		return space.deallocate(call.name);
+	case PortOp::Allocate:
+		return space.allocate(call.right, &call.name);
+	case PortOp::Destroy:
+		return space.destroy_name(call.name);
+	case PortOp::ModRefs:
+		return space.mod_refs(call.name, call.right, call.delta);
+	case PortOp::GetRefs:
+		return space.get_refs(call.name, call.right, &call.value);
+	case PortOp::Type:
+		return space.type(call.name, &call.value);
+	case PortOp::InsertRight: {
+		if (!call.remote)
+			return space.insert_right(call.name, call.poly, call.right);
+		TransitRight right = call.in;
+		call.in = {};
+		return space.insert(call.name, right);
+	}
+	case PortOp::GetAttributes:
+	case PortOp::SetAttributes:
+		return attributes(space, call);
+	case PortOp::SetMscount: {
+		Ref<Port> port = space.lookup_receive(call.name);
+		if (!port)
+			return Kr::InvalidRight;
+		port->set_mscount(call.value);
+		return Kr::Success;
+	}
+	case PortOp::RequestNotification:
+		return request_notification(space, call);
+	case PortOp::MoveMember:
+		return space.move_member(call.name, call.poly);
+	case PortOp::Names:
+		/* (name, type) pairs */
+		space.names(call.items, call.capacity, &call.count);
+		return Kr::Success;
+	case PortOp::ExtractRight:
+		return extract_right(space, call);
+	case PortOp::GetSetStatus:
+		return space.set_members(call.name, call.items, call.capacity, &call.count);
+	}
+	return Kr::InvalidValue;
+}
+
+Kr port_call_give(Space &caller, PortCall &call, Kr kr)
+{
+	drop_transit(call.in);	/* a notify port a failed request did not take */
+	switch (call.op) {
+	case PortOp::ExtractRight:
+		if (kr == Kr::Success) {
+			call.value = call.out.type;
+			Name name{Name::null};
+			kr = caller.copyout(call.out, &name.value);
+			call.poly = name;
+			call.out = {};
+		}
+		break;
+	case PortOp::RequestNotification:
+		call.value = Name::null;
+		if (call.out.port)
+			caller.copyout(call.out, &call.value);
+		call.out = {};
+		break;
+	case PortOp::Names:
+	case PortOp::GetSetStatus:
+		if (kr == Kr::Success && call.count > call.capacity)
+			kr = Kr::NoSpace;
+		break;
+	default:
+		break;
+	}
+	return kr;
+}
+
+void port_call_release(PortCall &call)
+{
+	drop_transit(call.in);
+	drop_transit(call.out);
+	if (call.items)
+		mach_shim_free(MACH_KIND_MEMORY, call.items);
+	call.items = nullptr;
+}
+
+Kr port_call(Task &caller, Task &target, u64 image, PortCall &call)
+{
+	call.remote = &target != &caller;
+	if (!call.remote)
+		return port_call_give(caller.space(), call,
+				      port_call_run(caller.space(), call));
+
+	Kr kr = port_call_take(caller.space(), call);
+	if (kr != Kr::Success)
+		return kr;
+	target.get();
+	RemotePortCall remote{&target, call, Kr::Success};
+	/* The copy holds the rights and the list now, whatever comes of it. */
+	call.in = {};
+	call.items = nullptr;
+	int err = mach_shim_task_call(target.os(), image, remote_run, remote_abandon,
+				      &remote, sizeof(remote));
+	if (err) {
+		/* abandon() released what it held (the host calls it). */
+		if (err == -MACH_ENOMEM)
+			return Kr::ResourceShortage;
+		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
+	}
+	call = remote.call;
+	return port_call_give(caller.space(), call, remote.kr);
+}
+
+} /* namespace mach */

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* resolve.cc - from the port a call names to the object it acts on. */
+#include "resolve.h"
+
+namespace mach {
+
+Kr task_of(Task &caller, Port &port, Kr not_a_task, Ref<Task> *task, u64 *image,
+	   bool queued)
+{
+	*task = port.task();
+	if (!*task)
+		return port.dead() ? Kr::SendInvalidDest : not_a_task;
+	/* The caller runs its own program: 0 asks the host for no check. */
+	if (image)
+		*image = 0;
+	if (task->get() == &caller)
+		return Kr::Success;
+	u64 gen = queued ? mach_shim_task_image_queued((*task)->os()) :
+			   mach_shim_task_image((*task)->os());
+	/* Checked after the image: a renewal in between killed the port. */
+	if (!gen || port.dead()) {
+		*task = Ref<Task>{};
+		return Kr::SendInvalidDest;
+	}
+	if (image)
+		*image = gen;
+	return Kr::Success;
+}
+
+Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task, u64 *image,
+		bool queued)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	return task_of(caller, *port.get(), not_a_task, task, image, queued);
+}
+
+Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
+{
+	Kr kr = resolve_task(caller, name, Kr::InvalidArgument, task);
+	if (kr != Kr::InvalidArgument)
+		return kr;
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	*task = port ? port->task_named() : Ref<Task>{};
+	if (!*task)
+		return Kr::InvalidArgument;
+	/*
+	 * An exec not yet seen is seen now (and renews the task), so that
+	 * task_info's tokens are the new program's, not those given the old.
+	 */
+	if (task->get() != &caller)
+		(void)mach_shim_task_image((*task)->os());
+	return Kr::Success;
+}
+
+Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	*thread = port->thread();
+	if (!*thread)
+		return port->dead() ? Kr::SendInvalidDest : Kr::InvalidArgument;
+	Task *task = (*thread)->task();
+	if (task == &caller)
+		return Kr::Success;
+	/* Checked after the image: a renewal in between killed the port. */
+	if (!mach_shim_task_image(task->os()) || port->dead()) {
+		*thread = Ref<Thread>{};
+		return Kr::SendInvalidDest;
+	}
+	return Kr::Success;
+}
+
+Kr resolve_host(Task &caller, u32 name, HostPort *held)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port || port->dead())
+		return Kr::SendInvalidDest;
+	*held = host_port_of(port.get());
+	return Kr::Success;
+}
+
+HostPort host_to_give(Task &caller, u32 name)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	return host_port_of(port.get()) == HostPort::Priv ? HostPort::Priv : HostPort::Host;
+}
+
+} /* namespace mach */

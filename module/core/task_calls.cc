@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/* task_calls.cc - task_info, suspend, resume, terminate, pid, tokens. */
+#include "task_calls.h"
+
+namespace mach {
+
+Kr task_info(Task &task, u32 flavor, u32 *info, u32 *count)
+{
+	u32 needed = task_info_count(flavor);
+	if (!needed || *count < needed)
+		return Kr::InvalidArgument;
+
+	mach_task_stats stats{};
+	if (!mach_shim_task_stats(task.os(), task_info_needs(flavor), &stats))
+		return Kr::SendInvalidDest;	/* it is exiting */
+	Tokens given;
+	if (task.given_tokens(&given)) {
+		__builtin_memcpy(stats.security, given.security, sizeof(stats.security));
+		__builtin_memcpy(stats.audit, given.audit, sizeof(stats.audit));
+	}
+	format_task_info(flavor, stats, task.suspend_count(), info);
+	*count = needed;
+	return Kr::Success;
+}
+
+Kr task_suspend(Task &task)
+{
+	/* Every thread stops, those no call has named yet too. */
+	task.adopt_threads();
+	Kr kr = task.suspend();
+	if (kr == Kr::Success)
+		mach_shim_task_event(task.os(), MACH_SHIM_EVENT_SUSPENDED,
+				     task.suspend_count());
+	return kr;
+}
+
+Kr task_resume(Task &task)
+{
+	Kr kr = task.resume();
+	if (kr == Kr::Success)
+		mach_shim_task_event(task.os(), MACH_SHIM_EVENT_RESUMED,
+				     task.suspend_count());
+	return kr;
+}
+
+Kr task_terminate(Task &task, u64 image)
+{
+	return mach_shim_task_kill(task.os(), image) ? Kr::Aborted : Kr::Success;
+}
+
+u32 task_pid(Task &task)
+{
+	return mach_shim_task_pid(task.os());
+}
+
+Kr task_set_token(Task &task, const Tokens &tokens, HostPort host)
+{
+	task.set_tokens(tokens);
+	return task.set_special(TaskHostPort, host_port(host));
+}
+
+} /* namespace mach */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * task_calls.h - the task_* calls that are not the task's own methods
+ * (task.h): on kernel memory, for either front end.
+ */
+#ifndef MACH_CORE_TASK_CALLS_H
+#define MACH_CORE_TASK_CALLS_H
+
+#include "host.h"
+#include "task.h"
+#include "task_info.h"
+
+namespace mach {
+
+/* task_info: flavor into info (task_info_max_count), room for *count. */
+Kr task_info(Task &task, u32 flavor, u32 *info, u32 *count);
+/* task_suspend / task_resume: every thread stops, or may run again. */
+Kr task_suspend(Task &task);
+Kr task_resume(Task &task);
+/* task_terminate of the process running image (0: the caller's own). */
+Kr task_terminate(Task &task, u64 image);
+/* pid_for_task: the pid in the caller's pid namespace, 0 if none. */
+u32 task_pid(Task &task);
+/* host_security_set_task_token: tokens, and the host port it holds. */
+Kr task_set_token(Task &task, const Tokens &tokens, HostPort host);
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_TASK_CALLS_H */

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * task_create.cc - making a task: what it inherits, where it runs, how
+ * its memory comes to it, as whom it runs; then the host makes it.
+ */
+#include "task_create.h"
+
+namespace mach {
+namespace {
+
+Kr spawn_error(int err)
+{
+	switch (err) {
+	case -MACH_ENOMEM:
+	case -MACH_EAGAIN:
+		return Kr::ResourceShortage;
+	case -MACH_EINTR:
+		return Kr::Aborted;
+	default:
+		return Kr::Failure;
+	}
+}
+
+/*
+ * The end of a task_create whose process came to be (err 0) or not. A
+ * teleport then ends its parent (image is the parent's program, 0 for the
+ * caller's own task, which then ends here); child is given for it.
+ */
+Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 image,
+	  Task *child, u32 *child_name, int err)
+{
+	if (plan.parent_held) {
+		parent.resume();
+		parent.end_wait();
+	}
+	if (!err && plan.teleport) {
+		/*
+		 * The child is made: its parent ends (the caller too, if that
+		 * is its own task). One that will not end is a failure.
+		 */
+		bool self = &parent == &caller;
+		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : image, child))
+			return Kr::Failure;
+	}
+	if (!err)
+		return Kr::Success;
+	/* A teleport that made nothing lets its parent run on. */
+	if (plan.teleport)
+		parent.resume();
+	/* No process: the task died with it; take back our name for it. */
+	caller.space().deallocate(Name{*child_name});
+	*child_name = Name::null;
+	return spawn_error(err);
+}
+
+} /* namespace */
+
+mach_task_plan plan_task(const TaskCreate &create, bool parent_private)
+{
+	mach_task_plan plan{};
+	plan.inherit_memory = create.inherit_memory;
+	plan.node = create.on_node ? static_cast<s32>(create.node) : -1;
+	/*
+	 * A teleport's parent runs nothing from the moment it is cloned: what
+	 * it would write, the clone would not see (see clone.c).
+	 */
+	plan.teleport = create.teleport;
+	/*
+	 * norma_task_clone(FALSE) is an empty task on the node: no sharing.
+	 * A clone's parent is held, every thread stopped, while its private
+	 * memory becomes shared (a store meanwhile would be lost); not when it
+	 * has none left (a second clone), and a teleport's is for good.
+	 */
+	plan.clone = (create.clone || create.teleport) && create.inherit_memory;
+	plan.parent_held = plan.clone && !create.teleport && parent_private;
+	/* Its process is to run as its security token says. */
+	if (create.granted) {
+		plan.credentials = true;
+		plan.uid = create.tokens.security[0];
+		plan.gid = create.tokens.security[1];
+	}
+	return plan;
+}
+
+Kr task_create(Task &caller, Task &parent, u64 image, TaskCreate &create,
+	       u32 *child_name, bool *later)
+{
+	*child_name = Name::null;
+	*later = false;
+	/* A node that is not there, or has no memory or no CPU: nothing made. */
+	if (create.on_node && !mach_shim_node_usable(create.node))
+		return Kr::InvalidArgument;
+	bool parent_private = (create.clone || create.teleport) && create.inherit_memory &&
+			      !create.teleport &&
+			      mach_shim_task_memory_private(parent.os(), image);
+	mach_task_plan plan = plan_task(create, parent_private);
+
+	mach_task *made = nullptr;
+	int err = mach_shim_task_prepare(&plan, &made);
+	if (err)
+		return err == -MACH_EINVAL ? Kr::InvalidArgument : Kr::ResourceShortage;
+	/* The task is whole before its process exists: nothing can see it. */
+	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
+	child->inherit_from(parent);
+	if (create.granted) {
+		child->set_tokens(create.tokens);
+		child->set_special(TaskHostPort, host_port(create.host));
+	}
+	for (u32 i = 0; i < 2 && create.ledgers[1]; i++) {
+		create.ledgers[i]->get();
+		create.ledgers[i]->add_send();
+		child->set_special(TaskWiredLedgerPort + i,
+				   TransitRight{create.ledgers[i].get(), MoveSend});
+	}
+	Ref<Port> port = child->port();
+	Name name{Name::null};
+	Kr kr = caller.space().make_send(port.get(), &name);
+	if (kr != Kr::Success)
+		return kr;
+	*child_name = name.value;
+
+	/* (What a teleport's parent wrote after the fork, the clone would not see.) */
+	if (plan.teleport || plan.parent_held) {
+		Kr held = parent.suspend_and_wait();
+		if (held != Kr::Success) {
+			caller.space().deallocate(name);
+			*child_name = Name::null;
+			/* (Not suspended: it is ending.) */
+			return held == Kr::Aborted ? held : Kr::InvalidArgument;
+		}
+		if (plan.teleport)
+			parent.end_wait();	/* it stays suspended */
+	}
+	err = mach_shim_task_spawn(parent.os(), image, made);
+	if (err == MACH_LATER) {
+		*later = true;
+		return Kr::Success;
+	}
+	return finish(caller, plan, parent, image, child.get(), child_name, err);
+}
+
+Kr task_create_done(Task &caller, u32 *child_name, int err)
+{
+	/*
+	 * Only the caller's own task is cloned from in place, never to
+	 * teleport, nor with its threads held: the plain plan of its own.
+	 */
+	mach_task_plan plan{};
+	return finish(caller, plan, caller, 0, nullptr, child_name, err);
+}
+
+} /* namespace mach */

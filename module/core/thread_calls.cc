@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/* thread_calls.cc - the thread_* calls and task_threads. */
+#include "thread_calls.h"
+
+namespace mach {
+namespace {
+
+/* rip, rsp and the fs and gs bases a thread may be given: user, canonical. */
+bool user_address(u64 a)
+{
+	return a < 0x00007ffffffff000ull;
+}
+
+Kr spawn_error(int err)
+{
+	switch (err) {
+	case -MACH_ENOMEM:
+	case -MACH_EAGAIN:
+		return Kr::ResourceShortage;
+	case -MACH_EINTR:
+		return Kr::Aborted;
+	default:
+		return Kr::Failure;
+	}
+}
+
+Kr exception_state(Thread &thread, u32 *state, u32 *count)
+{
+	if (*count < exception_state_count)
+		return Kr::InvalidArgument;
+	if (thread.suspend_count() == 0 ||
+	    mach_shim_thread_get_exception(thread.os(), state))
+		return Kr::Failure;
+	*count = exception_state_count;
+	return Kr::Success;
+}
+
+} /* namespace */
+
+Kr thread_create(Task &caller, Task &task, u64 image, u32 *name)
+{
+	int err = 0;
+	mach_thread_os *os = mach_shim_thread_create(task.os(), image, &err);
+	if (!os)
+		return spawn_error(err);
+	Thread *thread = Thread::create(&task, os);	/* owns os */
+	if (!thread)
+		return Kr::ResourceShortage;
+	Ref<Thread> held = Ref<Thread>::adopt(thread);
+	Ref<Port> port = thread->port();
+	Name made{Name::null};
+	Kr kr = Kr::Success;
+	if (!task.add_thread(thread))
+		kr = Kr::InvalidArgument;	/* the task died meanwhile */
+	else if ((kr = caller.space().make_send(port.get(), &made)) != Kr::Success)
+		task.remove_thread(thread);
+	if (kr != Kr::Success) {
+		thread->terminate();
+		mach_shim_thread_kill(os);
+		return kr;
+	}
+	*name = made.value;
+	return Kr::Success;
+}
+
+Kr thread_self(Task &caller, u32 *name)
+{
+	Ref<Thread> thread = caller.adopt_current();
+	if (!thread)
+		return Kr::ResourceShortage;
+	Ref<Port> port = thread->port();
+	Name made{Name::null};
+	Kr kr = port ? caller.space().make_send(port.get(), &made) : Kr::Failure;
+	*name = made.value;
+	return kr;
+}
+
+Kr thread_list(Task &caller, Task &task, u32 *names, u32 capacity, u32 *count)
+{
+	*count = 0;
+	Thread **threads = nullptr;
+	if (capacity) {
+		threads = static_cast<Thread **>(mach_shim_alloc(MACH_KIND_MEMORY,
+								 sizeof(Thread *) * capacity));
+		if (!threads)
+			return Kr::ResourceShortage;
+	}
+	task.adopt_threads();
+	task.threads(threads, capacity, count);
+	u32 got = *count < capacity ? *count : capacity;
+	for (u32 i = 0; i < got; i++) {
+		Ref<Port> port = threads[i]->port();
+		Name name{Name::null};
+		if (port)
+			caller.space().make_send(port.get(), &name);
+		names[i] = name.value;
+		threads[i]->put();
+	}
+	if (threads)
+		mach_shim_free(MACH_KIND_MEMORY, threads);
+	return *count > capacity ? Kr::NoSpace : Kr::Success;
+}
+
+/* THREAD_BASIC_INFO, laid out as on the anchors (10 integer_t). */
+Kr thread_info(Thread &thread, u32 flavor, u32 *info, u32 *count)
+{
+	constexpr u32 basic_info = 3, basic_info_count = 10;
+	constexpr u32 policy_timeshare = 1;
+	static_assert(basic_info_count <= thread_info_max);
+	if (flavor != basic_info || *count < basic_info_count)
+		return Kr::InvalidArgument;
+	mach_thread_stats stats{};
+	mach_shim_thread_stats(thread.os(), &stats);
+	const u32 basic[basic_info_count] = {
+		static_cast<u32>(stats.user_ns / 1000000000u),
+		static_cast<u32>(stats.user_ns % 1000000000u / 1000u),
+		static_cast<u32>(stats.system_ns / 1000000000u),
+		static_cast<u32>(stats.system_ns % 1000000000u / 1000u),
+		0,			/* cpu_usage */
+		policy_timeshare,
+		stats.run_state,
+		0,			/* flags */
+		thread.suspend_count(),
+		0,			/* sleep_time */
+	};
+	__builtin_memcpy(info, basic, sizeof(basic));
+	*count = basic_info_count;
+	return Kr::Success;
+}
+
+u32 thread_state_settable(u32 flavor)
+{
+	switch (flavor) {
+	case thread_state_flavor:
+		return thread_state_count;
+	case float_state_flavor:
+		return float_state_count;
+	default:
+		return 0;
+	}
+}
+
+Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
+{
+	switch (flavor) {
+	case exception_state_flavor:
+		return exception_state(thread, state, count);
+	case float_state_flavor:
+		if (*count < float_state_count)
+			return Kr::InvalidArgument;
+		if (thread.suspend_count() == 0)
+			return Kr::Failure;
+		__builtin_memset(state, 0, float_state_count * sizeof(u32));
+		if (mach_shim_thread_get_fpu(thread.os(), &state[float_state_fxsave]))
+			return Kr::Failure;
+		*count = float_state_count;
+		return Kr::Success;
+	case thread_state_flavor: {
+		if (*count < thread_state_count)
+			return Kr::InvalidArgument;
+		/* Only a suspended thread's registers hold still (the host
+		 * waits a moment for one on its way to its stop). */
+		if (thread.suspend_count() == 0)
+			return Kr::Failure;
+		u64 regs[ThreadStateRegs];
+		if (mach_shim_thread_get_state(thread.os(), regs))
+			return Kr::Failure;
+		__builtin_memcpy(state, regs, sizeof(regs));
+		*count = thread_state_count;
+		return Kr::Success;
+	}
+	default:
+		return Kr::InvalidArgument;
+	}
+}
+
+Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
+{
+	switch (flavor) {
+	case float_state_flavor:
+		if (count < float_state_count)
+			return Kr::InvalidArgument;
+		if (thread.suspend_count() == 0)
+			return Kr::Failure;
+		/* MXCSR's reserved bits are dropped, as XNU does. */
+		state[float_state_mxcsr] &= mxcsr_defined;
+		return mach_shim_thread_set_fpu(thread.os(), &state[float_state_fxsave]) ?
+		       Kr::Failure : Kr::Success;
+	case thread_state_flavor: {
+		if (count < thread_state_count)
+			return Kr::InvalidArgument;
+		if (thread.suspend_count() == 0)
+			return Kr::Failure;
+		u64 regs[ThreadStateRegs];
+		__builtin_memcpy(regs, state, sizeof(regs));
+		if (!user_address(regs[RegRip]) || !user_address(regs[RegRsp]) ||
+		    !user_address(regs[RegFs]) || !user_address(regs[RegGs]))
+			return Kr::InvalidArgument;
+		return mach_shim_thread_set_state(thread.os(), regs) ? Kr::Failure :
+								      Kr::Success;
+	}
+	default:
+		/* x86_EXCEPTION_STATE64 is read-only; the rest unknown. */
+		return Kr::InvalidArgument;
+	}
+}
+
+void thread_terminate(Thread &thread)
+{
+	thread.terminate();
+	thread.task()->remove_thread(&thread);
+	mach_shim_thread_kill(thread.os());
+}
+
+} /* namespace mach */

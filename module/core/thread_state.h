@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * thread_state.h - the x86_64 thread state flavours, as XNU lays them out
+ * (mach/i386/thread_status.h): what thread_get_state / thread_set_state
+ * carry. An arm64 port adds its own flavours beside these.
+ */
+#ifndef MACH_CORE_THREAD_STATE_H
+#define MACH_CORE_THREAD_STATE_H
+
+#include "base.h"
+
+namespace mach {
+
+/* x86_THREAD_STATE64: 21 64-bit registers, in this order. */
+inline constexpr u32 thread_state_flavor = 4;
+enum ThreadStateReg : u32 {
+	RegRax, RegRbx, RegRcx, RegRdx, RegRdi, RegRsi, RegRbp, RegRsp,
+	RegR8, RegR9, RegR10, RegR11, RegR12, RegR13, RegR14, RegR15,
+	RegRip, RegRflags, RegCs, RegFs, RegGs,
+	ThreadStateRegs
+};
+inline constexpr u32 thread_state_count = ThreadStateRegs * 2;	/* natural_t */
+
+/* x86_FLOAT_STATE64: 2 reserved words, the FXSAVE image, 1 reserved word. */
+inline constexpr u32 float_state_flavor = 5;
+inline constexpr u32 float_state_count = 131;
+inline constexpr u32 fxsave_bytes = 512;
+inline constexpr u32 float_state_fxsave = 2;	/* the word FXSAVE starts at */
+/* Its word holding MXCSR (at FXSAVE's byte 24). */
+inline constexpr u32 float_state_mxcsr = float_state_fxsave + 24 / 4;
+inline constexpr u32 mxcsr_defined = 0xffff;	/* bits 16-31 are reserved */
+
+/* x86_EXCEPTION_STATE64 (read-only): trapno, cpu, err, faultvaddr. */
+inline constexpr u32 exception_state_flavor = 6;
+inline constexpr u32 exception_state_count = 4;
+
+/* The most natural_t of any flavour. */
+inline constexpr u32 thread_state_max = float_state_count;
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_THREAD_STATE_H */
