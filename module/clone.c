@@ -27,6 +27,8 @@
 #include <linux/string.h>
 #include <asm/unistd.h>
 
+#include <mach/netlink.h>
+
 #include "compat.h"
 #include "mach.h"
 
@@ -424,6 +426,10 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
 	struct mach_settle_call *c;
 	int ret;
 
+	/* Told before it ends: it may be the caller, which never returns. */
+	mach_task_mark_end(parent, MACH_END_TELEPORTED);
+	mach_netlink_event(parent, MACH_EVENT_TELEPORTED,
+			   pid_nr(READ_ONCE(mach_task_os_of(child)->pid)));
 	/* The parent moved them all: ending it is all there is to do. */
 	if (!mach_task_os_of(child)->pages_left)
 		return mach_shim_task_kill(parent, self ? 0 : image);

@@ -52,8 +52,14 @@ unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
 
 int mach_netlink_init(void);
 void mach_netlink_exit(void);
-/* A MACH_EVENT_* of os for the family's event group (netlink.c). */
+/*
+ * A MACH_EVENT_* of os for the family's event group (netlink.c). value:
+ * the suspend count (SUSPENDED, RESUMED), the child's pid in the initial
+ * namespace (TELEPORTED).
+ */
 void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value);
+/* Mach ends os (a MACH_END_*): told with its TERMINATED event. */
+void mach_task_mark_end(struct mach_task_os *os, u32 reason);
 
 int mach_dev_init(void);
 void mach_dev_exit(void);
@@ -201,6 +207,13 @@ struct mach_task_os {
 	kgid_t token_gid;
 	struct list_head trampolines;	/* guarded by agent.lock */
 	wait_queue_head_t ready_wait;
+	/* For the operator's view (netlink.c); set once, before it is seen. */
+	struct pid *parent_pid;		/* the task it was made from; a reference */
+	/* Why it ended, if Mach ended it: a MACH_END_*, set once (cmpxchg). */
+	u32 end_reason;
+	/* Its exit code (wait status), taken as its group's last exit wakes us. */
+	bool exit_known;
+	int exit_code;
 };
 
 /* A task not yet tied to a process (a reference), or ERR_PTR. */

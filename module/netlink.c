@@ -4,8 +4,9 @@
  * the host's tasks, their threads and their ports (uapi/mach/netlink.h
  * documents every command's attribute tree; machctl(8) is the client).
  *
- * Read-only. A caller sees what /proc would let it read (mach_nl_visible());
- * the core's data is read through core.h only.
+ * A caller sees what /proc would let it read (mach_nl_visible()); the
+ * write commands (suspend, resume, terminate) are CAP_SYS_ADMIN's. The
+ * core's data is read through core.h only.
  */
 #include <linux/cred.h>
 #include <linux/mm.h>
@@ -154,6 +155,26 @@ too_big:
 	return -EMSGSIZE;
 }
 
+/* The nest of a task's rights by type (core.h's enum mach_right_kind). */
+static int mach_nl_put_rights(struct sk_buff *skb, const struct mach_task_view *v)
+{
+	static const int attrs[MACH_RIGHTS_KINDS] = {
+		[MACH_RIGHTS_SEND] = MACH_A_RIGHTS_SEND,
+		[MACH_RIGHTS_RECEIVE] = MACH_A_RIGHTS_RECEIVE,
+		[MACH_RIGHTS_SEND_ONCE] = MACH_A_RIGHTS_SEND_ONCE,
+		[MACH_RIGHTS_PORT_SET] = MACH_A_RIGHTS_PORT_SET,
+		[MACH_RIGHTS_DEAD_NAME] = MACH_A_RIGHTS_DEAD_NAME,
+	};
+	u64 vals[MACH_RIGHTS_KINDS];
+	int i;
+
+	for (i = 0; i < MACH_RIGHTS_KINDS; i++)
+		vals[i] = v->rights[i];
+	BUILD_BUG_ON((int)MACH_A_RIGHTS_PAD != (int)MACH_A_STAT_PAD);
+	return mach_nl_put_stats(skb, MACH_A_TASK_RIGHTS, vals, attrs,
+				 MACH_RIGHTS_KINDS);
+}
+
 /* One task's message; -EMSGSIZE when skb is full, 1 if not shown. */
 static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct mach_task *task, bool admin)
@@ -164,8 +185,9 @@ static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 	};
 	struct mach_task_os *os = mach_task_os_of(task);
 	struct mach_task_stats st = {};
+	struct mach_task_view view;
 	struct task_struct *t;
-	u32 pid, ppid, threads;
+	u32 pid, ppid, parent, threads;
 	uid_t uid;
 	u64 vals[4];
 	void *hdr;
@@ -192,6 +214,8 @@ static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 	vals[1] = st.resident_bytes;
 	vals[2] = st.dead_user_ns + st.live_user_ns;
 	vals[3] = st.dead_system_ns + st.live_system_ns;
+	mach_task_get_view(task, &view);
+	parent = os->parent_pid ? pid_vnr(os->parent_pid) : 0;
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &mach_genl_family, NLM_F_MULTI, MACH_CMD_TASK_GET);
@@ -200,12 +224,16 @@ static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, MACH_A_TASK_PID, pid) ||
 	    nla_put_u32(skb, MACH_A_TASK_PPID, ppid) ||
+	    (parent && nla_put_u32(skb, MACH_A_TASK_PARENT, parent)) ||
+	    (view.self_name && nla_put_u32(skb, MACH_A_TASK_PORT, view.self_name)) ||
 	    nla_put_u32(skb, MACH_A_TASK_ORIGIN, mach_nl_origin(os)) ||
 	    (st.node >= 0 && nla_put_u32(skb, MACH_A_TASK_NODE, st.node)) ||
-	    nla_put_u32(skb, MACH_A_TASK_SUSPEND, mach_task_suspend_count(task)) ||
+	    nla_put_u32(skb, MACH_A_TASK_SUSPEND, view.suspend_count) ||
 	    nla_put_u32(skb, MACH_A_TASK_THREADS, threads) ||
 	    nla_put_u32(skb, MACH_A_TASK_MACH_THREADS, mach_task_thread_count(task)) ||
-	    nla_put_u32(skb, MACH_A_TASK_PORTS, mach_task_port_views(task, NULL, 0)) ||
+	    nla_put_u32(skb, MACH_A_TASK_PORTS, view.names) ||
+	    mach_nl_put_rights(skb, &view) ||
+	    nla_put_u32(skb, MACH_A_TASK_EXC_MASK, view.exception_mask) ||
 	    nla_put_u32(skb, MACH_A_TASK_UID, uid) ||
 	    mach_nl_put_stats(skb, MACH_A_TASK_STATS, vals, stat_attrs, 4) ||
 	    mach_nl_put_words(skb, MACH_A_TASK_SECURITY, st.security, 2) ||
@@ -316,6 +344,18 @@ static u32 mach_nl_thread_state(struct task_struct *t)
 	return MACH_THREAD_STATE_WAITING;
 }
 
+/* The Mach suspend count of thread tid among views, or -1 if it is none. */
+static s64 mach_nl_thread_suspend(const struct mach_thread_view *views, u32 n,
+				  pid_t tid)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (views[i].tid == tid)
+			return views[i].suspend_count;
+	return -1;
+}
+
 /* cb->args[0]: threads sent so far. */
 static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -323,16 +363,25 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
 	};
 	struct task_struct *leader, *t, *agent;
+	struct mach_thread_view *views;
 	struct mach_task_os *os;
 	struct mach_task *task;
 	unsigned long at = 0;
+	u32 count, got;
 	int err = 0;
 
 	task = (struct mach_task *)cb->args[1];
 	os = mach_task_os_of(task);
+	count = mach_task_thread_count(task) + 16;
+	views = kvmalloc_array(count, sizeof(*views), GFP_KERNEL);
+	if (!views)
+		return -ENOMEM;
+	got = min(mach_task_thread_views(task, views, count), count);
 	leader = get_pid_task(os->pid, PIDTYPE_TGID);
-	if (!leader)
+	if (!leader) {
+		kvfree(views);
 		return 0;
+	}
 	spin_lock(&os->agent.lock);
 	agent = os->agent.thread;
 	if (agent)
@@ -342,6 +391,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_lock();
 	for_each_thread(leader, t) {
 		u64 vals[2], ut, st;
+		s64 suspend;
 		void *hdr;
 
 		if (at++ < cb->args[0])
@@ -349,6 +399,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		task_cputime_adjusted(t, &ut, &st);
 		vals[0] = ut;
 		vals[1] = st;
+		suspend = mach_nl_thread_suspend(views, got, task_pid_vnr(t));
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &mach_genl_family,
 				  NLM_F_MULTI, MACH_CMD_THREAD_GET);
@@ -359,6 +410,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_u32(skb, MACH_A_THREAD_TID, task_pid_vnr(t)) ||
 		    nla_put_u32(skb, MACH_A_THREAD_STATE, mach_nl_thread_state(t)) ||
 		    (t == agent && nla_put_flag(skb, MACH_A_THREAD_AGENT)) ||
+		    (suspend >= 0 && nla_put_u32(skb, MACH_A_THREAD_SUSPEND, suspend)) ||
 		    mach_nl_put_stats(skb, MACH_A_THREAD_STATS, vals, stat_attrs, 2)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
@@ -371,9 +423,35 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	if (agent)
 		put_task_struct(agent);
 	put_task_struct(leader);
+	kvfree(views);
 	if (err && !skb->len)
 		return err;
 	return skb->len;
+}
+
+/* What a live port stands for and the requests pending on it. */
+/* The core's values are the uapi's. */
+static_assert((int)MACH_PORT_OBJECT_LEDGER == (int)MACH_OBJECT_LEDGER &&
+	      (int)MACH_PORT_OBJECT_HOST_SECURITY == (int)MACH_OBJECT_HOST_SECURITY &&
+	      (int)MACH_PORT_OBJECT_HOST_PRIV == (int)MACH_OBJECT_HOST_PRIV &&
+	      (int)MACH_PORT_OBJECT_HOST == (int)MACH_OBJECT_HOST &&
+	      (int)MACH_PORT_OBJECT_THREAD == (int)MACH_OBJECT_THREAD &&
+	      (int)MACH_PORT_OBJECT_TASK_NAME == (int)MACH_OBJECT_TASK_NAME &&
+	      (int)MACH_PORT_OBJECT_TASK == (int)MACH_OBJECT_TASK &&
+	      (int)MACH_PORT_OBJECT_NONE == (int)MACH_OBJECT_NONE);
+
+static int mach_nl_put_port_live(struct sk_buff *skb, const struct mach_port_view *v)
+{
+	static const int attrs[] = {
+		MACH_A_REQ_NO_SENDERS, MACH_A_REQ_PORT_DESTROYED, MACH_A_REQ_DEAD_NAME,
+	};
+	u64 vals[] = { v->no_senders, v->port_destroyed, v->dead_names };
+
+	BUILD_BUG_ON((int)MACH_A_REQ_PAD != (int)MACH_A_STAT_PAD);
+	if (nla_put_u32(skb, MACH_A_PORT_OBJECT, v->object))
+		return -EMSGSIZE;
+	return mach_nl_put_stats(skb, MACH_A_PORT_REQUESTS, vals, attrs,
+				 ARRAY_SIZE(attrs));
 }
 
 /* cb->args[0]: names sent so far (of a fresh look at the space each time). */
@@ -408,7 +486,8 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 		    nla_put_u32(skb, MACH_A_PORT_QLIMIT, v->qlimit) ||
 		    nla_put_u32(skb, MACH_A_PORT_MSGCOUNT, v->msgcount) ||
 		    nla_put_u32(skb, MACH_A_PORT_SEQNO, v->seqno) ||
-		    (v->kernel && nla_put_flag(skb, MACH_A_PORT_KERNEL))) {
+		    (v->kernel && nla_put_flag(skb, MACH_A_PORT_KERNEL)) ||
+		    (v->qlimit && mach_nl_put_port_live(skb, v))) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
 			break;
@@ -422,16 +501,72 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Send msg, an event built by the caller, to the group's listeners. */
+static void mach_nl_multicast(struct sk_buff *msg)
+{
+	mutex_lock(&mach_nl_lock);
+	if (mach_nl_ready)
+		genlmsg_multicast_netns(&mach_genl_family, &init_net, msg, 0,
+					MACH_NLGRP_EVENTS, GFP_KERNEL);
+	else
+		nlmsg_free(msg);
+	mutex_unlock(&mach_nl_lock);
+}
+
+/* A new event message of type: its header, or NULL (msg freed). */
+static void *mach_nl_event_start(struct sk_buff **msg, u32 type)
+{
+	void *hdr;
+
+	*msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!*msg)
+		return NULL;
+	hdr = genlmsg_put(*msg, 0, 0, &mach_genl_family, 0, MACH_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u32(*msg, MACH_A_EVENT_TYPE, type) ||
+	    nla_put_u64_64bit(*msg, MACH_A_EVENT_TIME_NS, ktime_get_real_ns(),
+			      MACH_A_PAD)) {
+		nlmsg_free(*msg);
+		return NULL;
+	}
+	return hdr;
+}
+
+static bool mach_nl_listened(void)
+{
+	return READ_ONCE(mach_nl_ready) &&
+	       genl_has_listeners(&mach_genl_family, &init_net, MACH_NLGRP_EVENTS);
+}
+
+/* Why os ended, and its status (exit status or signal), if known. */
+static u32 mach_nl_end_reason(struct mach_task_os *os, u32 *status, bool *known)
+{
+	u32 reason = READ_ONCE(os->end_reason);
+	int code;
+
+	*known = smp_load_acquire(&os->exit_known);	/* pairs with task.c */
+	code = READ_ONCE(os->exit_code);
+	if (reason)
+		return reason;
+	if (*known && (code & 0x7f)) {
+		*status = code & 0x7f;
+		return MACH_END_KILLED;
+	}
+	*status = (code >> 8) & 0xff;
+	return MACH_END_EXITED;
+}
+
 /* Send one event (as uapi/mach/netlink.h says) to the group's listeners. */
 void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value)
 {
 	struct task_struct *t, *parent;
+	u32 ppid = 0, reason = 0, status = 0;
 	struct sk_buff *msg;
-	u32 ppid = 0;
+	bool known = false;
 	void *hdr;
+	int err;
 
-	if (!READ_ONCE(mach_nl_ready) ||
-	    !genl_has_listeners(&mach_genl_family, &init_net, MACH_NLGRP_EVENTS))
+	if (!mach_nl_listened())
 		return;
 	if (event == MACH_EVENT_CREATED) {
 		t = get_pid_task(os->pid, PIDTYPE_TGID);
@@ -443,36 +578,112 @@ void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value)
 			put_task_struct(t);
 		}
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (event == MACH_EVENT_TERMINATED)
+		reason = mach_nl_end_reason(os, &status, &known);
+	hdr = mach_nl_event_start(&msg, event);
+	if (!hdr)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &mach_genl_family, 0, MACH_CMD_EVENT);
-	if (!hdr ||
-	    nla_put_u32(msg, MACH_A_EVENT_TYPE, event) ||
-	    nla_put_u64_64bit(msg, MACH_A_EVENT_TIME_NS, ktime_get_real_ns(), MACH_A_PAD) ||
-	    nla_put_u32(msg, MACH_A_TASK_PID, pid_nr(os->pid)) ||
-	    (event == MACH_EVENT_CREATED &&
-	     (nla_put_u32(msg, MACH_A_TASK_PPID, ppid) ||
-	      nla_put_u32(msg, MACH_A_TASK_ORIGIN, mach_nl_origin(os)))) ||
-	    ((event == MACH_EVENT_SUSPENDED || event == MACH_EVENT_RESUMED) &&
-	     nla_put_u32(msg, MACH_A_TASK_SUSPEND, value))) {
+	err = nla_put_u32(msg, MACH_A_TASK_PID, pid_nr(os->pid));
+	switch (event) {
+	case MACH_EVENT_CREATED:
+		err = err ?: nla_put_u32(msg, MACH_A_TASK_PPID, ppid);
+		if (os->parent_pid)
+			err = err ?: nla_put_u32(msg, MACH_A_TASK_PARENT,
+						 pid_nr(os->parent_pid));
+		err = err ?: nla_put_u32(msg, MACH_A_TASK_ORIGIN, mach_nl_origin(os));
+		break;
+	case MACH_EVENT_SUSPENDED:
+	case MACH_EVENT_RESUMED:
+		err = err ?: nla_put_u32(msg, MACH_A_TASK_SUSPEND, value);
+		break;
+	case MACH_EVENT_TERMINATED:
+		err = err ?: nla_put_u32(msg, MACH_A_EVENT_REASON, reason);
+		if (known && (reason == MACH_END_EXITED || reason == MACH_END_KILLED))
+			err = err ?: nla_put_u32(msg, MACH_A_EVENT_STATUS, status);
+		break;
+	case MACH_EVENT_TELEPORTED:
+		err = err ?: nla_put_u32(msg, MACH_A_EVENT_CHILD, value);
+		break;
+	}
+	if (err) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	mutex_lock(&mach_nl_lock);
-	if (mach_nl_ready)
-		genlmsg_multicast_netns(&mach_genl_family, &init_net, msg, 0,
-					MACH_NLGRP_EVENTS, GFP_KERNEL);
-	else
-		nlmsg_free(msg);
-	mutex_unlock(&mach_nl_lock);
+	mach_nl_multicast(msg);
 }
 
 void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
 			  u32 value)
 {
 	mach_netlink_event(os, event, value);
+}
+
+void mach_shim_port_destroyed(u32 waiters, u32 queued)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!mach_nl_listened())
+		return;
+	hdr = mach_nl_event_start(&msg, MACH_EVENT_PORT_DESTROYED);
+	if (!hdr)
+		return;
+	if ((!(current->flags & PF_KTHREAD) &&
+	     nla_put_u32(msg, MACH_A_TASK_PID, task_tgid_nr(current))) ||
+	    nla_put_u32(msg, MACH_A_PORT_WAITERS, waiters) ||
+	    nla_put_u32(msg, MACH_A_PORT_MSGCOUNT, queued)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	mach_nl_multicast(msg);
+}
+
+/* The operator's task_suspend, task_resume, task_terminate (CAP_SYS_ADMIN). */
+static int mach_nl_operator(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mach_task *task;
+	struct pid *pid;
+	int kr, call;
+
+	if (!info->attrs[MACH_A_TASK_PID]) {
+		NL_SET_ERR_MSG(info->extack, "a PID is required");
+		return -EINVAL;
+	}
+	switch (info->genlhdr->cmd) {
+	case MACH_CMD_TASK_SUSPEND:
+		call = MACH_OPERATOR_SUSPEND;
+		break;
+	case MACH_CMD_TASK_RESUME:
+		call = MACH_OPERATOR_RESUME;
+		break;
+	default:
+		call = MACH_OPERATOR_TERMINATE;
+		break;
+	}
+	pid = find_get_pid(nla_get_u32(info->attrs[MACH_A_TASK_PID]));
+	if (!pid)
+		return -ESRCH;
+	task = mach_task_lookup(pid);
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	kr = mach_task_operator_call(task, call);
+	mach_task_put(task);
+	switch (kr) {
+	case 0:
+		return 0;
+	case 5:		/* KERN_FAILURE: task_resume of a task not suspended */
+		NL_SET_ERR_MSG(info->extack, "the task is not suspended");
+		return -EINVAL;
+	case 14:	/* KERN_ABORTED: we were killed, or it would not end */
+		return fatal_signal_pending(current) ? -EINTR : -EIO;
+	case 37:	/* KERN_TERMINATED: it is ending */
+		return -ESRCH;
+	default:
+		return -EIO;
+	}
 }
 
 static const struct genl_multicast_group mach_genl_mcgrps[] = {
@@ -510,6 +721,27 @@ static const struct genl_ops mach_genl_ops[] = {
 		.done = mach_nl_task_done,
 		.policy = mach_nl_pid_policy,
 		.maxattr = MACH_A_TASK_PID,
+	},
+	{
+		.cmd = MACH_CMD_TASK_SUSPEND,
+		.doit = mach_nl_operator,
+		.policy = mach_nl_pid_policy,
+		.maxattr = MACH_A_TASK_PID,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MACH_CMD_TASK_RESUME,
+		.doit = mach_nl_operator,
+		.policy = mach_nl_pid_policy,
+		.maxattr = MACH_A_TASK_PID,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MACH_CMD_TASK_TERMINATE,
+		.doit = mach_nl_operator,
+		.policy = mach_nl_pid_policy,
+		.maxattr = MACH_A_TASK_PID,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

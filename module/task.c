@@ -127,7 +127,22 @@ static int mach_task_exit_wake(struct wait_queue_entry *wait,
 {
 	struct mach_task_os *os = container_of(wait, struct mach_task_os,
 					       exit_wait);
+	struct task_struct *leader;
 
+	/*
+	 * Woken as the group's last thread is told to its parent (under
+	 * tasklist_lock), the leader not reaped yet: its exit code, for the
+	 * TERMINATED event. A group exit's code is the group's.
+	 */
+	rcu_read_lock();
+	leader = pid_task(os->pid, PIDTYPE_TGID);
+	if (leader && leader->exit_state && !READ_ONCE(os->exit_known)) {
+		int code = READ_ONCE(leader->signal->group_exit_code);
+
+		WRITE_ONCE(os->exit_code, code ?: READ_ONCE(leader->exit_code));
+		smp_store_release(&os->exit_known, true);	/* pairs with netlink.c */
+	}
+	rcu_read_unlock();
 	queue_work(mach_wq, &os->exit_work);
 	return 0;
 }
@@ -437,6 +452,8 @@ struct mach_task *mach_task_of_current(void)
 		return mach_task_of_current();
 	}
 	mach_task_inherit(task, parent);	/* or the host's ports */
+	if (parent)
+		os->parent_pid = get_pid(mach_task_os_of(parent)->pid);
 	mach_task_register_locked(os, pid);
 	mutex_unlock(&mach_tasks_lock);
 	return task;
@@ -452,6 +469,8 @@ int mach_shim_task_prepare(const struct mach_task_plan *plan,
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	os = mach_task_os_of(task);
+	if (plan->parent)
+		os->parent_pid = get_pid(READ_ONCE(plan->parent->pid));
 	os->clone = plan->clone;
 	os->parent_held = plan->parent_held;
 	os->teleport = plan->teleport;
@@ -494,6 +513,7 @@ int mach_shim_task_kill(struct mach_task_os *os, u64 image)
 		return 0;
 	if (mm)
 		mmput(mm);
+	mach_task_mark_end(os, MACH_END_TERMINATED);
 	ret = kill_pid(os->pid, SIGKILL, 1);
 
 	if (ret && ret != -ESRCH)
@@ -521,8 +541,15 @@ void mach_shim_task_unnamed(struct mach_task_os *os)
 	       same_thread_group(leader, agent) && !(agent->flags & PF_EXITING);
 	rcu_read_unlock();
 	spin_unlock(&os->agent.lock);
-	if (idle)
+	if (idle) {
+		mach_task_mark_end(os, MACH_END_TERMINATED);
 		kill_pid(pid, SIGKILL, 1);
+	}
+}
+
+void mach_task_mark_end(struct mach_task_os *os, u32 reason)
+{
+	cmpxchg(&os->end_reason, 0, reason);
 }
 
 void mach_shim_task_free(struct mach_task_os *os)
@@ -532,6 +559,7 @@ void mach_shim_task_free(struct mach_task_os *os)
 	if (os->image)
 		mmdrop(os->image);
 	put_pid(os->pid);
+	put_pid(os->parent_pid);
 	kmem_cache_free(mach_os_cache, os);
 	atomic_long_dec(&mach_os_live);
 	module_put(THIS_MODULE);

@@ -845,6 +845,14 @@ void mach_shim_thread_stats(struct mach_thread_os *t,
 	}
 }
 
+s32 mach_shim_thread_tid(struct mach_thread_os *t)
+{
+	struct task_struct *thread = READ_ONCE(t->thread);
+
+	/* A reference until t is freed; the core holds t meanwhile. */
+	return thread ? task_pid_vnr(thread) : 0;
+}
+
 bool mach_shim_thread_gone(struct mach_thread_os *t)
 {
 	struct task_struct *thread = READ_ONCE(t->thread);

@@ -70,14 +70,54 @@ long mach_core_later_done(struct mach_task *task, unsigned int nr, void *args,
  * What the operator's view (module/netlink.c) reads of a task, without
  * touching any fd table: it runs in the reader's process, not the task's.
  */
+/* What a port stands for (the values of uapi/mach/netlink.h's MACH_OBJECT_*). */
+enum mach_port_object {
+	MACH_PORT_OBJECT_NONE,
+	MACH_PORT_OBJECT_TASK,
+	MACH_PORT_OBJECT_TASK_NAME,
+	MACH_PORT_OBJECT_THREAD,
+	MACH_PORT_OBJECT_HOST,
+	MACH_PORT_OBJECT_HOST_PRIV,
+	MACH_PORT_OBJECT_HOST_SECURITY,
+	MACH_PORT_OBJECT_LEDGER,
+};
+
 struct mach_port_view {
 	mach_u32 name;		/* the fd number */
 	mach_u32 type;		/* MACH_PORT_TYPE_* bits */
 	mach_u32 urefs;		/* of the send right or dead name */
-	mach_u32 qlimit;	/* 0 for a bare dead name, as the counts below */
+	mach_u32 qlimit;	/* 0 for a bare dead name, as the rest below */
 	mach_u32 msgcount;
 	mach_u32 seqno;
 	mach_u32 kernel;	/* 1 if it stands for a kernel object */
+	mach_u32 object;	/* enum mach_port_object */
+	/* Notification requests pending on the port. */
+	mach_u32 no_senders;	/* 0 or 1 */
+	mach_u32 port_destroyed;	/* 0 or 1 */
+	mach_u32 dead_names;	/* dead-name requests, of any space */
+};
+
+/* A name's rights, counted by type: a name of a send and a receive right counts in both. */
+enum mach_right_kind {
+	MACH_RIGHTS_SEND,
+	MACH_RIGHTS_RECEIVE,
+	MACH_RIGHTS_SEND_ONCE,
+	MACH_RIGHTS_PORT_SET,
+	MACH_RIGHTS_DEAD_NAME,
+	MACH_RIGHTS_KINDS,
+};
+
+struct mach_task_view {
+	mach_u32 suspend_count;
+	mach_u32 names;			/* names in its space */
+	mach_u32 rights[MACH_RIGHTS_KINDS];	/* by enum mach_right_kind */
+	mach_u32 self_name;		/* its name for its own task port, or 0 */
+	mach_u32 exception_mask;	/* 1 << type for each type with a handler */
+};
+
+struct mach_thread_view {
+	mach_s32 tid;			/* in the reader's pid namespace; 0 if none yet */
+	mach_u32 suspend_count;		/* the thread's own, not its task's */
 };
 
 mach_u32 mach_task_suspend_count(struct mach_task *task);
@@ -86,6 +126,24 @@ mach_u32 mach_task_thread_count(struct mach_task *task);
 /* Up to capacity of task's names into out; returns how many there are. */
 mach_u32 mach_task_port_views(struct mach_task *task, struct mach_port_view *out,
 			      mach_u32 capacity);
+/* The task's counts and what it has set; allocates nothing. */
+void mach_task_get_view(struct mach_task *task, struct mach_task_view *out);
+/*
+ * Up to capacity of task's Mach threads into out; returns how many there
+ * are (0 with capacity left unfilled if memory ran out).
+ */
+mach_u32 mach_task_thread_views(struct mach_task *task, struct mach_thread_view *out,
+				mach_u32 capacity);
+/*
+ * An operator's call from outside any task (module/netlink.c): task_suspend,
+ * task_resume or task_terminate of task. A kern_return_t.
+ */
+enum mach_operator_call {
+	MACH_OPERATOR_SUSPEND,
+	MACH_OPERATOR_RESUME,
+	MACH_OPERATOR_TERMINATE,
+};
+int mach_task_operator_call(struct mach_task *task, enum mach_operator_call call);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "core.h"
+#include "host.h"
 #include "port.h"
 #include "thread.h"
 #include "task.h"
@@ -207,8 +208,12 @@ void Port::kill_into(Reaper &reaper)
 	DeadNameRequest *dead_names;
 	TransitRight ns, pd;
 	mach_shim_file *file;
+	u32 waiters, lost;
 	{
 		Guard g(lock_);
+		/* Told once, by the kill that found it alive. */
+		waiters = dead_ ? 0 : send_waiters_;
+		lost = msgcount_;
 		file = file_;
 		file_ = nullptr;
 		kobject_ = nullptr;
@@ -228,6 +233,8 @@ void Port::kill_into(Reaper &reaper)
 		charge_.release();
 	}
 	mach_shim_waitq_wake(waitq_);
+	if (waiters)
+		mach_shim_port_destroyed(waiters, lost);
 	if (file)
 		mach_shim_file_put(file);	/* fds still open keep it */
 	if (set_kind_)
@@ -545,7 +552,15 @@ Kr Port::reserve(u64 timeout_ms)
 		}
 		if (timeout_ms == 0)
 			return Kr::SendTimedOut;
+		{
+			Guard g(lock_);
+			send_waiters_++;
+		}
 		int ret = mach_shim_waitq_wait(waitq_, has_room, this, timeout_ms);
+		{
+			Guard g(lock_);
+			send_waiters_--;
+		}
 		if (ret == -MACH_ETIMEDOUT)
 			return Kr::SendTimedOut;
 		/*
@@ -845,6 +860,41 @@ u32 Port::seqno()
 {
 	Guard g(lock_);
 	return seqno_;
+}
+
+u32 Port::object_view()
+{
+	switch (object_) {
+	case Object::Task:
+		return MACH_PORT_OBJECT_TASK;
+	case Object::TaskName:
+		return MACH_PORT_OBJECT_TASK_NAME;
+	case Object::Thread:
+		return MACH_PORT_OBJECT_THREAD;
+	case Object::Ledger:
+		return MACH_PORT_OBJECT_LEDGER;
+	case Object::Host:
+		switch (host_port_of(this)) {
+		case HostPort::Priv:
+			return MACH_PORT_OBJECT_HOST_PRIV;
+		case HostPort::Security:
+			return MACH_PORT_OBJECT_HOST_SECURITY;
+		default:
+			return MACH_PORT_OBJECT_HOST;
+		}
+	default:
+		return MACH_PORT_OBJECT_NONE;
+	}
+}
+
+void Port::requests(u32 *no_senders, u32 *port_destroyed, u32 *dead_names)
+{
+	Guard g(lock_);
+	*no_senders = nsrequest_.port != nullptr;
+	*port_destroyed = pdrequest_.port != nullptr;
+	*dead_names = 0;
+	for (DeadNameRequest *r = dnrequests_; r; r = r->next)
+		++*dead_names;
 }
 
 Message *Message::create(u32 size)

@@ -211,6 +211,10 @@ public:
 	void set_mscount(u32 mscount);
 	u32 send_rights();
 	u32 seqno();
+	/* What it stands for, as core.h's enum mach_port_object says. */
+	u32 object_view();
+	/* Pending notification requests: no-senders and port-destroyed (0 or 1), dead-name. */
+	void requests(u32 *no_senders, u32 *port_destroyed, u32 *dead_names);
 
 	Port(void *kobject, Object object, bool set = false)
 		: object_(object), set_kind_(set), kobject_(kobject) {}
@@ -247,6 +251,7 @@ private:
 	Message **tail_ = &head_;
 	u32 msgcount_ = 0;		/* queued messages that took room */
 	u32 reserved_ = 0;		/* room promised to senders */
+	u32 send_waiters_ = 0;		/* senders waiting for room */
 	u32 qlimit_ = qlimit_default;
 	u32 seqno_ = 0;
 	u32 mscount_ = 0;

@@ -176,6 +176,11 @@ enum mach_shim_event {
 void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
 			  mach_u32 value);
 /*
+ * A port died while senders waited for room in its queue: waiters of them,
+ * queued messages destroyed with it (for the operator's event stream).
+ */
+void mach_shim_port_destroyed(mach_u32 waiters, mach_u32 queued);
+/*
  * The program (exec image) os's process runs: a generation number that
  * the calls below take, so that a right given out for one program never
  * reaches the next one (a set-uid program, say). 0 if the process has
@@ -218,6 +223,8 @@ struct mach_task_plan {
 	/* Its process runs as uid and gid of the initial user namespace. */
 	mach_bool credentials;
 	mach_u32 uid, gid;
+	/* The task it is made from (for the operator's view only). */
+	struct mach_task_os *parent;
 };
 /*
  * A new task that plan describes, not yet backed by a process: 0 and a
@@ -348,6 +355,8 @@ mach_u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 mach_bool mach_shim_thread_is_current(struct mach_thread_os *thread);
 /* Has it exited (by itself, or ended)? */
 mach_bool mach_shim_thread_gone(struct mach_thread_os *thread);
+/* Its thread id in the caller's pid namespace, 0 if it has none (yet). */
+mach_s32 mach_shim_thread_tid(struct mach_thread_os *thread);
 /*
  * Does it run none of its own code until released: stopped where a held
  * thread stops, parked, stopped by a signal, or ending? wait: until it

@@ -978,10 +978,32 @@ void Space::view(mach_port_view *out, u32 capacity, u32 *count)
 				v->msgcount = port->msgcount();
 				v->seqno = port->seqno();
 				v->kernel = port->is_kernel();
+				v->object = port->object_view();
+				port->requests(&v->no_senders, &v->port_destroyed,
+					       &v->dead_names);
 			}
 		}
 		(*count)++;
 	});
+}
+
+void Space::tally(mach_task_view *out, const Port *self)
+{
+	static constexpr u32 bits[MACH_RIGHTS_KINDS] = {
+		RightSend, RightReceive, RightSendOnce, RightPortSet, RightDeadName,
+	};
+	Guard g(lock_);
+	out->names = names_.count();
+	for (u32 &n : out->rights)
+		n = 0;
+	names_.for_each([&](u32, Right &right) {
+		for (u32 i = 0; i < MACH_RIGHTS_KINDS; i++)
+			if (right.type & bits[i])
+				out->rights[i]++;
+	});
+	const u32 *named = self ? by_port_.find(self) : nullptr;
+	const Right *right = named ? names_.find(*named) : nullptr;
+	out->self_name = right && (right->type & RightSend) ? *named : 0;
 }
 
 } /* namespace mach */

@@ -25,6 +25,7 @@
 #include "port.h"
 
 struct mach_port_view;
+struct mach_task_view;
 
 namespace mach {
 
@@ -122,6 +123,8 @@ public:
 	u32 count();
 	/* Up to capacity views of the names as they stand; *count of them all. */
 	void view(mach_port_view *out, u32 capacity, u32 *count);
+	/* Counts of names and rights into out, and its name for self (or 0). */
+	void tally(struct mach_task_view *out, const Port *self);
 
 	/* How a message uses one name (space.cc). */
 	struct Usage;

@@ -617,6 +617,16 @@ u32 Task::suspend_count()
 	return suspend_count_;
 }
 
+u32 Task::exception_mask()
+{
+	u32 mask = 0;
+	Guard g(lock_);
+	for (u32 type = 1; type < exception_types; type++)
+		if (exceptions_[type].port)
+			mask |= 1u << type;
+	return mask;
+}
+
 } /* namespace mach */
 
 using mach::Task;
@@ -655,6 +665,40 @@ extern "C" mach_u32 mach_task_port_views(mach_task *task, mach_port_view *out,
 	mach_u32 count = 0;
 
 	Task::from(task)->space().view(out, capacity, &count);
+	return count;
+}
+
+extern "C" void mach_task_get_view(mach_task *task, mach_task_view *out)
+{
+	Task *t = Task::from(task);
+	mach::Ref<mach::Port> self = t->port();
+
+	*out = {};
+	out->suspend_count = t->suspend_count();
+	out->exception_mask = t->exception_mask();
+	t->space().tally(out, self.get());
+}
+
+extern "C" mach_u32 mach_task_thread_views(mach_task *task, mach_thread_view *out,
+					   mach_u32 capacity)
+{
+	mach::Thread **threads = nullptr;
+	mach_u32 count = 0;
+
+	if (capacity) {
+		threads = static_cast<mach::Thread **>(
+			mach_shim_alloc(MACH_KIND_MEMORY, sizeof(*threads) * capacity));
+		if (!threads)
+			return 0;
+	}
+	Task::from(task)->threads(threads, capacity, &count);
+	for (mach_u32 i = 0; i < count && i < capacity; i++) {
+		out[i].tid = mach_shim_thread_tid(threads[i]->os());
+		out[i].suspend_count = threads[i]->suspend_count();
+		threads[i]->put();
+	}
+	if (threads)
+		mach_shim_free(MACH_KIND_MEMORY, threads);
 	return count;
 }
 

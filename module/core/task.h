@@ -119,6 +119,8 @@ public:
 	Kr set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor);
 	u32 get_exception_ports(u32 mask, u32 capacity, u32 *masks,
 				ExceptionHandler *handlers);
+	/* 1 << type for each exception type that has a handler. */
+	u32 exception_mask();
 	/* Threads made by thread_create: the task holds a reference on each. */
 	bool add_thread(Thread *thread);	/* false once terminated */
 	void remove_thread(Thread *thread);

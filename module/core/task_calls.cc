@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* task_calls.cc - task_info, suspend, resume, terminate, pid, tokens. */
+#include "core.h"
 #include "task_calls.h"
 
 namespace mach {
@@ -60,3 +61,19 @@ Kr task_set_token(Task &task, const Tokens &tokens, HostPort host)
 }
 
 } /* namespace mach */
+
+extern "C" int mach_task_operator_call(mach_task *task, mach_operator_call call)
+{
+	mach::Task &t = *mach::Task::from(task);
+
+	switch (call) {
+	case MACH_OPERATOR_SUSPEND:
+		return static_cast<int>(mach::task_suspend(t));
+	case MACH_OPERATOR_RESUME:
+		return static_cast<int>(mach::task_resume(t));
+	case MACH_OPERATOR_TERMINATE:
+		return static_cast<int>(mach::task_terminate(t, 0));
+	default:
+		return static_cast<int>(mach::Kr::InvalidArgument);
+	}
+}

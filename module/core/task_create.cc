@@ -94,6 +94,7 @@ Kr task_create(Task &caller, Task &parent, u64 image, TaskCreate &create,
 			      !create.teleport &&
 			      mach_shim_task_memory_private(parent.os(), image);
 	mach_task_plan plan = plan_task(create, parent_private);
+	plan.parent = parent.os();
 
 	mach_task *made = nullptr;
 	int err = mach_shim_task_prepare(&plan, &made);

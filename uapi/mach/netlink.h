@@ -30,12 +30,27 @@
  * MACH_CMD_TASK_GET (dump; request: no attributes) one message a task:
  *   MACH_A_TASK_PID          u32  thread group id in the caller's pid ns
  *   MACH_A_TASK_PPID         u32  Linux parent
+ *   MACH_A_TASK_PARENT       u32  the task it was made from (task_create's
+ *                                 parent; for a process that became a task
+ *                                 itself, its Linux parent's task), or absent
+ *   MACH_A_TASK_PORT         u32  its own name for its task port (what
+ *                                 mach_task_self() returns there), or absent
  *   MACH_A_TASK_ORIGIN       u32  MACH_ORIGIN_*
  *   MACH_A_TASK_NODE         u32  node placed on, or absent
  *   MACH_A_TASK_SUSPEND      u32  suspend count
  *   MACH_A_TASK_THREADS      u32  Linux threads (the agent included)
  *   MACH_A_TASK_MACH_THREADS u32  Mach threads
  *   MACH_A_TASK_PORTS        u32  names in its space
+ *   MACH_A_TASK_RIGHTS       nest, its names by the rights they hold (a
+ *                                 name of a send and a receive right counts
+ *                                 in both):
+ *     MACH_A_RIGHTS_SEND     u64
+ *     MACH_A_RIGHTS_RECEIVE  u64
+ *     MACH_A_RIGHTS_SEND_ONCE u64
+ *     MACH_A_RIGHTS_PORT_SET u64
+ *     MACH_A_RIGHTS_DEAD_NAME u64
+ *   MACH_A_TASK_EXC_MASK     u32  exception_mask_t: 1 << type for each
+ *                                 exception type with a task exception port
  *   MACH_A_TASK_UID          u32  euid in the caller's user namespace
  *   MACH_A_TASK_STATS        nest
  *     MACH_A_STAT_VIRTUAL    u64  bytes
@@ -49,6 +64,9 @@
  *   MACH_A_THREAD_TID        u32
  *   MACH_A_THREAD_STATE      u32  MACH_THREAD_STATE_*
  *   MACH_A_THREAD_AGENT      flag the task's hidden agent
+ *   MACH_A_THREAD_SUSPEND    u32  the Mach thread's own suspend count
+ *                                 (thread_suspend); absent for a thread no
+ *                                 Mach call has named yet, and the agent
  *   MACH_A_THREAD_STATS      nest
  *     MACH_A_STAT_USER_NS    u64
  *     MACH_A_STAT_SYSTEM_NS  u64
@@ -61,6 +79,19 @@
  *   MACH_A_PORT_MSGCOUNT     u32
  *   MACH_A_PORT_SEQNO        u32
  *   MACH_A_PORT_KERNEL       flag it stands for a kernel object
+ *   MACH_A_PORT_OBJECT       u32  MACH_OBJECT_*: what it stands for
+ *   MACH_A_PORT_REQUESTS     nest, notification requests pending on it:
+ *     MACH_A_REQ_NO_SENDERS  u64  0 or 1
+ *     MACH_A_REQ_PORT_DESTROYED u64  0 or 1
+ *     MACH_A_REQ_DEAD_NAME   u64  dead-name requests, of every task
+ *   (A bare dead name has neither counts nor object nor requests.)
+ *
+ * MACH_CMD_TASK_SUSPEND, MACH_CMD_TASK_RESUME, MACH_CMD_TASK_TERMINATE
+ * (doit; request: MACH_A_TASK_PID; the operator's task_suspend,
+ * task_resume and task_terminate, for CAP_SYS_ADMIN only: EPERM else).
+ * The answer is the ack: 0, ESRCH (no such task), EINVAL (resume of a
+ * task that is not suspended), EIO (the call failed otherwise), EINTR.
+ * terminate returns once the task is gone.
  *
  * MACH_CMD_EVENT (multicast to the group MACH_GENL_MCGRP_EVENTS, which
  * only CAP_SYS_ADMIN may join; listeners in the initial network
@@ -69,11 +100,26 @@
  *   MACH_A_EVENT_TIME_NS     u64  CLOCK_REALTIME
  *   MACH_A_TASK_PID          u32  in the initial pid namespace
  *   MACH_A_TASK_PPID         u32  (CREATED) its Linux parent
- *   MACH_A_TASK_ORIGIN       u32  (CREATED) as known when it registered:
- *                                 task_create or self
+ *   MACH_A_TASK_PARENT       u32  (CREATED) the task it was made from
+ *   MACH_A_TASK_ORIGIN       u32  (CREATED) MACH_ORIGIN_*
  *   MACH_A_TASK_SUSPEND      u32  (SUSPENDED, RESUMED) the count after it
+ *   MACH_A_EVENT_REASON      u32  (TERMINATED) MACH_END_*
+ *   MACH_A_EVENT_STATUS      u32  (TERMINATED, EXITED) its exit status;
+ *                                 (KILLED) the signal
+ *   MACH_A_EVENT_CHILD       u32  (TELEPORTED) the task it moved into
+ *   MACH_A_THREAD_TID        u32  (EXCEPTION) the thread that raised it
+ *   MACH_A_EVENT_EXCEPTION   u32  (EXCEPTION) the exception type
+ *   MACH_A_PORT_WAITERS      u32  (PORT_DESTROYED) senders that waited
+ *   MACH_A_PORT_MSGCOUNT     u32  (PORT_DESTROYED) messages destroyed
+ * PORT_DESTROYED: an ordinary port died (its receive right destroyed, or
+ * its task ended) while senders waited for room in its full queue; its
+ * MACH_A_TASK_PID is the process whose call or exit killed it, absent
+ * when a kernel worker did. A teleport gives TELEPORTED, then TERMINATED
+ * (MACH_END_TELEPORTED) of the task that moved; its child's CREATED
+ * comes before both. EXCEPTION is defined for exception delivery, which
+ * the module does not do yet: nothing sends it today.
  *
- the task list's generation: a dump during which
+ * Dumps of tasks carry the task list's generation: a dump during which
  * tasks came or went is flagged NLM_F_DUMP_INTR, and should be retried.
  * A dump of threads or ports of a task that dies mid-dump ends early.
  */
@@ -89,6 +135,29 @@ enum {
 	MACH_EVENT_TERMINATED,		/* its process is gone */
 	MACH_EVENT_SUSPENDED,		/* task_suspend */
 	MACH_EVENT_RESUMED,		/* task_resume */
+	MACH_EVENT_TELEPORTED,		/* norma_task_teleport moved it */
+	MACH_EVENT_EXCEPTION,		/* an exception was raised (not yet sent) */
+	MACH_EVENT_PORT_DESTROYED,	/* a port died with senders waiting */
+};
+
+/* Why a task ended (MACH_A_EVENT_REASON). */
+enum {
+	MACH_END_TERMINATED = 1,	/* task_terminate, or no one could reach it */
+	MACH_END_EXITED,		/* its process exited by itself */
+	MACH_END_KILLED,		/* by a signal */
+	MACH_END_TELEPORTED,		/* it moved into its child */
+};
+
+/* What a port stands for (MACH_A_PORT_OBJECT). */
+enum {
+	MACH_OBJECT_NONE,		/* an ordinary port */
+	MACH_OBJECT_TASK,		/* a task's control port */
+	MACH_OBJECT_TASK_NAME,
+	MACH_OBJECT_THREAD,
+	MACH_OBJECT_HOST,		/* the host name port */
+	MACH_OBJECT_HOST_PRIV,
+	MACH_OBJECT_HOST_SECURITY,
+	MACH_OBJECT_LEDGER,
 };
 
 enum {
@@ -98,6 +167,9 @@ enum {
 	MACH_CMD_THREAD_GET,
 	MACH_CMD_PORT_GET,
 	MACH_CMD_EVENT,		/* only sent, to MACH_GENL_MCGRP_EVENTS */
+	MACH_CMD_TASK_SUSPEND,	/* CAP_SYS_ADMIN */
+	MACH_CMD_TASK_RESUME,	/* CAP_SYS_ADMIN */
+	MACH_CMD_TASK_TERMINATE,	/* CAP_SYS_ADMIN */
 	__MACH_CMD_MAX,
 };
 #define MACH_CMD_MAX (__MACH_CMD_MAX - 1)
@@ -157,6 +229,19 @@ enum {
 	/* event */
 	MACH_A_EVENT_TYPE,
 	MACH_A_EVENT_TIME_NS,
+	/* added in the same version: new attributes go at the end */
+	MACH_A_TASK_PARENT,
+	MACH_A_TASK_PORT,
+	MACH_A_TASK_RIGHTS,
+	MACH_A_TASK_EXC_MASK,
+	MACH_A_THREAD_SUSPEND,
+	MACH_A_PORT_OBJECT,
+	MACH_A_PORT_REQUESTS,
+	MACH_A_PORT_WAITERS,
+	MACH_A_EVENT_REASON,
+	MACH_A_EVENT_STATUS,
+	MACH_A_EVENT_CHILD,
+	MACH_A_EVENT_EXCEPTION,
 	__MACH_A_MAX,
 };
 #define MACH_A_MAX (__MACH_A_MAX - 1)
@@ -185,6 +270,30 @@ enum {
 	__MACH_A_STAT_MAX,
 };
 #define MACH_A_STAT_MAX (__MACH_A_STAT_MAX - 1)
+
+/* In MACH_A_TASK_RIGHTS. */
+enum {
+	MACH_A_RIGHTS_UNSPEC,
+	MACH_A_RIGHTS_PAD,
+	MACH_A_RIGHTS_SEND,
+	MACH_A_RIGHTS_RECEIVE,
+	MACH_A_RIGHTS_SEND_ONCE,
+	MACH_A_RIGHTS_PORT_SET,
+	MACH_A_RIGHTS_DEAD_NAME,
+	__MACH_A_RIGHTS_MAX,
+};
+#define MACH_A_RIGHTS_MAX (__MACH_A_RIGHTS_MAX - 1)
+
+/* In MACH_A_PORT_REQUESTS. */
+enum {
+	MACH_A_REQ_UNSPEC,
+	MACH_A_REQ_PAD,
+	MACH_A_REQ_NO_SENDERS,
+	MACH_A_REQ_PORT_DESTROYED,
+	MACH_A_REQ_DEAD_NAME,
+	__MACH_A_REQ_MAX,
+};
+#define MACH_A_REQ_MAX (__MACH_A_REQ_MAX - 1)
 
 /* In MACH_A_TASK_SECURITY and MACH_A_TASK_AUDIT, in order. */
 enum {

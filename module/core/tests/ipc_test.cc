@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "../core.h"
+#include "../host.h"
 #include "../msg.h"
 #include "../space.h"
 #include "../task.h"
@@ -341,6 +342,37 @@ TEST_F(Ipc, HostPortsAreGivenToNewTasksAndInherited)
 	mach_core_exit();
 }
 
+// The operator's view of what a kernel port stands for.
+TEST_F(Ipc, PortObjectsAsTheOperatorSeesThem)
+{
+	ASSERT_EQ(0, mach_core_init());
+	const struct {
+		HostPort which;
+		u32 object;
+	} host_ports[] = {
+		{HostPort::Host, MACH_PORT_OBJECT_HOST},
+		{HostPort::Priv, MACH_PORT_OBJECT_HOST_PRIV},
+		{HostPort::Security, MACH_PORT_OBJECT_HOST_SECURITY},
+		{HostPort::WiredLedger, MACH_PORT_OBJECT_LEDGER},
+	};
+	for (const auto &h : host_ports) {
+		TransitRight r = host_port(h.which);
+		ASSERT_NE(nullptr, r.port);
+		EXPECT_EQ(h.object, r.port->object_view());
+		r.port->drop(r);
+	}
+	mach_core_exit();
+	Ref<Port> task_port = task->port();
+	EXPECT_EQ(u32(MACH_PORT_OBJECT_TASK), task_port->object_view());
+	u32 port = receive_right();
+	mach_port_view v[2] = {};
+	ASSERT_EQ(2u, mach_task_port_views(task, v, 2));
+	for (const mach_port_view &pv : v)
+		EXPECT_EQ(u32(pv.name == port ? MACH_PORT_OBJECT_NONE : MACH_PORT_OBJECT_TASK),
+			  pv.object);
+}
+
+
 } // namespace
 
 namespace {
@@ -543,6 +575,37 @@ TEST_F(Notify, PortDeletedWhenTheNameGoesFirst)
 	ASSERT_EQ(Kr::Success, next(listener, &n));
 	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
 	EXPECT_EQ(port, n.value);
+}
+
+// Pending notification requests, counted in the port's view.
+TEST_F(Notify, RequestsShownInThePortView)
+{
+	u32 port = receive_right(), listener = receive_right();
+	auto view_of = [&](u32 name) {
+		mach_port_view v[8] = {};
+		u32 n = mach_task_port_views(task, v, 8);
+		EXPECT_GE(8u, n);
+		for (u32 i = 0; i < n && i < 8; i++)
+			if (v[i].name == name)
+				return v[i];
+		ADD_FAILURE() << "no view of " << name;
+		return mach_port_view{};
+	};
+	mach_port_view v = view_of(port);
+	EXPECT_EQ(0u, v.no_senders + v.port_destroyed + v.dead_names);
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	request(port, NotifyNoSenders, 1, listener, MakeSendOnce);
+	request(port, NotifyPortDestroyed, 0, listener, MakeSendOnce);
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
+	v = view_of(port);
+	EXPECT_EQ(1u, v.no_senders);
+	EXPECT_EQ(1u, v.port_destroyed);
+	EXPECT_EQ(1u, v.dead_names);
+	EXPECT_EQ(0u, v.kernel);
+	EXPECT_EQ(u32(MACH_PORT_OBJECT_NONE), v.object);
+	// No sender waited when it died: nothing told.
+	ASSERT_EQ(Kr::Success, space().mod_refs(Name{listener}, PortRightReceive, -1));
+	EXPECT_EQ(0u, shim_user::port_destroyed_waiters);
 }
 
 TEST_F(Notify, SendOnceWhenASendOnceRightGoesUnused)

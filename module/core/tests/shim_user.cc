@@ -85,6 +85,8 @@ void set_user_memory(void *base, mach_size size)
 std::vector<mach_task *> spawned;
 
 bool privileged = true;
+int last_tid;
+mach_u32 port_destroyed_waiters, port_destroyed_queued;
 
 // One user, whose record lives as long as the test binary.
 mach_u64 user_limit[MACH_QUOTA_COUNT] = {~0ull, ~0ull};
@@ -99,6 +101,7 @@ void reset()
 		mach_task_put(task);
 	}
 	spawned.clear();
+	port_destroyed_waiters = port_destroyed_queued = 0;
 	while (!fd_table.empty())
 		close_fd(fd_table.begin()->first);
 	fd_install_error = 0;
@@ -426,6 +429,7 @@ struct mach_thread_os {
 	bool killed = false;
 	bool aborted = false;
 	mach_u64 regs[21] = {};
+	int tid = ++shim_user::last_tid;
 };
 
 mach_thread_os *mach_shim_thread_create(mach_task_os *, mach_u64, int *)
@@ -503,6 +507,11 @@ mach_bool mach_shim_thread_gone(mach_thread_os *thread)
 	return thread->killed;
 }
 
+mach_s32 mach_shim_thread_tid(mach_thread_os *thread)
+{
+	return thread->tid;
+}
+
 // Host threads are records only: a held one is as good as stopped.
 mach_bool mach_shim_thread_quiet(mach_thread_os *thread)
 {
@@ -557,6 +566,12 @@ int mach_shim_task_pid(mach_task_os *os)
 
 void mach_shim_task_unnamed(mach_task_os *) {}
 void mach_shim_task_event(mach_task_os *, mach_shim_event, mach_u32) {}
+
+void mach_shim_port_destroyed(mach_u32 waiters, mach_u32 queued)
+{
+	shim_user::port_destroyed_waiters += waiters;
+	shim_user::port_destroyed_queued += queued;
+}
 
 int mach_shim_task_kill(mach_task_os *os, mach_u64)
 {

@@ -38,6 +38,10 @@ void fail_nth_allocation(int n);
 void reset();
 // Does the calling process have the host's privilege? (true after reset)
 extern bool privileged;
+// Thread ids the shim gave out, the last one (a thread's tid is ++last_tid).
+extern int last_tid;
+// What mach_shim_port_destroyed() was told, summed (0 after reset).
+extern mach_u32 port_destroyed_waiters, port_destroyed_queued;
 // The one user's limits (unlimited after reset) and what it holds now.
 extern mach_u64 user_limit[MACH_QUOTA_COUNT];
 mach_u64 user_used(mach_shim_quota quota);

@@ -217,4 +217,77 @@ TEST_F(Tasks, InsertUnderAChosenName)
 	EXPECT_EQ(Kr::Success, task->space().deallocate(Name{50}));
 }
 
+// The operator's view: counts by right type, its own task port's name,
+// exception types with a handler, and each Mach thread's own suspend count.
+TEST_F(Tasks, OperatorViewCountsWhatTheTaskHolds)
+{
+	Name recv{0}, set{0};
+	ASSERT_EQ(Kr::Success, task->space().allocate(PortRightReceive, &recv));
+	ASSERT_EQ(Kr::Success, task->space().insert_right(recv, recv, MakeSend));
+	ASSERT_EQ(Kr::Success, task->space().allocate(PortRightPortSet, &set));
+
+	mach_task_view v;
+	mach_task_get_view(task, &v);
+	EXPECT_EQ(3u, v.names);
+	EXPECT_EQ(self, v.self_name);
+	EXPECT_EQ(2u, v.rights[MACH_RIGHTS_SEND]);	// the task port, recv's
+	EXPECT_EQ(1u, v.rights[MACH_RIGHTS_RECEIVE]);
+	EXPECT_EQ(1u, v.rights[MACH_RIGHTS_PORT_SET]);
+	EXPECT_EQ(0u, v.rights[MACH_RIGHTS_SEND_ONCE]);
+	EXPECT_EQ(0u, v.rights[MACH_RIGHTS_DEAD_NAME]);
+	EXPECT_EQ(0u, v.exception_mask);
+	EXPECT_EQ(0u, v.suspend_count);
+
+	// An exception handler for EXC_BAD_ACCESS (1) and EXC_BREAKPOINT (6).
+	mach_exception_ports_args e{};
+	e.flags = MACH_EXCEPTION_PORTS_SET;
+	e.task = self;
+	e.mask = (1u << 1) | (1u << 6);
+	e.port = recv.value;
+	e.behavior = 1;		// EXCEPTION_DEFAULT
+	e.flavor = 1;
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_EXCEPTION_PORTS, &e));
+	ASSERT_EQ(Kr::Success, task->suspend());
+	mach_task_get_view(task, &v);
+	EXPECT_EQ((1u << 1) | (1u << 6), v.exception_mask);
+	EXPECT_EQ(1u, v.suspend_count);
+	ASSERT_EQ(Kr::Success, task->resume());
+
+	// Its name for its own task port gone: none shown.
+	ASSERT_EQ(Kr::Success, task->space().deallocate(Name{self}));
+	mach_task_get_view(task, &v);
+	EXPECT_EQ(0u, v.self_name);
+	EXPECT_EQ(1u, v.rights[MACH_RIGHTS_SEND]);
+}
+
+TEST_F(Tasks, OperatorViewOfThreads)
+{
+	EXPECT_EQ(0u, mach_task_thread_views(task, nullptr, 0));
+	int err = 0;
+	Thread *a = Thread::create(task, mach_shim_thread_create(&os, 0, &err));
+	ASSERT_NE(nullptr, a);
+	int tid_a = shim_user::last_tid;
+	Thread *b = Thread::create(task, mach_shim_thread_create(&os, 0, &err), true);
+	ASSERT_NE(nullptr, b);
+	int tid_b = shim_user::last_tid;
+	ASSERT_TRUE(task->add_thread(a));
+	ASSERT_TRUE(task->add_thread(b));
+	ASSERT_EQ(Kr::Success, a->suspend());	// made suspended: now 2
+
+	mach_thread_view v[2] = {};
+	ASSERT_EQ(2u, mach_task_thread_views(task, v, 2));
+	mach_thread_view *va = v[0].tid == tid_a ? &v[0] : &v[1];
+	mach_thread_view *vb = v[0].tid == tid_a ? &v[1] : &v[0];
+	EXPECT_EQ(tid_a, va->tid);
+	EXPECT_EQ(2u, va->suspend_count);
+	EXPECT_EQ(tid_b, vb->tid);
+	EXPECT_EQ(0u, vb->suspend_count);
+	// Short of room: counts them all, fills what fits.
+	mach_thread_view one[1] = {};
+	EXPECT_EQ(2u, mach_task_thread_views(task, one, 1));
+	EXPECT_NE(0, one[0].tid);
+	a->put();
+	b->put();
+}
+
 } // namespace
