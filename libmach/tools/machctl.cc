@@ -4,6 +4,7 @@
  * generic netlink family "mach" (uapi/mach/netlink.h) with libnl-genl-3.
  *
  *   machctl [--json] host | nodes | tasks | threads PID | ports PID | watch
+ *   machctl suspend | resume | terminate PID
  *
  * Exit status: 0, 1 on an error the kernel gave (no module, no such
  * task, no permission), 2 on a usage error.
@@ -41,7 +42,22 @@ struct Record {
 	bool has_stat[MACH_A_STAT_MAX + 1] = {};
 	std::vector<uint32_t> security, audit;
 	std::vector<Node> nodes;
+	uint64_t rights[MACH_A_RIGHTS_MAX + 1] = {};
+	uint64_t req[MACH_A_REQ_MAX + 1] = {};
 };
+
+/* A nest of u64 counters into out[type] (types up to max). */
+void parse_counts(nlattr *nest, uint64_t *out, int max)
+{
+	nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		int t = nla_type(a);
+		if (t > 0 && t <= max && nla_len(a) == 8)
+			out[t] = nla_get_u64(a);
+	}
+}
 
 struct Answer {
 	std::vector<Record> records;
@@ -86,6 +102,12 @@ int on_message(nl_msg *msg, void *arg)
 			}
 			break;
 		}
+		case MACH_A_TASK_RIGHTS:
+			parse_counts(a, r.rights, MACH_A_RIGHTS_MAX);
+			break;
+		case MACH_A_PORT_REQUESTS:
+			parse_counts(a, r.req, MACH_A_REQ_MAX);
+			break;
 		case MACH_A_TASK_SECURITY:
 			parse_words(a, r.security);
 			break;
@@ -134,7 +156,9 @@ int family;
 
 void die_errno(int err, const char *what)
 {
-	if (err == ESRCH)
+	if (err == EPERM)
+		fprintf(stderr, "machctl: %s: %s (needs CAP_SYS_ADMIN)\n", what, strerror(err));
+	else if (err == ESRCH)
 		fprintf(stderr, "machctl: %s: no such task\n", what);
 	else
 		fprintf(stderr, "machctl: %s: %s\n", what, strerror(err));
@@ -204,6 +228,12 @@ const char *state_name(uint64_t s)
 		"unknown", "running", "stopped", "waiting", "uninterruptible", "halted",
 	};
 	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
+}
+
+/* An attribute that may be absent: its value, or absent (JSON null by default). */
+std::string opt_u64(const Record &r, int type, const char *absent = "null")
+{
+	return r.has[type] ? std::to_string(r.v[type]) : std::string(absent);
 }
 
 std::string words_json(const std::vector<uint32_t> &w)
@@ -281,19 +311,31 @@ int cmd_tasks()
 		printf("[");
 		bool first = true;
 		for (const Record &r : ans.records) {
-			printf("%s{\"pid\":%llu,\"ppid\":%llu,\"origin\":\"%s\",\"node\":%lld,"
+			printf("%s{\"pid\":%llu,\"ppid\":%llu,\"parent\":%s,\"task_port\":%s,"
+			       "\"origin\":\"%s\",\"node\":%lld,"
 			       "\"suspend_count\":%llu,\"threads\":%llu,\"mach_threads\":%llu,"
-			       "\"ports\":%llu,\"uid\":%llu,\"virtual\":%llu,\"resident\":%llu,"
+			       "\"ports\":%llu,\"rights\":{\"send\":%llu,\"receive\":%llu,"
+			       "\"send_once\":%llu,\"port_set\":%llu,\"dead_name\":%llu},"
+			       "\"exception_mask\":%llu,"
+			       "\"uid\":%llu,\"virtual\":%llu,\"resident\":%llu,"
 			       "\"user_ns\":%llu,\"system_ns\":%llu,\"security\":%s,\"audit\":%s}",
 			       first ? "" : ",",
 			       (unsigned long long)r.v[MACH_A_TASK_PID],
 			       (unsigned long long)r.v[MACH_A_TASK_PPID],
+			       opt_u64(r, MACH_A_TASK_PARENT).c_str(),
+			       opt_u64(r, MACH_A_TASK_PORT).c_str(),
 			       origin_name(r.v[MACH_A_TASK_ORIGIN]),
 			       r.has[MACH_A_TASK_NODE] ? (long long)r.v[MACH_A_TASK_NODE] : -1LL,
 			       (unsigned long long)r.v[MACH_A_TASK_SUSPEND],
 			       (unsigned long long)r.v[MACH_A_TASK_THREADS],
 			       (unsigned long long)r.v[MACH_A_TASK_MACH_THREADS],
 			       (unsigned long long)r.v[MACH_A_TASK_PORTS],
+			       (unsigned long long)r.rights[MACH_A_RIGHTS_SEND],
+			       (unsigned long long)r.rights[MACH_A_RIGHTS_RECEIVE],
+			       (unsigned long long)r.rights[MACH_A_RIGHTS_SEND_ONCE],
+			       (unsigned long long)r.rights[MACH_A_RIGHTS_PORT_SET],
+			       (unsigned long long)r.rights[MACH_A_RIGHTS_DEAD_NAME],
+			       (unsigned long long)r.v[MACH_A_TASK_EXC_MASK],
 			       (unsigned long long)r.v[MACH_A_TASK_UID],
 			       (unsigned long long)r.stat[MACH_A_STAT_VIRTUAL],
 			       (unsigned long long)r.stat[MACH_A_STAT_RESIDENT],
@@ -305,19 +347,24 @@ int cmd_tasks()
 		printf("]\n");
 		return 0;
 	}
-	printf("%7s %7s %-17s %4s %7s %7s %5s %6s %10s %10s\n", "PID", "PPID", "ORIGIN",
-	       "NODE", "SUSPEND", "THREADS", "PORTS", "UID", "VIRT", "RSS");
+	printf("%7s %7s %7s %-17s %4s %7s %7s %5s %5s %4s %4s %6s %10s %10s\n", "PID", "PPID",
+	       "PARENT", "ORIGIN", "NODE", "SUSPEND", "THREADS", "PORTS", "SEND", "RECV",
+	       "EXC", "UID", "VIRT", "RSS");
 	for (const Record &r : ans.records) {
 		char node[16] = "-";
 		if (r.has[MACH_A_TASK_NODE])
 			snprintf(node, sizeof(node), "%llu", (unsigned long long)r.v[MACH_A_TASK_NODE]);
-		printf("%7llu %7llu %-17s %4s %7llu %7llu %5llu %6llu %9lluK %9lluK\n",
+		printf("%7llu %7llu %7s %-17s %4s %7llu %7llu %5llu %5llu %4llu %4s %6llu %9lluK %9lluK\n",
 		       (unsigned long long)r.v[MACH_A_TASK_PID],
 		       (unsigned long long)r.v[MACH_A_TASK_PPID],
+		       opt_u64(r, MACH_A_TASK_PARENT, "-").c_str(),
 		       origin_name(r.v[MACH_A_TASK_ORIGIN]), node,
 		       (unsigned long long)r.v[MACH_A_TASK_SUSPEND],
 		       (unsigned long long)r.v[MACH_A_TASK_THREADS],
 		       (unsigned long long)r.v[MACH_A_TASK_PORTS],
+		       (unsigned long long)r.rights[MACH_A_RIGHTS_SEND],
+		       (unsigned long long)r.rights[MACH_A_RIGHTS_RECEIVE],
+		       r.v[MACH_A_TASK_EXC_MASK] ? "yes" : "-",
 		       (unsigned long long)r.v[MACH_A_TASK_UID],
 		       (unsigned long long)(r.stat[MACH_A_STAT_VIRTUAL] >> 10),
 		       (unsigned long long)(r.stat[MACH_A_STAT_RESIDENT] >> 10));
@@ -332,24 +379,57 @@ int cmd_threads(uint32_t pid)
 		printf("[");
 		for (size_t i = 0; i < ans.records.size(); i++) {
 			const Record &r = ans.records[i];
-			printf("%s{\"tid\":%llu,\"state\":\"%s\",\"agent\":%s,\"user_ns\":%llu,\"system_ns\":%llu}",
+			printf("%s{\"tid\":%llu,\"state\":\"%s\",\"agent\":%s,\"suspend_count\":%s,"
+			       "\"user_ns\":%llu,\"system_ns\":%llu}",
 			       i ? "," : "", (unsigned long long)r.v[MACH_A_THREAD_TID],
 			       state_name(r.v[MACH_A_THREAD_STATE]),
 			       r.has[MACH_A_THREAD_AGENT] ? "true" : "false",
+			       opt_u64(r, MACH_A_THREAD_SUSPEND).c_str(),
 			       (unsigned long long)r.stat[MACH_A_STAT_USER_NS],
 			       (unsigned long long)r.stat[MACH_A_STAT_SYSTEM_NS]);
 		}
 		printf("]\n");
 		return 0;
 	}
-	printf("%7s %-16s %-5s %12s %12s\n", "TID", "STATE", "AGENT", "USER_MS", "SYSTEM_MS");
+	printf("%7s %-16s %-5s %7s %12s %12s\n", "TID", "STATE", "AGENT", "SUSPEND", "USER_MS",
+	       "SYSTEM_MS");
 	for (const Record &r : ans.records)
-		printf("%7llu %-16s %-5s %12llu %12llu\n", (unsigned long long)r.v[MACH_A_THREAD_TID],
+		printf("%7llu %-16s %-5s %7s %12llu %12llu\n", (unsigned long long)r.v[MACH_A_THREAD_TID],
 		       state_name(r.v[MACH_A_THREAD_STATE]),
 		       r.has[MACH_A_THREAD_AGENT] ? "yes" : "-",
+		       opt_u64(r, MACH_A_THREAD_SUSPEND, "-").c_str(),
 		       (unsigned long long)(r.stat[MACH_A_STAT_USER_NS] / 1000000),
 		       (unsigned long long)(r.stat[MACH_A_STAT_SYSTEM_NS] / 1000000));
 	return 0;
+}
+
+const char *object_name(const Record &r)
+{
+	static const char *names[] = {
+		"none", "task", "task-name", "thread", "host", "host-priv",
+		"host-security", "ledger",
+	};
+	uint64_t o = r.v[MACH_A_PORT_OBJECT];
+	if (!r.has[MACH_A_PORT_OBJECT])
+		return r.has[MACH_A_PORT_KERNEL] ? "kernel" : "-";
+	return o < sizeof(names) / sizeof(names[0]) ? names[o] : "unknown";
+}
+
+/* Pending notification requests, as "ns+pd+dn:2", or "-". */
+std::string requests_text(const Record &r)
+{
+	std::string s;
+	auto add = [&](const char *what, uint64_t n) {
+		if (!n)
+			return;
+		s += (s.empty() ? "" : "+") + std::string(what);
+		if (n > 1)
+			s += ":" + std::to_string(n);
+	};
+	add("no-senders", r.req[MACH_A_REQ_NO_SENDERS]);
+	add("port-destroyed", r.req[MACH_A_REQ_PORT_DESTROYED]);
+	add("dead-name", r.req[MACH_A_REQ_DEAD_NAME]);
+	return s.empty() ? "-" : s;
 }
 
 int cmd_ports(uint32_t pid)
@@ -360,7 +440,9 @@ int cmd_ports(uint32_t pid)
 		for (size_t i = 0; i < ans.records.size(); i++) {
 			const Record &r = ans.records[i];
 			printf("%s{\"name\":%llu,\"type\":%llu,\"rights\":\"%s\",\"urefs\":%llu,"
-			       "\"qlimit\":%llu,\"msgcount\":%llu,\"seqno\":%llu,\"kernel\":%s}",
+			       "\"qlimit\":%llu,\"msgcount\":%llu,\"seqno\":%llu,\"kernel\":%s,"
+			       "\"object\":\"%s\",\"requests\":{\"no_senders\":%llu,"
+			       "\"port_destroyed\":%llu,\"dead_name\":%llu}}",
 			       i ? "," : "", (unsigned long long)r.v[MACH_A_PORT_NAME],
 			       (unsigned long long)r.v[MACH_A_PORT_TYPE],
 			       type_name(r.v[MACH_A_PORT_TYPE]).c_str(),
@@ -368,22 +450,26 @@ int cmd_ports(uint32_t pid)
 			       (unsigned long long)r.v[MACH_A_PORT_QLIMIT],
 			       (unsigned long long)r.v[MACH_A_PORT_MSGCOUNT],
 			       (unsigned long long)r.v[MACH_A_PORT_SEQNO],
-			       r.has[MACH_A_PORT_KERNEL] ? "true" : "false");
+			       r.has[MACH_A_PORT_KERNEL] ? "true" : "false",
+			       object_name(r),
+			       (unsigned long long)r.req[MACH_A_REQ_NO_SENDERS],
+			       (unsigned long long)r.req[MACH_A_REQ_PORT_DESTROYED],
+			       (unsigned long long)r.req[MACH_A_REQ_DEAD_NAME]);
 		}
 		printf("]\n");
 		return 0;
 	}
-	printf("%6s %-22s %6s %6s %8s %8s %-6s\n", "NAME", "RIGHTS", "UREFS", "QLIMIT",
-	       "MSGCOUNT", "SEQNO", "KERNEL");
+	printf("%6s %-22s %6s %6s %8s %8s %-13s %-8s\n", "NAME", "RIGHTS", "UREFS", "QLIMIT",
+	       "MSGCOUNT", "SEQNO", "OBJECT", "REQUESTS");
 	for (const Record &r : ans.records)
-		printf("%6llu %-22s %6llu %6llu %8llu %8llu %-6s\n",
+		printf("%6llu %-22s %6llu %6llu %8llu %8llu %-13s %s\n",
 		       (unsigned long long)r.v[MACH_A_PORT_NAME],
 		       type_name(r.v[MACH_A_PORT_TYPE]).c_str(),
 		       (unsigned long long)r.v[MACH_A_PORT_UREFS],
 		       (unsigned long long)r.v[MACH_A_PORT_QLIMIT],
 		       (unsigned long long)r.v[MACH_A_PORT_MSGCOUNT],
 		       (unsigned long long)r.v[MACH_A_PORT_SEQNO],
-		       r.has[MACH_A_PORT_KERNEL] ? "yes" : "-");
+		       object_name(r), requests_text(r).c_str());
 	return 0;
 }
 
@@ -391,8 +477,48 @@ const char *event_name(uint64_t e)
 {
 	static const char *names[] = {
 		"unknown", "created", "terminated", "suspended", "resumed",
+		"teleported", "exception", "port-destroyed",
 	};
 	return e < sizeof(names) / sizeof(names[0]) ? names[e] : "unknown";
+}
+
+const char *reason_name(uint64_t e)
+{
+	static const char *names[] = {
+		"unknown", "terminated", "exited", "killed", "teleported",
+	};
+	return e < sizeof(names) / sizeof(names[0]) ? names[e] : "unknown";
+}
+
+/* An event's fields past its type and pid: as JSON members, or as words. */
+std::string event_fields(const Record &r)
+{
+	std::string s;
+	auto num = [&](const char *key, int type) {
+		if (!r.has[type])
+			return;
+		s += json ? std::string(",\"") + key + "\":" : std::string(" ") + key + " ";
+		s += std::to_string(r.v[type]);
+	};
+	auto str = [&](const char *key, int type, const char *value) {
+		if (!r.has[type])
+			return;
+		s += json ? std::string(",\"") + key + "\":\"" + value + "\"" :
+			    std::string(" ") + key + " " + value;
+	};
+	num("ppid", MACH_A_TASK_PPID);
+	num("parent", MACH_A_TASK_PARENT);
+	str("origin", MACH_A_TASK_ORIGIN, origin_name(r.v[MACH_A_TASK_ORIGIN]));
+	num("suspend_count", MACH_A_TASK_SUSPEND);
+	str("reason", MACH_A_EVENT_REASON, reason_name(r.v[MACH_A_EVENT_REASON]));
+	num(r.v[MACH_A_EVENT_REASON] == MACH_END_KILLED ? "signal" : "status",
+	    MACH_A_EVENT_STATUS);
+	num("child", MACH_A_EVENT_CHILD);
+	num("tid", MACH_A_THREAD_TID);
+	num("exception", MACH_A_EVENT_EXCEPTION);
+	num("waiters", MACH_A_PORT_WAITERS);
+	num("messages", MACH_A_PORT_MSGCOUNT);
+	return s;
 }
 
 int on_event(nl_msg *msg, void *)
@@ -408,30 +534,17 @@ int on_event(nl_msg *msg, void *)
 	char when[64];
 	gmtime_r(&sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (json) {
-		printf("{\"time\":\"%s.%06lluZ\",\"time_ns\":%llu,\"event\":\"%s\",\"pid\":%llu",
+	std::string fields = event_fields(r);
+	if (json)
+		printf("{\"time\":\"%s.%06lluZ\",\"time_ns\":%llu,\"event\":\"%s\",\"pid\":%s%s}\n",
 		       when, (unsigned long long)(ns % 1000000000 / 1000),
 		       (unsigned long long)ns, event_name(r.v[MACH_A_EVENT_TYPE]),
-		       (unsigned long long)r.v[MACH_A_TASK_PID]);
-		if (r.has[MACH_A_TASK_PPID])
-			printf(",\"ppid\":%llu", (unsigned long long)r.v[MACH_A_TASK_PPID]);
-		if (r.has[MACH_A_TASK_ORIGIN])
-			printf(",\"origin\":\"%s\"", origin_name(r.v[MACH_A_TASK_ORIGIN]));
-		if (r.has[MACH_A_TASK_SUSPEND])
-			printf(",\"suspend_count\":%llu", (unsigned long long)r.v[MACH_A_TASK_SUSPEND]);
-		printf("}\n");
-	} else {
-		printf("%s.%06lluZ %-10s pid %llu", when,
+		       opt_u64(r, MACH_A_TASK_PID).c_str(), fields.c_str());
+	else
+		printf("%s.%06lluZ %-14s pid %s%s\n", when,
 		       (unsigned long long)(ns % 1000000000 / 1000),
-		       event_name(r.v[MACH_A_EVENT_TYPE]), (unsigned long long)r.v[MACH_A_TASK_PID]);
-		if (r.has[MACH_A_TASK_PPID])
-			printf(" ppid %llu", (unsigned long long)r.v[MACH_A_TASK_PPID]);
-		if (r.has[MACH_A_TASK_ORIGIN])
-			printf(" origin %s", origin_name(r.v[MACH_A_TASK_ORIGIN]));
-		if (r.has[MACH_A_TASK_SUSPEND])
-			printf(" suspend_count %llu", (unsigned long long)r.v[MACH_A_TASK_SUSPEND]);
-		printf("\n");
-	}
+		       event_name(r.v[MACH_A_EVENT_TYPE]),
+		       opt_u64(r, MACH_A_TASK_PID, "-").c_str(), fields.c_str());
 	fflush(stdout);
 	return NL_OK;
 }
@@ -466,11 +579,21 @@ int cmd_watch()
 	}
 }
 
+/* suspend, resume, terminate: the kernel's ack is all the answer. */
+int cmd_operator(uint8_t cmd, uint32_t pid, const char *what)
+{
+	request(cmd, false, pid, what);
+	if (json)
+		printf("{\"pid\":%u,\"%s\":true}\n", pid, what);
+	return 0;
+}
+
 /* --help: to standard output, success; a usage error: to stderr, 2. */
 [[noreturn]] void usage(bool asked = false)
 {
 	fprintf(asked ? stdout : stderr,
-		"usage: machctl [--json] host | nodes | tasks | threads PID | ports PID | watch\n");
+		"usage: machctl [--json] host | nodes | tasks | threads PID | ports PID | watch\n"
+		"       machctl [--json] suspend PID | resume PID | terminate PID\n");
 	exit(asked ? 0 : 2);
 }
 
@@ -502,7 +625,8 @@ int main(int argc, char **argv)
 	if (args.empty())
 		usage();
 	std::string cmd = args[0];
-	bool needs_pid = cmd == "threads" || cmd == "ports";
+	bool op = cmd == "suspend" || cmd == "resume" || cmd == "terminate";
+	bool needs_pid = cmd == "threads" || cmd == "ports" || op;
 	if (args.size() != (needs_pid ? 2u : 1u))
 		usage();
 	if (cmd != "host" && cmd != "nodes" && cmd != "tasks" && cmd != "watch" && !needs_pid)
@@ -519,5 +643,11 @@ int main(int argc, char **argv)
 		return cmd_watch();
 	if (cmd == "threads")
 		return cmd_threads(pid);
+	if (cmd == "suspend")
+		return cmd_operator(MACH_CMD_TASK_SUSPEND, pid, "suspend");
+	if (cmd == "resume")
+		return cmd_operator(MACH_CMD_TASK_RESUME, pid, "resume");
+	if (cmd == "terminate")
+		return cmd_operator(MACH_CMD_TASK_TERMINATE, pid, "terminate");
 	return cmd_ports(pid);
 }
