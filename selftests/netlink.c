@@ -642,4 +642,606 @@ TEST_F(nl, machctl_tool)
 	EXPECT_EQ(2, WEXITSTATUS(system("machctl ports x 2>/dev/null")));
 }
 
+/* A nest of u64 counters into out[type], types up to max. */
+static void nest_counts(struct nlattr *nest, uint64_t *out, int max)
+{
+	struct nlattr *a;
+	int len;
+
+	if (!nest)
+		return;
+	a = (struct nlattr *)((char *)nest + NLA_HDRLEN);
+	len = nest->nla_len - NLA_HDRLEN;
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len) {
+		int t = a->nla_type & NLA_TYPE_MASK;
+
+		if (t > 0 && t <= max)
+			out[t] = attr_u64(a);
+		len -= NLA_ALIGN(a->nla_len);
+		a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+	}
+}
+
+/* One task of a tasks dump, in detail. */
+struct task_detail {
+	uint32_t pid;
+	int found;
+	uint32_t parent, port, origin, exc_mask, ports;
+	uint64_t rights[MACH_A_RIGHTS_MAX + 1];
+};
+
+static void task_detail_cb(struct nlmsghdr *h, void *arg)
+{
+	struct task_detail *d = arg;
+
+	if (attr_u32(msg_attr(h, MACH_A_TASK_PID)) != d->pid)
+		return;
+	d->found++;
+	d->parent = attr_u32(msg_attr(h, MACH_A_TASK_PARENT));
+	d->port = attr_u32(msg_attr(h, MACH_A_TASK_PORT));
+	d->origin = attr_u32(msg_attr(h, MACH_A_TASK_ORIGIN));
+	d->exc_mask = attr_u32(msg_attr(h, MACH_A_TASK_EXC_MASK));
+	d->ports = attr_u32(msg_attr(h, MACH_A_TASK_PORTS));
+	nest_counts(msg_attr(h, MACH_A_TASK_RIGHTS), d->rights, MACH_A_RIGHTS_MAX);
+}
+
+static int task_detail(struct nl *nl, uint32_t pid, struct task_detail *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pid = pid;
+	if (nl_send(nl, nl->family, MACH_CMD_TASK_GET, NLM_F_DUMP, 0, NULL, 0))
+		return -EIO;
+	return nl_recv(nl, task_detail_cb, d, NULL);
+}
+
+/*
+ * tasks: the task a child was made from, each one's own name for its task
+ * port, its names by right type, its exception mask.
+ */
+TEST_F(nl, task_detail)
+{
+	mach_port_t me = mach_task_self(), port, theirs;
+	struct task_detail d;
+	task_t child;
+	int pid;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(me, MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(me, port, port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_create(me, NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(child, MACH_PORT_RIGHT_RECEIVE, &theirs));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(child, MACH_PORT_RIGHT_PORT_SET, &theirs));
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(child, EXC_MASK_BAD_ACCESS | EXC_MASK_BREAKPOINT,
+							 port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+
+	ASSERT_EQ(0, task_detail(&self->nl, pid, &d));
+	ASSERT_EQ(1, d.found);
+	EXPECT_EQ((uint32_t)getpid(), d.parent);
+	EXPECT_EQ(MACH_ORIGIN_TASK_CREATE, d.origin);
+	EXPECT_EQ(EXC_MASK_BAD_ACCESS | EXC_MASK_BREAKPOINT, d.exc_mask);
+	EXPECT_LE(1, d.rights[MACH_A_RIGHTS_RECEIVE]);
+	EXPECT_EQ(1, d.rights[MACH_A_RIGHTS_PORT_SET]);
+	/* Each name holds one right at least. */
+	EXPECT_LE(d.ports, d.rights[MACH_A_RIGHTS_SEND] + d.rights[MACH_A_RIGHTS_RECEIVE] +
+		  d.rights[MACH_A_RIGHTS_SEND_ONCE] + d.rights[MACH_A_RIGHTS_PORT_SET] +
+		  d.rights[MACH_A_RIGHTS_DEAD_NAME]);
+
+	ASSERT_EQ(0, task_detail(&self->nl, getpid(), &d));
+	ASSERT_EQ(1, d.found);
+	EXPECT_EQ(me, d.port);	/* mach_task_self()'s name, in its own space */
+	EXPECT_EQ(0, d.exc_mask);
+	EXPECT_LE(2, d.rights[MACH_A_RIGHTS_SEND]);	/* its task port, port's */
+	EXPECT_LE(1, d.rights[MACH_A_RIGHTS_RECEIVE]);
+	EXPECT_EQ(0, d.rights[MACH_A_RIGHTS_PORT_SET]);
+
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	mach_port_deallocate(me, child);
+	mach_port_destroy(me, port);
+}
+
+static void thread_suspend_cb(struct nlmsghdr *h, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n == MAX_SEEN)
+		return;
+	s->key[s->n] = attr_u32(msg_attr(h, MACH_A_THREAD_TID));
+	s->a[s->n] = msg_attr(h, MACH_A_THREAD_AGENT) != NULL;
+	s->b[s->n] = attr_u32(msg_attr(h, MACH_A_THREAD_SUSPEND));
+	s->n++;
+}
+
+/* threads: a Mach thread's own suspend count; none for the agent. */
+TEST_F(nl, thread_suspend_counts)
+{
+	thread_act_t thread;
+	task_t child;
+	int pid, i, twice = 0, agents = 0;
+	uint32_t none = 0xffffffff;
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(child, &thread));	/* made suspended: 1 */
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));		/* 2 */
+
+	ASSERT_EQ(0, nl_send(&self->nl, self->nl.family, MACH_CMD_THREAD_GET, NLM_F_DUMP,
+			     MACH_A_TASK_PID, &pid, 4));
+	self->s.n = 0;
+	ASSERT_EQ(0, nl_recv(&self->nl, thread_suspend_cb, &self->s, NULL));
+	for (i = 0; i < self->s.n; i++) {
+		if (self->s.a[i]) {
+			agents++;
+			EXPECT_EQ(none, self->s.b[i]);
+		}
+		twice += self->s.b[i] == 2;
+	}
+	EXPECT_EQ(1, agents);
+	EXPECT_EQ(1, twice);
+
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	self->s.n = 0;
+	ASSERT_EQ(0, nl_send(&self->nl, self->nl.family, MACH_CMD_THREAD_GET, NLM_F_DUMP,
+			     MACH_A_TASK_PID, &pid, 4));
+	ASSERT_EQ(0, nl_recv(&self->nl, thread_suspend_cb, &self->s, NULL));
+	for (i = 0, twice = 0; i < self->s.n; i++)
+		twice += self->s.b[i] == 1;
+	EXPECT_EQ(1, twice);
+
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), child);
+}
+
+struct port_detail {
+	uint32_t name;
+	int found;
+	uint32_t object;
+	uint64_t req[MACH_A_REQ_MAX + 1];
+};
+
+static void port_detail_cb(struct nlmsghdr *h, void *arg)
+{
+	struct port_detail *d = arg;
+
+	for (; d->name; d++) {
+		if (attr_u32(msg_attr(h, MACH_A_PORT_NAME)) != d->name)
+			continue;
+		d->found++;
+		d->object = attr_u32(msg_attr(h, MACH_A_PORT_OBJECT));
+		nest_counts(msg_attr(h, MACH_A_PORT_REQUESTS), d->req, MACH_A_REQ_MAX);
+	}
+}
+
+/* ports: what each stands for, and the notification requests pending on it. */
+TEST_F(nl, port_objects_and_requests)
+{
+	mach_port_t me = mach_task_self(), port, listener, previous;
+	mach_port_t host = mach_host_self(), thread = mach_thread_self();
+	struct port_detail d[5] = {};
+	uint32_t pid = getpid();
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(me, MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(me, port, port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(me, MACH_PORT_RIGHT_RECEIVE, &listener));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(me, port, MACH_NOTIFY_NO_SENDERS, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(me, port, MACH_NOTIFY_PORT_DESTROYED, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(me, port, MACH_NOTIFY_DEAD_NAME, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_NE(MACH_PORT_NULL, host);
+	ASSERT_NE(MACH_PORT_NULL, thread);
+	d[0].name = me;
+	d[1].name = host;
+	d[2].name = thread;
+	d[3].name = port;
+	ASSERT_EQ(0, nl_send(&self->nl, self->nl.family, MACH_CMD_PORT_GET, NLM_F_DUMP,
+			     MACH_A_TASK_PID, &pid, 4));
+	ASSERT_EQ(0, nl_recv(&self->nl, port_detail_cb, d, NULL));
+	EXPECT_EQ(1, d[0].found);
+	EXPECT_EQ(MACH_OBJECT_TASK, d[0].object);
+	EXPECT_EQ(1, d[1].found);
+	EXPECT_TRUE(d[1].object == MACH_OBJECT_HOST || d[1].object == MACH_OBJECT_HOST_PRIV);
+	EXPECT_EQ(1, d[2].found);
+	EXPECT_EQ(MACH_OBJECT_THREAD, d[2].object);
+	EXPECT_EQ(1, d[3].found);
+	EXPECT_EQ(MACH_OBJECT_NONE, d[3].object);
+	EXPECT_EQ(1, d[3].req[MACH_A_REQ_NO_SENDERS]);
+	EXPECT_EQ(1, d[3].req[MACH_A_REQ_PORT_DESTROYED]);
+	EXPECT_EQ(1, d[3].req[MACH_A_REQ_DEAD_NAME]);
+	EXPECT_EQ(0, d[0].req[MACH_A_REQ_NO_SENDERS] + d[0].req[MACH_A_REQ_DEAD_NAME]);
+	mach_port_destroy(me, port);
+	mach_port_destroy(me, listener);
+}
+
+/* An event, as the tests below keep it. */
+struct event {
+	uint32_t type, pid, reason, status, child, value, waiters, msgs;
+};
+
+/*
+ * Events of the pids in want (0-terminated) into out, until one of type
+ * last for pid last_pid came, or the socket's timeout: how many.
+ */
+static int collect_events(int fd, const int *want, struct event *out, int max,
+			  uint32_t last, int last_pid)
+{
+	static char buf[NL_BUF];
+	int n = 0;
+
+	while (n < max) {
+		ssize_t len = recv(fd, buf, NL_BUF, 0);
+		struct nlmsghdr *h;
+
+		if (len <= 0)
+			return n;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len) && n < max;
+		     h = NLMSG_NEXT(h, len)) {
+			uint32_t pid = attr_u32(msg_attr(h, MACH_A_TASK_PID));
+			const int *w;
+
+			for (w = want; *w && (uint32_t)*w != pid; w++)
+				;
+			if (!*w)
+				continue;
+			out[n].type = attr_u32(msg_attr(h, MACH_A_EVENT_TYPE));
+			out[n].pid = pid;
+			out[n].reason = attr_u32(msg_attr(h, MACH_A_EVENT_REASON));
+			out[n].status = attr_u32(msg_attr(h, MACH_A_EVENT_STATUS));
+			out[n].child = attr_u32(msg_attr(h, MACH_A_EVENT_CHILD));
+			out[n].value = attr_u32(msg_attr(h, MACH_A_TASK_SUSPEND));
+			out[n].waiters = attr_u32(msg_attr(h, MACH_A_PORT_WAITERS));
+			out[n].msgs = attr_u32(msg_attr(h, MACH_A_PORT_MSGCOUNT));
+			if (out[n++].type == last && pid == (uint32_t)last_pid)
+				return n;
+		}
+	}
+	return n;
+}
+
+/* The index of the first event of type for pid in ev[0..n), or -1. */
+static int event_at(const struct event *ev, int n, uint32_t type, int pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ev[i].type == type && ev[i].pid == (uint32_t)pid)
+			return i;
+	return -1;
+}
+
+/* A forked process that becomes a task, then waits on go to do what it says. */
+static pid_t self_task_child(int ready[2], int go[2])
+{
+	pid_t kid;
+	char c;
+
+	if (pipe(ready) || pipe(go))
+		return -1;
+	kid = fork();
+	if (kid)
+		return kid;
+	if (mach_task_self() == MACH_PORT_NULL)
+		_exit(99);
+	if (write(ready[1], "r", 1) != 1)
+		_exit(98);
+	if (read(go[0], &c, 1) != 1)
+		_exit(97);
+	if (c == 'e')
+		_exit(3);
+	pause();
+	_exit(96);
+}
+
+/* Why a task ended: task_terminate, its own exit (and status), a signal. */
+TEST_F(nl, termination_reasons)
+{
+	int ready[2], go[2], want[4] = {}, fd, n, i, status;
+	struct event ev[32];
+	task_t child;
+	pid_t exiter, victim;
+	int pid;
+	char c;
+
+	ASSERT_LE(0, events_group);
+	fd = events_socket();
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
+	mach_port_deallocate(mach_task_self(), child);
+
+	exiter = self_task_child(ready, go);
+	ASSERT_LT(0, exiter);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(1, write(go[1], "e", 1));
+	ASSERT_EQ(exiter, waitpid(exiter, &status, 0));
+	ASSERT_EQ(3, WEXITSTATUS(status));
+
+	victim = self_task_child(ready, go);
+	ASSERT_LT(0, victim);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	kill(victim, SIGTERM);
+	ASSERT_EQ(victim, waitpid(victim, &status, 0));
+
+	want[0] = pid;
+	want[1] = exiter;
+	want[2] = victim;
+	n = collect_events(fd, want, ev, 32, MACH_EVENT_TERMINATED, victim);
+	i = event_at(ev, n, MACH_EVENT_TERMINATED, pid);
+	ASSERT_LE(0, i);
+	EXPECT_EQ(MACH_END_TERMINATED, ev[i].reason);
+	i = event_at(ev, n, MACH_EVENT_TERMINATED, exiter);
+	ASSERT_LE(0, i);
+	EXPECT_EQ(MACH_END_EXITED, ev[i].reason);
+	EXPECT_EQ(3, ev[i].status);
+	i = event_at(ev, n, MACH_EVENT_TERMINATED, victim);
+	ASSERT_LE(0, i);
+	EXPECT_EQ(MACH_END_KILLED, ev[i].reason);
+	EXPECT_EQ(SIGTERM, ev[i].status);
+	close(fd);
+}
+
+/*
+ * A teleport, in order: the child's creation, the parent's TELEPORTED
+ * naming it, then the parent's end for that reason.
+ */
+TEST_F(nl, teleport_events_in_order)
+{
+	int want[3] = {}, fd, n, from, to, pid, child_pid, i;
+	struct event ev[32];
+	task_t parent, child;
+
+	ASSERT_LE(0, events_group);
+	fd = events_socket();
+	ASSERT_LE(0, fd);
+	if (norma_task_create(mach_task_self(), FALSE, 0, &parent) != KERN_SUCCESS)
+		SKIP(close(fd); return, "no NUMA node 0 to make a task on");
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(parent, &pid));
+	if (norma_task_teleport(parent, TRUE, 1, &child) != KERN_SUCCESS) {
+		task_terminate(parent);
+		SKIP(close(fd); return, "no NUMA node 1 to teleport to");
+	}
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &child_pid));
+	want[0] = pid;
+	want[1] = child_pid;
+	n = collect_events(fd, want, ev, 32, MACH_EVENT_TERMINATED, pid);
+
+	from = event_at(ev, n, MACH_EVENT_CREATED, pid);
+	i = event_at(ev, n, MACH_EVENT_CREATED, child_pid);
+	to = event_at(ev, n, MACH_EVENT_TELEPORTED, pid);
+	ASSERT_LE(0, from);
+	ASSERT_LE(0, i);
+	ASSERT_LE(0, to);
+	EXPECT_LT(from, to);
+	EXPECT_LT(i, to);
+	EXPECT_EQ((uint32_t)child_pid, ev[to].child);
+	i = event_at(ev, n, MACH_EVENT_TERMINATED, pid);
+	ASSERT_LE(0, i);
+	EXPECT_LT(to, i);
+	EXPECT_EQ(MACH_END_TELEPORTED, ev[i].reason);
+
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+	mach_port_deallocate(mach_task_self(), child);
+	mach_port_deallocate(mach_task_self(), parent);
+	close(fd);
+}
+
+struct blocked_send {
+	mach_port_t port;
+	kern_return_t kr;
+};
+
+static kern_return_t send_empty(mach_port_t port, mach_msg_option_t option)
+{
+	mach_msg_header_t h = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(h),
+		.msgh_remote_port = port,
+		.msgh_id = 1,
+	};
+
+	return mach_msg(&h, MACH_SEND_MSG | option, sizeof(h), 0, MACH_PORT_NULL,
+			option & MACH_SEND_TIMEOUT ? 0 : MACH_MSG_TIMEOUT_NONE,
+			MACH_PORT_NULL);
+}
+
+static void *blocked_sender(void *arg)
+{
+	struct blocked_send *b = arg;
+
+	b->kr = send_empty(b->port, 0);	/* the queue is full: it waits */
+	return NULL;
+}
+
+/* A port destroyed while a sender waits for room: PORT_DESTROYED. */
+TEST_F(nl, port_destroyed_with_senders_waiting)
+{
+	mach_port_t me = mach_task_self(), idle;
+	mach_port_limits_t limits = { .mpl_qlimit = 1 };
+	struct blocked_send b = {};
+	int want[2] = { getpid() }, fd, n, i;
+	struct event ev[16];
+	pthread_t th;
+
+	ASSERT_LE(0, events_group);
+	fd = events_socket();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(me, MACH_PORT_RIGHT_RECEIVE, &b.port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(me, b.port, b.port, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_attributes(me, b.port, MACH_PORT_LIMITS_INFO,
+							 (mach_port_info_t)&limits,
+							 MACH_PORT_LIMITS_INFO_COUNT));
+	ASSERT_EQ(KERN_SUCCESS, send_empty(b.port, MACH_SEND_TIMEOUT));
+	ASSERT_EQ(MACH_SEND_TIMED_OUT, send_empty(b.port, MACH_SEND_TIMEOUT));
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_sender, &b));
+	usleep(300000);		/* it waits by now */
+	/* A port that dies with none waiting is no such event. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(me, MACH_PORT_RIGHT_RECEIVE, &idle));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(me, idle));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(me, b.port));
+	pthread_join(th, NULL);
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, b.kr);
+
+	n = collect_events(fd, want, ev, 16, MACH_EVENT_PORT_DESTROYED, getpid());
+	i = event_at(ev, n, MACH_EVENT_PORT_DESTROYED, getpid());
+	ASSERT_LE(0, i);
+	EXPECT_EQ(1, ev[i].waiters);
+	EXPECT_EQ(1, ev[i].msgs);
+	EXPECT_EQ(i, n - 1);	/* the first one of this pid */
+	EXPECT_EQ(-1, event_at(ev, i, MACH_EVENT_PORT_DESTROYED, getpid()));
+	close(fd);
+}
+
+/* Send an operator's command for pid: 0 or the kernel's -errno. */
+static int operator_cmd(struct nl *nl, int cmd, uint32_t pid)
+{
+	if (nl_send(nl, nl->family, cmd, 0, MACH_A_TASK_PID, &pid, 4))
+		return -EIO;
+	return nl_recv(nl, NULL, NULL, NULL);
+}
+
+/* suspend, resume, terminate: the operator's, CAP_SYS_ADMIN only. */
+TEST_F(nl, operator_commands)
+{
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count;
+	task_t child;
+	int pid, status, i;
+	pid_t kid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root");
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	ASSERT_EQ(0, operator_cmd(&self->nl, MACH_CMD_TASK_SUSPEND, pid));
+	ASSERT_EQ(0, operator_cmd(&self->nl, MACH_CMD_TASK_SUSPEND, pid));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(child, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count));
+	EXPECT_EQ(2, info.suspend_count);
+	ASSERT_EQ(0, operator_cmd(&self->nl, MACH_CMD_TASK_RESUME, pid));
+	ASSERT_EQ(0, operator_cmd(&self->nl, MACH_CMD_TASK_RESUME, pid));
+	EXPECT_EQ(-EINVAL, operator_cmd(&self->nl, MACH_CMD_TASK_RESUME, pid));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(child, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count));
+	EXPECT_EQ(0, info.suspend_count);
+	/* No such task; no PID at all. */
+	EXPECT_EQ(-ESRCH, operator_cmd(&self->nl, MACH_CMD_TASK_SUSPEND, 1));
+	EXPECT_EQ(-ESRCH, operator_cmd(&self->nl, MACH_CMD_TASK_TERMINATE, 0x3fffffff));
+	ASSERT_EQ(0, nl_send(&self->nl, self->nl.family, MACH_CMD_TASK_SUSPEND, 0, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, nl_recv(&self->nl, NULL, NULL, NULL));
+
+	/* Unprivileged: EPERM, even for its own task; nothing done. */
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct nl nl;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (mach_task_self() == MACH_PORT_NULL || nl_open(&nl))
+			_exit(11);
+		if (operator_cmd(&nl, MACH_CMD_TASK_SUSPEND, pid) != -EPERM)
+			_exit(12);
+		if (operator_cmd(&nl, MACH_CMD_TASK_TERMINATE, pid) != -EPERM)
+			_exit(13);
+		if (operator_cmd(&nl, MACH_CMD_TASK_SUSPEND, getpid()) != -EPERM)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(child, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count));
+	EXPECT_EQ(0, info.suspend_count);
+
+	/* terminate returns once it is gone. */
+	ASSERT_EQ(0, operator_cmd(&self->nl, MACH_CMD_TASK_TERMINATE, pid));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(child));
+	ASSERT_EQ(0, dump(&self->nl, MACH_CMD_TASK_GET, 0, &self->s, NULL));
+	EXPECT_EQ(-1, find(&self->s, pid));
+	for (i = 0; i < 100 && kill(pid, 0) == 0; i++)
+		usleep(10000);
+	mach_port_deallocate(mach_task_self(), child);
+}
+
+/*
+ * A dump of a task's ports that dies mid-dump: the dump ends early,
+ * cleanly, with no name twice.
+ */
+TEST_F(nl, ports_dump_of_a_task_that_dies)
+{
+	enum { PORTS = 600 };
+	static char small[4096];
+	int ready[2], go[2], status, got = 0, done = 0, err = 0, i, j;
+	uint32_t *names = calloc(PORTS + 64, sizeof(*names));
+	struct nl other;
+	pid_t kid;
+	char c;
+
+	ASSERT_NE(NULL, names);
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		mach_port_t p;
+
+		for (i = 0; i < PORTS; i++)
+			if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p))
+				_exit(10);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(11);
+		pause();
+		_exit(12);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(0, nl_send(&self->nl, self->nl.family, MACH_CMD_PORT_GET, NLM_F_DUMP,
+			     MACH_A_TASK_PID, &kid, 4));
+	/* The first part, in a small buffer: the dump goes on in parts. */
+	for (;;) {
+		ssize_t len = recv(self->nl.fd, small, sizeof(small), 0);
+		struct nlmsghdr *h;
+
+		ASSERT_LT(0, len);
+		for (h = (struct nlmsghdr *)small; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				err = *(int *)NLMSG_DATA(h);
+			} else if (h->nlmsg_type == NLMSG_ERROR) {
+				done = 1;
+				err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			} else if (got < PORTS + 64) {
+				names[got++] = attr_u32(msg_attr(h, MACH_A_PORT_NAME));
+			}
+		}
+		if (done)
+			break;
+		if (kid) {	/* after the first part: it dies */
+			kill(kid, SIGKILL);
+			ASSERT_EQ(kid, waitpid(kid, &status, 0));
+			/* Until the registry has seen it go. */
+			ASSERT_EQ(0, nl_open(&other));
+			for (i = 0; i < 200; i++) {
+				ASSERT_EQ(0, dump(&other, MACH_CMD_TASK_GET, 0, &self->s, NULL));
+				if (find(&self->s, kid) < 0)
+					break;
+				usleep(10000);
+			}
+			close(other.fd);
+			kid = 0;
+		}
+	}
+	EXPECT_EQ(0, err);
+	EXPECT_LT(0, got);
+	EXPECT_GT(PORTS, got) {
+		TH_LOG("the whole space was dumped: the test did not cut it short");
+	}
+	for (i = 0; i < got; i++)
+		for (j = i + 1; j < got; j++)
+			ASSERT_NE(names[i], names[j]);
+	free(names);
+}
+
 TEST_HARNESS_MAIN
