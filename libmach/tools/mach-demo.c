@@ -3,6 +3,7 @@
  * mach-demo: what works today, shown from inside the test VM
  * (`make demo` runs it with mach.ko loaded).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,6 +487,65 @@ static void demo_norma(void)
 	free(bytes);
 }
 
+/*
+ * The operator's view: machctl(8) over the "mach" generic netlink family,
+ * its event stream (machctl watch) running while a task is made, suspended,
+ * resumed and terminated, then machctl tasks, threads and ports.
+ */
+static void demo_machctl(void)
+{
+	char cmd[64];
+	task_t child;
+	pid_t watcher;
+	int pid = 0;
+
+	printf("\nThe operator's view: machctl (generic netlink family \"mach\")\n");
+	if (system("command -v machctl >/dev/null 2>&1")) {
+		printf("  no machctl in PATH\n");
+		return;
+	}
+	printf("  machctl watch, while a task is made, suspended, resumed and terminated:\n");
+	fflush(stdout);
+	watcher = fork();
+	if (watcher == 0) {
+		execlp("machctl", "machctl", "watch", NULL);
+		_exit(127);
+	}
+	usleep(300000);		/* it listens by now */
+	if (task_create(mach_task_self(), NULL, 0, FALSE, &child) == KERN_SUCCESS) {
+		pid_for_task(child, &pid);
+		task_suspend(child);
+		task_resume(child);
+		task_suspend(child);
+	}
+	usleep(300000);
+	printf("\n  machctl tasks:\n");
+	fflush(stdout);
+	if (system("machctl tasks"))
+		printf("  (machctl tasks failed)\n");
+	snprintf(cmd, sizeof(cmd), "machctl threads %d", pid);
+	printf("\n  %s (the child: its agent only):\n", cmd);
+	fflush(stdout);
+	if (system(cmd))
+		printf("  (machctl threads failed)\n");
+	snprintf(cmd, sizeof(cmd), "machctl ports %d", getpid());
+	printf("\n  %s (this task's names):\n", cmd);
+	fflush(stdout);
+	if (system(cmd))
+		printf("  (machctl ports failed)\n");
+	if (pid) {
+		snprintf(cmd, sizeof(cmd), "machctl terminate %d", pid);
+		printf("\n  %s, as the operator (watch tells why it ended):\n", cmd);
+		fflush(stdout);
+		if (system(cmd))
+			printf("  (machctl terminate failed)\n");
+		mach_port_deallocate(mach_task_self(), child);
+	}
+	usleep(300000);
+	kill(watcher, SIGTERM);
+	waitpid(watcher, NULL, 0);
+}
+
 int main(void)
 {
 	mach_port_t self = mach_task_self();
@@ -540,6 +600,7 @@ int main(void)
 	demo_threads();
 	demo_security();
 	demo_norma();
+	demo_machctl();
 
 	printf("\nGiving rights back\n");
 	show("mach_port_deallocate(self, self)   (the last uref)", mach_port_deallocate(self, self));
