@@ -749,6 +749,11 @@ static struct genl_family mach_genl_family __ro_after_init = {
 	.name = MACH_GENL_NAME,
 	.version = MACH_GENL_VERSION,
 	.netnsok = true,
+	/*
+	 * Our own locks serve: terminate waits for a task to go, which
+	 * must not hold every other family's requests behind genl_mutex.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = mach_genl_ops,
 	.n_ops = ARRAY_SIZE(mach_genl_ops),
