@@ -847,9 +847,13 @@ void mach_shim_thread_stats(struct mach_thread_os *t,
 
 s32 mach_shim_thread_tid(struct mach_thread_os *t)
 {
+	/* References until t is freed; the core holds t meanwhile. */
 	struct task_struct *thread = READ_ONCE(t->thread);
+	struct pid *pid = READ_ONCE(t->pid);
 
-	/* A reference until t is freed; the core holds t meanwhile. */
+	/* Cloned but not entered yet (thread_create returns before): its pid. */
+	if (pid)
+		return pid_vnr(pid);
 	return thread ? task_pid_vnr(thread) : 0;
 }
 
