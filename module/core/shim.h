@@ -2,9 +2,11 @@
 /*
  * shim.h - everything the freestanding core asks of its host.
  *
- * Two implementations: module/shim.c (+ module/task.c, module/port.c) in
- * the kernel, tests/shim_user.cc for the host unit tests. The core sees
- * only these declarations: no Linux header ever reaches C++.
+ * Two implementations: in the kernel, the glue (module/shim.c for the
+ * generic services, and beside each part of the Linux side the calls on
+ * it: task.c, port.c, quota.c, creds.c, node.c, shell.c, clone.c, vm.c,
+ * agent.c, thread.c); tests/shim_user.cc for the host unit tests. The
+ * core sees only these declarations: no Linux header ever reaches C++.
  */
 #ifndef MACH_CORE_SHIM_H
 #define MACH_CORE_SHIM_H
@@ -47,13 +49,19 @@ mach_bool mach_shim_user_charge(struct mach_shim_user *user, enum mach_shim_quot
 void mach_shim_user_uncharge(struct mach_shim_user *user, enum mach_shim_quota quota,
 			     mach_u64 amount);
 
-/* A sleeping lock (a mutex in the kernel), one lockdep class per role. */
+/*
+ * A sleeping lock (a mutex in the kernel), one lockdep class per role:
+ * locks of one class never nest (the order between classes is written in
+ * module/mach.h).
+ */
 enum mach_lock_class {
 	MACH_LOCK_TASK,
 	MACH_LOCK_SPACE,
 	MACH_LOCK_PORT,
+	MACH_LOCK_PORT_SET,	/* a port set's: taken before its members' */
 	MACH_LOCK_QUIESCE,
 	MACH_LOCK_ADOPT,
+	MACH_LOCK_THREAD,
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -63,6 +71,8 @@ void mach_shim_lock_acquire(struct mach_shim_lock *lock);
 /* 0, or -MACH_EINTR if a fatal signal came first. */
 int mach_shim_lock_acquire_killable(struct mach_shim_lock *lock);
 void mach_shim_lock_release(struct mach_shim_lock *lock);
+/* Warns (lockdep, in a debug kernel) unless the caller holds lock. */
+void mach_shim_lock_assert_held(struct mach_shim_lock *lock);
 
 /*
  * A wait queue (wait_queue_head_t in the kernel): waiters sleep until
@@ -109,6 +119,14 @@ void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size);
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
 /* Has the calling process the host's privilege (CAP_SYS_ADMIN)? */
 mach_bool mach_shim_privileged(void);
+
+/*
+ * The host's page size, and where user addresses end (the first address
+ * no user mapping can have): what vm_* calls round to, and what a thread
+ * may be given as its rip, rsp and segment bases.
+ */
+mach_u64 mach_shim_page_size(void);
+mach_u64 mach_shim_user_address_end(void);
 
 /* What host_info() reports. */
 struct mach_host_facts {

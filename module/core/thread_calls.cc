@@ -8,7 +8,7 @@ namespace {
 /* rip, rsp and the fs and gs bases a thread may be given: user, canonical. */
 bool user_address(u64 a)
 {
-	return a < 0x00007ffffffff000ull;
+	return a < mach_shim_user_address_end();
 }
 
 Kr spawn_error(int err)

@@ -11,8 +11,6 @@ namespace mach {
 
 class Task;
 
-inline constexpr u64 page_size = 4096;
-
 /*
  * One vm_* call on task, whose process runs image, with the arguments in
  * args (updated in place).
