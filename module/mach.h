@@ -2,6 +2,36 @@
 /*
  * mach.h - the glue's internal interface: each part's init and exit, in
  * the order main.c chains them, and what the parts ask of each other.
+ *
+ * Locking, both layers (core: module/core/, C++ Lock members, each role
+ * its own lockdep class: core/shim.h's mach_lock_class). A lock is never
+ * taken while one later in this list is held:
+ *
+ *   Task::quiesce_lock_ (core)   one holder of a task for suspend_and_wait()
+ *   Task::adopt_lock_ (core)     making a task's running threads Mach threads
+ *   mach_task_os.image_lock      noticing an exec and renewing the task for it
+ *   mach_tasks_lock (task.c)     the registry of tasks and each one's image
+ *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
+ *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
+ *   mach_nl_lock (netlink.c)     the event group's listeners
+ *   Task::lock_ (core)           special, registered and exception ports,
+ *                                threads, suspend count, tokens
+ *   Thread::lock_ (core)         a thread's port and suspend count
+ *   Space::lock_ (core)          a task's names and rights
+ *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
+ *   Port::lock_ (core)           a port's queue, counts and requests
+ *   mach_transit_lock (shim.c)   where receive rights in transit sit
+ *   a thread record's regs_lock  its saved registers (thread.c)
+ * Spinlocks, innermost (nothing is taken under them, and they are taken
+ * under any of the above, the core's task and thread locks included: a
+ * hold or release of a thread wakes it through them):
+ *   mach_agent.lock              an agent's thread, queue and trampolines
+ *   mach_threads_lock            the thread records (thread.c)
+ *   mach_spawns_lock             the spawns in flight (shell.c)
+ *   mach_users_lock              the per-user quota records (quota.c)
+ * A port's lock is dropped before the messages of a dead queue are
+ * destroyed, and before a notification is sent to another port. No lock
+ * is held across a wait for another task's agent.
  */
 #ifndef MACH_GLUE_H
 #define MACH_GLUE_H
@@ -15,6 +45,7 @@
 #include <linux/workqueue.h>
 
 #include "core/core.h"
+#include "core/ranges.h"
 
 struct file;
 struct mm_struct;
@@ -156,14 +187,6 @@ unsigned long mach_agent_stub(struct mach_agent *agent);
 bool mach_agent_is_current(struct mach_agent *agent);
 
 /* The Linux side of a task (task.c). */
-/* Address ranges of a task (clone.c). */
-struct mach_range {
-	unsigned long start, end;
-};
-struct mach_ranges {
-	struct mach_range *r;
-	unsigned int count;
-};
 
 struct mach_task_os {
 	struct mach_task *task;		/* the registry's reference */
@@ -191,7 +214,7 @@ struct mach_task_os {
 	bool parent_held;		/* ... its parent's threads held meanwhile */
 	bool teleport;			/* ... by norma_task_teleport */
 	bool pages_left;		/* its parent could not move them all */
-	bool settle;			/* task_create waits until it is ready */
+	bool creator_waits;		/* task_create waits until it is ready */
 	struct mutex ranges_lock;
 	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */
 	struct mach_ranges none_ranges;	/* a clone's NONE regions, in flight */
@@ -239,7 +262,6 @@ int mach_shell_place_step(struct mach_task_os *os, unsigned long stub,
 
 /* norma_task_clone and the inheritance Linux cannot say (clone.c). */
 #define MACH_SHARED_NAME "mach-shared"	/* the shmem files of shared ranges */
-void mach_ranges_free(struct mach_ranges *rs);
 int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent);
 bool mach_vm_copy_despite_sharing(struct mach_task_os *os,
 				  const struct vm_area_struct *vma);

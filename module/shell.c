@@ -386,7 +386,7 @@ static int mach_spawn_settled(struct mach_spawn *spawn)
 {
 	struct mach_task_os *os = mach_task_os_of(spawn->child);
 
-	if (!os->settle)
+	if (!os->creator_waits)
 		return 0;
 	if (mach_task_wait_ready(os))
 		return -EINTR;

@@ -476,7 +476,7 @@ void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits)
 	/* Before the clone: the shell sets ready once it has done it all. */
 	os->ready = false;
 	if (caller_waits)
-		os->settle = true;
+		os->creator_waits = true;
 }
 
 int mach_task_wait_gone(struct mach_task_os *os)

@@ -51,7 +51,7 @@ public:
 
 private:
 	RefCount refs_;
-	Lock lock_{MACH_LOCK_TASK};
+	Lock lock_{MACH_LOCK_THREAD};
 	Task *const task_;		/* a reference */
 	mach_thread_os *const os_;
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
