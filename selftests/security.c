@@ -529,10 +529,32 @@ static int rpc_outcome(task_t task)
  * A server judges requests by the sender's tokens in the trailer: it
  * answers a task made with uid 0's token and refuses one with another.
  */
-TEST_F(tokens, a_server_sees_explicit_tokens_and_refuses_an_untrusted_client)
+FIXTURE(client) {
+	struct made made;
+};
+
+/* A client the server trusts (uid 0's token), and one it does not. */
+FIXTURE_VARIANT(client) {
+	unsigned int uid;
+	kern_return_t answer;
+};
+
+FIXTURE_VARIANT_ADD(client, trusted) { .uid = 0, .answer = KERN_SUCCESS };
+FIXTURE_VARIANT_ADD(client, untrusted) { .uid = 1234, .answer = KERN_INVALID_SECURITY };
+
+FIXTURE_SETUP(client)
 {
-	const unsigned int uids[] = { 0, 1234 };
-	const kern_return_t answers[] = { KERN_SUCCESS, KERN_INVALID_SECURITY };
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(client)
+{
+	made_end(&self->made);
+}
+
+TEST_F(client, a_server_sees_explicit_tokens_and_refuses_an_untrusted_client)
+{
+	const unsigned int uid = variant->uid;
 	host_priv_t priv;
 	host_security_t security;
 	mach_port_t server;
@@ -540,60 +562,58 @@ TEST_F(tokens, a_server_sees_explicit_tokens_and_refuses_an_untrusted_client)
 	ASSERT_EQ(KERN_SUCCESS, get_security_port(&priv, &security));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
 						   MACH_PORT_RIGHT_RECEIVE, &server));
-	for (int i = 0; i < 2; i++) {
-		security_token_t st = { { uids[i], 77 } }, sender;
-		audit_token_t at = { { 500, uids[i], 77, uids[i], 77, 9999, 3, 0 } }, audit;
-		mach_port_t reply_name = MACH_PORT_NULL, server_name = 20;
-		vm_address_t stack = 0;
-		thread_act_t thread;
-		task_t client;
+	security_token_t st = { { uid, 77 } }, sender;
+	audit_token_t at = { { 500, uid, 77, uid, 77, 9999, 3, 0 } }, audit;
+	mach_port_t reply_name = MACH_PORT_NULL, server_name = 20;
+	vm_address_t stack = 0;
+	thread_act_t thread;
+	task_t client;
 
-		ASSERT_EQ(KERN_SUCCESS,
-			  made_task_create_token(&self->made, security, mach_task_self(), st, at,
-							  MACH_PORT_NULL, NULL, 0, TRUE,
-							  &client));
-		ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(client, server_name, server,
-							       MACH_MSG_TYPE_MAKE_SEND));
-		ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(client, MACH_PORT_RIGHT_RECEIVE,
-							   &reply_name));
-		/* The request, written into the client's copy of our memory. */
-		struct request request = { 0 };
-		struct mach_msg_args args = { 0 };
-		int64_t zero = 0;
+	ASSERT_EQ(KERN_SUCCESS,
+		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
+						  MACH_PORT_NULL, NULL, 0, TRUE,
+						  &client));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(client, server_name, server,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(client, MACH_PORT_RIGHT_RECEIVE,
+						   &reply_name));
+	/* The request, written into the client's copy of our memory. */
+	struct request request = { 0 };
+	struct mach_msg_args args = { 0 };
+	int64_t zero = 0;
 
-		request.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
-							  MACH_MSG_TYPE_MAKE_SEND_ONCE);
-		request.header.msgh_size = sizeof(request.header);
-		request.header.msgh_remote_port = server_name;
-		request.header.msgh_local_port = reply_name;
-		request.header.msgh_id = 700;
-		args.msg = (uintptr_t)&rpc_buffer;
-		args.option = MACH_SEND_MSG | MACH_RCV_MSG;
-		args.send_size = sizeof(request.header);
-		args.rcv_size = sizeof(rpc_buffer);
-		args.rcv_name = reply_name;
-		ASSERT_EQ(KERN_SUCCESS, vm_write(client, (vm_address_t)&rpc_buffer,
-						 (vm_offset_t)&request, sizeof(request)));
-		ASSERT_EQ(KERN_SUCCESS, vm_write(client, (vm_address_t)&rpc_args,
-						 (vm_offset_t)&args, sizeof(args)));
-		ASSERT_EQ(KERN_SUCCESS, vm_write(client, (vm_address_t)&rpc_done,
-						 (vm_offset_t)&zero, sizeof(zero)));
+	request.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						  MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	request.header.msgh_size = sizeof(request.header);
+	request.header.msgh_remote_port = server_name;
+	request.header.msgh_local_port = reply_name;
+	request.header.msgh_id = 700;
+	args.msg = (uintptr_t)&rpc_buffer;
+	args.option = MACH_SEND_MSG | MACH_RCV_MSG;
+	args.send_size = sizeof(request.header);
+	args.rcv_size = sizeof(rpc_buffer);
+	args.rcv_name = reply_name;
+	ASSERT_EQ(KERN_SUCCESS, vm_write(client, (vm_address_t)&rpc_buffer,
+					 (vm_offset_t)&request, sizeof(request)));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(client, (vm_address_t)&rpc_args,
+					 (vm_offset_t)&args, sizeof(args)));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(client, (vm_address_t)&rpc_done,
+					 (vm_offset_t)&zero, sizeof(zero)));
 
-		ASSERT_EQ(KERN_SUCCESS, vm_allocate(client, &stack, 4 * PAGE,
-						    VM_FLAGS_ANYWHERE));
-		ASSERT_EQ(KERN_SUCCESS, thread_create(client, &thread));
-		ASSERT_EQ(KERN_SUCCESS, start_at(thread, (uint64_t)rpc_entry,
-						 stack + 4 * PAGE - 8));
-		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(client, &stack, 4 * PAGE,
+					    VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(client, &thread));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, (uint64_t)rpc_entry,
+					 stack + 4 * PAGE - 8));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
 
-		ASSERT_EQ(MACH_MSG_SUCCESS, serve_one(server, &sender, &audit));
-		EXPECT_EQ(0, memcmp(&st, &sender, sizeof(st)));
-		EXPECT_EQ(0, memcmp(&at, &audit, sizeof(at)));
-		EXPECT_EQ(answers[i], rpc_outcome(client));
-		task_terminate(client);
-		mach_port_deallocate(mach_task_self(), thread);
-		mach_port_deallocate(mach_task_self(), client);
-	}
+	ASSERT_EQ(MACH_MSG_SUCCESS, serve_one(server, &sender, &audit));
+	EXPECT_EQ(0, memcmp(&st, &sender, sizeof(st)));
+	EXPECT_EQ(0, memcmp(&at, &audit, sizeof(at)));
+	EXPECT_EQ(variant->answer, rpc_outcome(client));
+	task_terminate(client);
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), client);
 }
 
 /*
