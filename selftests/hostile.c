@@ -282,7 +282,8 @@ TEST_F(hostile, a_task_no_right_names_and_no_thread_runs_in_ends)
 	long before;
 	int pid;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	before = mach_stat("live_tasks");
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(0, kill(pid, 0));

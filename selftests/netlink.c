@@ -297,7 +297,8 @@ TEST_F(nl, tasks_show_what_the_test_made)
 	task_t child;
 	int pid, i;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
@@ -533,7 +534,8 @@ TEST_F(nl, events_in_order)
 	ASSERT_LE(0, events_group);
 	fd = events_socket();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
 	ASSERT_EQ(KERN_SUCCESS, task_resume(child));
@@ -583,7 +585,8 @@ TEST_F(nl, machctl_watch)
 		_exit(127);
 	}
 	usleep(500000);
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
 	usleep(500000);

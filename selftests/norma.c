@@ -227,7 +227,8 @@ TEST_F(on_node, norma_task_create_places_cpus_and_memory_on_the_node)
 	task_t task;
 
 	NEED_NODES(node + 1);
-	ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), TRUE, node, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), TRUE, node,
+						       &task));
 	EXPECT_EQ(node, node_of(task));
 	node_cpus(node, cpus, sizeof(cpus));
 	status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
@@ -256,7 +257,8 @@ TEST_F(on_node, an_empty_task_on_a_node)
 	task_t task;
 
 	NEED_NODES(node + 1);
-	ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), FALSE, node, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), FALSE, node,
+						       &task));
 	EXPECT_EQ(node, node_of(task));
 	node_cpus(node, cpus, sizeof(cpus));
 	status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
@@ -301,7 +303,8 @@ TEST_F(nodes, bad_nodes_make_nothing)
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		task = 1;
 		EXPECT_EQ(KERN_INVALID_ARGUMENT,
-			  made_norma_task_create(&self->made, mach_task_self(), TRUE, bad[i], &task));
+			  made_norma_task_create(&self->made, mach_task_self(), TRUE, bad[i],
+						 &task));
 		EXPECT_EQ(MACH_PORT_NULL, task);
 	}
 	/*
@@ -379,7 +382,8 @@ TEST_F(nodes, norma_task_clone_shares_everything_and_keeps_inheritance)
 	none_region[0] = 'B';
 	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), b, PAGE, VM_INHERIT_NONE));
 
-	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 1, &clone));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 1,
+						      &clone));
 	EXPECT_EQ(1, node_of(clone));
 	EXPECT_EQ(0, thread_count(clone));
 	/* Shared, every one, both ways. */
@@ -408,7 +412,8 @@ TEST_F(nodes, norma_task_clone_shares_everything_and_keeps_inheritance)
 	EXPECT_EQ('c', byte_in(grandchild, a));
 	EXPECT_EQ('d', byte_in(clone, a));
 	/* And one made from us, likewise. */
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &later));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &later));
 	EXPECT_EQ('d', byte_in(later, a));
 	EXPECT_EQ((char)-1, byte_in(later, b));
 	copy_region[0] = 'e';
@@ -419,7 +424,8 @@ TEST_F(nodes, norma_task_clone_shares_everything_and_keeps_inheritance)
 
 	/* A second clone finds everything shared already. */
 	task_t second;
-	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0, &second));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0,
+						      &second));
 	EXPECT_EQ('e', byte_in(second, a));
 	EXPECT_EQ(0, node_of(second));
 
@@ -462,8 +468,10 @@ TEST_F(nodes, a_later_child_copies_back_what_a_clone_shared)
 	ASSERT_EQ(0, no_huge_pages(region, size));
 	for (size_t i = 0; i < count; i++)
 		region[marks[i] + 9] = 'k' + i;
-	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0, &clone));
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &later));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0,
+						      &clone));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &later));
 	for (size_t i = 0; i < count; i++) {
 		region[marks[i] + 9] = '!';	/* the clone sees it; later does not */
 		EXPECT_EQ('!', byte_in(clone, base + marks[i] + 9));
@@ -538,8 +546,8 @@ TEST_F(nodes, private_memory_made_shared_loses_no_store)
 							   (vm_address_t)writers_region,
 							   WRITERS * PAGE, VM_INHERIT_SHARE));
 		} else {
-			EXPECT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE,
-								 0, &clone));
+			EXPECT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(),
+								      TRUE, 0, &clone));
 		}
 		usleep(50000);
 		writers_go = 0;
@@ -700,7 +708,8 @@ TEST_F(nodes, norma_task_clone_without_memory_is_empty)
 	task_t clone;
 
 	NEED_NODES(2);
-	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), FALSE, 1, &clone));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), FALSE, 1,
+						      &clone));
 	EXPECT_EQ(1, node_of(clone));
 	EXPECT_EQ(KERN_INVALID_ADDRESS,
 		  vm_region_64(clone, &at, &size, VM_REGION_BASIC_INFO_64,
@@ -710,7 +719,8 @@ TEST_F(nodes, norma_task_clone_without_memory_is_empty)
 	ASSERT_EQ(KERN_SUCCESS, task_get_bootstrap_port(clone, &theirs));
 	EXPECT_EQ(boot, theirs);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 7, &clone));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_norma_task_clone(&self->made, mach_task_self(), TRUE,
+							       7, &clone));
 }
 
 /* Our memory policy: pages we fault in come from node. */
@@ -739,8 +749,8 @@ TEST_F(nodes, norma_task_teleport_moves_a_task)
 		vm_address_t region = 0;
 		task_t parent, child;
 
-		ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), FALSE, from,
-							  &parent));
+		ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), FALSE,
+							       from, &parent));
 		ASSERT_EQ(KERN_SUCCESS, vm_allocate(parent, &region, size, VM_FLAGS_ANYWHERE));
 		ASSERT_EQ(0, bind_to(from));	/* our writes fault its pages in there */
 		ASSERT_EQ(KERN_SUCCESS, vm_write(parent, region, (vm_offset_t)bytes, size));
@@ -748,7 +758,8 @@ TEST_F(nodes, norma_task_teleport_moves_a_task)
 		EXPECT_EQ(from, page_node(parent, region));
 		ASSERT_EQ(KERN_SUCCESS, pid_for_task(parent, &pid));
 
-		ASSERT_EQ(KERN_SUCCESS, made_norma_task_teleport(&self->made, parent, TRUE, to, &child));
+		ASSERT_EQ(KERN_SUCCESS, made_norma_task_teleport(&self->made, parent, TRUE, to,
+								 &child));
 		EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(parent));
 		/* The process too: its death is told before it is a zombie. */
 		for (int i = 0; i < 100 && !process_ended(pid); i++)

@@ -156,11 +156,11 @@ TEST_F(tokens, an_unprivileged_process_gets_no_privileged_port)
 	/* Anything but the host security port: KERN_INVALID_SECURITY. */
 	EXPECT_EQ(KERN_INVALID_SECURITY,
 		  made_task_create_token(&self->made, mach_host_self(), mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, TRUE, &child));
+					 MACH_PORT_NULL, NULL, 0, TRUE, &child));
 	EXPECT_EQ(MACH_PORT_NULL, child);
 	EXPECT_EQ(KERN_INVALID_SECURITY,
 		  made_task_create_token(&self->made, mach_task_self(), mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, TRUE, &child));
+					 MACH_PORT_NULL, NULL, 0, TRUE, &child));
 	EXPECT_EQ(KERN_INVALID_SECURITY,
 		  host_security_set_task_token(mach_host_self(), mach_task_self(), st, at,
 					       MACH_PORT_NULL));
@@ -315,7 +315,8 @@ TEST_F(tokens, task_create_children_inherit_their_parents_tokens)
 	task_t child;
 
 	tokens_of(mach_task_self(), &ours, &our_audit);
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	tokens_of(child, &theirs, &their_audit);
 	EXPECT_EQ(0, memcmp(&ours, &theirs, sizeof(ours)));
 	/* Same user, its own pid. */
@@ -362,8 +363,7 @@ TEST_F(inherited_tokens, explicit_tokens_are_kept_and_inherited)
 	ASSERT_EQ(KERN_SUCCESS, get_security_port(&priv, &security));
 	ASSERT_EQ(KERN_SUCCESS,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, inherit,
-						  &child));
+					 MACH_PORT_NULL, NULL, 0, inherit, &child));
 	tokens_of(child, &seen, &seen_audit);
 	EXPECT_EQ(0, memcmp(&st, &seen, sizeof(st)));
 	EXPECT_EQ(0, memcmp(&at, &seen_audit, sizeof(at)));
@@ -371,7 +371,8 @@ TEST_F(inherited_tokens, explicit_tokens_are_kept_and_inherited)
 	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(child, TASK_HOST_PORT, &host));
 	EXPECT_EQ(mach_host_self(), host);
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, child, NULL, 0, inherit, &grandchild));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, child, NULL, 0, inherit,
+						 &grandchild));
 	tokens_of(grandchild, &seen, &seen_audit);
 	EXPECT_EQ(0, memcmp(&st, &seen, sizeof(st)));
 	EXPECT_EQ(0, memcmp(&at, &seen_audit, sizeof(at)));
@@ -382,7 +383,7 @@ TEST_F(inherited_tokens, explicit_tokens_are_kept_and_inherited)
 	/* The privileged host port, given, is the child's host port. */
 	ASSERT_EQ(KERN_SUCCESS,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at, priv,
-						  NULL, 0, FALSE, &child));
+					 NULL, 0, FALSE, &child));
 	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(child, TASK_HOST_PORT, &host));
 	EXPECT_EQ(priv, host);
 	task_terminate(child);
@@ -391,7 +392,7 @@ TEST_F(inherited_tokens, explicit_tokens_are_kept_and_inherited)
 	child = 1;
 	EXPECT_EQ(KERN_INVALID_ARGUMENT,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, TRUE, &child));
+					 MACH_PORT_NULL, NULL, 0, TRUE, &child));
 	EXPECT_EQ(MACH_PORT_NULL, child);
 }
 
@@ -410,8 +411,7 @@ TEST_F(inherited_tokens, credentials_follow_the_security_token)
 	ASSERT_EQ(KERN_SUCCESS, get_security_port(&priv, &security));
 	ASSERT_EQ(KERN_SUCCESS,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, inherit,
-						  &child));
+					 MACH_PORT_NULL, NULL, 0, inherit, &child));
 	pid = pid_of(child);
 	ASSERT_GT(pid, 0);
 	ASSERT_EQ(0, status_line(pid, "Uid:", value, sizeof(value)));
@@ -428,7 +428,7 @@ TEST_F(inherited_tokens, credentials_follow_the_security_token)
 	st.val[0] = st.val[1] = 0;
 	ASSERT_EQ(KERN_SUCCESS,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, TRUE, &child));
+					 MACH_PORT_NULL, NULL, 0, TRUE, &child));
 	ASSERT_EQ(0, status_line(pid_of(child), "CapEff:", value, sizeof(value)));
 	ASSERT_EQ(0, status_line(getpid(), "CapBnd:", bounding, sizeof(bounding)));
 	EXPECT_STREQ(bounding, value);
@@ -437,7 +437,8 @@ TEST_F(inherited_tokens, credentials_follow_the_security_token)
 
 	/* Ours did not change, and a plain task_create keeps ours. */
 	EXPECT_EQ(0u, getuid());
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	ASSERT_EQ(0, status_line(pid_of(child), "Uid:", value, sizeof(value)));
 	EXPECT_STREQ("0\t0\t0\t0", value);
 	task_terminate(child);
@@ -571,8 +572,7 @@ TEST_F(client, a_server_sees_explicit_tokens_and_refuses_an_untrusted_client)
 
 	ASSERT_EQ(KERN_SUCCESS,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
-						  MACH_PORT_NULL, NULL, 0, TRUE,
-						  &client));
+					 MACH_PORT_NULL, NULL, 0, TRUE, &client));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(client, server_name, server,
 						       MACH_MSG_TYPE_MAKE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(client, MACH_PORT_RIGHT_RECEIVE,

@@ -48,7 +48,7 @@ TEST_F(tasks, create_with_memory_and_terminate)
 	mach_port_type_t type;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	ASSERT_NE(MACH_PORT_NULL, child);
 	EXPECT_TRUE(task_is_alive(child));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), child, &type));
@@ -70,7 +70,7 @@ TEST_F(tasks, create_without_memory)
 	task_t child;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-					    &child));
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, task_info(child, MACH_TASK_BASIC_INFO,
 					  (task_info_t)&info, &count));
 	/* Only the stub page is left. */
@@ -86,7 +86,7 @@ TEST_F(tasks, suspend_resume_counts)
 	task_t child;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-					    &child));
+						 &child));
 	EXPECT_EQ(KERN_FAILURE, task_resume(child));
 	EXPECT_EQ(KERN_SUCCESS, task_suspend(child));
 	EXPECT_EQ(KERN_SUCCESS, task_suspend(child));
@@ -106,7 +106,7 @@ TEST_F(tasks, shell_not_seen_by_wait)
 	task_t child;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG));
 	EXPECT_EQ(ECHILD, errno);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
@@ -120,15 +120,15 @@ TEST_F(tasks, bad_parent)
 	mach_port_t port;
 
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, made_task_create(&self->made, MACH_PORT_NULL, NULL, 0,
-						      TRUE, &child));
+							   TRUE, &child));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, made_task_create(&self->made, 999, NULL, 0, TRUE,
-						      &child));
+							   &child));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
 						   MACH_PORT_RIGHT_RECEIVE, &port));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port,
 						       port, MACH_MSG_TYPE_MAKE_SEND));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_task_create(&self->made, port, NULL, 0, TRUE,
-						     &child));
+							  &child));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port));
 }
 
@@ -154,7 +154,7 @@ TEST_F(tasks, terminated_shell_leaves_no_zombie)
 	int pid = 0;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_LT(0, pid);
 	EXPECT_NE(getpid(), pid);
@@ -175,7 +175,7 @@ TEST_F(tasks, shell_holds_none_of_the_parents_fds)
 	fd = open("/proc/self/stat", O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	/*
 	 * The shell shares our fd table (no file of ours is referenced
@@ -202,7 +202,7 @@ TEST_F(tasks, create_from_a_child_task)
 	char buf[8];
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-					    &child));
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(child, &at, 4096, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, vm_write(child, at, (vm_offset_t)"child", 6));
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, child, NULL, 0, TRUE, &grandchild));

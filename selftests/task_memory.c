@@ -72,7 +72,7 @@ TEST_F(tasks, copy_inheritance_is_copy_on_write_both_ways)
 	ASSERT_NE(NULL, page);
 	strcpy(page, "before");
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
 	EXPECT_STREQ("before", buf);
 
@@ -119,7 +119,7 @@ TEST_F(tasks, share_inheritance_is_shared_both_ways)
 	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, info.protection);
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	strcpy(page, "parent");
 	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
 	EXPECT_STREQ("parent", buf);
@@ -203,7 +203,7 @@ TEST_F(tasks, none_inheritance_leaves_a_hole)
 	EXPECT_EQ(VM_INHERIT_NONE, info.inheritance);
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
-					    &child));
+						 &child));
 	EXPECT_EQ(KERN_INVALID_ADDRESS, peek(child, page, buf, 5));
 	/* The child's next region starts past the page, if there is one. */
 	at = (vm_address_t)page;
@@ -226,7 +226,7 @@ TEST_F(tasks, empty_task_vm_calls)
 	task_t child;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-					    &child));
+						 &child));
 	/* Nothing is mapped that Mach shows. */
 	EXPECT_EQ(KERN_INVALID_ADDRESS,
 		  vm_region_64(child, &at, &size, VM_REGION_BASIC_INFO_64,
@@ -324,7 +324,7 @@ TEST_F(tasks, stub_page_is_invisible_and_untouchable)
 
 	/* The agent still works: a task can still be made. */
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-					    &child));
+						 &child));
 	/* In the child, the stub is all there is; it cannot be removed. */
 	EXPECT_EQ(KERN_INVALID_ADDRESS,
 		  vm_deallocate(child, 0, 0x7ffffffff000UL));
@@ -340,7 +340,7 @@ TEST_F(tasks, bad_vm_arguments)
 	task_t child;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-					    &child));
+						 &child));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_allocate(child, &at, (vm_size_t)-1,
 						     VM_FLAGS_ANYWHERE));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_deallocate(child, 0x1000,

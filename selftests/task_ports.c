@@ -96,7 +96,8 @@ TEST_F(ports, a_forked_task_inherits_its_parents_ports)
 	pid_t pid;
 
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(own, TASK_BOOTSTRAP_PORT, boot));
-	ASSERT_EQ(KERN_SUCCESS, mach_ports_register(own, (mach_port_t[]){ MACH_PORT_NULL, reg }, 2));
+	ASSERT_EQ(KERN_SUCCESS,
+		  mach_ports_register(own, (mach_port_t[]){ MACH_PORT_NULL, reg }, 2));
 	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(own, EXC_MASK_BREAKPOINT, exc,
 				EXCEPTION_DEFAULT, 0));
 	pid = made_fork(&self->made);

@@ -95,7 +95,7 @@ TEST_F(parent, child_holds_and_inherits_its_ports)
 	task_t child;
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, NULL, 0, variant->inherit_memory,
-					    &child));
+						 &child));
 
 	/* Its own task port: the same port as the name we were given. */
 	EXPECT_EQ(child, special(child, TASK_KERNEL_PORT));
@@ -166,30 +166,30 @@ TEST_F(parent, ledgers_given_or_the_parents)
 	task_t child;
 
 	ASSERT_NE(wired, paged);
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, swapped, 2, variant->inherit_memory,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, swapped, 2,
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(paged, special(child, TASK_WIRED_LEDGER_PORT));
 	EXPECT_EQ(wired, special(child, TASK_PAGED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, not_ledgers, 2,
-					    variant->inherit_memory, &child));
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(wired, special(child, TASK_WIRED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, with_null, 2,
-					    variant->inherit_memory, &child));
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(wired, special(child, TASK_WIRED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 
 	/* An absurd count is not a list at all: nothing is read. */
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, NULL, 100000,
-					    variant->inherit_memory, &child));
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(paged, special(child, TASK_PAGED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 	/* Two ledgers at a bad address: the caller's fault. */
 	EXPECT_EQ(KERN_INVALID_ADDRESS, made_task_create(&self->made, me, (ledger_t *)8, 2,
-						    variant->inherit_memory, &child));
+							 variant->inherit_memory, &child));
 }
 
 /*
@@ -218,7 +218,8 @@ TEST_F(tasks, tokens_are_the_parents)
 	task_t child;
 	int pid;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	count = TASK_SECURITY_TOKEN_COUNT;
 	ASSERT_EQ(KERN_SUCCESS, task_info(mach_task_self(), TASK_SECURITY_TOKEN,
 					  (task_info_t)&mine, &count));
@@ -260,7 +261,8 @@ TEST_F(tasks, the_name_port_only_inspects)
 	task_t child;
 	int pid, name_pid;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(child, TASK_NAME_PORT, &name));
 	ASSERT_NE(child, name);
 	/* The same name for it each time, as for any send right. */

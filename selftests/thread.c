@@ -68,7 +68,8 @@ TEST_F(threads, program_written_into_an_empty_task_runs)
 		0xeb, 0xfe,
 	};
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
@@ -120,7 +121,8 @@ TEST_F(threads, function_of_the_inherited_image_runs_on_its_copy)
 	task_t task;
 
 	answer = 0;
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
 	for (int i = 0; i < 2; i++) {
 		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &threads[i]));
@@ -181,7 +183,8 @@ TEST_F(threads, suspension_stops_threads_and_nests)
 	thread_act_t one, two;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &one));
 	ASSERT_EQ(KERN_SUCCESS, start_at(one, (uint64_t)count_entry, stack + 2 * PAGE - 8));
@@ -238,7 +241,8 @@ TEST_F(threads, fs_base_in_the_thread_state)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
@@ -281,7 +285,8 @@ TEST_F(threads, float_state_in_and_out)
 	char got[16] = "";
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
@@ -327,7 +332,8 @@ TEST_F(threads, a_thread_that_exits_is_no_longer_listed)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, code + PAGE));
@@ -360,7 +366,8 @@ TEST_F(threads, state_set_at_once_reaches_every_new_thread)
 	vm_address_t code = 0, data = 0;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
@@ -394,7 +401,8 @@ TEST_F(threads, threads_ended_as_soon_as_made)
 	vm_address_t code = 0;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	for (int i = 0; i < 150; i++) {
 		thread_act_t thread;
@@ -441,7 +449,8 @@ TEST_F(threads, a_program_that_exits_ends_its_task)
 		thread_act_t thread;
 		task_t task;
 
-		ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+		ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0,
+							 FALSE, &task));
 		ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(
 				mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, notify,
 				MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
@@ -478,7 +487,8 @@ TEST_F(threads, thread_self_and_thread_info)
 	EXPECT_EQ(0, info.suspend_count);
 	EXPECT_LE(1, thread_count(mach_task_self()));
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	count = THREAD_BASIC_INFO_COUNT;
 	ASSERT_EQ(KERN_SUCCESS, thread_info(thread, THREAD_BASIC_INFO,
@@ -573,7 +583,8 @@ TEST_F(threads, program_in_an_empty_task_sends_a_message)
 
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
 						   &port));
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
 						       MACH_MSG_TYPE_MAKE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, 2 * PAGE, VM_FLAGS_ANYWHERE));
@@ -621,7 +632,8 @@ TEST_F(threads, inherited_function_answers_by_message)
 						   &port));
 	inherited_input = 21;
 	prepare_send(&result_page, (uint64_t)&result_page, there, 0);
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	inherited_input = 1000;	/* ours only: the child keeps 21 */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
 						       MACH_MSG_TYPE_MAKE_SEND));
@@ -670,7 +682,8 @@ TEST_F(threads, thread_abort_ends_a_blocked_system_call)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	EXPECT_EQ(KERN_SUCCESS, thread_abort(thread));	/* never ran: nothing to do */
@@ -806,7 +819,8 @@ TEST_F(registers, full_width_registers_reach_the_program)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
@@ -838,7 +852,8 @@ TEST_F(threads, bad_thread_calls)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
 						 (thread_state_t)&state, &count));
