@@ -203,7 +203,7 @@ FIXTURE_VARIANT(random_ioctl) {
 	unsigned int cmd;
 	/* errnos this ioctl may answer besides ENOTTY/EINVAL/EFAULT/ENOMEM */
 	int also[3];
-	/* own-size requests only in the first same_max rounds (0: all) */
+	/* at most this many own-size requests (0: no limit) */
 	unsigned int same_max;
 };
 
@@ -226,7 +226,7 @@ FIXTURE_VARIANT_ADD(random_ioctl, task_create_token) { .cmd = MACH_IOC_TASK_CREA
 FIXTURE_VARIANT_ADD(random_ioctl, agent) {
 	.cmd = MACH_IOC_AGENT, .also = { EBADF, EBUSY },
 };
-/* No argument; with no agent starting, each call may wait 5 s: a few do. */
+/* No argument; with no agent starting, each call waits 5 s: two do. */
 FIXTURE_VARIANT_ADD(random_ioctl, agent_wait) {
 	.cmd = MACH_IOC_AGENT_WAIT, .also = { ESRCH, EBADF }, .same_max = 2,
 };
@@ -273,12 +273,12 @@ static uint32_t field(uint64_t *s)
 /* The command of request i, and the size class it is in. */
 static unsigned int random_cmd(unsigned int cmd, unsigned int i, uint64_t *s,
 			       const FIXTURE_VARIANT(random_ioctl) *variant,
-			       enum size_class *class)
+			       unsigned int same_made, enum size_class *class)
 {
 	unsigned int size = _IOC_SIZE(cmd), dir = _IOC_DIR(cmd), nr = _IOC_NR(cmd);
 
 	*class = (enum size_class)(i % 7 < 3 ? SAME : i % 7 - 2);
-	if (*class == SAME && variant->same_max && i / 7 >= variant->same_max)
+	if (*class == SAME && variant->same_max && same_made >= variant->same_max)
 		*class = LARGER;
 	if (*class == SMALLER && size == 0)
 		*class = ANY_SIZE;
@@ -331,7 +331,8 @@ random_child(const FIXTURE_VARIANT(random_ioctl) *variant, struct random_run *ru
 	for (unsigned int i = run->next; i < RANDOM_REQUESTS; run->next = ++i) {
 		uint64_t s = mix(((uint64_t)variant->cmd << 32) | i);
 		enum size_class class;
-		unsigned int cmd = random_cmd(variant->cmd, i, &s, variant, &class);
+		unsigned int cmd = random_cmd(variant->cmd, i, &s, variant,
+					       run->made[SAME], &class);
 		unsigned long p = (unsigned long)arg;
 		uint32_t *w = (uint32_t *)arg;
 		int err, ok;
