@@ -72,12 +72,30 @@ static void *ask_again_and_again(void *arg)
 }
 
 /*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(agent) {
+	struct made made;
+};
+
+FIXTURE_SETUP(agent)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(agent)
+{
+	made_end(&self->made);
+}
+
+/*
  * An agentless task asks for mach_thread_self from four threads, again and
  * again; another user's mach_thread_self is answered at once all the same.
  * (It waited 16 to 40 s for a module-wide lock held across 5 s waits for
  * the agent that never came.)
  */
-TEST(an_agentless_task_delays_no_other_users_calls)
+TEST_F(agent, an_agentless_task_delays_no_other_users_calls)
 {
 	int ready[2], answer[2], status;
 	long long result[2] = { -1, -1 };	/* kr, ms */
@@ -87,7 +105,7 @@ TEST(an_agentless_task_delays_no_other_users_calls)
 
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(answer));
-	attacker = fork();
+	attacker = made_fork(&self->made);
 	ASSERT_LE(0, attacker);
 	if (attacker == 0) {
 		pthread_t threads[THREADS];
@@ -106,7 +124,7 @@ TEST(an_agentless_task_delays_no_other_users_calls)
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	usleep(300000);		/* every asker is in the module by now */
 
-	victim = fork();
+	victim = made_fork(&self->made);
 	ASSERT_LE(0, victim);
 	if (victim == 0) {
 		long long start, out[2];
