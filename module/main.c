@@ -12,6 +12,8 @@
 #include <linux/module.h>
 
 #include "mach.h"
+#include "shell.h"
+#include "spin.h"
 
 static int __init mach_init(void)
 {
