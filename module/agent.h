@@ -41,9 +41,10 @@ struct mach_agent_call {
 
 struct mach_agent {
 	/*
-	 * lock: a spinlock, innermost: nothing else is taken under it. It is
-	 * taken under the core's locks (a Task's, through the shim), never
-	 * under mach_threads_lock or mach_spawns_lock, nor they under it.
+	 * lock: a spinlock, innermost: nothing is taken under it. It is
+	 * taken under the core's mutexes (Task::adopt_lock_, through
+	 * mach_shim_thread_adopt_others()), never under mach_threads_lock or
+	 * mach_spawns_lock, nor they under it.
 	 * It guards the fields below that say so, and the task's list of
 	 * trampolines (mach_task_os.trampolines, trampoline.c).
 	 */

@@ -13,11 +13,13 @@
  * Locks (neither is taken under the other, nor under the agent's lock):
  *   regs_lock (a mutex, per record): while held, the thread's saved user
  *     registers (on its kernel stack) may be used: it stays parked or
- *     stopped. The thread takes it to leave either. Taken with no
- *     spinlock held; the core's locks may be held (thread_get_state).
+ *     stopped. The thread takes it to leave either. Taken with no lock
+ *     of the glue's held, nor of the core's.
  *   mach_threads_lock (a spinlock, global, innermost): the records' hash
- *     table and the fields that say so below. Taken under rcu_read_lock()
- *     (adoption walks a thread group) and nothing else of the glue's.
+ *     table and the fields that say so below. Taken under the core's
+ *     mutexes (Task::lock_ as a suspension holds a thread, adopt_lock_
+ *     as it adopts) and rcu_read_lock() (adoption walks a thread group),
+ *     under no other lock of the glue's; nothing is taken under it.
  */
 #ifndef MACH_THREAD_RECORD_H
 #define MACH_THREAD_RECORD_H
