@@ -77,7 +77,8 @@ void mach_thread_put(struct mach_thread_os *t)
 	kfree(t);
 }
 
-struct mach_thread_os *mach_thread_find_entering_locked(const struct mach_task_os *owner)
+struct mach_thread_os *
+mach_thread_find_entering_locked(const struct mach_task_os *owner)
 {
 	unsigned long cookie = mach_arch_tls(current);
 	unsigned long self = (unsigned long)current;

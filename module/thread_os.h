@@ -16,7 +16,7 @@ struct mach_task_os;
  * other thread, -EBADF through another process's file.
  */
 long mach_thread_enter(struct mach_task_os *os);
-/* read() of /dev/mach by such a thread leaving with a wide rax; else -EINVAL. */
+/* read() of /dev/mach by such a thread leaving with a wide rax; or -EINVAL. */
 long mach_thread_read_state(struct mach_task_os *os);
 
 #endif /* MACH_THREAD_OS_H */

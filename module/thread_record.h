@@ -85,7 +85,8 @@ struct mach_thread_os {
 };
 
 /* Steps a thread takes on its way out of its first park. */
-#define MACH_LEAVE_BY_READ (MACH_ARCH_LEAVE_STEPS + 1)	/* read() for a wide rax */
+/* The last, a read() for a rax wider than an int. */
+#define MACH_LEAVE_BY_READ (MACH_ARCH_LEAVE_STEPS + 1)
 
 extern spinlock_t mach_threads_lock;
 
@@ -101,12 +102,13 @@ void mach_thread_publish(struct mach_thread_os *t);
  * is current (on its way out), or whose cookie current carries (entering
  * first); it takes a reference. NULL if none.
  */
-struct mach_thread_os *mach_thread_find_entering_locked(const struct mach_task_os *owner);
+struct mach_thread_os *
+mach_thread_find_entering_locked(const struct mach_task_os *owner);
 /* Under mach_threads_lock: current has entered as t's thread. */
 void mach_thread_set_entered_locked(struct mach_thread_os *t);
 /* Under mach_threads_lock: is thread one that a record names? */
 bool mach_thread_known_locked(struct task_struct *thread);
-/* Under mach_threads_lock: the record current leaves through read(), referenced. */
+/* Under mach_threads_lock: the record current leaves by (a reference). */
 struct mach_thread_os *mach_thread_find_reading_locked(void);
 int mach_thread_wait_entered(struct mach_thread_os *t);
 

@@ -7,9 +7,10 @@
  * emulation; task_create(mach_task_self(), ...) needs neither. The calling
  * thread leaves its ioctl for the stub as an agent would (its registers,
  * saved, are set to the system call), comes back through
- * MACH_IOC_TRAMPOLINE_RETURN with the result, and when the call is done gets its registers back and
- * returns from the original ioctl with the answer. Signals stay blocked
- * on the way, so nothing but a fatal one can run in between.
+ * MACH_IOC_TRAMPOLINE_RETURN with the result, and when the call is done
+ * gets its registers back and returns from the original ioctl with the
+ * answer. Signals stay blocked on the way, so nothing but a fatal one can
+ * run in between.
  */
 #include <linux/ptrace.h>
 #include <linux/sched.h>
