@@ -2,6 +2,9 @@
 /*
  * mach.h - the glue's internal interface: each part's init and exit, in
  * the order main.c chains them, and what the parts ask of each other.
+ * Parts with a header of their own: stub.h, agent.h, shell.h,
+ * trampoline.h, thread_os.h (and thread_record.h, thread_arch.h inside
+ * the thread files), spin.h.
  *
  * Locking, both layers (core: module/core/, C++ Lock members, each role
  * its own lockdep class: core/shim.h's mach_lock_class). A lock is never
@@ -21,14 +24,17 @@
  *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
  *   Port::lock_ (core)           a port's queue, counts and requests
  *   mach_transit_lock (shim.c)   where receive rights in transit sit
- *   a thread record's regs_lock  its saved registers (thread.c)
+ * A thread record's regs_lock (thread_record.h: its saved registers) is
+ * taken with no other of these held, and takes none.
  * Spinlocks, innermost (nothing is taken under them, and they are taken
  * under any of the above, the core's task and thread locks included: a
  * hold or release of a thread wakes it through them):
  *   mach_agent.lock              an agent's thread, queue and trampolines
- *   mach_threads_lock            the thread records (thread.c)
+ *   mach_threads_lock            the thread records' hash (thread.c); also
+ *                                under rcu_read_lock, walking a thread group
  *   mach_spawns_lock             the spawns in flight (shell.c)
  *   mach_users_lock              the per-user quota records (quota.c)
+ * spin.c's per-CPU handoff slots take no lock (preemption is off).
  * A port's lock is dropped before the messages of a dead queue are
  * destroyed, and before a notification is sent to another port. No lock
  * is held across a wait for another task's agent.
@@ -46,6 +52,7 @@
 
 #include "core/core.h"
 #include "core/ranges.h"
+#include "agent.h"
 
 struct file;
 struct mm_struct;
@@ -92,99 +99,6 @@ void mach_dev_exit(void);
 bool mach_dev_file(const struct file *file);
 /* A new /dev/mach file for task, as if its process had opened it. */
 struct file *mach_dev_file_create(struct mach_task *task);
-
-/* The stub page (stub.c). */
-/* Nodes a task can be placed on: one word of node mask each. */
-#define MACH_STUB_NODES 64
-
-struct mach_stub_page {
-	u8 code[32];
-	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
-	char empty[8];		/* "" */
-	u64 node_masks[MACH_STUB_NODES];	/* set_mempolicy()'s, node n's at n */
-	u64 other_nodes[MACH_STUB_NODES];	/* the nodes with memory but n */
-};
-
-/* The stub's offset of "exit this thread". */
-#define MACH_STUB_EXIT 25
-
-int mach_stub_init(void);
-void mach_stub_exit(void);
-/* Map a stub into the calling process: its address or -errno. */
-unsigned long mach_stub_map(void);
-bool mach_stub_vma(const struct vm_area_struct *vma);
-
-/*
- * Agents (agent.c): each task's hidden thread, parked in the module,
- * that runs calls in its task's context. A call is a sequence of steps;
- * each step runs in the agent, in kernel mode, and either asks for one
- * more system call through the stub (its result is the next step's
- * argument) or ends the call.
- */
-struct mach_syscall {
-	long nr;
-	unsigned long args[6];
-};
-
-struct mach_agent_call {
-	struct list_head node;
-	/* In the agent: true with *next to run, false when the call is done. */
-	bool (*step)(struct mach_agent_call *call, long result,
-		     struct mach_syscall *next);
-	void (*release)(struct mach_agent_call *call);	/* frees it */
-	refcount_t refs;
-	wait_queue_head_t done_wait;
-	bool done;
-	u64 image;		/* the program it is for (0: any), see task.c */
-	int stage;		/* the step's own bookkeeping, from 0 */
-	long ret;		/* the call's result, once done */
-};
-
-struct mach_agent {
-	spinlock_t lock;		/* guards what says so below */
-	struct task_struct *thread;	/* guarded by lock; a reference */
-	struct list_head queue;		/* guarded by lock: calls waiting */
-	bool closed;			/* guarded by lock: the task is gone */
-	bool starting;			/* guarded by lock: a thread is becoming it */
-	bool start_failed;		/* guarded by lock: until AGENT_WAIT sees it */
-	wait_queue_head_t wait;		/* the agent idles here */
-	wait_queue_head_t started;	/* callers wait for a thread here */
-	/* Used by the agent thread only. */
-	struct mach_agent_call *serving;
-	unsigned long stub;
-	int fd;
-};
-
-void mach_agent_init(struct mach_agent *agent);
-/* The task is gone: calls fail, the thread is released. */
-void mach_agent_close(struct mach_agent *agent);
-void mach_agent_call_init(struct mach_agent_call *call,
-			  bool (*step)(struct mach_agent_call *, long,
-				       struct mach_syscall *),
-			  void (*release)(struct mach_agent_call *));
-void mach_agent_call_put(struct mach_agent_call *call);
-/* Queue call without waiting for it (it takes a reference); -ESRCH. */
-int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call);
-/* Run call and wait for it: its result, -ESRCH or -EINTR. */
-long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
-/* MACH_IOC_AGENT from the task's own process. */
-long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
-		      unsigned long arg);
-/* MACH_IOC_AGENT_WAIT: 0 once the agent serves, -ESRCH, -ENOMEM, -EINTR. */
-long mach_agent_wait_ioctl(struct mach_task_os *os);
-/* Become os's agent in a new process, and start serving call. */
-long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
-/* Set the caller's registers to run sc through agent's stub: sc's number. */
-long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc);
-/*
- * Wait until the agent serves: 0, -ESRCH if none does or is on its way,
- * -EINTR (killed, or a new shell stayed stopped before its agent entered).
- */
-int mach_agent_wait(struct mach_agent *agent);
-/* The agent's stub while it serves, or 0; waits for nothing. */
-unsigned long mach_agent_stub(struct mach_agent *agent);
-/* Is the calling thread os's agent? */
-bool mach_agent_is_current(struct mach_agent *agent);
 
 /* The Linux side of a task (task.c). */
 
@@ -294,44 +208,5 @@ int mach_task_wait_gone(struct mach_task_os *os);
  * that is to be copied).
  */
 void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits);
-
-/* Shells (shell.c): the processes that back tasks made by task_create. */
-/* A new shell's first entry, through its parent's /dev/mach file. */
-long mach_spawn_claim(void);
-/* Tell a trampoline's spawn is done: its result (the call is released). */
-long mach_spawn_finish(struct mach_agent_call *call);
-/* A shell exited: its parent task's agent reaps it. */
-void mach_shell_exited(struct mach_task_os *os);
-int mach_shell_init(void);
-void mach_shell_exit(void);
-
-/*
- * Trampolines (trampoline.c): the calling thread runs an agent call in
- * its own process itself, leaving its ioctl for the stub and coming back.
- */
-/* Can the calling thread do call (whose task is os)? Then it will. */
-bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call);
-/* The ioctl whose core asked for it leaves: args to copy back later. */
-long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
-			   const void *args, size_t size, void __user *uarg);
-/* MACH_IOC_AGENT from a thread on a trampoline: the next step, or the end. */
-long mach_trampoline_resume(struct mach_task_os *os, long result);
-void mach_trampolines_drop(struct mach_task_os *os);
-
-/*
- * Spinning for an answer (spin.c). A sync wake of head's first waiter
- * notes whom it woke; the waker's next wait takes it (a reference, or
- * NULL) and spins while that peer runs elsewhere: true once done(arg),
- * false when it gave up.
- */
-struct wait_queue_head;
-void mach_handoff_wake(struct wait_queue_head *head);
-struct task_struct *mach_handoff_take(void);
-bool mach_spin_until(bool (*done)(void *), void *arg, struct task_struct *peer);
-void mach_spin_exit(void);
-/* MACH_IOC_AGENT from a thread the agent cloned (thread.c); -ENOENT if not. */
-long mach_thread_enter(struct mach_task_os *os);
-/* read() of /dev/mach by such a thread leaving with a wide rax; else -EINVAL. */
-long mach_thread_read_state(struct mach_task_os *os);
 
 #endif /* MACH_GLUE_H */

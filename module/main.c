@@ -19,6 +19,8 @@
 #include <linux/module.h>
 
 #include "mach.h"
+#include "shell.h"
+#include "spin.h"
 
 static int __init mach_init(void)
 {

@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "mach.h"
+#include "spin.h"
 
 static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
 	      MACH_EFAULT == EFAULT && MACH_EINVAL == EINVAL &&

@@ -29,6 +29,8 @@
 
 #include "compat.h"
 #include "mach.h"
+#include "shell.h"
+#include "trampoline.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
 static DEFINE_MUTEX(mach_tasks_lock);
@@ -85,7 +87,7 @@ static void mach_task_exit_work(struct work_struct *work)
 	/* Its death told first (dead names), its shell reaped after. */
 	mach_task_terminate(task);
 	if (os->shell)
-		mach_shell_exited(os);
+		mach_shell_gone(os);
 	wake_up_all(&mach_task_exit_wq);
 	mach_task_put(task);	/* may free os */
 }
