@@ -53,7 +53,7 @@ void mach_agent_call_init(struct mach_agent_call *call,
 {
 	INIT_LIST_HEAD(&call->node);
 	call->done = false;
-	call->image = 0;
+	call->program = 0;
 	call->stage = 0;
 	call->ret = 0;
 	call->step = step;
@@ -341,7 +341,7 @@ static long mach_agent_serve(struct mach_agent *agent, long result)
 
 	for (;;) {
 		/* A call for the program this process ran before an exec. */
-		if (call && call->stage == 0 && !mach_task_runs_image(os, call->image)) {
+		if (call && call->stage == 0 && !mach_task_runs_program(os, call->program)) {
 			agent->serving = NULL;
 			mach_agent_call_finish(call, -ESRCH);
 			call = NULL;
@@ -560,7 +560,7 @@ static void mach_core_call_release(struct mach_agent_call *call)
 	kfree(cc);
 }
 
-int mach_shim_task_call(struct mach_task_os *os, u64 image, void (*fn)(void *),
+int mach_shim_task_call(struct mach_task_os *os, u64 program, void (*fn)(void *),
 			void (*abandon)(void *), void *arg, size_t size)
 {
 	struct mach_core_call *cc;
@@ -573,7 +573,7 @@ int mach_shim_task_call(struct mach_task_os *os, u64 image, void (*fn)(void *),
 	}
 	mach_agent_call_init(&cc->call, mach_core_call_step,
 			     mach_core_call_release);
-	cc->call.image = image;
+	cc->call.program = program;
 	cc->fn = fn;
 	cc->abandon = abandon;
 	atomic_set(&cc->abandoned, 0);

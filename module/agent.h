@@ -34,7 +34,7 @@ struct mach_agent_call {
 	refcount_t refs;
 	wait_queue_head_t done_wait;
 	bool done;		/* set last, with release ordering */
-	u64 image;		/* the program it is for (0: any), see task.c */
+	u64 program;		/* the program it is for (0: any), see task.c */
 	int stage;		/* the step's own bookkeeping, from 0 */
 	long ret;		/* the call's result, once done */
 };

@@ -132,9 +132,9 @@ static bool mach_clone_converts(unsigned long flags)
 	return (flags & VM_WRITE) && !(flags & (VM_MAYSHARE | VM_GROWSDOWN));
 }
 
-mach_bool mach_shim_task_memory_private(struct mach_task_os *os, u64 image)
+mach_bool mach_shim_task_memory_private(struct mach_task_os *os, u64 program)
 {
-	struct mm_struct *mm = mach_task_pin_image(os, image);
+	struct mm_struct *mm = mach_task_pin_program(os, program);
 	struct vm_area_struct *vma;
 	bool found = false;
 
@@ -360,7 +360,7 @@ static void mach_pages_left_release(struct mach_agent_call *call)
 	kfree(c);
 }
 
-int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
+int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 program,
 				struct mach_task *child)
 {
 	bool self = mach_shim_task_is_current(parent);
@@ -369,7 +369,7 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
 
 	/* The parent moved them all: ending it is all there is to do. */
 	if (!mach_task_os_of(child)->pages_left)
-		return mach_shim_task_kill(parent, self ? 0 : image);
+		return mach_shim_task_kill(parent, self ? 0 : program);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
@@ -383,7 +383,7 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
 		if (!ret)
 			ret = mach_shim_task_kill(parent, 0);
 	} else {
-		ret = mach_shim_task_kill(parent, image);
+		ret = mach_shim_task_kill(parent, program);
 		if (!ret)
 			mach_agent_run(&c->child->agent, &c->call);	/* best effort */
 	}

@@ -12,8 +12,8 @@
  *
  *   Task::quiesce_lock_ (core)   one holder of a task for suspend_and_wait()
  *   Task::adopt_lock_ (core)     making a task's running threads Mach threads
- *   mach_task_os.image_lock      noticing an exec and renewing the task for it
- *   mach_tasks_lock (task.c)     the registry of tasks and each one's image
+ *   mach_task_os.program_lock    noticing an exec and renewing the task for it
+ *   mach_tasks_lock (task.c)     the registry of tasks and each one's program
  *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
  *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
  *   mach_nl_lock (netlink.c)     the event group's listeners
@@ -116,12 +116,12 @@ struct mach_task_os {
 	bool inherit_memory;		/* a shell: does it copy its parent's? */
 	/*
 	 * Noticing an exec and renewing the task for it, one caller at a
-	 * time for this task only (see mach_task_check_image()).
+	 * time for this task only (see mach_task_check_program()).
 	 */
-	struct mutex image_lock;
+	struct mutex program_lock;
 	/* guarded by mach_tasks_lock: the program it runs, see task.c */
-	struct mm_struct *image;	/* mmgrab()bed */
-	u64 image_gen;
+	struct mm_struct *program_mm;	/* mmgrab()bed */
+	u64 program;
 	bool ready;			/* not a shell still in its parent's mm */
 	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
 	bool clone;			/* made by norma_task_clone */
@@ -144,12 +144,12 @@ struct mach_task_os {
 struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);
 /* Tie os to the thread group pid; a second call does nothing. */
 void mach_task_register(struct mach_task_os *os, struct pid *pid);
-/* The image (mm) os runs if it is still image (0: any), mmget()ed; or NULL. */
-struct mm_struct *mach_task_pin_image(struct mach_task_os *os, u64 image);
-/* Does the calling thread (os's agent) run image (0: any)? */
-bool mach_task_runs_image(struct mach_task_os *os, u64 image);
+/* The program (mm) os runs if it is still program (0: any), mmget()ed; or NULL. */
+struct mm_struct *mach_task_pin_program(struct mach_task_os *os, u64 program);
+/* Does the calling thread (os's agent) run program (0: any)? */
+bool mach_task_runs_program(struct mach_task_os *os, u64 program);
 /* A shell's own exec: its new mm is still the same program for Mach. */
-void mach_task_set_image(struct mach_task_os *os, struct mm_struct *mm);
+void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm);
 /* A shell is ready for calls from outside once set up. */
 void mach_task_set_ready(struct mach_task_os *os);
 int mach_task_wait_ready(struct mach_task_os *os);

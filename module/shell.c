@@ -214,7 +214,7 @@ static int mach_shell_empty_mm(struct mach_agent *agent)
 	if (IS_ERR_VALUE(stub))
 		return stub;
 	agent->stub = stub;
-	mach_task_set_image(container_of(agent, struct mach_task_os, agent),
+	mach_task_set_program_mm(container_of(agent, struct mach_task_os, agent),
 			    current->mm);
 	/* The image, its stack, vdso and vvar: everything else. */
 	ret = vm_munmap(0, stub);
@@ -416,7 +416,7 @@ static long mach_spawn_finish(struct mach_agent_call *call)
 	return ret;
 }
 
-int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
+int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 			 struct mach_task *child)
 {
 	struct mach_spawn *spawn;
@@ -425,7 +425,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
 	spawn = mach_spawn_new(parent, child);
 	if (!spawn)
 		return -ENOMEM;
-	spawn->parent_call.image = image;	/* cloned from that program only */
+	spawn->parent_call.program = program;	/* cloned from that program only */
 	/*
 	 * A teleport's or a clone's caller may be held by its own task's
 	 * suspension: on a trampoline it would stop on its way to the stub.

@@ -198,7 +198,7 @@ int mach_thread_wait_entered(struct mach_thread_os *t)
 }
 
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
-					       u64 image, int *err)
+					       u64 program, int *err)
 {
 	struct mach_thread_os *t;
 	long ret;
@@ -210,7 +210,7 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	}
 	atomic_set(&t->holds, 1);	/* created suspended */
 	mach_agent_call_init(&t->call, mach_thread_step, mach_thread_call_release);
-	t->call.image = image;
+	t->call.program = program;
 	mach_thread_publish(t);
 
 	/* The clone: the thread enters and parks on its own, soon after. */

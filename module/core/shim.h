@@ -194,25 +194,25 @@ enum mach_shim_event {
 void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
 			  mach_u32 value);
 /*
- * The program (exec image) os's process runs: a generation number that
+ * The program os's process runs (its exec image): a generation number that
  * the calls below take, so that a right given out for one program never
  * reaches the next one (a set-uid program, say). 0 if the process has
  * exec'd since: its task port is then replaced, and the right the caller
  * used is a dead name. Also 0 if the process is gone. The calls take 0
  * for the caller's own task, which runs its own program by definition.
  */
-mach_u64 mach_shim_task_image(struct mach_task_os *os);
+mach_u64 mach_shim_task_program(struct mach_task_os *os);
 /*
  * The same, for a call that os's agent runs: a new shell still setting
  * itself up serves such calls only once it is ready, so they need not
- * wait for it here (mach_shim_task_image() does).
+ * wait for it here (mach_shim_task_program() does).
  */
-mach_u64 mach_shim_task_image_queued(struct mach_task_os *os);
+mach_u64 mach_shim_task_program_queued(struct mach_task_os *os);
 
 /* Is node a NUMA node online, with memory and CPUs, that a task may use? */
 mach_bool mach_shim_node_usable(mach_u32 node);
 /* Has a task's program private writable memory a clone would make shared? */
-mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 image);
+mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 program);
 
 /*
  * How a new task is to be made: the whole plan, decided by the core
@@ -248,7 +248,7 @@ int mach_shim_task_prepare(const struct mach_task_plan *plan, struct mach_task *
  * the child maps then that are not on its node yet move there. 0 or
  * -errno. A parent that is the caller's own task never returns.
  */
-int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
+int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 program,
 				struct mach_task *child);
 /*
  * An answer the calling thread gives only once it has made a system call
@@ -263,13 +263,13 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
  * -errno (-ESRCH: the parent has no agent or the child died, -EINTR: we
  * were killed), or MACH_LATER: the calling thread forks it itself.
  */
-int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 image,
+int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 program,
 			 struct mach_task *child);
 /*
- * task_terminate: kill the process (if it still runs image; 0 for any),
+ * task_terminate: kill the process (if it still runs program; 0 for any),
  * wait until its task is torn down.
  */
-int mach_shim_task_kill(struct mach_task_os *os, mach_u64 image);
+int mach_shim_task_kill(struct mach_task_os *os, mach_u64 program);
 /*
  * No send right to the task port is left. A shell that runs no thread
  * but its agent can never be reached again: it ends (at once, without
@@ -284,7 +284,7 @@ void mach_shim_task_unnamed(struct mach_task_os *os);
 struct mach_shim_vm_request {
 	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
 	unsigned int value;		/* protection or inheritance */
-	mach_u64 image;			/* mach_shim_task_image() */
+	mach_u64 program;			/* mach_shim_task_program() */
 	mach_u64 start, end;
 	mach_u64 data;			/* the caller's buffer, or COPY's target */
 	mach_bool anywhere;		/* ALLOCATE */
@@ -303,7 +303,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
  * arg itself if no copy was made) to release what fn left in it, or what
  * it would have consumed if it never ran.
  */
-int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
+int mach_shim_task_call(struct mach_task_os *os, mach_u64 program,
 			void (*fn)(void *), void (*abandon)(void *), void *arg,
 			mach_size size);
 /*
@@ -312,9 +312,9 @@ int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
  * module until resumed; its registers are set while it is parked.
  */
 struct mach_thread_os;
-/* A new parked thread in os's process (running image): it, or NULL and *err. */
+/* A new parked thread in os's process (running program): it, or NULL and *err. */
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
-					       mach_u64 image, int *err);
+					       mach_u64 program, int *err);
 void mach_shim_thread_free(struct mach_thread_os *thread);
 /*
  * Holds keep a thread stopped: a thread's own suspend count and its

@@ -37,10 +37,10 @@ Kr exception_state(Thread &thread, u32 *state, u32 *count)
 
 } /* namespace */
 
-Kr thread_create(Task &caller, Task &task, u64 image, u32 *name)
+Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
 {
 	int err = 0;
-	mach_thread_os *os = mach_shim_thread_create(task.os(), image, &err);
+	mach_thread_os *os = mach_shim_thread_create(task.os(), program, &err);
 	if (!os)
 		return spawn_error(err);
 	Thread *thread = Thread::create(&task, os);	/* owns os */

@@ -66,11 +66,11 @@ bool vm_changes_mappings(u32 op)
 	       op == MACH_VM_PROTECT || op == MACH_VM_INHERIT;
 }
 
-Kr vm_call(Task &task, u64 image, mach_vm_args &args)
+Kr vm_call(Task &task, u64 program, mach_vm_args &args)
 {
 	mach_shim_vm_request req{};
 	req.op = args.op;
-	req.image = image;
+	req.program = program;
 	req.value = args.value;
 	req.data = args.data;
 

@@ -426,14 +426,14 @@ int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)
 	return 0;
 }
 
-mach_u64 mach_shim_task_image(mach_task_os *os)
+mach_u64 mach_shim_task_program(mach_task_os *os)
 {
 	return os->alive ? 1 : 0;
 }
 
-mach_u64 mach_shim_task_image_queued(mach_task_os *os)
+mach_u64 mach_shim_task_program_queued(mach_task_os *os)
 {
-	return mach_shim_task_image(os);
+	return mach_shim_task_program(os);
 }
 
 int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
