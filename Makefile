@@ -34,8 +34,6 @@ LIBMACH_SRCS := $(filter-out %/unimplemented.cc,$(wildcard libmach/src/*.cc)) li
 LIBMACH_OBJS := $(LIBMACH_SRCS:libmach/src/%.cc=$(BUILD)/obj/libmach/%.o)
 LIBMACH_HDRS := $(shell find libmach/include uapi -name '*.h')
 
-SELFTEST_SRCS := $(wildcard selftests/*.c)
-SELFTESTS := $(SELFTEST_SRCS:selftests/%.c=$(BUILD)/selftests/%)
 KSFT := $(BUILD)/kselftest
 
 TOOL_SRCS := $(wildcard libmach/tools/*.c)
@@ -79,12 +77,10 @@ $(BUILD)/lib/libmach.so: $(LIBMACH_OBJS) libmach/libmach.map
 $(KSFT)/kselftest_harness.h:
 	scripts/kselftest-headers $(KSFT)
 
-selftests: $(SELFTESTS)
-
-$(BUILD)/selftests/%: selftests/%.c selftests/*.h $(BUILD)/lib/libmach.a $(KSFT)/kselftest_harness.h
-	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -g -Wall -Werror $(INCLUDES) -I$(KSFT) -Iselftests \
-		-o $@ $< $(BUILD)/lib/libmach.a -lpthread
+# selftests/Makefile is in the kselftest form (see there).
+selftests: $(BUILD)/lib/libmach.a $(KSFT)/kselftest_harness.h
+	$(MAKE) -C selftests CC=$(CC) MACH_SRC=$(CURDIR) KSFT_DIR=$(CURDIR)/$(KSFT) \
+		OUTPUT=$(CURDIR)/$(BUILD)/selftests
 
 tools: $(TOOLS)
 

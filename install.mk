@@ -41,7 +41,7 @@ MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 MACH_HEADERS = $(sort $(patsubst libmach/include/%,%,$(shell find libmach/include/mach -name '*.h')))
 # What Kbuild needs to build mach.ko, and no test of it.
 DKMS_SOURCES = dkms.conf Kbuild $(sort $(wildcard module/*.c module/*.h module/*.mk \
-	module/core/*.cc module/core/*.h uapi/mach/*.h))
+	module/arch/*/*.c module/core/*.cc module/core/*.h uapi/mach/*.h))
 DKMS_DIR = $(SRCDIR)/mach-$(MACH_VERSION)
 
 .PHONY: install install-bin install-lib install-headers install-man install-dkms \

@@ -13,9 +13,15 @@
  *
  * In a process that opened /dev/mach, libmach starts the agent with
  * MACH_IOC_AGENT (argument: its /dev/mach fd) and waits for it to enter
- * (MACH_IOC_AGENT_WAIT); in a shell the agent is the only thread. The
- * agent waits interruptibly (an idle agent counts for no load); it blocks
- * every signal, so only a fatal one ends it.
+ * (MACH_IOC_AGENT_WAIT); in a shell the agent is the only thread, and
+ * shell.c makes it one (mach_agent_adopt()). The agent comes back from
+ * the stub with MACH_IOC_AGENT_RETURN, and nothing else does. The agent
+ * waits interruptibly (an idle agent counts for no load); it blocks every
+ * signal, so only a fatal one ends it.
+ *
+ * This file knows calls and their steps, not what they do: the features
+ * that use an agent (shells, threads, trampolines, vm, inheritance) call
+ * down into it, never it up into them.
  */
 #include <linux/file.h>
 #include <linux/overflow.h>
@@ -29,6 +35,7 @@
 #include <mach/ioctl.h>
 
 #include "mach.h"
+#include "spin.h"
 
 void mach_agent_init(struct mach_agent *agent)
 {
@@ -46,7 +53,7 @@ void mach_agent_call_init(struct mach_agent_call *call,
 {
 	INIT_LIST_HEAD(&call->node);
 	call->done = false;
-	call->image = 0;
+	call->program = 0;
 	call->stage = 0;
 	call->ret = 0;
 	call->step = step;
@@ -319,21 +326,10 @@ static bool mach_agent_has_work(struct mach_agent *agent)
 	return work;
 }
 
-/* Leave the ioctl into the stub, which runs sc and comes back. */
-long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc)
+long mach_agent_dispatch(struct mach_agent *agent, unsigned int request,
+			 const struct mach_syscall *sc)
 {
-	struct pt_regs *regs = current_pt_regs();
-
-	regs->di = sc->args[0];
-	regs->si = sc->args[1];
-	regs->dx = sc->args[2];
-	regs->r10 = sc->args[3];
-	regs->r8 = sc->args[4];
-	regs->r9 = sc->args[5];
-	regs->r12 = agent->fd;
-	regs->r13 = MACH_IOC_AGENT;
-	regs->ip = agent->stub;
-	return sc->nr;		/* the stub's rax */
+	return mach_stub_dispatch(agent->stub, agent->fd, request, sc);
 }
 
 /* The agent's loop: finish the step in hand, then take the next call. */
@@ -345,7 +341,7 @@ static long mach_agent_serve(struct mach_agent *agent, long result)
 
 	for (;;) {
 		/* A call for the program this process ran before an exec. */
-		if (call && call->stage == 0 && !mach_task_runs_image(os, call->image)) {
+		if (call && call->stage == 0 && !mach_task_runs_program(os, call->program)) {
 			agent->serving = NULL;
 			mach_agent_call_finish(call, -ESRCH);
 			call = NULL;
@@ -353,7 +349,8 @@ static long mach_agent_serve(struct mach_agent *agent, long result)
 		if (call) {
 			memset(&next, 0, sizeof(next));
 			if (call->step(call, result, &next))
-				return mach_agent_dispatch(agent, &next);
+				return mach_agent_dispatch(agent, MACH_IOC_AGENT_RETURN,
+							   &next);
 			agent->serving = NULL;
 			mach_agent_call_finish(call, call->ret);
 		}
@@ -474,45 +471,39 @@ long mach_agent_wait_ioctl(struct mach_task_os *os)
 	return mach_agent_serves(agent) ? 0 : failed ? -ENOMEM : -ESRCH;
 }
 
-long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
-		      unsigned long arg)
+long mach_agent_start_ioctl(struct mach_task_os *os, struct file *file,
+			    unsigned long fd)
 {
-	long ret;
+	if (os->pid != task_tgid(current))
+		return -EBADF;	/* a file of another process's */
+	/* The agent's own, restarted after a stop: it goes on serving. */
+	if (mach_agent_is_current(&os->agent))
+		return mach_agent_serve(&os->agent, 0);
+	return mach_agent_start(os, file, fd);
+}
 
-	if (!user_64bit_mode(current_pt_regs()))
-		return -EINVAL;
+long mach_agent_return_ioctl(struct mach_task_os *os, long result)
+{
+	struct mach_task *task;
+	long ret = -EPERM;
+
+	if (os->pid == task_tgid(current)) {
+		if (!mach_agent_is_current(&os->agent))
+			return -EPERM;	/* not the agent */
+		return mach_agent_serve(&os->agent, result);
+	}
 	/*
 	 * Through a file of another process's: a new shell, made with a copy
-	 * of its parent's fd, entering for the first time or (until it has a
-	 * file of its own) coming back from its first system call.
+	 * of its parent's fd, coming back from a system call until it has a
+	 * file of its own.
 	 */
-	if (os->pid != task_tgid(current)) {
-		struct mach_task *task = mach_task_lookup_current();
-		long ret;
-
-		/* (The parent may have registered the shell's pid already.) */
-		if (!task || !mach_agent_is_current(&mach_task_os_of(task)->agent))
-			ret = mach_spawn_claim();
-		else
-			ret = mach_agent_serve(&mach_task_os_of(task)->agent,
-					       (long)arg);
-		if (task)
-			mach_task_put(task);
-		return ret;
-	}
-	if (mach_agent_is_current(&os->agent))
-		return mach_agent_serve(&os->agent, (long)arg);
-	/*
-	 * A caller on a trampoline first: its own task's short list, on
-	 * task_create's path; the thread records are every Mach thread's.
-	 */
-	ret = mach_trampoline_resume(os, (long)arg);
-	if (ret != -ENOENT)
-		return ret;
-	ret = mach_thread_enter(os);
-	if (ret != -ENOENT)
-		return ret;
-	return mach_agent_start(os, file, arg);
+	task = mach_task_lookup_current();
+	if (!task)
+		return -EPERM;	/* not a task at all */
+	if (mach_agent_is_current(&mach_task_os_of(task)->agent))
+		ret = mach_agent_serve(&mach_task_os_of(task)->agent, result);
+	mach_task_put(task);
+	return ret;
 }
 
 void mach_agent_close(struct mach_agent *agent)
@@ -569,7 +560,7 @@ static void mach_core_call_release(struct mach_agent_call *call)
 	kfree(cc);
 }
 
-int mach_shim_task_call(struct mach_task_os *os, u64 image, void (*fn)(void *),
+int mach_shim_task_call(struct mach_task_os *os, u64 program, void (*fn)(void *),
 			void (*abandon)(void *), void *arg, size_t size)
 {
 	struct mach_core_call *cc;
@@ -582,7 +573,7 @@ int mach_shim_task_call(struct mach_task_os *os, u64 image, void (*fn)(void *),
 	}
 	mach_agent_call_init(&cc->call, mach_core_call_step,
 			     mach_core_call_release);
-	cc->call.image = image;
+	cc->call.program = program;
 	cc->fn = fn;
 	cc->abandon = abandon;
 	atomic_set(&cc->abandoned, 0);

@@ -32,85 +32,28 @@
 #include "compat.h"
 #include "mach.h"
 
-/* ---- ranges -------------------------------------------------------------- */
-
-/* Under os->ranges_lock. */
-static int mach_ranges_add(struct mach_ranges *rs, unsigned long start,
-			   unsigned long end)
-{
-	struct mach_range *grown;
-
-	grown = krealloc_array(rs->r, rs->count + 1, sizeof(*rs->r), GFP_KERNEL);
-	if (!grown)
-		return -ENOMEM;
-	rs->r = grown;
-	rs->r[rs->count++] = (struct mach_range){ start, end };
-	return 0;
-}
-
-/* Under os->ranges_lock: [start, end) leaves every range (which may split). */
-static int mach_ranges_remove(struct mach_ranges *rs, unsigned long start,
-			      unsigned long end)
-{
-	unsigned int i = 0;
-
-	while (i < rs->count) {
-		struct mach_range r = rs->r[i];
-
-		if (r.end <= start || r.start >= end) {
-			i++;
-			continue;
-		}
-		/* Its pieces outside [start, end) stay; it goes. */
-		rs->r[i] = rs->r[--rs->count];
-		if (r.start < start && mach_ranges_add(rs, r.start, start))
-			return -ENOMEM;
-		if (r.end > end && mach_ranges_add(rs, end, r.end))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static bool mach_ranges_contain(const struct mach_ranges *rs, unsigned long addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < rs->count; i++)
-		if (rs->r[i].start <= addr && addr < rs->r[i].end)
-			return true;
-	return false;
-}
-
-void mach_ranges_free(struct mach_ranges *rs)
-{
-	kfree(rs->r);
-	rs->r = NULL;
-	rs->count = 0;
-}
+/* ---- ranges (sets of them: core/ranges.h) ------------------------------ */
 
 /* A task's copy ranges, handed to a child made from it. */
 int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent)
 {
-	struct mach_range *copy = NULL;
-	unsigned int count;
+	struct mach_ranges copy = {};
+	int ret;
 
 	/* Most tasks have none: task_create's path takes no lock for them. */
 	if (!READ_ONCE(parent->copy_ranges.count))
 		return 0;
 	mutex_lock(&parent->ranges_lock);
-	count = parent->copy_ranges.count;
-	if (count)
-		copy = kmemdup(parent->copy_ranges.r, count * sizeof(*copy), GFP_KERNEL);
+	ret = mach_ranges_copy(&copy, &parent->copy_ranges);
 	mutex_unlock(&parent->ranges_lock);
-	if (count && !copy)
-		return -ENOMEM;
+	if (ret)
+		return ret;
 	mutex_lock(&child->ranges_lock);
 	mach_ranges_free(&child->copy_ranges);
-	child->copy_ranges.r = copy;
-	child->copy_ranges.count = count;
+	child->copy_ranges = copy;
 	mutex_unlock(&child->ranges_lock);
 	/* Its copies are taken as it starts: task_create waits for that. */
-	if (count && !child->clone)
+	if (copy.count && !child->clone)
 		mach_task_set_up_first(child, true);
 	return 0;
 }
@@ -191,9 +134,9 @@ static bool mach_clone_converts(unsigned long flags)
 	return (flags & VM_WRITE) && !(flags & (VM_MAYSHARE | VM_GROWSDOWN));
 }
 
-mach_bool mach_shim_task_memory_private(struct mach_task_os *os, u64 image)
+mach_bool mach_shim_task_memory_private(struct mach_task_os *os, u64 program)
 {
-	struct mm_struct *mm = mach_task_pin_image(os, image);
+	struct mm_struct *mm = mach_task_pin_program(os, program);
 	struct vm_area_struct *vma;
 	bool found = false;
 
@@ -389,16 +332,16 @@ void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
  * busy at the time): once the parent is gone, the rest is the child's
  * alone, and moves now.
  */
-struct mach_settle_call {
+struct mach_pages_left_call {
 	struct mach_agent_call call;
 	struct mach_task_os *parent;	/* its task is referenced */
 	struct mach_task_os *child;
 };
 
-static bool mach_settle_step(struct mach_agent_call *call, long result,
+static bool mach_pages_left_step(struct mach_agent_call *call, long result,
 			     struct mach_syscall *next)
 {
-	struct mach_settle_call *c = container_of(call, struct mach_settle_call, call);
+	struct mach_pages_left_call *c = container_of(call, struct mach_pages_left_call, call);
 
 	if (call->stage++) {
 		call->ret = result < 0 ? result : 0;	/* > 0: pages that stayed */
@@ -411,19 +354,19 @@ static bool mach_settle_step(struct mach_agent_call *call, long result,
 	return true;
 }
 
-static void mach_settle_release(struct mach_agent_call *call)
+static void mach_pages_left_release(struct mach_agent_call *call)
 {
-	struct mach_settle_call *c = container_of(call, struct mach_settle_call, call);
+	struct mach_pages_left_call *c = container_of(call, struct mach_pages_left_call, call);
 
 	mach_task_put(c->parent->task);
 	kfree(c);
 }
 
-int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
+int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 program,
 				struct mach_task *child)
 {
 	bool self = mach_shim_task_is_current(parent);
-	struct mach_settle_call *c;
+	struct mach_pages_left_call *c;
 	int ret;
 
 	/* Told before it ends: it may be the caller, which never returns. */
@@ -432,11 +375,11 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
 			   pid_nr(READ_ONCE(mach_task_os_of(child)->pid)));
 	/* The parent moved them all: ending it is all there is to do. */
 	if (!mach_task_os_of(child)->pages_left)
-		return mach_shim_task_kill(parent, self ? 0 : image);
+		return mach_shim_task_kill(parent, self ? 0 : program);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
-	mach_agent_call_init(&c->call, mach_settle_step, mach_settle_release);
+	mach_agent_call_init(&c->call, mach_pages_left_step, mach_pages_left_release);
 	mach_task_get(parent->task);
 	c->parent = parent;
 	c->child = mach_task_os_of(child);
@@ -446,7 +389,7 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, u64 image,
 		if (!ret)
 			ret = mach_shim_task_kill(parent, 0);
 	} else {
-		ret = mach_shim_task_kill(parent, image);
+		ret = mach_shim_task_kill(parent, program);
 		if (!ret)
 			mach_agent_run(&c->child->agent, &c->call);	/* best effort */
 	}

@@ -8,11 +8,16 @@
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/ptrace.h>
+#include <linux/sched/task_stack.h>
 #include <linux/uaccess.h>
 
 #include <mach/ioctl.h>
 
 #include "mach.h"
+#include "shell.h"
+#include "thread_os.h"
+#include "trampoline.h"
 
 /* Every ioctl, indexed by number: anything else is unknown (ENOTTY). */
 static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
@@ -68,6 +73,36 @@ static int mach_dev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * The agent protocol: MACH_IOC_AGENT and its wait for libmach, and the
+ * module-internal requests, each the way back in of one role, handled by
+ * the file of that role. Each checks that the caller has it.
+ */
+static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	struct mach_task_os *os = mach_task_os_of(file->private_data);
+
+	if (cmd == MACH_IOC_AGENT_WAIT)
+		return mach_agent_wait_ioctl(os);
+	/* The stub and the shell's first code are 64-bit. */
+	if (!user_64bit_mode(current_pt_regs()))
+		return -EINVAL;
+	switch (cmd) {
+	case MACH_IOC_AGENT:
+		return mach_agent_start_ioctl(os, file, arg);
+	case MACH_IOC_AGENT_RETURN:
+		return mach_agent_return_ioctl(os, (long)arg);
+	case MACH_IOC_SPAWN_ENTER:
+		return mach_spawn_enter();
+	case MACH_IOC_TRAMPOLINE_RETURN:
+		return mach_trampoline_resume(os, (long)arg);
+	case MACH_IOC_THREAD_ENTER:
+		return mach_thread_enter(os);
+	}
+	return -ENOTTY;	/* cannot be: mach_dev_ioctl() chose */
+}
+
 static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -77,11 +112,15 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	union mach_ioctl_args args;
 	long ret;
 
-	if (cmd == MACH_IOC_AGENT)
-		return mach_agent_ioctl(mach_task_os_of(file->private_data),
-					file, arg);
-	if (cmd == MACH_IOC_AGENT_WAIT)
-		return mach_agent_wait_ioctl(mach_task_os_of(file->private_data));
+	switch (cmd) {
+	case MACH_IOC_AGENT:
+	case MACH_IOC_AGENT_WAIT:
+	case MACH_IOC_AGENT_RETURN:
+	case MACH_IOC_SPAWN_ENTER:
+	case MACH_IOC_TRAMPOLINE_RETURN:
+	case MACH_IOC_THREAD_ENTER:
+		return mach_dev_agent_ioctl(file, cmd, arg);
+	}
 	if (_IOC_TYPE(cmd) != MACH_IOC_MAGIC || nr >= MACH_IOC_NR_COUNT ||
 	    cmd != mach_ioctls[nr])
 		return -ENOTTY;

@@ -2,6 +2,42 @@
 /*
  * mach.h - the glue's internal interface: each part's init and exit, in
  * the order main.c chains them, and what the parts ask of each other.
+ * Parts with a header of their own: stub.h, agent.h, shell.h,
+ * trampoline.h, thread_os.h (and thread_record.h, thread_arch.h inside
+ * the thread files), spin.h.
+ *
+ * Locking, both layers (core: module/core/, C++ Lock members, each role
+ * its own lockdep class: core/shim.h's mach_lock_class). A lock is never
+ * taken while one later in this list is held:
+ *
+ *   Task::quiesce_lock_ (core)   one holder of a task for suspend_and_wait()
+ *   Task::adopt_lock_ (core)     making a task's running threads Mach threads
+ *   mach_task_os.program_lock    noticing an exec and renewing the task for it
+ *   mach_tasks_lock (task.c)     the registry of tasks and each one's program
+ *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
+ *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
+ *   mach_nl_lock (netlink.c)     the event group's listeners
+ *   Task::lock_ (core)           special, registered and exception ports,
+ *                                threads, suspend count, tokens
+ *   Thread::lock_ (core)         a thread's port and suspend count
+ *   Space::lock_ (core)          a task's names and rights
+ *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
+ *   Port::lock_ (core)           a port's queue, counts and requests
+ *   mach_transit_lock (shim.c)   where receive rights in transit sit
+ * A thread record's regs_lock (thread_record.h: its saved registers) is
+ * taken with no other of these held, and takes none.
+ * Spinlocks, innermost (nothing is taken under them, and they are taken
+ * under any of the above, the core's task and thread locks included: a
+ * hold or release of a thread wakes it through them):
+ *   mach_agent.lock              an agent's thread, queue and trampolines
+ *   mach_threads_lock            the thread records' hash (thread.c); also
+ *                                under rcu_read_lock, walking a thread group
+ *   mach_spawns_lock             the spawns in flight (shell.c)
+ *   mach_users_lock              the per-user quota records (quota.c)
+ * spin.c's per-CPU handoff slots take no lock (preemption is off).
+ * A port's lock is dropped before the messages of a dead queue are
+ * destroyed, and before a notification is sent to another port. No lock
+ * is held across a wait for another task's agent.
  */
 #ifndef MACH_GLUE_H
 #define MACH_GLUE_H
@@ -15,6 +51,8 @@
 #include <linux/workqueue.h>
 
 #include "core/core.h"
+#include "core/ranges.h"
+#include "agent.h"
 
 struct file;
 struct mm_struct;
@@ -68,108 +106,7 @@ bool mach_dev_file(const struct file *file);
 /* A new /dev/mach file for task, as if its process had opened it. */
 struct file *mach_dev_file_create(struct mach_task *task);
 
-/* The stub page (stub.c). */
-/* Nodes a task can be placed on: one word of node mask each. */
-#define MACH_STUB_NODES 64
-
-struct mach_stub_page {
-	u8 code[32];
-	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
-	char empty[8];		/* "" */
-	u64 node_masks[MACH_STUB_NODES];	/* set_mempolicy()'s, node n's at n */
-	u64 other_nodes[MACH_STUB_NODES];	/* the nodes with memory but n */
-};
-
-/* The stub's offset of "exit this thread". */
-#define MACH_STUB_EXIT 25
-
-int mach_stub_init(void);
-void mach_stub_exit(void);
-/* Map a stub into the calling process: its address or -errno. */
-unsigned long mach_stub_map(void);
-bool mach_stub_vma(const struct vm_area_struct *vma);
-
-/*
- * Agents (agent.c): each task's hidden thread, parked in the module,
- * that runs calls in its task's context. A call is a sequence of steps;
- * each step runs in the agent, in kernel mode, and either asks for one
- * more system call through the stub (its result is the next step's
- * argument) or ends the call.
- */
-struct mach_syscall {
-	long nr;
-	unsigned long args[6];
-};
-
-struct mach_agent_call {
-	struct list_head node;
-	/* In the agent: true with *next to run, false when the call is done. */
-	bool (*step)(struct mach_agent_call *call, long result,
-		     struct mach_syscall *next);
-	void (*release)(struct mach_agent_call *call);	/* frees it */
-	refcount_t refs;
-	wait_queue_head_t done_wait;
-	bool done;
-	u64 image;		/* the program it is for (0: any), see task.c */
-	int stage;		/* the step's own bookkeeping, from 0 */
-	long ret;		/* the call's result, once done */
-};
-
-struct mach_agent {
-	spinlock_t lock;		/* guards what says so below */
-	struct task_struct *thread;	/* guarded by lock; a reference */
-	struct list_head queue;		/* guarded by lock: calls waiting */
-	bool closed;			/* guarded by lock: the task is gone */
-	bool starting;			/* guarded by lock: a thread is becoming it */
-	bool start_failed;		/* guarded by lock: until AGENT_WAIT sees it */
-	wait_queue_head_t wait;		/* the agent idles here */
-	wait_queue_head_t started;	/* callers wait for a thread here */
-	/* Used by the agent thread only. */
-	struct mach_agent_call *serving;
-	unsigned long stub;
-	int fd;
-};
-
-void mach_agent_init(struct mach_agent *agent);
-/* The task is gone: calls fail, the thread is released. */
-void mach_agent_close(struct mach_agent *agent);
-void mach_agent_call_init(struct mach_agent_call *call,
-			  bool (*step)(struct mach_agent_call *, long,
-				       struct mach_syscall *),
-			  void (*release)(struct mach_agent_call *));
-void mach_agent_call_put(struct mach_agent_call *call);
-/* Queue call without waiting for it (it takes a reference); -ESRCH. */
-int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call);
-/* Run call and wait for it: its result, -ESRCH or -EINTR. */
-long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
-/* MACH_IOC_AGENT from the task's own process. */
-long mach_agent_ioctl(struct mach_task_os *os, struct file *file,
-		      unsigned long arg);
-/* MACH_IOC_AGENT_WAIT: 0 once the agent serves, -ESRCH, -ENOMEM, -EINTR. */
-long mach_agent_wait_ioctl(struct mach_task_os *os);
-/* Become os's agent in a new process, and start serving call. */
-long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call);
-/* Set the caller's registers to run sc through agent's stub: sc's number. */
-long mach_agent_dispatch(struct mach_agent *agent, const struct mach_syscall *sc);
-/*
- * Wait until the agent serves: 0, -ESRCH if none does or is on its way,
- * -EINTR (killed, or a new shell stayed stopped before its agent entered).
- */
-int mach_agent_wait(struct mach_agent *agent);
-/* The agent's stub while it serves, or 0; waits for nothing. */
-unsigned long mach_agent_stub(struct mach_agent *agent);
-/* Is the calling thread os's agent? */
-bool mach_agent_is_current(struct mach_agent *agent);
-
 /* The Linux side of a task (task.c). */
-/* Address ranges of a task (clone.c). */
-struct mach_range {
-	unsigned long start, end;
-};
-struct mach_ranges {
-	struct mach_range *r;
-	unsigned int count;
-};
 
 struct mach_task_os {
 	struct mach_task *task;		/* the registry's reference */
@@ -185,19 +122,19 @@ struct mach_task_os {
 	bool inherit_memory;		/* a shell: does it copy its parent's? */
 	/*
 	 * Noticing an exec and renewing the task for it, one caller at a
-	 * time for this task only (see mach_task_check_image()).
+	 * time for this task only (see mach_task_check_program()).
 	 */
-	struct mutex image_lock;
+	struct mutex program_lock;
 	/* guarded by mach_tasks_lock: the program it runs, see task.c */
-	struct mm_struct *image;	/* mmgrab()bed */
-	u64 image_gen;
+	struct mm_struct *program_mm;	/* mmgrab()bed */
+	u64 program;
 	bool ready;			/* not a shell still in its parent's mm */
 	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
 	bool clone;			/* made by norma_task_clone */
 	bool parent_held;		/* ... its parent's threads held meanwhile */
 	bool teleport;			/* ... by norma_task_teleport */
 	bool pages_left;		/* its parent could not move them all */
-	bool settle;			/* task_create waits until it is ready */
+	bool creator_waits;		/* task_create waits until it is ready */
 	struct mutex ranges_lock;
 	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */
 	struct mach_ranges none_ranges;	/* a clone's NONE regions, in flight */
@@ -220,12 +157,12 @@ struct mach_task_os {
 struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);
 /* Tie os to the thread group pid; a second call does nothing. */
 void mach_task_register(struct mach_task_os *os, struct pid *pid);
-/* The image (mm) os runs if it is still image (0: any), mmget()ed; or NULL. */
-struct mm_struct *mach_task_pin_image(struct mach_task_os *os, u64 image);
-/* Does the calling thread (os's agent) run image (0: any)? */
-bool mach_task_runs_image(struct mach_task_os *os, u64 image);
+/* The program (mm) os runs if it is still program (0: any), mmget()ed; or NULL. */
+struct mm_struct *mach_task_pin_program(struct mach_task_os *os, u64 program);
+/* Does the calling thread (os's agent) run program (0: any)? */
+bool mach_task_runs_program(struct mach_task_os *os, u64 program);
 /* A shell's own exec: its new mm is still the same program for Mach. */
-void mach_task_set_image(struct mach_task_os *os, struct mm_struct *mm);
+void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm);
 /* A shell is ready for calls from outside once set up. */
 void mach_task_set_ready(struct mach_task_os *os);
 int mach_task_wait_ready(struct mach_task_os *os);
@@ -252,7 +189,6 @@ int mach_shell_place_step(struct mach_task_os *os, unsigned long stub,
 
 /* norma_task_clone and the inheritance Linux cannot say (clone.c). */
 #define MACH_SHARED_NAME "mach-shared"	/* the shmem files of shared ranges */
-void mach_ranges_free(struct mach_ranges *rs);
 int mach_ranges_inherit(struct mach_task_os *child, struct mach_task_os *parent);
 bool mach_vm_copy_despite_sharing(struct mach_task_os *os,
 				  const struct vm_area_struct *vma);
@@ -285,44 +221,5 @@ int mach_task_wait_gone(struct mach_task_os *os);
  * that is to be copied).
  */
 void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits);
-
-/* Shells (shell.c): the processes that back tasks made by task_create. */
-/* A new shell's first entry, through its parent's /dev/mach file. */
-long mach_spawn_claim(void);
-/* Tell a trampoline's spawn is done: its result (the call is released). */
-long mach_spawn_finish(struct mach_agent_call *call);
-/* A shell exited: its parent task's agent reaps it. */
-void mach_shell_exited(struct mach_task_os *os);
-int mach_shell_init(void);
-void mach_shell_exit(void);
-
-/*
- * Trampolines (trampoline.c): the calling thread runs an agent call in
- * its own process itself, leaving its ioctl for the stub and coming back.
- */
-/* Can the calling thread do call (whose task is os)? Then it will. */
-bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call);
-/* The ioctl whose core asked for it leaves: args to copy back later. */
-long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
-			   const void *args, size_t size, void __user *uarg);
-/* MACH_IOC_AGENT from a thread on a trampoline: the next step, or the end. */
-long mach_trampoline_resume(struct mach_task_os *os, long result);
-void mach_trampolines_drop(struct mach_task_os *os);
-
-/*
- * Spinning for an answer (spin.c). A sync wake of head's first waiter
- * notes whom it woke; the waker's next wait takes it (a reference, or
- * NULL) and spins while that peer runs elsewhere: true once done(arg),
- * false when it gave up.
- */
-struct wait_queue_head;
-void mach_handoff_wake(struct wait_queue_head *head);
-struct task_struct *mach_handoff_take(void);
-bool mach_spin_until(bool (*done)(void *), void *arg, struct task_struct *peer);
-void mach_spin_exit(void);
-/* MACH_IOC_AGENT from a thread the agent cloned (thread.c); -ENOENT if not. */
-long mach_thread_enter(struct mach_task_os *os);
-/* read() of /dev/mach by such a thread leaving with a wide rax; else -EINVAL. */
-long mach_thread_read_state(struct mach_task_os *os);
 
 #endif /* MACH_GLUE_H */

@@ -3,15 +3,24 @@
  * mach.ko: the Mach task model on Linux processes.
  *
  * This file only chains the parts' init in order and tears them down in
- * reverse. The parts: shim.c (the core's allocation, locks, references),
- * quota.c (what each user may make the module hold),
- * task.c (tasks as thread groups), port.c (port rights as files),
- * stub.c and agent.c (acting inside another task), shell.c (task_create)
- * and dev.c (/dev/mach and its ioctls). The logic is in core/, in C++.
+ * reverse. The logic is in core/, in C++; the glue around it:
+ *   shim.c, quota.c    the core's allocation, locks and references; what
+ *                      each user may make the module hold
+ *   task.c, port.c     tasks as thread groups; port rights as files
+ *   creds.c, node.c    a new task's credentials and NUMA node
+ *   stub.c, agent.c    acting inside another task: the stub page, agents
+ *   trampoline.c       ... or in the caller's own, by the calling thread
+ *   spin.c             spinning for an answer rather than sleeping
+ *   shell.c            the processes task_create makes
+ *   clone.c, vm.c      NORMA clones and teleports; the vm_* calls
+ *   thread.c           Mach threads on Linux threads
+ *   dev.c, netlink.c   /dev/mach and its ioctls; the operator's view
  */
 #include <linux/module.h>
 
 #include "mach.h"
+#include "shell.h"
+#include "spin.h"
 
 static int __init mach_init(void)
 {

@@ -17,7 +17,8 @@
  *
  * Either way the clone shares the parent's fd table (CLONE_FILES) and
  * carries a cookie as its TLS base. Its only thread re-enters through the
- * copied stub and fd, finds its spawn by the cookie (and by its parent),
+ * copied stub and fd (MACH_IOC_SPAWN_ENTER, the clone's child request),
+ * finds its spawn by the cookie (and by its parent),
  * becomes the new task's agent, and leaves the shared fd table for one of
  * its own. The parent registers the task from the clone's result, so the
  * caller returns as soon as the process exists.
@@ -44,6 +45,9 @@
 
 #include "compat.h"
 #include "mach.h"
+#include "shell.h"
+#include "thread_arch.h"
+#include "trampoline.h"
 
 /*
  * A spawn in flight. The parent's agent marks its clone() with a cookie
@@ -68,7 +72,9 @@ struct mach_spawn {
 /*
  * Spawns whose child has not entered yet. A lock of their own: the parent
  * registering the task and its child claiming the spawn must not queue on
- * the registry's mutex at the same moment.
+ * the registry's mutex at the same moment. mach_spawns_lock is innermost:
+ * nothing is taken under it, and it is taken under nothing of the glue's
+ * (a parent's agent step takes it with no lock held).
  */
 static LIST_HEAD(mach_spawns);
 static DEFINE_SPINLOCK(mach_spawns_lock);
@@ -162,6 +168,7 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 		next->args[0] = CLONE_SETTLS | CLONE_FILES |
 			(spawn->inherit_memory ? 0 : CLONE_VM | CLONE_VFORK);
 		next->args[4] = spawn->cookie;
+		next->child_request = MACH_IOC_SPAWN_ENTER;
 		return true;
 	}
 
@@ -207,7 +214,7 @@ static int mach_shell_empty_mm(struct mach_agent *agent)
 	if (IS_ERR_VALUE(stub))
 		return stub;
 	agent->stub = stub;
-	mach_task_set_image(container_of(agent, struct mach_task_os, agent),
+	mach_task_set_program_mm(container_of(agent, struct mach_task_os, agent),
 			    current->mm);
 	/* The image, its stack, vdso and vvar: everything else. */
 	ret = vm_munmap(0, stub);
@@ -309,9 +316,9 @@ static void mach_spawn_child_release(struct mach_agent_call *call)
 	mach_spawn_put(container_of(call, struct mach_spawn, child_call));
 }
 
-long mach_spawn_claim(void)
+long mach_spawn_enter(void)
 {
-	unsigned long cookie = current->thread.fsbase;
+	unsigned long cookie = mach_arch_tls(current);
 	struct mach_spawn *spawn, *found = NULL;
 	struct mach_task_os *os;
 	struct pid *parent;
@@ -332,7 +339,7 @@ long mach_spawn_claim(void)
 	}
 	spin_unlock(&mach_spawns_lock);
 	if (!found)
-		return -ESRCH;	/* from a stub, this ends the thread */
+		return -EPERM;	/* not a new shell; from a stub, this ends it */
 
 	/* A shell blocks every signal that can be: only a fatal one ends it. */
 	siginitsetinv(&blocked, sigmask(SIGKILL) | sigmask(SIGSTOP));
@@ -386,43 +393,15 @@ static int mach_spawn_settled(struct mach_spawn *spawn)
 {
 	struct mach_task_os *os = mach_task_os_of(spawn->child);
 
-	if (!os->settle)
+	if (!os->creator_waits)
 		return 0;
 	if (mach_task_wait_ready(os))
 		return -EINTR;
 	return smp_load_acquire(&os->ready) ? 0 : -ESRCH;	/* it died */
 }
 
-int mach_shim_task_spawn(struct mach_task_os *parent, u64 image,
-			 struct mach_task *child)
-{
-	struct mach_spawn *spawn;
-	long ret;
-
-	spawn = mach_spawn_new(parent, child);
-	if (!spawn)
-		return -ENOMEM;
-	spawn->parent_call.image = image;	/* cloned from that program only */
-	/*
-	 * A teleport's or a clone's caller may be held by its own task's
-	 * suspension: on a trampoline it would stop on its way to the stub.
-	 */
-	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
-	    mach_trampoline_start(parent, &spawn->parent_call))
-		return MACH_LATER;	/* it holds our reference */
-
-	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
-	if (!ret)
-		ret = mach_spawn_settled(spawn);
-	if (ret)
-		mach_spawn_abort(spawn);
-	mach_agent_call_put(&spawn->parent_call);
-	mach_spawn_put(spawn);
-	return ret;
-}
-
 /* The trampoline's spawn has run its clone: its result, and our reference. */
-long mach_spawn_finish(struct mach_agent_call *call)
+static long mach_spawn_finish(struct mach_agent_call *call)
 {
 	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
 						parent_call);
@@ -433,6 +412,34 @@ long mach_spawn_finish(struct mach_agent_call *call)
 	if (ret)
 		mach_spawn_abort(spawn);
 	mach_agent_call_put(call);
+	mach_spawn_put(spawn);
+	return ret;
+}
+
+int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
+			 struct mach_task *child)
+{
+	struct mach_spawn *spawn;
+	long ret;
+
+	spawn = mach_spawn_new(parent, child);
+	if (!spawn)
+		return -ENOMEM;
+	spawn->parent_call.program = program;	/* cloned from that program only */
+	/*
+	 * A teleport's or a clone's caller may be held by its own task's
+	 * suspension: on a trampoline it would stop on its way to the stub.
+	 */
+	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
+	    mach_trampoline_start(parent, &spawn->parent_call, mach_spawn_finish))
+		return MACH_LATER;	/* it holds our reference */
+
+	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
+	if (!ret)
+		ret = mach_spawn_settled(spawn);
+	if (ret)
+		mach_spawn_abort(spawn);
+	mach_agent_call_put(&spawn->parent_call);
 	mach_spawn_put(spawn);
 	return ret;
 }
@@ -463,12 +470,15 @@ int mach_shell_init(void)
 			.p_align = PAGE_SIZE,
 		},
 		/*
-		 * ioctl(0, MACH_IOC_AGENT, 0); ud2
+		 * ioctl(0, MACH_IOC_AGENT_RETURN, 0); ud2: the agent, back
+		 * from the execveat() of mach_spawn_child_step().
 		 * Registers start zeroed, so only esi and eax need loading.
 		 */
 		.code = {
-			0xbe, MACH_IOC_AGENT & 0xff, (MACH_IOC_AGENT >> 8) & 0xff,
-			(MACH_IOC_AGENT >> 16) & 0xff, MACH_IOC_AGENT >> 24,
+			0xbe, MACH_IOC_AGENT_RETURN & 0xff,
+			(MACH_IOC_AGENT_RETURN >> 8) & 0xff,
+			(MACH_IOC_AGENT_RETURN >> 16) & 0xff,
+			MACH_IOC_AGENT_RETURN >> 24,
 			0xb8, __NR_ioctl, 0, 0, 0,
 			0x0f, 0x05,
 			0x0f, 0x0b,
@@ -574,7 +584,7 @@ static void mach_spawn_forget(struct mach_task *task)
 		mach_spawn_put(found);	/* the list's reference */
 }
 
-void mach_shell_exited(struct mach_task_os *os)
+void mach_shell_gone(struct mach_task_os *os)
 {
 	mach_spawn_forget(os->task);
 	mach_shell_reap(os->pid);

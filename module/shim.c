@@ -19,6 +19,7 @@
 #include <linux/uaccess.h>
 
 #include "mach.h"
+#include "spin.h"
 
 static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
 	      MACH_EFAULT == EFAULT && MACH_EINVAL == EINVAL &&
@@ -85,8 +86,10 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_TASK] = "mach_task.lock",
 	[MACH_LOCK_SPACE] = "mach_space.lock",
 	[MACH_LOCK_PORT] = "mach_port.lock",
+	[MACH_LOCK_PORT_SET] = "mach_port_set.lock",
 	[MACH_LOCK_QUIESCE] = "mach_task.quiesce",
 	[MACH_LOCK_ADOPT] = "mach_task.adopt",
+	[MACH_LOCK_THREAD] = "mach_thread.lock",
 };
 
 struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls)
@@ -119,6 +122,11 @@ int mach_shim_lock_acquire_killable(struct mach_shim_lock *lock)
 void mach_shim_lock_release(struct mach_shim_lock *lock)
 {
 	mutex_unlock(&lock->mutex);
+}
+
+void mach_shim_lock_assert_held(struct mach_shim_lock *lock)
+{
+	lockdep_assert_held(&lock->mutex);
 }
 
 struct mach_shim_waitq {
@@ -266,6 +274,16 @@ void mach_shim_vm_deallocate(u64 uaddr, u64 size)
 
 	if (size && uaddr < TASK_SIZE && size <= TASK_SIZE - uaddr)
 		vm_munmap(start, PAGE_ALIGN(uaddr + size) - start);
+}
+
+u64 mach_shim_page_size(void)
+{
+	return PAGE_SIZE;
+}
+
+u64 mach_shim_user_address_end(void)
+{
+	return TASK_SIZE_MAX;
 }
 
 void mach_shim_host_facts(struct mach_host_facts *facts)

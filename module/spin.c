@@ -24,7 +24,7 @@
 #include <linux/sched/task.h>
 #include <linux/wait.h>
 
-#include "mach.h"
+#include "spin.h"
 
 /* Long enough for a short reply under emulation, short against a tick. */
 #define MACH_SPIN_NS (100 * NSEC_PER_USEC)

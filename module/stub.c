@@ -3,10 +3,15 @@
  * stub.c - the stub page: one read-only, executable page in every task,
  * through which its agent runs the system calls the module asks for.
  *
- * The agent leaves its ioctl with the call's number in rax, the
- * arguments in the argument registers and ip at the stub; the stub makes
- * the call and re-enters the module with the result. r12 and r13 carry
- * the agent's /dev/mach fd and MACH_IOC_AGENT across both calls.
+ * A thread leaves its ioctl (mach_stub_dispatch()) with the call's
+ * number in rax, the arguments in the argument registers and ip at the
+ * stub; the stub makes the call and re-enters the module with the result.
+ * r12 and r13 carry the /dev/mach fd and the request to re-enter with
+ * across both calls: each user of the stub names its own (the agent's
+ * MACH_IOC_AGENT_RETURN, a trampoline's, a new thread's), and the stub
+ * knows none of them. A clone enters at MACH_STUB_CLONE: its child
+ * re-enters with the request in r14 instead (a new shell's or thread's
+ * first entry), the caller with r13's.
  *
  * Each mapping has its own page, because after the code it holds an
  * argv and an empty string for execveat() at their absolute addresses.
@@ -30,24 +35,29 @@
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
-
-#include <mach/ioctl.h>
+#include <linux/ptrace.h>
+#include <linux/sched/task_stack.h>
 
 #include "compat.h"
-#include "mach.h"
+#include "stub.h"
 
 /*
  *   0: syscall
  *   2: mov %rax,%rdx		the result is the ioctl's argument
- *   5: mov %r12d,%edi		the agent's /dev/mach fd
- *   8: mov %r13d,%esi		MACH_IOC_AGENT
+ *   5: mov %r12d,%edi		the /dev/mach fd
+ *   8: mov %r13d,%esi		the request
  *  11: mov $16,%eax		__NR_ioctl
  *  16: syscall
  *  18: test %rax,%rax		the module answers with a call number;
- *  21: js 25			an error means there is no agent here
+ *  21: js 25			an error means nothing is left to do here
  *  23: jmp 0
  *  25: mov $60,%eax		__NR_exit: this thread has nothing to do
  *  30: syscall
+ *  32: syscall			MACH_STUB_CLONE: a clone or vfork
+ *  34: test %rax,%rax
+ *  37: jnz 2			the caller (a pid or -errno): as above
+ *  39: mov %r14d,%r13d		the child (0): re-enter with its request
+ *  42: jmp 2
  */
 static const u8 mach_stub_code[] = {
 	0x0f, 0x05,
@@ -61,6 +71,11 @@ static const u8 mach_stub_code[] = {
 	0xeb, 0xe7,
 	0xb8, 0x3c, 0x00, 0x00, 0x00,
 	0x0f, 0x05,
+	0x0f, 0x05,
+	0x48, 0x85, 0xc0,
+	0x75, 0xdb,
+	0x45, 0x89, 0xf5,
+	0xeb, 0xd6,
 };
 
 static void mach_stub_vm_open(struct vm_area_struct *vma)
@@ -114,6 +129,7 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 	BUILD_BUG_ON(sizeof(mach_stub_code) > sizeof(data->code));
 	BUILD_BUG_ON(sizeof(*data) > PAGE_SIZE);
 	BUILD_BUG_ON(mach_stub_code[MACH_STUB_EXIT] != 0xb8);	/* mov $60 */
+	BUILD_BUG_ON(mach_stub_code[MACH_STUB_CLONE] != 0x0f);	/* syscall */
 	memcpy(data->code, mach_stub_code, sizeof(mach_stub_code));
 	data->argv[0] = vma->vm_start + offsetof(struct mach_stub_page, empty);
 	for (i = 0; i < MACH_STUB_NODES; i++) {
@@ -170,6 +186,33 @@ unsigned long mach_stub_map(void)
 	addr = vm_mmap(file, 0, PAGE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, 0);
 	fput(file);		/* the mapping holds it */
 	return addr;
+}
+
+long mach_stub_dispatch(unsigned long stub, int fd, unsigned int request,
+			const struct mach_syscall *sc)
+{
+	struct pt_regs *regs = current_pt_regs();
+
+	regs->di = sc->args[0];
+	regs->si = sc->args[1];
+	regs->dx = sc->args[2];
+	regs->r10 = sc->args[3];
+	regs->r8 = sc->args[4];
+	regs->r9 = sc->args[5];
+	regs->r12 = fd;
+	regs->r13 = request;
+	if (sc->child_request) {
+		regs->r14 = sc->child_request;
+		regs->ip = stub + MACH_STUB_CLONE;
+	} else {
+		regs->ip = stub;
+	}
+	return sc->nr;		/* the stub's rax */
+}
+
+int mach_stub_fd(void)
+{
+	return current_pt_regs()->r12;
 }
 
 int mach_stub_init(void)

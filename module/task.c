@@ -29,6 +29,8 @@
 
 #include "compat.h"
 #include "mach.h"
+#include "shell.h"
+#include "trampoline.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
 static DEFINE_MUTEX(mach_tasks_lock);
@@ -85,7 +87,7 @@ static void mach_task_exit_work(struct work_struct *work)
 	/* Its death told first (dead names), its shell reaped after. */
 	mach_task_terminate(task);
 	if (os->shell)
-		mach_shell_exited(os);
+		mach_shell_gone(os);
 	wake_up_all(&mach_task_exit_wq);
 	mach_task_put(task);	/* may free os */
 }
@@ -225,7 +227,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	os->inherit_memory = inherit_memory;
 	os->numa_node = NUMA_NO_NODE;
 	mutex_init(&os->ranges_lock);
-	mutex_init(&os->image_lock);
+	mutex_init(&os->program_lock);
 	INIT_LIST_HEAD(&os->trampolines);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
@@ -242,7 +244,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 
 /* Under mach_tasks_lock. */
 /* The mm the thread group pid runs now (mmgrab()bed), or NULL. */
-static struct mm_struct *mach_image_of(struct pid *pid)
+static struct mm_struct *mach_mm_of(struct pid *pid)
 {
 	struct task_struct *leader = get_pid_task(pid, PIDTYPE_TGID);
 	struct mm_struct *mm = leader ? get_task_mm(leader) : NULL;
@@ -261,8 +263,8 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 	if (os->registered || os->pid)
 		return;		/* the other side of a spawn was first */
 	WRITE_ONCE(os->pid, get_pid(pid));
-	os->image = mach_image_of(pid);
-	os->image_gen = 1;
+	os->program_mm = mach_mm_of(pid);
+	os->program = 1;
 	os->registered = true;
 	mach_task_get(os->task);	/* the registry's */
 	hash_add(mach_tasks, &os->node, (unsigned long)pid);
@@ -301,57 +303,57 @@ int mach_task_wait_ready(struct mach_task_os *os)
  * module notices an exec by the process's mm changing, and then replaces
  * the task port, so that a right to the old program's task never reaches
  * the new one (a set-uid program, say). Under mach_tasks_lock; *renewed:
- * the caller renews the task (mach_task_check_image()).
+ * the caller renews the task (mach_task_check_program()).
  */
-static u64 mach_task_image_locked(struct mach_task_os *os, bool *renewed)
+static u64 mach_task_program_locked(struct mach_task_os *os, bool *renewed)
 {
 	struct mm_struct *now;
 
 	*renewed = false;
 	if (!os->registered)
 		return 0;
-	now = mach_image_of(os->pid);
-	if (now == os->image) {
+	now = mach_mm_of(os->pid);
+	if (now == os->program_mm) {
 		if (now)
 			mmdrop(now);
-		return now ? os->image_gen : 0;
+		return now ? os->program : 0;
 	}
 	if (!now)
 		return 0;	/* exiting */
 	/* An exec: the old port dies, the task goes on with a new one. */
-	if (os->image)
-		mmdrop(os->image);
-	os->image = now;
-	os->image_gen++;
+	if (os->program_mm)
+		mmdrop(os->program_mm);
+	os->program_mm = now;
+	os->program++;
 	*renewed = true;
-	return os->image_gen;
+	return os->program;
 }
 
 /*
  * The generation of the program os's process runs (0: exiting, or the
  * wait for another caller's renewal was killed), renewing the task if it
  * exec'd. The renewal kills ports, whose notices may be many: it runs
- * under the task's own image_lock, not mach_tasks_lock, which every task
+ * under the task's own program_lock, not mach_tasks_lock, which every task
  * takes. A caller that finds a renewal under way waits for it, so that no
  * right is seen alive once its program is gone.
  */
-static u64 mach_task_check_image(struct mach_task_os *os, bool *renewed)
+static u64 mach_task_check_program(struct mach_task_os *os, bool *renewed)
 {
 	u64 gen;
 
 	*renewed = false;
-	if (mutex_lock_killable(&os->image_lock))
+	if (mutex_lock_killable(&os->program_lock))
 		return 0;
 	mutex_lock(&mach_tasks_lock);
-	gen = mach_task_image_locked(os, renewed);
+	gen = mach_task_program_locked(os, renewed);
 	mutex_unlock(&mach_tasks_lock);
 	if (*renewed)
 		mach_task_renew_port(os->task);
-	mutex_unlock(&os->image_lock);
+	mutex_unlock(&os->program_lock);
 	return gen;
 }
 
-u64 mach_shim_task_image(struct mach_task_os *os)
+u64 mach_shim_task_program(struct mach_task_os *os)
 {
 	bool renewed;
 	u64 gen;
@@ -359,53 +361,53 @@ u64 mach_shim_task_image(struct mach_task_os *os)
 	/* A new shell's own exec is not one: wait until it is done. */
 	if (mach_task_wait_ready(os))
 		return 0;
-	gen = mach_task_check_image(os, &renewed);
+	gen = mach_task_check_program(os, &renewed);
 	return renewed ? 0 : gen;
 }
 
 /*
  * A shell's agent serves calls from outside only once the shell is ready,
- * so one queued before runs in the image the shell sets up, whose
+ * so one queued before runs in the program the shell sets up, whose
  * generation its own exec keeps: the caller need not wait for it.
  */
-u64 mach_shim_task_image_queued(struct mach_task_os *os)
+u64 mach_shim_task_program_queued(struct mach_task_os *os)
 {
 	u64 gen = 0;
 
 	if (mach_task_ready(os))
-		return mach_shim_task_image(os);
+		return mach_shim_task_program(os);
 	mutex_lock(&mach_tasks_lock);
 	if (os->registered)
-		gen = os->image_gen;
+		gen = os->program;
 	mutex_unlock(&mach_tasks_lock);
 	return gen;
 }
 
-struct mm_struct *mach_task_pin_image(struct mach_task_os *os, u64 image)
+struct mm_struct *mach_task_pin_program(struct mach_task_os *os, u64 program)
 {
 	struct mm_struct *mm = NULL;
 
 	mutex_lock(&mach_tasks_lock);
-	if (os->registered && os->image &&
-	    (!image || image == os->image_gen) && mmget_not_zero(os->image))
-		mm = os->image;
+	if (os->registered && os->program_mm &&
+	    (!program || program == os->program) && mmget_not_zero(os->program_mm))
+		mm = os->program_mm;
 	mutex_unlock(&mach_tasks_lock);
 	return mm;
 }
 
-bool mach_task_runs_image(struct mach_task_os *os, u64 image)
+bool mach_task_runs_program(struct mach_task_os *os, u64 program)
 {
-	return !image || (READ_ONCE(os->image_gen) == image &&
-			  current->mm == READ_ONCE(os->image));
+	return !program || (READ_ONCE(os->program) == program &&
+			  current->mm == READ_ONCE(os->program_mm));
 }
 
-void mach_task_set_image(struct mach_task_os *os, struct mm_struct *mm)
+void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm)
 {
 	mutex_lock(&mach_tasks_lock);
-	if (os->image)
-		mmdrop(os->image);
+	if (os->program_mm)
+		mmdrop(os->program_mm);
 	mmgrab(mm);
-	os->image = mm;
+	os->program_mm = mm;
 	mutex_unlock(&mach_tasks_lock);
 }
 
@@ -431,8 +433,8 @@ struct mach_task *mach_task_of_current(void)
 			mach_task_get(task);
 			mutex_unlock(&mach_tasks_lock);
 			/* After an exec, a new task port for the new program. */
-			mach_task_check_image(os, &renewed);
-			/* And the old image's fds are gone. */
+			mach_task_check_program(os, &renewed);
+			/* And the old program's fds are gone. */
 			mach_task_sweep_space(task);
 			return task;
 		}
@@ -495,7 +497,7 @@ void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits)
 	/* Before the clone: the shell sets ready once it has done it all. */
 	os->ready = false;
 	if (caller_waits)
-		os->settle = true;
+		os->creator_waits = true;
 }
 
 int mach_task_wait_gone(struct mach_task_os *os)
@@ -503,13 +505,13 @@ int mach_task_wait_gone(struct mach_task_os *os)
 	return wait_event_killable(mach_task_exit_wq, !READ_ONCE(os->registered));
 }
 
-int mach_shim_task_kill(struct mach_task_os *os, u64 image)
+int mach_shim_task_kill(struct mach_task_os *os, u64 program)
 {
-	struct mm_struct *mm = mach_task_pin_image(os, image);
+	struct mm_struct *mm = mach_task_pin_program(os, program);
 	int ret;
 
 	/* Not a program the caller's right was given out for. */
-	if (!mm && image)
+	if (!mm && program)
 		return 0;
 	if (mm)
 		mmput(mm);
@@ -556,8 +558,8 @@ void mach_shim_task_free(struct mach_task_os *os)
 {
 	mach_ranges_free(&os->copy_ranges);
 	mach_ranges_free(&os->none_ranges);
-	if (os->image)
-		mmdrop(os->image);
+	if (os->program_mm)
+		mmdrop(os->program_mm);
 	put_pid(os->pid);
 	put_pid(os->parent_pid);
 	kmem_cache_free(mach_os_cache, os);

@@ -6,10 +6,11 @@
  * Waking the agent and being woken by it costs about half a fork under
  * emulation; task_create(mach_task_self(), ...) needs neither. The calling
  * thread leaves its ioctl for the stub as an agent would (its registers,
- * saved, are set to the system call), comes back through MACH_IOC_AGENT
- * with the result, and when the call is done gets its registers back and
- * returns from the original ioctl with the answer. Signals stay blocked
- * on the way, so nothing but a fatal one can run in between.
+ * saved, are set to the system call), comes back through
+ * MACH_IOC_TRAMPOLINE_RETURN with the result, and when the call is done
+ * gets its registers back and returns from the original ioctl with the
+ * answer. Signals stay blocked on the way, so nothing but a fatal one can
+ * run in between.
  */
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -18,12 +19,16 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <mach/ioctl.h>
+
 #include "mach.h"
+#include "trampoline.h"
 
 struct mach_trampoline {
-	struct list_head node;		/* in os->trampolines */
+	struct list_head node;		/* in os->trampolines, under agent.lock */
 	struct task_struct *thread;	/* the caller; not a reference */
 	struct mach_agent_call *call;	/* a reference */
+	long (*finish)(struct mach_agent_call *call);	/* puts it */
 	struct pt_regs regs;		/* where the ioctl returns to */
 	sigset_t blocked;		/* and the signal mask it had */
 	long nr;			/* the system call asked for */
@@ -33,17 +38,24 @@ struct mach_trampoline {
 	u8 args[64];
 };
 
-static struct mach_trampoline *mach_trampoline_find(struct mach_task_os *os)
+/*
+ * The calling thread's, under os->agent.lock. Only that thread takes it
+ * off the list, or the task's end once no thread is left: it stays valid
+ * for the caller once the lock is dropped.
+ */
+static struct mach_trampoline *mach_trampoline_find_locked(struct mach_task_os *os)
 {
 	struct mach_trampoline *tr;
 
+	lockdep_assert_held(&os->agent.lock);
 	list_for_each_entry(tr, &os->trampolines, node)
 		if (tr->thread == current)
 			return tr;
 	return NULL;
 }
 
-bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call)
+bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call,
+			   long (*finish)(struct mach_agent_call *call))
 {
 	struct mach_agent *agent = &os->agent;
 	struct mach_trampoline *tr;
@@ -65,6 +77,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 		return false;
 	tr->thread = current;
 	tr->call = call;
+	tr->finish = finish;
 	tr->regs = *current_pt_regs();
 	tr->blocked = current->blocked;
 	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
@@ -77,7 +90,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 		return false;
 	}
 	/* The stub re-enters through the agent's fd: it is this process's. */
-	tr->nr = mach_agent_dispatch(agent, &next);
+	tr->nr = mach_agent_dispatch(agent, MACH_IOC_TRAMPOLINE_RETURN, &next);
 	spin_lock(&agent->lock);
 	list_add(&tr->node, &os->trampolines);
 	spin_unlock(&agent->lock);
@@ -90,7 +103,7 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 	struct mach_trampoline *tr;
 
 	spin_lock(&os->agent.lock);
-	tr = mach_trampoline_find(os);
+	tr = mach_trampoline_find_locked(os);
 	spin_unlock(&os->agent.lock);
 	if (!tr || size > sizeof(tr->args))
 		return -EINVAL;		/* cannot be: the core asked for it */
@@ -120,11 +133,13 @@ long mach_trampoline_resume(struct mach_task_os *os, long result)
 	struct mach_syscall next = {};
 	long ret;
 
+	if (os->pid != task_tgid(current))
+		return -EBADF;		/* a file of another process's */
 	spin_lock(&os->agent.lock);
-	tr = mach_trampoline_find(os);
+	tr = mach_trampoline_find_locked(os);
 	spin_unlock(&os->agent.lock);
 	if (!tr)
-		return -ENOENT;		/* not on one: the caller decides */
+		return -EPERM;		/* not on one */
 
 	call = tr->call;
 	if (call->step(call, result, &next)) {
@@ -135,7 +150,7 @@ long mach_trampoline_resume(struct mach_task_os *os, long result)
 	list_del(&tr->node);
 	spin_unlock(&os->agent.lock);
 
-	ret = mach_spawn_finish(call);
+	ret = tr->finish(call);
 	ret = mach_core_later_done(os->task, tr->ioctl_nr, tr->args, ret);
 	return mach_trampoline_end(os, tr, ret);
 }
@@ -151,7 +166,7 @@ void mach_trampolines_drop(struct mach_task_os *os)
 	spin_unlock(&os->agent.lock);
 	list_for_each_entry_safe(tr, tmp, &dropped, node) {
 		tr->call->ret = -EINTR;	/* whatever it made must not live on */
-		mach_spawn_finish(tr->call);
+		tr->finish(tr->call);
 		kfree(tr);
 	}
 }

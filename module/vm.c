@@ -124,7 +124,7 @@ static int mach_vm_transfer(struct mach_task_os *os,
 	void *page;
 	int ret;
 
-	mm = mach_task_pin_image(os, req->image);
+	mm = mach_task_pin_program(os, req->program);
 	if (!mm)
 		return -ESRCH;
 	ret = mach_vm_check_mm(mm, req->start, req->end,
@@ -196,7 +196,7 @@ static int mach_vm_region(struct mach_task_os *os,
 	struct mm_struct *mm;
 	int ret = -ENXIO;
 
-	mm = mach_task_pin_image(os, req->image);
+	mm = mach_task_pin_program(os, req->program);
 	if (!mm)
 		return -ESRCH;
 	mmap_read_lock(mm);
@@ -539,7 +539,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	vm->req = *req;
 	vm->os = os;
 	mach_agent_call_init(&vm->call, mach_vm_step, mach_vm_release);
-	vm->call.image = req->image;
+	vm->call.program = req->program;
 	ret = mach_agent_run(&os->agent, &vm->call);
 	if (!ret)
 		*req = vm->req;

@@ -72,12 +72,30 @@ static void *ask_again_and_again(void *arg)
 }
 
 /*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(agent) {
+	struct made made;
+};
+
+FIXTURE_SETUP(agent)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(agent)
+{
+	made_end(&self->made);
+}
+
+/*
  * An agentless task asks for mach_thread_self from four threads, again and
  * again; another user's mach_thread_self is answered at once all the same.
  * (It waited 16 to 40 s for a module-wide lock held across 5 s waits for
  * the agent that never came.)
  */
-TEST(an_agentless_task_delays_no_other_users_calls)
+TEST_F(agent, an_agentless_task_delays_no_other_users_calls)
 {
 	int ready[2], answer[2], status;
 	long long result[2] = { -1, -1 };	/* kr, ms */
@@ -87,7 +105,7 @@ TEST(an_agentless_task_delays_no_other_users_calls)
 
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(answer));
-	attacker = fork();
+	attacker = made_fork(&self->made);
 	ASSERT_LE(0, attacker);
 	if (attacker == 0) {
 		pthread_t threads[THREADS];
@@ -106,7 +124,7 @@ TEST(an_agentless_task_delays_no_other_users_calls)
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	usleep(300000);		/* every asker is in the module by now */
 
-	victim = fork();
+	victim = made_fork(&self->made);
 	ASSERT_LE(0, victim);
 	if (victim == 0) {
 		long long start, out[2];
@@ -162,6 +180,191 @@ TEST(an_agentless_task_is_refused_at_once)
 	EXPECT_GT(1000, took) {
 		TH_LOG("MACH_THREAD_SELF without an agent took %lld ms", took);
 	}
+}
+
+/* The module's own requests: only the stub and a new shell's code make them. */
+static const struct {
+	unsigned long cmd;
+	const char *name;
+} internal[] = {
+	{ MACH_IOC_AGENT_RETURN, "AGENT_RETURN" },
+	{ MACH_IOC_SPAWN_ENTER, "SPAWN_ENTER" },
+	{ MACH_IOC_TRAMPOLINE_RETURN, "TRAMPOLINE_RETURN" },
+	{ MACH_IOC_THREAD_ENTER, "THREAD_ENTER" },
+};
+
+/* ioctl(fd, cmd, arg): 0, or -errno. */
+static int ioctl_errno(int fd, unsigned long cmd, unsigned long arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/* Does the task still work: a thread port, memory, a task of its own? */
+static int task_still_works(void)
+{
+	vm_address_t addr = 0;
+	mach_port_t thread = mach_thread_self();
+	task_t child;
+
+	if (thread == MACH_PORT_NULL)
+		return -1;
+	mach_port_deallocate(mach_task_self(), thread);
+	if (vm_allocate(mach_task_self(), &addr, 4096, VM_FLAGS_ANYWHERE) ||
+	    vm_deallocate(mach_task_self(), addr, 4096))
+		return -2;
+	if (task_create(mach_task_self(), NULL, 0, TRUE, &child))
+		return -3;
+	if (task_terminate(child))
+		return -4;
+	mach_port_deallocate(mach_task_self(), child);
+	return 0;
+}
+
+struct asker {
+	int fd;
+	int err[4];
+	int agent;		/* MACH_IOC_AGENT's */
+};
+
+/* Each internal request, and MACH_IOC_AGENT, from an ordinary thread. */
+static void *ask_each(void *arg)
+{
+	struct asker *a = arg;
+
+	for (unsigned int i = 0; i < 4; i++)
+		a->err[i] = ioctl_errno(a->fd, internal[i].cmd, 0);
+	a->agent = ioctl_errno(a->fd, MACH_IOC_AGENT, a->fd);
+	return NULL;
+}
+
+/*
+ * An ordinary thread of a task that has an agent makes each internal
+ * request: each is refused with EPERM (it has no such role), MACH_IOC_AGENT
+ * with EBUSY, and the task goes on working. (One ioctl number used to
+ * carry all of them, picked by probing who the caller was.)
+ */
+TEST(internal_requests_from_an_ordinary_thread_are_refused)
+{
+	struct asker main_thread = { 0 }, other = { 0 };
+	pthread_t thread;
+
+	ASSERT_NE(MACH_PORT_NULL, mach_task_self());	/* starts the agent */
+	ASSERT_EQ(0, open_raw());	/* a /dev/mach of the same task */
+	main_thread.fd = other.fd = raw_fd;
+	ask_each(&main_thread);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, ask_each, &other));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	for (unsigned int i = 0; i < 4; i++) {
+		EXPECT_EQ(-EPERM, main_thread.err[i]) {
+			TH_LOG("%s from the main thread: %d", internal[i].name,
+			       main_thread.err[i]);
+		}
+		EXPECT_EQ(-EPERM, other.err[i]) {
+			TH_LOG("%s from another thread: %d", internal[i].name,
+			       other.err[i]);
+		}
+	}
+	EXPECT_EQ(-EBUSY, main_thread.agent);
+	EXPECT_EQ(-EBUSY, other.agent);
+	EXPECT_EQ(0, task_still_works());
+	/* On the task's own raw descriptor too. */
+	EXPECT_EQ(KERN_SUCCESS, raw_thread_self());
+}
+
+/*
+ * A task without an agent: the internal requests do not make one, and
+ * MACH_IOC_AGENT with a descriptor that is not the file's is refused.
+ */
+TEST(internal_requests_start_no_agent)
+{
+	long long start, took;
+
+	ASSERT_EQ(0, open_raw());
+	for (unsigned int i = 0; i < 4; i++) {
+		EXPECT_EQ(-EPERM, ioctl_errno(raw_fd, internal[i].cmd, raw_fd)) {
+			TH_LOG("%s", internal[i].name);
+		}
+	}
+	EXPECT_EQ(-EBADF, ioctl_errno(raw_fd, MACH_IOC_AGENT, raw_fd + 100));
+	EXPECT_EQ(-EBADF, ioctl_errno(raw_fd, MACH_IOC_AGENT, -1UL));
+	/* Still none: a call that needs one is refused at once. */
+	start = now_ms();
+	EXPECT_NE(KERN_SUCCESS, raw_thread_self());
+	took = now_ms() - start;
+	EXPECT_GT(1000, took);
+}
+
+/*
+ * A process that is not a task (a fork child holding its parent's
+ * /dev/mach), and a task using another task's file: each request is
+ * refused (EBADF where the role needs the caller's own file, EPERM where
+ * it has no such role), the child does not become a task, and the parent
+ * is unharmed.
+ */
+TEST(internal_requests_from_another_process_are_refused)
+{
+	int status, pipefd[2], go[2];
+	long tasks;
+	char c = 'g';
+	pid_t pid;
+
+	ASSERT_EQ(0, open_raw());
+	ASSERT_NE(MACH_PORT_NULL, mach_task_self());
+	tasks = mach_stat("live_tasks");
+	ASSERT_LT(0, tasks);
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Not a task: it never opened /dev/mach. */
+		int err[6], n = 0;
+
+		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT, raw_fd);
+		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT_WAIT, 0);
+		for (unsigned int i = 0; i < 4; i++)
+			err[n++] = ioctl_errno(raw_fd, internal[i].cmd, 0);
+		if (write(pipefd[1], err, sizeof(err)) != sizeof(err) ||
+		    read(go[0], &c, 1) != 1)	/* the parent has counted */
+			_exit(1);
+		/* Now a task of its own, with an agent, on the parent's file. */
+		if (mach_task_self() == MACH_PORT_NULL)
+			_exit(2);
+		n = 0;
+		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT, raw_fd);
+		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT_WAIT, 0);
+		for (unsigned int i = 0; i < 4; i++)
+			err[n++] = ioctl_errno(raw_fd, internal[i].cmd, 0);
+		if (write(pipefd[1], err, sizeof(err)) != sizeof(err))
+			_exit(3);
+		_exit(task_still_works() ? 4 : 0);
+	}
+	for (int round = 0; round < 2; round++) {
+		/* AGENT, AGENT_WAIT, then as internal[]. */
+		static const int want[6] = { -EBADF, -EBADF, -EPERM, -EPERM,
+					     -EBADF, -EBADF };
+		int err[6];
+
+		ASSERT_EQ(sizeof(err), read(pipefd[0], err, sizeof(err)));
+		for (unsigned int i = 0; i < 6; i++) {
+			EXPECT_EQ(want[i], err[i]) {
+				TH_LOG("round %d, request %u: %d", round, i, err[i]);
+			}
+		}
+		if (round == 0) {
+			/* (Tasks of earlier tests may still be on their way out.) */
+			EXPECT_GE(tasks, mach_stat("live_tasks")) {
+				TH_LOG("the fork child became a task");
+			}
+			ASSERT_EQ(1, write(go[1], &c, 1));
+		}
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("child: status %#x", status);
+	}
+	EXPECT_EQ(0, task_still_works());
+	EXPECT_EQ(KERN_SUCCESS, raw_thread_self());
 }
 
 TEST_HARNESS_MAIN

@@ -23,7 +23,25 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-TEST(a_program_with_16_KiB_of_thread_local_data_has_an_agent)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(agent) {
+	struct made made;
+};
+
+FIXTURE_SETUP(agent)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(agent)
+{
+	made_end(&self->made);
+}
+
+TEST_F(agent, a_program_with_16_KiB_of_thread_local_data_has_an_agent)
 {
 	int null = open("/dev/null", O_WRONLY);
 	long long start, took;
@@ -37,7 +55,7 @@ TEST(a_program_with_16_KiB_of_thread_local_data_has_an_agent)
 	close(null);
 
 	start = now_ms();
-	kr = task_create(mach_task_self(), NULL, 0, TRUE, &child);
+	kr = made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE, &child);
 	took = now_ms() - start;
 	ASSERT_EQ(KERN_SUCCESS, kr) {
 		TH_LOG("task_create: %s after %lld ms", mach_error_string(kr), took);

@@ -35,12 +35,30 @@ static int wait_for_exit(pid_t pid, int ms)
 }
 
 /*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(hostile) {
+	struct made made;
+};
+
+FIXTURE_SETUP(hostile)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(hostile)
+{
+	made_end(&self->made);
+}
+
+/*
  * XNU resets a task's thread ports at exec, as it does the task port: a
  * right given out for one program must not reach the next, which may be
  * set-uid root. Suspending the thread, rewriting its registers and letting
  * it run would otherwise run any code with the new program's credentials.
  */
-TEST(a_thread_port_dies_with_the_program_it_was_given_for)
+TEST_F(hostile, a_thread_port_dies_with_the_program_it_was_given_for)
 {
 	mach_port_t boot = serve_as_bootstrap();
 	int go[2], gate[2];
@@ -54,7 +72,7 @@ TEST(a_thread_port_dies_with_the_program_it_was_given_for)
 	ASSERT_NE(MACH_PORT_NULL, boot);
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe2(gate, O_CLOEXEC));	/* its end closes at the exec */
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(go[1]);
@@ -188,7 +206,7 @@ static long cpu_ticks(pid_t pid)
  * MACH_SEND_INTERRUPT) and ends on SIGKILL. It once spun in the kernel
  * for good once any signal was pending.
  */
-TEST(a_sender_blocked_on_a_full_queue_takes_signals_and_dies_when_killed)
+TEST_F(hostile, a_sender_blocked_on_a_full_queue_takes_signals_and_dies_when_killed)
 {
 	int ready[2], notice[2];
 	struct pollfd pfd;
@@ -198,7 +216,7 @@ TEST(a_sender_blocked_on_a_full_queue_takes_signals_and_dies_when_killed)
 
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(notice));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct sigaction sa = { .sa_handler = note_signal };
@@ -258,13 +276,14 @@ static long wait_for_live_tasks(long n, int ms)
  * creator let go of the right or died holding it (even in the middle of
  * a task_create).
  */
-TEST(a_task_no_right_names_and_no_thread_runs_in_ends)
+TEST_F(hostile, a_task_no_right_names_and_no_thread_runs_in_ends)
 {
 	task_t child;
 	long before;
 	int pid;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	before = mach_stat("live_tasks");
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(0, kill(pid, 0));
@@ -272,7 +291,7 @@ TEST(a_task_no_right_names_and_no_thread_runs_in_ends)
 	EXPECT_GE(before - 1, wait_for_live_tasks(before - 1, 3000));
 
 	for (int round = 0; round < 10; round++) {
-		pid_t creator = fork();
+		pid_t creator = made_fork(&self->made);
 
 		ASSERT_LE(0, creator);
 		if (creator == 0) {
@@ -398,7 +417,7 @@ static int all_stopped(pid_t pid)
  * SIGSTOP (its own doing, say, to stall a server that calls into it) is
  * given up on after a second with KERN_ABORTED, and the call never runs.
  */
-TEST(a_stopped_task_does_not_stall_its_callers)
+TEST_F(hostile, a_stopped_task_does_not_stall_its_callers)
 {
 	mach_port_t boot = serve_as_bootstrap();
 	vm_address_t address = 0;
@@ -409,7 +428,7 @@ TEST(a_stopped_task_does_not_stall_its_callers)
 	pid_t pid;
 
 	ASSERT_NE(MACH_PORT_NULL, boot);
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		send_port(bootstrap_port, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);

@@ -291,7 +291,25 @@ static long keyed(const char *path, const char *key)
 	return value;
 }
 
-TEST(a_flood_in_a_memory_cgroup_meets_a_mach_error_not_the_oom_killer)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(limits) {
+	struct made made;
+};
+
+FIXTURE_SETUP(limits)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+	made_end(&self->made);
+}
+
+TEST_F(limits, a_flood_in_a_memory_cgroup_meets_a_mach_error_not_the_oom_killer)
 {
 	long old = set_param("max_user_message_bytes", 1024 * MiB);
 	char pid_text[32];
@@ -303,7 +321,7 @@ TEST(a_flood_in_a_memory_cgroup_meets_a_mach_error_not_the_oom_killer)
 	rmdir(CGROUP);
 	ASSERT_EQ(0, mkdir(CGROUP, 0755));
 	ASSERT_EQ(0, write_file(CGROUP "/memory.max", "33554432"));	/* 32 MiB */
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		snprintf(pid_text, sizeof(pid_text), "%d", getpid());

@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/host_security.h>
+#include <mach/mach_norma.h>
 
 /*
  * Keeps transparent huge pages off [addr, addr + size), so that a write
@@ -174,6 +178,147 @@ static inline mach_port_t serve_as_bootstrap(void)
 	if (port == MACH_PORT_NULL || task_set_bootstrap_port(mach_task_self(), port))
 		return MACH_PORT_NULL;
 	return port;
+}
+
+/*
+ * What a test makes that would outlive it: tasks (a shell runs on until
+ * terminated) and forked processes. A fixture holds a struct made; the
+ * test hands each task or child to it as it makes it (the made_* calls
+ * below make and hand over in one step), and the fixture's teardown calls
+ * made_end(), which the harness runs after a failed ASSERT too. Threads,
+ * ports and memory of our own go with our process and need no entry.
+ */
+#define MADE_MAX 32
+
+struct made {
+	pid_t owner;			/* the process that made them */
+	unsigned int tasks, children;
+	task_t task[MADE_MAX];
+	int task_pid[MADE_MAX];		/* the shell's pid, to know the name */
+	pid_t child[MADE_MAX];
+};
+
+/* From the fixture's setup: nothing made yet, by this process. */
+static inline void made_begin(struct made *made)
+{
+	memset(made, 0, sizeof(*made));
+	made->owner = getpid();
+}
+
+/* Keeps task for made_end; returns it. */
+static inline task_t made_task(struct made *made, task_t task)
+{
+	int pid = 0;
+
+	if (task == MACH_PORT_NULL || made->tasks == MADE_MAX ||
+	    pid_for_task(task, &pid) != KERN_SUCCESS || pid <= 0)
+		return task;
+	made->task[made->tasks] = task;
+	made->task_pid[made->tasks++] = pid;
+	return task;
+}
+
+/* Keeps a forked child for made_end (not in the child itself); returns pid. */
+static inline pid_t made_child(struct made *made, pid_t pid)
+{
+	if (pid > 0 && made->children < MADE_MAX)
+		made->child[made->children++] = pid;
+	return pid;
+}
+
+static inline pid_t made_fork(struct made *made)
+{
+	return made_child(made, fork());
+}
+
+static inline kern_return_t made_task_create(struct made *made, task_t parent,
+					     ledger_array_t ledgers,
+					     mach_msg_type_number_t count,
+					     boolean_t inherit_memory, task_t *child)
+{
+	kern_return_t kr = task_create(parent, ledgers, count, inherit_memory, child);
+
+	if (kr == KERN_SUCCESS)
+		made_task(made, *child);
+	return kr;
+}
+
+static inline kern_return_t made_norma_task_create(struct made *made, task_t parent,
+						   boolean_t inherit_memory, int node,
+						   task_t *child)
+{
+	kern_return_t kr = norma_task_create(parent, inherit_memory, node, child);
+
+	if (kr == KERN_SUCCESS)
+		made_task(made, *child);
+	return kr;
+}
+
+static inline kern_return_t made_norma_task_clone(struct made *made, task_t parent,
+						  boolean_t inherit_memory, int node,
+						  task_t *child)
+{
+	kern_return_t kr = norma_task_clone(parent, inherit_memory, node, child);
+
+	if (kr == KERN_SUCCESS)
+		made_task(made, *child);
+	return kr;
+}
+
+static inline kern_return_t made_norma_task_teleport(struct made *made, task_t task,
+						     boolean_t inherit_memory, int node,
+						     task_t *child)
+{
+	kern_return_t kr = norma_task_teleport(task, inherit_memory, node, child);
+
+	if (kr == KERN_SUCCESS)
+		made_task(made, *child);
+	return kr;
+}
+
+static inline kern_return_t
+made_task_create_token(struct made *made, host_security_t host_security, task_t parent,
+		       security_token_t security, audit_token_t audit, host_t host,
+		       ledger_array_t ledgers, mach_msg_type_number_t count,
+		       boolean_t inherit_memory, task_t *child)
+{
+	kern_return_t kr = host_security_create_task_token(host_security, parent, security,
+							   audit, host, ledgers, count,
+							   inherit_memory, child);
+
+	if (kr == KERN_SUCCESS)
+		made_task(made, *child);
+	return kr;
+}
+
+/*
+ * Terminates every task still named as it was made (a name the test has
+ * given up may name something else since), and kills and reaps every
+ * child not reaped yet. Only in the process that made them: a forked
+ * child that fails an ASSERT runs the teardown too.
+ */
+static inline void made_end(struct made *made)
+{
+	if (made->owner != getpid())
+		return;
+	while (made->tasks) {
+		task_t task = made->task[--made->tasks];
+		int pid = 0;
+
+		if (task != mach_task_self() &&
+		    pid_for_task(task, &pid) == KERN_SUCCESS &&
+		    pid == made->task_pid[made->tasks])
+			task_terminate(task);
+	}
+	while (made->children) {
+		pid_t pid = made->child[--made->children];
+
+		/* 0: a child of ours, alive, not reaped: no other pid's. */
+		if (waitpid(pid, NULL, WNOHANG) == 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+	}
 }
 
 #endif /* MACH_TEST_H */

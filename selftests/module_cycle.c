@@ -211,15 +211,18 @@ static int slab_has_mach_caches(void)
 }
 
 FIXTURE(module) {
-	int unused;
+	struct made made;
 };
 
 FIXTURE_SETUP(module)
 {
+	made_begin(&self->made);
 }
 
 FIXTURE_TEARDOWN(module)
 {
+	/* The children first: a task of theirs would hold the module. */
+	made_end(&self->made);
 	/* Leave the module loaded for the tests that follow. */
 	if (getenv("MACH_KO") && !loaded())
 		load(getenv("MACH_KO"));
@@ -230,8 +233,8 @@ FIXTURE_TEARDOWN(module)
  * children) alive in between, which are tasks when with_tasks is set.
  * Returns how many kmalloc objects the cycles left behind.
  */
-static long cycles(struct __test_metadata *_metadata, const char *ko, int n,
-		   bool with_tasks)
+static long cycles(struct __test_metadata *_metadata, struct made *made,
+		   const char *ko, int n, bool with_tasks)
 {
 	long before;
 
@@ -243,8 +246,9 @@ static long cycles(struct __test_metadata *_metadata, const char *ko, int n,
 
 		ASSERT_EQ(0, load(ko)) TH_LOG("cycle %d: load: %s", cycle, strerror(errno));
 		ASSERT_EQ(0, pipe(release));
+		made_begin(made);	/* the last cycle's are reaped */
 		for (int k = 0; k < 3; k++) {
-			kids[k] = spawn(release, with_tasks);
+			kids[k] = made_child(made, spawn(release, with_tasks));
 			ASSERT_GT(kids[k], 0);
 		}
 		if (with_tasks) {
@@ -292,8 +296,8 @@ TEST_F_TIMEOUT(module, load_unload_cycles_leave_nothing_behind, 240)
 	 * per-cpu slabs make the count swing by a few hundred objects either
 	 * way, while three leaked allocations per task would add 900.
 	 */
-	bare = cycles(_metadata, ko, 50, false);
-	with_tasks = cycles(_metadata, ko, 50, true);
+	bare = cycles(_metadata, &self->made, ko, 50, false);
+	with_tasks = cycles(_metadata, &self->made, ko, 50, true);
 	TH_LOG("kmalloc objects left by 50 cycles: %ld bare, %ld with tasks",
 	       bare, with_tasks);
 	EXPECT_LT(with_tasks - bare, 600);
@@ -310,7 +314,7 @@ TEST_F_TIMEOUT(module, module_is_held_while_a_task_lives, 60)
 	ASSERT_TRUE(loaded());
 	count_host_objects();	/* no task yet: only the host's */
 	ASSERT_EQ(0, pipe(release));
-	child = spawn_task(release);
+	child = made_child(&self->made, spawn_task(release));
 	for (int i = 0; i < 500 && mach_stat("live_tasks") < 1; i++)
 		usleep(10000);
 	ASSERT_GE(mach_stat("live_tasks"), 1);

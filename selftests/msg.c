@@ -139,7 +139,25 @@ TEST(attributes_and_queue_limit)
 	EXPECT_EQ(MACH_RCV_INVALID_NAME, receive(self, &msg, MACH_RCV_TIMEOUT, 0));
 }
 
-TEST(blocked_sender_resumes_when_room_is_made)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(msg) {
+	struct made made;
+};
+
+FIXTURE_SETUP(msg)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(msg)
+{
+	made_end(&self->made);
+}
+
+TEST_F(msg, blocked_sender_resumes_when_room_is_made)
 {
 	mach_port_t port = new_port();
 	mach_port_limits_t limits = { .mpl_qlimit = 1 };
@@ -151,7 +169,7 @@ TEST(blocked_sender_resumes_when_room_is_made)
 			MACH_PORT_LIMITS_INFO, (mach_port_info_t)&limits, 1));
 	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 1, 0));
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* Inherited through the bootstrap port; this send blocks. */
@@ -204,7 +222,7 @@ static void make_request(union rpc *buf, mach_port_t dest, mach_port_t reply,
 	buf->req.value = value;
 }
 
-TEST(client_server_over_the_bootstrap_port)
+TEST_F(msg, client_server_over_the_bootstrap_port)
 {
 	mach_port_t server_port = new_port();
 	int status;
@@ -212,7 +230,7 @@ TEST(client_server_over_the_bootstrap_port)
 
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, server_port));
 	/* The child is the client: it finds the server through bootstrap_port. */
-	client = fork();
+	client = made_fork(&self->made);
 	ASSERT_GE(client, 0);
 	if (client == 0) {
 		mach_port_t my_reply = new_port();
@@ -249,7 +267,7 @@ TEST(client_server_over_the_bootstrap_port)
  * quick ones and the ones slower than the spin (every 50th request makes
  * the server sleep), and the client's reply port sees no stray message.
  */
-TEST(round_trips_answered_quickly_and_slowly)
+TEST_F(msg, round_trips_answered_quickly_and_slowly)
 {
 	enum { ROUNDS = 1000, QUIT = 0x7fff };
 	mach_port_t server_port = new_port();
@@ -259,7 +277,7 @@ TEST(round_trips_answered_quickly_and_slowly)
 
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT,
 						      server_port));
-	client = fork();
+	client = made_fork(&self->made);
 	ASSERT_GE(client, 0);
 	if (client == 0) {
 		mach_port_t my_reply = new_port();
@@ -336,7 +354,7 @@ static pid_t receiver_child(const int hold[2])
 	return pid;
 }
 
-TEST(dead_name_after_the_receiver_exits)
+TEST_F(msg, dead_name_after_the_receiver_exits)
 {
 	mach_port_t port = new_port(), answer_port;
 	mach_port_type_t type = 0;
@@ -346,7 +364,7 @@ TEST(dead_name_after_the_receiver_exits)
 
 	ASSERT_EQ(0, pipe(hold));
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, port));
-	pid = receiver_child(hold);
+	pid = made_child(&self->made, receiver_child(hold));
 	ASSERT_GE(pid, 0);
 	close(hold[0]);
 	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
@@ -384,14 +402,14 @@ TEST(receive_right_is_pollable)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
-TEST(receive_right_inherited_by_fork_is_inert)
+TEST_F(msg, receive_right_inherited_by_fork_is_inert)
 {
 	mach_port_t port = new_port();
 	int status;
 	pid_t pid;
 
 	ASSERT_EQ(KERN_SUCCESS, send_value(port, MACH_MSG_TYPE_COPY_SEND, 0, 9, 0));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct received msg;
@@ -426,7 +444,7 @@ struct complex_msg {
 	mach_msg_ool_ports_descriptor_t ports;
 };
 
-TEST(complex_messages_carry_rights_and_memory)
+TEST_F(msg, complex_messages_carry_rights_and_memory)
 {
 	mach_port_t server = new_port();
 	union {
@@ -437,7 +455,7 @@ TEST(complex_messages_carry_rights_and_memory)
 	pid_t pid;
 
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT, server));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* Sends a send right to a port it keeps receiving on, the receive
@@ -546,21 +564,21 @@ static pid_t holder(int ready)
 	return pid;
 }
 
-TEST(no_senders_when_the_last_sender_exits)
+TEST_F(msg, no_senders_when_the_last_sender_exits)
 {
-	mach_port_t self = mach_task_self(), port = new_port(), listener = new_port(), previous;
+	mach_port_t me = mach_task_self(), port = new_port(), listener = new_port(), previous;
 	struct notice n;
 	int ready[2], status;
 	char c;
 
 	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, port));
-	pid_t pid = holder(ready[1]);
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(me, TASK_BOOTSTRAP_PORT, port));
+	pid_t pid = made_child(&self->made, holder(ready[1]));
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 	/* Only the child's task holds a send right now. */
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, port));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, port, MACH_NOTIFY_NO_SENDERS, 0,
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(me, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(me, port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(me, port, MACH_NOTIFY_NO_SENDERS, 0,
 				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
 	EXPECT_EQ(MACH_PORT_NULL, previous);
 	EXPECT_EQ(MACH_RCV_TIMED_OUT, mach_msg(&n.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
@@ -573,9 +591,9 @@ TEST(no_senders_when_the_last_sender_exits)
 	EXPECT_EQ(listener, n.header.msgh_local_port);
 }
 
-TEST(dead_name_notification_when_the_receiver_exits)
+TEST_F(msg, dead_name_notification_when_the_receiver_exits)
 {
-	mach_port_t self = mach_task_self(), port = new_port(), listener = new_port(), previous;
+	mach_port_t me = mach_task_self(), port = new_port(), listener = new_port(), previous;
 	mach_port_urefs_t refs;
 	struct received msg;
 	struct notice n;
@@ -583,13 +601,13 @@ TEST(dead_name_notification_when_the_receiver_exits)
 	pid_t pid;
 
 	ASSERT_EQ(0, pipe(hold));
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, port));
-	pid = receiver_child(hold);
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(me, TASK_BOOTSTRAP_PORT, port));
+	pid = made_child(&self->made, receiver_child(hold));
 	ASSERT_GE(pid, 0);
 	close(hold[0]);
 	ASSERT_EQ(KERN_SUCCESS, receive(port, &msg, MACH_RCV_TIMEOUT, 5000));
 	mach_port_t theirs = msg.header.msgh_remote_port;
-	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, theirs, MACH_NOTIFY_DEAD_NAME, 0,
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(me, theirs, MACH_NOTIFY_DEAD_NAME, 0,
 				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
 	close(hold[1]);		/* the child exits; its receive right dies */
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -597,7 +615,7 @@ TEST(dead_name_notification_when_the_receiver_exits)
 					 sizeof(n), listener, 5000, MACH_PORT_NULL));
 	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, n.header.msgh_id);
 	EXPECT_EQ(theirs, n.value);
-	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, theirs, MACH_PORT_RIGHT_DEAD_NAME, &refs));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(me, theirs, MACH_PORT_RIGHT_DEAD_NAME, &refs));
 	EXPECT_EQ(2, refs);
 }
 
@@ -607,11 +625,11 @@ TEST(dead_name_notification_when_the_receiver_exits)
  * the write end of a pipe and many more files; once the parent is told its
  * task is dead, the pipe reads as ended, not as empty.
  */
-TEST(dead_task_has_closed_its_files)
+TEST_F(msg, dead_task_has_closed_its_files)
 {
-	mach_port_t self = mach_task_self(), server = new_port(), notify = new_port();
+	mach_port_t own = mach_task_self(), server = new_port(), notify = new_port();
 
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, server));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(own, TASK_BOOTSTRAP_PORT, server));
 	for (int i = 0; i < 20; i++) {
 		mach_dead_name_notification_t note;
 		int data[2], go[2], status;
@@ -622,7 +640,7 @@ TEST(dead_task_has_closed_its_files)
 
 		ASSERT_EQ(0, pipe(data));
 		ASSERT_EQ(0, pipe(go));
-		pid = fork();
+		pid = made_fork(&self->made);
 		ASSERT_GE(pid, 0);
 		if (pid == 0) {
 			/*
@@ -652,7 +670,7 @@ TEST(dead_task_has_closed_its_files)
 		close(go[0]);
 		ASSERT_EQ(KERN_SUCCESS, receive(server, &msg, MACH_RCV_TIMEOUT, 5000));
 		child_task = msg.header.msgh_remote_port;
-		ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, child_task,
+		ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(own, child_task,
 					MACH_NOTIFY_DEAD_NAME, 0, notify,
 					MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
 		ASSERT_EQ(0, fcntl(data[0], F_SETFL, O_NONBLOCK));
@@ -665,42 +683,42 @@ TEST(dead_task_has_closed_its_files)
 		close(data[0]);
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		EXPECT_EQ(0, WEXITSTATUS(status));
-		mach_port_destroy(self, child_task);
+		mach_port_destroy(own, child_task);
 	}
-	task_set_special_port(self, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
-	mach_port_destroy(self, server);
-	mach_port_destroy(self, notify);
+	task_set_special_port(own, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(own, server);
+	mach_port_destroy(own, notify);
 }
 
-TEST(port_sets)
+TEST_F(msg, port_sets)
 {
-	mach_port_t self = mach_task_self(), set, a = new_port(), b = new_port();
+	mach_port_t me = mach_task_self(), set, a = new_port(), b = new_port();
 	struct pollfd pfd;
 	struct received msg;
 	mach_port_type_t type;
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_PORT_SET, &set));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self, set, &type));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(me, MACH_PORT_RIGHT_PORT_SET, &set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(me, set, &type));
 	EXPECT_EQ(MACH_PORT_TYPE_PORT_SET, type);
-	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(self, a, set));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(self, b, set));
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_move_member(self, a, b));
-	EXPECT_EQ(KERN_INVALID_NAME, mach_port_move_member(self, 1 << 20, set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(me, a, set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(me, b, set));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_move_member(me, a, b));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_move_member(me, 1 << 20, set));
 
 	mach_port_name_array_t members;
 	mach_msg_type_number_t count;
-	ASSERT_EQ(KERN_SUCCESS, mach_port_get_set_status(self, set, &members, &count));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_set_status(me, set, &members, &count));
 	ASSERT_EQ(2, count);
 	EXPECT_TRUE((members[0] == a && members[1] == b) || (members[0] == b && members[1] == a));
 	munmap(members, count * sizeof(*members));
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_get_set_status(self, a, &members, &count));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_get_set_status(me, a, &members, &count));
 
 	/* A receive blocked on the set wakes for a message to a member that
 	 * another process sends. */
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, b));
-	pid = fork();
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(me, TASK_BOOTSTRAP_PORT, b));
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* bootstrap_port is set by the first Mach call, as the task is. */
@@ -727,7 +745,7 @@ TEST(port_sets)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 
 	/* Destroying the set leaves the members' receive rights alone. */
-	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(self, set));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(me, set));
 	ASSERT_EQ(KERN_SUCCESS, send_value(a, MACH_MSG_TYPE_COPY_SEND, 0, 55, 0));
 	ASSERT_EQ(KERN_SUCCESS, receive(a, &msg, MACH_RCV_TIMEOUT, 0));
 	EXPECT_EQ(55, msg.value);
@@ -765,7 +783,7 @@ TEST(names_and_extract_right)
 	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_extract_right(self, port, 3, &got, &type));
 }
 
-TEST(rights_taken_with_pidfd_getfd_are_inert)
+TEST_F(msg, rights_taken_with_pidfd_getfd_are_inert)
 {
 	mach_port_t port = new_port();
 	int ready[2], done[2], status;
@@ -773,7 +791,7 @@ TEST(rights_taken_with_pidfd_getfd_are_inert)
 
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(done));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		mach_port_t mine = new_port();

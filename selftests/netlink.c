@@ -248,12 +248,14 @@ static int dump(struct nl *nl, int cmd, uint32_t pid, struct seen *s, int *intr)
 }
 
 FIXTURE(nl) {
+	struct made made;
 	struct nl nl;
 	struct seen s;
 };
 
 FIXTURE_SETUP(nl)
 {
+	made_begin(&self->made);
 	ASSERT_NE(MACH_PORT_NULL, mach_task_self());
 	ASSERT_EQ(0, nl_open(&self->nl)) {
 		TH_LOG("no generic netlink family \"mach\"");
@@ -262,6 +264,7 @@ FIXTURE_SETUP(nl)
 
 FIXTURE_TEARDOWN(nl)
 {
+	made_end(&self->made);
 	close(self->nl.fd);
 }
 
@@ -294,7 +297,8 @@ TEST_F(nl, tasks_show_what_the_test_made)
 	task_t child;
 	int pid, i;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
@@ -411,7 +415,7 @@ TEST_F(nl, unprivileged_sees_only_its_own)
 
 	if (getuid() != 0)
 		SKIP(return, "needs root to become another user");
-	kid = fork();
+	kid = made_fork(&self->made);
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
 		struct nl nl;
@@ -450,7 +454,7 @@ TEST_F(nl, dump_consistent_while_tasks_churn)
 	pid_t churner;
 	int i, j, k, intr_seen = 0, status;
 
-	churner = fork();
+	churner = made_fork(&self->made);
 	ASSERT_LE(0, churner);
 	if (churner == 0) {
 		for (;;) {
@@ -530,7 +534,8 @@ TEST_F(nl, events_in_order)
 	ASSERT_LE(0, events_group);
 	fd = events_socket();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(child));
 	ASSERT_EQ(KERN_SUCCESS, task_resume(child));
@@ -548,7 +553,7 @@ TEST_F(nl, events_in_order)
 	/* Only CAP_SYS_ADMIN may listen. */
 	if (getuid() != 0)
 		return;
-	kid = fork();
+	kid = made_fork(&self->made);
 	ASSERT_LE(0, kid);
 	if (kid == 0) {
 		if (setgid(65534) || setuid(65534))
@@ -572,7 +577,7 @@ TEST_F(nl, machctl_watch)
 		SKIP(return, "no machctl in PATH");
 	out = mkstemp(path);
 	ASSERT_LE(0, out);
-	watcher = fork();
+	watcher = made_fork(&self->made);
 	ASSERT_LE(0, watcher);
 	if (watcher == 0) {
 		dup2(out, 1);
@@ -580,7 +585,8 @@ TEST_F(nl, machctl_watch)
 		_exit(127);
 	}
 	usleep(500000);
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
 	usleep(500000);

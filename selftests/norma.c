@@ -140,74 +140,153 @@ static uint32_t run_where_am_i(task_t task, vm_address_t page)
 	return node;
 }
 
-TEST(norma_task_create_places_cpus_and_memory_on_the_node)
+/*
+ * Has the host nodes 0 to count - 1 (host_info's node count), each with
+ * a CPU? The test VM has nodes 0 and 1 with a CPU each, and node 2 with
+ * memory only; a test that needs more than a host has is skipped.
+ */
+static int have_cpu_nodes(int count)
 {
-	char cpus[64], allowed[64];
+	host_node_info_data_t info = { 0 };
+	mach_msg_type_number_t n = HOST_NODE_INFO_COUNT;
+	char cpus[64];
 
-	for (int node = 0; node < 2; node++) {
-		task_t task;
-		vm_address_t page = 0;
-
-		ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), TRUE, node, &task));
-		EXPECT_EQ(node, node_of(task));
+	if (host_info(mach_host_self(), HOST_NODE_INFO, (host_info_t)&info, &n) !=
+	    KERN_SUCCESS || info.node_count < count)
+		return 0;
+	for (int node = 0; node < count; node++) {
 		node_cpus(node, cpus, sizeof(cpus));
-		status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
-		EXPECT_STREQ(cpus, allowed);
-		status_line(task, "Mems_allowed_list:", allowed, sizeof(allowed));
-		EXPECT_NE(0, allowed[0]);
-
-		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &page, PAGE, VM_FLAGS_ANYWHERE));
-		EXPECT_EQ((uint32_t)node, run_where_am_i(task, page));
-		EXPECT_EQ(node, page_node(task, page));
-		EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
-		mach_port_deallocate(mach_task_self(), task);
+		if (!cpus[0])
+			return 0;
 	}
+	return 1;
+}
+
+/* Every node id is below this (host_info), or -1. */
+static int node_max(void)
+{
+	host_node_info_data_t info = { 0 };
+	mach_msg_type_number_t n = HOST_NODE_INFO_COUNT;
+
+	if (host_info(mach_host_self(), HOST_NODE_INFO, (host_info_t)&info, &n))
+		return -1;
+	return info.node_max;
+}
+
+#define NEED_NODES(count) do {							\
+	if (!have_cpu_nodes(count))						\
+		SKIP(return, "needs NUMA nodes 0 to %d, each with a CPU",	\
+		     (count) - 1);						\
+} while (0)
+
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(nodes) {
+	struct made made;
+};
+
+FIXTURE_SETUP(nodes)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(nodes)
+{
+	made_end(&self->made);
+}
+
+/* The same, a variant per node. */
+FIXTURE(on_node) {
+	struct made made;
+};
+
+FIXTURE_VARIANT(on_node) {
+	int node;
+};
+
+FIXTURE_VARIANT_ADD(on_node, node0) { .node = 0 };
+FIXTURE_VARIANT_ADD(on_node, node1) { .node = 1 };
+
+FIXTURE_SETUP(on_node)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(on_node)
+{
+	made_end(&self->made);
+}
+
+TEST_F(on_node, norma_task_create_places_cpus_and_memory_on_the_node)
+{
+	const int node = variant->node;
+	char cpus[64], allowed[64];
+	vm_address_t page = 0;
+	task_t task;
+
+	NEED_NODES(node + 1);
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), TRUE, node,
+						       &task));
+	EXPECT_EQ(node, node_of(task));
+	node_cpus(node, cpus, sizeof(cpus));
+	status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
+	EXPECT_STREQ(cpus, allowed);
+	status_line(task, "Mems_allowed_list:", allowed, sizeof(allowed));
+	EXPECT_NE(0, allowed[0]);
+
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &page, PAGE, VM_FLAGS_ANYWHERE));
+	EXPECT_EQ((uint32_t)node, run_where_am_i(task, page));
+	EXPECT_EQ(node, page_node(task, page));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), task);
 }
 
 /* Without inherited memory too, and placement outlives the shell's exec. */
-TEST(an_empty_task_on_a_node)
+TEST_F(on_node, an_empty_task_on_a_node)
 {
 	/* movl $1, (%rax) with rax = the page: a store allocates it. */
 	uint8_t program[] = { 0xc7, 0x00, 0x01, 0, 0, 0, 0xeb, 0xfe };
+	const int node = variant->node;
+	x86_thread_state64_t state = { 0 };
+	vm_address_t code = 0, data = 0;
 	char cpus[64], allowed[64];
+	thread_act_t thread;
+	uint32_t word = 0;
+	task_t task;
 
-	for (int node = 0; node < 2; node++) {
-		x86_thread_state64_t state = { 0 };
-		vm_address_t code = 0, data = 0;
-		thread_act_t thread;
-		uint32_t word = 0;
-		task_t task;
-
-		ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), FALSE, node, &task));
-		EXPECT_EQ(node, node_of(task));
-		node_cpus(node, cpus, sizeof(cpus));
-		status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
-		EXPECT_STREQ(cpus, allowed);
-		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
-		ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
-		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
-		state.__rip = code;
-		state.__rsp = code + PAGE;
-		state.__rax = data;
-		state.__rflags = 0x202;
-		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
-							 (thread_state_t)&state,
-							 x86_THREAD_STATE64_COUNT));
-		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
-		for (int i = 0; i < 500 && word != 1; i++) {
-			usleep(10000);
-			vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL);
-		}
-		EXPECT_EQ(1, word);
-		EXPECT_EQ(node, page_node(task, data));
-		EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
-		mach_port_deallocate(mach_task_self(), thread);
-		mach_port_deallocate(mach_task_self(), task);
+	NEED_NODES(node + 1);
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), FALSE, node,
+						       &task));
+	EXPECT_EQ(node, node_of(task));
+	node_cpus(node, cpus, sizeof(cpus));
+	status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
+	EXPECT_STREQ(cpus, allowed);
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	state.__rip = code;
+	state.__rsp = code + PAGE;
+	state.__rax = data;
+	state.__rflags = 0x202;
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state,
+						 x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	for (int i = 0; i < 500 && word != 1; i++) {
+		usleep(10000);
+		vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL);
 	}
+	EXPECT_EQ(1, word);
+	EXPECT_EQ(node, page_node(task, data));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
 }
 
 /* Node 2 of the test VM has memory but no CPU: no place for a task. */
-TEST(bad_nodes_make_nothing)
+TEST_F(nodes, bad_nodes_make_nothing)
 {
 	const int bad[] = { -1, 2, 3, 63, 64, 1000 };
 	task_t task = mach_task_self();	/* we are a task before counting */
@@ -215,14 +294,17 @@ TEST(bad_nodes_make_nothing)
 	char cpus[64] = "?";
 
 	/* Node 2 is there, with memory: it is refused for its lack of CPU. */
-	ASSERT_EQ(0, access("/sys/devices/system/node/node2/meminfo", R_OK));
+	NEED_NODES(2);
 	node_cpus(2, cpus, sizeof(cpus));
-	ASSERT_STREQ("", cpus);
+	if (access("/sys/devices/system/node/node2/meminfo", R_OK) || cpus[0] ||
+	    node_max() > 3)
+		SKIP(return, "needs nodes 0 to 2, node 2 with memory and no CPU");
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		task = 1;
 		EXPECT_EQ(KERN_INVALID_ARGUMENT,
-			  norma_task_create(mach_task_self(), TRUE, bad[i], &task));
+			  made_norma_task_create(&self->made, mach_task_self(), TRUE, bad[i],
+						 &task));
 		EXPECT_EQ(MACH_PORT_NULL, task);
 	}
 	/*
@@ -232,7 +314,7 @@ TEST(bad_nodes_make_nothing)
 	EXPECT_GE(before, mach_stat("live_tasks"));
 	/* Not a task at all. */
 	EXPECT_EQ(KERN_INVALID_ARGUMENT,
-		  norma_task_create(mach_host_self(), TRUE, 0, &task));
+		  made_norma_task_create(&self->made, mach_host_self(), TRUE, 0, &task));
 	/* A task placed nowhere says so. */
 	EXPECT_EQ(-1, node_of(mach_task_self()));
 }
@@ -242,6 +324,7 @@ TEST(norma_node_self_is_where_we_run)
 	cpu_set_t one;
 	int node = -1;
 
+	NEED_NODES(2);
 	for (int cpu = 0; cpu < 2; cpu++) {
 		CPU_ZERO(&one);
 		CPU_SET(cpu, &one);
@@ -282,7 +365,7 @@ static volatile char global_byte = 'g';
  * keep the parent's inheritance, and a task made later from either copies
  * what is COPY and leaves out what is NONE.
  */
-TEST(norma_task_clone_shares_everything_and_keeps_inheritance)
+TEST_F(nodes, norma_task_clone_shares_everything_and_keeps_inheritance)
 {
 	char *copy_region = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -292,13 +375,15 @@ TEST(norma_task_clone_shares_everything_and_keeps_inheritance)
 	task_t clone, grandchild, later;
 	char c;
 
+	NEED_NODES(2);
 	ASSERT_NE(MAP_FAILED, copy_region);
 	ASSERT_NE(MAP_FAILED, none_region);
 	copy_region[0] = 'A';
 	none_region[0] = 'B';
 	ASSERT_EQ(KERN_SUCCESS, vm_inherit(mach_task_self(), b, PAGE, VM_INHERIT_NONE));
 
-	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 1, &clone));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 1,
+						      &clone));
 	EXPECT_EQ(1, node_of(clone));
 	EXPECT_EQ(0, thread_count(clone));
 	/* Shared, every one, both ways. */
@@ -320,14 +405,15 @@ TEST(norma_task_clone_shares_everything_and_keeps_inheritance)
 	EXPECT_EQ(VM_INHERIT_NONE, inheritance_of(mach_task_self(), b));
 
 	/* A task made from the clone: a copy of a, no b. */
-	ASSERT_EQ(KERN_SUCCESS, task_create(clone, NULL, 0, TRUE, &grandchild));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, clone, NULL, 0, TRUE, &grandchild));
 	EXPECT_EQ('c', byte_in(grandchild, a));
 	EXPECT_EQ((char)-1, byte_in(grandchild, b));
 	copy_region[0] = 'd';
 	EXPECT_EQ('c', byte_in(grandchild, a));
 	EXPECT_EQ('d', byte_in(clone, a));
 	/* And one made from us, likewise. */
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &later));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &later));
 	EXPECT_EQ('d', byte_in(later, a));
 	EXPECT_EQ((char)-1, byte_in(later, b));
 	copy_region[0] = 'e';
@@ -338,7 +424,8 @@ TEST(norma_task_clone_shares_everything_and_keeps_inheritance)
 
 	/* A second clone finds everything shared already. */
 	task_t second;
-	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 0, &second));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0,
+						      &second));
 	EXPECT_EQ('e', byte_in(second, a));
 	EXPECT_EQ(0, node_of(second));
 
@@ -364,7 +451,7 @@ static uint64_t resident(task_t task)
 	return info.resident_size;
 }
 
-TEST(a_later_child_copies_back_what_a_clone_shared)
+TEST_F(nodes, a_later_child_copies_back_what_a_clone_shared)
 {
 	const size_t size = 64ul << 20;
 	const size_t marks[] = { 0, PAGE, 63 * PAGE, 64 * PAGE, 65 * PAGE,
@@ -375,13 +462,16 @@ TEST(a_later_child_copies_back_what_a_clone_shared)
 	vm_address_t base = (vm_address_t)region;
 	task_t clone, later;
 
+	NEED_NODES(1);
 	ASSERT_NE(MAP_FAILED, region);
 	/* A write is one page, not a transparent huge page of 512. */
 	ASSERT_EQ(0, no_huge_pages(region, size));
 	for (size_t i = 0; i < count; i++)
 		region[marks[i] + 9] = 'k' + i;
-	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE, 0, &clone));
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &later));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0,
+						      &clone));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &later));
 	for (size_t i = 0; i < count; i++) {
 		region[marks[i] + 9] = '!';	/* the clone sees it; later does not */
 		EXPECT_EQ('!', byte_in(clone, base + marks[i] + 9));
@@ -432,8 +522,9 @@ static void *writer(void *arg)
  * shared mapping replacing the private one would be lost. Threads of ours,
  * storing all the while, must never find their last store gone.
  */
-TEST(private_memory_made_shared_loses_no_store)
+TEST_F(nodes, private_memory_made_shared_loses_no_store)
 {
+	NEED_NODES(1);
 	for (int round = 0; round < 6; round++) {
 		pthread_t threads[WRITERS];
 		long before = 0, after = 0, lost = 0;
@@ -455,8 +546,8 @@ TEST(private_memory_made_shared_loses_no_store)
 							   (vm_address_t)writers_region,
 							   WRITERS * PAGE, VM_INHERIT_SHARE));
 		} else {
-			EXPECT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), TRUE,
-								 0, &clone));
+			EXPECT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(),
+								      TRUE, 0, &clone));
 		}
 		usleep(50000);
 		writers_go = 0;
@@ -538,7 +629,7 @@ static int share_in(task_t task, char *region, int times)
  * holds the other while a thread of that other waits to hold it. Neither
  * may wait for good.
  */
-TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
+TEST_F(nodes, two_tasks_that_hold_each_other_do_not_wait_for_good)
 {
 	enum { NAME_IN_CHILD = 900, TIMES = 20 };
 	struct { mach_msg_header_t h; char pad[64]; } msg = { 0 };
@@ -561,7 +652,7 @@ TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
 						      TASK_BOOTSTRAP_PORT, port));
 	ASSERT_EQ(0, pipe(done));	/* the child lives until we are done */
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		mach_port_t ours;
@@ -607,7 +698,7 @@ TEST(two_tasks_that_hold_each_other_do_not_wait_for_good)
 	munmap(region, 4 * PAGE);
 }
 
-TEST(norma_task_clone_without_memory_is_empty)
+TEST_F(nodes, norma_task_clone_without_memory_is_empty)
 {
 	vm_address_t at = 0;
 	vm_size_t size = 0;
@@ -616,7 +707,9 @@ TEST(norma_task_clone_without_memory_is_empty)
 	mach_port_t object, boot, theirs;
 	task_t clone;
 
-	ASSERT_EQ(KERN_SUCCESS, norma_task_clone(mach_task_self(), FALSE, 1, &clone));
+	NEED_NODES(2);
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), FALSE, 1,
+						      &clone));
 	EXPECT_EQ(1, node_of(clone));
 	EXPECT_EQ(KERN_INVALID_ADDRESS,
 		  vm_region_64(clone, &at, &size, VM_REGION_BASIC_INFO_64,
@@ -626,7 +719,8 @@ TEST(norma_task_clone_without_memory_is_empty)
 	ASSERT_EQ(KERN_SUCCESS, task_get_bootstrap_port(clone, &theirs));
 	EXPECT_EQ(boot, theirs);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, norma_task_clone(mach_task_self(), TRUE, 7, &clone));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_norma_task_clone(&self->made, mach_task_self(), TRUE,
+							       7, &clone));
 }
 
 /* Our memory policy: pages we fault in come from node. */
@@ -641,11 +735,12 @@ static int bind_to(int node)
  * Teleport of another task: it is gone and its port dead; the clone is on
  * the node, and so are the pages it alone maps now.
  */
-TEST(norma_task_teleport_moves_a_task)
+TEST_F(nodes, norma_task_teleport_moves_a_task)
 {
 	const size_t size = 64 * PAGE;
 	char *bytes = malloc(size);
 
+	NEED_NODES(2);
 	ASSERT_NE(NULL, bytes);
 	memset(bytes, 't', size);
 	/* From node 0 to node 1, and back. */
@@ -654,8 +749,8 @@ TEST(norma_task_teleport_moves_a_task)
 		vm_address_t region = 0;
 		task_t parent, child;
 
-		ASSERT_EQ(KERN_SUCCESS, norma_task_create(mach_task_self(), FALSE, from,
-							  &parent));
+		ASSERT_EQ(KERN_SUCCESS, made_norma_task_create(&self->made, mach_task_self(), FALSE,
+							       from, &parent));
 		ASSERT_EQ(KERN_SUCCESS, vm_allocate(parent, &region, size, VM_FLAGS_ANYWHERE));
 		ASSERT_EQ(0, bind_to(from));	/* our writes fault its pages in there */
 		ASSERT_EQ(KERN_SUCCESS, vm_write(parent, region, (vm_offset_t)bytes, size));
@@ -663,7 +758,8 @@ TEST(norma_task_teleport_moves_a_task)
 		EXPECT_EQ(from, page_node(parent, region));
 		ASSERT_EQ(KERN_SUCCESS, pid_for_task(parent, &pid));
 
-		ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(parent, TRUE, to, &child));
+		ASSERT_EQ(KERN_SUCCESS, made_norma_task_teleport(&self->made, parent, TRUE, to,
+								 &child));
 		EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(parent));
 		/* The process too: its death is told before it is a zombie. */
 		for (int i = 0; i < 100 && !process_ended(pid); i++)
@@ -709,7 +805,7 @@ static pid_t find_mapper(const char *name, pid_t skip)
  * on, on the node, and moves the page the program shared with no one else
  * once the program is gone.
  */
-TEST(a_teleported_program_ends_and_its_clone_lives_on_the_node)
+TEST_F(nodes, a_teleported_program_ends_and_its_clone_lives_on_the_node)
 {
 	mach_port_t boot, theirs;
 	char cpus[64], allowed[64], path[64];
@@ -717,9 +813,10 @@ TEST(a_teleported_program_ends_and_its_clone_lives_on_the_node)
 	task_t clone;
 	pid_t pid;
 
+	NEED_NODES(2);
 	boot = serve_as_bootstrap();
 	ASSERT_NE(MACH_PORT_NULL, boot);
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		mach_port_t parent = MACH_PORT_NULL;
@@ -739,7 +836,7 @@ TEST(a_teleported_program_ends_and_its_clone_lives_on_the_node)
 	}
 	theirs = receive_port(boot);
 	ASSERT_NE(MACH_PORT_NULL, theirs);
-	ASSERT_EQ(KERN_SUCCESS, norma_task_teleport(theirs, TRUE, 1, &clone));
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_teleport(&self->made, theirs, TRUE, 1, &clone));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(theirs));
@@ -798,15 +895,16 @@ TEST(a_teleported_program_ends_and_its_clone_lives_on_the_node)
  * the caller: no right names it, so it ends too (as any such task does),
  * leaving nothing behind.
  */
-TEST(a_task_that_teleports_itself_ends_and_so_does_its_unnamed_clone)
+TEST_F(nodes, a_task_that_teleports_itself_ends_and_so_does_its_unnamed_clone)
 {
 	mach_port_t boot, theirs;
 	int status;
 	pid_t pid;
 
+	NEED_NODES(2);
 	boot = serve_as_bootstrap();
 	ASSERT_NE(MACH_PORT_NULL, boot);
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		mach_port_t parent = MACH_PORT_NULL;

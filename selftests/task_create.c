@@ -24,13 +24,31 @@ static int task_is_alive(task_t task)
 			 &count) == KERN_SUCCESS;
 }
 
-TEST(create_with_memory_and_terminate)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(tasks) {
+	struct made made;
+};
+
+FIXTURE_SETUP(tasks)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(tasks)
+{
+	made_end(&self->made);
+}
+
+TEST_F(tasks, create_with_memory_and_terminate)
 {
 	task_t child = MACH_PORT_NULL;
 	mach_port_type_t type;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	ASSERT_NE(MACH_PORT_NULL, child);
 	EXPECT_TRUE(task_is_alive(child));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), child, &type));
@@ -45,14 +63,14 @@ TEST(create_with_memory_and_terminate)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
 }
 
-TEST(create_without_memory)
+TEST_F(tasks, create_without_memory)
 {
 	struct mach_task_basic_info info;
 	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
 	task_t child;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, task_info(child, MACH_TASK_BASIC_INFO,
 					  (task_info_t)&info, &count));
 	/* Only the stub page is left. */
@@ -61,14 +79,14 @@ TEST(create_without_memory)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
 }
 
-TEST(suspend_resume_counts)
+TEST_F(tasks, suspend_resume_counts)
 {
 	struct task_basic_info info;
 	mach_msg_type_number_t count = TASK_BASIC_INFO_COUNT;
 	task_t child;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	EXPECT_EQ(KERN_FAILURE, task_resume(child));
 	EXPECT_EQ(KERN_SUCCESS, task_suspend(child));
 	EXPECT_EQ(KERN_SUCCESS, task_suspend(child));
@@ -83,12 +101,12 @@ TEST(suspend_resume_counts)
 }
 
 /* Shells are not the parent program's children as far as wait() knows. */
-TEST(shell_not_seen_by_wait)
+TEST_F(tasks, shell_not_seen_by_wait)
 {
 	task_t child;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	EXPECT_EQ(-1, waitpid(-1, NULL, WNOHANG));
 	EXPECT_EQ(ECHILD, errno);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
@@ -96,21 +114,21 @@ TEST(shell_not_seen_by_wait)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
 }
 
-TEST(bad_parent)
+TEST_F(tasks, bad_parent)
 {
 	task_t child = 1234;
 	mach_port_t port;
 
-	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_create(MACH_PORT_NULL, NULL, 0,
-						      TRUE, &child));
-	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_create(999, NULL, 0, TRUE,
-						      &child));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, made_task_create(&self->made, MACH_PORT_NULL, NULL, 0,
+							   TRUE, &child));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, made_task_create(&self->made, 999, NULL, 0, TRUE,
+							   &child));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
 						   MACH_PORT_RIGHT_RECEIVE, &port));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port,
 						       port, MACH_MSG_TYPE_MAKE_SEND));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_create(port, NULL, 0, TRUE,
-						     &child));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_task_create(&self->made, port, NULL, 0, TRUE,
+							  &child));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port));
 }
 
@@ -129,14 +147,14 @@ static int reaped(int pid)
 	return 0;
 }
 
-TEST(terminated_shell_leaves_no_zombie)
+TEST_F(tasks, terminated_shell_leaves_no_zombie)
 {
 	char path[64];
 	task_t child;
 	int pid = 0;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_LT(0, pid);
 	EXPECT_NE(getpid(), pid);
@@ -147,7 +165,7 @@ TEST(terminated_shell_leaves_no_zombie)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
 }
 
-TEST(shell_holds_none_of_the_parents_fds)
+TEST_F(tasks, shell_holds_none_of_the_parents_fds)
 {
 	vm_address_t at = 0;
 	char path[64];
@@ -156,8 +174,8 @@ TEST(shell_holds_none_of_the_parents_fds)
 
 	fd = open("/proc/self/stat", O_RDONLY);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	/*
 	 * The shell shares our fd table (no file of ours is referenced
@@ -177,17 +195,17 @@ TEST(shell_holds_none_of_the_parents_fds)
 }
 
 /* A task made from a child's task port: the grandchild copies the child. */
-TEST(create_from_a_child_task)
+TEST_F(tasks, create_from_a_child_task)
 {
 	vm_address_t at = 0;
 	task_t child, grandchild;
 	char buf[8];
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(child, &at, 4096, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, vm_write(child, at, (vm_offset_t)"child", 6));
-	ASSERT_EQ(KERN_SUCCESS, task_create(child, NULL, 0, TRUE, &grandchild));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, child, NULL, 0, TRUE, &grandchild));
 	ASSERT_EQ(KERN_SUCCESS, vm_write(child, at, (vm_offset_t)"later", 6));
 	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(grandchild, at, 6,
 						  (vm_address_t)buf, NULL));
@@ -205,7 +223,7 @@ TEST(create_from_a_child_task)
  * A process makes a task, hands its task port to us and exits: the task
  * lives on, and we can still terminate it.
  */
-TEST(task_survives_its_parents_exit)
+TEST_F(tasks, task_survives_its_parents_exit)
 {
 	mach_port_t inbox;
 	task_t child;
@@ -218,7 +236,7 @@ TEST(task_survives_its_parents_exit)
 						       inbox, MACH_MSG_TYPE_MAKE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
 						      TASK_BOOTSTRAP_PORT, inbox));
-	maker = fork();
+	maker = made_fork(&self->made);
 	ASSERT_LE(0, maker);
 	if (maker == 0) {
 		task_t made;

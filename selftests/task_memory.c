@@ -46,15 +46,33 @@ static void finish(struct __test_metadata *_metadata, task_t child)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
 }
 
-TEST(copy_inheritance_is_copy_on_write_both_ways)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(tasks) {
+	struct made made;
+};
+
+FIXTURE_SETUP(tasks)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(tasks)
+{
+	made_end(&self->made);
+}
+
+TEST_F(tasks, copy_inheritance_is_copy_on_write_both_ways)
 {
 	char *page = fresh_page(), buf[32];
 	task_t child;
 
 	ASSERT_NE(NULL, page);
 	strcpy(page, "before");
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
 	EXPECT_STREQ("before", buf);
 
@@ -76,7 +94,7 @@ TEST(copy_inheritance_is_copy_on_write_both_ways)
 	munmap(page, PAGE);
 }
 
-TEST(share_inheritance_is_shared_both_ways)
+TEST_F(tasks, share_inheritance_is_shared_both_ways)
 {
 	char *page = fresh_page(), buf[32];
 	vm_region_basic_info_data_64_t info;
@@ -100,8 +118,8 @@ TEST(share_inheritance_is_shared_both_ways)
 	EXPECT_EQ(VM_INHERIT_SHARE, info.inheritance);
 	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, info.protection);
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	strcpy(page, "parent");
 	ASSERT_EQ(KERN_SUCCESS, peek(child, page, buf, 7));
 	EXPECT_STREQ("parent", buf);
@@ -164,7 +182,7 @@ TEST(share_conversion_keeps_bytes_and_holes)
 	munmap(region, size);
 }
 
-TEST(none_inheritance_leaves_a_hole)
+TEST_F(tasks, none_inheritance_leaves_a_hole)
 {
 	char *page = fresh_page(), buf[8];
 	vm_region_basic_info_data_64_t info;
@@ -184,8 +202,8 @@ TEST(none_inheritance_leaves_a_hole)
 					     NULL));
 	EXPECT_EQ(VM_INHERIT_NONE, info.inheritance);
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	EXPECT_EQ(KERN_INVALID_ADDRESS, peek(child, page, buf, 5));
 	/* The child's next region starts past the page, if there is one. */
 	at = (vm_address_t)page;
@@ -198,7 +216,7 @@ TEST(none_inheritance_leaves_a_hole)
 	munmap(page, PAGE);
 }
 
-TEST(empty_task_vm_calls)
+TEST_F(tasks, empty_task_vm_calls)
 {
 	vm_region_basic_info_data_64_t info;
 	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
@@ -207,8 +225,8 @@ TEST(empty_task_vm_calls)
 	char buf[16];
 	task_t child;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	/* Nothing is mapped that Mach shows. */
 	EXPECT_EQ(KERN_INVALID_ADDRESS,
 		  vm_region_64(child, &at, &size, VM_REGION_BASIC_INFO_64,
@@ -264,7 +282,7 @@ TEST(empty_task_vm_calls)
 }
 
 /* The stub page: no Mach call sees it or may touch it. */
-TEST(stub_page_is_invisible_and_untouchable)
+TEST_F(tasks, stub_page_is_invisible_and_untouchable)
 {
 	unsigned long start = 0, end = 0;
 	vm_region_basic_info_data_64_t info;
@@ -305,8 +323,8 @@ TEST(stub_page_is_invisible_and_untouchable)
 		EXPECT_GE(at, end);
 
 	/* The agent still works: a task can still be made. */
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	/* In the child, the stub is all there is; it cannot be removed. */
 	EXPECT_EQ(KERN_INVALID_ADDRESS,
 		  vm_deallocate(child, 0, 0x7ffffffff000UL));
@@ -315,14 +333,14 @@ TEST(stub_page_is_invisible_and_untouchable)
 	finish(_metadata, child);
 }
 
-TEST(bad_vm_arguments)
+TEST_F(tasks, bad_vm_arguments)
 {
 	vm_address_t at = 0;
 	char buf[8];
 	task_t child;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_allocate(child, &at, (vm_size_t)-1,
 						     VM_FLAGS_ANYWHERE));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, vm_deallocate(child, 0x1000,

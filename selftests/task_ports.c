@@ -71,17 +71,36 @@ TEST(exception_ports)
 								    EXCEPTION_DEFAULT, 0));
 }
 
-TEST(a_forked_task_inherits_its_parents_ports)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(ports) {
+	struct made made;
+};
+
+FIXTURE_SETUP(ports)
 {
-	mach_port_t self = mach_task_self(), boot = new_port(), reg = new_port(), exc = new_port();
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(ports)
+{
+	made_end(&self->made);
+}
+
+TEST_F(ports, a_forked_task_inherits_its_parents_ports)
+{
+	mach_port_t own = mach_task_self(), boot = new_port(), reg = new_port(), exc = new_port();
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(self, TASK_BOOTSTRAP_PORT, boot));
-	ASSERT_EQ(KERN_SUCCESS, mach_ports_register(self, (mach_port_t[]){ MACH_PORT_NULL, reg }, 2));
-	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(self, EXC_MASK_BREAKPOINT, exc,
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(own, TASK_BOOTSTRAP_PORT, boot));
+	ASSERT_EQ(KERN_SUCCESS,
+		  mach_ports_register(own, (mach_port_t[]){ MACH_PORT_NULL, reg }, 2));
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(own, EXC_MASK_BREAKPOINT, exc,
 				EXCEPTION_DEFAULT, 0));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		/* A new task: its ports are the parent task's, named here. */

@@ -60,55 +60,71 @@ TEST(task_self_trap_coalesces_into_the_same_name)
 	ASSERT_EQ(FD_CLOEXEC, fcntl(self, F_GETFD) & FD_CLOEXEC);
 }
 
-TEST(task_info_agrees_with_statm)
+/* task_info's basic flavors, a variant each. */
+FIXTURE(info) {
+	int unused;
+};
+
+FIXTURE_VARIANT(info) {
+	task_flavor_t flavor;
+};
+
+FIXTURE_VARIANT_ADD(info, task_basic_info_64) { .flavor = TASK_BASIC_INFO_64 };
+FIXTURE_VARIANT_ADD(info, mach_task_basic_info) { .flavor = MACH_TASK_BASIC_INFO };
+FIXTURE_VARIANT_ADD(info, task_basic_info_32) { .flavor = TASK_BASIC_INFO_32 };
+
+FIXTURE_SETUP(info)
 {
-	static const task_flavor_t flavors[] = {
-		TASK_BASIC_INFO_64, MACH_TASK_BASIC_INFO, TASK_BASIC_INFO_32,
-	};
-	mach_port_t self = mach_task_self();
+}
+
+FIXTURE_TEARDOWN(info)
+{
+}
+
+TEST_F(info, task_info_agrees_with_statm)
+{
+	const task_flavor_t flavor = variant->flavor;
+	mach_port_t me = mach_task_self();
 	unsigned long long size0, rss0, size1, rss1, vsize, rsize;
 	unsigned long long page = getpagesize();
+	mach_msg_type_number_t count = 64;
+	natural_t buf[64];
 
-	for (unsigned int i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++) {
-		natural_t buf[64];
-		mach_msg_type_number_t count = 64;
+	ASSERT_EQ(0, read_statm(&size0, &rss0));
+	ASSERT_EQ(KERN_SUCCESS, task_info(me, flavor, (task_info_t)buf, &count));
+	ASSERT_EQ(0, read_statm(&size1, &rss1));
 
-		ASSERT_EQ(0, read_statm(&size0, &rss0));
-		ASSERT_EQ(KERN_SUCCESS, task_info(self, flavors[i], (task_info_t)buf, &count));
-		ASSERT_EQ(0, read_statm(&size1, &rss1));
+	if (flavor == TASK_BASIC_INFO_64) {
+		task_basic_info_64_data_t *info = (void *)buf;
 
-		if (flavors[i] == TASK_BASIC_INFO_64) {
-			task_basic_info_64_data_t *info = (void *)buf;
+		ASSERT_EQ(TASK_BASIC_INFO_64_COUNT, count);
+		vsize = info->virtual_size;
+		rsize = info->resident_size;
+		EXPECT_EQ(0, info->suspend_count);
+		EXPECT_EQ(POLICY_TIMESHARE, info->policy);
+	} else if (flavor == MACH_TASK_BASIC_INFO) {
+		mach_task_basic_info_data_t *info = (void *)buf;
 
-			ASSERT_EQ(TASK_BASIC_INFO_64_COUNT, count);
-			vsize = info->virtual_size;
-			rsize = info->resident_size;
-			EXPECT_EQ(0, info->suspend_count);
-			EXPECT_EQ(POLICY_TIMESHARE, info->policy);
-		} else if (flavors[i] == MACH_TASK_BASIC_INFO) {
-			mach_task_basic_info_data_t *info = (void *)buf;
+		ASSERT_EQ(MACH_TASK_BASIC_INFO_COUNT, count);
+		vsize = info->virtual_size;
+		rsize = info->resident_size;
+		EXPECT_GE(info->resident_size_max, info->resident_size);
+		EXPECT_EQ(0, info->suspend_count);
+	} else {
+		task_basic_info_32_data_t *info = (void *)buf;
 
-			ASSERT_EQ(MACH_TASK_BASIC_INFO_COUNT, count);
-			vsize = info->virtual_size;
-			rsize = info->resident_size;
-			EXPECT_GE(info->resident_size_max, info->resident_size);
-			EXPECT_EQ(0, info->suspend_count);
-		} else {
-			task_basic_info_32_data_t *info = (void *)buf;
-
-			ASSERT_EQ(TASK_BASIC_INFO_32_COUNT, count);
-			vsize = info->virtual_size;
-			rsize = info->resident_size;
-		}
-		/* Within a page of what Linux reports around the call. */
-		EXPECT_LE(vsize + page, (size0 < size1 ? size1 : size0) + 2 * page);
-		EXPECT_GE(vsize + page, (size0 < size1 ? size0 : size1));
-		EXPECT_LE(rsize, (rss0 < rss1 ? rss1 : rss0) + page) {
-			TH_LOG("flavor %d: resident %llu, statm %llu..%llu",
-			       flavors[i], rsize, rss0, rss1);
-		}
-		EXPECT_GE(rsize + page, (rss0 < rss1 ? rss0 : rss1));
+		ASSERT_EQ(TASK_BASIC_INFO_32_COUNT, count);
+		vsize = info->virtual_size;
+		rsize = info->resident_size;
 	}
+	/* Within a page of what Linux reports around the call. */
+	EXPECT_LE(vsize + page, (size0 < size1 ? size1 : size0) + 2 * page);
+	EXPECT_GE(vsize + page, (size0 < size1 ? size0 : size1));
+	EXPECT_LE(rsize, (rss0 < rss1 ? rss1 : rss0) + page) {
+		TH_LOG("flavor %d: resident %llu, statm %llu..%llu",
+		       flavor, rsize, rss0, rss1);
+	}
+	EXPECT_GE(rsize + page, (rss0 < rss1 ? rss0 : rss1));
 }
 
 TEST(task_info_sizes_follow_a_new_mapping)
@@ -246,36 +262,54 @@ TEST(dup_of_a_right_is_no_right)
 	EXPECT_EQ(KERN_SUCCESS, basic_info(self, &info));
 }
 
-TEST(rights_inherited_by_fork_are_inert)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(self) {
+	struct made made;
+};
+
+FIXTURE_SETUP(self)
 {
-	mach_port_t self = mach_task_self();
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(self)
+{
+	made_end(&self->made);
+}
+
+TEST_F(self, rights_inherited_by_fork_are_inert)
+{
+	mach_port_t me = mach_task_self();
 	int raw = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	task_basic_info_64_data_t info;
 	int status;
 	pid_t pid;
 
 	ASSERT_GE(raw, 0);
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		struct mach_task_info_args args = {
-			.task = self, .flavor = TASK_BASIC_INFO_64,
+			.task = me, .flavor = TASK_BASIC_INFO_64,
 			.count = TASK_BASIC_INFO_64_COUNT,
 			.info = (unsigned long)&info,
 		};
 
 		/* The parent's name means nothing in the child's space. */
-		if (basic_info(self, &info) != MACH_SEND_INVALID_DEST)
+		if (basic_info(me, &info) != MACH_SEND_INVALID_DEST)
 			_exit(1);
 		/* The parent's /dev/mach channel is refused outright. */
 		if (ioctl(raw, MACH_IOC_TASK_INFO, &args) != -1 || errno != EBADF)
 			_exit(2);
 		/* The child is a task of its own, with a name of its own. */
-		if (mach_task_self() == MACH_PORT_NULL || mach_task_self() == self)
+		if (mach_task_self() == MACH_PORT_NULL || mach_task_self() == me)
 			_exit(3);
 		if (basic_info(mach_task_self(), &info) != KERN_SUCCESS)
 			_exit(4);
-		if (mach_port_deallocate(mach_task_self(), self) != KERN_INVALID_NAME)
+		if (mach_port_deallocate(mach_task_self(), me) != KERN_INVALID_NAME)
 			_exit(5);
 		_exit(0);
 	}
@@ -283,18 +317,18 @@ TEST(rights_inherited_by_fork_are_inert)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The parent's right is untouched. */
-	EXPECT_EQ(KERN_SUCCESS, basic_info(self, &info));
+	EXPECT_EQ(KERN_SUCCESS, basic_info(me, &info));
 	close(raw);
 }
 
-TEST(rights_passed_by_scm_rights_are_inert)
+TEST_F(self, rights_passed_by_scm_rights_are_inert)
 {
-	mach_port_t self = mach_task_self();
+	mach_port_t me = mach_task_self();
 	int sv[2], status;
 	pid_t pid;
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		char data, control[CMSG_SPACE(sizeof(int))];
@@ -328,7 +362,7 @@ TEST(rights_passed_by_scm_rights_are_inert)
 		cmsg->cmsg_level = SOL_SOCKET;
 		cmsg->cmsg_type = SCM_RIGHTS;
 		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cmsg), &self, sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &me, sizeof(int));
 		close(sv[1]);
 		ASSERT_EQ(1, sendmsg(sv[0], &msg, 0));
 	}
@@ -337,11 +371,11 @@ TEST(rights_passed_by_scm_rights_are_inert)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-TEST(task_survives_exec_without_its_rights)
+TEST_F(self, task_survives_exec_without_its_rights)
 {
 	/* exec keeps the task; the close-on-exec rights are gone. */
 	int status;
-	pid_t pid = fork();
+	pid_t pid = made_fork(&self->made);
 
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
@@ -362,7 +396,7 @@ static const char marker[] = "the old program's page";
  * A right to a task is given out for the program its process runs: after
  * an exec (of a set-uid program, say) it must not reach the new one.
  */
-TEST(task_port_dies_with_the_program_it_was_given_for)
+TEST_F(self, task_port_dies_with_the_program_it_was_given_for)
 {
 	mach_port_t inbox, other;
 	mach_port_type_t type;
@@ -379,7 +413,7 @@ TEST(task_port_dies_with_the_program_it_was_given_for)
 						      TASK_BOOTSTRAP_PORT, inbox));
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(ready));
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		mach_port_t me = mach_task_self();	/* sets bootstrap_port */

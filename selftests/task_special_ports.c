@@ -50,6 +50,7 @@ static mach_port_t special(task_t task, int which)
 }
 
 FIXTURE(parent) {
+	struct made made;
 	mach_port_t bootstrap, registered, handler;
 };
 
@@ -57,6 +58,7 @@ FIXTURE_SETUP(parent)
 {
 	mach_port_t me = mach_task_self();
 
+	made_begin(&self->made);
 	self->bootstrap = new_port();
 	self->registered = new_port();
 	self->handler = new_port();
@@ -70,6 +72,7 @@ FIXTURE_SETUP(parent)
 
 FIXTURE_TEARDOWN(parent)
 {
+	made_end(&self->made);
 }
 
 FIXTURE_VARIANT(parent) {
@@ -91,8 +94,8 @@ TEST_F(parent, child_holds_and_inherits_its_ports)
 	mach_port_t port;
 	task_t child;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(me, NULL, 0, variant->inherit_memory,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, NULL, 0, variant->inherit_memory,
+						 &child));
 
 	/* Its own task port: the same port as the name we were given. */
 	EXPECT_EQ(child, special(child, TASK_KERNEL_PORT));
@@ -163,33 +166,51 @@ TEST_F(parent, ledgers_given_or_the_parents)
 	task_t child;
 
 	ASSERT_NE(wired, paged);
-	ASSERT_EQ(KERN_SUCCESS, task_create(me, swapped, 2, variant->inherit_memory,
-					    &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, swapped, 2,
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(paged, special(child, TASK_WIRED_LEDGER_PORT));
 	EXPECT_EQ(wired, special(child, TASK_PAGED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(me, not_ledgers, 2,
-					    variant->inherit_memory, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, not_ledgers, 2,
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(wired, special(child, TASK_WIRED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(me, with_null, 2,
-					    variant->inherit_memory, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, with_null, 2,
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(wired, special(child, TASK_WIRED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 
 	/* An absurd count is not a list at all: nothing is read. */
-	ASSERT_EQ(KERN_SUCCESS, task_create(me, NULL, 100000,
-					    variant->inherit_memory, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, NULL, 100000,
+						 variant->inherit_memory, &child));
 	EXPECT_EQ(paged, special(child, TASK_PAGED_LEDGER_PORT));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 	/* Two ledgers at a bad address: the caller's fault. */
-	EXPECT_EQ(KERN_INVALID_ADDRESS, task_create(me, (ledger_t *)8, 2,
-						    variant->inherit_memory, &child));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, made_task_create(&self->made, me, (ledger_t *)8, 2,
+							 variant->inherit_memory, &child));
 }
 
-TEST(tokens_are_the_parents)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(tasks) {
+	struct made made;
+};
+
+FIXTURE_SETUP(tasks)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(tasks)
+{
+	made_end(&self->made);
+}
+
+TEST_F(tasks, tokens_are_the_parents)
 {
 	security_token_t mine, theirs;
 	audit_token_t my_audit, their_audit;
@@ -197,7 +218,8 @@ TEST(tokens_are_the_parents)
 	task_t child;
 	int pid;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
 	count = TASK_SECURITY_TOKEN_COUNT;
 	ASSERT_EQ(KERN_SUCCESS, task_info(mach_task_self(), TASK_SECURITY_TOKEN,
 					  (task_info_t)&mine, &count));
@@ -228,7 +250,7 @@ TEST(tokens_are_the_parents)
  * pid_for_task take it, calls that control the task refuse it
  * (KERN_INVALID_ARGUMENT), and it dies with the task.
  */
-TEST(the_name_port_only_inspects)
+TEST_F(tasks, the_name_port_only_inspects)
 {
 	task_basic_info_64_data_t info;
 	mach_msg_type_number_t count = TASK_BASIC_INFO_64_COUNT;
@@ -239,7 +261,8 @@ TEST(the_name_port_only_inspects)
 	task_t child;
 	int pid, name_pid;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &child));
 	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(child, TASK_NAME_PORT, &name));
 	ASSERT_NE(child, name);
 	/* The same name for it each time, as for any send right. */

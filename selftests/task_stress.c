@@ -56,36 +56,54 @@ static long settle_to(long n)
 	return live;
 }
 
-TEST(four_threads_make_and_end_tasks)
+/*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(stress) {
+	struct made made;
+};
+
+FIXTURE_SETUP(stress)
 {
-	task_t self = mach_task_self(), middle;
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+	made_end(&self->made);
+}
+
+TEST_F(stress, four_threads_make_and_end_tasks)
+{
+	task_t me = mach_task_self(), middle;
 	pthread_t threads[4];
 	long before, failures = 0;
 	void *ret;
 
 	before = mach_stat("live_tasks");
 	/* Two threads fork from our own task, two from a child's. */
-	ASSERT_EQ(KERN_SUCCESS, task_create(self, NULL, 0, FALSE, &middle));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, me, NULL, 0, FALSE, &middle));
 	for (int i = 0; i < 4; i++)
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, churn,
-					    i < 2 ? &self : &middle));
+					    i < 2 ? &me : &middle));
 	for (int i = 0; i < 4; i++) {
 		ASSERT_EQ(0, pthread_join(threads[i], &ret));
 		failures += (long)ret;
 	}
 	EXPECT_EQ(0, failures);
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(middle));
-	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(self, middle));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(me, middle));
 	EXPECT_LE(settle_to(before), before);
 }
 
 /* Processes that make tasks as fast as they can, killed at random points. */
-TEST(killed_while_making_tasks)
+TEST_F(stress, killed_while_making_tasks)
 {
 	long before = mach_stat("live_tasks");
 
 	for (int round = 0; round < 6; round++) {
-		pid_t pid = fork();
+		pid_t pid = made_fork(&self->made);
 
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
@@ -136,13 +154,13 @@ static void *try_to_be_the_agent(void *arg)
  * once, on a /dev/mach of their own (libmach asks once): one is, seven are
  * refused with EBUSY. Two agents serving one queue lost calls for good.
  */
-TEST(one_agent_however_many_ask)
+TEST_F(stress, one_agent_however_many_ask)
 {
 	enum { ASKERS = 8 };
 
 	for (int round = 0; round < 10; round++) {
 		int status = -1;
-		pid_t pid = fork();
+		pid_t pid = made_fork(&self->made);
 
 		ASSERT_LE(0, pid);
 		if (pid == 0) {

@@ -35,11 +35,29 @@ static int await_word(task_t task, vm_address_t address, uint32_t want)
 }
 
 /*
+ * The tasks and processes a test makes, ended by the teardown even when
+ * an assertion fails.
+ */
+FIXTURE(threads) {
+	struct made made;
+};
+
+FIXTURE_SETUP(threads)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(threads)
+{
+	made_end(&self->made);
+}
+
+/*
  * The classic Mach exec path: an empty task, a program written into it,
  * a thread started at it. The program stores a word and spins:
  *   movabs $data, %rax; movl $0x600df00d, (%rax); jmp .
  */
-TEST(program_written_into_an_empty_task_runs)
+TEST_F(threads, program_written_into_an_empty_task_runs)
 {
 	vm_address_t code = 0, data = 0;
 	thread_act_t thread;
@@ -50,7 +68,8 @@ TEST(program_written_into_an_empty_task_runs)
 		0xeb, 0xfe,
 	};
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
@@ -95,14 +114,15 @@ static void __attribute__((noinline, noreturn)) child_entry(void)
 }
 
 /* An inheriting task runs a function of the program it inherited. */
-TEST(function_of_the_inherited_image_runs_on_its_copy)
+TEST_F(threads, function_of_the_inherited_image_runs_on_its_copy)
 {
 	vm_address_t stack = 0;
 	thread_act_t threads[2];
 	task_t task;
 
 	answer = 0;
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
 	for (int i = 0; i < 2; i++) {
 		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &threads[i]));
@@ -155,7 +175,7 @@ static int advances(task_t task, int which)
 	return counter_in(task, which) != before;
 }
 
-TEST(suspension_stops_threads_and_nests)
+TEST_F(threads, suspension_stops_threads_and_nests)
 {
 	x86_thread_state64_t state;
 	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
@@ -163,7 +183,8 @@ TEST(suspension_stops_threads_and_nests)
 	thread_act_t one, two;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &one));
 	ASSERT_EQ(KERN_SUCCESS, start_at(one, (uint64_t)count_entry, stack + 2 * PAGE - 8));
@@ -207,7 +228,7 @@ TEST(suspension_stops_threads_and_nests)
 }
 
 /* The fs base is part of the state: the program writes through %fs. */
-TEST(fs_base_in_the_thread_state)
+TEST_F(threads, fs_base_in_the_thread_state)
 {
 	/* movl $0x600df00d, %fs:8; jmp . */
 	uint8_t program[] = {
@@ -220,7 +241,8 @@ TEST(fs_base_in_the_thread_state)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
@@ -247,7 +269,7 @@ TEST(fs_base_in_the_thread_state)
 }
 
 /* The float state carries the xmm registers in and out. */
-TEST(float_state_in_and_out)
+TEST_F(threads, float_state_in_and_out)
 {
 	/* movabs $data, %rax; movdqu %xmm0, (%rax); jmp . */
 	uint8_t program[] = {
@@ -263,7 +285,8 @@ TEST(float_state_in_and_out)
 	char got[16] = "";
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
@@ -301,7 +324,7 @@ TEST(float_state_in_and_out)
 }
 
 /* A thread that exits by itself (exit(2) through a syscall) is gone. */
-TEST(a_thread_that_exits_is_no_longer_listed)
+TEST_F(threads, a_thread_that_exits_is_no_longer_listed)
 {
 	/* mov $60, %eax; xor %edi, %edi; syscall */
 	uint8_t program[] = { 0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 };
@@ -309,7 +332,8 @@ TEST(a_thread_that_exits_is_no_longer_listed)
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, code + PAGE));
@@ -332,7 +356,7 @@ TEST(a_thread_that_exits_is_no_longer_listed)
  * one to a word and exits:
  *   movabs $data, %rax; lock incl (%rax); mov $60, %eax; xor %edi, %edi; syscall
  */
-TEST(state_set_at_once_reaches_every_new_thread)
+TEST_F(threads, state_set_at_once_reaches_every_new_thread)
 {
 	uint8_t program[] = {
 		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -342,7 +366,8 @@ TEST(state_set_at_once_reaches_every_new_thread)
 	vm_address_t code = 0, data = 0;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
 	memcpy(program + 2, &data, 8);
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
@@ -370,13 +395,14 @@ TEST(state_set_at_once_reaches_every_new_thread)
  * kernel stays clean however the thread's entry and its end cross.
  *   mov $60, %eax; xor %edi, %edi; syscall
  */
-TEST(threads_ended_as_soon_as_made)
+TEST_F(threads, threads_ended_as_soon_as_made)
 {
 	uint8_t program[] = { 0xb8, 0x3c, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 };
 	vm_address_t code = 0;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
 	for (int i = 0; i < 150; i++) {
 		thread_act_t thread;
@@ -410,7 +436,7 @@ TEST(threads_ended_as_soon_as_made)
  * dead name, and whoever asked is told.
  *   mov $231, %eax; xor %edi, %edi; syscall
  */
-TEST(a_program_that_exits_ends_its_task)
+TEST_F(threads, a_program_that_exits_ends_its_task)
 {
 	uint8_t program[] = { 0xb8, 0xe7, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05 };
 	mach_port_t notify, previous;
@@ -423,7 +449,8 @@ TEST(a_program_that_exits_ends_its_task)
 		thread_act_t thread;
 		task_t task;
 
-		ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+		ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0,
+							 FALSE, &task));
 		ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(
 				mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0, notify,
 				MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
@@ -444,7 +471,7 @@ TEST(a_program_that_exits_ends_its_task)
 	mach_port_destroy(mach_task_self(), notify);
 }
 
-TEST(thread_self_and_thread_info)
+TEST_F(threads, thread_self_and_thread_info)
 {
 	thread_basic_info_data_t info;
 	mach_msg_type_number_t count = THREAD_BASIC_INFO_COUNT;
@@ -460,7 +487,8 @@ TEST(thread_self_and_thread_info)
 	EXPECT_EQ(0, info.suspend_count);
 	EXPECT_LE(1, thread_count(mach_task_self()));
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	count = THREAD_BASIC_INFO_COUNT;
 	ASSERT_EQ(KERN_SUCCESS, thread_info(thread, THREAD_BASIC_INFO,
@@ -540,7 +568,7 @@ static void prepare_send(struct send_page *page, uint64_t page_address,
  *   mov $16, %eax; xor %edi, %edi; mov $MACH_IOC_MSG, %esi;
  *   movabs $args, %rdx; syscall; jmp .
  */
-TEST(program_in_an_empty_task_sends_a_message)
+TEST_F(threads, program_in_an_empty_task_sends_a_message)
 {
 	uint8_t program[] = {
 		0xb8, 0x10, 0, 0, 0, 0x31, 0xff, 0xbe, 0, 0, 0, 0,
@@ -555,7 +583,8 @@ TEST(program_in_an_empty_task_sends_a_message)
 
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
 						   &port));
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
 						       MACH_MSG_TYPE_MAKE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, 2 * PAGE, VM_FLAGS_ANYWHERE));
@@ -592,7 +621,7 @@ static void __attribute__((noinline, noreturn)) double_and_send(void)
 }
 
 /* An inheriting task runs our function on its copy and answers by message. */
-TEST(inherited_function_answers_by_message)
+TEST_F(threads, inherited_function_answers_by_message)
 {
 	vm_address_t stack = 0;
 	mach_port_t port, there = 20;
@@ -603,7 +632,8 @@ TEST(inherited_function_answers_by_message)
 						   &port));
 	inherited_input = 21;
 	prepare_send(&result_page, (uint64_t)&result_page, there, 0);
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	inherited_input = 1000;	/* ours only: the child keeps 21 */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(task, there, port,
 						       MACH_MSG_TYPE_MAKE_SEND));
@@ -646,13 +676,14 @@ static int64_t abort_result_in(task_t task)
  * Suspended and resumed, a thread's system call restarts; aborted, while
  * suspended or not, it fails with EINTR instead (thread_abort).
  */
-TEST(thread_abort_ends_a_blocked_system_call)
+TEST_F(threads, thread_abort_ends_a_blocked_system_call)
 {
 	vm_address_t stack = 0;
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	EXPECT_EQ(KERN_SUCCESS, thread_abort(thread));	/* never ran: nothing to do */
@@ -702,7 +733,7 @@ static void *spin(void *arg)
  * Every thread of a task that runs its own program is a Mach thread:
  * task_threads lists them (never the agent), and task_suspend stops them.
  */
-TEST(a_programs_own_threads_are_mach_threads)
+TEST_F(threads, a_programs_own_threads_are_mach_threads)
 {
 	mach_port_t boot, child_task;
 	uint64_t before[2];
@@ -715,7 +746,7 @@ TEST(a_programs_own_threads_are_mach_threads)
 
 	boot = serve_as_bootstrap();
 	ASSERT_NE(MACH_PORT_NULL, boot);
-	pid = fork();
+	pid = made_fork(&self->made);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		mach_port_t parent = MACH_PORT_NULL;
@@ -755,51 +786,74 @@ TEST(a_programs_own_threads_are_mach_threads)
  * (the ioctl a new thread leaves through returns an int):
  *   mov %rax, (%rbx); mov %rcx, 8(%rbx); jmp .
  */
-TEST(full_width_registers_reach_the_program)
-{
-	uint8_t program[] = { 0x48, 0x89, 0x03, 0x48, 0x89, 0x4b, 0x08, 0xeb, 0xfe };
-	const uint64_t values[] = { 0x123456789abcdef0ull, 0xffffffff80000000ull, 7 };
-	for (unsigned int i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		x86_thread_state64_t state = { 0 };
-		vm_address_t code = 0, data = 0;
-		uint64_t seen[2] = { 0, 0 };
-		thread_act_t thread;
-		task_t task;
+FIXTURE(registers) {
+	struct made made;
+};
 
-		ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
-		ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
-		ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
-		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
-		state.__rip = code;
-		state.__rsp = data + PAGE;
-		state.__rax = values[i];
-		state.__rbx = data;
-		state.__rcx = ~values[i];
-		state.__rflags = 0x202;
-		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
-							 (thread_state_t)&state,
-							 x86_THREAD_STATE64_COUNT));
-		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
-		for (int n = 0; n < 500 && seen[1] != ~values[i]; n++) {
-			usleep(10000);
-			vm_read_overwrite(task, data, sizeof(seen), (vm_address_t)seen, NULL);
-		}
-		EXPECT_EQ(values[i], seen[0]);
-		EXPECT_EQ(~values[i], seen[1]);
-		EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
-		mach_port_deallocate(mach_task_self(), thread);
-		mach_port_deallocate(mach_task_self(), task);
-	}
+/* rax: all 64 bits, a value a 32-bit sign extension would make, a small one. */
+FIXTURE_VARIANT(registers) {
+	uint64_t value;
+};
+
+FIXTURE_VARIANT_ADD(registers, wide) { .value = 0x123456789abcdef0ull };
+FIXTURE_VARIANT_ADD(registers, sign_extended) { .value = 0xffffffff80000000ull };
+FIXTURE_VARIANT_ADD(registers, small) { .value = 7 };
+
+FIXTURE_SETUP(registers)
+{
+	made_begin(&self->made);
 }
 
-TEST(bad_thread_calls)
+FIXTURE_TEARDOWN(registers)
+{
+	made_end(&self->made);
+}
+
+TEST_F(registers, full_width_registers_reach_the_program)
+{
+	uint8_t program[] = { 0x48, 0x89, 0x03, 0x48, 0x89, 0x4b, 0x08, 0xeb, 0xfe };
+	const uint64_t value = variant->value;
+	x86_thread_state64_t state = { 0 };
+	vm_address_t code = 0, data = 0;
+	uint64_t seen[2] = { 0, 0 };
+	thread_act_t thread;
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	state.__rip = code;
+	state.__rsp = data + PAGE;
+	state.__rax = value;
+	state.__rbx = data;
+	state.__rcx = ~value;
+	state.__rflags = 0x202;
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state,
+						 x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	for (int n = 0; n < 500 && seen[1] != ~value; n++) {
+		usleep(10000);
+		vm_read_overwrite(task, data, sizeof(seen), (vm_address_t)seen, NULL);
+	}
+	EXPECT_EQ(value, seen[0]);
+	EXPECT_EQ(~value, seen[1]);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), thread);
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+TEST_F(threads, bad_thread_calls)
 {
 	x86_thread_state64_t state;
 	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
 	thread_act_t thread;
 	task_t task;
 
-	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
 						 (thread_state_t)&state, &count));

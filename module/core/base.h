@@ -137,6 +137,7 @@ public:
 	void lock() { mach_shim_lock_acquire(lock_); }
 	bool lock_killable() { return mach_shim_lock_acquire_killable(lock_) == 0; }
 	void unlock() { mach_shim_lock_release(lock_); }
+	void assert_held() { mach_shim_lock_assert_held(lock_); }
 
 private:
 	mach_shim_lock *lock_;

@@ -75,11 +75,11 @@ long task_info(Task &caller, mach_task_info_args &args)
 long port_call_on(Task &caller, u32 task_name, PortCall &call)
 {
 	Ref<Task> task;
-	u64 image;
-	Kr kr = resolve_task(caller, task_name, Kr::InvalidTask, &task, &image);
+	u64 program;
+	Kr kr = resolve_task(caller, task_name, Kr::InvalidTask, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
-	return result(port_call(caller, *task.get(), image, call));
+	return result(port_call(caller, *task.get(), program, call));
 }
 
 long port_deallocate(Task &caller, mach_port_deallocate_args &args)
@@ -105,8 +105,8 @@ long port_op(Task &caller, mach_port_args &args)
 	if (args.flags || args.pad)
 		return malformed;
 	Ref<Task> task;
-	u64 image;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidTask, &task, &image);
+	u64 program;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidTask, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (args.op < MACH_PORT_OP_ALLOCATE || args.op > static_cast<u32>(PortOp::Last))
@@ -131,7 +131,7 @@ long port_op(Task &caller, mach_port_args &args)
 		}
 	}
 
-	kr = port_call(caller, *task.get(), image, call);
+	kr = port_call(caller, *task.get(), program, call);
 
 	args.name = call.name.value;
 	args.poly = call.poly.value;
@@ -299,8 +299,8 @@ long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create)
 		return malformed;
 	args.child = Name::null;
 	Ref<Task> parent;
-	u64 image;
-	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &image);
+	u64 program;
+	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	create.inherit_memory = args.inherit_memory != 0;
@@ -323,7 +323,7 @@ long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create)
 		}
 	}
 	bool later;
-	kr = mach::task_create(caller, *parent.get(), image, create, &args.child, &later);
+	kr = mach::task_create(caller, *parent.get(), program, create, &args.child, &later);
 	return later ? MACH_LATER : result(kr);
 }
 
@@ -407,10 +407,10 @@ long task_control(Task &caller, mach_task_control_args &args)
 	if (args.flags || args.value)
 		return malformed;
 	Ref<Task> task;
-	u64 image = 0;
+	u64 program = 0;
 	Kr kr = args.op == MACH_TASK_PID ?
 		resolve_task_name(caller, args.task, &task) :
-		resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image);
+		resolve_task(caller, args.task, Kr::InvalidArgument, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	switch (args.op) {
@@ -419,7 +419,7 @@ long task_control(Task &caller, mach_task_control_args &args)
 	case MACH_TASK_RESUME:
 		return result(task_resume(*task.get()));
 	case MACH_TASK_TERMINATE:
-		return result(task_terminate(*task.get(), image));
+		return result(task_terminate(*task.get(), program));
 	case MACH_TASK_PID:
 		args.value = task_pid(*task.get());
 		return result(Kr::Success);
@@ -434,26 +434,26 @@ long vm(Task &caller, mach_vm_args &args)
 	if (args.flags & ~known)
 		return malformed;
 	Ref<Task> task;
-	u64 image;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &image,
+	u64 program;
+	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &program,
 			     vm_changes_mappings(args.op));
 	if (kr != Kr::Success)
 		return result(kr);
-	return result(vm_call(*task.get(), image, args));
+	return result(vm_call(*task.get(), program, args));
 }
 
 /* The calls on a task: create (its agent clones the thread), list. */
 long thread_task_call(Task &caller, mach_thread_args &args)
 {
 	Ref<Task> task;
-	u64 image;
+	u64 program;
 	bool create = args.op == MACH_THREAD_CREATE;
-	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task, &image,
+	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task, &program,
 			     create);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (create)
-		return result(thread_create(caller, *task.get(), image, &args.value));
+		return result(thread_create(caller, *task.get(), program, &args.value));
 
 	constexpr u32 max = 1024;
 	u32 capacity = args.count < max ? args.count : max, count = 0;

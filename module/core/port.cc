@@ -623,6 +623,7 @@ mach_bool Port::has_message(void *self)
 Port::Take Port::take_locked(u32 room, bool large, u32 trailer, Message **out,
 			    u32 *needed)
 {
+	lock_.assert_held();
 	if (dead_)
 		return Take::Dead;
 	Message *msg = head_;

@@ -3,9 +3,11 @@
  * port.h - a Mach port: a message queue with rights to it held in spaces
  * (space.h), each right an fd of its task's process.
  *
- * A port is either a kernel port standing for a kernel object (today a
- * task; the object owns the port and kills it when it goes) or an
- * ordinary port whose receive right one task holds. Either way, once the
+ * A port is either a kernel port standing for a kernel object (a task's
+ * control or name port, a thread, the host's name, privileged and
+ * security ports, a ledger: Object below; the object owns the port and
+ * kills it when it goes) or an ordinary port whose receive right one task
+ * holds. Either way, once the
  * port is dead every send right to it names a dead port, and its queued
  * messages are destroyed.
  *
@@ -239,7 +241,7 @@ private:
 	RefCount refs_;
 	const Object object_;
 	const bool set_kind_;
-	Lock lock_{MACH_LOCK_PORT};
+	Lock lock_{set_kind_ ? MACH_LOCK_PORT_SET : MACH_LOCK_PORT};
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
 	void *kobject_;			/* a Task or Thread; not a reference */
 	bool dead_ = false;

@@ -242,7 +242,7 @@ void port_call_release(PortCall &call)
 	call.items = nullptr;
 }
 
-Kr port_call(Task &caller, Task &target, u64 image, PortCall &call)
+Kr port_call(Task &caller, Task &target, u64 program, PortCall &call)
 {
 	call.remote = &target != &caller;
 	if (!call.remote)
@@ -257,7 +257,7 @@ Kr port_call(Task &caller, Task &target, u64 image, PortCall &call)
 	/* The copy holds the rights and the list now, whatever comes of it. */
 	call.in = {};
 	call.items = nullptr;
-	int err = mach_shim_task_call(target.os(), image, remote_run, remote_abandon,
+	int err = mach_shim_task_call(target.os(), program, remote_run, remote_abandon,
 				      &remote, sizeof(remote));
 	if (err) {
 		/* abandon() released what it held (the host calls it). */

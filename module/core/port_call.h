@@ -89,10 +89,10 @@ Kr port_call_give(Space &caller, PortCall &call, Kr kr);
 void port_call_release(PortCall &call);
 
 /*
- * The whole call on target's space (running image), from caller: in
+ * The whole call on target's space (running program), from caller: in
  * place if it is the caller's own, else in target's agent.
  */
-Kr port_call(Task &caller, Task &target, u64 image, PortCall &call);
+Kr port_call(Task &caller, Task &target, u64 program, PortCall &call);
 
 } /* namespace mach */
 

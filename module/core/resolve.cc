@@ -4,36 +4,36 @@
 
 namespace mach {
 
-Kr task_of(Task &caller, Port &port, Kr not_a_task, Ref<Task> *task, u64 *image,
+Kr task_of(Task &caller, Port &port, Kr not_a_task, Ref<Task> *task, u64 *program,
 	   bool queued)
 {
 	*task = port.task();
 	if (!*task)
 		return port.dead() ? Kr::SendInvalidDest : not_a_task;
 	/* The caller runs its own program: 0 asks the host for no check. */
-	if (image)
-		*image = 0;
+	if (program)
+		*program = 0;
 	if (task->get() == &caller)
 		return Kr::Success;
-	u64 gen = queued ? mach_shim_task_image_queued((*task)->os()) :
-			   mach_shim_task_image((*task)->os());
-	/* Checked after the image: a renewal in between killed the port. */
+	u64 gen = queued ? mach_shim_task_program_queued((*task)->os()) :
+			   mach_shim_task_program((*task)->os());
+	/* Checked after the generation: a renewal in between killed the port. */
 	if (!gen || port.dead()) {
 		*task = Ref<Task>{};
 		return Kr::SendInvalidDest;
 	}
-	if (image)
-		*image = gen;
+	if (program)
+		*program = gen;
 	return Kr::Success;
 }
 
-Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task, u64 *image,
+Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task, u64 *program,
 		bool queued)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});
 	if (!port)
 		return Kr::SendInvalidDest;
-	return task_of(caller, *port.get(), not_a_task, task, image, queued);
+	return task_of(caller, *port.get(), not_a_task, task, program, queued);
 }
 
 Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
@@ -50,7 +50,7 @@ Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
 	 * task_info's tokens are the new program's, not those given the old.
 	 */
 	if (task->get() != &caller)
-		(void)mach_shim_task_image((*task)->os());
+		(void)mach_shim_task_program((*task)->os());
 	return Kr::Success;
 }
 
@@ -65,8 +65,8 @@ Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
 	Task *task = (*thread)->task();
 	if (task == &caller)
 		return Kr::Success;
-	/* Checked after the image: a renewal in between killed the port. */
-	if (!mach_shim_task_image(task->os()) || port->dead()) {
+	/* Checked after the generation: a renewal in between killed the port. */
+	if (!mach_shim_task_program(task->os()) || port->dead()) {
 		*thread = Ref<Thread>{};
 		return Kr::SendInvalidDest;
 	}

@@ -18,7 +18,7 @@ namespace mach {
 
 /*
  * The task port stands for, and the program its process runs
- * (mach_shim_task_image(); 0 for the caller's own). A port that died is
+ * (mach_shim_task_program(); 0 for the caller's own). A port that died is
  * not a destination at all (MACH_SEND_INVALID_DEST); a live port of
  * another kind gives not_a_task. A port that stood for the process's
  * program before an exec is dead from the moment that is seen: the new
@@ -26,10 +26,10 @@ namespace mach {
  * task's agent runs (queued) does not wait for a new shell to be set up.
  */
 Kr task_of(Task &caller, Port &port, Kr not_a_task, Ref<Task> *task,
-	   u64 *image = nullptr, bool queued = false);
+	   u64 *program = nullptr, bool queued = false);
 /* The same, through the caller's send right name (null: not a right). */
 Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
-		u64 *image = nullptr, bool queued = false);
+		u64 *program = nullptr, bool queued = false);
 /*
  * As resolve_task(), and a task's name port too: for the calls that only
  * inspect (task_info, pid_for_task). A name port outlives an exec.

@@ -2,9 +2,11 @@
 /*
  * shim.h - everything the freestanding core asks of its host.
  *
- * Two implementations: module/shim.c (+ module/task.c, module/port.c) in
- * the kernel, tests/shim_user.cc for the host unit tests. The core sees
- * only these declarations: no Linux header ever reaches C++.
+ * Two implementations: in the kernel, the glue (module/shim.c for the
+ * generic services, and beside each part of the Linux side the calls on
+ * it: task.c, port.c, quota.c, creds.c, node.c, shell.c, clone.c, vm.c,
+ * agent.c, thread.c); tests/shim_user.cc for the host unit tests. The
+ * core sees only these declarations: no Linux header ever reaches C++.
  */
 #ifndef MACH_CORE_SHIM_H
 #define MACH_CORE_SHIM_H
@@ -47,13 +49,19 @@ mach_bool mach_shim_user_charge(struct mach_shim_user *user, enum mach_shim_quot
 void mach_shim_user_uncharge(struct mach_shim_user *user, enum mach_shim_quota quota,
 			     mach_u64 amount);
 
-/* A sleeping lock (a mutex in the kernel), one lockdep class per role. */
+/*
+ * A sleeping lock (a mutex in the kernel), one lockdep class per role:
+ * locks of one class never nest (the order between classes is written in
+ * module/mach.h).
+ */
 enum mach_lock_class {
 	MACH_LOCK_TASK,
 	MACH_LOCK_SPACE,
 	MACH_LOCK_PORT,
+	MACH_LOCK_PORT_SET,	/* a port set's: taken before its members' */
 	MACH_LOCK_QUIESCE,
 	MACH_LOCK_ADOPT,
+	MACH_LOCK_THREAD,
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -63,6 +71,8 @@ void mach_shim_lock_acquire(struct mach_shim_lock *lock);
 /* 0, or -MACH_EINTR if a fatal signal came first. */
 int mach_shim_lock_acquire_killable(struct mach_shim_lock *lock);
 void mach_shim_lock_release(struct mach_shim_lock *lock);
+/* Warns (lockdep, in a debug kernel) unless the caller holds lock. */
+void mach_shim_lock_assert_held(struct mach_shim_lock *lock);
 
 /*
  * A wait queue (wait_queue_head_t in the kernel): waiters sleep until
@@ -109,6 +119,14 @@ void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size);
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
 /* Has the calling process the host's privilege (CAP_SYS_ADMIN)? */
 mach_bool mach_shim_privileged(void);
+
+/*
+ * The host's page size, and where user addresses end (the first address
+ * no user mapping can have): what vm_* calls round to, and what a thread
+ * may be given as its rip, rsp and segment bases.
+ */
+mach_u64 mach_shim_page_size(void);
+mach_u64 mach_shim_user_address_end(void);
 
 /* What host_info() reports. */
 struct mach_host_facts {
@@ -181,25 +199,25 @@ void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
  */
 void mach_shim_port_destroyed(mach_u32 waiters, mach_u32 queued);
 /*
- * The program (exec image) os's process runs: a generation number that
+ * The program os's process runs (its exec image): a generation number that
  * the calls below take, so that a right given out for one program never
  * reaches the next one (a set-uid program, say). 0 if the process has
  * exec'd since: its task port is then replaced, and the right the caller
  * used is a dead name. Also 0 if the process is gone. The calls take 0
  * for the caller's own task, which runs its own program by definition.
  */
-mach_u64 mach_shim_task_image(struct mach_task_os *os);
+mach_u64 mach_shim_task_program(struct mach_task_os *os);
 /*
  * The same, for a call that os's agent runs: a new shell still setting
  * itself up serves such calls only once it is ready, so they need not
- * wait for it here (mach_shim_task_image() does).
+ * wait for it here (mach_shim_task_program() does).
  */
-mach_u64 mach_shim_task_image_queued(struct mach_task_os *os);
+mach_u64 mach_shim_task_program_queued(struct mach_task_os *os);
 
 /* Is node a NUMA node online, with memory and CPUs, that a task may use? */
 mach_bool mach_shim_node_usable(mach_u32 node);
 /* Has a task's program private writable memory a clone would make shared? */
-mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 image);
+mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 program);
 
 /*
  * How a new task is to be made: the whole plan, decided by the core
@@ -237,7 +255,7 @@ int mach_shim_task_prepare(const struct mach_task_plan *plan, struct mach_task *
  * the child maps then that are not on its node yet move there. 0 or
  * -errno. A parent that is the caller's own task never returns.
  */
-int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
+int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 program,
 				struct mach_task *child);
 /*
  * An answer the calling thread gives only once it has made a system call
@@ -252,13 +270,13 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 image,
  * -errno (-ESRCH: the parent has no agent or the child died, -EINTR: we
  * were killed), or MACH_LATER: the calling thread forks it itself.
  */
-int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 image,
+int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 program,
 			 struct mach_task *child);
 /*
- * task_terminate: kill the process (if it still runs image; 0 for any),
+ * task_terminate: kill the process (if it still runs program; 0 for any),
  * wait until its task is torn down.
  */
-int mach_shim_task_kill(struct mach_task_os *os, mach_u64 image);
+int mach_shim_task_kill(struct mach_task_os *os, mach_u64 program);
 /*
  * No send right to the task port is left. A shell that runs no thread
  * but its agent can never be reached again: it ends (at once, without
@@ -273,7 +291,7 @@ void mach_shim_task_unnamed(struct mach_task_os *os);
 struct mach_shim_vm_request {
 	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
 	unsigned int value;		/* protection or inheritance */
-	mach_u64 image;			/* mach_shim_task_image() */
+	mach_u64 program;			/* mach_shim_task_program() */
 	mach_u64 start, end;
 	mach_u64 data;			/* the caller's buffer, or COPY's target */
 	mach_bool anywhere;		/* ALLOCATE */
@@ -292,7 +310,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
  * arg itself if no copy was made) to release what fn left in it, or what
  * it would have consumed if it never ran.
  */
-int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
+int mach_shim_task_call(struct mach_task_os *os, mach_u64 program,
 			void (*fn)(void *), void (*abandon)(void *), void *arg,
 			mach_size size);
 /*
@@ -301,9 +319,9 @@ int mach_shim_task_call(struct mach_task_os *os, mach_u64 image,
  * module until resumed; its registers are set while it is parked.
  */
 struct mach_thread_os;
-/* A new parked thread in os's process (running image): it, or NULL and *err. */
+/* A new parked thread in os's process (running program): it, or NULL and *err. */
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
-					       mach_u64 image, int *err);
+					       mach_u64 program, int *err);
 void mach_shim_thread_free(struct mach_thread_os *thread);
 /*
  * Holds keep a thread stopped: a thread's own suspend count and its

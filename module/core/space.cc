@@ -17,6 +17,7 @@ bool is_send_disposition(u32 d)
 
 Space::Right *Space::find_live_locked(Name name)
 {
+	lock_.assert_held();
 	if (!name.valid())
 		return nullptr;	/* MACH_PORT_NULL and MACH_PORT_DEAD name nothing */
 	Right *right = names_.find(name.value);
@@ -26,13 +27,14 @@ Space::Right *Space::find_live_locked(Name name)
 		forget_locked(name, *right);
 		return nullptr;
 	}
-	settle_locked(name, right);
+	mark_dead_locked(name, right);
 	return right;
 }
 
 /* A send or send-once right whose port died becomes a dead name. */
-void Space::settle_locked(Name name, Right *right)
+void Space::mark_dead_locked(Name name, Right *right)
 {
+	lock_.assert_held();
 	if (!(right->type & send_like) || (right->type & RightReceive) ||
 	    !right->port->dead())
 		return;
@@ -81,6 +83,7 @@ void Space::release(Name name, const Right &right)
 /* Drops name and whatever rights it still holds; touches no fd. */
 void Space::forget_locked(Name name, Right right)
 {
+	lock_.assert_held();
 	names_.erase(name.value);
 	if (right.port) {
 		const u32 *named = by_port_.find(right.port);
@@ -93,12 +96,14 @@ void Space::forget_locked(Name name, Right right)
 /* Forgets name and closes its fd, in the owning process. */
 void Space::remove_locked(Name name, Right *right)
 {
+	lock_.assert_held();
 	forget_locked(name, *right);
 	mach_shim_fd_close(static_cast<int>(name.value));
 }
 
 Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 {
+	lock_.assert_held();
 	mach_shim_file *file = port ? port->file() : mach_shim_file_create(nullptr);
 	if (!file)
 		return Kr::ResourceShortage;
@@ -222,6 +227,7 @@ Kr Space::deallocate(Name name)
 /* The last user reference went: the name keeps only its receive right. */
 void Space::drop_send_right_locked(Name name, Right *right)
 {
+	lock_.assert_held();
 	if (right->type & RightReceive) {
 		right->type &= ~RightSend;
 		right->port->drop_send();
@@ -492,9 +498,9 @@ void Space::names(u32 *out, u32 capacity, u32 *count)
 {
 	Guard g(lock_);
 	*count = 0;
-	sweep_locked();		/* only live names, each settled */
+	sweep_locked();		/* only live names, dead ones marked */
 	names_.for_each([&](u32 key, Right &right) {
-		settle_locked(Name{key}, &right);
+		mark_dead_locked(Name{key}, &right);
 		if (*count < capacity) {
 			out[2 * *count] = key;
 			out[2 * *count + 1] = right.type;
@@ -578,6 +584,7 @@ bool Space::copyin_ok_locked(Right *right, u32 disposition, u32 uses)
 void Space::copyin_locked(Name name, Right *right, u32 disposition,
 			  TransitRight *out)
 {
+	lock_.assert_held();
 	Port *port = right->port;
 
 	port->get();
@@ -929,6 +936,7 @@ void Space::sweep()
 
 void Space::sweep_locked()
 {
+	lock_.assert_held();
 	/* Collect a batch, then forget it: the walk must not see erasures. */
 	for (;;) {
 		u32 stale[16];

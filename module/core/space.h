@@ -138,7 +138,7 @@ private:
 	};
 
 	Right *find_live_locked(Name name);
-	void settle_locked(Name name, Right *right);
+	void mark_dead_locked(Name name, Right *right);
 	void release(Name name, const Right &right);
 	void forget_locked(Name name, Right right);
 	void sweep_locked();

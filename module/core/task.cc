@@ -565,7 +565,7 @@ static void mark_quiescing(Task &task, bool on)
 Kr Task::suspend_and_wait()
 {
 	mark_quiescing(*this, true);
-	/* Not under the lock: adopt_threads() finds the agent settled. */
+	/* Not under the lock: adopt_threads() finds the agent serving. */
 	mach_shim_task_agent_wait(os_);
 	if (!quiesce_lock_.lock_killable()) {
 		mark_quiescing(*this, false);

@@ -2,19 +2,7 @@
 /*
  * task.h - a Mach task: a Linux process, its IPC space and its task port.
  *
- * Locks, in the order they nest (a lock is never taken while one later
- * in the list is held):
- *   a task's image_lock (task.c)     noticing an exec, renewing for it
- *   mach_tasks_lock (module/task.c)  the registry of tasks
- *   Task::quiesce_lock_              holding the task for suspend_and_wait()
- *   Task::adopt_lock_                making its running threads Mach threads
- *   Task::lock_                      special, registered, exception ports
- *   Space::lock_                     a task's names
- *   Port::lock_ of a port set        its member list
- *   Port::lock_                      a port's queue, counts and requests
- *   the transit lock (shim)          where receive rights in transit sit
- * A port's lock is dropped before the messages of a dead queue are
- * destroyed, and before a notification is sent to another port.
+ * Its locks and their order among all of the module's: module/mach.h.
  */
 #ifndef MACH_CORE_TASK_H
 #define MACH_CORE_TASK_H

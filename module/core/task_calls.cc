@@ -44,9 +44,9 @@ Kr task_resume(Task &task)
 	return kr;
 }
 
-Kr task_terminate(Task &task, u64 image)
+Kr task_terminate(Task &task, u64 program)
 {
-	return mach_shim_task_kill(task.os(), image) ? Kr::Aborted : Kr::Success;
+	return mach_shim_task_kill(task.os(), program) ? Kr::Aborted : Kr::Success;
 }
 
 u32 task_pid(Task &task)

@@ -17,8 +17,8 @@ Kr task_info(Task &task, u32 flavor, u32 *info, u32 *count);
 /* task_suspend / task_resume: every thread stops, or may run again. */
 Kr task_suspend(Task &task);
 Kr task_resume(Task &task);
-/* task_terminate of the process running image (0: the caller's own). */
-Kr task_terminate(Task &task, u64 image);
+/* task_terminate of the process running program (0: the caller's own). */
+Kr task_terminate(Task &task, u64 program);
 /* pid_for_task: the pid in the caller's pid namespace, 0 if none. */
 u32 task_pid(Task &task);
 /* host_security_set_task_token: tokens, and the host port it holds. */

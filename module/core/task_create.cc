@@ -23,10 +23,10 @@ Kr spawn_error(int err)
 
 /*
  * The end of a task_create whose process came to be (err 0) or not. A
- * teleport then ends its parent (image is the parent's program, 0 for the
+ * teleport then ends its parent (program is the one it runs, 0 for the
  * caller's own task, which then ends here); child is given for it.
  */
-Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 image,
+Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 	  Task *child, u32 *child_name, int err)
 {
 	if (plan.parent_held) {
@@ -39,7 +39,7 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 image,
 		 * is its own task). One that will not end is a failure.
 		 */
 		bool self = &parent == &caller;
-		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : image, child))
+		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : program, child))
 			return Kr::Failure;
 	}
 	if (!err)
@@ -82,7 +82,7 @@ mach_task_plan plan_task(const TaskCreate &create, bool parent_private)
 	return plan;
 }
 
-Kr task_create(Task &caller, Task &parent, u64 image, TaskCreate &create,
+Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 	       u32 *child_name, bool *later)
 {
 	*child_name = Name::null;
@@ -92,7 +92,7 @@ Kr task_create(Task &caller, Task &parent, u64 image, TaskCreate &create,
 		return Kr::InvalidArgument;
 	bool parent_private = (create.clone || create.teleport) && create.inherit_memory &&
 			      !create.teleport &&
-			      mach_shim_task_memory_private(parent.os(), image);
+			      mach_shim_task_memory_private(parent.os(), program);
 	mach_task_plan plan = plan_task(create, parent_private);
 	plan.parent = parent.os();
 
@@ -132,12 +132,12 @@ Kr task_create(Task &caller, Task &parent, u64 image, TaskCreate &create,
 		if (plan.teleport)
 			parent.end_wait();	/* it stays suspended */
 	}
-	err = mach_shim_task_spawn(parent.os(), image, made);
+	err = mach_shim_task_spawn(parent.os(), program, made);
 	if (err == MACH_LATER) {
 		*later = true;
 		return Kr::Success;
 	}
-	return finish(caller, plan, parent, image, child.get(), child_name, err);
+	return finish(caller, plan, parent, program, child.get(), child_name, err);
 }
 
 Kr task_create_done(Task &caller, u32 *child_name, int err)

@@ -34,12 +34,12 @@ struct TaskCreate {
 mach_task_plan plan_task(const TaskCreate &create, bool parent_private);
 
 /*
- * Makes the task, child of parent (whose process runs image, 0 for the
+ * Makes the task, child of parent (whose process runs program, 0 for the
  * caller's own), and names it in caller's space: *child_name. *later:
  * the calling thread makes its process on its way out of the call (a
  * trampoline), and task_create_done() gives the answer then.
  */
-Kr task_create(Task &caller, Task &parent, u64 image, TaskCreate &create,
+Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 	       u32 *child_name, bool *later);
 /* A task_create the calling thread finished itself: err, the host's. */
 Kr task_create_done(Task &caller, u32 *child_name, int err);

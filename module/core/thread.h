@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * thread.h - a Mach thread: a Linux thread of its task's process, with a
- * thread port and a suspend count. A thread made by thread_create is one
- * from the start; any other thread of the process becomes one when a call
- * names it (mach_thread_self, task_threads, task_suspend). The agent
- * never is one.
+ * thread port and a suspend count. Threads made by thread_create are Mach
+ * threads, and so are the task's other threads once a call names them
+ * (mach_thread_self, task_threads, a suspension of the task adopts them
+ * as they run); the agent never is one.
  */
 #ifndef MACH_CORE_THREAD_H
 #define MACH_CORE_THREAD_H
@@ -51,7 +51,7 @@ public:
 
 private:
 	RefCount refs_;
-	Lock lock_{MACH_LOCK_TASK};
+	Lock lock_{MACH_LOCK_THREAD};
 	Task *const task_;		/* a reference */
 	mach_thread_os *const os_;
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */

@@ -8,7 +8,7 @@ namespace {
 /* rip, rsp and the fs and gs bases a thread may be given: user, canonical. */
 bool user_address(u64 a)
 {
-	return a < 0x00007ffffffff000ull;
+	return a < mach_shim_user_address_end();
 }
 
 Kr spawn_error(int err)
@@ -37,10 +37,10 @@ Kr exception_state(Thread &thread, u32 *state, u32 *count)
 
 } /* namespace */
 
-Kr thread_create(Task &caller, Task &task, u64 image, u32 *name)
+Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
 {
 	int err = 0;
-	mach_thread_os *os = mach_shim_thread_create(task.os(), image, &err);
+	mach_thread_os *os = mach_shim_thread_create(task.os(), program, &err);
 	if (!os)
 		return spawn_error(err);
 	Thread *thread = Thread::create(&task, os);	/* owns os */
@@ -162,7 +162,7 @@ Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
 		 * waits a moment for one on its way to its stop). */
 		if (thread.suspend_count() == 0)
 			return Kr::Failure;
-		u64 regs[ThreadStateRegs];
+		u64 regs[MACH_X86_THREAD_STATE64_WORDS];
 		if (mach_shim_thread_get_state(thread.os(), regs))
 			return Kr::Failure;
 		__builtin_memcpy(state, regs, sizeof(regs));
@@ -191,10 +191,10 @@ Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
 			return Kr::InvalidArgument;
 		if (thread.suspend_count() == 0)
 			return Kr::Failure;
-		u64 regs[ThreadStateRegs];
+		u64 regs[MACH_X86_THREAD_STATE64_WORDS];
 		__builtin_memcpy(regs, state, sizeof(regs));
-		if (!user_address(regs[RegRip]) || !user_address(regs[RegRsp]) ||
-		    !user_address(regs[RegFs]) || !user_address(regs[RegGs]))
+		if (!user_address(regs[MACH_X86_RIP]) || !user_address(regs[MACH_X86_RSP]) ||
+		    !user_address(regs[MACH_X86_FS]) || !user_address(regs[MACH_X86_GS]))
 			return Kr::InvalidArgument;
 		return mach_shim_thread_set_state(thread.os(), regs) ? Kr::Failure :
 								      Kr::Success;

@@ -11,8 +11,8 @@
 
 namespace mach {
 
-/* A new thread in task (running image), suspended; named in caller's space. */
-Kr thread_create(Task &caller, Task &task, u64 image, u32 *name);
+/* A new thread in task (running program), suspended; named in caller's space. */
+Kr thread_create(Task &caller, Task &task, u64 program, u32 *name);
 /* mach_thread_self: the calling thread, a Mach thread from its first call. */
 Kr thread_self(Task &caller, u32 *name);
 /*

@@ -8,18 +8,13 @@
 #define MACH_CORE_THREAD_STATE_H
 
 #include "base.h"
+#include "x86_thread_state.h"
 
 namespace mach {
 
-/* x86_THREAD_STATE64: 21 64-bit registers, in this order. */
+/* x86_THREAD_STATE64: 21 64-bit registers (x86_thread_state.h's order). */
 inline constexpr u32 thread_state_flavor = 4;
-enum ThreadStateReg : u32 {
-	RegRax, RegRbx, RegRcx, RegRdx, RegRdi, RegRsi, RegRbp, RegRsp,
-	RegR8, RegR9, RegR10, RegR11, RegR12, RegR13, RegR14, RegR15,
-	RegRip, RegRflags, RegCs, RegFs, RegGs,
-	ThreadStateRegs
-};
-inline constexpr u32 thread_state_count = ThreadStateRegs * 2;	/* natural_t */
+inline constexpr u32 thread_state_count = MACH_X86_THREAD_STATE64_WORDS * 2;	/* natural_t */
 
 /* x86_FLOAT_STATE64: 2 reserved words, the FXSAVE image, 1 reserved word. */
 inline constexpr u32 float_state_flavor = 5;

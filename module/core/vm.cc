@@ -21,12 +21,13 @@ constexpr u32 inherit_last = 2;		/* VM_INHERIT_NONE */
 
 u64 trunc_page(u64 a)
 {
-	return a & ~(page_size - 1);
+	return a & ~(mach_shim_page_size() - 1);
 }
 
 /* The pages [addr, addr + size) touches; false if that wraps. */
 bool page_range(u64 addr, u64 size, u64 *start, u64 *end)
 {
+	u64 page_size = mach_shim_page_size();
 	u64 last = addr + size;
 	if (last < addr || last > ~(page_size - 1))
 		return false;
@@ -65,11 +66,11 @@ bool vm_changes_mappings(u32 op)
 	       op == MACH_VM_PROTECT || op == MACH_VM_INHERIT;
 }
 
-Kr vm_call(Task &task, u64 image, mach_vm_args &args)
+Kr vm_call(Task &task, u64 program, mach_vm_args &args)
 {
 	mach_shim_vm_request req{};
 	req.op = args.op;
-	req.image = image;
+	req.program = program;
 	req.value = args.value;
 	req.data = args.data;
 

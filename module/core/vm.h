@@ -11,13 +11,11 @@ namespace mach {
 
 class Task;
 
-inline constexpr u64 page_size = 4096;
-
 /*
- * One vm_* call on task, whose process runs image, with the arguments in
+ * One vm_* call on task, whose process runs program, with the arguments in
  * args (updated in place).
  */
-Kr vm_call(Task &task, u64 image, mach_vm_args &args);
+Kr vm_call(Task &task, u64 program, mach_vm_args &args);
 
 /*
  * Does op change the task's mappings, so that its agent runs it (and not

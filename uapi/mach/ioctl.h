@@ -48,9 +48,10 @@
 	      struct mach_task_create_token_args)
 
 /*
- * The agent's ioctl (no struct): the first call, from a thread libmach
- * starts, passes its /dev/mach fd and never returns to its caller; later
- * calls come from the stub page with the last system call's result.
+ * The agent's ioctl (no struct): a thread libmach starts passes its
+ * /dev/mach fd and becomes its task's agent; it never returns to its
+ * caller (but with -1: EBADF, the fd is not the caller's own task's
+ * /dev/mach; EBUSY, another thread is the agent; ENOMEM).
  */
 #define MACH_IOC_AGENT		_IO(MACH_IOC_MAGIC, 0x40)
 /*
@@ -61,5 +62,24 @@
  * once: start it, and wait for it, before such a call.
  */
 #define MACH_IOC_AGENT_WAIT	_IO(MACH_IOC_MAGIC, 0x41)
+
+/*
+ * Module-internal requests: issued only by the module's own code, the
+ * stub page it maps into each task and the first instructions of a new
+ * shell, never by libmach or a program. Each is the way back into the
+ * module of one role, and its argument is the result of the system call
+ * the module had that thread make. From any other thread they fail, and
+ * change nothing: -1 with EPERM (not a thread of that role), EBADF (a
+ * /dev/mach of another process's, where the role needs its own), EINVAL
+ * (a 32-bit caller). Their numbers may change with the module.
+ */
+/* A task's agent, back from a system call it ran for a call. */
+#define MACH_IOC_AGENT_RETURN	_IO(MACH_IOC_MAGIC, 0x42)
+/* A new shell's only thread, entering for the first time. */
+#define MACH_IOC_SPAWN_ENTER	_IO(MACH_IOC_MAGIC, 0x43)
+/* A thread on a trampoline (a call it runs in its own process itself). */
+#define MACH_IOC_TRAMPOLINE_RETURN _IO(MACH_IOC_MAGIC, 0x44)
+/* A thread made by thread_create: its first entry, and its way out. */
+#define MACH_IOC_THREAD_ENTER	_IO(MACH_IOC_MAGIC, 0x45)
 
 #endif /* _UAPI_MACH_IOCTL_H */

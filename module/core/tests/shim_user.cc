@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 #include <sys/mman.h>
 
@@ -16,6 +17,7 @@
 
 struct mach_shim_lock {
 	std::mutex mutex;
+	std::thread::id owner;		// for mach_shim_lock_assert_held()
 };
 
 struct mach_shim_file {
@@ -167,13 +169,29 @@ void mach_shim_lock_destroy(mach_shim_lock *lock)
 	mach_shim_free(MACH_KIND_MEMORY, lock);
 }
 
-void mach_shim_lock_acquire(mach_shim_lock *lock) { lock->mutex.lock(); }
-int mach_shim_lock_acquire_killable(mach_shim_lock *lock)
+void mach_shim_lock_acquire(mach_shim_lock *lock)
 {
 	lock->mutex.lock();
+	lock->owner = std::this_thread::get_id();
+}
+int mach_shim_lock_acquire_killable(mach_shim_lock *lock)
+{
+	mach_shim_lock_acquire(lock);
 	return 0;
 }
-void mach_shim_lock_release(mach_shim_lock *lock) { lock->mutex.unlock(); }
+void mach_shim_lock_release(mach_shim_lock *lock)
+{
+	lock->owner = std::thread::id{};
+	lock->mutex.unlock();
+}
+// As lockdep_assert_held(): a function that needs the lock was called without.
+void mach_shim_lock_assert_held(mach_shim_lock *lock)
+{
+	if (lock->owner != std::this_thread::get_id()) {
+		fprintf(stderr, "lock not held\n");
+		abort();
+	}
+}
 
 // Single-threaded tests: a wait either finds the condition or times out.
 struct mach_shim_waitq {
@@ -234,6 +252,16 @@ void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8])
 mach_bool mach_shim_privileged(void)
 {
 	return shim_user::privileged;
+}
+
+mach_u64 mach_shim_page_size(void)
+{
+	return 4096;
+}
+
+mach_u64 mach_shim_user_address_end(void)
+{
+	return 0x00007ffffffff000ull;	// x86_64 with 4-level page tables
 }
 
 void mach_shim_host_facts(mach_host_facts *facts)
@@ -401,14 +429,14 @@ int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)
 	return 0;
 }
 
-mach_u64 mach_shim_task_image(mach_task_os *os)
+mach_u64 mach_shim_task_program(mach_task_os *os)
 {
 	return os->alive ? 1 : 0;
 }
 
-mach_u64 mach_shim_task_image_queued(mach_task_os *os)
+mach_u64 mach_shim_task_program_queued(mach_task_os *os)
 {
-	return mach_shim_task_image(os);
+	return mach_shim_task_program(os);
 }
 
 int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stub.h - the stub page (stub.c): a few instructions in every task that
+ * run one system call and re-enter the module with its result.
+ *
+ * Whoever leaves an ioctl for the stub names the request the stub comes
+ * back with: the stub knows the registers, not what the requests mean.
+ */
+#ifndef MACH_STUB_H
+#define MACH_STUB_H
+
+#include <linux/types.h>
+
+struct vm_area_struct;
+
+/* Nodes a task can be placed on: one word of node mask each. */
+#define MACH_STUB_NODES 64
+
+struct mach_stub_page {
+	u8 code[48];
+	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
+	char empty[8];		/* "" */
+	u64 node_masks[MACH_STUB_NODES];	/* set_mempolicy()'s, node n's at n */
+	u64 other_nodes[MACH_STUB_NODES];	/* the nodes with memory but n */
+};
+
+/* The stub's offset of "exit this thread". */
+#define MACH_STUB_EXIT 25
+/* Its offset of "clone, and the child re-enters with its own request". */
+#define MACH_STUB_CLONE 32
+
+/* A system call for the stub to run. */
+struct mach_syscall {
+	long nr;
+	unsigned long args[6];
+	/*
+	 * A clone (or vfork) only: the ioctl its child re-enters with (the
+	 * caller comes back with the request given to mach_stub_dispatch()).
+	 */
+	unsigned int child_request;
+};
+
+int mach_stub_init(void);
+void mach_stub_exit(void);
+/* Map a stub into the calling process: its address or -errno. */
+unsigned long mach_stub_map(void);
+bool mach_stub_vma(const struct vm_area_struct *vma);
+/*
+ * Leave the ioctl into the stub at stub, which runs sc and re-enters with
+ * ioctl(fd, request, result): sc's number (the ioctl's return value).
+ */
+long mach_stub_dispatch(unsigned long stub, int fd, unsigned int request,
+			const struct mach_syscall *sc);
+/* The /dev/mach fd the calling thread came back through the stub with. */
+int mach_stub_fd(void);
+
+#endif /* MACH_STUB_H */

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thread_state.c - a Mach thread's state (thread_get_state and
+ * thread_set_state, its FPU and its last exception), read and written
+ * while it cannot run: before it first ran, or stopped. The registers
+ * themselves are the architecture's (thread_arch.h).
+ */
+#include <linux/mutex.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/wait.h>
+
+#include "mach.h"
+#include "thread_record.h"
+
+/*
+ * Has a thread that has started stopped (its registers then read under
+ * regs_lock)? A held thread may not have reached its stop yet: give it a
+ * moment. One that is not held runs, and has none to give.
+ */
+static bool mach_thread_wait_stopped(struct mach_thread_os *t)
+{
+	if (!atomic_read(&t->holds) ||
+	    wait_event_killable_timeout(t->wait, READ_ONCE(t->stopped) ||
+					READ_ONCE(t->dying), HZ) <= 0)
+		return false;
+	return !READ_ONCE(t->dying) && t->thread;
+}
+
+/* Its saved registers, while it stays parked or stopped: or NULL. */
+static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
+{
+	mutex_lock(&t->regs_lock);
+	if (!t->thread || !mach_thread_stopped(t) ||
+	    !mach_thread_same_program(t, t->thread)) {
+		mutex_unlock(&t->regs_lock);
+		return NULL;
+	}
+	return task_pt_regs(t->thread);
+}
+
+static void mach_thread_regs_end(struct mach_thread_os *t)
+{
+	mutex_unlock(&t->regs_lock);
+}
+
+int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
+{
+	const struct pt_regs *r;
+
+	if (mach_thread_wait_entered(t))
+		return -EBUSY;
+	/* Acquire: the state is whole once state_set is seen. */
+	if (mach_thread_unstarted(t) && smp_load_acquire(&t->state_set)) {
+		memcpy(regs, t->state, sizeof(t->state));
+		return 0;
+	}
+	/* Its registers now: stopped, or the stub's it came back through. */
+	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
+		return -EBUSY;
+	r = mach_thread_regs_begin(t);
+	if (!r)
+		return -EBUSY;
+	mach_arch_state_read(t->thread, r, regs);
+	mach_thread_regs_end(t);
+	return 0;
+}
+
+int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
+{
+	struct pt_regs *r;
+
+	/* Not started: it leaves its park with the state, unless resumed. */
+	if (mach_thread_unstarted(t)) {
+		if (!atomic_read(&t->holds))
+			return -EBUSY;	/* on its way to run: running */
+		memcpy(t->state, regs, sizeof(t->state));
+		/* Release: pairs with thread_get_state's acquire. */
+		smp_store_release(&t->state_set, true);
+		return 0;
+	}
+	if (!mach_thread_wait_stopped(t))
+		return -EBUSY;
+	r = mach_thread_regs_begin(t);
+	if (!r)
+		return -EBUSY;
+	/* It was stopped in the middle of anything: that is abandoned. */
+	mach_arch_state_write_all(r, regs);
+	mach_thread_regs_end(t);
+	return 0;
+}
+
+/* Its thread, stopped (or not started), in the program it was made in. */
+static struct task_struct *mach_thread_still(struct mach_thread_os *t)
+{
+	struct task_struct *thread;
+
+	if (mach_thread_wait_entered(t))
+		return NULL;
+	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
+		return NULL;
+	thread = READ_ONCE(t->thread);
+	return thread && mach_thread_same_program(t, thread) ? thread : NULL;
+}
+
+int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
+{
+	struct task_struct *thread = mach_thread_still(t);
+
+	if (!thread)
+		return -EBUSY;
+	mach_arch_exception(thread, words);
+	return 0;
+}
+
+int mach_shim_thread_get_fpu(struct mach_thread_os *t, void *fxsave)
+{
+	struct task_struct *thread = mach_thread_still(t);
+
+	return thread ? mach_arch_fpu_get(thread, fxsave) : -EBUSY;
+}
+
+int mach_shim_thread_set_fpu(struct mach_thread_os *t, const void *fxsave)
+{
+	struct task_struct *thread = mach_thread_still(t);
+
+	return thread ? mach_arch_fpu_set(thread, fxsave) : -EBUSY;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thread_stop.c - holding and ending a running Mach thread.
+ *
+ * A running thread is stopped or ended by task_work (TWA_SIGNAL): on its
+ * way back to user mode, where a stopped thread would stop (a system call
+ * it was blocked in restarts), it waits in the work until nothing holds it,
+ * or is sent to the stub's exit.
+ */
+#include <linux/jiffies.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/task_work.h>
+
+#include "mach.h"
+#include "thread_record.h"
+
+/* Held: a running thread stops on its way back to user mode. */
+static void mach_thread_stop_work(struct callback_head *work)
+{
+	struct mach_thread_os *t = container_of(work, struct mach_thread_os,
+						work);
+
+	spin_lock(&mach_threads_lock);
+	t->work_queued = false;
+	spin_unlock(&mach_threads_lock);
+	/* Queued before an exec, it runs in the new program: no stop there. */
+	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
+		WRITE_ONCE(t->stopped, true);
+		wake_up_all(&t->wait);
+		/* Killable: a stopped thread waits without counting as hung. */
+		wait_event_killable(t->wait, mach_thread_free_to_go(t));
+		mutex_lock(&t->regs_lock);
+		WRITE_ONCE(t->stopped, false);
+		mutex_unlock(&t->regs_lock);
+		/* An aborted system call fails, as thread_abort says. */
+		if (READ_ONCE(t->dying))
+			mach_arch_leave_to(current_pt_regs(), t->stub + MACH_STUB_EXIT);
+		else if (xchg(&t->aborting, false))
+			mach_arch_fail_syscall(current_pt_regs());
+	}
+	mach_thread_put(t);
+}
+
+mach_bool mach_shim_thread_quiet(struct mach_thread_os *t)
+{
+	struct task_struct *thread = READ_ONCE(t->thread);
+
+	if (READ_ONCE(t->dying) || mach_thread_stopped(t) ||
+	    !READ_ONCE(t->started) || READ_ONCE(t->quiescing))
+		return true;
+	/* (Stopped by a signal, it meets its stop work before user mode.) */
+	return !thread || (READ_ONCE(thread->flags) & PF_EXITING) ||
+	       task_is_stopped_or_traced(thread);
+}
+
+void mach_shim_thread_set_quiescing(struct mach_thread_os *t, mach_bool on)
+{
+	WRITE_ONCE(t->quiescing, on);
+}
+
+int mach_shim_thread_wait_quiet(struct mach_thread_os *t, u32 timeout_ms)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(timeout_ms);
+
+	/* Its stop work wakes t->wait; an exit or a signal stop does not. */
+	while (!mach_shim_thread_quiet(t)) {
+		if (time_after(jiffies, until))
+			return -ETIMEDOUT;
+		if (wait_event_killable_timeout(t->wait, mach_shim_thread_quiet(t),
+						HZ / 50) < 0)
+			return -EINTR;
+	}
+	return 0;
+}
+
+void mach_thread_interrupt(struct mach_thread_os *t)
+{
+	struct task_struct *thread = NULL;
+
+	spin_lock(&mach_threads_lock);
+	if (t->started && t->thread && !t->work_queued) {
+		thread = t->thread;
+		get_task_struct(thread);
+		t->work_queued = true;
+	}
+	spin_unlock(&mach_threads_lock);
+	if (!thread)
+		return;
+	refcount_inc(&t->refs);		/* the work's */
+	init_task_work(&t->work, mach_thread_stop_work);
+	if (task_work_add(thread, &t->work, TWA_SIGNAL)) {
+		spin_lock(&mach_threads_lock);
+		t->work_queued = false;	/* it is exiting already */
+		spin_unlock(&mach_threads_lock);
+		mach_thread_put(t);
+	}
+	put_task_struct(thread);
+}
+
+void mach_shim_thread_hold(struct mach_thread_os *t)
+{
+	if (atomic_inc_return(&t->holds) == 1)
+		mach_thread_interrupt(t);
+}
+
+void mach_shim_thread_release(struct mach_thread_os *t)
+{
+	if (atomic_dec_and_test(&t->holds))
+		wake_up_all(&t->wait);
+}
+
+void mach_shim_thread_abort(struct mach_thread_os *t)
+{
+	/* Not yet run: it is in no system call to abort. */
+	if (mach_thread_unstarted(t))
+		return;
+	WRITE_ONCE(t->aborting, true);
+	/* Stopped, it sees it on its way out; running, it is interrupted. */
+	if (!READ_ONCE(t->stopped))
+		mach_thread_interrupt(t);
+}
+
+void mach_shim_thread_kill(struct mach_thread_os *t)
+{
+	WRITE_ONCE(t->dying, true);
+	wake_up_all(&t->wait);
+	if (!READ_ONCE(t->stopped))
+		mach_thread_interrupt(t);
+}

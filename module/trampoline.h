@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trampoline.h - trampolines (trampoline.c): the calling thread runs an
+ * agent call in its own process itself, leaving its ioctl for the stub
+ * and coming back.
+ */
+#ifndef MACH_TRAMPOLINE_H
+#define MACH_TRAMPOLINE_H
+
+#include <linux/compiler_types.h>
+#include <linux/types.h>
+
+struct mach_agent_call;
+struct mach_task_os;
+
+/*
+ * Can the calling thread do call (whose task is os)? Then it will, and
+ * finish(call) gives the call's answer when its steps are done (or
+ * -EINTR if the process dies first); it takes over the reference to call.
+ */
+bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call,
+			   long (*finish)(struct mach_agent_call *call));
+/* The ioctl whose core asked for it leaves: args to copy back later. */
+long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
+			   const void *args, size_t size, void __user *uarg);
+/*
+ * MACH_IOC_TRAMPOLINE_RETURN from a thread on a trampoline: the next step,
+ * or the end (the original ioctl's answer). -EPERM from any other thread.
+ */
+long mach_trampoline_resume(struct mach_task_os *os, long result);
+/* The process died: drop the trampolines its threads were on. */
+void mach_trampolines_drop(struct mach_task_os *os);
+
+#endif /* MACH_TRAMPOLINE_H */
