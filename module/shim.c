@@ -85,6 +85,7 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_TASK] = "mach_task.lock",
 	[MACH_LOCK_SPACE] = "mach_space.lock",
 	[MACH_LOCK_PORT] = "mach_port.lock",
+	[MACH_LOCK_PORT_SET] = "mach_port_set.lock",
 	[MACH_LOCK_QUIESCE] = "mach_task.quiesce",
 	[MACH_LOCK_ADOPT] = "mach_task.adopt",
 };
