@@ -5,8 +5,13 @@
 #   make check    install what is missing, build, run the host unit tests,
 #                 build mach.ko (and with dkms) for every kernel of the
 #                 matrix, run the kselftests in the test VM on the host's
-#                 kernel and on 6.12
+#                 kernel, on 6.12 and on the debug kernel
 #   make check-matrix   the same, the kselftests on every kernel of the matrix
+#   make check-debug    the kselftests on the debug kernel only: Debian's
+#                 linux-source-6.1 with lockdep, KASAN, UBSAN, kmemleak,
+#                 KFENCE, DEBUG_LIST/OBJECTS/VM, built once into
+#                 build/kernels/6.1-debug (scripts/debug-kernel.config); any
+#                 report, or an object kmemleak finds after rmmod, fails
 #   make demo     build, boot the test VM with mach.ko loaded, run the demo
 #   make install  libmach, its headers, mach.pc, the man pages and the
 #                 module's sources for DKMS (PREFIX, LIBDIR, ..., DESTDIR:
@@ -44,7 +49,7 @@ UNIT_SRCS := $(wildcard module/core/tests/*.cc)
 UNIT := $(BUILD)/unit/core_tests
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all module libmach selftests tools unit check check-matrix demo bench clean \
+.PHONY: all module libmach selftests tools unit check check-matrix check-debug demo bench clean \
 	clean-kernels deps fuzz fuzz-build
 
 all: module libmach tools selftests unit fuzz-build
@@ -138,6 +143,12 @@ check-matrix:
 	scripts/install-deps
 	$(MAKE) all
 	CHECK_KERNELS=all scripts/check
+
+check-debug:
+	scripts/install-deps
+	$(MAKE) libmach tools selftests
+	scripts/kernels build 6.1-debug
+	scripts/vm --kernel 6.1-debug check
 
 demo:
 	scripts/install-deps

@@ -46,3 +46,21 @@ endif
 # Resolving the groups when mach.o is linked (what a final link does)
 # leaves one. Harmless with older compilers.
 ldflags-y += --force-group-allocation
+
+# The kernel adds KASAN's and UBSAN's flags to each C object (Makefile.lib,
+# not KBUILD_CFLAGS): the core takes them too, so that on a debug kernel
+# (scripts/debug-kernel.config) its accesses are checked as the glue's
+# are. Without KASAN's globals: their registration is a static
+# constructor, which the core may not have (scripts/check-core-objects).
+ifdef CONFIG_KASAN
+mach-cxxflags-compat += $(CFLAGS_KASAN) --param asan-globals=0
+endif
+ifdef CONFIG_UBSAN
+mach-cxxflags-compat += $(CFLAGS_UBSAN)
+endif
+# Their report calls are cold: gcc moves them into FUNCTION.cold parts,
+# and objtool refuses a .cold whose parent's name (a lambda in a
+# template, mangled) is over 128 characters. The core keeps them inline.
+ifneq ($(CONFIG_KASAN)$(CONFIG_UBSAN),)
+mach-cxxflags-compat += -fno-reorder-blocks-and-partition
+endif

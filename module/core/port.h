@@ -241,6 +241,7 @@ private:
 	RefCount refs_;
 	const Object object_;
 	const bool set_kind_;
+	/* A set's lock is taken before its members': a class of its own. */
 	Lock lock_{set_kind_ ? MACH_LOCK_PORT_SET : MACH_LOCK_PORT};
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
 	void *kobject_;			/* a Task or Thread; not a reference */
