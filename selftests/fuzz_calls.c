@@ -971,16 +971,18 @@ static void op_fork(struct ctx *c)
 
 static void op_exec(struct ctx *c)
 {
-	char seed[32], id[16], fd[16];
-	char *argv[] = { "fuzz_calls", "--worker", seed, id, fd, NULL, NULL };
+	char seed[32], id[16], fd[16], mask[32], depth[16];
+	char *argv[] = { "fuzz_calls", "--worker", seed, id, fd, mask, depth, NULL, NULL };
 
 	if (exec_depth > 3)
 		return;
 	snprintf(seed, sizeof(seed), "%" PRIu64, next(&c->s));
 	snprintf(id, sizeof(id), "%d", proc_id * 16 + 8);
 	snprintf(fd, sizeof(fd), "%d", shared_fd);
+	snprintf(mask, sizeof(mask), "%" PRIu64, excluded);
+	snprintf(depth, sizeof(depth), "%u", exec_depth + 1);
 	if (verbose)
-		argv[5] = "-v";
+		argv[7] = "-v";
 	LOG(c, "exec");
 	execv("/proc/self/exe", argv);
 	LOG(c, "exec failed: errno %d", errno);
@@ -1502,10 +1504,11 @@ int main(int argc, char **argv)
 	double total = 0, round_limit = 25, start, budget = 50;
 	char why[256];
 
-	/* Re-executed worker: fuzz_calls --worker SEED ID FD [-v] */
-	if (argc >= 5 && strcmp(argv[1], "--worker") == 0) {
-		verbose = argc > 5;
-		exec_depth++;
+	/* Re-executed worker: fuzz_calls --worker SEED ID FD EXCLUDED DEPTH [-v] */
+	if (argc >= 7 && strcmp(argv[1], "--worker") == 0) {
+		verbose = argc > 7;
+		excluded = strtoull(argv[5], NULL, 10);
+		exec_depth = atoi(argv[6]);
 		setup_shared(atoi(argv[4]));
 		weigh();
 		worker(strtoull(argv[2], NULL, 10), atoi(argv[3]));
