@@ -1432,7 +1432,7 @@ static void usage(void)
 		"                  [-n CALLS] [-d ROUND_SECONDS] [-x|-o OP,...] [-R] [-v] [-l]\n"
 		"  -s  master seed (default: from the clock; printed)\n"
 		"  -k  first round (its seed derives from the master seed and its number)\n"
-		"  -r  rounds (default 4, those started within 50 s; with -t, until the time is spent)\n"
+		"  -r  rounds (default 10, those started within 50 s; with -t, until the time is spent)\n"
 		"  -t  total seconds to run\n"
 		"  -p  worker processes a round starts (default 6; forks add more, %d live at most)\n"
 		"  -T  threads a process (default 2)\n"
@@ -1500,7 +1500,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 0;
 	bool seeded = false, rmmod_after = true;
-	int rounds = 4, opt, failed = 0, round, first = 0, ran = 0;
+	int rounds = 10, opt, failed = 0, round, first = 0, ran = 0;
 	double total = 0, round_limit = 25, start, budget = 50;
 	char why[256];
 
