@@ -1332,7 +1332,7 @@ static int run_round(int round, uint64_t seed, double limit, bool rmmod_after, c
 	struct counts before = read_counts(), after;
 	double start = now(), end = start + limit;
 	pid_t root;
-	uint64_t calls0 = shared->calls;
+	uint64_t calls0 = shared->calls, procs0 = shared->procs_started;
 	int left;
 
 	shared->live = 1;
@@ -1347,12 +1347,12 @@ static int run_round(int round, uint64_t seed, double limit, bool rmmod_after, c
 		return 1;
 	}
 	/* Until every worker is done, the time is up, or nothing moved for
-	 * 5 s (all stopped, suspended or blocked: a kill ends that). The
+	 * 2 s (all stopped, suspended or blocked: a kill ends that). The
 	 * session exists once its first process has called setsid. */
 	double moved = start, last_cont = start;
 	uint64_t last_calls = calls0;
 
-	while (now() < end && now() - moved < 5) {
+	while (now() < end && now() - moved < 2) {
 		pid_t pid;
 
 		while ((pid = waitpid(-1, NULL, WNOHANG | __WALL)) > 0)
@@ -1403,7 +1403,7 @@ static int run_round(int round, uint64_t seed, double limit, bool rmmod_after, c
 	printf("# round %d seed %" PRIu64 ": %" PRIu64 " calls in %.1f s, %" PRIu64
 	       " processes, %u stops, %u kills; live tasks %ld ports %ld allocations %ld\n",
 	       round, seed, shared->calls - calls0, now() - start,
-	       shared->procs_started, shared->stopped, shared->killed, after.tasks,
+	       shared->procs_started - procs0, shared->stopped, shared->killed, after.tasks,
 	       after.ports, after.allocations);
 	fflush(stdout);
 	if (!same(before, after)) {
