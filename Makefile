@@ -13,6 +13,11 @@
 #                 build/kernels/6.1-debug (scripts/debug-kernel.config); any
 #                 report, or an object kmemleak finds after rmmod, fails
 #   make demo     build, boot the test VM with mach.ko loaded, run the demo
+#   make fuzz-vm  boot the test VM and run the fuzzer of call sequences
+#                 (selftests/fuzz_calls) for FUZZ_VM_TIME seconds (300),
+#                 with FUZZ_VM_ARGS (-s SEED, -p, -T, -x, ...); it prints
+#                 its seed, the calls made, and any leak, hang or splat
+#   make fuzz     the host libFuzzer over the core's message path
 #   make install  libmach, its headers, mach.pc, the man pages and the
 #                 module's sources for DKMS (PREFIX, LIBDIR, ..., DESTDIR:
 #                 see install.mk); make uninstall
@@ -50,7 +55,7 @@ UNIT := $(BUILD)/unit/core_tests
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: all module libmach selftests tools unit check check-matrix check-debug demo bench clean \
-	clean-kernels deps fuzz fuzz-build
+	clean-kernels deps fuzz fuzz-build fuzz-vm
 
 all: module libmach tools selftests unit fuzz-build
 
@@ -127,6 +132,15 @@ $(FUZZ): $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc module/core/tests/shim_user.c
 fuzz: $(FUZZ)
 	mkdir -p $(BUILD)/fuzz-corpus
 	$(FUZZ) -max_total_time=$(FUZZ_TIME) $(BUILD)/fuzz-corpus module/core/fuzz/corpus
+
+# Random call sequences across processes in the test VM (selftests/fuzz_calls.c;
+# make check runs it for a fixed budget with the other selftests).
+FUZZ_VM_TIME ?= 300
+FUZZ_VM_ARGS ?=
+
+fuzz-vm: module selftests tools
+	scripts/vm --timeout $$(($(FUZZ_VM_TIME) + 240)) run -- \
+		/opt/mach/selftests/fuzz_calls -t $(FUZZ_VM_TIME) $(FUZZ_VM_ARGS)
 
 # make install, uninstall and the ABI baseline: install.mk.
 include install.mk

@@ -22,6 +22,13 @@
  * This file knows calls and their steps, not what they do: the features
  * that use an agent (shells, threads, trampolines, vm, inheritance) call
  * down into it, never it up into them.
+ *
+ * A process ends with its last thread; the agent is not one of its
+ * threads. Linux tells no module that a thread ended, so an idle agent of
+ * a process (a shell's agent is its only thread by design) looks every
+ * MACH_AGENT_ALONE_POLL for being the last one alive, and if it is, ends
+ * the process as its last thread would have (as XNU ends a process whose
+ * last thread terminates).
  */
 #include <linux/file.h>
 #include <linux/overflow.h>
@@ -31,6 +38,7 @@
 #include <linux/slab.h>
 #include <linux/ptrace.h>
 #include <linux/sched/task_stack.h>
+#include <asm/unistd.h>
 
 #include <mach/ioctl.h>
 
@@ -332,6 +340,40 @@ long mach_agent_dispatch(struct mach_agent *agent, unsigned int request,
 	return mach_stub_dispatch(agent->stub, agent->fd, request, sc);
 }
 
+#define MACH_AGENT_ALONE_POLL	HZ
+
+/*
+ * Is the agent of os (current) all that is left of a process whose
+ * threads have ended one by one, its leader a zombie? Not a shell's.
+ */
+static bool mach_agent_alone(struct mach_task_os *os)
+{
+	struct task_struct *leader = current->group_leader;
+
+	return !os->shell && leader != current &&
+	       atomic_read(&current->signal->live) == 1 &&
+	       READ_ONCE(leader->exit_state);
+}
+
+/* Wait for a call (0), or for an end of the process (1); -ERESTARTSYS. */
+static int mach_agent_idle(struct mach_agent *agent, struct mach_task_os *os)
+{
+	long left;
+
+	for (;;) {
+		left = wait_event_interruptible_timeout(agent->wait,
+							mach_agent_has_work(agent),
+							os->shell ? MAX_SCHEDULE_TIMEOUT :
+							MACH_AGENT_ALONE_POLL);
+		if (left < 0)
+			return left;
+		if (left > 0)
+			return 0;
+		if (mach_agent_alone(os))
+			return 1;
+	}
+}
+
 /* The agent's loop: finish the step in hand, then take the next call. */
 static long mach_agent_serve(struct mach_agent *agent, long result)
 {
@@ -354,9 +396,19 @@ static long mach_agent_serve(struct mach_agent *agent, long result)
 			agent->serving = NULL;
 			mach_agent_call_finish(call, call->ret);
 		}
-		if (wait_event_interruptible(agent->wait,
-					     mach_agent_has_work(agent)))
+		switch (mach_agent_idle(agent, os)) {
+		case 0:
+			break;
+		case 1:
+			/* With the status Linux gives: its leader's. */
+			memset(&next, 0, sizeof(next));
+			next.nr = __NR_exit_group;
+			next.args[0] = (READ_ONCE(current->group_leader->exit_code) >> 8) & 0xff;
+			return mach_agent_dispatch(agent, MACH_IOC_AGENT_RETURN,
+						   &next);
+		default:
 			return -ERESTARTSYS;	/* back here after the signal */
+		}
 		call = mach_agent_next(agent);
 		agent->serving = call;
 		result = 0;
