@@ -52,12 +52,13 @@
  *  21: js 25			an error means nothing is left to do here
  *  23: jmp 0
  *  25: mov $60,%eax		__NR_exit: this thread has nothing to do
- *  30: syscall
- *  32: syscall			MACH_STUB_CLONE: a clone or vfork
- *  34: test %rax,%rax
- *  37: jnz 2			the caller (a pid or -errno): as above
- *  39: mov %r14d,%r13d		the child (0): re-enter with its request
- *  42: jmp 2
+ *  30: xor %edi,%edi		with status 0 (the leader's is the process's)
+ *  32: syscall
+ *  34: syscall			MACH_STUB_CLONE: a clone or vfork
+ *  36: test %rax,%rax
+ *  39: jnz 2			the caller (a pid or -errno): as above
+ *  41: mov %r14d,%r13d		the child (0): re-enter with its request
+ *  44: jmp 2
  */
 static const u8 mach_stub_code[] = {
 	0x0f, 0x05,
@@ -70,12 +71,13 @@ static const u8 mach_stub_code[] = {
 	0x78, 0x02,
 	0xeb, 0xe7,
 	0xb8, 0x3c, 0x00, 0x00, 0x00,
+	0x31, 0xff,
 	0x0f, 0x05,
 	0x0f, 0x05,
 	0x48, 0x85, 0xc0,
-	0x75, 0xdb,
+	0x75, 0xd9,
 	0x45, 0x89, 0xf5,
-	0xeb, 0xd6,
+	0xeb, 0xd4,
 };
 
 static void mach_stub_vm_open(struct vm_area_struct *vma)

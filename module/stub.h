@@ -27,7 +27,7 @@ struct mach_stub_page {
 /* The stub's offset of "exit this thread". */
 #define MACH_STUB_EXIT 25
 /* Its offset of "clone, and the child re-enters with its own request". */
-#define MACH_STUB_CLONE 32
+#define MACH_STUB_CLONE 34
 
 /* A system call for the stub to run. */
 struct mach_syscall {

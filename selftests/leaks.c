@@ -131,10 +131,13 @@ TEST(pthread_exit_of_main_ends_the_task)
 	last_thread_ends_process(_metadata, PTHREAD_EXIT, 0);
 }
 
-/* (Its status is the stub's exit: not the program's to choose.) */
+/*
+ * A thread ended by thread_terminate has no status of its own: the
+ * process's, its leader's, is 0 (not whatever the stub held, its fd).
+ */
 TEST(thread_terminate_of_the_last_thread_ends_the_task)
 {
-	last_thread_ends_process(_metadata, THREAD_TERMINATE, -1);
+	last_thread_ends_process(_metadata, THREAD_TERMINATE, 0);
 }
 
 /* A task made by task_create has no thread, and is no less alive for it. */
