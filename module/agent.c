@@ -42,7 +42,10 @@
 
 #include <mach/ioctl.h>
 
-#include "mach.h"
+#include "agent.h"
+#include "spin.h"
+#include "stub.h"
+#include "task_os.h"
 #include "spin.h"
 
 void mach_agent_init(struct mach_agent *agent)

@@ -30,7 +30,12 @@
 #include <mach/netlink.h>
 
 #include "compat.h"
-#include "mach.h"
+#include "agent.h"
+#include "clone.h"
+#include "netlink.h"
+#include "stub.h"
+#include "task_os.h"
+#include "vm_share.h"
 
 /* ---- ranges (sets of them: core/ranges.h) ------------------------------ */
 

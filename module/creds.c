@@ -12,7 +12,9 @@
 #include <linux/uidgid.h>
 #include <asm/unistd.h>
 
-#include "mach.h"
+#include "creds.h"
+#include "stub.h"
+#include "task_os.h"
 
 /*
  * A process's tokens as XNU lays them out: the security token is the

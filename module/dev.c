@@ -14,7 +14,13 @@
 
 #include <mach/ioctl.h>
 
-#include "mach.h"
+#include "agent.h"
+#include "dev.h"
+#include "shell.h"
+#include "shim_kernel.h"
+#include "task_os.h"
+#include "thread_os.h"
+#include "trampoline.h"
 #include "shell.h"
 #include "thread_os.h"
 #include "trampoline.h"

@@ -22,7 +22,8 @@
 #include <mach/netlink.h>
 
 #include "compat.h"
-#include "mach.h"
+#include "netlink.h"
+#include "task_os.h"
 
 /* Tasks taken from the registry at a time by a dump. */
 #define MACH_NL_BATCH 16

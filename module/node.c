@@ -12,7 +12,9 @@
 #include <linux/topology.h>
 #include <asm/unistd.h>
 
-#include "mach.h"
+#include "node.h"
+#include "stub.h"
+#include "task_os.h"
 
 mach_bool mach_shim_node_usable(u32 node)
 {

@@ -13,7 +13,8 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
-#include "mach.h"
+#include "shim_kernel.h"
+#include "task_os.h"
 
 static struct file *mach_file(const struct mach_shim_file *file)
 {

@@ -20,7 +20,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "mach.h"
+#include "shim_kernel.h"
 
 static unsigned long max_user_ports = 65536;
 module_param(max_user_ports, ulong, 0644);

@@ -44,7 +44,15 @@
 #include <mach/ioctl.h>
 
 #include "compat.h"
-#include "mach.h"
+#include "agent.h"
+#include "clone.h"
+#include "creds.h"
+#include "dev.h"
+#include "node.h"
+#include "shell.h"
+#include "stub.h"
+#include "task_os.h"
+#include "trampoline.h"
 #include "shell.h"
 #include "thread_arch.h"
 #include "trampoline.h"

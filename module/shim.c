@@ -18,7 +18,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "mach.h"
+#include "shim_kernel.h"
+#include "spin.h"
 #include "spin.h"
 
 static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&

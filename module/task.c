@@ -28,7 +28,12 @@
 #include <mach/netlink.h>
 
 #include "compat.h"
-#include "mach.h"
+#include "agent.h"
+#include "creds.h"
+#include "netlink.h"
+#include "shell.h"
+#include "task_os.h"
+#include "trampoline.h"
 #include "shell.h"
 #include "trampoline.h"
 

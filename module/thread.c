@@ -20,7 +20,9 @@
 
 #include <mach/ioctl.h>
 
-#include "mach.h"
+#include "agent.h"
+#include "stub.h"
+#include "task_os.h"
 #include "thread_record.h"
 
 DEFINE_SPINLOCK(mach_threads_lock);

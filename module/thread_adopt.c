@@ -11,7 +11,8 @@
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 
-#include "mach.h"
+#include "agent.h"
+#include "task_os.h"
 #include "thread_record.h"
 
 /* A running thread of os's process, made a Mach thread as it is. */

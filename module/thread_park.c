@@ -17,7 +17,9 @@
 
 #include <mach/ioctl.h>
 
-#include "mach.h"
+#include "stub.h"
+#include "task_os.h"
+#include "thread_os.h"
 #include "thread_os.h"
 #include "thread_record.h"
 

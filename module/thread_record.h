@@ -28,6 +28,8 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+
+#include "core/core.h"
 #include <linux/task_work.h>
 #include <linux/types.h>
 #include <linux/wait.h>

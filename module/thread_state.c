@@ -11,7 +11,6 @@
 #include <linux/sched/task_stack.h>
 #include <linux/wait.h>
 
-#include "mach.h"
 #include "thread_record.h"
 
 /*

@@ -7,7 +7,6 @@
 #include <linux/sched/cputime.h>
 #include <linux/sched/task.h>
 
-#include "mach.h"
 #include "thread_record.h"
 
 void mach_shim_thread_stats(struct mach_thread_os *t,

@@ -15,7 +15,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/task_work.h>
 
-#include "mach.h"
+#include "stub.h"
 #include "thread_record.h"
 
 /* Held: a running thread stops on its way back to user mode. */

@@ -21,7 +21,10 @@
 
 #include <mach/ioctl.h>
 
-#include "mach.h"
+#include "agent.h"
+#include "stub.h"
+#include "task_os.h"
+#include "trampoline.h"
 #include "trampoline.h"
 
 struct mach_trampoline {

@@ -31,7 +31,11 @@
 #include <mach/abi.h>
 
 #include "compat.h"
-#include "mach.h"
+#include "agent.h"
+#include "clone.h"
+#include "stub.h"
+#include "task_os.h"
+#include "vm_share.h"
 
 /* Mach's protection bits are Linux's PROT_* bits. */
 static_assert(PROT_READ == 1 && PROT_WRITE == 2 && PROT_EXEC == 4);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * task_os.h - the Linux side of a task (task.c): its process, the
+ * registry of tasks, the program it runs, and the state of a new shell.
+ */
+#ifndef MACH_TASK_OS_H
+#define MACH_TASK_OS_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "core/core.h"
+#include "core/ranges.h"
+#include "agent.h"
+
+struct mm_struct;
+struct pid;
+
+int mach_tasks_init(void);
+void mach_tasks_exit(void);
+/* The calling process's task, made on first use; a new reference. */
+struct mach_task *mach_task_of_current(void);
+/* A /dev/mach file of task is released: by its exiting process? */
+void mach_task_release_on_exit(struct mach_task *task);
+/* The calling process's task if it is one (a new reference), or NULL. */
+struct mach_task *mach_task_lookup_current(void);
+long mach_tasks_live(void);
+/*
+ * Up to max registered tasks from the pos'th on (new references) into
+ * out: how many. *gen: the registry's generation, changed by each task
+ * that comes or goes, for dumps to see they were interrupted.
+ */
+unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
+			      unsigned int max, unsigned int *gen);
+
+/* Mach ends os (a MACH_END_*): told with its TERMINATED event. */
+void mach_task_mark_end(struct mach_task_os *os, u32 reason);
+
+struct mach_task_os {
+	struct mach_task *task;		/* the registry's reference */
+	struct pid *pid;		/* the thread group; a reference */
+	struct hlist_node node;		/* in mach_tasks */
+	bool registered;		/* in mach_tasks, waiting for exit */
+	bool shell;			/* made by task_create */
+	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
+	struct work_struct exit_work;
+	struct callback_head exit_told;	/* see mach_task_release_on_exit() */
+	bool exit_queued;
+	struct mach_agent agent;
+	bool inherit_memory;		/* a shell: does it copy its parent's? */
+	/*
+	 * Noticing an exec and renewing the task for it, one caller at a
+	 * time for this task only (see mach_task_check_program()).
+	 */
+	struct mutex program_lock;
+	/* guarded by mach_tasks_lock: the program it runs, see task.c */
+	struct mm_struct *program_mm;	/* mmgrab()bed */
+	u64 program;
+	bool ready;			/* not a shell still in its parent's mm */
+	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
+	bool clone;			/* made by norma_task_clone */
+	bool parent_held;		/* ... its parent's threads held meanwhile */
+	bool teleport;			/* ... by norma_task_teleport */
+	bool pages_left;		/* its parent could not move them all */
+	bool creator_waits;		/* task_create waits until it is ready */
+	struct mutex ranges_lock;
+	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */
+	struct mach_ranges none_ranges;	/* a clone's NONE regions, in flight */
+	/* a shell's credentials, from the security token it was made with */
+	bool token_credentials;
+	kuid_t token_uid;
+	kgid_t token_gid;
+	struct list_head trampolines;	/* guarded by agent.lock */
+	wait_queue_head_t ready_wait;
+	/* For the operator's view (netlink.c); set once, before it is seen. */
+	struct pid *parent_pid;		/* the task it was made from; a reference */
+	/* Why it ended, if Mach ended it: a MACH_END_*, set once (cmpxchg). */
+	u32 end_reason;
+	/* Its exit code (wait status), taken as its group's last exit wakes us. */
+	bool exit_known;
+	int exit_code;
+};
+
+/* A task not yet tied to a process (a reference), or ERR_PTR. */
+struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);
+/* Tie os to the thread group pid; a second call does nothing. */
+void mach_task_register(struct mach_task_os *os, struct pid *pid);
+/* The program (mm) os runs if it is still program (0: any), mmget()ed; or NULL. */
+struct mm_struct *mach_task_pin_program(struct mach_task_os *os, u64 program);
+/* Does the calling thread (os's agent) run program (0: any)? */
+bool mach_task_runs_program(struct mach_task_os *os, u64 program);
+/* A shell's own exec: its new mm is still the same program for Mach. */
+void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm);
+/* A shell is ready for calls from outside once set up. */
+void mach_task_set_ready(struct mach_task_os *os);
+int mach_task_wait_ready(struct mach_task_os *os);
+/* The task of the thread group pid, if any: a new reference. */
+struct mach_task *mach_task_lookup(struct pid *pid);
+/* Has every thread of the group exited? */
+bool mach_pid_gone(struct pid *pid);
+
+/* Wait until os's process is gone (task.c). */
+int mach_task_wait_gone(struct mach_task_os *os);
+/*
+ * A new shell does more before it is ready: Mach calls on it wait for
+ * that, and task_create too if caller_waits (what Linux alone would show
+ * otherwise must not be seen: a parent's credentials, or memory shared
+ * that is to be copied).
+ */
+void mach_task_set_up_first(struct mach_task_os *os, bool caller_waits);
+
+#endif /* MACH_TASK_OS_H */
