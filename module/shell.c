@@ -332,14 +332,21 @@ long mach_spawn_enter(void)
 	struct pid *parent;
 	sigset_t blocked;
 
-	/* The cookie is no secret: the clone must also be the parent's. */
+	/*
+	 * The cookie is no secret: the clone must also be the parent's child,
+	 * or the process the parent registered as the task's when its clone
+	 * returned (a parent that exits before its shell first runs leaves
+	 * the shell another's child).
+	 */
 	rcu_read_lock();
 	parent = task_tgid(rcu_dereference(current->real_parent));
 	rcu_read_unlock();
 
 	spin_lock(&mach_spawns_lock);
 	list_for_each_entry(spawn, &mach_spawns, node) {
-		if (spawn->cookie == cookie && spawn->parent_pid == parent) {
+		if (spawn->cookie == cookie &&
+		    (spawn->parent_pid == parent ||
+		     READ_ONCE(mach_task_os_of(spawn->child)->pid) == task_tgid(current))) {
 			found = spawn;
 			list_del_init(&spawn->node);	/* its reference is ours */
 			break;

@@ -3,7 +3,9 @@
  * task_create: new tasks backed by shell processes, with and without the
  * parent's memory; suspend/resume counts; task_terminate.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -256,6 +258,53 @@ TEST_F(tasks, task_survives_its_parents_exit)
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
 	EXPECT_FALSE(task_is_alive(child));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), inbox));
+}
+
+/*
+ * The same when the maker exits before its new shell first runs: pinned
+ * to one CPU, the shell (which inherits the pinning) waits for the maker,
+ * which is gone by then and the shell another's child.
+ */
+TEST_F(tasks, task_survives_a_parent_gone_before_it_ran)
+{
+	mach_port_t inbox;
+	int i;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
+						   MACH_PORT_RIGHT_RECEIVE, &inbox));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), inbox,
+						       inbox, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
+						      TASK_BOOTSTRAP_PORT, inbox));
+	for (i = 0; i < 10; i++) {
+		task_t child;
+		int status;
+		pid_t maker = made_fork(&self->made);
+
+		ASSERT_LE(0, maker);
+		if (maker == 0) {
+			cpu_set_t one;
+			task_t made;
+
+			CPU_ZERO(&one);
+			CPU_SET(sched_getcpu(), &one);
+			if (sched_setaffinity(0, sizeof(one), &one))
+				_exit(3);
+			if (task_create(mach_task_self(), NULL, 0, TRUE, &made))
+				_exit(1);
+			_exit(send_port(bootstrap_port, made, MACH_MSG_TYPE_MOVE_SEND) ? 2 : 0);
+		}
+		ASSERT_EQ(maker, waitpid(maker, &status, 0));
+		ASSERT_EQ(0, status);
+		child = receive_port(inbox);
+		ASSERT_NE(MACH_PORT_NULL, child);
+		EXPECT_TRUE(task_is_alive(child)) {
+			TH_LOG("round %d: the shell died with its maker", i);
+		}
+		task_terminate(child);
+		mach_port_deallocate(mach_task_self(), child);
+	}
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), inbox));
 }
 
