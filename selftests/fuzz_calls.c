@@ -1430,7 +1430,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: fuzz_calls [-s SEED] [-k FIRST] [-r ROUNDS] [-t SECONDS] [-p PROCS] [-T THREADS]\n"
 		"                  [-n CALLS] [-d ROUND_SECONDS] [-x|-o OP,...] [-R] [-v] [-l]\n"
-		"  -s  master seed (default: from the clock; printed)\n"
+		"  -s  master seed (default: fixed for the CI budget, else from the clock; printed)\n"
 		"  -k  first round (its seed derives from the master seed and its number)\n"
 		"  -r  rounds (default 10, those started within 50 s; with -t, until the time is spent)\n"
 		"  -t  total seconds to run\n"
@@ -1549,7 +1549,13 @@ int main(int argc, char **argv)
 		printf("# fuzz_calls: the CI budget leaves out fork and exec (a known leak)\n");
 	}
 	weigh();
-	if (!seeded)
+	/*
+	 * The CI budget's sequences are the same each run, so that make
+	 * check passes or fails alike on the same code; other runs explore.
+	 */
+	if (!seeded && budget && !ops_chosen)
+		seed = 0x6d616368;	/* "mach" */
+	else if (!seeded)
 		seed = mix((uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup_shared(-1);
