@@ -1542,7 +1542,9 @@ int main(int argc, char **argv)
 	 * (a leak found here and not yet fixed: see the README). Long runs,
 	 * and any -x or -o, keep them.
 	 */
-	if (budget && !ops_chosen) {
+	bool ci_budget = budget && !ops_chosen;
+
+	if (ci_budget) {
 		char known[] = "fork,exec";
 
 		exclude(known, false);
@@ -1553,7 +1555,7 @@ int main(int argc, char **argv)
 	 * The CI budget's sequences are the same each run, so that make
 	 * check passes or fails alike on the same code; other runs explore.
 	 */
-	if (!seeded && budget && !ops_chosen)
+	if (!seeded && ci_budget)
 		seed = 0x6d616368;	/* "mach" */
 	else if (!seeded)
 		seed = mix((uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
