@@ -8,19 +8,6 @@
 namespace mach {
 namespace {
 
-Kr spawn_error(int err)
-{
-	switch (err) {
-	case -MACH_ENOMEM:
-	case -MACH_EAGAIN:
-		return Kr::ResourceShortage;
-	case -MACH_EINTR:
-		return Kr::Aborted;
-	default:
-		return Kr::Failure;
-	}
-}
-
 /*
  * The end of a task_create whose process came to be (err 0) or not. A
  * teleport then ends its parent (program is the one it runs, 0 for the
@@ -54,6 +41,19 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 }
 
 } /* namespace */
+
+Kr spawn_error(int err)
+{
+	switch (err) {
+	case -MACH_ENOMEM:
+	case -MACH_EAGAIN:
+		return Kr::ResourceShortage;
+	case -MACH_EINTR:
+		return Kr::Aborted;
+	default:
+		return Kr::Failure;
+	}
+}
 
 mach_task_plan plan_task(const TaskCreate &create, bool parent_private)
 {

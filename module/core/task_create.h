@@ -41,6 +41,8 @@ mach_task_plan plan_task(const TaskCreate &create, bool parent_private);
  */
 Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 	       u32 *child_name, bool *later);
+/* The Kr for a host's -errno when it could not make a process or thread. */
+Kr spawn_error(int err);
 /* A task_create the calling thread finished itself: err, the host's. */
 Kr task_create_done(Task &caller, u32 *child_name, int err);
 

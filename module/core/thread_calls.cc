@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* thread_calls.cc - the thread_* calls and task_threads. */
+#include "task_create.h"
 #include "thread_calls.h"
 
 namespace mach {
@@ -9,19 +10,6 @@ namespace {
 bool user_address(u64 a)
 {
 	return a < mach_shim_user_address_end();
-}
-
-Kr spawn_error(int err)
-{
-	switch (err) {
-	case -MACH_ENOMEM:
-	case -MACH_EAGAIN:
-		return Kr::ResourceShortage;
-	case -MACH_EINTR:
-		return Kr::Aborted;
-	default:
-		return Kr::Failure;
-	}
 }
 
 Kr exception_state(Thread &thread, u32 *state, u32 *count)
