@@ -6,7 +6,7 @@
  * shim_kernel.h (shim.c, quota.c), task_os.h (task.c), creds.h, node.h,
  * stub.h, agent.h, shell.h, trampoline.h, spin.h, clone.h, vm_share.h,
  * thread_os.h (and thread_record.h, thread_arch.h inside the thread
- * files), dev.h, netlink.h.
+ * files), dev.h, netlink.h, debugfs.h.
  *
  * Locking, both layers (core: module/core/, C++ Lock members, each role
  * its own lockdep class: core/shim.h's mach_lock_class). A lock is never
@@ -36,6 +36,8 @@
  *                                under rcu_read_lock, walking a thread group
  *   mach_spawns_lock             the spawns in flight (shell.c)
  *   mach_users_lock              the per-user quota records (quota.c)
+ *   mach_os_all_lock             every task object alive (task.c), for
+ *                                debugfs.c's walk, which takes references
  * spin.c's per-CPU handoff slots take no lock (preemption is off).
  * A port's lock is dropped before the messages of a dead queue are
  * destroyed, and before a notification is sent to another port. No lock
@@ -47,6 +49,7 @@
 #include "agent.h"
 #include "clone.h"
 #include "creds.h"
+#include "debugfs.h"
 #include "dev.h"
 #include "netlink.h"
 #include "node.h"

@@ -47,6 +47,7 @@ static int __init mach_init(void)
 	ret = mach_netlink_init();
 	if (ret)
 		goto err_dev;
+	mach_debugfs_init();
 	return 0;
 
 err_dev:
@@ -67,6 +68,7 @@ err_shim:
 
 static void __exit mach_exit(void)
 {
+	mach_debugfs_exit();
 	mach_netlink_exit();
 	mach_dev_exit();
 	mach_shell_exit();

@@ -245,6 +245,11 @@ bool mach_shim_ref_put(struct mach_shim_ref *ref)
 	return refcount_dec_and_test(mach_refcount(ref));
 }
 
+bool mach_shim_ref_get_not_zero(struct mach_shim_ref *ref)
+{
+	return refcount_inc_not_zero(mach_refcount(ref));
+}
+
 int mach_shim_copy_out(u64 uaddr, const void *src, size_t size)
 {
 	return copy_to_user(u64_to_user_ptr(uaddr), src, size) ? -EFAULT : 0;

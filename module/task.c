@@ -9,7 +9,8 @@
  * work item (the wake comes with tasklist_lock held).
  *
  * Locking: mach_tasks_lock guards mach_tasks and each os->registered.
- * It is taken before any lock of the core.
+ * It is taken before any lock of the core. mach_os_all_lock guards
+ * mach_os_all, every task object alive, for diagnostics; a leaf.
  */
 #include <linux/hashtable.h>
 #include <linux/mm.h>
@@ -44,6 +45,8 @@ static unsigned int mach_tasks_gen = 1;
 static struct kmem_cache *mach_os_cache;
 static struct workqueue_struct *mach_wq;
 static atomic_long_t mach_os_live;
+static LIST_HEAD(mach_os_all);
+static DEFINE_SPINLOCK(mach_os_all_lock);
 /* Woken when a task has been torn down. */
 static DECLARE_WAIT_QUEUE_HEAD(mach_task_exit_wq);
 
@@ -228,6 +231,9 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 		return ERR_PTR(-ENOMEM);
 	atomic_long_inc(&mach_os_live);
 	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
+	spin_lock(&mach_os_all_lock);
+	list_add_tail(&os->all, &mach_os_all);
+	spin_unlock(&mach_os_all_lock);
 	os->shell = shell;
 	os->inherit_memory = inherit_memory;
 	os->numa_node = NUMA_NO_NODE;
@@ -243,7 +249,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	task = mach_task_create(os);	/* frees os on failure */
 	if (!task)
 		return ERR_PTR(-ENOMEM);
-	os->task = task;
+	WRITE_ONCE(os->task, task);	/* seen by mach_tasks_all() */
 	return task;
 }
 
@@ -559,8 +565,30 @@ void mach_task_mark_end(struct mach_task_os *os, u32 reason)
 	cmpxchg(&os->end_reason, 0, reason);
 }
 
+unsigned int mach_tasks_all(struct mach_task **out, unsigned int max)
+{
+	struct mach_task_os *os;
+	unsigned int n = 0;
+
+	spin_lock(&mach_os_all_lock);
+	list_for_each_entry(os, &mach_os_all, all) {
+		if (n == max)
+			break;
+		/* Not yet created, or on its way to mach_shim_task_free(). */
+		struct mach_task *task = READ_ONCE(os->task);
+
+		if (task && mach_task_get_not_zero(task))
+			out[n++] = task;
+	}
+	spin_unlock(&mach_os_all_lock);
+	return n;
+}
+
 void mach_shim_task_free(struct mach_task_os *os)
 {
+	spin_lock(&mach_os_all_lock);
+	list_del(&os->all);
+	spin_unlock(&mach_os_all_lock);
 	mach_ranges_free(&os->copy_ranges);
 	mach_ranges_free(&os->none_ranges);
 	if (os->program_mm)

@@ -36,6 +36,8 @@ long mach_tasks_live(void);
  */
 unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
 			      unsigned int max, unsigned int *gen);
+/* Up to max task objects alive, registered or not (new references). */
+unsigned int mach_tasks_all(struct mach_task **out, unsigned int max);
 
 /* Mach ends os (a MACH_END_*): told with its TERMINATED event. */
 void mach_task_mark_end(struct mach_task_os *os, u32 reason);
@@ -44,6 +46,7 @@ struct mach_task_os {
 	struct mach_task *task;		/* the registry's reference */
 	struct pid *pid;		/* the thread group; a reference */
 	struct hlist_node node;		/* in mach_tasks */
+	struct list_head all;		/* in mach_os_all, until freed */
 	bool registered;		/* in mach_tasks, waiting for exit */
 	bool shell;			/* made by task_create */
 	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */

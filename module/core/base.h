@@ -215,6 +215,10 @@ public:
 	void get() { mach_shim_ref_get(&ref_); }
 	/* True when this was the last reference. */
 	bool put() { return mach_shim_ref_put(&ref_); }
+	/* A reference unless the object is going already. */
+	bool get_not_zero() { return mach_shim_ref_get_not_zero(&ref_); }
+	/* For diagnostics only: may change as soon as read. */
+	u32 read() const { return (u32)__atomic_load_n(&ref_.value, __ATOMIC_RELAXED); }
 
 private:
 	mach_shim_ref ref_;

@@ -33,6 +33,8 @@ struct mach_task *mach_task_create(struct mach_task_os *os);
 void mach_task_get(struct mach_task *task);
 struct mach_task_os *mach_task_os_of(struct mach_task *task);
 void mach_task_put(struct mach_task *task);
+/* A reference unless task is being freed already (a walk of all tasks). */
+mach_bool mach_task_get_not_zero(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);
 /* The process exec'd: its task port is replaced (Task::renew_port()). */
@@ -113,6 +115,10 @@ struct mach_task_view {
 	mach_u32 rights[MACH_RIGHTS_KINDS];	/* by enum mach_right_kind */
 	mach_u32 self_name;		/* its name for its own task port, or 0 */
 	mach_u32 exception_mask;	/* 1 << type for each type with a handler */
+	/* For diagnostics (debugfs): */
+	mach_u32 refs;			/* references to the task object */
+	mach_u32 threads;		/* its Mach threads */
+	mach_bool dying;		/* terminated */
 };
 
 struct mach_thread_view {

@@ -611,6 +611,12 @@ void Task::end_wait()
 	mark_quiescing(*this, false);
 }
 
+bool Task::dying()
+{
+	Guard g(lock_);
+	return dying_;
+}
+
 u32 Task::suspend_count()
 {
 	Guard g(lock_);
@@ -676,6 +682,9 @@ extern "C" void mach_task_get_view(mach_task *task, mach_task_view *out)
 	*out = {};
 	out->suspend_count = t->suspend_count();
 	out->exception_mask = t->exception_mask();
+	out->refs = t->refs();
+	out->dying = t->dying();
+	t->threads(nullptr, 0, &out->threads);
 	t->space().tally(out, self.get());
 }
 
@@ -700,6 +709,11 @@ extern "C" mach_u32 mach_task_thread_views(mach_task *task, mach_thread_view *ou
 	if (threads)
 		mach_shim_free(MACH_KIND_MEMORY, threads);
 	return count;
+}
+
+extern "C" mach_bool mach_task_get_not_zero(mach_task *task)
+{
+	return Task::from(task)->get_not_zero();
 }
 
 extern "C" void mach_task_put(mach_task *task)

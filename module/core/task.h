@@ -55,6 +55,11 @@ public:
 
 	void get() { refs_.get(); }
 	void put();
+	/* A reference unless the task is being freed (for a walk of all tasks). */
+	bool get_not_zero() { return refs_.get_not_zero(); }
+	/* For diagnostics: its references and whether it was terminated. */
+	u32 refs() const { return refs_.read(); }
+	bool dying();
 
 	/* The process is gone: the task port dies, the space empties. */
 	void terminate();

@@ -289,6 +289,17 @@ bool mach_shim_ref_put(mach_shim_ref *ref)
 	return old == 1;
 }
 
+bool mach_shim_ref_get_not_zero(mach_shim_ref *ref)
+{
+	int old = __atomic_load_n(&ref->value, __ATOMIC_RELAXED);
+
+	while (old > 0)
+		if (__atomic_compare_exchange_n(&ref->value, &old, old + 1, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size)
 {
 	if (!user_range_ok(uaddr, size))
