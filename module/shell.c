@@ -73,6 +73,7 @@ struct mach_spawn {
 	struct pid *parent_pid;		/* and its thread group */
 	unsigned long stub;		/* its stub, which the child inherits */
 	struct mach_task *child;	/* a reference */
+	bool aborted;			/* its caller gave up; under mach_spawns_lock */
 	unsigned int id_step;		/* mach_shell_credentials_step()'s */
 	unsigned int place_step;	/* mach_shell_place_step()'s */
 };
@@ -161,6 +162,19 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 		}
 		spawn->stub = spawn->cloner->stub;
 		spin_lock(&mach_spawns_lock);
+		/*
+		 * Its caller gave up while we had the call in hand (killed,
+		 * or we were stopped too long): it has let the task go, and
+		 * a clone now would be a shell no one asked for, and a spawn
+		 * listed for ever if we died in the clone.
+		 */
+		if (spawn->aborted) {
+			spin_unlock(&mach_spawns_lock);
+			if (child->clone)
+				mach_clone_restore_parent(child);
+			call->ret = -EINTR;
+			return false;
+		}
 		/* A page-aligned user address: a valid TLS base, never used. */
 		mach_spawn_cookies = (mach_spawn_cookies + 1) & 0xffffffffUL;
 		spawn->cookie = (mach_spawn_cookies + 1) << PAGE_SHIFT;
@@ -198,7 +212,18 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 
 static void mach_spawn_parent_release(struct mach_agent_call *call)
 {
-	mach_spawn_put(container_of(call, struct mach_spawn, parent_call));
+	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
+						parent_call);
+
+	/*
+	 * No child registered: the clone's result never reached the
+	 * parent's step (its agent died in the clone), and its caller was
+	 * told the spawn failed. A child that comes now is refused (and so
+	 * ends); listed, the spawn would hold its task for ever.
+	 */
+	if (!READ_ONCE(mach_task_os_of(spawn->child)->pid))
+		mach_spawn_unlist(spawn);
+	mach_spawn_put(spawn);
 }
 
 static int mach_install_file(struct file *file, unsigned int flags)
@@ -390,6 +415,9 @@ static struct mach_spawn *mach_spawn_new(struct mach_task_os *parent,
 /* A spawn that failed on the way: its child, if it came to be, must go. */
 static void mach_spawn_abort(struct mach_spawn *spawn)
 {
+	spin_lock(&mach_spawns_lock);
+	spawn->aborted = true;	/* the parent's agent lists it no more */
+	spin_unlock(&mach_spawns_lock);
 	mach_spawn_unlist(spawn);
 	mach_shim_task_kill(mach_task_os_of(spawn->child), 0);
 }
