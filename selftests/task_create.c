@@ -232,12 +232,8 @@ TEST_F(tasks, task_survives_its_parents_exit)
 	int status, pid;
 	pid_t maker;
 
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
-						   MACH_PORT_RIGHT_RECEIVE, &inbox));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), inbox,
-						       inbox, MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
-						      TASK_BOOTSTRAP_PORT, inbox));
+	inbox = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, inbox);
 	maker = made_fork(&self->made);
 	ASSERT_LE(0, maker);
 	if (maker == 0) {
@@ -271,12 +267,8 @@ TEST_F(tasks, task_survives_a_parent_gone_before_it_ran)
 	mach_port_t inbox;
 	int i;
 
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
-						   MACH_PORT_RIGHT_RECEIVE, &inbox));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), inbox,
-						       inbox, MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
-						      TASK_BOOTSTRAP_PORT, inbox));
+	inbox = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, inbox);
 	for (i = 0; i < 10; i++) {
 		task_t child;
 		int status;

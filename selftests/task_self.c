@@ -405,12 +405,8 @@ TEST_F(self, task_port_dies_with_the_program_it_was_given_for)
 	vm_address_t at = 0;
 	pid_t pid;
 
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
-						   MACH_PORT_RIGHT_RECEIVE, &inbox));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), inbox,
-						       inbox, MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(mach_task_self(),
-						      TASK_BOOTSTRAP_PORT, inbox));
+	inbox = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, inbox);
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(ready));
 	pid = made_fork(&self->made);
