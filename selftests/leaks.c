@@ -249,4 +249,45 @@ TEST(a_clone_whose_caller_and_parent_are_killed_midway_leaves_nothing)
 	}
 }
 
+/*
+ * What a leak is read from: debugfs lists every task object alive, with
+ * whether the registry holds it and whether it is a shell; one that is
+ * terminated is gone from the list.
+ */
+static bool debugfs_lists(int pid, const char *what)
+{
+	char text[16384], line[96];
+
+	if (read_text("/sys/kernel/debug/mach/tasks", text, sizeof(text)))
+		return false;
+	snprintf(line, sizeof(line), "task pid %d %s", pid, what);
+	return strstr(text, line) != NULL;
+}
+
+/* Does debugfs come to list (or not) pid's task so within 5 s? */
+static bool debugfs_comes_to(bool listed, int pid, const char *what)
+{
+	for (int i = 0; i < 500; i++) {
+		if (debugfs_lists(pid, what) == listed)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+TEST(debugfs_lists_each_live_task)
+{
+	task_t shell;
+	int pid;
+
+	if (access("/sys/kernel/debug/mach/tasks", R_OK))
+		SKIP(return, "no debugfs mach/tasks (debugfs not mounted?)");
+	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &shell));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(shell, &pid));
+	EXPECT_TRUE(debugfs_comes_to(true, pid, "registered 1 shell 1 ready 1"));
+	EXPECT_TRUE(debugfs_lists(getpid(), "registered 1 shell 0"));
+	ASSERT_EQ(KERN_SUCCESS, task_terminate(shell));
+	EXPECT_TRUE(debugfs_comes_to(false, pid, ""));
+}
+
 TEST_HARNESS_MAIN

@@ -115,10 +115,6 @@ struct mach_task_view {
 	mach_u32 rights[MACH_RIGHTS_KINDS];	/* by enum mach_right_kind */
 	mach_u32 self_name;		/* its name for its own task port, or 0 */
 	mach_u32 exception_mask;	/* 1 << type for each type with a handler */
-	/* For diagnostics (debugfs): */
-	mach_u32 refs;			/* references to the task object */
-	mach_u32 threads;		/* its Mach threads */
-	mach_bool dying;		/* terminated */
 };
 
 struct mach_thread_view {
@@ -134,6 +130,9 @@ mach_u32 mach_task_port_views(struct mach_task *task, struct mach_port_view *out
 			      mach_u32 capacity);
 /* The task's counts and what it has set; allocates nothing. */
 void mach_task_get_view(struct mach_task *task, struct mach_task_view *out);
+/* For diagnostics (debugfs): its references now, and whether it was terminated. */
+mach_u32 mach_task_refs(struct mach_task *task);
+mach_bool mach_task_dying(struct mach_task *task);
 /*
  * Up to capacity of task's Mach threads into out; returns how many there
  * are (0 with capacity left unfilled if memory ran out).

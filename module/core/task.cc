@@ -682,10 +682,17 @@ extern "C" void mach_task_get_view(mach_task *task, mach_task_view *out)
 	*out = {};
 	out->suspend_count = t->suspend_count();
 	out->exception_mask = t->exception_mask();
-	out->refs = t->refs();
-	out->dying = t->dying();
-	t->threads(nullptr, 0, &out->threads);
 	t->space().tally(out, self.get());
+}
+
+extern "C" mach_u32 mach_task_refs(mach_task *task)
+{
+	return Task::from(task)->refs();
+}
+
+extern "C" mach_bool mach_task_dying(mach_task *task)
+{
+	return Task::from(task)->dying();
 }
 
 extern "C" mach_u32 mach_task_thread_views(mach_task *task, mach_thread_view *out,
