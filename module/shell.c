@@ -53,9 +53,7 @@
 #include "stub.h"
 #include "task_os.h"
 #include "trampoline.h"
-#include "shell.h"
 #include "thread_arch.h"
-#include "trampoline.h"
 
 /*
  * A spawn in flight. The parent's agent marks its clone() with a cookie
@@ -212,18 +210,7 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 
 static void mach_spawn_parent_release(struct mach_agent_call *call)
 {
-	struct mach_spawn *spawn = container_of(call, struct mach_spawn,
-						parent_call);
-
-	/*
-	 * No child registered: the clone's result never reached the
-	 * parent's step (its agent died in the clone), and its caller was
-	 * told the spawn failed. A child that comes now is refused (and so
-	 * ends); listed, the spawn would hold its task for ever.
-	 */
-	if (!READ_ONCE(mach_task_os_of(spawn->child)->pid))
-		mach_spawn_unlist(spawn);
-	mach_spawn_put(spawn);
+	mach_spawn_put(container_of(call, struct mach_spawn, parent_call));
 }
 
 static int mach_install_file(struct file *file, unsigned int flags)
@@ -356,6 +343,7 @@ long mach_spawn_enter(void)
 	struct mach_task_os *os;
 	struct pid *parent;
 	sigset_t blocked;
+	bool aborted;
 
 	/*
 	 * The cookie is no secret: the clone must also be the parent's child,
@@ -386,6 +374,17 @@ long mach_spawn_enter(void)
 	sigprocmask(SIG_SETMASK, &blocked, NULL);
 	os = mach_task_os_of(found->child);
 	mach_task_register(os, task_tgid(current));
+	/*
+	 * Its caller gave up: it either saw us registered and kills us, or
+	 * set this before we looked, and we end as one that never was.
+	 */
+	spin_lock(&mach_spawns_lock);
+	aborted = found->aborted;
+	spin_unlock(&mach_spawns_lock);
+	if (aborted) {
+		mach_spawn_put(found);
+		return -EPERM;
+	}
 	os->agent.stub = found->stub;
 	mach_agent_call_init(&found->child_call, mach_spawn_child_step,
 			     mach_spawn_child_release);
@@ -415,18 +414,23 @@ static struct mach_spawn *mach_spawn_new(struct mach_task_os *parent,
 /* A spawn that failed on the way: its child, if it came to be, must go. */
 static void mach_spawn_abort(struct mach_spawn *spawn)
 {
+	bool listed;
+
+	/*
+	 * One section: the parent's agent lists it no more, and a child
+	 * that claimed it already sees the mark once registered
+	 * (mach_spawn_enter()), so the kill below finds it or it ends.
+	 */
 	spin_lock(&mach_spawns_lock);
-	spawn->aborted = true;	/* the parent's agent lists it no more */
+	spawn->aborted = true;
+	listed = !list_empty(&spawn->node);
+	list_del_init(&spawn->node);
 	spin_unlock(&mach_spawns_lock);
-	mach_spawn_unlist(spawn);
+	if (listed)
+		mach_spawn_put(spawn);	/* the list's reference */
 	mach_shim_task_kill(mach_task_os_of(spawn->child), 0);
 }
 
-/*
- * The calling thread, which belongs to parent, forks the shell itself on
- * its way out of the ioctl (trampoline.c), if it can: that saves waking
- * the agent and being woken by it, which costs as much as half a fork.
- */
 /*
  * A shell with more to set up than a plain one (mach_task_set_up_first()) is
  * seen only once it has: never with its parent's credentials, off its
@@ -472,6 +476,12 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 	/*
 	 * A teleport's or a clone's caller may be held by its own task's
 	 * suspension: on a trampoline it would stop on its way to the stub.
+	 */
+	/*
+	 * The calling thread, which belongs to parent, forks the shell itself
+	 * on its way out of the ioctl (trampoline.c), if it can: that saves
+	 * waking the agent and being woken by it, which costs as much as half
+	 * a fork.
 	 */
 	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
 	    mach_trampoline_start(parent, &spawn->parent_call, mach_spawn_finish))
