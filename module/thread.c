@@ -132,7 +132,8 @@ struct mach_thread_os *mach_thread_find_reading_locked(void)
  * Is thread a Mach thread already, one being made (not entered yet, it
  * carries its cookie), or one being ended?
  */
-bool mach_thread_known_locked(struct task_struct *thread)
+bool mach_thread_known_locked(const struct mach_task_os *owner,
+			      struct task_struct *thread)
 {
 	unsigned long cookie = mach_arch_tls(thread);
 	unsigned long key = (unsigned long)thread;
@@ -144,7 +145,8 @@ bool mach_thread_known_locked(struct task_struct *thread)
 		    mach_thread_same_program(t, thread))
 			return true;
 	hash_for_each_possible(mach_threads, t, node, cookie)
-		if (t->key == cookie && !t->thread && t->cookie == cookie)
+		if (t->key == cookie && !t->thread && t->cookie == cookie &&
+		    t->owner == owner)
 			return true;
 	return false;
 }

@@ -76,8 +76,8 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 		 */
 		if (thread == agent ||
 		    (thread->flags & (PF_EXITING | PF_IO_WORKER | PF_KTHREAD)) ||
-		    task_pt_regs(thread)->ip - stub < PAGE_SIZE ||
-		    mach_thread_known_locked(thread))
+		    instruction_pointer(task_pt_regs(thread)) - stub < PAGE_SIZE ||
+		    mach_thread_known_locked(os, thread))
 			continue;
 		get_task_struct(thread);
 		found[n++] = thread;

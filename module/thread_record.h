@@ -108,8 +108,12 @@ struct mach_thread_os *
 mach_thread_find_entering_locked(const struct mach_task_os *owner);
 /* Under mach_threads_lock: current has entered as t's thread. */
 void mach_thread_set_entered_locked(struct mach_thread_os *t);
-/* Under mach_threads_lock: is thread one that a record names? */
-bool mach_thread_known_locked(struct task_struct *thread);
+/*
+ * Under mach_threads_lock: is thread, of owner's process, one that a record
+ * names (or one owner's thread_create made, not entered yet)?
+ */
+bool mach_thread_known_locked(const struct mach_task_os *owner,
+			      struct task_struct *thread);
 /* Under mach_threads_lock: the record current leaves by (a reference). */
 struct mach_thread_os *mach_thread_find_reading_locked(void);
 int mach_thread_wait_entered(struct mach_thread_os *t);
