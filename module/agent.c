@@ -46,7 +46,6 @@
 #include "spin.h"
 #include "stub.h"
 #include "task_os.h"
-#include "spin.h"
 
 void mach_agent_init(struct mach_agent *agent)
 {
@@ -448,7 +447,7 @@ long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call)
 	struct mach_agent *agent = &os->agent;
 
 	mach_agent_set_thread(agent);
-	agent->fd = current_pt_regs()->r12;
+	agent->fd = mach_stub_fd();
 	agent->serving = call;
 	return mach_agent_serve(agent, 0);
 }

@@ -21,9 +21,6 @@
 #include "task_os.h"
 #include "thread_os.h"
 #include "trampoline.h"
-#include "shell.h"
-#include "thread_os.h"
-#include "trampoline.h"
 
 /* Every ioctl, indexed by number: anything else is unknown (ENOTTY). */
 static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {

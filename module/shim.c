@@ -20,7 +20,6 @@
 
 #include "shim_kernel.h"
 #include "spin.h"
-#include "spin.h"
 
 static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
 	      MACH_EFAULT == EFAULT && MACH_EINVAL == EINVAL &&
@@ -243,6 +242,11 @@ void mach_shim_ref_get(struct mach_shim_ref *ref)
 bool mach_shim_ref_put(struct mach_shim_ref *ref)
 {
 	return refcount_dec_and_test(mach_refcount(ref));
+}
+
+u32 mach_shim_ref_read(const struct mach_shim_ref *ref)
+{
+	return refcount_read((const refcount_t *)ref);
 }
 
 bool mach_shim_ref_get_not_zero(struct mach_shim_ref *ref)

@@ -35,8 +35,6 @@
 #include "shell.h"
 #include "task_os.h"
 #include "trampoline.h"
-#include "shell.h"
-#include "trampoline.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
 static DEFINE_MUTEX(mach_tasks_lock);
@@ -249,7 +247,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	task = mach_task_create(os);	/* frees os on failure */
 	if (!task)
 		return ERR_PTR(-ENOMEM);
-	WRITE_ONCE(os->task, task);	/* seen by mach_tasks_all() */
+	smp_store_release(&os->task, task);	/* pairs with mach_tasks_all() */
 	return task;
 }
 
@@ -575,7 +573,7 @@ unsigned int mach_tasks_all(struct mach_task **out, unsigned int max)
 		if (n == max)
 			break;
 		/* Not yet created, or on its way to mach_shim_task_free(). */
-		struct mach_task *task = READ_ONCE(os->task);
+		struct mach_task *task = smp_load_acquire(&os->task);
 
 		if (task && mach_task_get_not_zero(task))
 			out[n++] = task;

@@ -20,7 +20,6 @@
 #include "stub.h"
 #include "task_os.h"
 #include "thread_os.h"
-#include "thread_os.h"
 #include "thread_record.h"
 
 /* The registers a parked thread leaves with. */

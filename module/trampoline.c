@@ -25,7 +25,6 @@
 #include "stub.h"
 #include "task_os.h"
 #include "trampoline.h"
-#include "trampoline.h"
 
 struct mach_trampoline {
 	struct list_head node;		/* in os->trampolines, under agent.lock */

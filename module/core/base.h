@@ -218,7 +218,7 @@ public:
 	/* A reference unless the object is going already. */
 	bool get_not_zero() { return mach_shim_ref_get_not_zero(&ref_); }
 	/* For diagnostics only: may change as soon as read. */
-	u32 read() const { return (u32)__atomic_load_n(&ref_.value, __ATOMIC_RELAXED); }
+	u32 read() const { return mach_shim_ref_read(&ref_); }
 
 private:
 	mach_shim_ref ref_;

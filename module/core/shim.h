@@ -105,6 +105,8 @@ void mach_shim_ref_get(struct mach_shim_ref *ref);
 mach_bool mach_shim_ref_put(struct mach_shim_ref *ref); /* true: was last */
 /* A reference unless the count is 0 already (the object is going). */
 mach_bool mach_shim_ref_get_not_zero(struct mach_shim_ref *ref);
+/* Its count now, for diagnostics only. */
+mach_u32 mach_shim_ref_read(const struct mach_shim_ref *ref);
 
 /* Copies to and from the calling process; 0 or -MACH_EFAULT. */
 int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size);

@@ -289,6 +289,11 @@ bool mach_shim_ref_put(mach_shim_ref *ref)
 	return old == 1;
 }
 
+mach_u32 mach_shim_ref_read(const mach_shim_ref *ref)
+{
+	return (mach_u32)__atomic_load_n(&ref->value, __ATOMIC_RELAXED);
+}
+
 bool mach_shim_ref_get_not_zero(mach_shim_ref *ref)
 {
 	int old = __atomic_load_n(&ref->value, __ATOMIC_RELAXED);
