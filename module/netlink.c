@@ -488,7 +488,7 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 		    nla_put_u32(skb, MACH_A_PORT_MSGCOUNT, v->msgcount) ||
 		    nla_put_u32(skb, MACH_A_PORT_SEQNO, v->seqno) ||
 		    (v->kernel && nla_put_flag(skb, MACH_A_PORT_KERNEL)) ||
-		    (v->qlimit && mach_nl_put_port_live(skb, v))) {
+		    (v->live && mach_nl_put_port_live(skb, v))) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
 			break;
@@ -641,27 +641,24 @@ void mach_shim_port_destroyed(u32 waiters, u32 queued)
 	mach_nl_multicast(msg);
 }
 
-/* The operator's task_suspend, task_resume, task_terminate (CAP_SYS_ADMIN). */
+/*
+ * The operator's task_suspend, task_resume, task_terminate: CAP_SYS_ADMIN
+ * in the initial user namespace (GENL_ADMIN_PERM would ask CAP_NET_ADMIN,
+ * which a network daemon has). terminate sends the kill and returns: the
+ * wait for the task to go is the caller's (machctl's), not under
+ * genetlink's cb_lock, which every family's requests share.
+ */
 static int mach_nl_operator(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mach_task *task;
 	struct pid *pid;
-	int kr, call;
+	int ret;
 
+	if (!netlink_capable(skb, CAP_SYS_ADMIN))
+		return -EPERM;
 	if (!info->attrs[MACH_A_TASK_PID]) {
 		NL_SET_ERR_MSG(info->extack, "a PID is required");
 		return -EINVAL;
-	}
-	switch (info->genlhdr->cmd) {
-	case MACH_CMD_TASK_SUSPEND:
-		call = MACH_OPERATOR_SUSPEND;
-		break;
-	case MACH_CMD_TASK_RESUME:
-		call = MACH_OPERATOR_RESUME;
-		break;
-	default:
-		call = MACH_OPERATOR_TERMINATE;
-		break;
 	}
 	pid = find_get_pid(nla_get_u32(info->attrs[MACH_A_TASK_PID]));
 	if (!pid)
@@ -670,21 +667,21 @@ static int mach_nl_operator(struct sk_buff *skb, struct genl_info *info)
 	put_pid(pid);
 	if (!task)
 		return -ESRCH;
-	kr = mach_task_operator_call(task, call);
-	mach_task_put(task);
-	switch (kr) {
-	case 0:
-		return 0;
-	case 5:		/* KERN_FAILURE: task_resume of a task not suspended */
-		NL_SET_ERR_MSG(info->extack, "the task is not suspended");
-		return -EINVAL;
-	case 14:	/* KERN_ABORTED: we were killed, or it would not end */
-		return fatal_signal_pending(current) ? -EINTR : -EIO;
-	case 37:	/* KERN_TERMINATED: it is ending */
-		return -ESRCH;
+	switch (info->genlhdr->cmd) {
+	case MACH_CMD_TASK_SUSPEND:
+		ret = mach_task_operator_call(task, MACH_OPERATOR_SUSPEND);
+		break;
+	case MACH_CMD_TASK_RESUME:
+		ret = mach_task_operator_call(task, MACH_OPERATOR_RESUME);
+		break;
 	default:
-		return -EIO;
+		ret = mach_task_end(mach_task_os_of(task));
+		break;
 	}
+	mach_task_put(task);
+	if (ret == -EINVAL)
+		NL_SET_ERR_MSG(info->extack, "the task is not suspended");
+	return ret;
 }
 
 static const struct genl_multicast_group mach_genl_mcgrps[] = {
@@ -728,21 +725,18 @@ static const struct genl_ops mach_genl_ops[] = {
 		.doit = mach_nl_operator,
 		.policy = mach_nl_pid_policy,
 		.maxattr = MACH_A_TASK_PID,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MACH_CMD_TASK_RESUME,
 		.doit = mach_nl_operator,
 		.policy = mach_nl_pid_policy,
 		.maxattr = MACH_A_TASK_PID,
-		.flags = GENL_ADMIN_PERM,
 	},
 	{
 		.cmd = MACH_CMD_TASK_TERMINATE,
 		.doit = mach_nl_operator,
 		.policy = mach_nl_pid_policy,
 		.maxattr = MACH_A_TASK_PID,
-		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -750,10 +744,7 @@ static struct genl_family mach_genl_family __ro_after_init = {
 	.name = MACH_GENL_NAME,
 	.version = MACH_GENL_VERSION,
 	.netnsok = true,
-	/*
-	 * Our own locks serve: terminate waits for a task to go, which
-	 * must not hold every other family's requests behind genl_mutex.
-	 */
+	/* Our own locks serve; nothing needs genl_mutex. */
 	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = mach_genl_ops,

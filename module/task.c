@@ -524,12 +524,16 @@ int mach_shim_task_kill(struct mach_task_os *os, u64 program)
 		return 0;
 	if (mm)
 		mmput(mm);
-	mach_task_mark_end(os, MACH_END_TERMINATED);
-	ret = kill_pid(os->pid, SIGKILL, 1);
-
+	ret = mach_task_end(os);
 	if (ret && ret != -ESRCH)
 		return ret;
 	return mach_task_wait_gone(os);
+}
+
+int mach_task_end(struct mach_task_os *os)
+{
+	mach_task_mark_end(os, MACH_END_TERMINATED);
+	return kill_pid(os->pid, SIGKILL, 1);
 }
 
 /*

@@ -106,6 +106,11 @@ struct mach_task *mach_task_lookup(struct pid *pid);
 /* Has every thread of the group exited? */
 bool mach_pid_gone(struct pid *pid);
 
+/*
+ * Terminate os's process (SIGKILL), told as MACH_END_TERMINATED; no wait.
+ * 0, or -ESRCH if it has no process (any more).
+ */
+int mach_task_end(struct mach_task_os *os);
 /* Wait until os's process is gone (task.c). */
 int mach_task_wait_gone(struct mach_task_os *os);
 /*

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -579,10 +580,33 @@ int cmd_watch()
 	}
 }
 
-/* suspend, resume, terminate: the kernel's ack is all the answer. */
+bool task_listed(uint32_t pid)
+{
+	Answer ans = request(MACH_CMD_TASK_GET, true, 0, "tasks");
+	for (const Record &r : ans.records)
+		if (r.v[MACH_A_TASK_PID] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * suspend, resume: the kernel's ack is all the answer. terminate: the
+ * kernel sends the kill; we return once the task is gone, as
+ * task_terminate does (10 s at most: then it is still ending, status 1).
+ */
 int cmd_operator(uint8_t cmd, uint32_t pid, const char *what)
 {
 	request(cmd, false, pid, what);
+	if (cmd == MACH_CMD_TASK_TERMINATE) {
+		int i;
+
+		for (i = 0; i < 1000 && task_listed(pid); i++)
+			usleep(10000);
+		if (i == 1000) {
+			fprintf(stderr, "machctl: terminate: %u is still ending\n", pid);
+			return 1;
+		}
+	}
 	if (json)
 		printf("{\"pid\":%u,\"%s\":true}\n", pid, what);
 	return 0;

@@ -88,7 +88,8 @@ struct mach_port_view {
 	mach_u32 name;		/* the fd number */
 	mach_u32 type;		/* MACH_PORT_TYPE_* bits */
 	mach_u32 urefs;		/* of the send right or dead name */
-	mach_u32 qlimit;	/* 0 for a bare dead name, as the rest below */
+	mach_u32 live;		/* 1 unless a bare dead name: then the rest is 0 */
+	mach_u32 qlimit;	/* (0 is a limit too: MACH_PORT_QLIMIT_ZERO) */
 	mach_u32 msgcount;
 	mach_u32 seqno;
 	mach_u32 kernel;	/* 1 if it stands for a kernel object */
@@ -140,14 +141,14 @@ mach_bool mach_task_dying(struct mach_task *task);
 mach_u32 mach_task_thread_views(struct mach_task *task, struct mach_thread_view *out,
 				mach_u32 capacity);
 /*
- * An operator's call from outside any task (module/netlink.c): task_suspend,
- * task_resume or task_terminate of task. A kern_return_t.
+ * An operator's call from outside any task (module/netlink.c): task_suspend
+ * or task_resume of task. (Its terminate is the glue's: a kill, no wait.)
  */
 enum mach_operator_call {
 	MACH_OPERATOR_SUSPEND,
 	MACH_OPERATOR_RESUME,
-	MACH_OPERATOR_TERMINATE,
 };
+/* 0, or -EINVAL (resumed but not suspended), -ESRCH (ending), -EIO. */
 int mach_task_operator_call(struct mach_task *task, enum mach_operator_call call);
 
 #ifdef __cplusplus

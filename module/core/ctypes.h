@@ -32,5 +32,6 @@ typedef _Bool mach_bool;
 #define MACH_EINVAL	22
 #define MACH_ENOTTY	25
 #define MACH_ETIMEDOUT	110
+#define MACH_EIO	5
 
 #endif /* MACH_CORE_CTYPES_H */

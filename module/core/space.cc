@@ -982,6 +982,7 @@ void Space::view(mach_port_view *out, u32 capacity, u32 *count)
 			v->type = right.type;
 			v->urefs = right.urefs;
 			if (port && !(right.type & RightDeadName)) {
+				v->live = 1;
 				v->qlimit = port->qlimit();
 				v->msgcount = port->msgcount();
 				v->seqno = port->seqno();

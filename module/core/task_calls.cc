@@ -65,15 +65,16 @@ Kr task_set_token(Task &task, const Tokens &tokens, HostPort host)
 extern "C" int mach_task_operator_call(mach_task *task, mach_operator_call call)
 {
 	mach::Task &t = *mach::Task::from(task);
+	mach::Kr kr = call == MACH_OPERATOR_SUSPEND ? mach::task_suspend(t) : mach::task_resume(t);
 
-	switch (call) {
-	case MACH_OPERATOR_SUSPEND:
-		return static_cast<int>(mach::task_suspend(t));
-	case MACH_OPERATOR_RESUME:
-		return static_cast<int>(mach::task_resume(t));
-	case MACH_OPERATOR_TERMINATE:
-		return static_cast<int>(mach::task_terminate(t, 0));
+	switch (kr) {
+	case mach::Kr::Success:
+		return 0;
+	case mach::Kr::Failure:		/* task_resume of a task not suspended */
+		return -MACH_EINVAL;
+	case mach::Kr::Terminated:	/* it is ending */
+		return -MACH_ESRCH;
 	default:
-		return static_cast<int>(mach::Kr::InvalidArgument);
+		return -MACH_EIO;
 	}
 }

@@ -84,14 +84,16 @@
  *     MACH_A_REQ_NO_SENDERS  u64  0 or 1
  *     MACH_A_REQ_PORT_DESTROYED u64  0 or 1
  *     MACH_A_REQ_DEAD_NAME   u64  dead-name requests, of every task
- *   (A bare dead name has neither counts nor object nor requests.)
+ *   (A bare dead name has no object nor requests, and its counts are 0.)
  *
  * MACH_CMD_TASK_SUSPEND, MACH_CMD_TASK_RESUME, MACH_CMD_TASK_TERMINATE
  * (doit; request: MACH_A_TASK_PID; the operator's task_suspend,
- * task_resume and task_terminate, for CAP_SYS_ADMIN only: EPERM else).
- * The answer is the ack: 0, ESRCH (no such task), EINVAL (resume of a
- * task that is not suspended), EIO (the call failed otherwise), EINTR.
- * terminate returns once the task is gone.
+ * task_resume and task_terminate, for CAP_SYS_ADMIN in the initial user
+ * namespace only: EPERM else). The answer is the ack: 0, ESRCH (no such
+ * task, or it is ending), EINVAL (resume of a task that is not suspended),
+ * EIO (the call failed otherwise). terminate sends the kill and returns at
+ * once: the task is gone when its TERMINATED event comes, or when
+ * MACH_CMD_TASK_GET no longer lists it (machctl waits so).
  *
  * MACH_CMD_EVENT (multicast to the group MACH_GENL_MCGRP_EVENTS, which
  * only CAP_SYS_ADMIN may join; listeners in the initial network
