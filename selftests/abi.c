@@ -23,6 +23,7 @@
 #include <mach/ioctl.h>
 
 #include "kselftest_harness.h"
+#include "mach_test.h"
 
 FIXTURE(dev) {
 	int fd;
@@ -133,15 +134,6 @@ TEST_F(dev, bad_addresses_are_efault)
 	munmap(ro, 4096);
 }
 
-/* xorshift64*: reproducible noise without libc's rand state. */
-static uint64_t next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
-
 TEST_F(dev, random_requests_are_answered)
 {
 	static const unsigned int sizes[] = { 8, 16, 24, 32, 64 };
@@ -149,13 +141,13 @@ TEST_F(dev, random_requests_are_answered)
 	unsigned int i;
 
 	for (i = 0; i < 20000; i++) {
-		unsigned int nr = next(&seed) % (MACH_IOC_NR_COUNT + 2);
-		unsigned int size = sizes[next(&seed) % 5];
-		unsigned int dir = next(&seed) % 4;
+		unsigned int nr = test_next(&seed) % (MACH_IOC_NR_COUNT + 2);
+		unsigned int size = sizes[test_next(&seed) % 5];
+		unsigned int dir = test_next(&seed) % 4;
 		long ret;
 
 		for (unsigned int w = 0; w < 16; w++)
-			buf[w] = next(&seed) % 4 ? next(&seed) % 64 : next(&seed);
+			buf[w] = test_next(&seed) % 4 ? test_next(&seed) % 64 : test_next(&seed);
 		ret = ioctl(self->fd, _IOC(dir, MACH_IOC_MAGIC, nr, size), buf);
 		ASSERT_TRUE(ret >= 0 || errno == ENOTTY || errno == EINVAL ||
 			    errno == EFAULT) {
@@ -248,25 +240,16 @@ FIXTURE_TEARDOWN(random_ioctl)
 	munmap(self->run, sizeof(*self->run));
 }
 
-/* splitmix64: request i's own noise, the same whichever child makes it. */
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 /* A random 32-bit field: zero, a small number (a name, an op), or noise. */
 static uint32_t field(uint64_t *s)
 {
-	switch (next(s) % 3) {
+	switch (test_next(s) % 3) {
 	case 0:
 		return 0;
 	case 1:
-		return next(s) % 32;
+		return test_next(s) % 32;
 	default:
-		return next(s);
+		return test_next(s);
 	}
 }
 
@@ -286,16 +269,16 @@ static unsigned int random_cmd(unsigned int cmd, unsigned int i, uint64_t *s,
 	case SAME:
 		return cmd;
 	case SMALLER:
-		return _IOC(dir, MACH_IOC_MAGIC, nr, next(s) % size);
+		return _IOC(dir, MACH_IOC_MAGIC, nr, test_next(s) % size);
 	case LARGER:
-		size = next(s) % 8 ? size + 1 + next(s) % 64 : _IOC_SIZEMASK;
+		size = test_next(s) % 8 ? size + 1 + test_next(s) % 64 : _IOC_SIZEMASK;
 		return _IOC(dir, MACH_IOC_MAGIC, nr, size);
 	case OTHER_DIR:
-		return _IOC((dir + 1 + next(s) % 3) & 3, MACH_IOC_MAGIC, nr, size);
+		return _IOC((dir + 1 + test_next(s) % 3) & 3, MACH_IOC_MAGIC, nr, size);
 	default:
 		do {
-			dir = next(s) % 4;
-			size = next(s) % 4 ? next(s) % 128 : next(s) & _IOC_SIZEMASK;
+			dir = test_next(s) % 4;
+			size = test_next(s) % 4 ? test_next(s) % 128 : test_next(s) & _IOC_SIZEMASK;
 		} while (_IOC(dir, MACH_IOC_MAGIC, nr, size) == cmd);
 		return _IOC(dir, MACH_IOC_MAGIC, nr, size);
 	}
@@ -329,7 +312,7 @@ random_child(const FIXTURE_VARIANT(random_ioctl) *variant, struct random_run *ru
 	if (fd < 0 || ioctl(fd, MACH_IOC_TASK_SELF, &ts) != KERN_SUCCESS)
 		_exit(2);
 	for (unsigned int i = run->next; i < RANDOM_REQUESTS; run->next = ++i) {
-		uint64_t s = mix(((uint64_t)variant->cmd << 32) | i);
+		uint64_t s = test_mix(((uint64_t)variant->cmd << 32) | i);
 		enum size_class class;
 		unsigned int cmd = random_cmd(variant->cmd, i, &s, variant,
 					       run->made[SAME], &class);
@@ -342,14 +325,14 @@ random_child(const FIXTURE_VARIANT(random_ioctl) *variant, struct random_run *ru
 		for (unsigned int k = 0; k < 32; k++)
 			w[k] = field(&s);
 		for (unsigned int k = 0; k < 8; k++)
-			if (next(&s) % 8 == 0)
-				arg[k] = (uintptr_t)scratch + next(&s) % 2048;
+			if (test_next(&s) % 8 == 0)
+				arg[k] = (uintptr_t)scratch + test_next(&s) % 2048;
 		for (unsigned int k = 0; k < sizeof(scratch) / 8; k++)
-			scratch[k] = next(&s) % 2 ? field(&s) : next(&s);
-		if (next(&s) % 16 == 0)
-			p = next(&s) % 2 ? 0 : next(&s);
+			scratch[k] = test_next(&s) % 2 ? field(&s) : test_next(&s);
+		if (test_next(&s) % 16 == 0)
+			p = test_next(&s) % 2 ? 0 : test_next(&s);
 		if (_IOC_SIZE(variant->cmd) == 0)	/* an integer argument */
-			p = next(&s) % 2 ? next(&s) % 32 : next(&s);
+			p = test_next(&s) % 2 ? test_next(&s) % 32 : test_next(&s);
 		run->made[class]++;
 
 		if (cmd == MACH_IOC_AGENT) {

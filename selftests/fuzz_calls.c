@@ -55,27 +55,11 @@
 #define TASKS		16	/* ... and of task ports */
 #define THREADS		16	/* ... and of thread ports */
 
-/* ---- randomness ---------------------------------------------------- */
-
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static uint64_t next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
+/* ---- randomness (test_next, test_mix: mach_test.h) ------------------ */
 
 static uint32_t below(uint64_t *s, uint32_t n)
 {
-	return n ? (uint32_t)(next(s) % n) : 0;
+	return n ? (uint32_t)(test_next(s) % n) : 0;
 }
 
 static bool chance(uint64_t *s, uint32_t one_in)
@@ -359,7 +343,7 @@ static void op_attributes(struct ctx *c)
 	if (chance(&c->s, 2)) {
 		kr = mach_port_get_attributes(t, name, flavor, info, &count);
 	} else {
-		info[0] = chance(&c->s, 2) ? below(&c->s, 20) : (integer_t)next(&c->s);
+		info[0] = chance(&c->s, 2) ? below(&c->s, 20) : (integer_t)test_next(&c->s);
 		kr = mach_port_set_attributes(t, name, flavor, info, count);
 	}
 	LOG(c, "attributes(%#x, %#x, %d, %u) = %#x", t, name, flavor, count, kr);
@@ -411,7 +395,7 @@ static void op_port_misc(struct ctx *c)
 		break;
 	}
 	default:
-		kr = mach_port_set_context(t, name, next(&c->s));
+		kr = mach_port_set_context(t, name, test_next(&c->s));
 		break;
 	}
 	LOG(c, "port_misc %d(%#x, %#x) = %#x", which, t, name, kr);
@@ -489,7 +473,7 @@ static void op_send(struct ctx *c)
 				for (uint32_t k = 0; k < 4; k++)
 					ports[k] = any_name(c);
 				opd->address = any_ptr(c, ports);
-				opd->count = chance(&c->s, 8) ? (uint32_t)next(&c->s) : below(&c->s, 5);
+				opd->count = chance(&c->s, 8) ? (uint32_t)test_next(&c->s) : below(&c->s, 5);
 				opd->disposition = any_disposition(c);
 				opd->copy = below(&c->s, 3);
 				opd->type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
@@ -605,7 +589,9 @@ static void op_receive(struct ctx *c)
 /* Gives the hub a send right to this task, so that others act on it. */
 static void op_share_task(struct ctx *c)
 {
-	mach_msg_return_t mr = send_port(hub, mach_task_self(), MACH_MSG_TYPE_COPY_SEND);
+	/* Not blocking on a full hub: a round of blocked threads fuzzes nothing. */
+	mach_msg_return_t mr = send_port_within(hub, mach_task_self(),
+						MACH_MSG_TYPE_COPY_SEND, 10);
 
 	LOG(c, "share_task = %#x", mr);
 }
@@ -702,7 +688,7 @@ static void op_task_info(struct ctx *c)
 {
 	mach_port_t t = any_task(c);
 	integer_t info[128];
-	mach_msg_type_number_t count = chance(&c->s, 4) ? (uint32_t)next(&c->s) : below(&c->s, 128);
+	mach_msg_type_number_t count = chance(&c->s, 4) ? (uint32_t)test_next(&c->s) : below(&c->s, 128);
 	task_flavor_t flavor = below(&c->s, 40);
 	kern_return_t kr = task_info(t, flavor, info, &count);
 
@@ -869,7 +855,7 @@ static void op_thread(struct ctx *c)
 		x86_thread_state64_t st = { 0 };
 		mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
 		uint64_t rips[] = { (uint64_t)fuzz_thread_exit, (uint64_t)fuzz_thread_spin,
-				    0, next(&c->s) };
+				    0, test_next(&c->s) };
 
 		st.__rip = rips[below(&c->s, 4)];
 		st.__rsp = addrs[below(&c->s, ADDRS)] + 2048;
@@ -928,7 +914,7 @@ static void op_raw_ioctl(struct ctx *c)
 
 	for (int i = 0; i < 64; i++) {
 		switch (below(&c->s, 12)) {
-		case 0: buf[i] = next(&c->s); break;
+		case 0: buf[i] = test_next(&c->s); break;
 		case 1: buf[i] = ~0ULL; break;
 		case 2: buf[i] = (uint64_t)any_ptr(c, &buf[32]); break;
 		case 3: buf[i] = any_size(c); break;
@@ -955,7 +941,7 @@ static void register_pid(pid_t pid)
 
 static void op_fork(struct ctx *c)
 {
-	uint64_t seed = next(&c->s);
+	uint64_t seed = test_next(&c->s);
 	pid_t pid;
 
 	if (__atomic_load_n(&shared->live, __ATOMIC_RELAXED) >= MAX_PROCS)
@@ -976,7 +962,7 @@ static void op_exec(struct ctx *c)
 
 	if (exec_depth > 3)
 		return;
-	snprintf(seed, sizeof(seed), "%" PRIu64, next(&c->s));
+	snprintf(seed, sizeof(seed), "%" PRIu64, test_next(&c->s));
 	snprintf(id, sizeof(id), "%d", proc_id * 16 + 8);
 	snprintf(fd, sizeof(fd), "%d", shared_fd);
 	snprintf(mask, sizeof(mask), "%" PRIu64, excluded);
@@ -1087,7 +1073,7 @@ static volatile int threads_done;
 
 static void run_sequence(uint64_t seed, int thread)
 {
-	struct ctx c = { .s = mix(seed) | 1, .thread = thread };
+	struct ctx c = { .s = test_mix(seed) | 1, .thread = thread };
 
 	for (c.call = 0; c.call < calls_per_thread; c.call++) {
 		const struct op *op = pick_op(&c);
@@ -1170,9 +1156,9 @@ static void round_root(uint64_t seed)
 	for (int i = 1; i < procs; i++) {
 		__atomic_add_fetch(&shared->live, 1, __ATOMIC_RELAXED);
 		if (fork() == 0)
-			worker(mix(seed + i), i);
+			worker(test_mix(seed + i), i);
 	}
-	worker(mix(seed), 0);
+	worker(test_mix(seed), 0);
 }
 
 /* ---- the supervisor ------------------------------------------------- */
@@ -1560,7 +1546,7 @@ int main(int argc, char **argv)
 	if (!seeded && ci_budget)
 		seed = 0x6d616368;	/* "mach" */
 	else if (!seeded)
-		seed = mix((uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
+		seed = test_mix((uint64_t)time(NULL) ^ (uint64_t)getpid() << 32);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup_shared(-1);
 	if (mach_stat("live_tasks") < 0) {
@@ -1576,7 +1562,7 @@ int main(int argc, char **argv)
 		printf("1..%d\n", rounds);
 	start = now();
 	for (round = first; round < first + rounds; round++) {
-		uint64_t rseed = mix(seed + round);
+		uint64_t rseed = test_mix(seed + round);
 
 		if (total && now() - start >= total)
 			break;

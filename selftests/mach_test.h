@@ -85,9 +85,14 @@ struct port_msg {
 	mach_msg_trailer_t trailer;
 };
 
-/* Sends port (with disposition) in a message to the send right to. */
-static inline mach_msg_return_t send_port(mach_port_t to, mach_port_t port,
-					  mach_msg_type_name_t disposition)
+/*
+ * Sends port (with disposition) in a message to the send right to, waiting
+ * at most timeout_ms for room in its queue (MACH_MSG_TIMEOUT_NONE: as long
+ * as it takes).
+ */
+static inline mach_msg_return_t send_port_within(mach_port_t to, mach_port_t port,
+						 mach_msg_type_name_t disposition,
+						 mach_msg_timeout_t timeout_ms)
 {
 	struct port_msg msg;
 
@@ -100,8 +105,16 @@ static inline mach_msg_return_t send_port(mach_port_t to, mach_port_t port,
 	msg.port.name = port;
 	msg.port.disposition = disposition;
 	msg.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	return mach_msg(&msg.header, MACH_SEND_MSG, msg.header.msgh_size, 0,
-			MACH_PORT_NULL, 0, MACH_PORT_NULL);
+	return mach_msg(&msg.header, MACH_SEND_MSG |
+			(timeout_ms != MACH_MSG_TIMEOUT_NONE ? MACH_SEND_TIMEOUT : 0),
+			msg.header.msgh_size, 0, MACH_PORT_NULL, timeout_ms, MACH_PORT_NULL);
+}
+
+/* Sends port (with disposition) in a message to the send right to. */
+static inline mach_msg_return_t send_port(mach_port_t to, mach_port_t port,
+					  mach_msg_type_name_t disposition)
+{
+	return send_port_within(to, port, disposition, MACH_MSG_TIMEOUT_NONE);
 }
 
 /* Receives such a message on from (5 s at most); the right's name or null. */
@@ -113,6 +126,24 @@ static inline mach_port_t receive_port(mach_port_t from)
 		     from, 5000, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
 		return MACH_PORT_NULL;
 	return msg.port.name;
+}
+
+/* xorshift64*: reproducible noise without libc's rand state. */
+static inline uint64_t test_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/* splitmix64: a seed of its own for each of many from one. */
+static inline uint64_t test_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
 }
 
 /* A new receive right with a send right under the same name, or null. */
