@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Leaks the fuzzer of call sequences (fuzz_calls) found, each made
- * deterministic: a task must end with its program, and leave the live
- * counts where they were.
+ * Leaks the fuzzer of call sequences (fuzz_calls) found, each made a
+ * test of its own (the clone's, a sweep of kill times over its window):
+ * a task must end with its program, and leave the live counts where they
+ * were.
  *
  * Issue 19's leak: a process whose threads all ended one by one (the last
  * by thread_terminate or the exit system call, not exit_group) lived on as
@@ -254,12 +255,14 @@ TEST(a_clone_whose_caller_and_parent_are_killed_midway_leaves_nothing)
  * whether the registry holds it and whether it is a shell; one that is
  * terminated is gone from the list.
  */
-static bool debugfs_lists(int pid, const char *what)
+/* 1 if debugfs lists pid's task with what, 0 if not, -1 if unreadable. */
+static int debugfs_lists(int pid, const char *what)
 {
-	char text[16384], line[96];
+	static char text[65536];
+	char line[96];
 
 	if (read_text("/sys/kernel/debug/mach/tasks", text, sizeof(text)))
-		return false;
+		return -1;
 	snprintf(line, sizeof(line), "task pid %d %s", pid, what);
 	return strstr(text, line) != NULL;
 }
@@ -268,7 +271,11 @@ static bool debugfs_lists(int pid, const char *what)
 static bool debugfs_comes_to(bool listed, int pid, const char *what)
 {
 	for (int i = 0; i < 500; i++) {
-		if (debugfs_lists(pid, what) == listed)
+		int now = debugfs_lists(pid, what);
+
+		if (now < 0)
+			return false;
+		if (now == listed)
 			return true;
 		usleep(10000);
 	}
@@ -285,7 +292,7 @@ TEST(debugfs_lists_each_live_task)
 	ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, FALSE, &shell));
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(shell, &pid));
 	EXPECT_TRUE(debugfs_comes_to(true, pid, "registered 1 shell 1 ready 1"));
-	EXPECT_TRUE(debugfs_lists(getpid(), "registered 1 shell 0"));
+	EXPECT_EQ(1, debugfs_lists(getpid(), "registered 1 shell 0"));
 	ASSERT_EQ(KERN_SUCCESS, task_terminate(shell));
 	EXPECT_TRUE(debugfs_comes_to(false, pid, ""));
 }

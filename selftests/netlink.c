@@ -565,90 +565,6 @@ TEST_F(nl, events_in_order)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-/* machctl watch prints the events as JSON lines. */
-TEST_F(nl, machctl_watch)
-{
-	char path[] = "/tmp/machctl-watch-XXXXXX", line[512], want[64];
-	task_t child;
-	int out, pid, found = 0, status;
-	pid_t watcher;
-	FILE *f;
-
-	if (system("command -v machctl >/dev/null 2>&1"))
-		SKIP(return, "no machctl in PATH");
-	out = mkstemp(path);
-	ASSERT_LE(0, out);
-	watcher = made_fork(&self->made);
-	ASSERT_LE(0, watcher);
-	if (watcher == 0) {
-		dup2(out, 1);
-		execlp("machctl", "machctl", "--json", "watch", NULL);
-		_exit(127);
-	}
-	usleep(500000);
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
-						 &child));
-	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
-	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));
-	usleep(500000);
-	kill(watcher, SIGTERM);
-	waitpid(watcher, &status, 0);
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	snprintf(want, sizeof(want), "\"pid\":%d", pid);
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, want))
-			continue;
-		if (found == 0 && strstr(line, "\"event\":\"created\""))
-			found = 1;
-		else if (found == 1 && strstr(line, "\"event\":\"terminated\""))
-			found = 2;
-	}
-	fclose(f);
-	unlink(path);
-	close(out);
-	EXPECT_EQ(2, found);
-}
-
-/* machctl's output for this task, as JSON and as a table. */
-TEST_F(nl, machctl_tool)
-{
-	char cmd[128], line[8192], want[64];
-	FILE *p;
-	int found = 0;
-
-	if (system("command -v machctl >/dev/null 2>&1"))
-		SKIP(return, "no machctl in PATH");
-	snprintf(cmd, sizeof(cmd), "machctl --json tasks");
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	snprintf(want, sizeof(want), "{\"pid\":%d,", getpid());
-	while (fgets(line, sizeof(line), p))
-		if (strstr(line, want) && strstr(line, "\"origin\":\"self\""))
-			found = 1;
-	EXPECT_EQ(0, pclose(p));
-	EXPECT_EQ(1, found);
-
-	snprintf(cmd, sizeof(cmd), "machctl --json ports %d", getpid());
-	p = popen(cmd, "r");
-	ASSERT_NE(NULL, p);
-	snprintf(want, sizeof(want), "{\"name\":%d,", mach_task_self());
-	found = 0;
-	while (fgets(line, sizeof(line), p))
-		if (strstr(line, want) && strstr(line, "\"kernel\":true"))
-			found = 1;
-	EXPECT_EQ(0, pclose(p));
-	EXPECT_EQ(1, found);
-
-	snprintf(cmd, sizeof(cmd), "machctl threads %d | grep -qw %d", getpid(), getpid());
-	EXPECT_EQ(0, system(cmd));
-	EXPECT_EQ(0, system("machctl host | grep -q '^version *1$'"));
-	EXPECT_EQ(0, system("machctl --json nodes | grep -q '\"id\":0'"));
-	/* No such task: status 1 and a message. */
-	EXPECT_EQ(1, WEXITSTATUS(system("machctl ports 1 2>/dev/null")));
-	EXPECT_EQ(2, WEXITSTATUS(system("machctl ports x 2>/dev/null")));
-}
-
 /* A nest of u64 counters into out[type], types up to max. */
 static void nest_counts(struct nlattr *nest, uint64_t *out, int max)
 {
@@ -1122,7 +1038,10 @@ static int keep_only_capability(int cap)
 	return syscall(SYS_capset, &head, data);
 }
 
-/* suspend, resume, terminate: the operator's, CAP_SYS_ADMIN only. */
+/*
+ * suspend, resume, terminate: the operator's, CAP_SYS_ADMIN only. (machctl,
+ * the tool on top, has selftests/machctl.c.)
+ */
 TEST_F(nl, operator_commands)
 {
 	mach_task_basic_info_data_t info;
