@@ -6,7 +6,8 @@
 #                 build mach.ko (and with dkms) for every kernel of the
 #                 matrix, run the kselftests in the test VM on the host's
 #                 kernel, on 6.12 and on the debug kernel
-#   make check-matrix   the same, the kselftests on every kernel of the matrix
+#   make check-matrix   the same, the kselftests on every package kernel of the
+#                       matrix (6.1, 6.1-rt, 6.12, 7.x; the debug lane: check-debug)
 #   make check-debug    the kselftests on the debug kernel only: Debian's
 #                 linux-source-6.1 with lockdep, KASAN, UBSAN, kmemleak,
 #                 KFENCE, DEBUG_LIST/OBJECTS/VM, built once into
