@@ -536,28 +536,11 @@ long mach_agent_start_ioctl(struct mach_task_os *os, struct file *file,
 	return mach_agent_start(os, file, fd);
 }
 
-long mach_agent_return_ioctl(struct mach_task_os *os, long result)
+long mach_agent_return_ioctl(struct mach_agent *agent, long result)
 {
-	struct mach_task *task;
-	long ret = -EPERM;
-
-	if (os->pid == task_tgid(current)) {
-		if (!mach_agent_is_current(&os->agent))
-			return -EPERM;	/* not the agent */
-		return mach_agent_serve(&os->agent, result);
-	}
-	/*
-	 * Through a file of another process's: a new shell, made with a copy
-	 * of its parent's fd, coming back from a system call until it has a
-	 * file of its own.
-	 */
-	task = mach_task_lookup_current();
-	if (!task)
-		return -EPERM;	/* not a task at all */
-	if (mach_agent_is_current(&mach_task_os_of(task)->agent))
-		ret = mach_agent_serve(&mach_task_os_of(task)->agent, result);
-	mach_task_put(task);
-	return ret;
+	if (!mach_agent_is_current(agent))
+		return -EPERM;	/* not the agent */
+	return mach_agent_serve(agent, result);
 }
 
 void mach_agent_close(struct mach_agent *agent)

@@ -86,11 +86,10 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
 long mach_agent_start_ioctl(struct mach_task_os *os, struct file *file,
 			    unsigned long fd);
 /*
- * MACH_IOC_AGENT_RETURN: the agent back from the stub with result,
- * through its own task's file or (a new shell, until it has one) its
- * parent's. -EPERM from any other thread.
+ * MACH_IOC_AGENT_RETURN: agent's thread back from the stub with result;
+ * -EPERM from any other thread.
  */
-long mach_agent_return_ioctl(struct mach_task_os *os, long result);
+long mach_agent_return_ioctl(struct mach_agent *agent, long result);
 /* MACH_IOC_AGENT_WAIT: 0 once the agent serves, -ESRCH, -ENOMEM, -EINTR. */
 long mach_agent_wait_ioctl(struct mach_task_os *os);
 /* Become os's agent in a new process, and start serving call. */

@@ -77,6 +77,25 @@ static int mach_dev_release(struct inode *inode, struct file *file)
 }
 
 /*
+ * An agent back from its stub comes through its own task's file or, a new
+ * shell's until it has a file of its own, through its parent's copy.
+ */
+static long mach_dev_agent_return(struct mach_task_os *os, long result)
+{
+	struct mach_task *task;
+	long ret;
+
+	if (os->pid == task_tgid(current))
+		return mach_agent_return_ioctl(&os->agent, result);
+	task = mach_task_lookup_current();
+	if (!task)
+		return -EPERM;	/* not a task at all */
+	ret = mach_agent_return_ioctl(&mach_task_os_of(task)->agent, result);
+	mach_task_put(task);
+	return ret;
+}
+
+/*
  * The agent protocol: MACH_IOC_AGENT and its wait for libmach, and the
  * module-internal requests, each the way back in of one role, handled by
  * the file of that role. Each checks that the caller has it.
@@ -95,7 +114,7 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 	case MACH_IOC_AGENT:
 		return mach_agent_start_ioctl(os, file, arg);
 	case MACH_IOC_AGENT_RETURN:
-		return mach_agent_return_ioctl(os, (long)arg);
+		return mach_dev_agent_return(os, (long)arg);
 	case MACH_IOC_SPAWN_ENTER:
 		return mach_spawn_enter();
 	case MACH_IOC_TRAMPOLINE_RETURN:

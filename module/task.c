@@ -404,12 +404,6 @@ struct mm_struct *mach_task_pin_program(struct mach_task_os *os, u64 program)
 	return mm;
 }
 
-bool mach_task_runs_program(struct mach_task_os *os, u64 program)
-{
-	return !program || (READ_ONCE(os->program) == program &&
-			  current->mm == READ_ONCE(os->program_mm));
-}
-
 void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm)
 {
 	mutex_lock(&mach_tasks_lock);

@@ -8,6 +8,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
@@ -95,7 +96,12 @@ void mach_task_register(struct mach_task_os *os, struct pid *pid);
 /* The program (mm) os runs if it is still program (0: any), mmget()ed; or NULL. */
 struct mm_struct *mach_task_pin_program(struct mach_task_os *os, u64 program);
 /* Does the calling thread (os's agent) run program (0: any)? */
-bool mach_task_runs_program(struct mach_task_os *os, u64 program);
+static inline bool mach_task_runs_program(struct mach_task_os *os,
+					  u64 program)
+{
+	return !program || (READ_ONCE(os->program) == program &&
+			    current->mm == READ_ONCE(os->program_mm));
+}
 /* A shell's own exec: its new mm is still the same program for Mach. */
 void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm);
 /* A shell is ready for calls from outside once set up. */
