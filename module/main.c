@@ -26,9 +26,6 @@ static int __init mach_init(void)
 {
 	int ret;
 
-	ret = mach_shim_init();
-	if (ret)
-		return ret;
 	ret = mach_core_init();
 	if (ret)
 		goto err_shim;

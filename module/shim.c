@@ -305,22 +305,13 @@ void mach_shim_host_facts(struct mach_host_facts *facts)
 	facts->node_ids = nr_node_ids;
 }
 
-int mach_shim_init(void)
+int mach_shim_cache_create(enum mach_shim_kind kind, mach_size size)
 {
-	enum mach_shim_kind kind;
-
-	for (kind = 0; kind < MACH_KIND_COUNT; kind++) {
-		if (!mach_cache_names[kind])
-			continue;
-		mach_caches[kind] = kmem_cache_create(mach_cache_names[kind],
-						      mach_core_object_size(kind),
-						      0, SLAB_ACCOUNT, NULL);
-		if (!mach_caches[kind]) {
-			mach_shim_exit();
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	if (!mach_cache_names[kind] || mach_caches[kind])
+		return -EINVAL;
+	mach_caches[kind] = kmem_cache_create(mach_cache_names[kind], size, 0,
+					      SLAB_ACCOUNT, NULL);
+	return mach_caches[kind] ? 0 : -ENOMEM;
 }
 
 void mach_shim_exit(void)

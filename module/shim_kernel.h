@@ -10,7 +10,7 @@
 
 struct wait_queue_head;
 
-int mach_shim_init(void);
+/* After the core's exit: reports what leaked, frees the caches. */
 void mach_shim_exit(void);
 void mach_quota_exit(void);
 /* Objects of kind currently allocated, for the stats in sysfs. */

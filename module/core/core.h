@@ -17,12 +17,13 @@ struct mach_task;
 struct mach_port;
 struct mach_task_os;
 
-/* The host's own ports, made at load and killed at unload: 0 or -errno. */
+/*
+ * The caches of the core's objects and the host's own ports, made at load;
+ * the ports are killed at unload: 0 or -errno.
+ */
 int mach_core_init(void);
 void mach_core_exit(void);
 
-/* The size of the core's objects of kind, for the host's caches. */
-mach_size mach_core_object_size(enum mach_shim_kind kind);
 
 /*
  * A new live task backed by os; the caller gets one reference. The task

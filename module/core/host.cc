@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "core.h"
 #include "host.h"
+#include "task.h"
 
 namespace mach {
 namespace {
@@ -125,6 +126,11 @@ extern "C" int mach_core_init(void)
 				   Object::Ledger, Object::Ledger };
 	static_assert(sizeof(objects) / sizeof(objects[0]) ==
 		      static_cast<u32>(HostPort::Count));
+	int err = mach_shim_cache_create(MACH_KIND_TASK, sizeof(Task));
+	if (!err)
+		err = mach_shim_cache_create(MACH_KIND_PORT, sizeof(Port));
+	if (err)
+		return err;
 	for (u32 i = 0; i < static_cast<u32>(HostPort::Count); i++) {
 		host_ports[i] = Port::create_kernel(objects[i]);
 		if (!host_ports[i]) {

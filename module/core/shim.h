@@ -25,6 +25,11 @@ enum mach_shim_kind {
 	MACH_KIND_COUNT
 };
 
+/*
+ * A cache for the objects of a fixed-size kind, made at load by the core,
+ * which alone knows their size: 0 or -MACH_ENOMEM (-MACH_EINVAL: twice).
+ */
+int mach_shim_cache_create(enum mach_shim_kind kind, mach_size size);
 /* May sleep. Returns NULL on failure. Zeroed. */
 void *mach_shim_alloc(enum mach_shim_kind kind, mach_size size);
 void mach_shim_free(enum mach_shim_kind kind, void *p);

@@ -751,14 +751,3 @@ extern "C" void mach_task_sweep_space(mach_task *task)
 	Task::from(task)->space().sweep();
 }
 
-extern "C" mach_size mach_core_object_size(mach_shim_kind kind)
-{
-	switch (kind) {
-	case MACH_KIND_TASK:
-		return sizeof(Task);
-	case MACH_KIND_PORT:
-		return sizeof(mach::Port);
-	default:
-		return 0;
-	}
-}
