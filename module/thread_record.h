@@ -3,7 +3,8 @@
  * thread_record.h - the record of a Mach thread, shared by the files of
  * the Linux side of threads:
  *
- *   thread.c        records: made by thread_create's clone, found by hash
+ *   thread_record.c the records, found by hash
+ *   thread.c        made by thread_create's clone, let go by the core
  *   thread_park.c   a new thread's first park, and its way out of it
  *   thread_stop.c   holding a running thread by task_work, ending it
  *   thread_state.c  its state while stopped (the registers: thread_arch.h)
