@@ -169,6 +169,7 @@ static bool mach_agent_shell_stopped(struct mach_task_os *os)
 
 /* Tells, looked at now and then, when a task has been stopped too long. */
 struct mach_stop_watch {
+	/* its waiter's only (on its stack) */
 	bool stopped;
 	unsigned long since;
 };
@@ -570,10 +571,12 @@ void mach_agent_close(struct mach_agent *agent)
 /* A call of the core's, run in the task (mach_shim_task_call). */
 struct mach_core_call {
 	struct mach_agent_call call;
+	/* fn, abandon, size: set before it is queued, then read-only */
 	void (*fn)(void *arg);
 	void (*abandon)(void *arg);
-	atomic_t abandoned;
+	atomic_t abandoned;	/* atomic: the caller gave up */
 	size_t size;
+	/* the agent's while it runs; the caller's once done (call.done) */
 	u8 arg[];
 };
 

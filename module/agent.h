@@ -27,14 +27,19 @@ struct mach_task_os;
 
 struct mach_agent_call {
 	struct list_head node;	/* in agent->queue, under agent->lock */
-	/* In the agent: true with *next to run, false when the call is done. */
+	/*
+	 * Set at init, then read-only. step, in the agent: true with *next
+	 * to run, false when the call is done.
+	 */
 	bool (*step)(struct mach_agent_call *call, long result,
 		     struct mach_syscall *next);
 	void (*release)(struct mach_agent_call *call);	/* frees it */
-	refcount_t refs;
-	wait_queue_head_t done_wait;
-	bool done;		/* set last, with release ordering */
-	u64 program;		/* the program it is for (0: any), see task.c */
+	refcount_t refs;		/* atomic */
+	wait_queue_head_t done_wait;	/* its own lock */
+	bool done;		/* set last, release; read with acquire */
+	/* set before it is queued, then read-only: see task.c */
+	u64 program;		/* the program it is for (0: any) */
+	/* the agent's while it runs the call; its caller's once done */
 	int stage;		/* the step's own bookkeeping, from 0 */
 	long ret;		/* the call's result, once done */
 };
@@ -49,18 +54,28 @@ struct mach_agent {
 	 * trampolines (mach_task_os.trampolines, trampoline.c).
 	 */
 	spinlock_t lock;
-	struct task_struct *thread;	/* guarded by lock; a reference */
-	struct list_head queue;		/* guarded by lock: calls waiting */
-	bool closed;			/* guarded by lock: the task is gone */
-	bool starting;			/* guarded by lock: a thread is becoming it */
-	bool start_failed;		/* guarded by lock: until AGENT_WAIT sees it */
-	wait_queue_head_t wait;		/* the agent idles here */
-	wait_queue_head_t started;	/* callers wait for a thread here */
 	/*
-	 * Used by the agent thread only; stub and fd are set before thread
-	 * is (under lock), and then read by others who saw thread set.
+	 * Guarded by lock; thread, closed, starting and start_failed are
+	 * also looked at with READ_ONCE without it (mach_agent_is_current(),
+	 * the waits' conditions).
+	 */
+	struct task_struct *thread;	/* a reference */
+	struct list_head queue;		/* calls waiting */
+	bool closed;			/* the task is gone */
+	bool starting;			/* a thread is becoming it */
+	bool start_failed;		/* until AGENT_WAIT sees it */
+	wait_queue_head_t wait;		/* its own lock: the agent idles here */
+	wait_queue_head_t started;	/* its own lock: callers wait for a thread */
+	/*
+	 * The agent thread's only; the task's end takes it once no thread
+	 * of the process is left (mach_agent_close()).
 	 */
 	struct mach_agent_call *serving;
+	/*
+	 * Written by the agent thread (mach_agent_start(): before thread is
+	 * set; a shell's, while it is the process's only thread), and read
+	 * by the task's threads that saw thread set under lock.
+	 */
 	unsigned long stub;
 	int fd;
 };

@@ -339,6 +339,7 @@ void mach_teleport_migrate(struct mach_task_os *child, unsigned long stub,
  */
 struct mach_pages_left_call {
 	struct mach_agent_call call;
+	/* set before it is queued, then read-only: */
 	struct mach_task_os *parent;	/* its task is referenced */
 	struct mach_task_os *child;
 };

@@ -41,6 +41,7 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_TASK_CREATE_TOKEN] = MACH_IOC_TASK_CREATE_TOKEN,
 };
 
+/* One ioctl's copy of its argument: the calling thread's only. */
 union mach_ioctl_args {
 	struct mach_version_args version;
 	struct mach_task_self_args task_self;

@@ -32,11 +32,11 @@ MODULE_PARM_DESC(max_user_message_bytes,
 		 "bytes of queued messages one user may have sent (default 128 MiB)");
 
 struct mach_shim_user {
-	struct hlist_node node;		/* in mach_users, under mach_users_lock */
-	struct rcu_head rcu;
-	kuid_t uid;
-	refcount_t refs;
-	atomic_long_t used[MACH_QUOTA_COUNT];
+	struct hlist_node node;		/* in mach_users, under mach_users_lock; rcu */
+	struct rcu_head rcu;		/* the last put's */
+	kuid_t uid;			/* immutable */
+	refcount_t refs;		/* atomic */
+	atomic_long_t used[MACH_QUOTA_COUNT];	/* atomic */
 };
 
 static DEFINE_HASHTABLE(mach_users, 6);

@@ -61,17 +61,25 @@
  * runs user code, presents the cookie and so finds its own spawn.
  */
 struct mach_spawn {
-	refcount_t refs;
-	struct list_head node;		/* in mach_spawns until claimed */
+	refcount_t refs;		/* atomic */
+	/* in mach_spawns until claimed: guarded by mach_spawns_lock */
+	struct list_head node;
+	/* set under mach_spawns_lock as it is listed, then read-only */
 	unsigned long cookie;
 	struct mach_agent_call parent_call;	/* clone(), in the parent */
 	struct mach_agent_call child_call;	/* set-up, in the child */
+	/*
+	 * Set at creation, before the parent's call is queued, then
+	 * read-only; but stub, set by the parent's step before the spawn is
+	 * listed, and read by the child that claimed it.
+	 */
 	bool inherit_memory;
 	struct mach_agent *cloner;	/* the parent's agent */
 	struct pid *parent_pid;		/* and its thread group */
 	unsigned long stub;		/* its stub, which the child inherits */
 	struct mach_task *child;	/* a reference */
 	bool aborted;			/* its caller gave up; under mach_spawns_lock */
+	/* the child's agent's, in its set-up call: */
 	unsigned int id_step;		/* mach_shell_credentials_step()'s */
 	unsigned int place_step;	/* mach_shell_place_step()'s */
 };
@@ -90,6 +98,7 @@ static unsigned long mach_spawn_cookies;	/* guarded by mach_spawns_lock */
 /* The image a shell without inherited memory execs. */
 static struct file *mach_shell_image;
 
+/* Built once at init (on its stack), written into mach_shell_image. */
 struct mach_shell_elf {
 	Elf64_Ehdr ehdr;
 	Elf64_Phdr phdr;
@@ -559,7 +568,7 @@ void mach_shell_exit(void)
 
 struct mach_reap {
 	struct mach_agent_call call;
-	struct pid *pid;
+	struct pid *pid;	/* set before it is queued, then read-only */
 };
 
 /* In the parent's agent: reap the shell, which is a zombie by now. */

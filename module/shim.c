@@ -78,7 +78,7 @@ long mach_shim_live(enum mach_shim_kind kind)
 }
 
 struct mach_shim_lock {
-	struct mutex mutex;
+	struct mutex mutex;	/* itself a lock */
 };
 
 static struct lock_class_key mach_lock_keys[MACH_LOCK_CLASS_COUNT];
@@ -130,7 +130,7 @@ void mach_shim_lock_assert_held(struct mach_shim_lock *lock)
 }
 
 struct mach_shim_waitq {
-	wait_queue_head_t head;
+	wait_queue_head_t head;	/* its own lock */
 };
 
 struct mach_shim_waitq *mach_shim_waitq_create(void)

@@ -29,6 +29,7 @@
 /* Long enough for a short reply under emulation, short against a tick. */
 #define MACH_SPIN_NS (100 * NSEC_PER_USEC)
 
+/* Per CPU: its CPU's, with preemption off (module exit: no one else's). */
 struct mach_handoff {
 	struct task_struct *waker;	/* compared only, never dereferenced */
 	struct task_struct *peer;	/* a reference */

@@ -16,6 +16,7 @@ struct vm_area_struct;
 /* Nodes a task can be placed on: one word of node mask each. */
 #define MACH_STUB_NODES 64
 
+/* Filled once by mach_stub_mmap(), then read-only (mapped read-only). */
 struct mach_stub_page {
 	u8 code[48];
 	u64 argv[2];		/* { empty, NULL }: execveat()'s argv */
@@ -29,7 +30,7 @@ struct mach_stub_page {
 /* Its offset of "clone, and the child re-enters with its own request". */
 #define MACH_STUB_CLONE 34
 
-/* A system call for the stub to run. */
+/* A system call for the stub to run: a value, its filler's (on its stack). */
 struct mach_syscall {
 	long nr;
 	unsigned long args[6];

@@ -44,27 +44,49 @@ unsigned int mach_tasks_all(struct mach_task **out, unsigned int max);
 void mach_task_mark_end(struct mach_task_os *os, u32 reason);
 
 struct mach_task_os {
+	/* set once at creation (store-release, for mach_tasks_all()) */
 	struct mach_task *task;		/* the registry's reference */
+	/*
+	 * Set once, under mach_tasks_lock with WRITE_ONCE, then read-only;
+	 * READ_ONCE where it may not be set yet.
+	 */
 	struct pid *pid;		/* the thread group; a reference */
-	struct hlist_node node;		/* in mach_tasks */
-	struct list_head all;		/* in mach_os_all, until freed */
+	struct hlist_node node;		/* in mach_tasks, under mach_tasks_lock */
+	struct list_head all;		/* in mach_os_all, under mach_os_all_lock */
+	/*
+	 * Guarded by mach_tasks_lock; READ_ONCE without it by waits
+	 * and debugfs.
+	 */
 	bool registered;		/* in mach_tasks, waiting for exit */
-	bool shell;			/* made by task_create */
-	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd */
-	struct work_struct exit_work;
-	struct callback_head exit_told;	/* see mach_task_release_on_exit() */
-	bool exit_queued;
-	struct mach_agent agent;
-	bool inherit_memory;		/* a shell: does it copy its parent's? */
+	bool shell;			/* immutable: made by task_create */
+	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd, its lock */
+	struct work_struct exit_work;	/* the workqueue's */
+	/* the exit_queued winner's only: see mach_task_release_on_exit() */
+	struct callback_head exit_told;
+	bool exit_queued;		/* atomic: xchg */
+	struct mach_agent agent;	/* its own lock */
+	bool inherit_memory;		/* immutable: a shell copies its parent's? */
 	/*
 	 * Noticing an exec and renewing the task for it, one caller at a
 	 * time for this task only (see mach_task_check_program()).
 	 */
 	struct mutex program_lock;
-	/* guarded by mach_tasks_lock: the program it runs, see task.c */
+	/*
+	 * Guarded by mach_tasks_lock: the program it runs, see task.c.
+	 * Its agent looks without the lock (mach_task_runs_program(),
+	 * READ_ONCE).
+	 */
 	struct mm_struct *program_mm;	/* mmgrab()bed */
 	u64 program;
-	bool ready;			/* not a shell still in its parent's mm */
+	/*
+	 * Not a shell still in its parent's mm. Store-release, load-acquire;
+	 * cleared plainly before the shell is spawned.
+	 */
+	bool ready;
+	/*
+	 * Set before the shell is spawned (at creation, or in its parent's
+	 * spawn step), then read-only:
+	 */
 	int numa_node;			/* placed there by NORMA, or NUMA_NO_NODE */
 	bool clone;			/* made by norma_task_clone */
 	bool parent_held;		/* ... its parent's threads held meanwhile */
@@ -72,19 +94,31 @@ struct mach_task_os {
 	bool pages_left;		/* its parent could not move them all */
 	bool creator_waits;		/* task_create waits until it is ready */
 	struct mutex ranges_lock;
+	/*
+	 * Guarded by ranges_lock (a READ_ONCE look at copy_ranges.count
+	 * without it). A new shell reads both unlocked as it starts: its
+	 * parent wrote them before, and no other writer reaches it yet.
+	 */
 	struct mach_ranges copy_ranges;	/* shared to Linux, COPY to Mach */
 	struct mach_ranges none_ranges;	/* a clone's NONE regions, in flight */
-	/* a shell's credentials, from the security token it was made with */
+	/*
+	 * A shell's credentials, from the security token it was made with:
+	 * set at creation, before the task is seen; then read-only.
+	 */
 	bool token_credentials;
 	kuid_t token_uid;
 	kgid_t token_gid;
 	struct list_head trampolines;	/* guarded by agent.lock */
-	wait_queue_head_t ready_wait;
+	wait_queue_head_t ready_wait;	/* its own lock */
 	/* For the operator's view (netlink.c); set once, before it is seen. */
 	struct pid *parent_pid;		/* the task it was made from; a reference */
 	/* Why it ended, if Mach ended it: a MACH_END_*, set once (cmpxchg). */
-	u32 end_reason;
-	/* Its exit code (wait status), taken as its group's last exit wakes us. */
+	u32 end_reason;			/* READ_ONCE to read */
+	/*
+	 * Its exit code (wait status), taken as its group's last exit wakes
+	 * us: exit_code WRITE_ONCE, then exit_known store-release; read with
+	 * load-acquire, then READ_ONCE.
+	 */
 	bool exit_known;
 	int exit_code;
 };

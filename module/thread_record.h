@@ -42,7 +42,7 @@ struct mach_task_os;
 
 struct mach_thread_os {
 	struct mach_agent_call call;	/* the clone, in the task's agent */
-	refcount_t refs;		/* the core's, the call's, the thread's */
+	refcount_t refs;		/* atomic: the core's, the call's, the thread's */
 	/*
 	 * In mach_threads, under key: the cookie until the thread entered,
 	 * then the thread. Both guarded by mach_threads_lock.
@@ -50,22 +50,29 @@ struct mach_thread_os {
 	struct hlist_node node;
 	unsigned long key;
 	unsigned long cookie;
-	/* Its task's os: compared only, never dereferenced. */
+	/* Its task's os, set at alloc (immutable): compared only. */
 	const struct mach_task_os *owner;
-	struct pid *pid;		/* the thread, from the clone's result */
 	/*
-	 * Once it entered; a reference. Set under mach_threads_lock, once,
-	 * and read without it by those who know it is set.
+	 * The thread, from the clone's result: set by the clone step in the
+	 * agent before thread_create returns the record; then read-only.
+	 */
+	struct pid *pid;
+	/*
+	 * Once it entered; a reference. Set under mach_threads_lock, once
+	 * (or before the record is published), and read without it
+	 * (READ_ONCE) by those who know it is set.
 	 */
 	struct task_struct *thread;
 	/*
 	 * The program it became a Mach thread in (thread's self_exec_id
 	 * then). After an exec the record, and any right to it, no longer
 	 * reaches the thread: it neither stops nor shows its registers.
+	 * Set with thread, just after it; then read-only.
 	 */
 	u64 exec_id;
-	unsigned long stub;		/* its task's stub */
-	wait_queue_head_t wait;
+	/* its task's stub: set with thread, then the thread's own */
+	unsigned long stub;
+	wait_queue_head_t wait;		/* its own lock */
 	/*
 	 * Its saved registers are on its kernel stack, which the task_struct
 	 * reference does not keep: killed, it would free it. They are used
@@ -73,17 +80,25 @@ struct mach_thread_os {
 	 * to leave either (parked and stopped are cleared under it).
 	 */
 	struct mutex regs_lock;
-	atomic_t holds;			/* suspend counts that hold it */
+	atomic_t holds;			/* atomic: suspend counts that hold it */
+	/* dying, parked, stopped: READ_ONCE/WRITE_ONCE */
 	bool dying;			/* thread_terminate, or the core let go */
 	bool parked;			/* waiting to run for the first time */
 	bool stopped;			/* waiting in the stop work */
-	bool started;			/* left its first park; set under mach_threads_lock */
+	/* set under mach_threads_lock (or before publishing); READ_ONCE */
+	bool started;			/* left its first park */
 	bool work_queued;		/* guarded by mach_threads_lock */
-	bool state_set;			/* state is whole (release/acquire) */
-	bool aborting;			/* thread_abort: fail the system call */
-	bool quiescing;			/* holding its own task, or waiting to */
-	int leaving;			/* steps taken on the way out: bases */
+	/*
+	 * state is written while it is unstarted and held, then state_set
+	 * with a store-release; read by thread_get_state (load-acquire)
+	 * and by the thread once let go (after smp_rmb()).
+	 */
+	bool state_set;			/* state is whole */
+	bool aborting;			/* WRITE_ONCE, xchg: fail the system call */
+	bool quiescing;			/* READ_ONCE/WRITE_ONCE: holding its task */
+	int leaving;			/* the thread's own: steps on the way out */
 	u64 state[MACH_STATE_WORDS];	/* what it leaves its park with */
+	/* queued by the work_queued winner; then the thread's task_work */
 	struct callback_head work;
 };
 

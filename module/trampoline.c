@@ -28,6 +28,10 @@
 
 struct mach_trampoline {
 	struct list_head node;		/* in os->trampolines, under agent.lock */
+	/*
+	 * The rest is its calling thread's (set before it is listed), or
+	 * the task's end's once no thread is left (mach_trampolines_drop()).
+	 */
 	struct task_struct *thread;	/* the caller; not a reference */
 	struct mach_agent_call *call;	/* a reference */
 	long (*finish)(struct mach_agent_call *call);	/* puts it */

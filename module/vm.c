@@ -463,8 +463,9 @@ int mach_vm_share_range(unsigned long start, unsigned long end)
 
 struct mach_vm_call {
 	struct mach_agent_call call;
+	/* the agent's while it runs; the caller's before and once done */
 	struct mach_shim_vm_request req;
-	struct mach_task_os *os;	/* the task it runs in */
+	struct mach_task_os *os;	/* set before it is queued: read-only */
 };
 
 static bool mach_vm_step(struct mach_agent_call *call, long result,

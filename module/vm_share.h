@@ -14,6 +14,7 @@ struct file;
 int mach_vm_share_range(unsigned long start, unsigned long end);
 /* Pages pinned and copied to or from a shared range's file at a time. */
 #define MACH_SHARE_BATCH 64
+/* Its caller's only (one copy at a time). */
 struct mach_share_buf {
 	struct page *pages[MACH_SHARE_BATCH];
 	struct bio_vec bvec[MACH_SHARE_BATCH];

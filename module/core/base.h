@@ -63,7 +63,7 @@ enum class Kr : long {
 
 /* A port name: a file descriptor number; 0 is MACH_PORT_NULL. */
 struct Name {
-	u32 value;
+	u32 value;	/* a value: its holder's */
 	static constexpr u32 null = 0;
 	static constexpr u32 dead = ~0u;
 	constexpr bool valid() const { return value != null && value != dead; }
@@ -123,7 +123,7 @@ public:
 	explicit operator bool() const { return obj_ != nullptr; }
 
 private:
-	T *obj_ = nullptr;
+	T *obj_ = nullptr;	/* its holder's, guarded as the holder is */
 };
 
 /* A sleeping lock owned by an object; created fallibly, so check ok(). */
@@ -140,7 +140,7 @@ public:
 	void assert_held() { mach_shim_lock_assert_held(lock_); }
 
 private:
-	mach_shim_lock *lock_;
+	mach_shim_lock *lock_;	/* set at construction, then read-only */
 };
 
 class Guard {
@@ -151,7 +151,7 @@ public:
 	Guard &operator=(const Guard &) = delete;
 
 private:
-	Lock &l_;
+	Lock &l_;		/* immutable; the Guard is its holder's only */
 };
 
 /*
@@ -203,8 +203,9 @@ public:
 	}
 
 private:
+	/* guarded as the object that holds the charge (its lock, or its owner's only) */
 	mach_shim_user *user_ = nullptr;
-	const mach_shim_quota quota_;
+	const mach_shim_quota quota_;	/* immutable */
 	u64 amount_ = 0;
 };
 
@@ -221,7 +222,7 @@ public:
 	u32 read() const { return mach_shim_ref_read(&ref_); }
 
 private:
-	mach_shim_ref ref_;
+	mach_shim_ref ref_;	/* atomic (refcount_t) */
 };
 
 } /* namespace mach */

@@ -85,6 +85,7 @@ enum mach_port_object {
 	MACH_PORT_OBJECT_LEDGER,
 };
 
+/* The views below: values, filled for their caller (on its stack or its buffer). */
 struct mach_port_view {
 	mach_u32 name;		/* the fd number */
 	mach_u32 type;		/* MACH_PORT_TYPE_* bits */

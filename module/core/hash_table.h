@@ -89,7 +89,7 @@ public:
 	void clear() { release(); }
 
 private:
-	struct Slot {
+	struct Slot {		/* guarded as the table is */
 		K key;
 		V value;
 	};
@@ -134,6 +134,7 @@ private:
 		count_ = 0;
 	}
 
+	/* no lock of its own: guarded by its holder's (Space: its lock_) */
 	Slot *slots_ = nullptr;
 	u32 mask_ = 0;
 	u32 count_ = 0;

@@ -29,7 +29,7 @@ constexpr u32 cpu_type_x86_64 = 7 | 0x01000000;	/* CPU_TYPE_X86 | CPU_ARCH_ABI64
 constexpr u32 cpu_subtype_x86_64_all = 3;
 
 /* HOST_NODE_INFO: the nodes norma_task_create() takes. */
-struct NodeInfo {
+struct NodeInfo {		/* a value: its builder's only */
 	u32 node_count;		/* online nodes */
 	u32 node_max;		/* every node id is below this */
 };

@@ -26,7 +26,7 @@ enum Disposition : u32 {
 	MakeSendOnce = 21,
 };
 
-/* mach_msg_header_t */
+/* mach_msg_header_t: a value, guarded as what holds it (a Message) */
 struct MsgHeader {
 	u32 bits;
 	u32 size;
@@ -48,7 +48,10 @@ inline constexpr u32 trailer_max = 52;
 /* The largest message this implementation carries, header included. */
 inline constexpr u32 msg_size_max = 64 * 1024;
 
-/* A right in transit: a reference to its port, and which right it is. */
+/*
+ * A right in transit: a reference to its port, and which right it is.
+ * A value: guarded as what holds it (a Message, a Port's request).
+ */
 struct TransitRight {
 	Port *port = nullptr;
 	u32 type = 0;		/* MoveReceive, MoveSend or MoveSendOnce */
@@ -73,6 +76,7 @@ inline constexpr u32 ool_ports_max = 4096;	/* per descriptor */
  * receiver; what they carry is here.
  */
 struct Descriptor {
+	/* its Message's: guarded as the message is */
 	u32 offset;		/* in the body */
 	u32 type;		/* DescriptorType */
 	u32 disposition;	/* as sent (port and OOL-ports descriptors) */
@@ -89,6 +93,11 @@ struct Descriptor {
 struct Message {
 	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
 
+	/*
+	 * The sender's while it builds the message, the receiver's once it
+	 * took it; while queued, next, seqno and took_room are guarded by
+	 * the port's lock_, and nothing else changes.
+	 */
 	Message *next = nullptr;
 	u32 size;		/* header and body, as sent */
 	u32 other_bits;		/* msgh_bits outside the port dispositions */

@@ -20,7 +20,7 @@ constexpr u32 trailer_elements_shift = 24;
 constexpr u32 trailer_type_shift = 28;
 
 /* mach_msg_audit_trailer_t and its prefixes (format 0). */
-struct Trailer {
+struct Trailer {		/* a value: its builder's only */
 	u32 type;
 	u32 size;
 	u32 seqno;
@@ -291,6 +291,7 @@ private:
 				ports_[i]->unclaim_transit_locked();
 	}
 
+	/* its sender's only (on its stack); the claims themselves: transit lock */
 	Port **ports_ = nullptr;
 	u32 count_ = 0;
 	bool claimed_ = false;

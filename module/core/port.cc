@@ -7,6 +7,7 @@
 
 namespace mach {
 
+/* In its port's dnrequests_: guarded by the port's lock_. */
 struct DeadNameRequest {
 	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
 	DeadNameRequest *next;

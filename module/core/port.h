@@ -45,7 +45,7 @@ public:
 	void add(Port *port);
 
 private:
-	Port *head_ = nullptr;
+	Port *head_ = nullptr;	/* its owner's only (on the stack) */
 };
 
 /* MACH_PORT_QLIMIT_DEFAULT and MACH_PORT_QLIMIT_MAX */
@@ -238,17 +238,20 @@ private:
 	static mach_bool set_has_message(void *self);
 	void detach_members();
 
-	RefCount refs_;
-	const Object object_;
-	const bool set_kind_;
+	RefCount refs_;			/* atomic */
+	const Object object_;		/* immutable */
+	const bool set_kind_;		/* immutable */
 	/* A set's lock is taken before its members': a class of its own. */
 	Lock lock_{set_kind_ ? MACH_LOCK_PORT_SET : MACH_LOCK_PORT};
+	/* set at construction, then read-only (its own lock) */
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
+	/* guarded by lock_ (kobject_: set at construction, cleared once) */
 	void *kobject_;			/* a Task or Thread; not a reference */
 	bool dead_ = false;
 	const void *receiver_ = nullptr;	/* a Space; not a reference */
 	Port *carrier_ = nullptr;	/* transit lock; not a reference */
 	Port *reap_next_ = nullptr;	/* its Reaper's; the list's reference */
+	/* guarded by lock_: */
 	mach_shim_file *file_ = nullptr;	/* a reference, until killed */
 	Message *head_ = nullptr;
 	Message **tail_ = &head_;
@@ -264,12 +267,19 @@ private:
 	u32 ns_sync_ = 0;
 	TransitRight pdrequest_;	/* port-destroyed */
 	struct DeadNameRequest *dnrequests_ = nullptr;
-	Port *set_ = nullptr;		/* member: its set, a reference */
+	Port *set_ = nullptr;		/* lock_; member: its set, a reference */
+	/* guarded by its set's lock_ (written under its own lock_ too) */
 	Port *set_next_ = nullptr;	/* member: next in its set's list */
-	Port *members_ = nullptr;	/* set: its members, not references */
-	/* One port, for those users make, until it dies. */
+	Port *members_ = nullptr;	/* lock_; set: its members, not references */
+	/*
+	 * One port, for those users make, until it dies: bound before the
+	 * port is seen, released under lock_ (kill).
+	 */
 	Charge charge_{MACH_QUOTA_PORTS};
-	/* The user that made it, who pays for what is queued; a reference. */
+	/*
+	 * The user that made it, who pays for what is queued; a reference.
+	 * Set before the port is seen, then read-only.
+	 */
 	mach_shim_user *owner_ = nullptr;
 };
 

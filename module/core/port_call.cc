@@ -9,7 +9,7 @@ namespace mach {
 namespace {
 
 /* mach_port_status_t, as the anchors lay it out. */
-struct PortStatus {
+struct PortStatus {	/* a value: its builder's only */
 	u32 pset, seqno, mscount, qlimit, msgcount, sorights;
 	u32 srights, pdrequest, nsrequest, flags;
 };
@@ -109,7 +109,7 @@ Kr extract_right(Space &space, PortCall &call)
  * Another task's space runs the call in its agent: a copy of this crosses
  * there and back (mach_shim_task_call()).
  */
-struct RemotePortCall {
+struct RemotePortCall {	/* the caller's; the agent's while it runs there */
 	Task *target;		/* a reference, dropped by run or abandon */
 	PortCall call;
 	Kr kr;

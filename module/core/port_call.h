@@ -51,6 +51,10 @@ inline constexpr u32 attribute_words_max = 10;
 /* The most names one call reports; more is KERN_NO_SPACE. */
 inline constexpr u32 names_max = 1u << 16;
 
+/*
+ * One call's: the caller's, or (remote) the target's agent's while it
+ * runs there (a copy crosses, mach_shim_task_call()).
+ */
 struct PortCall {
 	PortOp op;
 	Name name;		/* in; out: Allocate's */

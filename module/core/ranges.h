@@ -14,10 +14,12 @@
 extern "C" {
 #endif
 
+/* Guarded as the set that holds it is. */
 struct mach_range {
 	mach_u64 start, end;		/* [start, end), start < end */
 };
 
+/* No lock of its own: its holder's (mach_task_os: its ranges_lock). */
 struct mach_ranges {
 	struct mach_range *r;		/* count of them, in no order */
 	mach_u32 count;

@@ -104,7 +104,7 @@ void mach_shim_transit_lock(void);
 void mach_shim_transit_unlock(void);
 
 /* Reference counts (refcount_t in the kernel: saturating, checked). */
-struct mach_shim_ref { int value; };
+struct mach_shim_ref { int value; };	/* atomic: only through these calls */
 void mach_shim_ref_init(struct mach_shim_ref *ref, int n);
 void mach_shim_ref_get(struct mach_shim_ref *ref);
 mach_bool mach_shim_ref_put(struct mach_shim_ref *ref); /* true: was last */
@@ -137,7 +137,7 @@ mach_bool mach_shim_privileged(void);
 mach_u64 mach_shim_page_size(void);
 mach_u64 mach_shim_user_address_end(void);
 
-/* What host_info() reports. */
+/* What host_info() reports: a value, its caller's (on its stack). */
 struct mach_host_facts {
 	mach_u32 cpus_possible;
 	mach_u32 cpus_online;
@@ -170,6 +170,7 @@ void mach_shim_file_put(struct mach_shim_file *file);
 /* The Linux side of a task (module/task.c). */
 struct mach_task;
 struct mach_task_os;
+/* A value, its caller's (on its stack), filled by mach_shim_task_stats(). */
 struct mach_task_stats {
 	mach_u64 virtual_bytes;
 	mach_u64 resident_bytes;
@@ -231,6 +232,7 @@ mach_bool mach_shim_task_memory_private(struct mach_task_os *os, mach_u64 progra
 /*
  * How a new task is to be made: the whole plan, decided by the core
  * (core/task_create.cc) before anything is made, carried out by the host.
+ * Its caller's only; read-only once decided.
  */
 struct mach_task_plan {
 	mach_bool inherit_memory;	/* a copy of its parent's memory */
@@ -296,6 +298,7 @@ void mach_shim_task_unnamed(struct mach_task_os *os);
  * A vm_* call on os's address space, its range checked and rounded by
  * the core: [start, end) page-aligned and non-empty, except READ, WRITE
  * and COPY, which are byte-exact. 0 or -errno (module/vm.c says which).
+ * Its caller's, or the agent's while the call runs there (module/vm.c).
  */
 struct mach_shim_vm_request {
 	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
@@ -397,7 +400,7 @@ int mach_shim_thread_wait_quiet(struct mach_thread_os *thread, mach_u32 timeout_
  * none of its code meanwhile, and counts as quiet.
  */
 void mach_shim_thread_set_quiescing(struct mach_thread_os *thread, mach_bool on);
-/* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*). */
+/* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*); the caller's. */
 struct mach_thread_stats {
 	mach_u64 user_ns;
 	mach_u64 system_ns;

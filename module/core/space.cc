@@ -631,7 +631,7 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 namespace {
 
 /* One right a message takes from the sender's space. */
-struct Request {
+struct Request {		/* a value: its caller's only */
 	u32 name;
 	u32 disposition;
 	TransitRight *out;
@@ -641,7 +641,7 @@ struct Request {
 } /* namespace */
 
 /* How one name is used by a whole message. */
-struct Space::Usage {
+struct Space::Usage {		/* a value: its UsageMap's */
 	u32 send = 0;		/* MOVE_SEND and COPY_SEND */
 	u32 send_once = 0;	/* MOVE_SEND_ONCE */
 	u32 make = 0;		/* MAKE_SEND and MAKE_SEND_ONCE */
@@ -678,6 +678,7 @@ public:
 
 private:
 	static constexpr u32 inline_max = 4;
+	/* its caller's only (on its stack) */
 	u32 names_[inline_max];
 	Space::Usage inline_[inline_max];
 	u32 inline_count_ = 0;

@@ -130,7 +130,7 @@ public:
 	struct Usage;
 
 private:
-	struct Right {
+	struct Right {			/* in names_: guarded by lock_ */
 		Port *port;		/* a reference; null for a bare dead name */
 		mach_shim_file *file;	/* a reference */
 		u32 type;		/* RightType bits */
@@ -154,7 +154,8 @@ private:
 
 	Lock lock_{MACH_LOCK_SPACE};
 	HashTable<u32, Right> names_;		/* guarded by lock_ */
-	HashTable<const Port *, u32> by_port_;	/* port -> its send/receive name */
+	/* guarded by lock_: port -> its send/receive name */
+	HashTable<const Port *, u32> by_port_;
 };
 
 } /* namespace mach */

@@ -95,6 +95,7 @@ public:
 	bool held() const { return held_; }
 
 private:
+	/* immutable; the guard is its holder's only */
 	Lock &l_;
 	bool held_;
 };

@@ -33,13 +33,13 @@ inline constexpr u32 exception_types = 14;
 inline constexpr u32 all_exceptions = ((1u << exception_types) - 1) & ~1u;
 
 /* security_token_t and audit_token_t (the uapi's struct mach_tokens). */
-struct Tokens {
+struct Tokens {			/* a value: guarded as what holds it */
 	u32 security[2];
 	u32 audit[8];
 };
 
 /* A task's handler of one exception type. */
-struct ExceptionHandler {
+struct ExceptionHandler {	/* a value: Task::exceptions_ under its lock_ */
 	Port *port;		/* a send right, or null */
 	u32 behavior;
 	u32 flavor;
@@ -156,13 +156,14 @@ public:
 	~Task();
 
 private:
-	RefCount refs_;
+	RefCount refs_;			/* atomic */
 	Lock quiesce_lock_{MACH_LOCK_QUIESCE};	/* suspend_and_wait() */
 	/* Held for no wait on anything: the agent is waited for first. */
 	Lock adopt_lock_{MACH_LOCK_ADOPT};
 	Lock lock_{MACH_LOCK_TASK};
-	mach_task_os *const os_;
-	Space space_;
+	mach_task_os *const os_;	/* immutable */
+	Space space_;			/* its own lock */
+	/* set at creation, before the task is seen; then as below */
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	/* Its name port (inspection only), kept across exec; likewise. */
 	Port *name_port_ = nullptr;
@@ -173,7 +174,10 @@ private:
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionHandler exceptions_[exception_types] = {};	/* guarded by lock_ */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
-	/* Set once under lock_, read without it: the common case is false. */
+	/*
+	 * Written under lock_ with a store-release (renew_port() clears
+	 * it), read without it with a load-acquire: the common case is false.
+	 */
 	bool has_tokens_ = false;
 	Tokens tokens_ = {};		/* guarded by lock_ */
 };

@@ -12,7 +12,7 @@
 
 namespace mach {
 
-/* What the caller asks for. */
+/* What the caller asks for: the caller's only (on its stack). */
 struct TaskCreate {
 	bool inherit_memory;
 	bool on_node;		/* norma_task_*: node is where it runs */

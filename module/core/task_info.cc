@@ -6,7 +6,7 @@ namespace {
 
 constexpr int policy_timeshare = 1;	/* POLICY_TIMESHARE */
 
-struct TimeValue {
+struct TimeValue {		/* a value: its builder's only */
 	int seconds;
 	int microseconds;
 };

@@ -47,13 +47,15 @@ public:
 	Thread(Task *task, mach_thread_os *os) : task_(task), os_(os) {}
 	~Thread();
 
-	Thread *next = nullptr;		/* in the task's list, under its lock */
+	/* in the task's list, under its lock_; the detacher's once taken off */
+	Thread *next = nullptr;
 
 private:
-	RefCount refs_;
+	RefCount refs_;			/* atomic */
 	Lock lock_{MACH_LOCK_THREAD};
-	Task *const task_;		/* a reference */
-	mach_thread_os *const os_;
+	Task *const task_;		/* immutable; a reference */
+	mach_thread_os *const os_;	/* immutable */
+	/* set at creation, before the thread is seen; then as below */
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	u32 suspend_count_ = 1;		/* guarded by lock_; created suspended */
 };

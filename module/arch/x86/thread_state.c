@@ -86,6 +86,7 @@ u64 mach_arch_state_return(const u64 *state)
 
 bool mach_arch_leave_step(const u64 *state, int i, struct mach_syscall *sc)
 {
+	/* immutable */
 	static const struct { int word, code; } bases[MACH_ARCH_LEAVE_STEPS] = {
 		{ MACH_X86_FS, ARCH_SET_FS }, { MACH_X86_GS, ARCH_SET_GS },
 	};
