@@ -93,8 +93,9 @@ void mach_thread_set_entered_locked(struct mach_thread_os *t)
 {
 	lockdep_assert_held(&mach_threads_lock);
 	get_task_struct(current);
-	t->thread = current;
 	t->exec_id = current->self_exec_id;
+	/* Release: whoever sees thread set sees exec_id too. */
+	smp_store_release(&t->thread, current);
 	hash_del(&t->node);
 	mach_thread_hash_locked(t, (unsigned long)current);
 }

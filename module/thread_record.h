@@ -60,14 +60,14 @@ struct mach_thread_os {
 	/*
 	 * Once it entered; a reference. Set under mach_threads_lock, once
 	 * (or before the record is published), and read without it
-	 * (READ_ONCE) by those who know it is set.
+	 * (READ_ONCE; smp_load_acquire() where exec_id is read next).
 	 */
 	struct task_struct *thread;
 	/*
 	 * The program it became a Mach thread in (thread's self_exec_id
 	 * then). After an exec the record, and any right to it, no longer
 	 * reaches the thread: it neither stops nor shows its registers.
-	 * Set with thread, just after it; then read-only.
+	 * Set with thread, just before it (store-release); then read-only.
 	 */
 	u64 exec_id;
 	/* its task's stub: set with thread, then the thread's own */

@@ -30,13 +30,16 @@ static bool mach_thread_wait_stopped(struct mach_thread_os *t)
 /* Its saved registers, while it stays parked or stopped: or NULL. */
 static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
 {
+	struct task_struct *thread;
+
 	mutex_lock(&t->regs_lock);
-	if (!t->thread || !mach_thread_stopped(t) ||
-	    !mach_thread_same_program(t, t->thread)) {
+	thread = smp_load_acquire(&t->thread);	/* and with it exec_id */
+	if (!thread || !mach_thread_stopped(t) ||
+	    !mach_thread_same_program(t, thread)) {
 		mutex_unlock(&t->regs_lock);
 		return NULL;
 	}
-	return task_pt_regs(t->thread);
+	return task_pt_regs(thread);
 }
 
 static void mach_thread_regs_end(struct mach_thread_os *t)
@@ -99,7 +102,7 @@ static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 		return NULL;
 	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return NULL;
-	thread = READ_ONCE(t->thread);
+	thread = smp_load_acquire(&t->thread);	/* and with it exec_id */
 	return thread && mach_thread_same_program(t, thread) ? thread : NULL;
 }
 
