@@ -78,6 +78,16 @@ LIBMACH_API kern_return_t mach_port_allocate(ipc_space_t task, mach_port_right_t
 	return kr;
 }
 
+// A fresh receive right of the caller's, as the trap gives one; none
+// (MACH_PORT_NULL) if it could not be made.
+LIBMACH_API mach_port_name_t mach_reply_port(void)
+{
+	mach_port_name_t name = MACH_PORT_NULL;
+
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &name);
+	return name;
+}
+
 LIBMACH_API kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
 {
 	mach_port_args args = op(MACH_PORT_OP_DESTROY, task, name);

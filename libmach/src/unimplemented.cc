@@ -29,10 +29,6 @@
 // ---- <mach/message.h> --------------------------------------------------------
 UNSUPPORTED(mach_msg_return_t, mach_msg_overwrite, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t, mach_msg_header_t *, mach_msg_size_t))
 
-// ---- <mach/mach_traps.h> -----------------------------------------------------
-// MACH_PORT_NULL is mach_reply_port's documented "could not make one" result.
-MACH_STUB mach_port_name_t mach_reply_port(void) { return MACH_PORT_NULL; }
-
 // ---- <mach/mach_port.h> ------------------------------------------------------
 UNSUPPORTED(kern_return_t, mach_port_rename, (ipc_space_t, mach_port_name_t, mach_port_name_t))
 UNSUPPORTED(kern_return_t, mach_port_allocate_name, (ipc_space_t, mach_port_right_t, mach_port_name_t))

@@ -18,6 +18,8 @@
 #include <mach/message.h>
 #include <mach/notify.h>
 #include <mach/mig_errors.h>
+#include <mach/mig.h>
+#include <mach/ndr.h>
 #include <mach/mach_init.h>
 #include <mach/mach_traps.h>
 #include <mach/mach_interface.h>

@@ -6,6 +6,7 @@
 
 #include <mach/kern_return.h>
 #include <mach/message.h>
+#include <mach/ndr.h>
 
 #define MIG_TYPE_ERROR      -300 /* client-side type check failed */
 #define MIG_REPLY_MISMATCH  -301 /* reply has the wrong message id */
@@ -18,19 +19,6 @@
 #define MIG_SERVER_DIED     -308 /* server died before replying */
 #define MIG_TRAILER_ERROR   -309 /* trailer of unknown format */
 
-#ifndef _MACH_NDR_RECORD_T_DEFINED
-#define _MACH_NDR_RECORD_T_DEFINED
-typedef struct {
-	unsigned char mig_vers;
-	unsigned char if_vers;
-	unsigned char reserved1;
-	unsigned char mig_encoding;
-	unsigned char int_rep;
-	unsigned char char_rep;
-	unsigned char float_rep;
-	unsigned char reserved2;
-} NDR_record_t;
-#endif
 
 /* A reply that carries only a return code. */
 #pragma pack(push, 4)

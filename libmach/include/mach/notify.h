@@ -8,6 +8,7 @@
 #define _MACH_NOTIFY_H_
 
 #include <mach/message.h>
+#include <mach/ndr.h>
 #include <mach/port.h>
 
 #define MACH_NOTIFY_FIRST          0100
@@ -21,23 +22,6 @@
 
 typedef mach_port_t notify_port_t;
 
-/*
- * Eight-byte data-representation record that follows the header of
- * non-complex MIG messages; libmach always sends the native encoding.
- */
-#ifndef _MACH_NDR_RECORD_T_DEFINED
-#define _MACH_NDR_RECORD_T_DEFINED
-typedef struct {
-	unsigned char mig_vers;
-	unsigned char if_vers;
-	unsigned char reserved1;
-	unsigned char mig_encoding;
-	unsigned char int_rep;
-	unsigned char char_rep;
-	unsigned char float_rep;
-	unsigned char reserved2;
-} NDR_record_t;
-#endif
 
 typedef struct {
 	mach_msg_header_t           not_header;
@@ -79,7 +63,6 @@ typedef struct {
 	mach_msg_format_0_trailer_t trailer;
 } mach_dead_name_notification_t;
 
-_MACH_STATIC_ASSERT(sizeof(NDR_record_t) == 8, "NDR_record_t is 8 bytes");
 _MACH_STATIC_ASSERT(sizeof(mach_port_deleted_notification_t) == 56, "port-deleted notification size");
 _MACH_STATIC_ASSERT(sizeof(mach_port_destroyed_notification_t) == 60, "port-destroyed notification size");
 _MACH_STATIC_ASSERT(sizeof(mach_no_senders_notification_t) == 56, "no-senders notification size");
