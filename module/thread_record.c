@@ -4,6 +4,7 @@
  * by hash: by the cookie until the thread entered, then by the thread.
  */
 #include <linux/hashtable.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
