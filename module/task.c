@@ -414,13 +414,6 @@ void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm)
 	mutex_unlock(&mach_tasks_lock);
 }
 
-void mach_task_set_ready(struct mach_task_os *os)
-{
-	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
-	/* Sync: the shell's agent goes on to wait for its first call. */
-	wake_up_sync(&os->ready_wait);
-}
-
 struct mach_task *mach_task_of_current(void)
 {
 	struct pid *pid = task_tgid(current);
@@ -531,10 +524,11 @@ int mach_task_end(struct mach_task_os *os)
 }
 
 /*
- * Idle: its one thread is its agent. A shell whose program exec'd (and so
- * lost its agent) runs that program: no longer a shell to end.
+ * A shell nothing names ends if it is idle: its one thread is its agent.
+ * A shell whose program exec'd (and so lost its agent) runs that program:
+ * no longer a shell to end.
  */
-void mach_shim_task_unnamed(struct mach_task_os *os)
+static void mach_task_end_if_idle(struct mach_task_os *os)
 {
 	struct pid *pid = READ_ONCE(os->pid);
 	struct task_struct *leader, *agent;
@@ -554,6 +548,28 @@ void mach_shim_task_unnamed(struct mach_task_os *os)
 		mach_task_mark_end(os, MACH_END_TERMINATED);
 		kill_pid(pid, SIGKILL, 1);
 	}
+}
+
+/*
+ * Its last right went. A shell not set up yet has no agent to be idle
+ * with: mach_task_set_ready() looks again once it has, and no right can
+ * be made meanwhile (only a thread of its own could, and it has none).
+ */
+void mach_shim_task_unnamed(struct mach_task_os *os)
+{
+	WRITE_ONCE(os->unnamed, true);
+	smp_mb();	/* the mark, then the look; set_ready: ready, then the mark */
+	mach_task_end_if_idle(os);
+}
+
+void mach_task_set_ready(struct mach_task_os *os)
+{
+	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
+	/* Sync: the shell's agent goes on to wait for its first call. */
+	wake_up_sync(&os->ready_wait);
+	smp_mb();	/* pairs with mach_shim_task_unnamed() */
+	if (READ_ONCE(os->unnamed))
+		mach_task_end_if_idle(os);
 }
 
 void mach_task_mark_end(struct mach_task_os *os, u32 reason)

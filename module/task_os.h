@@ -121,6 +121,11 @@ struct mach_task_os {
 	 */
 	bool exit_known;
 	int exit_code;
+	/*
+	 * No right names it any more (atomic: WRITE_ONCE, READ_ONCE): a
+	 * shell not yet set up then ends as soon as it is.
+	 */
+	bool unnamed;
 };
 
 /* A task not yet tied to a process (a reference), or ERR_PTR. */

@@ -306,6 +306,25 @@ TEST_F(hostile, a_task_no_right_names_and_no_thread_runs_in_ends)
 }
 
 /*
+ * The same, when the right goes before the shell is set up: the task
+ * ends once it is, since nothing can name it again.
+ */
+TEST_F(hostile, a_task_let_go_before_its_shell_is_set_up_ends)
+{
+	task_t child;
+	long before;
+
+	ASSERT_NE(MACH_PORT_NULL, mach_task_self());	/* counted in before */
+	before = mach_stat("live_tasks");
+
+	for (int i = 0; i < 20; i++) {
+		ASSERT_EQ(KERN_SUCCESS, task_create(mach_task_self(), NULL, 0, i & 1, &child));
+		ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), child));
+	}
+	EXPECT_GE(before, wait_for_live_tasks(before, 5000));
+}
+
+/*
  * One read of fd queued on a new io_uring, forced to an io-wq worker
  * thread of this process (IOSQE_ASYNC), where it blocks. The ring's fd.
  */
