@@ -72,7 +72,7 @@ void send_reply(Message &request, Message *reply)
 		Message::destroy(reply);
 		return;
 	}
-	reply->id = request.id + 100;
+	reply->id = static_cast<int>(static_cast<u32>(request.id) + 100);	/* wraps */
 	__builtin_memset(reply->security, 0, sizeof(reply->security));
 	__builtin_memset(reply->audit, 0, sizeof(reply->audit));
 	to.port->bind_owner(reply->charge);
