@@ -59,6 +59,10 @@ enum class Kr : long {
 	RcvHeaderError = 0x1000400b,
 	RcvBodyError = 0x1000400c,
 	RcvInvalidTrailer = 0x1000400f,
+	/* <mach/mig_errors.h>: a kernel object's answer to a bad request */
+	MigTypeError = -300,
+	MigBadId = -303,
+	MigBadArguments = -304,
 };
 
 /* A port name: a file descriptor number; 0 is MACH_PORT_NULL. */

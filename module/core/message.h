@@ -42,6 +42,9 @@ inline constexpr u32 msgh_bits_local_mask = 0x1f00;
 inline constexpr u32 msgh_bits_voucher_mask = 0x1f0000;
 inline constexpr u32 msgh_bits_complex = 0x80000000u;
 
+/* NDR_record: MIG's data representation here (little-endian integers). */
+inline constexpr unsigned char ndr_record[8] = {0, 0, 0, 0, 1, 0, 0, 0};
+
 /* mach_msg_audit_trailer_t, the largest trailer a receiver may ask for. */
 inline constexpr u32 trailer_max = 52;
 

@@ -6,6 +6,7 @@
  * or none. A receive hands the reply right to the receiver's space and
  * consumes the destination right.
  */
+#include "mig.h"
 #include "msg.h"
 
 #include "port.h"
@@ -397,11 +398,12 @@ Kr send(Task &caller, const mach_msg_args &args)
 	}
 	/* The header before the body, as XNU copies them in. */
 	Ref<Port> dest = caller.space().peek_dest(Name{header.remote_port}, dest_disp);
-	/* Kernel objects take their calls as ioctls, not as messages. */
-	if (!dest || dest->is_kernel()) {
+	if (!dest) {
 		Message::destroy(msg);
 		return Kr::SendInvalidDest;
 	}
+	/* A kernel object serves the request as it is sent: nothing queues. */
+	bool to_kernel = dest->is_kernel();
 	/* Counted against the destination's owner until received or destroyed. */
 	dest->bind_owner(msg->charge);
 	if (!msg->charge.add(sizeof(Message) + args.send_size + trailer_max)) {
@@ -426,7 +428,7 @@ Kr send(Task &caller, const mach_msg_args &args)
 		mach_shim_current_tokens(msg->security, msg->audit);
 	}
 
-	bool needs_room = !is_send_once(dest_disp);
+	bool needs_room = !is_send_once(dest_disp) && !to_kernel;
 	if (needs_room) {
 		Kr kr = dest->reserve(timeout_of(args.option, SendTimeout, args.timeout));
 		if (kr != Kr::Success) {
@@ -462,6 +464,8 @@ Kr send(Task &caller, const mach_msg_args &args)
 	claims.keep();
 	/* Unmapped before queueing: once queued the message is not ours. */
 	deallocate_sent_memory(msg);
+	if (to_kernel)
+		return mig_serve(caller, *dest.get(), msg);
 	if (!dest->enqueue(msg, needs_room, args.option & RcvMsg)) {
 		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;

@@ -18,9 +18,6 @@ struct DeadNameRequest {
 
 namespace {
 
-/* NDR_record: MIG's data representation (little-endian integers). */
-constexpr unsigned char ndr_record[8] = {0, 0, 0, 0, 1, 0, 0, 0};
-
 /*
  * Sends a kernel notification through a send-once right: id, and body
  * words after the NDR record (the notification structs of <mach/notify.h>).

@@ -52,7 +52,7 @@ private:
 inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
-/* What a kernel port stands for; its calls come as ioctls, not messages. */
+/* What a kernel port stands for: it serves the requests sent to it (mig.h). */
 enum class Object : unsigned char { None, Task, TaskName, Host, Ledger, Thread };
 
 class Port : public mach_port {

@@ -131,6 +131,26 @@ void remote_abandon(void *arg)
 		remote.target->put();
 }
 
+/* Runs call in target's agent: its result, or why it could not run. */
+Kr run_remote(Task &target, u64 program, PortCall &call)
+{
+	target.get();
+	RemotePortCall remote{&target, call, Kr::Success};
+	/* The copy holds the rights and the list now, whatever comes of it. */
+	call.in = {};
+	call.items = nullptr;
+	int err = mach_shim_task_call(target.os(), program, remote_run, remote_abandon,
+				      &remote, sizeof(remote));
+	if (err) {
+		/* abandon() released what it held (the host calls it). */
+		if (err == -MACH_ENOMEM)
+			return Kr::ResourceShortage;
+		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
+	}
+	call = remote.call;
+	return remote.kr;
+}
+
 } /* namespace */
 
 u32 port_call_item_words(PortOp op)
@@ -252,21 +272,15 @@ Kr port_call(Task &caller, Task &target, u64 program, PortCall &call)
 	Kr kr = port_call_take(caller.space(), call);
 	if (kr != Kr::Success)
 		return kr;
-	target.get();
-	RemotePortCall remote{&target, call, Kr::Success};
-	/* The copy holds the rights and the list now, whatever comes of it. */
-	call.in = {};
-	call.items = nullptr;
-	int err = mach_shim_task_call(target.os(), program, remote_run, remote_abandon,
-				      &remote, sizeof(remote));
-	if (err) {
-		/* abandon() released what it held (the host calls it). */
-		if (err == -MACH_ENOMEM)
-			return Kr::ResourceShortage;
-		return err == -MACH_EINTR ? Kr::Aborted : Kr::InvalidTask;
-	}
-	call = remote.call;
-	return port_call_give(caller.space(), call, remote.kr);
+	return port_call_give(caller.space(), call, run_remote(target, program, call));
+}
+
+Kr port_call_carried(Task &caller, Task &target, u64 program, PortCall &call)
+{
+	call.remote = true;	/* its rights are carried, in the caller or not */
+	if (&target == &caller)
+		return port_call_run(caller.space(), call);
+	return run_remote(target, program, call);
 }
 
 } /* namespace mach */

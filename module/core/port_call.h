@@ -97,6 +97,11 @@ void port_call_release(PortCall &call);
  * place if it is the caller's own, else in target's agent.
  */
 Kr port_call(Task &caller, Task &target, u64 program, PortCall &call);
+/*
+ * The same call with the rights it takes and gives carried (a message's):
+ * call.in holds the right it inserts, call.out gets the right it gives.
+ */
+Kr port_call_carried(Task &caller, Task &target, u64 program, PortCall &call);
 
 } /* namespace mach */
 

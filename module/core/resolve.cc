@@ -36,13 +36,12 @@ Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task, u64 *pro
 	return task_of(caller, *port.get(), not_a_task, task, program, queued);
 }
 
-Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
+Kr task_name_of(Task &caller, Port &port, Ref<Task> *task)
 {
-	Kr kr = resolve_task(caller, name, Kr::InvalidArgument, task);
+	Kr kr = task_of(caller, port, Kr::InvalidArgument, task);
 	if (kr != Kr::InvalidArgument)
 		return kr;
-	Ref<Port> port = caller.space().lookup_send(Name{name});
-	*task = port ? port->task_named() : Ref<Task>{};
+	*task = port.task_named();
 	if (!*task)
 		return Kr::InvalidArgument;
 	/*
@@ -54,23 +53,36 @@ Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
 	return Kr::Success;
 }
 
+Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	return task_name_of(caller, *port.get(), task);
+}
+
+Kr thread_of(Task &caller, Port &port, Ref<Thread> *thread)
+{
+	*thread = port.thread();
+	if (!*thread)
+		return port.dead() ? Kr::SendInvalidDest : Kr::InvalidArgument;
+	Task *task = (*thread)->task();
+	if (task == &caller)
+		return Kr::Success;
+	/* Checked after the generation: a renewal in between killed the port. */
+	if (!mach_shim_task_program(task->os()) || port.dead()) {
+		*thread = Ref<Thread>{};
+		return Kr::SendInvalidDest;
+	}
+	return Kr::Success;
+}
+
 Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});
 	if (!port)
 		return Kr::SendInvalidDest;
-	*thread = port->thread();
-	if (!*thread)
-		return port->dead() ? Kr::SendInvalidDest : Kr::InvalidArgument;
-	Task *task = (*thread)->task();
-	if (task == &caller)
-		return Kr::Success;
-	/* Checked after the generation: a renewal in between killed the port. */
-	if (!mach_shim_task_program(task->os()) || port->dead()) {
-		*thread = Ref<Thread>{};
-		return Kr::SendInvalidDest;
-	}
-	return Kr::Success;
+	return thread_of(caller, *port.get(), thread);
 }
 
 Kr resolve_host(Task &caller, u32 name, HostPort *held)

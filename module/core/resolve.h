@@ -34,11 +34,14 @@ Kr resolve_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
  * As resolve_task(), and a task's name port too: for the calls that only
  * inspect (task_info, pid_for_task). A name port outlives an exec.
  */
+Kr task_name_of(Task &caller, Port &port, Ref<Task> *task);
 Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task);
 /*
- * The thread a send right of the caller names: a thread port, like its
- * task's, stands for the program its process ran when it was given out.
+ * The thread port stands for: a thread port, like its task's, stands for
+ * the program its process ran when it was given out.
  */
+Kr thread_of(Task &caller, Port &port, Ref<Thread> *thread);
+/* The same, through the caller's send right name. */
 Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread);
 /* The host port a send right names: HostPort::Count for another kind. */
 Kr resolve_host(Task &caller, u32 name, HostPort *held);

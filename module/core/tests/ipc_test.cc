@@ -250,8 +250,6 @@ TEST_F(Ipc, MalformedSendsTakeNothing)
 	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	b.h = {MoveSend, 0, port, reply, 0, 0};	// a local port without a disposition
 	EXPECT_EQ(Kr::SendInvalidHeader, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
-	b.h = {MoveSend, 0, self, 0, 0, 0};	// kernel ports take no messages
-	EXPECT_EQ(Kr::SendInvalidDest, msg(&b, SendMsg, sizeof(MsgHeader), 0, 0));
 	EXPECT_EQ(Kr::SendInvalidData, msg(nullptr, SendMsg, sizeof(MsgHeader), 0, 0));
 	// The sender kept everything.
 	EXPECT_EQ(1u, refs(port, PortRightSend));

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mig.cc - requests to kernel objects: the routine found by id, the
+ * request's shape checked, the reply built and queued on the reply right.
+ */
+#include "mig.h"
+#include "port.h"
+
+namespace mach {
+namespace {
+
+const MigRoutines *const interfaces[] = {
+	&mig_task_routines,
+	&mig_port_routines,
+	&mig_host_routines,
+};
+
+const MigRoutine *find(s32 id)
+{
+	for (const MigRoutines *in : interfaces)
+		for (u32 i = 0; i < in->count; i++)
+			if (in->routines[i].id == id)
+				return &in->routines[i];
+	return nullptr;
+}
+
+unsigned char *bytes(Message &msg)
+{
+	return reinterpret_cast<unsigned char *>(&msg.header);
+}
+
+void put32(Message &msg, u32 offset, u32 value)
+{
+	__builtin_memcpy(bytes(msg) + offset, &value, sizeof(value));
+}
+
+/* Drops the rights a reply carries and makes it simple again. */
+void clear_descriptors(Message &reply)
+{
+	for (u32 i = 0; i < reply.descriptor_count; i++) {
+		TransitRight &right = reply.descriptors[i].right;
+		if (right.port)
+			right.port->drop(right);
+		right = {};
+	}
+	if (reply.descriptors)
+		mach_shim_free(MACH_KIND_MEMORY, reply.descriptors);
+	reply.descriptors = nullptr;
+	reply.descriptor_count = 0;
+	reply.other_bits = 0;
+}
+
+/* mig_reply_error_t: what a routine that only answers kr sends. */
+void simple_reply(Message &reply, Kr kr)
+{
+	clear_descriptors(reply);
+	__builtin_memcpy(bytes(reply) + sizeof(MsgHeader), ndr_record, sizeof(ndr_record));
+	put32(reply, mig_args, static_cast<u32>(static_cast<s32>(kr)));
+	reply.size = mig_reply_error_size;
+}
+
+/*
+ * Queued on the request's reply right, which it consumes; a request
+ * without one has its reply dropped, as XNU does. The receiver's owner
+ * pays for it as for any message; past its limit the reply is lost.
+ */
+void send_reply(Message &request, Message *reply)
+{
+	TransitRight to = request.reply;
+	request.reply = {};
+	if (!to.port) {
+		Message::destroy(reply);
+		return;
+	}
+	reply->id = static_cast<int>(static_cast<u32>(request.id) + 100);	/* wraps */
+	__builtin_memset(reply->security, 0, sizeof(reply->security));
+	__builtin_memset(reply->audit, 0, sizeof(reply->audit));
+	to.port->bind_owner(reply->charge);
+	u64 held = sizeof(Message) + reply->size + trailer_max +
+		   reply->descriptor_count * sizeof(Descriptor);
+	if (!reply->charge.add(held)) {
+		Message::destroy(reply);
+		to.port->release(to);	/* no send-once notice: it would be lost too */
+		return;
+	}
+	reply->dest = to;
+	if (!to.port->enqueue(reply, false))
+		Message::destroy(reply);	/* the reply port died meanwhile */
+}
+
+bool is_send_disposition(u32 disposition)
+{
+	return disposition == MoveSend || disposition == CopySend || disposition == MakeSend;
+}
+
+} /* namespace */
+
+bool MigCall::simple(u32 size) const
+{
+	return !(request_.other_bits & msgh_bits_complex) && request_.size == size;
+}
+
+bool MigCall::simple_array(u32 count_at, u32 max, u32 *count) const
+{
+	if ((request_.other_bits & msgh_bits_complex) || request_.size < count_at + 4)
+		return false;
+	*count = in32(count_at);
+	return *count <= max && request_.size == count_at + 4 + 4 * *count;
+}
+
+bool MigCall::complex(u32 descriptors, u32 size) const
+{
+	if (!(request_.other_bits & msgh_bits_complex) || request_.size != size ||
+	    request_.descriptor_count != descriptors)
+		return false;
+	for (u32 i = 0; i < descriptors; i++)
+		if (request_.descriptors[i].type != PortDescriptor)
+			return false;
+	return true;
+}
+
+bool MigCall::carries_send(u32 i) const
+{
+	return is_send_disposition(request_.descriptors[i].disposition);
+}
+
+TransitRight MigCall::take_right(u32 i)
+{
+	TransitRight right = request_.descriptors[i].right;
+	request_.descriptors[i].right = {};
+	return right;
+}
+
+u32 MigCall::in32(u32 offset) const
+{
+	u32 value;
+	__builtin_memcpy(&value, bytes(request_) + offset, sizeof(value));
+	return value;
+}
+
+u64 MigCall::in64(u32 offset) const
+{
+	u64 value;
+	__builtin_memcpy(&value, bytes(request_) + offset, sizeof(value));
+	return value;
+}
+
+const u32 *MigCall::in_words(u32 offset) const
+{
+	return reinterpret_cast<const u32 *>(bytes(request_) + offset);
+}
+
+void MigCall::out32(u32 offset, u32 value)
+{
+	put32(reply_, offset, value);
+}
+
+void MigCall::out64(u32 offset, u64 value)
+{
+	__builtin_memcpy(bytes(reply_) + offset, &value, sizeof(value));
+}
+
+u32 *MigCall::out_words(u32 offset)
+{
+	return reinterpret_cast<u32 *>(bytes(reply_) + offset);
+}
+
+bool MigCall::out_port(TransitRight right)
+{
+	auto *d = static_cast<Descriptor *>(mach_shim_alloc(MACH_KIND_MEMORY, sizeof(Descriptor)));
+	if (!d) {
+		if (right.port)
+			right.port->drop(right);
+		return false;
+	}
+	*d = Descriptor{};
+	d->offset = 4;		/* after the descriptor count */
+	d->type = PortDescriptor;
+	d->disposition = MoveSend;	/* a naked send right, as XNU's kernel gives */
+	d->right = right;
+	reply_.descriptors = d;
+	reply_.descriptor_count = 1;
+	reply_.other_bits = msgh_bits_complex;
+	u32 at = sizeof(MsgHeader);
+	put32(reply_, at, 1);
+	put32(reply_, at + 4, Name::null);	/* the name: the receiver's */
+	put32(reply_, at + 8, 0);
+	put32(reply_, at + 12, (PortDescriptor << 24) | (MoveSend << 16));
+	reply_.size = at + 16;
+	return true;
+}
+
+Kr mig_serve(Task &caller, Port &target, Message *request)
+{
+	const MigRoutine *routine = find(request->id);
+	u32 size = routine && routine->reply_max > mig_reply_error_size ?
+		   routine->reply_max : mig_reply_error_size;
+	Message *reply = Message::create(size);
+	if (!reply) {
+		Message::destroy(request);
+		return Kr::SendNoBuffer;
+	}
+	simple_reply(*reply, Kr::Success);
+	MigCall call{caller, target, *request, *reply};
+	Kr kr = routine ? routine->serve(call) : Kr::MigBadId;
+	if (kr != Kr::Success)
+		simple_reply(*reply, kr);
+	send_reply(*request, reply);
+	Message::destroy(request);
+	return Kr::Success;
+}
+
+} /* namespace mach */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mig.h - the message front end: a request sent to a kernel object's port
+ * (a task, a thread, the host) is carried out by the kernel and answered
+ * on the request's reply right, in the layouts and with the errors of
+ * XNU's MIG servers. Each routine decodes its request into the same call
+ * the ioctl front end (ioctl.cc) makes: one set of calls, two decoders.
+ *
+ * The routines of each interface are in a file of their own (mig_task.cc
+ * for task and thread_act, mig_port.cc for mach_port, mig_host.cc for
+ * mach_host and host_priv); mig.cc finds them by id and sends replies.
+ */
+#ifndef MACH_CORE_MIG_H
+#define MACH_CORE_MIG_H
+
+#include "message.h"
+#include "task.h"
+
+namespace mach {
+
+class MigCall;
+
+/* A routine: its request's id, its largest reply, and its server. */
+struct MigRoutine {
+	s32 id;
+	u32 reply_max;		/* bytes, header included */
+	Kr (*serve)(MigCall &call);
+};
+
+/* The routines of one interface (immutable tables). */
+struct MigRoutines {
+	const MigRoutine *routines;
+	u32 count;
+};
+
+extern const MigRoutines mig_task_routines;
+extern const MigRoutines mig_port_routines;
+extern const MigRoutines mig_host_routines;
+
+/* The reply of a routine that answers only its RetCode: mig_reply_error_t. */
+inline constexpr u32 mig_reply_error_size = 36;
+/* Where a simple request's arguments and a simple reply's results begin. */
+inline constexpr u32 mig_args = sizeof(MsgHeader) + sizeof(ndr_record);
+inline constexpr u32 mig_results = mig_args + 4;	/* after RetCode */
+
+/*
+ * A request being served, and its reply being built (the sender's, on
+ * its stack). Offsets count from the start of the message, header
+ * included, as XNU's layouts do.
+ */
+class MigCall {
+public:
+	MigCall(Task &caller, Port &target, Message &request, Message &reply)
+		: caller(caller), target(target), request_(request), reply_(reply) {}
+
+	Task &caller;		/* the task that sent the request */
+	Port &target;		/* the request's destination, a kernel port */
+
+	/*
+	 * The request's shape, as __MigTypeCheck checks it: simple and of
+	 * exactly size bytes; or simple, with a count at count_at (at most
+	 * max) of 4-byte items that end the message.
+	 */
+	bool simple(u32 size) const;
+	bool simple_array(u32 count_at, u32 max, u32 *count) const;
+	/*
+	 * Complex, with descriptors port descriptors first, then size bytes
+	 * in all. The i'th carries a send right (or none, a null name).
+	 */
+	bool complex(u32 descriptors, u32 size) const;
+	bool carries_send(u32 i) const;
+	/* The right the i'th port descriptor carried, taken from the request. */
+	TransitRight take_right(u32 i);
+
+	u32 in32(u32 offset) const;
+	u64 in64(u32 offset) const;
+	const u32 *in_words(u32 offset) const;
+
+	/* Results after RetCode in a simple reply of size bytes in all. */
+	void out32(u32 offset, u32 value);
+	void out64(u32 offset, u64 value);
+	u32 *out_words(u32 offset);
+	void set_reply_size(u32 size) { reply_.size = size; }
+	/*
+	 * A complex reply carrying right (its port's reference and right,
+	 * or none) in a port descriptor, and nothing else: false if out of
+	 * memory (the right is dropped).
+	 */
+	bool out_port(TransitRight right);
+
+private:
+	Message &request_;
+	Message &reply_;
+};
+
+/*
+ * Serves request, whose destination is target, a kernel port: the
+ * routine of its id is carried out and its reply queued on the request's
+ * reply right (or dropped, if it has none); an unknown id is answered
+ * MIG_BAD_ID, a request of the wrong shape MIG_BAD_ARGUMENTS or
+ * MIG_TYPE_ERROR. Takes request: what the routine did not take of its
+ * rights and memory is destroyed. SendNoBuffer if no reply could be made
+ * (nothing is done), else Success whatever the routine answered.
+ */
+Kr mig_serve(Task &caller, Port &target, Message *request);
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_MIG_H */

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mig_host.cc - the mach_host (200) and host_priv (400) interfaces as
+ * messages, on the host port the request is sent to.
+ */
+#include "host.h"
+#include "mig.h"
+
+namespace mach {
+namespace {
+
+/* MIG's largest count of host_info_t. */
+constexpr u32 host_info_mig_max = 68;
+
+/* host_info(flavor, count), on the host name or privileged port. */
+Kr host_info_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 8))
+		return Kr::MigBadArguments;
+	HostPort held = host_port_of(&call.target);
+	if (held != HostPort::Host && held != HostPort::Priv)
+		return Kr::InvalidArgument;
+	u32 info[host_info_max_count];
+	u32 room = call.in32(mig_args + 4);
+	u32 count = room < host_info_mig_max ? room : host_info_mig_max;
+	if (count > host_info_max_count)
+		count = host_info_max_count;
+	Kr kr = host_info(call.in32(mig_args), info, &count);
+	if (kr != Kr::Success)
+		return kr;
+	call.out32(mig_results, count);
+	__builtin_memcpy(call.out_words(mig_results + 4), info, 4 * count);
+	call.set_reply_size(mig_results + 4 + 4 * count);
+	return Kr::Success;
+}
+
+/* The page size, a vm_size_t (8 bytes) after RetCode. */
+Kr host_page_size_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	HostPort held = host_port_of(&call.target);
+	if (held != HostPort::Host && held != HostPort::Priv)
+		return Kr::InvalidArgument;
+	call.out64(mig_results, mach_shim_page_size());
+	call.set_reply_size(mig_results + 8);
+	return Kr::Success;
+}
+
+/* node, then which: the same rules as the ioctl's, by the port held. */
+Kr host_get_special_port_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 8))
+		return Kr::MigBadArguments;
+	HostPort held = host_port_of(&call.target);
+	/* Asked only of a name port's holder: a denial may be logged. */
+	bool privileged = held == HostPort::Host && mach_shim_privileged();
+	TransitRight right;
+	Kr kr = host_special_port(held, privileged, static_cast<s32>(call.in32(mig_args)),
+				  call.in32(mig_args + 4), &right);
+	if (kr != Kr::Success)
+		return kr;
+	return call.out_port(right) ? Kr::Success : Kr::ResourceShortage;
+}
+
+constexpr MigRoutine routines[] = {
+	{200, mig_results + 4 + 4 * host_info_max_count, host_info_call},
+	{202, mig_results + 8, host_page_size_call},
+	{412, sizeof(MsgHeader) + 4 + 12, host_get_special_port_call},
+};
+
+} /* namespace */
+
+const MigRoutines mig_host_routines = {routines, sizeof(routines) / sizeof(routines[0])};
+
+} /* namespace mach */

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mig_port.cc - the mach_port interface (3200) as messages: calls on the
+ * space of the task whose port the request is sent to, decoded into the
+ * PortCall ioctl.cc makes, with the rights a message carries.
+ */
+#include "mig.h"
+#include "port_call.h"
+#include "resolve.h"
+
+namespace mach {
+namespace {
+
+/* MIG's largest count of attribute words (mach_port_info_t). */
+constexpr u32 port_info_mig_max = 17;
+
+/*
+ * Runs call on the space of the request's task; the rights it takes
+ * and gives are carried in call.in and call.out.
+ */
+Kr on_space(MigCall &call, PortCall &port_call)
+{
+	Ref<Task> task;
+	u64 program;
+	Kr kr = task_of(call.caller, call.target, Kr::InvalidTask, &task, &program);
+	if (kr != Kr::Success)
+		return kr;
+	return port_call_carried(call.caller, *task.get(), program, port_call);
+}
+
+/* A call on one name that answers only its RetCode, or one more word. */
+Kr name_call(MigCall &call, PortOp op, u32 size, bool answers_value)
+{
+	if (!call.simple(size))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = op;
+	port_call.name = Name{call.in32(mig_args)};
+	if (size > mig_args + 4)
+		port_call.right = call.in32(mig_args + 4);
+	if (size > mig_args + 8)
+		port_call.delta = static_cast<s32>(call.in32(mig_args + 8));
+	Kr kr = on_space(call, port_call);
+	if (kr == Kr::Success && answers_value) {
+		call.out32(mig_results, port_call.value);
+		call.set_reply_size(mig_results + 4);
+	}
+	port_call_release(port_call);
+	return kr;
+}
+
+Kr type_call(MigCall &call)
+{
+	return name_call(call, PortOp::Type, mig_args + 4, true);
+}
+
+Kr allocate_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::Allocate;
+	port_call.right = call.in32(mig_args);
+	Kr kr = on_space(call, port_call);
+	if (kr == Kr::Success) {
+		call.out32(mig_results, port_call.name.value);
+		call.set_reply_size(mig_results + 4);
+	}
+	port_call_release(port_call);
+	return kr;
+}
+
+Kr destroy_call(MigCall &call)
+{
+	return name_call(call, PortOp::Destroy, mig_args + 4, false);
+}
+
+Kr deallocate_call(MigCall &call)
+{
+	return name_call(call, PortOp::Deallocate, mig_args + 4, false);
+}
+
+Kr get_refs_call(MigCall &call)
+{
+	return name_call(call, PortOp::GetRefs, mig_args + 8, true);
+}
+
+Kr mod_refs_call(MigCall &call)
+{
+	return name_call(call, PortOp::ModRefs, mig_args + 12, false);
+}
+
+/* name, then its make-send count */
+Kr set_mscount_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 8))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::SetMscount;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.value = call.in32(mig_args + 4);
+	Kr kr = on_space(call, port_call);
+	port_call_release(port_call);
+	return kr;
+}
+
+/* member, then the set it moves to (null: out of any) */
+Kr move_member_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 8))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::MoveMember;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.poly = Name{call.in32(mig_args + 4)};
+	Kr kr = on_space(call, port_call);
+	port_call_release(port_call);
+	return kr;
+}
+
+/*
+ * The right to insert travels in a port descriptor of any disposition;
+ * then NDR and the name it goes under.
+ */
+Kr insert_right_call(MigCall &call)
+{
+	constexpr u32 name_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	if (!call.complex(1, name_at + 4))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::InsertRight;
+	port_call.name = Name{call.in32(name_at)};
+	port_call.in = call.take_right(0);
+	Kr kr = port_call.in.port ? on_space(call, port_call) : Kr::InvalidCapability;
+	port_call_release(port_call);
+	return kr;
+}
+
+/* name, flavor, and the caller's room in words */
+Kr get_attributes_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 12))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::GetAttributes;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.right = call.in32(mig_args + 4);
+	u32 room = call.in32(mig_args + 8);
+	port_call.nwords = room < attribute_words_max ? room : attribute_words_max;
+	Kr kr = on_space(call, port_call);
+	if (kr == Kr::Success) {
+		call.out32(mig_results, port_call.nwords);
+		__builtin_memcpy(call.out_words(mig_results + 4), port_call.words,
+				 4 * port_call.nwords);
+		call.set_reply_size(mig_results + 4 + 4 * port_call.nwords);
+	}
+	port_call_release(port_call);
+	return kr;
+}
+
+/* name, flavor, then a count of words that end the request */
+Kr set_attributes_call(MigCall &call)
+{
+	u32 count;
+	if (!call.simple_array(mig_args + 8, port_info_mig_max, &count))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::SetAttributes;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.right = call.in32(mig_args + 4);
+	port_call.nwords = count;
+	u32 words = count < attribute_words_max ? count : attribute_words_max;
+	__builtin_memcpy(port_call.words, call.in_words(mig_args + 12), 4 * words);
+	Kr kr = on_space(call, port_call);
+	port_call_release(port_call);
+	return kr;
+}
+
+constexpr u32 one_word_reply = mig_results + 4;
+
+constexpr MigRoutine routines[] = {
+	{3201, one_word_reply, type_call},
+	{3204, one_word_reply, allocate_call},
+	{3205, mig_reply_error_size, destroy_call},
+	{3206, mig_reply_error_size, deallocate_call},
+	{3207, one_word_reply, get_refs_call},
+	{3208, mig_reply_error_size, mod_refs_call},
+	{3210, mig_reply_error_size, set_mscount_call},
+	{3212, mig_reply_error_size, move_member_call},
+	{3214, mig_reply_error_size, insert_right_call},
+	{3217, mig_results + 4 + 4 * attribute_words_max, get_attributes_call},
+	{3218, mig_reply_error_size, set_attributes_call},
+};
+
+} /* namespace */
+
+const MigRoutines mig_port_routines = {routines, sizeof(routines) / sizeof(routines[0])};
+
+} /* namespace mach */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mig_task.cc - the task (3400) and thread_act (3600) interfaces as
+ * messages: each request decoded into the call ioctl.cc makes.
+ */
+#include "mig.h"
+#include "port.h"
+#include "resolve.h"
+#include "task_calls.h"
+#include "thread_calls.h"
+
+namespace mach {
+namespace {
+
+/* MIG's largest counts of these arrays (XNU's mach_types.defs). */
+constexpr u32 task_info_mig_max = 94;
+constexpr u32 thread_state_mig_max = 1296;
+constexpr u32 thread_info_mig_max = 32;
+
+constexpr u32 min(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+/* The task the request's destination stands for (a control port). */
+Kr target_task(MigCall &call, Ref<Task> *task, u64 *program = nullptr)
+{
+	return task_of(call.caller, call.target, Kr::InvalidArgument, task, program);
+}
+
+Kr task_terminate_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	u64 program;
+	Kr kr = target_task(call, &task, &program);
+	return kr != Kr::Success ? kr : task_terminate(*task.get(), program);
+}
+
+/* task_info(flavor, count): any port of the task, its name port too. */
+Kr task_info_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 8))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = task_name_of(call.caller, call.target, &task);
+	if (kr != Kr::Success)
+		return kr;
+	u32 info[task_info_max_count];
+	u32 count = min(min(call.in32(mig_args + 4), task_info_mig_max), task_info_max_count);
+	kr = task_info(*task.get(), call.in32(mig_args), info, &count);
+	if (kr != Kr::Success)
+		return kr;
+	call.out32(mig_results, count);
+	__builtin_memcpy(call.out_words(mig_results + 4), info, 4 * count);
+	call.set_reply_size(mig_results + 4 + 4 * count);
+	return Kr::Success;
+}
+
+Kr task_suspend_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	return kr != Kr::Success ? kr : task_suspend(*task.get());
+}
+
+Kr task_resume_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	return kr != Kr::Success ? kr : task_resume(*task.get());
+}
+
+Kr task_get_special_port_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight right;
+	kr = task->get_special(call.in32(mig_args), &right);
+	if (kr != Kr::Success)
+		return kr;
+	return call.out_port(right) ? Kr::Success : Kr::ResourceShortage;
+}
+
+/* The port in a descriptor, then NDR and which_port. */
+Kr task_set_special_port_call(MigCall &call)
+{
+	constexpr u32 which_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	if (!call.complex(1, which_at + 4))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	return task->set_special(call.in32(which_at), call.take_right(0));
+}
+
+/* thread_act: the thread the request's destination stands for. */
+Kr target_thread(MigCall &call, u32 size, Ref<Thread> *thread)
+{
+	if (!call.simple(size))
+		return Kr::MigBadArguments;
+	return thread_of(call.caller, call.target, thread);
+}
+
+Kr thread_terminate_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, sizeof(MsgHeader), &thread);
+	if (kr == Kr::Success)
+		thread_terminate(*thread.get());
+	return kr;
+}
+
+Kr thread_get_state_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, mig_args + 8, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	u32 state[thread_state_max];
+	u32 count = min(min(call.in32(mig_args + 4), thread_state_mig_max), thread_state_max);
+	kr = thread_get_state(*thread.get(), call.in32(mig_args), state, &count);
+	if (kr != Kr::Success)
+		return kr;
+	call.out32(mig_results, count);
+	__builtin_memcpy(call.out_words(mig_results + 4), state, 4 * count);
+	call.set_reply_size(mig_results + 4 + 4 * count);
+	return Kr::Success;
+}
+
+/* flavor, then a count of words that end the request. */
+Kr thread_set_state_call(MigCall &call)
+{
+	u32 count;
+	if (!call.simple_array(mig_args + 4, thread_state_mig_max, &count))
+		return Kr::MigBadArguments;
+	Ref<Thread> thread;
+	Kr kr = thread_of(call.caller, call.target, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	u32 state[thread_state_max];
+	__builtin_memcpy(state, call.in_words(mig_args + 8), 4 * min(count, thread_state_max));
+	return thread_set_state(*thread.get(), call.in32(mig_args), state, count);
+}
+
+Kr thread_suspend_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, sizeof(MsgHeader), &thread);
+	return kr != Kr::Success ? kr : thread->suspend();
+}
+
+Kr thread_resume_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	bool run;
+	Kr kr = target_thread(call, sizeof(MsgHeader), &thread);
+	return kr != Kr::Success ? kr : thread->resume(&run);
+}
+
+Kr thread_abort_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, sizeof(MsgHeader), &thread);
+	if (kr == Kr::Success)
+		mach_shim_thread_abort(thread->os());
+	return kr;
+}
+
+Kr thread_info_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, mig_args + 8, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	u32 info[thread_info_max];
+	u32 count = min(min(call.in32(mig_args + 4), thread_info_mig_max), thread_info_max);
+	kr = thread_info(*thread.get(), call.in32(mig_args), info, &count);
+	if (kr != Kr::Success)
+		return kr;
+	call.out32(mig_results, count);
+	__builtin_memcpy(call.out_words(mig_results + 4), info, 4 * count);
+	call.set_reply_size(mig_results + 4 + 4 * count);
+	return Kr::Success;
+}
+
+/* A reply of count words after RetCode and their count. */
+constexpr u32 array_reply(u32 count)
+{
+	return mig_results + 4 + 4 * count;
+}
+
+/* A reply carrying one port descriptor. */
+constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
+
+constexpr MigRoutine routines[] = {
+	{3401, mig_reply_error_size, task_terminate_call},
+	{3405, array_reply(task_info_max_count), task_info_call},
+	{3407, mig_reply_error_size, task_suspend_call},
+	{3408, mig_reply_error_size, task_resume_call},
+	{3409, port_reply, task_get_special_port_call},
+	{3410, mig_reply_error_size, task_set_special_port_call},
+	{3600, mig_reply_error_size, thread_terminate_call},
+	{3603, array_reply(thread_state_max), thread_get_state_call},
+	{3604, mig_reply_error_size, thread_set_state_call},
+	{3605, mig_reply_error_size, thread_suspend_call},
+	{3606, mig_reply_error_size, thread_resume_call},
+	{3607, mig_reply_error_size, thread_abort_call},
+	{3612, array_reply(thread_info_max), thread_info_call},
+};
+
+} /* namespace */
+
+const MigRoutines mig_task_routines = {routines, sizeof(routines) / sizeof(routines[0])};
+
+} /* namespace mach */

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+// Unit tests of the message front end: requests to kernel objects and the
+// replies their MIG servers give.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "../mig.h"
+#include "../msg.h"
+#include "../port_call.h"
+#include "../space.h"
+#include "../task_info.h"
+#include "one_task.h"
+
+using namespace mach;
+
+namespace {
+
+constexpr u32 complex_bit = 0x80000000u;
+
+struct Request {
+	MsgHeader h;
+	u32 w[16];
+};
+
+struct Reply {
+	MsgHeader h;
+	u32 w[32];
+	u32 trailer[16];
+};
+
+class Mig : public OneTask {
+protected:
+	Space &space() { return task->space(); }
+
+	u32 reply_port = 0;
+
+	void SetUp() override
+	{
+		OneTask::SetUp();
+		Name n{0};
+		ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &n));
+		reply_port = n.value;
+	}
+
+	// A request of size bytes to target, its reply made send-once.
+	Kr send(Request &r, u32 target, s32 id, u32 size, u32 reply = ~0u)
+	{
+		r.h.bits |= CopySend | (MakeSendOnce << 8);
+		r.h.size = size;
+		r.h.remote_port = target;
+		r.h.local_port = reply == ~0u ? reply_port : reply;
+		if (!r.h.local_port)
+			r.h.bits &= ~(0x1fu << 8);
+		r.h.id = id;
+		mach_msg_args a{(u64)&r, SendMsg, size, 0, 0, 0, 0};
+		return Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a));
+	}
+
+	Kr receive(Reply &out)
+	{
+		memset(&out, 0, sizeof(out));
+		mach_msg_args a{(u64)&out, RcvMsg | RcvTimeout, 0, sizeof(out), reply_port, 0, 0};
+		return Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a));
+	}
+
+	static s32 ret_code(const Reply &r) { return static_cast<s32>(r.w[2]); }
+};
+
+TEST_F(Mig, AnUnknownIdIsAnsweredMigBadId)
+{
+	Request r{};
+	ASSERT_EQ(Kr::Success, send(r, self, 4242, sizeof(MsgHeader)));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(4342, out.h.id);
+	EXPECT_EQ(36u, out.h.size);
+	EXPECT_EQ(u32(MoveSendOnce) << 8, out.h.bits);	// the reply right, as XNU's
+	EXPECT_EQ(reply_port, out.h.local_port);	// the port it came to
+	EXPECT_EQ(0u, out.h.remote_port);	// no reply wanted to a reply
+	EXPECT_EQ(0, memcmp(out.w, ndr_record, sizeof(ndr_record)));
+	EXPECT_EQ(-303, ret_code(out));
+}
+
+TEST_F(Mig, TaskInfoByMessageAnswersAsTheIoctl)
+{
+	Request r{};
+	memcpy(r.w, ndr_record, sizeof(ndr_record));
+	r.w[2] = MachTaskBasicInfo;
+	r.w[3] = 12;
+	ASSERT_EQ(Kr::Success, send(r, self, 3405, mig_args + 8));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(3505, out.h.id);
+	ASSERT_EQ(0, ret_code(out));
+	u32 count = out.w[3];
+	EXPECT_EQ(task_info_count(MachTaskBasicInfo), count);
+	EXPECT_EQ(mig_results + 4 + 4 * count, out.h.size);
+
+	u32 info[task_info_max_count];
+	mach_task_info_args a{};
+	a.task = self;
+	a.flavor = MachTaskBasicInfo;
+	a.count = 12;
+	a.info = (u64)info;
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_TASK_INFO, &a));
+	EXPECT_EQ(a.count, count);
+
+	// A room too small for the flavour is the routine's error.
+	r.w[3] = 1;
+	ASSERT_EQ(Kr::Success, send(r, self, 3405, mig_args + 8));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_NE(0, ret_code(out));
+	EXPECT_EQ(36u, out.h.size);
+}
+
+TEST_F(Mig, RequestsOfTheWrongShapeAreRefused)
+{
+	Request r{};
+	// task_suspend takes no arguments: four bytes more are not it.
+	ASSERT_EQ(Kr::Success, send(r, self, 3407, sizeof(MsgHeader) + 4));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(-304, ret_code(out));
+	EXPECT_EQ(0u, task->suspend_count());
+
+	// A send right where task_set_special_port wants one, but a send-once.
+	Name other{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &other));
+	r = Request{};
+	r.h.bits = complex_bit;
+	r.w[0] = 1;
+	r.w[1] = other.value;
+	r.w[3] = (u32(PortDescriptor) << 24) | (u32(MakeSendOnce) << 16);
+	memcpy(&r.w[4], ndr_record, sizeof(ndr_record));
+	r.w[6] = 4;	// TASK_BOOTSTRAP_PORT
+	ASSERT_EQ(Kr::Success, send(r, self, 3410, sizeof(MsgHeader) + 28));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(-300, ret_code(out));
+	// The send-once right the request carried was destroyed: a notice came.
+	Reply notice;
+	memset(&notice, 0, sizeof(notice));
+	mach_msg_args a{(u64)&notice, RcvMsg | RcvTimeout, 0, sizeof(notice), other.value, 0, 0};
+	EXPECT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a)));
+	EXPECT_EQ(0x47, notice.h.id);	// MACH_NOTIFY_SEND_ONCE
+}
+
+TEST_F(Mig, PortCallsActOnTheSpaceOfTheTaskSentTo)
+{
+	Request r{};
+	memcpy(r.w, ndr_record, sizeof(ndr_record));
+	r.w[2] = PortRightReceive;
+	ASSERT_EQ(Kr::Success, send(r, self, 3204, mig_args + 4));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	ASSERT_EQ(0, ret_code(out));
+	ASSERT_EQ(40u, out.h.size);
+	u32 name = out.w[3];
+	u32 type = 0;
+	ASSERT_EQ(Kr::Success, space().type(Name{name}, &type));
+	EXPECT_EQ(RightReceive, type);
+
+	// mach_port_type of it, then mod_refs to destroy it.
+	r.w[2] = name;
+	ASSERT_EQ(Kr::Success, send(r, self, 3201, mig_args + 4));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(0, ret_code(out));
+	EXPECT_EQ(RightReceive, out.w[3]);
+	r.w[3] = PortRightReceive;
+	r.w[4] = static_cast<u32>(-1);
+	ASSERT_EQ(Kr::Success, send(r, self, 3208, mig_args + 12));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(0, ret_code(out));
+	EXPECT_EQ(Kr::InvalidName, space().type(Name{name}, &type));
+}
+
+TEST_F(Mig, ARequestWithoutAReplyPortIsCarriedOut)
+{
+	Request r{};
+	ASSERT_EQ(Kr::Success, send(r, self, 3407, sizeof(MsgHeader), 0));
+	EXPECT_EQ(1u, task->suspend_count());
+	ASSERT_EQ(Kr::Success, send(r, self, 3408, sizeof(MsgHeader), 0));
+	EXPECT_EQ(0u, task->suspend_count());
+	Reply out;
+	EXPECT_EQ(Kr::RcvTimedOut, receive(out));
+}
+
+TEST_F(Mig, TheSpecialPortSetByMessageComesBackByMessage)
+{
+	Name port{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &port));
+	Request r{};
+	r.h.bits = complex_bit;
+	r.w[0] = 1;
+	r.w[1] = port.value;
+	r.w[3] = (u32(PortDescriptor) << 24) | (u32(MakeSend) << 16);
+	memcpy(&r.w[4], ndr_record, sizeof(ndr_record));
+	r.w[6] = 4;	// TASK_BOOTSTRAP_PORT
+	ASSERT_EQ(Kr::Success, send(r, self, 3410, sizeof(MsgHeader) + 28));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	ASSERT_EQ(0, ret_code(out));
+
+	r = Request{};
+	memcpy(r.w, ndr_record, sizeof(ndr_record));
+	r.w[2] = 4;
+	ASSERT_EQ(Kr::Success, send(r, self, 3409, mig_args + 4));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(3509, out.h.id);
+	EXPECT_EQ(complex_bit | (u32(MoveSendOnce) << 8), out.h.bits);
+	EXPECT_EQ(40u, out.h.size);
+	EXPECT_EQ(1u, out.w[0]);
+	EXPECT_EQ(port.value, out.w[1]);	// coalesced into the receive right's name
+	EXPECT_EQ((u32(PortDescriptor) << 24) | (u32(MoveSend) << 16), out.w[3]);
+}
+
+} // namespace

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel objects answer Mach messages: requests built by hand in XNU's
+ * MIG layouts, sent to task, thread and host ports, answered on the reply
+ * port with XNU's replies, the same answers libmach's calls give; unknown
+ * ids and malformed requests get MIG's errors, and nothing they carry
+ * leaks.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define COMPLEX MACH_MSGH_BITS_COMPLEX
+
+#pragma pack(push, 4)
+struct request {
+	mach_msg_header_t head;
+	union {
+		struct {	/* simple: NDR, then words */
+			NDR_record_t ndr;
+			uint32_t w[300];
+		} s;
+		struct {	/* complex: one port, NDR, then words */
+			mach_msg_body_t body;
+			mach_msg_port_descriptor_t port;
+			NDR_record_t ndr;
+			uint32_t w[8];
+		} c;
+	};
+};
+
+struct reply {
+	mach_msg_header_t head;
+	union {
+		struct {
+			NDR_record_t ndr;
+			kern_return_t ret;
+			uint32_t w[300];
+		} s;
+		struct {
+			mach_msg_body_t body;
+			mach_msg_port_descriptor_t port;
+		} c;
+	};
+	mach_msg_max_trailer_t trailer;
+};
+#pragma pack(pop)
+
+/* Sizes of a simple request with n words after NDR, and of its reply. */
+#define SIMPLE(n) ((mach_msg_size_t)(sizeof(mach_msg_header_t) + 8 + 4 * (n)))
+#define COMPLEX_ONE_PORT(n) ((mach_msg_size_t)(sizeof(mach_msg_header_t) + 4 + 12 + 8 + 4 * (n)))
+
+/* The request and its reply share a buffer, as in MIG's stubs. */
+union exchange {
+	struct request in;
+	struct reply out;
+};
+
+/*
+ * As a MIG user stub calls: the request to target with the thread's reply
+ * port (a send-once right made from it), and its reply received in place.
+ */
+static mach_msg_return_t call(mach_port_t target, mach_msg_id_t id, union exchange *x,
+			      mach_msg_size_t size, mach_msg_type_name_t target_type)
+{
+	mach_port_t reply = mig_get_reply_port();
+	struct request *in = &x->in;
+	mach_msg_return_t mr;
+
+	in->head.msgh_bits = (in->head.msgh_bits & COMPLEX) |
+			     MACH_MSGH_BITS(target_type, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	in->head.msgh_size = size;
+	in->head.msgh_remote_port = target;
+	in->head.msgh_local_port = reply;
+	in->head.msgh_voucher_port = MACH_PORT_NULL;
+	in->head.msgh_id = id;
+	if (!(in->head.msgh_bits & COMPLEX))
+		in->s.ndr = NDR_record;
+	else
+		in->c.ndr = NDR_record;
+	mr = mach_msg(&in->head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, size,
+		      sizeof(*x), reply, 10000, MACH_PORT_NULL);
+	if (mr != MACH_MSG_SUCCESS)
+		mig_dealloc_reply_port(reply);
+	return mr;
+}
+
+static kern_return_t simple_call(mach_port_t target, mach_msg_id_t id, const uint32_t *words,
+				 int n, struct reply *out)
+{
+	union exchange x;
+
+	memset(&x, 0, sizeof(x));
+	memcpy(x.in.s.w, words, 4 * n);
+	if (call(target, id, &x, n ? SIMPLE(n) : sizeof(mach_msg_header_t),
+		 MACH_MSG_TYPE_COPY_SEND) != MACH_MSG_SUCCESS)
+		return MIG_SERVER_DIED;
+	*out = x.out;
+	return out->head.msgh_id != id + 100 ? MIG_REPLY_MISMATCH :
+	       (out->head.msgh_bits & COMPLEX) ? KERN_SUCCESS : out->s.ret;
+}
+
+FIXTURE(kmsg) {
+	struct made made;
+	task_t child;
+};
+
+FIXTURE_SETUP(kmsg)
+{
+	made_begin(&self->made);
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &self->child));
+}
+
+FIXTURE_TEARDOWN(kmsg)
+{
+	made_end(&self->made);
+}
+
+TEST_F(kmsg, task_suspend_and_resume_are_answered_as_xnu_answers)
+{
+	struct reply out;
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count;
+
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3407, NULL, 0, &out));
+	EXPECT_EQ(3507, out.head.msgh_id);
+	EXPECT_EQ(36, out.head.msgh_size);
+	EXPECT_EQ(MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE), out.head.msgh_bits);
+	EXPECT_EQ(0, memcmp(&out.s.ndr, &NDR_record, sizeof(NDR_record)));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(self->child, MACH_TASK_BASIC_INFO, (task_info_t)&info,
+					  &count));
+	EXPECT_EQ(1, info.suspend_count);
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3408, NULL, 0, &out));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(self->child, MACH_TASK_BASIC_INFO, (task_info_t)&info,
+					  &count));
+	EXPECT_EQ(0, info.suspend_count);
+	/* Resumed once too often: libmach's answer, by message too. */
+	EXPECT_EQ(task_resume(self->child), simple_call(self->child, 3408, NULL, 0, &out));
+}
+
+TEST_F(kmsg, task_info_by_message_is_libmachs)
+{
+	uint32_t args[2] = { MACH_TASK_BASIC_INFO, MACH_TASK_BASIC_INFO_COUNT };
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+	struct reply out;
+
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(self->child));	/* nothing moves */
+	ASSERT_EQ(KERN_SUCCESS, task_info(self->child, MACH_TASK_BASIC_INFO, (task_info_t)&info,
+					  &count));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3405, args, 2, &out));
+	ASSERT_EQ(count, out.s.w[0]);
+	EXPECT_EQ(SIMPLE(2) + 4 * count, out.head.msgh_size);
+	EXPECT_EQ(0, memcmp(&info, &out.s.w[1], 4 * count));
+
+	/* Room for fewer words than the flavour has: the call's error. */
+	args[1] = 2;
+	count = 2;
+	EXPECT_EQ(task_info(self->child, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count),
+		  simple_call(self->child, 3405, args, 2, &out));
+	EXPECT_EQ(36, out.head.msgh_size);
+	/* An unknown flavour likewise. */
+	args[0] = 9999;
+	args[1] = MACH_TASK_BASIC_INFO_COUNT;
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	EXPECT_EQ(task_info(self->child, 9999, (task_info_t)&info, &count),
+		  simple_call(self->child, 3405, args, 2, &out));
+}
+
+TEST_F(kmsg, port_calls_by_message_act_on_the_tasks_space)
+{
+	uint32_t args[3] = { MACH_PORT_RIGHT_RECEIVE };
+	mach_port_type_t type;
+	mach_port_urefs_t refs;
+	struct reply out;
+	mach_port_t name;
+
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3204, args, 1, &out));
+	EXPECT_EQ(SIMPLE(2), out.head.msgh_size);
+	name = out.s.w[0];
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self->child, name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
+
+	args[0] = name;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3201, args, 1, &out));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, out.s.w[0]);
+	args[1] = MACH_PORT_RIGHT_RECEIVE;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3207, args, 2, &out));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self->child, name, MACH_PORT_RIGHT_RECEIVE,
+						   &refs));
+	EXPECT_EQ(refs, out.s.w[0]);
+
+	/* The same errors as the calls. */
+	args[0] = 0x7ffff;
+	EXPECT_EQ(mach_port_type(self->child, 0x7ffff, &type),
+		  simple_call(self->child, 3201, args, 1, &out));
+	args[0] = name;
+	args[1] = MACH_PORT_RIGHT_SEND;
+	args[2] = (uint32_t)-1;
+	EXPECT_EQ(mach_port_mod_refs(self->child, name, MACH_PORT_RIGHT_SEND, -1),
+		  simple_call(self->child, 3208, args, 3, &out));
+
+	args[0] = name;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3205, args, 1, &out));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self->child, name, &type));
+}
+
+TEST_F(kmsg, a_right_inserted_by_message_arrives)
+{
+	mach_port_t mine = new_port(), in_child = 0x80;
+	union exchange x;
+	mach_port_type_t type;
+
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = mine;
+	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	/* A free name in the child: the lowest its process has not used. */
+	while (mach_port_type(self->child, in_child, &type) == KERN_SUCCESS)
+		in_child++;
+	x.in.c.w[0] = in_child;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3214, &x,
+						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(3314, x.out.head.msgh_id);
+	ASSERT_EQ(KERN_SUCCESS, x.out.s.ret);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self->child, in_child, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type);
+}
+
+TEST_F(kmsg, special_ports_set_and_read_by_message)
+{
+	mach_port_t port = new_port(), got = MACH_PORT_NULL;
+	uint32_t which[1] = { TASK_BOOTSTRAP_PORT };
+	union exchange x;
+	struct reply out;
+
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = port;
+	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.w[0] = TASK_BOOTSTRAP_PORT;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3410, &x,
+						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(KERN_SUCCESS, x.out.s.ret);
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(self->child, TASK_BOOTSTRAP_PORT, &got));
+	EXPECT_EQ(port, got);
+
+	/* Read back by message: a port descriptor carrying a send right. */
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3409, which, 1, &out));
+	EXPECT_EQ(3509, out.head.msgh_id);
+	EXPECT_EQ(COMPLEX | MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE), out.head.msgh_bits);
+	EXPECT_EQ(40, out.head.msgh_size);
+	EXPECT_EQ(1, out.c.body.msgh_descriptor_count);
+	EXPECT_EQ(MACH_MSG_PORT_DESCRIPTOR, (int)out.c.port.type);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)out.c.port.disposition);
+	EXPECT_EQ(port, out.c.port.name);	/* coalesced with ours */
+}
+
+/* rip, rsp and rax in a new thread's state, by message and by call. */
+TEST_F(kmsg, thread_state_by_message_is_thread_get_states)
+{
+	x86_thread_state64_t state = { 0 }, by_call;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	uint32_t args[2 + x86_THREAD_STATE64_COUNT];
+	thread_act_t thread;
+	union exchange x;
+	struct reply out;
+
+	ASSERT_EQ(KERN_SUCCESS, thread_create(self->child, &thread));
+	state.__rip = 0x401000;
+	state.__rsp = 0x7fff0000;
+	state.__rax = 0x1234567890abcdefull;
+	state.__rflags = 0x202;
+	args[0] = x86_THREAD_STATE64;
+	args[1] = x86_THREAD_STATE64_COUNT;
+	memcpy(&args[2], &state, sizeof(state));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(thread, 3604, args, 2 + x86_THREAD_STATE64_COUNT, &out));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&by_call, &count));
+	EXPECT_EQ(state.__rip, by_call.__rip);
+	EXPECT_EQ(state.__rax, by_call.__rax);
+
+	ASSERT_EQ(KERN_SUCCESS, simple_call(thread, 3603, args, 2, &out));
+	ASSERT_EQ(x86_THREAD_STATE64_COUNT, out.s.w[0]);
+	EXPECT_EQ(0, memcmp(&by_call, &out.s.w[1], sizeof(by_call)));
+
+	/* A count that does not match the words sent is refused. */
+	memset(&x, 0, sizeof(x));
+	x.in.s.w[0] = x86_THREAD_STATE64;
+	x.in.s.w[1] = x86_THREAD_STATE64_COUNT;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(thread, 3604, &x, SIMPLE(2 + 3), MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
+
+	/* thread_terminate takes its target's send right, as XNU's does. */
+	memset(&x, 0, sizeof(x));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_port_mod_refs(mach_task_self(), thread,
+						       MACH_PORT_RIGHT_SEND, 1));
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(thread, 3600, &x,
+						 sizeof(mach_msg_header_t), MACH_MSG_TYPE_MOVE_SEND));
+	EXPECT_EQ(KERN_SUCCESS, x.out.s.ret);
+	mach_port_urefs_t refs = 0;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), thread,
+						   MACH_PORT_RIGHT_DEAD_NAME, &refs));
+	EXPECT_EQ(1, refs);	/* the one left, a dead name now */
+	mach_port_deallocate(mach_task_self(), thread);
+}
+
+TEST(host_calls_by_message_are_libmachs)
+{
+	mach_port_t host = mach_host_self(), got = MACH_PORT_NULL;
+	host_basic_info_data_t info;
+	mach_msg_type_number_t count = HOST_BASIC_INFO_COUNT;
+	uint32_t args[2] = { HOST_BASIC_INFO, HOST_BASIC_INFO_COUNT };
+	struct reply out;
+	uint64_t page;
+
+	ASSERT_EQ(KERN_SUCCESS, host_info(host, HOST_BASIC_INFO, (host_info_t)&info, &count));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(host, 200, args, 2, &out));
+	ASSERT_EQ(count, out.s.w[0]);
+	EXPECT_EQ(0, memcmp(&info, &out.s.w[1], 4 * count));
+
+	ASSERT_EQ(KERN_SUCCESS, simple_call(host, 202, NULL, 0, &out));
+	EXPECT_EQ(SIMPLE(3), out.head.msgh_size);
+	memcpy(&page, out.s.w, sizeof(page));
+	EXPECT_EQ((uint64_t)getpagesize(), page);
+
+	/* host_get_special_port (host_priv 412): the call's answer. */
+	args[0] = HOST_LOCAL_NODE;
+	args[1] = HOST_PORT;
+	ASSERT_EQ(KERN_SUCCESS, host_get_special_port(host, HOST_LOCAL_NODE, HOST_PORT, &got));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(host, 412, args, 2, &out));
+	EXPECT_EQ(got, out.c.port.name);
+}
+
+TEST(an_unknown_id_is_answered_mig_bad_id)
+{
+	mach_port_t targets[2] = { mach_task_self(), mach_host_self() };
+	struct reply out;
+
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(MIG_BAD_ID, simple_call(targets[i], 3422, NULL, 0, &out));	/* task_sample */
+		EXPECT_EQ(MIG_BAD_ID, simple_call(targets[i], 123456, NULL, 0, &out));
+		EXPECT_EQ(36, out.head.msgh_size);
+	}
+}
+
+/* A task call sent to the host, a request cut short or with a port too many. */
+TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
+{
+	mach_port_t port = new_port(), host = mach_host_self();
+	mach_port_urefs_t before, after;
+	union exchange x;
+	struct reply out;
+
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, simple_call(host, 3407, NULL, 0, &out));
+	/* task_info with its count cut off */
+	uint32_t one[1] = { MACH_TASK_BASIC_INFO };
+	EXPECT_EQ(MIG_BAD_ARGUMENTS, simple_call(self->child, 3405, one, 1, &out));
+
+	/* task_suspend sent complex, with a send right: refused, the copy dropped */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
+						   &before));
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = port;
+	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3407, &x,
+						 COMPLEX_ONE_PORT(0), MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
+						   &after));
+	EXPECT_EQ(before, after);
+	mach_port_status_t status;
+	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(mach_task_self(), port,
+							  MACH_PORT_RECEIVE_STATUS,
+							  (mach_port_info_t)&status, &count));
+	EXPECT_EQ(1, status.mps_srights);	/* ours alone: the copy is gone */
+
+	/* A send-once right where a send right belongs: MIG_TYPE_ERROR. */
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = port;
+	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.w[0] = TASK_BOOTSTRAP_PORT;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3410, &x,
+						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MIG_TYPE_ERROR, x.out.s.ret);
+	/* The send-once right it carried is gone: a send-once notice. */
+	struct reply notice;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&notice.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(notice), port, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, notice.head.msgh_id);
+	mach_port_destroy(mach_task_self(), port);
+}
+
+TEST_F(kmsg, a_request_without_a_reply_port_is_carried_out)
+{
+	mach_msg_header_t head = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(head),
+		.msgh_remote_port = self->child,
+		.msgh_id = 3407,
+	};
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&head, MACH_SEND_MSG, sizeof(head), 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	ASSERT_EQ(KERN_SUCCESS, task_info(self->child, MACH_TASK_BASIC_INFO, (task_info_t)&info,
+					  &count));
+	EXPECT_EQ(1, info.suspend_count);
+}
+
+TEST_HARNESS_MAIN
