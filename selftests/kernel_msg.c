@@ -316,6 +316,122 @@ TEST_F(kmsg, thread_state_by_message_is_thread_get_states)
 	mach_port_deallocate(mach_task_self(), thread);
 }
 
+TEST_F(kmsg, threads_made_and_listed_by_message)
+{
+	thread_act_array_t listed;
+	mach_msg_type_number_t count;
+	mach_port_t *by_message;
+	thread_act_t made, second;
+	struct reply out;
+
+	/* thread_create: a port descriptor with a send right to the thread */
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3411, NULL, 0, &out));
+	ASSERT_EQ(3511, out.head.msgh_id);
+	ASSERT_EQ(40, out.head.msgh_size);
+	made = out.c.port.name;
+	ASSERT_EQ(KERN_SUCCESS, task_threads(self->child, &listed, &count));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(made, listed[0]);	/* coalesced with the name we got */
+	vm_deallocate(mach_task_self(), (vm_address_t)listed, count * sizeof(*listed));
+
+	/* task_threads: an out-of-line array of send rights, then its count */
+	ASSERT_EQ(KERN_SUCCESS, thread_create(self->child, &second));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3402, NULL, 0, &out));
+	ASSERT_EQ(56, out.head.msgh_size);
+	mach_msg_ool_ports_descriptor_t *ports = (void *)&out.c.port;
+	ASSERT_EQ(MACH_MSG_OOL_PORTS_DESCRIPTOR, (int)ports->type);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)ports->disposition);
+	ASSERT_EQ(2, ports->count);
+	EXPECT_EQ(2, *(uint32_t *)((char *)&out + 52));	/* act_listCnt */
+	by_message = ports->address;
+	EXPECT_TRUE((by_message[0] == made && by_message[1] == second) ||
+		    (by_message[0] == second && by_message[1] == made));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), second));
+	vm_deallocate(mach_task_self(), (vm_address_t)by_message, 2 * sizeof(mach_port_t));
+}
+
+/* The mach_vm calls (4800) that carry no memory, against the vm_* calls. */
+TEST_F(kmsg, vm_calls_by_message_are_libmachs)
+{
+	const vm_size_t page = getpagesize();
+	vm_region_basic_info_data_64_t info;
+	mach_msg_type_number_t count;
+	vm_address_t address, region;
+	uint32_t args[6];
+	vm_size_t size;
+	mach_port_t object;
+	struct reply out;
+	char buf[64];
+
+	/* mach_vm_allocate(anywhere): the address after RetCode */
+	memset(args, 0, sizeof(args));
+	args[2] = 3 * page;		/* size, u64 */
+	args[4] = VM_FLAGS_ANYWHERE;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 4800, args, 5, &out));
+	ASSERT_EQ(SIMPLE(3), out.head.msgh_size);
+	memcpy(&address, out.s.w, 8);
+	region = address;
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(self->child, &region, &size, VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&info, &count, &object));
+	EXPECT_EQ(address, region);
+	EXPECT_EQ(VM_PROT_DEFAULT, info.protection);
+	/* A flag a user may not give: libmach's answer. */
+	args[4] = 1u << 20;
+	EXPECT_EQ(vm_allocate(self->child, &region, page, 1 << 20),
+		  simple_call(self->child, 4800, args, 5, &out));
+
+	/* vm_write a word, then mach_vm_read_overwrite it into our buffer */
+	ASSERT_EQ(KERN_SUCCESS, vm_write(self->child, address, (vm_offset_t)"hello", 6));
+	memcpy(args, &address, 8);
+	uint64_t n = 6, to = (uint64_t)(uintptr_t)buf;
+	memcpy(&args[2], &n, 8);
+	memcpy(&args[4], &to, 8);
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 4808, args, 6, &out));
+	EXPECT_STREQ("hello", buf);
+	memcpy(&n, out.s.w, 8);
+	EXPECT_EQ(6, n);
+
+	/* mach_vm_copy of that page onto the next */
+	uint64_t next = address + page;
+	n = page;
+	memcpy(&args[2], &n, 8);
+	memcpy(&args[4], &next, 8);
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 4807, args, 6, &out));
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(self->child, next, 6, (vm_address_t)buf, &size));
+	EXPECT_STREQ("hello", buf);
+
+	/* mach_vm_protect read-only, mach_vm_inherit none */
+	args[4] = 0;
+	args[5] = VM_PROT_READ;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 4802, args, 6, &out));
+	args[4] = VM_INHERIT_NONE;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 4803, args, 5, &out));
+	region = address;
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(self->child, &region, &size, VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&info, &count, &object));
+	EXPECT_EQ(VM_PROT_READ, info.protection);
+	EXPECT_EQ(VM_INHERIT_NONE, info.inheritance);
+	/* set_maximum: libmach's answer too */
+	args[4] = 1;
+	EXPECT_EQ(vm_protect(self->child, address, page, TRUE, VM_PROT_READ),
+		  simple_call(self->child, 4802, args, 6, &out));
+
+	/* mach_vm_deallocate of the three pages */
+	n = 3 * page;
+	memcpy(&args[2], &n, 8);
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 4801, args, 4, &out));
+	region = address;
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	if (vm_region_64(self->child, &region, &size, VM_REGION_BASIC_INFO_64,
+			 (vm_region_info_t)&info, &count, &object) == KERN_SUCCESS)
+		EXPECT_LE(address + 3 * page, region);
+	/* vm_map's ids (3800), XNU's for 32-bit clients alone, are not served */
+	EXPECT_EQ(MIG_BAD_ID, simple_call(self->child, 3801, args, 3, &out));
+}
+
 TEST(host_calls_by_message_are_libmachs)
 {
 	mach_port_t host = mach_host_self(), got = MACH_PORT_NULL;

@@ -13,6 +13,7 @@ const MigRoutines *const interfaces[] = {
 	&mig_task_routines,
 	&mig_port_routines,
 	&mig_host_routines,
+	&mig_vm_routines,
 };
 
 const MigRoutine *find(s32 id)
@@ -86,6 +87,12 @@ void send_reply(Message &request, Message *reply)
 	reply->dest = to;
 	if (!to.port->enqueue(reply, false))
 		Message::destroy(reply);	/* the reply port died meanwhile */
+}
+
+void free_if(void *p)
+{
+	if (p)
+		mach_shim_free(MACH_KIND_MEMORY, p);
 }
 
 bool is_send_disposition(u32 disposition)
@@ -187,6 +194,48 @@ bool MigCall::out_port(TransitRight right)
 	put32(reply_, at + 8, 0);
 	put32(reply_, at + 12, (PortDescriptor << 24) | (MoveSend << 16));
 	reply_.size = at + 16;
+	return true;
+}
+
+bool MigCall::out_port_array(TransitRight *rights, u32 count)
+{
+	auto *d = static_cast<Descriptor *>(mach_shim_alloc(MACH_KIND_MEMORY, sizeof(Descriptor)));
+	TransitRight *held = count ? static_cast<TransitRight *>(
+		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * count)) : nullptr;
+	u32 *names = count ? static_cast<u32 *>(
+		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(u32) * count)) : nullptr;
+	if (!d || (count && (!held || !names))) {
+		for (u32 i = 0; i < count; i++)
+			if (rights[i].port)
+				rights[i].port->drop(rights[i]);
+		free_if(d);
+		free_if(held);
+		free_if(names);
+		return false;
+	}
+	for (u32 i = 0; i < count; i++) {
+		held[i] = rights[i];
+		rights[i] = {};
+		names[i] = Name::null;
+	}
+	*d = Descriptor{};
+	d->offset = 4;
+	d->type = OolPortsDescriptor;
+	d->disposition = MoveSend;
+	d->count = count;
+	d->rights = held;
+	d->names = names;
+	reply_.descriptors = d;
+	reply_.descriptor_count = 1;
+	reply_.other_bits = msgh_bits_complex;
+	u32 at = sizeof(MsgHeader);
+	put32(reply_, at, 1);
+	out64(at + 4, 0);	/* the address: the receiver's */
+	put32(reply_, at + 12, (OolPortsDescriptor << 24) | (MoveSend << 16));
+	put32(reply_, at + 16, count);
+	__builtin_memcpy(bytes(reply_) + at + 20, ndr_record, sizeof(ndr_record));
+	put32(reply_, at + 28, count);
+	reply_.size = at + 32;
 	return true;
 }
 

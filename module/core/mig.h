@@ -8,7 +8,8 @@
  *
  * The routines of each interface are in a file of their own (mig_task.cc
  * for task and thread_act, mig_port.cc for mach_port, mig_host.cc for
- * mach_host and host_priv); mig.cc finds them by id and sends replies.
+ * mach_host and host_priv, mig_vm.cc for mach_vm); mig.cc finds them by
+ * id and sends replies.
  */
 #ifndef MACH_CORE_MIG_H
 #define MACH_CORE_MIG_H
@@ -36,6 +37,7 @@ struct MigRoutines {
 extern const MigRoutines mig_task_routines;
 extern const MigRoutines mig_port_routines;
 extern const MigRoutines mig_host_routines;
+extern const MigRoutines mig_vm_routines;
 
 /* The reply of a routine that answers only its RetCode: mig_reply_error_t. */
 inline constexpr u32 mig_reply_error_size = 36;
@@ -87,6 +89,12 @@ public:
 	 * memory (the right is dropped).
 	 */
 	bool out_port(TransitRight right);
+	/*
+	 * A complex reply carrying count send rights (taken, whatever comes)
+	 * in an out-of-line ports descriptor, then NDR and their count: the
+	 * layout of task_threads' reply. False if out of memory.
+	 */
+	bool out_port_array(TransitRight *rights, u32 count);
 
 private:
 	Message &request_;

@@ -106,6 +106,65 @@ Kr task_set_special_port_call(MigCall &call)
 	return task->set_special(call.in32(which_at), call.take_right(0));
 }
 
+/* task_threads: send rights to every thread, out of line. */
+Kr task_threads_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	/* As many as there are: a first look for the count, then the rights. */
+	u32 count = 0;
+	for (;;) {
+		u32 capacity = count + 8;
+		auto *rights = static_cast<TransitRight *>(
+			mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * capacity));
+		if (!rights)
+			return Kr::ResourceShortage;
+		kr = thread_rights(*task.get(), rights, capacity, &count);
+		if (kr == Kr::NoSpace) {
+			for (u32 i = 0; i < capacity; i++)
+				if (rights[i].port)
+					rights[i].port->drop(rights[i]);
+			mach_shim_free(MACH_KIND_MEMORY, rights);
+			continue;	/* more came meanwhile */
+		}
+		if (kr == Kr::Success && !call.out_port_array(rights, count))
+			kr = Kr::ResourceShortage;
+		mach_shim_free(MACH_KIND_MEMORY, rights);
+		return kr;
+	}
+}
+
+/* thread_create: a new thread, suspended; its port out. */
+Kr thread_create_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	u64 program;
+	Kr kr = task_of(call.caller, call.target, Kr::InvalidArgument, &task, &program, true);
+	if (kr != Kr::Success)
+		return kr;
+	Ref<Thread> thread;
+	kr = thread_make(*task.get(), program, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	Ref<Port> port = thread->port();
+	if (!port) {
+		thread_unmake(*task.get(), *thread.get());
+		return Kr::Failure;
+	}
+	port->make_send();
+	if (!call.out_port(TransitRight{port.release(), MoveSend})) {
+		thread_unmake(*task.get(), *thread.get());
+		return Kr::ResourceShortage;
+	}
+	return Kr::Success;
+}
+
 /* thread_act: the thread the request's destination stands for. */
 Kr target_thread(MigCall &call, u32 size, Ref<Thread> *thread)
 {
@@ -207,11 +266,13 @@ constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
 
 constexpr MigRoutine routines[] = {
 	{3401, mig_reply_error_size, task_terminate_call},
+	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call},
 	{3405, array_reply(task_info_max_count), task_info_call},
 	{3407, mig_reply_error_size, task_suspend_call},
 	{3408, mig_reply_error_size, task_resume_call},
 	{3409, port_reply, task_get_special_port_call},
 	{3410, mig_reply_error_size, task_set_special_port_call},
+	{3411, port_reply, thread_create_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call},
 	{3604, mig_reply_error_size, thread_set_state_call},

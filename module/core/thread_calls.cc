@@ -25,7 +25,7 @@ Kr exception_state(Thread &thread, u32 *state, u32 *count)
 
 } /* namespace */
 
-Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
+Kr thread_make(Task &task, u64 program, Ref<Thread> *made)
 {
 	int err = 0;
 	mach_thread_os *os = mach_shim_thread_create(task.os(), program, &err);
@@ -34,17 +34,33 @@ Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
 	Thread *thread = Thread::create(&task, os);	/* owns os */
 	if (!thread)
 		return Kr::ResourceShortage;
-	Ref<Thread> held = Ref<Thread>::adopt(thread);
+	*made = Ref<Thread>::adopt(thread);
+	if (task.add_thread(thread))
+		return Kr::Success;
+	thread->terminate();	/* the task died meanwhile */
+	mach_shim_thread_kill(os);
+	*made = Ref<Thread>{};
+	return Kr::InvalidArgument;
+}
+
+void thread_unmake(Task &task, Thread &thread)
+{
+	task.remove_thread(&thread);
+	thread.terminate();
+	mach_shim_thread_kill(thread.os());
+}
+
+Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
+{
+	Ref<Thread> thread;
+	Kr kr = thread_make(task, program, &thread);
+	if (kr != Kr::Success)
+		return kr;
 	Ref<Port> port = thread->port();
 	Name made{Name::null};
-	Kr kr = Kr::Success;
-	if (!task.add_thread(thread))
-		kr = Kr::InvalidArgument;	/* the task died meanwhile */
-	else if ((kr = caller.space().make_send(port.get(), &made)) != Kr::Success)
-		task.remove_thread(thread);
+	kr = caller.space().make_send(port.get(), &made);
 	if (kr != Kr::Success) {
-		thread->terminate();
-		mach_shim_thread_kill(os);
+		thread_unmake(task, *thread.get());
 		return kr;
 	}
 	*name = made.value;
@@ -63,7 +79,7 @@ Kr thread_self(Task &caller, u32 *name)
 	return kr;
 }
 
-Kr thread_list(Task &caller, Task &task, u32 *names, u32 capacity, u32 *count)
+Kr thread_rights(Task &task, TransitRight *rights, u32 capacity, u32 *count)
 {
 	*count = 0;
 	Thread **threads = nullptr;
@@ -78,15 +94,39 @@ Kr thread_list(Task &caller, Task &task, u32 *names, u32 capacity, u32 *count)
 	u32 got = *count < capacity ? *count : capacity;
 	for (u32 i = 0; i < got; i++) {
 		Ref<Port> port = threads[i]->port();
-		Name name{Name::null};
-		if (port)
-			caller.space().make_send(port.get(), &name);
-		names[i] = name.value;
+		rights[i] = {};
+		if (port) {
+			port->make_send();
+			rights[i] = TransitRight{port.release(), MoveSend};
+		}
 		threads[i]->put();
 	}
 	if (threads)
 		mach_shim_free(MACH_KIND_MEMORY, threads);
 	return *count > capacity ? Kr::NoSpace : Kr::Success;
+}
+
+Kr thread_list(Task &caller, Task &task, u32 *names, u32 capacity, u32 *count)
+{
+	TransitRight *rights = nullptr;
+	if (capacity) {
+		rights = static_cast<TransitRight *>(mach_shim_alloc(MACH_KIND_MEMORY,
+								     sizeof(TransitRight) * capacity));
+		if (!rights) {
+			*count = 0;
+			return Kr::ResourceShortage;
+		}
+	}
+	Kr kr = thread_rights(task, rights, capacity, count);
+	u32 got = *count < capacity ? *count : capacity;
+	for (u32 i = 0; i < got; i++) {
+		names[i] = Name::null;
+		if (rights[i].port)
+			caller.space().copyout(rights[i], &names[i]);
+	}
+	if (rights)
+		mach_shim_free(MACH_KIND_MEMORY, rights);
+	return kr;
 }
 
 /* THREAD_BASIC_INFO, laid out as on the anchors (10 integer_t). */

@@ -11,6 +11,13 @@
 
 namespace mach {
 
+/*
+ * A new thread in task (running program), suspended, before a right to
+ * it is given anyone: *made holds a reference. thread_unmake() undoes it
+ * when the right cannot be given.
+ */
+Kr thread_make(Task &task, u64 program, Ref<Thread> *made);
+void thread_unmake(Task &task, Thread &thread);
 /* A new thread in task (running program), suspended; named in caller's space. */
 Kr thread_create(Task &caller, Task &task, u64 program, u32 *name);
 /* mach_thread_self: the calling thread, a Mach thread from its first call. */
@@ -20,6 +27,8 @@ Kr thread_self(Task &caller, u32 *name);
  * kernel buffer); *count: how many threads there are.
  */
 Kr thread_list(Task &caller, Task &task, u32 *names, u32 capacity, u32 *count);
+/* The same as send rights in transit, for a message (rights: kernel memory). */
+Kr thread_rights(Task &task, TransitRight *rights, u32 capacity, u32 *count);
 /* THREAD_BASIC_INFO into info, room for *count natural_t. */
 inline constexpr u32 thread_info_max = 10;
 Kr thread_info(Thread &thread, u32 flavor, u32 *info, u32 *count);
