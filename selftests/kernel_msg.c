@@ -475,7 +475,6 @@ TEST(an_unknown_id_is_answered_mig_bad_id)
 TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
 {
 	mach_port_t port = new_port(), host = mach_host_self();
-	mach_port_urefs_t before, after;
 	union exchange x;
 	struct reply out;
 
@@ -484,27 +483,31 @@ TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
 	uint32_t one[1] = { MACH_TASK_BASIC_INFO };
 	EXPECT_EQ(MIG_BAD_ARGUMENTS, simple_call(self->child, 3405, one, 1, &out));
 
-	/* task_suspend sent complex, with a send right: refused, the copy dropped */
-	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
-						   &before));
+	/*
+	 * task_suspend sent complex, carrying the only send right to a port
+	 * we asked to hear of when it has none: refused, and the right made
+	 * for it destroyed, so the no-senders notice comes.
+	 */
+	mach_port_t lonely = MACH_PORT_NULL, previous;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &lonely));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(mach_task_self(), lonely,
+				MACH_NOTIFY_NO_SENDERS, 0, lonely,
+				MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
 	memset(&x, 0, sizeof(x));
 	x.in.head.msgh_bits = COMPLEX;
 	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = port;
-	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
+	x.in.c.port.name = lonely;
+	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
 	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3407, &x,
-						 COMPLEX_ONE_PORT(0), MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3407, &x, COMPLEX_ONE_PORT(0),
+					 MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
-	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
-						   &after));
-	EXPECT_EQ(before, after);
-	mach_port_status_t status;
-	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
-	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(mach_task_self(), port,
-							  MACH_PORT_RECEIVE_STATUS,
-							  (mach_port_info_t)&status, &count));
-	EXPECT_EQ(1, status.mps_srights);	/* ours alone: the copy is gone */
+	struct reply heard;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&heard.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(heard), lonely, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, heard.head.msgh_id);
+	mach_port_destroy(mach_task_self(), lonely);
 
 	/* A send-once right where a send right belongs: MIG_TYPE_ERROR. */
 	memset(&x, 0, sizeof(x));

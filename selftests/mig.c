@@ -6,6 +6,8 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 
@@ -91,6 +93,26 @@ TEST(mig_reply_port_is_the_calling_threads_own)
 	EXPECT_TRUE(is_receive_right(again));
 	mig_dealloc_reply_port(again);
 	mig_dealloc_reply_port(MACH_PORT_NULL);	/* none: nothing to do */
+}
+
+/* A forked child has a reply port of its own, not its parent's name. */
+TEST(mig_reply_port_after_fork_is_the_childs)
+{
+	mach_port_t parents = mig_get_reply_port();
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(MACH_PORT_NULL, parents);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t mine = mig_get_reply_port();
+
+		_exit(mine != MACH_PORT_NULL && is_receive_right(mine) ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(parents, mig_get_reply_port());
 }
 
 /* A routine's request, as MIG lays out one that carries an int. */
@@ -227,6 +249,11 @@ TEST(mig_strncpy_copies_within_its_bound)
 		EXPECT_EQ(0, dest[i]);
 	EXPECT_EQ(8, mig_strncpy_zerofill(dest, "truncated!", sizeof(dest)));
 	EXPECT_STREQ("truncat", dest);
+	/* No string at all: nothing copied, the room cleared. */
+	memset(dest, 'x', sizeof(dest));
+	EXPECT_EQ(0, mig_strncpy_zerofill(dest, NULL, sizeof(dest)));
+	EXPECT_EQ(0, dest[0]);
+	EXPECT_EQ(0, dest[sizeof(dest) - 1]);
 }
 
 TEST(mig_allocate_gives_memory_of_the_callers_task)

@@ -50,6 +50,7 @@ void after_fork_in_child()
 		close(fd);
 	task_self_name = MACH_PORT_NULL;
 	bootstrap_port = MACH_PORT_NULL;
+	forget_reply_port_after_fork();
 	pthread_mutex_unlock(&lock);
 }
 

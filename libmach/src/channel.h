@@ -23,6 +23,10 @@ void *out_of_line(size_t bytes);
 // /dev/mach cannot be used.
 mach_port_t self_task();
 
+// A forked child's own process: the thread's MIG reply port was the
+// parent's name, inert here (mig.cc).
+void forget_reply_port_after_fork();
+
 } // namespace libmach
 
 #endif

@@ -5,6 +5,8 @@
 
 #include <mach/mach.h>
 
+#include "channel.h"
+
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
 __attribute__((visibility("default"))) NDR_record_t NDR_record = {
@@ -26,6 +28,11 @@ thread_local mach_port_t thread_reply_port = MACH_PORT_NULL;
 
 } // namespace
 
+void libmach::forget_reply_port_after_fork()
+{
+	thread_reply_port = MACH_PORT_NULL;
+}
+
 LIBMACH_API mach_port_t mig_get_reply_port(void)
 {
 	if (thread_reply_port == MACH_PORT_NULL)
@@ -34,14 +41,17 @@ LIBMACH_API mach_port_t mig_get_reply_port(void)
 }
 
 // The thread's reply port may hold a reply that came too late: it goes,
-// and the next call makes a fresh one.
-LIBMACH_API void mig_dealloc_reply_port(mach_port_t)
+// and the next call makes a fresh one. A stub that used another port
+// gives up its right to that one too.
+LIBMACH_API void mig_dealloc_reply_port(mach_port_t used)
 {
 	mach_port_t port = thread_reply_port;
 
 	thread_reply_port = MACH_PORT_NULL;
 	if (port != MACH_PORT_NULL)
 		mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_RECEIVE, -1);
+	if (used != MACH_PORT_NULL && used != port)
+		mach_port_deallocate(mach_task_self(), used);
 }
 
 // Kept for the thread's next call.
@@ -51,20 +61,28 @@ LIBMACH_API void mig_put_reply_port(mach_port_t)
 
 LIBMACH_API int mig_strncpy(char *dest, const char *src, int len)
 {
-	if (len <= 0)
+	if (len <= 0 || !dest)
 		return 0;
+	if (!src)
+		src = "";
 	size_t n = strnlen(src, (size_t)len - 1);
 	memcpy(dest, src, n);
 	dest[n] = '\0';
 	return (int)n + 1;
 }
 
+// As XNU's: a null source copies nothing and clears dest, and the count
+// it returns leaves out the terminating null byte then.
 LIBMACH_API int mig_strncpy_zerofill(char *dest, const char *src, int len)
 {
+	if (len <= 0 || !dest)
+		return 0;
+	if (!src) {
+		memset(dest, 0, (size_t)len);
+		return 0;
+	}
 	int written = mig_strncpy(dest, src, len);
-
-	if (written > 0)
-		memset(dest + written, 0, (size_t)(len - written));
+	memset(dest + written, 0, (size_t)(len - written));
 	return written;
 }
 

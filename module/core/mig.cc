@@ -62,23 +62,30 @@ void simple_reply(Message &reply, Kr kr)
 
 /*
  * Queued on the request's reply right, which it consumes; a request
- * without one has its reply dropped, as XNU does. The receiver's owner
- * pays for it as for any message; past its limit the reply is lost.
+ * without one has its reply dropped, as XNU does, and so does one whose
+ * reply port is a kernel object's, where nothing would ever receive it.
+ * The receiver's owner pays for it as for any message; past its limit
+ * the reply is lost.
  */
-void send_reply(Message &request, Message *reply)
+void send_reply(Message &request, Message *reply, u32 allocated)
 {
 	TransitRight to = request.reply;
 	request.reply = {};
-	if (!to.port) {
+	if (!to.port || to.port->is_kernel()) {
 		Message::destroy(reply);
+		if (to.port)
+			to.port->release(to);
 		return;
 	}
 	reply->id = static_cast<int>(static_cast<u32>(request.id) + 100);	/* wraps */
 	__builtin_memset(reply->security, 0, sizeof(reply->security));
 	__builtin_memset(reply->audit, 0, sizeof(reply->audit));
 	to.port->bind_owner(reply->charge);
-	u64 held = sizeof(Message) + reply->size + trailer_max +
+	u64 held = sizeof(Message) + allocated + trailer_max +
 		   reply->descriptor_count * sizeof(Descriptor);
+	for (u32 i = 0; i < reply->descriptor_count; i++)
+		if (reply->descriptors[i].type == OolPortsDescriptor)
+			held += reply->descriptors[i].count * (4 + sizeof(TransitRight));
 	if (!reply->charge.add(held)) {
 		Message::destroy(reply);
 		to.port->release(to);	/* no send-once notice: it would be lost too */
@@ -95,7 +102,8 @@ void free_if(void *p)
 		mach_shim_free(MACH_KIND_MEMORY, p);
 }
 
-bool is_send_disposition(u32 disposition)
+/* The dispositions that give the receiver a send right. */
+bool gives_send_right(u32 disposition)
 {
 	return disposition == MoveSend || disposition == CopySend || disposition == MakeSend;
 }
@@ -117,24 +125,30 @@ bool MigCall::simple_array(u32 count_at, u32 max, u32 *count) const
 
 bool MigCall::complex(u32 descriptors, u32 size) const
 {
-	if (!(request_.other_bits & msgh_bits_complex) || request_.size != size ||
-	    request_.descriptor_count != descriptors)
-		return false;
-	for (u32 i = 0; i < descriptors; i++)
-		if (request_.descriptors[i].type != PortDescriptor)
-			return false;
-	return true;
+	return (request_.other_bits & msgh_bits_complex) && request_.size == size &&
+	       request_.descriptor_count == descriptors;
+}
+
+bool MigCall::carries_port(u32 i) const
+{
+	return request_.descriptors[i].type == PortDescriptor;
 }
 
 bool MigCall::carries_send(u32 i) const
 {
-	return is_send_disposition(request_.descriptors[i].disposition);
+	return carries_port(i) && gives_send_right(request_.descriptors[i].disposition);
 }
 
 TransitRight MigCall::take_right(u32 i)
 {
 	TransitRight right = request_.descriptors[i].right;
 	request_.descriptors[i].right = {};
+	/* A receive right is out of transit: no longer a link of a chain. */
+	if (right.port && right.type == MoveReceive) {
+		mach_shim_transit_lock();
+		right.port->set_carrier_transit_locked(nullptr);
+		mach_shim_transit_unlock();
+	}
 	return right;
 }
 
@@ -167,9 +181,11 @@ void MigCall::out64(u32 offset, u64 value)
 	__builtin_memcpy(bytes(reply_) + offset, &value, sizeof(value));
 }
 
-u32 *MigCall::out_words(u32 offset)
+void MigCall::out_array(const u32 *words, u32 count)
 {
-	return reinterpret_cast<u32 *>(bytes(reply_) + offset);
+	put32(reply_, mig_results, count);
+	__builtin_memcpy(bytes(reply_) + mig_results + 4, words, 4 * count);
+	reply_.size = mig_results + 4 + 4 * count;
 }
 
 bool MigCall::out_port(TransitRight right)
@@ -239,24 +255,24 @@ bool MigCall::out_port_array(TransitRight *rights, u32 count)
 	return true;
 }
 
-Kr mig_serve(Task &caller, Port &target, Message *request)
+u32 mig_reply_size(s32 id)
+{
+	const MigRoutine *routine = find(id);
+	return routine && routine->reply_max > mig_reply_error_size ?
+	       routine->reply_max : mig_reply_error_size;
+}
+
+void mig_serve(Task &caller, Port &target, Message *request, Message *reply)
 {
 	const MigRoutine *routine = find(request->id);
-	u32 size = routine && routine->reply_max > mig_reply_error_size ?
-		   routine->reply_max : mig_reply_error_size;
-	Message *reply = Message::create(size);
-	if (!reply) {
-		Message::destroy(request);
-		return Kr::SendNoBuffer;
-	}
+	u32 allocated = reply->size;
 	simple_reply(*reply, Kr::Success);
 	MigCall call{caller, target, *request, *reply};
 	Kr kr = routine ? routine->serve(call) : Kr::MigBadId;
 	if (kr != Kr::Success)
 		simple_reply(*reply, kr);
-	send_reply(*request, reply);
+	send_reply(*request, reply, allocated);
 	Message::destroy(request);
-	return Kr::Success;
 }
 
 } /* namespace mach */

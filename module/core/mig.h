@@ -46,8 +46,8 @@ inline constexpr u32 mig_args = sizeof(MsgHeader) + sizeof(ndr_record);
 inline constexpr u32 mig_results = mig_args + 4;	/* after RetCode */
 
 /*
- * A request being served, and its reply being built (the sender's, on
- * its stack). Offsets count from the start of the message, header
+ * A request being served, and its reply being built: the sender's while
+ * mig_serve() runs. Offsets count from the start of the message, header
  * included, as XNU's layouts do.
  */
 class MigCall {
@@ -66,10 +66,12 @@ public:
 	bool simple(u32 size) const;
 	bool simple_array(u32 count_at, u32 max, u32 *count) const;
 	/*
-	 * Complex, with descriptors port descriptors first, then size bytes
-	 * in all. The i'th carries a send right (or none, a null name).
+	 * Complex, with that many descriptors, and size bytes in all; the
+	 * i'th a port descriptor (else MIG_TYPE_ERROR), of a send right (or
+	 * none, a null name).
 	 */
 	bool complex(u32 descriptors, u32 size) const;
+	bool carries_port(u32 i) const;
 	bool carries_send(u32 i) const;
 	/* The right the i'th port descriptor carried, taken from the request. */
 	TransitRight take_right(u32 i);
@@ -81,8 +83,9 @@ public:
 	/* Results after RetCode in a simple reply of size bytes in all. */
 	void out32(u32 offset, u32 value);
 	void out64(u32 offset, u64 value);
-	u32 *out_words(u32 offset);
 	void set_reply_size(u32 size) { reply_.size = size; }
+	/* The reply of a count-in/out routine: count, then count words. */
+	void out_array(const u32 *words, u32 count);
 	/*
 	 * A complex reply carrying right (its port's reference and right,
 	 * or none) in a port descriptor, and nothing else: false if out of
@@ -102,15 +105,20 @@ private:
 };
 
 /*
- * Serves request, whose destination is target, a kernel port: the
- * routine of its id is carried out and its reply queued on the request's
- * reply right (or dropped, if it has none); an unknown id is answered
- * MIG_BAD_ID, a request of the wrong shape MIG_BAD_ARGUMENTS or
- * MIG_TYPE_ERROR. Takes request: what the routine did not take of its
- * rights and memory is destroyed. SendNoBuffer if no reply could be made
- * (nothing is done), else Success whatever the routine answered.
+ * The bytes the reply to a request of id may take: the sender allocates
+ * them before the request's rights are taken (a MACH_SEND_NO_BUFFER then
+ * leaves the sender as it was).
  */
-Kr mig_serve(Task &caller, Port &target, Message *request);
+u32 mig_reply_size(s32 id);
+/*
+ * Serves request, whose destination is target, a kernel port: the
+ * routine of its id is carried out and its reply (a message of
+ * mig_reply_size() bytes) queued on the request's reply right, or
+ * dropped if it has none; an unknown id is answered MIG_BAD_ID, a request
+ * of the wrong shape MIG_BAD_ARGUMENTS or MIG_TYPE_ERROR. Takes both:
+ * what the routine did not take of the request is destroyed.
+ */
+void mig_serve(Task &caller, Port &target, Message *request, Message *reply);
 
 } /* namespace mach */
 

@@ -28,9 +28,7 @@ Kr host_info_call(MigCall &call)
 	Kr kr = host_info(call.in32(mig_args), info, &count);
 	if (kr != Kr::Success)
 		return kr;
-	call.out32(mig_results, count);
-	__builtin_memcpy(call.out_words(mig_results + 4), info, 4 * count);
-	call.set_reply_size(mig_results + 4 + 4 * count);
+	call.out_array(info, count);
 	return Kr::Success;
 }
 

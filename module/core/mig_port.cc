@@ -127,6 +127,8 @@ Kr insert_right_call(MigCall &call)
 	constexpr u32 name_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
 	if (!call.complex(1, name_at + 4))
 		return Kr::MigBadArguments;
+	if (!call.carries_port(0))
+		return Kr::MigTypeError;
 	PortCall port_call{};
 	port_call.op = PortOp::InsertRight;
 	port_call.name = Name{call.in32(name_at)};
@@ -149,10 +151,7 @@ Kr get_attributes_call(MigCall &call)
 	port_call.nwords = room < attribute_words_max ? room : attribute_words_max;
 	Kr kr = on_space(call, port_call);
 	if (kr == Kr::Success) {
-		call.out32(mig_results, port_call.nwords);
-		__builtin_memcpy(call.out_words(mig_results + 4), port_call.words,
-				 4 * port_call.nwords);
-		call.set_reply_size(mig_results + 4 + 4 * port_call.nwords);
+		call.out_array(port_call.words, port_call.nwords);
 	}
 	port_call_release(port_call);
 	return kr;

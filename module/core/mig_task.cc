@@ -52,9 +52,7 @@ Kr task_info_call(MigCall &call)
 	kr = task_info(*task.get(), call.in32(mig_args), info, &count);
 	if (kr != Kr::Success)
 		return kr;
-	call.out32(mig_results, count);
-	__builtin_memcpy(call.out_words(mig_results + 4), info, 4 * count);
-	call.set_reply_size(mig_results + 4 + 4 * count);
+	call.out_array(info, count);
 	return Kr::Success;
 }
 
@@ -115,10 +113,10 @@ Kr task_threads_call(MigCall &call)
 	Kr kr = target_task(call, &task);
 	if (kr != Kr::Success)
 		return kr;
-	/* As many as there are: a first look for the count, then the rights. */
+	/* As many as there are, if they stop coming faster than we look. */
 	u32 count = 0;
-	for (;;) {
-		u32 capacity = count + 8;
+	for (int tries = 0; tries < 8; tries++) {
+		u32 capacity = 2 * count + 8;
 		auto *rights = static_cast<TransitRight *>(
 			mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * capacity));
 		if (!rights)
@@ -129,13 +127,14 @@ Kr task_threads_call(MigCall &call)
 				if (rights[i].port)
 					rights[i].port->drop(rights[i]);
 			mach_shim_free(MACH_KIND_MEMORY, rights);
-			continue;	/* more came meanwhile */
+			continue;
 		}
 		if (kr == Kr::Success && !call.out_port_array(rights, count))
 			kr = Kr::ResourceShortage;
 		mach_shim_free(MACH_KIND_MEMORY, rights);
 		return kr;
 	}
+	return Kr::ResourceShortage;
 }
 
 /* thread_create: a new thread, suspended; its port out. */
@@ -193,9 +192,7 @@ Kr thread_get_state_call(MigCall &call)
 	kr = thread_get_state(*thread.get(), call.in32(mig_args), state, &count);
 	if (kr != Kr::Success)
 		return kr;
-	call.out32(mig_results, count);
-	__builtin_memcpy(call.out_words(mig_results + 4), state, 4 * count);
-	call.set_reply_size(mig_results + 4 + 4 * count);
+	call.out_array(state, count);
 	return Kr::Success;
 }
 
@@ -249,9 +246,7 @@ Kr thread_info_call(MigCall &call)
 	kr = thread_info(*thread.get(), call.in32(mig_args), info, &count);
 	if (kr != Kr::Success)
 		return kr;
-	call.out32(mig_results, count);
-	__builtin_memcpy(call.out_words(mig_results + 4), info, 4 * count);
-	call.set_reply_size(mig_results + 4 + 4 * count);
+	call.out_array(info, count);
 	return Kr::Success;
 }
 

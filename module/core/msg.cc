@@ -298,6 +298,29 @@ private:
 	bool claimed_ = false;
 };
 
+/* A message of the sender's own, destroyed unless it is given away. */
+class OwnedMessage {
+public:
+	explicit OwnedMessage(Message *msg) : msg_(msg) {}
+	~OwnedMessage()
+	{
+		if (msg_)
+			Message::destroy(msg_);
+	}
+	OwnedMessage(const OwnedMessage &) = delete;
+	OwnedMessage &operator=(const OwnedMessage &) = delete;
+	Message *get() const { return msg_; }
+	Message *release()
+	{
+		Message *msg = msg_;
+		msg_ = nullptr;
+		return msg;
+	}
+
+private:
+	Message *msg_;	/* its owner's only (on the stack) */
+};
+
 /* The sender asked for its out-of-line memory to go with the message. */
 void deallocate_sent_memory(const Message *msg)
 {
@@ -402,8 +425,16 @@ Kr send(Task &caller, const mach_msg_args &args)
 		Message::destroy(msg);
 		return Kr::SendInvalidDest;
 	}
-	/* A kernel object serves the request as it is sent: nothing queues. */
+	/*
+	 * A kernel object serves the request as it is sent: nothing queues.
+	 * Its reply is made first, so that no memory for it is no loss.
+	 */
 	bool to_kernel = dest->is_kernel();
+	OwnedMessage reply{to_kernel ? Message::create(mig_reply_size(header.id)) : nullptr};
+	if (to_kernel && !reply.get()) {
+		Message::destroy(msg);
+		return Kr::SendNoBuffer;
+	}
 	/* Counted against the destination's owner until received or destroyed. */
 	dest->bind_owner(msg->charge);
 	if (!msg->charge.add(sizeof(Message) + args.send_size + trailer_max)) {
@@ -464,8 +495,10 @@ Kr send(Task &caller, const mach_msg_args &args)
 	claims.keep();
 	/* Unmapped before queueing: once queued the message is not ours. */
 	deallocate_sent_memory(msg);
-	if (to_kernel)
-		return mig_serve(caller, *dest.get(), msg);
+	if (to_kernel) {
+		mig_serve(caller, *dest.get(), msg, reply.release());
+		return Kr::Success;
+	}
 	if (!dest->enqueue(msg, needs_room, args.option & RcvMsg)) {
 		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;

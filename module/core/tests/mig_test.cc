@@ -214,4 +214,67 @@ TEST_F(Mig, TheSpecialPortSetByMessageComesBackByMessage)
 	EXPECT_EQ((u32(PortDescriptor) << 24) | (u32(MoveSend) << 16), out.w[3]);
 }
 
+TEST_F(Mig, AReplyToAKernelPortIsDropped)
+{
+	mach_special_port_args host{};
+	host.task = self;
+	host.which = 1;	// TASK_HOST_PORT
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &host));
+	ASSERT_NE(0u, host.port);
+	u32 before = 0, after = 0;
+	ASSERT_EQ(Kr::Success, space().get_refs(Name{host.port}, PortRightSend, &before));
+	Request r{};
+	r.h.bits = CopySend | (CopySend << 8);
+	r.h.size = sizeof(MsgHeader);
+	r.h.remote_port = self;
+	r.h.local_port = host.port;	// the host's port as the reply port
+	r.h.id = 3407;
+	mach_msg_args a{(u64)&r, SendMsg, sizeof(MsgHeader), 0, 0, 0, 0};
+	ASSERT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a)));
+	EXPECT_EQ(1u, task->suspend_count());	// carried out
+	Ref<Port> port = space().lookup_send(Name{host.port});
+	ASSERT_TRUE(port);
+	EXPECT_EQ(0u, port->msgcount());	// and nothing queued there
+	ASSERT_EQ(Kr::Success, space().get_refs(Name{host.port}, PortRightSend, &after));
+	EXPECT_EQ(before, after);
+	EXPECT_EQ(Kr::Success, task->resume());
+}
+
+TEST_F(Mig, AReceiveRightInsertedByMessageTravelsAgain)
+{
+	Name moved{0}, to{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &moved));
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &to));
+	ASSERT_EQ(Kr::Success, space().insert_right(to, to, MakeSend));
+	Request r{};
+	r.h.bits = complex_bit;
+	r.w[0] = 1;
+	r.w[1] = moved.value;
+	r.w[3] = (u32(PortDescriptor) << 24) | (u32(MoveReceive) << 16);
+	memcpy(&r.w[4], ndr_record, sizeof(ndr_record));
+	r.w[6] = 200;	// the name it goes under
+	ASSERT_EQ(Kr::Success, send(r, self, 3214, sizeof(MsgHeader) + 28));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	ASSERT_EQ(0, ret_code(out));
+	u32 type = 0;
+	ASSERT_EQ(Kr::Success, space().type(Name{200}, &type));
+	EXPECT_EQ(RightReceive, type);
+
+	// It goes on in a message of its own, as any receive right would.
+	Request m{};
+	m.h.bits = complex_bit | CopySend;
+	m.h.size = sizeof(MsgHeader) + 16;
+	m.h.remote_port = to.value;
+	m.w[0] = 1;
+	m.w[1] = 200;
+	m.w[3] = (u32(PortDescriptor) << 24) | (u32(MoveReceive) << 16);
+	mach_msg_args a{(u64)&m, SendMsg, m.h.size, 0, 0, 0, 0};
+	EXPECT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a)));
+	Reply got;
+	memset(&got, 0, sizeof(got));
+	mach_msg_args g{(u64)&got, RcvMsg | RcvTimeout, 0, sizeof(got), to.value, 0, 0};
+	EXPECT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &g)));
+}
+
 } // namespace
