@@ -158,6 +158,8 @@ kern_return_t errno_to_kr(int err)
 		return MACH_SEND_INVALID_DEST;
 	case ENOTTY:
 		return MIG_BAD_ID;
+	case EREMOTE:
+		return send_as_message;
 	default:
 		return KERN_FAILURE;
 	}

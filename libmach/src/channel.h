@@ -10,6 +10,11 @@
 
 namespace libmach {
 
+// What call() answers when the port a call is made on is no kernel
+// object's: the caller sends the call to it as a message (rpc.h). Never
+// a kern_return_t a user sees.
+constexpr kern_return_t send_as_message = 0x7fff0001;
+
 // Issues one ioctl of uapi/mach/ioctl.h on this process's channel and
 // returns its kern_return_t. A malformed request or a missing module
 // becomes the nearest Mach error (see errno_to_kr in channel.cc).

@@ -4,6 +4,7 @@
 #include <mach/ioctl.h>
 
 #include "channel.h"
+#include "rpc.h"
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
@@ -13,5 +14,9 @@ LIBMACH_API kern_return_t mach_port_deallocate(ipc_space_t task,
 	mach_port_deallocate_args args = {};
 	args.task = task;
 	args.name = name;
-	return libmach::call(MACH_IOC_PORT_DEALLOCATE, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_PORT_DEALLOCATE, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	uint32_t in[1] = { name };
+	return libmach::rpc(task, 3206, in, 1);	/* mach_port_deallocate */
 }

@@ -8,14 +8,87 @@
 #include <mach/ioctl.h>
 
 #include "channel.h"
+#include "rpc.h"
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
 namespace {
 
+/* The largest count of attribute words in a message (mach_port_info_t). */
+constexpr unsigned port_info_max = 17;
+
+// The call sent to a port that is no task's as mach_port's MIG routine
+// (subsystem 3200), for a server standing in for the task to answer.
+kern_return_t port_call_as_message(mach_port_args &args)
+{
+	uint32_t in[3 + port_info_max], out[1 + port_info_max];
+	unsigned n = 0;
+	kern_return_t kr;
+
+	switch (args.op) {
+	case MACH_PORT_OP_ALLOCATE:
+		in[0] = args.right;
+		kr = libmach::rpc(args.task, 3204, in, 1, out, 1);
+		if (kr == KERN_SUCCESS)
+			args.name = out[0];
+		return kr;
+	case MACH_PORT_OP_DESTROY:
+		in[0] = args.name;
+		return libmach::rpc(args.task, 3205, in, 1);
+	case MACH_PORT_OP_MOD_REFS:
+		in[0] = args.name;
+		in[1] = args.right;
+		in[2] = static_cast<uint32_t>(args.delta);
+		return libmach::rpc(args.task, 3208, in, 3);
+	case MACH_PORT_OP_GET_REFS:
+	case MACH_PORT_OP_TYPE:
+		in[0] = args.name;
+		in[1] = args.right;
+		kr = args.op == MACH_PORT_OP_TYPE ? libmach::rpc(args.task, 3201, in, 1, out, 1) :
+						    libmach::rpc(args.task, 3207, in, 2, out, 1);
+		if (kr == KERN_SUCCESS)
+			args.value = out[0];
+		return kr;
+	case MACH_PORT_OP_INSERT_RIGHT:
+		in[0] = args.name;
+		return libmach::rpc_with_port(args.task, 3214, args.poly, args.right, in, 1);
+	case MACH_PORT_OP_GET_ATTRIBUTES:
+		in[0] = args.name;
+		in[1] = args.right;
+		in[2] = args.count < port_info_max ? args.count : port_info_max;
+		kr = libmach::rpc(args.task, 3217, in, 3, out, 1 + port_info_max, &n);
+		if (kr != KERN_SUCCESS)
+			return kr;
+		if (n < 1 || out[0] != n - 1 || out[0] > args.count)
+			return MIG_TYPE_ERROR;
+		memcpy(reinterpret_cast<void *>(args.info), &out[1], 4 * out[0]);
+		args.count = out[0];
+		return KERN_SUCCESS;
+	case MACH_PORT_OP_SET_ATTRIBUTES:
+		if (args.count > port_info_max)
+			return MIG_ARRAY_TOO_LARGE;
+		in[0] = args.name;
+		in[1] = args.right;
+		in[2] = args.count;
+		memcpy(&in[3], reinterpret_cast<const void *>(args.info), 4 * args.count);
+		return libmach::rpc(args.task, 3218, in, 3 + args.count);
+	case MACH_PORT_OP_SET_MSCOUNT:
+		in[0] = args.name;
+		in[1] = args.value;
+		return libmach::rpc(args.task, 3210, in, 2);
+	case MACH_PORT_OP_MOVE_MEMBER:
+		in[0] = args.name;
+		in[1] = args.poly;
+		return libmach::rpc(args.task, 3212, in, 2);
+	default:
+		return KERN_INVALID_TASK;	/* the module sends no other here */
+	}
+}
+
 kern_return_t port_call(mach_port_args &args)
 {
-	return libmach::call(MACH_IOC_PORT, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	return kr == libmach::send_as_message ? port_call_as_message(args) : kr;
 }
 
 mach_port_args op(unsigned int code, ipc_space_t task, mach_port_name_t name)
@@ -181,6 +254,10 @@ LIBMACH_API kern_return_t task_get_special_port(task_inspect_t task, int which,
 	args.task = task;
 	args.which = which;
 	kern_return_t kr = libmach::call(MACH_IOC_SPECIAL_PORT, &args);
+	if (kr == libmach::send_as_message) {
+		uint32_t in[1] = { static_cast<uint32_t>(which) };
+		return libmach::rpc_port_out(task, 3409, in, 1, port);
+	}
 	*port = kr == KERN_SUCCESS ? args.port : MACH_PORT_NULL;
 	return kr;
 }
@@ -192,7 +269,11 @@ LIBMACH_API kern_return_t task_set_special_port(task_t task, int which, mach_por
 	args.which = which;
 	args.port = port;
 	args.flags = MACH_SPECIAL_PORT_SET;
-	return libmach::call(MACH_IOC_SPECIAL_PORT, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_SPECIAL_PORT, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	uint32_t in[1] = { static_cast<uint32_t>(which) };
+	return libmach::rpc_with_port(task, 3410, port, MACH_MSG_TYPE_COPY_SEND, in, 1);
 }
 
 LIBMACH_API kern_return_t mach_port_request_notification(ipc_space_t task, mach_port_name_t name,

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // task.cc - task calls: mach_task_self, task_self_trap, task_info,
 // task_create, task_suspend, task_resume, task_terminate.
+#include <string.h>
+
 #include <mach/mach.h>
 #include <mach/mach_traps.h>
 #include <mach/task_special_ports.h>
 #include <mach/ioctl.h>
 
 #include "channel.h"
+#include "rpc.h"
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
@@ -23,6 +26,32 @@ LIBMACH_API mach_port_name_t task_self_trap(void)
 	return args.name;
 }
 
+namespace {
+
+/* MIG's largest count of task_info_t words. */
+constexpr unsigned task_info_max = 94;
+
+// task_info (3405) sent to a port standing in for a task.
+kern_return_t task_info_as_message(task_name_t task, task_flavor_t flavor, task_info_t info,
+				   mach_msg_type_number_t *count)
+{
+	uint32_t in[2] = { static_cast<uint32_t>(flavor), *count }, out[1 + task_info_max];
+	unsigned n;
+
+	if (in[1] > task_info_max)
+		in[1] = task_info_max;
+	kern_return_t kr = libmach::rpc(task, 3405, in, 2, out, 1 + task_info_max, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (n < 1 || out[0] != n - 1 || out[0] > *count)
+		return MIG_TYPE_ERROR;
+	memcpy(info, &out[1], 4 * out[0]);
+	*count = out[0];
+	return KERN_SUCCESS;
+}
+
+} // namespace
+
 LIBMACH_API kern_return_t task_info(task_name_t task, task_flavor_t flavor,
 				    task_info_t info,
 				    mach_msg_type_number_t *count)
@@ -35,6 +64,8 @@ LIBMACH_API kern_return_t task_info(task_name_t task, task_flavor_t flavor,
 	args.count = *count;
 	args.info = reinterpret_cast<__u64>(info);
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_INFO, &args);
+	if (kr == libmach::send_as_message)
+		return task_info_as_message(task, flavor, info, count);
 	if (kr == KERN_SUCCESS)
 		*count = args.count;
 	return kr;
@@ -61,7 +92,12 @@ static kern_return_t task_control(task_t task, __u32 op)
 	mach_task_control_args args = {};
 	args.task = task;
 	args.op = op;
-	return libmach::call(MACH_IOC_TASK_CONTROL, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_CONTROL, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	/* task_suspend, task_resume, task_terminate (subsystem 3400) */
+	return libmach::rpc(task, op == MACH_TASK_SUSPEND ? 3407 :
+			    op == MACH_TASK_RESUME ? 3408 : 3401, nullptr, 0);
 }
 
 LIBMACH_API kern_return_t task_suspend(task_read_t task)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // thread.cc - thread_create, thread state, resume/suspend/terminate,
 // task_threads.
+#include <string.h>
 #include <sys/mman.h>
 
 #include <mach/mach.h>
@@ -8,16 +9,73 @@
 #include <mach/ioctl.h>
 
 #include "channel.h"
+#include "rpc.h"
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
 namespace {
 
+/* MIG's largest counts of thread_state_t and thread_info_t words. */
+constexpr unsigned state_max = 1296, info_max = 32;
+
+// A count-in/out routine's reply: count words into data, at most room.
+kern_return_t words_out(const uint32_t *out, unsigned n, mach_thread_args &args)
+{
+	if (n < 1 || out[0] != n - 1 || out[0] > args.count)
+		return MIG_TYPE_ERROR;
+	memcpy(reinterpret_cast<void *>(args.data), &out[1], 4 * out[0]);
+	args.count = out[0];
+	return KERN_SUCCESS;
+}
+
+// The call sent to a port that is no thread's (or task's) as its MIG
+// routine (thread_act 3600, task 3400), for a server standing in for it.
+kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_args &args)
+{
+	uint32_t in[2 + state_max], out[1 + state_max];
+	unsigned n;
+	kern_return_t kr;
+
+	switch (op) {
+	case MACH_THREAD_CREATE:
+		return libmach::rpc_port_out(port, 3411, nullptr, 0, &args.value);
+	case MACH_THREAD_RESUME:
+		return libmach::rpc(port, 3606, nullptr, 0);
+	case MACH_THREAD_SUSPEND:
+		return libmach::rpc(port, 3605, nullptr, 0);
+	case MACH_THREAD_ABORT:
+		return libmach::rpc(port, 3607, nullptr, 0);
+	case MACH_THREAD_TERMINATE:
+		return libmach::rpc(port, 3600, nullptr, 0);
+	case MACH_THREAD_GET_STATE:
+	case MACH_THREAD_INFO: {
+		unsigned max = op == MACH_THREAD_INFO ? info_max : state_max;
+		uint32_t q[2] = { args.flavor, args.count < max ? args.count : max };
+		kr = libmach::rpc(port, op == MACH_THREAD_INFO ? 3612 : 3603, q, 2, out,
+				  1 + max, &n);
+		return kr == KERN_SUCCESS ? words_out(out, n, args) : kr;
+	}
+	case MACH_THREAD_SET_STATE:
+		if (args.count > state_max)
+			return MIG_ARRAY_TOO_LARGE;
+		in[0] = args.flavor;
+		in[1] = args.count;
+		memcpy(&in[2], reinterpret_cast<const void *>(args.data), 4 * args.count);
+		return libmach::rpc(port, 3604, in, 2 + args.count);
+	default:
+		return KERN_INVALID_ARGUMENT;	/* the module sends no other here */
+	}
+}
+
 kern_return_t thread_call(__u32 op, mach_port_t port, mach_thread_args &args)
 {
 	args.op = op;
 	args.port = port;
-	return libmach::call(MACH_IOC_THREAD, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_THREAD, &args);
+	/* (task_threads answers with its own pages: its caller sends it.) */
+	if (kr == libmach::send_as_message && op != MACH_THREAD_LIST)
+		return thread_call_as_message(op, port, args);
+	return kr;
 }
 
 } // namespace
@@ -104,6 +162,10 @@ LIBMACH_API kern_return_t task_threads(task_inspect_t task,
 		args.count = room;
 		args.data = reinterpret_cast<__u64>(buf);
 		kern_return_t kr = thread_call(MACH_THREAD_LIST, task, args);
+		if (kr == libmach::send_as_message) {	// task_threads (3402)
+			munmap(buf, bytes);
+			return libmach::rpc_ports_out(task, 3402, threads, count);
+		}
 		if (kr == KERN_NO_SPACE) {	// more now: make room, ask again
 			munmap(buf, bytes);
 			room = args.count + 16;

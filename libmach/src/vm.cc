@@ -6,14 +6,59 @@
 #include <mach/ioctl.h>
 
 #include "channel.h"
+#include "rpc.h"
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
 namespace {
 
+// Puts a 64-bit value into two request words, as MIG lays it out.
+void put64(uint32_t *words, uint64_t value)
+{
+	words[0] = static_cast<uint32_t>(value);
+	words[1] = static_cast<uint32_t>(value >> 32);
+}
+
+// The call sent to a port that is no task's as its mach_vm routine
+// (subsystem 4800), for a server standing in for the task to answer.
+kern_return_t vm_call_as_message(mach_vm_args &args)
+{
+	uint32_t in[6], out[2];
+	kern_return_t kr;
+
+	put64(&in[0], args.address);
+	put64(&in[2], args.size);
+	switch (args.op) {
+	case MACH_VM_ALLOCATE:
+		in[4] = args.flags & MACH_VM_ANYWHERE ? VM_FLAGS_ANYWHERE : VM_FLAGS_FIXED;
+		kr = libmach::rpc(args.task, 4800, in, 5, out, 2);
+		if (kr == KERN_SUCCESS)
+			args.address = out[0] | static_cast<uint64_t>(out[1]) << 32;
+		return kr;
+	case MACH_VM_DEALLOCATE:
+		return libmach::rpc(args.task, 4801, in, 4);
+	case MACH_VM_PROTECT:
+		in[4] = (args.flags & MACH_VM_SET_MAXIMUM) != 0;
+		in[5] = args.value;
+		return libmach::rpc(args.task, 4802, in, 6);
+	case MACH_VM_INHERIT:
+		in[4] = args.value;
+		return libmach::rpc(args.task, 4803, in, 5);
+	case MACH_VM_READ:	/* mach_vm_read_overwrite, into the caller's buffer */
+		put64(&in[4], args.data);
+		return libmach::rpc(args.task, 4808, in, 6, out, 2);
+	case MACH_VM_COPY:
+		put64(&in[4], args.data);
+		return libmach::rpc(args.task, 4807, in, 6);
+	default:
+		return KERN_INVALID_ARGUMENT;	/* the module sends no other here */
+	}
+}
+
 kern_return_t vm_call(mach_vm_args &args)
 {
-	return libmach::call(MACH_IOC_VM, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_VM, &args);
+	return kr == libmach::send_as_message ? vm_call_as_message(args) : kr;
 }
 
 mach_vm_args vm_args(__u32 op, vm_map_t task, vm_address_t address,

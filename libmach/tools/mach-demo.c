@@ -3,6 +3,7 @@
  * mach-demo: what works today, shown from inside the test VM
  * (`make demo` runs it with mach.ko loaded).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -546,6 +547,79 @@ static void demo_machctl(void)
 	waitpid(watcher, NULL, 0);
 }
 
+/* A stand-in for a task: logs each request it gets, forwards it, relays the answer. */
+static mach_port_t proxy_port, proxy_real;
+
+static void *proxy_main(void *arg)
+{
+	static union {
+		mach_msg_header_t head;
+		char bytes[8192];
+	} b;
+	mach_port_t reply = mach_reply_port();
+
+	(void)arg;
+	while (mach_msg(&b.head, MACH_RCV_MSG, 0, sizeof(b), proxy_port, MACH_MSG_TIMEOUT_NONE,
+			MACH_PORT_NULL) == MACH_MSG_SUCCESS && b.head.msgh_id != 0) {
+		mach_port_t client = b.head.msgh_remote_port;
+		mach_msg_bits_t client_bits = MACH_MSGH_BITS_REMOTE(b.head.msgh_bits);
+		mach_msg_id_t id = b.head.msgh_id;
+
+		b.head.msgh_bits = (b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) |
+				   MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		b.head.msgh_remote_port = proxy_real;
+		b.head.msgh_local_port = reply;
+		if (mach_msg(&b.head, MACH_SEND_MSG | MACH_RCV_MSG, b.head.msgh_size, sizeof(b),
+			     reply, MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			break;
+		printf("    proxy: request %d forwarded, reply %d relayed\n", id, b.head.msgh_id);
+		fflush(stdout);
+		b.head.msgh_bits = (b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) |
+				   MACH_MSGH_BITS(client_bits, 0);
+		b.head.msgh_remote_port = client;
+		b.head.msgh_local_port = MACH_PORT_NULL;
+		mach_msg(&b.head, MACH_SEND_MSG, b.head.msgh_size, 0, MACH_PORT_NULL,
+			 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	}
+	return NULL;
+}
+
+static void demo_proxy(void)
+{
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+	mach_msg_header_t stop = { 0 };
+	vm_address_t address = 0;
+	pthread_t thread;
+	task_t child;
+
+	printf("\nKernel objects answer messages; any port can stand in for a task\n");
+	if (task_create(mach_task_self(), NULL, 0, FALSE, &child) != KERN_SUCCESS)
+		return;
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &proxy_port);
+	mach_port_insert_right(mach_task_self(), proxy_port, proxy_port, MACH_MSG_TYPE_MAKE_SEND);
+	proxy_real = child;
+	pthread_create(&thread, NULL, proxy_main, NULL);
+	printf("  a proxy thread serves port %u for the task of port %u\n", proxy_port, child);
+	show("task_suspend(proxy)", task_suspend(proxy_port));
+	show("task_info(proxy, MACH_TASK_BASIC_INFO)",
+	     task_info(proxy_port, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count));
+	printf("    suspend count through the proxy: %d\n", info.suspend_count);
+	show("task_resume(proxy)", task_resume(proxy_port));
+	show("vm_allocate(proxy, anywhere, one page)",
+	     vm_allocate(proxy_port, &address, 4096, VM_FLAGS_ANYWHERE));
+	show("vm_deallocate(child itself, that page)", vm_deallocate(child, address, 4096));
+	stop.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	stop.msgh_size = sizeof(stop);
+	stop.msgh_remote_port = proxy_port;
+	mach_msg(&stop, MACH_SEND_MSG, sizeof(stop), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
+		 MACH_PORT_NULL);
+	pthread_join(thread, NULL);
+	mach_port_destroy(mach_task_self(), proxy_port);
+	task_terminate(child);
+	mach_port_deallocate(mach_task_self(), child);
+}
+
 int main(void)
 {
 	mach_port_t self = mach_task_self();
@@ -598,6 +672,7 @@ int main(void)
 	demo_messages();
 	demo_tasks();
 	demo_threads();
+	demo_proxy();
 	demo_security();
 	demo_norma();
 	demo_machctl();

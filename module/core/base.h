@@ -59,6 +59,12 @@ enum class Kr : long {
 	RcvHeaderError = 0x1000400b,
 	RcvBodyError = 0x1000400c,
 	RcvInvalidTrailer = 0x1000400f,
+	/*
+	 * Not the anchors': the port a call is made on is no kernel object's,
+	 * so the call goes to it as a message (the ioctl says -EREMOTE, and
+	 * libmach sends the MIG request). Never a kern_return_t of a reply.
+	 */
+	NotKernelObject = 0x7fff0001,
 	/* <mach/mig_errors.h>: a kernel object's answer to a bad request */
 	MigTypeError = -300,
 	MigBadId = -303,

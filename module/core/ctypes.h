@@ -33,5 +33,6 @@ typedef _Bool mach_bool;
 #define MACH_ENOTTY	25
 #define MACH_ETIMEDOUT	110
 #define MACH_EIO	5
+#define MACH_EREMOTE	66
 
 #endif /* MACH_CORE_CTYPES_H */

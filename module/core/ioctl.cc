@@ -23,6 +23,9 @@ namespace {
 
 long result(Kr kr)
 {
+	/* libmach sends the call as a message to the port instead. */
+	if (kr == Kr::NotKernelObject)
+		return -MACH_EREMOTE;
 	return static_cast<long>(kr);
 }
 
@@ -57,7 +60,7 @@ long task_info(Task &caller, mach_task_info_args &args)
 	if (args.flags)
 		return malformed;
 	Ref<Task> task;
-	Kr kr = resolve_task_name(caller, args.task, &task);
+	Kr kr = resolve_target_task_name(caller, args.task, &task);
 	if (kr != Kr::Success)
 		return result(kr);
 	u32 info[task_info_max_count];
@@ -76,7 +79,7 @@ long port_call_on(Task &caller, u32 task_name, PortCall &call)
 {
 	Ref<Task> task;
 	u64 program;
-	Kr kr = resolve_task(caller, task_name, Kr::InvalidTask, &task, &program);
+	Kr kr = resolve_target_task(caller, task_name, Kr::InvalidTask, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	return result(port_call(caller, *task.get(), program, call));
@@ -90,6 +93,20 @@ long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 	call.op = PortOp::Deallocate;
 	call.name = Name{args.name};
 	return port_call_on(caller, args.task, call);
+}
+
+/* The port calls libmach sends as messages to a port no kernel object's. */
+bool sent_as_message(PortOp op)
+{
+	switch (op) {
+	case PortOp::RequestNotification:
+	case PortOp::Names:
+	case PortOp::ExtractRight:
+	case PortOp::GetSetStatus:
+		return false;
+	default:
+		return true;
+	}
 }
 
 /* The caller's attribute words in (set); false if they fault. */
@@ -106,7 +123,9 @@ long port_op(Task &caller, mach_port_args &args)
 		return malformed;
 	Ref<Task> task;
 	u64 program;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidTask, &task, &program);
+	Kr kr = sent_as_message(static_cast<PortOp>(args.op)) ?
+		resolve_target_task(caller, args.task, Kr::InvalidTask, &task, &program) :
+		resolve_task(caller, args.task, Kr::InvalidTask, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (args.op < MACH_PORT_OP_ALLOCATE || args.op > static_cast<u32>(PortOp::Last))
@@ -165,7 +184,7 @@ long special_port(Task &caller, mach_special_port_args &args)
 	if (args.flags & ~MACH_SPECIAL_PORT_SET)
 		return malformed;
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task);
 	if (kr != Kr::Success)
 		return result(kr);
 
@@ -410,7 +429,7 @@ long task_control(Task &caller, mach_task_control_args &args)
 	u64 program = 0;
 	Kr kr = args.op == MACH_TASK_PID ?
 		resolve_task_name(caller, args.task, &task) :
-		resolve_task(caller, args.task, Kr::InvalidArgument, &task, &program);
+		resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	switch (args.op) {
@@ -435,7 +454,11 @@ long vm(Task &caller, mach_vm_args &args)
 		return malformed;
 	Ref<Task> task;
 	u64 program;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task, &program,
+	bool as_message = args.op != MACH_VM_WRITE && args.op != MACH_VM_REGION;
+	Kr kr = as_message ?
+		resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program,
+				    vm_changes_mappings(args.op)) :
+		resolve_task(caller, args.task, Kr::InvalidArgument, &task, &program,
 			     vm_changes_mappings(args.op));
 	if (kr != Kr::Success)
 		return result(kr);
@@ -448,8 +471,8 @@ long thread_task_call(Task &caller, mach_thread_args &args)
 	Ref<Task> task;
 	u64 program;
 	bool create = args.op == MACH_THREAD_CREATE;
-	Kr kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task, &program,
-			     create);
+	Kr kr = resolve_target_task(caller, args.port, Kr::InvalidArgument, &task, &program,
+				    create);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (create)
@@ -504,7 +527,7 @@ long thread_call(Task &caller, mach_thread_args &args)
 		return result(thread_self(caller, &args.value));
 
 	Ref<Thread> thread;
-	Kr kr = resolve_thread(caller, args.port, &thread);
+	Kr kr = resolve_target_thread(caller, args.port, &thread);
 	if (kr != Kr::Success)
 		return result(kr);
 	bool run;

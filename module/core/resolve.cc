@@ -85,6 +85,47 @@ Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread)
 	return thread_of(caller, *port.get(), thread);
 }
 
+namespace {
+
+/* An ordinary live port: no kernel object's, so the call goes to it. */
+bool ordinary(Port &port)
+{
+	return !port.is_kernel() && !port.dead();
+}
+
+} /* namespace */
+
+Kr resolve_target_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
+		       u64 *program, bool queued)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	if (ordinary(*port.get()))
+		return Kr::NotKernelObject;
+	return task_of(caller, *port.get(), not_a_task, task, program, queued);
+}
+
+Kr resolve_target_task_name(Task &caller, u32 name, Ref<Task> *task)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	if (ordinary(*port.get()))
+		return Kr::NotKernelObject;
+	return task_name_of(caller, *port.get(), task);
+}
+
+Kr resolve_target_thread(Task &caller, u32 name, Ref<Thread> *thread)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	if (ordinary(*port.get()))
+		return Kr::NotKernelObject;
+	return thread_of(caller, *port.get(), thread);
+}
+
 Kr resolve_host(Task &caller, u32 name, HostPort *held)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});

@@ -43,6 +43,16 @@ Kr resolve_task_name(Task &caller, u32 name, Ref<Task> *task);
 Kr thread_of(Task &caller, Port &port, Ref<Thread> *thread);
 /* The same, through the caller's send right name. */
 Kr resolve_thread(Task &caller, u32 name, Ref<Thread> *thread);
+/*
+ * The same for the port a call is made on, when libmach can send that
+ * call as a message: an ordinary port (no kernel object's) gives
+ * Kr::NotKernelObject, so that the request goes to whoever holds its
+ * receive right, as a MIG stub's would.
+ */
+Kr resolve_target_task(Task &caller, u32 name, Kr not_a_task, Ref<Task> *task,
+		       u64 *program = nullptr, bool queued = false);
+Kr resolve_target_task_name(Task &caller, u32 name, Ref<Task> *task);
+Kr resolve_target_thread(Task &caller, u32 name, Ref<Thread> *thread);
 /* The host port a send right names: HostPort::Count for another kind. */
 Kr resolve_host(Task &caller, u32 name, HostPort *held);
 /* The host port a new task is given: the privileged one if name is it. */

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// rpc.h - a call on a port that is no kernel object's, sent to it as a
+// message in XNU's MIG layout and answered by whoever holds its receive
+// right (a proxy, a debugger, a server standing in for a task), as a MIG
+// user stub would send it. The module says which calls go this way: the
+// ioctl answers EREMOTE (libmach::send_as_message).
+#ifndef LIBMACH_RPC_H
+#define LIBMACH_RPC_H
+
+#include <stdint.h>
+
+#include <mach/mach.h>
+
+namespace libmach {
+
+// The request's arguments after NDR, and what a simple reply carries after
+// its RetCode: out gets at most max_out words, *n_out how many came
+// (n_out may be null when the reply's size is fixed).
+kern_return_t rpc(mach_port_t target, mach_msg_id_t id, const uint32_t *in, unsigned n_in,
+		  uint32_t *out = nullptr, unsigned max_out = 0, unsigned *n_out = nullptr);
+
+// A request carrying port in a port descriptor (disposition as given),
+// then NDR and the words; answered by a RetCode alone.
+kern_return_t rpc_with_port(mach_port_t target, mach_msg_id_t id, mach_port_t port,
+			    mach_msg_type_name_t disposition, const uint32_t *in,
+			    unsigned n_in);
+
+// A request whose success reply carries one port descriptor: *port.
+kern_return_t rpc_port_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
+			   unsigned n_in, mach_port_t *port);
+
+// task_threads' form: the reply's out-of-line array of send rights, in
+// fresh pages of the caller's (*ports, *count).
+kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **ports,
+			    mach_msg_type_number_t *count);
+
+} // namespace libmach
+
+#endif

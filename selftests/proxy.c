@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A port stands in for a task or a thread: libmach's calls on a port that
+ * is no kernel object's go to it as MIG requests, and a proxy that
+ * forwards each request to the real object and relays the reply makes the
+ * calls act on that object, with the answers a direct call gives.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+struct proxy {
+	mach_port_t port;	/* ours: the stand-in, receive and send right */
+	mach_port_t real;	/* the object it stands for */
+	int forwarded;		/* requests relayed */
+	pthread_t thread;
+};
+
+union proxy_buffer {
+	mach_msg_header_t head;
+	char bytes[8192];
+};
+
+/* Relays each request to the real object and its reply back, until told to stop. */
+static void *proxy_main(void *arg)
+{
+	struct proxy *p = arg;
+	mach_port_t reply = mach_reply_port();
+	static __thread union proxy_buffer b;
+
+	for (;;) {
+		if (mach_msg(&b.head, MACH_RCV_MSG, 0, sizeof(b), p->port, MACH_MSG_TIMEOUT_NONE,
+			     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			break;
+		if (b.head.msgh_id == 0x7a11)	/* stop */
+			break;
+		mach_port_t client = b.head.msgh_remote_port;	/* its send-once right */
+		mach_msg_bits_t client_bits = MACH_MSGH_BITS_REMOTE(b.head.msgh_bits);
+
+		b.head.msgh_bits = (b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) |
+				   MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+						  MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		b.head.msgh_remote_port = p->real;
+		b.head.msgh_local_port = reply;
+		if (mach_msg(&b.head, MACH_SEND_MSG | MACH_RCV_MSG, b.head.msgh_size, sizeof(b),
+			     reply, MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			break;
+		p->forwarded++;
+		/* The answer, as it came, to the client's reply right. */
+		b.head.msgh_bits = (b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) |
+				   MACH_MSGH_BITS(client_bits, 0);
+		b.head.msgh_remote_port = client;
+		b.head.msgh_local_port = MACH_PORT_NULL;
+		if (mach_msg(&b.head, MACH_SEND_MSG, b.head.msgh_size, 0, MACH_PORT_NULL,
+			     MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+			mach_msg_destroy(&b.head);
+	}
+	mach_port_mod_refs(mach_task_self(), reply, MACH_PORT_RIGHT_RECEIVE, -1);
+	return NULL;
+}
+
+static void proxy_start(struct proxy *p, mach_port_t real)
+{
+	p->port = new_port();
+	p->real = real;
+	p->forwarded = 0;
+	pthread_create(&p->thread, NULL, proxy_main, p);
+}
+
+static void proxy_stop(struct proxy *p)
+{
+	mach_msg_header_t stop = {
+		.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0),
+		.msgh_size = sizeof(stop),
+		.msgh_remote_port = p->port,
+		.msgh_id = 0x7a11,
+	};
+
+	mach_msg(&stop, MACH_SEND_MSG, sizeof(stop), 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
+		 MACH_PORT_NULL);
+	pthread_join(p->thread, NULL);
+	mach_port_destroy(mach_task_self(), p->port);
+}
+
+FIXTURE(proxy) {
+	struct made made;
+	task_t child;
+	struct proxy task_proxy;
+};
+
+FIXTURE_SETUP(proxy)
+{
+	made_begin(&self->made);
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &self->child));
+	proxy_start(&self->task_proxy, self->child);
+}
+
+FIXTURE_TEARDOWN(proxy)
+{
+	proxy_stop(&self->task_proxy);
+	made_end(&self->made);
+}
+
+static int suspend_count(task_t task)
+{
+	mach_task_basic_info_data_t info;
+	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+
+	if (task_info(task, MACH_TASK_BASIC_INFO, (task_info_t)&info, &count))
+		return -1;
+	return info.suspend_count;
+}
+
+TEST_F(proxy, task_calls_on_a_stand_in_reach_the_task)
+{
+	mach_port_t stand_in = self->task_proxy.port;
+	mach_task_basic_info_data_t direct, proxied;
+	mach_msg_type_number_t count;
+
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(stand_in));
+	EXPECT_EQ(1, suspend_count(self->child));
+	EXPECT_EQ(1, suspend_count(stand_in));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(self->child, MACH_TASK_BASIC_INFO,
+					  (task_info_t)&direct, &count));
+	count = MACH_TASK_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(stand_in, MACH_TASK_BASIC_INFO,
+					  (task_info_t)&proxied, &count));
+	EXPECT_EQ(MACH_TASK_BASIC_INFO_COUNT, count);
+	EXPECT_EQ(0, memcmp(&direct, &proxied, sizeof(direct)));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(stand_in));
+	EXPECT_EQ(0, suspend_count(self->child));
+	/* The same error both ways. */
+	EXPECT_EQ(task_resume(self->child), task_resume(stand_in));
+	EXPECT_LE(6, self->task_proxy.forwarded);
+
+	/* Special ports, set and read through the stand-in. */
+	mach_port_t port = new_port(), got = MACH_PORT_NULL;
+	ASSERT_EQ(KERN_SUCCESS, task_set_special_port(stand_in, TASK_BOOTSTRAP_PORT, port));
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(self->child, TASK_BOOTSTRAP_PORT, &got));
+	EXPECT_EQ(port, got);
+	got = MACH_PORT_NULL;
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(stand_in, TASK_BOOTSTRAP_PORT, &got));
+	EXPECT_EQ(port, got);
+}
+
+TEST_F(proxy, port_and_vm_calls_on_a_stand_in_reach_the_tasks_space)
+{
+	mach_port_t stand_in = self->task_proxy.port, name = MACH_PORT_NULL;
+	mach_port_type_t type;
+	mach_port_urefs_t refs;
+	const vm_size_t page = getpagesize();
+	vm_address_t address = 0;
+	char buf[8] = { 0 };
+	vm_size_t size;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(stand_in, MACH_PORT_RIGHT_RECEIVE, &name));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(self->child, name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
+	type = 0;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(stand_in, name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(stand_in, name, MACH_PORT_RIGHT_RECEIVE,
+						   &refs));
+	EXPECT_EQ(1, refs);
+	EXPECT_EQ(mach_port_mod_refs(self->child, name, MACH_PORT_RIGHT_SEND, -1),
+		  mach_port_mod_refs(stand_in, name, MACH_PORT_RIGHT_SEND, -1));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(stand_in, name));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self->child, name, &type));
+
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(stand_in, &address, 2 * page, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(self->child, address, (vm_offset_t)"proxy", 6));
+	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(stand_in, address, 6, (vm_address_t)buf,
+						  &size));
+	EXPECT_STREQ("proxy", buf);
+	ASSERT_EQ(KERN_SUCCESS, vm_protect(stand_in, address, page, FALSE, VM_PROT_READ));
+	EXPECT_EQ(vm_protect(self->child, address, page, TRUE, VM_PROT_READ),
+		  vm_protect(stand_in, address, page, TRUE, VM_PROT_READ));
+	ASSERT_EQ(KERN_SUCCESS, vm_deallocate(stand_in, address, 2 * page));
+	EXPECT_EQ(KERN_INVALID_ADDRESS, vm_read_overwrite(self->child, address, 6,
+							  (vm_address_t)buf, &size));
+}
+
+TEST_F(proxy, threads_made_and_driven_through_stand_ins)
+{
+	mach_port_t stand_in = self->task_proxy.port;
+	thread_act_array_t threads;
+	mach_msg_type_number_t count;
+	x86_thread_state64_t state = { 0 }, got;
+	struct proxy thread_proxy;
+	thread_act_t thread;
+
+	/* thread_create through the task's stand-in: the real thread's port */
+	ASSERT_EQ(KERN_SUCCESS, thread_create(stand_in, &thread));
+	ASSERT_EQ(KERN_SUCCESS, task_threads(stand_in, &threads, &count));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(thread, threads[0]);
+	vm_deallocate(mach_task_self(), (vm_address_t)threads, count * sizeof(*threads));
+
+	/* and the thread's calls through a stand-in for the thread */
+	proxy_start(&thread_proxy, thread);
+	state.__rip = 0x401000;
+	state.__rax = 42;
+	state.__rflags = 0x202;
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread_proxy.port, x86_THREAD_STATE64,
+						 (thread_state_t)&state,
+						 x86_THREAD_STATE64_COUNT));
+	count = x86_THREAD_STATE64_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&got, &count));
+	EXPECT_EQ(42, got.__rax);
+	memset(&got, 0, sizeof(got));
+	count = x86_THREAD_STATE64_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread_proxy.port, x86_THREAD_STATE64,
+						 (thread_state_t)&got, &count));
+	EXPECT_EQ(x86_THREAD_STATE64_COUNT, count);
+	EXPECT_EQ(0x401000, got.__rip);
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread_proxy.port));	/* held twice now */
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread_proxy.port));	/* still held */
+	ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread_proxy.port));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_suspend(thread));	/* it is gone */
+	proxy_stop(&thread_proxy);
+	mach_port_deallocate(mach_task_self(), thread);
+}
+
+/* A stand-in whose receiver is gone: the call's send fails, as a stub's. */
+TEST(a_call_on_a_dead_stand_in_fails_as_a_send)
+{
+	mach_port_t port = new_port();
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), port,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(port));
+}
+
+TEST_HARNESS_MAIN
