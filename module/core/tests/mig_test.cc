@@ -277,4 +277,30 @@ TEST_F(Mig, AReceiveRightInsertedByMessageTravelsAgain)
 	EXPECT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &g)));
 }
 
+TEST_F(Mig, ACallOnAnOrdinaryPortIsToBeSentToIt)
+{
+	Name port{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &port));
+	ASSERT_EQ(Kr::Success, space().insert_right(port, port, MakeSend));
+	mach_task_control_args c{};
+	c.task = port.value;
+	c.op = MACH_TASK_SUSPEND;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_TASK_CONTROL, &c));
+	c.op = MACH_TASK_PID;	// a trap, not a routine: no message for it
+	EXPECT_EQ(long(Kr::InvalidArgument), ioctl(MACH_IOC_NR_TASK_CONTROL, &c));
+	mach_port_args p{};
+	p.op = MACH_PORT_OP_TYPE;
+	p.task = port.value;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
+	p.op = MACH_PORT_OP_NAMES;	// not served by message: the old answer
+	EXPECT_EQ(long(Kr::InvalidTask), ioctl(MACH_IOC_NR_PORT, &p));
+	// A kernel port of another kind keeps its answer.
+	mach_thread_args t{};
+	t.op = MACH_THREAD_RESUME;
+	t.port = self;
+	EXPECT_EQ(long(Kr::InvalidArgument), ioctl(MACH_IOC_NR_THREAD, &t));
+	t.port = port.value;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_THREAD, &t));
+}
+
 } // namespace
