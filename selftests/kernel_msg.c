@@ -79,9 +79,7 @@ static mach_msg_return_t call(mach_port_t target, mach_msg_id_t id, union exchan
 	in->head.msgh_voucher_port = MACH_PORT_NULL;
 	in->head.msgh_id = id;
 	if (!(in->head.msgh_bits & COMPLEX))
-		in->s.ndr = NDR_record;
-	else
-		in->c.ndr = NDR_record;
+		in->s.ndr = NDR_record;	/* (a complex request's is its caller's) */
 	mr = mach_msg(&in->head, MACH_SEND_MSG | MACH_RCV_MSG | MACH_RCV_TIMEOUT, size,
 		      sizeof(*x), reply, 10000, MACH_PORT_NULL);
 	if (mr != MACH_MSG_SUCCESS)
@@ -224,6 +222,7 @@ TEST_F(kmsg, a_right_inserted_by_message_arrives)
 	x.in.c.port.name = mine;
 	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
 	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
 	/* A free name in the child: the lowest its process has not used. */
 	while (mach_port_type(self->child, in_child, &type) == KERN_SUCCESS)
 		in_child++;
@@ -249,6 +248,7 @@ TEST_F(kmsg, special_ports_set_and_read_by_message)
 	x.in.c.port.name = port;
 	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
 	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
 	x.in.c.w[0] = TASK_BOOTSTRAP_PORT;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3410, &x,
 						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));
@@ -432,6 +432,169 @@ TEST_F(kmsg, vm_calls_by_message_are_libmachs)
 	EXPECT_EQ(MIG_BAD_ID, simple_call(self->child, 3801, args, 3, &out));
 }
 
+/* mach_ports_register and mach_ports_lookup in XNU 15's form: three ports. */
+TEST_F(kmsg, registered_ports_by_message)
+{
+	mach_port_t a = new_port(), b = new_port();
+	mach_port_array_t got;
+	mach_msg_type_number_t count;
+	union exchange x;
+
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 3;
+	mach_msg_port_descriptor_t *pd = &x.in.c.port;
+	mach_port_t names[3] = { a, MACH_PORT_NULL, b };
+	for (int i = 0; i < 3; i++) {
+		pd[i].name = names[i];
+		pd[i].disposition = MACH_MSG_TYPE_COPY_SEND;
+		pd[i].type = MACH_MSG_PORT_DESCRIPTOR;
+	}
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3403, &x, sizeof(mach_msg_header_t) + 4 + 36,
+					 MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(KERN_SUCCESS, x.out.s.ret);
+	ASSERT_EQ(KERN_SUCCESS, mach_ports_lookup(self->child, &got, &count));
+	ASSERT_EQ(3, count);
+	EXPECT_EQ(a, got[0]);
+	EXPECT_EQ(MACH_PORT_NULL, got[1]);
+	EXPECT_EQ(b, got[2]);
+	vm_deallocate(mach_task_self(), (vm_address_t)got, count * sizeof(*got));
+
+	/* lookup: three port descriptors, 64 bytes */
+	struct reply out;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3404, NULL, 0, &out));
+	ASSERT_EQ(64, out.head.msgh_size);
+	pd = &out.c.port;
+	EXPECT_EQ(a, pd[0].name);
+	EXPECT_EQ(MACH_PORT_NULL, pd[1].name);
+	EXPECT_EQ(b, pd[2].name);
+
+	/* the old form (an out-of-line array) is not XNU 15's: refused */
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	mach_msg_ool_ports_descriptor_t *ool = (void *)&x.in.c.port;
+	ool->address = names;
+	ool->count = 3;
+	ool->disposition = MACH_MSG_TYPE_COPY_SEND;
+	ool->type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	uint32_t *tail = (uint32_t *)((char *)&x + 44);
+	memcpy(tail, &NDR_record, 8);
+	tail[2] = 3;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3403, &x, 56, MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
+}
+
+TEST_F(kmsg, exception_ports_by_message)
+{
+	mach_port_t handler = new_port();
+	exception_mask_t masks[EXC_TYPES_COUNT];
+	mach_port_t ports[EXC_TYPES_COUNT];
+	exception_behavior_t behaviors[EXC_TYPES_COUNT];
+	thread_state_flavor_t flavors[EXC_TYPES_COUNT];
+	mach_msg_type_number_t count = EXC_TYPES_COUNT;
+	union exchange x;
+
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = handler;
+	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
+	x.in.c.w[0] = EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC;
+	x.in.c.w[1] = EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES;
+	x.in.c.w[2] = x86_THREAD_STATE64;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3413, &x, COMPLEX_ONE_PORT(3),
+					 MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(KERN_SUCCESS, x.out.s.ret);
+	ASSERT_EQ(KERN_SUCCESS, task_get_exception_ports(self->child, EXC_MASK_BAD_ACCESS, masks,
+							 &count, ports, behaviors, flavors));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(handler, ports[0]);
+
+	/* A behavior XNU does not have: its answer, as libmach's. */
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.port.name = handler;
+	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
+	x.in.c.w[0] = EXC_MASK_BAD_ACCESS;
+	x.in.c.w[1] = 77;
+	x.in.c.w[2] = 0;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3413, &x, COMPLEX_ONE_PORT(3),
+					 MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(task_set_exception_ports(self->child, EXC_MASK_BAD_ACCESS, handler, 77, 0),
+		  x.out.s.ret);
+
+	/* get: all 32 port descriptors, then NDR, the count and three arrays */
+	uint32_t mask[1] = { EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC | EXC_MASK_SOFTWARE };
+	struct reply out;
+	static union exchange big;
+	memset(&big, 0, sizeof(big));
+	memcpy(big.in.s.w, mask, 4);
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3414, &big, SIMPLE(1),
+					 MACH_MSG_TYPE_COPY_SEND));
+	(void)out;
+	ASSERT_EQ(COMPLEX, big.out.head.msgh_bits & COMPLEX);
+	EXPECT_EQ(32, big.out.c.body.msgh_descriptor_count);
+	mach_msg_port_descriptor_t *pd = &big.out.c.port;
+	uint32_t *words = (uint32_t *)((char *)&big + 28 + 32 * 12 + 8);
+	uint32_t n = words[0];
+	EXPECT_EQ(424 + 12 * n, big.out.head.msgh_size);
+	ASSERT_EQ(2, n);	/* the handler's pair, and the unset one */
+	EXPECT_EQ(EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC, words[1]);
+	EXPECT_EQ(EXC_MASK_SOFTWARE, words[2]);
+	EXPECT_EQ(handler, pd[0].name);
+	EXPECT_EQ(MACH_PORT_NULL, pd[1].name);
+	EXPECT_EQ(EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES, words[3]);
+	EXPECT_EQ(x86_THREAD_STATE64, words[5]);
+}
+
+TEST_F(kmsg, a_notification_requested_by_message_comes)
+{
+	mach_port_t port = MACH_PORT_NULL, notify = new_port();
+	union exchange x;
+	struct reply heard;
+
+	/* A receive right in the child's space, a dead-name request on a send right to it. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_RECEIVE, &port));
+	memset(&x, 0, sizeof(x));
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = notify;
+	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
+	x.in.c.w[0] = port;
+	x.in.c.w[1] = MACH_NOTIFY_NO_SENDERS;
+	x.in.c.w[2] = 0;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3213, &x, COMPLEX_ONE_PORT(3),
+					 MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(3313, x.out.head.msgh_id);
+	ASSERT_EQ(COMPLEX, x.out.head.msgh_bits & COMPLEX);
+	EXPECT_EQ(MACH_PORT_NULL, x.out.c.port.name);	/* no request before */
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, (int)x.out.c.port.disposition);
+	/* no sender yet, and sync 0: the notice comes at once */
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&heard.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(heard), notify, 2000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, heard.head.msgh_id);
+
+	/* A send right where a send-once right belongs: MIG_TYPE_ERROR. */
+	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
+	x.in.c.port.name = notify;
+	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
+	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
+	x.in.c.w[0] = port;
+	x.in.c.w[1] = MACH_NOTIFY_NO_SENDERS;
+	x.in.c.w[2] = 0;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3213, &x, COMPLEX_ONE_PORT(3),
+					 MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MIG_TYPE_ERROR, x.out.s.ret);
+}
+
 TEST(host_calls_by_message_are_libmachs)
 {
 	mach_port_t host = mach_host_self(), got = MACH_PORT_NULL;
@@ -500,6 +663,7 @@ TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
 	x.in.c.port.name = lonely;
 	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
 	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3407, &x, COMPLEX_ONE_PORT(0),
 					 MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
@@ -516,6 +680,7 @@ TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
 	x.in.c.port.name = port;
 	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE;
 	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x.in.c.ndr = NDR_record;
 	x.in.c.w[0] = TASK_BOOTSTRAP_PORT;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3410, &x,
 						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));

@@ -229,6 +229,59 @@ TEST_F(proxy, threads_made_and_driven_through_stand_ins)
 	mach_port_deallocate(mach_task_self(), thread);
 }
 
+TEST_F(proxy, ports_a_task_keeps_set_and_read_through_a_stand_in)
+{
+	mach_port_t stand_in = self->task_proxy.port, a = new_port(), b = new_port();
+	mach_port_t set[2] = { a, b }, previous = MACH_PORT_NULL, in_child = MACH_PORT_NULL;
+	exception_mask_t masks[EXC_TYPES_COUNT];
+	mach_port_t handlers[EXC_TYPES_COUNT];
+	exception_behavior_t behaviors[EXC_TYPES_COUNT];
+	thread_state_flavor_t flavors[EXC_TYPES_COUNT];
+	mach_msg_type_number_t count;
+	mach_port_array_t got;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_ports_register(stand_in, set, 2));
+	ASSERT_EQ(KERN_SUCCESS, mach_ports_lookup(self->child, &got, &count));
+	ASSERT_EQ(3, count);
+	EXPECT_EQ(a, got[0]);
+	EXPECT_EQ(b, got[1]);
+	vm_deallocate(mach_task_self(), (vm_address_t)got, count * sizeof(*got));
+	ASSERT_EQ(KERN_SUCCESS, mach_ports_lookup(stand_in, &got, &count));
+	ASSERT_EQ(3, count);
+	EXPECT_EQ(a, got[0]);
+	EXPECT_EQ(MACH_PORT_NULL, got[2]);
+	vm_deallocate(mach_task_self(), (vm_address_t)got, count * sizeof(*got));
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(stand_in, EXC_MASK_BAD_ACCESS, a,
+							 EXCEPTION_DEFAULT, 0));
+	count = EXC_TYPES_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_get_exception_ports(stand_in, EXC_MASK_BAD_ACCESS |
+							 EXC_MASK_SOFTWARE, masks, &count,
+							 handlers, behaviors, flavors));
+	ASSERT_EQ(2, count);
+	EXPECT_EQ(EXC_MASK_BAD_ACCESS, masks[0]);
+	EXPECT_EQ(a, handlers[0]);
+	EXPECT_EQ(EXCEPTION_DEFAULT, behaviors[0]);
+	EXPECT_EQ(MACH_PORT_NULL, handlers[1]);
+	EXPECT_EQ(task_set_exception_ports(self->child, EXC_MASK_BAD_ACCESS, a, 77, 0),
+		  task_set_exception_ports(stand_in, EXC_MASK_BAD_ACCESS, a, 77, 0));
+
+	/* A no-senders request on a port of the child's, through the stand-in. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(stand_in, MACH_PORT_RIGHT_RECEIVE, &in_child));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(stand_in, in_child,
+				MACH_NOTIFY_NO_SENDERS, 0, b, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+				&previous));
+	EXPECT_EQ(MACH_PORT_NULL, previous);
+	struct {
+		mach_msg_header_t head;
+		char body[64];
+		mach_msg_max_trailer_t trailer;
+	} notice;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&notice.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(notice), b, 2000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, notice.head.msgh_id);
+}
+
 /* A stand-in whose receiver is gone: the call's send fails, as a stub's. */
 TEST(a_call_on_a_dead_stand_in_fails_as_a_send)
 {

@@ -290,7 +290,12 @@ LIBMACH_API kern_return_t mach_port_request_notification(ipc_space_t task, mach_
 	args.value = sync;
 	args.poly = notify;
 	args.delta = notify_poly;
-	kern_return_t kr = port_call(args);
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	if (kr == libmach::send_as_message) {	// mach_port_request_notification (3213)
+		uint32_t in[3] = { name, static_cast<uint32_t>(msgid), sync };
+		return libmach::rpc_general(task, 3213, &notify, 1, notify_poly, in, 3, previous,
+					    1, nullptr, 0, nullptr);
+	}
 	*previous = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
 	return kr;
 }
@@ -314,7 +319,13 @@ LIBMACH_API kern_return_t mach_ports_register(task_t task, mach_port_array_t por
 		return KERN_INVALID_ARGUMENT;
 	for (mach_msg_type_number_t i = 0; i < count; i++)
 		args.names[i] = ports[i];
-	return libmach::call(MACH_IOC_TASK_PORTS, &args);
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_PORTS, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	// mach_ports_register (3403) as XNU 15 sends it: three port descriptors.
+	return libmach::rpc_general(task, 3403, args.names, MACH_TASK_PORTS_MAX,
+				    MACH_MSG_TYPE_COPY_SEND, nullptr, 0, nullptr, 0, nullptr, 0,
+				    nullptr);
 }
 
 // The array comes out of line, as on the anchors: vm_deallocate (or
@@ -327,6 +338,11 @@ LIBMACH_API kern_return_t mach_ports_lookup(task_t task, mach_port_array_t *port
 	mach_task_ports_args args = {};
 	args.task = task;
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_PORTS, &args);
+	if (kr == libmach::send_as_message) {	// mach_ports_lookup (3404)
+		kr = libmach::rpc_general(task, 3404, nullptr, 0, 0, nullptr, 0, args.names,
+					  MACH_TASK_PORTS_MAX, nullptr, 0, nullptr);
+		args.count = MACH_TASK_PORTS_MAX;
+	}
 	if (kr != KERN_SUCCESS)
 		return kr;
 	natural_t *array = out_of_line(MACH_TASK_PORTS_MAX);
@@ -342,6 +358,47 @@ LIBMACH_API kern_return_t mach_ports_lookup(task_t task, mach_port_array_t *port
 }
 
 namespace {
+
+// task_set_exception_ports (3413) or task_get_exception_ports (3414) to a
+// port standing in for a task (the module sends no swap here).
+kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach_port_t port,
+					exception_behavior_t behavior,
+					thread_state_flavor_t flavor, unsigned int flags,
+					exception_mask_array_t masks,
+					mach_msg_type_number_t *count,
+					exception_handler_array_t handlers,
+					exception_behavior_array_t behaviors,
+					exception_flavor_array_t flavors)
+{
+	constexpr unsigned slots = 32;	/* XNU's reply always has 32 ports */
+	if (flags == MACH_EXCEPTION_PORTS_SET) {
+		uint32_t in[3] = { mask, static_cast<uint32_t>(behavior),
+				   static_cast<uint32_t>(flavor) };
+		return libmach::rpc_with_port(task, 3413, port, MACH_MSG_TYPE_COPY_SEND, in, 3);
+	}
+	mach_port_t ports[slots];
+	uint32_t in[1] = { mask }, out[1 + 3 * slots];
+	unsigned n;
+	kern_return_t kr = libmach::rpc_general(task, 3414, nullptr, 0, 0, in, 1, ports, slots,
+						out, 1 + 3 * slots, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	unsigned groups = out[0];
+	if (n != 1 + 3 * groups || groups > slots || groups > *count) {
+		for (mach_port_t name : ports)
+			if (name != MACH_PORT_NULL)
+				mach_port_deallocate(mach_task_self(), name);
+		return MIG_TYPE_ERROR;
+	}
+	for (unsigned i = 0; i < groups; i++) {
+		masks[i] = out[1 + i];
+		handlers[i] = ports[i];
+		behaviors[i] = out[1 + groups + i];
+		flavors[i] = out[1 + 2 * groups + i];
+	}
+	*count = groups;
+	return KERN_SUCCESS;
+}
 
 kern_return_t exception_call(task_t task, exception_mask_t mask, mach_port_t port,
 			     exception_behavior_t behavior, thread_state_flavor_t flavor,
@@ -367,6 +424,9 @@ kern_return_t exception_call(task_t task, exception_mask_t mask, mach_port_t por
 		args.flavors = reinterpret_cast<__u64>(flavors);
 	}
 	kern_return_t kr = libmach::call(MACH_IOC_EXCEPTION_PORTS, &args);
+	if (kr == libmach::send_as_message)
+		return exception_call_as_message(task, mask, port, behavior, flavor, flags, masks,
+						  count, handlers, behaviors, flavors);
 	if (kr == KERN_SUCCESS && count)
 		*count = args.count;
 	return kr;

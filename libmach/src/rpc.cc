@@ -11,6 +11,8 @@ namespace {
 // Room for the largest request or reply of a call sent so (a thread
 // state: 1296 words), and the trailer a receive appends.
 constexpr unsigned max_words = 1300;
+// ... and of port descriptors in one (task_get_exception_ports: 32).
+constexpr unsigned max_ports = 32;
 
 #pragma pack(push, 4)
 struct simple_body {
@@ -101,89 +103,114 @@ void start_simple(buffer &b, const uint32_t *in, unsigned n_in)
 		memcpy(b.in.words, in, 4 * n_in);
 }
 
-// What the request's size is: the header alone when it carries nothing.
-mach_msg_size_t simple_size(unsigned n_in)
-{
-	return n_in ? header + sizeof(NDR_record_t) + 4 * n_in : header;
-}
-
 } // namespace
+
+kern_return_t rpc_general(mach_port_t target, mach_msg_id_t id, const mach_port_t *ports_in,
+			  unsigned n_ports_in, mach_msg_type_name_t disposition,
+			  const uint32_t *in, unsigned n_in, mach_port_t *ports_out,
+			  unsigned n_ports_out, uint32_t *out, unsigned max_out, unsigned *n_out)
+{
+	buffer b;
+	unsigned char *p = reinterpret_cast<unsigned char *>(&b) + header;
+
+	if (n_ports_in > max_ports || n_ports_out > max_ports || n_in > max_words ||
+	    max_out > max_words)
+		return MIG_ARRAY_TOO_LARGE;
+	// The request: port descriptors first, then NDR and the words.
+	b.head.msgh_bits = n_ports_in ? MACH_MSGH_BITS_COMPLEX : 0;
+	if (n_ports_in) {
+		mach_msg_body_t body = { n_ports_in };
+		memcpy(p, &body, sizeof(body));
+		p += sizeof(body);
+		for (unsigned i = 0; i < n_ports_in; i++) {
+			mach_msg_port_descriptor_t d = {};
+			d.name = ports_in[i];
+			d.disposition = disposition;
+			d.type = MACH_MSG_PORT_DESCRIPTOR;
+			memcpy(p, &d, sizeof(d));
+			p += sizeof(d);
+		}
+	}
+	if (n_in) {
+		memcpy(p, &NDR_record, sizeof(NDR_record));
+		memcpy(p + sizeof(NDR_record), in, 4 * n_in);
+		p += sizeof(NDR_record) + 4 * n_in;
+	}
+	mach_msg_size_t size = p - reinterpret_cast<unsigned char *>(&b);
+	kern_return_t kr = exchange(b, target, id, size);
+	if (kr != KERN_SUCCESS)
+		return kr;
+
+	// The reply: an error, or what the routine's reply carries.
+	if (!is_complex(b) && b.head.msgh_size == error_reply && b.out.ret != KERN_SUCCESS)
+		return b.out.ret;
+	if (!n_ports_out) {
+		if (is_complex(b) || b.head.msgh_size < error_reply || (b.head.msgh_size & 3) ||
+		    b.out.ret != KERN_SUCCESS)
+			return MIG_TYPE_ERROR;
+		unsigned words = (b.head.msgh_size - error_reply) / 4;
+		if (words > max_out || (!n_out && words != max_out))
+			return MIG_TYPE_ERROR;
+		memcpy(out, b.out.words, 4 * words);
+		if (n_out)
+			*n_out = words;
+		return KERN_SUCCESS;
+	}
+	const unsigned char *q = reinterpret_cast<const unsigned char *>(&b) + header;
+	mach_msg_body_t body;
+	memcpy(&body, q, sizeof(body));
+	mach_msg_size_t fixed = header + sizeof(body) +
+				n_ports_out * sizeof(mach_msg_port_descriptor_t);
+	bool ok = is_complex(b) && body.msgh_descriptor_count == n_ports_out &&
+		  b.head.msgh_size >= fixed;
+	unsigned words = 0;
+	if (ok && b.head.msgh_size > fixed) {
+		ok = max_out && b.head.msgh_size >= fixed + sizeof(NDR_record_t) &&
+		     !((b.head.msgh_size - fixed) & 3);
+		words = ok ? (b.head.msgh_size - fixed - sizeof(NDR_record_t)) / 4 : 0;
+		ok = ok && words <= max_out && (n_out || words == max_out);
+	} else if (ok) {
+		ok = !max_out || (n_out != nullptr);
+	}
+	for (unsigned i = 0; ok && i < n_ports_out; i++) {
+		mach_msg_port_descriptor_t d;
+		memcpy(&d, q + sizeof(body) + i * sizeof(d), sizeof(d));
+		ok = d.type == MACH_MSG_PORT_DESCRIPTOR;
+		ports_out[i] = d.name;
+	}
+	if (!ok) {
+		mach_msg_destroy(&b.head);
+		for (unsigned i = 0; i < n_ports_out; i++)
+			ports_out[i] = MACH_PORT_NULL;
+		return MIG_TYPE_ERROR;
+	}
+	if (words)
+		memcpy(out, reinterpret_cast<const unsigned char *>(&b) + fixed + sizeof(NDR_record_t),
+		       4 * words);
+	if (n_out)
+		*n_out = words;
+	return KERN_SUCCESS;
+}
 
 kern_return_t rpc(mach_port_t target, mach_msg_id_t id, const uint32_t *in, unsigned n_in,
 		  uint32_t *out, unsigned max_out, unsigned *n_out)
 {
-	buffer b;
-
-	if (n_in > max_words || max_out > max_words)
-		return MIG_ARRAY_TOO_LARGE;
-	start_simple(b, in, n_in);
-	kern_return_t kr = exchange(b, target, id, simple_size(n_in));
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (is_complex(b) || b.head.msgh_size < error_reply || (b.head.msgh_size & 3))
-		return MIG_TYPE_ERROR;
-	if (b.out.ret != KERN_SUCCESS)
-		return b.head.msgh_size == error_reply ? b.out.ret : MIG_TYPE_ERROR;
-	unsigned words = (b.head.msgh_size - error_reply) / 4;
-	if (words > max_out || (!n_out && words != max_out))
-		return MIG_TYPE_ERROR;
-	if (words)
-		memcpy(out, b.out.words, 4 * words);
-	if (n_out)
-		*n_out = words;
-	return KERN_SUCCESS;
+	return rpc_general(target, id, nullptr, 0, 0, in, n_in, nullptr, 0, out, max_out, n_out);
 }
 
 kern_return_t rpc_with_port(mach_port_t target, mach_msg_id_t id, mach_port_t port,
 			    mach_msg_type_name_t disposition, const uint32_t *in,
 			    unsigned n_in)
 {
-	buffer b;
-
-	if (n_in > max_words)
-		return MIG_ARRAY_TOO_LARGE;
-	b.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
-	b.in_port.body.msgh_descriptor_count = 1;
-	memset(&b.in_port.port, 0, sizeof(b.in_port.port));
-	b.in_port.port.name = port;
-	b.in_port.port.disposition = disposition;
-	b.in_port.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	b.in_port.ndr = NDR_record;
-	if (n_in)
-		memcpy(b.in_port.words, in, 4 * n_in);
-	mach_msg_size_t size = header + sizeof(mach_msg_body_t) +
-			       sizeof(mach_msg_port_descriptor_t) + sizeof(NDR_record_t) + 4 * n_in;
-	kern_return_t kr = exchange(b, target, id, size);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (is_complex(b) || b.head.msgh_size != error_reply)
-		return MIG_TYPE_ERROR;
-	return b.out.ret;
+	return rpc_general(target, id, &port, 1, disposition, in, n_in, nullptr, 0, nullptr, 0,
+			   nullptr);
 }
 
 kern_return_t rpc_port_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
 			   unsigned n_in, mach_port_t *port)
 {
-	buffer b;
-
 	*port = MACH_PORT_NULL;
-	if (n_in > max_words)
-		return MIG_ARRAY_TOO_LARGE;
-	start_simple(b, in, n_in);
-	kern_return_t kr = exchange(b, target, id, simple_size(n_in));
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (is_error_reply(b))
-		return b.out.ret;
-	if (!is_complex(b) || b.head.msgh_size != header + sizeof(mach_msg_body_t) +
-						  sizeof(mach_msg_port_descriptor_t) ||
-	    b.out_port.body.msgh_descriptor_count != 1 ||
-	    b.out_port.port.type != MACH_MSG_PORT_DESCRIPTOR) {
-		mach_msg_destroy(&b.head);
-		return MIG_TYPE_ERROR;
-	}
-	*port = b.out_port.port.name;
-	return KERN_SUCCESS;
+	return rpc_general(target, id, nullptr, 0, 0, in, n_in, port, 1, nullptr, 0, nullptr);
 }
 
 kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **ports,

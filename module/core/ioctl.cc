@@ -99,7 +99,6 @@ long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 bool sent_as_message(PortOp op)
 {
 	switch (op) {
-	case PortOp::RequestNotification:
 	case PortOp::Names:
 	case PortOp::ExtractRight:
 	case PortOp::GetSetStatus:
@@ -216,7 +215,7 @@ long task_ports(Task &caller, mach_task_ports_args &args)
 	if (args.flags & ~MACH_TASK_PORTS_SET)
 		return malformed;
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task);
 	if (kr != Kr::Success)
 		return result(kr);
 
@@ -245,27 +244,22 @@ long task_ports(Task &caller, mach_task_ports_args &args)
 	return result(Kr::Success);
 }
 
-/* EXCEPTION_DEFAULT .. EXCEPTION_STATE_IDENTITY_PROTECTED, with flags. */
-bool valid_behavior(u32 behavior)
-{
-	constexpr u32 flags = 0xe0000000u;	/* MACH_EXCEPTION_CODES and co. */
-	u32 base = behavior & ~flags;
-	return base >= 1 && base <= 5;
-}
-
 long exception_ports(Task &caller, mach_exception_ports_args &args)
 {
 	constexpr u32 known = MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET;
 	if ((args.flags & ~known) || !args.flags || args.pad)
 		return malformed;
+	/* Set or get alone goes as a message to an ordinary port; no swap. */
+	bool one = args.flags != (MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET);
 	Ref<Task> task;
-	Kr kr = resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	Kr kr = one ? resolve_target_task(caller, args.task, Kr::InvalidArgument, &task) :
+		      resolve_task(caller, args.task, Kr::InvalidArgument, &task);
 	if (kr != Kr::Success)
 		return result(kr);
 	bool set = args.flags & MACH_EXCEPTION_PORTS_SET;
 	if (args.mask & ~all_exceptions)
 		return result(Kr::InvalidArgument);
-	if (set && !valid_behavior(args.behavior))
+	if (set && !valid_exception_behavior(args.behavior))
 		return result(Kr::InvalidArgument);
 
 	TransitRight port;

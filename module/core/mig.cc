@@ -139,6 +139,12 @@ bool MigCall::carries_send(u32 i) const
 	return carries_port(i) && gives_send_right(request_.descriptors[i].disposition);
 }
 
+bool MigCall::carries_send_once(u32 i) const
+{
+	u32 disposition = request_.descriptors[i].disposition;
+	return carries_port(i) && (disposition == MoveSendOnce || disposition == MakeSendOnce);
+}
+
 TransitRight MigCall::take_right(u32 i)
 {
 	TransitRight right = request_.descriptors[i].right;
@@ -188,28 +194,41 @@ void MigCall::out_array(const u32 *words, u32 count)
 	reply_.size = mig_results + 4 + 4 * count;
 }
 
-bool MigCall::out_port(TransitRight right)
+bool MigCall::out_ports(TransitRight *rights, u32 count, u32 disposition, const u32 *words,
+			u32 nwords)
 {
-	auto *d = static_cast<Descriptor *>(mach_shim_alloc(MACH_KIND_MEMORY, sizeof(Descriptor)));
+	auto *d = static_cast<Descriptor *>(mach_shim_alloc(MACH_KIND_MEMORY,
+							    sizeof(Descriptor) * count));
 	if (!d) {
-		if (right.port)
-			right.port->drop(right);
+		for (u32 i = 0; i < count; i++)
+			if (rights[i].port)
+				rights[i].port->drop(rights[i]);
 		return false;
 	}
-	*d = Descriptor{};
-	d->offset = 4;		/* after the descriptor count */
-	d->type = PortDescriptor;
-	d->disposition = MoveSend;	/* a naked send right, as XNU's kernel gives */
-	d->right = right;
-	reply_.descriptors = d;
-	reply_.descriptor_count = 1;
-	reply_.other_bits = msgh_bits_complex;
 	u32 at = sizeof(MsgHeader);
-	put32(reply_, at, 1);
-	put32(reply_, at + 4, Name::null);	/* the name: the receiver's */
-	put32(reply_, at + 8, 0);
-	put32(reply_, at + 12, (PortDescriptor << 24) | (MoveSend << 16));
-	reply_.size = at + 16;
+	put32(reply_, at, count);
+	for (u32 i = 0; i < count; i++) {
+		u32 offset = 4 + 12 * i;	/* in the body, after the count */
+		d[i] = Descriptor{};
+		d[i].offset = offset;
+		d[i].type = PortDescriptor;
+		d[i].disposition = disposition;
+		d[i].right = rights[i];
+		rights[i] = {};
+		put32(reply_, at + offset, Name::null);	/* the name: the receiver's */
+		put32(reply_, at + offset + 4, 0);
+		put32(reply_, at + offset + 8, (PortDescriptor << 24) | (disposition << 16));
+	}
+	reply_.descriptors = d;
+	reply_.descriptor_count = count;
+	reply_.other_bits = msgh_bits_complex;
+	u32 end = at + 4 + 12 * count;
+	if (nwords) {
+		__builtin_memcpy(bytes(reply_) + end, ndr_record, sizeof(ndr_record));
+		__builtin_memcpy(bytes(reply_) + end + sizeof(ndr_record), words, 4 * nwords);
+		end += sizeof(ndr_record) + 4 * nwords;
+	}
+	reply_.size = end;
 	return true;
 }
 

@@ -73,6 +73,7 @@ public:
 	bool complex(u32 descriptors, u32 size) const;
 	bool carries_port(u32 i) const;
 	bool carries_send(u32 i) const;
+	bool carries_send_once(u32 i) const;	/* made or moved, or none */
 	/* The right the i'th port descriptor carried, taken from the request. */
 	TransitRight take_right(u32 i);
 
@@ -87,11 +88,14 @@ public:
 	/* The reply of a count-in/out routine: count, then count words. */
 	void out_array(const u32 *words, u32 count);
 	/*
-	 * A complex reply carrying right (its port's reference and right,
-	 * or none) in a port descriptor, and nothing else: false if out of
-	 * memory (the right is dropped).
+	 * A complex reply carrying count rights (each its port's reference
+	 * and right, or none) in port descriptors of that disposition, then,
+	 * if nwords, NDR and words: false if out of memory (the rights are
+	 * dropped). out_port(): one send right and nothing else.
 	 */
-	bool out_port(TransitRight right);
+	bool out_ports(TransitRight *rights, u32 count, u32 disposition,
+		       const u32 *words = nullptr, u32 nwords = 0);
+	bool out_port(TransitRight right) { return out_ports(&right, 1, MoveSend); }
 	/*
 	 * A complex reply carrying count send rights (taken, whatever comes)
 	 * in an out-of-line ports descriptor, then NDR and their count: the

@@ -138,6 +138,31 @@ Kr insert_right_call(MigCall &call)
 	return kr;
 }
 
+/*
+ * The notify port in a descriptor (a send-once right, made or moved, or
+ * none), then NDR, the name, the notification's id and its sync: the
+ * request it replaces comes back as a send-once right.
+ */
+Kr request_notification_call(MigCall &call)
+{
+	constexpr u32 name_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	if (!call.complex(1, name_at + 12))
+		return Kr::MigBadArguments;
+	if (!call.carries_send_once(0))
+		return Kr::MigTypeError;
+	PortCall port_call{};
+	port_call.op = PortOp::RequestNotification;
+	port_call.name = Name{call.in32(name_at)};
+	port_call.right = call.in32(name_at + 4);
+	port_call.value = call.in32(name_at + 8);
+	port_call.in = call.take_right(0);
+	Kr kr = on_space(call, port_call);
+	if (kr == Kr::Success && !call.out_ports(&port_call.out, 1, MoveSendOnce))
+		kr = Kr::ResourceShortage;
+	port_call_release(port_call);
+	return kr;
+}
+
 /* name, flavor, and the caller's room in words */
 Kr get_attributes_call(MigCall &call)
 {
@@ -186,6 +211,7 @@ constexpr MigRoutine routines[] = {
 	{3208, mig_reply_error_size, mod_refs_call},
 	{3210, mig_reply_error_size, set_mscount_call},
 	{3212, mig_reply_error_size, move_member_call},
+	{3213, sizeof(MsgHeader) + 4 + 12, request_notification_call},
 	{3214, mig_reply_error_size, insert_right_call},
 	{3217, mig_results + 4 + 4 * attribute_words_max, get_attributes_call},
 	{3218, mig_reply_error_size, set_attributes_call},

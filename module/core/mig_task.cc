@@ -104,6 +104,101 @@ Kr task_set_special_port_call(MigCall &call)
 	return task->set_special(call.in32(which_at), call.take_right(0));
 }
 
+/* mach_ports_register, as XNU 15 sends it: three port descriptors. */
+Kr ports_register_call(MigCall &call)
+{
+	if (!call.complex(registered_max, sizeof(MsgHeader) + 4 + 12 * registered_max))
+		return Kr::MigBadArguments;
+	for (u32 i = 0; i < registered_max; i++)
+		if (!call.carries_send(i))
+			return Kr::MigTypeError;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight rights[registered_max];
+	for (u32 i = 0; i < registered_max; i++)
+		rights[i] = call.take_right(i);
+	return task->register_ports(rights, registered_max);
+}
+
+/* mach_ports_lookup: the three registered ports, in port descriptors. */
+Kr ports_lookup_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight rights[registered_max];
+	task->lookup_ports(rights);
+	return call.out_ports(rights, registered_max, MoveSend) ? Kr::Success :
+								 Kr::ResourceShortage;
+}
+
+/* task_set_exception_ports: the port, then NDR, mask, behavior, flavor. */
+Kr set_exception_ports_call(MigCall &call)
+{
+	constexpr u32 mask_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	if (!call.complex(1, mask_at + 12))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	u32 mask = call.in32(mask_at), behavior = call.in32(mask_at + 4);
+	if ((mask & ~all_exceptions) || !valid_exception_behavior(behavior))
+		return Kr::InvalidArgument;
+	return task->set_exception_ports(mask, call.take_right(0), behavior,
+					 call.in32(mask_at + 8));
+}
+
+/*
+ * task_get_exception_ports(mask): all 32 port descriptors (unused ones
+ * null), then NDR, the count of groups, and their masks, behaviors and
+ * flavors, packed.
+ */
+constexpr u32 exception_ports_mig_max = 32;
+
+Kr get_exception_ports_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	u32 mask = call.in32(mig_args);
+	if (mask & ~all_exceptions)
+		return Kr::InvalidArgument;
+	u32 masks[exception_types];
+	ExceptionHandler handlers[exception_types];
+	u32 groups = task->get_exception_ports(mask, exception_types, masks, handlers);
+	/* (Off the stack: 32 of them, most of them none.) */
+	auto *rights = static_cast<TransitRight *>(
+		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * exception_ports_mig_max));
+	u32 words[1 + 3 * exception_types];
+	words[0] = groups;
+	for (u32 i = 0; i < groups; i++) {
+		if (rights && handlers[i].port)
+			rights[i] = TransitRight{handlers[i].port, MoveSend};
+		else if (handlers[i].port)
+			handlers[i].port->drop(TransitRight{handlers[i].port, MoveSend});
+		words[1 + i] = masks[i];
+		words[1 + groups + i] = handlers[i].behavior;
+		words[1 + 2 * groups + i] = handlers[i].flavor;
+	}
+	if (!rights)
+		return Kr::ResourceShortage;
+	bool made = call.out_ports(rights, exception_ports_mig_max, MoveSend, words,
+				   1 + 3 * groups);
+	mach_shim_free(MACH_KIND_MEMORY, rights);
+	return made ? Kr::Success : Kr::ResourceShortage;
+}
+
 /* task_threads: send rights to every thread, out of line. */
 Kr task_threads_call(MigCall &call)
 {
@@ -262,12 +357,17 @@ constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
 constexpr MigRoutine routines[] = {
 	{3401, mig_reply_error_size, task_terminate_call},
 	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call},
+	{3403, mig_reply_error_size, ports_register_call},
+	{3404, sizeof(MsgHeader) + 4 + 12 * registered_max, ports_lookup_call},
 	{3405, array_reply(task_info_max_count), task_info_call},
 	{3407, mig_reply_error_size, task_suspend_call},
 	{3408, mig_reply_error_size, task_resume_call},
 	{3409, port_reply, task_get_special_port_call},
 	{3410, mig_reply_error_size, task_set_special_port_call},
 	{3411, port_reply, thread_create_call},
+	{3413, mig_reply_error_size, set_exception_ports_call},
+	{3414, sizeof(MsgHeader) + 4 + 12 * exception_ports_mig_max + sizeof(ndr_record) +
+	       4 + 12 * exception_types, get_exception_ports_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call},
 	{3604, mig_reply_error_size, thread_set_state_call},

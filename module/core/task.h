@@ -32,6 +32,14 @@ inline constexpr u32 registered_max = 3;
 inline constexpr u32 exception_types = 14;
 inline constexpr u32 all_exceptions = ((1u << exception_types) - 1) & ~1u;
 
+/* EXCEPTION_DEFAULT .. EXCEPTION_STATE_IDENTITY_PROTECTED, with flags. */
+inline bool valid_exception_behavior(u32 behavior)
+{
+	constexpr u32 flags = 0xe0000000u;	/* MACH_EXCEPTION_CODES and co. */
+	u32 base = behavior & ~flags;
+	return base >= 1 && base <= 5;
+}
+
 /* security_token_t and audit_token_t (the uapi's struct mach_tokens). */
 struct Tokens {			/* a value: guarded as what holds it */
 	u32 security[2];
