@@ -514,7 +514,9 @@ TEST_F(kmsg, exception_ports_by_message)
 	EXPECT_EQ(handler, ports[0]);
 
 	/* A behavior XNU does not have: its answer, as libmach's. */
+	memset(&x, 0, sizeof(x));
 	x.in.head.msgh_bits = COMPLEX;
+	x.in.c.body.msgh_descriptor_count = 1;
 	x.in.c.port.name = handler;
 	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
 	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
@@ -581,6 +583,7 @@ TEST_F(kmsg, a_notification_requested_by_message_comes)
 	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, heard.head.msgh_id);
 
 	/* A send right where a send-once right belongs: MIG_TYPE_ERROR. */
+	memset(&x, 0, sizeof(x));
 	x.in.head.msgh_bits = COMPLEX;
 	x.in.c.body.msgh_descriptor_count = 1;
 	x.in.c.port.name = notify;
