@@ -17,7 +17,13 @@
  *         EFAULT  an argument or buffer address is not readable/writable,
  *         EBADF   this /dev/mach descriptor belongs to another process's
  *                 task (it was inherited by fork or passed over a socket),
- *         ENOMEM  the kernel could not allocate what the call needs.
+ *         ENOMEM  the kernel could not allocate what the call needs,
+ *         EREMOTE the port the call is made on is an ordinary port, no
+ *                 kernel object's: the caller sends the call to it as
+ *                 XNU's MIG request instead, for whoever holds its
+ *                 receive right to answer (libmach does; the message
+ *                 front end serves the same requests sent to a kernel
+ *                 object's port).
  *
  * Port names are the numbers of file descriptors in the calling process
  * that hold the right; name 0 is MACH_PORT_NULL and never a right.
