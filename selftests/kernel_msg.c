@@ -376,6 +376,28 @@ TEST_F(kmsg, vm_calls_by_message_are_libmachs)
 					     (vm_region_info_t)&info, &count, &object));
 	EXPECT_EQ(address, region);
 	EXPECT_EQ(VM_PROT_DEFAULT, info.protection);
+	/* mach_vm_region: the null object name, then address, size and info */
+	uint32_t q[4];
+	memcpy(q, &address, 8);
+	q[2] = VM_REGION_BASIC_INFO_64;
+	q[3] = VM_REGION_BASIC_INFO_COUNT_64;
+	union exchange rx;
+	memset(&rx, 0, sizeof(rx));
+	memcpy(rx.in.s.w, q, sizeof(q));
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 4816, &rx, SIMPLE(4),
+					 MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(4916, rx.out.head.msgh_id);
+	ASSERT_EQ(68 + 4 * VM_REGION_BASIC_INFO_COUNT_64, rx.out.head.msgh_size);
+	EXPECT_EQ(MACH_PORT_NULL, rx.out.c.port.name);
+	uint32_t *r = (uint32_t *)((char *)&rx + 48);
+	uint64_t at, bytes;
+	memcpy(&at, r, 8);
+	memcpy(&bytes, r + 2, 8);
+	EXPECT_EQ(region, at);
+	EXPECT_EQ(size, bytes);
+	EXPECT_EQ(VM_REGION_BASIC_INFO_COUNT_64, r[4]);
+	EXPECT_EQ(0, memcmp(&info, &r[5], sizeof(info)));
+
 	/* A flag a user may not give: libmach's answer. */
 	args[4] = 1u << 20;
 	EXPECT_EQ(vm_allocate(self->child, &region, page, 1 << 20),

@@ -180,6 +180,20 @@ TEST_F(proxy, port_and_vm_calls_on_a_stand_in_reach_the_tasks_space)
 						  &size));
 	EXPECT_STREQ("proxy", buf);
 	ASSERT_EQ(KERN_SUCCESS, vm_protect(stand_in, address, page, FALSE, VM_PROT_READ));
+	vm_region_basic_info_data_64_t direct, proxied;
+	vm_address_t at = address, at2 = address;
+	vm_size_t bytes, bytes2;
+	mach_msg_type_number_t count = VM_REGION_BASIC_INFO_COUNT_64;
+	mach_port_t object;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(self->child, &at, &bytes, VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&direct, &count, &object));
+	count = VM_REGION_BASIC_INFO_COUNT_64;
+	ASSERT_EQ(KERN_SUCCESS, vm_region_64(stand_in, &at2, &bytes2, VM_REGION_BASIC_INFO_64,
+					     (vm_region_info_t)&proxied, &count, &object));
+	EXPECT_EQ(at, at2);
+	EXPECT_EQ(bytes, bytes2);
+	EXPECT_EQ(0, memcmp(&direct, &proxied, sizeof(direct)));
+	EXPECT_EQ(VM_PROT_READ, proxied.protection);
 	EXPECT_EQ(vm_protect(self->child, address, page, TRUE, VM_PROT_READ),
 		  vm_protect(stand_in, address, page, TRUE, VM_PROT_READ));
 	ASSERT_EQ(KERN_SUCCESS, vm_deallocate(stand_in, address, 2 * page));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // vm.cc - the vm_* calls on any task's address space.
+#include <string.h>
 #include <sys/mman.h>
 
 #include <mach/mach.h>
@@ -58,7 +59,10 @@ kern_return_t vm_call_as_message(mach_vm_args &args)
 kern_return_t vm_call(mach_vm_args &args)
 {
 	kern_return_t kr = libmach::call(MACH_IOC_VM, &args);
-	return kr == libmach::send_as_message ? vm_call_as_message(args) : kr;
+	/* (A region's answer has its own layout: region() sends it.) */
+	if (kr == libmach::send_as_message && args.op != MACH_VM_REGION)
+		return vm_call_as_message(args);
+	return kr;
 }
 
 mach_vm_args vm_args(__u32 op, vm_map_t task, vm_address_t address,
@@ -183,6 +187,40 @@ void fill_basic_info(const mach_vm_args &args, Info *info)
 	info->behavior = VM_BEHAVIOR_DEFAULT;
 }
 
+// mach_vm_region (4816) sent to a port standing in for a task: the object
+// name port, then the region's address, size and info.
+kern_return_t region_as_message(vm_map_read_t task, vm_address_t *address, vm_size_t *size,
+				vm_region_flavor_t flavor, vm_region_info_t info,
+				mach_msg_type_number_t *count, mach_port_t *object_name)
+{
+	constexpr unsigned info_max = 10;	/* MIG's vm_region_info_t */
+	uint32_t in[4], out[5 + info_max];
+	mach_port_t object = MACH_PORT_NULL;
+	unsigned n;
+
+	put64(&in[0], *address);
+	in[2] = flavor;
+	in[3] = *count < info_max ? *count : info_max;
+	kern_return_t kr = libmach::rpc_general(task, 4816, nullptr, 0, 0, in, 4, &object, 1, out,
+						5 + info_max, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (n < 5 || out[4] != n - 5 || out[4] > *count) {
+		if (object != MACH_PORT_NULL)
+			mach_port_deallocate(mach_task_self(), object);
+		return MIG_TYPE_ERROR;
+	}
+	*address = out[0] | static_cast<uint64_t>(out[1]) << 32;
+	*size = out[2] | static_cast<uint64_t>(out[3]) << 32;
+	memcpy(info, &out[5], 4 * out[4]);
+	*count = out[4];
+	if (object_name)
+		*object_name = object;
+	else if (object != MACH_PORT_NULL)
+		mach_port_deallocate(mach_task_self(), object);
+	return KERN_SUCCESS;
+}
+
 kern_return_t region(vm_map_read_t task, vm_address_t *address,
 		     vm_size_t *size, vm_region_flavor_t flavor,
 		     vm_region_info_t info, mach_msg_type_number_t *count,
@@ -202,6 +240,8 @@ kern_return_t region(vm_map_read_t task, vm_address_t *address,
 
 	mach_vm_args args = vm_args(MACH_VM_REGION, task, *address, 0);
 	kern_return_t kr = vm_call(args);
+	if (kr == libmach::send_as_message)
+		return region_as_message(task, address, size, flavor, info, count, object_name);
 	if (kr != KERN_SUCCESS)
 		return kr;
 	*address = args.address;

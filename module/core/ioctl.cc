@@ -448,7 +448,7 @@ long vm(Task &caller, mach_vm_args &args)
 		return malformed;
 	Ref<Task> task;
 	u64 program;
-	bool as_message = args.op != MACH_VM_WRITE && args.op != MACH_VM_REGION;
+	bool as_message = args.op != MACH_VM_WRITE;
 	Kr kr = as_message ?
 		resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program,
 				    vm_changes_mappings(args.op)) :

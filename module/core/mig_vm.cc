@@ -112,6 +112,45 @@ Kr read_overwrite_call(MigCall &call)
 	return kr;
 }
 
+/* VM_REGION_BASIC_INFO_64 and VM_REGION_BASIC_INFO, and their counts. */
+constexpr u32 region_basic_info_64 = 9, region_basic_info_64_count = 9;
+constexpr u32 region_basic_info = 10, region_basic_info_count = 8;
+
+/*
+ * address, flavor, the caller's room: the object name (a null port, as
+ * on XNU), then NDR, the region's address and size, and its info.
+ */
+Kr region_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 16))
+		return Kr::MigBadArguments;
+	u32 flavor = call.in32(mig_args + 8), room = call.in32(mig_args + 12);
+	u32 count = flavor == region_basic_info_64 ? region_basic_info_64_count :
+		    flavor == region_basic_info ? region_basic_info_count : 0;
+	if (!count || room < count)
+		return Kr::InvalidArgument;
+	mach_vm_args args{};
+	args.op = MACH_VM_REGION;
+	args.address = call.in64(mig_args);
+	Kr kr = on_map(call, args);
+	if (kr != Kr::Success)
+		return kr;
+	/* protection, max, inheritance, shared, reserved, offset, behavior, wired */
+	u32 words[5 + region_basic_info_64_count] = {};
+	words[0] = static_cast<u32>(args.address);
+	words[1] = static_cast<u32>(args.address >> 32);
+	words[2] = static_cast<u32>(args.size);
+	words[3] = static_cast<u32>(args.size >> 32);
+	words[4] = count;
+	words[5] = args.protection;
+	words[6] = args.max_protection;
+	words[7] = args.inheritance;
+	words[8] = args.shared;
+	TransitRight none;
+	return call.out_ports(&none, 1, MoveSend, words, 5 + count) ? Kr::Success :
+								      Kr::ResourceShortage;
+}
+
 constexpr MigRoutine routines[] = {
 	{4800, mig_results + 8, allocate_call},
 	{4801, mig_reply_error_size, deallocate_call},
@@ -119,6 +158,8 @@ constexpr MigRoutine routines[] = {
 	{4803, mig_reply_error_size, inherit_call},
 	{4807, mig_reply_error_size, copy_call},
 	{4808, mig_results + 8, read_overwrite_call},
+	{4816, sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record) + 20 + 4 * region_basic_info_64_count,
+	 region_call},
 };
 
 } /* namespace */
