@@ -43,7 +43,7 @@ INCLUDES := -Ilibmach/include -Iuapi
 # unimplemented.cc last: its placeholders never shadow a real call.
 LIBMACH_SRCS := $(filter-out %/unimplemented.cc,$(wildcard libmach/src/*.cc)) libmach/src/unimplemented.cc
 LIBMACH_OBJS := $(LIBMACH_SRCS:libmach/src/%.cc=$(BUILD)/obj/libmach/%.o)
-LIBMACH_HDRS := $(shell find libmach/include uapi -name '*.h')
+LIBMACH_HDRS := $(shell find libmach/include libmach/src uapi -name '*.h')
 
 KSFT := $(BUILD)/kselftest
 

@@ -293,8 +293,9 @@ LIBMACH_API kern_return_t mach_port_request_notification(ipc_space_t task, mach_
 	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
 	if (kr == libmach::send_as_message) {	// mach_port_request_notification (3213)
 		uint32_t in[3] = { name, static_cast<uint32_t>(msgid), sync };
+		*previous = MACH_PORT_NULL;
 		return libmach::rpc_general(task, 3213, &notify, 1, notify_poly, in, 3, previous,
-					    1, nullptr, 0, nullptr);
+					    1, nullptr, 0, nullptr, MACH_MSG_TYPE_PORT_SEND_ONCE);
 	}
 	*previous = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
 	return kr;
@@ -383,13 +384,16 @@ kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach
 						out, 1 + 3 * slots, &n);
 	if (kr != KERN_SUCCESS)
 		return kr;
-	unsigned groups = out[0];
-	if (n != 1 + 3 * groups || groups > slots || groups > *count) {
+	unsigned groups = n ? out[0] : 0;
+	if (!n || n != 1 + 3 * groups || groups > slots || groups > *count) {
 		for (mach_port_t name : ports)
 			if (name != MACH_PORT_NULL)
 				mach_port_deallocate(mach_task_self(), name);
-		return MIG_TYPE_ERROR;
+		return n && groups > *count ? MIG_ARRAY_TOO_LARGE : MIG_TYPE_ERROR;
 	}
+	for (unsigned i = groups; i < slots; i++)	/* a stand-in's stray ones */
+		if (ports[i] != MACH_PORT_NULL)
+			mach_port_deallocate(mach_task_self(), ports[i]);
 	for (unsigned i = 0; i < groups; i++) {
 		masks[i] = out[1 + i];
 		handlers[i] = ports[i];

@@ -108,13 +108,16 @@ void start_simple(buffer &b, const uint32_t *in, unsigned n_in)
 kern_return_t rpc_general(mach_port_t target, mach_msg_id_t id, const mach_port_t *ports_in,
 			  unsigned n_ports_in, mach_msg_type_name_t disposition,
 			  const uint32_t *in, unsigned n_in, mach_port_t *ports_out,
-			  unsigned n_ports_out, uint32_t *out, unsigned max_out, unsigned *n_out)
+			  unsigned n_ports_out, uint32_t *out, unsigned max_out, unsigned *n_out,
+			  mach_msg_type_name_t out_disposition)
 {
 	buffer b;
 	unsigned char *p = reinterpret_cast<unsigned char *>(&b) + header;
 
 	if (n_ports_in > max_ports || n_ports_out > max_ports || n_in > max_words ||
-	    max_out > max_words)
+	    max_out > max_words ||
+	    sizeof(mach_msg_body_t) + n_ports_in * sizeof(mach_msg_port_descriptor_t) +
+	    sizeof(NDR_record_t) + 4 * n_in > sizeof(b) - header - sizeof(b.trailer))
 		return MIG_ARRAY_TOO_LARGE;
 	// The request: port descriptors first, then NDR and the words.
 	b.head.msgh_bits = n_ports_in ? MACH_MSGH_BITS_COMPLEX : 0;
@@ -145,13 +148,14 @@ kern_return_t rpc_general(mach_port_t target, mach_msg_id_t id, const mach_port_
 	if (!is_complex(b) && b.head.msgh_size == error_reply && b.out.ret != KERN_SUCCESS)
 		return b.out.ret;
 	if (!n_ports_out) {
-		if (is_complex(b) || b.head.msgh_size < error_reply || (b.head.msgh_size & 3) ||
-		    b.out.ret != KERN_SUCCESS)
-			return MIG_TYPE_ERROR;
 		unsigned words = (b.head.msgh_size - error_reply) / 4;
-		if (words > max_out || (!n_out && words != max_out))
+		if (is_complex(b) || b.head.msgh_size < error_reply || (b.head.msgh_size & 3) ||
+		    b.out.ret != KERN_SUCCESS || words > max_out || (!n_out && words != max_out)) {
+			mach_msg_destroy(&b.head);	/* what it carried goes */
 			return MIG_TYPE_ERROR;
-		memcpy(out, b.out.words, 4 * words);
+		}
+		if (words)
+			memcpy(out, b.out.words, 4 * words);
 		if (n_out)
 			*n_out = words;
 		return KERN_SUCCESS;
@@ -175,7 +179,8 @@ kern_return_t rpc_general(mach_port_t target, mach_msg_id_t id, const mach_port_
 	for (unsigned i = 0; ok && i < n_ports_out; i++) {
 		mach_msg_port_descriptor_t d;
 		memcpy(&d, q + sizeof(body) + i * sizeof(d), sizeof(d));
-		ok = d.type == MACH_MSG_PORT_DESCRIPTOR;
+		ok = d.type == MACH_MSG_PORT_DESCRIPTOR &&
+		     (d.name == MACH_PORT_NULL || d.disposition == out_disposition);
 		ports_out[i] = d.name;
 	}
 	if (!ok) {

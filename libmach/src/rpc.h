@@ -16,12 +16,14 @@ namespace libmach {
 // The general form: a request carrying n_ports_in ports in port
 // descriptors (of that disposition), then, if n_in, NDR and the words; a
 // reply carrying RetCode and words (n_ports_out 0), or n_ports_out port
-// descriptors and, if any, NDR and words. A reply in the error form gives
-// its RetCode; one of another shape MIG_TYPE_ERROR (its rights destroyed).
+// descriptors (each null, or of out_disposition: a send right unless
+// said) and, if any, NDR and words. A reply in the error form gives its
+// RetCode; one of another shape MIG_TYPE_ERROR (what it carried destroyed).
 kern_return_t rpc_general(mach_port_t target, mach_msg_id_t id, const mach_port_t *ports_in,
 			  unsigned n_ports_in, mach_msg_type_name_t disposition,
 			  const uint32_t *in, unsigned n_in, mach_port_t *ports_out,
-			  unsigned n_ports_out, uint32_t *out, unsigned max_out, unsigned *n_out);
+			  unsigned n_ports_out, uint32_t *out, unsigned max_out, unsigned *n_out,
+			  mach_msg_type_name_t out_disposition = MACH_MSG_TYPE_PORT_SEND);
 
 // The request's arguments after NDR, and what a simple reply carries after
 // its RetCode: out gets at most max_out words, *n_out how many came

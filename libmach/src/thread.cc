@@ -32,7 +32,6 @@ kern_return_t words_out(const uint32_t *out, unsigned n, mach_thread_args &args)
 // routine (thread_act 3600, task 3400), for a server standing in for it.
 kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_args &args)
 {
-	uint32_t in[2 + state_max], out[1 + state_max];
 	unsigned n;
 	kern_return_t kr;
 
@@ -51,6 +50,7 @@ kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_arg
 	case MACH_THREAD_INFO: {
 		unsigned max = op == MACH_THREAD_INFO ? info_max : state_max;
 		uint32_t q[2] = { args.flavor, args.count < max ? args.count : max };
+		uint32_t out[1 + state_max];
 		kr = libmach::rpc(port, op == MACH_THREAD_INFO ? 3612 : 3603, q, 2, out,
 				  1 + max, &n);
 		return kr == KERN_SUCCESS ? words_out(out, n, args) : kr;
@@ -58,6 +58,7 @@ kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_arg
 	case MACH_THREAD_SET_STATE:
 		if (args.count > state_max)
 			return MIG_ARRAY_TOO_LARGE;
+		uint32_t in[2 + state_max];
 		in[0] = args.flavor;
 		in[1] = args.count;
 		memcpy(&in[2], reinterpret_cast<const void *>(args.data), 4 * args.count);

@@ -120,14 +120,15 @@ long port_op(Task &caller, mach_port_args &args)
 {
 	if (args.flags || args.pad)
 		return malformed;
+	bool known = args.op >= MACH_PORT_OP_ALLOCATE && args.op <= static_cast<u32>(PortOp::Last);
 	Ref<Task> task;
 	u64 program;
-	Kr kr = sent_as_message(static_cast<PortOp>(args.op)) ?
+	Kr kr = known && sent_as_message(static_cast<PortOp>(args.op)) ?
 		resolve_target_task(caller, args.task, Kr::InvalidTask, &task, &program) :
 		resolve_task(caller, args.task, Kr::InvalidTask, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
-	if (args.op < MACH_PORT_OP_ALLOCATE || args.op > static_cast<u32>(PortOp::Last))
+	if (!known)
 		return malformed;
 
 	PortCall call{};

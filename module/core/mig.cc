@@ -200,9 +200,11 @@ bool MigCall::out_ports(TransitRight *rights, u32 count, u32 disposition, const 
 	auto *d = static_cast<Descriptor *>(mach_shim_alloc(MACH_KIND_MEMORY,
 							    sizeof(Descriptor) * count));
 	if (!d) {
-		for (u32 i = 0; i < count; i++)
+		for (u32 i = 0; i < count; i++) {
 			if (rights[i].port)
 				rights[i].port->drop(rights[i]);
+			rights[i] = {};	/* taken: its caller must not drop it too */
+		}
 		return false;
 	}
 	u32 at = sizeof(MsgHeader);
@@ -240,9 +242,11 @@ bool MigCall::out_port_array(TransitRight *rights, u32 count)
 	u32 *names = count ? static_cast<u32 *>(
 		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(u32) * count)) : nullptr;
 	if (!d || (count && (!held || !names))) {
-		for (u32 i = 0; i < count; i++)
+		for (u32 i = 0; i < count; i++) {
 			if (rights[i].port)
 				rights[i].port->drop(rights[i]);
+			rights[i] = {};
+		}
 		free_if(d);
 		free_if(held);
 		free_if(names);
