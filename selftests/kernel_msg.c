@@ -87,6 +87,18 @@ static mach_msg_return_t call(mach_port_t target, mach_msg_id_t id, union exchan
 	return mr;
 }
 
+/* A request carrying one port descriptor, then NDR and its words (x->in.c.w). */
+static void one_port(union exchange *x, mach_port_t name, mach_msg_type_name_t disposition)
+{
+	memset(x, 0, sizeof(*x));
+	x->in.head.msgh_bits = COMPLEX;
+	x->in.c.body.msgh_descriptor_count = 1;
+	x->in.c.port.name = name;
+	x->in.c.port.disposition = disposition;
+	x->in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	x->in.c.ndr = NDR_record;
+}
+
 static kern_return_t simple_call(mach_port_t target, mach_msg_id_t id, const uint32_t *words,
 				 int n, struct reply *out)
 {
@@ -216,13 +228,7 @@ TEST_F(kmsg, a_right_inserted_by_message_arrives)
 	union exchange x;
 	mach_port_type_t type;
 
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = mine;
-	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, mine, MACH_MSG_TYPE_MAKE_SEND);
 	/* A free name in the child: the lowest its process has not used. */
 	while (mach_port_type(self->child, in_child, &type) == KERN_SUCCESS)
 		in_child++;
@@ -242,13 +248,7 @@ TEST_F(kmsg, special_ports_set_and_read_by_message)
 	union exchange x;
 	struct reply out;
 
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = port;
-	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, port, MACH_MSG_TYPE_COPY_SEND);
 	x.in.c.w[0] = TASK_BOOTSTRAP_PORT;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3410, &x,
 						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));
@@ -517,13 +517,7 @@ TEST_F(kmsg, exception_ports_by_message)
 	mach_msg_type_number_t count = EXC_TYPES_COUNT;
 	union exchange x;
 
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = handler;
-	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, handler, MACH_MSG_TYPE_COPY_SEND);
 	x.in.c.w[0] = EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC;
 	x.in.c.w[1] = EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES;
 	x.in.c.w[2] = x86_THREAD_STATE64;
@@ -536,13 +530,7 @@ TEST_F(kmsg, exception_ports_by_message)
 	EXPECT_EQ(handler, ports[0]);
 
 	/* A behavior XNU does not have: its answer, as libmach's. */
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = handler;
-	x.in.c.port.disposition = MACH_MSG_TYPE_COPY_SEND;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, handler, MACH_MSG_TYPE_COPY_SEND);
 	x.in.c.w[0] = EXC_MASK_BAD_ACCESS;
 	x.in.c.w[1] = 77;
 	x.in.c.w[2] = 0;
@@ -581,13 +569,7 @@ TEST_F(kmsg, a_notification_requested_by_message_comes)
 
 	/* A receive right in the child's space, a dead-name request on a send right to it. */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_RECEIVE, &port));
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = notify;
-	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, notify, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 	x.in.c.w[0] = port;
 	x.in.c.w[1] = MACH_NOTIFY_NO_SENDERS;
 	x.in.c.w[2] = 0;
@@ -603,13 +585,7 @@ TEST_F(kmsg, a_notification_requested_by_message_comes)
 	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, heard.head.msgh_id);
 
 	/* A send right where a send-once right belongs: MIG_TYPE_ERROR. */
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = notify;
-	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, notify, MACH_MSG_TYPE_MAKE_SEND);
 	x.in.c.w[0] = port;
 	x.in.c.w[1] = MACH_NOTIFY_NO_SENDERS;
 	x.in.c.w[2] = 0;
@@ -680,13 +656,7 @@ TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
 	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(mach_task_self(), lonely,
 				MACH_NOTIFY_NO_SENDERS, 0, lonely,
 				MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = lonely;
-	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, lonely, MACH_MSG_TYPE_MAKE_SEND);
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3407, &x, COMPLEX_ONE_PORT(0),
 					 MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
@@ -697,13 +667,7 @@ TEST_F(kmsg, malformed_requests_get_migs_errors_and_leave_nothing)
 	mach_port_destroy(mach_task_self(), lonely);
 
 	/* A send-once right where a send right belongs: MIG_TYPE_ERROR. */
-	memset(&x, 0, sizeof(x));
-	x.in.head.msgh_bits = COMPLEX;
-	x.in.c.body.msgh_descriptor_count = 1;
-	x.in.c.port.name = port;
-	x.in.c.port.disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE;
-	x.in.c.port.type = MACH_MSG_PORT_DESCRIPTOR;
-	x.in.c.ndr = NDR_record;
+	one_port(&x, port, MACH_MSG_TYPE_MAKE_SEND_ONCE);
 	x.in.c.w[0] = TASK_BOOTSTRAP_PORT;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(self->child, 3410, &x,
 						 COMPLEX_ONE_PORT(1), MACH_MSG_TYPE_COPY_SEND));

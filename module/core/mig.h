@@ -44,6 +44,8 @@ inline constexpr u32 mig_reply_error_size = 36;
 /* Where a simple request's arguments and a simple reply's results begin. */
 inline constexpr u32 mig_args = sizeof(MsgHeader) + sizeof(ndr_record);
 inline constexpr u32 mig_results = mig_args + 4;	/* after RetCode */
+/* ... and a request's that carries one port descriptor first. */
+inline constexpr u32 mig_port_args = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
 
 /*
  * A request being served, and its reply being built: the sender's while

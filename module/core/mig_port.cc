@@ -124,7 +124,7 @@ Kr move_member_call(MigCall &call)
  */
 Kr insert_right_call(MigCall &call)
 {
-	constexpr u32 name_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	constexpr u32 name_at = mig_port_args;
 	if (!call.complex(1, name_at + 4))
 		return Kr::MigBadArguments;
 	if (!call.carries_port(0))
@@ -145,7 +145,7 @@ Kr insert_right_call(MigCall &call)
  */
 Kr request_notification_call(MigCall &call)
 {
-	constexpr u32 name_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	constexpr u32 name_at = mig_port_args;
 	if (!call.complex(1, name_at + 12))
 		return Kr::MigBadArguments;
 	if (!call.carries_send_once(0))

@@ -92,7 +92,7 @@ Kr task_get_special_port_call(MigCall &call)
 /* The port in a descriptor, then NDR and which_port. */
 Kr task_set_special_port_call(MigCall &call)
 {
-	constexpr u32 which_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	constexpr u32 which_at = mig_port_args;
 	if (!call.complex(1, which_at + 4))
 		return Kr::MigBadArguments;
 	if (!call.carries_send(0))
@@ -140,7 +140,7 @@ Kr ports_lookup_call(MigCall &call)
 /* task_set_exception_ports: the port, then NDR, mask, behavior, flavor. */
 Kr set_exception_ports_call(MigCall &call)
 {
-	constexpr u32 mask_at = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+	constexpr u32 mask_at = mig_port_args;
 	if (!call.complex(1, mask_at + 12))
 		return Kr::MigBadArguments;
 	if (!call.carries_send(0))
@@ -276,19 +276,29 @@ Kr thread_terminate_call(MigCall &call)
 	return kr;
 }
 
-Kr thread_get_state_call(MigCall &call)
+/*
+ * A count-in/out routine on a thread (flavor, room): fn's words back,
+ * capped at MIG's maximum. thread_get_state and thread_info.
+ */
+Kr thread_words_call(MigCall &call, u32 mig_max,
+		     Kr (*fn)(Thread &thread, u32 flavor, u32 *words, u32 *count))
 {
+	static_assert(thread_state_max >= thread_info_max);
 	Ref<Thread> thread;
 	Kr kr = target_thread(call, mig_args + 8, &thread);
 	if (kr != Kr::Success)
 		return kr;
-	u32 state[thread_state_max];
-	u32 count = min(min(call.in32(mig_args + 4), thread_state_mig_max), thread_state_max);
-	kr = thread_get_state(*thread.get(), call.in32(mig_args), state, &count);
-	if (kr != Kr::Success)
-		return kr;
-	call.out_array(state, count);
-	return Kr::Success;
+	u32 words[thread_state_max];
+	u32 count = min(min(call.in32(mig_args + 4), mig_max), thread_state_max);
+	kr = fn(*thread.get(), call.in32(mig_args), words, &count);
+	if (kr == Kr::Success)
+		call.out_array(words, count);
+	return kr;
+}
+
+Kr thread_get_state_call(MigCall &call)
+{
+	return thread_words_call(call, thread_state_mig_max, thread_get_state);
 }
 
 /* flavor, then a count of words that end the request. */
@@ -332,17 +342,7 @@ Kr thread_abort_call(MigCall &call)
 
 Kr thread_info_call(MigCall &call)
 {
-	Ref<Thread> thread;
-	Kr kr = target_thread(call, mig_args + 8, &thread);
-	if (kr != Kr::Success)
-		return kr;
-	u32 info[thread_info_max];
-	u32 count = min(min(call.in32(mig_args + 4), thread_info_mig_max), thread_info_max);
-	kr = thread_info(*thread.get(), call.in32(mig_args), info, &count);
-	if (kr != Kr::Success)
-		return kr;
-	call.out_array(info, count);
-	return Kr::Success;
+	return thread_words_call(call, thread_info_mig_max, thread_info);
 }
 
 /* A reply of count words after RetCode and their count. */

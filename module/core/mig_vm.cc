@@ -158,7 +158,7 @@ constexpr MigRoutine routines[] = {
 	{4803, mig_reply_error_size, inherit_call},
 	{4807, mig_reply_error_size, copy_call},
 	{4808, mig_results + 8, read_overwrite_call},
-	{4816, sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record) + 20 + 4 * region_basic_info_64_count,
+	{4816, mig_port_args + 20 + 4 * region_basic_info_64_count,
 	 region_call},
 };
 
