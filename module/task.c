@@ -274,9 +274,9 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 	WRITE_ONCE(os->pid, get_pid(pid));
 	os->program_mm = mach_mm_of(pid);
 	os->program = 1;
-	os->registered = true;
 	mach_task_get(os->task);	/* the registry's */
 	hash_add(mach_tasks, &os->node, (unsigned long)pid);
+	smp_store_release(&os->registered, true);	/* pairs with _register() */
 	mach_tasks_gen++;
 	mach_netlink_event(os, MACH_EVENT_CREATED, 0);
 	add_wait_queue(&pid->wait_pidfd, &os->exit_wait);
@@ -287,8 +287,12 @@ static void mach_task_register_locked(struct mach_task_os *os, struct pid *pid)
 
 void mach_task_register(struct mach_task_os *os, struct pid *pid)
 {
-	/* The other side of a spawn was first: no need to queue for the lock. */
-	if (READ_ONCE(os->pid))
+	/*
+	 * The other side of a spawn was first: no need to queue for the lock.
+	 * Not os->pid, set first: a parent that saw only that would go on
+	 * to wait for a shell it then found unregistered, and so dead.
+	 */
+	if (smp_load_acquire(&os->registered))
 		return;
 	mutex_lock(&mach_tasks_lock);
 	mach_task_register_locked(os, pid);

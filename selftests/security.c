@@ -527,6 +527,50 @@ static int rpc_outcome(task_t task)
 }
 
 /*
+ * The call returns once the new task is set up, never before: its shell
+ * registers itself as its parent does, and a parent that found it half
+ * registered took it for dead (KERN_FAILURE). Seen as a process's first
+ * creation, so each round is a new process; many rounds, since the
+ * window is short.
+ */
+TEST_F(inherited_tokens, a_task_made_with_tokens_is_there_when_the_call_returns)
+{
+	security_token_t st = { { 1234, 5678 } };
+	audit_token_t at = { { 1000, 1234, 5678, 1234, 5678, 4242, 7, 1 } };
+	int failed = 0;
+
+	for (int i = 0; i < 100; i++) {
+		pid_t pid = made_fork(&self->made);
+		int status;
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			host_security_t security;
+			host_priv_t priv;
+			task_t child;
+			kern_return_t kr;
+
+			kr = get_security_port(&priv, &security);
+			if (kr == KERN_SUCCESS)
+				kr = host_security_create_task_token(security, mach_task_self(), st,
+							     at, MACH_PORT_NULL, NULL, 0,
+							     variant->inherit_memory,
+							     &child);
+			if (kr == KERN_SUCCESS)
+				task_terminate(child);
+			_exit(kr);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		self->made.children--;	/* reaped */
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != KERN_SUCCESS) {
+			TH_LOG("round %d: status 0x%x", i, status);
+			failed++;
+		}
+	}
+	EXPECT_EQ(0, failed);
+}
+
+/*
  * A server judges requests by the sender's tokens in the trailer: it
  * answers a task made with uid 0's token and refuses one with another.
  */
