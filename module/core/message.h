@@ -129,7 +129,35 @@ struct Message {
 	 * receive rights it carries die through reaper, or before it returns.
 	 */
 	static void destroy(Message *msg, Reaper *reaper = nullptr);
+	/* The same for one whose memory is not its own (InPlaceMessage). */
+	static void destroy_in_place(Message *msg, Reaper *reaper = nullptr);
 	u32 body_size() const { return size - sizeof(MsgHeader); }
+};
+
+/*
+ * A message of at most Room bytes (header included) in its user's frame:
+ * a request and its reply that never queue (answered in place, msg.cc).
+ * Zeroed as Message::create()'s are; what it holds goes with it.
+ */
+template <u32 Room>
+class InPlaceMessage {
+public:
+	explicit InPlaceMessage(u32 size)
+	{
+		__builtin_memset(room_, 0, sizeof(room_));
+		msg_ = new (room_) Message;
+		msg_->size = size;
+	}
+	~InPlaceMessage() { Message::destroy_in_place(msg_); }
+	InPlaceMessage(const InPlaceMessage &) = delete;
+	InPlaceMessage &operator=(const InPlaceMessage &) = delete;
+
+	Message &msg() { return *msg_; }
+
+private:
+	alignas(Message) unsigned char room_[sizeof(Message) - sizeof(MsgHeader) + Room +
+					     trailer_max];
+	Message *msg_;
 };
 
 } /* namespace mach */

@@ -77,7 +77,6 @@ void send_reply(Message &request, Message *reply, u32 allocated)
 			to.port->release(to);
 		return;
 	}
-	reply->id = static_cast<int>(static_cast<u32>(request.id) + 100);	/* wraps */
 	__builtin_memset(reply->security, 0, sizeof(reply->security));
 	__builtin_memset(reply->audit, 0, sizeof(reply->audit));
 	to.port->bind_owner(reply->charge);
@@ -285,15 +284,28 @@ u32 mig_reply_size(s32 id)
 	       routine->reply_max : mig_reply_error_size;
 }
 
-void mig_serve(Task &caller, Port &target, Message *request, Message *reply)
+u32 mig_in_place_reply_size(s32 id)
 {
-	const MigRoutine *routine = find(request->id);
-	u32 allocated = reply->size;
-	simple_reply(*reply, Kr::Success);
-	MigCall call{caller, target, *request, *reply};
+	const MigRoutine *routine = find(id);
+	return routine && routine->in_place && routine->reply_max <= in_place_reply_max ?
+	       routine->reply_max : 0;
+}
+
+void mig_answer(Task &caller, Port &target, Message &request, Message &reply)
+{
+	const MigRoutine *routine = find(request.id);
+	simple_reply(reply, Kr::Success);
+	MigCall call{caller, target, request, reply};
 	Kr kr = routine ? routine->serve(call) : Kr::MigBadId;
 	if (kr != Kr::Success)
-		simple_reply(*reply, kr);
+		simple_reply(reply, kr);
+	reply.id = static_cast<int>(static_cast<u32>(request.id) + 100);	/* wraps */
+}
+
+void mig_serve(Task &caller, Port &target, Message *request, Message *reply)
+{
+	u32 allocated = reply->size;
+	mig_answer(caller, target, *request, *reply);
 	send_reply(*request, reply, allocated);
 	Message::destroy(request);
 }

@@ -21,11 +21,18 @@ namespace mach {
 
 class MigCall;
 
-/* A routine: its request's id, its largest reply, and its server. */
+/*
+ * A routine: its request's id, its largest reply, and its server;
+ * in_place if it may answer in place (mig_in_place_reply_size()): it
+ * changes no right in any space (its reply may carry new ones) and takes
+ * none from its request, so that the reply port it is asked on stays
+ * where the caller waits for the answer.
+ */
 struct MigRoutine {
 	s32 id;
 	u32 reply_max;		/* bytes, header included */
 	Kr (*serve)(MigCall &call);
+	bool in_place = false;
 };
 
 /* The routines of one interface (immutable tables). */
@@ -116,6 +123,23 @@ private:
  * leaves the sender as it was).
  */
 u32 mig_reply_size(s32 id);
+/*
+ * A call answered in place (msg.cc) carries a request of at most
+ * in_place_request_max bytes and a reply of at most in_place_reply_max,
+ * both in the caller's kernel frame: the reply of thread_get_state's
+ * largest flavour fits.
+ */
+inline constexpr u32 in_place_request_max = 128;
+inline constexpr u32 in_place_reply_max = 576;
+/* The largest reply to id if its routine may answer in place, else 0. */
+u32 mig_in_place_reply_size(s32 id);
+/*
+ * Carries out request (its destination target, a kernel port) into reply,
+ * a message of mig_reply_size() bytes: its id, layout and answer, or the
+ * MIG error. Neither is queued nor freed; what the routine took of the
+ * request is no longer in it.
+ */
+void mig_answer(Task &caller, Port &target, Message &request, Message &reply);
 /*
  * Serves request, whose destination is target, a kernel port: the
  * routine of its id is carried out and its reply (a message of

@@ -62,9 +62,9 @@ Kr host_get_special_port_call(MigCall &call)
 }
 
 constexpr MigRoutine routines[] = {
-	{200, mig_results + 4 + 4 * host_info_max_count, host_info_call},
-	{202, mig_results + 8, host_page_size_call},
-	{412, sizeof(MsgHeader) + 4 + 12, host_get_special_port_call},
+	{200, mig_results + 4 + 4 * host_info_max_count, host_info_call, true},
+	{202, mig_results + 8, host_page_size_call, true},
+	{412, sizeof(MsgHeader) + 4 + 12, host_get_special_port_call, true},
 };
 
 } /* namespace */

@@ -203,17 +203,17 @@ Kr set_attributes_call(MigCall &call)
 constexpr u32 one_word_reply = mig_results + 4;
 
 constexpr MigRoutine routines[] = {
-	{3201, one_word_reply, type_call},
+	{3201, one_word_reply, type_call, true},
 	{3204, one_word_reply, allocate_call},
 	{3205, mig_reply_error_size, destroy_call},
 	{3206, mig_reply_error_size, deallocate_call},
-	{3207, one_word_reply, get_refs_call},
+	{3207, one_word_reply, get_refs_call, true},
 	{3208, mig_reply_error_size, mod_refs_call},
 	{3210, mig_reply_error_size, set_mscount_call},
 	{3212, mig_reply_error_size, move_member_call},
 	{3213, sizeof(MsgHeader) + 4 + 12, request_notification_call},
 	{3214, mig_reply_error_size, insert_right_call},
-	{3217, mig_results + 4 + 4 * attribute_words_max, get_attributes_call},
+	{3217, mig_results + 4 + 4 * attribute_words_max, get_attributes_call, true},
 	{3218, mig_reply_error_size, set_attributes_call},
 };
 

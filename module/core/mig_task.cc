@@ -356,25 +356,25 @@ constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
 
 constexpr MigRoutine routines[] = {
 	{3401, mig_reply_error_size, task_terminate_call},
-	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call},
+	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call, true},
 	{3403, mig_reply_error_size, ports_register_call},
 	{3404, sizeof(MsgHeader) + 4 + 12 * registered_max, ports_lookup_call},
-	{3405, array_reply(task_info_max_count), task_info_call},
+	{3405, array_reply(task_info_max_count), task_info_call, true},
 	{3407, mig_reply_error_size, task_suspend_call},
 	{3408, mig_reply_error_size, task_resume_call},
-	{3409, port_reply, task_get_special_port_call},
+	{3409, port_reply, task_get_special_port_call, true},
 	{3410, mig_reply_error_size, task_set_special_port_call},
 	{3411, port_reply, thread_create_call},
 	{3413, mig_reply_error_size, set_exception_ports_call},
 	{3414, sizeof(MsgHeader) + 4 + 12 * exception_ports_mig_max + sizeof(ndr_record) +
 	       4 + 12 * exception_types, get_exception_ports_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
-	{3603, array_reply(thread_state_max), thread_get_state_call},
+	{3603, array_reply(thread_state_max), thread_get_state_call, true},
 	{3604, mig_reply_error_size, thread_set_state_call},
 	{3605, mig_reply_error_size, thread_suspend_call},
 	{3606, mig_reply_error_size, thread_resume_call},
 	{3607, mig_reply_error_size, thread_abort_call},
-	{3612, array_reply(thread_info_max), thread_info_call},
+	{3612, array_reply(thread_info_max), thread_info_call, true},
 };
 
 } /* namespace */

@@ -157,9 +157,9 @@ constexpr MigRoutine routines[] = {
 	{4802, mig_reply_error_size, protect_call},
 	{4803, mig_reply_error_size, inherit_call},
 	{4807, mig_reply_error_size, copy_call},
-	{4808, mig_results + 8, read_overwrite_call},
+	{4808, mig_results + 8, read_overwrite_call, true},
 	{4816, mig_port_args + 20 + 4 * region_basic_info_64_count,
-	 region_call},
+	 region_call, true},
 };
 
 } /* namespace */

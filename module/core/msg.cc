@@ -579,6 +579,63 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	return fault ? Kr::RcvInvalidData : body_kr;
 }
 
+/*
+ * A MIG user stub's call on a kernel object, answered in place: a simple
+ * request (copy-send to the object, make-send-once of the reply port the
+ * caller then receives on) to a routine that may answer so, its reply the
+ * next message on that port. The request and reply live in this frame,
+ * no send-once right is made and nothing is queued; the caller gets what
+ * the queued reply would have given it. False, with nothing done, when
+ * the call is not of that shape: then it takes the general path.
+ */
+bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
+{
+	constexpr u32 stub_bits = CopySend | (MakeSendOnce << 8);
+	u32 trailer = trailer_size(args.option);
+
+	if (args.send_size < sizeof(MsgHeader) || args.send_size > in_place_request_max ||
+	    (args.send_size & 3) || !trailer || args.notify != Name::null)
+		return false;
+	InPlaceMessage<in_place_request_max> request_room{args.send_size};
+	Message &request = request_room.msg();
+	if (mach_shim_copy_in(&request.header, args.msg, args.send_size))
+		return false;
+	const MsgHeader header = request.header;
+	if (header.bits != stub_bits || header.local_port != args.rcv_name)
+		return false;
+	u32 reply_size = mig_in_place_reply_size(header.id);
+	if (!reply_size || reply_size + trailer > args.rcv_size)
+		return false;
+	Ref<Port> dest = caller.space().peek_dest(Name{header.remote_port}, CopySend);
+	if (!dest || !dest->is_kernel())
+		return false;
+	Ref<Port> port = caller.space().lookup_receive(Name{args.rcv_name});
+	u32 seqno;
+	if (!port || !port->take_seqno_if_empty(&seqno))
+		return false;
+
+	request.id = header.id;
+	InPlaceMessage<in_place_reply_max> reply_room{reply_size};
+	Message &reply = reply_room.msg();
+	mig_answer(caller, *dest.get(), request, reply);
+
+	/* As receive() gives a reply that came on a send-once right. */
+	MsgHeader &out = reply.header;
+	out = MsgHeader{};
+	out.bits = reply.other_bits | (MoveSendOnce << 8);
+	out.size = reply.size;
+	out.local_port = args.rcv_name;
+	out.id = reply.id;
+	Kr body_kr = deliver_descriptors(caller, &reply);
+	Trailer t{};
+	t.size = trailer;
+	t.seqno = seqno;	/* and the kernel's tokens: zero */
+	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer);
+	bool fault = mach_shim_copy_out(args.msg, &out, reply.size + trailer);
+	*result = fault ? Kr::RcvInvalidData : body_kr;
+	return true;
+}
+
 } /* namespace */
 
 u32 trailer_size(u32 option)
@@ -592,8 +649,13 @@ u32 trailer_size(u32 option)
 
 Kr mach_msg(Task &caller, const mach_msg_args &args)
 {
+	Kr kr;
+
+	if ((args.option & (SendMsg | RcvMsg)) == (SendMsg | RcvMsg) &&
+	    answer_in_place(caller, args, &kr))
+		return kr;
 	if (args.option & SendMsg) {
-		Kr kr = send(caller, args);
+		kr = send(caller, args);
 		if (kr != Kr::Success)
 			return kr;
 	}

@@ -828,6 +828,15 @@ Kr Port::set_qlimit(u32 qlimit)
 	return Kr::Success;
 }
 
+bool Port::take_seqno_if_empty(u32 *seqno)
+{
+	Guard g(lock_);
+	if (dead_ || head_)
+		return false;
+	*seqno = seqno_++;
+	return true;
+}
+
 u32 Port::msgcount()
 {
 	Guard g(lock_);
@@ -910,6 +919,12 @@ Message *Message::create(u32 size)
 
 void Message::destroy(Message *msg, Reaper *reaper)
 {
+	destroy_in_place(msg, reaper);
+	mach_shim_free(kind, msg);
+}
+
+void Message::destroy_in_place(Message *msg, Reaper *reaper)
+{
 	Reaper own;
 
 	if (!reaper)
@@ -935,7 +950,6 @@ void Message::destroy(Message *msg, Reaper *reaper)
 	if (msg->descriptors)
 		mach_shim_free(kind, msg->descriptors);
 	msg->~Message();
-	mach_shim_free(kind, msg);
 }
 
 } /* namespace mach */

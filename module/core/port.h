@@ -175,6 +175,12 @@ public:
 	 */
 	Kr dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
 		   Message **msg, u32 *needed, Port **from);
+	/*
+	 * For a reply answered in place (msg.cc): the seqno it takes, as if
+	 * queued and received at once; false if a message waits (it would
+	 * come first) or the port died.
+	 */
+	bool take_seqno_if_empty(u32 *seqno);
 	/* Is a message waiting, and does space hold the receive right? */
 	bool readable(const void *space);
 	/*

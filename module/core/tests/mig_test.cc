@@ -114,6 +114,66 @@ TEST_F(Mig, TaskInfoByMessageAnswersAsTheIoctl)
 	EXPECT_EQ(36u, out.h.size);
 }
 
+// A call as a MIG stub makes it (send and receive at once, on the reply
+// port it names) is answered in place: byte for byte the reply the queue
+// would give, its seqno next; a message already waiting comes first.
+TEST_F(Mig, ACallAnsweredInPlaceIsTheQueuedReply)
+{
+	auto request = [](Request &r, u32 count) {
+		memset(&r, 0, sizeof(r));
+		memcpy(r.w, ndr_record, sizeof(ndr_record));
+		r.w[2] = MachTaskBasicInfo;
+		r.w[3] = count;
+	};
+	auto call = [&](Request &r, Reply &out) {
+		r.h.bits = CopySend | (MakeSendOnce << 8);
+		r.h.size = mig_args + 8;
+		r.h.remote_port = self;
+		r.h.local_port = reply_port;
+		r.h.id = 3405;
+		memcpy(&out, &r, sizeof(r));
+		mach_msg_args a{(u64)&out, SendMsg | RcvMsg | (3u << 24), mig_args + 8,
+				sizeof(out), reply_port, 0, 0};
+		return Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a));
+	};
+	for (u32 count : {12u, 1u}) {	// an answer, and the routine's error
+		Request r;
+		Reply queued, in_place;
+		request(r, count);
+		ASSERT_EQ(Kr::Success, send(r, self, 3405, mig_args + 8));
+		memset(&queued, 0, sizeof(queued));
+		mach_msg_args a{(u64)&queued, RcvMsg | (3u << 24), 0, sizeof(queued),
+				reply_port, 0, 0};
+		ASSERT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a)));
+		request(r, count);
+		ASSERT_EQ(Kr::Success, call(r, in_place));
+		u32 size = in_place.h.size;
+		ASSERT_EQ(queued.h.size, size);
+		// All but the trailer's seqno (header, body, trailer size, tokens).
+		u32 seqno_at = (size + 8) / 4;
+		EXPECT_EQ(queued.w[seqno_at - 6] + 1, in_place.w[seqno_at - 6]);
+		in_place.w[seqno_at - 6] = queued.w[seqno_at - 6];
+		EXPECT_EQ(0, memcmp(&queued, &in_place, size + 52));
+	}
+
+	// A message waiting on the reply port is received first; the reply after.
+	Request waiting{};
+	waiting.h.bits = MakeSend;
+	waiting.h.size = sizeof(MsgHeader);
+	waiting.h.remote_port = reply_port;
+	waiting.h.id = 99;
+	mach_msg_args w{(u64)&waiting, SendMsg, sizeof(MsgHeader), 0, 0, 0, 0};
+	ASSERT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &w)));
+	Request r;
+	Reply out;
+	request(r, 12);
+	ASSERT_EQ(Kr::Success, call(r, out));
+	EXPECT_EQ(99, out.h.id);
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(3505, out.h.id);
+	EXPECT_EQ(0, ret_code(out));
+}
+
 TEST_F(Mig, RequestsOfTheWrongShapeAreRefused)
 {
 	Request r{};
