@@ -17,6 +17,7 @@
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/utsname.h>
 
 #include "shim_kernel.h"
 #include "spin.h"
@@ -295,6 +296,18 @@ u64 mach_shim_page_size(void)
 u64 mach_shim_user_address_end(void)
 {
 	return TASK_SIZE_MAX;
+}
+
+u32 mach_shim_kernel_version(char *out, u32 room)
+{
+	struct new_utsname *name;
+	int len;
+
+	/* (No uts_sem, unexported: only the host and domain names change.) */
+	name = utsname();
+	len = scnprintf(out, room, "%s %s %s %s\n", name->sysname, name->release,
+			name->version, name->machine);
+	return len + 1;
 }
 
 void mach_shim_host_facts(struct mach_host_facts *facts)

@@ -360,8 +360,8 @@ LIBMACH_API kern_return_t mach_ports_lookup(task_t task, mach_port_array_t *port
 
 namespace {
 
-// task_set_exception_ports (3413) or task_get_exception_ports (3414) to a
-// port standing in for a task (the module sends no swap here).
+// task_set_exception_ports (3413), task_get_exception_ports (3414) or
+// task_swap_exception_ports (3415) to a port standing in for a task.
 kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach_port_t port,
 					exception_behavior_t behavior,
 					thread_state_flavor_t flavor, unsigned int flags,
@@ -378,10 +378,19 @@ kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach
 		return libmach::rpc_with_port(task, 3413, port, MACH_MSG_TYPE_COPY_SEND, in, 3);
 	}
 	mach_port_t ports[slots];
-	uint32_t in[1] = { mask }, out[1 + 3 * slots];
+	uint32_t out[1 + 3 * slots];
 	unsigned n;
-	kern_return_t kr = libmach::rpc_general(task, 3414, nullptr, 0, 0, in, 1, ports, slots,
-						out, 1 + 3 * slots, &n);
+	kern_return_t kr;
+	if (flags & MACH_EXCEPTION_PORTS_SET) {
+		uint32_t in[3] = { mask, static_cast<uint32_t>(behavior),
+				   static_cast<uint32_t>(flavor) };
+		kr = libmach::rpc_general(task, 3415, &port, 1, MACH_MSG_TYPE_COPY_SEND, in, 3,
+					  ports, slots, out, 1 + 3 * slots, &n);
+	} else {
+		uint32_t in[1] = { mask };
+		kr = libmach::rpc_general(task, 3414, nullptr, 0, 0, in, 1, ports, slots, out,
+					  1 + 3 * slots, &n);
+	}
 	if (kr != KERN_SUCCESS)
 		return kr;
 	unsigned groups = n ? out[0] : 0;
@@ -510,7 +519,11 @@ LIBMACH_API kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_na
 		return KERN_INVALID_ARGUMENT;
 	mach_port_args args = op(MACH_PORT_OP_EXTRACT_RIGHT, task, name);
 	args.right = msgt_name;
-	kern_return_t kr = port_call(args);
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	if (kr == libmach::send_as_message) {	// mach_port_extract_right (3215)
+		uint32_t in[2] = { name, msgt_name };
+		return libmach::rpc_poly_port_out(task, 3215, in, 2, poly, poly_poly);
+	}
 	*poly = kr == KERN_SUCCESS ? args.poly : MACH_PORT_NULL;
 	*poly_poly = kr == KERN_SUCCESS ? args.value : 0;
 	return kr;

@@ -218,6 +218,36 @@ kern_return_t rpc_port_out(mach_port_t target, mach_msg_id_t id, const uint32_t 
 	return rpc_general(target, id, nullptr, 0, 0, in, n_in, port, 1, nullptr, 0, nullptr);
 }
 
+kern_return_t rpc_poly_port_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
+				unsigned n_in, mach_port_t *port, mach_msg_type_name_t *type)
+{
+	buffer b;
+
+	*port = MACH_PORT_NULL;
+	*type = 0;
+	if (n_in > max_words)
+		return MIG_ARRAY_TOO_LARGE;
+	start_simple(b, in, n_in);
+	kern_return_t kr = exchange(b, target, id, header + sizeof(NDR_record_t) + 4 * n_in);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (is_error_reply(b))
+		return b.out.ret;
+	const mach_msg_port_descriptor_t &d = b.out_port.port;
+	mach_msg_type_name_t got = d.disposition;
+	if (!is_complex(b) ||
+	    b.head.msgh_size != header + sizeof(mach_msg_body_t) + sizeof(d) ||
+	    b.out_port.body.msgh_descriptor_count != 1 || d.type != MACH_MSG_PORT_DESCRIPTOR ||
+	    (d.name != MACH_PORT_NULL && got != MACH_MSG_TYPE_PORT_RECEIVE &&
+	     got != MACH_MSG_TYPE_PORT_SEND && got != MACH_MSG_TYPE_PORT_SEND_ONCE)) {
+		mach_msg_destroy(&b.head);
+		return MIG_TYPE_ERROR;
+	}
+	*port = d.name;
+	*type = got;
+	return KERN_SUCCESS;
+}
+
 kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **ports,
 			    mach_msg_type_number_t *count)
 {

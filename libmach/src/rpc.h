@@ -41,6 +41,11 @@ kern_return_t rpc_with_port(mach_port_t target, mach_msg_id_t id, mach_port_t po
 kern_return_t rpc_port_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
 			   unsigned n_in, mach_port_t *port);
 
+// mach_port_extract_right's form: the reply's one port descriptor, of
+// whatever right it carries (*port), and that right's type (*type).
+kern_return_t rpc_poly_port_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
+				unsigned n_in, mach_port_t *port, mach_msg_type_name_t *type);
+
 // task_threads' form: the reply's out-of-line array of send rights, in
 // fresh pages of the caller's (*ports, *count).
 kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **ports,

@@ -100,7 +100,6 @@ bool sent_as_message(PortOp op)
 {
 	switch (op) {
 	case PortOp::Names:
-	case PortOp::ExtractRight:
 	case PortOp::GetSetStatus:
 		return false;
 	default:
@@ -250,11 +249,8 @@ long exception_ports(Task &caller, mach_exception_ports_args &args)
 	constexpr u32 known = MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET;
 	if ((args.flags & ~known) || !args.flags || args.pad)
 		return malformed;
-	/* Set or get alone goes as a message to an ordinary port; no swap. */
-	bool one = args.flags != (MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET);
 	Ref<Task> task;
-	Kr kr = one ? resolve_target_task(caller, args.task, Kr::InvalidArgument, &task) :
-		      resolve_task(caller, args.task, Kr::InvalidArgument, &task);
+	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task);
 	if (kr != Kr::Success)
 		return result(kr);
 	bool set = args.flags & MACH_EXCEPTION_PORTS_SET;
@@ -372,7 +368,7 @@ long host_call(Task &caller, mach_host_args &args)
 	    args.op > MACH_HOST_SET_TASK_TOKEN)
 		return malformed;
 	HostPort held;
-	Kr kr = resolve_host(caller, args.host, &held);
+	Kr kr = resolve_target_host(caller, args.host, &held);
 	if (kr != Kr::Success)
 		return result(kr);
 

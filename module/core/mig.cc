@@ -14,6 +14,7 @@ const MigRoutines *const interfaces[] = {
 	&mig_port_routines,
 	&mig_host_routines,
 	&mig_vm_routines,
+	&mig_host_security_routines,
 };
 
 const MigRoutine *find(s32 id)
@@ -60,6 +61,44 @@ void simple_reply(Message &reply, Kr kr)
 	reply.size = mig_reply_error_size;
 }
 
+/* The receive right a reply carries (extract_right's), at most one. */
+Port *carried_receive(Message &reply)
+{
+	for (u32 i = 0; i < reply.descriptor_count; i++) {
+		const Descriptor &d = reply.descriptors[i];
+		if (d.type == PortDescriptor && d.right.port && d.right.type == MoveReceive)
+			return d.right.port;
+	}
+	return nullptr;
+}
+
+/*
+ * A receive right queued on a port is a link of a chain, as a user's
+ * message makes it (msg.cc): false if queueing it on dest would close a
+ * cycle (its own reply port, or one queued on it), which nothing could
+ * ever receive.
+ */
+bool claim_receive_rights(Message &reply, Port *dest)
+{
+	Port *port = carried_receive(reply);
+	if (!port)
+		return true;
+	mach_shim_transit_lock();
+	bool claimed = port->claim_transit_locked(dest);
+	mach_shim_transit_unlock();
+	return claimed;
+}
+
+void unclaim_receive_rights(Message &reply)
+{
+	Port *port = carried_receive(reply);
+	if (!port)
+		return;
+	mach_shim_transit_lock();
+	port->unclaim_transit_locked();
+	mach_shim_transit_unlock();
+}
+
 /*
  * Queued on the request's reply right, which it consumes; a request
  * without one has its reply dropped, as XNU does, and so does one whose
@@ -91,8 +130,14 @@ void send_reply(Message &request, Message *reply, u32 allocated)
 		return;
 	}
 	reply->dest = to;
-	if (!to.port->enqueue(reply, false))
+	if (!claim_receive_rights(*reply, to.port)) {
+		Message::destroy(reply);	/* it and the right it carried go */
+		return;
+	}
+	if (!to.port->enqueue(reply, false)) {
+		unclaim_receive_rights(*reply);
 		Message::destroy(reply);	/* the reply port died meanwhile */
+	}
 }
 
 void free_if(void *p)

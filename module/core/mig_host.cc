@@ -45,6 +45,31 @@ Kr host_page_size_call(MigCall &call)
 	return Kr::Success;
 }
 
+/* kernel_version_t: a c_string of at most this many bytes. */
+constexpr u32 kernel_version_max = 512;
+
+/*
+ * host_kernel_version: after RetCode, the string's offset (0: MIG does
+ * not use it), its length with the NUL, and its bytes, padded to a word.
+ */
+Kr host_kernel_version_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	HostPort held = host_port_of(&call.target);
+	if (held != HostPort::Host && held != HostPort::Priv)
+		return Kr::InvalidArgument;
+	u32 words[kernel_version_max / 4] = {};
+	u32 count = mach_shim_kernel_version(reinterpret_cast<char *>(words), kernel_version_max);
+	call.out32(mig_results, 0);
+	call.out32(mig_results + 4, count);
+	u32 padded = (count + 3) / 4;
+	for (u32 i = 0; i < padded; i++)
+		call.out32(mig_results + 8 + 4 * i, words[i]);
+	call.set_reply_size(mig_results + 8 + 4 * padded);
+	return Kr::Success;
+}
+
 /* node, then which: the same rules as the ioctl's, by the port held. */
 Kr host_get_special_port_call(MigCall &call)
 {
@@ -63,6 +88,7 @@ Kr host_get_special_port_call(MigCall &call)
 
 constexpr MigRoutine routines[] = {
 	{200, mig_results + 4 + 4 * host_info_max_count, host_info_call, true},
+	{201, mig_results + 8 + kernel_version_max, host_kernel_version_call},
 	{202, mig_results + 8, host_page_size_call, true},
 	{412, sizeof(MsgHeader) + 4 + 12, host_get_special_port_call, true},
 };

@@ -200,6 +200,33 @@ Kr set_attributes_call(MigCall &call)
 	return kr;
 }
 
+/*
+ * name, then the disposition to extract it with: the right comes back in
+ * the reply's one port descriptor, whose disposition is the type of right
+ * it became (MACH_MSG_TYPE_PORT_*), as XNU's polymorphic reply carries it.
+ */
+Kr extract_right_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 8))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::ExtractRight;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.right = call.in32(mig_args + 4);
+	Ref<Task> task;
+	u64 program;
+	Kr kr = task_of(call.caller, call.target, Kr::InvalidTask, &task, &program);
+	/* The disposition's check, as the ioctl's (the carried call skips it). */
+	if (kr == Kr::Success)
+		kr = port_call_take(call.caller.space(), port_call);
+	if (kr == Kr::Success)
+		kr = port_call_carried(call.caller, *task.get(), program, port_call);
+	if (kr == Kr::Success && !call.out_ports(&port_call.out, 1, port_call.out.type))
+		kr = Kr::ResourceShortage;
+	port_call_release(port_call);
+	return kr;
+}
+
 constexpr u32 one_word_reply = mig_results + 4;
 
 constexpr MigRoutine routines[] = {
@@ -213,6 +240,7 @@ constexpr MigRoutine routines[] = {
 	{3212, mig_reply_error_size, move_member_call},
 	{3213, sizeof(MsgHeader) + 4 + 12, request_notification_call},
 	{3214, mig_reply_error_size, insert_right_call},
+	{3215, sizeof(MsgHeader) + 4 + 12, extract_right_call},
 	{3217, mig_results + 4 + 4 * attribute_words_max, get_attributes_call, true},
 	{3218, mig_reply_error_size, set_attributes_call},
 };

@@ -163,20 +163,12 @@ Kr set_exception_ports_call(MigCall &call)
  */
 constexpr u32 exception_ports_mig_max = 32;
 
-Kr get_exception_ports_call(MigCall &call)
+/* The reply of a get or a swap: the groups task has for mask. */
+Kr exception_ports_reply(MigCall &call, Task &task, u32 mask)
 {
-	if (!call.simple(mig_args + 4))
-		return Kr::MigBadArguments;
-	Ref<Task> task;
-	Kr kr = target_task(call, &task);
-	if (kr != Kr::Success)
-		return kr;
-	u32 mask = call.in32(mig_args);
-	if (mask & ~all_exceptions)
-		return Kr::InvalidArgument;
 	u32 masks[exception_types];
 	ExceptionHandler handlers[exception_types];
-	u32 groups = task->get_exception_ports(mask, exception_types, masks, handlers);
+	u32 groups = task.get_exception_ports(mask, exception_types, masks, handlers);
 	/* (Off the stack: 32 of them, most of them none.) */
 	auto *rights = static_cast<TransitRight *>(
 		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * exception_ports_mig_max));
@@ -197,6 +189,45 @@ Kr get_exception_ports_call(MigCall &call)
 				   1 + 3 * groups);
 	mach_shim_free(MACH_KIND_MEMORY, rights);
 	return made ? Kr::Success : Kr::ResourceShortage;
+}
+
+Kr get_exception_ports_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	u32 mask = call.in32(mig_args);
+	if (mask & ~all_exceptions)
+		return Kr::InvalidArgument;
+	return exception_ports_reply(call, *task.get(), mask);
+}
+
+/*
+ * task_swap_exception_ports: set's request, get's reply, the groups as
+ * they were before the new port replaced them (as the ioctl's swap).
+ */
+Kr swap_exception_ports_call(MigCall &call)
+{
+	constexpr u32 mask_at = mig_port_args;
+	if (!call.complex(1, mask_at + 12))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	u32 mask = call.in32(mask_at), behavior = call.in32(mask_at + 4);
+	if ((mask & ~all_exceptions) || !valid_exception_behavior(behavior))
+		return Kr::InvalidArgument;
+	kr = exception_ports_reply(call, *task.get(), mask);
+	if (kr != Kr::Success)
+		return kr;
+	return task->set_exception_ports(mask, call.take_right(0), behavior,
+					 call.in32(mask_at + 8));
 }
 
 /* task_threads: send rights to every thread, out of line. */
@@ -354,6 +385,10 @@ constexpr u32 array_reply(u32 count)
 /* A reply carrying one port descriptor. */
 constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
 
+/* The reply of get and swap: 32 port descriptors, NDR, count, three arrays. */
+constexpr u32 exception_ports_reply_max = sizeof(MsgHeader) + 4 + 12 * exception_ports_mig_max +
+					  sizeof(ndr_record) + 4 + 12 * exception_types;
+
 constexpr MigRoutine routines[] = {
 	{3401, mig_reply_error_size, task_terminate_call},
 	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call, true},
@@ -366,8 +401,8 @@ constexpr MigRoutine routines[] = {
 	{3410, mig_reply_error_size, task_set_special_port_call},
 	{3411, port_reply, thread_create_call},
 	{3413, mig_reply_error_size, set_exception_ports_call},
-	{3414, sizeof(MsgHeader) + 4 + 12 * exception_ports_mig_max + sizeof(ndr_record) +
-	       4 + 12 * exception_types, get_exception_ports_call},
+	{3414, exception_ports_reply_max, get_exception_ports_call},
+	{3415, exception_ports_reply_max, swap_exception_ports_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call, true},
 	{3604, mig_reply_error_size, thread_set_state_call},

@@ -135,6 +135,14 @@ Kr resolve_host(Task &caller, u32 name, HostPort *held)
 	return Kr::Success;
 }
 
+Kr resolve_target_host(Task &caller, u32 name, HostPort *held)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (port && ordinary(*port.get()))
+		return Kr::NotKernelObject;
+	return resolve_host(caller, name, held);
+}
+
 HostPort host_to_give(Task &caller, u32 name)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});

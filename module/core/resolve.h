@@ -55,6 +55,8 @@ Kr resolve_target_task_name(Task &caller, u32 name, Ref<Task> *task);
 Kr resolve_target_thread(Task &caller, u32 name, Ref<Thread> *thread);
 /* The host port a send right names: HostPort::Count for another kind. */
 Kr resolve_host(Task &caller, u32 name, HostPort *held);
+/* The same, for a call libmach can send as a message (as above). */
+Kr resolve_target_host(Task &caller, u32 name, HostPort *held);
 /* The host port a new task is given: the privileged one if name is it. */
 HostPort host_to_give(Task &caller, u32 name);
 

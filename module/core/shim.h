@@ -136,6 +136,12 @@ mach_bool mach_shim_privileged(void);
  */
 mach_u64 mach_shim_page_size(void);
 mach_u64 mach_shim_user_address_end(void);
+/*
+ * host_kernel_version's string, as uname(2) shows it to the caller
+ * ("sysname release version machine\n"): its length with the NUL, at
+ * most room, which is at least 1.
+ */
+mach_u32 mach_shim_kernel_version(char *out, mach_u32 room);
 
 /* What host_info() reports: a value, its caller's (on its stack). */
 struct mach_host_facts {

@@ -3,6 +3,7 @@
 #include "shim_user.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -262,6 +263,11 @@ mach_bool mach_shim_privileged(void)
 mach_u64 mach_shim_page_size(void)
 {
 	return 4096;
+}
+
+mach_u32 mach_shim_kernel_version(char *out, mach_u32 room)
+{
+	return snprintf(out, room, "Linux 6.1.0 #1 SMP x86_64\n") + 1;
 }
 
 mach_u64 mach_shim_user_address_end(void)
