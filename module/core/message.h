@@ -144,7 +144,8 @@ class InPlaceMessage {
 public:
 	explicit InPlaceMessage(u32 size)
 	{
-		__builtin_memset(room_, 0, sizeof(room_));
+		/* Size at most Room: zeroed up to its end and the trailer's. */
+		__builtin_memset(room_, 0, sizeof(room_) - Room + size);
 		msg_ = new (room_) Message;
 		msg_->size = size;
 	}

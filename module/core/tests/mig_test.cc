@@ -67,6 +67,15 @@ protected:
 	static s32 ret_code(const Reply &r) { return static_cast<s32>(r.w[2]); }
 };
 
+// The routines are found by halving each interface's table.
+TEST(MigTables, EachIsInOrderOfId)
+{
+	for (const MigRoutines *in : {&mig_task_routines, &mig_port_routines, &mig_host_routines,
+				      &mig_vm_routines, &mig_host_security_routines})
+		for (u32 i = 1; i < in->count; i++)
+			EXPECT_LT(in->routines[i - 1].id, in->routines[i].id);
+}
+
 TEST_F(Mig, AnUnknownIdIsAnsweredMigBadId)
 {
 	Request r{};
