@@ -122,6 +122,120 @@ TEST_F(kmsg, port_calls_by_message_act_on_the_tasks_space)
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self->child, name, &type));
 }
 
+/* Attributes, the make-send count and set membership, by message. */
+TEST_F(kmsg, port_attributes_and_sets_by_message)
+{
+	mach_port_limits_t limits = { 0 };
+	mach_port_status_t status;
+	mach_msg_type_number_t count;
+	mach_port_name_array_t members;
+	mach_port_t port, set;
+	uint32_t args[4];
+	struct reply out;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_PORT_SET, &set));
+
+	/* set_attributes (3218): a queue limit, read back by the call. */
+	args[0] = port;
+	args[1] = MACH_PORT_LIMITS_INFO;
+	args[2] = MACH_PORT_LIMITS_INFO_COUNT;
+	args[3] = 3;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3218, args, 4, &out));
+	EXPECT_EQ(3318, out.head.msgh_id);
+	count = MACH_PORT_LIMITS_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self->child, port, MACH_PORT_LIMITS_INFO,
+							 (mach_port_info_t)&limits, &count));
+	EXPECT_EQ(3, limits.mpl_qlimit);
+
+	/* set_mscount (3210), seen in get_attributes (3217) as by the call. */
+	args[1] = 7;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3210, args, 2, &out));
+	args[1] = MACH_PORT_RECEIVE_STATUS;
+	args[2] = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3217, args, 3, &out));
+	EXPECT_EQ(3317, out.head.msgh_id);
+	ASSERT_EQ(MACH_PORT_RECEIVE_STATUS_COUNT, out.s.w[0]);
+	EXPECT_EQ(SIMPLE(2 + MACH_PORT_RECEIVE_STATUS_COUNT), out.head.msgh_size);
+	count = MACH_PORT_RECEIVE_STATUS_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self->child, port,
+							 MACH_PORT_RECEIVE_STATUS,
+							 (mach_port_info_t)&status, &count));
+	EXPECT_EQ(7, status.mps_mscount);
+	EXPECT_EQ(3, status.mps_qlimit);
+	EXPECT_EQ(0, memcmp(&status, &out.s.w[1], sizeof(status)));
+	/* A flavour it does not know: the call's answer. */
+	args[1] = 0x7777;
+	EXPECT_EQ(mach_port_get_attributes(self->child, port, 0x7777, (mach_port_info_t)&status,
+					   &count),
+		  simple_call(self->child, 3217, args, 3, &out));
+
+	/* move_member (3212): into the set, and out again (MACH_PORT_NULL). */
+	args[0] = port;
+	args[1] = set;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3212, args, 2, &out));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_set_status(self->child, set, &members, &count));
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(port, members[0]);
+	vm_deallocate(mach_task_self(), (vm_address_t)members, sizeof(*members));
+	args[1] = MACH_PORT_NULL;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3212, args, 2, &out));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_set_status(self->child, set, &members, &count));
+	EXPECT_EQ(0, count);
+	/* A set is no member: the call's error. */
+	args[0] = set;
+	args[1] = set;
+	EXPECT_EQ(mach_port_move_member(self->child, set, set),
+		  simple_call(self->child, 3212, args, 2, &out));
+}
+
+/* A thread suspended, read, aborted and resumed by message. */
+TEST_F(kmsg, thread_suspend_resume_abort_and_info_by_message)
+{
+	thread_basic_info_data_t info;
+	mach_msg_type_number_t count;
+	uint32_t args[2] = { THREAD_BASIC_INFO, THREAD_BASIC_INFO_COUNT };
+	thread_act_t thread;
+	struct reply out;
+
+	ASSERT_EQ(KERN_SUCCESS, thread_create(self->child, &thread));	/* made held: 1 */
+	ASSERT_EQ(KERN_SUCCESS, simple_call(thread, 3605, NULL, 0, &out));
+	EXPECT_EQ(3705, out.head.msgh_id);
+	EXPECT_EQ(sizeof(mig_reply_error_t), out.head.msgh_size);
+
+	/* thread_info (3612): the call's answer, word for word where steady. */
+	ASSERT_EQ(KERN_SUCCESS, simple_call(thread, 3612, args, 2, &out));
+	EXPECT_EQ(3712, out.head.msgh_id);
+	ASSERT_EQ(THREAD_BASIC_INFO_COUNT, out.s.w[0]);
+	EXPECT_EQ(SIMPLE(2 + THREAD_BASIC_INFO_COUNT), out.head.msgh_size);
+	count = THREAD_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_info(thread, THREAD_BASIC_INFO, (thread_info_t)&info,
+					    &count));
+	EXPECT_EQ(2, info.suspend_count);
+	memcpy(&info, &out.s.w[1], sizeof(info));
+	EXPECT_EQ(2, info.suspend_count);
+	EXPECT_EQ(TH_STATE_STOPPED, info.run_state);
+	/* Too small a count: the call's error. */
+	args[1] = 1;
+	count = 1;
+	EXPECT_EQ(thread_info(thread, THREAD_BASIC_INFO, (thread_info_t)&info, &count),
+		  simple_call(thread, 3612, args, 2, &out));
+
+	/* thread_abort (3607) answers as the call does; then two resumes. */
+	EXPECT_EQ(thread_abort(thread), simple_call(thread, 3607, NULL, 0, &out));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(thread, 3606, NULL, 0, &out));
+	EXPECT_EQ(3706, out.head.msgh_id);
+	count = THREAD_BASIC_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, thread_info(thread, THREAD_BASIC_INFO, (thread_info_t)&info,
+					    &count));
+	EXPECT_EQ(1, info.suspend_count);
+	/* Resumed past zero: the call's KERN_FAILURE. */
+	ASSERT_EQ(KERN_SUCCESS, simple_call(thread, 3606, NULL, 0, &out));
+	EXPECT_EQ(KERN_FAILURE, simple_call(thread, 3606, NULL, 0, &out));
+	thread_terminate(thread);
+	mach_port_deallocate(mach_task_self(), thread);
+}
+
 TEST_F(kmsg, a_right_inserted_by_message_arrives)
 {
 	mach_port_t mine = new_port(), in_child = 0x80;
