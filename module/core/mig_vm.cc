@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mig_vm.cc - the mach_vm interface (4800) as messages: the calls on a task's address space, decoded into the
+ * mig_vm.cc - the mach_vm (4800) and vm_map (3800) interfaces as
+ * messages: the calls on a task's address space, decoded into the
  * vm_call() ioctl.cc makes; vm_read's and vm_write's bytes travel out of
  * line, copied through the kernel.
  */
@@ -202,6 +203,11 @@ Kr region_call(MigCall &call)
 constexpr u32 region_reply = mig_port_args + 20 + 4 * region_basic_info_64_count;
 constexpr u32 read_reply = mig_memory_args(1) + 4;
 
+/*
+ * vm_map (3800) has mach_vm's routines under other ids: on x86_64 its
+ * vm_address_t and vm_size_t are 64-bit (machine_types.defs, __LP64__),
+ * so their requests and replies are laid out alike, and one server does.
+ */
 constexpr MigRoutine routines[] = {
 	{4800, mig_results + 8, allocate_call},
 	{4801, mig_reply_error_size, deallocate_call},
@@ -212,6 +218,16 @@ constexpr MigRoutine routines[] = {
 	{4807, mig_reply_error_size, copy_call},
 	{4808, mig_results + 8, read_overwrite_call, true},
 	{4816, region_reply, region_call, true},
+	{3800, region_reply, region_call, true},		/* vm_region */
+	{3801, mig_results + 8, allocate_call},			/* vm_allocate */
+	{3802, mig_reply_error_size, deallocate_call},		/* vm_deallocate */
+	{3803, mig_reply_error_size, protect_call},		/* vm_protect */
+	{3804, mig_reply_error_size, inherit_call},		/* vm_inherit */
+	{3805, read_reply, read_call},				/* vm_read */
+	{3807, mig_reply_error_size, write_call},		/* vm_write */
+	{3808, mig_reply_error_size, copy_call},		/* vm_copy */
+	{3809, mig_results + 8, read_overwrite_call, true},	/* vm_read_overwrite */
+	{3824, region_reply, region_call, true},		/* vm_region_64 */
 };
 
 } /* namespace */
