@@ -127,6 +127,7 @@ TEST_F(kmsg_vm, vm_read_by_message_is_libmachs)
 	}
 	/* The caller's own task: its bytes. */
 	static const char mine[] = "read by message";
+
 	ASSERT_EQ(KERN_SUCCESS, read_by_message(_metadata, mach_task_self(), 4804,
 						(uintptr_t)mine, sizeof(mine), &x, &got));
 	EXPECT_EQ(0, memcmp(got, mine, sizeof(mine)));
@@ -221,6 +222,7 @@ TEST_F(kmsg_vm, a_malformed_out_of_line_request_gets_migs_error_and_leaks_nothin
 	 */
 	mach_port_t port = new_port();
 	mach_port_urefs_t sends, after;
+
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port, port,
 						       MACH_MSG_TYPE_MAKE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
@@ -237,6 +239,7 @@ TEST_F(kmsg_vm, a_malformed_out_of_line_request_gets_migs_error_and_leaks_nothin
 	EXPECT_EQ(sends - 1, after);
 	mach_port_status_t status;
 	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
+
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(mach_task_self(), port,
 							 MACH_PORT_RECEIVE_STATUS,
 							 (mach_port_info_t)&status, &count));
@@ -281,6 +284,7 @@ TEST_F(kmsg_vm, port_names_by_message_are_libmachs)
 
 	/* Something in the child's space besides what it has. */
 	mach_port_t port = new_port(), name;
+
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_RECEIVE, &name));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_names(self->child, &names, &nn, &types, &nt));
 	ASSERT_EQ(nn, nt);
@@ -309,6 +313,7 @@ TEST_F(kmsg_vm, port_names_by_message_are_libmachs)
 	/* With arguments it takes none of: MIG_BAD_ARGUMENTS. */
 	struct reply out;
 	uint32_t one[1] = { 0 };
+
 	EXPECT_EQ(MIG_BAD_ARGUMENTS, simple_call(self->child, 3200, one, 1, &out));
 	mach_port_destroy(mach_task_self(), port);
 }
@@ -339,12 +344,14 @@ TEST_F(kmsg_vm, set_status_by_message_is_libmachs)
 	ASSERT_EQ(2, ool_count(&x, 1, 0));
 	ASSERT_EQ(8, r->ool[0].size);
 	const mach_port_name_t *got = r->ool[0].address;
+
 	EXPECT_TRUE((got[0] == members[0] && got[1] == members[1]) ||
 		    (got[0] == members[1] && got[1] == members[0]));
 
 	/* Not a set: the direct call's error, as a RetCode. */
 	struct reply out;
 	uint32_t name[1] = { a };
+
 	EXPECT_EQ(mach_port_get_set_status(mach_task_self(), a, &members, &n),
 		  simple_call(mach_task_self(), 3211, name, 1, &out));
 	EXPECT_EQ(sizeof(mig_reply_error_t), out.head.msgh_size);
@@ -373,6 +380,7 @@ TEST_F(kmsg_vm, vm_map_routines_are_mach_vms)
 	vm_address_t region = address;
 	vm_size_t size;
 	mach_port_t object;
+
 	ASSERT_EQ(KERN_SUCCESS, vm_region_64(self->child, &region, &size, VM_REGION_BASIC_INFO_64,
 					     (vm_region_info_t)&info, &count, &object));
 	for (int id = 3800; id <= 3824; id += 24) {
@@ -386,6 +394,7 @@ TEST_F(kmsg_vm, vm_map_routines_are_mach_vms)
 		ASSERT_EQ(68 + 4 * VM_REGION_BASIC_INFO_COUNT_64, x.out.head.msgh_size);
 		uint32_t *r = (uint32_t *)((char *)&x + 48);
 		uint64_t at, bytes;
+
 		memcpy(&at, r, 8);
 		memcpy(&bytes, r + 2, 8);
 		EXPECT_EQ(region, at);
@@ -422,15 +431,18 @@ TEST_F(kmsg_vm, vm_map_routines_are_mach_vms)
 
 	/* vm_copy (3808) the patterned bytes to the second page, read back by 3809 */
 	uint64_t from = self->at, to = address + page, len = 64;
+
 	memcpy(&args[0], &from, 8);
 	memcpy(&args[2], &len, 8);
 	memcpy(&args[4], &to, 8);
 	EXPECT_EQ(KERN_SUCCESS, simple_call(self->child, 3808, args, 6, &out));
 	char direct[64], copied[64];
 	vm_size_t n;
+
 	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(self->child, self->at, 64,
 						  (vm_address_t)direct, &n));
 	uint64_t mine = (uintptr_t)copied;
+
 	memcpy(&args[0], &to, 8);
 	memcpy(&args[4], &mine, 8);
 	ASSERT_EQ(KERN_SUCCESS, simple_call(self->child, 3809, args, 6, &out));
@@ -466,6 +478,7 @@ TEST_F(kmsg_vm, out_of_line_calls_on_a_stand_in_are_the_tasks)
 	static const char words[] = "through the stand-in";
 	char back[sizeof(words)];
 	vm_size_t n;
+
 	ASSERT_EQ(KERN_SUCCESS, vm_write(p.port, self->at + 1, (vm_offset_t)words,
 					 sizeof(words)));
 	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(self->child, self->at + 1, sizeof(words),
@@ -477,6 +490,7 @@ TEST_F(kmsg_vm, out_of_line_calls_on_a_stand_in_are_the_tasks)
 	mach_port_name_array_t names, pnames;
 	mach_port_type_array_t types, ptypes;
 	mach_msg_type_number_t nn, nt, pnn, pnt;
+
 	ASSERT_EQ(KERN_SUCCESS, mach_port_names(self->child, &names, &nn, &types, &nt));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_names(p.port, &pnames, &pnn, &ptypes, &pnt));
 	ASSERT_EQ(nn, pnn);
@@ -485,6 +499,7 @@ TEST_F(kmsg_vm, out_of_line_calls_on_a_stand_in_are_the_tasks)
 	/* mach_port_get_set_status, on a set of the child's */
 	mach_port_t set, member;
 	mach_port_name_array_t members, pmembers;
+
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_PORT_SET, &set));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self->child, MACH_PORT_RIGHT_RECEIVE,
 						   &member));
