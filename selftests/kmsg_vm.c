@@ -486,6 +486,7 @@ TEST_F(kmsg_vm, out_of_line_calls_on_a_stand_in_are_the_tasks)
 	EXPECT_EQ(0, memcmp(words, back, sizeof(words)));
 	EXPECT_EQ(vm_write(self->child, 0x1000, (vm_offset_t)words, 4),
 		  vm_write(p.port, 0x1000, (vm_offset_t)words, 4));
+	EXPECT_EQ(vm_write(self->child, self->at, 0, 0), vm_write(p.port, self->at, 0, 0));
 	/* mach_port_names */
 	mach_port_name_array_t names, pnames;
 	mach_port_type_array_t types, ptypes;
@@ -511,7 +512,7 @@ TEST_F(kmsg_vm, out_of_line_calls_on_a_stand_in_are_the_tasks)
 	EXPECT_EQ(members[0], pmembers[0]);
 	EXPECT_EQ(mach_port_get_set_status(self->child, member, &members, &dn),
 		  mach_port_get_set_status(p.port, member, &pmembers, &pn));
-	EXPECT_EQ(7, p.forwarded);	/* each call on the stand-in */
+	EXPECT_EQ(8, p.forwarded);	/* each call on the stand-in */
 	proxy_stop(&p);
 }
 

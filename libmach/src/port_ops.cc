@@ -497,7 +497,7 @@ LIBMACH_API kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array
 	if (kr == libmach::send_as_message) {	// mach_port_names (3200)
 		void *arrays[2] = {};
 		uint32_t counts[2];
-		kr = libmach::rpc_memory(task, 3200, nullptr, 0, nullptr, 0, arrays, counts, 2, 4);
+		kr = libmach::rpc_memory(task, 3200, false, nullptr, 0, nullptr, 0, arrays, counts, 2, 4);
 		if (kr == KERN_SUCCESS) {
 			*names = static_cast<mach_port_name_array_t>(arrays[0]);
 			*types = static_cast<mach_port_type_array_t>(arrays[1]);
@@ -558,7 +558,7 @@ LIBMACH_API kern_return_t mach_port_get_set_status(ipc_space_read_t task, mach_p
 	if (kr == libmach::send_as_message) {	// mach_port_get_set_status (3211)
 		void *array = nullptr;
 		uint32_t in[1] = { name }, got;
-		kr = libmach::rpc_memory(task, 3211, nullptr, 0, in, 1, &array, &got, 1, 4);
+		kr = libmach::rpc_memory(task, 3211, false, nullptr, 0, in, 1, &array, &got, 1, 4);
 		if (kr == KERN_SUCCESS) {
 			*members = static_cast<mach_port_name_array_t>(array);
 			*count = got;

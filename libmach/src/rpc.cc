@@ -271,8 +271,8 @@ kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **
 	return KERN_SUCCESS;
 }
 
-kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, const void *data, uint32_t size,
-			 const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
+kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, const void *data,
+			 uint32_t size, const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
 			 unsigned n_out, unsigned unit)
 {
 	constexpr unsigned max_ool = 2;
@@ -282,8 +282,8 @@ kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, const void *data,
 
 	if (n_in > 8 || n_out > max_ool)
 		return MIG_ARRAY_TOO_LARGE;
-	b.head.msgh_bits = data ? MACH_MSGH_BITS_COMPLEX : 0;
-	if (data) {
+	b.head.msgh_bits = with_data ? MACH_MSGH_BITS_COMPLEX : 0;
+	if (with_data) {
 		mach_msg_body_t body = { 1 };
 		mach_msg_ool_descriptor_t d = {};
 		d.address = const_cast<void *>(data);

@@ -54,7 +54,7 @@ kern_return_t vm_call_as_message(mach_vm_args &args)
 	case MACH_VM_WRITE:	/* the bytes out of line, then address and count */
 		put64(&in[0], args.address);
 		in[2] = static_cast<uint32_t>(args.size);
-		return libmach::rpc_memory(args.task, 4806, reinterpret_cast<const void *>(args.data),
+		return libmach::rpc_memory(args.task, 4806, true, reinterpret_cast<const void *>(args.data),
 					   in[2], in, 3, nullptr, nullptr, 0, 1);
 	default:
 		return KERN_INVALID_ARGUMENT;	/* the module sends no other here */
@@ -158,7 +158,7 @@ LIBMACH_API kern_return_t vm_read(vm_map_read_t task, vm_address_t address,
 		uint32_t in[4], n;
 		put64(&in[0], address);
 		put64(&in[2], size);
-		kr = libmach::rpc_memory(task, 4804, nullptr, 0, in, 4, &buf, &n, 1, 1);
+		kr = libmach::rpc_memory(task, 4804, false, nullptr, 0, in, 4, &buf, &n, 1, 1);
 		if (kr == KERN_SUCCESS) {
 			*data = reinterpret_cast<vm_offset_t>(buf);
 			*count = n;
