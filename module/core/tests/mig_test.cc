@@ -354,8 +354,12 @@ TEST_F(Mig, ACallOnAnOrdinaryPortIsToBeSentToIt)
 	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
 	p.op = MACH_PORT_OP_NAMES;	// its reply carries arrays out of line
 	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
-	p.op = MACH_PORT_OP_EXTRACT_RIGHT;	// not served by message: the old answer
-	EXPECT_EQ(long(Kr::InvalidTask), ioctl(MACH_IOC_NR_PORT, &p));
+	p.op = MACH_PORT_OP_GET_SET_STATUS;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
+	mach_vm_args v{};
+	v.op = MACH_VM_WRITE;	// its request carries the bytes out of line
+	v.task = port.value;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_VM, &v));
 	// A kernel port of another kind keeps its answer.
 	mach_thread_args t{};
 	t.op = MACH_THREAD_RESUME;
