@@ -124,6 +124,8 @@ static int mach_vm_transfer(struct mach_task_os *os,
 			    struct mach_shim_vm_request *req)
 {
 	u64 len = req->end - req->start, at = req->start, to = req->data;
+	/* A message's out-of-line bytes, when the call came as one. */
+	u8 *kbuf = req->kernel_data ? (u8 *)(uintptr_t)req->data : NULL;
 	struct mm_struct *mm;
 	void *page;
 	int ret;
@@ -150,13 +152,19 @@ static int mach_vm_transfer(struct mach_task_os *os,
 			n = min_t(unsigned int, n, PAGE_SIZE - offset_in_page(to));
 		switch (req->op) {
 		case MACH_VM_READ:
+			if (req->kernel_data) {
+				ret = mach_vm_access(mm, at, kbuf + done, n, false);
+				break;
+			}
 			ret = mach_vm_access(mm, at, page, n, false);
 			if (!ret && copy_to_user(u64_to_user_ptr(req->data + done),
 						 page, n))
 				ret = -EFAULT;
 			break;
 		case MACH_VM_WRITE:
-			if (copy_from_user(page, u64_to_user_ptr(req->data + done), n))
+			if (req->kernel_data)
+				ret = mach_vm_access(mm, at, kbuf + done, n, true);
+			else if (copy_from_user(page, u64_to_user_ptr(req->data + done), n))
 				ret = -EFAULT;
 			else
 				ret = mach_vm_access(mm, at, page, n, true);

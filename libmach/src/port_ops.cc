@@ -111,7 +111,10 @@ kern_return_t fetch_list(unsigned int code, ipc_space_t task, mach_port_name_t n
 			 unsigned int words, natural_t **items, unsigned int *count)
 {
 	mach_port_args args = op(code, task, name);
-	kern_return_t kr = port_call(args);	// learns how many there are
+	// Learns how many there are, or that the port is no task's.
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	if (kr == libmach::send_as_message)
+		return kr;
 	while (kr == KERN_SUCCESS || kr == KERN_NO_SPACE) {
 		unsigned int capacity = args.count + 16;
 		auto *buf = static_cast<natural_t *>(malloc(capacity * words * sizeof(natural_t)));
@@ -491,6 +494,18 @@ LIBMACH_API kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array
 	natural_t *pairs;
 	unsigned int count;
 	kern_return_t kr = fetch_list(MACH_PORT_OP_NAMES, task, MACH_PORT_NULL, 2, &pairs, &count);
+	if (kr == libmach::send_as_message) {	// mach_port_names (3200)
+		void *arrays[2] = {};
+		uint32_t counts[2];
+		kr = libmach::rpc_memory(task, 3200, false, nullptr, 0, nullptr, 0, arrays, counts, 2, 4);
+		if (kr == KERN_SUCCESS) {
+			*names = static_cast<mach_port_name_array_t>(arrays[0]);
+			*types = static_cast<mach_port_type_array_t>(arrays[1]);
+			*names_count = counts[0];
+			*types_count = counts[1];
+		}
+		return kr;
+	}
 	if (kr != KERN_SUCCESS)
 		return kr;
 	natural_t *name_array = out_of_line(count), *type_array = out_of_line(count);
@@ -540,6 +555,16 @@ LIBMACH_API kern_return_t mach_port_get_set_status(ipc_space_read_t task, mach_p
 	natural_t *list;
 	unsigned int n;
 	kern_return_t kr = fetch_list(MACH_PORT_OP_GET_SET_STATUS, task, name, 1, &list, &n);
+	if (kr == libmach::send_as_message) {	// mach_port_get_set_status (3211)
+		void *array = nullptr;
+		uint32_t in[1] = { name }, got;
+		kr = libmach::rpc_memory(task, 3211, false, nullptr, 0, in, 1, &array, &got, 1, 4);
+		if (kr == KERN_SUCCESS) {
+			*members = static_cast<mach_port_name_array_t>(array);
+			*count = got;
+		}
+		return kr;
+	}
 	if (kr != KERN_SUCCESS)
 		return kr;
 	natural_t *array = out_of_line(n);

@@ -271,4 +271,69 @@ kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **
 	return KERN_SUCCESS;
 }
 
+kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, const void *data,
+			 uint32_t size, const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
+			 unsigned n_out, unsigned unit)
+{
+	constexpr unsigned max_ool = 2;
+	buffer b;
+	unsigned char *base = reinterpret_cast<unsigned char *>(&b);
+	unsigned char *p = base + header;
+
+	if (n_in > 8 || n_out > max_ool)
+		return MIG_ARRAY_TOO_LARGE;
+	b.head.msgh_bits = with_data ? MACH_MSGH_BITS_COMPLEX : 0;
+	if (with_data) {
+		mach_msg_body_t body = { 1 };
+		mach_msg_ool_descriptor_t d = {};
+		d.address = const_cast<void *>(data);
+		d.size = size;
+		d.deallocate = FALSE;
+		d.copy = MACH_MSG_VIRTUAL_COPY;
+		d.type = MACH_MSG_OOL_DESCRIPTOR;
+		memcpy(p, &body, sizeof(body));
+		memcpy(p + sizeof(body), &d, sizeof(d));
+		p += sizeof(body) + sizeof(d);
+	}
+	if (n_in) {	// (a request of no words has no NDR)
+		memcpy(p, &NDR_record, sizeof(NDR_record));
+		memcpy(p + sizeof(NDR_record), in, 4 * n_in);
+		p += sizeof(NDR_record) + 4 * n_in;
+	}
+	kern_return_t kr = exchange(b, target, id, p - base);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (is_error_reply(b))
+		return b.out.ret;
+	if (!n_out) {
+		bool ok = !is_complex(b) && b.head.msgh_size == error_reply;
+		if (!ok)
+			mach_msg_destroy(&b.head);
+		return ok ? b.out.ret : MIG_TYPE_ERROR;
+	}
+
+	// The regions, then NDR and their counts: each count of unit items.
+	const unsigned char *q = base + header;
+	mach_msg_body_t body;
+	memcpy(&body, q, sizeof(body));
+	mach_msg_size_t counts_at = header + sizeof(body) +
+				    n_out * sizeof(mach_msg_ool_descriptor_t) + sizeof(NDR_record_t);
+	bool ok = is_complex(b) && body.msgh_descriptor_count == n_out &&
+		  b.head.msgh_size == counts_at + 4 * n_out;
+	mach_msg_ool_descriptor_t d[max_ool];
+	for (unsigned i = 0; ok && i < n_out; i++) {
+		memcpy(&d[i], q + sizeof(body) + i * sizeof(d[i]), sizeof(d[i]));
+		memcpy(&counts[i], base + counts_at + 4 * i, 4);
+		ok = d[i].type == MACH_MSG_OOL_DESCRIPTOR &&
+		     static_cast<uint64_t>(counts[i]) * unit == d[i].size;
+	}
+	if (!ok) {
+		mach_msg_destroy(&b.head);
+		return MIG_TYPE_ERROR;
+	}
+	for (unsigned i = 0; i < n_out; i++)
+		out[i] = d[i].address;
+	return KERN_SUCCESS;
+}
+
 } // namespace libmach

@@ -51,6 +51,16 @@ kern_return_t rpc_poly_port_out(mach_port_t target, mach_msg_id_t id, const uint
 kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **ports,
 			    mach_msg_type_number_t *count);
 
+// The calls whose memory travels out of line (vm_read, vm_write,
+// mach_port_names): a request carrying, if with_data, the size bytes at
+// data in an out-of-line descriptor, then (if n_in) NDR and the words; a reply carrying n_out
+// out-of-line regions, then NDR and a count for each: out[i] (fresh pages
+// of the caller's, null if empty) of counts[i] items of unit bytes. A
+// reply without a RetCode-only success: out gets nothing unless n_out.
+kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, const void *data,
+			 uint32_t size, const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
+			 unsigned n_out, unsigned unit);
+
 } // namespace libmach
 
 #endif

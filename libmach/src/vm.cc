@@ -51,6 +51,11 @@ kern_return_t vm_call_as_message(mach_vm_args &args)
 	case MACH_VM_COPY:
 		put64(&in[4], args.data);
 		return libmach::rpc(args.task, 4807, in, 6);
+	case MACH_VM_WRITE:	/* the bytes out of line, then address and count */
+		put64(&in[0], args.address);
+		in[2] = static_cast<uint32_t>(args.size);
+		return libmach::rpc_memory(args.task, 4806, true, reinterpret_cast<const void *>(args.data),
+					   in[2], in, 3, nullptr, nullptr, 0, 1);
 	default:
 		return KERN_INVALID_ARGUMENT;	/* the module sends no other here */
 	}
@@ -144,14 +149,24 @@ LIBMACH_API kern_return_t vm_read(vm_map_read_t task, vm_address_t address,
 	void *buf = nullptr;
 	if (size && !(buf = libmach::out_of_line(size)))
 		return KERN_RESOURCE_SHORTAGE;
-	kern_return_t kr = vm_read_overwrite(task, address, size,
-					     reinterpret_cast<vm_address_t>(buf),
-					     nullptr);
-	if (kr != KERN_SUCCESS) {
-		if (buf)
-			munmap(buf, size);
+	mach_vm_args args = vm_args(MACH_VM_READ, task, address, size);
+	args.data = reinterpret_cast<vm_address_t>(buf);
+	kern_return_t kr = libmach::call(MACH_IOC_VM, &args);
+	if (kr != KERN_SUCCESS && buf)
+		munmap(buf, size);
+	if (kr == libmach::send_as_message) {	// mach_vm_read (4804): the bytes out of line
+		uint32_t in[4], n;
+		put64(&in[0], address);
+		put64(&in[2], size);
+		kr = libmach::rpc_memory(task, 4804, false, nullptr, 0, in, 4, &buf, &n, 1, 1);
+		if (kr == KERN_SUCCESS) {
+			*data = reinterpret_cast<vm_offset_t>(buf);
+			*count = n;
+		}
 		return kr;
 	}
+	if (kr != KERN_SUCCESS)
+		return kr;
 	*data = reinterpret_cast<vm_offset_t>(buf);
 	*count = size;
 	return KERN_SUCCESS;

@@ -95,18 +95,6 @@ long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 	return port_call_on(caller, args.task, call);
 }
 
-/* The port calls libmach sends as messages to a port no kernel object's. */
-bool sent_as_message(PortOp op)
-{
-	switch (op) {
-	case PortOp::Names:
-	case PortOp::GetSetStatus:
-		return false;
-	default:
-		return true;
-	}
-}
-
 /* The caller's attribute words in (set); false if they fault. */
 bool read_attributes(const mach_port_args &args, PortCall &call)
 {
@@ -122,9 +110,9 @@ long port_op(Task &caller, mach_port_args &args)
 	bool known = args.op >= MACH_PORT_OP_ALLOCATE && args.op <= static_cast<u32>(PortOp::Last);
 	Ref<Task> task;
 	u64 program;
-	Kr kr = known && sent_as_message(static_cast<PortOp>(args.op)) ?
-		resolve_target_task(caller, args.task, Kr::InvalidTask, &task, &program) :
-		resolve_task(caller, args.task, Kr::InvalidTask, &task, &program);
+	/* Each call libmach sends as a message to a port no kernel object's. */
+	Kr kr = known ? resolve_target_task(caller, args.task, Kr::InvalidTask, &task, &program) :
+			resolve_task(caller, args.task, Kr::InvalidTask, &task, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	if (!known)
@@ -445,12 +433,8 @@ long vm(Task &caller, mach_vm_args &args)
 		return malformed;
 	Ref<Task> task;
 	u64 program;
-	bool as_message = args.op != MACH_VM_WRITE;
-	Kr kr = as_message ?
-		resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program,
-				    vm_changes_mappings(args.op)) :
-		resolve_task(caller, args.task, Kr::InvalidArgument, &task, &program,
-			     vm_changes_mappings(args.op));
+	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program,
+				    vm_changes_mappings(args.op));
 	if (kr != Kr::Success)
 		return result(kr);
 	return result(vm_call(*task.get(), program, args));

@@ -53,6 +53,8 @@ void clear_descriptors(Message &reply)
 		if (right.port)
 			right.port->drop(right);
 		right = {};
+		if (reply.descriptors[i].data)
+			mach_shim_free(MACH_KIND_MEMORY, reply.descriptors[i].data);
 	}
 	if (reply.descriptors)
 		mach_shim_free(MACH_KIND_MEMORY, reply.descriptors);
@@ -130,9 +132,13 @@ void send_reply(Message &request, Message *reply, u32 allocated)
 	to.port->bind_owner(reply->charge);
 	u64 held = sizeof(Message) + allocated + trailer_max +
 		   reply->descriptor_count * sizeof(Descriptor);
-	for (u32 i = 0; i < reply->descriptor_count; i++)
-		if (reply->descriptors[i].type == OolPortsDescriptor)
-			held += reply->descriptors[i].count * (4 + sizeof(TransitRight));
+	for (u32 i = 0; i < reply->descriptor_count; i++) {
+		const Descriptor &d = reply->descriptors[i];
+		if (d.type == OolPortsDescriptor)
+			held += d.count * (4 + sizeof(TransitRight));
+		else if (d.type == OolDescriptor)
+			held += d.count;
+	}
 	if (!reply->charge.add(held)) {
 		Message::destroy(reply);
 		to.port->release(to);	/* no send-once notice: it would be lost too */
@@ -154,6 +160,9 @@ void free_if(void *p)
 	if (p)
 		mach_shim_free(MACH_KIND_MEMORY, p);
 }
+
+/* MACH_MSG_VIRTUAL_COPY, an out-of-line descriptor's copy option. */
+constexpr u32 ool_virtual_copy = 1;
 
 /* The dispositions that give the receiver a send right. */
 bool gives_send_right(u32 disposition)
@@ -209,6 +218,17 @@ TransitRight MigCall::take_right(u32 i)
 		mach_shim_transit_unlock();
 	}
 	return right;
+}
+
+bool MigCall::carries_memory(u32 i) const
+{
+	return request_.descriptors[i].type == OolDescriptor;
+}
+
+const void *MigCall::memory(u32 i, u32 *bytes) const
+{
+	*bytes = request_.descriptors[i].count;
+	return request_.descriptors[i].data;
 }
 
 u32 MigCall::in32(u32 offset) const
@@ -328,6 +348,40 @@ bool MigCall::out_port_array(TransitRight *rights, u32 count)
 	__builtin_memcpy(bytes(reply_) + at + 20, ndr_record, sizeof(ndr_record));
 	put32(reply_, at + 28, count);
 	reply_.size = at + 32;
+	return true;
+}
+
+bool MigCall::out_memory(void **data, const u32 *sizes, u32 n, const u32 *words, u32 nwords)
+{
+	auto *d = static_cast<Descriptor *>(mach_shim_alloc(MACH_KIND_MEMORY,
+							    sizeof(Descriptor) * n));
+	if (!d) {
+		for (u32 i = 0; i < n; i++)
+			free_if(data[i]);
+		return false;
+	}
+	u32 at = sizeof(MsgHeader);
+	put32(reply_, at, n);
+	for (u32 i = 0; i < n; i++) {
+		u32 offset = 4 + 16 * i;	/* in the body, after the count */
+		d[i] = Descriptor{};
+		d[i].offset = offset;
+		d[i].type = OolDescriptor;
+		d[i].count = sizes[i];
+		d[i].data = data[i];
+		data[i] = nullptr;
+		out64(at + offset, 0);	/* the address: the receiver's */
+		/* Not for the receiver to deallocate; a virtual copy. */
+		put32(reply_, at + offset + 8, (OolDescriptor << 24) | (ool_virtual_copy << 8));
+		put32(reply_, at + offset + 12, sizes[i]);
+	}
+	reply_.descriptors = d;
+	reply_.descriptor_count = n;
+	reply_.other_bits = msgh_bits_complex;
+	u32 end = at + 4 + 16 * n;
+	__builtin_memcpy(bytes(reply_) + end, ndr_record, sizeof(ndr_record));
+	__builtin_memcpy(bytes(reply_) + end + sizeof(ndr_record), words, 4 * nwords);
+	reply_.size = end + sizeof(ndr_record) + 4 * nwords;
 	return true;
 }
 

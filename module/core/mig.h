@@ -55,6 +55,11 @@ inline constexpr u32 mig_args = sizeof(MsgHeader) + sizeof(ndr_record);
 inline constexpr u32 mig_results = mig_args + 4;	/* after RetCode */
 /* ... and a request's that carries one port descriptor first. */
 inline constexpr u32 mig_port_args = sizeof(MsgHeader) + 4 + 12 + sizeof(ndr_record);
+/* ... and one's that carries n out-of-line memory descriptors first. */
+constexpr u32 mig_memory_args(u32 n)
+{
+	return sizeof(MsgHeader) + 4 + 16 * n + sizeof(ndr_record);
+}
 
 /*
  * A request being served, and its reply being built: the sender's while
@@ -87,6 +92,12 @@ public:
 	bool carries_send_once(u32 i) const;	/* made or moved, or none */
 	/* The right the i'th port descriptor carried, taken from the request. */
 	TransitRight take_right(u32 i);
+	/*
+	 * The i'th descriptor is out-of-line memory (MACH_MSG_OOL_DESCRIPTOR,
+	 * as MIG checks it): its bytes, the kernel's copy, and their count.
+	 */
+	bool carries_memory(u32 i) const;
+	const void *memory(u32 i, u32 *bytes) const;
 
 	u32 in32(u32 offset) const;
 	u64 in64(u32 offset) const;
@@ -113,6 +124,13 @@ public:
 	 * layout of task_threads' reply. False if out of memory.
 	 */
 	bool out_port_array(TransitRight *rights, u32 count);
+	/*
+	 * A complex reply carrying n out-of-line memory regions, data[i] of
+	 * sizes[i] bytes (kernel memory of mach_shim_alloc(), each taken,
+	 * whatever comes), then NDR and the words (their counts, as the
+	 * routine lays them out). False if out of memory.
+	 */
+	bool out_memory(void **data, const u32 *sizes, u32 n, const u32 *words, u32 nwords);
 
 private:
 	Message &request_;

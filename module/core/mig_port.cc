@@ -227,9 +227,93 @@ Kr extract_right_call(MigCall &call)
 	return kr;
 }
 
+/*
+ * The whole list of op (Names, GetSetStatus) on name, in kernel memory:
+ * *items (count * port_call_item_words() words, null if none), or the
+ * error the ioctl gives (KERN_NO_SPACE past names_max).
+ */
+Kr list_call(MigCall &call, PortOp op, Name name, u32 **items, u32 *count)
+{
+	PortCall port_call{};
+	port_call.op = op;
+	port_call.name = name;
+	u32 capacity = 0;
+	for (;;) {
+		Kr kr = on_space(call, port_call);
+		if (kr != Kr::Success || port_call.count <= capacity) {
+			*items = kr == Kr::Success ? port_call.items : nullptr;
+			*count = port_call.count;
+			if (kr != Kr::Success)
+				port_call_release(port_call);
+			return kr;
+		}
+		if (capacity == names_max)
+			break;
+		/* It grew, or this was the first look: room for what there is now. */
+		port_call_release(port_call);
+		capacity = port_call.count + 16 < names_max ? port_call.count + 16 : names_max;
+		port_call.items = static_cast<u32 *>(mach_shim_alloc(
+			MACH_KIND_MEMORY, 4ull * port_call_item_words(op) * capacity));
+		if (!port_call.items)
+			return Kr::ResourceShortage;
+		port_call.capacity = capacity;
+		port_call.count = 0;
+	}
+	port_call_release(port_call);
+	return Kr::NoSpace;
+}
+
+/* Nothing in: the names and their types, each out of line, and their counts. */
+Kr names_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	u32 *pairs, count;
+	Kr kr = list_call(call, PortOp::Names, Name{Name::null}, &pairs, &count);
+	if (kr != Kr::Success)
+		return kr;
+	void *arrays[2] = {};
+	if (count) {
+		arrays[0] = mach_shim_alloc(MACH_KIND_MEMORY, 4 * count);
+		arrays[1] = mach_shim_alloc(MACH_KIND_MEMORY, 4 * count);
+	}
+	if (count && (!arrays[0] || !arrays[1])) {
+		for (void *a : arrays)
+			if (a)
+				mach_shim_free(MACH_KIND_MEMORY, a);
+		mach_shim_free(MACH_KIND_MEMORY, pairs);
+		return Kr::ResourceShortage;
+	}
+	for (u32 i = 0; i < count; i++) {
+		static_cast<u32 *>(arrays[0])[i] = pairs[2 * i];
+		static_cast<u32 *>(arrays[1])[i] = pairs[2 * i + 1];
+	}
+	if (pairs)
+		mach_shim_free(MACH_KIND_MEMORY, pairs);
+	u32 sizes[2] = {4 * count, 4 * count}, counts[2] = {count, count};
+	return call.out_memory(arrays, sizes, 2, counts, 2) ? Kr::Success : Kr::ResourceShortage;
+}
+
+/* The set's name: its members' names out of line, and their count. */
+Kr get_set_status_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	u32 *members, count;
+	Kr kr = list_call(call, PortOp::GetSetStatus, Name{call.in32(mig_args)}, &members, &count);
+	if (kr != Kr::Success)
+		return kr;
+	void *data = count ? members : nullptr;
+	if (!count && members)
+		mach_shim_free(MACH_KIND_MEMORY, members);
+	u32 size = 4 * count;
+	return call.out_memory(&data, &size, 1, &count, 1) ? Kr::Success : Kr::ResourceShortage;
+}
+
 constexpr u32 one_word_reply = mig_results + 4;
 
 constexpr MigRoutine routines[] = {
+	{3200, mig_memory_args(2) + 8, names_call},
 	{3201, one_word_reply, type_call, true},
 	{3204, one_word_reply, allocate_call},
 	{3205, mig_reply_error_size, destroy_call},
@@ -237,6 +321,7 @@ constexpr MigRoutine routines[] = {
 	{3207, one_word_reply, get_refs_call, true},
 	{3208, mig_reply_error_size, mod_refs_call},
 	{3210, mig_reply_error_size, set_mscount_call},
+	{3211, mig_memory_args(1) + 4, get_set_status_call},
 	{3212, mig_reply_error_size, move_member_call},
 	{3213, sizeof(MsgHeader) + 4 + 12, request_notification_call},
 	{3214, mig_reply_error_size, insert_right_call},

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mig_vm.cc - the mach_vm interface (4800) as messages: the calls on a
- * task's address space that carry no memory in the message, decoded into
- * the vm_call() ioctl.cc makes. (XNU serves 3800, vm_map, only for 32-bit
- * clients; 64-bit programs send these.)
+ * mig_vm.cc - the mach_vm (4800) and vm_map (3800) interfaces as
+ * messages: the calls on a task's address space, decoded into the
+ * vm_call() ioctl.cc makes; vm_read's and vm_write's bytes travel out of
+ * line, copied through the kernel.
  */
 #include "mig.h"
 #include "resolve.h"
@@ -17,8 +17,11 @@ namespace {
 constexpr u32 vm_flags_anywhere = 0x1;
 constexpr u32 vm_flags_user_allocate = 0xff07509f;
 
-/* vm_call(op) on the request's task, with address and size at 32 and 40. */
-Kr on_map(MigCall &call, mach_vm_args &args)
+/*
+ * vm_call(op) on the request's task; kernel_data: args.data is the
+ * message's out-of-line bytes.
+ */
+Kr on_map(MigCall &call, mach_vm_args &args, bool kernel_data = false)
 {
 	Ref<Task> task;
 	u64 program;
@@ -26,7 +29,7 @@ Kr on_map(MigCall &call, mach_vm_args &args)
 			vm_changes_mappings(args.op));
 	if (kr != Kr::Success)
 		return kr;
-	return vm_call(*task.get(), program, args);
+	return vm_call(*task.get(), program, args, kernel_data);
 }
 
 mach_vm_args range_args(MigCall &call, u32 op)
@@ -112,6 +115,52 @@ Kr read_overwrite_call(MigCall &call)
 	return kr;
 }
 
+/*
+ * address, size: the bytes, out of line (in fresh pages of the receiver's),
+ * and their count. They are read into the kernel first: a message holds
+ * at most ool_bytes_max of them.
+ */
+Kr read_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 16))
+		return Kr::MigBadArguments;
+	mach_vm_args args = range_args(call, MACH_VM_READ);
+	if (args.size > 0xffffffffu)
+		return Kr::InvalidArgument;	/* no count for it, as libmach says */
+	if (args.size > ool_bytes_max)
+		return Kr::ResourceShortage;
+	u32 size = static_cast<u32>(args.size);
+	void *data = size ? mach_shim_alloc(MACH_KIND_MEMORY, size) : nullptr;
+	if (size && !data)
+		return Kr::ResourceShortage;
+	args.data = reinterpret_cast<u64>(data);
+	Kr kr = on_map(call, args, true);
+	if (kr != Kr::Success) {
+		if (data)
+			mach_shim_free(MACH_KIND_MEMORY, data);
+		return kr;
+	}
+	return call.out_memory(&data, &size, 1, &size, 1) ? Kr::Success : Kr::ResourceShortage;
+}
+
+/* The bytes out of line, then NDR, the address and their count. */
+Kr write_call(MigCall &call)
+{
+	constexpr u32 address_at = mig_memory_args(1);
+	if (!call.complex(1, address_at + 12))
+		return Kr::MigBadArguments;
+	u32 size;
+	const void *data = call.memory(0, &size);
+	if (!call.carries_memory(0) || size != call.in32(address_at + 8))
+		return Kr::MigTypeError;
+	mach_vm_args args{};
+	args.op = MACH_VM_WRITE;
+	args.address = call.in64(address_at);
+	args.size = size;
+	args.data = reinterpret_cast<u64>(data);
+	return on_map(call, args, true);
+}
+
 /* VM_REGION_BASIC_INFO_64 and VM_REGION_BASIC_INFO, and their counts. */
 constexpr u32 region_basic_info_64 = 9, region_basic_info_64_count = 9;
 constexpr u32 region_basic_info = 10, region_basic_info_count = 8;
@@ -151,15 +200,34 @@ Kr region_call(MigCall &call)
 								      Kr::ResourceShortage;
 }
 
+constexpr u32 region_reply = mig_port_args + 20 + 4 * region_basic_info_64_count;
+constexpr u32 read_reply = mig_memory_args(1) + 4;
+
+/*
+ * vm_map (3800) has mach_vm's routines under other ids: on x86_64 its
+ * vm_address_t and vm_size_t are 64-bit (machine_types.defs, __LP64__),
+ * so their requests and replies are laid out alike, and one server does.
+ */
 constexpr MigRoutine routines[] = {
 	{4800, mig_results + 8, allocate_call},
 	{4801, mig_reply_error_size, deallocate_call},
 	{4802, mig_reply_error_size, protect_call},
 	{4803, mig_reply_error_size, inherit_call},
+	{4804, read_reply, read_call},
+	{4806, mig_reply_error_size, write_call},
 	{4807, mig_reply_error_size, copy_call},
 	{4808, mig_results + 8, read_overwrite_call, true},
-	{4816, mig_port_args + 20 + 4 * region_basic_info_64_count,
-	 region_call, true},
+	{4816, region_reply, region_call, true},
+	{3800, region_reply, region_call, true},		/* vm_region */
+	{3801, mig_results + 8, allocate_call},			/* vm_allocate */
+	{3802, mig_reply_error_size, deallocate_call},		/* vm_deallocate */
+	{3803, mig_reply_error_size, protect_call},		/* vm_protect */
+	{3804, mig_reply_error_size, inherit_call},		/* vm_inherit */
+	{3805, read_reply, read_call},				/* vm_read */
+	{3807, mig_reply_error_size, write_call},		/* vm_write */
+	{3808, mig_reply_error_size, copy_call},		/* vm_copy */
+	{3809, mig_results + 8, read_overwrite_call, true},	/* vm_read_overwrite */
+	{3824, region_reply, region_call, true},		/* vm_region_64 */
 };
 
 } /* namespace */

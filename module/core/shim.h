@@ -313,6 +313,7 @@ struct mach_shim_vm_request {
 	mach_u64 start, end;
 	mach_u64 data;			/* the caller's buffer, or COPY's target */
 	mach_bool anywhere;		/* ALLOCATE */
+	mach_bool kernel_data;		/* READ, WRITE: data is a kernel buffer */
 	/* out: ALLOCATE's address; REGION's whole answer */
 	mach_u64 address, size;
 	unsigned int protection, max_protection, inheritance;

@@ -66,13 +66,14 @@ bool vm_changes_mappings(u32 op)
 	       op == MACH_VM_PROTECT || op == MACH_VM_INHERIT;
 }
 
-Kr vm_call(Task &task, u64 program, mach_vm_args &args)
+Kr vm_call(Task &task, u64 program, mach_vm_args &args, bool kernel_data)
 {
 	mach_shim_vm_request req{};
 	req.op = args.op;
 	req.program = program;
 	req.value = args.value;
 	req.data = args.data;
+	req.kernel_data = kernel_data && (args.op == MACH_VM_READ || args.op == MACH_VM_WRITE);
 
 	switch (args.op) {
 	case MACH_VM_ALLOCATE:

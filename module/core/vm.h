@@ -13,9 +13,10 @@ class Task;
 
 /*
  * One vm_* call on task, whose process runs program, with the arguments in
- * args (updated in place).
+ * args (updated in place). kernel_data: READ's and WRITE's data is a
+ * kernel buffer (a message's out-of-line bytes), not the caller's memory.
  */
-Kr vm_call(Task &task, u64 program, mach_vm_args &args);
+Kr vm_call(Task &task, u64 program, mach_vm_args &args, bool kernel_data = false);
 
 /*
  * Does op change the task's mappings, so that its agent runs it (and not

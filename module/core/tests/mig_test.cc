@@ -361,8 +361,14 @@ TEST_F(Mig, ACallOnAnOrdinaryPortIsToBeSentToIt)
 	p.op = MACH_PORT_OP_TYPE;
 	p.task = port.value;
 	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
-	p.op = MACH_PORT_OP_NAMES;	// not served by message: the old answer
-	EXPECT_EQ(long(Kr::InvalidTask), ioctl(MACH_IOC_NR_PORT, &p));
+	p.op = MACH_PORT_OP_NAMES;	// its reply carries arrays out of line
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
+	p.op = MACH_PORT_OP_GET_SET_STATUS;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_PORT, &p));
+	mach_vm_args v{};
+	v.op = MACH_VM_WRITE;	// its request carries the bytes out of line
+	v.task = port.value;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_VM, &v));
 	// A kernel port of another kind keeps its answer.
 	mach_thread_args t{};
 	t.op = MACH_THREAD_RESUME;
@@ -373,3 +379,93 @@ TEST_F(Mig, ACallOnAnOrdinaryPortIsToBeSentToIt)
 }
 
 } // namespace
+
+namespace {
+
+// The descriptor word of an out-of-line memory descriptor: type 1, VIRTUAL_COPY.
+constexpr u32 ool_word = (1u << 24) | (1u << 8);
+
+} // namespace
+
+TEST_F(Mig, ASetsMembersComeOutOfLine)
+{
+	Name set{0}, a{0}, b{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &set));
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &a));
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &b));
+	ASSERT_EQ(Kr::Success, space().move_member(a, set));
+	ASSERT_EQ(Kr::Success, space().move_member(b, set));
+
+	Request r{};
+	memcpy(r.w, ndr_record, sizeof(ndr_record));
+	r.w[2] = set.value;
+	ASSERT_EQ(Kr::Success, send(r, self, 3211, mig_args + 4));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(3311, out.h.id);
+	ASSERT_EQ(mig_memory_args(1) + 4, out.h.size);
+	ASSERT_TRUE(out.h.bits & complex_bit);
+	EXPECT_EQ(1u, out.w[0]);		// one descriptor
+	EXPECT_EQ(ool_word, out.w[3]);		// not for the receiver to deallocate
+	ASSERT_EQ(8u, out.w[4]);		// bytes
+	EXPECT_EQ(2u, out.w[7]);		// after NDR: the count
+	u64 address = out.w[1] | u64(out.w[2]) << 32;
+	ASSERT_NE(0u, address);
+	const u32 *members = reinterpret_cast<const u32 *>(address);
+	EXPECT_TRUE((members[0] == a.value && members[1] == b.value) ||
+		    (members[0] == b.value && members[1] == a.value));
+	mach_shim_vm_deallocate(address, 8);
+
+	// A member is no set: the ioctl's error, as a RetCode.
+	r.w[2] = a.value;
+	ASSERT_EQ(Kr::Success, send(r, self, 3211, mig_args + 4));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(mig_reply_error_size, out.h.size);
+	EXPECT_NE(0, ret_code(out));
+}
+
+TEST_F(Mig, VmWritesBytesReachTheHostAsAKernelBuffer)
+{
+	static const char bytes[] = "kernel buffer";
+	Request r{};
+	auto put = [&](u32 count, u32 type) {
+		r = Request{};
+		r.h.bits = complex_bit;
+		r.w[0] = 1;
+		u64 at = reinterpret_cast<u64>(bytes);
+		r.w[1] = static_cast<u32>(at);
+		r.w[2] = static_cast<u32>(at >> 32);
+		r.w[3] = type << 24;
+		r.w[4] = sizeof(bytes);
+		memcpy(&r.w[5], ndr_record, sizeof(ndr_record));
+		r.w[7] = 0x10000;	// the address, u64
+		r.w[9] = count;
+	};
+	shim_user::last_vm = {};
+	put(sizeof(bytes), 1);
+	ASSERT_EQ(Kr::Success, send(r, self, 4806, mig_memory_args(1) + 12));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(4906, out.h.id);
+	EXPECT_EQ(mig_reply_error_size, out.h.size);
+	EXPECT_EQ(0, ret_code(out));
+	EXPECT_EQ(u32(MACH_VM_WRITE), shim_user::last_vm.op);
+	EXPECT_TRUE(shim_user::last_vm.kernel_data);
+	EXPECT_EQ(0x10000u, shim_user::last_vm.start);
+	EXPECT_EQ(0x10000u + sizeof(bytes), shim_user::last_vm.end);
+
+	// A count that is not the descriptor's, and out-of-line ports where
+	// the bytes belong: MIG_TYPE_ERROR, and the host never asked.
+	shim_user::last_vm = {};
+	put(sizeof(bytes) - 1, 1);
+	ASSERT_EQ(Kr::Success, send(r, self, 4806, mig_memory_args(1) + 12));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(s32(Kr::MigTypeError), ret_code(out));
+	put(0, 2);
+	r.w[3] |= MoveSend << 16;
+	r.w[4] = 0;
+	ASSERT_EQ(Kr::Success, send(r, self, 4806, mig_memory_args(1) + 12));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(s32(Kr::MigTypeError), ret_code(out));
+	EXPECT_EQ(0u, shim_user::last_vm.op);
+}
