@@ -209,15 +209,7 @@ constexpr u32 read_reply = mig_memory_args(1) + 4;
  * so their requests and replies are laid out alike, and one server does.
  */
 constexpr MigRoutine routines[] = {
-	{4800, mig_results + 8, allocate_call},
-	{4801, mig_reply_error_size, deallocate_call},
-	{4802, mig_reply_error_size, protect_call},
-	{4803, mig_reply_error_size, inherit_call},
-	{4804, read_reply, read_call},
-	{4806, mig_reply_error_size, write_call},
-	{4807, mig_reply_error_size, copy_call},
-	{4808, mig_results + 8, read_overwrite_call, true},
-	{4816, region_reply, region_call, true},
+	/* vm_map (3800): 64-bit here, mach_vm's layouts and routines. */
 	{3800, region_reply, region_call, true},		/* vm_region */
 	{3801, mig_results + 8, allocate_call},			/* vm_allocate */
 	{3802, mig_reply_error_size, deallocate_call},		/* vm_deallocate */
@@ -228,6 +220,16 @@ constexpr MigRoutine routines[] = {
 	{3808, mig_reply_error_size, copy_call},		/* vm_copy */
 	{3809, mig_results + 8, read_overwrite_call, true},	/* vm_read_overwrite */
 	{3824, region_reply, region_call, true},		/* vm_region_64 */
+	/* mach_vm (4800) */
+	{4800, mig_results + 8, allocate_call},
+	{4801, mig_reply_error_size, deallocate_call},
+	{4802, mig_reply_error_size, protect_call},
+	{4803, mig_reply_error_size, inherit_call},
+	{4804, read_reply, read_call},
+	{4806, mig_reply_error_size, write_call},
+	{4807, mig_reply_error_size, copy_call},
+	{4808, mig_results + 8, read_overwrite_call, true},
+	{4816, region_reply, region_call, true},
 };
 
 } /* namespace */
