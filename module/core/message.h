@@ -137,17 +137,19 @@ struct Message {
 /*
  * A message of at most Room bytes (header included) in its user's frame:
  * a request and its reply that never queue (answered in place, msg.cc).
- * Zeroed as Message::create()'s are; what it holds goes with it.
+ * Zeroed as Message::create()'s are, but for the room of its trailer,
+ * which its user writes whole; what it holds goes with it.
  */
 template <u32 Room>
 class InPlaceMessage {
 public:
 	explicit InPlaceMessage(u32 size)
 	{
-		/* Size at most Room: zeroed up to its end and the trailer's. */
-		__builtin_memset(room_, 0, sizeof(room_) - Room + size);
-		msg_ = new (room_) Message;
+		/* Value-initialized: zero, then the members' defaults. */
+		msg_ = new (room_) Message();
 		msg_->size = size;
+		/* Size at most Room; its header and trailer are written whole. */
+		__builtin_memset(msg_->body, 0, size - sizeof(MsgHeader));
 	}
 	~InPlaceMessage() { Message::destroy_in_place(msg_); }
 	InPlaceMessage(const InPlaceMessage &) = delete;

@@ -606,12 +606,10 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
 	u32 reply_size = mig_in_place_reply_size(header.id);
 	if (!reply_size || reply_size + trailer > args.rcv_size)
 		return false;
-	Ref<Port> dest = caller.space().peek_dest(Name{header.remote_port}, CopySend);
-	if (!dest || !dest->is_kernel())
-		return false;
-	Ref<Port> port = caller.space().lookup_receive(Name{args.rcv_name});
+	Ref<Port> dest, port;
 	u32 seqno;
-	if (!port || !port->take_seqno_if_empty(&seqno))
+	if (!caller.space().peek_call(Name{header.remote_port}, Name{args.rcv_name}, &dest, &port) ||
+	    !dest->is_kernel() || !port->take_seqno_if_empty(&seqno))
 		return false;
 
 	request.id = header.id;

@@ -563,6 +563,22 @@ Ref<Port> Space::peek_dest(Name name, u32 disposition)
 	return Ref<Port>::share(right->port);
 }
 
+bool Space::peek_call(Name dest, Name reply, Ref<Port> *to, Ref<Port> *reply_port)
+{
+	if (!dest.valid() || !reply.valid())
+		return false;
+	Guard g(lock_);
+	Right *to_right = find_live_locked(dest);
+	if (!to_right || !copyin_ok_locked(to_right, CopySend, 1))
+		return false;
+	Right *reply_right = find_live_locked(reply);
+	if (!reply_right || !(reply_right->type & RightReceive))
+		return false;
+	*to = Ref<Port>::share(to_right->port);
+	*reply_port = Ref<Port>::share(reply_right->port);
+	return true;
+}
+
 /* Could disposition be taken uses times from right? */
 bool Space::copyin_ok_locked(Right *right, u32 disposition, u32 uses)
 {

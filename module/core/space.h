@@ -101,6 +101,11 @@ public:
 	Kr move_member(Name member, Name set);
 	/* The port name would send to with disposition, taking nothing. */
 	Ref<Port> peek_dest(Name name, u32 disposition);
+	/*
+	 * For a call answered in place (msg.cc): peek_dest(dest, CopySend)
+	 * and lookup_receive(reply) in one look; false if either is none.
+	 */
+	bool peek_call(Name dest, Name reply, Ref<Port> *to, Ref<Port> *reply_port);
 
 	/*
 	 * Takes the rights of a message out of the space, those of its header
