@@ -485,6 +485,8 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 	/*
 	 * A teleport's or a clone's caller may be held by its own task's
 	 * suspension: on a trampoline it would stop on its way to the stub.
+	 * A request served by message is answered inside the sender's
+	 * mach_msg, before it returns: its parent's agent forks it.
 	 */
 	/*
 	 * The calling thread, which belongs to parent, forks the shell itself
@@ -493,6 +495,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 	 * a fork.
 	 */
 	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
+	    !mach_task_os_of(child)->by_agent &&
 	    mach_trampoline_start(parent, &spawn->parent_call, mach_spawn_finish))
 		return MACH_LATER;	/* it holds our reference */
 

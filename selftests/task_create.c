@@ -125,13 +125,22 @@ TEST_F(tasks, bad_parent)
 							   TRUE, &child));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, made_task_create(&self->made, 999, NULL, 0, TRUE,
 							   &child));
+	/* A kernel port that is no task's. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_task_create(&self->made, mach_host_self(), NULL, 0,
+							  TRUE, &child));
+	/*
+	 * An ordinary port is a stand-in: the request goes to it as a
+	 * message (kmsg_create.c). Once its receive right is gone, to nobody.
+	 */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(),
 						   MACH_PORT_RIGHT_RECEIVE, &port));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port,
 						       port, MACH_MSG_TYPE_MAKE_SEND));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, made_task_create(&self->made, port, NULL, 0, TRUE,
-							  &child));
-	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), port,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, made_task_create(&self->made, port, NULL, 0, TRUE,
+							   &child));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), port));
 }
 
 /* Has /proc/<pid> gone (the process exited and was reaped)? Waits 5 s. */

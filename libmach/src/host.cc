@@ -171,6 +171,15 @@ LIBMACH_API kern_return_t host_security_create_task_token(
 	args.host = host;
 	args.tokens = reinterpret_cast<__u64>(&tokens);
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_CREATE_TOKEN, &args);
+	if (kr == libmach::send_as_message) {
+		// host_security_create_task_token (600): parent and host, the
+		// ledgers, then the tokens, their count and inherit_memory.
+		mach_port_t ports[2] = { parent_task, host };
+		uint32_t in[10];
+		memcpy(in, &tokens, sizeof(in));
+		return libmach::rpc_task_create(host_security, 600, ports, 2, ledgers, ledger_count,
+						in, 10, inherit_memory, child_task);
+	}
 	*child_task = kr == KERN_SUCCESS ? args.create.child : MACH_PORT_NULL;
 	return kr;
 }

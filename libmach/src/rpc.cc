@@ -336,4 +336,62 @@ kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, c
 	return KERN_SUCCESS;
 }
 
+kern_return_t rpc_task_create(mach_port_t target, mach_msg_id_t id, const mach_port_t *ports_in,
+			      unsigned n_ports_in, const mach_port_t *ledgers,
+			      mach_msg_type_number_t ledger_count, const uint32_t *in,
+			      unsigned n_in, boolean_t inherit_memory, mach_port_t *child)
+{
+	buffer b;
+	unsigned char *p = reinterpret_cast<unsigned char *>(&b) + header;
+
+	*child = MACH_PORT_NULL;
+	if (n_ports_in > max_ports || n_in > max_words - 2)
+		return MIG_ARRAY_TOO_LARGE;
+	b.head.msgh_bits = MACH_MSGH_BITS_COMPLEX;
+	mach_msg_body_t body = { n_ports_in + 1 };
+	memcpy(p, &body, sizeof(body));
+	p += sizeof(body);
+	for (unsigned i = 0; i < n_ports_in; i++) {
+		mach_msg_port_descriptor_t d = {};
+		d.name = ports_in[i];
+		d.disposition = MACH_MSG_TYPE_COPY_SEND;
+		d.type = MACH_MSG_PORT_DESCRIPTOR;
+		memcpy(p, &d, sizeof(d));
+		p += sizeof(d);
+	}
+	mach_msg_ool_ports_descriptor_t d = {};
+	d.address = const_cast<mach_port_t *>(ledgers);
+	d.deallocate = FALSE;
+	d.copy = MACH_MSG_VIRTUAL_COPY;
+	d.disposition = MACH_MSG_TYPE_COPY_SEND;
+	d.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	d.count = ledger_count;
+	memcpy(p, &d, sizeof(d));
+	p += sizeof(d);
+	uint32_t tail[2] = { ledger_count, static_cast<uint32_t>(inherit_memory) };
+	memcpy(p, &NDR_record, sizeof(NDR_record));
+	p += sizeof(NDR_record);
+	if (n_in)
+		memcpy(p, in, 4 * n_in);
+	p += 4 * n_in;
+	memcpy(p, tail, sizeof(tail));
+	p += sizeof(tail);
+	mach_msg_size_t size = p - reinterpret_cast<unsigned char *>(&b);
+	kern_return_t kr = exchange(b, target, id, size);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (is_error_reply(b))
+		return b.out.ret;
+	const mach_msg_port_descriptor_t &port = b.out_port.port;
+	if (!is_complex(b) ||
+	    b.head.msgh_size != header + sizeof(mach_msg_body_t) + sizeof(port) ||
+	    b.out_port.body.msgh_descriptor_count != 1 || port.type != MACH_MSG_PORT_DESCRIPTOR ||
+	    (port.name != MACH_PORT_NULL && port.disposition != MACH_MSG_TYPE_PORT_SEND)) {
+		mach_msg_destroy(&b.head);
+		return MIG_TYPE_ERROR;
+	}
+	*child = port.name;
+	return KERN_SUCCESS;
+}
+
 } // namespace libmach

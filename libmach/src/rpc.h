@@ -61,6 +61,15 @@ kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, c
 			 uint32_t size, const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
 			 unsigned n_out, unsigned unit);
 
+// task_create's form (and host_security_create_task_token's): ports_in in
+// port descriptors and the ledgers in an out-of-line ports descriptor (all
+// copied send rights), then NDR, the words, the ledgers' count and
+// inherit_memory; the reply's one port descriptor, a send right: *child.
+kern_return_t rpc_task_create(mach_port_t target, mach_msg_id_t id, const mach_port_t *ports_in,
+			      unsigned n_ports_in, const mach_port_t *ledgers,
+			      mach_msg_type_number_t ledger_count, const uint32_t *in,
+			      unsigned n_in, boolean_t inherit_memory, mach_port_t *child);
+
 } // namespace libmach
 
 #endif

@@ -83,6 +83,9 @@ LIBMACH_API kern_return_t task_create(task_t parent, ledger_array_t ledgers,
 	args.ledgers = reinterpret_cast<__u64>(ledgers);
 	args.ledger_count = ledger_count;
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_CREATE, &args);
+	if (kr == libmach::send_as_message)	/* task_create (3400) */
+		return libmach::rpc_task_create(parent, 3400, nullptr, 0, ledgers, ledger_count,
+						nullptr, 0, inherit_memory, child);
 	*child = kr == KERN_SUCCESS ? args.child : MACH_PORT_NULL;
 	return kr;
 }

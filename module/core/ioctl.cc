@@ -286,9 +286,12 @@ long exception_ports(Task &caller, mach_exception_ports_args &args)
 /*
  * task_create and its NORMA and token forms: the request decoded into a
  * TaskCreate. The man page's ledger rule: exactly two ledgers, both real
- * (wired, then paged), or the parent's are used.
+ * (wired, then paged), or the parent's are used. parent_is_target: the
+ * call is made on the parent (task_create, which an ordinary port then
+ * gets as a message), not on a host port.
  */
-long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create)
+long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create,
+		 bool parent_is_target)
 {
 	constexpr u32 norma = MACH_TASK_CREATE_CLONE | MACH_TASK_CREATE_TELEPORT;
 	constexpr u32 known = MACH_TASK_CREATE_ON_NODE | norma;
@@ -298,7 +301,9 @@ long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create)
 	args.child = Name::null;
 	Ref<Task> parent;
 	u64 program;
-	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &program);
+	Kr kr = parent_is_target ?
+		resolve_target_task(caller, args.parent, Kr::InvalidArgument, &parent, &program) :
+		resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	create.inherit_memory = args.inherit_memory != 0;
@@ -328,7 +333,8 @@ long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create)
 long task_create_plain(Task &caller, mach_task_create_args &args)
 {
 	TaskCreate create{};
-	return task_create(caller, args, create);
+	/* The NORMA forms have no message yet: their old answer for now. */
+	return task_create(caller, args, create, !args.flags);
 }
 
 long task_create_token(Task &caller, mach_task_create_token_args &args)
@@ -337,7 +343,7 @@ long task_create_token(Task &caller, mach_task_create_token_args &args)
 		return malformed;
 	args.create.child = Name::null;
 	HostPort held;
-	Kr kr = resolve_host(caller, args.host_security, &held);
+	Kr kr = resolve_target_host(caller, args.host_security, &held);
 	if (kr == Kr::Success && held != HostPort::Security)
 		kr = Kr::InvalidSecurity;
 	if (kr != Kr::Success)
@@ -347,7 +353,7 @@ long task_create_token(Task &caller, mach_task_create_token_args &args)
 	if (mach_shim_copy_in(&create.tokens, args.tokens, sizeof(create.tokens)))
 		return -MACH_EFAULT;
 	create.host = host_to_give(caller, args.host);
-	return task_create(caller, args.create, create);
+	return task_create(caller, args.create, create, false);
 }
 
 long host_call(Task &caller, mach_host_args &args)

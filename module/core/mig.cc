@@ -231,6 +231,32 @@ const void *MigCall::memory(u32 i, u32 *bytes) const
 	return request_.descriptors[i].data;
 }
 
+bool MigCall::carries_send_array(u32 i, u32 *count) const
+{
+	const Descriptor &d = request_.descriptors[i];
+	*count = d.count;
+	return d.type == OolPortsDescriptor && gives_send_right(d.disposition);
+}
+
+u32 MigCall::take_rights(u32 i, TransitRight *rights, u32 max)
+{
+	Descriptor &d = request_.descriptors[i];
+	u32 count = d.type == OolPortsDescriptor && d.rights ? d.count : 0;
+	if (count > max)
+		count = max;
+	for (u32 j = 0; j < count; j++) {
+		rights[j] = d.rights[j];
+		d.rights[j] = {};
+		/* As take_right(): a receive right is out of transit. */
+		if (rights[j].port && rights[j].type == MoveReceive) {
+			mach_shim_transit_lock();
+			rights[j].port->set_carrier_transit_locked(nullptr);
+			mach_shim_transit_unlock();
+		}
+	}
+	return count;
+}
+
 u32 MigCall::in32(u32 offset) const
 {
 	u32 value;

@@ -21,6 +21,7 @@
 namespace mach {
 
 class MigCall;
+struct TaskCreate;
 
 /*
  * A routine: its request's id, its largest reply, and its server;
@@ -98,6 +99,16 @@ public:
 	 */
 	bool carries_memory(u32 i) const;
 	const void *memory(u32 i, u32 *bytes) const;
+	/*
+	 * The i'th an out-of-line ports descriptor of send rights (made,
+	 * copied or moved; null names too), *count of them.
+	 */
+	bool carries_send_array(u32 i, u32 *count) const;
+	/*
+	 * Its rights taken from the request into rights: how many, at most
+	 * max (the rest stay in it, destroyed with it).
+	 */
+	u32 take_rights(u32 i, TransitRight *rights, u32 max);
 
 	u32 in32(u32 offset) const;
 	u64 in64(u32 offset) const;
@@ -136,6 +147,18 @@ private:
 	Message &request_;
 	Message &reply_;
 };
+
+/*
+ * What task_create and host_security_create_task_token share (mig_task.cc):
+ * the ledgers in the i'th descriptor, out of line, their count at
+ * count_at and inherit_memory after it. mig_ledgers_fit(): MIG's checks
+ * of them (else MIG_TYPE_ERROR). mig_create_task(): parent's child made
+ * as create asks, the ledgers taken by the ioctl's rule, its port the
+ * reply.
+ */
+bool mig_ledgers_fit(const MigCall &call, u32 i, u32 count_at);
+Kr mig_create_task(MigCall &call, u32 i, u32 count_at, Task &parent, u64 program,
+		   TaskCreate &create);
 
 /*
  * The bytes the reply to a request of id may take: the sender allocates

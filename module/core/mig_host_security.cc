@@ -7,6 +7,7 @@
 #include "mig.h"
 #include "resolve.h"
 #include "task_calls.h"
+#include "task_create.h"
 
 namespace mach {
 namespace {
@@ -67,7 +68,39 @@ Kr set_task_token_call(MigCall &call)
 	return task_set_token(*task.get(), tokens_at(call, tokens_at_), host_to_give(host.port()));
 }
 
+/*
+ * host_security_create_task_token: the parent and the host its child is
+ * to be given in port descriptors, the ledgers out of line, then NDR, the
+ * tokens, the ledgers' count and inherit_memory. Checked in the ioctl's
+ * order (task_create_token).
+ */
+Kr create_task_token_call(MigCall &call)
+{
+	constexpr u32 tokens_at_ = sizeof(MsgHeader) + 4 + 2 * 12 + 16 + sizeof(ndr_record);
+	constexpr u32 count_at = tokens_at_ + sizeof(Tokens);
+	if (!call.complex(3, count_at + 8))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0) || !call.carries_send(1) || !mig_ledgers_fit(call, 2, count_at))
+		return Kr::MigTypeError;
+	if (host_port_of(&call.target) != HostPort::Security)
+		return Kr::InvalidSecurity;
+	HeldRight parent_right{call, 0}, host{call, 1};
+	if (!parent_right.port())
+		return Kr::SendInvalidDest;
+	Ref<Task> parent;
+	u64 program;
+	Kr kr = task_of(call.caller, *parent_right.port(), Kr::InvalidArgument, &parent, &program);
+	if (kr != Kr::Success)
+		return kr;
+	TaskCreate create{};
+	create.granted = true;
+	create.tokens = tokens_at(call, tokens_at_);
+	create.host = host_to_give(host.port());
+	return mig_create_task(call, 2, count_at, *parent.get(), program, create);
+}
+
 constexpr MigRoutine routines[] = {
+	{600, sizeof(MsgHeader) + 4 + 12, create_task_token_call},
 	{601, mig_reply_error_size, set_task_token_call},
 };
 

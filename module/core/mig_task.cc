@@ -7,6 +7,7 @@
 #include "port.h"
 #include "resolve.h"
 #include "task_calls.h"
+#include "task_create.h"
 #include "thread_calls.h"
 
 namespace mach {
@@ -290,6 +291,23 @@ Kr thread_create_call(MigCall &call)
 	return Kr::Success;
 }
 
+/* task_create: the ledgers out of line, then NDR, their count, inherit_memory. */
+Kr task_create_call(MigCall &call)
+{
+	constexpr u32 count_at = sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record);
+	if (!call.complex(1, count_at + 8))
+		return Kr::MigBadArguments;
+	if (!mig_ledgers_fit(call, 0, count_at))
+		return Kr::MigTypeError;
+	Ref<Task> parent;
+	u64 program;
+	Kr kr = target_task(call, &parent, &program);
+	if (kr != Kr::Success)
+		return kr;
+	TaskCreate create{};
+	return mig_create_task(call, 0, count_at, *parent.get(), program, create);
+}
+
 /* thread_act: the thread the request's destination stands for. */
 Kr target_thread(MigCall &call, u32 size, Ref<Thread> *thread)
 {
@@ -390,6 +408,7 @@ constexpr u32 exception_ports_reply_max = sizeof(MsgHeader) + 4 + 12 * exception
 					  sizeof(ndr_record) + 4 + 12 * exception_types;
 
 constexpr MigRoutine routines[] = {
+	{3400, port_reply, task_create_call},
 	{3401, mig_reply_error_size, task_terminate_call},
 	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call, true},
 	{3403, mig_reply_error_size, ports_register_call},
@@ -413,6 +432,37 @@ constexpr MigRoutine routines[] = {
 };
 
 } /* namespace */
+
+bool mig_ledgers_fit(const MigCall &call, u32 i, u32 count_at)
+{
+	u32 count;
+	return call.carries_send_array(i, &count) && count == call.in32(count_at);
+}
+
+Kr mig_create_task(MigCall &call, u32 i, u32 count_at, Task &parent, u64 program,
+		   TaskCreate &create)
+{
+	create.inherit_memory = call.in32(count_at + 4) != 0;
+	/* Exactly two real ledgers (wired, then paged), or the parent's. */
+	TransitRight ledgers[2];
+	if (call.in32(count_at) == 2 && call.take_rights(i, ledgers, 2) == 2) {
+		bool real = true;
+		for (TransitRight &ledger : ledgers)
+			real = real && ledger.port && ledger.port->object() == Object::Ledger;
+		for (u32 j = 0; j < 2 && real; j++)
+			create.ledgers[j] = Ref<Port>::share(ledgers[j].port);
+	}
+	/* (The ledgers held, if taken: the child gets rights of its own.) */
+	for (TransitRight &ledger : ledgers)
+		if (ledger.port)
+			ledger.port->drop(ledger);
+	TransitRight child;
+	Kr kr = task_create_right(call.caller, parent, program, create, &child);
+	if (kr != Kr::Success)
+		return kr;
+	/* No room for the reply: the child, now without senders, ends. */
+	return call.out_port(child) ? Kr::Success : Kr::ResourceShortage;
+}
 
 const MigRoutines mig_task_routines = {routines, sizeof(routines) / sizeof(routines[0])};
 

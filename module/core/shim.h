@@ -255,6 +255,12 @@ struct mach_task_plan {
 	 * fork, is suspended for good, and ends once the child exists.
 	 */
 	mach_bool teleport;
+	/*
+	 * Forked by its parent's agent, never by the calling thread on its
+	 * way out of the call (a trampoline, MACH_LATER): the caller needs
+	 * the answer before it returns (a request served by message).
+	 */
+	mach_bool by_agent;
 	/* Its process runs as uid and gid of the initial user namespace. */
 	mach_bool credentials;
 	mach_u32 uid, gid;

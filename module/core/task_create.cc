@@ -9,12 +9,48 @@ namespace mach {
 namespace {
 
 /*
+ * Where the new task's send right goes: a name in the caller's space (the
+ * ioctl's answer), or a right in transit (a message's reply).
+ */
+struct ChildRight {
+	u32 *name;		/* the ioctl's, or null */
+	TransitRight *right;	/* a message's, if no name */
+
+	Kr give(Task &caller, Port &port)
+	{
+		if (!name) {
+			port.get();
+			port.make_send();
+			*right = TransitRight{&port, MoveSend};
+			return Kr::Success;
+		}
+		Name made{Name::null};
+		Kr kr = caller.space().make_send(&port, &made);
+		*name = made.value;
+		return kr;
+	}
+
+	/* No task after all: the right given for it goes. */
+	void take_back(Task &caller)
+	{
+		if (!name) {
+			if (right->port)
+				right->port->drop(*right);
+			*right = {};
+			return;
+		}
+		caller.space().deallocate(Name{*name});
+		*name = Name::null;
+	}
+};
+
+/*
  * The end of a task_create whose process came to be (err 0) or not. A
  * teleport then ends its parent (program is the one it runs, 0 for the
  * caller's own task, which then ends here); child is given for it.
  */
 Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
-	  Task *child, u32 *child_name, int err)
+	  Task *child, ChildRight given, int err)
 {
 	if (plan.parent_held) {
 		parent.resume();
@@ -35,10 +71,12 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 	if (plan.teleport)
 		parent.resume();
 	/* No process: the task died with it; take back our name for it. */
-	caller.space().deallocate(Name{*child_name});
-	*child_name = Name::null;
+	given.take_back(caller);
 	return spawn_error(err);
 }
+
+Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight given,
+	bool *later);
 
 } /* namespace */
 
@@ -73,6 +111,8 @@ mach_task_plan plan_task(const TaskCreate &create, bool parent_private)
 	 */
 	plan.clone = (create.clone || create.teleport) && create.inherit_memory;
 	plan.parent_held = plan.clone && !create.teleport && parent_private;
+	/* A message's sender waits in mach_msg: no trampoline can answer it. */
+	plan.by_agent = create.by_message;
 	/* Its process is to run as its security token says. */
 	if (create.granted) {
 		plan.credentials = true;
@@ -86,6 +126,23 @@ Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 	       u32 *child_name, bool *later)
 {
 	*child_name = Name::null;
+	return make(caller, parent, program, create, ChildRight{child_name, nullptr}, later);
+}
+
+Kr task_create_right(Task &caller, Task &parent, u64 program, TaskCreate &create,
+		     TransitRight *child)
+{
+	*child = {};
+	create.by_message = true;
+	bool later;
+	return make(caller, parent, program, create, ChildRight{nullptr, child}, &later);
+}
+
+namespace {
+
+Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight given,
+	bool *later)
+{
 	*later = false;
 	/* A node that is not there, or has no memory or no CPU: nothing made. */
 	if (create.on_node && !mach_shim_node_usable(create.node))
@@ -114,18 +171,15 @@ Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 				   TransitRight{create.ledgers[i].get(), MoveSend});
 	}
 	Ref<Port> port = child->port();
-	Name name{Name::null};
-	Kr kr = caller.space().make_send(port.get(), &name);
+	Kr kr = given.give(caller, *port.get());
 	if (kr != Kr::Success)
 		return kr;
-	*child_name = name.value;
 
 	/* (What a teleport's parent wrote after the fork, the clone would not see.) */
 	if (plan.teleport || plan.parent_held) {
 		Kr held = parent.suspend_and_wait();
 		if (held != Kr::Success) {
-			caller.space().deallocate(name);
-			*child_name = Name::null;
+			given.take_back(caller);
 			/* (Not suspended: it is ending.) */
 			return held == Kr::Aborted ? held : Kr::InvalidArgument;
 		}
@@ -137,8 +191,10 @@ Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 		*later = true;
 		return Kr::Success;
 	}
-	return finish(caller, plan, parent, program, child.get(), child_name, err);
+	return finish(caller, plan, parent, program, child.get(), given, err);
 }
+
+} /* namespace */
 
 Kr task_create_done(Task &caller, u32 *child_name, int err)
 {
@@ -147,7 +203,7 @@ Kr task_create_done(Task &caller, u32 *child_name, int err)
 	 * teleport, nor with its threads held: the plain plan of its own.
 	 */
 	mach_task_plan plan{};
-	return finish(caller, plan, caller, 0, nullptr, child_name, err);
+	return finish(caller, plan, caller, 0, nullptr, ChildRight{child_name, nullptr}, err);
 }
 
 } /* namespace mach */

@@ -25,6 +25,11 @@ struct TaskCreate {
 	HostPort host;
 	/* Two ledgers to hold (both live ledger ports), or none: the parent's */
 	Ref<Port> ledgers[2];
+	/*
+	 * Asked by message, answered before the sender's mach_msg returns:
+	 * no trampoline (the plan's by_agent), the child's right in transit.
+	 */
+	bool by_message;
 };
 
 /*
@@ -41,6 +46,13 @@ mach_task_plan plan_task(const TaskCreate &create, bool parent_private);
  */
 Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 	       u32 *child_name, bool *later);
+/*
+ * task_create() for a request served by message (create.by_message):
+ * the child's port comes back as a send right in transit, *child (for
+ * the reply), named in no space, and the call is over when this returns.
+ */
+Kr task_create_right(Task &caller, Task &parent, u64 program, TaskCreate &create,
+		     TransitRight *child);
 /* The Kr for a host's -errno when it could not make a process or thread. */
 Kr spawn_error(int err);
 /* A task_create the calling thread finished itself: err, the host's. */

@@ -7,6 +7,7 @@
 
 #include "../mig.h"
 #include "../msg.h"
+#include "../port.h"
 #include "../port_call.h"
 #include "../space.h"
 #include "../task_info.h"
@@ -376,6 +377,94 @@ TEST_F(Mig, ACallOnAnOrdinaryPortIsToBeSentToIt)
 	EXPECT_EQ(long(Kr::InvalidArgument), ioctl(MACH_IOC_NR_THREAD, &t));
 	t.port = port.value;
 	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_THREAD, &t));
+}
+
+// task_create (3400): the ledgers out of line, NDR, their count, inherit_memory.
+void task_create_request(Request &r, const u32 *ledgers, u32 count, u32 disposition,
+			 u32 said_count)
+{
+	r = Request{};
+	r.h.bits = complex_bit;
+	r.w[0] = 1;
+	u64 address = reinterpret_cast<u64>(ledgers);
+	memcpy(&r.w[1], &address, sizeof(address));
+	r.w[3] = (u32(OolPortsDescriptor) << 24) | (disposition << 16);
+	r.w[4] = count;
+	memcpy(&r.w[5], ndr_record, sizeof(ndr_record));
+	r.w[7] = said_count;
+	r.w[8] = 1;	// inherit_memory
+}
+
+TEST_F(Mig, TaskCreateByMessageRepliesWithTheChildsPort)
+{
+	Request r;
+	task_create_request(r, nullptr, 0, CopySend, 0);
+	ASSERT_EQ(Kr::Success, send(r, self, 3400, sizeof(MsgHeader) + 36));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(3500, out.h.id);
+	EXPECT_EQ(complex_bit | (u32(MoveSendOnce) << 8), out.h.bits);
+	EXPECT_EQ(40u, out.h.size);
+	EXPECT_EQ(1u, out.w[0]);
+	EXPECT_EQ((u32(PortDescriptor) << 24) | (u32(MoveSend) << 16), out.w[3]);
+	Ref<Port> port = space().lookup_send(Name{out.w[1]});
+	ASSERT_TRUE(port);
+	Ref<Task> child = port->task();
+	ASSERT_TRUE(child);
+	EXPECT_NE(task, child.get());
+	// Answered before the sender's mach_msg returns: its parent's agent forks it.
+	EXPECT_TRUE(child->os()->plan.by_agent);
+	EXPECT_TRUE(child->os()->plan.inherit_memory);
+}
+
+TEST_F(Mig, TaskCreateByMessageRefusesAndDestroysWhatCame)
+{
+	Name other{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &other));
+	u32 ledgers[2] = {other.value, other.value};
+	Request r;
+	Reply out;
+	// The count said is not the descriptor's.
+	task_create_request(r, ledgers, 2, MakeSendOnce, 1);
+	ASSERT_EQ(Kr::Success, send(r, self, 3400, sizeof(MsgHeader) + 36));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(-300, ret_code(out));
+	for (int i = 0; i < 2; i++) {
+		Reply notice;
+		memset(&notice, 0, sizeof(notice));
+		mach_msg_args a{(u64)&notice, RcvMsg | RcvTimeout, 0, sizeof(notice),
+				other.value, 0, 0};
+		EXPECT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a)));
+		EXPECT_EQ(0x47, notice.h.id);	// MACH_NOTIFY_SEND_ONCE
+	}
+	// Send-once rights where send rights belong, counted right.
+	task_create_request(r, ledgers, 2, MakeSendOnce, 2);
+	ASSERT_EQ(Kr::Success, send(r, self, 3400, sizeof(MsgHeader) + 36));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(-300, ret_code(out));
+	// Cut short.
+	task_create_request(r, nullptr, 0, CopySend, 0);
+	ASSERT_EQ(Kr::Success, send(r, self, 3400, sizeof(MsgHeader) + 32));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(-304, ret_code(out));
+}
+
+TEST_F(Mig, TaskCreateOnAnOrdinaryPortIsToBeSentToIt)
+{
+	Name port{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightReceive, &port));
+	ASSERT_EQ(Kr::Success, space().insert_right(port, port, MakeSend));
+	mach_task_create_args c{};
+	c.parent = port.value;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_TASK_CREATE, &c));
+	// The NORMA forms keep their answer: no message for them yet.
+	c.flags = MACH_TASK_CREATE_ON_NODE;
+	EXPECT_EQ(long(Kr::InvalidArgument), ioctl(MACH_IOC_NR_TASK_CREATE, &c));
+	// host_security_create_task_token on it: sent to it; a parent that is it: refused.
+	mach_task_create_token_args t{};
+	t.host_security = port.value;
+	t.create.parent = self;
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_TASK_CREATE_TOKEN, &t));
 }
 
 } // namespace

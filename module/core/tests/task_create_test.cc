@@ -58,6 +58,14 @@ TEST(TaskPlan, TeleportClonesAndNeverHoldsItsParentThatWay)
 	EXPECT_FALSE(p.clone);
 }
 
+TEST(TaskPlan, OnlyARequestByMessageIsForkedByTheAgent)
+{
+	EXPECT_FALSE(plan_task(asked(true), true).by_agent);
+	TaskCreate c = asked(false);
+	c.by_message = true;
+	EXPECT_TRUE(plan_task(c, true).by_agent);
+}
+
 TEST(TaskPlan, ATokenGivesTheProcessItsIds)
 {
 	TaskCreate c = asked(true);

@@ -123,10 +123,11 @@ TEST_F(Tasks, TaskCreateHandsDownPortsAndNamesTheChild)
 	ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &get));
 	EXPECT_EQ(c.child, get.port);
 
-	// A task name that is no task, or a malformed request.
+	// An ordinary port (the call goes to it as a message), no right, or a
+	// malformed request.
 	mach_task_create_args bad{};
 	bad.parent = boot;
-	EXPECT_EQ(long(Kr::InvalidArgument), ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
+	EXPECT_EQ(-MACH_EREMOTE, ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
 	bad.parent = 4321;
 	EXPECT_EQ(long(Kr::SendInvalidDest), ioctl(MACH_IOC_NR_TASK_CREATE, &bad));
 	bad.parent = self;
