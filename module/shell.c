@@ -493,6 +493,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 	 * a fork.
 	 */
 	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
+	    !mach_task_os_of(child)->answer_in_call &&
 	    mach_trampoline_start(parent, &spawn->parent_call, mach_spawn_finish))
 		return MACH_LATER;	/* it holds our reference */
 

@@ -476,6 +476,7 @@ int mach_shim_task_prepare(const struct mach_task_plan *plan,
 	os->clone = plan->clone;
 	os->parent_held = plan->parent_held;
 	os->teleport = plan->teleport;
+	os->answer_in_call = plan->answer_in_call;
 	if (plan->node >= 0) {
 		os->numa_node = plan->node;
 		/* Mach calls see it placed; a teleport's parent ends only once it is. */

@@ -91,6 +91,7 @@ struct mach_task_os {
 	bool clone;			/* made by norma_task_clone */
 	bool parent_held;		/* ... its parent's threads held meanwhile */
 	bool teleport;			/* ... by norma_task_teleport */
+	bool answer_in_call;		/* ... answered by message: no trampoline */
 	bool pages_left;		/* its parent could not move them all */
 	bool creator_waits;		/* task_create waits until it is ready */
 	struct mutex ranges_lock;

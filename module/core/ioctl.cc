@@ -298,7 +298,10 @@ long task_create(Task &caller, mach_task_create_args &args, TaskCreate &create)
 	args.child = Name::null;
 	Ref<Task> parent;
 	u64 program;
-	Kr kr = resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &program);
+	/* The NORMA calls go as messages (mig_norma.cc) to an ordinary port. */
+	Kr kr = on_node && !args.ledger_count && !create.granted ?
+		resolve_target_task(caller, args.parent, Kr::InvalidArgument, &parent, &program) :
+		resolve_task(caller, args.parent, Kr::InvalidArgument, &parent, &program);
 	if (kr != Kr::Success)
 		return result(kr);
 	create.inherit_memory = args.inherit_memory != 0;

@@ -260,6 +260,11 @@ struct mach_task_plan {
 	mach_u32 uid, gid;
 	/* The task it is made from (for the operator's view only). */
 	struct mach_task_os *parent;
+	/*
+	 * The call is answered before the ioctl returns (a message's reply is
+	 * built then): its process is never made on the way out (MACH_LATER).
+	 */
+	mach_bool answer_in_call;
 };
 /*
  * A new task that plan describes, not yet backed by a process: 0 and a

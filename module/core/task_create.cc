@@ -65,6 +65,7 @@ mach_task_plan plan_task(const TaskCreate &create, bool parent_private)
 	 * it would write, the clone would not see (see clone.c).
 	 */
 	plan.teleport = create.teleport;
+	plan.answer_in_call = create.answer_in_call;
 	/*
 	 * norma_task_clone(FALSE) is an empty task on the node: no sharing.
 	 * A clone's parent is held, every thread stopped, while its private

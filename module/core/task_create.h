@@ -25,6 +25,8 @@ struct TaskCreate {
 	HostPort host;
 	/* Two ledgers to hold (both live ledger ports), or none: the parent's */
 	Ref<Port> ledgers[2];
+	/* Answered by message: done before the call returns (never later). */
+	bool answer_in_call;
 };
 
 /*

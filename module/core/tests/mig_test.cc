@@ -71,7 +71,8 @@ protected:
 TEST(MigTables, EachIsInOrderOfId)
 {
 	for (const MigRoutines *in : {&mig_task_routines, &mig_port_routines, &mig_host_routines,
-				      &mig_vm_routines, &mig_host_security_routines})
+				      &mig_vm_routines, &mig_host_security_routines,
+				      &mig_norma_routines})
 		for (u32 i = 1; i < in->count; i++)
 			EXPECT_LT(in->routines[i - 1].id, in->routines[i].id);
 }
