@@ -51,6 +51,7 @@ struct world {
 	mach_port_t ours;	/* a port of ours, with a send right */
 	mach_port_t spare;	/* another */
 	mach_port_name_t made;	/* a name the actions made in its space */
+	struct made *tasks;	/* where the tasks made are kept, to end them */
 	struct proxy task_proxy, thread_proxy;
 };
 
@@ -1241,6 +1242,72 @@ static const struct action thread_actions[] = {
 	A(t_terminate, look_thread_gone),
 };
 
+/* ---- NORMA's calls (mach_norma, 555000): a new task on a node ---- */
+
+/* The new task, as the same in both worlds: where it runs, what it maps. */
+static void put_child(struct world *w, task_t child, struct answer *a)
+{
+	struct answer b = { 0 };
+
+	put_name(a, w, child);
+	if (child == MACH_PORT_NULL || child == 0xdead)
+		return;
+	made_task(w->tasks, child);
+	ask_task_info(child, TASK_NODE_INFO, TASK_NODE_INFO_COUNT, &b);
+	put(a, &b, sizeof(b.kr) + sizeof(b.n) + b.n);
+	memset(&b, 0, sizeof(b));
+	ask_region(child, MEM, VM_REGION_BASIC_INFO_64, VM_REGION_BASIC_INFO_COUNT_64, &b);
+	put(a, &b, sizeof(b.kr) + sizeof(b.n) + b.n);
+	memset(&b, 0, sizeof(b));
+	ask_read(child, MEM, 32, &b);
+	put(a, &b, sizeof(b.kr) + sizeof(b.n) + b.n);
+}
+
+#define NORMA_ROW(fn, inherit, node)						\
+static void a_##fn##_##inherit##_##node(struct world *w, mach_port_t t, struct answer *a) \
+{										\
+	task_t child = 0xdead;							\
+										\
+	a->kr = fn(t, inherit, node, &child);					\
+	put_child(w, child, a);							\
+}
+NORMA_ROW(norma_task_create, FALSE, 1)
+NORMA_ROW(norma_task_create, TRUE, 1)
+NORMA_ROW(norma_task_create, TRUE, 2)	/* a node with no CPU */
+NORMA_ROW(norma_task_create, TRUE, 99)
+NORMA_ROW(norma_task_clone, TRUE, 0)
+NORMA_ROW(norma_task_clone, FALSE, 1)
+NORMA_ROW(norma_task_clone, TRUE, 99)
+NORMA_ROW(norma_task_teleport, TRUE, 99)
+NORMA_ROW(norma_task_teleport, TRUE, 1)
+
+static void a_norma_task_create_TRUE_minus1(struct world *w, mach_port_t t, struct answer *a)
+{
+	task_t child = 0xdead;
+
+	a->kr = norma_task_create(t, TRUE, -1, &child);
+	put_child(w, child, a);
+}
+
+static void look_parent(struct world *w, struct answer *a)
+{
+	look_suspend_count(w, a);
+	look_memory(w, a);
+}
+
+static const struct action norma_actions[] = {
+	A(a_norma_task_create_FALSE_1, look_parent),
+	A(a_norma_task_create_TRUE_1, look_parent),
+	A(a_norma_task_create_TRUE_2, look_parent),
+	A(a_norma_task_create_TRUE_99, look_parent),
+	A_LOCAL(a_norma_task_create_TRUE_minus1, look_parent),
+	A(a_norma_task_clone_TRUE_0, look_parent),
+	A(a_norma_task_clone_FALSE_1, look_parent),
+	A(a_norma_task_clone_TRUE_99, look_parent),
+	A(a_norma_task_teleport_TRUE_99, look_parent),
+	A(a_norma_task_teleport_TRUE_1, look_parent),	/* the parent ends: last */
+};
+
 /* ---- comparing answers ---- */
 
 static int forwarded(const struct proxy *p)
@@ -1301,6 +1368,7 @@ static kern_return_t world_make(struct made *made, struct world *w)
 	kern_return_t kr;
 
 	memset(w, 0, sizeof(*w));
+	w->tasks = made;
 	w->ours = new_port();
 	w->spare = new_port();
 	kr = made_task_create(made, mach_task_self(), NULL, 0, FALSE, &w->task);
@@ -1454,6 +1522,59 @@ TEST_F(identity, thread_actions_leave_alike_threads_alike)
 {
 	act_both(_metadata, thread_actions, ARRAY_SIZE(thread_actions), &self->a,
 		 self->a.thread, &self->b, &self->b.thread_proxy);
+}
+
+TEST_F(identity, norma_calls_answer_alike_and_make_alike_tasks)
+{
+	act_both(_metadata, norma_actions, ARRAY_SIZE(norma_actions), &self->a, self->a.task,
+		 &self->b, &self->b.task_proxy);
+}
+
+/*
+ * norma_task_create (555006) by hand, to our own task's port: the child
+ * comes back in the reply, made within the call (never on the way out of
+ * it, as the ioctl's is), and is a task on the node asked for.
+ */
+TEST(norma_task_create_by_message_to_our_own_task)
+{
+	union exchange x;
+	task_t child;
+	int pid = 0;
+	integer_t node[TASK_NODE_INFO_COUNT];
+	mach_msg_type_number_t count = TASK_NODE_INFO_COUNT;
+
+	memset(&x, 0, sizeof(x));
+	x.in.s.w[0] = FALSE;
+	x.in.s.w[1] = 1;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(mach_task_self(), 555006, &x, SIMPLE(2),
+					 MACH_MSG_TYPE_COPY_SEND));
+	ASSERT_EQ(555106, x.out.head.msgh_id);
+	ASSERT_TRUE(x.out.head.msgh_bits & COMPLEX) {
+		TH_LOG("refused: %#x", x.out.s.ret);
+	}
+	EXPECT_EQ(sizeof(mach_msg_header_t) + 4 + 12, x.out.head.msgh_size);
+	EXPECT_EQ(1, x.out.c.body.msgh_descriptor_count);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)x.out.c.port.disposition);
+	child = x.out.c.port.name;
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
+	EXPECT_NE(getpid(), pid);
+	ASSERT_EQ(KERN_SUCCESS, task_info(child, TASK_NODE_INFO, (task_info_t)node, &count));
+	EXPECT_EQ(1, node[0]);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(child));
+
+	/* A node that is not there: refused, as by the ioctl. */
+	memset(&x, 0, sizeof(x));
+	x.in.s.w[0] = FALSE;
+	x.in.s.w[1] = 99;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(mach_task_self(), 555006, &x, SIMPLE(2),
+					 MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, x.out.s.ret);
+	EXPECT_EQ(norma_task_create(mach_task_self(), FALSE, 99, &child), x.out.s.ret);
+	/* One word short: MIG's error. */
+	memset(&x, 0, sizeof(x));
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(mach_task_self(), 555006, &x, SIMPLE(1),
+					 MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MIG_BAD_ARGUMENTS, x.out.s.ret);
 }
 
 TEST_HARNESS_MAIN
