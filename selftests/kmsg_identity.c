@@ -1227,6 +1227,11 @@ static const struct action task_actions[] = {
 	A(a_vm_deallocate_unaligned, look_memory),
 	A(a_thread_create, look_threads),
 	A(a_terminate, look_task_gone),
+	/* On the task that is gone: the same errors. */
+	A(a_suspend, look_task_gone),
+	A(a_allocate_receive, look_task_gone),
+	A(a_vm_allocate, look_task_gone),
+	A(a_thread_create, look_task_gone),
 };
 
 static const struct action thread_actions[] = {
@@ -1239,6 +1244,10 @@ static const struct action thread_actions[] = {
 	A(t_suspend, look_thread),
 	A(t_abort, look_thread),
 	A(t_resume, look_thread),
+	A(t_terminate, look_thread_gone),
+	/* On the thread that is gone: the same errors. */
+	A(t_suspend, look_thread_gone),
+	A(t_set_state, look_thread_gone),
 	A(t_terminate, look_thread_gone),
 };
 
@@ -1305,7 +1314,9 @@ static const struct action norma_actions[] = {
 	A(a_norma_task_clone_FALSE_1, look_parent),
 	A(a_norma_task_clone_TRUE_99, look_parent),
 	A(a_norma_task_teleport_TRUE_99, look_parent),
-	A(a_norma_task_teleport_TRUE_1, look_parent),	/* the parent ends: last */
+	A(a_norma_task_teleport_TRUE_1, look_parent),	/* the parent ends */
+	A(a_norma_task_create_FALSE_1, look_parent),
+	A(a_norma_task_clone_TRUE_0, look_parent),
 };
 
 /* ---- comparing answers ---- */
