@@ -1075,6 +1075,10 @@ static void look_thread(struct world *w, struct answer *a)
 	/* Its registers, where they hold still: suspended. */
 	ask_state(w->thread, x86_THREAD_STATE64, x86_THREAD_STATE64_COUNT, &b);
 	put(a, &b, sizeof(b.kr) + sizeof(b.n) + b.n);
+	memset(&b, 0, sizeof(b));
+	ask_state(w->thread, x86_FLOAT_STATE64, x86_FLOAT_STATE64_COUNT, &b);
+	PUT(a, b.kr);
+	PUT(a, ((x86_float_state64_t *)(b.out + 4))->__fpu_mxcsr);
 }
 
 static void set_state(mach_port_t t, uint64_t rip, mach_msg_type_number_t count,
@@ -1121,6 +1125,27 @@ static void t_set_state_too_long(struct world *w, mach_port_t t, struct answer *
 static void t_set_state_bad_flavor(struct world *w, mach_port_t t, struct answer *a)
 {
 	set_state(t, 0x405000, x86_THREAD_STATE64_COUNT, 99, a);
+}
+
+/* The thread's own float state, rounding toward zero (MXCSR's RC bits) */
+static void t_set_float(struct world *w, mach_port_t t, struct answer *a)
+{
+	x86_float_state64_t fs;
+	mach_msg_type_number_t count = x86_FLOAT_STATE64_COUNT;
+
+	memset(&fs, 0, sizeof(fs));
+	thread_get_state(w->thread, x86_FLOAT_STATE64, (thread_state_t)&fs, &count);
+	fs.__fpu_mxcsr |= 0x6000;
+	a->kr = thread_set_state(t, x86_FLOAT_STATE64, (thread_state_t)&fs,
+				 x86_FLOAT_STATE64_COUNT);
+}
+
+static void t_set_float_short(struct world *w, mach_port_t t, struct answer *a)
+{
+	x86_float_state64_t fs;
+
+	memset(&fs, 0, sizeof(fs));
+	a->kr = thread_set_state(t, x86_FLOAT_STATE64, (thread_state_t)&fs, 8);
 }
 
 static void t_suspend(struct world *w, mach_port_t t, struct answer *a)
@@ -1241,6 +1266,8 @@ static const struct action thread_actions[] = {
 	A(t_set_state_long, look_thread),
 	A_LOCAL(t_set_state_too_long, look_thread),
 	A(t_set_state_bad_flavor, look_thread),
+	A(t_set_float, look_thread),
+	A(t_set_float_short, look_thread),
 	A(t_suspend, look_thread),
 	A(t_abort, look_thread),
 	A(t_resume, look_thread),
