@@ -149,10 +149,33 @@ static inline void *proxy_main(void *arg)
 						  MACH_MSG_TYPE_MAKE_SEND_ONCE);
 		b.head.msgh_remote_port = p->real;
 		b.head.msgh_local_port = reply;
-		if (mach_msg(&b.head, MACH_SEND_MSG | MACH_RCV_MSG, b.head.msgh_size, sizeof(b),
-			     reply, MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		mach_msg_return_t mr = mach_msg(&b.head, MACH_SEND_MSG | MACH_RCV_MSG,
+						b.head.msgh_size, sizeof(b), reply,
+						MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+
+		if ((mr & ~0xfffu) == 0x10000000) {	/* a send error: not delivered */
+			/* What it carried goes; the client hears what a direct call does. */
+			mig_reply_error_t *error = (mig_reply_error_t *)&b;
+
+			b.head.msgh_bits &= MACH_MSGH_BITS_COMPLEX;
+			b.head.msgh_remote_port = b.head.msgh_local_port = MACH_PORT_NULL;
+			mach_msg_destroy(&b.head);
+			error->Head.msgh_bits = MACH_MSGH_BITS(client_bits, 0);
+			error->Head.msgh_size = sizeof(*error);
+			error->Head.msgh_remote_port = client;
+			error->Head.msgh_local_port = MACH_PORT_NULL;
+			error->Head.msgh_id += 100;
+			error->NDR = NDR_record;
+			error->RetCode = mr;
+			if (mach_msg(&error->Head, MACH_SEND_MSG, sizeof(*error), 0, MACH_PORT_NULL,
+				     MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+				mach_msg_destroy(&error->Head);
+			__atomic_add_fetch(&p->forwarded, 1, __ATOMIC_RELEASE);
+			continue;
+		}
+		if (mr != MACH_MSG_SUCCESS)
 			break;
-		p->forwarded++;
+		__atomic_add_fetch(&p->forwarded, 1, __ATOMIC_RELEASE);
 		/* The answer, as it came, to the client's reply right. */
 		b.head.msgh_bits = (b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) |
 				   MACH_MSGH_BITS(client_bits, 0);

@@ -7,6 +7,7 @@
 #include <mach/ioctl.h>
 
 #include "channel.h"
+#include "rpc.h"
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
@@ -24,6 +25,13 @@ static kern_return_t create_on_node(task_t parent, boolean_t inherit_memory, int
 	args.flags = MACH_TASK_CREATE_ON_NODE | flags;
 	args.node = node;
 	kern_return_t kr = libmach::call(MACH_IOC_TASK_CREATE, &args);
+	if (kr == libmach::send_as_message) {	// mach_norma (555000), to a stand-in
+		mach_msg_id_t id = !(flags & MACH_TASK_CREATE_CLONE) ? 555006 :
+				   (flags & MACH_TASK_CREATE_TELEPORT) ? 555009 : 555005;
+		uint32_t in[2] = { static_cast<uint32_t>(inherit_memory),
+				   static_cast<uint32_t>(node) };
+		return libmach::rpc_port_out(parent, id, in, 2, child);
+	}
 	if (kr == KERN_SUCCESS)
 		*child = args.child;
 	return kr;

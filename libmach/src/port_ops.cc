@@ -233,6 +233,8 @@ LIBMACH_API kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_n
 						   mach_port_flavor_t flavor, mach_port_info_t info,
 						   mach_msg_type_number_t count)
 {
+	if (count > port_info_max)	/* a MIG stub sends no more */
+		return MIG_ARRAY_TOO_LARGE;
 	mach_port_args args = op(MACH_PORT_OP_SET_ATTRIBUTES, task, name);
 	args.right = flavor;
 	args.count = count;
@@ -363,6 +365,32 @@ LIBMACH_API kern_return_t mach_ports_lookup(task_t task, mach_port_array_t *port
 
 namespace {
 
+constexpr unsigned exception_slots = 32;	/* XNU's reply always has 32 ports */
+
+// The groups as a MIG stub gives its out arrays: all if they fit; else as
+// many as fit, the rest's rights dropped, and MIG_ARRAY_TOO_LARGE. Either
+// way *count is how many there are.
+kern_return_t give_groups(unsigned groups, const uint32_t *m, const mach_port_t *h,
+			  const uint32_t *b, const uint32_t *f, exception_mask_array_t masks,
+			  mach_msg_type_number_t *count, exception_handler_array_t handlers,
+			  exception_behavior_array_t behaviors, exception_flavor_array_t flavors)
+{
+	for (unsigned i = 0; i < groups; i++) {
+		if (i >= *count) {
+			if (h[i] != MACH_PORT_NULL)
+				mach_port_deallocate(mach_task_self(), h[i]);
+			continue;
+		}
+		masks[i] = m[i];
+		handlers[i] = h[i];
+		behaviors[i] = b[i];
+		flavors[i] = f[i];
+	}
+	kern_return_t kr = groups > *count ? MIG_ARRAY_TOO_LARGE : KERN_SUCCESS;
+	*count = groups;
+	return kr;
+}
+
 // task_set_exception_ports (3413), task_get_exception_ports (3414) or
 // task_swap_exception_ports (3415) to a port standing in for a task.
 kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach_port_t port,
@@ -374,7 +402,7 @@ kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach
 					exception_behavior_array_t behaviors,
 					exception_flavor_array_t flavors)
 {
-	constexpr unsigned slots = 32;	/* XNU's reply always has 32 ports */
+	constexpr unsigned slots = exception_slots;
 	if (flags == MACH_EXCEPTION_PORTS_SET) {
 		uint32_t in[3] = { mask, static_cast<uint32_t>(behavior),
 				   static_cast<uint32_t>(flavor) };
@@ -397,23 +425,17 @@ kern_return_t exception_call_as_message(task_t task, exception_mask_t mask, mach
 	if (kr != KERN_SUCCESS)
 		return kr;
 	unsigned groups = n ? out[0] : 0;
-	if (!n || n != 1 + 3 * groups || groups > slots || groups > *count) {
+	if (!n || n != 1 + 3 * groups || groups > slots) {
 		for (mach_port_t name : ports)
 			if (name != MACH_PORT_NULL)
 				mach_port_deallocate(mach_task_self(), name);
-		return n && groups > *count ? MIG_ARRAY_TOO_LARGE : MIG_TYPE_ERROR;
+		return MIG_TYPE_ERROR;
 	}
 	for (unsigned i = groups; i < slots; i++)	/* a stand-in's stray ones */
 		if (ports[i] != MACH_PORT_NULL)
 			mach_port_deallocate(mach_task_self(), ports[i]);
-	for (unsigned i = 0; i < groups; i++) {
-		masks[i] = out[1 + i];
-		handlers[i] = ports[i];
-		behaviors[i] = out[1 + groups + i];
-		flavors[i] = out[1 + 2 * groups + i];
-	}
-	*count = groups;
-	return KERN_SUCCESS;
+	return give_groups(groups, &out[1], ports, &out[1 + groups], &out[1 + 2 * groups], masks,
+			   count, handlers, behaviors, flavors);
 }
 
 kern_return_t exception_call(task_t task, exception_mask_t mask, mach_port_t port,
@@ -430,21 +452,25 @@ kern_return_t exception_call(task_t task, exception_mask_t mask, mach_port_t por
 	args.behavior = behavior;
 	args.flavor = flavor;
 	args.flags = flags;
+	// Room for all, as a MIG server has: then the stub's rule for the caller's.
+	uint32_t m[exception_slots], b[exception_slots], f[exception_slots];
+	mach_port_t h[exception_slots];
 	if (flags & MACH_EXCEPTION_PORTS_GET) {
 		if (!count || !masks || !handlers || !behaviors || !flavors)
 			return KERN_INVALID_ARGUMENT;
-		args.count = *count;
-		args.masks = reinterpret_cast<__u64>(masks);
-		args.ports = reinterpret_cast<__u64>(handlers);
-		args.behaviors = reinterpret_cast<__u64>(behaviors);
-		args.flavors = reinterpret_cast<__u64>(flavors);
+		args.count = exception_slots;
+		args.masks = reinterpret_cast<__u64>(m);
+		args.ports = reinterpret_cast<__u64>(h);
+		args.behaviors = reinterpret_cast<__u64>(b);
+		args.flavors = reinterpret_cast<__u64>(f);
 	}
 	kern_return_t kr = libmach::call(MACH_IOC_EXCEPTION_PORTS, &args);
 	if (kr == libmach::send_as_message)
 		return exception_call_as_message(task, mask, port, behavior, flavor, flags, masks,
 						  count, handlers, behaviors, flavors);
 	if (kr == KERN_SUCCESS && count)
-		*count = args.count;
+		return give_groups(args.count, m, h, b, f, masks, count, handlers, behaviors,
+				   flavors);
 	return kr;
 }
 

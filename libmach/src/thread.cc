@@ -139,6 +139,8 @@ LIBMACH_API kern_return_t thread_set_state(thread_act_t thread,
 {
 	if (!state)
 		return KERN_INVALID_ARGUMENT;
+	if (count > state_max)	/* a MIG stub sends no more */
+		return MIG_ARRAY_TOO_LARGE;
 	mach_thread_args args = {};
 	args.flavor = flavor;
 	args.count = count;

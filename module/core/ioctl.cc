@@ -334,7 +334,8 @@ long task_create_plain(Task &caller, mach_task_create_args &args)
 {
 	TaskCreate create{};
 	/* The NORMA forms have no message yet: their old answer for now. */
-	return task_create(caller, args, create, !args.flags);
+	/* Made on the parent, plain or NORMA: an ordinary port gets it as a message. */
+	return task_create(caller, args, create, true);
 }
 
 long task_create_token(Task &caller, mach_task_create_token_args &args)

@@ -15,6 +15,7 @@ const MigRoutines *const interfaces[] = {
 	&mig_host_routines,
 	&mig_vm_routines,
 	&mig_host_security_routines,
+	&mig_norma_routines,
 };
 
 /* Each table is in order of id (a unit test checks): halved, not walked. */

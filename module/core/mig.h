@@ -9,7 +9,7 @@
  * The routines of each interface are in a file of their own (mig_task.cc
  * for task and thread_act, mig_port.cc for mach_port, mig_host.cc for
  * mach_host and host_priv, mig_vm.cc for mach_vm, mig_host_security.cc
- * for host_security); mig.cc finds them by
+ * for host_security, mig_norma.cc for mach_norma); mig.cc finds them by
  * id and sends replies.
  */
 #ifndef MACH_CORE_MIG_H
@@ -48,6 +48,7 @@ extern const MigRoutines mig_port_routines;
 extern const MigRoutines mig_host_routines;
 extern const MigRoutines mig_vm_routines;
 extern const MigRoutines mig_host_security_routines;
+extern const MigRoutines mig_norma_routines;
 
 /* The reply of a routine that answers only its RetCode: mig_reply_error_t. */
 inline constexpr u32 mig_reply_error_size = 36;

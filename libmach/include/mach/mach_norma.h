@@ -2,6 +2,13 @@
  * libmach: <mach/mach_norma.h> -- NORMA multi-node task calls (OSF).
  *
  * In libmach a node is a NUMA node of the host; child_node is its number.
+ *
+ * As messages, these are OSF's mach_norma interface (subsystem 555000),
+ * numbered as there: norma_task_clone 555005, norma_task_create 555006,
+ * norma_task_teleport 555009, each a request on the task (NDR, then
+ * inherit_memory and child_node) answered by the child's send right in a
+ * port descriptor. The kernel serves them on a task port; on any other
+ * port libmach sends them to whoever holds its receive right.
  */
 #ifndef _MACH_MACH_NORMA_H_
 #define _MACH_MACH_NORMA_H_
