@@ -394,6 +394,15 @@ long host_call(Task &caller, mach_host_args &args)
 	default: {	/* MACH_HOST_SET_TASK_TOKEN */
 		if (held != HostPort::Security)
 			return result(Kr::InvalidSecurity);
+		/*
+		 * The task is an argument, carried in a port descriptor by a MIG
+		 * stub: a name not held fails its send (MACH_SEND_INVALID_RIGHT),
+		 * a null one reaches the server as no task.
+		 */
+		if (args.port == Name::null)
+			return result(Kr::InvalidArgument);
+		if (!caller.space().lookup_send(Name{args.port}))
+			return result(Kr::SendInvalidRight);
 		Ref<Task> task;
 		kr = resolve_task(caller, args.port, Kr::InvalidArgument, &task);
 		if (kr != Kr::Success)

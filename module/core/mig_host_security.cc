@@ -58,9 +58,9 @@ Kr set_task_token_call(MigCall &call)
 	if (host_port_of(&call.target) != HostPort::Security)
 		return Kr::InvalidSecurity;
 	HeldRight task_right{call, 0}, host{call, 1};
-	/* No task: what the ioctl answers for a null name. */
+	/* No task: as XNU's server, which finds none. */
 	if (!task_right.port())
-		return Kr::SendInvalidDest;
+		return Kr::InvalidArgument;
 	Ref<Task> task;
 	Kr kr = task_of(call.caller, *task_right.port(), Kr::InvalidArgument, &task);
 	if (kr != Kr::Success)
