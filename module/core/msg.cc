@@ -580,6 +580,38 @@ Kr receive(Task &caller, const mach_msg_args &args)
 }
 
 /*
+ * The reply to request, made and delivered in place; false if the reply
+ * port died meanwhile (another thread's doing): queued, the reply would
+ * have been lost, and the receive answers as it does.
+ */
+bool deliver_in_place(Task &caller, const mach_msg_args &args, Port &dest, Message &request,
+		      Port &port, u32 reply_size, u32 trailer, Kr *result)
+{
+	InPlaceMessage<in_place_reply_max> reply_room{reply_size};
+	Message &reply = reply_room.msg();
+	mig_answer(caller, dest, request, reply);
+	u32 seqno;	/* the next, as if it had been queued now */
+	if (!port.take_seqno(&seqno))
+		return false;
+
+	/* As receive() gives a reply that came on a send-once right. */
+	MsgHeader &out = reply.header;
+	out = MsgHeader{};
+	out.bits = reply.other_bits | (MoveSendOnce << 8);
+	out.size = reply.size;
+	out.local_port = args.rcv_name;
+	out.id = reply.id;
+	Kr body_kr = deliver_descriptors(caller, &reply);
+	Trailer t{};
+	t.size = trailer;
+	t.seqno = seqno;	/* and the kernel's tokens: zero */
+	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer);
+	bool fault = mach_shim_copy_out(args.msg, &out, reply.size + trailer);
+	*result = fault ? Kr::RcvInvalidData : body_kr;
+	return true;
+}
+
+/*
  * A MIG user stub's call on a kernel object, answered in place: a simple
  * request (copy-send to the object, make-send-once of the reply port the
  * caller then receives on) to a routine that may answer so, its reply the
@@ -607,30 +639,14 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
 	if (!reply_size || reply_size + trailer > args.rcv_size)
 		return false;
 	Ref<Port> dest, port;
-	u32 seqno;
 	if (!caller.space().peek_call(Name{header.remote_port}, Name{args.rcv_name}, &dest, &port) ||
-	    !dest->is_kernel() || !port->take_seqno_if_empty(&seqno))
+	    !dest->is_kernel() || !port->empty())
 		return false;
 
 	request.id = header.id;
-	InPlaceMessage<in_place_reply_max> reply_room{reply_size};
-	Message &reply = reply_room.msg();
-	mig_answer(caller, *dest.get(), request, reply);
-
-	/* As receive() gives a reply that came on a send-once right. */
-	MsgHeader &out = reply.header;
-	out = MsgHeader{};
-	out.bits = reply.other_bits | (MoveSendOnce << 8);
-	out.size = reply.size;
-	out.local_port = args.rcv_name;
-	out.id = reply.id;
-	Kr body_kr = deliver_descriptors(caller, &reply);
-	Trailer t{};
-	t.size = trailer;
-	t.seqno = seqno;	/* and the kernel's tokens: zero */
-	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer);
-	bool fault = mach_shim_copy_out(args.msg, &out, reply.size + trailer);
-	*result = fault ? Kr::RcvInvalidData : body_kr;
+	if (!deliver_in_place(caller, args, *dest.get(), request, *port.get(), reply_size,
+			      trailer, result))
+		*result = receive(caller, args);	/* the port died meanwhile */
 	return true;
 }
 

@@ -828,10 +828,16 @@ Kr Port::set_qlimit(u32 qlimit)
 	return Kr::Success;
 }
 
-bool Port::take_seqno_if_empty(u32 *seqno)
+bool Port::empty()
 {
 	Guard g(lock_);
-	if (dead_ || head_)
+	return !dead_ && !head_;
+}
+
+bool Port::take_seqno(u32 *seqno)
+{
+	Guard g(lock_);
+	if (dead_)
 		return false;
 	*seqno = seqno_++;
 	return true;

@@ -176,11 +176,13 @@ public:
 	Kr dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
 		   Message **msg, u32 *needed, Port **from);
 	/*
-	 * For a reply answered in place (msg.cc): the seqno it takes, as if
-	 * queued and received at once; false if a message waits (it would
-	 * come first) or the port died.
+	 * For a reply answered in place (msg.cc): is no message waiting (it
+	 * would come first), and the port alive? Then, once the reply is
+	 * made, the seqno it takes as if queued and received at once (false
+	 * if the port died meanwhile).
 	 */
-	bool take_seqno_if_empty(u32 *seqno);
+	bool empty();
+	bool take_seqno(u32 *seqno);
 	/* Is a message waiting, and does space hold the receive right? */
 	bool readable(const void *space);
 	/*

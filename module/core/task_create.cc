@@ -62,8 +62,11 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 		 * is its own task). One that will not end is a failure.
 		 */
 		bool self = &parent == &caller;
-		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : program, child))
+		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : program, child)) {
+			/* Nobody is told of the child: it ends unnamed. */
+			given.take_back(caller);
 			return Kr::Failure;
+		}
 	}
 	if (!err)
 		return Kr::Success;

@@ -167,6 +167,34 @@ TEST_F(Mig, ACallAnsweredInPlaceIsTheQueuedReply)
 		EXPECT_EQ(0, memcmp(&queued, &in_place, size + 52));
 	}
 
+	// A routine answered in place sees the reply port as the queued one
+	// does: its seqno (mps_seqno) is the one its reply then takes.
+	for (bool in_place : {false, true}) {
+		Request r{};
+		Reply got{};
+		memcpy(r.w, ndr_record, sizeof(ndr_record));
+		r.w[2] = reply_port;
+		r.w[3] = PortReceiveStatus;
+		r.w[4] = 10;
+		r.h.bits = CopySend | (MakeSendOnce << 8);
+		r.h.size = mig_args + 12;
+		r.h.remote_port = self;
+		r.h.local_port = reply_port;
+		r.h.id = 3217;
+		memcpy(&got, &r, sizeof(r));
+		mach_msg_args a{(u64)&got, SendMsg | (in_place ? u32(RcvMsg) : 0u) | (3u << 24),
+				mig_args + 12, sizeof(got), reply_port, 0, 0};
+		ASSERT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &a)));
+		if (!in_place) {
+			mach_msg_args rcv{(u64)&got, RcvMsg | (3u << 24), 0, sizeof(got),
+					  reply_port, 0, 0};
+			ASSERT_EQ(Kr::Success, Kr(mach_core_ioctl(task, MACH_IOC_NR_MSG, &rcv)));
+		}
+		ASSERT_EQ(0, ret_code(got));
+		u32 seqno_at = (got.h.size + 8) / 4;
+		EXPECT_EQ(got.w[seqno_at - 6], got.w[5]) << (in_place ? "in place" : "queued");
+	}
+
 	// A message waiting on the reply port is received first; the reply after.
 	Request waiting{};
 	waiting.h.bits = MakeSend;
@@ -416,6 +444,31 @@ TEST_F(Mig, TaskCreateByMessageRepliesWithTheChildsPort)
 	// Answered before the sender's mach_msg returns: its parent's agent forks it.
 	EXPECT_TRUE(child->os()->plan.by_agent);
 	EXPECT_TRUE(child->os()->plan.inherit_memory);
+}
+
+// A teleport by message whose parent will not end answers KERN_FAILURE,
+// and the child's right made for the reply goes with it: nothing leaks
+// (the fixture's teardown counts every object left).
+TEST_F(Mig, ATeleportThatFailsLeavesNothingBehind)
+{
+	Request r;
+	task_create_request(r, nullptr, 0, CopySend, 0);
+	ASSERT_EQ(Kr::Success, send(r, self, 3400, sizeof(MsgHeader) + 36));
+	Reply out;
+	ASSERT_EQ(Kr::Success, receive(out));
+	ASSERT_EQ(3500, out.h.id);
+	u32 child = out.w[1];
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.w, ndr_record, sizeof(ndr_record));
+	r.w[2] = 1;	// inherit_memory
+	r.w[3] = 1;	// node
+	shim_user::next_teleport_end_error = -512;
+	ASSERT_EQ(Kr::Success, send(r, child, 555009, mig_args + 8));
+	ASSERT_EQ(Kr::Success, receive(out));
+	EXPECT_EQ(555109, out.h.id);
+	EXPECT_EQ(s32(Kr::Failure), ret_code(out));
+	// (The fixture's teardown counts what is left.)
 }
 
 TEST_F(Mig, TaskCreateByMessageRefusesAndDestroysWhatCame)

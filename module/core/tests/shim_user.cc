@@ -53,6 +53,7 @@ namespace shim_user {
 
 mach_shim_vm_request last_vm;
 int next_vm_error;
+int next_teleport_end_error;
 
 long live(mach_shim_kind kind) { return live_objects[kind]; }
 long live_files() { return files; }
@@ -110,6 +111,7 @@ void reset()
 	fd_install_error = 0;
 	allocations_until_failure = 0;
 	privileged = true;
+	next_teleport_end_error = 0;
 	user_limit[MACH_QUOTA_PORTS] = user_limit[MACH_QUOTA_MESSAGE_BYTES] = ~0ull;
 }
 
@@ -445,6 +447,11 @@ mach_bool mach_shim_task_memory_private(mach_task_os *, mach_u64)
 
 int mach_shim_task_teleport_end(mach_task_os *parent, mach_u64, mach_task *)
 {
+	int err = shim_user::next_teleport_end_error;
+
+	shim_user::next_teleport_end_error = 0;
+	if (err)
+		return err;
 	parent->killed = true;
 	return 0;
 }

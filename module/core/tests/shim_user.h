@@ -23,6 +23,8 @@ namespace shim_user {
 // What the last mach_shim_vm() was asked, and what the next one answers.
 extern mach_shim_vm_request last_vm;
 extern int next_vm_error;
+// What the next mach_shim_task_teleport_end() answers (0 after reset).
+extern int next_teleport_end_error;
 
 long live(mach_shim_kind kind);
 long live_files();
