@@ -78,7 +78,7 @@ static void mach_task_exit_work(struct work_struct *work)
 		return;
 	}
 	hash_del(&os->node);
-	os->registered = false;
+	WRITE_ONCE(os->registered, false);	/* read unlocked: _register(), _wait_ready() */
 	mach_tasks_gen++;
 	mutex_unlock(&mach_tasks_lock);
 	mach_netlink_event(os, MACH_EVENT_TERMINATED, 0);

@@ -46,16 +46,25 @@ void put32(Message &msg, u32 offset, u32 value)
 	__builtin_memcpy(bytes(msg) + offset, &value, sizeof(value));
 }
 
-/* Drops the rights a reply carries and makes it simple again. */
+void free_if(void *p)
+{
+	if (p)
+		mach_shim_free(MACH_KIND_MEMORY, p);
+}
+
+/* Drops what a reply carries and makes it simple again. */
 void clear_descriptors(Message &reply)
 {
 	for (u32 i = 0; i < reply.descriptor_count; i++) {
-		TransitRight &right = reply.descriptors[i].right;
-		if (right.port)
-			right.port->drop(right);
-		right = {};
-		if (reply.descriptors[i].data)
-			mach_shim_free(MACH_KIND_MEMORY, reply.descriptors[i].data);
+		Descriptor &d = reply.descriptors[i];
+		if (d.right.port)
+			d.right.port->drop(d.right);
+		for (u32 j = 0; d.rights && j < d.count; j++)
+			if (d.rights[j].port)
+				d.rights[j].port->drop(d.rights[j]);
+		free_if(d.rights);
+		free_if(d.names);
+		free_if(d.data);
 	}
 	if (reply.descriptors)
 		mach_shim_free(MACH_KIND_MEMORY, reply.descriptors);
@@ -154,12 +163,6 @@ void send_reply(Message &request, Message *reply, u32 allocated)
 		unclaim_receive_rights(*reply);
 		Message::destroy(reply);	/* the reply port died meanwhile */
 	}
-}
-
-void free_if(void *p)
-{
-	if (p)
-		mach_shim_free(MACH_KIND_MEMORY, p);
 }
 
 /* MACH_MSG_VIRTUAL_COPY, an out-of-line descriptor's copy option. */
