@@ -555,4 +555,105 @@ TEST_F(kcreate, libmach_creates_through_a_proxy_as_directly)
 	proxy_stop(&security_proxy);
 }
 
+/*
+ * norma_task_clone (555005) and norma_task_teleport (555009) by hand, sent
+ * to a child made with our memory: the clone shares the child's memory
+ * on node 1; the teleported task is the child moved to node 1, and the
+ * child's port is dead once the reply has come.
+ */
+TEST_F(kcreate, norma_clone_and_teleport_by_message)
+{
+	integer_t node[TASK_NODE_INFO_COUNT];
+	mach_msg_type_number_t count;
+	task_t child, clone, moved;
+	union exchange x;
+
+	if (variant->inherit_memory == FALSE)
+		SKIP(return, "one variant is enough");
+	marker = 0x6e6f726du ^ (uint64_t)getpid() << 32;
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
+	memset(&x, 0, sizeof(x));
+	x.in.s.w[0] = TRUE;
+	x.in.s.w[1] = 1;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(child, 555005, &x, SIMPLE(2), MACH_MSG_TYPE_COPY_SEND));
+	clone = child_of_reply(_metadata, &self->made, &x, 555005);
+	ASSERT_NE(MACH_PORT_NULL, clone);
+	EXPECT_EQ(marker, marker_of(clone));
+	count = TASK_NODE_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(clone, TASK_NODE_INFO, (task_info_t)node, &count));
+	EXPECT_EQ(1, node[0]);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
+
+	memset(&x, 0, sizeof(x));
+	x.in.s.w[0] = TRUE;
+	x.in.s.w[1] = 1;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(child, 555009, &x, SIMPLE(2), MACH_MSG_TYPE_COPY_SEND));
+	moved = child_of_reply(_metadata, &self->made, &x, 555009);
+	ASSERT_NE(MACH_PORT_NULL, moved);
+	EXPECT_EQ(marker, marker_of(moved));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(child));
+	count = TASK_NODE_INFO_COUNT;
+	ASSERT_EQ(KERN_SUCCESS, task_info(moved, TASK_NODE_INFO, (task_info_t)node, &count));
+	EXPECT_EQ(1, node[0]);
+	/* A node that is not there: the call's answer. */
+	memset(&x, 0, sizeof(x));
+	x.in.s.w[0] = TRUE;
+	x.in.s.w[1] = 99;
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(moved, 555005, &x, SIMPLE(2), MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(norma_task_clone(moved, TRUE, 99, &clone), refusal(&x, 555005));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(moved));
+}
+
+/* task_terminate (3401) by hand: the task is gone when the reply comes. */
+TEST_F(kcreate, task_terminate_by_message)
+{
+	struct reply out;
+	task_t child;
+	int pid;
+
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0,
+						 variant->inherit_memory, &child));
+	pid = pid_of(child);
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(KERN_SUCCESS, simple_call(child, 3401, NULL, 0, &out));
+	EXPECT_EQ(3501, out.head.msgh_id);
+	EXPECT_EQ(36, out.head.msgh_size);
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(child));
+	/* A task that is gone: the request's send fails, as the call does. */
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_terminate(child));
+	EXPECT_EQ(MIG_SERVER_DIED, simple_call(child, 3401, NULL, 0, &out));
+	mach_port_deallocate(mach_task_self(), child);
+}
+
+/* mach_port_deallocate (3206) by hand on a child's space. */
+TEST_F(kcreate, mach_port_deallocate_by_message)
+{
+	mach_port_type_t type = 0;
+	mach_port_urefs_t refs = 0;
+	mach_port_t name;
+	struct reply out;
+	uint32_t args[1];
+	task_t child;
+
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0,
+						 variant->inherit_memory, &child));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(child, MACH_PORT_RIGHT_RECEIVE, &name));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(child, name, name,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(child, name, MACH_PORT_RIGHT_SEND, 1));
+	args[0] = name;
+	ASSERT_EQ(KERN_SUCCESS, simple_call(child, 3206, args, 1, &out));
+	EXPECT_EQ(3306, out.head.msgh_id);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(child, name, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(1, refs);
+	ASSERT_EQ(KERN_SUCCESS, simple_call(child, 3206, args, 1, &out));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(child, name, &type));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
+	/* No send right left: the call's error. */
+	EXPECT_EQ(mach_port_deallocate(child, name), simple_call(child, 3206, args, 1, &out));
+	args[0] = 0x7777;
+	EXPECT_EQ(mach_port_deallocate(child, 0x7777), simple_call(child, 3206, args, 1, &out));
+}
+
 TEST_HARNESS_MAIN

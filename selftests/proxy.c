@@ -234,4 +234,64 @@ TEST(a_call_on_a_dead_stand_in_fails_as_a_send)
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(port));
 }
 
+/* A stand-in that answers with another id, carrying a right. */
+static void *answer_wrongly(void *arg)
+{
+	mach_port_t port = *(mach_port_t *)arg;
+	struct {
+		mach_msg_header_t head;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t right;
+		mach_msg_max_trailer_t trailer;
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	if (mach_msg(&m.head, MACH_RCV_MSG, 0, sizeof(m), port, MACH_MSG_TIMEOUT_NONE,
+		     MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return NULL;
+	m.head.msgh_bits = MACH_MSGH_BITS_COMPLEX |
+			   MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(m.head.msgh_bits), 0);
+	m.head.msgh_size = sizeof(m) - sizeof(m.trailer);
+	m.head.msgh_local_port = MACH_PORT_NULL;
+	m.head.msgh_id = 4242;
+	m.body.msgh_descriptor_count = 1;
+	m.right.name = port;
+	m.right.disposition = MACH_MSG_TYPE_MAKE_SEND;
+	m.right.type = MACH_MSG_PORT_DESCRIPTOR;
+	mach_msg(&m.head, MACH_SEND_MSG, m.head.msgh_size, 0, MACH_PORT_NULL,
+		 MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	return NULL;
+}
+
+/*
+ * A reply that is not the call's is refused (MIG_REPLY_MISMATCH), and
+ * what it carried is destroyed, as MIG's stubs destroy it: the caller
+ * holds no right it did not ask for.
+ */
+TEST(a_reply_of_another_id_leaves_nothing_with_the_caller)
+{
+	mach_port_t port = new_port(), *names;
+	mach_port_type_t *types;
+	mach_msg_type_number_t before, after, count;
+	pthread_t server;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_names(mach_task_self(), &names, &before, &types,
+						&count));
+	vm_deallocate(mach_task_self(), (vm_address_t)names, before * sizeof(*names));
+	vm_deallocate(mach_task_self(), (vm_address_t)types, count * sizeof(*types));
+	ASSERT_EQ(0, pthread_create(&server, NULL, answer_wrongly, &port));
+	EXPECT_EQ(MIG_REPLY_MISMATCH, task_suspend(port));
+	pthread_join(server, NULL);
+	mach_port_urefs_t refs = 0;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
+						   &refs));
+	EXPECT_EQ(1, refs);	/* new_port()'s own: the one the reply carried went */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_names(mach_task_self(), &names, &after, &types,
+						&count));
+	vm_deallocate(mach_task_self(), (vm_address_t)names, after * sizeof(*names));
+	vm_deallocate(mach_task_self(), (vm_address_t)types, count * sizeof(*types));
+	EXPECT_EQ(before, after);
+	mach_port_destroy(mach_task_self(), port);
+}
+
 TEST_HARNESS_MAIN

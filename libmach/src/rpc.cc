@@ -78,9 +78,12 @@ kern_return_t exchange(buffer &b, mach_port_t target, mach_msg_id_t id, mach_msg
 		return mr;
 	}
 	mig_put_reply_port(reply);
-	if (b.head.msgh_id != id + 100)
+	if (b.head.msgh_id != id + 100) {
+		// Not our reply: what it carries is not ours to keep either.
+		mach_msg_destroy(&b.head);
 		return b.head.msgh_id == MACH_NOTIFY_SEND_ONCE ? MIG_SERVER_DIED :
 								 MIG_REPLY_MISMATCH;
+	}
 	return KERN_SUCCESS;
 }
 
