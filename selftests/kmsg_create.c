@@ -561,23 +561,23 @@ TEST_F(kcreate, libmach_creates_through_a_proxy_as_directly)
  * on node 1; the teleported task is the child moved to node 1, and the
  * child's port is dead once the reply has come.
  */
-TEST_F(kcreate, norma_clone_and_teleport_by_message)
+TEST(norma_clone_and_teleport_by_message)
 {
 	integer_t node[TASK_NODE_INFO_COUNT];
 	mach_msg_type_number_t count;
 	task_t child, clone, moved;
+	struct made made;
 	union exchange x;
 
-	if (variant->inherit_memory == FALSE)
-		SKIP(return, "one variant is enough");
+	made_begin(&made);
 	marker = 0x6e6f726du ^ (uint64_t)getpid() << 32;
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&made, mach_task_self(), NULL, 0, TRUE,
 						 &child));
 	memset(&x, 0, sizeof(x));
 	x.in.s.w[0] = TRUE;
 	x.in.s.w[1] = 1;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(child, 555005, &x, SIMPLE(2), MACH_MSG_TYPE_COPY_SEND));
-	clone = child_of_reply(_metadata, &self->made, &x, 555005);
+	clone = child_of_reply(_metadata, &made, &x, 555005);
 	ASSERT_NE(MACH_PORT_NULL, clone);
 	EXPECT_EQ(marker, marker_of(clone));
 	count = TASK_NODE_INFO_COUNT;
@@ -589,7 +589,7 @@ TEST_F(kcreate, norma_clone_and_teleport_by_message)
 	x.in.s.w[0] = TRUE;
 	x.in.s.w[1] = 1;
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(child, 555009, &x, SIMPLE(2), MACH_MSG_TYPE_COPY_SEND));
-	moved = child_of_reply(_metadata, &self->made, &x, 555009);
+	moved = child_of_reply(_metadata, &made, &x, 555009);
 	ASSERT_NE(MACH_PORT_NULL, moved);
 	EXPECT_EQ(marker, marker_of(moved));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_suspend(child));
@@ -603,6 +603,7 @@ TEST_F(kcreate, norma_clone_and_teleport_by_message)
 	ASSERT_EQ(MACH_MSG_SUCCESS, call(moved, 555005, &x, SIMPLE(2), MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(norma_task_clone(moved, TRUE, 99, &clone), refusal(&x, 555005));
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(moved));
+	made_end(&made);
 }
 
 /* task_terminate (3401) by hand: the task is gone when the reply comes. */
@@ -626,34 +627,34 @@ TEST_F(kcreate, task_terminate_by_message)
 	mach_port_deallocate(mach_task_self(), child);
 }
 
-/* mach_port_deallocate (3206) by hand on a child's space. */
-TEST_F(kcreate, mach_port_deallocate_by_message)
+/* mach_port_deallocate (3206) by hand, on our own space. */
+TEST(mach_port_deallocate_by_message)
 {
-	mach_port_type_t type = 0;
 	mach_port_urefs_t refs = 0;
-	mach_port_t name;
+	mach_port_t port = new_port();
+	mach_port_type_t type = 0;
 	struct reply out;
-	uint32_t args[1];
-	task_t child;
+	uint32_t args[1] = { port };
 
-	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0,
-						 variant->inherit_memory, &child));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(child, MACH_PORT_RIGHT_RECEIVE, &name));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(child, name, name,
-						       MACH_MSG_TYPE_MAKE_SEND));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(child, name, MACH_PORT_RIGHT_SEND, 1));
-	args[0] = name;
-	ASSERT_EQ(KERN_SUCCESS, simple_call(child, 3206, args, 1, &out));
+	ASSERT_NE(MACH_PORT_NULL, port);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
+						   1));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(mach_task_self(), 3206, args, 1, &out));
 	EXPECT_EQ(3306, out.head.msgh_id);
-	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(child, name, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(36, out.head.msgh_size);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(mach_task_self(), port, MACH_PORT_RIGHT_SEND,
+						   &refs));
 	EXPECT_EQ(1, refs);
-	ASSERT_EQ(KERN_SUCCESS, simple_call(child, 3206, args, 1, &out));
-	ASSERT_EQ(KERN_SUCCESS, mach_port_type(child, name, &type));
+	ASSERT_EQ(KERN_SUCCESS, simple_call(mach_task_self(), 3206, args, 1, &out));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_type(mach_task_self(), port, &type));
 	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type);
-	/* No send right left: the call's error. */
-	EXPECT_EQ(mach_port_deallocate(child, name), simple_call(child, 3206, args, 1, &out));
+	/* No send right left, and a name not held: the call's errors. */
+	EXPECT_EQ(mach_port_deallocate(mach_task_self(), port),
+		  simple_call(mach_task_self(), 3206, args, 1, &out));
 	args[0] = 0x7777;
-	EXPECT_EQ(mach_port_deallocate(child, 0x7777), simple_call(child, 3206, args, 1, &out));
+	EXPECT_EQ(mach_port_deallocate(mach_task_self(), 0x7777),
+		  simple_call(mach_task_self(), 3206, args, 1, &out));
+	mach_port_destroy(mach_task_self(), port);
 }
 
 TEST_HARNESS_MAIN
