@@ -422,16 +422,16 @@ u32 mig_reply_size(s32 id)
 	       routine->reply_max : mig_reply_error_size;
 }
 
-u32 mig_in_place_reply_size(s32 id)
+const MigRoutine *mig_in_place_routine(s32 id)
 {
 	const MigRoutine *routine = find(id);
 	return routine && routine->in_place && routine->reply_max <= in_place_reply_max ?
-	       routine->reply_max : 0;
+	       routine : nullptr;
 }
 
-void mig_answer(Task &caller, Port &target, Message &request, Message &reply)
+void mig_answer(const MigRoutine *routine, Task &caller, Port &target, Message &request,
+		Message &reply)
 {
-	const MigRoutine *routine = find(request.id);
 	simple_reply(reply, Kr::Success);
 	MigCall call{caller, target, request, reply};
 	Kr kr = routine ? routine->serve(call) : Kr::MigBadId;
@@ -443,7 +443,7 @@ void mig_answer(Task &caller, Port &target, Message &request, Message &reply)
 void mig_serve(Task &caller, Port &target, Message *request, Message *reply)
 {
 	u32 allocated = reply->size;
-	mig_answer(caller, target, *request, *reply);
+	mig_answer(find(request->id), caller, target, *request, *reply);
 	send_reply(*request, reply, allocated);
 	Message::destroy(request);
 }

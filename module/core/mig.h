@@ -175,15 +175,17 @@ u32 mig_reply_size(s32 id);
  */
 inline constexpr u32 in_place_request_max = 128;
 inline constexpr u32 in_place_reply_max = 576;
-/* The largest reply to id if its routine may answer in place, else 0. */
-u32 mig_in_place_reply_size(s32 id);
+/* The routine of id if it may answer in place (in_place, and fits), else null. */
+const MigRoutine *mig_in_place_routine(s32 id);
 /*
- * Carries out request (its destination target, a kernel port) into reply,
- * a message of mig_reply_size() bytes: its id, layout and answer, or the
- * MIG error. Neither is queued nor freed; what the routine took of the
- * request is no longer in it.
+ * Carries out request (its destination target, a kernel port) by routine,
+ * its id's (null: none, MIG_BAD_ID), into reply, a message of its
+ * reply_max bytes: its id, layout and answer, or the MIG error. Neither
+ * is queued nor freed; what the routine took of the request is no longer
+ * in it.
  */
-void mig_answer(Task &caller, Port &target, Message &request, Message &reply);
+void mig_answer(const MigRoutine *routine, Task &caller, Port &target, Message &request,
+		Message &reply);
 /*
  * Serves request, whose destination is target, a kernel port: the
  * routine of its id is carried out and its reply (a message of

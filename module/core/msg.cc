@@ -584,12 +584,12 @@ Kr receive(Task &caller, const mach_msg_args &args)
  * port died meanwhile (another thread's doing): queued, the reply would
  * have been lost, and the receive answers as it does.
  */
-bool deliver_in_place(Task &caller, const mach_msg_args &args, Port &dest, Message &request,
-		      Port &port, u32 reply_size, u32 trailer, Kr *result)
+bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_args &args,
+		      Port &dest, Message &request, Port &port, u32 trailer, Kr *result)
 {
-	InPlaceMessage<in_place_reply_max> reply_room{reply_size};
+	InPlaceMessage<in_place_reply_max> reply_room{routine.reply_max};
 	Message &reply = reply_room.msg();
-	mig_answer(caller, dest, request, reply);
+	mig_answer(&routine, caller, dest, request, reply);
 	u32 seqno;	/* the next, as if it had been queued now */
 	if (!port.take_seqno(&seqno))
 		return false;
@@ -635,8 +635,8 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
 	const MsgHeader header = request.header;
 	if (header.bits != stub_bits || header.local_port != args.rcv_name)
 		return false;
-	u32 reply_size = mig_in_place_reply_size(header.id);
-	if (!reply_size || reply_size + trailer > args.rcv_size)
+	const MigRoutine *routine = mig_in_place_routine(header.id);
+	if (!routine || routine->reply_max + trailer > args.rcv_size)
 		return false;
 	Ref<Port> dest, port;
 	if (!caller.space().peek_call(Name{header.remote_port}, Name{args.rcv_name}, &dest, &port) ||
@@ -644,8 +644,8 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
 		return false;
 
 	request.id = header.id;
-	if (!deliver_in_place(caller, args, *dest.get(), request, *port.get(), reply_size,
-			      trailer, result))
+	if (!deliver_in_place(*routine, caller, args, *dest.get(), request, *port.get(), trailer,
+			      result))
 		*result = receive(caller, args);	/* the port died meanwhile */
 	return true;
 }

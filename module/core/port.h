@@ -177,9 +177,9 @@ public:
 		   Message **msg, u32 *needed, Port **from);
 	/*
 	 * For a reply answered in place (msg.cc): is no message waiting (it
-	 * would come first), and the port alive? Then, once the reply is
-	 * made, the seqno it takes as if queued and received at once (false
-	 * if the port died meanwhile).
+	 * would come first), and the port alive? A look without the lock.
+	 * Then, once the reply is made, the seqno it takes as if queued and
+	 * received at once (false if the port died meanwhile).
 	 */
 	bool empty();
 	bool take_seqno(u32 *seqno);
