@@ -95,6 +95,15 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	args.option = (option & 0xff000000u) | SendMsg | SendTimeout;
 	args.send_size = send_size;
 	args.rcv_size = option & 0xffff;
+	// A send and receive in one call, on the reply port the header names
+	// or on a: a MIG stub's call, answered in place when it may be.
+	if (option & 0x20000) {
+		u32 local = 0;
+		if (send_size >= 16)
+			memcpy(&local, arena + 12, 4);
+		args.option |= RcvMsg | RcvTimeout;
+		args.rcv_name = option & 0x40000 ? local : a.value;
+	}
 	mach_core_ioctl(task, MACH_IOC_NR_MSG, &args);
 
 	// Receive whatever arrived, on every receive name, into the arena.
