@@ -157,6 +157,8 @@ static inline void *proxy_main(void *arg)
 			/* What it carried goes; the client hears what a direct call does. */
 			mig_reply_error_t *error = (mig_reply_error_t *)&b;
 
+			/* Counted before the client can hear, as below. */
+			__atomic_add_fetch(&p->forwarded, 1, __ATOMIC_RELEASE);
 			b.head.msgh_bits &= MACH_MSGH_BITS_COMPLEX;
 			b.head.msgh_remote_port = b.head.msgh_local_port = MACH_PORT_NULL;
 			mach_msg_destroy(&b.head);
@@ -170,7 +172,6 @@ static inline void *proxy_main(void *arg)
 			if (mach_msg(&error->Head, MACH_SEND_MSG, sizeof(*error), 0, MACH_PORT_NULL,
 				     MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
 				mach_msg_destroy(&error->Head);
-			__atomic_add_fetch(&p->forwarded, 1, __ATOMIC_RELEASE);
 			continue;
 		}
 		if (mr != MACH_MSG_SUCCESS)
