@@ -138,25 +138,6 @@ Kr ports_lookup_call(MigCall &call)
 								 Kr::ResourceShortage;
 }
 
-/* task_set_exception_ports: the port, then NDR, mask, behavior, flavor. */
-Kr set_exception_ports_call(MigCall &call)
-{
-	constexpr u32 mask_at = mig_port_args;
-	if (!call.complex(1, mask_at + 12))
-		return Kr::MigBadArguments;
-	if (!call.carries_send(0))
-		return Kr::MigTypeError;
-	Ref<Task> task;
-	Kr kr = target_task(call, &task);
-	if (kr != Kr::Success)
-		return kr;
-	u32 mask = call.in32(mask_at), behavior = call.in32(mask_at + 4);
-	if ((mask & ~all_exceptions) || !valid_exception_behavior(behavior))
-		return Kr::InvalidArgument;
-	return task->set_exception_ports(mask, call.take_right(0), behavior,
-					 call.in32(mask_at + 8));
-}
-
 /*
  * task_get_exception_ports(mask): all 32 port descriptors (unused ones
  * null), then NDR, the count of groups, and their masks, behaviors and
@@ -207,10 +188,12 @@ Kr get_exception_ports_call(MigCall &call)
 }
 
 /*
- * task_swap_exception_ports: set's request, get's reply, the groups as
- * they were before the new port replaced them (as the ioctl's swap).
+ * task_set_exception_ports and task_swap_exception_ports: the port, then
+ * NDR, mask, behavior, flavor. A swap answers with get's reply, the
+ * groups as they were before the new port replaced them (as the ioctl's
+ * swap).
  */
-Kr swap_exception_ports_call(MigCall &call)
+Kr set_or_swap_exception_ports(MigCall &call, bool swap)
 {
 	constexpr u32 mask_at = mig_port_args;
 	if (!call.complex(1, mask_at + 12))
@@ -224,11 +207,23 @@ Kr swap_exception_ports_call(MigCall &call)
 	u32 mask = call.in32(mask_at), behavior = call.in32(mask_at + 4);
 	if ((mask & ~all_exceptions) || !valid_exception_behavior(behavior))
 		return Kr::InvalidArgument;
-	kr = exception_ports_reply(call, *task.get(), mask);
-	if (kr != Kr::Success)
-		return kr;
+	if (swap) {
+		kr = exception_ports_reply(call, *task.get(), mask);
+		if (kr != Kr::Success)
+			return kr;
+	}
 	return task->set_exception_ports(mask, call.take_right(0), behavior,
 					 call.in32(mask_at + 8));
+}
+
+Kr set_exception_ports_call(MigCall &call)
+{
+	return set_or_swap_exception_ports(call, false);
+}
+
+Kr swap_exception_ports_call(MigCall &call)
+{
+	return set_or_swap_exception_ports(call, true);
 }
 
 /* task_threads: send rights to every thread, out of line. */
