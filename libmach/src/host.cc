@@ -23,19 +23,9 @@ constexpr unsigned host_info_max = 68;
 kern_return_t host_info_as_message(host_t host, host_flavor_t flavor, host_info_t info,
 				   mach_msg_type_number_t *count)
 {
-	uint32_t in[2] = { static_cast<uint32_t>(flavor), *count }, out[1 + host_info_max];
-	unsigned n;
+	uint32_t in[1] = { static_cast<uint32_t>(flavor) };
 
-	if (in[1] > host_info_max)
-		in[1] = host_info_max;
-	kern_return_t kr = libmach::rpc(host, 200, in, 2, out, 1 + host_info_max, &n);
-	if (kr != KERN_SUCCESS)
-		return kr;
-	if (n < 1 || out[0] != n - 1 || out[0] > *count)
-		return MIG_TYPE_ERROR;
-	memcpy(info, &out[1], 4 * out[0]);
-	*count = out[0];
-	return KERN_SUCCESS;
+	return libmach::rpc_count_out(host, 200, in, 1, host_info_max, info, count);
 }
 
 // The module's answer to host_info on host (libmach::send_as_message for

@@ -22,7 +22,6 @@ constexpr unsigned port_info_max = 17;
 kern_return_t port_call_as_message(mach_port_args &args)
 {
 	uint32_t in[3 + port_info_max], out[1 + port_info_max];
-	unsigned n = 0;
 	kern_return_t kr;
 
 	switch (args.op) {
@@ -55,15 +54,8 @@ kern_return_t port_call_as_message(mach_port_args &args)
 	case MACH_PORT_OP_GET_ATTRIBUTES:
 		in[0] = args.name;
 		in[1] = args.right;
-		in[2] = args.count < port_info_max ? args.count : port_info_max;
-		kr = libmach::rpc(args.task, 3217, in, 3, out, 1 + port_info_max, &n);
-		if (kr != KERN_SUCCESS)
-			return kr;
-		if (n < 1 || out[0] != n - 1 || out[0] > args.count)
-			return MIG_TYPE_ERROR;
-		memcpy(reinterpret_cast<void *>(args.info), &out[1], 4 * out[0]);
-		args.count = out[0];
-		return KERN_SUCCESS;
+		return libmach::rpc_count_out(args.task, 3217, in, 2, port_info_max,
+					      reinterpret_cast<void *>(args.info), &args.count);
 	case MACH_PORT_OP_SET_ATTRIBUTES:
 		if (args.count > port_info_max)
 			return MIG_ARRAY_TOO_LARGE;

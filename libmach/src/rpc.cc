@@ -206,6 +206,28 @@ kern_return_t rpc(mach_port_t target, mach_msg_id_t id, const uint32_t *in, unsi
 	return rpc_general(target, id, nullptr, 0, 0, in, n_in, nullptr, 0, out, max_out, n_out);
 }
 
+kern_return_t rpc_count_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
+			    unsigned n_in, unsigned mig_max, void *data,
+			    mach_msg_type_number_t *count)
+{
+	constexpr unsigned args_max = 3, words_max = 1296;	// thread_state_t's
+	uint32_t q[args_max + 1], out[1 + words_max];
+	unsigned n;
+
+	if (n_in > args_max || mig_max > words_max)
+		return MIG_ARRAY_TOO_LARGE;
+	memcpy(q, in, 4 * n_in);
+	q[n_in] = *count < mig_max ? *count : mig_max;
+	kern_return_t kr = rpc(target, id, q, n_in + 1, out, 1 + mig_max, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (n < 1 || out[0] != n - 1 || out[0] > *count)
+		return MIG_TYPE_ERROR;
+	memcpy(data, &out[1], 4 * out[0]);
+	*count = out[0];
+	return KERN_SUCCESS;
+}
+
 kern_return_t rpc_with_port(mach_port_t target, mach_msg_id_t id, mach_port_t port,
 			    mach_msg_type_name_t disposition, const uint32_t *in,
 			    unsigned n_in)

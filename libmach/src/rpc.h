@@ -31,6 +31,14 @@ kern_return_t rpc_general(mach_port_t target, mach_msg_id_t id, const mach_port_
 kern_return_t rpc(mach_port_t target, mach_msg_id_t id, const uint32_t *in, unsigned n_in,
 		  uint32_t *out = nullptr, unsigned max_out = 0, unsigned *n_out = nullptr);
 
+// A count-in/out routine (task_info, thread_get_state, host_info, ...):
+// the arguments in, then *count capped at mig_max as the request's last
+// word; the reply's count words into data, at most *count of them, and
+// *count set to how many came. A reply of another shape: MIG_TYPE_ERROR.
+kern_return_t rpc_count_out(mach_port_t target, mach_msg_id_t id, const uint32_t *in,
+			    unsigned n_in, unsigned mig_max, void *data,
+			    mach_msg_type_number_t *count);
+
 // A request carrying port in a port descriptor (disposition as given),
 // then NDR and the words; answered by a RetCode alone.
 kern_return_t rpc_with_port(mach_port_t target, mach_msg_id_t id, mach_port_t port,

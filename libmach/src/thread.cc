@@ -18,21 +18,10 @@ namespace {
 /* MIG's largest counts of thread_state_t and thread_info_t words. */
 constexpr unsigned state_max = 1296, info_max = 32;
 
-// A count-in/out routine's reply: count words into data, at most room.
-kern_return_t words_out(const uint32_t *out, unsigned n, mach_thread_args &args)
-{
-	if (n < 1 || out[0] != n - 1 || out[0] > args.count)
-		return MIG_TYPE_ERROR;
-	memcpy(reinterpret_cast<void *>(args.data), &out[1], 4 * out[0]);
-	args.count = out[0];
-	return KERN_SUCCESS;
-}
-
 // The call sent to a port that is no thread's (or task's) as its MIG
 // routine (thread_act 3600, task 3400), for a server standing in for it.
 kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_args &args)
 {
-	unsigned n;
 	kern_return_t kr;
 
 	switch (op) {
@@ -48,12 +37,16 @@ kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_arg
 		return libmach::rpc(port, 3600, nullptr, 0);
 	case MACH_THREAD_GET_STATE:
 	case MACH_THREAD_INFO: {
-		unsigned max = op == MACH_THREAD_INFO ? info_max : state_max;
-		uint32_t q[2] = { args.flavor, args.count < max ? args.count : max };
-		uint32_t out[1 + state_max];
-		kr = libmach::rpc(port, op == MACH_THREAD_INFO ? 3612 : 3603, q, 2, out,
-				  1 + max, &n);
-		return kr == KERN_SUCCESS ? words_out(out, n, args) : kr;
+		uint32_t flavor[1] = { args.flavor };
+		mach_msg_type_number_t count = args.count;
+		kr = op == MACH_THREAD_INFO ?
+		     libmach::rpc_count_out(port, 3612, flavor, 1, info_max,
+					    reinterpret_cast<void *>(args.data), &count) :
+		     libmach::rpc_count_out(port, 3603, flavor, 1, state_max,
+					    reinterpret_cast<void *>(args.data), &count);
+		if (kr == KERN_SUCCESS)
+			args.count = count;
+		return kr;
 	}
 	case MACH_THREAD_SET_STATE:
 		if (args.count > state_max)
