@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "dev.h"
+#include "exception.h"
 #include "shell.h"
 #include "shim_kernel.h"
 #include "task_os.h"
@@ -113,6 +114,7 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 		return -EINVAL;
 	switch (cmd) {
 	case MACH_IOC_AGENT:
+		mach_exception_agent_starting(os, file, arg);
 		return mach_agent_start_ioctl(os, file, arg);
 	case MACH_IOC_AGENT_RETURN:
 		return mach_dev_agent_return(os, (long)arg);
@@ -122,6 +124,8 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 		return mach_trampoline_resume(os, (long)arg);
 	case MACH_IOC_THREAD_ENTER:
 		return mach_thread_enter(os);
+	case MACH_IOC_EXCEPTION:
+		return mach_exception_ioctl(arg);
 	}
 	return -ENOTTY;	/* cannot be: mach_dev_ioctl() chose */
 }
@@ -142,6 +146,7 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	case MACH_IOC_SPAWN_ENTER:
 	case MACH_IOC_TRAMPOLINE_RETURN:
 	case MACH_IOC_THREAD_ENTER:
+	case MACH_IOC_EXCEPTION:
 		return mach_dev_agent_ioctl(file, cmd, arg);
 	}
 	if (_IOC_TYPE(cmd) != MACH_IOC_MAGIC || nr >= MACH_IOC_NR_COUNT ||

@@ -48,6 +48,7 @@
 #include "clone.h"
 #include "creds.h"
 #include "dev.h"
+#include "exception.h"
 #include "node.h"
 #include "shell.h"
 #include "stub.h"
@@ -337,6 +338,9 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 		send_sig(SIGKILL, current, 1);
 	else
 		mach_task_set_ready(mach_task_os_of(spawn->child));
+	/* Handlers it inherited: its faults are theirs from the start. */
+	if (!result && mach_task_raises_exceptions(spawn->child))
+		mach_exception_arm(mach_task_os_of(spawn->child));
 	return false;
 }
 

@@ -152,7 +152,7 @@ void mach_shim_waitq_destroy(struct mach_shim_waitq *q)
 
 void mach_shim_waitq_wake(struct mach_shim_waitq *q)
 {
-	wake_up_interruptible_all(&q->head);
+	wake_up_all(&q->head);	/* and an exception's killable wait */
 }
 
 /* The waker waits for an answer next: the woken thread is its peer. */
@@ -212,6 +212,25 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, bool (*ready)(void *),
 	remove_wait_queue(&q->head, &wait);
 	if (peer)
 		put_task_struct(peer);
+	return ret;
+}
+
+/* The same wait, which only a fatal signal ends (an exception's reply). */
+int mach_shim_waitq_wait_killable(struct mach_shim_waitq *q, bool (*ready)(void *),
+				  void *arg)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int ret = 0;
+
+	add_wait_queue(&q->head, &wait);
+	while (!ready(arg)) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		wait_woken(&wait, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT);
+	}
+	remove_wait_queue(&q->head, &wait);
 	return ret;
 }
 

@@ -57,7 +57,7 @@ void mach_handoff_wake(struct wait_queue_head *head)
 		peer = first->private;
 		get_task_struct(peer);	/* it is queued: it lives */
 	}
-	__wake_up_locked_key(head, TASK_INTERRUPTIBLE, NULL);
+	__wake_up_locked_key(head, TASK_NORMAL, NULL);
 	spin_unlock_irqrestore(&head->lock, flags);
 	if (!peer)
 		return;

@@ -38,6 +38,8 @@
 #include <linux/ptrace.h>
 #include <linux/sched/task_stack.h>
 
+#include <mach/ioctl.h>
+
 #include "compat.h"
 #include "stub.h"
 
@@ -59,7 +61,50 @@
  *  39: jnz 2			the caller (a pid or -errno): as above
  *  41: mov %r14d,%r13d		the child (0): re-enter with its request
  *  44: jmp 2
+ *
+ * MACH_STUB_EXCEPTION: the handler of the signals a fault raises, in a
+ * task whose faults go to Mach (exception.c). Entered as any handler,
+ * with the signal, its siginfo and ucontext in rdi, rsi and rdx:
+ *  46: mov %rsi,%r9		keep the siginfo
+ *  49: mov %edi,%r8d		and the signal
+ *  52: mov exception_fd(%rip),%edi
+ *  58: mov $MACH_IOC_EXCEPTION,%esi	(the ucontext: rdx, the argument)
+ *  63: mov $16,%eax		__NR_ioctl
+ *  68: syscall
+ *  70: test %rax,%rax
+ *  73: jg 78			a handler of the program's to run
+ *  75: js 86			the module could not be asked
+ *  77: ret			0: done, the frame says how to go on
+ *  78: mov %r8d,%edi		the program's handler, entered as the
+ *  81: mov %r9,%rsi		kernel would have
+ *  84: jmp *%rax
+ *  86: mov %r8d,%esi		no module (a fork's child, which closed
+ *  89: shl $5,%esi		the fd): the program's own disposition
+ *  92: lea program(%rip),%rdi	back for good,
+ *  99: add %rdi,%rsi
+ * 102: mov %r8d,%edi
+ * 105: xor %edx,%edx
+ * 107: mov $8,%r10d
+ * 113: mov $13,%eax		__NR_rt_sigaction
+ * 118: syscall
+ * 120: mov $186,%eax		__NR_gettid
+ * 125: syscall
+ * 127: mov %eax,%esi
+ * 129: mov $39,%eax		__NR_getpid
+ * 134: syscall
+ * 136: mov %eax,%edi
+ * 138: mov %r8d,%edx
+ * 141: mov %r9,%r10		and the signal again, with its siginfo:
+ * 144: mov $297,%eax		__NR_rt_tgsigqueueinfo, taken once the
+ * 149: syscall			frame's mask is back
+ * 151: ret
+ * 152: mov $15,%eax		MACH_STUB_RESTORER: __NR_rt_sigreturn
+ * 157: syscall
  */
+/* Its 32-bit operands, filled in by mach_stub_mmap(): their offsets. */
+#define MACH_STUB_FD_DISP	54
+#define MACH_STUB_REQUEST	59
+#define MACH_STUB_PROGRAM_DISP	95
 static const u8 mach_stub_code[] = {
 	0x0f, 0x05,
 	0x48, 0x89, 0xc2,
@@ -78,6 +123,43 @@ static const u8 mach_stub_code[] = {
 	0x75, 0xd9,
 	0x45, 0x89, 0xf5,
 	0xeb, 0xd4,
+	/* MACH_STUB_EXCEPTION */
+	0x49, 0x89, 0xf1,
+	0x41, 0x89, 0xf8,
+	0x8b, 0x3d, 0, 0, 0, 0,
+	0xbe, 0, 0, 0, 0,
+	0xb8, 0x10, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
+	0x48, 0x85, 0xc0,
+	0x7f, 0x03,
+	0x78, 0x09,
+	0xc3,
+	0x44, 0x89, 0xc7,
+	0x4c, 0x89, 0xce,
+	0xff, 0xe0,
+	0x44, 0x89, 0xc6,
+	0xc1, 0xe6, 0x05,
+	0x48, 0x8d, 0x3d, 0, 0, 0, 0,
+	0x48, 0x01, 0xfe,
+	0x44, 0x89, 0xc7,
+	0x31, 0xd2,
+	0x41, 0xba, 0x08, 0x00, 0x00, 0x00,
+	0xb8, 0x0d, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
+	0xb8, 0xba, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
+	0x89, 0xc6,
+	0xb8, 0x27, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
+	0x89, 0xc7,
+	0x44, 0x89, 0xc2,
+	0x4d, 0x89, 0xca,
+	0xb8, 0x29, 0x01, 0x00, 0x00,
+	0x0f, 0x05,
+	0xc3,
+	/* MACH_STUB_RESTORER */
+	0xb8, 0x0f, 0x00, 0x00, 0x00,
+	0x0f, 0x05,
 };
 
 static void mach_stub_vm_open(struct vm_area_struct *vma)
@@ -114,6 +196,15 @@ static const struct vm_operations_struct mach_stub_vm_ops = {
 	.mremap = mach_stub_vm_mremap,
 };
 
+/*
+ * A 32-bit operand of the code (x86: little-endian); a rip-relative one
+ * counts from the end of its instruction, which it ends.
+ */
+static void mach_stub_operand(struct mach_stub_page *data, unsigned int at, u32 value)
+{
+	memcpy(data->code + at, &value, sizeof(value));
+}
+
 static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mach_stub_page *data;
@@ -132,8 +223,20 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 	BUILD_BUG_ON(sizeof(*data) > PAGE_SIZE);
 	BUILD_BUG_ON(mach_stub_code[MACH_STUB_EXIT] != 0xb8);	/* mov $60 */
 	BUILD_BUG_ON(mach_stub_code[MACH_STUB_CLONE] != 0x0f);	/* syscall */
+	BUILD_BUG_ON(mach_stub_code[MACH_STUB_EXCEPTION] != 0x49);	/* mov %rsi,%r9 */
+	BUILD_BUG_ON(sizeof(struct mach_stub_action) != 1 << 5);	/* shl $5 */
+	BUILD_BUG_ON(mach_stub_code[MACH_STUB_RESTORER] != 0xb8);	/* mov $15 */
+	BUILD_BUG_ON(sizeof(mach_stub_code) != MACH_STUB_RESTORER + 7);
 	memcpy(data->code, mach_stub_code, sizeof(mach_stub_code));
+	mach_stub_operand(data, MACH_STUB_FD_DISP,
+			  offsetof(struct mach_stub_page, exception_fd) -
+			  (MACH_STUB_FD_DISP + 4));
+	mach_stub_operand(data, MACH_STUB_REQUEST, MACH_IOC_EXCEPTION);
+	mach_stub_operand(data, MACH_STUB_PROGRAM_DISP,
+			  offsetof(struct mach_stub_page, program) -
+			  (MACH_STUB_PROGRAM_DISP + 4));
 	data->argv[0] = vma->vm_start + offsetof(struct mach_stub_page, empty);
+	data->exception_fd = -1;
 	for (i = 0; i < MACH_STUB_NODES; i++) {
 		data->node_masks[i] = 1ULL << i;
 		data->other_nodes[i] = 0;
@@ -210,6 +313,24 @@ long mach_stub_dispatch(unsigned long stub, int fd, unsigned int request,
 		regs->ip = stub;
 	}
 	return sc->nr;		/* the stub's rax */
+}
+
+struct page *mach_stub_page_get(unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct page *page = NULL;
+
+	if (!mm)
+		return NULL;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && mach_stub_vma(vma)) {
+		page = vma->vm_private_data;
+		get_page(page);
+	}
+	mmap_read_unlock(mm);
+	return page;
 }
 
 int mach_stub_fd(void)

@@ -123,6 +123,12 @@ struct mach_task_os {
 	bool exit_known;
 	int exit_code;
 	/*
+	 * Its exception stub (exception.c), in the mm it was mapped in
+	 * (compared only): the agent's, who arms the task.
+	 */
+	unsigned long exception_stub;
+	struct mm_struct *exception_mm;
+	/*
 	 * No right names it any more (atomic: WRITE_ONCE, READ_ONCE): a
 	 * shell not yet set up then ends as soon as it is.
 	 */

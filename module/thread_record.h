@@ -80,6 +80,12 @@ struct mach_thread_os {
 	 * to leave either (parked and stopped are cleared under it).
 	 */
 	struct mutex regs_lock;
+	/*
+	 * While it waits for its exception's handlers (exception.c): its
+	 * state at the fault, which thread_get_state and thread_set_state
+	 * use instead. Set and cleared by the thread under regs_lock.
+	 */
+	struct mach_fault *fault;
 	atomic_t holds;			/* atomic: suspend counts that hold it */
 	/* dying, parked, stopped: READ_ONCE/WRITE_ONCE */
 	bool dying;			/* thread_terminate, or the core let go */

@@ -47,9 +47,48 @@ static void mach_thread_regs_end(struct mach_thread_os *t)
 	mutex_unlock(&t->regs_lock);
 }
 
+void mach_shim_thread_fault_begin(struct mach_thread_os *t, struct mach_fault *fault)
+{
+	mutex_lock(&t->regs_lock);
+	t->fault = fault;
+	mutex_unlock(&t->regs_lock);
+}
+
+void mach_shim_thread_fault_end(struct mach_thread_os *t)
+{
+	mutex_lock(&t->regs_lock);
+	t->fault = NULL;
+	mutex_unlock(&t->regs_lock);
+}
+
+bool mach_shim_thread_in_fault(struct mach_thread_os *t)
+{
+	return READ_ONCE(t->fault);
+}
+
+/*
+ * Its state at a fault it waits on, under regs_lock (held on true): that,
+ * rather than its registers, is what it goes on with.
+ */
+static struct mach_fault *mach_thread_fault_begin(struct mach_thread_os *t)
+{
+	mutex_lock(&t->regs_lock);
+	if (t->fault)
+		return t->fault;
+	mutex_unlock(&t->regs_lock);
+	return NULL;
+}
+
 int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 {
 	const struct pt_regs *r;
+	struct mach_fault *fault = mach_thread_fault_begin(t);
+
+	if (fault) {
+		memcpy(regs, fault->regs, sizeof(fault->regs));
+		mutex_unlock(&t->regs_lock);
+		return 0;
+	}
 
 	if (mach_thread_wait_entered(t))
 		return -EBUSY;
@@ -72,6 +111,14 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 {
 	struct pt_regs *r;
+	struct mach_fault *fault = mach_thread_fault_begin(t);
+
+	if (fault) {
+		memcpy(fault->regs, regs, sizeof(fault->regs));
+		fault->regs_set = true;
+		mutex_unlock(&t->regs_lock);
+		return 0;
+	}
 
 	/* Not started: it leaves its park with the state, unless resumed. */
 	if (mach_thread_unstarted(t)) {
@@ -108,7 +155,15 @@ static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 
 int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 {
-	struct task_struct *thread = mach_thread_still(t);
+	struct mach_fault *fault = mach_thread_fault_begin(t);
+	struct task_struct *thread;
+
+	if (fault) {
+		memcpy(words, fault->exception, sizeof(fault->exception));
+		mutex_unlock(&t->regs_lock);
+		return 0;
+	}
+	thread = mach_thread_still(t);
 
 	if (!thread)
 		return -EBUSY;
@@ -118,14 +173,29 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 
 int mach_shim_thread_get_fpu(struct mach_thread_os *t, void *fxsave)
 {
-	struct task_struct *thread = mach_thread_still(t);
+	struct mach_fault *fault = mach_thread_fault_begin(t);
+	struct task_struct *thread;
 
+	if (fault) {
+		memcpy(fxsave, fault->fxsave, sizeof(fault->fxsave));
+		mutex_unlock(&t->regs_lock);
+		return 0;
+	}
+	thread = mach_thread_still(t);
 	return thread ? mach_arch_fpu_get(thread, fxsave) : -EBUSY;
 }
 
 int mach_shim_thread_set_fpu(struct mach_thread_os *t, const void *fxsave)
 {
-	struct task_struct *thread = mach_thread_still(t);
+	struct mach_fault *fault = mach_thread_fault_begin(t);
+	struct task_struct *thread;
 
+	if (fault) {
+		memcpy(fault->fxsave, fxsave, sizeof(fault->fxsave));
+		fault->fxsave_set = true;
+		mutex_unlock(&t->regs_lock);
+		return 0;
+	}
+	thread = mach_thread_still(t);
 	return thread ? mach_arch_fpu_set(thread, fxsave) : -EBUSY;
 }

@@ -8,6 +8,7 @@
 #define MACH_CORE_CORE_H
 
 #include "shim.h"
+#include "x86_thread_state.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +45,30 @@ void mach_task_renew_port(struct mach_task *task);
 void mach_task_inherit(struct mach_task *child, struct mach_task *parent);
 /* Drop rights whose fd the process closed behind Mach's back. */
 void mach_task_sweep_space(struct mach_task *task);
+
+/*
+ * A fault of the calling thread, as the glue read it from its signal
+ * frame: the Mach exception (EXC_* type, its two codes), and the thread's
+ * state at the fault, which handlers read and may change meanwhile.
+ */
+struct mach_fault {
+	mach_u32 type;
+	mach_u32 pad;
+	mach_u64 code[2];
+	mach_u64 regs[MACH_X86_THREAD_STATE64_WORDS];	/* x86_THREAD_STATE64 */
+	unsigned char fxsave[512];	/* x86_FLOAT_STATE64's FXSAVE image */
+	mach_u32 exception[4];		/* x86_EXCEPTION_STATE64 */
+	mach_bool regs_set;		/* written by a handler: to be applied */
+	mach_bool fxsave_set;
+};
+/*
+ * Raise it to the thread's, its task's and the host's handlers in turn:
+ * 1 if one answered KERN_SUCCESS (the thread goes on with fault's state),
+ * 0 if none did (Linux's signal follows), -MACH_EINTR if it was killed.
+ */
+int mach_core_raise_exception(struct mach_task *task, struct mach_fault *fault);
+/* Has task a handler of some exception (its process is to be armed)? */
+mach_bool mach_task_raises_exceptions(struct mach_task *task);
 
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);

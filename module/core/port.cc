@@ -670,6 +670,24 @@ Kr Port::dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
 	return *needed > room ? Kr::RcvTooLarge : Kr::Success;
 }
 
+Kr Port::dequeue_killable(Message **out)
+{
+	for (;;) {
+		Take took;
+		u32 needed;
+		{
+			Guard g(lock_);
+			took = take_locked(msg_size_max + trailer_max, false, 0, out, &needed);
+		}
+		if (took == Take::Dead)
+			return Kr::RcvPortDied;
+		if (took == Take::Got)
+			return Kr::Success;
+		if (mach_shim_waitq_wait_killable(waitq_, has_message, this))
+			return Kr::RcvInterrupted;
+	}
+}
+
 mach_bool Port::set_has_message(void *self)
 {
 	Port *set = static_cast<Port *>(self);

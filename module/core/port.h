@@ -176,6 +176,12 @@ public:
 	Kr dequeue(u64 timeout_ms, u32 room, bool large, u32 trailer,
 		   Message **msg, u32 *needed, Port **from);
 	/*
+	 * The kernel's own receive on a port only it holds (an exception's
+	 * reply port): the first message, whatever its size, waiting until
+	 * one comes or a fatal signal (RcvInterrupted); RcvPortDied.
+	 */
+	Kr dequeue_killable(Message **msg);
+	/*
 	 * For a reply answered in place (msg.cc): is no message waiting (it
 	 * would come first), and the port alive? A look without the lock.
 	 * Then, once the reply is made, the seqno it takes as if queued and

@@ -94,6 +94,9 @@ void mach_shim_waitq_wake_peer(struct mach_shim_waitq *q);
 /* 0 once ready, -MACH_ETIMEDOUT, or -MACH_EINTR for a signal. */
 int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
 			 void *arg, mach_u64 timeout_ms);
+/* 0 once ready, or -MACH_EINTR for a fatal signal: no other ends it. */
+int mach_shim_waitq_wait_killable(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
+				  void *arg);
 
 /*
  * One lock for where receive rights in transit sit (rare), so that a
@@ -370,6 +373,16 @@ int mach_shim_thread_set_fpu(struct mach_thread_os *thread, const void *fxsave);
 /* End the thread, parked or running. */
 void mach_shim_thread_kill(struct mach_thread_os *thread);
 /*
+ * The calling thread, which faulted, waits for its exception's handlers
+ * (core.h's struct mach_fault) between begin and end: meanwhile its state
+ * is fault's, for anyone's thread_get_state and thread_set_state.
+ */
+struct mach_fault;
+void mach_shim_thread_fault_begin(struct mach_thread_os *thread, struct mach_fault *fault);
+void mach_shim_thread_fault_end(struct mach_thread_os *thread);
+/* Is it waiting for its exception's handlers (its state then holds still)? */
+mach_bool mach_shim_thread_in_fault(struct mach_thread_os *thread);
+/*
  * thread_abort: a system call the thread is blocked in (or stopped in)
  * fails with EINTR instead of restarting; nothing if it is in user mode.
  */
@@ -426,6 +439,11 @@ void mach_shim_thread_stats(struct mach_thread_os *thread,
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */
 mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
+/*
+ * os was given an exception handler: its faults are to be raised from
+ * now on (its agent arms its process; without one, nothing changes).
+ */
+void mach_shim_task_arm_exceptions(struct mach_task_os *os);
 
 #ifdef __cplusplus
 }

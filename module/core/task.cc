@@ -339,6 +339,8 @@ Kr Task::set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flav
 	for (Port *p : old)
 		if (p)
 			p->drop(TransitRight{p, MoveSend});
+	if (port.port)
+		mach_shim_task_arm_exceptions(os_);
 	return Kr::Success;
 }
 

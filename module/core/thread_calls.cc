@@ -12,11 +12,20 @@ bool user_address(u64 a)
 	return a < mach_shim_user_address_end();
 }
 
+/*
+ * Does its state hold still for thread_get_state and thread_set_state:
+ * suspended, or waiting for its exception's handlers?
+ */
+bool holds_still(Thread &thread)
+{
+	return thread.suspend_count() != 0 || mach_shim_thread_in_fault(thread.os());
+}
+
 Kr exception_state(Thread &thread, u32 *state, u32 *count)
 {
 	if (*count < exception_state_count)
 		return Kr::InvalidArgument;
-	if (thread.suspend_count() == 0 ||
+	if (!holds_still(thread) ||
 	    mach_shim_thread_get_exception(thread.os(), state))
 		return Kr::Failure;
 	*count = exception_state_count;
@@ -176,7 +185,7 @@ Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
 	case float_state_flavor:
 		if (*count < float_state_count)
 			return Kr::InvalidArgument;
-		if (thread.suspend_count() == 0)
+		if (!holds_still(thread))
 			return Kr::Failure;
 		__builtin_memset(state, 0, float_state_count * sizeof(u32));
 		if (mach_shim_thread_get_fpu(thread.os(), &state[float_state_fxsave]))
@@ -188,7 +197,7 @@ Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
 			return Kr::InvalidArgument;
 		/* Only a suspended thread's registers hold still (the host
 		 * waits a moment for one on its way to its stop). */
-		if (thread.suspend_count() == 0)
+		if (!holds_still(thread))
 			return Kr::Failure;
 		u64 regs[MACH_X86_THREAD_STATE64_WORDS];
 		if (mach_shim_thread_get_state(thread.os(), regs))
@@ -208,7 +217,7 @@ Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
 	case float_state_flavor:
 		if (count < float_state_count)
 			return Kr::InvalidArgument;
-		if (thread.suspend_count() == 0)
+		if (!holds_still(thread))
 			return Kr::Failure;
 		/* MXCSR's reserved bits are dropped, as XNU does. */
 		state[float_state_mxcsr] &= mxcsr_defined;
@@ -217,7 +226,7 @@ Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
 	case thread_state_flavor: {
 		if (count < thread_state_count)
 			return Kr::InvalidArgument;
-		if (thread.suspend_count() == 0)
+		if (!holds_still(thread))
 			return Kr::Failure;
 		u64 regs[MACH_X86_THREAD_STATE64_WORDS];
 		__builtin_memcpy(regs, state, sizeof(regs));

@@ -81,5 +81,11 @@
 #define MACH_IOC_TRAMPOLINE_RETURN _IO(MACH_IOC_MAGIC, 0x44)
 /* A thread made by thread_create: its first entry, and its way out. */
 #define MACH_IOC_THREAD_ENTER	_IO(MACH_IOC_MAGIC, 0x45)
+/*
+ * A thread that faulted, in the stub's signal handler (its argument the
+ * handler's ucontext): 0 to return from the handler, a handler of the
+ * program's to run instead. EPERM from anywhere but the stub.
+ */
+#define MACH_IOC_EXCEPTION	_IO(MACH_IOC_MAGIC, 0x46)
 
 #endif /* _UAPI_MACH_IOCTL_H */

@@ -222,6 +222,12 @@ int mach_shim_waitq_wait(mach_shim_waitq *, mach_bool (*ready)(void *), void *ar
 	return ready(arg) ? 0 : -MACH_ETIMEDOUT;
 }
 
+// One thread: nothing can come while it waits; taken for a kill.
+int mach_shim_waitq_wait_killable(mach_shim_waitq *, mach_bool (*ready)(void *), void *arg)
+{
+	return ready(arg) ? 0 : -MACH_EINTR;
+}
+
 int mach_shim_copy_in(void *dst, mach_u64 uaddr, mach_size size)
 {
 	if (!user_range_ok(uaddr, size))
@@ -492,6 +498,7 @@ struct mach_thread_os {
 	bool aborted = false;
 	mach_u64 regs[21] = {};
 	int tid = ++shim_user::last_tid;
+	mach_fault *fault = nullptr;
 };
 
 mach_thread_os *mach_shim_thread_create(mach_task_os *, mach_u64, int *)
@@ -611,6 +618,25 @@ void mach_shim_thread_release(mach_thread_os *thread)
 void mach_shim_thread_kill(mach_thread_os *thread)
 {
 	thread->killed = true;
+}
+
+void mach_shim_thread_fault_begin(mach_thread_os *thread, mach_fault *fault)
+{
+	thread->fault = fault;
+}
+
+void mach_shim_thread_fault_end(mach_thread_os *thread)
+{
+	thread->fault = nullptr;
+}
+
+void mach_shim_task_arm_exceptions(mach_task_os *)
+{
+}
+
+mach_bool mach_shim_thread_in_fault(mach_thread_os *thread)
+{
+	return thread->fault != nullptr;
 }
 
 // The host's tests have one process: the "agent" runs fn right here.

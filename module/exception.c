@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exception.c - a task's faults as Mach exceptions.
+ *
+ * No exported symbol lets a module see a user fault before its signal
+ * is delivered; a signal handler can. A task whose exceptions have a
+ * handler is armed: in its own process (its agent's context), the
+ * dispositions of the signals a fault raises become the stub's exception
+ * entry (stub.c), in a stub page of the process's own, which keeps the
+ * program's own dispositions behind it. A fault then runs the entry,
+ * which asks the module (MACH_IOC_EXCEPTION) with the signal frame:
+ *
+ *  - a fault the kernel raised (si_code > 0) of a registered task's
+ *    thread is raised to its handlers (core/exception.cc); one that
+ *    answers KERN_SUCCESS has the thread go on from the frame, with the
+ *    state it gave, through rt_sigreturn();
+ *  - otherwise the signal goes on as Linux would have taken it: the
+ *    program's handler is entered, with the frame the kernel made and
+ *    the mask its sigaction asks for; or the default action is taken,
+ *    the signal queued again with its own siginfo once the disposition
+ *    is SIG_DFL (a fault's, even if blocked or ignored, as the kernel
+ *    forces it).
+ *
+ * A fork() copies the page and the dispositions: a child that is no task
+ * takes its program's dispositions from there. Limits: a program that
+ * sets its own disposition of these signals after the task was armed
+ * replaces the entry (XNU's Mach-first order is lost until the task is
+ * armed again: setting an exception port arms it); one that reads them
+ * sees the entry; an exception reply does not change the fs and gs bases.
+ */
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/ucontext.h>
+
+#include "exception.h"
+#include "exception_arch.h"
+#include "stub.h"
+#include "task_os.h"
+
+/* The signals of faults. */
+static const int mach_exception_signals[] = {
+	SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
+};
+
+static bool mach_exception_signal_of_faults(int sig)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(mach_exception_signals); i++)
+		if (mach_exception_signals[i] == sig)
+			return true;
+	return false;
+}
+
+/* The program's disposition behind an entry it inherited, if it did. */
+static bool mach_exception_inherited(unsigned long handler, int sig,
+				     struct mach_stub_action *program)
+{
+	struct mach_stub_page *data;
+	struct page *page;
+
+	if ((handler & ~PAGE_MASK) != MACH_STUB_EXCEPTION)
+		return false;
+	page = mach_stub_page_get(handler);
+	if (!page)
+		return false;
+	data = page_address(page);
+	memcpy(program, &data->program[sig], sizeof(*program));
+	put_page(page);
+	return true;
+}
+
+static int mach_exception_arm_fd(struct mach_task_os *os, int fd)
+{
+	struct sighand_struct *sighand = current->sighand;
+	struct mach_stub_page *data;
+	unsigned long stub, entry;
+	struct page *page;
+	int i;
+
+	/* A page of the process's own: its fd, and its program's dispositions. */
+	if (!os->exception_stub || os->exception_mm != current->mm) {
+		stub = mach_stub_map();
+		if (IS_ERR_VALUE(stub))
+			return stub;
+		os->exception_stub = stub;
+		os->exception_mm = current->mm;
+	}
+	stub = os->exception_stub;
+	page = mach_stub_page_get(stub);
+	if (!page)
+		return -EFAULT;	/* the program unmapped it */
+	data = page_address(page);
+	data->exception_fd = fd;
+	entry = stub + MACH_STUB_EXCEPTION;
+
+	for (i = 0; i < ARRAY_SIZE(mach_exception_signals); i++) {
+		int sig = mach_exception_signals[i];
+		struct k_sigaction *ka = &sighand->action[sig - 1];
+		struct mach_stub_action program;
+		unsigned long handler;
+
+		spin_lock_irq(&sighand->siglock);
+		handler = (unsigned long)ka->sa.sa_handler;
+		program.handler = handler;
+		program.flags = ka->sa.sa_flags;
+		program.restorer = (unsigned long)ka->sa.sa_restorer;
+		program.mask = ka->sa.sa_mask.sig[0];
+		spin_unlock_irq(&sighand->siglock);
+		if (handler == entry)
+			continue;
+		/* A fork's child, armed in turn: its program's, from the parent. */
+		mach_exception_inherited(handler, sig, &program);
+
+		spin_lock_irq(&sighand->siglock);
+		memcpy(&data->program[sig], &program, sizeof(program));
+		ka->sa.sa_handler = (__sighandler_t)entry;
+		ka->sa.sa_flags = SA_SIGINFO | SA_RESTORER | (program.flags & SA_ONSTACK);
+		ka->sa.sa_restorer = (__sigrestore_t)(stub + MACH_STUB_RESTORER);
+		sigemptyset(&ka->sa.sa_mask);
+		spin_unlock_irq(&sighand->siglock);
+	}
+	put_page(page);
+	return 0;
+}
+
+int mach_exception_arm(struct mach_task_os *os)
+{
+	return mach_exception_arm_fd(os, os->agent.fd);
+}
+
+void mach_exception_agent_starting(struct mach_task_os *os, struct file *file,
+				   unsigned long fd)
+{
+	struct file *f;
+
+	if (fd > INT_MAX || os->exception_mm == current->mm ||
+	    !mach_task_raises_exceptions(os->task))
+		return;
+	f = fget(fd);
+	if (f == file)
+		mach_exception_arm_fd(os, fd);
+	if (f)
+		fput(f);
+}
+
+static void mach_exception_arm_call(void *arg)
+{
+	struct mach_task_os **os = arg;
+
+	mach_exception_arm(*os);
+}
+
+static void mach_exception_arm_abandon(void *arg)
+{
+}
+
+int mach_exception_arm_task(struct mach_task_os *os)
+{
+	if (mach_agent_is_current(&os->agent))
+		return mach_exception_arm(os);
+	return mach_shim_task_call(os, 0, mach_exception_arm_call,
+				   mach_exception_arm_abandon, &os, sizeof(os));
+}
+
+void mach_shim_task_arm_exceptions(struct mach_task_os *os)
+{
+	mach_exception_arm_task(os);	/* no agent: no exception, as before */
+}
+
+/*
+ * Raise the calling thread's fault (sig, si, the frame uc at uframe) to
+ * its handlers: 0 if one took it, and the frame says how it goes on; 1
+ * if none did; -errno if the frame could not be written.
+ */
+static int mach_exception_raise(int sig, const siginfo_t *si, struct ucontext *uc,
+				struct ucontext __user *uframe)
+{
+	void __user *fpstate = (void __user *)uc->uc_mcontext.fpstate;
+	struct mach_task *task = mach_task_lookup_current();
+	struct mach_fault *fault;
+	int ret = 1;
+
+	if (!task)
+		return 1;	/* a fork's child that is no task */
+	fault = kzalloc(sizeof(*fault), GFP_KERNEL);
+	if (!fault)
+		goto out;
+	if (fpstate && copy_from_user(fault->fxsave, fpstate, sizeof(fault->fxsave)))
+		memset(fault->fxsave, 0, sizeof(fault->fxsave));
+	if (mach_agent_is_current(&mach_task_os_of(task)->agent) ||
+	    !mach_arch_fault_exception(sig, si->si_code, (unsigned long)si->si_addr,
+				       &uc->uc_mcontext, fault->fxsave, fault))
+		goto out;
+	mach_arch_fault_read(&uc->uc_mcontext, fault);
+
+	ret = mach_core_raise_exception(task, fault);
+	if (ret < 0) {
+		ret = 0;	/* killed while it waited: it goes no further */
+	} else if (ret == 1) {
+		ret = 0;
+		if (fault->regs_set) {
+			mach_arch_fault_write(fault, &uc->uc_mcontext);
+			if (copy_to_user(&uframe->uc_mcontext, &uc->uc_mcontext,
+					 sizeof(uc->uc_mcontext)))
+				ret = -EFAULT;
+		}
+		if (fault->fxsave_set && fpstate &&
+		    copy_to_user(fpstate, fault->fxsave, sizeof(fault->fxsave)))
+			ret = -EFAULT;
+	} else {
+		ret = 1;
+	}
+out:
+	kfree(fault);
+	mach_task_put(task);
+	return ret;
+}
+
+/*
+ * The signal, declined by Mach, as Linux would have taken it: the
+ * program's disposition behind the entry. A handler's address for the
+ * stub to enter, or 0.
+ */
+static long mach_exception_signal(struct mach_stub_page *data, int sig,
+				  const siginfo_t *si, struct ucontext *uc,
+				  struct ucontext __user *uframe, unsigned long entry)
+{
+	struct sighand_struct *sighand = current->sighand;
+	struct k_sigaction *ka = &sighand->action[sig - 1];
+	bool forced = si->si_code > 0;
+	struct mach_stub_action program;
+	struct kernel_siginfo info;
+	sigset_t mask;
+
+	memcpy(&program, &data->program[sig], sizeof(program));
+	if (program.handler == (unsigned long)SIG_IGN && !forced)
+		return 0;
+	if (program.handler == (unsigned long)SIG_DFL ||
+	    program.handler == (unsigned long)SIG_IGN) {
+		spin_lock_irq(&sighand->siglock);
+		if ((unsigned long)ka->sa.sa_handler == entry) {
+			ka->sa.sa_handler = SIG_DFL;
+			ka->sa.sa_flags = 0;
+			ka->sa.sa_restorer = NULL;
+			sigemptyset(&ka->sa.sa_mask);
+		}
+		spin_unlock_irq(&sighand->siglock);
+		/* A fault is taken even where the program blocks its signal. */
+		if (forced && sigismember(&uc->uc_sigmask, sig)) {
+			sigdelset(&uc->uc_sigmask, sig);
+			if (copy_to_user(&uframe->uc_sigmask, &uc->uc_sigmask,
+					 sizeof(uc->uc_sigmask)))
+				return -EFAULT;
+		}
+		/* Pending, blocked by the frame until rt_sigreturn(). */
+		memcpy(&info, si, sizeof(info));
+		info.si_signo = sig;
+		return send_sig_info(sig, &info, current) ? -EAGAIN : 0;
+	}
+
+	/* The program's handler, with the mask its sigaction gives. */
+	mask = uc->uc_sigmask;
+	mask.sig[0] |= program.mask;
+	if (!(program.flags & SA_NODEFER))
+		sigaddset(&mask, sig);
+	sigdelsetmask(&mask, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (program.flags & SA_RESETHAND)
+		WRITE_ONCE(data->program[sig].handler, (unsigned long)SIG_DFL);
+	return program.handler;
+}
+
+long mach_exception_ioctl(unsigned long ucontext)
+{
+	struct ucontext __user *uframe = (struct ucontext __user *)ucontext;
+	struct pt_regs *regs = current_pt_regs();
+	unsigned long stub = regs->ip & PAGE_MASK;
+	int sig = (int)regs->r8;
+	struct mach_stub_page *data;
+	struct ucontext uc;
+	struct page *page;
+	siginfo_t si;
+	long ret;
+
+	/* Only from the entry, back from its ioctl (at offset 70). */
+	if ((regs->ip & ~PAGE_MASK) != MACH_STUB_EXCEPTION + 24)
+		return -EPERM;
+	if (!mach_exception_signal_of_faults(sig))
+		return -EINVAL;
+	if (copy_from_user(&si, (void __user *)regs->r9, sizeof(si)) ||
+	    copy_from_user(&uc, uframe, sizeof(uc)))
+		return -EFAULT;
+	if (si.si_signo != sig)
+		return -EINVAL;
+	page = mach_stub_page_get(stub);
+	if (!page)
+		return -EPERM;
+
+	ret = 1;
+	if (si.si_code > 0)
+		ret = mach_exception_raise(sig, &si, &uc, uframe);
+	if (ret > 0) {
+		data = page_address(page);
+		ret = mach_exception_signal(data, sig, &si, &uc, uframe,
+					    stub + MACH_STUB_EXCEPTION);
+	}
+	put_page(page);
+	return ret;
+}

@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Faults as Mach exceptions: a fault in a thread of a task with an
+ * exception port becomes XNU's exception message; the thread waits for
+ * the reply, goes on when it says KERN_SUCCESS, and otherwise gets
+ * Linux's signal, exactly as without the module.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define PAGE 4096
+#define STATE_MAX 614	/* x86 THREAD_STATE_MAX */
+
+/* The requests and replies of exc.defs and mach_exc.defs, as MIG lays them out. */
+#pragma pack(push, 4)
+struct identity_request {	/* 2401, 2405 */
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t thread;
+	mach_msg_port_descriptor_t task;
+	NDR_record_t ndr;
+	exception_type_t exception;
+	mach_msg_type_number_t code_count;
+	int64_t code[2];	/* 2401: two 32-bit codes in its first 8 bytes */
+};
+
+struct state_request {		/* 2402, 2406 */
+	mach_msg_header_t head;
+	NDR_record_t ndr;
+	exception_type_t exception;
+	mach_msg_type_number_t code_count;
+	int64_t code[2];	/* 2402: 32-bit codes, and what follows moves up */
+	int flavor;
+	mach_msg_type_number_t state_count;
+	natural_t state[STATE_MAX];
+};
+
+struct state_identity_request {	/* 2403, 2407 */
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t thread;
+	mach_msg_port_descriptor_t task;
+	NDR_record_t ndr;
+	exception_type_t exception;
+	mach_msg_type_number_t code_count;
+	int64_t code[2];
+	int flavor;
+	mach_msg_type_number_t state_count;
+	natural_t state[STATE_MAX];
+};
+
+struct reply {
+	mach_msg_header_t head;
+	NDR_record_t ndr;
+	kern_return_t ret;
+};
+
+struct state_reply {
+	mach_msg_header_t head;
+	NDR_record_t ndr;
+	kern_return_t ret;
+	int flavor;
+	mach_msg_type_number_t state_count;
+	natural_t state[STATE_MAX];
+};
+#pragma pack(pop)
+
+union request {
+	mach_msg_header_t head;
+	struct identity_request identity;
+	struct state_request state;
+	struct state_identity_request state_identity;
+	char room[sizeof(struct state_identity_request) + 64];
+};
+
+/* A receive right with a send right under the same name. */
+static mach_port_t handler_port(void)
+{
+	mach_port_t port;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND))
+		return MACH_PORT_NULL;
+	return port;
+}
+
+static mach_msg_return_t receive(mach_port_t port, union request *req, int timeout_ms)
+{
+	return mach_msg(&req->head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*req), port,
+			timeout_ms, MACH_PORT_NULL);
+}
+
+/* Answers req with ret, and for a state request with state (count words). */
+static mach_msg_return_t answer(const union request *req, kern_return_t ret, int flavor,
+				const natural_t *state, mach_msg_type_number_t count)
+{
+	struct state_reply reply = { 0 };
+	mach_msg_size_t size = sizeof(struct reply);
+
+	reply.head.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(req->head.msgh_bits), 0);
+	reply.head.msgh_remote_port = req->head.msgh_remote_port;
+	reply.head.msgh_id = req->head.msgh_id + 100;
+	reply.ndr = NDR_record;
+	reply.ret = ret;
+	if (state) {
+		reply.flavor = flavor;
+		reply.state_count = count;
+		memcpy(reply.state, state, count * sizeof(natural_t));
+		size = offsetof(struct state_reply, state) + count * sizeof(natural_t);
+	}
+	reply.head.msgh_size = size;
+	return mach_msg(&reply.head, MACH_SEND_MSG, size, 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/* A page the first touch of which faults: PROT_NONE. */
+static volatile uint32_t *fault_page(void)
+{
+	void *p = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *read_word(void *arg)
+{
+	return (void *)(uintptr_t)*(volatile uint32_t *)arg;
+}
+
+/* The program's own handler, for when Mach declines. */
+static volatile sig_atomic_t handled_signal;
+static volatile int handled_code;
+static volatile void *handled_address;
+static volatile uint32_t *repair_page;
+
+static void repair(int sig, siginfo_t *info, void *context)
+{
+	handled_signal = sig;
+	handled_code = info->si_code;
+	handled_address = info->si_addr;
+	if (repair_page) {
+		mprotect((void *)repair_page, PAGE, PROT_READ | PROT_WRITE);
+		repair_page[0] = 0xfeed;
+	}
+}
+
+static void install_repair(volatile uint32_t *page)
+{
+	struct sigaction sa = { 0 };
+
+	handled_signal = 0;
+	repair_page = page;
+	sa.sa_sigaction = repair;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGSEGV, &sa, NULL);
+}
+
+/*
+ * EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES: the faulting thread's and the
+ * task's ports, EXC_BAD_ACCESS with the address; the handler repairs the
+ * page and the read goes on.
+ */
+TEST(default_behaviour_repairs_the_fault)
+{
+	mach_port_t port = handler_port();
+	volatile uint32_t *page = fault_page();
+	union request req;
+	pthread_t t;
+	void *got;
+
+	ASSERT_NE(MACH_PORT_NULL, port);
+	ASSERT_NE(NULL, page);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES, THREAD_STATE_NONE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, read_word, (void *)page));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	EXPECT_EQ(2405, req.head.msgh_id);
+	EXPECT_TRUE(req.head.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSGH_BITS_REMOTE(req.head.msgh_bits));
+	EXPECT_EQ(2, req.identity.body.msgh_descriptor_count);
+	EXPECT_EQ(mach_task_self(), req.identity.task.name);
+	EXPECT_NE(MACH_PORT_NULL, req.identity.thread.name);
+	EXPECT_EQ(EXC_BAD_ACCESS, req.identity.exception);
+	EXPECT_EQ(2, req.identity.code_count);
+	EXPECT_EQ(KERN_PROTECTION_FAILURE, req.identity.code[0]);
+	EXPECT_EQ((int64_t)(uintptr_t)page, req.identity.code[1]);
+
+	ASSERT_EQ(0, mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE));
+	page[0] = 0x600df00d;
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, 0, NULL, 0));
+	ASSERT_EQ(0, pthread_join(t, &got));
+	EXPECT_EQ(0x600df00d, (uint32_t)(uintptr_t)got);
+	/* The thread port names the thread that faulted, alive until now. */
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), req.identity.thread.name));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), req.identity.task.name));
+}
+
+static volatile int after_ud2;
+
+static void *undefined_instruction(void *arg)
+{
+	after_ud2 = 0;
+	__asm__ volatile("ud2\n\tmovl $1, %0" : "=m"(after_ud2));
+	return NULL;
+}
+
+/*
+ * EXCEPTION_STATE with x86_THREAD_STATE64, 32-bit codes: the state at
+ * the ud2; the reply's state skips it.
+ */
+TEST(state_behaviour_sets_the_state_of_the_reply)
+{
+	mach_port_t port = handler_port();
+	x86_thread_state64_t state;
+	union request req;
+	pthread_t t;
+
+	ASSERT_NE(MACH_PORT_NULL, port);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(),
+			EXC_MASK_BAD_INSTRUCTION, port, EXCEPTION_STATE, x86_THREAD_STATE64));
+	ASSERT_EQ(0, pthread_create(&t, NULL, undefined_instruction, NULL));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	ASSERT_EQ(2402, req.head.msgh_id);
+	EXPECT_FALSE(req.head.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	EXPECT_EQ(EXC_BAD_INSTRUCTION, req.state.exception);
+	EXPECT_EQ(2, req.state.code_count);
+	/* 32-bit codes: EXC_I386_INVOP, 0; the flavor follows them. */
+	int32_t codes[2];
+	memcpy(codes, req.state.code, sizeof(codes));
+	EXPECT_EQ(EXC_I386_INVOP, codes[0]);
+	EXPECT_EQ(0, codes[1]);
+	const natural_t *after = (const natural_t *)((const char *)req.state.code + 8);
+	EXPECT_EQ(x86_THREAD_STATE64, (int)after[0]);
+	ASSERT_EQ(x86_THREAD_STATE64_COUNT, after[1]);
+	EXPECT_EQ(offsetof(struct state_request, code) + 8 + 8 + 4 * x86_THREAD_STATE64_COUNT,
+		  req.head.msgh_size);
+	memcpy(&state, after + 2, sizeof(state));
+	EXPECT_EQ(0x0b0f, *(volatile uint16_t *)state.__rip);	/* ud2 */
+
+	state.__rip += 2;
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE64,
+					   (natural_t *)&state, x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, after_ud2);
+}
+
+static volatile int after_int3;
+
+static void *breakpoint(void *arg)
+{
+	after_int3 = 0;
+	__asm__ volatile("int3\n\tmovl $1, %0" : "=m"(after_int3));
+	return NULL;
+}
+
+/*
+ * EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES: ports and state; an
+ * int3 is EXC_BREAKPOINT, EXC_I386_BPT, and the thread goes on after it.
+ */
+TEST(state_identity_behaviour_at_a_breakpoint)
+{
+	mach_port_t port = handler_port();
+	union request req;
+	pthread_t t;
+
+	ASSERT_NE(MACH_PORT_NULL, port);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BREAKPOINT,
+			port, EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES,
+			x86_THREAD_STATE64));
+	ASSERT_EQ(0, pthread_create(&t, NULL, breakpoint, NULL));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	ASSERT_EQ(2407, req.head.msgh_id);
+	EXPECT_EQ(2, req.state_identity.body.msgh_descriptor_count);
+	EXPECT_EQ(mach_task_self(), req.state_identity.task.name);
+	EXPECT_EQ(EXC_BREAKPOINT, req.state_identity.exception);
+	EXPECT_EQ(EXC_I386_BPT, req.state_identity.code[0]);
+	EXPECT_EQ(x86_THREAD_STATE64, req.state_identity.flavor);
+	ASSERT_EQ(x86_THREAD_STATE64_COUNT, req.state_identity.state_count);
+
+	/* The thread's port shows the same state while it waits. */
+	x86_thread_state64_t state, seen;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+
+	memcpy(&state, req.state_identity.state, sizeof(state));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(req.state_identity.thread.name,
+			x86_THREAD_STATE64, (thread_state_t)&seen, &count));
+	EXPECT_EQ(state.__rip, seen.__rip);
+	EXPECT_EQ(state.__rsp, seen.__rsp);
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE64,
+					   (natural_t *)&state, x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, after_int3);
+	mach_port_deallocate(mach_task_self(), req.state_identity.thread.name);
+	mach_port_deallocate(mach_task_self(), req.state_identity.task.name);
+}
+
+/* Any other answer: the program's own handler runs, as without Mach. */
+TEST(a_declined_exception_goes_to_the_programs_handler)
+{
+	mach_port_t port = handler_port();
+	volatile uint32_t *page = fault_page();
+	union request req;
+	pthread_t t;
+	void *got;
+
+	ASSERT_NE(NULL, page);
+	install_repair(page);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, read_word, (void *)page));
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	EXPECT_EQ(2401, req.head.msgh_id);
+	EXPECT_EQ(0, handled_signal);
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_FAILURE, 0, NULL, 0));
+	ASSERT_EQ(0, pthread_join(t, &got));
+	EXPECT_EQ(SIGSEGV, handled_signal);
+	EXPECT_EQ(SEGV_ACCERR, handled_code);
+	EXPECT_EQ((void *)page, handled_address);
+	EXPECT_EQ(0xfeed, (uint32_t)(uintptr_t)got);
+}
+
+/* A handler whose port dies while the thread waits passes it on too. */
+TEST(a_handler_that_dies_passes_the_exception_on)
+{
+	mach_port_t port = handler_port();
+	volatile uint32_t *page = fault_page();
+	union request req;
+	pthread_t t;
+	void *got;
+
+	ASSERT_NE(NULL, page);
+	install_repair(page);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, read_word, (void *)page));
+	/* Queued, then destroyed with the receive right. */
+	while (mach_msg(&req.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT | MACH_RCV_LARGE, 0, 0,
+			port, 10, MACH_PORT_NULL) != MACH_RCV_TOO_LARGE)
+		;
+	EXPECT_EQ(0, handled_signal);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), port,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	ASSERT_EQ(0, pthread_join(t, &got));
+	EXPECT_EQ(SIGSEGV, handled_signal);
+	EXPECT_EQ(0xfeed, (uint32_t)(uintptr_t)got);
+}
+
+/* A state the thread cannot take is refused: it gets the signal. */
+TEST(an_impossible_state_is_refused)
+{
+	mach_port_t port = handler_port();
+	x86_thread_state64_t state;
+	union request req;
+	struct sigaction sa = { 0 };
+	pthread_t t;
+
+	handled_signal = 0;
+	repair_page = NULL;
+	sa.sa_sigaction = repair;
+	sa.sa_flags = SA_SIGINFO;
+	ASSERT_EQ(0, sigaction(SIGTRAP, &sa, NULL));
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BREAKPOINT,
+			port, EXCEPTION_STATE | MACH_EXCEPTION_CODES, x86_THREAD_STATE64));
+	ASSERT_EQ(0, pthread_create(&t, NULL, breakpoint, NULL));
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	ASSERT_EQ(2406, req.head.msgh_id);
+	memcpy(&state, req.state.state, sizeof(state));
+	state.__rip = 0x8000000000001000ull;	/* a kernel address */
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE64,
+					   (natural_t *)&state, x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(SIGTRAP, handled_signal);
+	EXPECT_EQ(1, after_int3);
+}
+
+/*
+ * Declined with no handler of the program's: the default action, the
+ * same death as without Mach (by SIGSEGV, from the faulting thread).
+ */
+TEST(a_declined_exception_with_no_handler_kills_by_the_signal)
+{
+	struct rlimit no_core = { 0, 0 };
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t port = handler_port();
+		volatile uint32_t *page = fault_page();
+		union request req;
+		pthread_t t;
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		if (task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, port,
+					     EXCEPTION_DEFAULT, THREAD_STATE_NONE))
+			_exit(10);
+		pthread_create(&t, NULL, read_word, (void *)page);
+		if (receive(port, &req, 5000))
+			_exit(11);
+		answer(&req, KERN_INVALID_ARGUMENT, 0, NULL, 0);
+		pthread_join(t, NULL);
+		_exit(12);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status)) {
+		TH_LOG("exit status %d", WEXITSTATUS(status));
+	}
+	EXPECT_EQ(SIGSEGV, WTERMSIG(status));
+}
+
+/* A kill() of a fault's signal is no exception: it goes to the program. */
+TEST(a_signal_sent_by_kill_is_no_exception)
+{
+	mach_port_t port = handler_port();
+	union request req;
+
+	install_repair(NULL);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	ASSERT_EQ(0, kill(getpid(), SIGSEGV));
+	EXPECT_EQ(SIGSEGV, handled_signal);
+	EXPECT_EQ(SI_USER, handled_code);
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(port, &req, 0));
+}
+
+/*
+ * A fork's child that is no task keeps its program's dispositions: the
+ * handler the program set before the task was armed runs, and no
+ * exception is raised (the child has no task to raise it in).
+ */
+TEST(a_fork_child_takes_its_programs_handler)
+{
+	mach_port_t port = handler_port();
+	volatile uint32_t *page = fault_page();
+	union request req;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, page);
+	install_repair(page);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(page[0] == 0xfeed && handled_signal == SIGSEGV ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("killed by %d", WTERMSIG(status));
+	}
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(port, &req, 0));
+}
+
+/*
+ * Without its /dev/mach fd (closed by the program), the entry cannot ask
+ * the module: the default action follows, the same death.
+ */
+TEST(without_its_fd_the_entry_takes_the_default_action)
+{
+	mach_port_t port = handler_port();
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BREAKPOINT,
+			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct rlimit no_core = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		__asm__ volatile("int3");
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGTRAP, WTERMSIG(status));
+}
+
+/* A thread that waits for an answer that never comes still dies by kill. */
+TEST(a_thread_waiting_on_a_silent_handler_is_killed)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		mach_port_t port = handler_port();
+		volatile uint32_t *page = fault_page();
+		pthread_t t;
+
+		task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, port,
+					 EXCEPTION_DEFAULT, THREAD_STATE_NONE);
+		pthread_create(&t, NULL, read_word, (void *)page);
+		pthread_join(t, NULL);	/* forever: nobody answers */
+		_exit(12);
+	}
+	usleep(300000);
+	ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+}
+
+/*
+ * An empty task's program, which never saw libmach, faults; its creator
+ * handles the exception, moves the thread on with thread_set_state, and
+ * the program stores its word:
+ *   0: xor %eax,%eax; 2: mov (%rax),%eax; 4: movabs $data,%rax;
+ *  14: movl $0x600df00d,(%rax); 20: jmp .
+ */
+TEST(faults_of_an_empty_task_go_to_its_creator)
+{
+	uint8_t program[] = {
+		0x31, 0xc0,
+		0x8b, 0x00,
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xc7, 0x00, 0x0d, 0xf0, 0x0d, 0x60,
+		0xeb, 0xfe,
+	};
+	mach_port_t port = handler_port();
+	vm_address_t code = 0, data = 0;
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	union request req;
+	thread_act_t thread;
+	struct made made;
+	task_t task;
+	uint32_t word = 0;
+
+	made_begin(&made);
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&made, mach_task_self(), NULL, 0, FALSE, &task));
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(task, EXC_MASK_BAD_ACCESS, port,
+			EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES, THREAD_STATE_NONE));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	memcpy(program + 6, &data, 8);
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, code, data + PAGE - 64));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 10000));
+	ASSERT_EQ(2405, req.head.msgh_id);
+	EXPECT_EQ(task, req.identity.task.name);
+	EXPECT_EQ(thread, req.identity.thread.name);
+	EXPECT_EQ(EXC_BAD_ACCESS, req.identity.exception);
+	EXPECT_EQ(KERN_INVALID_ADDRESS, req.identity.code[0]);
+	EXPECT_EQ(0, req.identity.code[1]);
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, &count));
+	EXPECT_EQ(code + 2, state.__rip);
+	state.__rip = code + 4;
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, count));
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, 0, NULL, 0));
+	for (int i = 0; i < 500 && word != 0x600df00d; i++) {
+		usleep(10000);
+		vm_read_overwrite(task, data, 4, (vm_address_t)&word, NULL);
+	}
+	EXPECT_EQ(0x600df00d, word);
+	made_end(&made);
+}
+
+TEST_HARNESS_MAIN
