@@ -67,6 +67,7 @@ enum mach_lock_class {
 	MACH_LOCK_QUIESCE,
 	MACH_LOCK_ADOPT,
 	MACH_LOCK_THREAD,
+	MACH_LOCK_EXCEPTIONS,	/* a thread's, task's or the host's handlers */
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
