@@ -176,6 +176,23 @@ void mach_shim_task_arm_exceptions(struct mach_task_os *os)
 	mach_exception_arm_task(os);	/* no agent: no exception, as before */
 }
 
+/* A batch of tasks at a time, each armed by its agent; those to come arm as they start. */
+void mach_shim_tasks_arm_exceptions(void)
+{
+	struct mach_task *batch[16];
+	unsigned long pos = 0;
+	unsigned int n, i, gen;
+
+	do {
+		n = mach_tasks_batch(pos, batch, ARRAY_SIZE(batch), &gen);
+		for (i = 0; i < n; i++) {
+			mach_exception_arm_task(mach_task_os_of(batch[i]));
+			mach_task_put(batch[i]);
+		}
+		pos += n;
+	} while (n == ARRAY_SIZE(batch) && !fatal_signal_pending(current));
+}
+
 /*
  * Raise the calling thread's fault (sig, si, the frame uc at uframe) to
  * its handlers: 0 if one took it, and the frame says how it goes on; 1

@@ -19,10 +19,12 @@
  *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
  *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
  *   mach_nl_lock (netlink.c)     the event group's listeners
- *   Task::lock_ (core)           special, registered and exception ports,
- *                                threads, suspend count, tokens
+ *   Task::lock_ (core)           special and registered ports, threads,
+ *                                suspend count, tokens
  *   Thread::lock_ (core)         a thread's port and suspend count
  *   Space::lock_ (core)          a task's names and rights
+ *   ExceptionPorts::lock_ (core) a thread's, a task's or the host's
+ *                                exception handlers (one at a time)
  *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
  *   Port::lock_ (core)           a port's queue, counts and requests
  *   mach_transit_lock (shim.c)   where receive rights in transit sit

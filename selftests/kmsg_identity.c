@@ -137,20 +137,38 @@ static void q_ports_lookup(const struct world *w, mach_port_t t, struct answer *
 	}
 }
 
-static void ask_exception_ports(mach_port_t t, exception_mask_t mask,
-				mach_msg_type_number_t count, struct answer *a)
+/* The three levels' exception port calls, alike in their arguments. */
+typedef kern_return_t (*get_exceptions_fn)(mach_port_t, exception_mask_t, exception_mask_array_t,
+					   mach_msg_type_number_t *, exception_handler_array_t,
+					   exception_behavior_array_t, exception_flavor_array_t);
+typedef kern_return_t (*set_exceptions_fn)(mach_port_t, exception_mask_t, mach_port_t,
+					   exception_behavior_t, thread_state_flavor_t);
+typedef kern_return_t (*swap_exceptions_fn)(mach_port_t, exception_mask_t, mach_port_t,
+					    exception_behavior_t, thread_state_flavor_t,
+					    exception_mask_array_t, mach_msg_type_number_t *,
+					    exception_handler_array_t, exception_behavior_array_t,
+					    exception_flavor_array_t);
+
+static void ask_exception_ports_with(get_exceptions_fn get, mach_port_t t, exception_mask_t mask,
+				     mach_msg_type_number_t count, struct answer *a)
 {
 	exception_mask_t masks[EXC_TYPES_COUNT] = { 0 };
 	mach_port_t handlers[EXC_TYPES_COUNT] = { 0 };
 	exception_behavior_t behaviors[EXC_TYPES_COUNT] = { 0 };
 	thread_state_flavor_t flavors[EXC_TYPES_COUNT] = { 0 };
 
-	a->kr = task_get_exception_ports(t, mask, masks, &count, handlers, behaviors, flavors);
+	a->kr = get(t, mask, masks, &count, handlers, behaviors, flavors);
 	PUT(a, count);
 	PUT(a, masks);
 	PUT(a, handlers);
 	PUT(a, behaviors);
 	PUT(a, flavors);
+}
+
+static void ask_exception_ports(mach_port_t t, exception_mask_t mask,
+				mach_msg_type_number_t count, struct answer *a)
+{
+	ask_exception_ports_with(task_get_exception_ports, t, mask, count, a);
 }
 
 static void q_exception_ports(const struct world *w, mach_port_t t, struct answer *a)
@@ -528,6 +546,27 @@ static void q_state_bad_flavor(const struct world *w, mach_port_t t, struct answ
 	ask_state(t, 99, x86_THREAD_STATE64_COUNT, a);
 }
 
+static void q_thread_exception_ports(const struct world *w, mach_port_t t, struct answer *a)
+{
+	ask_exception_ports_with(thread_get_exception_ports, t,
+				 EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC | EXC_MASK_SOFTWARE,
+				 EXC_TYPES_COUNT, a);
+}
+
+/* Room for one group where there are three. */
+static void q_thread_exception_ports_small(const struct world *w, mach_port_t t,
+					   struct answer *a)
+{
+	ask_exception_ports_with(thread_get_exception_ports, t,
+				 EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC | EXC_MASK_SOFTWARE, 1, a);
+}
+
+static void q_thread_exception_ports_bad_mask(const struct world *w, mach_port_t t,
+					      struct answer *a)
+{
+	ask_exception_ports_with(thread_get_exception_ports, t, 1u << 30, EXC_TYPES_COUNT, a);
+}
+
 static const struct query thread_queries[] = {
 	Q(q_thread_info),
 	Q(q_thread_info_big_room),
@@ -539,6 +578,9 @@ static const struct query thread_queries[] = {
 	Q(q_state_huge_room),
 	Q(q_state_small),
 	Q(q_state_bad_flavor),
+	Q(q_thread_exception_ports),
+	Q(q_thread_exception_ports_small),
+	Q(q_thread_exception_ports_bad_mask),
 };
 
 /* ---- host queries (the world unused: the host is the target) ---- */
@@ -623,6 +665,20 @@ static void q_host_kernel_version(const struct world *w, mach_port_t h, struct a
 	PUT(a, version);
 }
 
+/* On the name port, refused; on the privileged port, the host's handlers. */
+static void q_host_exception_ports(const struct world *w, mach_port_t h, struct answer *a)
+{
+	ask_exception_ports_with(host_get_exception_ports, h,
+				 EXC_MASK_ALL | EXC_MASK_CRASH | EXC_MASK_CORPSE_NOTIFY,
+				 EXC_TYPES_COUNT, a);
+}
+
+static void q_host_exception_ports_bad_mask(const struct world *w, mach_port_t h,
+					    struct answer *a)
+{
+	ask_exception_ports_with(host_get_exception_ports, h, 1u << 30, EXC_TYPES_COUNT, a);
+}
+
 static const struct query host_queries[] = {
 	Q(q_host_basic),
 	Q(q_host_basic_big_room),
@@ -635,6 +691,8 @@ static const struct query host_queries[] = {
 	Q(q_host_special_priv),
 	Q(q_host_special_bad_which),
 	Q(q_host_special_bad_node),
+	Q(q_host_exception_ports),
+	Q(q_host_exception_ports_bad_mask),
 };
 
 
@@ -723,7 +781,8 @@ static void a_register_too_many(struct world *w, mach_port_t t, struct answer *a
 	a->kr = mach_ports_register(t, ports, 4);
 }
 
-static void look_exception_ports(struct world *w, struct answer *a)
+static void look_exception_ports_with(get_exceptions_fn get, mach_port_t target,
+				      struct world *w, struct answer *a)
 {
 	exception_mask_t masks[EXC_TYPES_COUNT] = { 0 };
 	mach_port_t handlers[EXC_TYPES_COUNT] = { 0 };
@@ -731,8 +790,8 @@ static void look_exception_ports(struct world *w, struct answer *a)
 	thread_state_flavor_t flavors[EXC_TYPES_COUNT] = { 0 };
 	mach_msg_type_number_t count = EXC_TYPES_COUNT;
 
-	a->kr = task_get_exception_ports(w->task, EXC_MASK_ALL, masks, &count, handlers,
-					 behaviors, flavors);
+	a->kr = get(target, EXC_MASK_ALL | EXC_MASK_CRASH | EXC_MASK_CORPSE_NOTIFY, masks, &count,
+		    handlers, behaviors, flavors);
 	PUT(a, count);
 	PUT(a, masks);
 	for (unsigned int i = 0; i < count; i++)
@@ -741,23 +800,34 @@ static void look_exception_ports(struct world *w, struct answer *a)
 	PUT(a, flavors);
 }
 
-static void a_set_exception_ports(struct world *w, mach_port_t t, struct answer *a)
+static void look_exception_ports(struct world *w, struct answer *a)
 {
-	a->kr = task_set_exception_ports(t, EXC_MASK_SOFTWARE | EXC_MASK_CRASH, w->spare,
-					 EXCEPTION_STATE_IDENTITY, x86_THREAD_STATE64);
+	look_exception_ports_with(task_get_exception_ports, w->task, w, a);
+}
+
+static void look_thread_exception_ports(struct world *w, struct answer *a)
+{
+	look_exception_ports_with(thread_get_exception_ports, w->thread, w, a);
+}
+
+static void set_exceptions(set_exceptions_fn set, struct world *w, mach_port_t t,
+			   struct answer *a)
+{
+	a->kr = set(t, EXC_MASK_SOFTWARE | EXC_MASK_CRASH, w->spare,
+		    EXCEPTION_STATE_IDENTITY, x86_THREAD_STATE64);
 }
 
 /* Old handlers out, the new one in: as they were, normalized. */
-static void swap(struct world *w, mach_port_t t, mach_msg_type_number_t count, struct answer *a)
+static void swap_exceptions(swap_exceptions_fn swap, struct world *w, mach_port_t t,
+			    mach_msg_type_number_t count, struct answer *a)
 {
 	exception_mask_t masks[EXC_TYPES_COUNT] = { 0 };
 	mach_port_t handlers[EXC_TYPES_COUNT] = { 0 };
 	exception_behavior_t behaviors[EXC_TYPES_COUNT] = { 0 };
 	thread_state_flavor_t flavors[EXC_TYPES_COUNT] = { 0 };
 
-	a->kr = task_swap_exception_ports(t, EXC_MASK_BAD_ACCESS | EXC_MASK_SOFTWARE, w->ours,
-					  EXCEPTION_DEFAULT, 0, masks, &count, handlers,
-					  behaviors, flavors);
+	a->kr = swap(t, EXC_MASK_BAD_ACCESS | EXC_MASK_SOFTWARE, w->ours, EXCEPTION_DEFAULT, 0,
+		     masks, &count, handlers, behaviors, flavors);
 	PUT(a, count);
 	PUT(a, masks);
 	for (unsigned int i = 0; i < EXC_TYPES_COUNT; i++)
@@ -766,27 +836,56 @@ static void swap(struct world *w, mach_port_t t, mach_msg_type_number_t count, s
 	PUT(a, flavors);
 }
 
-static void a_swap_exception_ports(struct world *w, mach_port_t t, struct answer *a)
-{
-	swap(w, t, EXC_TYPES_COUNT, a);
+/*
+ * Each exception port action, for each level: set, swap, swap with room
+ * for one of the two groups it replaces, and what XNU refuses.
+ */
+#define EXCEPTION_ACTIONS(prefix, set, swap)					\
+static void prefix##set_exception_ports(struct world *w, mach_port_t t, struct answer *a) \
+{										\
+	set_exceptions(set, w, t, a);						\
+}										\
+static void prefix##swap_exception_ports(struct world *w, mach_port_t t, struct answer *a) \
+{										\
+	swap_exceptions(swap, w, t, EXC_TYPES_COUNT, a);			\
+}										\
+static void prefix##swap_exception_ports_small(struct world *w, mach_port_t t,	\
+					       struct answer *a)		\
+{										\
+	swap_exceptions(swap, w, t, 1, a);					\
+}										\
+static void prefix##set_exception_ports_bad_behavior(struct world *w, mach_port_t t, \
+						     struct answer *a)		\
+{										\
+	a->kr = set(t, EXC_MASK_SOFTWARE, w->spare, 77, 0);			\
+}										\
+static void prefix##set_exception_ports_bad_mask(struct world *w, mach_port_t t,	\
+						 struct answer *a)		\
+{										\
+	a->kr = set(t, 1u << 30, w->spare, EXCEPTION_DEFAULT, 0);		\
+}										\
+static void prefix##set_exception_ports_bad_flavor(struct world *w, mach_port_t t,	\
+						   struct answer *a)		\
+{										\
+	a->kr = set(t, EXC_MASK_SOFTWARE, w->spare, EXCEPTION_DEFAULT, 15);	\
+}										\
+static void prefix##swap_exception_ports_bad_flavor(struct world *w, mach_port_t t,	\
+						    struct answer *a)		\
+{										\
+	exception_mask_t masks[EXC_TYPES_COUNT];				\
+	mach_port_t handlers[EXC_TYPES_COUNT];					\
+	exception_behavior_t behaviors[EXC_TYPES_COUNT];			\
+	thread_state_flavor_t flavors[EXC_TYPES_COUNT];				\
+	mach_msg_type_number_t count = EXC_TYPES_COUNT;				\
+										\
+	a->kr = swap(t, EXC_MASK_SOFTWARE, w->spare, EXCEPTION_DEFAULT, 26, masks,	\
+		     &count, handlers, behaviors, flavors);			\
+	PUT(a, count);								\
 }
 
-/* Room for one of the two groups it replaces */
-static void a_swap_exception_ports_small(struct world *w, mach_port_t t, struct answer *a)
-{
-	swap(w, t, 1, a);
-}
-
-static void a_set_exception_ports_bad_behavior(struct world *w, mach_port_t t,
-					       struct answer *a)
-{
-	a->kr = task_set_exception_ports(t, EXC_MASK_SOFTWARE, w->spare, 77, 0);
-}
-
-static void a_set_exception_ports_bad_mask(struct world *w, mach_port_t t, struct answer *a)
-{
-	a->kr = task_set_exception_ports(t, 1u << 30, w->spare, EXCEPTION_DEFAULT, 0);
-}
+EXCEPTION_ACTIONS(a_, task_set_exception_ports, task_swap_exception_ports)
+EXCEPTION_ACTIONS(t_, thread_set_exception_ports, thread_swap_exception_ports)
+EXCEPTION_ACTIONS(h_, host_set_exception_ports, host_swap_exception_ports)
 
 /* The name made, and what it is in the task's space. */
 static void look_made(struct world *w, struct answer *a)
@@ -1352,6 +1451,8 @@ static const struct action task_actions[] = {
 	A(a_swap_exception_ports_small, look_exception_ports),
 	A(a_set_exception_ports_bad_behavior, look_exception_ports),
 	A(a_set_exception_ports_bad_mask, look_exception_ports),
+	A(a_set_exception_ports_bad_flavor, look_exception_ports),
+	A(a_swap_exception_ports_bad_flavor, look_exception_ports),
 	A(a_allocate_receive, look_made),
 	A(a_destroy, look_made),
 	A(a_destroy_bad_name, look_made),
@@ -1470,11 +1571,35 @@ static const struct action thread_actions[] = {
 	A(t_suspend, look_thread),
 	A(t_abort, look_thread),
 	A(t_resume, look_thread),
+	A(t_set_exception_ports, look_thread_exception_ports),
+	A(t_swap_exception_ports, look_thread_exception_ports),
+	A(t_swap_exception_ports_small, look_thread_exception_ports),
+	A(t_set_exception_ports_bad_behavior, look_thread_exception_ports),
+	A(t_set_exception_ports_bad_mask, look_thread_exception_ports),
+	A(t_set_exception_ports_bad_flavor, look_thread_exception_ports),
+	A(t_swap_exception_ports_bad_flavor, look_thread_exception_ports),
 	A(t_terminate, look_thread_gone),
 	/* On the thread that is gone: the same errors. */
 	A(t_suspend, look_thread_gone),
 	A(t_set_state, look_thread_gone),
+	A(t_set_exception_ports, look_thread_gone),
+	A(t_swap_exception_ports, look_thread_gone),
 	A(t_terminate, look_thread_gone),
+};
+
+/*
+ * The host's: one host for both worlds, so each row starts from the same
+ * handlers (world's own ports) and is looked at before the other world's
+ * turn (host_actions_answer_alike).
+ */
+static const struct action host_actions[] = {
+	A(h_set_exception_ports, NULL),
+	A(h_swap_exception_ports, NULL),
+	A(h_swap_exception_ports_small, NULL),
+	A(h_set_exception_ports_bad_behavior, NULL),
+	A(h_set_exception_ports_bad_mask, NULL),
+	A(h_set_exception_ports_bad_flavor, NULL),
+	A(h_swap_exception_ports_bad_flavor, NULL),
 };
 
 /* ---- NORMA's calls (mach_norma, 555000): a new task on a node ---- */
@@ -1633,6 +1758,10 @@ static kern_return_t world_make(struct made *made, struct world *w)
 	if (!kr)
 		kr = task_set_exception_ports(w->task, EXC_MASK_BAD_ACCESS, w->ours,
 					      EXCEPTION_DEFAULT, 0);
+	if (!kr)
+		kr = thread_set_exception_ports(w->thread, EXC_MASK_BAD_ACCESS | EXC_MASK_ARITHMETIC,
+						w->ours, EXCEPTION_STATE | MACH_EXCEPTION_CODES,
+						x86_THREAD_STATE64);
 	if (kr)
 		return kr;
 	proxy_start(&w->task_proxy, w->task);
@@ -1773,6 +1902,61 @@ TEST_F(identity, host_security_calls_answer_alike)
 	act_both(_metadata, security_actions, ARRAY_SIZE(security_actions), &self->a, security,
 		 &self->b, &p);
 	proxy_stop(&p);
+}
+
+/* The host's handlers as they were, cleared, then one of w's for bad access. */
+static void host_handlers_from(mach_port_t priv, struct world *w)
+{
+	host_set_exception_ports(priv, EXC_MASK_ALL | EXC_MASK_CRASH | EXC_MASK_CORPSE_NOTIFY,
+				 MACH_PORT_NULL, 0, 0);
+	host_set_exception_ports(priv, EXC_MASK_BAD_ACCESS, w->ours, EXCEPTION_DEFAULT, 0);
+}
+
+/*
+ * The host's exception ports, set through its privileged port directly
+ * (world a's ports) and through a stand-in for it (world b's), each from
+ * the same start: the same answers, the same handlers after. The host's
+ * handlers are the whole VM's: put back as they were at the end.
+ */
+TEST_F(identity, host_exception_calls_answer_alike)
+{
+	exception_mask_t all = EXC_MASK_ALL | EXC_MASK_CRASH | EXC_MASK_CORPSE_NOTIFY;
+	exception_mask_t masks[EXC_TYPES_COUNT];
+	mach_port_t priv, ports[EXC_TYPES_COUNT];
+	exception_behavior_t behaviors[EXC_TYPES_COUNT];
+	thread_state_flavor_t flavors[EXC_TYPES_COUNT];
+	mach_msg_type_number_t count = EXC_TYPES_COUNT;
+	struct proxy p;
+
+	if (host_get_special_port(mach_host_self(), HOST_LOCAL_NODE, HOST_PRIV_PORT, &priv))
+		SKIP(return, "no privileged host port for us");
+	ASSERT_EQ(KERN_SUCCESS, host_get_exception_ports(priv, all, masks, &count, ports,
+							 behaviors, flavors));
+	proxy_start(&p, priv);
+	for (unsigned int i = 0; i < ARRAY_SIZE(host_actions); i++) {
+		struct answer direct = { 0 }, proxied = { 0 }, direct_then = { 0 };
+		struct answer proxied_then = { 0 };
+		char what[96];
+		int before = forwarded(&p);
+
+		host_handlers_from(priv, &self->a);
+		host_actions[i].act(&self->a, priv, &direct);
+		look_exception_ports_with(host_get_exception_ports, priv, &self->a, &direct_then);
+		host_handlers_from(priv, &self->b);
+		host_actions[i].act(&self->b, p.port, &proxied);
+		look_exception_ports_with(host_get_exception_ports, priv, &self->b, &proxied_then);
+		snprintf(what, sizeof(what), "row %u, %s", i, host_actions[i].name);
+		EXPECT_SAME(what, &direct, &proxied);
+		EXPECT_EQ(1, forwarded(&p) - before) {
+			TH_LOG("%s: %d requests forwarded", what, forwarded(&p) - before);
+		}
+		snprintf(what, sizeof(what), "row %u, %s, then", i, host_actions[i].name);
+		EXPECT_SAME(what, &direct_then, &proxied_then);
+	}
+	proxy_stop(&p);
+	host_set_exception_ports(priv, all, MACH_PORT_NULL, 0, 0);
+	for (unsigned int i = 0; i < count; i++)
+		host_set_exception_ports(priv, masks[i], ports[i], behaviors[i], flavors[i]);
 }
 
 TEST_F(identity, norma_calls_answer_alike_and_make_alike_tasks)

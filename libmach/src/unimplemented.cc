@@ -49,9 +49,6 @@ UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t
 UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
 UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
 UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
-UNSUPPORTED(kern_return_t, thread_set_exception_ports, (thread_act_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t))
-UNSUPPORTED(kern_return_t, thread_get_exception_ports, (thread_act_t, exception_mask_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
-UNSUPPORTED(kern_return_t, thread_swap_exception_ports, (thread_act_t, exception_mask_t, mach_port_t, exception_behavior_t, thread_state_flavor_t, exception_mask_array_t, mach_msg_type_number_t *, exception_handler_array_t, exception_behavior_array_t, exception_flavor_array_t))
 
 // ---- <mach/vm_map.h> ---------------------------------------------------------
 UNSUPPORTED(kern_return_t, vm_region_recurse_64, (vm_map_read_t, vm_address_t *, vm_size_t *, natural_t *, vm_region_recurse_info_t, mach_msg_type_number_t *))

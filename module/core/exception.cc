@@ -16,6 +16,7 @@
  */
 #include "core.h"
 #include "exception.h"
+#include "host.h"
 #include "thread_calls.h"
 
 namespace mach {
@@ -46,13 +47,13 @@ TransitRight send_right(Ref<Port> port)
 /* The handler of type at level (0 thread, 1 task, 2 host), with a send right. */
 bool handler_at(u32 level, Thread &thread, u32 type, ExceptionHandler *out)
 {
-	u32 mask;
 	switch (level) {
+	case 0:
+		return thread.exception_handler(type, out);
 	case 1:
-		return thread.task()->get_exception_ports(1u << type, 1, &mask, out) &&
-		       out->port;
+		return thread.task()->exception_handler(type, out);
 	default:
-		return false;
+		return host_exception_handler(type, out);
 	}
 }
 
@@ -60,11 +61,11 @@ bool handler_at(u32 level, Thread &thread, u32 type, ExceptionHandler *out)
 Message *make_request(const ExceptionHandler &handler, Thread &thread, u32 type,
 		      const u64 code[exception_code_max])
 {
-	u32 base = handler.behavior & ~behavior_flags;
-	bool wide = handler.behavior & mach_exception_codes;
-	bool identity = base == BehaviorDefault || base == BehaviorStateIdentity;
-	bool stateful = base == BehaviorState || base == BehaviorStateIdentity;
-	if (base < BehaviorDefault || base > BehaviorStateIdentity)
+	u32 base = handler.behavior & ~ExceptionFlags;
+	bool wide = handler.behavior & ExceptionCodes;
+	bool identity = base == ExceptionDefault || base == exception_state_identity;
+	bool stateful = base == exception_state || base == exception_state_identity;
+	if (base < ExceptionDefault || base > exception_state_identity)
 		return nullptr;	/* the *_PROTECTED behaviours: not raised */
 
 	u32 state[thread_state_max];
@@ -179,7 +180,7 @@ Answer raise_to(const ExceptionHandler &handler, Thread &thread, u32 type,
 	request->reply = TransitRight{reply_port, MoveSendOnce};
 	request->dest = TransitRight{handler.port, MoveSend};
 	u32 id = static_cast<u32>(request->id);
-	bool stateful = (handler.behavior & ~behavior_flags) != BehaviorDefault;
+	bool stateful = (handler.behavior & ~ExceptionFlags) != ExceptionDefault;
 
 	/*
 	 * The handler's receiver pays for the request, as for a notice; it is
@@ -210,6 +211,18 @@ Answer raise_to(const ExceptionHandler &handler, Thread &thread, u32 type,
 }
 
 } /* namespace */
+
+void arm_exceptions(const ExceptionTarget &target)
+{
+	if (!target.table->mask())
+		return;
+	if (target.task)
+		mach_shim_task_arm_exceptions(target.task->os());
+	else if (target.thread)
+		mach_shim_task_arm_exceptions(target.thread->task()->os());
+	else
+		mach_shim_tasks_arm_exceptions();
+}
 
 bool raise_exception(Thread &thread, u32 type, const u64 code[exception_code_max],
 		     bool *killed)
@@ -256,5 +269,6 @@ int mach_core_raise_exception(struct mach_task *t, struct mach_fault *fault)
 
 mach_bool mach_task_raises_exceptions(struct mach_task *t)
 {
-	return mach::Task::from(t)->exception_mask() != 0;
+	/* A thread's own handlers arm its task as they are set. */
+	return mach::Task::from(t)->exception_mask() != 0 || mach::host_exceptions_set();
 }

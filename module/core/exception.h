@@ -9,6 +9,7 @@
 #define MACH_CORE_EXCEPTION_H
 
 #include "base.h"
+#include "resolve.h"
 #include "task.h"
 #include "thread.h"
 
@@ -25,14 +26,9 @@ enum ExceptionId : u32 {
 };
 inline constexpr u32 exc_reply_offset = 100;
 
-/* Behaviours (EXCEPTION_*) and the flag that asks for 64-bit codes. */
-enum ExceptionBehavior : u32 {
-	BehaviorDefault = 1,
-	BehaviorState = 2,
-	BehaviorStateIdentity = 3,
-};
-inline constexpr u32 mach_exception_codes = 0x80000000u;
-inline constexpr u32 behavior_flags = 0xe0000000u;
+/* The formats raised here (exception_ports.h has the rest). */
+inline constexpr u32 exception_state = 2;		/* EXCEPTION_STATE */
+inline constexpr u32 exception_state_identity = 3;	/* EXCEPTION_STATE_IDENTITY */
 
 /* EXCEPTION_CODE_MAX and the x86 THREAD_STATE_MAX a reply may carry. */
 inline constexpr u32 exception_code_max = 2;
@@ -48,6 +44,13 @@ inline constexpr u32 reply_state_max = 614;
  */
 bool raise_exception(Thread &thread, u32 type, const u64 code[exception_code_max],
 		     bool *killed);
+
+/*
+ * target's handlers were set: the processes whose faults they may take
+ * are armed (the task's, the thread's task's, or every task's for the
+ * host), so that their faults reach raise_exception().
+ */
+void arm_exceptions(const ExceptionTarget &target);
 
 } /* namespace mach */
 

@@ -8,6 +8,7 @@ namespace {
 
 /* Set once at init, cleared at exit: no lock needed in between. */
 Port *host_ports[static_cast<u32>(HostPort::Count)];
+ExceptionPorts *host_exceptions;	/* likewise; the table has its own lock */
 
 /* XNU's host_basic_info, packed to 4 bytes as there. */
 struct [[gnu::packed]] BasicInfo {
@@ -85,6 +86,23 @@ Kr host_special_port(HostPort held, bool privileged, s32 node, u32 which,
 	return Kr::Success;
 }
 
+Kr host_exception_ports(HostPort held, ExceptionPorts **table)
+{
+	*table = held == HostPort::Priv ? host_exceptions : nullptr;
+	return *table ? Kr::Success : Kr::InvalidArgument;
+}
+
+bool host_exception_handler(u32 type, ExceptionHandler *out)
+{
+	*out = {};
+	return host_exceptions && host_exceptions->handler(type, out);
+}
+
+bool host_exceptions_set()
+{
+	return host_exceptions && host_exceptions->mask() != 0;
+}
+
 Kr host_info(u32 flavor, u32 *out, u32 *count)
 {
 	mach_host_facts facts{};
@@ -131,6 +149,11 @@ extern "C" int mach_core_init(void)
 		err = mach_shim_cache_create(MACH_KIND_PORT, sizeof(Port));
 	if (err)
 		return err;
+	host_exceptions = make<ExceptionPorts>();
+	if (!host_exceptions || !host_exceptions->ok()) {
+		mach_core_exit();
+		return -MACH_ENOMEM;
+	}
 	for (u32 i = 0; i < static_cast<u32>(HostPort::Count); i++) {
 		host_ports[i] = Port::create_kernel(objects[i]);
 		if (!host_ports[i]) {
@@ -143,6 +166,11 @@ extern "C" int mach_core_init(void)
 
 extern "C" void mach_core_exit(void)
 {
+	/* The handlers' rights first: their no-senders notices still go out. */
+	if (host_exceptions) {
+		destroy(host_exceptions);
+		host_exceptions = nullptr;
+	}
 	for (Port *&port : host_ports) {
 		if (port) {
 			port->kill();	/* every send right left is a dead name */

@@ -15,6 +15,7 @@
 #ifndef MACH_CORE_HOST_H
 #define MACH_CORE_HOST_H
 
+#include "exception_ports.h"
 #include "port.h"
 
 namespace mach {
@@ -42,6 +43,26 @@ HostPort host_port_of(const Port *port);
  */
 Kr host_special_port(HostPort held, bool privileged, s32 node, u32 which,
 		     TransitRight *out);
+
+/*
+ * The host's exception ports (host_set/get/swap_exception_ports), asked
+ * last of the three levels: global to the machine, they exist from
+ * mach_core_init() to mach_core_exit(). Only the holder of the privileged
+ * port reaches them (host_priv_t): *table, or InvalidArgument for any
+ * other port, the host name port too, as XNU's MIG answers for a port
+ * that converts to no privileged host.
+ */
+Kr host_exception_ports(HostPort held, ExceptionPorts **table);
+/*
+ * For the delivery of an exception of type, at the host's level: its
+ * handler, with a new send right to the port and a reference to it, which
+ * the caller releases or moves into the exception message; true. false
+ * (*out cleared) if the host has none for type. ExceptionPorts::handler()
+ * says more.
+ */
+bool host_exception_handler(u32 type, ExceptionHandler *out);
+/* Has the host a handler of some type? */
+bool host_exceptions_set();
 
 /* host_info flavours: the anchors' basic info, and nodes (an extension). */
 enum HostFlavor : u32 {

@@ -9,6 +9,7 @@
  * checked before it is used.
  */
 #include "core.h"
+#include "exception.h"
 #include "msg.h"
 #include "port_call.h"
 #include "resolve.h"
@@ -37,7 +38,7 @@ long version(mach_version_args &args)
 	args.abi_version = MACH_ABI_VERSION;
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
-			MACH_FEATURE_HOST;
+			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS;
 	return result(Kr::Success);
 }
 
@@ -232,20 +233,43 @@ long task_ports(Task &caller, mach_task_ports_args &args)
 	return result(Kr::Success);
 }
 
+/* The user arrays of a get or a swap: capacity words each, writable? */
+bool exception_arrays_writable(const mach_exception_ports_args &args, u32 capacity)
+{
+	u32 zeros[exception_types] = {};
+	size bytes = capacity * sizeof(u32);
+	return !mach_shim_copy_out(args.masks, zeros, bytes) &&
+	       !mach_shim_copy_out(args.ports, zeros, bytes) &&
+	       !mach_shim_copy_out(args.behaviors, zeros, bytes) &&
+	       !mach_shim_copy_out(args.flavors, zeros, bytes);
+}
+
 long exception_ports(Task &caller, mach_exception_ports_args &args)
 {
-	constexpr u32 known = MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET;
-	if ((args.flags & ~known) || !args.flags || args.pad)
+	constexpr u32 ops = MACH_EXCEPTION_PORTS_SET | MACH_EXCEPTION_PORTS_GET;
+	constexpr u32 levels = MACH_EXCEPTION_PORTS_THREAD | MACH_EXCEPTION_PORTS_HOST;
+	if ((args.flags & ~(ops | levels)) || !(args.flags & ops) ||
+	    (args.flags & levels) == levels || args.pad)
 		return malformed;
-	Ref<Task> task;
-	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task);
+	ExceptionLevel level = (args.flags & MACH_EXCEPTION_PORTS_THREAD) ? ExceptionLevel::Thread :
+			       (args.flags & MACH_EXCEPTION_PORTS_HOST) ? ExceptionLevel::Host :
+									   ExceptionLevel::Task;
+	ExceptionTarget target;
+	Kr kr = resolve_target_exceptions(caller, args.task, level, &target);
 	if (kr != Kr::Success)
 		return result(kr);
 	bool set = args.flags & MACH_EXCEPTION_PORTS_SET;
-	if (args.mask & ~all_exceptions)
-		return result(Kr::InvalidArgument);
-	if (set && !valid_exception_behavior(args.behavior))
-		return result(Kr::InvalidArgument);
+	bool get = args.flags & MACH_EXCEPTION_PORTS_GET;
+	/* Refused before the right is taken: the table checks the same. */
+	kr = set ? check_exception_handler(args.mask, Name{args.port}.valid(), args.behavior,
+					   args.flavor) :
+		   check_exception_handler(args.mask, false, 0, 0);
+	if (kr != Kr::Success)
+		return result(kr);
+	u32 capacity = args.count < exception_types ? args.count : exception_types;
+	/* A swap changes the handlers: only if its answer can be written. */
+	if (set && get && !exception_arrays_writable(args, capacity))
+		return -MACH_EFAULT;
 
 	TransitRight port;
 	if (set && Name{args.port}.valid()) {
@@ -253,33 +277,39 @@ long exception_ports(Task &caller, mach_exception_ports_args &args)
 		if (kr != Kr::Success)
 			return result(kr);
 	}
-	if (args.flags & MACH_EXCEPTION_PORTS_GET) {
-		u32 masks[exception_types], names[exception_types];
-		u32 behaviors[exception_types], flavors[exception_types];
-		ExceptionHandler handlers[exception_types];
-		u32 capacity = args.count < exception_types ? args.count : exception_types;
-		u32 groups = task->get_exception_ports(args.mask, capacity, masks, handlers);
-		for (u32 i = 0; i < groups; i++) {
-			names[i] = Name::null;
-			if (handlers[i].port)
-				caller.space().copyout(TransitRight{handlers[i].port, MoveSend},
-						       &names[i]);
-			behaviors[i] = handlers[i].behavior;
-			flavors[i] = handlers[i].flavor;
-		}
-		size bytes = groups * sizeof(u32);
-		if (mach_shim_copy_out(args.masks, masks, bytes) ||
-		    mach_shim_copy_out(args.ports, names, bytes) ||
-		    mach_shim_copy_out(args.behaviors, behaviors, bytes) ||
-		    mach_shim_copy_out(args.flavors, flavors, bytes)) {
-			drop_rights(&port, 1);
-			return -MACH_EFAULT;
-		}
-		args.count = groups;
+	if (!get) {
+		kr = target.table->set(args.mask, port, args.behavior, args.flavor);
+		if (kr == Kr::Success)
+			arm_exceptions(target);
+		return result(kr);
 	}
+
+	u32 masks[exception_types], names[exception_types];
+	u32 behaviors[exception_types], flavors[exception_types];
+	ExceptionHandler handlers[exception_types];
+	u32 groups;
+	kr = set ? target.table->swap(args.mask, port, args.behavior, args.flavor, capacity,
+				      masks, handlers, &groups) :
+		   target.table->get(args.mask, capacity, masks, handlers, &groups);
+	if (kr != Kr::Success)
+		return result(kr);
 	if (set)
-		return result(task->set_exception_ports(args.mask, port, args.behavior,
-							args.flavor));
+		arm_exceptions(target);
+	for (u32 i = 0; i < groups; i++) {
+		names[i] = Name::null;
+		if (handlers[i].port)
+			caller.space().copyout(TransitRight{handlers[i].port, MoveSend},
+					       &names[i]);
+		behaviors[i] = handlers[i].behavior;
+		flavors[i] = handlers[i].flavor;
+	}
+	size bytes = groups * sizeof(u32);
+	if (mach_shim_copy_out(args.masks, masks, bytes) ||
+	    mach_shim_copy_out(args.ports, names, bytes) ||
+	    mach_shim_copy_out(args.behaviors, behaviors, bytes) ||
+	    mach_shim_copy_out(args.flavors, flavors, bytes))
+		return -MACH_EFAULT;	/* (the rights are the caller's, named) */
+	args.count = groups;
 	return result(Kr::Success);
 }
 

@@ -16,6 +16,7 @@
 #define MACH_CORE_MIG_H
 
 #include "message.h"
+#include "resolve.h"
 #include "task.h"
 
 namespace mach {
@@ -160,6 +161,23 @@ private:
 bool mig_ledgers_fit(const MigCall &call, u32 i, u32 count_at);
 Kr mig_create_task(MigCall &call, u32 i, u32 count_at, Task &parent, u64 program,
 		   TaskCreate &create);
+
+/*
+ * What the *_exception_ports routines of task (3413-3415), thread_act
+ * (3613-3615) and host_priv (414-416) share (mig_task.cc): one layout at
+ * all three levels, on the table the request's destination stands for
+ * there (resolve.h). get: the mask, then get's reply: all 32 port
+ * descriptors (unused ones null), NDR, the count of groups, and their
+ * masks, behaviors and flavors, packed. set and swap: the port in a
+ * descriptor, then NDR, mask, behavior, flavor; a swap answers with get's
+ * reply, the groups as they were before the new port replaced them.
+ */
+inline constexpr u32 exception_ports_mig_max = 32;
+inline constexpr u32 mig_exception_ports_reply_max =
+	sizeof(MsgHeader) + 4 + 12 * exception_ports_mig_max + sizeof(ndr_record) + 4 +
+	12 * exception_types;
+Kr mig_get_exception_ports(MigCall &call, ExceptionLevel level);
+Kr mig_set_exception_ports(MigCall &call, ExceptionLevel level, bool swap);
 
 /*
  * The bytes the reply to a request of id may take: the sender allocates

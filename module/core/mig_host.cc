@@ -86,11 +86,29 @@ Kr host_get_special_port_call(MigCall &call)
 	return call.out_port(right) ? Kr::Success : Kr::ResourceShortage;
 }
 
+Kr host_set_exception_ports_call(MigCall &call)
+{
+	return mig_set_exception_ports(call, ExceptionLevel::Host, false);
+}
+
+Kr host_get_exception_ports_call(MigCall &call)
+{
+	return mig_get_exception_ports(call, ExceptionLevel::Host);
+}
+
+Kr host_swap_exception_ports_call(MigCall &call)
+{
+	return mig_set_exception_ports(call, ExceptionLevel::Host, true);
+}
+
 constexpr MigRoutine routines[] = {
 	{200, mig_results + 4 + 4 * host_info_max_count, host_info_call, true},
 	{201, mig_results + 8 + kernel_version_max, host_kernel_version_call},
 	{202, mig_results + 8, host_page_size_call, true},
 	{412, sizeof(MsgHeader) + 4 + 12, host_get_special_port_call, true},
+	{414, mig_reply_error_size, host_set_exception_ports_call},
+	{415, mig_exception_ports_reply_max, host_get_exception_ports_call},
+	{416, mig_exception_ports_reply_max, host_swap_exception_ports_call},
 };
 
 } /* namespace */

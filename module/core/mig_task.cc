@@ -3,6 +3,7 @@
  * mig_task.cc - the task (3400) and thread_act (3600) interfaces as
  * messages: each request decoded into the call ioctl.cc makes.
  */
+#include "exception.h"
 #include "mig.h"
 #include "port.h"
 #include "resolve.h"
@@ -138,92 +139,19 @@ Kr ports_lookup_call(MigCall &call)
 								 Kr::ResourceShortage;
 }
 
-/*
- * task_get_exception_ports(mask): all 32 port descriptors (unused ones
- * null), then NDR, the count of groups, and their masks, behaviors and
- * flavors, packed.
- */
-constexpr u32 exception_ports_mig_max = 32;
-
-/* The reply of a get or a swap: the groups task has for mask. */
-Kr exception_ports_reply(MigCall &call, Task &task, u32 mask)
-{
-	u32 masks[exception_types];
-	ExceptionHandler handlers[exception_types];
-	u32 groups = task.get_exception_ports(mask, exception_types, masks, handlers);
-	/* (Off the stack: 32 of them, most of them none.) */
-	auto *rights = static_cast<TransitRight *>(
-		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * exception_ports_mig_max));
-	u32 words[1 + 3 * exception_types];
-	words[0] = groups;
-	for (u32 i = 0; i < groups; i++) {
-		if (rights && handlers[i].port)
-			rights[i] = TransitRight{handlers[i].port, MoveSend};
-		else if (handlers[i].port)
-			handlers[i].port->drop(TransitRight{handlers[i].port, MoveSend});
-		words[1 + i] = masks[i];
-		words[1 + groups + i] = handlers[i].behavior;
-		words[1 + 2 * groups + i] = handlers[i].flavor;
-	}
-	if (!rights)
-		return Kr::ResourceShortage;
-	bool made = call.out_ports(rights, exception_ports_mig_max, MoveSend, words,
-				   1 + 3 * groups);
-	mach_shim_free(MACH_KIND_MEMORY, rights);
-	return made ? Kr::Success : Kr::ResourceShortage;
-}
-
 Kr get_exception_ports_call(MigCall &call)
 {
-	if (!call.simple(mig_args + 4))
-		return Kr::MigBadArguments;
-	Ref<Task> task;
-	Kr kr = target_task(call, &task);
-	if (kr != Kr::Success)
-		return kr;
-	u32 mask = call.in32(mig_args);
-	if (mask & ~all_exceptions)
-		return Kr::InvalidArgument;
-	return exception_ports_reply(call, *task.get(), mask);
-}
-
-/*
- * task_set_exception_ports and task_swap_exception_ports: the port, then
- * NDR, mask, behavior, flavor. A swap answers with get's reply, the
- * groups as they were before the new port replaced them (as the ioctl's
- * swap).
- */
-Kr set_or_swap_exception_ports(MigCall &call, bool swap)
-{
-	constexpr u32 mask_at = mig_port_args;
-	if (!call.complex(1, mask_at + 12))
-		return Kr::MigBadArguments;
-	if (!call.carries_send(0))
-		return Kr::MigTypeError;
-	Ref<Task> task;
-	Kr kr = target_task(call, &task);
-	if (kr != Kr::Success)
-		return kr;
-	u32 mask = call.in32(mask_at), behavior = call.in32(mask_at + 4);
-	if ((mask & ~all_exceptions) || !valid_exception_behavior(behavior))
-		return Kr::InvalidArgument;
-	if (swap) {
-		kr = exception_ports_reply(call, *task.get(), mask);
-		if (kr != Kr::Success)
-			return kr;
-	}
-	return task->set_exception_ports(mask, call.take_right(0), behavior,
-					 call.in32(mask_at + 8));
+	return mig_get_exception_ports(call, ExceptionLevel::Task);
 }
 
 Kr set_exception_ports_call(MigCall &call)
 {
-	return set_or_swap_exception_ports(call, false);
+	return mig_set_exception_ports(call, ExceptionLevel::Task, false);
 }
 
 Kr swap_exception_ports_call(MigCall &call)
 {
-	return set_or_swap_exception_ports(call, true);
+	return mig_set_exception_ports(call, ExceptionLevel::Task, true);
 }
 
 /* task_threads: send rights to every thread, out of line. */
@@ -389,6 +317,21 @@ Kr thread_info_call(MigCall &call)
 	return thread_words_call(call, thread_info_mig_max, thread_info);
 }
 
+Kr thread_set_exception_ports_call(MigCall &call)
+{
+	return mig_set_exception_ports(call, ExceptionLevel::Thread, false);
+}
+
+Kr thread_get_exception_ports_call(MigCall &call)
+{
+	return mig_get_exception_ports(call, ExceptionLevel::Thread);
+}
+
+Kr thread_swap_exception_ports_call(MigCall &call)
+{
+	return mig_set_exception_ports(call, ExceptionLevel::Thread, true);
+}
+
 /* A reply of count words after RetCode and their count. */
 constexpr u32 array_reply(u32 count)
 {
@@ -397,10 +340,6 @@ constexpr u32 array_reply(u32 count)
 
 /* A reply carrying one port descriptor. */
 constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
-
-/* The reply of get and swap: 32 port descriptors, NDR, count, three arrays. */
-constexpr u32 exception_ports_reply_max = sizeof(MsgHeader) + 4 + 12 * exception_ports_mig_max +
-					  sizeof(ndr_record) + 4 + 12 * exception_types;
 
 constexpr MigRoutine routines[] = {
 	{3400, port_reply, task_create_call},
@@ -415,8 +354,8 @@ constexpr MigRoutine routines[] = {
 	{3410, mig_reply_error_size, task_set_special_port_call},
 	{3411, port_reply, thread_create_call},
 	{3413, mig_reply_error_size, set_exception_ports_call},
-	{3414, exception_ports_reply_max, get_exception_ports_call},
-	{3415, exception_ports_reply_max, swap_exception_ports_call},
+	{3414, mig_exception_ports_reply_max, get_exception_ports_call},
+	{3415, mig_exception_ports_reply_max, swap_exception_ports_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call, true},
 	{3604, mig_reply_error_size, thread_set_state_call},
@@ -424,9 +363,99 @@ constexpr MigRoutine routines[] = {
 	{3606, mig_reply_error_size, thread_resume_call},
 	{3607, mig_reply_error_size, thread_abort_call},
 	{3612, array_reply(thread_info_max), thread_info_call, true},
+	{3613, mig_reply_error_size, thread_set_exception_ports_call},
+	{3614, mig_exception_ports_reply_max, thread_get_exception_ports_call},
+	{3615, mig_exception_ports_reply_max, thread_swap_exception_ports_call},
 };
 
+/*
+ * The reply of a get or a swap: all 32 port descriptors (unused ones
+ * null), then NDR, the count of groups, and their masks, behaviors and
+ * flavors, packed. Takes the handlers' rights.
+ */
+Kr exception_ports_reply(MigCall &call, u32 groups, const u32 *masks,
+			 ExceptionHandler *handlers, TransitRight *rights)
+{
+	u32 words[1 + 3 * exception_types];
+	words[0] = groups;
+	for (u32 i = 0; i < groups; i++) {
+		if (handlers[i].port)
+			rights[i] = TransitRight{handlers[i].port, MoveSend};
+		words[1 + i] = masks[i];
+		words[1 + groups + i] = handlers[i].behavior;
+		words[1 + 2 * groups + i] = handlers[i].flavor;
+	}
+	return call.out_ports(rights, exception_ports_mig_max, MoveSend, words, 1 + 3 * groups) ?
+		       Kr::Success : Kr::ResourceShortage;
+}
+
+/* Room for the reply's rights, made before the handlers change. */
+TransitRight *exception_rights()
+{
+	/* (Off the stack: 32 of them, most of them none.) */
+	auto *rights = static_cast<TransitRight *>(
+		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(TransitRight) * exception_ports_mig_max));
+	if (rights)
+		for (u32 i = 0; i < exception_ports_mig_max; i++)
+			rights[i] = {};
+	return rights;
+}
+
 } /* namespace */
+
+Kr mig_get_exception_ports(MigCall &call, ExceptionLevel level)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	ExceptionTarget target;
+	Kr kr = exception_target_of(call.caller, call.target, level, &target);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight *rights = exception_rights();
+	if (!rights)
+		return Kr::ResourceShortage;
+	u32 masks[exception_types], groups;
+	ExceptionHandler handlers[exception_types];
+	kr = target.table->get(call.in32(mig_args), exception_types, masks, handlers, &groups);
+	if (kr == Kr::Success)
+		kr = exception_ports_reply(call, groups, masks, handlers, rights);
+	mach_shim_free(MACH_KIND_MEMORY, rights);
+	return kr;
+}
+
+Kr mig_set_exception_ports(MigCall &call, ExceptionLevel level, bool swap)
+{
+	constexpr u32 mask_at = mig_port_args;
+	if (!call.complex(1, mask_at + 12))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	ExceptionTarget target;
+	Kr kr = exception_target_of(call.caller, call.target, level, &target);
+	if (kr != Kr::Success)
+		return kr;
+	u32 mask = call.in32(mask_at), behavior = call.in32(mask_at + 4);
+	u32 flavor = call.in32(mask_at + 8);
+	if (!swap) {
+		kr = target.table->set(mask, call.take_right(0), behavior, flavor);
+		if (kr == Kr::Success)
+			arm_exceptions(target);
+		return kr;
+	}
+	TransitRight *rights = exception_rights();
+	if (!rights)
+		return Kr::ResourceShortage;
+	u32 masks[exception_types], groups;
+	ExceptionHandler handlers[exception_types];
+	kr = target.table->swap(mask, call.take_right(0), behavior, flavor, exception_types,
+				masks, handlers, &groups);
+	if (kr == Kr::Success) {
+		arm_exceptions(target);
+		kr = exception_ports_reply(call, groups, masks, handlers, rights);
+	}
+	mach_shim_free(MACH_KIND_MEMORY, rights);
+	return kr;
+}
 
 bool mig_ledgers_fit(const MigCall &call, u32 i, u32 count_at)
 {

@@ -143,6 +143,39 @@ Kr resolve_target_host(Task &caller, u32 name, HostPort *held)
 	return resolve_host(caller, name, held);
 }
 
+Kr exception_target_of(Task &caller, Port &port, ExceptionLevel level,
+		       ExceptionTarget *target)
+{
+	Kr kr;
+	switch (level) {
+	case ExceptionLevel::Task:
+		kr = task_of(caller, port, Kr::InvalidArgument, &target->task);
+		if (kr == Kr::Success)
+			target->table = &target->task->exception_ports();
+		return kr;
+	case ExceptionLevel::Thread:
+		kr = thread_of(caller, port, &target->thread);
+		if (kr == Kr::Success)
+			target->table = &target->thread->exception_ports();
+		return kr;
+	default:
+		if (port.dead())
+			return Kr::SendInvalidDest;
+		return host_exception_ports(host_port_of(&port), &target->table);
+	}
+}
+
+Kr resolve_target_exceptions(Task &caller, u32 name, ExceptionLevel level,
+			     ExceptionTarget *target)
+{
+	Ref<Port> port = caller.space().lookup_send(Name{name});
+	if (!port)
+		return Kr::SendInvalidDest;
+	if (ordinary(*port.get()))
+		return Kr::NotKernelObject;
+	return exception_target_of(caller, *port.get(), level, target);
+}
+
 HostPort host_to_give(Task &caller, u32 name)
 {
 	Ref<Port> port = caller.space().lookup_send(Name{name});

@@ -57,6 +57,27 @@ Kr resolve_target_thread(Task &caller, u32 name, Ref<Thread> *thread);
 Kr resolve_host(Task &caller, u32 name, HostPort *held);
 /* The same, for a call libmach can send as a message (as above). */
 Kr resolve_target_host(Task &caller, u32 name, HostPort *held);
+/* Whose exception ports a call is made on (exception_ports.h). */
+enum class ExceptionLevel { Task, Thread, Host };
+
+/* The table a call acts on, and the reference that keeps it alive. */
+struct ExceptionTarget {
+	Ref<Task> task;		/* at the task level */
+	Ref<Thread> thread;	/* at the thread level */
+	ExceptionPorts *table = nullptr;	/* theirs, or the host's */
+};
+
+/*
+ * The exception ports port stands for at level: a task's (as task_of(),
+ * InvalidArgument for another kind), a thread's (thread_of()), or the
+ * host's, for its privileged port only (host_exception_ports()).
+ */
+Kr exception_target_of(Task &caller, Port &port, ExceptionLevel level,
+		       ExceptionTarget *target);
+/* The same through the caller's name, for a call libmach can send as a message. */
+Kr resolve_target_exceptions(Task &caller, u32 name, ExceptionLevel level,
+			     ExceptionTarget *target);
+
 /* The host port a new task is given: the privileged one if name is it. */
 HostPort host_to_give(Task &caller, u32 name);
 

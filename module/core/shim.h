@@ -67,6 +67,7 @@ enum mach_lock_class {
 	MACH_LOCK_QUIESCE,
 	MACH_LOCK_ADOPT,
 	MACH_LOCK_THREAD,
+	MACH_LOCK_EXCEPTIONS,	/* a thread's, task's or the host's handlers */
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -444,6 +445,8 @@ mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
  * now on (its agent arms its process; without one, nothing changes).
  */
 void mach_shim_task_arm_exceptions(struct mach_task_os *os);
+/* The host was given an exception handler: every task is armed. */
+void mach_shim_tasks_arm_exceptions(void);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@ Task *Task::create(mach_task_os *os)
 		return nullptr;
 	}
 	if (task->quiesce_lock_.ok() && task->adopt_lock_.ok() && task->lock_.ok() &&
-	    task->space_.ok()) {
+	    task->space_.ok() && task->exceptions_.ok()) {
 		task->port_ = Port::create_for_task(task);
 		task->name_port_ = Port::create_for_task(task, Object::TaskName);
 	}
@@ -227,7 +227,7 @@ void Task::terminate()
 			p->drop(TransitRight{p, MoveSend});
 	TransitRight none[registered_max] = {};
 	register_ports(none, registered_max);
-	set_exception_ports(all_exceptions, TransitRight{}, 0, 0);
+	exceptions_.close();
 	space_.destroy();
 }
 
@@ -307,75 +307,6 @@ void Task::lookup_ports(TransitRight rights[registered_max])
 	}
 }
 
-Kr Task::set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor)
-{
-	if (mask & ~all_exceptions) {
-		if (port.port)
-			port.port->drop(port);
-		return Kr::InvalidArgument;
-	}
-	Port *old[exception_types] = {};
-	{
-		Guard g(lock_);
-		bool first = true;
-		for (u32 type = 1; type < exception_types; type++) {
-			if (!(mask & (1u << type)))
-				continue;
-			old[type] = exceptions_[type].port;
-			if (port.port && !first) {
-				port.port->get();	/* each type holds its own right */
-				port.port->add_send();
-			}
-			first = false;
-			exceptions_[type] = ExceptionHandler{port.port, behavior, flavor};
-		}
-		if (first && port.port) {
-			/* An empty mask: the right lands nowhere. */
-			Port *p = port.port;
-			port = {};
-			old[0] = p;
-		}
-	}
-	for (Port *p : old)
-		if (p)
-			p->drop(TransitRight{p, MoveSend});
-	if (port.port)
-		mach_shim_task_arm_exceptions(os_);
-	return Kr::Success;
-}
-
-u32 Task::get_exception_ports(u32 mask, u32 capacity, u32 *masks,
-			      ExceptionHandler *handlers)
-{
-	u32 groups = 0;
-	Guard g(lock_);
-	for (u32 type = 1; type < exception_types; type++) {
-		if (!(mask & (1u << type)))
-			continue;
-		const ExceptionHandler &h = exceptions_[type];
-		u32 i = 0;
-		while (i < groups && !(handlers[i].port == h.port &&
-				       handlers[i].behavior == h.behavior &&
-				       handlers[i].flavor == h.flavor))
-			i++;
-		if (i == groups) {
-			if (groups == capacity)
-				continue;
-			handlers[groups] = h;
-			masks[groups] = 0;
-			groups++;
-		}
-		masks[i] |= 1u << type;
-	}
-	for (u32 i = 0; i < groups; i++) {
-		if (handlers[i].port) {
-			handlers[i].port->get();
-			handlers[i].port->add_send();
-		}
-	}
-	return groups;
-}
-
 /* Special ports a task holds a send right to, as opposed to its own port. */
 static bool held_special(u32 which)
 {
@@ -444,7 +375,6 @@ void Task::inherit_from(Task &parent)
 {
 	Port *special[TaskSpecialPortMax + 1] = {};
 	Port *registered[registered_max];
-	ExceptionHandler exceptions[exception_types] = {};
 	bool has_tokens;
 	Tokens tokens;
 	{
@@ -456,10 +386,6 @@ void Task::inherit_from(Task &parent)
 				special[which] = copy_send(parent.special_[which]);
 		for (u32 i = 0; i < registered_max; i++)
 			registered[i] = copy_send(parent.registered_[i]);
-		for (u32 type = 1; type < exception_types; type++) {
-			exceptions[type] = parent.exceptions_[type];
-			copy_send(exceptions[type].port);
-		}
 	}
 	{
 		Guard g(lock_);
@@ -479,21 +405,15 @@ void Task::inherit_from(Task &parent)
 			registered_[i] = registered[i];
 			registered[i] = old;
 		}
-		for (u32 type = 1; type < exception_types; type++) {
-			ExceptionHandler old = exceptions_[type];
-			exceptions_[type] = exceptions[type];
-			exceptions[type] = old;
-		}
 	}
+	/* Under the tables' own locks, after the tasks'. */
+	exceptions_.copy_from(parent.exceptions_);
 	for (Port *p : special)
 		if (p)
 			p->drop(TransitRight{p, MoveSend});
 	for (Port *p : registered)
 		if (p)
 			p->drop(TransitRight{p, MoveSend});
-	for (const ExceptionHandler &h : exceptions)
-		if (h.port)
-			h.port->drop(TransitRight{h.port, MoveSend});
 }
 
 bool Task::given_tokens(Tokens *out)
@@ -624,16 +544,6 @@ u32 Task::suspend_count()
 {
 	Guard g(lock_);
 	return suspend_count_;
-}
-
-u32 Task::exception_mask()
-{
-	u32 mask = 0;
-	Guard g(lock_);
-	for (u32 type = 1; type < exception_types; type++)
-		if (exceptions_[type].port)
-			mask |= 1u << type;
-	return mask;
 }
 
 } /* namespace mach */

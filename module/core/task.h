@@ -8,6 +8,7 @@
 #define MACH_CORE_TASK_H
 
 #include "base.h"
+#include "exception_ports.h"
 #include "port.h"
 #include "space.h"
 #include "thread.h"
@@ -27,30 +28,13 @@ enum SpecialPort : u32 {
 	TaskSpecialPortMax = 11,	/* TASK_RESOURCE_NOTIFY_PORT */
 };
 
-/* TASK_PORT_REGISTER_MAX and EXC_TYPES_COUNT (type 0 is not one). */
+/* TASK_PORT_REGISTER_MAX */
 inline constexpr u32 registered_max = 3;
-inline constexpr u32 exception_types = 14;
-inline constexpr u32 all_exceptions = ((1u << exception_types) - 1) & ~1u;
-
-/* EXCEPTION_DEFAULT .. EXCEPTION_STATE_IDENTITY_PROTECTED, with flags. */
-inline bool valid_exception_behavior(u32 behavior)
-{
-	constexpr u32 flags = 0xe0000000u;	/* MACH_EXCEPTION_CODES and co. */
-	u32 base = behavior & ~flags;
-	return base >= 1 && base <= 5;
-}
 
 /* security_token_t and audit_token_t (the uapi's struct mach_tokens). */
 struct Tokens {			/* a value: guarded as what holds it */
 	u32 security[2];
 	u32 audit[8];
-};
-
-/* A task's handler of one exception type. */
-struct ExceptionHandler {	/* a value: Task::exceptions_ under its lock_ */
-	Port *port;		/* a send right, or null */
-	u32 behavior;
-	u32 flavor;
 };
 
 class Task : public mach_task {
@@ -113,15 +97,23 @@ public:
 	/* mach_ports_lookup: new send rights to the registered ports. */
 	void lookup_ports(TransitRight rights[registered_max]);
 	/*
-	 * Exception ports for the types in mask. set takes the right (one
-	 * send right per type it lands on); get fills up to capacity groups
-	 * of types that share a handler, with a new send right for each.
+	 * The task's exception ports (task_set/get/swap_exception_ports),
+	 * inherited by the tasks it creates; closed when it terminates.
 	 */
-	Kr set_exception_ports(u32 mask, TransitRight port, u32 behavior, u32 flavor);
-	u32 get_exception_ports(u32 mask, u32 capacity, u32 *masks,
-				ExceptionHandler *handlers);
+	ExceptionPorts &exception_ports() { return exceptions_; }
+	/*
+	 * For the delivery of an exception of type, at the task's level: its
+	 * handler, with a new send right to the port and a reference to it,
+	 * which the caller releases or moves into the exception message; true.
+	 * false (*out cleared) if the task has none for type, or is gone.
+	 * ExceptionPorts::handler() says more.
+	 */
+	bool exception_handler(u32 type, ExceptionHandler *out)
+	{
+		return exceptions_.handler(type, out);
+	}
 	/* 1 << type for each exception type that has a handler. */
-	u32 exception_mask();
+	u32 exception_mask() { return exceptions_.mask(); }
 	/* Threads made by thread_create: the task holds a reference on each. */
 	bool add_thread(Thread *thread);	/* false once terminated */
 	void remove_thread(Thread *thread);
@@ -180,7 +172,7 @@ private:
 	Thread *threads_ = nullptr;	/* guarded by lock_ */
 	bool dying_ = false;		/* guarded by lock_: no new threads */
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
-	ExceptionHandler exceptions_[exception_types] = {};	/* guarded by lock_ */
+	ExceptionPorts exceptions_;	/* its own lock */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
 	/*
 	 * Written under lock_ with a store-release (renew_port() clears

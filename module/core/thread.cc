@@ -15,7 +15,7 @@ Thread *Thread::create(Task *task, mach_thread_os *os, bool running)
 	task->get();
 	if (running)
 		thread->suspend_count_ = 0;
-	if (thread->lock_.ok())
+	if (thread->lock_.ok() && thread->exceptions_.ok())
 		thread->port_ = Port::create_for_thread(thread);
 	if (!thread->port_) {
 		thread->put();
@@ -89,6 +89,7 @@ void Thread::terminate()
 		port->kill();	/* send rights to it are dead names from now */
 		port->put();
 	}
+	exceptions_.close();
 }
 
 } /* namespace mach */

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * thread.h - a Mach thread: a Linux thread of its task's process, with a
- * thread port and a suspend count. Threads made by thread_create are Mach
- * threads, and so are the task's other threads once a call names them
- * (mach_thread_self, task_threads, a suspension of the task adopts them
- * as they run); the agent never is one.
+ * thread port, a suspend count and exception ports. Threads made by
+ * thread_create are Mach threads, and so are the task's other threads
+ * once a call names them (mach_thread_self, task_threads, a suspension of
+ * the task adopts them as they run); the agent never is one.
  */
 #ifndef MACH_CORE_THREAD_H
 #define MACH_CORE_THREAD_H
 
 #include "base.h"
+#include "exception_ports.h"
 #include "port.h"
 #include "thread_state.h"
 
@@ -41,8 +42,28 @@ public:
 	Kr suspend();
 	Kr resume(bool *run);
 	u32 suspend_count();
-	/* The thread is gone (or going): its port dies. */
+	/*
+	 * The thread is gone (or going): its port dies, and its exception
+	 * handlers' rights are dropped.
+	 */
 	void terminate();
+
+	/*
+	 * The thread's exception ports (thread_set/get/swap_exception_ports):
+	 * a new thread has none (thread_create inherits nothing, as on XNU).
+	 */
+	ExceptionPorts &exception_ports() { return exceptions_; }
+	/*
+	 * For the delivery of an exception of type, at the thread's level
+	 * (the first asked): its handler, with a new send right to the port
+	 * and a reference to it, which the caller releases or moves into the
+	 * exception message; true. false (*out cleared) if the thread has
+	 * none for type, or is gone. ExceptionPorts::handler() says more.
+	 */
+	bool exception_handler(u32 type, ExceptionHandler *out)
+	{
+		return exceptions_.handler(type, out);
+	}
 
 	Thread(Task *task, mach_thread_os *os) : task_(task), os_(os) {}
 	~Thread();
@@ -58,6 +79,7 @@ private:
 	/* set at creation, before the thread is seen; then as below */
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	u32 suspend_count_ = 1;		/* guarded by lock_; created suspended */
+	ExceptionPorts exceptions_;	/* its own lock */
 };
 
 } /* namespace mach */

@@ -29,6 +29,17 @@ inline constexpr u32 mxcsr_defined = 0xffff;	/* bits 16-31 are reserved */
 inline constexpr u32 exception_state_flavor = 6;
 inline constexpr u32 exception_state_count = 4;
 
+/*
+ * XNU's VALID_THREAD_STATE_FLAVOR on x86_64: every flavour it defines,
+ * x86_THREAD_STATE32 (1) to x86_LAST_BRANCH_STATE (25) but its two
+ * internal ones (14, 15); THREAD_STATE_NONE (13) among them. What an
+ * exception handler may ask for, whether or not thread_get_state gives it.
+ */
+inline constexpr bool valid_state_flavor(u32 flavor)
+{
+	return flavor >= 1 && flavor <= 25 && flavor != 14 && flavor != 15;
+}
+
 /* The most natural_t of any flavour. */
 inline constexpr u32 thread_state_max = float_state_count;
 

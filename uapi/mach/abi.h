@@ -44,6 +44,7 @@
 #define MACH_FEATURE_MSG	(1U << 3)
 #define MACH_FEATURE_TASKS	(1U << 4)
 #define MACH_FEATURE_HOST	(1U << 5)
+#define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -175,16 +176,22 @@ struct mach_task_ports_args {
 };
 
 /*
- * MACH_IOC_EXCEPTION_PORTS: task_get/set/swap_exception_ports. With GET
- * the handlers for mask are written to the four user arrays (count in:
- * their capacity, out: the handler groups); with SET port, behavior and
- * flavor become the handlers for mask; with both, the old ones are read
- * first (swap).
+ * MACH_IOC_EXCEPTION_PORTS: task_get/set/swap_exception_ports, and with
+ * THREAD or HOST (one at most) the thread_* or host_* forms, on the
+ * thread or on the host's privileged port that task names (any other
+ * port: KERN_INVALID_ARGUMENT, the host name port too). With GET the
+ * handlers for mask are written to the four user arrays (count in: their
+ * capacity, out: the handler groups); with SET port, behavior and flavor
+ * become the handlers for mask; with both, the old ones are read and the
+ * new ones set in one step (swap). The module has THREAD and HOST if
+ * MACH_FEATURE_EXCEPTION_LEVELS is in its features.
  */
 #define MACH_EXCEPTION_PORTS_SET	(1U << 0)
 #define MACH_EXCEPTION_PORTS_GET	(1U << 1)
+#define MACH_EXCEPTION_PORTS_THREAD	(1U << 2)	/* task names a thread */
+#define MACH_EXCEPTION_PORTS_HOST	(1U << 3)	/* task names host_priv */
 struct mach_exception_ports_args {
-	__u32 task;		/* in: send right to the task */
+	__u32 task;		/* in: send right to the task (thread, host) */
 	__u32 mask;		/* in: exception_mask_t */
 	__u32 port;		/* in: a send right's name, or MACH_PORT_NULL */
 	__u32 behavior;		/* in */

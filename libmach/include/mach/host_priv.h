@@ -4,6 +4,32 @@
 #ifndef _MACH_HOST_PRIV_H_
 #define _MACH_HOST_PRIV_H_
 
+#include <mach/_mach_cdefs.h>
 #include <mach/host.h>
+
+_MACH_BEGIN_DECLS
+
+/*
+ * Exception ports of the host: the handlers asked last, after a thread's
+ * and its task's. host_priv must be the privileged host port
+ * (host_get_host_priv_port()); any other is KERN_INVALID_ARGUMENT.
+ */
+kern_return_t host_set_exception_ports(host_priv_t host_priv, exception_mask_t exception_mask,
+                                       mach_port_t new_port, exception_behavior_t behavior,
+                                       thread_state_flavor_t new_flavor);
+kern_return_t host_get_exception_ports(host_priv_t host_priv, exception_mask_t exception_mask,
+                                       exception_mask_array_t masks, mach_msg_type_number_t *masksCnt,
+                                       exception_handler_array_t old_handlers,
+                                       exception_behavior_array_t old_behaviors,
+                                       exception_flavor_array_t old_flavors);
+kern_return_t host_swap_exception_ports(host_priv_t host_priv, exception_mask_t exception_mask,
+                                        mach_port_t new_port, exception_behavior_t behavior,
+                                        thread_state_flavor_t new_flavor, exception_mask_array_t masks,
+                                        mach_msg_type_number_t *masksCnt,
+                                        exception_handler_array_t old_handlers,
+                                        exception_behavior_array_t old_behaviors,
+                                        exception_flavor_array_t old_flavors);
+
+_MACH_END_DECLS
 
 #endif /* _MACH_HOST_PRIV_H_ */

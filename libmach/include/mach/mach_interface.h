@@ -5,6 +5,7 @@
 #define _MACH_MACH_INTERFACE_H_
 
 #include <mach/host.h>
+#include <mach/host_priv.h>
 #include <mach/host_security.h>
 #include <mach/ledger.h>
 #include <mach/mach_norma.h>

@@ -11,6 +11,7 @@
 #include "../space.h"
 #include "../task.h"
 #include "../task_info.h"
+#include "../thread_state.h"
 
 using namespace mach;
 
@@ -106,6 +107,16 @@ SAME(TaskWiredLedgerPort, TASK_WIRED_LEDGER_PORT);
 SAME(TaskPagedLedgerPort, TASK_PAGED_LEDGER_PORT);
 SAME(registered_max, TASK_PORT_REGISTER_MAX);
 SAME(exception_types, EXC_TYPES_COUNT);
+SAME(all_exceptions, EXC_MASK_ALL | EXC_MASK_CRASH | EXC_MASK_CORPSE_NOTIFY);
+SAME(ExceptionDefault, EXCEPTION_DEFAULT);
+SAME(ExceptionIdentityProtected, EXCEPTION_IDENTITY_PROTECTED);
+SAME(ExceptionStateIdentityProtected, EXCEPTION_STATE_IDENTITY_PROTECTED);
+SAME(ExceptionBacktracePreferred, MACH_EXCEPTION_BACKTRACE_PREFERRED);
+SAME(ExceptionErrors, MACH_EXCEPTION_ERRORS);
+SAME(ExceptionCodes, MACH_EXCEPTION_CODES);
+SAME(ExceptionFlags, MACH_EXCEPTION_MASK);
+static_assert(valid_state_flavor(x86_THREAD_STATE64) && valid_state_flavor(THREAD_STATE_NONE) &&
+	      valid_state_flavor(x86_LAST_BRANCH_STATE) && !valid_state_flavor(THREAD_STATE_FLAVORS));
 
 SAME(TaskThreadTimesInfo, TASK_THREAD_TIMES_INFO);
 SAME(TaskBasicInfo32, TASK_BASIC_INFO_32);

@@ -634,6 +634,10 @@ void mach_shim_task_arm_exceptions(mach_task_os *)
 {
 }
 
+void mach_shim_tasks_arm_exceptions()
+{
+}
+
 mach_bool mach_shim_thread_in_fault(mach_thread_os *thread)
 {
 	return thread->fault != nullptr;
