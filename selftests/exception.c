@@ -576,4 +576,148 @@ TEST(faults_of_an_empty_task_go_to_its_creator)
 	made_end(&made);
 }
 
+static volatile uint32_t inherited_answer;
+
+/* Run in a task_create'd child: no libc, no TLS. Faults, then is moved on. */
+static void __attribute__((noinline, noreturn)) fault_in_child(void)
+{
+	__asm__ volatile("xor %%eax, %%eax; mov (%%rax), %%eax" ::: "rax", "memory");
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+static void __attribute__((noinline, noreturn)) store_in_child(void)
+{
+	inherited_answer = 0x600df00d;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+/* task_create passes the task's handlers on: the child's fault comes here. */
+TEST(a_task_create_child_inherits_the_handlers)
+{
+	mach_port_t port = handler_port();
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	vm_address_t stack = 0;
+	union request req;
+	thread_act_t thread;
+	struct made made;
+	task_t task;
+	uint32_t word = 0;
+
+	made_begin(&made);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES, THREAD_STATE_NONE));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&made, mach_task_self(), NULL, 0, TRUE, &task));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &stack, 4 * PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+	ASSERT_EQ(KERN_SUCCESS, start_at(thread, (uint64_t)fault_in_child, stack + 2 * PAGE - 8));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 10000));
+	ASSERT_EQ(2405, req.head.msgh_id);
+	EXPECT_EQ(task, req.identity.task.name);
+	EXPECT_EQ(thread, req.identity.thread.name);
+	EXPECT_EQ(KERN_INVALID_ADDRESS, req.identity.code[0]);
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, &count));
+	state.__rip = (uint64_t)store_in_child;
+	ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, count));
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, 0, NULL, 0));
+	for (int i = 0; i < 500 && word != 0x600df00d; i++) {
+		usleep(10000);
+		vm_read_overwrite(task, (vm_address_t)&inherited_answer, 4, (vm_address_t)&word,
+				  NULL);
+	}
+	EXPECT_EQ(0x600df00d, word);
+	EXPECT_EQ(0, inherited_answer);	/* ours is untouched */
+	made_end(&made);
+}
+
+struct levels {
+	mach_port_t thread_port;
+	volatile uint32_t *page;
+};
+
+static void *set_own_handler_then_read(void *arg)
+{
+	struct levels *l = arg;
+
+	if (thread_set_exception_ports(mach_thread_self(), EXC_MASK_BAD_ACCESS, l->thread_port,
+				       EXCEPTION_DEFAULT, THREAD_STATE_NONE))
+		return NULL;
+	return read_word((void *)l->page);
+}
+
+/*
+ * The levels in XNU's order: the thread's own handler first; what it
+ * declines goes to the task's.
+ */
+TEST(the_threads_handler_comes_before_the_tasks)
+{
+	mach_port_t task_port = handler_port();
+	struct levels l = { handler_port(), fault_page() };
+	union request req;
+	pthread_t t;
+	void *got;
+
+	ASSERT_NE(NULL, l.page);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			task_port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, set_own_handler_then_read, &l));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(l.thread_port, &req, 5000));
+	EXPECT_EQ(2401, req.head.msgh_id);
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, receive(task_port, &req, 0));
+	/* Declined by the thread's handler: the task's hears of it next. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_FAILURE, 0, NULL, 0));
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(task_port, &req, 5000));
+	EXPECT_EQ(2401, req.head.msgh_id);
+	ASSERT_EQ(0, mprotect((void *)l.page, PAGE, PROT_READ | PROT_WRITE));
+	l.page[0] = 7;
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, 0, NULL, 0));
+	ASSERT_EQ(0, pthread_join(t, &got));
+	EXPECT_EQ(7, (uint32_t)(uintptr_t)got);
+}
+
+/*
+ * The host's handler, for the holder of its privileged port, comes last:
+ * a task with none of its own, made after it was set, reaches it.
+ */
+TEST(the_hosts_handler_comes_last)
+{
+	mach_port_t host_port = handler_port(), priv;
+	x86_thread_state64_t state;
+	union request req;
+	int status;
+	pid_t pid;
+
+	if (host_get_host_priv_port(mach_host_self(), &priv) != KERN_SUCCESS)
+		SKIP(return, "not the host's privileged port's holder");
+	ASSERT_EQ(KERN_SUCCESS, host_set_exception_ports(priv, EXC_MASK_BAD_INSTRUCTION,
+			host_port, EXCEPTION_STATE, x86_THREAD_STATE64));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (mach_task_self() == MACH_PORT_NULL)
+			_exit(10);
+		after_ud2 = 0;
+		undefined_instruction(NULL);
+		_exit(after_ud2 == 1 ? 0 : 11);
+	}
+	EXPECT_EQ(MACH_MSG_SUCCESS, receive(host_port, &req, 10000));
+	EXPECT_EQ(2402, req.head.msgh_id);
+	memcpy(&state, (const char *)req.state.code + 8 + 8, sizeof(state));
+	state.__rip += 2;
+	EXPECT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE64,
+					   (natural_t *)&state, x86_THREAD_STATE64_COUNT));
+	EXPECT_EQ(KERN_SUCCESS, host_set_exception_ports(priv, EXC_MASK_BAD_INSTRUCTION,
+			MACH_PORT_NULL, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 TEST_HARNESS_MAIN
