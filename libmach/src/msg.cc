@@ -99,7 +99,12 @@ LIBMACH_API void mach_msg_destroy(mach_msg_header_t *msg)
 }
 
 // Receives requests on rcv_name, lets demux fill the reply, sends it to the
-// request's reply port. Stops on a receive error.
+// request's reply port. Stops on a receive error. As XNU's: a routine that
+// answered KERN_SUCCESS keeps what the request carried; one that answered
+// an error (and a demux that did not know the request) consumed nothing,
+// so the request is destroyed, all but the reply right its answer goes
+// to; MIG_NO_REPLY means the routine keeps the request, reply right and
+// all, and answers later itself.
 LIBMACH_API mach_msg_return_t mach_msg_server_once(boolean_t (*demux)(mach_msg_header_t *,
 								      mach_msg_header_t *),
 						   mach_msg_size_t max_size, mach_port_t rcv_name,
@@ -107,6 +112,7 @@ LIBMACH_API mach_msg_return_t mach_msg_server_once(boolean_t (*demux)(mach_msg_h
 {
 	union buffer {
 		mach_msg_header_t header;
+		mig_reply_error_t error;
 		unsigned char bytes[4096 + MAX_TRAILER_SIZE];
 	};
 	static thread_local buffer request, reply;
@@ -118,15 +124,21 @@ LIBMACH_API mach_msg_return_t mach_msg_server_once(boolean_t (*demux)(mach_msg_h
 					0, size, rcv_name, MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 	if (mr != MACH_MSG_SUCCESS)
 		return mr;
-	reply.header = {};
-	if (!demux(&request.header, &reply.header)) {
-		mach_msg_destroy(&request.header);
+	reply = {};
+	boolean_t known = demux(&request.header, &reply.header);
+	// A complex reply has no RetCode: it is a routine's success.
+	kern_return_t ret = MACH_MSGH_BITS_IS_COMPLEX(reply.header.msgh_bits) ? KERN_SUCCESS :
+										 reply.error.RetCode;
+	bool answering = MACH_PORT_VALID(reply.header.msgh_remote_port);
+	if (ret == MIG_NO_REPLY)
 		return MACH_MSG_SUCCESS;
-	}
-	if (!MACH_PORT_VALID(reply.header.msgh_remote_port)) {
+	if (!known || ret != KERN_SUCCESS) {
+		if (answering && reply.header.msgh_remote_port == request.header.msgh_remote_port)
+			request.header.msgh_remote_port = MACH_PORT_NULL;	// the answer's
 		mach_msg_destroy(&request.header);
-		return MACH_MSG_SUCCESS;
 	}
+	if (!answering)
+		return MACH_MSG_SUCCESS;
 	return mach_msg(&reply.header, MACH_SEND_MSG | (options & MACH_SEND_TIMEOUT),
 			reply.header.msgh_size, 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
 			MACH_PORT_NULL);
