@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include <mach/mach.h>
+#include <mach/mach_exc.h>
 
 #include "kselftest_harness.h"
 #include "mach_test.h"
@@ -718,6 +719,42 @@ TEST(the_hosts_handler_comes_last)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* The handler MIG's mach_exc_server calls: repairs the page it is told of. */
+static volatile int caught;
+
+kern_return_t catch_mach_exception_raise(mach_port_t exception_port, mach_port_t thread,
+					 mach_port_t task, exception_type_t exception,
+					 mach_exception_data_t code,
+					 mach_msg_type_number_t code_count)
+{
+	caught = exception;
+	if (exception != EXC_BAD_ACCESS || code_count != 2 ||
+	    mprotect((void *)(uintptr_t)(code[1] & ~(PAGE - 1)), PAGE, PROT_READ | PROT_WRITE))
+		return KERN_FAILURE;
+	*(volatile uint32_t *)(uintptr_t)code[1] = 0x5e7e;
+	return KERN_SUCCESS;
+}
+
+/* A server built as on XNU, mach_msg_server_once() with mach_exc_server. */
+TEST(mach_exc_server_serves_a_real_fault)
+{
+	mach_port_t port = handler_port();
+	volatile uint32_t *page = fault_page();
+	pthread_t t;
+	void *got;
+
+	caught = 0;
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES, THREAD_STATE_NONE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, read_word, (void *)page));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg_server_once(mach_exc_server,
+			sizeof(union __RequestUnion__mach_exc_subsystem) + MAX_TRAILER_SIZE,
+			port, 0));
+	ASSERT_EQ(0, pthread_join(t, &got));
+	EXPECT_EQ(EXC_BAD_ACCESS, caught);
+	EXPECT_EQ(0x5e7e, (uint32_t)(uintptr_t)got);
 }
 
 TEST_HARNESS_MAIN
