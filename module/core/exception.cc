@@ -169,7 +169,7 @@ Answer raise_to(const ExceptionHandler &handler, Thread &thread, u32 type,
 		handler.port->drop(TransitRight{handler.port, MoveSend});
 		return Answer::Declined;
 	}
-	Port *reply_port = Port::create_kernel(Object::None);
+	Port *reply_port = thread.exception_reply_port();
 	if (!reply_port) {
 		Message::destroy(request);
 		handler.port->drop(TransitRight{handler.port, MoveSend});
@@ -205,8 +205,6 @@ Answer raise_to(const ExceptionHandler &handler, Thread &thread, u32 type,
 			Message::destroy(reply);
 		}
 	}
-	reply_port->kill();
-	reply_port->put();
 	return answer;
 }
 

@@ -26,9 +26,20 @@ Thread *Thread::create(Task *task, mach_thread_os *os, bool running)
 
 Thread::~Thread()
 {
+	if (exception_reply_) {
+		exception_reply_->kill();
+		exception_reply_->put();
+	}
 	terminate();
 	mach_shim_thread_free(os_);
 	task_->put();
+}
+
+Port *Thread::exception_reply_port()
+{
+	if (!exception_reply_)
+		exception_reply_ = Port::create_kernel(Object::None);
+	return exception_reply_;
 }
 
 void Thread::put()

@@ -65,6 +65,14 @@ public:
 		return exceptions_.handler(type, out);
 	}
 
+	/*
+	 * The port its exceptions' replies come to (exception.cc), made at
+	 * its first fault and kept, as XNU keeps a thread's reply port: a
+	 * fault then costs no new port. The thread's own; null if none could
+	 * be made.
+	 */
+	Port *exception_reply_port();
+
 	Thread(Task *task, mach_thread_os *os) : task_(task), os_(os) {}
 	~Thread();
 
@@ -80,6 +88,8 @@ private:
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	u32 suspend_count_ = 1;		/* guarded by lock_; created suspended */
 	ExceptionPorts exceptions_;	/* its own lock */
+	/* the thread's own (only it faults as itself); a reference */
+	Port *exception_reply_ = nullptr;
 };
 
 } /* namespace mach */
