@@ -5,6 +5,7 @@
  * the reply, goes on when it says KERN_SUCCESS, and otherwise gets
  * Linux's signal, exactly as without the module.
  */
+#define _GNU_SOURCE	/* memfd_create */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -755,6 +756,140 @@ TEST(mach_exc_server_serves_a_real_fault)
 	ASSERT_EQ(0, pthread_join(t, &got));
 	EXPECT_EQ(EXC_BAD_ACCESS, caught);
 	EXPECT_EQ(0x5e7e, (uint32_t)(uintptr_t)got);
+}
+
+/*
+ * Each kind of fault, with the exception and codes XNU gives it on
+ * x86_64, raised to an EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES
+ * handler that steps the thread over the instruction.
+ */
+static volatile void *trap_address;	/* where the faulting access goes */
+static volatile int trap_done;
+
+static void *divide_by_zero(void *arg)
+{
+	__asm__ volatile("xor %%ecx, %%ecx; xor %%edx, %%edx; mov $1, %%eax; div %%ecx"
+			 ::: "eax", "ecx", "edx");
+	trap_done = 1;
+	return NULL;
+}
+
+static void *single_step(void *arg)
+{
+	__asm__ volatile("pushf; orl $0x100, (%%rsp); popf; nop" ::: "memory", "cc");
+	trap_done = 1;
+	return NULL;
+}
+
+static void *load(void *arg)
+{
+	__asm__ volatile(".byte 0x8b, 0x00" :: "a"(trap_address) : "memory");	/* mov (%rax),%eax */
+	trap_done = 1;
+	return NULL;
+}
+
+static void *store(void *arg)
+{
+	__asm__ volatile(".byte 0x89, 0x08" :: "a"(trap_address), "c"(0) : "memory");	/* mov %ecx,(%rax) */
+	trap_done = 1;
+	return NULL;
+}
+
+FIXTURE(faults) {
+	int memfd;
+};
+
+FIXTURE_VARIANT(faults) {
+	void *(*thread)(void *);
+	int where;		/* trap_address: 0 a file page past its end, 1 read-only, 2 non-canonical */
+	int skip;		/* bytes to step over */
+	exception_type_t exception;
+	int64_t code;
+	int subcode_is_address;
+};
+
+FIXTURE_VARIANT_ADD(faults, divide_error) {
+	.thread = divide_by_zero, .skip = 2,
+	.exception = EXC_ARITHMETIC, .code = EXC_I386_DIV,
+};
+
+FIXTURE_VARIANT_ADD(faults, trap_flag) {
+	.thread = single_step, .skip = 0,
+	.exception = EXC_BREAKPOINT, .code = EXC_I386_SGL,
+};
+
+FIXTURE_VARIANT_ADD(faults, general_protection) {
+	.thread = load, .where = 2, .skip = 2,
+	.exception = EXC_BAD_ACCESS, .code = EXC_I386_GPFLT,
+};
+
+FIXTURE_VARIANT_ADD(faults, bus_error) {
+	.thread = load, .where = 0, .skip = 2,
+	.exception = EXC_BAD_ACCESS, .code = KERN_MEMORY_ERROR, .subcode_is_address = 1,
+};
+
+FIXTURE_VARIANT_ADD(faults, write_to_read_only) {
+	.thread = store, .where = 1, .skip = 2,
+	.exception = EXC_BAD_ACCESS, .code = KERN_PROTECTION_FAILURE, .subcode_is_address = 1,
+};
+
+FIXTURE_SETUP(faults)
+{
+	void *p = NULL;
+
+	self->memfd = -1;
+	switch (variant->where) {
+	case 0:
+		self->memfd = memfd_create("past-the-end", 0);
+		ASSERT_GE(self->memfd, 0);
+		p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, self->memfd, 0);
+		break;
+	case 1:
+		p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		break;
+	case 2:
+		p = (void *)0x8000000000000000ull;
+		break;
+	}
+	ASSERT_NE(MAP_FAILED, p);
+	trap_address = p;
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+	if (self->memfd >= 0)
+		close(self->memfd);
+}
+
+TEST_F(faults, raise_their_exception)
+{
+	mach_port_t port = handler_port();
+	x86_thread_state64_t state;
+	union request req;
+	pthread_t t;
+
+	trap_done = 0;
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(),
+			EXC_MASK_BAD_ACCESS | EXC_MASK_BAD_INSTRUCTION | EXC_MASK_ARITHMETIC |
+			EXC_MASK_BREAKPOINT, port,
+			EXCEPTION_STATE_IDENTITY | MACH_EXCEPTION_CODES, x86_THREAD_STATE64));
+	ASSERT_EQ(0, pthread_create(&t, NULL, variant->thread, NULL));
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	ASSERT_EQ(2407, req.head.msgh_id);
+	EXPECT_EQ(variant->exception, req.state_identity.exception);
+	EXPECT_EQ(2, req.state_identity.code_count);
+	EXPECT_EQ(variant->code, req.state_identity.code[0]);
+	if (variant->subcode_is_address)
+		EXPECT_EQ((int64_t)(uintptr_t)trap_address, req.state_identity.code[1]);
+	memcpy(&state, req.state_identity.state, sizeof(state));
+	state.__rip += variant->skip;
+	state.__rflags &= ~0x100ull;	/* the trap flag, for the single step */
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE64,
+					   (natural_t *)&state, x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, trap_done);
+	mach_port_deallocate(mach_task_self(), req.state_identity.thread.name);
+	mach_port_deallocate(mach_task_self(), req.state_identity.task.name);
 }
 
 TEST_HARNESS_MAIN
