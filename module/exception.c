@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/signal.h>
@@ -92,6 +93,9 @@ static int mach_exception_arm_fd(struct mach_task_os *os, int fd)
 		if (IS_ERR_VALUE(stub))
 			return stub;
 		os->exception_stub = stub;
+		if (os->exception_mm)
+			mmdrop(os->exception_mm);
+		mmgrab(current->mm);
 		os->exception_mm = current->mm;
 	}
 	stub = os->exception_stub;

@@ -610,6 +610,8 @@ void mach_shim_task_free(struct mach_task_os *os)
 	mach_ranges_free(&os->none_ranges);
 	if (os->program_mm)
 		mmdrop(os->program_mm);
+	if (os->exception_mm)
+		mmdrop(os->exception_mm);
 	put_pid(os->pid);
 	put_pid(os->parent_pid);
 	kmem_cache_free(mach_os_cache, os);

@@ -124,7 +124,9 @@ struct mach_task_os {
 	int exit_code;
 	/*
 	 * Its exception stub (exception.c), in the mm it was mapped in
-	 * (compared only): the agent's, who arms the task.
+	 * (mmgrab()bed, so that a new mm is never taken for it; compared
+	 * only): the arming thread's, one of its process's at a time (its
+	 * agent, or the thread becoming it).
 	 */
 	unsigned long exception_stub;
 	struct mm_struct *exception_mm;
