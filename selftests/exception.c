@@ -256,6 +256,36 @@ TEST(state_behaviour_sets_the_state_of_the_reply)
 	EXPECT_EQ(1, after_ud2);
 }
 
+/*
+ * x86_THREAD_STATE, the flavour with a header, as the handler's flavour:
+ * the request carries the header and the 64-bit state; so may the reply.
+ */
+TEST(the_unified_thread_state_flavour)
+{
+	mach_port_t port = handler_port();
+	x86_thread_state_t state;
+	union request req;
+	pthread_t t;
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(),
+			EXC_MASK_BAD_INSTRUCTION, port, EXCEPTION_STATE | MACH_EXCEPTION_CODES,
+			x86_THREAD_STATE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, undefined_instruction, NULL));
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	ASSERT_EQ(2406, req.head.msgh_id);
+	EXPECT_EQ(x86_THREAD_STATE, req.state.flavor);
+	ASSERT_EQ(x86_THREAD_STATE_COUNT, req.state.state_count);
+	memcpy(&state, req.state.state, sizeof(state));
+	EXPECT_EQ(x86_THREAD_STATE64, state.tsh.flavor);
+	EXPECT_EQ(x86_THREAD_STATE64_COUNT, state.tsh.count);
+	EXPECT_EQ(0x0b0f, *(volatile uint16_t *)state.uts.ts64.__rip);
+	state.uts.ts64.__rip += 2;
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE,
+					   (natural_t *)&state, x86_THREAD_STATE_COUNT));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, after_ud2);
+}
+
 static volatile int after_int3;
 
 static void *breakpoint(void *arg)

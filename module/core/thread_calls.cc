@@ -172,6 +172,10 @@ u32 thread_state_settable(u32 flavor)
 		return thread_state_count;
 	case float_state_flavor:
 		return float_state_count;
+	case unified_thread_state_flavor:
+		return state_header_count + thread_state_count;
+	case unified_float_state_flavor:
+		return state_header_count + float_state_count;
 	default:
 		return 0;
 	}
@@ -179,6 +183,18 @@ u32 thread_state_settable(u32 flavor)
 
 Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
 {
+	if (u32 inner = unified_state_inner(flavor)) {
+		if (*count < state_header_count)
+			return Kr::InvalidArgument;
+		u32 words = *count - state_header_count;
+		Kr kr = thread_get_state(thread, inner, state + state_header_count, &words);
+		if (kr != Kr::Success)
+			return kr;
+		state[0] = inner;
+		state[1] = words;
+		*count = state_header_count + words;
+		return Kr::Success;
+	}
 	switch (flavor) {
 	case exception_state_flavor:
 		return exception_state(thread, state, count);
@@ -213,6 +229,13 @@ Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
 
 Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
 {
+	if (u32 inner = unified_state_inner(flavor)) {
+		/* The header names the flavour it holds: the 64-bit one only. */
+		if (count < state_header_count || state[0] != inner ||
+		    state[1] > count - state_header_count)
+			return Kr::InvalidArgument;
+		return thread_set_state(thread, inner, state + state_header_count, state[1]);
+	}
 	switch (flavor) {
 	case float_state_flavor:
 		if (count < float_state_count)

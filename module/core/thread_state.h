@@ -40,8 +40,32 @@ inline constexpr bool valid_state_flavor(u32 flavor)
 	return flavor >= 1 && flavor <= 25 && flavor != 14 && flavor != 15;
 }
 
-/* The most natural_t of any flavour. */
-inline constexpr u32 thread_state_max = float_state_count;
+/*
+ * x86_THREAD_STATE, x86_FLOAT_STATE, x86_EXCEPTION_STATE: a header (the
+ * flavour it holds, 64-bit here, and that flavour's count), then it.
+ */
+inline constexpr u32 unified_thread_state_flavor = 7;
+inline constexpr u32 unified_float_state_flavor = 8;
+inline constexpr u32 unified_exception_state_flavor = 9;
+inline constexpr u32 state_header_count = 2;
+
+/* The 64-bit flavour a unified one holds, or 0 for any other. */
+inline u32 unified_state_inner(u32 flavor)
+{
+	switch (flavor) {
+	case unified_thread_state_flavor:
+		return thread_state_flavor;
+	case unified_float_state_flavor:
+		return float_state_flavor;
+	case unified_exception_state_flavor:
+		return exception_state_flavor;
+	default:
+		return 0;
+	}
+}
+
+/* The most natural_t of any flavour: x86_FLOAT_STATE's. */
+inline constexpr u32 thread_state_max = state_header_count + float_state_count;
 
 } /* namespace mach */
 
