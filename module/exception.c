@@ -46,6 +46,12 @@
 #include "stub.h"
 #include "task_os.h"
 
+/*
+ * An FXSAVE image in a signal frame: its last 48 bytes (464 on) are the
+ * kernel's software bytes (whether an XSAVE area follows), not state.
+ */
+#define MACH_FXSAVE_USER_BYTES 464
+
 /* The signals of faults. */
 static const int mach_exception_signals[] = {
 	SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
@@ -79,12 +85,63 @@ static bool mach_exception_inherited(unsigned long handler, int sig,
 	return true;
 }
 
-static int mach_exception_arm_fd(struct mach_task_os *os, int fd)
+/* A disposition as the stub page keeps it. */
+static void mach_exception_action(const struct k_sigaction *ka,
+				  struct mach_stub_action *action)
+{
+	action->handler = (unsigned long)ka->sa.sa_handler;
+	action->flags = ka->sa.sa_flags;
+	action->restorer = (unsigned long)ka->sa.sa_restorer;
+	action->mask = ka->sa.sa_mask.sig[0];
+}
+
+/*
+ * The entry becomes sig's disposition, the program's own kept in data.
+ * The program's is read, then (the page lookup of an inherited entry
+ * sleeps) installed only if no sigaction() came between; else again.
+ */
+static void mach_exception_take_signal(struct mach_stub_page *data, int sig,
+				       unsigned long stub)
 {
 	struct sighand_struct *sighand = current->sighand;
+	struct k_sigaction *ka = &sighand->action[sig - 1];
+	unsigned long entry = stub + MACH_STUB_EXCEPTION;
+	struct mach_stub_action seen, now, program;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		spin_lock_irq(&sighand->siglock);
+		mach_exception_action(ka, &seen);
+		spin_unlock_irq(&sighand->siglock);
+		if (seen.handler == entry)
+			return;
+		program = seen;
+		/* A fork's child, armed in turn: its program's, from the parent. */
+		mach_exception_inherited(seen.handler, sig, &program);
+
+		spin_lock_irq(&sighand->siglock);
+		mach_exception_action(ka, &now);
+		if (!memcmp(&now, &seen, sizeof(now))) {
+			memcpy(&data->program[sig], &program, sizeof(program));
+			ka->sa.sa_handler = (__sighandler_t)entry;
+			ka->sa.sa_flags = SA_SIGINFO | SA_RESTORER |
+					  (program.flags & (SA_ONSTACK | SA_RESTART));
+			ka->sa.sa_restorer = (__sigrestore_t)(stub + MACH_STUB_RESTORER);
+			sigemptyset(&ka->sa.sa_mask);
+			tries = -1;
+		}
+		spin_unlock_irq(&sighand->siglock);
+		if (tries < 0)
+			return;
+	}
+}
+
+/* Under os->exception_lock, in a thread of os's process. */
+static int mach_exception_arm_locked(struct mach_task_os *os, int fd)
+{
 	struct mach_stub_page *data;
-	unsigned long stub, entry;
 	struct page *page;
+	unsigned long stub;
 	int i;
 
 	/* A page of the process's own: its fd, and its program's dispositions. */
@@ -96,7 +153,7 @@ static int mach_exception_arm_fd(struct mach_task_os *os, int fd)
 		if (os->exception_mm)
 			mmdrop(os->exception_mm);
 		mmgrab(current->mm);
-		os->exception_mm = current->mm;
+		WRITE_ONCE(os->exception_mm, current->mm);
 	}
 	stub = os->exception_stub;
 	page = mach_stub_page_get(stub);
@@ -104,36 +161,23 @@ static int mach_exception_arm_fd(struct mach_task_os *os, int fd)
 		return -EFAULT;	/* the program unmapped it */
 	data = page_address(page);
 	data->exception_fd = fd;
-	entry = stub + MACH_STUB_EXCEPTION;
-
-	for (i = 0; i < ARRAY_SIZE(mach_exception_signals); i++) {
-		int sig = mach_exception_signals[i];
-		struct k_sigaction *ka = &sighand->action[sig - 1];
-		struct mach_stub_action program;
-		unsigned long handler;
-
-		spin_lock_irq(&sighand->siglock);
-		handler = (unsigned long)ka->sa.sa_handler;
-		program.handler = handler;
-		program.flags = ka->sa.sa_flags;
-		program.restorer = (unsigned long)ka->sa.sa_restorer;
-		program.mask = ka->sa.sa_mask.sig[0];
-		spin_unlock_irq(&sighand->siglock);
-		if (handler == entry)
-			continue;
-		/* A fork's child, armed in turn: its program's, from the parent. */
-		mach_exception_inherited(handler, sig, &program);
-
-		spin_lock_irq(&sighand->siglock);
-		memcpy(&data->program[sig], &program, sizeof(program));
-		ka->sa.sa_handler = (__sighandler_t)entry;
-		ka->sa.sa_flags = SA_SIGINFO | SA_RESTORER | (program.flags & SA_ONSTACK);
-		ka->sa.sa_restorer = (__sigrestore_t)(stub + MACH_STUB_RESTORER);
-		sigemptyset(&ka->sa.sa_mask);
-		spin_unlock_irq(&sighand->siglock);
-	}
+	for (i = 0; i < ARRAY_SIZE(mach_exception_signals); i++)
+		mach_exception_take_signal(data, mach_exception_signals[i], stub);
 	put_page(page);
 	return 0;
+}
+
+static int mach_exception_arm_fd(struct mach_task_os *os, int fd)
+{
+	int ret;
+
+	/* Only in the task's own process, one arming at a time. */
+	if (os->pid != task_tgid(current))
+		return -EPERM;
+	mutex_lock(&os->exception_lock);
+	ret = mach_exception_arm_locked(os, fd);
+	mutex_unlock(&os->exception_lock);
+	return ret;
 }
 
 int mach_exception_arm(struct mach_task_os *os)
@@ -146,7 +190,8 @@ void mach_exception_agent_starting(struct mach_task_os *os, struct file *file,
 {
 	struct file *f;
 
-	if (fd > INT_MAX || os->exception_mm == current->mm ||
+	if (fd > INT_MAX || os->pid != task_tgid(current) ||
+	    READ_ONCE(os->exception_mm) == current->mm ||
 	    !mach_task_raises_exceptions(os->task))
 		return;
 	f = fget(fd);
@@ -226,24 +271,43 @@ static int mach_exception_raise(int sig, const siginfo_t *si, struct ucontext *u
 	ret = mach_core_raise_exception(task, fault);
 	if (ret < 0) {
 		ret = 0;	/* killed while it waited: it goes no further */
-	} else if (ret == 1) {
-		ret = 0;
-		if (fault->regs_set) {
-			mach_arch_fault_write(fault, &uc->uc_mcontext);
-			if (copy_to_user(&uframe->uc_mcontext, &uc->uc_mcontext,
-					 sizeof(uc->uc_mcontext)))
-				ret = -EFAULT;
-		}
-		if (fault->fxsave_set && fpstate &&
-		    copy_to_user(fpstate, fault->fxsave, sizeof(fault->fxsave)))
-			ret = -EFAULT;
-	} else {
-		ret = 1;
+		goto out;
 	}
+	ret = ret == 1 ? 0 : 1;
+	/*
+	 * What thread_set_state did meanwhile holds whatever the answer, as
+	 * on XNU: the thread goes on, or to its signal, with that state.
+	 */
+	if (fault->regs_set) {
+		mach_arch_fault_write(fault, &uc->uc_mcontext);
+		if (copy_to_user(&uframe->uc_mcontext, &uc->uc_mcontext,
+				 sizeof(uc->uc_mcontext)))
+			ret = -EFAULT;
+	}
+	/* Not its last 48 bytes: the kernel's own, saying what follows. */
+	if (fault->fxsave_set && fpstate &&
+	    copy_to_user(fpstate, fault->fxsave, MACH_FXSAVE_USER_BYTES))
+		ret = -EFAULT;
 out:
 	kfree(fault);
 	mach_task_put(task);
 	return ret;
+}
+
+/* sig's disposition, if it is still the entry, becomes SIG_DFL. */
+static void mach_exception_default(int sig, unsigned long entry)
+{
+	struct sighand_struct *sighand = current->sighand;
+	struct k_sigaction *ka = &sighand->action[sig - 1];
+
+	spin_lock_irq(&sighand->siglock);
+	if ((unsigned long)ka->sa.sa_handler == entry) {
+		ka->sa.sa_handler = SIG_DFL;
+		ka->sa.sa_flags = 0;
+		ka->sa.sa_restorer = NULL;
+		sigemptyset(&ka->sa.sa_mask);
+	}
+	spin_unlock_irq(&sighand->siglock);
 }
 
 /*
@@ -255,8 +319,6 @@ static long mach_exception_signal(struct mach_stub_page *data, int sig,
 				  const siginfo_t *si, struct ucontext *uc,
 				  struct ucontext __user *uframe, unsigned long entry)
 {
-	struct sighand_struct *sighand = current->sighand;
-	struct k_sigaction *ka = &sighand->action[sig - 1];
 	bool forced = si->si_code > 0;
 	struct mach_stub_action program;
 	struct kernel_siginfo info;
@@ -267,14 +329,7 @@ static long mach_exception_signal(struct mach_stub_page *data, int sig,
 		return 0;
 	if (program.handler == (unsigned long)SIG_DFL ||
 	    program.handler == (unsigned long)SIG_IGN) {
-		spin_lock_irq(&sighand->siglock);
-		if ((unsigned long)ka->sa.sa_handler == entry) {
-			ka->sa.sa_handler = SIG_DFL;
-			ka->sa.sa_flags = 0;
-			ka->sa.sa_restorer = NULL;
-			sigemptyset(&ka->sa.sa_mask);
-		}
-		spin_unlock_irq(&sighand->siglock);
+		mach_exception_default(sig, entry);
 		/* A fault is taken even where the program blocks its signal. */
 		if (forced && sigismember(&uc->uc_sigmask, sig)) {
 			sigdelset(&uc->uc_sigmask, sig);
@@ -295,8 +350,13 @@ static long mach_exception_signal(struct mach_stub_page *data, int sig,
 		sigaddset(&mask, sig);
 	sigdelsetmask(&mask, sigmask(SIGKILL) | sigmask(SIGSTOP));
 	sigprocmask(SIG_SETMASK, &mask, NULL);
+	/*
+	 * SA_RESETHAND: the process's disposition goes back to SIG_DFL, as
+	 * the kernel's delivery would leave it (the entry with it: the page
+	 * may be a fork's parent's too, and is not this process's to change).
+	 */
 	if (program.flags & SA_RESETHAND)
-		WRITE_ONCE(data->program[sig].handler, (unsigned long)SIG_DFL);
+		mach_exception_default(sig, entry);
 	return program.handler;
 }
 

@@ -5,6 +5,7 @@
  * A part includes the headers of the parts it uses, not this one:
  * shim_kernel.h (shim.c, quota.c), task_os.h (task.c), creds.h, node.h,
  * stub.h, agent.h, shell.h, trampoline.h, spin.h, clone.h, vm_share.h,
+ * exception.h,
  * thread_os.h (and thread_record.h, thread_arch.h inside the thread
  * files), dev.h, netlink.h, debugfs.h.
  *
@@ -29,7 +30,9 @@
  *   Port::lock_ (core)           a port's queue, counts and requests
  *   mach_transit_lock (shim.c)   where receive rights in transit sit
  * A thread record's regs_lock (thread_record.h: its saved registers) is
- * taken with no other of these held, and takes none.
+ * taken with no other of these held, and takes none. A process's
+ * sighand->siglock (Linux's, a spinlock) is taken under exception_lock
+ * to arm it, or with none of ours held; nothing of ours under it.
  * Spinlocks, innermost (nothing is taken under them, and they are taken
  * under any of the above, the core's task and thread locks included: a
  * hold or release of a thread wakes it through them):
@@ -53,6 +56,7 @@
 #include "creds.h"
 #include "debugfs.h"
 #include "dev.h"
+#include "exception.h"
 #include "netlink.h"
 #include "node.h"
 #include "shell.h"

@@ -237,6 +237,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	os->numa_node = NUMA_NO_NODE;
 	mutex_init(&os->ranges_lock);
 	mutex_init(&os->program_lock);
+	mutex_init(&os->exception_lock);
 	INIT_LIST_HEAD(&os->trampolines);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
@@ -343,6 +344,23 @@ static u64 mach_task_program_locked(struct mach_task_os *os, bool *renewed)
 }
 
 /*
+ * Is the program os's process runs now its owner's, as the one before
+ * was (not a set-id one, whose memory its caller may not read)? Gone: no
+ * matter.
+ */
+static bool mach_task_execed_as_owner(struct mach_task_os *os)
+{
+	struct task_struct *leader = get_pid_task(os->pid, PIDTYPE_TGID);
+	bool owner = true;
+
+	if (leader) {
+		owner = mach_task_owner_dumpable(leader);
+		put_task_struct(leader);
+	}
+	return owner;
+}
+
+/*
  * The generation of the program os's process runs (0: exiting, or the
  * wait for another caller's renewal was killed), renewing the task if it
  * exec'd. The renewal kills ports, whose notices may be many: it runs
@@ -360,8 +378,11 @@ static u64 mach_task_check_program(struct mach_task_os *os, bool *renewed)
 	mutex_lock(&mach_tasks_lock);
 	gen = mach_task_program_locked(os, renewed);
 	mutex_unlock(&mach_tasks_lock);
-	if (*renewed)
+	if (*renewed) {
 		mach_task_renew_port(os->task);
+		if (!mach_task_execed_as_owner(os))
+			mach_task_reset_exceptions(os->task);
+	}
 	mutex_unlock(&os->program_lock);
 	return gen;
 }

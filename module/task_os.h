@@ -125,11 +125,11 @@ struct mach_task_os {
 	/*
 	 * Its exception stub (exception.c), in the mm it was mapped in
 	 * (mmgrab()bed, so that a new mm is never taken for it; compared
-	 * only): the arming thread's, one of its process's at a time (its
-	 * agent, or the thread becoming it).
+	 * only): armed by a thread of its own process under exception_lock.
 	 */
-	unsigned long exception_stub;
-	struct mm_struct *exception_mm;
+	struct mutex exception_lock;
+	unsigned long exception_stub;	/* guarded by exception_lock */
+	struct mm_struct *exception_mm;	/* the same; READ_ONCE to compare */
 	/*
 	 * No right names it any more (atomic: WRITE_ONCE, READ_ONCE): a
 	 * shell not yet set up then ends as soon as it is.

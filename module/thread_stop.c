@@ -49,8 +49,9 @@ mach_bool mach_shim_thread_quiet(struct mach_thread_os *t)
 {
 	struct task_struct *thread = READ_ONCE(t->thread);
 
+	/* Waiting for its exception's answer, it runs none of its code. */
 	if (READ_ONCE(t->dying) || mach_thread_stopped(t) ||
-	    !READ_ONCE(t->started) || READ_ONCE(t->quiescing))
+	    !READ_ONCE(t->started) || READ_ONCE(t->quiescing) || READ_ONCE(t->fault))
 		return true;
 	/* (Stopped by a signal, it meets its stop work before user mode.) */
 	return !thread || (READ_ONCE(thread->flags) & PF_EXITING) ||

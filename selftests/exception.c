@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <mach/mach.h>
@@ -122,6 +123,29 @@ static mach_msg_return_t answer(const union request *req, kern_return_t ret, int
 	}
 	reply.head.msgh_size = size;
 	return mach_msg(&reply.head, MACH_SEND_MSG, size, 0, MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/*
+ * This program exec'd by a_set_id_exec_drops_the_tasks_handlers: exits
+ * 0 if its task has no handler of EXC_BAD_ACCESS, 1 if it has one.
+ */
+static void __attribute__((constructor)) exec_probe(void)
+{
+	exception_mask_t masks[EXC_TYPES_COUNT];
+	mach_port_t ports[EXC_TYPES_COUNT];
+	exception_behavior_t behaviors[EXC_TYPES_COUNT];
+	thread_state_flavor_t flavors[EXC_TYPES_COUNT];
+	mach_msg_type_number_t count = EXC_TYPES_COUNT;
+
+	if (!getenv("MACH_EXCEPTION_PROBE"))
+		return;
+	if (task_get_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, masks, &count,
+				     ports, behaviors, flavors))
+		_exit(2);
+	for (unsigned int i = 0; i < count; i++)
+		if (ports[i] != MACH_PORT_NULL)
+			_exit(1);
+	_exit(0);
 }
 
 /* A page the first touch of which faults: PROT_NONE. */
@@ -920,6 +944,118 @@ TEST_F(faults, raise_their_exception)
 	EXPECT_EQ(1, trap_done);
 	mach_port_deallocate(mach_task_self(), req.state_identity.thread.name);
 	mach_port_deallocate(mach_task_self(), req.state_identity.task.name);
+}
+
+struct two_faults {
+	mach_port_t dead;
+	volatile uint32_t *pages;
+	volatile int step;
+};
+
+static void *dead_handler_then_two_faults(void *arg)
+{
+	struct two_faults *f = arg;
+
+	if (thread_set_exception_ports(mach_thread_self(), EXC_MASK_BAD_ACCESS, f->dead,
+				       EXCEPTION_DEFAULT, THREAD_STATE_NONE))
+		return NULL;
+	f->step = 1;
+	while (f->step != 2)
+		usleep(1000);
+	return (void *)(uintptr_t)(f->pages[0] + f->pages[PAGE / 4]);
+}
+
+/*
+ * A level whose handler died is passed over, and leaves nothing behind
+ * for later: each fault is answered by its own reply.
+ */
+TEST(a_dead_handler_is_passed_over_cleanly)
+{
+	mach_port_t live = handler_port();
+	struct two_faults f = { .dead = handler_port() };
+	union request req;
+	pthread_t t;
+	void *got;
+
+	f.pages = mmap(NULL, 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, f.pages);
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			live, EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES, THREAD_STATE_NONE));
+	ASSERT_EQ(0, pthread_create(&t, NULL, dead_handler_then_two_faults, &f));
+	while (f.step != 1)
+		usleep(1000);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), f.dead,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	f.step = 2;
+
+	for (int i = 0; i < 2; i++) {
+		volatile uint32_t *page = f.pages + i * PAGE / 4;
+
+		ASSERT_EQ(MACH_MSG_SUCCESS, receive(live, &req, 5000));
+		ASSERT_EQ(2405, req.head.msgh_id);
+		EXPECT_EQ((int64_t)(uintptr_t)page, req.identity.code[1]);
+		ASSERT_EQ(0, mprotect((void *)page, PAGE, PROT_READ | PROT_WRITE));
+		page[0] = 3 + i;
+		ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, 0, NULL, 0));
+	}
+	ASSERT_EQ(0, pthread_join(t, &got));
+	EXPECT_EQ(7, (uint32_t)(uintptr_t)got);
+}
+
+/*
+ * An exec into a set-id program drops the task's handlers, as XNU's
+ * ipc_task_reset() does: whoever set them would see its threads and
+ * state. An ordinary exec keeps them.
+ */
+TEST(a_set_id_exec_drops_the_tasks_handlers)
+{
+	mach_port_t port = handler_port();
+	char copy[64];
+	int status;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to make a set-uid program");
+	/* Held here, so that it outlives the child's exec; the child inherits it. */
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
+	for (int setid = 0; setid < 2; setid++) {
+		pid_t pid;
+		int in, out;
+		char buf[65536];
+		ssize_t n;
+
+		snprintf(copy, sizeof(copy), "/tmp/mach-exception-probe-%d", setid);
+		in = open("/proc/self/exe", O_RDONLY);
+		out = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		ASSERT_GE(in, 0);
+		ASSERT_GE(out, 0);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			ASSERT_EQ(n, write(out, buf, n));
+		close(in);
+		close(out);
+		if (setid) {
+			ASSERT_EQ(0, chown(copy, 65534, 65534));
+			ASSERT_EQ(0, chmod(copy, 04755));
+		}
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			/* A task first, with its parent's handlers; then another user's. */
+			if (mach_task_self() == MACH_PORT_NULL)
+				_exit(11);
+			if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+				_exit(10);
+			setenv("MACH_EXCEPTION_PROBE", "1", 1);
+			execl(copy, copy, (char *)NULL);
+			_exit(12);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		unlink(copy);
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(setid ? 0 : 1, WEXITSTATUS(status)) {
+			TH_LOG("%s exec", setid ? "a set-uid" : "an ordinary");
+		}
+	}
 }
 
 TEST_HARNESS_MAIN

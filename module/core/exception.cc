@@ -127,13 +127,15 @@ Message *make_request(const ExceptionHandler &handler, Thread &thread, u32 type,
 	return msg;
 }
 
-enum class Answer { Declined, Resumed, Refused, Killed };
+enum class Answer { Declined, Resumed, Killed };
 
 /*
  * The reply to request: KERN_SUCCESS resumes the thread, with the state
- * a state reply carries (Refused if thread_set_state will not take it).
- * Anything else, a send-once notice (the handler dropped the reply
- * right), or the wrong shape declines.
+ * a state reply carries. Anything else, a send-once notice (the handler
+ * dropped the reply right), the wrong shape, or a state the thread
+ * cannot take (thread_set_state refuses it: a read-only flavour, rip
+ * outside user space) declines, and the next level is asked, as XNU's
+ * exception_deliver() fails when thread_setstatus() does.
  */
 Answer take_reply(Message &reply, u32 request_id, bool stateful, Thread &thread)
 {
@@ -154,10 +156,28 @@ Answer take_reply(Message &reply, u32 request_id, bool stateful, Thread &thread)
 	u32 take = count < thread_state_max ? count : thread_state_max;
 	__builtin_memcpy(state, reinterpret_cast<const unsigned char *>(&reply.header) +
 			 retcode_at + 12, 4 * take);
-	if (thread_state_settable(flavor) == 0)
-		return Answer::Resumed;	/* a read-only flavour sets nothing */
 	return thread_set_state(thread, flavor, state, take) == Kr::Success ? Answer::Resumed :
-									      Answer::Refused;
+									      Answer::Declined;
+}
+
+/*
+ * What a reply port may hold that no request of now is waiting for: a
+ * reply to one whose thread gave up waiting cannot come (a thread waits
+ * until it is answered or dies), but nothing is trusted to the reply
+ * port but the answer to the request just sent.
+ */
+void drain(Port &reply_port)
+{
+	Message *stale;
+	Port *from;
+	u32 needed;
+	while (reply_port.dequeue(0, msg_size_max + trailer_max, false, 0, &stale, &needed,
+				  &from) == Kr::Success) {
+		from->put();
+		stale->dest.port->release(stale->dest);
+		stale->dest = {};
+		Message::destroy(stale);
+	}
 }
 
 /* Sends the request to handler and waits for its answer. */
@@ -175,6 +195,7 @@ Answer raise_to(const ExceptionHandler &handler, Thread &thread, u32 type,
 		handler.port->drop(TransitRight{handler.port, MoveSend});
 		return Answer::Declined;
 	}
+	drain(*reply_port);
 	reply_port->get();
 	reply_port->add_send_once();
 	request->reply = TransitRight{reply_port, MoveSendOnce};
@@ -191,6 +212,9 @@ Answer raise_to(const ExceptionHandler &handler, Thread &thread, u32 type,
 	Answer answer = Answer::Declined;
 	if (!request->charge.add(sizeof(Message) + request->body_size() + trailer_max) ||
 	    !port->enqueue(request, false)) {
+		/* Taken back unused: no send-once notice to wait for later. */
+		request->reply.port->release(request->reply);
+		request->reply = {};
 		Message::destroy(request);
 	} else {
 		Message *reply = nullptr;
@@ -237,8 +261,6 @@ bool raise_exception(Thread &thread, u32 type, const u64 code[exception_code_max
 			continue;
 		case Answer::Killed:
 			*killed = true;
-			return false;
-		case Answer::Refused:
 			return false;
 		}
 	}

@@ -646,6 +646,12 @@ extern "C" void mach_task_renew_port(mach_task *task)
 	Task::from(task)->renew_port();
 }
 
+extern "C" void mach_task_reset_exceptions(mach_task *task)
+{
+	Task::from(task)->exception_ports().set(mach::all_exceptions, mach::TransitRight{},
+						mach::ExceptionDefault, 0);
+}
+
 extern "C" void mach_task_terminate(mach_task *task)
 {
 	Task::from(task)->terminate();
