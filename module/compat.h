@@ -125,4 +125,12 @@ static inline bool mach_task_owner_dumpable(struct task_struct *t)
 }
 #endif
 
+/* rdmsrl() became rdmsrq() (6.16); both are macros. */
+#include <asm/msr.h>
+#ifdef rdmsrq
+#define mach_rdmsr(msr, val) rdmsrq(msr, val)
+#else
+#define mach_rdmsr(msr, val) rdmsrl(msr, val)
+#endif
+
 #endif /* MACH_COMPAT_H */

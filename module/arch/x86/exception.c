@@ -8,10 +8,10 @@
 #include <linux/signal.h>
 #include <linux/smp.h>
 #include <linux/string.h>
-#include <asm/msr.h>
 #include <asm/sigcontext.h>
 #include <asm/trapnr.h>
 
+#include "../../compat.h"
 #include "../../exception_arch.h"
 
 /* <mach/exception_types.h>, <mach/i386/exception.h>, <mach/kern_return.h> */
@@ -164,8 +164,8 @@ void mach_arch_fault_read(const struct sigcontext_64 *sc, struct mach_fault *f)
 	s[MACH_X86_RFLAGS] = sc->flags;
 	s[MACH_X86_CS] = sc->cs;
 	/* The calling thread's own bases: live in their registers. */
-	rdmsrl(MSR_FS_BASE, s[MACH_X86_FS]);
-	rdmsrl(MSR_KERNEL_GS_BASE, s[MACH_X86_GS]);
+	mach_rdmsr(MSR_FS_BASE, s[MACH_X86_FS]);
+	mach_rdmsr(MSR_KERNEL_GS_BASE, s[MACH_X86_GS]);
 
 	/* x86_EXCEPTION_STATE64: trapno and cpu, err, faultvaddr. */
 	f->exception[0] = (u16)sc->trapno | (raw_smp_processor_id() << 16);
