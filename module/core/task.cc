@@ -190,7 +190,7 @@ void Task::threads(Thread **out, u32 capacity, u32 *count)
 
 void Task::terminate()
 {
-	Port *port, *name_port, *special[TaskSpecialPortMax + 1];
+	Port *port, *name_port, *special[TaskSpecialPortMax + 1], *sample;
 	Thread *threads;
 	{
 		if (!lock_.ok())
@@ -207,7 +207,13 @@ void Task::terminate()
 			special[i] = special_[i];
 			special_[i] = nullptr;
 		}
+		sample = sample_;
+		sample_ = nullptr;
 	}
+	/* Its threads are sampled no more (a dying task is not). */
+	mach_shim_task_sample(os_);
+	if (sample)
+		sample->drop(TransitRight{sample, MoveSend});
 	/* Every send right to either port is a dead name from now. */
 	Port *ports[] = {port, name_port};
 	for (Port *p : ports) {
@@ -234,11 +240,19 @@ void Task::terminate()
 bool Task::renew_port()
 {
 	Port *fresh = Port::create_for_task(this);
-	Port *old;
+	Port *old, *sample;
 	Thread *threads;
 	bool held;
 	{
 		Guard g(lock_);
+		/*
+		 * The new program's pcs (a set-uid one's, say) are not the old
+		 * program's sampler's to see: sampling ends with the exec, as
+		 * the rights to the old task port do. (Linux stopped it already:
+		 * its perf events go at exec, module/sample.c.)
+		 */
+		sample = sample_;
+		sample_ = nullptr;
 		old = port_;
 		/* A terminated task stays so. */
 		port_ = old ? fresh : nullptr;
@@ -260,6 +274,10 @@ bool Task::renew_port()
 	if (old) {
 		old->kill();
 		old->put();
+	}
+	if (sample) {
+		mach_shim_task_sample(os_);
+		sample->drop(TransitRight{sample, MoveSend});
 	}
 	while (Thread *t = threads) {
 		threads = t->next;
@@ -438,11 +456,12 @@ static Port *copy_send(Port *port)
  * are taken under the parent's lock, then put in place under ours (a new
  * task has none of its own to drop; what it had is dropped unlocked).
  */
-void Task::inherit_from(Task &parent)
+void Task::inherit_from(Task &parent, bool sample_port)
 {
 	Port *special[TaskSpecialPortMax + 1] = {};
 	Port *registered[registered_max];
 	ExceptionHandler exceptions[exception_types] = {};
+	Port *sample = nullptr;
 	bool has_tokens;
 	Tokens tokens;
 	{
@@ -458,6 +477,8 @@ void Task::inherit_from(Task &parent)
 			exceptions[type] = parent.exceptions_[type];
 			copy_send(exceptions[type].port);
 		}
+		if (sample_port)
+			sample = copy_send(parent.sample_);
 	}
 	{
 		Guard g(lock_);
@@ -482,6 +503,13 @@ void Task::inherit_from(Task &parent)
 			exceptions_[type] = exceptions[type];
 			exceptions[type] = old;
 		}
+		/*
+		 * Sampled from when its process is set up (the host starts it
+		 * then: module/sample.c); a dying task takes none.
+		 */
+		Port *old = sample_;
+		sample_ = dying_ ? old : sample;
+		sample = dying_ ? sample : old;
 	}
 	for (Port *p : special)
 		if (p)
@@ -492,6 +520,8 @@ void Task::inherit_from(Task &parent)
 	for (const ExceptionHandler &h : exceptions)
 		if (h.port)
 			h.port->drop(TransitRight{h.port, MoveSend});
+	if (sample)
+		sample->drop(TransitRight{sample, MoveSend});
 }
 
 bool Task::given_tokens(Tokens *out)
@@ -634,6 +664,61 @@ u32 Task::exception_mask()
 	return mask;
 }
 
+bool Task::set_sample_port(TransitRight right)
+{
+	Port *old, *refused = nullptr;
+	{
+		Guard g(lock_);
+		old = sample_;
+		/* A terminated task takes none: it is sampled no more. */
+		if (dying_)
+			refused = right.port;
+		sample_ = dying_ ? nullptr : right.port;
+	}
+	if (old)
+		old->drop(TransitRight{old, MoveSend});
+	if (refused)
+		refused->drop(TransitRight{refused, MoveSend});
+	if (!mach_shim_task_sample(os_))
+		return true;
+	/* Not started (no memory): nor is the port held, unless replaced since. */
+	Port *undo = nullptr;
+	{
+		Guard g(lock_);
+		if (right.port && sample_ == right.port) {
+			undo = sample_;
+			sample_ = nullptr;
+		}
+	}
+	if (undo)
+		undo->drop(TransitRight{undo, MoveSend});
+	return false;
+}
+
+bool Task::sampling()
+{
+	Guard g(lock_);
+	return sample_ && !dying_ && !sample_->dead();
+}
+
+TransitRight Task::sample_right()
+{
+	Guard g(lock_);
+	return copy_send(sample_) ? TransitRight{sample_, MoveSend} : TransitRight{};
+}
+
+void Task::sample_port_died(Port *port)
+{
+	{
+		Guard g(lock_);
+		if (!port || sample_ != port)
+			return;
+		sample_ = nullptr;
+	}
+	mach_shim_task_sample(os_);
+	port->drop(TransitRight{port, MoveSend});
+}
+
 } /* namespace mach */
 
 using mach::Task;
@@ -741,8 +826,9 @@ extern "C" void mach_task_terminate(mach_task *task)
 
 extern "C" void mach_task_inherit(mach_task *child, mach_task *parent)
 {
+	/* A process that became a task by itself: not its sample port. */
 	if (parent)
-		Task::from(child)->inherit_from(*Task::from(parent));
+		Task::from(child)->inherit_from(*Task::from(parent), false);
 	else
 		Task::from(child)->start_from_host();
 }
