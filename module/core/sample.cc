@@ -14,6 +14,15 @@ namespace mach {
 
 Kr task_sample(Task &task, TransitRight port)
 {
+	/*
+	 * A kernel object's port takes requests, and nobody receives what
+	 * queues there: a message can carry one (the ioctl's make-send
+	 * cannot), but it is no sample port.
+	 */
+	if (port.port && port.port->is_kernel()) {
+		port.port->drop(port);
+		return Kr::InvalidArgument;
+	}
 	return task.set_sample_port(port) ? Kr::Success : Kr::ResourceShortage;
 }
 

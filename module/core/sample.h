@@ -12,8 +12,9 @@ namespace mach {
 
 /*
  * task_sample(task, port): port (a send right; none stops sampling)
- * becomes task's sample port, replacing the one it had. ResourceShortage
- * if sampling could not start (the port is then not held).
+ * becomes task's sample port, replacing the one it had. Takes the right
+ * whatever comes. InvalidArgument for a kernel object's port;
+ * ResourceShortage if sampling could not start (the port is then not held).
  */
 Kr task_sample(Task &task, TransitRight port);
 

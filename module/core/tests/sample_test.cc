@@ -215,6 +215,20 @@ TEST_F(Sample, ByMessageAsXnusStubSendsIt)
 	EXPECT_TRUE(task->sampling());
 	EXPECT_EQ(1u, send_rights(port));
 
+	// A kernel object's port cannot receive samples (a copied right to
+	// our own task's name port, which the ioctl's make-send cannot carry).
+	mach_special_port_args name_port{};
+	name_port.task = self;
+	name_port.which = 3;	// TASK_NAME_PORT
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_SPECIAL_PORT, &name_port));
+	r.w[1] = name_port.port;
+	r.w[3] = (u32(PortDescriptor) << 24) | (u32(CopySend) << 16);
+	ASSERT_EQ(long(Kr::Success), ioctl(MACH_IOC_NR_MSG, &a));
+	ASSERT_EQ(long(Kr::Success), ioctl(MACH_IOC_NR_MSG, &b));
+	EXPECT_EQ(u32(s32(Kr::InvalidArgument)), out.w[2]);
+	EXPECT_TRUE(task->sampling());	// unchanged
+	EXPECT_EQ(1u, send_rights(port));
+
 	// A request without the descriptor is not one: MIG's answer.
 	r.h.bits = CopySend | (MakeSendOnce << 8);
 	r.h.size = sizeof(MsgHeader);
