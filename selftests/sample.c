@@ -202,10 +202,16 @@ FIXTURE(sample) {
 	struct spinner a, b;
 };
 
+/* Samplers alive before a test: those of tests before it gone first. */
+static long samplers_before(void)
+{
+	return samplers_down_to(0, 3000);
+}
+
 FIXTURE_SETUP(sample)
 {
 	made_begin(&self->made);
-	self->samplers = mach_stat("live_samplers");
+	self->samplers = samplers_before();
 	ASSERT_LE(0, self->samplers);
 	self->port = new_port();
 	ASSERT_NE(MACH_PORT_NULL, self->port);
@@ -222,7 +228,7 @@ FIXTURE_TEARDOWN(sample)
 }
 
 /* One thread spinning before the call, one started after it. */
-TEST_F(sample, each_threads_pcs_arrive_from_inside_its_loop)
+TEST_F_TIMEOUT(sample, each_threads_pcs_arrive_from_inside_its_loop, 90)
 {
 	struct tally t = { 0 };
 
@@ -250,7 +256,7 @@ TEST_F(sample, each_threads_pcs_arrive_from_inside_its_loop)
 	}
 }
 
-TEST_F(sample, null_stops_it)
+TEST_F_TIMEOUT(sample, null_stops_it, 90)
 {
 	struct tally t = { 0 };
 
@@ -272,7 +278,7 @@ TEST_F(sample, null_stops_it)
 	EXPECT_EQ(KERN_SUCCESS, task_sample(mach_task_self(), MACH_PORT_NULL));
 }
 
-TEST_F(sample, a_dead_port_stops_it_and_another_starts_it_again)
+TEST_F_TIMEOUT(sample, a_dead_port_stops_it_and_another_starts_it_again, 90)
 {
 	struct tally t = { 0 };
 	mach_port_t again = new_port();
@@ -295,7 +301,7 @@ TEST_F(sample, a_dead_port_stops_it_and_another_starts_it_again)
 	EXPECT_LE(3, t.inside[0]);
 }
 
-TEST_F(sample, a_full_queue_loses_batches_and_holds_nobody)
+TEST_F_TIMEOUT(sample, a_full_queue_loses_batches_and_holds_nobody, 90)
 {
 	mach_port_limits_t limits = { .mpl_qlimit = 1 };
 	struct tally t = { 0 };
@@ -341,7 +347,7 @@ TEST_F(sample, a_full_queue_loses_batches_and_holds_nobody)
 }
 
 /* Served by message as XNU's stub sends task_sample (3422), and through a stand-in. */
-TEST_F(sample, by_message_and_through_a_stand_in)
+TEST_F_TIMEOUT(sample, by_message_and_through_a_stand_in, 90)
 {
 	union exchange x;
 	struct proxy proxy;
@@ -358,6 +364,13 @@ TEST_F(sample, by_message_and_through_a_stand_in)
 	t.tid[0] = self->a.tid;
 	collect(self->port, 20000, 1, &t);
 	EXPECT_LE(1, t.inside[0]);
+	/* A copied right to a kernel object's port: samples could not be had there. */
+	one_port(&x, mach_host_self(), MACH_MSG_TYPE_COPY_SEND);
+	ASSERT_EQ(MACH_MSG_SUCCESS, call(mach_task_self(), 3422, &x,
+					 sizeof(mach_msg_header_t) + 4 + 12,
+					 MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, x.out.s.ret);
+	EXPECT_EQ(self->samplers + 1, mach_stat("live_samplers"));	/* ours goes on */
 
 	/* Through a port that stands in for our task: the same answers. */
 	proxy_start(&proxy, mach_task_self());
@@ -471,7 +484,8 @@ FIXTURE_VARIANT_ADD(child, without_memory) { .inherit_memory = FALSE };
 FIXTURE_SETUP(child)
 {
 	made_begin(&self->made);
-	self->samplers = mach_stat("live_samplers");
+	self->samplers = samplers_before();
+	ASSERT_LE(0, self->samplers);
 	self->port = new_port();
 	ASSERT_NE(MACH_PORT_NULL, self->port);
 }
@@ -491,7 +505,7 @@ static int thread_of(int pid, uint64_t tid)
 	return access(path, F_OK) == 0;
 }
 
-TEST_F(child, a_task_created_child_inherits_the_port)
+TEST_F_TIMEOUT(child, a_task_created_child_inherits_the_port, 90)
 {
 	static const unsigned char jump_to_self[] = { 0xeb, 0xfe };
 	vm_address_t stack = 0, code = 0;
