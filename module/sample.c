@@ -32,8 +32,10 @@
  * the task is freed, and the task holds the module, so nothing of a
  * sampler outlives its task, and the module's exit drains the workqueue
  * (a work that dropped a task's last reference may still be finishing).
- * Stopping releases every event (after which no handler runs, nor queues
- * the work), then waits for the work, unless it is the work that stops.
+ * Before it clears or replaces the port the core has the batch taken so
+ * far sent at once (mach_shim_task_sample_flush()). Stopping releases
+ * every event (after which no handler runs, nor queues the work), then
+ * waits for the work, unless it is the work that stops.
  *
  * Locks: os->sample_lock (a mutex; module/mach.h places it) guards
  * os->sampler, and is held while a sampler starts (it takes perf's own
@@ -417,6 +419,25 @@ int mach_shim_task_sample(struct mach_task_os *os)
 	if (stop)
 		mach_sampler_stop(stop);
 	return err;
+}
+
+void mach_shim_task_sample_flush(struct mach_task_os *os)
+{
+	struct mach_sampler *s;
+
+	mutex_lock(&os->sample_lock);
+	s = os->sampler;
+	if (s)
+		refcount_inc(&s->refs);
+	mutex_unlock(&os->sample_lock);
+	if (!s)
+		return;
+	/* Now rather than when its batch would have gone (not from itself). */
+	if (current_work() != &s->flush.work) {
+		mod_delayed_work(mach_sample_wq, &s->flush, 0);
+		flush_delayed_work(&s->flush);
+	}
+	mach_sampler_put(s);
 }
 
 void mach_sample_free(struct mach_task_os *os)

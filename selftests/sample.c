@@ -256,9 +256,21 @@ TEST_F_TIMEOUT(sample, each_threads_pcs_arrive_from_inside_its_loop, 90)
 	}
 }
 
+/* The CPU time thread has run, in ms. */
+static double cpu_ms(pthread_t thread)
+{
+	struct timespec ts;
+	clockid_t clock;
+
+	if (pthread_getcpuclockid(thread, &clock) || clock_gettime(clock, &ts))
+		return -1;
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 TEST_F_TIMEOUT(sample, null_stops_it, 90)
 {
 	struct tally t = { 0 };
+	double start, end;
 
 	ASSERT_EQ(0, spinner_start(&self->a));
 	ASSERT_EQ(KERN_SUCCESS, task_sample(mach_task_self(), self->port));
@@ -266,7 +278,21 @@ TEST_F_TIMEOUT(sample, null_stops_it, 90)
 	collect(self->port, 20000, 1, &t);
 	ASSERT_LE(1, t.inside[0]);
 
+	/*
+	 * A few samples more, not yet due to be sent (a batch waits up to
+	 * TASK_SAMPLE_FLUSH_MSEC): the stop sends them before it returns.
+	 */
+	drain(self->port);
+	start = cpu_ms(self->a.thread);
+	end = now_ms() + 10000;
+	while (cpu_ms(self->a.thread) < start + 4 * TASK_SAMPLE_PERIOD_USEC / 1000 &&
+	       now_ms() < end)
+		usleep(1000);
 	ASSERT_EQ(KERN_SUCCESS, task_sample(mach_task_self(), MACH_PORT_NULL));
+	memset(&t, 0, sizeof(t));
+	t.tid[0] = self->a.tid;
+	EXPECT_EQ(MACH_MSG_SUCCESS, take(self->port, 0, &t, 0, 0));
+	EXPECT_LE(1, t.of[0]);
 	EXPECT_GE(self->samplers, samplers_down_to(self->samplers, 2000));
 	/* What was sent before is there; nothing comes after, spin as it may. */
 	drain(self->port);

@@ -434,6 +434,13 @@ void mach_shim_thread_stats(struct mach_thread_os *thread,
  * the core held.
  */
 int mach_shim_task_sample(struct mach_task_os *os);
+/*
+ * The samples of os's threads taken so far are sent now, to the sample
+ * port the task has now (mach_task_sample_send()), before it is
+ * replaced or cleared; returns once they are. Nothing if it is not
+ * sampled, or if called from the host's sender itself.
+ */
+void mach_shim_task_sample_flush(struct mach_task_os *os);
 
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);

@@ -195,6 +195,8 @@ void Task::terminate()
 	{
 		if (!lock_.ok())
 			return;
+		/* What its threads' last samples were, while its port is there. */
+		mach_shim_task_sample_flush(os_);
 		Guard g(lock_);
 		dying_ = true;
 		threads = threads_;
@@ -243,6 +245,8 @@ bool Task::renew_port()
 	Port *old, *sample;
 	Thread *threads;
 	bool held;
+	/* The old program's last samples, to the port they were taken for. */
+	mach_shim_task_sample_flush(os_);
 	{
 		Guard g(lock_);
 		/*
@@ -667,6 +671,8 @@ u32 Task::exception_mask()
 bool Task::set_sample_port(TransitRight right)
 {
 	Port *old, *refused = nullptr;
+	/* The samples taken so far go to the port they were taken for. */
+	mach_shim_task_sample_flush(os_);
 	{
 		Guard g(lock_);
 		old = sample_;

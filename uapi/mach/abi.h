@@ -250,9 +250,11 @@ struct mach_task_control_args {
  * MACH_SAMPLE_MAX are waiting. After the mach_msg_header_t (msgh_id
  * MACH_SAMPLE_MSG_ID, sent through a send right, no reply port;
  * msgh_size 40 + 16 * count) comes struct mach_sample_body, cut after
- * its count samples; the trailer's tokens are the kernel's (zero). A port whose queue is full loses the batch rather
- * than holding the task: dropped counts the samples lost since the
- * previous message that was delivered.
+ * its count samples; the trailer's tokens are the kernel's (zero). A
+ * port whose queue is full loses the batch rather than holding the task:
+ * dropped counts the samples lost since the previous message that was
+ * delivered. The samples taken before the port is replaced or cleared,
+ * or the task ends, are sent to it first.
  */
 #define MACH_SAMPLE_MSG_ID	34220
 #define MACH_SAMPLE_MAX		64

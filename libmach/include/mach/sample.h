@@ -15,7 +15,9 @@
  * how many samples were lost. Sampling stops with task_sample(task,
  * MACH_PORT_NULL), when the port dies, when the task ends, and when it
  * execs (the new program, a set-uid one maybe, is not sampled for the
- * holder of the old program's rights).
+ * holder of the old program's rights); the samples taken until then are
+ * sent first (before task_sample() returns, when it clears or replaces
+ * the port), and none after.
  */
 #ifndef _MACH_SAMPLE_H_
 #define _MACH_SAMPLE_H_

@@ -474,6 +474,8 @@ int mach_shim_task_sample(mach_task_os *os)
 	return err;
 }
 
+void mach_shim_task_sample_flush(mach_task_os *) {}
+
 mach_u64 mach_shim_task_program(mach_task_os *os)
 {
 	return os->alive ? 1 : 0;
