@@ -29,11 +29,11 @@ static void mach_debug_show_task(struct seq_file *m, struct mach_task *task,
 
 	count = mach_task_port_views(task, names, MACH_DEBUG_NAMES);
 	/* Less the reference this walk holds. */
-	seq_printf(m, "task pid %d registered %d shell %d ready %d end %u refs %u dying %d threads %u names %u\n",
+	seq_printf(m, "task pid %d registered %d shell %d ready %d end %u refs %u dying %d threads %u names %u sampled %d\n",
 		   pid ? pid_nr(pid) : 0, READ_ONCE(os->registered), os->shell,
 		   READ_ONCE(os->ready), READ_ONCE(os->end_reason),
 		   mach_task_refs(task) - 1, mach_task_dying(task),
-		   mach_task_thread_count(task), count);
+		   mach_task_thread_count(task), count, READ_ONCE(os->sampler) != NULL);
 	for (i = 0; i < min_t(u32, count, MACH_DEBUG_NAMES); i++)
 		seq_printf(m, "  name %u type %#x urefs %u msgs %u kernel %u object %u\n",
 			   names[i].name, names[i].type, names[i].urefs,

@@ -17,6 +17,7 @@
 #include "agent.h"
 #include "dev.h"
 #include "exception.h"
+#include "sample.h"
 #include "shell.h"
 #include "shim_kernel.h"
 #include "task_os.h"
@@ -220,10 +221,18 @@ static ssize_t live_allocations_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(live_allocations);
 
+static ssize_t live_samplers_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", mach_samplers_live());
+}
+static DEVICE_ATTR_RO(live_samplers);
+
 static struct attribute *mach_dev_attrs[] = {
 	&dev_attr_live_tasks.attr,
 	&dev_attr_live_ports.attr,
 	&dev_attr_live_allocations.attr,
+	&dev_attr_live_samplers.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(mach_dev);

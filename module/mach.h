@@ -5,7 +5,7 @@
  * A part includes the headers of the parts it uses, not this one:
  * shim_kernel.h (shim.c, quota.c), task_os.h (task.c), creds.h, node.h,
  * stub.h, agent.h, shell.h, trampoline.h, spin.h, clone.h, vm_share.h,
- * exception.h,
+ * exception.h, sample.h,
  * thread_os.h (and thread_record.h, thread_arch.h inside the thread
  * files), dev.h, netlink.h, debugfs.h.
  *
@@ -16,6 +16,8 @@
  *   Task::quiesce_lock_ (core)   one holder of a task for suspend_and_wait()
  *   Task::adopt_lock_ (core)     making a task's running threads Mach threads
  *   mach_task_os.program_lock    noticing an exec and renewing the task for it
+ *   mach_task_os.sample_lock     starting and stopping its sampling (sample.c;
+ *                                perf's own locks are taken under it)
  *   mach_tasks_lock (task.c)     the registry of tasks and each one's program
  *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
  *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
@@ -43,6 +45,9 @@
  *   mach_users_lock              the per-user quota records (quota.c)
  *   mach_os_all_lock             every task object alive (task.c), for
  *                                debugfs.c's walk, which takes references
+ *   mach_sampler.lock (raw)      a sampler's batches (sample.c): taken in
+ *                                its perf overflow handler, in hard
+ *                                interrupt context, interrupts off
  * spin.c's per-CPU handoff slots take no lock (preemption is off).
  * A port's lock is dropped before the messages of a dead queue are
  * destroyed, and before a notification is sent to another port. No lock
@@ -59,6 +64,7 @@
 #include "exception.h"
 #include "netlink.h"
 #include "node.h"
+#include "sample.h"
 #include "shell.h"
 #include "shim_kernel.h"
 #include "spin.h"

@@ -12,6 +12,7 @@
  *   trampoline.c       ... or in the caller's own, by the calling thread
  *   spin.c             spinning for an answer rather than sleeping
  *   shell.c            the processes task_create makes
+ *   sample.c           task_sample: sampling a task's threads' pcs
  *   clone.c, vm.c      NORMA clones and teleports; the vm_* calls
  *   thread.c           Mach threads on Linux threads
  *   dev.c, netlink.c   /dev/mach and its ioctls; the operator's view
@@ -32,9 +33,12 @@ static int __init mach_init(void)
 	ret = mach_tasks_init();
 	if (ret)
 		goto err_core;
-	ret = mach_stub_init();
+	ret = mach_sample_init();
 	if (ret)
 		goto err_tasks;
+	ret = mach_stub_init();
+	if (ret)
+		goto err_sample;
 	ret = mach_shell_init();
 	if (ret)
 		goto err_stub;
@@ -53,6 +57,8 @@ err_shell:
 	mach_shell_exit();
 err_stub:
 	mach_stub_exit();
+err_sample:
+	mach_sample_exit();
 err_tasks:
 	mach_tasks_exit();
 err_core:
@@ -70,6 +76,7 @@ static void __exit mach_exit(void)
 	mach_dev_exit();
 	mach_shell_exit();
 	mach_stub_exit();
+	mach_sample_exit();
 	mach_tasks_exit();
 	mach_core_exit();
 	mach_shim_exit();

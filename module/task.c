@@ -32,6 +32,7 @@
 #include "agent.h"
 #include "creds.h"
 #include "netlink.h"
+#include "sample.h"
 #include "shell.h"
 #include "task_os.h"
 #include "trampoline.h"
@@ -238,6 +239,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	mutex_init(&os->ranges_lock);
 	mutex_init(&os->program_lock);
 	mutex_init(&os->exception_lock);
+	mutex_init(&os->sample_lock);
 	INIT_LIST_HEAD(&os->trampolines);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
@@ -591,6 +593,8 @@ void mach_shim_task_unnamed(struct mach_task_os *os)
 void mach_task_set_ready(struct mach_task_os *os)
 {
 	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
+	/* A sample port it inherited: sampled from now (sample.c). */
+	mach_shim_task_sample(os);
 	/* Sync: the shell's agent goes on to wait for its first call. */
 	wake_up_sync(&os->ready_wait);
 	smp_mb();	/* pairs with mach_shim_task_unnamed() */
@@ -624,6 +628,7 @@ unsigned int mach_tasks_all(struct mach_task **out, unsigned int max)
 
 void mach_shim_task_free(struct mach_task_os *os)
 {
+	mach_sample_free(os);
 	spin_lock(&mach_os_all_lock);
 	list_del(&os->all);
 	spin_unlock(&mach_os_all_lock);

@@ -18,6 +18,7 @@
 #include "core/ranges.h"
 #include "agent.h"
 
+struct mach_sampler;
 struct mm_struct;
 struct pid;
 
@@ -135,6 +136,12 @@ struct mach_task_os {
 	 * shell not yet set up then ends as soon as it is.
 	 */
 	bool unnamed;
+	/*
+	 * task_sample (sample.c): its threads' sampler, guarded by
+	 * sample_lock (debugfs.c looks without it, READ_ONCE).
+	 */
+	struct mutex sample_lock;
+	struct mach_sampler *sampler;
 };
 
 /* A task not yet tied to a process (a reference), or ERR_PTR. */

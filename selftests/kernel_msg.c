@@ -641,7 +641,7 @@ TEST(an_unknown_id_is_answered_mig_bad_id)
 	struct reply out;
 
 	for (int i = 0; i < 2; i++) {
-		EXPECT_EQ(MIG_BAD_ID, simple_call(targets[i], 3422, NULL, 0, &out));	/* task_sample */
+		EXPECT_EQ(MIG_BAD_ID, simple_call(targets[i], 3423, NULL, 0, &out));	/* task_policy */
 		EXPECT_EQ(MIG_BAD_ID, simple_call(targets[i], 123456, NULL, 0, &out));
 		EXPECT_EQ(36, out.head.msgh_size);
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // task.cc - task calls: mach_task_self, task_self_trap, task_info,
-// task_create, task_suspend, task_resume, task_terminate.
+// task_create, task_suspend, task_resume, task_terminate, task_sample.
 #include <string.h>
 
 #include <mach/mach.h>
@@ -106,6 +106,28 @@ LIBMACH_API kern_return_t task_resume(task_read_t task)
 LIBMACH_API kern_return_t task_terminate(task_t task)
 {
 	return task_control(task, MACH_TASK_TERMINATE);
+}
+
+// <mach/sample.h> describes what the module sends (uapi/mach/abi.h).
+static_assert(TASK_SAMPLE_MSG_ID == MACH_SAMPLE_MSG_ID);
+static_assert(TASK_SAMPLE_MAX == MACH_SAMPLE_MAX);
+static_assert(TASK_SAMPLE_PERIOD_USEC * 1000ULL == MACH_SAMPLE_PERIOD_NS);
+static_assert(TASK_SAMPLE_FLUSH_MSEC == MACH_SAMPLE_FLUSH_MS);
+static_assert(sizeof(task_sample_t) == sizeof(mach_sample));
+static_assert(sizeof(task_sample_msg_t) ==
+	      sizeof(mach_msg_header_t) + sizeof(mach_sample_body));
+
+LIBMACH_API kern_return_t task_sample(task_t task, mach_port_t reply)
+{
+	mach_task_control_args args = {};
+	args.task = task;
+	args.op = MACH_TASK_SAMPLE;
+	args.value = reply;
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_CONTROL, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	/* task_sample (3422): the port made a send right, as MIG's stub does. */
+	return libmach::rpc_with_port(task, 3422, reply, MACH_MSG_TYPE_MAKE_SEND, nullptr, 0);
 }
 
 LIBMACH_API kern_return_t pid_for_task(mach_port_name_t task, int *pid)

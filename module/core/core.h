@@ -75,6 +75,28 @@ struct mach_fault {
 int mach_core_raise_exception(struct mach_task *task, struct mach_fault *fault);
 /* Has task a handler of some exception (its process is to be armed)? */
 mach_bool mach_task_raises_exceptions(struct mach_task *task);
+/*
+ * task_sample (core/sample.cc; the host's side: module/sample.c). Should
+ * task's threads be sampled (it lives, and has a live sample port)?
+ */
+mach_bool mach_task_sampling(struct mach_task *task);
+/*
+ * A batch of count samples (at most MACH_SAMPLE_MAX of uapi/mach/abi.h),
+ * and how many were lost before it, sent to task's sample port from
+ * process context. FULL: its queue had no room, the batch is lost (the
+ * caller counts it in the next one's dropped). STOPPED: the task has no
+ * sample port (any more): a dead one is cleared, and sampling stopped
+ * (mach_shim_task_sample()), from the caller's context.
+ */
+struct mach_sample;
+enum mach_sample_sent {
+	MACH_SAMPLE_SENT,
+	MACH_SAMPLE_FULL,
+	MACH_SAMPLE_STOPPED,
+};
+enum mach_sample_sent mach_task_sample_send(struct mach_task *task,
+					    const struct mach_sample *samples,
+					    mach_u32 count, mach_u32 dropped);
 
 void mach_port_get(struct mach_port *port);
 void mach_port_put(struct mach_port *port);

@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "port_call.h"
 #include "resolve.h"
+#include "sample.h"
 #include "task_calls.h"
 #include "task_create.h"
 #include "thread_calls.h"
@@ -38,7 +39,7 @@ long version(mach_version_args &args)
 	args.abi_version = MACH_ABI_VERSION;
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
-			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS;
+			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE;
 	return result(Kr::Success);
 }
 
@@ -446,9 +447,25 @@ long host_call(Task &caller, mach_host_args &args)
 	}
 }
 
+/*
+ * task_sample's port: as MIG's mach_port_make_send_t carries it, a send
+ * right made from the receive right named (MACH_SEND_INVALID_RIGHT for
+ * any other name, as a stub's send of it fails), or none.
+ */
+long task_sample_call(Task &caller, Task &task, u32 name)
+{
+	TransitRight right;
+	if (name != Name::null) {
+		Kr kr = caller.space().copyin_right(Name{name}, MakeSend, &right);
+		if (kr != Kr::Success)
+			return result(kr);
+	}
+	return result(task_sample(task, right));
+}
+
 long task_control(Task &caller, mach_task_control_args &args)
 {
-	if (args.flags || args.value)
+	if (args.flags || (args.value && args.op != MACH_TASK_SAMPLE))
 		return malformed;
 	Ref<Task> task;
 	u64 program = 0;
@@ -467,6 +484,8 @@ long task_control(Task &caller, mach_task_control_args &args)
 	case MACH_TASK_PID:
 		args.value = task_pid(*task.get());
 		return result(Kr::Success);
+	case MACH_TASK_SAMPLE:
+		return task_sample_call(caller, *task.get(), args.value);
 	default:
 		return malformed;
 	}

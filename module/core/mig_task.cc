@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mig_task.cc - the task (3400) and thread_act (3600) interfaces as
- * messages: each request decoded into the call ioctl.cc makes.
+ * messages: each request decoded into the call ioctl.cc makes. Ids are
+ * counted as in XNU's task.defs and thread_act.defs, routines and skips
+ * alike: task_sample is 3422 there (a routine on XNU's user side, a
+ * skip in its kernel's server, which samples nothing).
  */
 #include "exception.h"
 #include "mig.h"
 #include "port.h"
 #include "resolve.h"
+#include "sample.h"
 #include "task_calls.h"
 #include "task_create.h"
 #include "thread_calls.h"
@@ -152,6 +156,25 @@ Kr set_exception_ports_call(MigCall &call)
 Kr swap_exception_ports_call(MigCall &call)
 {
 	return mig_set_exception_ports(call, ExceptionLevel::Task, true);
+}
+
+/*
+ * task_sample (3422, where the task interface of XNU's task.defs has it:
+ * a user-side routine, a skip in XNU's own kernel server): the sample
+ * port in one descriptor, made a send right from the sender's receive
+ * right (mach_port_make_send_t), or null; no other argument.
+ */
+Kr task_sample_call(MigCall &call)
+{
+	if (!call.complex(1, sizeof(MsgHeader) + 4 + 12))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	return task_sample(*task.get(), call.take_right(0));
 }
 
 /* task_threads: send rights to every thread, out of line. */
@@ -356,6 +379,7 @@ constexpr MigRoutine routines[] = {
 	{3413, mig_reply_error_size, set_exception_ports_call},
 	{3414, mig_exception_ports_reply_max, get_exception_ports_call},
 	{3415, mig_exception_ports_reply_max, swap_exception_ports_call},
+	{3422, mig_reply_error_size, task_sample_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call, true},
 	{3604, mig_reply_error_size, thread_set_state_call},

@@ -21,42 +21,70 @@ namespace {
 /*
  * Sends a kernel notification through a send-once right: id, and body
  * words after the NDR record (the notification structs of <mach/notify.h>).
+ * A notice lost (no memory, its receiver past its limit) loses the right
+ * with it: dropped, it would be a send-once notice of its own, lost
+ * again, and so on.
  */
 void notify(TransitRight to, u32 id, const u32 *words, u32 nwords, bool ndr = true)
 {
-	u32 body = (ndr ? sizeof(ndr_record) : 0) + 4 * nwords;
-	Message *msg = Message::create(sizeof(MsgHeader) + body);
+	BodyPart parts[2];
+	u32 count = 0;
+	if (ndr)
+		parts[count++] = BodyPart{ndr_record, sizeof(ndr_record)};
+	if (nwords)
+		parts[count++] = BodyPart{words, 4 * nwords};
+	send_kernel_message(to, id, parts, count);
+}
+
+} /* namespace */
+
+Kr send_kernel_message(TransitRight to, u32 id, const BodyPart *parts, u32 count)
+{
+	Port *port = to.port;
+	/* A send-once message needs no room, as on the anchors. */
+	bool room = to.type != MoveSendOnce;
+	if (room) {
+		Kr kr = port->reserve(0);
+		if (kr != Kr::Success) {
+			port->release(to);
+			return kr;
+		}
+	}
+	u32 size = 0;
+	for (u32 i = 0; i < count; i++)
+		size += parts[i].size;
+	Message *msg = Message::create(sizeof(MsgHeader) + size);
 	if (!msg) {
-		to.port->release(to);	/* out of memory: the notice is lost */
-		return;
+		if (room)
+			port->unreserve();
+		port->release(to);
+		return Kr::ResourceShortage;
 	}
 	msg->id = static_cast<int>(id);
 	msg->other_bits = 0;
 	__builtin_memset(msg->security, 0, sizeof(msg->security));
 	__builtin_memset(msg->audit, 0, sizeof(msg->audit));
-	if (ndr)
-		__builtin_memcpy(msg->body, ndr_record, sizeof(ndr_record));
-	if (nwords)
-		__builtin_memcpy(msg->body + (ndr ? sizeof(ndr_record) : 0), words, 4 * nwords);
-	msg->dest = to;
-	Port *port = to.port;
-	/*
-	 * The notice's receiver pays for it, as for any message queued. Past
-	 * its limit the notice is lost, and so is the right: dropped, it
-	 * would be a send-once notice of its own, lost again, and so on.
-	 */
-	port->bind_owner(msg->charge);
-	if (!msg->charge.add(sizeof(Message) + body + trailer_max)) {
-		msg->dest = {};
-		Message::destroy(msg);
-		to.port->release(to);
-		return;
+	unsigned char *at = msg->body;
+	for (u32 i = 0; i < count; i++) {
+		__builtin_memcpy(at, parts[i].bytes, parts[i].size);
+		at += parts[i].size;
 	}
-	if (!port->enqueue(msg, false))
+	/* The receiver pays for it, as for any message queued. */
+	port->bind_owner(msg->charge);
+	if (!msg->charge.add(sizeof(Message) + size + trailer_max)) {
 		Message::destroy(msg);
+		if (room)
+			port->unreserve();
+		port->release(to);
+		return Kr::NoSpace;
+	}
+	msg->dest = to;
+	if (!port->enqueue(msg, room)) {
+		Message::destroy(msg);	/* the port died meanwhile */
+		return Kr::SendInvalidDest;
+	}
+	return Kr::Success;
 }
-
-} /* namespace */
 
 Port *Port::create_for_task(Task *task, Object kind)
 {

@@ -300,6 +300,25 @@ private:
 /* Sends a dead-name notification for name through to. */
 void notify_dead_name(TransitRight to, u32 name);
 
+/* A piece of a kernel message's body: size bytes at bytes (the caller's). */
+struct BodyPart {
+	const void *bytes;
+	u32 size;
+};
+
+/*
+ * Sends a message the kernel makes through to (a reference and a right,
+ * consumed whatever comes): id, and a body of the count parts one after
+ * the other (an NDR record first, if the layout has one); its trailer
+ * carries the kernel's tokens (zero). Through a send-once right (a
+ * notification) it needs no room in the queue; through a send right it
+ * takes room, and when there is none fails at once (SendTimedOut) rather
+ * than wait. Its receiver pays for it as for any message: past its limit
+ * it is lost (NoSpace). ResourceShortage: no memory; SendInvalidDest: the
+ * port is dead.
+ */
+Kr send_kernel_message(TransitRight to, u32 id, const BodyPart *parts, u32 count);
+
 /* Notification message ids, the anchors' MACH_NOTIFY_* values. */
 enum NotifyId : u32 {
 	NotifyPortDeleted = 0101,

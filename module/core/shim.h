@@ -436,6 +436,26 @@ struct mach_thread_stats {
 void mach_shim_thread_stats(struct mach_thread_os *thread,
 			    struct mach_thread_stats *stats);
 
+/*
+ * task_sample (module/sample.c): brings the sampling of os's threads to
+ * what its task's mach_task_sampling() says now. If it should be sampled
+ * and is not, sampling starts on every thread of its process (threads
+ * that start later are sampled too), unless the process is not there or
+ * not set up yet (a new shell: it starts once it is); if it should not
+ * be, sampling stops, and no batch is sent once this returns (but from
+ * the host's sender itself, which sends no more). 0, or -errno if it
+ * could not start (-MACH_ENOMEM). Any context that may sleep, no lock of
+ * the core held.
+ */
+int mach_shim_task_sample(struct mach_task_os *os);
+/*
+ * The samples of os's threads taken so far are sent now, to the sample
+ * port the task has now (mach_task_sample_send()), before it is
+ * replaced or cleared; returns once they are. Nothing if it is not
+ * sampled, or if called from the host's sender itself.
+ */
+void mach_shim_task_sample_flush(struct mach_task_os *os);
+
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */

@@ -190,11 +190,13 @@ void Task::threads(Thread **out, u32 capacity, u32 *count)
 
 void Task::terminate()
 {
-	Port *port, *name_port, *special[TaskSpecialPortMax + 1];
+	Port *port, *name_port, *special[TaskSpecialPortMax + 1], *sample;
 	Thread *threads;
 	{
 		if (!lock_.ok())
 			return;
+		/* What its threads' last samples were, while its port is there. */
+		mach_shim_task_sample_flush(os_);
 		Guard g(lock_);
 		dying_ = true;
 		threads = threads_;
@@ -207,7 +209,13 @@ void Task::terminate()
 			special[i] = special_[i];
 			special_[i] = nullptr;
 		}
+		sample = sample_;
+		sample_ = nullptr;
 	}
+	/* Its threads are sampled no more (a dying task is not). */
+	mach_shim_task_sample(os_);
+	if (sample)
+		sample->drop(TransitRight{sample, MoveSend});
 	/* Every send right to either port is a dead name from now. */
 	Port *ports[] = {port, name_port};
 	for (Port *p : ports) {
@@ -234,11 +242,21 @@ void Task::terminate()
 bool Task::renew_port()
 {
 	Port *fresh = Port::create_for_task(this);
-	Port *old;
+	Port *old, *sample;
 	Thread *threads;
 	bool held;
+	/* The old program's last samples, to the port they were taken for. */
+	mach_shim_task_sample_flush(os_);
 	{
 		Guard g(lock_);
+		/*
+		 * The new program's pcs (a set-uid one's, say) are not the old
+		 * program's sampler's to see: sampling ends with the exec, as
+		 * the rights to the old task port do. (Linux stopped it already:
+		 * its perf events go at exec, module/sample.c.)
+		 */
+		sample = sample_;
+		sample_ = nullptr;
 		old = port_;
 		/* A terminated task stays so. */
 		port_ = old ? fresh : nullptr;
@@ -260,6 +278,10 @@ bool Task::renew_port()
 	if (old) {
 		old->kill();
 		old->put();
+	}
+	if (sample) {
+		mach_shim_task_sample(os_);
+		sample->drop(TransitRight{sample, MoveSend});
 	}
 	while (Thread *t = threads) {
 		threads = t->next;
@@ -371,10 +393,11 @@ static Port *copy_send(Port *port)
  * are taken under the parent's lock, then put in place under ours (a new
  * task has none of its own to drop; what it had is dropped unlocked).
  */
-void Task::inherit_from(Task &parent)
+void Task::inherit_from(Task &parent, bool sample_port)
 {
 	Port *special[TaskSpecialPortMax + 1] = {};
 	Port *registered[registered_max];
+	Port *sample = nullptr;
 	bool has_tokens;
 	Tokens tokens;
 	{
@@ -386,6 +409,8 @@ void Task::inherit_from(Task &parent)
 				special[which] = copy_send(parent.special_[which]);
 		for (u32 i = 0; i < registered_max; i++)
 			registered[i] = copy_send(parent.registered_[i]);
+		if (sample_port)
+			sample = copy_send(parent.sample_);
 	}
 	{
 		Guard g(lock_);
@@ -405,6 +430,13 @@ void Task::inherit_from(Task &parent)
 			registered_[i] = registered[i];
 			registered[i] = old;
 		}
+		/*
+		 * Sampled from when its process is set up (the host starts it
+		 * then: module/sample.c); a dying task takes none.
+		 */
+		Port *old = sample_;
+		sample_ = dying_ ? old : sample;
+		sample = dying_ ? sample : old;
 	}
 	/* Under the tables' own locks, after the tasks'. */
 	exceptions_.copy_from(parent.exceptions_);
@@ -414,6 +446,8 @@ void Task::inherit_from(Task &parent)
 	for (Port *p : registered)
 		if (p)
 			p->drop(TransitRight{p, MoveSend});
+	if (sample)
+		sample->drop(TransitRight{sample, MoveSend});
 }
 
 bool Task::given_tokens(Tokens *out)
@@ -546,6 +580,63 @@ u32 Task::suspend_count()
 	return suspend_count_;
 }
 
+bool Task::set_sample_port(TransitRight right)
+{
+	Port *old, *refused = nullptr;
+	/* The samples taken so far go to the port they were taken for. */
+	mach_shim_task_sample_flush(os_);
+	{
+		Guard g(lock_);
+		old = sample_;
+		/* A terminated task takes none: it is sampled no more. */
+		if (dying_)
+			refused = right.port;
+		sample_ = dying_ ? nullptr : right.port;
+	}
+	if (old)
+		old->drop(TransitRight{old, MoveSend});
+	if (refused)
+		refused->drop(TransitRight{refused, MoveSend});
+	if (!mach_shim_task_sample(os_))
+		return true;
+	/* Not started (no memory): nor is the port held, unless replaced since. */
+	Port *undo = nullptr;
+	{
+		Guard g(lock_);
+		if (right.port && sample_ == right.port) {
+			undo = sample_;
+			sample_ = nullptr;
+		}
+	}
+	if (undo)
+		undo->drop(TransitRight{undo, MoveSend});
+	return false;
+}
+
+bool Task::sampling()
+{
+	Guard g(lock_);
+	return sample_ && !dying_ && !sample_->dead();
+}
+
+TransitRight Task::sample_right()
+{
+	Guard g(lock_);
+	return copy_send(sample_) ? TransitRight{sample_, MoveSend} : TransitRight{};
+}
+
+void Task::sample_port_died(Port *port)
+{
+	{
+		Guard g(lock_);
+		if (!port || sample_ != port)
+			return;
+		sample_ = nullptr;
+	}
+	mach_shim_task_sample(os_);
+	port->drop(TransitRight{port, MoveSend});
+}
+
 } /* namespace mach */
 
 using mach::Task;
@@ -659,8 +750,9 @@ extern "C" void mach_task_terminate(mach_task *task)
 
 extern "C" void mach_task_inherit(mach_task *child, mach_task *parent)
 {
+	/* A process that became a task by itself: not its sample port. */
 	if (parent)
-		Task::from(child)->inherit_from(*Task::from(parent));
+		Task::from(child)->inherit_from(*Task::from(parent), false);
 	else
 		Task::from(child)->start_from_host();
 }

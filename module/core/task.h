@@ -114,6 +114,19 @@ public:
 	}
 	/* 1 << type for each exception type that has a handler. */
 	u32 exception_mask() { return exceptions_.mask(); }
+	/*
+	 * task_sample's port: a send right (none: sampling stops). set takes
+	 * the right and drops the one it replaces; the host is told to bring
+	 * its sampling to what sampling() says (mach_shim_task_sample()):
+	 * false if it could not start it (no memory), the port cleared again.
+	 */
+	bool set_sample_port(TransitRight right);
+	/* Has it a sample port that lives, and is it alive itself? */
+	bool sampling();
+	/* A new send right to the sample port, for a message; or none. */
+	TransitRight sample_right();
+	/* port, a sample port, died: cleared if still the task's, as by set. */
+	void sample_port_died(Port *port);
 	/* Threads made by thread_create: the task holds a reference on each. */
 	bool add_thread(Thread *thread);	/* false once terminated */
 	void remove_thread(Thread *thread);
@@ -146,9 +159,12 @@ public:
 	/*
 	 * What a new task takes from its parent's at creation: its special
 	 * ports but the kernel and name ports, its registered ports, its
-	 * exception ports, and its tokens if they were given.
+	 * exception ports, and its tokens if they were given; and, made by
+	 * task_create (sample), its sample port: a process that becomes a
+	 * task by itself may run another program than its Linux parent (a
+	 * set-uid one), whose pcs are not the parent's sampler's to see.
 	 */
-	void inherit_from(Task &parent);
+	void inherit_from(Task &parent, bool sample);
 	/* A task with no Mach parent starts with the host's ports instead. */
 	void start_from_host();
 
@@ -173,6 +189,7 @@ private:
 	bool dying_ = false;		/* guarded by lock_: no new threads */
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionPorts exceptions_;	/* its own lock */
+	Port *sample_ = nullptr;	/* guarded by lock_; a send right */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
 	/*
 	 * Written under lock_ with a store-release (renew_port() clears

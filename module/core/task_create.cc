@@ -162,7 +162,7 @@ Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight 
 		return err == -MACH_EINVAL ? Kr::InvalidArgument : Kr::ResourceShortage;
 	/* The task is whole before its process exists: nothing can see it. */
 	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
-	child->inherit_from(parent);
+	child->inherit_from(parent, true);
 	if (create.granted) {
 		child->set_tokens(create.tokens);
 		child->set_special(TaskHostPort, host_port(create.host));

@@ -45,6 +45,7 @@
 #define MACH_FEATURE_TASKS	(1U << 4)
 #define MACH_FEATURE_HOST	(1U << 5)
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
+#define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -225,21 +226,56 @@ struct mach_task_create_args {
 };
 
 /*
- * MACH_IOC_TASK_CONTROL: task_suspend, task_resume, task_terminate, and
+ * MACH_IOC_TASK_CONTROL: task_suspend, task_resume, task_terminate,
  * pid_for_task (the pid of the task's process, in the caller's pid
- * namespace; 0 if it has none there).
+ * namespace; 0 if it has none there), and task_sample (value: the name
+ * of a receive right, from which the sample port's send right is made,
+ * as MIG's mach_port_make_send_t; MACH_PORT_NULL stops sampling).
  */
 enum mach_task_control_op {
 	MACH_TASK_SUSPEND	= 1,
 	MACH_TASK_RESUME	= 2,
 	MACH_TASK_TERMINATE	= 3,
 	MACH_TASK_PID		= 4,
+	MACH_TASK_SAMPLE	= 5,
 };
 struct mach_task_control_args {
 	__u32 task;		/* in: send right to the task */
 	__u32 op;		/* in: MACH_TASK_* */
 	__u32 flags;		/* in: zero */
-	__u32 value;		/* in: zero; out: PID's answer */
+	__u32 value;		/* in: SAMPLE's port, else zero; out: PID's answer */
+};
+
+/*
+ * The messages task_sample's port receives. While a task has a sample
+ * port, each of its threads (not its agent) has its user program counter
+ * sampled once per MACH_SAMPLE_PERIOD_NS of the thread's time on a CPU
+ * (user and system: inside a system call, the pc is where it returns to);
+ * the samples are sent to the port, from process context, in simple
+ * messages of at most MACH_SAMPLE_MAX samples: at most
+ * MACH_SAMPLE_FLUSH_MS after the first of them was taken, at once when
+ * MACH_SAMPLE_MAX are waiting. After the mach_msg_header_t (msgh_id
+ * MACH_SAMPLE_MSG_ID, sent through a send right, no reply port;
+ * msgh_size 40 + 16 * count) comes struct mach_sample_body, cut after
+ * its count samples; the trailer's tokens are the kernel's (zero). A
+ * port whose queue is full loses the batch rather than holding the task:
+ * dropped counts the samples lost since the previous message that was
+ * delivered. The samples taken before the port is replaced or cleared,
+ * or the task ends, are sent to it first.
+ */
+#define MACH_SAMPLE_MSG_ID	34220
+#define MACH_SAMPLE_MAX		64
+#define MACH_SAMPLE_PERIOD_NS	10000000ULL	/* 10 ms */
+#define MACH_SAMPLE_FLUSH_MS	100
+struct mach_sample {
+	__u64 thread;		/* its tid, as gettid() returns it in the task */
+	__u64 pc;		/* its user instruction pointer */
+};
+struct mach_sample_body {
+	__u32 ndr[2];		/* NDR_record */
+	__u32 count;		/* samples that follow, 1 to MACH_SAMPLE_MAX */
+	__u32 dropped;		/* samples lost since the last message delivered */
+	struct mach_sample samples[MACH_SAMPLE_MAX];
 };
 
 /*
@@ -360,6 +396,8 @@ MACH_ABI_ASSERT(sizeof(struct mach_thread_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_tokens) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_host_args) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_create_token_args) == 48, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_sample) == 16, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_sample_body) == 16 + 16 * MACH_SAMPLE_MAX, "abi");
 #undef MACH_ABI_ASSERT
 
 #endif /* _UAPI_MACH_ABI_H */

@@ -12,6 +12,7 @@
 #include <mach/_mach_cdefs.h>
 #include <mach/mach_types.h>
 #include <mach/host_security.h>
+#include <mach/sample.h>
 
 _MACH_BEGIN_DECLS
 
@@ -66,7 +67,13 @@ kern_return_t task_swap_exception_ports(task_t task, exception_mask_t exception_
                                         exception_behavior_array_t old_behaviors,
                                         exception_flavor_array_t old_flavors);
 
-/* Start (reply != MACH_PORT_NULL) or stop PC sampling of the task (OSF). */
+/*
+ * Sample the program counters of the task's threads and send them to
+ * reply, or stop (reply MACH_PORT_NULL); reply names a receive right, from
+ * which the kernel makes the send right it keeps (OSF's and XNU's
+ * mach_port_make_send_t): any other name is MACH_SEND_INVALID_RIGHT. The
+ * messages, the rate and when sampling stops: <mach/sample.h>.
+ */
 kern_return_t task_sample(task_t task, mach_port_t reply);
 
 /* Give the task a name for debugging (GNU Mach). */

@@ -152,7 +152,7 @@ TEST_F(Host, TokensNeedTheSecurityPortAndAreInherited)
 	// A task made by the child has them too, and no credentials of its own.
 	mach_task_os grandchild_os;
 	Task grandchild_task(&grandchild_os);
-	grandchild_task.inherit_from(*child.get());
+	grandchild_task.inherit_from(*child.get(), true);
 	ASSERT_TRUE(grandchild_task.given_tokens(&seen));
 	EXPECT_EQ(501u, seen.security[0]);
 	grandchild_task.terminate();

@@ -291,7 +291,7 @@ TEST_F(Ipc, BootstrapIsInheritedAndSettable)
 
 	mach_task_os child_os;
 	Task *child = Task::create(&child_os);
-	child->inherit_from(*task);
+	child->inherit_from(*task, true);
 	TransitRight right;
 	ASSERT_EQ(Kr::Success, child->get_special(TaskBootstrapPort, &right));
 	EXPECT_EQ(space().lookup_receive(Name{port}).get(), right.port);
@@ -324,7 +324,7 @@ TEST_F(Ipc, HostPortsAreGivenToNewTasksAndInherited)
 
 	// A task's own ledger, then inherited by its child.
 	ASSERT_EQ(Kr::Success, first->set_special(TaskPagedLedgerPort, TransitRight{}));
-	child->inherit_from(*first);
+	child->inherit_from(*first, true);
 	ASSERT_EQ(Kr::Success, child->get_special(TaskPagedLedgerPort, &inherited));
 	EXPECT_EQ(nullptr, inherited.port);
 	ASSERT_EQ(Kr::Success, child->get_special(TaskHostPort, &inherited));

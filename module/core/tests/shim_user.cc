@@ -54,6 +54,7 @@ namespace shim_user {
 mach_shim_vm_request last_vm;
 int next_vm_error;
 int next_teleport_end_error;
+int next_sample_error;
 
 long live(mach_shim_kind kind) { return live_objects[kind]; }
 long live_files() { return files; }
@@ -112,6 +113,7 @@ void reset()
 	allocations_until_failure = 0;
 	privileged = true;
 	next_teleport_end_error = 0;
+	next_sample_error = 0;
 	user_limit[MACH_QUOTA_PORTS] = user_limit[MACH_QUOTA_MESSAGE_BYTES] = ~0ull;
 }
 
@@ -468,6 +470,17 @@ int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)
 	shim_user::spawned.push_back(child);
 	return 0;
 }
+
+int mach_shim_task_sample(mach_task_os *os)
+{
+	int err = shim_user::next_sample_error;
+
+	shim_user::next_sample_error = 0;
+	os->sample_syncs++;
+	return err;
+}
+
+void mach_shim_task_sample_flush(mach_task_os *) {}
 
 mach_u64 mach_shim_task_program(mach_task_os *os)
 {

@@ -16,6 +16,7 @@ struct mach_task_os {
 	mach_u32 uid = 0, gid = 0;
 	int node = -1;			// placed by NORMA
 	mach_task_plan plan{};		// what it was made by
+	int sample_syncs = 0;		// mach_shim_task_sample() calls
 };
 
 namespace shim_user {
@@ -25,6 +26,8 @@ extern mach_shim_vm_request last_vm;
 extern int next_vm_error;
 // What the next mach_shim_task_teleport_end() answers (0 after reset).
 extern int next_teleport_end_error;
+// What the next mach_shim_task_sample() answers (0 after reset).
+extern int next_sample_error;
 
 long live(mach_shim_kind kind);
 long live_files();
