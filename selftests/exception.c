@@ -361,6 +361,38 @@ TEST(state_identity_behaviour_at_a_breakpoint)
 	mach_port_deallocate(mach_task_self(), req.state_identity.task.name);
 }
 
+/* EXCEPTION_STATE_IDENTITY with 32-bit codes (2403): ports, then the state after the codes. */
+TEST(state_identity_behaviour_with_32_bit_codes)
+{
+	mach_port_t port = handler_port();
+	x86_thread_state64_t state;
+	union request req;
+	int32_t codes[2];
+	pthread_t t;
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BREAKPOINT,
+			port, EXCEPTION_STATE_IDENTITY, x86_THREAD_STATE64));
+	ASSERT_EQ(0, pthread_create(&t, NULL, breakpoint, NULL));
+	ASSERT_EQ(MACH_MSG_SUCCESS, receive(port, &req, 5000));
+	ASSERT_EQ(2403, req.head.msgh_id);
+	EXPECT_EQ(2, req.state_identity.body.msgh_descriptor_count);
+	EXPECT_EQ(mach_task_self(), req.state_identity.task.name);
+	EXPECT_EQ(EXC_BREAKPOINT, req.state_identity.exception);
+	memcpy(codes, req.state_identity.code, sizeof(codes));
+	EXPECT_EQ(EXC_I386_BPT, codes[0]);
+	/* Two 4-byte codes: flavor, count and state follow 8 bytes on. */
+	const natural_t *after = (const natural_t *)((const char *)req.state_identity.code + 8);
+	EXPECT_EQ(x86_THREAD_STATE64, (int)after[0]);
+	ASSERT_EQ(x86_THREAD_STATE64_COUNT, after[1]);
+	memcpy(&state, after + 2, sizeof(state));
+	ASSERT_EQ(MACH_MSG_SUCCESS, answer(&req, KERN_SUCCESS, x86_THREAD_STATE64,
+					   (natural_t *)&state, x86_THREAD_STATE64_COUNT));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	EXPECT_EQ(1, after_int3);
+	mach_port_deallocate(mach_task_self(), req.state_identity.thread.name);
+	mach_port_deallocate(mach_task_self(), req.state_identity.task.name);
+}
+
 /* Any other answer: the program's own handler runs, as without Mach. */
 TEST(a_declined_exception_goes_to_the_programs_handler)
 {
