@@ -107,19 +107,26 @@ int mach_shim_waitq_wait_keyed(struct mach_shim_waitq *q, bool (*ready)(void *),
 	return ret;
 }
 
-/* The thread waiting with key, with a reference; or NULL. */
-static struct task_struct *mach_keyed_waiter_locked(struct wait_queue_head *head,
-						    void *key)
+/*
+ * The thread waiting with key, with a reference, if it last ran on
+ * another CPU (on this one, nobody can spin while it runs); or NULL.
+ */
+static struct task_struct *mach_keyed_peer_locked(struct wait_queue_head *head,
+						  void *key)
 {
 	struct wait_queue_entry *entry;
+	struct task_struct *peer;
 
 	lockdep_assert_held(&head->lock);
 	list_for_each_entry(entry, &head->head, entry) {
-		if (entry->func == mach_keyed_wake &&
-		    container_of(entry, struct mach_keyed_wait, entry)->key == key) {
-			get_task_struct(entry->private);	/* it is queued: it lives */
-			return entry->private;
-		}
+		if (entry->func != mach_keyed_wake ||
+		    container_of(entry, struct mach_keyed_wait, entry)->key != key)
+			continue;
+		peer = entry->private;
+		if (task_cpu(peer) == smp_processor_id())
+			return NULL;
+		get_task_struct(peer);	/* it is queued: it lives */
+		return peer;
 	}
 	return NULL;
 }
@@ -132,7 +139,7 @@ void mach_shim_waitq_wake_key(struct mach_shim_waitq *q, void *key, bool peer)
 
 	spin_lock_irqsave(&head->lock, flags);
 	if (peer)
-		woken = mach_keyed_waiter_locked(head, key);
+		woken = mach_keyed_peer_locked(head, key);
 	__wake_up_locked_key(head, TASK_NORMAL, key);
 	spin_unlock_irqrestore(&head->lock, flags);
 	if (woken)

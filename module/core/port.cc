@@ -223,8 +223,8 @@ void Port::bind_owner(Charge &charge)
 
 bool Port::dead()
 {
-	Guard g(lock_);
-	return dead_;
+	/* Set once, under the lock: a look without it sees it or just misses it. */
+	return __atomic_load_n(&dead_, __ATOMIC_ACQUIRE);
 }
 
 void Port::kill()
@@ -249,7 +249,7 @@ void Port::kill_into(Reaper &reaper)
 		file = file_;
 		file_ = nullptr;
 		kobject_ = nullptr;
-		dead_ = true;
+		__atomic_store_n(&dead_, true, __ATOMIC_RELEASE);
 		receiver_ = nullptr;
 		queued = head_;
 		head_ = nullptr;

@@ -111,6 +111,11 @@ public:
 	Ref<Thread> thread();
 	/* The semaphore it stands for while it has senders (sema.cc). */
 	Ref<Semaphore> semaphore();
+	/*
+	 * The same for a caller whose send right keeps it named (under its
+	 * space's lock: Space::with_send()), without the port's lock.
+	 */
+	Ref<Semaphore> semaphore_named();
 	bool dead();
 	bool is_kernel() const { return object_ != Object::None; }
 	Object object() const { return object_; }
@@ -271,7 +276,7 @@ private:
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
 	/* guarded by lock_ (kobject_: set at construction, cleared once) */
 	void *kobject_;			/* a Task, Thread or Semaphore; not a reference */
-	bool dead_ = false;
+	bool dead_ = false;		/* also read without lock_ (dead()) */
 	const void *receiver_ = nullptr;	/* a Space; not a reference */
 	Port *carrier_ = nullptr;	/* transit lock; not a reference */
 	Port *reap_next_ = nullptr;	/* its Reaper's; the list's reference */

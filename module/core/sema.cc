@@ -350,4 +350,15 @@ Ref<Semaphore> Port::semaphore()
 	return Ref<Semaphore>::share(static_cast<Semaphore *>(kobject_));
 }
 
+Ref<Semaphore> Port::semaphore_named()
+{
+	/*
+	 * kobject_ is cleared when the port dies, which a semaphore's port
+	 * does only once no send right is left: the caller's holds it.
+	 */
+	if (object_ != Object::Semaphore)
+		return Ref<Semaphore>{};
+	return Ref<Semaphore>::share(static_cast<Semaphore *>(kobject_));
+}
+
 } /* namespace mach */

@@ -125,17 +125,20 @@ Kr semaphore_named(Task &caller, u32 name, Ref<Semaphore> *semaphore)
 {
 	if (!Name{name}.valid())
 		return Kr::InvalidName;
-	Ref<Port> port = caller.space().lookup_send(Name{name});
-	if (!port) {
+	bool dead = false;
+	bool named = caller.space().with_send(Name{name}, [&](Port &port) {
+		*semaphore = port.semaphore_named();
+		dead = port.dead();
+	});
+	if (!named) {
 		u32 type;
 		return caller.space().type(Name{name}, &type) == Kr::Success ? Kr::InvalidRight :
 									       Kr::InvalidName;
 	}
-	*semaphore = port->semaphore();
 	if (*semaphore)
 		return Kr::Success;
 	/* A send right to a port that died is a dead name. */
-	return port->dead() ? Kr::InvalidRight : Kr::InvalidCapability;
+	return dead ? Kr::InvalidRight : Kr::InvalidCapability;
 }
 
 long semaphore_ioctl(Task &caller, mach_semaphore_args &args)
