@@ -41,6 +41,7 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_THREAD] = MACH_IOC_THREAD,
 	[MACH_IOC_NR_HOST] = MACH_IOC_HOST,
 	[MACH_IOC_NR_TASK_CREATE_TOKEN] = MACH_IOC_TASK_CREATE_TOKEN,
+	[MACH_IOC_NR_SEMAPHORE] = MACH_IOC_SEMAPHORE,
 };
 
 /* One ioctl's copy of its argument: the calling thread's only. */
@@ -60,6 +61,7 @@ union mach_ioctl_args {
 	struct mach_thread_args thread;
 	struct mach_host_args host;
 	struct mach_task_create_token_args task_create_token;
+	struct mach_semaphore_args semaphore;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)
@@ -162,7 +164,8 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	if (ret == MACH_LATER)	/* this thread makes a system call first */
 		return mach_trampoline_leave(mach_task_os_of(file->private_data),
 					     nr, &args, size, uarg);
-	if (ret >= 0 && (_IOC_DIR(cmd) & _IOC_READ) &&
+	/* A restarted call finds what is left of it (a semaphore's wait). */
+	if ((ret >= 0 || ret == -ERESTARTNOINTR) && (_IOC_DIR(cmd) & _IOC_READ) &&
 	    copy_to_user(uarg, &args, size))
 		return -EFAULT;
 	return ret;

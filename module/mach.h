@@ -30,6 +30,10 @@
  *                                exception handlers (one at a time)
  *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
  *   Port::lock_ (core)           a port's queue, counts and requests
+ *   TaskSemaphores::lock_ (core) a task's list of semaphores
+ *   Semaphore::lock_ (core)      a semaphore's count, waiters and owner
+ *                                (a semaphore's wait queue: its own
+ *                                spinlock, in sema_wait.c)
  *   mach_transit_lock (shim.c)   where receive rights in transit sit
  * A thread record's regs_lock (thread_record.h: its saved registers) is
  * taken with no other of these held, and takes none. A process's

@@ -44,7 +44,7 @@ static DEFINE_PER_CPU(struct mach_handoff, mach_handoffs);
  */
 void mach_handoff_wake(struct wait_queue_head *head)
 {
-	struct task_struct *peer = NULL, *old;
+	struct task_struct *peer = NULL;
 	struct wait_queue_entry *first;
 	unsigned long flags;
 
@@ -59,8 +59,13 @@ void mach_handoff_wake(struct wait_queue_head *head)
 	}
 	__wake_up_locked_key(head, TASK_NORMAL, NULL);
 	spin_unlock_irqrestore(&head->lock, flags);
-	if (!peer)
-		return;
+	if (peer)
+		mach_handoff_note(peer);
+}
+
+void mach_handoff_note(struct task_struct *peer)
+{
+	struct task_struct *old;
 
 	preempt_disable();
 	old = this_cpu_read(mach_handoffs.peer);

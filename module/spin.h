@@ -17,6 +17,8 @@ struct task_struct;
 struct wait_queue_head;
 
 void mach_handoff_wake(struct wait_queue_head *head);
+/* The same note for a waker that woke peer itself: takes its reference. */
+void mach_handoff_note(struct task_struct *peer);
 struct task_struct *mach_handoff_take(void);
 bool mach_spin_until(bool (*done)(void *), void *arg, struct task_struct *peer);
 void mach_spin_exit(void);

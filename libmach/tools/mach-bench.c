@@ -22,8 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/futex.h>
+#include <sys/ioctl.h>
+#include <mach/ioctl.h>
+
 #include <mach/mach.h>
 #include <mach/mach_norma.h>
+#include <mach/semaphore.h>
 
 static double now_ns(void)
 {
@@ -1528,12 +1533,149 @@ static void bench_sample(void)
 	twin_end(&twins[1]);
 }
 
+/*
+ * semaphore_signal + semaphore_wait ping-pong between two threads against
+ * the same ping-pong on two futex words used as binary semaphores (a post
+ * always makes its FUTEX_WAKE call, as a signal always makes its call; a
+ * wait sleeps in FUTEX_WAIT until posted). A round trip is two posts and
+ * two waits on each side. Measured with both threads on one CPU (each
+ * round trip two switches, steady under emulation) and free to run on
+ * both (where a wake-up crosses CPUs).
+ */
+static semaphore_t sema_ping, sema_pong;
+static uint32_t futex_ping, futex_pong;
+static long sema_rounds;
+static int sema_cpu = -1;	/* both threads on it, or -1: anywhere */
+
+static void futex_post(uint32_t *word)
+{
+	__atomic_store_n(word, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void futex_take(uint32_t *word)
+{
+	while (!__atomic_exchange_n(word, 0, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+}
+
+static void *sema_partner(void *arg)
+{
+	pin_to(sema_cpu);
+	for (long i = 0; i < sema_rounds; i++) {
+		if (arg) {
+			futex_take(&futex_ping);
+			futex_post(&futex_pong);
+		} else {
+			check(semaphore_wait(sema_ping) == KERN_SUCCESS, "semaphore_wait");
+			check(semaphore_signal(sema_pong) == KERN_SUCCESS, "semaphore_signal");
+		}
+	}
+	return NULL;
+}
+
+/* n round trips with a partner thread; futex: the futex words. */
+static double ping_pong_round(long n, int futex)
+{
+	pthread_t partner;
+	double t0, t;
+
+	sema_rounds = n;
+	pthread_create(&partner, NULL, sema_partner, futex ? (void *)1 : NULL);
+	t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		if (futex) {
+			futex_post(&futex_ping);
+			futex_take(&futex_pong);
+		} else {
+			semaphore_signal(sema_ping);
+			semaphore_wait(sema_pong);
+		}
+	}
+	t = (now_ns() - t0) / n;
+	pthread_join(partner, NULL);
+	return t;
+}
+
+static double sema_ping_pong_round(long n)
+{
+	return ping_pong_round(n, 0);
+}
+
+static double futex_ping_pong_round(long n)
+{
+	return ping_pong_round(n, 1);
+}
+
+/* Where a call's time goes: the calls that never sleep, one by one. */
+static double getppid_round(long n)
+{
+	return ROUND(n, syscall(SYS_getppid));
+}
+
+static double version_round(long n)
+{
+	static int fd = -1;
+	struct mach_version_args args;
+
+	if (fd < 0)
+		fd = open("/dev/mach", O_RDWR | O_CLOEXEC);
+	return ROUND(n, ioctl(fd, MACH_IOC_VERSION, &args));
+}
+
+static double futex_wake_round(long n)
+{
+	return ROUND(n, syscall(SYS_futex, &futex_ping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0));
+}
+
+static double sema_signal_round(long n)
+{
+	return ROUND(n, semaphore_signal(sema_ping));
+}
+
+static double sema_take_round(long n)
+{
+	mach_timespec_t none = { 0, 0 };
+
+	return ROUND(n, semaphore_timedwait(sema_ping, none));
+}
+
+static void bench_semaphores(long n)
+{
+	const round_fn kinds[] = { sema_ping_pong_round, futex_ping_pong_round };
+	const round_fn calls[] = { getppid_round, version_round, futex_wake_round,
+				   sema_signal_round, sema_take_round };
+	double best[5];
+
+	check(semaphore_create(mach_task_self(), &sema_ping, SYNC_POLICY_FIFO, 0) ==
+	      KERN_SUCCESS, "semaphore_create");
+	check(semaphore_create(mach_task_self(), &sema_pong, SYNC_POLICY_FIFO, 0) ==
+	      KERN_SUCCESS, "semaphore_create");
+	for (int cpu = 0; cpu >= -1; cpu--) {
+		sema_cpu = cpu;
+		pin_to(cpu);
+		best_rounds(n, kinds, 2, best);
+		report(cpu < 0 ? "semaphore ping-pong, two CPUs" : "semaphore ping-pong, one CPU",
+		       best[0], cpu < 0 ? "futex ping-pong, two CPUs" : "futex ping-pong, one CPU",
+		       best[1]);
+	}
+	pin_to(-1);
+	printf("%-34s %9s   (target: within 1.5)\n", "", "");
+	best_rounds(n, calls, 5, best);
+	printf("calls that never sleep: getppid %.0f ns, MACH_IOC_VERSION %.0f ns, "
+	       "FUTEX_WAKE %.0f ns,\n  semaphore_signal (no waiter) %.0f ns, "
+	       "semaphore_timedwait (count, no wait) %.0f ns\n",
+	       best[0], best[1], best[2], best[3], best[4]);
+	semaphore_destroy(mach_task_self(), sema_ping);
+	semaphore_destroy(mach_task_self(), sema_pong);
+}
+
 int main(int argc, char **argv)
 {
 	/*
 	 * mach-bench [iterations] | ipc (calls and messages) |
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
-	 * sample (task_sample's cost)
+	 * sample (task_sample's cost) | sema (semaphore ping-pong)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1562,6 +1704,10 @@ int main(int argc, char **argv)
 		printf("task_sample: %d pairs of rounds of a CPU-bound loop, taken in turn\n",
 		       SAMPLE_PAIRS);
 		bench_sample();
+	}
+	if (!*only || !strcmp(only, "sema")) {
+		printf("semaphores: best of 5 rounds of %ld round trips\n", n / 4);
+		bench_semaphores(n / 4);
 	}
 	return failures ? 1 : 0;
 }

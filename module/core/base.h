@@ -36,6 +36,8 @@ enum class Kr : long {
 	Aborted = 14,
 	InvalidSecurity = 35,
 	Terminated = 37,
+	NotWaiting = 48,
+	OperationTimedOut = 49,
 	SendInvalidData = 0x10000002,
 	SendInvalidDest = 0x10000003,
 	SendTimedOut = 0x10000004,

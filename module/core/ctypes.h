@@ -34,5 +34,7 @@ typedef _Bool mach_bool;
 #define MACH_ETIMEDOUT	110
 #define MACH_EIO	5
 #define MACH_EREMOTE	66
+/* Linux's own (never seen by a program): restart the system call. */
+#define MACH_ERESTARTNOINTR 513
 
 #endif /* MACH_CORE_CTYPES_H */

@@ -14,6 +14,7 @@
 #include "port_call.h"
 #include "resolve.h"
 #include "sample.h"
+#include "sema_calls.h"
 #include "task_calls.h"
 #include "task_create.h"
 #include "thread_calls.h"
@@ -39,7 +40,8 @@ long version(mach_version_args &args)
 	args.abi_version = MACH_ABI_VERSION;
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
-			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE;
+			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
+			MACH_FEATURE_SEMAPHORES;
 	return result(Kr::Success);
 }
 
@@ -652,6 +654,8 @@ long dispatch(Task &caller, unsigned int nr, void *args)
 		return decode_as<mach_host_args, host_call>(caller, args);
 	case MACH_IOC_NR_TASK_CREATE_TOKEN:
 		return decode_as<mach_task_create_token_args, task_create_token>(caller, args);
+	case MACH_IOC_NR_SEMAPHORE:
+		return decode_as<mach_semaphore_args, semaphore_ioctl>(caller, args);
 	default:
 		return -MACH_ENOTTY;
 	}

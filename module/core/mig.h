@@ -162,6 +162,10 @@ bool mig_ledgers_fit(const MigCall &call, u32 i, u32 count_at);
 Kr mig_create_task(MigCall &call, u32 i, u32 count_at, Task &parent, u64 program,
 		   TaskCreate &create);
 
+/* semaphore_create (3418) and semaphore_destroy (3419): mig_sema.cc. */
+Kr mig_semaphore_create(MigCall &call);
+Kr mig_semaphore_destroy(MigCall &call);
+
 /*
  * What the *_exception_ports routines of task (3413-3415), thread_act
  * (3613-3615) and host_priv (414-416) share (mig_task.cc): one layout at

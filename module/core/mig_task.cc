@@ -379,6 +379,8 @@ constexpr MigRoutine routines[] = {
 	{3413, mig_reply_error_size, set_exception_ports_call},
 	{3414, mig_exception_ports_reply_max, get_exception_ports_call},
 	{3415, mig_exception_ports_reply_max, swap_exception_ports_call},
+	{3418, port_reply, mig_semaphore_create},
+	{3419, mig_reply_error_size, mig_semaphore_destroy},
 	{3422, mig_reply_error_size, task_sample_call},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call, true},

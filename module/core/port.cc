@@ -2,6 +2,7 @@
 #include "core.h"
 #include "host.h"
 #include "port.h"
+#include "sema.h"
 #include "thread.h"
 #include "task.h"
 
@@ -117,9 +118,9 @@ Port *Port::create_kernel(Object object)
 }
 
 /* A port a user asked for: one more against the user's limit. */
-Kr Port::create_counted(bool set, Port **out)
+Kr Port::create_counted(bool set, Port **out, void *kobject, Object object)
 {
-	Port *port = make<Port>(nullptr, Object::None, set);
+	Port *port = make<Port>(kobject, object, set);
 	*out = nullptr;
 	if (!port || !port->waiting_ok()) {
 		if (port)
@@ -148,6 +149,11 @@ Kr Port::create_set(Port **set)
 Kr Port::create(Port **port)
 {
 	return create_counted(false, port);
+}
+
+Kr Port::create_for_semaphore(Semaphore *semaphore, Port **port)
+{
+	return create_counted(false, port, semaphore, Object::Semaphore);
 }
 
 void notify_dead_name(TransitRight to, u32 name)
@@ -217,8 +223,8 @@ void Port::bind_owner(Charge &charge)
 
 bool Port::dead()
 {
-	Guard g(lock_);
-	return dead_;
+	/* Set once, under the lock: a look without it sees it or just misses it. */
+	return __atomic_load_n(&dead_, __ATOMIC_ACQUIRE);
 }
 
 void Port::kill()
@@ -243,7 +249,7 @@ void Port::kill_into(Reaper &reaper)
 		file = file_;
 		file_ = nullptr;
 		kobject_ = nullptr;
-		dead_ = true;
+		__atomic_store_n(&dead_, true, __ATOMIC_RELEASE);
 		receiver_ = nullptr;
 		queued = head_;
 		head_ = nullptr;
@@ -332,6 +338,7 @@ void Port::drop_send()
 	TransitRight fire;
 	u32 mscount;
 	Ref<Task> unnamed;
+	Semaphore *unsent = nullptr;
 	{
 		Guard g(lock_);
 		if (srights_)
@@ -341,6 +348,9 @@ void Port::drop_send()
 		/* A task no right names: it may end (mach_shim_task_unnamed()). */
 		if (object_ == Object::Task)
 			unnamed = Ref<Task>::share(static_cast<Task *>(kobject_));
+		/* A semaphore no right names ends (its port's reference keeps it). */
+		if (object_ == Object::Semaphore)
+			unsent = static_cast<Semaphore *>(kobject_);
 		if (nsrequest_.port && mscount_ >= ns_sync_) {
 			fire = nsrequest_;
 			nsrequest_ = {};
@@ -349,6 +359,8 @@ void Port::drop_send()
 	}
 	if (unnamed)
 		mach_shim_task_unnamed(unnamed->os());
+	if (unsent)
+		unsent->no_senders();
 	if (fire.port)
 		notify(fire, NotifyNoSenders, &mscount, 1);
 }

@@ -27,6 +27,7 @@ namespace mach {
 class Task;
 class Thread;
 class Port;
+class Semaphore;
 
 /*
  * Ports whose receive rights died inside messages being destroyed. Each
@@ -53,7 +54,7 @@ inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
 /* What a kernel port stands for: it serves the requests sent to it (mig.h). */
-enum class Object : unsigned char { None, Task, TaskName, Host, Ledger, Thread };
+enum class Object : unsigned char { None, Task, TaskName, Host, Ledger, Thread, Semaphore };
 
 class Port : public mach_port {
 public:
@@ -75,6 +76,12 @@ public:
 	static Kr create(Port **port);
 	/* A port set: receivers take from whichever member has a message. */
 	static Kr create_set(Port **set);
+	/*
+	 * A live port standing for semaphore, counted as create() counts; the
+	 * caller owns the reference. Its last send right gone, the semaphore
+	 * ends (Semaphore::no_senders()).
+	 */
+	static Kr create_for_semaphore(Semaphore *semaphore, Port **port);
 	bool is_set() const { return set_kind_; }
 
 	/*
@@ -102,6 +109,13 @@ public:
 	Ref<Task> task_named();
 	/* The thread this port stands for while both live; else empty. */
 	Ref<Thread> thread();
+	/* The semaphore it stands for while it has senders (sema.cc). */
+	Ref<Semaphore> semaphore();
+	/*
+	 * The same for a caller whose send right keeps it named (under its
+	 * space's lock: Space::with_send()), without the port's lock.
+	 */
+	Ref<Semaphore> semaphore_named();
 	bool dead();
 	bool is_kernel() const { return object_ != Object::None; }
 	Object object() const { return object_; }
@@ -238,7 +252,8 @@ public:
 
 private:
 	friend class Reaper;
-	static Kr create_counted(bool set, Port **out);
+	static Kr create_counted(bool set, Port **out, void *kobject = nullptr,
+				 Object object = Object::None);
 	/* kill(), its queue's receive rights left to reaper. */
 	void kill_into(Reaper &reaper);
 	bool waiting_ok() const { return lock_.ok() && waitq_; }
@@ -260,8 +275,8 @@ private:
 	/* set at construction, then read-only (its own lock) */
 	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
 	/* guarded by lock_ (kobject_: set at construction, cleared once) */
-	void *kobject_;			/* a Task or Thread; not a reference */
-	bool dead_ = false;
+	void *kobject_;			/* a Task, Thread or Semaphore; not a reference */
+	bool dead_ = false;		/* also read without lock_ (dead()) */
 	const void *receiver_ = nullptr;	/* a Space; not a reference */
 	Port *carrier_ = nullptr;	/* transit lock; not a reference */
 	Port *reap_next_ = nullptr;	/* its Reaper's; the list's reference */

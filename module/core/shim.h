@@ -68,6 +68,8 @@ enum mach_lock_class {
 	MACH_LOCK_ADOPT,
 	MACH_LOCK_THREAD,
 	MACH_LOCK_EXCEPTIONS,	/* a thread's, task's or the host's handlers */
+	MACH_LOCK_SEMAPHORES,	/* a task's list of semaphores */
+	MACH_LOCK_SEMAPHORE,	/* a semaphore's count and waiters */
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -98,6 +100,32 @@ int mach_shim_waitq_wait(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
 /* 0 once ready, or -MACH_EINTR for a fatal signal: no other ends it. */
 int mach_shim_waitq_wait_killable(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
 				  void *arg);
+
+/*
+ * Semaphores' waits (module/sema_wait.c): each waiter on q has a key of
+ * its own (its record in the core), so that a signal wakes the one it
+ * chose and no other. The calling thread sleeps until ready(key), until
+ * deadline_ns (mach_shim_now_ns()'s clock; MACH_SHIM_FOREVER: none), or
+ * until a signal: 0, -MACH_ETIMEDOUT, -MACH_EINTR (a signal to handle,
+ * or a fatal one), or -MACH_ERESTARTNOINTR (only a stop or an abort of
+ * the thread is pending: the call restarts once they are served).
+ */
+int mach_shim_waitq_wait_keyed(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
+			       void *key, mach_u64 deadline_ns);
+/*
+ * Wakes the waiter of key (compared, never dereferenced: it may have
+ * gone). peer: the waker waits for an answer next (spin.c).
+ */
+void mach_shim_waitq_wake_key(struct mach_shim_waitq *q, void *key, mach_bool peer);
+/* Nanoseconds of the monotonic clock. */
+mach_u64 mach_shim_now_ns(void);
+/*
+ * Who a thread is, for comparison only: the calling thread's, and a Mach
+ * thread's (null if it has no Linux thread).
+ */
+struct mach_thread_os;
+const void *mach_shim_current_id(void);
+const void *mach_shim_thread_id(struct mach_thread_os *thread);
 
 /*
  * One lock for where receive rights in transit sit (rare), so that a

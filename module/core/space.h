@@ -85,6 +85,21 @@ public:
 
 	/* The port a live send right names, or empty. */
 	Ref<Port> lookup_send(Name name);
+	/*
+	 * fn(port) for the port a live send right names, under the space's
+	 * lock: that right keeps the port's senders from all going meanwhile
+	 * (a fast path: no reference taken). false if name is no send right.
+	 */
+	template <typename Fn>
+	bool with_send(Name name, Fn fn)
+	{
+		Guard g(lock_);
+		Right *right = find_live_locked(name);
+		if (!right || !(right->type & RightSend))
+			return false;
+		fn(*right->port);
+		return true;
+	}
 	/* The port whose receive right name is (or port set), or empty. */
 	Ref<Port> lookup_receive(Name name, bool or_set = false);
 	/*

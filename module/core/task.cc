@@ -13,7 +13,8 @@ Task *Task::create(mach_task_os *os)
 		return nullptr;
 	}
 	if (task->quiesce_lock_.ok() && task->adopt_lock_.ok() && task->lock_.ok() &&
-	    task->space_.ok() && task->exceptions_.ok()) {
+	    task->space_.ok() && task->exceptions_.ok() &&
+	    (task->semaphores_ = TaskSemaphores::create())) {
 		task->port_ = Port::create_for_task(task);
 		task->name_port_ = Port::create_for_task(task, Object::TaskName);
 	}
@@ -27,6 +28,8 @@ Task *Task::create(mach_task_os *os)
 Task::~Task()
 {
 	terminate();
+	if (semaphores_)
+		semaphores_->put();
 	mach_shim_task_free(os_);
 }
 
@@ -230,6 +233,9 @@ void Task::terminate()
 		t->terminate();
 		t->put();
 	}
+	/* Its semaphores' waiters, of any task, wake with KERN_TERMINATED. */
+	if (semaphores_)
+		semaphores_->destroy_all();
 	for (Port *p : special)
 		if (p)
 			p->drop(TransitRight{p, MoveSend});

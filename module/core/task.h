@@ -10,6 +10,7 @@
 #include "base.h"
 #include "exception_ports.h"
 #include "port.h"
+#include "sema.h"
 #include "space.h"
 #include "thread.h"
 
@@ -127,6 +128,8 @@ public:
 	TransitRight sample_right();
 	/* port, a sample port, died: cleared if still the task's, as by set. */
 	void sample_port_died(Port *port);
+	/* The semaphores it owns (semaphore_create on it). */
+	TaskSemaphores &semaphores() { return *semaphores_; }
 	/* Threads made by thread_create: the task holds a reference on each. */
 	bool add_thread(Thread *thread);	/* false once terminated */
 	void remove_thread(Thread *thread);
@@ -189,6 +192,8 @@ private:
 	bool dying_ = false;		/* guarded by lock_: no new threads */
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionPorts exceptions_;	/* its own lock */
+	/* Its semaphores: set at creation, then read-only; a reference. */
+	TaskSemaphores *semaphores_ = nullptr;
 	Port *sample_ = nullptr;	/* guarded by lock_; a send right */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
 	/*

@@ -46,6 +46,7 @@
 #define MACH_FEATURE_HOST	(1U << 5)
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 #define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
+#define MACH_FEATURE_SEMAPHORES	(1U << 8)	/* MACH_IOC_SEMAPHORE */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -63,6 +64,7 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_THREAD		= 0x0c,
 	MACH_IOC_NR_HOST		= 0x0d,
 	MACH_IOC_NR_TASK_CREATE_TOKEN	= 0x0e,
+	MACH_IOC_NR_SEMAPHORE		= 0x0f,
 	MACH_IOC_NR_COUNT
 };
 
@@ -375,6 +377,43 @@ struct mach_task_create_token_args {
 	__u64 tokens;		/* in: user address of struct mach_tokens */
 };
 
+/*
+ * MACH_IOC_SEMAPHORE: semaphore_create and semaphore_destroy on a task,
+ * and XNU's semaphore traps on the caller's names of semaphores. A
+ * semaphore is a kernel port: its name is a send right, and the
+ * semaphore lives while send rights to it do (destroyed, or its task
+ * gone, the port stays, and calls on it answer KERN_TERMINATED).
+ * DESTROY consumes one user reference of the name, as MIG's move-send.
+ * The waits return what the traps do (KERN_OPERATION_TIMED_OUT, KERN_ABORTED
+ * for a signal to handle, KERN_TERMINATED); a thread stopped while it
+ * waits (task_suspend) waits again once resumed, and thread_abort ends
+ * its wait with -1 and EINTR (libmach: KERN_ABORTED). With
+ * MACH_SEMAPHORE_TIMED the wait lasts at most sec and nsec (0 and 0:
+ * not at all).
+ */
+enum mach_semaphore_op {
+	MACH_SEMAPHORE_CREATE	= 1,	/* task, policy, value -> semaphore */
+	MACH_SEMAPHORE_DESTROY	= 2,	/* task, semaphore */
+	MACH_SEMAPHORE_SIGNAL	= 3,	/* semaphore */
+	MACH_SEMAPHORE_SIGNAL_ALL = 4,	/* semaphore */
+	MACH_SEMAPHORE_SIGNAL_THREAD = 5, /* semaphore, thread (or null: any) */
+	MACH_SEMAPHORE_WAIT	= 6,	/* semaphore */
+	MACH_SEMAPHORE_WAIT_SIGNAL = 7,	/* semaphore (waited on), signal */
+};
+#define MACH_SEMAPHORE_TIMED	(1U << 0)	/* WAIT, WAIT_SIGNAL: sec, nsec */
+struct mach_semaphore_args {
+	__u32 op;		/* in: MACH_SEMAPHORE_* */
+	__u32 flags;		/* in: MACH_SEMAPHORE_TIMED or zero */
+	__u32 task;		/* in: CREATE, DESTROY: send right to the task */
+	__u32 semaphore;	/* in; out: CREATE's new send right */
+	__u32 signal;		/* in: WAIT_SIGNAL's semaphore to signal */
+	__u32 thread;		/* in: SIGNAL_THREAD's thread, or null */
+	__s32 policy;		/* in: CREATE's sync_policy_t */
+	__s32 value;		/* in: CREATE's initial count */
+	__u32 sec;		/* in: with TIMED, mach_timespec_t */
+	__s32 nsec;
+};
+
 #ifdef __cplusplus
 #define MACH_ABI_ASSERT static_assert
 #else
@@ -397,6 +436,7 @@ MACH_ABI_ASSERT(sizeof(struct mach_tokens) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_host_args) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_create_token_args) == 48, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_sample) == 16, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_semaphore_args) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_sample_body) == 16 + 16 * MACH_SAMPLE_MAX, "abi");
 #undef MACH_ABI_ASSERT
 

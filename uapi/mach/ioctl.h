@@ -46,6 +46,8 @@
 #define MACH_IOC_TASK_CREATE_TOKEN \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CREATE_TOKEN, \
 	      struct mach_task_create_token_args)
+#define MACH_IOC_SEMAPHORE \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_SEMAPHORE, struct mach_semaphore_args)
 
 /*
  * The agent's ioctl (no struct): a thread libmach starts passes its

@@ -10,6 +10,7 @@
 #include <mach/ledger.h>
 #include <mach/mach_norma.h>
 #include <mach/mach_port.h>
+#include <mach/semaphore.h>
 #include <mach/task.h>
 #include <mach/thread_act.h>
 #include <mach/vm_map.h>

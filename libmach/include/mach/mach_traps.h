@@ -5,6 +5,7 @@
 #define _MACH_MACH_TRAPS_H_
 
 #include <mach/_mach_cdefs.h>
+#include <mach/clock_types.h>
 #include <mach/kern_return.h>
 #include <mach/port.h>
 
@@ -24,6 +25,20 @@ mach_port_name_t mach_reply_port(void);
 
 /* The pid of the process behind a task (XNU's trap; 0 if not visible). */
 kern_return_t pid_for_task(mach_port_name_t t, int *x);
+
+/* XNU's semaphore traps: <mach/semaphore.h>'s calls, on names. */
+kern_return_t semaphore_signal_trap(mach_port_name_t signal_name);
+kern_return_t semaphore_signal_all_trap(mach_port_name_t signal_name);
+kern_return_t semaphore_signal_thread_trap(mach_port_name_t signal_name,
+					   mach_port_name_t thread_name);
+kern_return_t semaphore_wait_trap(mach_port_name_t wait_name);
+kern_return_t semaphore_wait_signal_trap(mach_port_name_t wait_name,
+					 mach_port_name_t signal_name);
+kern_return_t semaphore_timedwait_trap(mach_port_name_t wait_name, unsigned int sec,
+				       clock_res_t nsec);
+kern_return_t semaphore_timedwait_signal_trap(mach_port_name_t wait_name,
+					      mach_port_name_t signal_name,
+					      unsigned int sec, clock_res_t nsec);
 
 _MACH_END_DECLS
 

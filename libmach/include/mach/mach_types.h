@@ -9,6 +9,7 @@
 #define _MACH_MACH_TYPES_H_
 
 #include <stdint.h>
+#include <mach/clock_types.h>
 #include <mach/exception_types.h>
 #include <mach/host_info.h>
 #include <mach/host_special_ports.h>

@@ -76,6 +76,21 @@ kern_return_t task_swap_exception_ports(task_t task, exception_mask_t exception_
  */
 kern_return_t task_sample(task_t task, mach_port_t reply);
 
+/*
+ * A semaphore of target_task's, of count value, waking its waiters in
+ * policy's order (SYNC_POLICY_FIFO or SYNC_POLICY_LIFO): a send right
+ * to it in *semaphore. KERN_INVALID_ARGUMENT for a negative value or
+ * another policy. See <mach/semaphore.h>.
+ */
+kern_return_t semaphore_create(task_t task, semaphore_t *semaphore, int policy, int value);
+
+/*
+ * Destroys a semaphore of task's (KERN_INVALID_ARGUMENT if it is not, or
+ * no longer): its waiters wake with KERN_TERMINATED. Takes the caller's
+ * send right (one user reference), whatever the answer.
+ */
+kern_return_t semaphore_destroy(task_t task, semaphore_t semaphore);
+
 /* Give the task a name for debugging (GNU Mach). */
 kern_return_t task_set_name(task_t target_task, const_kernel_debug_name_t name);
 

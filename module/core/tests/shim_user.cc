@@ -691,3 +691,25 @@ mach_bool mach_shim_task_is_current(const mach_task_os *os)
 }
 
 } // extern "C"
+
+// Semaphores' waits: one thread, so a wait finds its wake-up or times out.
+int mach_shim_waitq_wait_keyed(mach_shim_waitq *, mach_bool (*ready)(void *), void *key,
+			       mach_u64)
+{
+	return ready(key) ? 0 : -MACH_ETIMEDOUT;
+}
+void mach_shim_waitq_wake_key(mach_shim_waitq *, void *, mach_bool) {}
+mach_u64 mach_shim_now_ns(void)
+{
+	static mach_u64 now;
+	return now += 1000;
+}
+const void *mach_shim_current_id(void)
+{
+	static thread_local char self;
+	return &self;
+}
+const void *mach_shim_thread_id(mach_thread_os *thread)
+{
+	return thread;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sema_calls.h - the semaphore calls as the ioctl front end takes
+ * them (MACH_IOC_SEMAPHORE), and the names they are made on.
+ */
+#ifndef MACH_CORE_SEMA_CALLS_H
+#define MACH_CORE_SEMA_CALLS_H
+
+#include "sema.h"
+#include "task.h"
+#include "uapi.h"
+
+namespace mach {
+
+/*
+ * The semaphore the caller's name stands for, as XNU's traps find it:
+ * InvalidName for no right or a dead port, InvalidRight for a right that
+ * is no send right (a dead name too), InvalidCapability for a send right
+ * to another kind of port.
+ */
+Kr semaphore_named(Task &caller, u32 name, Ref<Semaphore> *semaphore);
+
+/*
+ * MACH_IOC_SEMAPHORE, decoded and carried out: the ioctl's value (a
+ * kern_return_t, or -errno). A wait cut short by a stop or an abort of
+ * the thread rewrites args to what is left of it (a plain wait, for
+ * what remains of its time) and asks for the call to be restarted.
+ */
+long semaphore_ioctl(Task &caller, mach_semaphore_args &args);
+
+} /* namespace mach */
+
+#endif /* MACH_CORE_SEMA_CALLS_H */
