@@ -211,6 +211,13 @@ bool MigCall::carries_send_once(u32 i) const
 	return carries_port(i) && (disposition == MoveSendOnce || disposition == MakeSendOnce);
 }
 
+TransitRight MigCall::take_target_right()
+{
+	TransitRight right = request_.dest;
+	request_.dest = {};
+	return right;
+}
+
 TransitRight MigCall::take_right(u32 i)
 {
 	TransitRight right = request_.descriptors[i].right;

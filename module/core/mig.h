@@ -93,6 +93,11 @@ public:
 	bool carries_port(u32 i) const;
 	bool carries_send(u32 i) const;
 	bool carries_send_once(u32 i) const;	/* made or moved, or none */
+	/*
+	 * The request's destination right, taken from it (a suspension
+	 * token's send-once right, which the routine uses up).
+	 */
+	TransitRight take_target_right();
 	/* The right the i'th port descriptor carried, taken from the request. */
 	TransitRight take_right(u32 i);
 	/*
