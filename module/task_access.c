@@ -102,3 +102,19 @@ mach_bool mach_shim_task_ticket_holds(struct mach_task_os *os, mach_u64 ticket)
 {
 	return mach_exec_ticket(os->pid) == ticket;
 }
+
+/*
+ * task_set_name: the leader's comm, as __set_task_comm() (not exported)
+ * sets it, under its task_lock. (No trace or perf comm event is made.)
+ */
+void mach_shim_task_set_name(struct mach_task_os *os, const char *name)
+{
+	struct task_struct *leader = get_pid_task(os->pid, PIDTYPE_TGID);
+
+	if (!leader)
+		return;
+	task_lock(leader);
+	strscpy_pad(leader->comm, name, sizeof(leader->comm));
+	task_unlock(leader);
+	put_task_struct(leader);
+}

@@ -196,6 +196,77 @@ TEST_F(calls, ledger_ports_keep_their_ids)
 	EXPECT_FALSE(mach_task_is_self(wired));
 }
 
+static int comm_of(task_t task, char *out, size_t size)
+{
+	char path[64];
+	int pid = 0;
+
+	if (pid_for_task(task, &pid) != KERN_SUCCESS || pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	if (read_text(path, out, size))
+		return -1;
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+/* task_set_name names the process as Linux shows it (its comm: 15 bytes). */
+TEST_F(calls, set_name)
+{
+	char comm[64];
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_name(self->child, "shell-one"));
+	ASSERT_EQ(0, comm_of(self->child, comm, sizeof(comm)));
+	EXPECT_STREQ("shell-one", comm);
+	ASSERT_EQ(KERN_SUCCESS, task_set_name(mach_task_self(), "a-rather-long-task-name"));
+	ASSERT_EQ(0, comm_of(mach_task_self(), comm, sizeof(comm)));
+	EXPECT_STREQ("a-rather-long-t", comm);
+	ASSERT_EQ(KERN_SUCCESS, task_set_name(self->child, ""));
+	ASSERT_EQ(0, comm_of(self->child, comm, sizeof(comm)));
+	EXPECT_STREQ("", comm);
+	/* Not a task: nothing is sent, or (a simpleroutine) nothing answers. */
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_name(MACH_PORT_NULL, "x"));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_set_name(self->child, NULL));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(self->child));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_name(self->child, "late"));
+}
+
+/* A request of the wrong shape changes nothing (MIG's checks). */
+TEST_F(calls, set_name_malformed)
+{
+	struct {
+		mach_msg_header_t head;
+		NDR_record_t ndr;
+		mach_msg_type_number_t offset;
+		mach_msg_type_number_t count;
+		char name[68];
+	} req;
+	char comm[64];
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_name(self->child, "before"));
+	memset(&req, 0, sizeof(req));
+	req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	req.head.msgh_remote_port = self->child;
+	req.head.msgh_id = 4202;
+	req.ndr = NDR_record;
+	memset(req.name, 'x', sizeof(req.name));
+	req.count = 4;		/* no NUL within its count */
+	req.head.msgh_size = offsetof(typeof(req), name) + 4;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&req.head, MACH_SEND_MSG, req.head.msgh_size, 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	req.count = 68;		/* past KERNEL_DEBUG_NAME_MAX */
+	req.name[10] = '\0';
+	req.head.msgh_size = offsetof(typeof(req), name) + 68;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&req.head, MACH_SEND_MSG, req.head.msgh_size, 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	req.count = 8;		/* a size that is not the count's */
+	req.head.msgh_size = offsetof(typeof(req), name) + 12;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&req.head, MACH_SEND_MSG, req.head.msgh_size, 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	ASSERT_EQ(0, comm_of(self->child, comm, sizeof(comm)));
+	EXPECT_STREQ("before", comm);
+}
+
 static uint64_t busy_ms(unsigned ms)
 {
 	struct timespec start, now;

@@ -133,9 +133,12 @@ static int own_child(pid_t unused)
 	int ret;
 
 	if (child == 0) {
+		/* (Our id change made us undumpable, and so the child.) */
+		prctl(PR_SET_DUMPABLE, 1);
 		for (;;)
 			pause();
 	}
+	usleep(20000);
 	ret = control_port(child);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);

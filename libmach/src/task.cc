@@ -2,7 +2,8 @@
 // task.cc - task calls: mach_task_self, task_self_trap, task_info,
 // task_create, task_suspend, task_resume, task_terminate, task_sample,
 // task_suspend2, task_resume2, mach_task_is_self, task_for_pid,
-// task_name_for_pid.
+// task_name_for_pid, task_set_name.
+#include <stddef.h>
 #include <string.h>
 
 #include <mach/mach.h>
@@ -247,4 +248,30 @@ LIBMACH_API kern_return_t task_name_for_pid(mach_port_name_t target_tport, int p
 					    mach_port_name_t *tn)
 {
 	return for_pid(target_tport, pid, MACH_TASK_NAME_FOR_PID, tn);
+}
+
+// task_set_name (GNU Mach's gnumach 4202, a simpleroutine): always a
+// message, served as it is sent; no reply. The name in XNU's MIG layout
+// of a c_string[*:KERNEL_DEBUG_NAME_MAX]: offset, count (with the NUL),
+// the bytes padded to a word.
+LIBMACH_API kern_return_t task_set_name(task_t task, const_kernel_debug_name_t name)
+{
+	struct {
+		mach_msg_header_t head;
+		NDR_record_t ndr;
+		mach_msg_type_number_t offset;
+		mach_msg_type_number_t count;
+		char name[KERNEL_DEBUG_NAME_MAX];
+	} req = {};
+
+	if (!name)
+		return KERN_INVALID_ARGUMENT;
+	req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	req.head.msgh_remote_port = task;
+	req.head.msgh_id = 4202;
+	req.ndr = NDR_record;
+	req.count = mig_strncpy_zerofill(req.name, name, KERNEL_DEBUG_NAME_MAX);
+	req.head.msgh_size = offsetof(decltype(req), name) + ((req.count + 3) & ~3u);
+	return mach_msg(&req.head, MACH_SEND_MSG, req.head.msgh_size, 0, MACH_PORT_NULL,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 }

@@ -81,6 +81,12 @@ Kr task_for_pid(Task &caller, u32 pid, bool name, TransitRight *right)
 	return kr == Kr::Success ? kr : Kr::Failure;
 }
 
+Kr task_set_name(Task &task, const char *name)
+{
+	mach_shim_task_set_name(task.os(), name);
+	return Kr::Success;
+}
+
 bool task_is_self(Task &caller, Task &task)
 {
 	return &caller == &task;

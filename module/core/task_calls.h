@@ -28,6 +28,12 @@ Kr task_suspend2(Task &task, TransitRight *token);
  * (mach_shim_task_for_pid()); else KERN_FAILURE, as XNU answers.
  */
 Kr task_for_pid(Task &caller, u32 pid, bool name, TransitRight *right);
+/*
+ * task_set_name (GNU Mach): name, a C string, names the task for
+ * debugging: on Linux, its process's name (its leader's comm, as
+ * /proc/PID/comm and ps show it; cut to what that holds).
+ */
+Kr task_set_name(Task &task, const char *name);
 /* mach_task_is_self: is task (any of its ports) the caller's own? */
 bool task_is_self(Task &caller, Task &task);
 /* task_terminate of the process running program (0: the caller's own). */
