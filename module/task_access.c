@@ -22,6 +22,7 @@
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 
 #include "task_os.h"
@@ -58,8 +59,13 @@ static u64 mach_exec_ticket(struct pid *pid)
 
 	rcu_read_lock();
 	leader = pid_task(pid, PIDTYPE_TGID);
-	/* (+1: a leader that never exec'd has 0.) */
-	if (leader && !leader->exit_state && !(leader->flags & PF_KTHREAD))
+	/*
+	 * (+1: a leader that never exec'd has 0.) Not the system's init:
+	 * task_terminate's kill would reach it, which nothing in userspace
+	 * can, and the kernel panics when it dies.
+	 */
+	if (leader && !leader->exit_state && !(leader->flags & PF_KTHREAD) &&
+	    !is_global_init(leader))
 		ticket = READ_ONCE(leader->self_exec_id) + 1;
 	rcu_read_unlock();
 	return ticket;

@@ -260,7 +260,8 @@ static void *idle_thread(void *arg)
 
 TEST_F(for_pid, not_a_process)
 {
-	static const int pids[] = {-1, 0, 1 << 30, 2 /* kthreadd */};
+	/* init too: its death would panic the kernel. */
+	static const int pids[] = {-1, 0, 1, 1 << 30, 2 /* kthreadd */};
 	volatile pid_t tid = 0;
 	mach_port_name_t t;
 	pthread_t thread;
