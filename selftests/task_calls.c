@@ -177,6 +177,62 @@ TEST_F(calls, is_self)
 	EXPECT_FALSE(mach_task_is_self(new_port()));
 }
 
+/* A header-only request (id) to a kernel port; the reply into rep. */
+static mach_msg_return_t ask(mach_port_t to, mach_msg_id_t id, void *rep, size_t size)
+{
+	mach_msg_header_t *h = rep;
+	mach_port_t reply = mig_get_reply_port();
+
+	memset(h, 0, sizeof(*h));
+	h->msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	h->msgh_size = sizeof(*h);
+	h->msgh_remote_port = to;
+	h->msgh_local_port = reply;
+	h->msgh_id = id;
+	return mach_msg(h, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(*h), size, reply, 0,
+			MACH_PORT_NULL);
+}
+
+/* The message front end: XNU's ids 3436 (task_suspend2) and 3455 (is_self). */
+TEST_F(calls, by_message)
+{
+	struct {
+		mach_msg_header_t head;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t token;
+		mach_msg_max_trailer_t trailer;
+	} rep2;
+	struct {
+		mach_msg_header_t head;
+		NDR_record_t ndr;
+		kern_return_t ret;
+		boolean_t is_self;
+		mach_msg_max_trailer_t trailer;
+	} rep;
+	mach_port_t name;
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, ask(self->child, 3436, &rep2, sizeof(rep2)));
+	EXPECT_EQ(3536, rep2.head.msgh_id);
+	ASSERT_TRUE(rep2.head.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, (unsigned int)rep2.token.disposition);
+	EXPECT_EQ(1, suspend_count(self->child));
+	EXPECT_EQ(KERN_SUCCESS, task_resume2(rep2.token.name));
+	EXPECT_EQ(0, suspend_count(self->child));
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, ask(mach_task_self(), 3455, &rep, sizeof(rep)));
+	EXPECT_EQ(3555, rep.head.msgh_id);
+	EXPECT_EQ(KERN_SUCCESS, rep.ret);
+	EXPECT_EQ(TRUE, rep.is_self);
+	ASSERT_EQ(KERN_SUCCESS, task_get_special_port(self->child, TASK_NAME_PORT, &name));
+	ASSERT_EQ(MACH_MSG_SUCCESS, ask(name, 3455, &rep, sizeof(rep)));
+	EXPECT_EQ(KERN_SUCCESS, rep.ret);
+	EXPECT_EQ(FALSE, rep.is_self);
+	/* A name port suspends nothing. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, ask(name, 3436, &rep, sizeof(rep)));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, rep.ret);
+	EXPECT_EQ(0, suspend_count(self->child));
+}
+
 /*
  * XNU's numbering of the special ports 5 and 6 (the inspect and read
  * ports) clashes with the OSF ledger ports the seed pages use: the
