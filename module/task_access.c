@@ -30,21 +30,26 @@
 /* May the caller open /proc/nr/file, with its real ids as its fs ids? */
 static bool mach_proc_open_allowed(pid_t nr, const char *file)
 {
-	const struct cred *old;
-	struct cred *real;
+	const struct cred *cred = current_cred(), *old = NULL;
+	struct cred *real = NULL;
 	struct file *f;
 	char path[40];
 
-	real = prepare_creds();
-	if (!real)
-		return false;
-	real->fsuid = real->uid;
-	real->fsgid = real->gid;
+	/* Most callers' fs ids are their real ids already. */
+	if (!uid_eq(cred->fsuid, cred->uid) || !gid_eq(cred->fsgid, cred->gid)) {
+		real = prepare_creds();
+		if (!real)
+			return false;
+		real->fsuid = real->uid;
+		real->fsgid = real->gid;
+		old = override_creds(real);
+	}
 	snprintf(path, sizeof(path), "/proc/%d/%s", nr, file);
-	old = override_creds(real);
 	f = filp_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-	revert_creds(old);
-	put_cred(real);
+	if (real) {
+		revert_creds(old);
+		put_cred(real);
+	}
 	if (IS_ERR(f))
 		return false;
 	filp_close(f, NULL);

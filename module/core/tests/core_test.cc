@@ -355,6 +355,65 @@ TEST_F(Core, TaskInfoFlavours)
 	EXPECT_EQ(long(Kr::SendInvalidDest), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
 }
 
+// task_suspend2's token: used by task_resume2's message, or dropped unused.
+TEST_F(Core, SuspensionTokens)
+{
+	LiveTask t;
+	u32 self = t.self_name();
+	mach_task_control_args tc{self, MACH_TASK_SUSPEND2, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &tc));
+	u32 token = tc.value;
+	ASSERT_NE(0u, token);
+	EXPECT_EQ(1u, t.task->suspend_count());
+	mach_task_control_args tc2{self, MACH_TASK_SUSPEND2, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &tc2));
+	EXPECT_NE(token, tc2.value);
+	EXPECT_EQ(2u, t.task->suspend_count());
+
+	// Dropped: the worker the host is asked for releases its hold.
+	mach_port_deallocate_args pd{self, token, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_PORT_DEALLOCATE, &pd));
+	EXPECT_EQ(1, t.os.resume_laters);
+	EXPECT_EQ(2u, t.task->suspend_count());
+	mach_task_resume_dropped(t.task);
+	EXPECT_EQ(1u, t.task->suspend_count());
+	mach_task_resume_dropped(t.task);	// nothing more to release
+	EXPECT_EQ(1u, t.task->suspend_count());
+
+	// A name port suspends nothing; is_self takes it.
+	mach_special_port_args sp{self, TaskNamePort, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_SPECIAL_PORT, &sp));
+	mach_task_control_args bad{sp.port, MACH_TASK_SUSPEND2, 0, 0};
+	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_CONTROL, &bad));
+	mach_task_control_args is{sp.port, MACH_TASK_IS_SELF, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &is));
+	EXPECT_EQ(1u, is.value);
+	// A value where the op takes none is malformed.
+	mach_task_control_args junk{self, MACH_TASK_IS_SELF, 0, 5};
+	EXPECT_EQ(-MACH_EINVAL, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &junk));
+
+	// The task's end kills the resume port: the other token is a dead name.
+	t.task->terminate();
+	mach_port_args type{};
+	type.op = MACH_PORT_OP_TYPE;
+	type.task = self;
+	type.name = tc2.value;
+	(void)t.ioctl(MACH_IOC_NR_PORT, &type);
+	EXPECT_EQ(1, t.os.resume_laters);
+}
+
+// No process here: task_for_pid answers as XNU does for one it may not have.
+TEST_F(Core, TaskForPidFails)
+{
+	LiveTask t;
+	u32 self = t.self_name();
+	mach_task_control_args tc{self, MACH_TASK_FOR_PID, 0, 42};
+	EXPECT_EQ(long(Kr::Failure), t.ioctl(MACH_IOC_NR_TASK_CONTROL, &tc));
+	EXPECT_EQ(0u, tc.value);
+	mach_task_control_args bad{self + 100, MACH_TASK_NAME_FOR_PID, 0, 42};
+	EXPECT_EQ(long(Kr::Failure), t.ioctl(MACH_IOC_NR_TASK_CONTROL, &bad));
+}
+
 TEST_F(Core, DeallocateThroughIoctl)
 {
 	LiveTask t;
