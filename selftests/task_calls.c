@@ -451,12 +451,16 @@ TEST(info_power)
 	struct task_power_info_v2 v2;
 	mach_msg_type_number_t count = TASK_POWER_INFO_COUNT;
 
+	/* (A thread's time is Linux's as of its last tick or switch.) */
+	busy_ms(20);
+	usleep(1000);
 	ASSERT_EQ(KERN_SUCCESS, task_info(mach_task_self(), TASK_POWER_INFO, (task_info_t)&p,
 					  &count));
 	EXPECT_EQ(TASK_POWER_INFO_COUNT, count);
 	EXPECT_GT(p.total_user + p.total_system, 0);
 	count = TASK_POWER_INFO_V2_COUNT;
-	busy_ms(5);
+	busy_ms(20);
+	usleep(1000);
 	ASSERT_EQ(KERN_SUCCESS, task_info(mach_task_self(), TASK_POWER_INFO_V2,
 					  (task_info_t)&v2, &count));
 	EXPECT_EQ(TASK_POWER_INFO_V2_COUNT, count);
