@@ -71,6 +71,16 @@ static inline unsigned long get_mm_rss_sum(struct mm_struct *mm)
 }
 #endif
 
+/* One of those counters (MM_ANONPAGES, ...), exactly as well. */
+static inline unsigned long mach_mm_counter_sum(struct mm_struct *mm, int member)
+{
+#ifdef MACH_COMPAT_RSS_PERCPU
+	return percpu_counter_sum_positive(&mm->rss_stat[member]);
+#else
+	return get_mm_counter(mm, member);
+#endif
+}
+
 /*
  * shmem_file_setup() takes the VMA flags as a vma_flags_t on 7.x; the
  * module only ever asks for "no reservation" or nothing.

@@ -99,6 +99,24 @@ static void mach_task_exit_work(struct work_struct *work)
 	mach_task_put(task);	/* may free os */
 }
 
+static void mach_task_resume_work(struct work_struct *work)
+{
+	struct mach_task_os *os = container_of(work, struct mach_task_os,
+					       resume_work);
+	struct mach_task *task = os->task;
+
+	mach_task_resume_dropped(task);
+	mach_task_put(task);	/* may free os, and this work with it */
+}
+
+void mach_shim_task_resume_later(struct mach_task_os *os)
+{
+	/* Queued once at a time; a drop while it runs queues it again. */
+	mach_task_get(os->task);
+	if (!queue_work(mach_wq, &os->resume_work))
+		mach_task_put(os->task);
+}
+
 static void mach_task_exit_told(struct callback_head *work)
 {
 	struct mach_task_os *os = container_of(work, struct mach_task_os,
@@ -205,15 +223,20 @@ struct mach_task *mach_task_lookup(struct pid *pid)
 	return task;
 }
 
-/* The task of the calling process's Linux parent. Under mach_tasks_lock. */
-static struct mach_task *mach_task_of_parent(void)
+/* The task of the Linux parent of process pid (if it still has one). Under mach_tasks_lock. */
+static struct mach_task *mach_task_of_parent(struct pid *pid)
 {
+	struct task_struct *leader;
 	struct mach_task_os *os;
-	struct pid *parent;
+	struct pid *parent = NULL;
 
 	rcu_read_lock();
-	parent = task_tgid(rcu_dereference(current->real_parent));
+	leader = pid_task(pid, PIDTYPE_TGID);
+	if (leader)
+		parent = task_tgid(rcu_dereference(leader->real_parent));
 	rcu_read_unlock();
+	if (!parent)
+		return NULL;
 	hash_for_each_possible(mach_tasks, os, node, (unsigned long)parent)
 		if (os->pid == parent && os->registered)
 			return os->task;
@@ -246,6 +269,7 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	init_waitqueue_head(&os->ready_wait);
 	mach_agent_init(&os->agent);
 	INIT_WORK(&os->exit_work, mach_task_exit_work);
+	INIT_WORK(&os->resume_work, mach_task_resume_work);
 	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);
 	task = mach_task_create(os);	/* frees os on failure */
 	if (!task)
@@ -441,10 +465,12 @@ void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm)
 	mutex_unlock(&mach_tasks_lock);
 }
 
+static struct mach_task *mach_task_make(struct pid *pid);
+
 struct mach_task *mach_task_of_current(void)
 {
 	struct pid *pid = task_tgid(current);
-	struct mach_task *task, *parent;
+	struct mach_task *task;
 	struct mach_task_os *os;
 
 	mutex_lock(&mach_tasks_lock);
@@ -464,23 +490,49 @@ struct mach_task *mach_task_of_current(void)
 	}
 	mutex_unlock(&mach_tasks_lock);
 
-	/* A new task: made unlocked, then registered unless we raced. */
+	task = mach_task_make(pid);
+	/* Raced with another thread making it: that one stands. */
+	return task ?: mach_task_of_current();
+}
+
+/*
+ * A new task for the process pid (no task yet), which takes its ports
+ * from its Linux parent's task or the host: made unlocked, then
+ * registered. NULL if another was registered meanwhile.
+ */
+static struct mach_task *mach_task_make(struct pid *pid)
+{
+	struct mach_task *task, *parent;
+	struct mach_task_os *os;
+
 	task = mach_task_prepare(false, false);
 	if (IS_ERR(task))
 		return task;
 	os = mach_task_os_of(task);
 	mutex_lock(&mach_tasks_lock);
-	parent = mach_task_of_parent();
 	if (mach_task_lookup_locked(pid)) {
 		mutex_unlock(&mach_tasks_lock);
 		mach_task_put(task);
-		return mach_task_of_current();
+		return NULL;
 	}
+	parent = mach_task_of_parent(pid);
 	mach_task_inherit(task, parent);	/* or the host's ports */
 	if (parent)
 		os->parent_pid = get_pid(mach_task_os_of(parent)->pid);
 	mach_task_register_locked(os, pid);
 	mutex_unlock(&mach_tasks_lock);
+	return task;
+}
+
+struct mach_task *mach_task_of_pid(struct pid *pid)
+{
+	struct mach_task *task;
+
+	do {
+		task = mach_task_lookup(pid);
+		if (!task)
+			task = mach_task_make(pid);
+	} while (!task);
 	return task;
 }
 
@@ -655,6 +707,50 @@ bool mach_shim_task_is_current(const struct mach_task_os *os)
 	return os->pid == task_tgid(current);
 }
 
+/* TASK_VM_INFO's detail: what /proc/PID/status shows as Rss* and VmSwap. */
+static void mach_task_vm_stats(struct mm_struct *mm, struct mach_task_stats *stats)
+{
+	stats->anon_bytes = (u64)mach_mm_counter_sum(mm, MM_ANONPAGES) << PAGE_SHIFT;
+	stats->shmem_bytes = (u64)mach_mm_counter_sum(mm, MM_SHMEMPAGES) << PAGE_SHIFT;
+	stats->file_bytes = (u64)mach_mm_counter_sum(mm, MM_FILEPAGES) << PAGE_SHIFT;
+	stats->swap_bytes = (u64)mach_mm_counter_sum(mm, MM_SWAPENTS) << PAGE_SHIFT;
+	stats->regions = READ_ONCE(mm->map_count);
+	stats->min_address = FIRST_USER_ADDRESS;
+	stats->max_address = mm->task_size;
+}
+
+/* TF_LP64: a 64-bit address space (not an ia32 or x32 one). */
+static bool mach_task_lp64(struct task_struct *leader)
+{
+#ifdef TIF_ADDR32
+	return !test_tsk_thread_flag(leader, TIF_ADDR32);
+#else
+	return IS_ENABLED(CONFIG_64BIT);
+#endif
+}
+
+/*
+ * TASK_EVENTS_INFO's faults and context switches: the exited threads'
+ * are summed into the signal struct, the live ones' are their own.
+ */
+static void mach_task_event_stats(struct task_struct *leader,
+				  struct mach_task_stats *stats)
+{
+	struct signal_struct *sig = leader->signal;
+	struct task_struct *t;
+
+	rcu_read_lock();
+	stats->minor_faults = READ_ONCE(sig->min_flt);
+	stats->major_faults = READ_ONCE(sig->maj_flt);
+	stats->switches = READ_ONCE(sig->nvcsw) + READ_ONCE(sig->nivcsw);
+	for_each_thread(leader, t) {
+		stats->minor_faults += READ_ONCE(t->min_flt);
+		stats->major_faults += READ_ONCE(t->maj_flt);
+		stats->switches += READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+	}
+	rcu_read_unlock();
+}
+
 bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			  struct mach_task_stats *stats)
 {
@@ -683,6 +779,8 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 		stats->resident_bytes = (u64)rss << PAGE_SHIFT;
 		stats->resident_max_bytes = (u64)max(get_mm_hiwater_rss(mm),
 						     rss) << PAGE_SHIFT;
+		if (want & MACH_STATS_VM)
+			mach_task_vm_stats(mm, stats);
 		mmput(mm);
 	}
 
@@ -695,6 +793,10 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 		mach_tokens_of(leader, stats->security, stats->audit);
 	if (want & MACH_STATS_NODE)
 		stats->node = os->numa_node;
+	if (want & MACH_STATS_ABI)
+		stats->lp64 = mach_task_lp64(leader);
+	if (want & MACH_STATS_EVENTS)
+		mach_task_event_stats(leader, stats);
 	if (want & MACH_STATS_LIVE_TIMES) {
 		rcu_read_lock();
 		for_each_thread(leader, t) {

@@ -30,6 +30,12 @@ struct mach_task *mach_task_of_current(void);
 void mach_task_release_on_exit(struct mach_task *task);
 /* The calling process's task if it is one (a new reference), or NULL. */
 struct mach_task *mach_task_lookup_current(void);
+/*
+ * The task of process pid (a reference), made now if it has none: a
+ * process becomes a task without opening /dev/mach (task_for_pid). It
+ * has no agent until libmach starts one in it. Or an ERR_PTR.
+ */
+struct mach_task *mach_task_of_pid(struct pid *pid);
 long mach_tasks_live(void);
 /*
  * Up to max registered tasks from the pos'th on (new references) into
@@ -62,6 +68,8 @@ struct mach_task_os {
 	bool shell;			/* immutable: made by task_create */
 	struct wait_queue_entry exit_wait;	/* on pid->wait_pidfd, its lock */
 	struct work_struct exit_work;	/* the workqueue's */
+	/* Releases the holds of dropped suspension tokens; the workqueue's. */
+	struct work_struct resume_work;
 	/* the exit_queued winner's only: see mach_task_release_on_exit() */
 	struct callback_head exit_told;
 	bool exit_queued;		/* atomic: xchg */

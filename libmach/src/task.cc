@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // task.cc - task calls: mach_task_self, task_self_trap, task_info,
-// task_create, task_suspend, task_resume, task_terminate, task_sample.
+// task_create, task_suspend, task_resume, task_terminate, task_sample,
+// task_suspend2, task_resume2, mach_task_is_self, task_for_pid,
+// task_name_for_pid, task_set_name.
+#include <stddef.h>
 #include <string.h>
 
 #include <mach/mach.h>
@@ -157,4 +160,118 @@ LIBMACH_API mach_port_name_t host_self_trap(void)
 LIBMACH_API mach_port_t mach_host_self(void)
 {
 	return host_self_trap();
+}
+
+LIBMACH_API kern_return_t task_suspend2(task_read_t task, task_suspension_token_t *token)
+{
+	if (!token)
+		return KERN_INVALID_ARGUMENT;
+	mach_task_control_args args = {};
+	args.task = task;
+	args.op = MACH_TASK_SUSPEND2;
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_CONTROL, &args);
+	if (kr == libmach::send_as_message)	/* task_suspend2 (3436): a send-once right out */
+		return libmach::rpc_general(task, 3436, nullptr, 0, 0, nullptr, 0, token, 1,
+					    nullptr, 0, nullptr, MACH_MSG_TYPE_PORT_SEND_ONCE);
+	*token = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
+	return kr;
+}
+
+// task_resume2 (3437) is sent to the token itself, moved as the request's
+// destination, as XNU's stub sends it: the kernel serves it as it is sent.
+LIBMACH_API kern_return_t task_resume2(task_suspension_token_t token)
+{
+	struct {
+		mach_msg_header_t head;
+		NDR_record_t ndr;
+		kern_return_t ret;
+		mach_msg_max_trailer_t trailer;
+	} b = {};
+	mach_port_t reply = mig_get_reply_port();
+
+	b.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	b.head.msgh_size = sizeof(mach_msg_header_t);
+	b.head.msgh_remote_port = token;
+	b.head.msgh_local_port = reply;
+	b.head.msgh_id = 3437;
+	mach_msg_return_t mr = mach_msg(&b.head, MACH_SEND_MSG | MACH_RCV_MSG,
+					sizeof(mach_msg_header_t), sizeof(b), reply,
+					MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	if (mr != MACH_MSG_SUCCESS) {
+		if ((mr & 0xffffc000) == (MACH_RCV_IN_PROGRESS & 0xffffc000))
+			mig_dealloc_reply_port(reply);
+		return mr;
+	}
+	mig_put_reply_port(reply);
+	if (b.head.msgh_id != 3437 + 100) {
+		mach_msg_destroy(&b.head);
+		return b.head.msgh_id == MACH_NOTIFY_SEND_ONCE ? MIG_SERVER_DIED : MIG_REPLY_MISMATCH;
+	}
+	if ((b.head.msgh_bits & MACH_MSGH_BITS_COMPLEX) ||
+	    b.head.msgh_size != sizeof(mig_reply_error_t)) {
+		mach_msg_destroy(&b.head);
+		return MIG_TYPE_ERROR;
+	}
+	return b.ret;
+}
+
+LIBMACH_API boolean_t mach_task_is_self(task_name_t task)
+{
+	if (task == mach_task_self())
+		return TRUE;
+	mach_task_control_args args = {};
+	args.task = task;
+	args.op = MACH_TASK_IS_SELF;
+	return libmach::call(MACH_IOC_TASK_CONTROL, &args) == KERN_SUCCESS && args.value;
+}
+
+static kern_return_t for_pid(mach_port_name_t target, int pid, __u32 op, mach_port_name_t *t)
+{
+	if (!t)
+		return KERN_INVALID_ARGUMENT;
+	mach_task_control_args args = {};
+	args.task = target;
+	args.op = op;
+	args.value = static_cast<__u32>(pid);
+	kern_return_t kr = libmach::call(MACH_IOC_TASK_CONTROL, &args);
+	*t = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
+	/* A trap: no port of another's answers it, nor a malformed pid. */
+	return kr == libmach::send_as_message || kr == KERN_INVALID_ARGUMENT ? KERN_FAILURE : kr;
+}
+
+LIBMACH_API kern_return_t task_for_pid(mach_port_name_t target_tport, int pid, mach_port_name_t *t)
+{
+	return for_pid(target_tport, pid, MACH_TASK_FOR_PID, t);
+}
+
+LIBMACH_API kern_return_t task_name_for_pid(mach_port_name_t target_tport, int pid,
+					    mach_port_name_t *tn)
+{
+	return for_pid(target_tport, pid, MACH_TASK_NAME_FOR_PID, tn);
+}
+
+// task_set_name (GNU Mach's gnumach 4202, a simpleroutine): always a
+// message, served as it is sent; no reply. The name in XNU's MIG layout
+// of a c_string[*:KERNEL_DEBUG_NAME_MAX]: offset, count (with the NUL),
+// the bytes padded to a word.
+LIBMACH_API kern_return_t task_set_name(task_t task, const_kernel_debug_name_t name)
+{
+	struct {
+		mach_msg_header_t head;
+		NDR_record_t ndr;
+		mach_msg_type_number_t offset;
+		mach_msg_type_number_t count;
+		char name[KERNEL_DEBUG_NAME_MAX];
+	} req = {};
+
+	if (!name)
+		return KERN_INVALID_ARGUMENT;
+	req.head.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0);
+	req.head.msgh_remote_port = task;
+	req.head.msgh_id = 4202;
+	req.ndr = NDR_record;
+	req.count = mig_strncpy_zerofill(req.name, name, KERNEL_DEBUG_NAME_MAX);
+	req.head.msgh_size = offsetof(decltype(req), name) + ((req.count + 3) & ~3u);
+	return mach_msg(&req.head, MACH_SEND_MSG, req.head.msgh_size, 0, MACH_PORT_NULL,
+			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
 }

@@ -41,7 +41,6 @@ UNSUPPORTED(kern_return_t, mach_port_set_context, (ipc_space_t, mach_port_name_t
 
 // ---- <mach/task.h> -----------------------------------------------------------
 UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
-UNSUPPORTED(kern_return_t, task_set_name, (task_t, const_kernel_debug_name_t))
 
 // ---- <mach/thread_act.h> -----------------------------------------------------
 UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))

@@ -5,6 +5,7 @@
  * Run it in the test VM with `make bench` (scripts/bench).
  */
 #define _GNU_SOURCE	/* sched_setaffinity */
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -1670,12 +1671,90 @@ static void bench_semaphores(long n)
 	semaphore_destroy(mach_task_self(), sema_pong);
 }
 
+/* ---- task_info and task_for_pid against what Linux offers ---------- */
+
+static double task_vm_info_round(long n)
+{
+	task_vm_info_data_t vm;
+
+	return ROUND(n, {
+		mach_msg_type_number_t count = TASK_VM_INFO_COUNT;
+
+		check(task_info(mach_task_self(), TASK_VM_INFO, (task_info_t)&vm, &count) ==
+		      KERN_SUCCESS, "task_info");
+	});
+}
+
+/* What a Linux program reads for the same sizes: /proc/self/statm. */
+static double statm_open_round(long n)
+{
+	char buf[128];
+
+	return ROUND(n, {
+		int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+
+		check(fd >= 0 && read(fd, buf, sizeof(buf)) > 0, "statm");
+		close(fd);
+	});
+}
+
+static pid_t bench_target;	/* a child of ours that waits */
+
+static double task_for_pid_round(long n)
+{
+	pid_t pid = bench_target;
+
+	return ROUND(n, {
+		mach_port_name_t t;
+
+		check(task_for_pid(mach_task_self(), pid, &t) == KERN_SUCCESS, "task_for_pid");
+		mach_port_deallocate(mach_task_self(), t);
+	});
+}
+
+/* The Linux handle on another process, with its access check: a pidfd. */
+static double pidfd_round(long n)
+{
+	pid_t pid = bench_target;
+
+	return ROUND(n, {
+		int fd = syscall(SYS_pidfd_open, pid, 0);
+
+		check(fd >= 0, "pidfd_open");
+		check(syscall(SYS_pidfd_getfd, fd, 0x7fffffff, 0) < 0 && errno == EBADF,
+		      "pidfd_getfd");
+		close(fd);
+	});
+}
+
+static void bench_task_info(long n)
+{
+	static const round_fn kinds[] = {task_vm_info_round, statm_open_round, task_for_pid_round,
+					 pidfd_round};
+	double best[4];
+
+	bench_target = fork();
+	if (bench_target == 0) {
+		for (;;)
+			pause();
+	}
+	check(bench_target > 0, "fork");
+	best_rounds(n, kinds, 4, best);
+	kill(bench_target, SIGKILL);
+	waitpid(bench_target, NULL, 0);
+	report("task_info(TASK_VM_INFO)", best[0], "open+read+close statm", best[1]);
+	printf("  target: at most 1.0x\n");
+	report("task_for_pid + deallocate", best[2], "pidfd_open+getfd+close", best[3]);
+	printf("  target: at most 2.0x (the check is an open of /proc/PID/mem)\n");
+}
+
 int main(int argc, char **argv)
 {
 	/*
 	 * mach-bench [iterations] | ipc (calls and messages) |
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
-	 * sample (task_sample's cost) | sema (semaphore ping-pong)
+	 * sample (task_sample's cost) | sema (semaphore ping-pong) |
+	 * taskinfo (task_info, task_for_pid)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1699,6 +1778,10 @@ int main(int argc, char **argv)
 	if (!*only || !strcmp(only, "exceptions")) {
 		printf("exceptions: best of 5 rounds of %ld faults\n", n / 20);
 		bench_exceptions(n / 20);
+	}
+	if (!*only || !strcmp(only, "taskinfo")) {
+		printf("task_info, task_for_pid: best of 5 rounds of %ld calls\n", n / 10);
+		bench_task_info(n / 10);
 	}
 	if (!*only || !strcmp(only, "sample")) {
 		printf("task_sample: %d pairs of rounds of a CPU-bound loop, taken in turn\n",

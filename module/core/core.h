@@ -39,6 +39,8 @@ void mach_task_put(struct mach_task *task);
 mach_bool mach_task_get_not_zero(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);
+/* The worker mach_shim_task_resume_later() asked for: dropped tokens' holds go. */
+void mach_task_resume_dropped(struct mach_task *task);
 /* The process exec'd: its task port is replaced (Task::renew_port()). */
 void mach_task_renew_port(struct mach_task *task);
 /*

@@ -41,7 +41,7 @@ long version(mach_version_args &args)
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
 			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
-			MACH_FEATURE_SEMAPHORES;
+			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_TASK_CALLS;
 	return result(Kr::Success);
 }
 
@@ -465,13 +465,44 @@ long task_sample_call(Task &caller, Task &task, u32 name)
 	return result(task_sample(task, right));
 }
 
+/* task_suspend2: the token, a send-once right, named in the caller's space. */
+long task_suspend2_call(Task &caller, Task &task, mach_task_control_args &args)
+{
+	TransitRight token;
+	Kr kr = task_suspend2(task, &token);
+	if (kr != Kr::Success)
+		return result(kr);
+	return result(caller.space().copyout(token, &args.value));
+}
+
+/* task_for_pid and task_name_for_pid: traps, made on the caller's own port. */
+long task_for_pid_call(Task &caller, mach_task_control_args &args)
+{
+	bool name = args.op == MACH_TASK_NAME_FOR_PID;
+	u32 pid = args.value;
+	args.value = Name::null;
+	Ref<Task> own;
+	if (resolve_task(caller, args.task, Kr::Failure, &own) != Kr::Success)
+		return result(Kr::Failure);
+	TransitRight right;
+	Kr kr = task_for_pid(caller, pid, name, &right);
+	if (kr != Kr::Success)
+		return result(kr);
+	return result(caller.space().copyout(right, &args.value));
+}
+
 long task_control(Task &caller, mach_task_control_args &args)
 {
-	if (args.flags || (args.value && args.op != MACH_TASK_SAMPLE))
+	bool takes_value = args.op == MACH_TASK_SAMPLE || args.op == MACH_TASK_FOR_PID ||
+			   args.op == MACH_TASK_NAME_FOR_PID;
+	if (args.flags || (args.value && !takes_value))
 		return malformed;
+	if (args.op == MACH_TASK_FOR_PID || args.op == MACH_TASK_NAME_FOR_PID)
+		return task_for_pid_call(caller, args);
 	Ref<Task> task;
 	u64 program = 0;
-	Kr kr = args.op == MACH_TASK_PID ?
+	bool inspects = args.op == MACH_TASK_PID || args.op == MACH_TASK_IS_SELF;
+	Kr kr = inspects ?
 		resolve_task_name(caller, args.task, &task) :
 		resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program);
 	if (kr != Kr::Success)
@@ -488,6 +519,11 @@ long task_control(Task &caller, mach_task_control_args &args)
 		return result(Kr::Success);
 	case MACH_TASK_SAMPLE:
 		return task_sample_call(caller, *task.get(), args.value);
+	case MACH_TASK_SUSPEND2:
+		return task_suspend2_call(caller, *task.get(), args);
+	case MACH_TASK_IS_SELF:
+		args.value = task_is_self(caller, *task.get());
+		return result(Kr::Success);
 	default:
 		return malformed;
 	}
@@ -684,5 +720,6 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 	/* A /dev/mach fd that reached another process is not its channel. */
 	if (!mach_shim_task_is_current(caller.os()))
 		return -MACH_EBADF;
+	caller.count_mach_call();	/* TASK_EVENTS_INFO's syscalls_mach */
 	return dispatch(caller, nr, args);
 }

@@ -16,6 +16,7 @@ const MigRoutines *const interfaces[] = {
 	&mig_vm_routines,
 	&mig_host_security_routines,
 	&mig_norma_routines,
+	&mig_gnumach_routines,
 };
 
 /* Each table is in order of id (a unit test checks): halved, not walked. */
@@ -189,6 +190,14 @@ bool MigCall::simple_array(u32 count_at, u32 max, u32 *count) const
 	return *count <= max && request_.size == count_at + 4 + 4 * *count;
 }
 
+bool MigCall::simple_bytes(u32 count_at, u32 max, u32 *count) const
+{
+	if ((request_.other_bits & msgh_bits_complex) || request_.size < count_at + 4)
+		return false;
+	*count = in32(count_at);
+	return *count <= max && request_.size == count_at + 4 + ((*count + 3) & ~3u);
+}
+
 bool MigCall::complex(u32 descriptors, u32 size) const
 {
 	return (request_.other_bits & msgh_bits_complex) && request_.size == size &&
@@ -209,6 +218,13 @@ bool MigCall::carries_send_once(u32 i) const
 {
 	u32 disposition = request_.descriptors[i].disposition;
 	return carries_port(i) && (disposition == MoveSendOnce || disposition == MakeSendOnce);
+}
+
+TransitRight MigCall::take_target_right()
+{
+	TransitRight right = request_.dest;
+	request_.dest = {};
+	return right;
 }
 
 TransitRight MigCall::take_right(u32 i)

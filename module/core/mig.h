@@ -9,7 +9,8 @@
  * The routines of each interface are in a file of their own (mig_task.cc
  * for task and thread_act, mig_port.cc for mach_port, mig_host.cc for
  * mach_host and host_priv, mig_vm.cc for mach_vm, mig_host_security.cc
- * for host_security, mig_norma.cc for mach_norma); mig.cc finds them by
+ * for host_security, mig_norma.cc for mach_norma, mig_gnumach.cc for GNU
+ * Mach's gnumach); mig.cc finds them by
  * id and sends replies.
  */
 #ifndef MACH_CORE_MIG_H
@@ -50,6 +51,7 @@ extern const MigRoutines mig_host_routines;
 extern const MigRoutines mig_vm_routines;
 extern const MigRoutines mig_host_security_routines;
 extern const MigRoutines mig_norma_routines;
+extern const MigRoutines mig_gnumach_routines;
 
 /* The reply of a routine that answers only its RetCode: mig_reply_error_t. */
 inline constexpr u32 mig_reply_error_size = 36;
@@ -85,6 +87,11 @@ public:
 	bool simple(u32 size) const;
 	bool simple_array(u32 count_at, u32 max, u32 *count) const;
 	/*
+	 * ... or with a count at count_at of bytes (at most max) that end
+	 * the message, padded to a word: a c_string[*:max], with its NUL.
+	 */
+	bool simple_bytes(u32 count_at, u32 max, u32 *count) const;
+	/*
 	 * Complex, with that many descriptors, and size bytes in all; the
 	 * i'th a port descriptor (else MIG_TYPE_ERROR), of a send right (or
 	 * none, a null name).
@@ -93,6 +100,11 @@ public:
 	bool carries_port(u32 i) const;
 	bool carries_send(u32 i) const;
 	bool carries_send_once(u32 i) const;	/* made or moved, or none */
+	/*
+	 * The request's destination right, taken from it (a suspension
+	 * token's send-once right, which the routine uses up).
+	 */
+	TransitRight take_target_right();
 	/* The right the i'th port descriptor carried, taken from the request. */
 	TransitRight take_right(u32 i);
 	/*

@@ -177,6 +177,54 @@ Kr task_sample_call(MigCall &call)
 	return task_sample(*task.get(), call.take_right(0));
 }
 
+/* task_suspend2 (3436): the suspension token, a send-once right, out. */
+Kr task_suspend2_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight token;
+	kr = task_suspend2(*task.get(), &token);
+	if (kr != Kr::Success)
+		return kr;
+	return call.out_ports(&token, 1, MoveSendOnce) ? Kr::Success : Kr::ResourceShortage;
+}
+
+/*
+ * task_resume2 (3437): sent to the token itself, which the request's
+ * destination right is: used up here, it resumes the task once (dropped
+ * unused, it would too, later: Port::drop()).
+ */
+Kr task_resume2_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task = call.target.task_resumed();
+	if (!task)
+		return Kr::InvalidArgument;	/* not a token: XNU's TASK_NULL */
+	TransitRight token = call.take_target_right();
+	if (token.port)
+		token.port->release(token);
+	return task_resume(*task.get());
+}
+
+/* mach_task_is_self (3455): any port of a task, its name port too. */
+Kr task_is_self_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = task_name_of(call.caller, call.target, &task);
+	if (kr != Kr::Success)
+		return kr;
+	call.out32(mig_results, task_is_self(call.caller, *task.get()));
+	call.set_reply_size(mig_results + 4);
+	return Kr::Success;
+}
+
 /* task_threads: send rights to every thread, out of line. */
 Kr task_threads_call(MigCall &call)
 {
@@ -382,6 +430,9 @@ constexpr MigRoutine routines[] = {
 	{3418, port_reply, mig_semaphore_create},
 	{3419, mig_reply_error_size, mig_semaphore_destroy},
 	{3422, mig_reply_error_size, task_sample_call},
+	{3436, port_reply, task_suspend2_call},
+	{3437, mig_reply_error_size, task_resume2_call},
+	{3455, mig_results + 4, task_is_self_call, true},
 	{3600, mig_reply_error_size, thread_terminate_call},
 	{3603, array_reply(thread_state_max), thread_get_state_call, true},
 	{3604, mig_reply_error_size, thread_set_state_call},

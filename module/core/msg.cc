@@ -666,15 +666,24 @@ Kr mach_msg(Task &caller, const mach_msg_args &args)
 	Kr kr;
 
 	if ((args.option & (SendMsg | RcvMsg)) == (SendMsg | RcvMsg) &&
-	    answer_in_place(caller, args, &kr))
+	    answer_in_place(caller, args, &kr)) {
+		caller.count_message_sent();
+		if (kr == Kr::Success)
+			caller.count_message_received();
 		return kr;
+	}
 	if (args.option & SendMsg) {
 		kr = send(caller, args);
 		if (kr != Kr::Success)
 			return kr;
+		caller.count_message_sent();
 	}
-	if (args.option & RcvMsg)
-		return receive(caller, args);
+	if (args.option & RcvMsg) {
+		kr = receive(caller, args);
+		if (kr == Kr::Success)
+			caller.count_message_received();
+		return kr;
+	}
 	return Kr::Success;
 }
 

@@ -207,6 +207,14 @@ Ref<Task> Port::task_named()
 	return Ref<Task>::share(static_cast<Task *>(kobject_));
 }
 
+Ref<Task> Port::task_resumed()
+{
+	Guard g(lock_);
+	if (object_ != Object::TaskResume)
+		return Ref<Task>{};
+	return Ref<Task>::share(static_cast<Task *>(kobject_));
+}
+
 Ref<Thread> Port::thread()
 {
 	Guard g(lock_);
@@ -374,6 +382,14 @@ void Port::drop_send_once()
 
 void Port::drop(const TransitRight &right, Reaper *reaper)
 {
+	if (right.type == MoveSendOnce && object_ == Object::TaskResume) {
+		/* A suspension token gone unused: its hold on the task goes. */
+		Ref<Task> task = task_resumed();
+		release(right);
+		if (task)
+			task->token_dropped();
+		return;
+	}
 	if (right.type == MoveSendOnce && !dead()) {
 		/* Delivered as the notice that it went unused. */
 		notify(right, NotifySendOnce, nullptr, 0, false);

@@ -54,7 +54,9 @@ inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
 /* What a kernel port stands for: it serves the requests sent to it (mig.h). */
-enum class Object : unsigned char { None, Task, TaskName, Host, Ledger, Thread, Semaphore };
+enum class Object : unsigned char {
+	None, Task, TaskName, Host, Ledger, Thread, Semaphore, TaskResume
+};
 
 class Port : public mach_port {
 public:
@@ -107,6 +109,8 @@ public:
 	Ref<Task> task();
 	/* Likewise for a control or a name port: for calls that only inspect. */
 	Ref<Task> task_named();
+	/* The task this resume port (suspension tokens' port) stands for. */
+	Ref<Task> task_resumed();
 	/* The thread this port stands for while both live; else empty. */
 	Ref<Thread> thread();
 	/* The semaphore it stands for while it has senders (sema.cc). */

@@ -220,6 +220,19 @@ struct mach_task_stats {
 	mach_u32 security[2];		/* the process's security token */
 	mach_u32 audit[8];		/* and audit token */
 	mach_s32 node;			/* the NUMA node it was placed on, or -1 */
+	/* MACH_STATS_EVENTS: of every thread, live and exited */
+	mach_u64 minor_faults;
+	mach_u64 major_faults;
+	mach_u64 switches;		/* voluntary and involuntary */
+	/* MACH_STATS_VM: the address space in more detail */
+	mach_u64 anon_bytes;		/* resident anonymous memory */
+	mach_u64 shmem_bytes;		/* resident shared memory */
+	mach_u64 file_bytes;		/* resident file pages */
+	mach_u64 swap_bytes;		/* swapped out */
+	mach_u64 min_address;		/* the lowest address it may map */
+	mach_u64 max_address;		/* where its user addresses end */
+	mach_u32 regions;		/* its mappings */
+	mach_bool lp64;			/* MACH_STATS_ABI: 64-bit addressing */
 };
 /* What a caller of mach_shim_task_stats() needs filled in. */
 enum mach_stats_want {
@@ -228,12 +241,21 @@ enum mach_stats_want {
 	MACH_STATS_LIVE_TIMES = 1 << 2,	/* live_*_ns: walks the threads */
 	MACH_STATS_TOKENS = 1 << 3,	/* security, audit */
 	MACH_STATS_NODE = 1 << 4,	/* node */
+	MACH_STATS_EVENTS = 1 << 5,	/* faults, switches: walks the threads */
+	MACH_STATS_VM = 1 << 6,		/* anon_bytes ... regions */
+	MACH_STATS_ABI = 1 << 7,	/* lp64 */
 };
 /* Fills what want asks for; false if the process is already gone. */
 mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);
+/*
+ * A suspension token of os's task went unused: mach_task_resume_dropped()
+ * is to be called soon, from a worker (with a reference on the task
+ * meanwhile), any context now.
+ */
+void mach_shim_task_resume_later(struct mach_task_os *os);
 /* For the operator's event stream (module/netlink.c): what befell os. */
 enum mach_shim_event {
 	MACH_SHIM_EVENT_SUSPENDED = 3,	/* value: the suspend count now */
@@ -484,6 +506,22 @@ int mach_shim_task_sample(struct mach_task_os *os);
  */
 void mach_shim_task_sample_flush(struct mach_task_os *os);
 
+/*
+ * task_for_pid (name false) and task_name_for_pid (name true), the
+ * Linux side (module/task_access.c): may the caller have the control
+ * (or name) port of process nr, as the caller's pid namespace numbers it?
+ * Then 0 and the process's task in *task (a reference; made now if the
+ * process was none), and in *ticket which program it runs: the caller
+ * checks with mach_shim_task_ticket_holds() once it holds the port, so
+ * that a port is never given for a program that replaced the one the
+ * check was made for. -ESRCH: no such process; -EPERM: not allowed;
+ * -MACH_ENOMEM.
+ */
+int mach_shim_task_for_pid(mach_s32 nr, mach_bool name, struct mach_task **task,
+			   mach_u64 *ticket);
+mach_bool mach_shim_task_ticket_holds(struct mach_task_os *os, mach_u64 ticket);
+/* task_set_name: os's process is called name (a C string) from now. */
+void mach_shim_task_set_name(struct mach_task_os *os, const char *name);
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */

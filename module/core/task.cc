@@ -193,7 +193,7 @@ void Task::threads(Thread **out, u32 capacity, u32 *count)
 
 void Task::terminate()
 {
-	Port *port, *name_port, *special[TaskSpecialPortMax + 1], *sample;
+	Port *port, *name_port, *special[TaskSpecialPortMax + 1], *sample, *resume = nullptr;
 	Thread *threads;
 	{
 		if (!lock_.ok())
@@ -214,13 +214,15 @@ void Task::terminate()
 		}
 		sample = sample_;
 		sample_ = nullptr;
+		resume = resume_port_;
+		resume_port_ = nullptr;
 	}
 	/* Its threads are sampled no more (a dying task is not). */
 	mach_shim_task_sample(os_);
 	if (sample)
 		sample->drop(TransitRight{sample, MoveSend});
 	/* Every send right to either port is a dead name from now. */
-	Port *ports[] = {port, name_port};
+	Port *ports[] = {port, name_port, resume};
 	for (Port *p : ports) {
 		if (p) {
 			p->kill();
@@ -248,7 +250,7 @@ void Task::terminate()
 bool Task::renew_port()
 {
 	Port *fresh = Port::create_for_task(this);
-	Port *old, *sample;
+	Port *old, *sample, *resume;
 	Thread *threads;
 	bool held;
 	/* The old program's last samples, to the port they were taken for. */
@@ -280,10 +282,18 @@ bool Task::renew_port()
 		/* A suspension made through the old port does not reach it either. */
 		held = suspend_count_ != 0;
 		suspend_count_ = 0;
+		/* Nor do the old program's suspension tokens. */
+		resume = resume_port_;
+		resume_port_ = nullptr;
+		__atomic_store_n(&tokens_dropped_, 0, __ATOMIC_RELAXED);
 	}
 	if (old) {
 		old->kill();
 		old->put();
+	}
+	if (resume) {
+		resume->kill();
+		resume->put();
 	}
 	if (sample) {
 		mach_shim_task_sample(os_);
@@ -508,6 +518,36 @@ Kr Task::resume()
 	return Kr::Success;
 }
 
+Kr Task::suspension_token(TransitRight *token)
+{
+	*token = {};
+	Guard g(lock_);
+	if (!port_)
+		return Kr::InvalidArgument;	/* terminated */
+	if (!resume_port_) {
+		resume_port_ = Port::create_for_task(this, Object::TaskResume);
+		if (!resume_port_)
+			return Kr::ResourceShortage;
+	}
+	resume_port_->get();
+	resume_port_->add_send_once();
+	*token = TransitRight{resume_port_, MoveSendOnce};
+	return Kr::Success;
+}
+
+void Task::token_dropped()
+{
+	__atomic_add_fetch(&tokens_dropped_, 1, __ATOMIC_RELEASE);
+	mach_shim_task_resume_later(os_);
+}
+
+void Task::resume_dropped()
+{
+	u32 n = __atomic_exchange_n(&tokens_dropped_, 0, __ATOMIC_ACQUIRE);
+	while (n--)
+		resume();
+}
+
 /*
  * How long a hold waits for the task's threads to stop: one blocked where
  * no hold reaches it (a killable wait, say for another hold of the
@@ -578,6 +618,13 @@ bool Task::dying()
 {
 	Guard g(lock_);
 	return dying_;
+}
+
+TaskEvents Task::events()
+{
+	return TaskEvents{__atomic_load_n(&sent_, __ATOMIC_RELAXED),
+			  __atomic_load_n(&received_, __ATOMIC_RELAXED),
+			  __atomic_load_n(&mach_calls_, __ATOMIC_RELAXED)};
 }
 
 u32 Task::suspend_count()
@@ -768,3 +815,8 @@ extern "C" void mach_task_sweep_space(mach_task *task)
 	Task::from(task)->space().sweep();
 }
 
+
+extern "C" void mach_task_resume_dropped(mach_task *task)
+{
+	Task::from(task)->resume_dropped();
+}

@@ -12,6 +12,7 @@
 #include "port.h"
 #include "sema.h"
 #include "space.h"
+#include "task_info.h"
 #include "thread.h"
 
 struct mach_task {};
@@ -68,9 +69,30 @@ public:
 	/* The task port while the task lives, with a reference; else empty. */
 	Ref<Port> port();
 	u32 suspend_count();
+	/* TASK_EVENTS_INFO's counts: what the task did through Mach. */
+	TaskEvents events();
+	void count_message_sent() { __atomic_add_fetch(&sent_, 1, __ATOMIC_RELAXED); }
+	void count_message_received() { __atomic_add_fetch(&received_, 1, __ATOMIC_RELAXED); }
+	void count_mach_call() { __atomic_add_fetch(&mach_calls_, 1, __ATOMIC_RELAXED); }
 	/* task_suspend / task_resume: counted; resuming at 0 is a failure. */
 	Kr suspend();
 	Kr resume();
+	/*
+	 * task_suspend2's token: a new send-once right to the task's resume
+	 * port (made on first use; a new one after an exec, which kills the
+	 * old one's tokens as it does the task port). InvalidArgument if the
+	 * task is terminated.
+	 */
+	Kr suspension_token(TransitRight *token);
+	/*
+	 * A token went unused (its holder died, deallocated it, or it was
+	 * destroyed in a message): its hold is released, later, from the
+	 * host's worker (a right is dropped under locks a resume may not take
+	 * under them: mach_shim_task_resume_later()).
+	 */
+	void token_dropped();
+	/* The worker: the holds of the tokens dropped since are released. */
+	void resume_dropped();
 	/*
 	 * suspend(), then wait until every thread but the caller's own runs no
 	 * code of its own: while a private range is copied into the shared
@@ -202,6 +224,12 @@ private:
 	 */
 	bool has_tokens_ = false;
 	Tokens tokens_ = {};		/* guarded by lock_ */
+	Port *resume_port_ = nullptr;	/* guarded by lock_; a reference */
+	u32 tokens_dropped_ = 0;	/* atomic: holds for the worker to release */
+	/* atomic: TASK_EVENTS_INFO's counts */
+	u64 sent_ = 0;
+	u64 received_ = 0;
+	u64 mach_calls_ = 0;
 };
 
 } /* namespace mach */

@@ -7,8 +7,8 @@ namespace mach {
 
 Kr task_info(Task &task, u32 flavor, u32 *info, u32 *count)
 {
-	u32 needed = task_info_count(flavor);
-	if (!needed || *count < needed)
+	u32 least = task_info_count(flavor);
+	if (!least || *count < least)
 		return Kr::InvalidArgument;
 
 	mach_task_stats stats{};
@@ -19,8 +19,8 @@ Kr task_info(Task &task, u32 flavor, u32 *info, u32 *count)
 		__builtin_memcpy(stats.security, given.security, sizeof(stats.security));
 		__builtin_memcpy(stats.audit, given.audit, sizeof(stats.audit));
 	}
-	format_task_info(flavor, stats, task.suspend_count(), info);
-	*count = needed;
+	*count = format_task_info(flavor, stats, task.events(), task.suspend_count(), *count,
+				  info);
 	return Kr::Success;
 }
 
@@ -42,6 +42,54 @@ Kr task_resume(Task &task)
 		mach_shim_task_event(task.os(), MACH_SHIM_EVENT_RESUMED,
 				     task.suspend_count());
 	return kr;
+}
+
+Kr task_suspend2(Task &task, TransitRight *token)
+{
+	Kr kr = task_suspend(task);
+	if (kr != Kr::Success)
+		return kr;
+	kr = task.suspension_token(token);
+	if (kr != Kr::Success)
+		task_resume(task);
+	return kr;
+}
+
+Kr task_for_pid(Task &caller, u32 pid, bool name, TransitRight *right)
+{
+	*right = {};
+	mach_task *found;
+	u64 ticket;
+	int err = mach_shim_task_for_pid(static_cast<s32>(pid), name, &found, &ticket);
+	if (err == -MACH_ENOMEM)
+		return Kr::ResourceShortage;
+	if (err)
+		return Kr::Failure;
+	Ref<Task> task = Ref<Task>::adopt(Task::from(found));
+	/* An exec not yet seen renews the task port first: the new one is given. */
+	if (&caller != task.get() && !mach_shim_task_program(task->os()))
+		return Kr::Failure;
+	Kr kr = task->get_special(name ? TaskNamePort : TaskKernelPort, right);
+	if (kr == Kr::Success && !right->port)
+		kr = Kr::Failure;	/* terminated meanwhile */
+	if (kr == Kr::Success && !mach_shim_task_ticket_holds(task->os(), ticket))
+		kr = Kr::Failure;	/* another program runs there now */
+	if (kr != Kr::Success && right->port) {
+		right->port->drop(*right);
+		*right = {};
+	}
+	return kr == Kr::Success ? kr : Kr::Failure;
+}
+
+Kr task_set_name(Task &task, const char *name)
+{
+	mach_shim_task_set_name(task.os(), name);
+	return Kr::Success;
+}
+
+bool task_is_self(Task &caller, Task &task)
+{
+	return &caller == &task;
 }
 
 Kr task_terminate(Task &task, u64 program)

@@ -47,6 +47,7 @@
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 #define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
 #define MACH_FEATURE_SEMAPHORES	(1U << 8)	/* MACH_IOC_SEMAPHORE */
+#define MACH_FEATURE_TASK_CALLS	(1U << 12)	/* MACH_TASK_SUSPEND2 ... NAME_FOR_PID */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -240,12 +241,25 @@ enum mach_task_control_op {
 	MACH_TASK_TERMINATE	= 3,
 	MACH_TASK_PID		= 4,
 	MACH_TASK_SAMPLE	= 5,
+	MACH_TASK_SUSPEND2	= 6,	/* value out: the suspension token's name */
+	MACH_TASK_IS_SELF	= 7,	/* task: any of its ports; value out: boolean */
+	MACH_TASK_FOR_PID	= 8,	/* value: pid in, the task port's name out */
+	MACH_TASK_NAME_FOR_PID	= 9,	/* value: pid in, the name port's name out */
 };
+/*
+ * SUSPEND2 (task_suspend2) suspends the task and gives a send-once right
+ * to its resume port: task_resume2 is a message sent to that right (XNU's
+ * id 3437), and dropping the right unused resumes the task too.
+ * TASK_FOR_PID and NAME_FOR_PID (task_for_pid, task_name_for_pid): task
+ * is a send right to the caller's own task; the answer is KERN_FAILURE
+ * unless the caller may ptrace-attach the process (with its real
+ * credentials), or for a name port read its /proc/PID/status.
+ */
 struct mach_task_control_args {
 	__u32 task;		/* in: send right to the task */
 	__u32 op;		/* in: MACH_TASK_* */
 	__u32 flags;		/* in: zero */
-	__u32 value;		/* in: SAMPLE's port, else zero; out: PID's answer */
+	__u32 value;		/* in: SAMPLE's port, *_FOR_PID's pid, else zero; out: see ops */
 };
 
 /*

@@ -16,6 +16,8 @@ _MACH_BEGIN_DECLS
 
 /* The calling task's own (control) port. */
 mach_port_t mach_task_self(void);
+/* Does task (its control, name or any other port) stand for the caller? */
+boolean_t mach_task_is_self(task_name_t task);
 
 /* A send right to the host port. */
 mach_port_t mach_host_self(void);

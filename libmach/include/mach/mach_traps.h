@@ -39,6 +39,18 @@ kern_return_t semaphore_timedwait_trap(mach_port_name_t wait_name, unsigned int 
 kern_return_t semaphore_timedwait_signal_trap(mach_port_name_t wait_name,
 					      mach_port_name_t signal_name,
 					      unsigned int sec, clock_res_t nsec);
+/*
+ * XNU's traps for a process's task port (*t: a new send right in the
+ * caller's space), made on the caller's own task port (target_tport).
+ * Linux's policy decides: task_for_pid gives the control port only where
+ * the caller may ptrace-attach the process (its real ids, Yama's
+ * ptrace_scope, the LSMs: what ptrace(2) would allow), task_name_for_pid
+ * the name port (inspection only) where the caller may read its
+ * /proc/PID/status. Otherwise KERN_FAILURE and *t MACH_PORT_NULL, as on
+ * XNU. A process that is no Mach task yet becomes one.
+ */
+kern_return_t task_for_pid(mach_port_name_t target_tport, int pid, mach_port_name_t *t);
+kern_return_t task_name_for_pid(mach_port_name_t target_tport, int pid, mach_port_name_t *tn);
 
 _MACH_END_DECLS
 

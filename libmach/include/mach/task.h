@@ -90,6 +90,13 @@ kern_return_t semaphore_create(task_t task, semaphore_t *semaphore, int policy, 
  * send right (one user reference), whatever the answer.
  */
 kern_return_t semaphore_destroy(task_t task, semaphore_t semaphore);
+ * Suspend the task and get a suspension token: a send-once right to the
+ * task's resume port. task_resume2 with it undoes this suspension (each
+ * token once); so does the token's loss (deallocated, destroyed, or its
+ * holder gone), as on XNU.
+ */
+kern_return_t task_suspend2(task_read_t target_task, task_suspension_token_t *suspend_token);
+kern_return_t task_resume2(task_suspension_token_t suspend_token);
 
 /* Give the task a name for debugging (GNU Mach). */
 kern_return_t task_set_name(task_t target_task, const_kernel_debug_name_t name);

@@ -1,9 +1,13 @@
 /*
  * libmach: <mach/task_special_ports.h> -- ids for task_{get,set}_special_port.
  *
- * Numbering of the OSF-era XNU headers: ids 5 and 6 are the wired and paged
- * ledger ports (later XNU reuses them for the inspect and read ports, which
- * libmach therefore does not define).
+ * Numbering of the OSF-era XNU headers, which the seed man pages use: ids 5
+ * and 6 are the wired and paged ledger ports. Later XNU reuses exactly
+ * those ids for TASK_INSPECT_PORT (5) and TASK_READ_PORT (6), so both of
+ * those clash and libmach does not define them: task_get_special_port(5)
+ * and (6) give the ledger ports. For inspection a task's name port
+ * (TASK_NAME_PORT, or task_name_for_pid) serves: task_info, pid_for_task
+ * and mach_task_is_self take it, and no call that changes the task does.
  */
 #ifndef _MACH_TASK_SPECIAL_PORTS_H_
 #define _MACH_TASK_SPECIAL_PORTS_H_

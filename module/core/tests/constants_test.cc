@@ -130,4 +130,24 @@ TEST(Constants, MatchLibmachHeaders)
 	EXPECT_EQ(task_info_count(TaskBasicInfo64), TASK_BASIC_INFO_64_COUNT);
 	EXPECT_EQ(task_info_count(TaskBasicInfo32), TASK_BASIC_INFO_32_COUNT);
 	EXPECT_EQ(task_info_count(TaskThreadTimesInfo), TASK_THREAD_TIMES_INFO_COUNT);
+	// The least counts XNU accepts: the oldest revision of a grown flavour.
+	EXPECT_EQ(task_info_count(TaskAbsolutetimeInfo), TASK_ABSOLUTETIME_INFO_COUNT);
+	EXPECT_EQ(task_info_count(TaskEventsInfo), TASK_EVENTS_INFO_COUNT);
+	EXPECT_EQ(task_info_count(TaskBasic2Info32), TASK_BASIC_INFO_32_COUNT);
+	EXPECT_EQ(task_info_count(TaskAffinityTagInfo), TASK_AFFINITY_TAG_INFO_COUNT);
+	EXPECT_EQ(task_info_count(TaskDyldInfo), TASK_DYLD_INFO_COUNT - 1);
+	EXPECT_EQ(task_info_count(TaskPowerInfo), TASK_POWER_INFO_COUNT);
+	EXPECT_EQ(task_info_count(TaskVmInfo), TASK_VM_INFO_REV0_COUNT);
+	EXPECT_EQ(task_info_count(TaskPowerInfoV2), TASK_POWER_INFO_V2_COUNT_OLD);
+	EXPECT_EQ(task_info_count(TaskFlagsInfo), TASK_FLAGS_INFO_COUNT);
+	EXPECT_EQ(task_info_max_count, TASK_VM_INFO_COUNT);
+	EXPECT_EQ(u32(TaskAbsolutetimeInfo), u32(TASK_ABSOLUTETIME_INFO));
+	EXPECT_EQ(u32(TaskEventsInfo), u32(TASK_EVENTS_INFO));
+	EXPECT_EQ(u32(TaskBasic2Info32), u32(TASK_BASIC2_INFO_32));
+	EXPECT_EQ(u32(TaskAffinityTagInfo), u32(TASK_AFFINITY_TAG_INFO));
+	EXPECT_EQ(u32(TaskDyldInfo), u32(TASK_DYLD_INFO));
+	EXPECT_EQ(u32(TaskPowerInfo), u32(TASK_POWER_INFO));
+	EXPECT_EQ(u32(TaskVmInfo), u32(TASK_VM_INFO));
+	EXPECT_EQ(u32(TaskPowerInfoV2), u32(TASK_POWER_INFO_V2));
+	EXPECT_EQ(u32(TaskFlagsInfo), u32(TASK_FLAGS_INFO));
 }

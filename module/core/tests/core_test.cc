@@ -256,7 +256,11 @@ TEST_F(Core, TaskInfoFlavours)
 		      .resident_max_bytes = 8192, .dead_user_ns = 1500000000,
 		      .dead_system_ns = 2000, .live_user_ns = 7000000000,
 		      .live_system_ns = 999999999, .security = {1000, 100},
-		      .audit = {1, 1000, 100, 1001, 101, 42, 7, 0}, .node = 1};
+		      .audit = {1, 1000, 100, 1001, 101, 42, 7, 0}, .node = 1,
+		      .minor_faults = 30, .major_faults = 2, .switches = 9,
+		      .anon_bytes = 8192, .shmem_bytes = 4096, .file_bytes = 4096,
+		      .swap_bytes = 4096, .min_address = 0, .max_address = 1ull << 47,
+		      .regions = 5, .lp64 = true};
 	u32 buf[64];
 
 	mach_task_info_args ti{self, TaskBasicInfo64, 64, 0, (u64)buf};
@@ -300,6 +304,46 @@ TEST_F(Core, TaskInfoFlavours)
 
 	ti = {self, TaskBasicInfo64, 9, 0, (u64)buf};
 	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+
+	// The flavours XNU programs ask for, and their counts.
+	u32 vm[task_info_max_count];
+	ti = {self, TaskVmInfo, task_info_max_count, 0, (u64)vm};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(93u, ti.count);
+	EXPECT_EQ(5u, vm[2]);				// region_count
+	EXPECT_EQ(12288ull, vm[14] | (u64)vm[15] << 32);	// internal
+	EXPECT_EQ(16384ull, vm[36] | (u64)vm[37] << 32);	// phys_footprint
+	EXPECT_EQ(1ull << 47, vm[40] | (u64)vm[41] << 32);	// max_address
+	ti = {self, TaskVmInfo, 41, 0, (u64)vm};	// rev1 fits, rev2 not
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(38u, ti.count);
+	ti = {self, TaskVmInfo, 35, 0, (u64)vm};
+	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	ti = {self, TaskEventsInfo, 8, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(32u, buf[0]);		// faults
+	EXPECT_EQ(2u, buf[1]);		// pageins
+	EXPECT_EQ(9u, buf[7]);		// csw
+	ti = {self, TaskAbsolutetimeInfo, 8, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(8500000000ull, buf[0] | (u64)buf[1] << 32);	// total_user
+	EXPECT_EQ(7000000000ull, buf[4] | (u64)buf[5] << 32);	// threads_user
+	ti = {self, TaskDyldInfo, 5, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(5u, ti.count);
+	EXPECT_EQ(1u, buf[4]);		// TASK_DYLD_ALL_IMAGE_INFO_64
+	ti = {self, TaskDyldInfo, 4, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(4u, ti.count);
+	ti = {self, TaskPowerInfoV2, 22, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(20u, ti.count);
+	ti = {self, TaskFlagsInfo, 1, 0, (u64)buf};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+	EXPECT_EQ(3u, buf[0]);		// TF_LP64 | TF_64B_DATA
+	ti = {self, 23, 64, 0, (u64)buf};	// TASK_VM_INFO_PURGEABLE: not served
+	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+
 	ti = {self, 1234, 64, 0, (u64)buf};
 	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
 	ti = {self, TaskBasicInfo64, 64, 0, 0};
@@ -309,6 +353,65 @@ TEST_F(Core, TaskInfoFlavours)
 	t.os.alive = false;
 	ti = {self, TaskBasicInfo64, 64, 0, (u64)buf};
 	EXPECT_EQ(long(Kr::SendInvalidDest), t.ioctl(MACH_IOC_NR_TASK_INFO, &ti));
+}
+
+// task_suspend2's token: used by task_resume2's message, or dropped unused.
+TEST_F(Core, SuspensionTokens)
+{
+	LiveTask t;
+	u32 self = t.self_name();
+	mach_task_control_args tc{self, MACH_TASK_SUSPEND2, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &tc));
+	u32 token = tc.value;
+	ASSERT_NE(0u, token);
+	EXPECT_EQ(1u, t.task->suspend_count());
+	mach_task_control_args tc2{self, MACH_TASK_SUSPEND2, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &tc2));
+	EXPECT_NE(token, tc2.value);
+	EXPECT_EQ(2u, t.task->suspend_count());
+
+	// Dropped: the worker the host is asked for releases its hold.
+	mach_port_deallocate_args pd{self, token, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_PORT_DEALLOCATE, &pd));
+	EXPECT_EQ(1, t.os.resume_laters);
+	EXPECT_EQ(2u, t.task->suspend_count());
+	mach_task_resume_dropped(t.task);
+	EXPECT_EQ(1u, t.task->suspend_count());
+	mach_task_resume_dropped(t.task);	// nothing more to release
+	EXPECT_EQ(1u, t.task->suspend_count());
+
+	// A name port suspends nothing; is_self takes it.
+	mach_special_port_args sp{self, TaskNamePort, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_SPECIAL_PORT, &sp));
+	mach_task_control_args bad{sp.port, MACH_TASK_SUSPEND2, 0, 0};
+	EXPECT_EQ(long(Kr::InvalidArgument), t.ioctl(MACH_IOC_NR_TASK_CONTROL, &bad));
+	mach_task_control_args is{sp.port, MACH_TASK_IS_SELF, 0, 0};
+	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &is));
+	EXPECT_EQ(1u, is.value);
+	// A value where the op takes none is malformed.
+	mach_task_control_args junk{self, MACH_TASK_IS_SELF, 0, 5};
+	EXPECT_EQ(-MACH_EINVAL, t.ioctl(MACH_IOC_NR_TASK_CONTROL, &junk));
+
+	// The task's end kills the resume port: the other token is a dead name.
+	t.task->terminate();
+	mach_port_args type{};
+	type.op = MACH_PORT_OP_TYPE;
+	type.task = self;
+	type.name = tc2.value;
+	(void)t.ioctl(MACH_IOC_NR_PORT, &type);
+	EXPECT_EQ(1, t.os.resume_laters);
+}
+
+// No process here: task_for_pid answers as XNU does for one it may not have.
+TEST_F(Core, TaskForPidFails)
+{
+	LiveTask t;
+	u32 self = t.self_name();
+	mach_task_control_args tc{self, MACH_TASK_FOR_PID, 0, 42};
+	EXPECT_EQ(long(Kr::Failure), t.ioctl(MACH_IOC_NR_TASK_CONTROL, &tc));
+	EXPECT_EQ(0u, tc.value);
+	mach_task_control_args bad{self + 100, MACH_TASK_NAME_FOR_PID, 0, 42};
+	EXPECT_EQ(long(Kr::Failure), t.ioctl(MACH_IOC_NR_TASK_CONTROL, &bad));
 }
 
 TEST_F(Core, DeallocateThroughIoctl)

@@ -408,6 +408,22 @@ mach_bool mach_shim_task_stats(mach_task_os *os, unsigned int want,
 		stats->live_user_ns = os->stats.live_user_ns;
 		stats->live_system_ns = os->stats.live_system_ns;
 	}
+	if (want & MACH_STATS_EVENTS) {
+		stats->minor_faults = os->stats.minor_faults;
+		stats->major_faults = os->stats.major_faults;
+		stats->switches = os->stats.switches;
+	}
+	if ((want & MACH_STATS_VM) && (want & MACH_STATS_MEMORY)) {
+		stats->anon_bytes = os->stats.anon_bytes;
+		stats->shmem_bytes = os->stats.shmem_bytes;
+		stats->file_bytes = os->stats.file_bytes;
+		stats->swap_bytes = os->stats.swap_bytes;
+		stats->min_address = os->stats.min_address;
+		stats->max_address = os->stats.max_address;
+		stats->regions = os->stats.regions;
+	}
+	if (want & MACH_STATS_ABI)
+		stats->lp64 = os->stats.lp64;
 	if (want & MACH_STATS_TOKENS) {
 		memcpy(stats->security, os->stats.security, sizeof(stats->security));
 		memcpy(stats->audit, os->stats.audit, sizeof(stats->audit));
@@ -671,6 +687,24 @@ int mach_shim_task_pid(mach_task_os *os)
 
 void mach_shim_task_unnamed(mach_task_os *) {}
 void mach_shim_task_event(mach_task_os *, mach_shim_event, mach_u32) {}
+
+// No processes here to find by pid.
+int mach_shim_task_for_pid(mach_s32, mach_bool, mach_task **task, mach_u64 *ticket)
+{
+	*task = nullptr;
+	*ticket = 0;
+	return -MACH_ESRCH;
+}
+
+mach_bool mach_shim_task_ticket_holds(mach_task_os *, mach_u64) { return true; }
+
+void mach_shim_task_set_name(mach_task_os *, const char *) {}
+
+// The kernel's worker runs later; a test runs it (mach_task_resume_dropped()).
+void mach_shim_task_resume_later(mach_task_os *os)
+{
+	os->resume_laters++;
+}
 
 void mach_shim_port_destroyed(mach_u32 waiters, mach_u32 queued)
 {

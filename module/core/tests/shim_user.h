@@ -17,6 +17,7 @@ struct mach_task_os {
 	int node = -1;			// placed by NORMA
 	mach_task_plan plan{};		// what it was made by
 	int sample_syncs = 0;		// mach_shim_task_sample() calls
+	int resume_laters = 0;		// mach_shim_task_resume_later() calls
 };
 
 namespace shim_user {
