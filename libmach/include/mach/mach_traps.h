@@ -39,6 +39,7 @@ kern_return_t semaphore_timedwait_trap(mach_port_name_t wait_name, unsigned int 
 kern_return_t semaphore_timedwait_signal_trap(mach_port_name_t wait_name,
 					      mach_port_name_t signal_name,
 					      unsigned int sec, clock_res_t nsec);
+
 /*
  * XNU's traps for a process's task port (*t: a new send right in the
  * caller's space), made on the caller's own task port (target_tport).

@@ -90,6 +90,8 @@ kern_return_t semaphore_create(task_t task, semaphore_t *semaphore, int policy, 
  * send right (one user reference), whatever the answer.
  */
 kern_return_t semaphore_destroy(task_t task, semaphore_t semaphore);
+
+/*
  * Suspend the task and get a suspension token: a send-once right to the
  * task's resume port. task_resume2 with it undoes this suspension (each
  * token once); so does the token's loss (deallocated, destroyed, or its
