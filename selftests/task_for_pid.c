@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <grp.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
@@ -191,6 +192,37 @@ TEST_F(for_pid, own_child_as_root)
 		usleep(5000);
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(t, TASK_VM_INFO, (task_info_t)&vm, &count));
 	EXPECT_EQ(KERN_FAILURE, task_for_pid(mach_task_self(), child, &again));
+}
+
+/*
+ * A process that never used libmach, got by task_for_pid, has no agent
+ * to adopt its threads through: task_suspend cannot hold it, and says so
+ * (KERN_FAILURE, XNU's answer for a task it cannot hold) rather than
+ * answering success while the process runs on.
+ */
+TEST_F(for_pid, a_plain_process_is_not_held_in_silence)
+{
+	volatile unsigned long *count = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	mach_port_name_t t, token;
+	unsigned long before;
+	pid_t child;
+
+	ASSERT_NE(MAP_FAILED, (void *)count);
+	child = made_fork(&self->made);
+	if (child == 0) {
+		for (;;)
+			(*count)++;
+	}
+	while (*count == 0)
+		usleep(1000);
+	ASSERT_EQ(KERN_SUCCESS, task_for_pid(mach_task_self(), child, &t));
+	EXPECT_EQ(KERN_FAILURE, task_suspend(t));
+	EXPECT_EQ(KERN_FAILURE, task_suspend2(t, &token));
+	before = *count;
+	usleep(100000);
+	EXPECT_NE(before, *count);
+	mach_port_deallocate(mach_task_self(), t);
 }
 
 TEST_F(for_pid, self)

@@ -26,7 +26,16 @@ Kr task_info(Task &task, u32 flavor, u32 *info, u32 *count)
 
 Kr task_suspend(Task &task)
 {
-	/* Every thread stops, those no call has named yet too. */
+	/*
+	 * Every thread stops, those no call has named yet too: adopted, with
+	 * the task's agent's stub as their way out. A process with no agent
+	 * (one that never ran libmach, got by task_for_pid, or one that has
+	 * ended) has no thread the task could hold: XNU's answer for a task
+	 * it cannot hold.
+	 */
+	int err = mach_shim_task_agent_wait(task.os());
+	if (err)
+		return err == -MACH_EINTR ? Kr::Aborted : Kr::Failure;
 	task.adopt_threads();
 	Kr kr = task.suspend();
 	if (kr == Kr::Success)
