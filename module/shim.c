@@ -93,6 +93,7 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_ADOPT] = "mach_task.adopt",
 	[MACH_LOCK_THREAD] = "mach_thread.lock",
 	[MACH_LOCK_EXCEPTIONS] = "mach_exceptions.lock",
+	[MACH_LOCK_HOST] = "mach_host.lock",
 };
 
 struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls)
