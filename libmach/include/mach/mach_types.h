@@ -9,6 +9,7 @@
 #define _MACH_MACH_TYPES_H_
 
 #include <stdint.h>
+#include <mach/clock_types.h>
 #include <mach/exception_types.h>
 #include <mach/host_info.h>
 #include <mach/host_special_ports.h>
@@ -16,6 +17,7 @@
 #include <mach/machine/vm_types.h>
 #include <mach/message.h>
 #include <mach/port.h>
+#include <mach/processor_info.h>
 #include <mach/task_info.h>
 #include <mach/task_special_ports.h>
 #include <mach/thread_info.h>
