@@ -24,6 +24,7 @@
 
 #include <mach/mach.h>
 #include <mach/mach_norma.h>
+#include <mach/mach_time.h>
 
 static double now_ns(void)
 {
@@ -1528,12 +1529,40 @@ static void bench_sample(void)
 	twin_end(&twins[1]);
 }
 
+/* mach_absolute_time against the clock it reads, with no system call either side. */
+static volatile uint64_t time_sink;
+
+static double absolute_time_round(long n)
+{
+	return ROUND(n, time_sink += mach_absolute_time());
+}
+
+static double monotonic_round(long n)
+{
+	return ROUND(n, {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		time_sink += ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	});
+}
+
+static void bench_time(long n)
+{
+	static const round_fn kinds[] = { absolute_time_round, monotonic_round };
+	double best[2];
+
+	best_rounds(n, kinds, 2, best);
+	report("mach_absolute_time", best[0], "clock_gettime(CLOCK_MONOTONIC)", best[1]);
+	printf("%-34s %9s   (target: at most 1.1)\n", "", "");
+}
+
 int main(int argc, char **argv)
 {
 	/*
 	 * mach-bench [iterations] | ipc (calls and messages) |
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
-	 * sample (task_sample's cost)
+	 * sample (task_sample's cost) | time (mach_absolute_time)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1562,6 +1591,10 @@ int main(int argc, char **argv)
 		printf("task_sample: %d pairs of rounds of a CPU-bound loop, taken in turn\n",
 		       SAMPLE_PAIRS);
 		bench_sample();
+	}
+	if (!*only || !strcmp(only, "time")) {
+		printf("time: best of 5 rounds of %ld readings, taken in turn\n", 50 * n);
+		bench_time(50 * n);
 	}
 	return failures ? 1 : 0;
 }
