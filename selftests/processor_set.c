@@ -87,7 +87,9 @@ TEST(default_set_name_and_info)
 	EXPECT_EQ(KERN_INVALID_ARGUMENT,
 		  processor_set_info(mach_host_self(), PROCESSOR_SET_BASIC_INFO, &host,
 				     (processor_set_info_t)&info, &count));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, processor_set_default(mach_task_self(), &name));
+	processor_set_name_t none = 1234;
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, processor_set_default(mach_task_self(), &none));
+	EXPECT_EQ(MACH_PORT_NULL, none);
 
 	/* The name port lists nothing: that is the control port's. */
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, processor_set_tasks(name, &list, &count));
@@ -143,20 +145,23 @@ TEST(unprivileged_holder_gets_only_its_own)
 	processor_set_t control = control_port(_metadata);
 	task_array_t tasks;
 	mach_msg_type_number_t count;
-	int ready[2];
+	int ready[2], done[2];
 	char c;
 
 	ASSERT_NE(MACH_PORT_NULL, control);
 	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
 	pid_t root_task = fork();
 	ASSERT_LE(0, root_task);
 	if (root_task == 0) {
-		/* A task of root's, alive until killed. */
+		/* A task of root's, alive until the test ends (nobody may not kill it). */
+		close(done[1]);
 		mach_task_self();
 		write(ready[1], "r", 1);
-		pause();
+		read(done[0], &c, 1);
 		_exit(0);
 	}
+	close(done[0]);
 	ASSERT_EQ(1, read(ready[0], &c, 1));
 
 	ASSERT_EQ(KERN_SUCCESS, processor_set_tasks(control, &tasks, &count));
@@ -168,9 +173,7 @@ TEST(unprivileged_holder_gets_only_its_own)
 	EXPECT_FALSE(lists_pid(tasks, count, root_task));
 	EXPECT_TRUE(lists_pid(tasks, count, getpid()));
 	release(tasks, count);
-
-	kill(root_task, SIGKILL);
-	waitpid(root_task, NULL, 0);
+	close(done[1]);		/* the root task ends */
 }
 
 TEST(tasks_and_threads_by_message)
@@ -212,8 +215,6 @@ TEST(set_special_port)
 
 	if (host_get_host_priv_port(mach_host_self(), &priv) != KERN_SUCCESS)
 		SKIP(return, "not privileged: no host_priv");
-	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port, port,
-						       MACH_MSG_TYPE_MAKE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, host_set_special_port(priv, HOST_AMFID_PORT, port));
 	ASSERT_EQ(KERN_SUCCESS, host_get_special_port(priv, HOST_LOCAL_NODE, HOST_AMFID_PORT,
 						      &got));
