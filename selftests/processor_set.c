@@ -265,4 +265,56 @@ TEST(set_special_port)
 	mach_port_destroy(mach_task_self(), port);
 }
 
+/* Every call of the host's, by ioctl and by message, once. */
+static void host_round(processor_set_t control, mach_port_t stand_in)
+{
+	mach_port_t targets[2] = { control, stand_in };
+	task_array_t list;
+	processor_info_array_t info;
+	vm_statistics64_data_t vm;
+	mach_msg_type_number_t count, words;
+	clock_serv_t clock;
+	mach_timespec_t t;
+	natural_t n;
+
+	for (int i = 0; i < 2; i++) {
+		if (processor_set_tasks(targets[i], &list, &count) == KERN_SUCCESS)
+			release(list, count);
+		if (processor_set_threads(targets[i], &list, &count) == KERN_SUCCESS)
+			release(list, count);
+	}
+	if (host_processor_info(mach_host_self(), PROCESSOR_CPU_LOAD_INFO, &n, &info,
+				&words) == KERN_SUCCESS)
+		vm_deallocate(mach_task_self(), (vm_address_t)info, words * sizeof(integer_t));
+	count = HOST_VM_INFO64_COUNT;
+	host_statistics64(mach_host_self(), HOST_VM_INFO64, (host_info64_t)&vm, &count);
+	if (host_get_clock_service(mach_host_self(), CALENDAR_CLOCK, &clock) == KERN_SUCCESS) {
+		clock_get_time(clock, &t);
+		mach_port_deallocate(mach_task_self(), clock);
+	}
+}
+
+TEST(nothing_leaks)
+{
+	processor_set_t control = control_port(_metadata);
+	struct proxy p;
+	long before = -1, after = -1;
+
+	ASSERT_NE(MACH_PORT_NULL, control);
+	proxy_start(&p, control);
+	host_round(control, p.port);	/* reply ports and the like, made once */
+	for (int i = 0; i < 50 && before != mach_stat("live_allocations"); i++) {
+		before = mach_stat("live_allocations");
+		usleep(20000);
+	}
+	for (int i = 0; i < 20; i++)
+		host_round(control, p.port);
+	for (int i = 0; i < 250 && after != before; i++) {
+		after = mach_stat("live_allocations");
+		usleep(20000);
+	}
+	EXPECT_EQ(before, after);
+	proxy_stop(&p);
+}
+
 TEST_HARNESS_MAIN
