@@ -38,7 +38,6 @@ enum class Kr : long {
 	Terminated = 37,
 	NoAccess = 8,
 	InvalidHost = 22,
-	InvalidProcessorSet = 26,
 	SendInvalidData = 0x10000002,
 	SendInvalidDest = 0x10000003,
 	SendTimedOut = 0x10000004,

@@ -32,7 +32,9 @@ Kr processor_set_priv(HostPort held, HostPort pset, TransitRight *out);
  * The rights processor_set_tasks (threads false) or processor_set_threads
  * gives caller through the set's control port held (else InvalidArgument):
  * *rights, kernel memory of mach_shim_alloc() (null if none) that the
- * caller frees once it has taken the *count rights in it.
+ * caller frees once it has taken the *count rights in it. The tasks are
+ * walked in batches, with no lock held across them (a task's threads are
+ * adopted on the way): a task made or ended meanwhile may be missed.
  */
 Kr processor_set_things(Task &caller, HostPort held, bool threads, TransitRight **rights,
 			u32 *count);
