@@ -28,6 +28,7 @@
  *   Space::lock_ (core)          a task's names and rights
  *   ExceptionPorts::lock_ (core) a thread's, a task's or the host's
  *                                exception handlers (one at a time)
+ *   host_special->lock (core)    the host's special ports (host.cc)
  *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
  *   Port::lock_ (core)           a port's queue, counts and requests
  *   TaskSemaphores::lock_ (core) a task's list of semaphores

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // host.cc - host calls: host_info, host_page_size, host_kernel_version,
-// host_get_special_port, and the host security port's two calls.
+// host_get_special_port, host_set_special_port, and the host security
+// port's two calls.
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -131,6 +132,21 @@ LIBMACH_API kern_return_t host_get_special_port(host_priv_t host, int node, int 
 		return libmach::rpc_port_out(host, 412, in, 2, port);
 	}
 	*port = kr == KERN_SUCCESS ? args.port : MACH_PORT_NULL;
+	return kr;
+}
+
+LIBMACH_API kern_return_t host_set_special_port(host_priv_t host, int which, mach_port_t port)
+{
+	mach_host_args args = {};
+	args.op = MACH_HOST_SET_SPECIAL_PORT;
+	args.host = host;
+	args.which = which;
+	args.port = port;
+	kern_return_t kr = libmach::call(MACH_IOC_HOST, &args);
+	if (kr == libmach::send_as_message) {	// host_set_special_port (413)
+		uint32_t in[1] = { static_cast<uint32_t>(which) };
+		return libmach::rpc_with_port(host, 413, port, MACH_MSG_TYPE_COPY_SEND, in, 1);
+	}
 	return kr;
 }
 

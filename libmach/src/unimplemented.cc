@@ -54,9 +54,6 @@ UNSUPPORTED(kern_return_t, vm_behavior_set, (vm_map_t, vm_address_t, vm_size_t, 
 UNSUPPORTED(kern_return_t, vm_map, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, mem_entry_name_port_t, vm_offset_t, boolean_t, vm_prot_t, vm_prot_t, vm_inherit_t))
 UNSUPPORTED(kern_return_t, vm_remap, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, vm_map_t, vm_address_t, boolean_t, vm_prot_t *, vm_prot_t *, vm_inherit_t))
 
-// ---- <mach/host.h> -----------------------------------------------------------
-UNSUPPORTED(kern_return_t, host_set_special_port, (host_priv_t, int, mach_port_t))
-
 // ---- <mach/ledger.h> ---------------------------------------------------------
 UNSUPPORTED(kern_return_t, ledger_create, (ledger_t, ledger_t, ledger_t *, ledger_item_t))
 UNSUPPORTED(kern_return_t, ledger_terminate, (ledger_t))

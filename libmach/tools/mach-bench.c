@@ -30,6 +30,7 @@
 #include <mach/mach.h>
 #include <mach/mach_norma.h>
 #include <mach/semaphore.h>
+#include <mach/mach_time.h>
 
 static double now_ns(void)
 {
@@ -1748,13 +1749,41 @@ static void bench_task_info(long n)
 	printf("  target: at most 2.0x (the check is an open of /proc/PID/mem)\n");
 }
 
+/* mach_absolute_time against the clock it reads, with no system call either side. */
+static volatile uint64_t time_sink;
+
+static double absolute_time_round(long n)
+{
+	return ROUND(n, time_sink += mach_absolute_time());
+}
+
+static double monotonic_round(long n)
+{
+	return ROUND(n, {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		time_sink += ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	});
+}
+
+static void bench_time(long n)
+{
+	static const round_fn kinds[] = { absolute_time_round, monotonic_round };
+	double best[2];
+
+	best_rounds(n, kinds, 2, best);
+	report("mach_absolute_time", best[0], "clock_gettime(CLOCK_MONOTONIC)", best[1]);
+	printf("%-34s %9s   (target: at most 1.1)\n", "", "");
+}
+
 int main(int argc, char **argv)
 {
 	/*
 	 * mach-bench [iterations] | ipc (calls and messages) |
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
 	 * sample (task_sample's cost) | sema (semaphore ping-pong) |
-	 * taskinfo (task_info, task_for_pid)
+	 * taskinfo (task_info, task_for_pid) | time (mach_absolute_time)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1791,6 +1820,10 @@ int main(int argc, char **argv)
 	if (!*only || !strcmp(only, "sema")) {
 		printf("semaphores: best of 5 rounds of %ld round trips\n", n / 4);
 		bench_semaphores(n / 4);
+	}
+	if (!*only || !strcmp(only, "time")) {
+		printf("time: best of 5 rounds of %ld readings, taken in turn\n", 50 * n);
+		bench_time(50 * n);
 	}
 	return failures ? 1 : 0;
 }

@@ -38,6 +38,8 @@ enum class Kr : long {
 	Terminated = 37,
 	NotWaiting = 48,
 	OperationTimedOut = 49,
+	NoAccess = 8,
+	InvalidHost = 22,
 	SendInvalidData = 0x10000002,
 	SendInvalidDest = 0x10000003,
 	SendTimedOut = 0x10000004,

@@ -10,6 +10,14 @@ namespace {
 Port *host_ports[static_cast<u32>(HostPort::Count)];
 ExceptionPorts *host_exceptions;	/* likewise; the table has its own lock */
 
+/* The special ports host_set_special_port set: a send right each, or none. */
+struct HostSpecial {
+	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
+	Lock lock{MACH_LOCK_HOST};
+	Port *ports[HostSpecialPortMax + 1] = {};	/* under lock */
+};
+HostSpecial *host_special;	/* set at init, cleared at exit */
+
 /* XNU's host_basic_info, packed to 4 bytes as there. */
 struct [[gnu::packed]] BasicInfo {
 	u32 max_cpus;
@@ -26,8 +34,18 @@ struct [[gnu::packed]] BasicInfo {
 };
 static_assert(sizeof(BasicInfo) == 12 * sizeof(u32));
 constexpr u32 basic_info_old_count = 5;	/* HOST_BASIC_INFO_OLD_COUNT */
-constexpr u32 cpu_type_x86_64 = 7 | 0x01000000;	/* CPU_TYPE_X86 | CPU_ARCH_ABI64 */
-constexpr u32 cpu_subtype_x86_64_all = 3;
+
+/* XNU's priorities (osfmk/kern/sched.h), what HOST_PRIORITY_INFO tells. */
+struct PriorityInfo {
+	u32 kernel_priority = 80;	/* MINPRI_KERNEL */
+	u32 system_priority = 80;	/* MINPRI_KERNEL */
+	u32 server_priority = 64;	/* MINPRI_RESERVED */
+	u32 user_priority = 31;		/* BASEPRI_DEFAULT */
+	u32 depress_priority = 0;	/* DEPRESSPRI */
+	u32 idle_priority = 0;		/* IDLEPRI */
+	u32 minimum_priority = 0;	/* MINPRI_USER */
+	u32 maximum_priority = 79;	/* MAXPRI_RESERVED */
+};
 
 /* HOST_NODE_INFO: the nodes norma_task_create() takes. */
 struct NodeInfo {		/* a value: its builder's only */
@@ -80,9 +98,43 @@ Kr host_special_port(HostPort held, bool privileged, s32 node, u32 which,
 	case HostPrivPort:
 		*out = host_port(HostPort::Priv);
 		break;
-	default:
-		break;		/* no server registered there */
+	default: {
+		/* What host_set_special_port put there, if anything. */
+		Guard g(host_special->lock);
+		Port *port = host_special->ports[which];
+		if (port) {
+			port->get();
+			port->add_send();
+			*out = TransitRight{port, MoveSend};
+		}
+		break;
 	}
+	}
+	return Kr::Success;
+}
+
+Kr host_set_special_port(HostPort held, bool privileged, u32 which, TransitRight port)
+{
+	Kr kr = Kr::Success;
+	if (held != HostPort::Priv || which <= HostMaxKernelPort || which > HostSpecialPortMax)
+		kr = Kr::InvalidArgument;
+	else if (which == HostNodePort)
+		kr = Kr::NotSupported;
+	else if (!privileged)
+		kr = Kr::NoAccess;
+	if (kr != Kr::Success) {
+		if (port.port)
+			port.port->drop(port);
+		return kr;
+	}
+	Port *old;
+	{
+		Guard g(host_special->lock);
+		old = host_special->ports[which];
+		host_special->ports[which] = port.port;
+	}
+	if (old)
+		old->drop(TransitRight{old, MoveSend});
 	return Kr::Success;
 }
 
@@ -124,6 +176,30 @@ Kr host_info(u32 flavor, u32 *out, u32 *count)
 		*count = *count < n ? basic_info_old_count : n;
 		return Kr::Success;
 	}
+	case HostSchedInfo: {
+		/* No fixed quantum in Linux: its tick, what a timeout rounds to. */
+		constexpr u32 sched_info_count = 2;
+		if (*count < sched_info_count)
+			return Kr::Failure;
+		mach_host_load load{};
+		mach_shim_host_load(&load);
+		const u32 sched[sched_info_count] = {load.tick_ms, load.tick_ms};
+		*count = emit(sched, out);
+		return Kr::Success;
+	}
+	case HostPriorityInfo:
+		if (*count < sizeof(PriorityInfo) / sizeof(u32))
+			return Kr::Failure;
+		*count = emit(PriorityInfo{}, out);
+		return Kr::Success;
+	case HostPreferredUserArch: {
+		constexpr u32 arch_count = 2;
+		if (*count < arch_count)
+			return Kr::Failure;
+		const u32 arch[arch_count] = {cpu_type_x86_64, cpu_subtype_x86_64_all};
+		*count = emit(arch, out);
+		return Kr::Success;
+	}
 	case HostNodeInfo:
 		if (*count < sizeof(NodeInfo) / sizeof(u32))
 			return Kr::Failure;
@@ -140,8 +216,10 @@ using namespace mach;
 
 extern "C" int mach_core_init(void)
 {
+	/* Clocks and the processor set are host objects: they never die. */
 	const Object objects[] = { Object::Host, Object::Host, Object::Host,
-				   Object::Ledger, Object::Ledger };
+				   Object::Ledger, Object::Ledger, Object::Host,
+				   Object::Host, Object::Host, Object::Host };
 	static_assert(sizeof(objects) / sizeof(objects[0]) ==
 		      static_cast<u32>(HostPort::Count));
 	int err = mach_shim_cache_create(MACH_KIND_TASK, sizeof(Task));
@@ -150,7 +228,9 @@ extern "C" int mach_core_init(void)
 	if (err)
 		return err;
 	host_exceptions = make<ExceptionPorts>();
-	if (!host_exceptions || !host_exceptions->ok()) {
+	host_special = make<HostSpecial>();
+	if (!host_exceptions || !host_exceptions->ok() || !host_special ||
+	    !host_special->lock.ok()) {
 		mach_core_exit();
 		return -MACH_ENOMEM;
 	}
@@ -170,6 +250,13 @@ extern "C" void mach_core_exit(void)
 	if (host_exceptions) {
 		destroy(host_exceptions);
 		host_exceptions = nullptr;
+	}
+	if (host_special) {
+		for (Port *port : host_special->ports)
+			if (port)
+				port->drop(TransitRight{port, MoveSend});
+		destroy(host_special);
+		host_special = nullptr;
 	}
 	for (Port *&port : host_ports) {
 		if (port) {

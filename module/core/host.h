@@ -20,13 +20,23 @@
 
 namespace mach {
 
-enum class HostPort : u32 { Host, Priv, Security, WiredLedger, PagedLedger, Count };
+/*
+ * The kernel ports that live as long as the module: the host's own, its
+ * default ledgers, its two clocks (clock.h) and the name and control
+ * ports of its one processor set (processor_set.h).
+ */
+enum class HostPort : u32 {
+	Host, Priv, Security, WiredLedger, PagedLedger,
+	SystemClock, CalendarClock, PsetName, PsetControl, Count
+};
 
 /* host_special_port ids (the anchors' values) and HOST_LOCAL_NODE. */
 enum HostSpecialPort : u32 {
 	HostSecurityPort = 0,
 	HostNamePort = 1,
 	HostPrivPort = 2,
+	HostMaxKernelPort = 7,		/* ids up to here are the kernel's */
+	HostNodePort = 26,
 	HostSpecialPortMax = 26,	/* HOST_NODE_PORT, the last one named */
 };
 inline constexpr s32 host_local_node = -1;
@@ -43,6 +53,16 @@ HostPort host_port_of(const Port *port);
  */
 Kr host_special_port(HostPort held, bool privileged, s32 node, u32 which,
 		     TransitRight *out);
+
+/*
+ * host_set_special_port(host, which, port) by a caller holding held,
+ * privileged or not: port (taken, whatever comes; none clears the slot)
+ * becomes what host_get_special_port gives for which. As XNU: only on the
+ * privileged port, only the ids above the kernel's (InvalidArgument),
+ * HOST_NODE_PORT NotSupported (no NORMA IPC); and only by the host's own
+ * administrator (XNU: launchd), NoAccess for anyone else holding it.
+ */
+Kr host_set_special_port(HostPort held, bool privileged, u32 which, TransitRight port);
 
 /*
  * The host's exception ports (host_set/get/swap_exception_ports), asked
@@ -64,11 +84,17 @@ bool host_exception_handler(u32 type, ExceptionHandler *out);
 /* Has the host a handler of some type? */
 bool host_exceptions_set();
 
-/* host_info flavours: the anchors' basic info, and nodes (an extension). */
+/* host_info flavours: the anchors', and nodes (an extension). */
 enum HostFlavor : u32 {
 	HostBasicInfo = 1,		/* HOST_BASIC_INFO */
+	HostSchedInfo = 3,		/* HOST_SCHED_INFO */
+	HostPriorityInfo = 5,		/* HOST_PRIORITY_INFO */
+	HostPreferredUserArch = 12,	/* HOST_PREFERRED_USER_ARCH */
 	HostNodeInfo = 100,		/* HOST_NODE_INFO: NUMA nodes */
 };
+/* What the host and a processor say they are (CPU_TYPE_X86_64, ..._ALL). */
+inline constexpr u32 cpu_type_x86_64 = 7 | 0x01000000;
+inline constexpr u32 cpu_subtype_x86_64_all = 3;
 inline constexpr u32 host_info_max_count = 12;
 
 /*

@@ -10,6 +10,7 @@
  */
 #include "core.h"
 #include "exception.h"
+#include "ioctl_host.h"
 #include "msg.h"
 #include "port_call.h"
 #include "resolve.h"
@@ -41,7 +42,7 @@ long version(mach_version_args &args)
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
 			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
-			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_TASK_CALLS;
+			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS;
 	return result(Kr::Success);
 }
 
@@ -392,13 +393,14 @@ long task_create_token(Task &caller, mach_task_create_token_args &args)
 
 long host_call(Task &caller, mach_host_args &args)
 {
-	if (args.flags || args.op < MACH_HOST_GET_SPECIAL_PORT ||
-	    args.op > MACH_HOST_SET_TASK_TOKEN)
+	if (args.flags || args.op < MACH_HOST_GET_SPECIAL_PORT || args.op > MACH_HOST_PSET_INFO)
 		return malformed;
 	HostPort held;
 	Kr kr = resolve_target_host(caller, args.host, &held);
 	if (kr != Kr::Success)
 		return result(kr);
+	if (args.op > MACH_HOST_SET_TASK_TOKEN)
+		return host_ioctl(caller, args, held);
 
 	switch (args.op) {
 	case MACH_HOST_GET_SPECIAL_PORT: {

@@ -70,6 +70,7 @@ enum mach_lock_class {
 	MACH_LOCK_EXCEPTIONS,	/* a thread's, task's or the host's handlers */
 	MACH_LOCK_SEMAPHORES,	/* a task's list of semaphores */
 	MACH_LOCK_SEMAPHORE,	/* a semaphore's count and waiters */
+	MACH_LOCK_HOST,		/* the host's special ports */
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -184,6 +185,64 @@ struct mach_host_facts {
 	mach_u32 node_ids;		/* every node id is below this */
 };
 void mach_shim_host_facts(struct mach_host_facts *facts);
+
+/*
+ * Linux's own accounting, for host_statistics and host_processor_info
+ * (module/host_stats.c): values, their caller's. Times in nanoseconds.
+ */
+struct mach_host_load {
+	mach_u64 avenrun[3];		/* 1, 5, 15 minutes; 1.0 is 1 << 11 */
+	mach_u32 cpus_online;
+	mach_u32 tick_ms;		/* one scheduler tick (1000 / HZ), rounded up */
+};
+void mach_shim_host_load(struct mach_host_load *load);
+
+struct mach_host_vm {			/* pages, and events since boot */
+	mach_u64 total;			/* RAM the kernel manages */
+	mach_u64 free;
+	mach_u64 active;		/* LRU lists, anonymous and file */
+	mach_u64 inactive;
+	mach_u64 anon;			/* anonymous pages on the LRU lists */
+	mach_u64 file;			/* file pages on the LRU lists */
+	mach_u64 faults;		/* page faults */
+	mach_u64 major_faults;		/* ... that waited for I/O */
+	mach_u64 swapins;		/* pages read from and written to swap */
+	mach_u64 swapouts;
+	mach_u64 reactivations;		/* pages found in use again on an LRU list */
+};
+void mach_shim_host_vm(struct mach_host_vm *vm);
+
+/* CPU ids are below this (nr_cpu_ids). */
+mach_u32 mach_shim_cpu_ids(void);
+/*
+ * CPU cpu's time in each state since boot, if it is a possible CPU
+ * (else false, *out untouched); *online whether it runs now.
+ */
+struct mach_cpu_times {
+	mach_u64 user_ns;
+	mach_u64 nice_ns;
+	mach_u64 system_ns;		/* irq and softirq too */
+	mach_u64 idle_ns;		/* iowait too */
+};
+mach_bool mach_shim_cpu_times(mach_u32 cpu, struct mach_cpu_times *out, mach_bool *online);
+
+/* The clocks of clock_get_time: CLOCK_MONOTONIC, CLOCK_REALTIME. */
+enum mach_shim_clock { MACH_CLOCK_MONOTONIC, MACH_CLOCK_REALTIME };
+mach_u64 mach_shim_clock_ns(enum mach_shim_clock clock);
+
+struct mach_task;
+struct mach_task_os;
+/*
+ * Every task, in batches: up to max of them from the pos'th on, each with
+ * a reference its caller puts (mach_task_put()). Fewer than max: the end.
+ */
+mach_u32 mach_shim_tasks_batch(mach_u64 pos, struct mach_task **out, mach_u32 max);
+/*
+ * May the calling process control os's process by Linux's rule for
+ * ptrace (PTRACE_MODE_ATTACH_REALCREDS: the same user by its real ids,
+ * and a process that is dumpable; or CAP_SYS_PTRACE over it)?
+ */
+mach_bool mach_shim_may_control(struct mach_task_os *os);
 
 /*
  * Port rights as file descriptors of the calling process. A port has

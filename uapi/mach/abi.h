@@ -47,6 +47,7 @@
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 #define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
 #define MACH_FEATURE_SEMAPHORES	(1U << 8)	/* MACH_IOC_SEMAPHORE */
+#define MACH_FEATURE_HOST_STATS	(1U << 11)	/* MACH_HOST_STATISTICS .. PSET_INFO */
 #define MACH_FEATURE_TASK_CALLS	(1U << 12)	/* MACH_TASK_SUSPEND2 ... NAME_FOR_PID */
 
 enum mach_ioc_nr {
@@ -359,13 +360,35 @@ struct mach_tokens {
 };
 
 /*
- * MACH_IOC_HOST: the host's calls. host is a send right to one of the
- * host's ports; which one a call needs is the anchors' rule.
+ * MACH_IOC_HOST: the host's calls, and those of its clocks and processor
+ * set. host is a send right to one of the host's ports (or a clock's or
+ * the processor set's, as said); which one a call needs is the anchors'
+ * rule. Memory handed back out of line (PROCESSOR_INFO, PSET_TASKS,
+ * PSET_THREADS) is fresh pages of the caller's at data, count items
+ * long (none if 0), that the caller deallocates as after vm_allocate.
  */
 enum mach_host_op {
 	MACH_HOST_GET_SPECIAL_PORT = 1,	/* node, which -> port */
 	MACH_HOST_INFO		= 2,	/* which = flavor; count (room; out), data */
 	MACH_HOST_SET_TASK_TOKEN = 3,	/* port = task, task_host, data = tokens */
+	MACH_HOST_STATISTICS	= 4,	/* which = flavor; count (room; out), data */
+	MACH_HOST_STATISTICS64	= 5,	/* the same, host_statistics64 */
+	/* which = flavor -> port = processor count, data, count (words) */
+	MACH_HOST_PROCESSOR_INFO = 6,
+	MACH_HOST_CLOCK_SERVICE	= 7,	/* which = clock_id_t -> port */
+	/* host = a clock -> data: user address of a mach_timespec_t */
+	MACH_HOST_CLOCK_GET_TIME = 8,
+	/* host = a clock; which = flavor; count (room; out), data */
+	MACH_HOST_CLOCK_ATTRIBUTES = 9,
+	MACH_HOST_PSET_DEFAULT	= 10,	/* -> port: the default set's name port */
+	/* host = host_priv; port = the set's name port (in) -> its control port */
+	MACH_HOST_PSET_PRIV	= 11,
+	/* host = a set's control port -> data, count (send rights' names) */
+	MACH_HOST_PSET_TASKS	= 12,
+	MACH_HOST_PSET_THREADS	= 13,
+	MACH_HOST_SET_SPECIAL_PORT = 14,	/* host = host_priv; which, port */
+	/* host = a set's name port; which = flavor; count, data -> port = host */
+	MACH_HOST_PSET_INFO	= 15,
 };
 struct mach_host_args {
 	__u32 op;		/* in: MACH_HOST_* */

@@ -69,5 +69,7 @@ typedef struct mach_timespec mach_timespec_t;
 #define TIME_ABSOLUTE		0x00
 #define TIME_RELATIVE		0x01
 #define TIME_FLAVOR_MASK	0x01
+#define ALRMTYPE		0xff
+#define BAD_ALRMTYPE(t)		(((t) & ~TIME_RELATIVE) != 0)
 
 #endif /* _MACH_CLOCK_TYPES_H_ */

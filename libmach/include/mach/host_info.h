@@ -1,5 +1,5 @@
 /*
- * libmach: <mach/host_info.h> -- host_info() flavors (minimal subset).
+ * libmach: <mach/host_info.h> -- host_info() and host_statistics() flavors.
  */
 #ifndef _MACH_HOST_INFO_H_
 #define _MACH_HOST_INFO_H_
@@ -10,6 +10,7 @@
 #include <mach/machine/vm_types.h>
 #include <mach/message.h>
 #include <mach/time_value.h>
+#include <mach/vm_statistics.h>
 
 typedef integer_t *host_info_t;   /* buffer of integer_t */
 typedef integer_t *host_info64_t;
@@ -94,7 +95,62 @@ typedef struct host_priority_info *host_priority_info_t;
 #define HOST_PRIORITY_INFO_COUNT \
 	((mach_msg_type_number_t)(sizeof(host_priority_info_data_t) / sizeof(integer_t)))
 
+/* HOST_PREFERRED_USER_ARCH: what user programs are best built for. */
+struct host_preferred_user_arch {
+	cpu_type_t    cpu_type;
+	cpu_subtype_t cpu_subtype;
+};
+typedef struct host_preferred_user_arch host_preferred_user_arch_data_t;
+typedef struct host_preferred_user_arch *host_preferred_user_arch_t;
+#define HOST_PREFERRED_USER_ARCH_COUNT \
+	((mach_msg_type_number_t)(sizeof(host_preferred_user_arch_data_t) / sizeof(integer_t)))
+
+/*
+ * host_statistics() and host_statistics64() flavors, from Linux's own
+ * accounting (see the README for what each field is made of).
+ */
+#define HOST_LOAD_INFO     1 /* load averages and Mach factors */
+#define HOST_VM_INFO       2 /* vm_statistics */
+#define HOST_CPU_LOAD_INFO 3 /* ticks of all CPUs in each state */
+#define HOST_VM_INFO64     4 /* vm_statistics64: host_statistics64() only */
+
+struct host_load_info {
+	integer_t avenrun[3];     /* 1, 5, 15 minutes, scaled by LOAD_SCALE */
+	integer_t mach_factor[3]; /* CPUs left over, scaled by LOAD_SCALE */
+};
+typedef struct host_load_info host_load_info_data_t;
+typedef struct host_load_info *host_load_info_t;
+#define HOST_LOAD_INFO_COUNT \
+	((mach_msg_type_number_t)(sizeof(host_load_info_data_t) / sizeof(integer_t)))
+
+#define HOST_VM_INFO64_COUNT \
+	((mach_msg_type_number_t)(sizeof(vm_statistics64_data_t) / sizeof(integer_t)))
+#define HOST_VM_INFO64_LATEST_COUNT HOST_VM_INFO64_COUNT
+#define HOST_VM_INFO64_REV1_COUNT   HOST_VM_INFO64_LATEST_COUNT
+#define HOST_VM_INFO64_REV0_COUNT   ((mach_msg_type_number_t)(HOST_VM_INFO64_REV1_COUNT - 14))
+
+#define HOST_VM_INFO_COUNT \
+	((mach_msg_type_number_t)(sizeof(vm_statistics_data_t) / sizeof(integer_t)))
+#define HOST_VM_INFO_LATEST_COUNT HOST_VM_INFO_COUNT
+#define HOST_VM_INFO_REV2_COUNT   HOST_VM_INFO_LATEST_COUNT
+#define HOST_VM_INFO_REV1_COUNT   ((mach_msg_type_number_t)(HOST_VM_INFO_REV2_COUNT - 1))
+#define HOST_VM_INFO_REV0_COUNT   ((mach_msg_type_number_t)(HOST_VM_INFO_REV1_COUNT - 2))
+
+/* Ticks (1/100 s) of every CPU together in each CPU_STATE_*. */
+struct host_cpu_load_info {
+	natural_t cpu_ticks[CPU_STATE_MAX];
+};
+typedef struct host_cpu_load_info host_cpu_load_info_data_t;
+typedef struct host_cpu_load_info *host_cpu_load_info_t;
+#define HOST_CPU_LOAD_INFO_COUNT \
+	((mach_msg_type_number_t)(sizeof(host_cpu_load_info_data_t) / sizeof(integer_t)))
+
 _MACH_STATIC_ASSERT(HOST_BASIC_INFO_COUNT == 12, "HOST_BASIC_INFO_COUNT");
+_MACH_STATIC_ASSERT(HOST_PREFERRED_USER_ARCH_COUNT == 2, "HOST_PREFERRED_USER_ARCH_COUNT");
+_MACH_STATIC_ASSERT(HOST_LOAD_INFO_COUNT == 6, "HOST_LOAD_INFO_COUNT");
+_MACH_STATIC_ASSERT(HOST_VM_INFO_COUNT == 15, "HOST_VM_INFO_COUNT");
+_MACH_STATIC_ASSERT(HOST_VM_INFO64_COUNT == 38, "HOST_VM_INFO64_COUNT");
+_MACH_STATIC_ASSERT(HOST_CPU_LOAD_INFO_COUNT == 4, "HOST_CPU_LOAD_INFO_COUNT");
 _MACH_STATIC_ASSERT(HOST_SCHED_INFO_COUNT == 2, "HOST_SCHED_INFO_COUNT");
 _MACH_STATIC_ASSERT(HOST_PRIORITY_INFO_COUNT == 8, "HOST_PRIORITY_INFO_COUNT");
 

@@ -30,6 +30,10 @@ kern_return_t host_swap_exception_ports(host_priv_t host_priv, exception_mask_t 
                                         exception_behavior_array_t old_behaviors,
                                         exception_flavor_array_t old_flavors);
 
+/* The control port of the processor set set_name names (its name port). */
+kern_return_t host_processor_set_priv(host_priv_t host_priv, processor_set_name_t set_name,
+                                      processor_set_t *set);
+
 _MACH_END_DECLS
 
 #endif /* _MACH_HOST_PRIV_H_ */

@@ -17,6 +17,7 @@
 #include <mach/machine/vm_types.h>
 #include <mach/message.h>
 #include <mach/port.h>
+#include <mach/processor_info.h>
 #include <mach/task_info.h>
 #include <mach/task_special_ports.h>
 #include <mach/thread_info.h>

@@ -1,8 +1,11 @@
 /*
- * libmach: <mach/vm_statistics.h> -- allocation flags (a minimal subset).
+ * libmach: <mach/vm_statistics.h> -- allocation flags and VM statistics.
  */
 #ifndef _MACH_VM_STATISTICS_H_
 #define _MACH_VM_STATISTICS_H_
+
+#include <stdint.h>
+#include <mach/machine/vm_types.h>
 
 /* flags argument of vm_allocate() and vm_map() */
 #define VM_FLAGS_FIXED                0x00000000 /* at exactly the given address */
@@ -38,5 +41,59 @@
 #define VM_GET_FLAGS_ALIAS(flags, alias) ((alias) = (((flags) >> 24) & 0xff))
 #define VM_SET_FLAGS_ALIAS(flags, alias) \
 	((flags) = (((flags) & ~VM_FLAGS_ALIAS_MASK) | (((alias) & ~VM_FLAGS_ALIAS_MASK) << 24)))
+
+/*
+ * host_statistics(HOST_VM_INFO) and host_statistics64(HOST_VM_INFO64):
+ * counts of pages, and of events since boot.
+ */
+struct vm_statistics {
+	natural_t free_count;
+	natural_t active_count;
+	natural_t inactive_count;
+	natural_t wire_count;
+	natural_t zero_fill_count;
+	natural_t reactivations;
+	natural_t pageins;
+	natural_t pageouts;
+	natural_t faults;
+	natural_t cow_faults;
+	natural_t lookups;
+	natural_t hits;
+	natural_t purgeable_count; /* rev1 */
+	natural_t purges;
+	natural_t speculative_count; /* rev2 */
+};
+typedef struct vm_statistics *vm_statistics_t;
+typedef struct vm_statistics vm_statistics_data_t;
+
+struct vm_statistics64 {
+	natural_t free_count;
+	natural_t active_count;
+	natural_t inactive_count;
+	natural_t wire_count;
+	uint64_t  zero_fill_count;
+	uint64_t  reactivations;
+	uint64_t  pageins;
+	uint64_t  pageouts;
+	uint64_t  faults;
+	uint64_t  cow_faults;
+	uint64_t  lookups;
+	uint64_t  hits;
+	uint64_t  purges;
+	natural_t purgeable_count;
+	natural_t speculative_count;
+	/* rev1 */
+	uint64_t  decompressions;
+	uint64_t  compressions;
+	uint64_t  swapins;
+	uint64_t  swapouts;
+	natural_t compressor_page_count;
+	natural_t throttled_count;
+	natural_t external_page_count; /* file-backed */
+	natural_t internal_page_count; /* anonymous */
+	uint64_t  total_uncompressed_pages_in_compressor;
+} __attribute__((aligned(8)));
+typedef struct vm_statistics64 *vm_statistics64_t;
+typedef struct vm_statistics64 vm_statistics64_data_t;
 
 #endif /* _MACH_VM_STATISTICS_H_ */

@@ -290,6 +290,48 @@ void mach_shim_host_facts(mach_host_facts *facts)
 	*facts = { 4, 2, 3ull << 30, 2, 2 };
 }
 
+// A host of two CPUs of four possible, loaded 1.5 (1536 / 2048) each minute.
+void mach_shim_host_load(mach_host_load *load)
+{
+	*load = { {3072, 2048, 1024}, 2, 4 };
+}
+
+void mach_shim_host_vm(mach_host_vm *vm)
+{
+	*vm = { 1000, 100, 300, 200, 350, 150, 5000, 50, 7, 9, 11 };
+}
+
+mach_u32 mach_shim_cpu_ids(void)
+{
+	return 4;
+}
+
+// CPUs 0 and 2 exist, 0 online; each has run 1 s of each state per id + 1.
+mach_bool mach_shim_cpu_times(mach_u32 cpu, mach_cpu_times *out, mach_bool *online)
+{
+	if (cpu != 0 && cpu != 2)
+		return false;
+	mach_u64 ns = (cpu + 1) * 1000000000ull;
+	*out = { ns, ns, ns, ns };
+	*online = cpu == 0;
+	return true;
+}
+
+mach_u64 mach_shim_clock_ns(enum mach_shim_clock clock)
+{
+	return clock == MACH_CLOCK_REALTIME ? 1700000000123456789ull : 5000000007ull;
+}
+
+mach_u32 mach_shim_tasks_batch(mach_u64, mach_task **, mach_u32)
+{
+	return 0;	// the unit tests make their tasks by hand: none listed
+}
+
+mach_bool mach_shim_may_control(mach_task_os *)
+{
+	return true;
+}
+
 std::mutex transit;
 void mach_shim_transit_lock(void) { transit.lock(); }
 void mach_shim_transit_unlock(void) { transit.unlock(); }
