@@ -114,33 +114,3 @@ u32 mach_shim_tasks_batch(u64 pos, struct mach_task **out, u32 max)
 
 	return mach_tasks_batch(pos, out, max, &gen);
 }
-
-/*
- * ptrace's rule without its LSM hook, which no module may call: the
- * caller's real ids are all of the target's, and the target is dumpable
- * by its owner; or the caller has CAP_SYS_PTRACE. Its own process is its.
- */
-bool mach_shim_may_control(struct mach_task_os *os)
-{
-	const struct cred *me = current_cred(), *tc;
-	struct task_struct *t;
-	bool ok;
-
-	t = get_pid_task(os->pid, PIDTYPE_TGID);
-	if (!t)
-		return false;
-	if (same_thread_group(t, current)) {
-		put_task_struct(t);
-		return true;
-	}
-	rcu_read_lock();
-	tc = __task_cred(t);
-	ok = uid_eq(me->uid, tc->euid) && uid_eq(me->uid, tc->suid) &&
-	     uid_eq(me->uid, tc->uid) && gid_eq(me->gid, tc->egid) &&
-	     gid_eq(me->gid, tc->sgid) && gid_eq(me->gid, tc->gid);
-	rcu_read_unlock();
-	ok = (ok && mach_task_owner_dumpable(t)) ||
-	     ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE);
-	put_task_struct(t);
-	return ok;
-}

@@ -56,6 +56,27 @@ static bool mach_proc_open_allowed(pid_t nr, const char *file)
 	return true;
 }
 
+/*
+ * May the caller control os's process, by task_for_pid's rule (above)?
+ * What processor_set_tasks and processor_set_threads list: holding the
+ * host's privileged port, which may be sent to anyone, gives no more.
+ */
+bool mach_shim_may_control(struct mach_task_os *os)
+{
+	struct task_struct *t = get_pid_task(os->pid, PIDTYPE_TGID);
+	bool mine;
+	pid_t nr;
+
+	if (!t)
+		return false;
+	mine = same_thread_group(t, current);
+	put_task_struct(t);
+	if (mine)
+		return true;
+	nr = pid_vnr(os->pid);
+	return nr > 0 && mach_proc_open_allowed(nr, "mem");
+}
+
 /* Which program the process runs: its leader's exec count, or 0 if gone. */
 static u64 mach_exec_ticket(struct pid *pid)
 {
