@@ -8,6 +8,7 @@
  * input; nothing leaks.
  */
 #include <fcntl.h>
+#include <sys/resource.h>
 
 #include <mach/mach.h>
 
@@ -642,6 +643,95 @@ TEST(every_call_as_a_message)
 	proxy_stop(&p);
 	mach_port_destroy(ME, set);
 	mach_port_destroy(ME, to);
+}
+
+static unsigned int name_count(task_t task)
+{
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t n, t;
+
+	if (mach_port_names(task, &names, &n, &types, &t) != KERN_SUCCESS)
+		return 0;
+	vm_deallocate(ME, (vm_address_t)names, n * sizeof(*names));
+	vm_deallocate(ME, (vm_address_t)types, t * sizeof(*types));
+	return n;
+}
+
+/*
+ * A name far above the lowest free fd, which the module cannot reach by
+ * holding the numbers below it: the task's process moves the fd there
+ * itself (its agent's fcntl(F_DUPFD_CLOEXEC)), up to its fd limit.
+ */
+TEST(names_far_above_the_lowest_free_fd)
+{
+	struct rlimit lim;
+	mach_port_t port = new_port(), got;
+	mach_port_urefs_t refs = 0;
+	struct proxy p;
+	task_t child;
+	unsigned int before;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &lim));
+	if (lim.rlim_max < 4096)
+		SKIP(return, "the fd limit is %lu", (unsigned long)lim.rlim_max);
+	lim.rlim_cur = 4096;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &lim));
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate_name(ME, MACH_PORT_RIGHT_RECEIVE, 3000));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_in(ME, 3000));
+	EXPECT_NE(-1, fcntl(3000, F_GETFD));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(3000, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(MACH_MSG_SUCCESS, send_id(3000, MACH_MSG_TYPE_MAKE_SEND, 61, 0));
+	EXPECT_EQ(61, receive_id(3000, NULL));
+	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_allocate_name(ME, MACH_PORT_RIGHT_PORT_SET, 3000));
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_rename(ME, port, 3100));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type_in(ME, 3100));
+	EXPECT_EQ(-1, fcntl(port, F_GETFD));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(ME, 3100, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(1, refs);
+	/* A send-once right of ours at a far name. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(ME, 3150, 3100,
+						       MACH_MSG_TYPE_MAKE_SEND_ONCE));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_ONCE, type_in(ME, 3150));
+
+	/* Past the fd limit there is no room; nothing is left behind. */
+	before = name_count(ME);
+	EXPECT_EQ(KERN_NO_SPACE, mach_port_allocate_name(ME, MACH_PORT_RIGHT_RECEIVE, 5000));
+	EXPECT_EQ(KERN_NO_SPACE, mach_port_rename(ME, 3100, 5000));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type_in(ME, 3100));
+	EXPECT_EQ(before, name_count(ME));
+
+	/* Another task's (its limit is ours: it was made after we raised it). */
+	ASSERT_EQ(KERN_SUCCESS, task_create(ME, NULL, 0, FALSE, &child));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(child, 3200, 3100, MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type_in(child, 3200));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate_name(child, MACH_PORT_RIGHT_DEAD_NAME, 3300));
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type_in(child, 3300));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_rename(child, 3200, 3400));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND, type_in(child, 3400));
+	EXPECT_EQ(0, type_in(child, 3200));
+	EXPECT_EQ(KERN_NO_SPACE, mach_port_allocate_name(child, MACH_PORT_RIGHT_RECEIVE, 5000));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(child, 3400, MACH_MSG_TYPE_COPY_SEND, &got,
+							&(mach_msg_type_name_t){ 0 }));
+	EXPECT_EQ(3100, got);	/* the same port, coalesced into our name */
+	mach_port_deallocate(ME, got);
+
+	/* As a message (its server in our own process, the sender's). */
+	proxy_start(&p, ME);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate_name(p.port, MACH_PORT_RIGHT_PORT_SET, 3500));
+	EXPECT_EQ(MACH_PORT_TYPE_PORT_SET, type_in(ME, 3500));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_rename(p.port, 3500, 3600));
+	EXPECT_EQ(MACH_PORT_TYPE_PORT_SET, type_in(ME, 3600));
+	proxy_stop(&p);
+
+	task_terminate(child);
+	mach_port_deallocate(ME, child);
+	mach_port_destroy(ME, 3600);
+	mach_port_destroy(ME, 3150);
+	mach_port_destroy(ME, 3100);
+	mach_port_destroy(ME, 3000);
 }
 
 /* Every call, and its errors, leave no port or allocation behind. */

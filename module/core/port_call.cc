@@ -219,6 +219,21 @@ Kr context_call(Space &space, PortCall &call)
 }
 
 /*
+ * A right that went in under a fresh name because the one asked for is
+ * too far to reach in place (PlaceFar): the call's second half moves it
+ * (finish_placing()); undo: the fresh name goes if it cannot.
+ */
+Kr place_later(PortCall &call, Kr kr, Name from, Name to, bool undo)
+{
+	if (kr != Kr::PlaceFar)
+		return kr;
+	call.place_from = from;
+	call.place_to = to;
+	call.place_undo = undo;
+	return Kr::Success;
+}
+
+/*
  * Another task's space runs the call in its agent: a copy of this crosses
  * there and back (mach_shim_task_call()).
  */
@@ -264,6 +279,36 @@ Kr run_remote(Task &target, u64 program, PortCall &call)
 	return remote.kr;
 }
 
+/* Runs call on target's space: in place if it is the caller's, else in its agent. */
+Kr run_on(Task &caller, Task &target, u64 program, PortCall &call)
+{
+	if (&target == &caller)
+		return port_call_run(caller.space(), call);
+	return run_remote(target, program, call);
+}
+
+/*
+ * The second half of a call whose right went under a fresh name: the
+ * process makes the number asked for refer to it (its agent's own
+ * fcntl(F_DUPFD_CLOEXEC), which never replaces an fd), then the space
+ * moves the name there.
+ */
+Kr finish_placing(Task &caller, Task &target, u64 program, PortCall &call, Kr kr)
+{
+	if (kr != Kr::Success || !call.place_from.valid())
+		return kr;
+	PortCall place{};
+	place.op = PortOp::Place;
+	place.remote = call.remote;
+	place.place_from = call.place_from;
+	place.place_to = call.place_to;
+	place.place_undo = call.place_undo;
+	place.placed = mach_shim_task_dup_fd(target.os(), program,
+					     static_cast<int>(call.place_from.value),
+					     static_cast<int>(call.place_to.value));
+	return run_on(caller, target, program, place);
+}
+
 } /* namespace */
 
 u32 port_call_item_words(PortOp op)
@@ -306,11 +351,16 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::Type:
 		return space.type(call.name, &call.value);
 	case PortOp::InsertRight: {
-		if (!call.remote)
-			return space.insert_right(call.name, call.poly, call.right);
-		TransitRight right = call.in;
-		call.in = {};
-		return space.insert(call.name, right);
+		Kr kr;
+		Name placed{Name::null};
+		if (!call.remote) {
+			kr = space.insert_right(call.name, call.poly, call.right, &placed);
+		} else {
+			TransitRight right = call.in;
+			call.in = {};
+			kr = space.insert(call.name, right, &placed);
+		}
+		return place_later(call, kr, placed, call.name, true);
 	}
 	case PortOp::GetAttributes:
 	case PortOp::SetAttributes:
@@ -344,12 +394,20 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::SetContext:
 		return context_call(space, call);
 	case PortOp::Rename:
-		return space.rename(call.name, call.poly);
+		return place_later(call, space.rename(call.name, call.poly), call.name, call.poly,
+				   false);
 	case PortOp::AllocateName: {
 		if (!call.name.valid())
 			return Kr::InvalidValue;
 		Name got{Name::null};
-		return space.allocate(call.right, &got, call.name);
+		return place_later(call, space.allocate(call.right, &got, call.name), got,
+				   call.name, true);
+	}
+	case PortOp::Place: {
+		Kr kr = space.rename(call.place_from, call.place_to, call.placed);
+		if (kr != Kr::Success && call.place_undo)
+			space.destroy_name(call.place_from);	/* what went in goes */
+		return kr;
 	}
 	case PortOp::InsertMember:
 		return space.insert_member(call.name, call.poly);
@@ -426,20 +484,22 @@ Kr port_call(Task &caller, Task &target, u64 program, PortCall &call)
 	call.remote = &target != &caller;
 	if (!call.remote)
 		return port_call_give(caller.space(), call,
-				      port_call_run(caller.space(), call));
+				      finish_placing(caller, target, program, call,
+						     port_call_run(caller.space(), call)));
 
 	Kr kr = port_call_take(caller.space(), call);
 	if (kr != Kr::Success)
 		return kr;
-	return port_call_give(caller.space(), call, run_remote(target, program, call));
+	kr = run_remote(target, program, call);
+	return port_call_give(caller.space(), call,
+			      finish_placing(caller, target, program, call, kr));
 }
 
 Kr port_call_carried(Task &caller, Task &target, u64 program, PortCall &call)
 {
 	call.remote = true;	/* its rights are carried, in the caller or not */
-	if (&target == &caller)
-		return port_call_run(caller.space(), call);
-	return run_remote(target, program, call);
+	return finish_placing(caller, target, program, call,
+			      run_on(caller, target, program, call));
 }
 
 } /* namespace mach */

@@ -54,6 +54,12 @@ enum class PortOp : u32 {
 	Kobject = 28,
 	SpaceInfo = 29,
 	Last = SpaceInfo,
+	/*
+	 * Internal: the second half of a call that put a right under a
+	 * fresh name (place_from) for the name asked for (place_to), once
+	 * the process made that number refer to it (placed).
+	 */
+	Place = 0x100,
 };
 
 /* mach_port_options_t's flags (MPO_*) that construct acts on. */
@@ -107,6 +113,11 @@ struct PortCall {
 	u32 words[attribute_words_max];
 	u32 nwords;		/* in: the caller's room; out: written */
 	bool fault;
+	/* A right the call put under place_from, to go to place_to (Place). */
+	Name place_from;
+	Name place_to;
+	int placed;		/* Place: what the process's dup gave */
+	bool place_undo;	/* Place: place_from goes if it cannot move */
 	/* Construct's options; context or guard; Peek's trailer bytes. */
 	PortOptionsLayout options;
 	u64 context;

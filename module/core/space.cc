@@ -113,6 +113,8 @@ Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 		mach_shim_file_put(file);
 		if (fd == -MACH_EBUSY)
 			return Kr::NameExists;
+		if (fd == -MACH_EMFILE && want.valid())
+			return Kr::PlaceFar;
 		return fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
 	}
 
@@ -141,6 +143,16 @@ Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 		port->set_receiver(this);
 	*name = fresh;
 	return Kr::Success;
+}
+
+Kr Space::install_near_locked(Port *port, u32 type, u32 urefs, Name *name, Name want,
+				Name *placed)
+{
+	Kr kr = install_locked(port, type, urefs, name, want);
+	if (kr != Kr::PlaceFar || !placed)
+		return kr == Kr::PlaceFar ? Kr::NoSpace : kr;
+	kr = install_locked(port, type, urefs, placed);
+	return kr == Kr::Success ? Kr::PlaceFar : kr;
 }
 
 Kr Space::make_send(Port *port, Name *name)
@@ -185,21 +197,21 @@ Kr Space::allocate(u32 right, Name *name, Name want)
 		Kr kr = Port::create(&port);
 		if (kr != Kr::Success)
 			return kr;
-		kr = install_locked(port, RightReceive, 0, name, want);
-		if (kr != Kr::Success)
+		kr = install_near_locked(port, RightReceive, 0, name, want, name);
+		if (kr != Kr::Success && kr != Kr::PlaceFar)
 			port->kill();
 		port->put();
 		return kr;
 	}
 	case PortRightDeadName:
-		return install_locked(nullptr, RightDeadName, 1, name, want);
+		return install_near_locked(nullptr, RightDeadName, 1, name, want, name);
 	case PortRightPortSet: {
 		Port *set;
 		Kr kr = Port::create_set(&set);
 		if (kr != Kr::Success)
 			return kr;
-		kr = install_locked(set, RightPortSet, 0, name, want);
-		if (kr != Kr::Success)
+		kr = install_near_locked(set, RightPortSet, 0, name, want, name);
+		if (kr != Kr::Success && kr != Kr::PlaceFar)
 			set->kill();
 		set->put();
 		return kr;
@@ -381,23 +393,48 @@ Kr Space::receive_port(Name name, Ref<Port> *port)
 	return Kr::Success;
 }
 
-Kr Space::rename(Name from, Name to)
+Kr Space::rename(Name from, Name to, int placed)
 {
-	if (!to.valid())
+	/* An fd the process made for us at placed: ours to close if unused. */
+	auto discard = [placed] {
+		if (placed >= 0)
+			mach_shim_fd_close(placed);
+	};
+	if (!to.valid()) {
+		discard();
 		return Kr::InvalidValue;
+	}
 	Guard g(lock_);
 	Right *right = find_live_locked(from);
-	if (!right)
+	if (!right) {
+		discard();
 		return Kr::InvalidName;
-	if (find_live_locked(to))
+	}
+	if (static_cast<u32>(placed) != to.value && find_live_locked(to)) {
+		discard();
 		return Kr::NameExists;
+	}
 	right = names_.find(from.value);	/* the table may have moved */
 	Right moved = *right;
-	/* The same file under the new number; the old one closes after. */
-	int fd = mach_shim_fd_install_at(static_cast<int>(to.value), moved.file);
-	if (fd < 0)
-		return fd == -MACH_EBUSY ? Kr::NameExists :
-		       fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
+	int fd = placed;
+	if (placed == place_by_holding) {
+		/* The same file under the new number; the old one closes after. */
+		fd = mach_shim_fd_install_at(static_cast<int>(to.value), moved.file);
+		if (fd == -MACH_EMFILE)
+			return Kr::PlaceFar;
+	}
+	if (fd >= 0 && (static_cast<u32>(fd) != to.value ||
+			!mach_shim_fd_is(fd, moved.file))) {
+		mach_shim_fd_close(fd);	/* to was taken meanwhile */
+		return Kr::NameExists;
+	}
+	if (fd < 0) {
+		if (fd == -MACH_EBUSY)
+			return Kr::NameExists;
+		if (fd == -MACH_EINTR)
+			return Kr::Aborted;
+		return fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
+	}
 	if (Right *stale = names_.find(to.value))
 		forget_locked(to, *stale);
 	if (!names_.insert(to.value, moved)) {
@@ -574,7 +611,7 @@ Kr Space::type(Name name, u32 *type)
  * message would take it (XNU's ipc_object_copyin() errors), then goes in
  * under name (insert()), and is destroyed if it cannot.
  */
-Kr Space::insert_right(Name name, Name poly, u32 disposition)
+Kr Space::insert_right(Name name, Name poly, u32 disposition, Name *placed)
 {
 	if (!is_send_disposition(disposition) && disposition != MoveReceive)
 		return Kr::SendInvalidType;
@@ -585,7 +622,7 @@ Kr Space::insert_right(Name name, Name poly, u32 disposition)
 			Guard g(lock_);
 			kr = copyin_own_locked(poly, disposition, &right);
 		}
-		return kr == Kr::Success ? insert(name, right) : kr;
+		return kr == Kr::Success ? insert(name, right, placed) : kr;
 	}
 
 	Guard g(lock_);
@@ -627,7 +664,7 @@ Kr Space::copyin_own_locked(Name name, u32 disposition, TransitRight *out)
 	return Kr::Success;
 }
 
-Kr Space::insert(Name name, TransitRight right)
+Kr Space::insert(Name name, TransitRight right, Name *placed)
 {
 	Port *port = right.port;
 	if (!name.valid()) {
@@ -670,13 +707,14 @@ Kr Space::insert(Name name, TransitRight right)
 	Name got{Name::null};
 	u32 type = right.type == MoveReceive ? RightReceive :
 		   right.type == MoveSend ? RightSend : RightSendOnce;
-	Kr kr = install_locked(port, type, right.type == MoveSend ? 1 : 0, &got, name);
-	if (kr != Kr::Success) {
+	Kr kr = install_near_locked(port, type, right.type == MoveSend ? 1 : 0, &got, name,
+				    placed);
+	if (kr != Kr::Success && kr != Kr::PlaceFar) {
 		port->drop(right);
 		return kr;
 	}
 	port->put();	/* the space took its own reference */
-	return Kr::Success;
+	return kr;
 }
 
 Ref<Port> Space::lookup_send(Name name)
