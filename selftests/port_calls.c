@@ -101,6 +101,19 @@ TEST(corrected_answers)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_mod_refs(ME, MACH_PORT_DEAD, MACH_PORT_RIGHT_SEND, 1));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_mod_refs(ME, MACH_PORT_NULL, MACH_PORT_RIGHT_RECEIVE, -1));
 
+	/* get_refs: a null name holds one send or send-once reference. */
+	mach_port_urefs_t refs = 0;
+	EXPECT_EQ(KERN_SUCCESS, mach_port_get_refs(ME, MACH_PORT_NULL, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(1, refs);
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_get_refs(ME, MACH_PORT_DEAD,
+							MACH_PORT_RIGHT_DEAD_NAME, &refs));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_get_refs(ME, port, MACH_PORT_RIGHT_LABELH, &refs));
+	EXPECT_EQ(0, refs);
+	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_get_refs(ME, port, MACH_PORT_RIGHT_NUMBER, &refs));
+	/* set_mscount: no such name, or none at all. */
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_set_mscount(ME, 999, 1));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_set_mscount(ME, MACH_PORT_NULL, 1));
+
 	/* insert_right(MAKE_SEND) from a port set: no port right there. */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &set));
 	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_insert_right(ME, set, set, MACH_MSG_TYPE_MAKE_SEND));

@@ -366,11 +366,11 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::SetAttributes:
 		return attributes(space, call);
 	case PortOp::SetMscount: {
-		Ref<Port> port = space.lookup_receive(call.name);
-		if (!port)
-			return Kr::InvalidRight;
-		port->set_mscount(call.value);
-		return Kr::Success;
+		Ref<Port> port;
+		Kr kr = receive_of(space, call.name, &port);
+		if (kr == Kr::Success)
+			port->set_mscount(call.value);
+		return kr;
 	}
 	case PortOp::RequestNotification:
 		return request_notification(space, call);

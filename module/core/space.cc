@@ -561,11 +561,16 @@ void Space::info(NameInfo *out, u32 capacity, u32 *count)
 
 Kr Space::get_refs(Name name, u32 which, u32 *refs)
 {
-	if (which > PortRightDeadName)
+	if (which >= PortRightNumber)
 		return Kr::InvalidValue;
 	*refs = 0;
-	if (!name.valid())
-		return which == PortRightDeadName && name.value ? Kr::Success : Kr::InvalidName;
+	/* As XNU: a null or dead name holds one send or send-once reference. */
+	if (!name.valid()) {
+		if (which != PortRightSend && which != PortRightSendOnce)
+			return Kr::InvalidName;
+		*refs = 1;
+		return Kr::Success;
+	}
 
 	Guard g(lock_);
 	Right *right = find_live_locked(name);

@@ -808,6 +808,13 @@ TEST_F(Ipc, PortCallAnswersAsXnu)
 	EXPECT_EQ(Kr::InvalidValue, space().mod_refs(Name{port}, PortRightNumber, -1));
 	EXPECT_EQ(Kr::Success, space().mod_refs(Name{0}, PortRightSendOnce, -1));
 	EXPECT_EQ(Kr::InvalidName, space().mod_refs(Name{0}, PortRightDeadName, -1));
+	u32 refs = 0;
+	EXPECT_EQ(Kr::Success, space().get_refs(Name{Name::dead}, PortRightSend, &refs));
+	EXPECT_EQ(1u, refs);
+	EXPECT_EQ(Kr::InvalidName, space().get_refs(Name{0}, PortRightDeadName, &refs));
+	EXPECT_EQ(Kr::Success, space().get_refs(Name{port}, PortRightLabelh, &refs));
+	EXPECT_EQ(0u, refs);
+	EXPECT_EQ(Kr::InvalidValue, space().get_refs(Name{port}, PortRightNumber, &refs));
 
 	ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &set));
 	EXPECT_EQ(Kr::InvalidRight, space().insert_right(set, set, MakeSend));
