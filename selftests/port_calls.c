@@ -547,6 +547,10 @@ TEST(space_info_lists_every_name)
 	EXPECT_EQ(1, e->iin_urefs);
 	EXPECT_EQ(0, e->iin_object);
 	vm_deallocate(ME, (vm_address_t)table, count * sizeof(*table));
+	ipc_info_space_basic_t basic = { 0 };
+	ASSERT_EQ(KERN_SUCCESS, mach_port_space_basic_info(ME, &basic));
+	EXPECT_EQ(n_names, basic.iisb_table_inuse);
+	EXPECT_EQ(n_names, basic.iisb_table_size);
 	vm_deallocate(ME, (vm_address_t)names, n_names * sizeof(*names));
 	vm_deallocate(ME, (vm_address_t)types, n_types * sizeof(*types));
 
@@ -651,6 +655,18 @@ TEST(every_call_as_a_message)
 	EXPECT_NE(NULL, find_name(table, count, port));
 	vm_deallocate(ME, (vm_address_t)table, count * sizeof(*table));
 
+	ipc_info_space_basic_t basic = { 0 };
+	ASSERT_EQ(KERN_SUCCESS, mach_port_space_basic_info(p.port, &basic));
+	EXPECT_EQ(count, basic.iisb_table_inuse);
+	/* A context stands in the guard's way, as on XNU. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_guard_with_flags(p.port, port, 84, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_set_context(p.port, port, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_guard_with_flags(p.port, port, 84, MPG_STRICT));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(p.port, port, 84, 85));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_unguard(p.port, port, 84));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_guard_with_flags(p.port, port, 86, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_swap_guard(p.port, port, 86, 83));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_destruct(p.port, port, -1, 86));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destruct(p.port, port, -1, 83));
 	EXPECT_EQ(0, type_in(ME, port));
 	proxy_stop(&p);

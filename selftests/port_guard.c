@@ -197,6 +197,37 @@ TEST(a_strict_guard_hides_and_keeps_its_context)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destruct(ME, port, -1, 3));
 }
 
+TEST(guard_with_flags_and_swap_guard)
+{
+	mach_port_t port = new_port();
+	mach_port_context_t context = 1;
+	mach_port_status_t status;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_guard_with_flags(ME, port, 10, 0));
+	status = status_of(port);
+	EXPECT_EQ(MACH_PORT_STATUS_FLAG_GUARDED, status.mps_flags &
+		  (MACH_PORT_STATUS_FLAG_GUARDED | MACH_PORT_STATUS_FLAG_STRICT_GUARD));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(ME, port, 11, 12));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_swap_guard(ME, port, 10, 0x1122334455667788ULL));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, port, &context));
+	EXPECT_EQ(0x1122334455667788ULL, context);
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_unguard(ME, port, 10));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_unguard(ME, port, 0x1122334455667788ULL));
+	/* Not guarded: nothing to swap. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(ME, port, 0, 1));
+	/* A strict guard is never swapped. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_guard_with_flags(ME, port, 20,
+							   MPG_STRICT | MPG_IMMOVABLE_RECEIVE));
+	EXPECT_EQ(MACH_PORT_STATUS_FLAG_STRICT_GUARD,
+		  status_of(port).mps_flags & MACH_PORT_STATUS_FLAG_STRICT_GUARD);
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(ME, port, 20, 21));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_guard_with_flags(ME, port, 22, 0));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_guard_with_flags(ME, MACH_PORT_NULL, 1, 0));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_swap_guard(ME, 987, 1, 2));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_swap_guard(ME, ME, 1, 2));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destruct(ME, port, -1, 20));
+}
+
 TEST(guard_context_and_destruct_on_bad_names)
 {
 	mach_port_t port = new_port(), set, dead;

@@ -110,6 +110,61 @@ LIBMACH_API kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t n
 	return libmach::rpc(task, 3234, in, 3);
 }
 
+LIBMACH_API kern_return_t mach_port_guard_with_flags(ipc_space_t task, mach_port_name_t name,
+						     mach_port_context_t guard, uint64_t flags)
+{
+	mach_port_args args = op(MACH_PORT_OP_GUARD_WITH_FLAGS, task, name);
+	args.info = guard;
+	args.value = static_cast<uint32_t>(flags);	/* MPG_ flags: the low bits */
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	uint32_t in[5] = { name };	// mach_port_guard_with_flags (3237)
+	put64(&in[1], guard);
+	put64(&in[3], flags);
+	return libmach::rpc(task, 3237, in, 5);
+}
+
+LIBMACH_API kern_return_t mach_port_swap_guard(ipc_space_t task, mach_port_name_t name,
+					       mach_port_context_t old_guard,
+					       mach_port_context_t new_guard)
+{
+	mach_port_args args = op(MACH_PORT_OP_SWAP_GUARD, task, name);
+	args.info = old_guard;
+	args.value = static_cast<uint32_t>(new_guard);
+	args.count = static_cast<uint32_t>(new_guard >> 32);
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	if (kr != libmach::send_as_message)
+		return kr;
+	uint32_t in[5] = { name };	// mach_port_swap_guard (3238)
+	put64(&in[1], old_guard);
+	put64(&in[3], new_guard);
+	return libmach::rpc(task, 3238, in, 5);
+}
+
+// Every name here is in use: the table is the names there are.
+LIBMACH_API kern_return_t mach_port_space_basic_info(ipc_space_inspect_t task,
+						     ipc_info_space_basic_t *basic_info)
+{
+	if (!basic_info)
+		return KERN_INVALID_ARGUMENT;
+	mach_port_args args = op(MACH_PORT_OP_SPACE_BASIC_INFO, task, MACH_PORT_NULL);
+	kern_return_t kr = libmach::call(MACH_IOC_PORT, &args);
+	if (kr == libmach::send_as_message) {	// mach_port_space_basic_info (3235)
+		uint32_t out[6];
+		kr = libmach::rpc(task, 3235, nullptr, 0, out, 6);
+		if (kr == KERN_SUCCESS)
+			memcpy(basic_info, out, sizeof(*basic_info));
+		return kr;
+	}
+	if (kr != KERN_SUCCESS)
+		return kr;
+	memset(basic_info, 0, sizeof(*basic_info));
+	basic_info->iisb_table_size = args.value;
+	basic_info->iisb_table_inuse = args.value;
+	return KERN_SUCCESS;
+}
+
 LIBMACH_API kern_return_t mach_port_get_context(ipc_space_read_t task, mach_port_name_t name,
 						mach_port_context_t *context)
 {

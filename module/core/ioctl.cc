@@ -131,6 +131,7 @@ long port_op(Task &caller, mach_port_args &args)
 	call.nwords = args.count;
 	call.fault = !read_attributes(args, call);
 	call.context = args.info;	/* the 64-bit value of the calls that take one */
+	call.new_context = static_cast<u64>(args.count) << 32 | args.value;
 	if (call.op == PortOp::Construct) {
 		mach_port_construct_info info;
 		if (mach_shim_copy_in(&info, args.info, sizeof(info)))

@@ -420,6 +420,55 @@ Kr context_in_call(MigCall &call, PortOp op, u32 size)
 	return kr;
 }
 
+/* name, guard, then 64 bits of MPG_ flags */
+Kr guard_with_flags_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 20))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::GuardWithFlags;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.context = call.in64(mig_args + 4);
+	u64 flags = call.in64(mig_args + 12);
+	port_call.value = flags & 0xffffffffu;
+	Kr kr = on_space(call, port_call);
+	port_call_release(port_call);
+	return kr;
+}
+
+/* name, the old guard, the new one */
+Kr swap_guard_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 20))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::SwapGuard;
+	port_call.name = Name{call.in32(mig_args)};
+	port_call.context = call.in64(mig_args + 4);
+	port_call.new_context = call.in64(mig_args + 12);
+	Kr kr = on_space(call, port_call);
+	port_call_release(port_call);
+	return kr;
+}
+
+/* Nothing in: ipc_info_space_basic_t (six words). */
+Kr space_basic_info_call(MigCall &call)
+{
+	if (!call.simple(sizeof(MsgHeader)))
+		return Kr::MigBadArguments;
+	PortCall port_call{};
+	port_call.op = PortOp::SpaceBasicInfo;
+	Kr kr = on_space(call, port_call);
+	if (kr == Kr::Success) {
+		u32 words[6] = {0, port_call.value, 0, port_call.value, 0, 0};
+		for (u32 i = 0; i < 6; i++)
+			call.out32(mig_results + 4 * i, words[i]);
+		call.set_reply_size(mig_results + 24);
+	}
+	port_call_release(port_call);
+	return kr;
+}
+
 Kr set_context_call(MigCall &call)
 {
 	return context_in_call(call, PortOp::SetContext, mig_args + 12);
@@ -556,6 +605,10 @@ constexpr MigRoutine routines[] = {
 	{3232, mig_reply_error_size, destruct_call},
 	{3233, mig_reply_error_size, guard_call},
 	{3234, mig_reply_error_size, unguard_call},
+	{3235, mig_results + 24, space_basic_info_call, true},
+	/* 3236, mach_port_special_reply_port_reset_link: not served */
+	{3237, mig_reply_error_size, guard_with_flags_call},
+	{3238, mig_reply_error_size, swap_guard_call},
 };
 
 } /* namespace */

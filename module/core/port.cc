@@ -989,6 +989,15 @@ Kr Port::unguard(u64 guard)
 	return Kr::Success;
 }
 
+Kr Port::swap_guard(u64 old, u64 guard)
+{
+	Guard g(lock_);
+	if (!guarded_ || strict_guard_ || context_ != old)
+		return Kr::InvalidArgument;
+	context_ = guard;
+	return Kr::Success;
+}
+
 bool Port::guard_refuses(u64 guard)
 {
 	Guard g(lock_);

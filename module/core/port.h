@@ -246,6 +246,8 @@ public:
 	Kr guard(u64 guard, bool strict);
 	/* InvalidArgument if unguarded or guard is not its guard. */
 	Kr unguard(u64 guard);
+	/* InvalidArgument if unguarded, strictly guarded, or not by old. */
+	Kr swap_guard(u64 old, u64 guard);
 	/* Does the guard forbid destroying the receive right with guard? */
 	bool guard_refuses(u64 guard);
 	bool guarded();

@@ -110,6 +110,9 @@ Kr extract_right(Space &space, PortCall &call)
 	return Kr::Success;
 }
 
+/* mach_port_guard_with_flags()'s MPG_STRICT */
+constexpr u32 mpg_strict = 0x01;
+
 /* At most one of the flags in mask may be set. */
 bool at_most_one(u32 flags, u32 mask)
 {
@@ -208,6 +211,10 @@ Kr context_call(Space &space, PortCall &call)
 	switch (call.op) {
 	case PortOp::Guard:
 		return port->guard(call.context, call.value != 0);
+	case PortOp::GuardWithFlags:	/* MPG_STRICT; the rest change nothing here */
+		return port->guard(call.context, call.value & mpg_strict);
+	case PortOp::SwapGuard:
+		return port->swap_guard(call.context, call.new_context);
 	case PortOp::Unguard:
 		return port->unguard(call.context);
 	case PortOp::GetContext:
@@ -392,7 +399,12 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::Unguard:
 	case PortOp::GetContext:
 	case PortOp::SetContext:
+	case PortOp::GuardWithFlags:
+	case PortOp::SwapGuard:
 		return context_call(space, call);
+	case PortOp::SpaceBasicInfo:
+		call.value = space.count();	/* every name is in use: no free slots */
+		return Kr::Success;
 	case PortOp::Rename:
 		return place_later(call, space.rename(call.name, call.poly), call.name, call.poly,
 				   false);

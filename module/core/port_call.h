@@ -53,7 +53,10 @@ enum class PortOp : u32 {
 	SetSeqno = 27,
 	Kobject = 28,
 	SpaceInfo = 29,
-	Last = SpaceInfo,
+	GuardWithFlags = 30,
+	SwapGuard = 31,
+	SpaceBasicInfo = 32,
+	Last = SpaceBasicInfo,
 	/*
 	 * Internal: the second half of a call that put a right under a
 	 * fresh name (place_from) for the name asked for (place_to), once
@@ -121,6 +124,7 @@ struct PortCall {
 	/* Construct's options; context or guard; Peek's trailer bytes. */
 	PortOptionsLayout options;
 	u64 context;
+	u64 new_context;	/* SwapGuard's new guard */
 	unsigned char trailer[peek_trailer_max];
 	/* Names, GetSetStatus: items of item_words() u32 in kernel memory. */
 	u32 *items;

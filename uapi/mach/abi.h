@@ -46,7 +46,7 @@
 #define MACH_FEATURE_HOST	(1U << 5)
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 #define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
-#define MACH_FEATURE_PORT_CALLS	(1U << 10)	/* MACH_PORT_OP_CONSTRUCT .. _SPACE_INFO */
+#define MACH_FEATURE_PORT_CALLS	(1U << 10)	/* MACH_PORT_OP_CONSTRUCT .. _SPACE_BASIC_INFO */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -157,6 +157,10 @@ enum mach_port_op {
 	 * many names there are (KERN_NO_SPACE if more than fit).
 	 */
 	MACH_PORT_OP_SPACE_INFO		= 29,
+	MACH_PORT_OP_GUARD_WITH_FLAGS	= 30,	/* name, info = guard, value = MPG_ flags */
+	/* name, info = the old guard; the new one's low 32 bits in value, high in count */
+	MACH_PORT_OP_SWAP_GUARD		= 31,
+	MACH_PORT_OP_SPACE_BASIC_INFO	= 32,	/* -> value = names in use */
 };
 
 /* MACH_PORT_OP_CONSTRUCT's argument: mach_port_options_t and the context. */

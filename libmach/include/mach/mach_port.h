@@ -104,6 +104,11 @@ kern_return_t mach_port_destruct(ipc_space_t task, mach_port_name_t name, mach_p
 kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name, mach_port_context_t guard,
                               boolean_t strict);
 kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name, mach_port_context_t guard);
+/* Guard with MPG_* flags; swap a (non-strict) guard for another. */
+kern_return_t mach_port_guard_with_flags(ipc_space_t task, mach_port_name_t name,
+                                         mach_port_context_t guard, uint64_t flags);
+kern_return_t mach_port_swap_guard(ipc_space_t task, mach_port_name_t name,
+                                   mach_port_context_t old_guard, mach_port_context_t new_guard);
 
 /* A queued message's sequence number, size, id and trailer, without receiving it. */
 kern_return_t mach_port_peek(ipc_space_t task, mach_port_name_t name,
@@ -118,6 +123,9 @@ kern_return_t mach_port_space_info(ipc_space_read_t space, ipc_info_space_t *spa
                                    mach_msg_type_number_t *table_infoCnt,
                                    ipc_info_tree_name_array_t *tree_info,
                                    mach_msg_type_number_t *tree_infoCnt);
+
+/* How many names the space has. */
+kern_return_t mach_port_space_basic_info(ipc_space_inspect_t task, ipc_info_space_basic_t *basic_info);
 
 /* The kind of kernel object (IKOT_*) a send or receive right stands for. */
 kern_return_t mach_port_kobject(ipc_space_read_t task, mach_port_name_t name,

@@ -46,6 +46,7 @@ typedef struct ipc_info_tree_name {
 typedef ipc_info_tree_name_t *ipc_info_tree_name_array_t;
 
 _MACH_STATIC_ASSERT(sizeof(ipc_info_space_t) == 24, "ipc_info_space_t layout");
+_MACH_STATIC_ASSERT(sizeof(ipc_info_space_basic_t) == 24, "ipc_info_space_basic_t layout");
 _MACH_STATIC_ASSERT(sizeof(ipc_info_name_t) == 28, "ipc_info_name_t layout");
 _MACH_STATIC_ASSERT(sizeof(ipc_info_tree_name_t) == 36, "ipc_info_tree_name_t layout");
 
