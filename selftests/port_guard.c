@@ -352,6 +352,22 @@ TEST(a_receive_right_that_moves_loses_its_guard)
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, got, &context));
 	EXPECT_EQ(0, context);
 	EXPECT_EQ(KERN_SUCCESS, mach_port_mod_refs(ME, got, MACH_PORT_RIGHT_RECEIVE, -1));
+
+	/* Handed over by a port-destroyed notification, likewise. */
+	mach_port_t previous;
+	port = construct(MPO_CONTEXT_AS_GUARD, 98, &kr);
+	ASSERT_EQ(KERN_SUCCESS, kr);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(ME, port,
+							       MACH_NOTIFY_PORT_DESTROYED, 0,
+							       carrier, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+							       &previous));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destruct(ME, port, 0, 98));
+	got = receive_port(carrier);
+	ASSERT_NE(MACH_PORT_NULL, got);
+	context = 1;
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, got, &context));
+	EXPECT_EQ(0, context);
+	EXPECT_EQ(KERN_SUCCESS, mach_port_mod_refs(ME, got, MACH_PORT_RIGHT_RECEIVE, -1));
 	mach_port_destroy(ME, carrier);
 }
 

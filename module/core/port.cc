@@ -502,6 +502,9 @@ bool Port::hand_over_receive()
 		to = pdrequest_;
 		pdrequest_ = {};
 		receiver_ = nullptr;
+		/* It moves: as XNU's ipc_port_clear_receiver(), unguarded. */
+		context_ = 0;
+		guarded_ = strict_guard_ = false;
 	}
 	/* mach_port_destroyed_notification_t: the receive right, described. */
 	Message *msg = Message::create(sizeof(MsgHeader) + 4 + 12);
