@@ -38,7 +38,8 @@ INSTALL ?= install
 
 MAN_PAGES := $(sort $(wildcard man/*.[1-8]))
 # Relative to libmach/include.
-MACH_HEADERS = $(sort $(patsubst libmach/include/%,%,$(shell find libmach/include/mach -name '*.h')))
+MACH_HEADERS = $(sort $(patsubst libmach/include/%,%,$(shell find libmach/include/mach \
+	libmach/include/mach_debug -name '*.h')))
 # What Kbuild needs to build mach.ko, and no test of it.
 DKMS_SOURCES = dkms.conf Kbuild $(sort $(wildcard module/*.c module/*.h module/*.mk \
 	module/arch/*/*.c module/core/*.cc module/core/*.h uapi/mach/*.h))

@@ -7,6 +7,7 @@
  *   shim.c, quota.c    the core's allocation, locks and references; what
  *                      each user may make the module hold
  *   task.c, port.c     tasks as thread groups; port rights as files
+ *   fd_place.c         a right under a name chosen: an fd at a number
  *   creds.c, node.c    a new task's credentials and NUMA node
  *   stub.c, agent.c    acting inside another task: the stub page, agents
  *   trampoline.c       ... or in the caller's own, by the calling thread

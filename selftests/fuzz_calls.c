@@ -1018,6 +1018,75 @@ static void op_signal(struct ctx *c)
 	}
 }
 
+/* construct, destruct, guards, peek and the debugging views, any input. */
+static void op_guards(struct ctx *c)
+{
+	static const uint32_t flags[] = {
+		0, MPO_CONTEXT_AS_GUARD, MPO_CONTEXT_AS_GUARD | MPO_STRICT, MPO_QLIMIT,
+		MPO_INSERT_SEND_RIGHT, MPO_SERVICE_PORT, 0xffffffff, MPO_REPLY_PORT,
+	};
+	mach_port_t t = any_task(c), name = any_name(c);
+	mach_port_context_t guard = below(&c->s, 3);
+	kern_return_t kr = 0;
+	int which = below(&c->s, 7);
+
+	switch (which) {
+	case 0: {
+		mach_port_options_t options = {
+			.flags = flags[below(&c->s, 8)],
+			.mpl = { below(&c->s, 2) ? 5 : 0x7fffffff },
+		};
+
+		name = MACH_PORT_NULL;
+		kr = mach_port_construct(t, &options, guard, &name);
+		keep(names, NAMES, &c->s, name);
+		break;
+	}
+	case 1:
+		kr = mach_port_destruct(t, name, -(int)below(&c->s, 3), guard);
+		break;
+	case 2:
+		kr = chance(&c->s, 2) ? mach_port_guard(t, name, guard, below(&c->s, 2)) :
+					mach_port_unguard(t, name, guard);
+		break;
+	case 3: {
+		mach_port_seqno_t seqno = below(&c->s, 3);
+		mach_msg_size_t size;
+		mach_msg_id_t id;
+		char trailer[68];
+		mach_msg_type_number_t count = below(&c->s, 70);
+
+		kr = mach_port_peek(t, name, MACH_RCV_TRAILER_ELEMENTS(below(&c->s, 9)), &seqno,
+				    &size, &id, t == mach_task_self() ? any_ptr(c, trailer) : trailer,
+				    &count);
+		break;
+	}
+	case 4: {
+		ipc_info_space_t info;
+		ipc_info_name_array_t table = NULL;
+		ipc_info_tree_name_array_t tree = NULL;
+		mach_msg_type_number_t count = 0, tree_count = 0;
+
+		kr = mach_port_space_info(t, &info, &table, &count, &tree, &tree_count);
+		if (kr == KERN_SUCCESS && table)
+			vm_deallocate(mach_task_self(), (vm_address_t)table,
+				      count * sizeof(*table));
+		break;
+	}
+	case 5: {
+		natural_t type;
+		mach_vm_address_t addr;
+
+		kr = mach_port_kobject(t, name, &type, &addr);
+		break;
+	}
+	default:
+		kr = mach_port_set_context(t, name, guard);
+		break;
+	}
+	LOG(c, "guards %d (%#x, %#x) = %#x", which, t, name, kr);
+}
+
 struct op {
 	const char *name;
 	void (*fn)(struct ctx *c);
@@ -1034,6 +1103,7 @@ static const struct op ops[] = {
 	{ "notification", op_notification, 4 },
 	{ "attributes", op_attributes, 2 },
 	{ "port_misc", op_port_misc, 4 },
+	{ "guards", op_guards, 3 },
 	{ "send", op_send, 14 },
 	{ "receive", op_receive, 10 },
 	{ "share_task", op_share_task, 2 },

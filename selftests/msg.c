@@ -79,13 +79,15 @@ TEST(rights_and_types)
 	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_RECEIVE, 1));
 	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_mod_refs(self, port, MACH_PORT_RIGHT_SEND_ONCE, -1));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self, 1 << 20, &type));
-	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_insert_right(self, 1, port, MACH_MSG_TYPE_MAKE_SEND));
+	/* The port is named here already: XNU checks that before the name. */
+	EXPECT_EQ(KERN_RIGHT_EXISTS, mach_port_insert_right(self, 1, port, MACH_MSG_TYPE_MAKE_SEND));
 	/* No name at all, whatever fd 0 is. */
 	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_insert_right(self, MACH_PORT_NULL, port,
 							     MACH_MSG_TYPE_MAKE_SEND));
 	EXPECT_EQ(KERN_INVALID_VALUE, mach_port_insert_right(self, MACH_PORT_DEAD, port,
 							     MACH_MSG_TYPE_MAKE_SEND));
-	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self, self, self, MACH_MSG_TYPE_MAKE_SEND));
+	/* MAKE_SEND needs the receive right (XNU's trap: ipc_right_copyin()). */
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_insert_right(self, self, self, MACH_MSG_TYPE_MAKE_SEND));
 	/* The name is an fd of this process, close-on-exec. */
 	EXPECT_EQ(FD_CLOEXEC, fcntl(port, F_GETFD) & FD_CLOEXEC);
 
@@ -997,13 +999,13 @@ TEST(insert_right_dispositions)
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MOVE_SEND));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_refs(self, port, MACH_PORT_RIGHT_SEND, &refs));
 	EXPECT_EQ(2, refs);
-	/* A send-once right needs a name of its own. */
-	EXPECT_EQ(KERN_RIGHT_EXISTS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND_ONCE));
+	/* A send-once right needs a name of its own: this one is taken. */
+	EXPECT_EQ(KERN_NAME_EXISTS, mach_port_insert_right(self, port, port, MACH_MSG_TYPE_MAKE_SEND_ONCE));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self, port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &once, &type));
 	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, type);
 	EXPECT_NE(port, once);
 	EXPECT_EQ(KERN_SUCCESS, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_MOVE_SEND_ONCE));
-	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_insert_right(self, once, once, MACH_MSG_TYPE_COPY_SEND));
 	EXPECT_EQ(MACH_SEND_INVALID_TYPE, mach_port_insert_right(self, port, port, 5));
 
 	/* Under a name of the caller's choosing: a send-once right only. */

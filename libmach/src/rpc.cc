@@ -298,7 +298,7 @@ kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **
 
 kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, const void *data,
 			 uint32_t size, const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
-			 unsigned n_out, unsigned unit)
+			 unsigned n_out, unsigned unit, uint32_t *words, unsigned n_words)
 {
 	constexpr unsigned max_ool = 2;
 	buffer b;
@@ -331,20 +331,25 @@ kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, c
 	if (is_error_reply(b))
 		return b.out.ret;
 	if (!n_out) {
-		bool ok = !is_complex(b) && b.head.msgh_size == error_reply;
+		bool ok = !is_complex(b) && b.head.msgh_size == error_reply + 4 * n_words;
 		if (!ok)
 			mach_msg_destroy(&b.head);
+		else if (n_words)
+			memcpy(words, b.out.words, 4 * n_words);
 		return ok ? b.out.ret : MIG_TYPE_ERROR;
 	}
 
-	// The regions, then NDR and their counts: each count of unit items.
+	// The regions, then NDR, the words and their counts: each of unit items.
 	const unsigned char *q = base + header;
 	mach_msg_body_t body;
 	memcpy(&body, q, sizeof(body));
-	mach_msg_size_t counts_at = header + sizeof(body) +
-				    n_out * sizeof(mach_msg_ool_descriptor_t) + sizeof(NDR_record_t);
+	mach_msg_size_t words_at = header + sizeof(body) +
+				   n_out * sizeof(mach_msg_ool_descriptor_t) + sizeof(NDR_record_t);
+	mach_msg_size_t counts_at = words_at + 4 * n_words;
 	bool ok = is_complex(b) && body.msgh_descriptor_count == n_out &&
 		  b.head.msgh_size == counts_at + 4 * n_out;
+	if (ok && n_words)
+		memcpy(words, base + words_at, 4 * n_words);
 	mach_msg_ool_descriptor_t d[max_ool];
 	for (unsigned i = 0; ok && i < n_out; i++) {
 		memcpy(&d[i], q + sizeof(body) + i * sizeof(d[i]), sizeof(d[i]));

@@ -65,9 +65,12 @@ kern_return_t rpc_ports_out(mach_port_t target, mach_msg_id_t id, mach_port_t **
 // out-of-line regions, then NDR and a count for each: out[i] (fresh pages
 // of the caller's, null if empty) of counts[i] items of unit bytes. A
 // reply without a RetCode-only success: out gets nothing unless n_out.
+// With n_words, n_words words come before the counts (mach_port_space_info),
+// or, with no region, after the RetCode of a simple reply (mach_port_construct).
 kern_return_t rpc_memory(mach_port_t target, mach_msg_id_t id, bool with_data, const void *data,
 			 uint32_t size, const uint32_t *in, unsigned n_in, void **out, uint32_t *counts,
-			 unsigned n_out, unsigned unit);
+			 unsigned n_out, unsigned unit, uint32_t *words = nullptr,
+			 unsigned n_words = 0);
 
 // task_create's form (and host_security_create_task_token's): ports_in in
 // port descriptors and the ledgers in an out-of-line ports descriptor (all

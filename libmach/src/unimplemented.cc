@@ -29,16 +29,6 @@
 // ---- <mach/message.h> --------------------------------------------------------
 UNSUPPORTED(mach_msg_return_t, mach_msg_overwrite, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t, mach_msg_header_t *, mach_msg_size_t))
 
-// ---- <mach/mach_port.h> ------------------------------------------------------
-UNSUPPORTED(kern_return_t, mach_port_rename, (ipc_space_t, mach_port_name_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_allocate_name, (ipc_space_t, mach_port_right_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_set_seqno, (ipc_space_t, mach_port_name_t, mach_port_seqno_t))
-UNSUPPORTED(kern_return_t, mach_port_get_srights, (ipc_space_t, mach_port_name_t, mach_port_rights_t *))
-UNSUPPORTED(kern_return_t, mach_port_insert_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_extract_member, (ipc_space_t, mach_port_name_t, mach_port_name_t))
-UNSUPPORTED(kern_return_t, mach_port_get_context, (ipc_space_read_t, mach_port_name_t, mach_port_context_t *))
-UNSUPPORTED(kern_return_t, mach_port_set_context, (ipc_space_t, mach_port_name_t, mach_port_context_t))
-
 // ---- <mach/task.h> -----------------------------------------------------------
 UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
 

@@ -31,8 +31,11 @@ enum class Kr : long {
 	InvalidCapability = 20,
 	InvalidValue = 18,
 	NameExists = 13,
+	AlreadyInSet = 11,
+	NotInSet = 12,
 	RightExists = 21,
 	NotSupported = 46,
+	Denied = 53,
 	Aborted = 14,
 	InvalidSecurity = 35,
 	Terminated = 37,
@@ -69,6 +72,12 @@ enum class Kr : long {
 	 * libmach sends the MIG request). Never a kern_return_t of a reply.
 	 */
 	NotKernelObject = 0x7fff0001,
+	/*
+	 * Not the anchors' either: the name asked for is too far above the
+	 * process's lowest free fd to be reached in place, so the right went
+	 * in under a fresh name, for the process to move (port_call.cc).
+	 */
+	PlaceFar = 0x7fff0002,
 	/* <mach/mig_errors.h>: a kernel object's answer to a bad request */
 	MigTypeError = -300,
 	MigBadId = -303,

@@ -36,5 +36,6 @@ typedef _Bool mach_bool;
 #define MACH_EREMOTE	66
 /* Linux's own (never seen by a program): restart the system call. */
 #define MACH_ERESTARTNOINTR 513
+#define MACH_EMFILE	24
 
 #endif /* MACH_CORE_CTYPES_H */

@@ -42,7 +42,8 @@ long version(mach_version_args &args)
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
 			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
-			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS;
+			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_PORT_CALLS | MACH_FEATURE_HOST_STATS |
+			MACH_FEATURE_TASK_CALLS;
 	return result(Kr::Success);
 }
 
@@ -132,7 +133,18 @@ long port_op(Task &caller, mach_port_args &args)
 	call.value = args.value;
 	call.nwords = args.count;
 	call.fault = !read_attributes(args, call);
-	if (call.op == PortOp::Names || call.op == PortOp::GetSetStatus) {
+	call.context = args.info;	/* the 64-bit value of the calls that take one */
+	call.new_context = static_cast<u64>(args.count) << 32 | args.value;
+	if (call.op == PortOp::Construct) {
+		mach_port_construct_info info;
+		if (mach_shim_copy_in(&info, args.info, sizeof(info)))
+			return -MACH_EFAULT;
+		static_assert(sizeof(info.options) == sizeof(call.options));
+		__builtin_memcpy(&call.options, info.options, sizeof(call.options));
+		call.context = info.context;
+	}
+	if (call.op == PortOp::Names || call.op == PortOp::GetSetStatus ||
+	    call.op == PortOp::SpaceInfo) {
 		call.capacity = args.count < names_max ? args.count : names_max;
 		if (call.capacity) {
 			u64 bytes = 4ull * port_call_item_words(call.op) * call.capacity;
@@ -156,8 +168,23 @@ long port_op(Task &caller, mach_port_args &args)
 		else
 			args.count = call.nwords;
 		break;
+	case PortOp::GetContext:
+	case PortOp::Kobject:
+		if (kr == Kr::Success)
+			args.info = call.context;
+		break;
+	case PortOp::Peek:
+		args.delta = call.delta;
+		if (kr != Kr::Success)
+			break;
+		if (mach_shim_copy_out(args.info, call.trailer, call.nwords))
+			kr = Kr::InvalidAddress;
+		else
+			args.count = call.nwords;
+		break;
 	case PortOp::Names:
 	case PortOp::GetSetStatus:
+	case PortOp::SpaceInfo:
 		if (kr == Kr::Success && call.count &&
 		    mach_shim_copy_out(args.info, call.items,
 				       4ull * port_call_item_words(call.op) * call.count))

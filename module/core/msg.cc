@@ -30,7 +30,22 @@ struct Trailer {		/* a value: its builder's only */
 };
 static_assert(sizeof(Trailer) == trailer_max);
 
-constexpr u32 trailer_sizes[] = {8, 12, 20, 52};
+/* ... and mach_msg_context_trailer_t (CTX), the audit one and a context. */
+constexpr u32 trailer_sizes[] = {8, 12, 20, 52, 60};
+
+/*
+ * Copies a received message of size bytes (at msg, followed by its
+ * trailer of up to trailer_max bytes) to the user; a context trailer's
+ * context, past the room a message keeps, goes after it. True if it faulted.
+ */
+bool copy_out_received(u64 to, const void *msg, u32 size, u32 trailer, u64 context)
+{
+	u32 kept = trailer < trailer_max ? trailer : trailer_max;
+	if (mach_shim_copy_out(to, msg, size + kept))
+		return true;
+	return trailer > trailer_max &&
+	       mach_shim_copy_out(to + size + trailer_max, &context, sizeof(context));
+}
 
 bool is_send(u32 disposition)
 {
@@ -525,8 +540,10 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	Kr kr = port->dequeue(timeout_of(args.option, RcvTimeout, args.timeout),
 			      args.rcv_size, large, trailer, &msg, &needed, &from);
 	u32 local = Name::null;
+	u64 context = 0;	/* the context of the port it came to */
 	if (from) {
 		local = from == port.get() ? args.rcv_name : caller.space().receive_name(from);
+		context = from->context();
 		from->put();
 	}
 	if (kr == Kr::RcvTooLarge) {
@@ -572,9 +589,9 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	t.seqno = msg->seqno;
 	__builtin_memcpy(t.security, msg->security, sizeof(t.security));
 	__builtin_memcpy(t.audit, msg->audit, sizeof(t.audit));
-	__builtin_memcpy(msg->body + msg->body_size(), &t, trailer);
+	__builtin_memcpy(msg->body + msg->body_size(), &t, trailer < trailer_max ? trailer : trailer_max);
 
-	bool fault = mach_shim_copy_out(args.msg, &header, msg->size + trailer);
+	bool fault = copy_out_received(args.msg, &header, msg->size, trailer, context);
 	Message::destroy(msg);
 	return fault ? Kr::RcvInvalidData : body_kr;
 }
@@ -605,8 +622,8 @@ bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_ar
 	Trailer t{};
 	t.size = trailer;
 	t.seqno = seqno;	/* and the kernel's tokens: zero */
-	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer);
-	bool fault = mach_shim_copy_out(args.msg, &out, reply.size + trailer);
+	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer < trailer_max ? trailer : trailer_max);
+	bool fault = copy_out_received(args.msg, &out, reply.size, trailer, port.context());
 	*result = fault ? Kr::RcvInvalidData : body_kr;
 	return true;
 }

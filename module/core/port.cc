@@ -530,6 +530,9 @@ bool Port::hand_over_receive()
 		to = pdrequest_;
 		pdrequest_ = {};
 		receiver_ = nullptr;
+		/* It moves: as XNU's ipc_port_clear_receiver(), unguarded. */
+		context_ = 0;
+		guarded_ = strict_guard_ = false;
 	}
 	/* mach_port_destroyed_notification_t: the receive right, described. */
 	Message *msg = Message::create(sizeof(MsgHeader) + 4 + 12);
@@ -836,6 +839,12 @@ void Port::move_to(Port *set)
 		mach_shim_waitq_wake(set->waitq_);	/* it may hold messages */
 }
 
+bool Port::member_of(const Port *set)
+{
+	Guard g(lock_);
+	return set ? set_ == set : set_ != nullptr;
+}
+
 void Port::detach_members()
 {
 	Guard g(lock_);
@@ -953,6 +962,120 @@ u32 Port::seqno()
 {
 	Guard g(lock_);
 	return seqno_;
+}
+
+u32 Port::next_id()
+{
+	static u32 last;	/* atomic */
+	return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
+void Port::set_seqno(u32 seqno)
+{
+	Guard g(lock_);
+	for (Message *msg = head_; msg; msg = msg->next)
+		msg->seqno = seqno++;
+	seqno_ = seqno;
+}
+
+u64 Port::context()
+{
+	Guard g(lock_);
+	return context_;
+}
+
+u64 Port::user_context()
+{
+	Guard g(lock_);
+	return strict_guard_ ? 0 : context_;
+}
+
+Kr Port::set_context(u64 context)
+{
+	Guard g(lock_);
+	if (strict_guard_)
+		return Kr::InvalidArgument;
+	context_ = context;
+	return Kr::Success;
+}
+
+Kr Port::guard(u64 guard, bool strict)
+{
+	Guard g(lock_);
+	if (context_)
+		return Kr::InvalidArgument;	/* a guard or a context already */
+	context_ = guard;
+	guarded_ = true;
+	strict_guard_ = strict;
+	return Kr::Success;
+}
+
+Kr Port::unguard(u64 guard)
+{
+	Guard g(lock_);
+	if (!guarded_ || context_ != guard)
+		return Kr::InvalidArgument;
+	context_ = 0;
+	guarded_ = strict_guard_ = false;
+	return Kr::Success;
+}
+
+Kr Port::swap_guard(u64 old, u64 guard)
+{
+	Guard g(lock_);
+	if (!guarded_ || strict_guard_ || context_ != old)
+		return Kr::InvalidArgument;
+	context_ = guard;
+	return Kr::Success;
+}
+
+bool Port::guard_refuses(u64 guard)
+{
+	Guard g(lock_);
+	return guarded_ && context_ != guard;
+}
+
+bool Port::guarded()
+{
+	Guard g(lock_);
+	return guarded_;
+}
+
+bool Port::strict_guard()
+{
+	Guard g(lock_);
+	return strict_guard_;
+}
+
+void Port::clear_context()
+{
+	Guard g(lock_);
+	context_ = 0;
+	guarded_ = strict_guard_ = false;
+}
+
+bool Port::peek(u32 seqno, Peeked *out)
+{
+	Guard g(lock_);
+	for (Message *msg = head_; msg; msg = msg->next) {
+		if (seqno && msg->seqno != seqno)
+			continue;
+		out->seqno = msg->seqno;
+		out->size = msg->size;
+		out->id = msg->id;
+		__builtin_memcpy(out->security, msg->security, sizeof(out->security));
+		__builtin_memcpy(out->audit, msg->audit, sizeof(out->audit));
+		return true;
+	}
+	return false;
+}
+
+void Port::rename_dead_name(const void *space, u32 from, u32 to)
+{
+	Guard g(lock_);
+	for (DeadNameRequest *r = dnrequests_; r; r = r->next)
+		if (r->space == space && r->name == from)
+			r->name = to;
 }
 
 u32 Port::object_view()

@@ -91,6 +91,8 @@ public:
 	 * right there). move_to(nullptr) leaves the current set.
 	 */
 	void move_to(Port *set);
+	/* Is it a member of set (of any set, if set is null)? */
+	bool member_of(const Port *set);
 	/* A set's members: fn(member) for each, under the set's lock. */
 	template <typename Fn>
 	void for_each_member(Fn fn)
@@ -245,6 +247,46 @@ public:
 	void set_mscount(u32 mscount);
 	u32 send_rights();
 	u32 seqno();
+	/*
+	 * mach_port_set_seqno: the next message received takes seqno; those
+	 * queued are numbered on from it, as if received next.
+	 */
+	void set_seqno(u32 seqno);
+
+	/*
+	 * The receive right's context word, which is its guard while it is
+	 * guarded (XNU's ip_context, ip_guarded, ip_strict_guard).
+	 */
+	u64 context();			/* raw: what a context trailer carries */
+	u64 user_context();		/* mach_port_get_context: 0 if strict */
+	Kr set_context(u64 context);	/* InvalidArgument if strictly guarded */
+	/* InvalidArgument if it has a context (a guard is one) already. */
+	Kr guard(u64 guard, bool strict);
+	/* InvalidArgument if unguarded or guard is not its guard. */
+	Kr unguard(u64 guard);
+	/* InvalidArgument if unguarded, strictly guarded, or not by old. */
+	Kr swap_guard(u64 old, u64 guard);
+	/* Does the guard forbid destroying the receive right with guard? */
+	bool guard_refuses(u64 guard);
+	bool guarded();
+	bool strict_guard();
+	/* The receive right moves: its context and guard are cleared. */
+	void clear_context();
+
+	/* mach_port_peek: a queued message's facts (a value, its caller's). */
+	struct Peeked {
+		u32 seqno;
+		u32 size;
+		s32 id;
+		u32 security[2];
+		u32 audit[8];
+	};
+	/* The message numbered seqno (0: the first); false if none. */
+	bool peek(u32 seqno, Peeked *out);
+	/* A dead-name request of space's moves from name from to name to. */
+	void rename_dead_name(const void *space, u32 from, u32 to);
+	/* A number for it alone, for views that tell ports apart (not its address). */
+	u32 id() const { return id_; }
 	/* What it stands for, as core.h's enum mach_port_object says. */
 	u32 object_view();
 	/* Pending notification requests: no-senders and port-destroyed (0 or 1), dead-name. */
@@ -272,6 +314,8 @@ private:
 	void detach_members();
 
 	RefCount refs_;			/* atomic */
+	const u32 id_ = next_id();	/* immutable */
+	static u32 next_id();
 	const Object object_;		/* immutable */
 	const bool set_kind_;		/* immutable */
 	/* A set's lock is taken before its members': a class of its own. */
@@ -294,6 +338,9 @@ private:
 	u32 qlimit_ = qlimit_default;
 	u32 seqno_ = 0;
 	u32 mscount_ = 0;
+	u64 context_ = 0;
+	bool guarded_ = false;
+	bool strict_guard_ = false;
 	u32 srights_ = 0;
 	u32 sorights_ = 0;
 	TransitRight nsrequest_;	/* no-senders */

@@ -14,6 +14,9 @@ struct PortStatus {	/* a value: its builder's only */
 	u32 srights, pdrequest, nsrequest, flags;
 };
 static_assert(sizeof(PortStatus) == attribute_words_max * sizeof(u32));
+/* MACH_PORT_STATUS_FLAG_GUARDED and _STRICT_GUARD */
+constexpr u32 status_flag_guarded = 0x02;
+constexpr u32 status_flag_strict_guard = 0x04;
 
 Kr attributes(Space &space, PortCall &call)
 {
@@ -42,6 +45,8 @@ Kr attributes(Space &space, PortCall &call)
 		status.qlimit = port->qlimit();
 		status.msgcount = port->msgcount();
 		status.srights = port->send_rights() != 0;
+		status.flags = (port->guarded() ? status_flag_guarded : 0) |
+			       (port->strict_guard() ? status_flag_strict_guard : 0);
 		count = attribute_words_max;
 		break;
 	default:
@@ -105,6 +110,136 @@ Kr extract_right(Space &space, PortCall &call)
 	return Kr::Success;
 }
 
+/* mach_port_guard_with_flags()'s MPG_STRICT */
+constexpr u32 mpg_strict = 0x01;
+
+/* At most one of the flags in mask may be set. */
+bool at_most_one(u32 flags, u32 mask)
+{
+	u32 set = flags & mask;
+	return !(set & (set - 1));
+}
+
+/*
+ * mach_port_construct, checked in XNU's order. Of the options, the queue
+ * limit, the guard (strict or not), the context and the send right act;
+ * the others XNU takes from anyone are accepted and change nothing here;
+ * the ones only launchd or a graphics server may use are refused as
+ * XNU refuses everyone else.
+ */
+Kr construct(Space &space, PortCall &call)
+{
+	u32 flags = call.options.flags;
+	if (!at_most_one(flags, MpoServicePort | MpoConnectionPort | MpoTgBlockTracking) ||
+	    !at_most_one(flags, MpoReplyPort | MpoEnforceReplyPortSemantics |
+				    MpoExceptionPort | MpoProvisionalReplyPort))
+		return Kr::InvalidArgument;
+	if (flags & (MpoTgBlockTracking | MpoServicePort))
+		return Kr::Denied;
+	if (flags & MpoConnectionPort)
+		return Kr::InvalidArgument;	/* no port here is a service port */
+	if ((flags & MpoQlimit) && call.options.qlimit > qlimit_max)
+		return Kr::InvalidValue;
+
+	Kr kr = space.allocate(PortRightReceive, &call.name);
+	if (kr != Kr::Success)
+		return kr;
+	Ref<Port> port;
+	kr = space.receive_port(call.name, &port);
+	if (kr != Kr::Success)
+		return kr;	/* its fd was closed under us: it is gone */
+	if (flags & MpoQlimit)
+		port->set_qlimit(call.options.qlimit);
+	if (flags & MpoContextAsGuard)
+		port->guard(call.context, flags & MpoStrict);
+	else
+		port->set_context(call.context);
+	if (flags & MpoInsertSendRight)
+		kr = space.insert_right(call.name, call.name, MakeSend);
+	return kr;
+}
+
+/* A receive right's calls that XNU refuses a null or dead name as a right. */
+Kr receive_of(Space &space, Name name, Ref<Port> *port, Kr invalid = Kr::InvalidRight)
+{
+	if (!name.valid())
+		return invalid;
+	return space.receive_port(name, port);
+}
+
+/* Format-0 trailers by element count: XNU's REQUESTED_TRAILER_SIZE. */
+constexpr u32 peek_trailer_sizes[] = {8, 12, 20, 52};
+
+/* mach_port_peek: a queued message's size, id and trailer, by seqno. */
+Kr peek(Space &space, PortCall &call)
+{
+	if (!call.name.valid())
+		return Kr::InvalidRight;
+	u32 elements = (call.right >> 24) & 0xf;
+	if (elements >= sizeof(peek_trailer_sizes) / sizeof(peek_trailer_sizes[0]) ||
+	    peek_trailer_sizes[elements] > call.nwords)
+		return Kr::InvalidValue;
+	u32 size = peek_trailer_sizes[elements];
+	call.nwords = size;
+	Ref<Port> port;
+	Kr kr = space.receive_port(call.name, &port);
+	if (kr != Kr::Success)
+		return kr;
+	Port::Peeked peeked;
+	if (!port->peek(call.value, &peeked))
+		return Kr::Failure;
+	call.value = peeked.seqno;
+	call.poly = Name{peeked.size};
+	call.delta = peeked.id;
+	/* mach_msg_audit_trailer_t: its size word as the queued message's (8). */
+	u32 words[13] = {0, 8, peeked.seqno};
+	__builtin_memcpy(&words[3], peeked.security, sizeof(peeked.security));
+	__builtin_memcpy(&words[5], peeked.audit, sizeof(peeked.audit));
+	__builtin_memset(call.trailer, 0, sizeof(call.trailer));
+	__builtin_memcpy(call.trailer, words, size);
+	return Kr::Success;
+}
+
+Kr context_call(Space &space, PortCall &call)
+{
+	Ref<Port> port;
+	Kr invalid = call.op == PortOp::GetContext || call.op == PortOp::SetContext ?
+		     Kr::InvalidRight : Kr::InvalidName;
+	Kr kr = receive_of(space, call.name, &port, invalid);
+	if (kr != Kr::Success)
+		return kr;
+	switch (call.op) {
+	case PortOp::Guard:
+		return port->guard(call.context, call.value != 0);
+	case PortOp::GuardWithFlags:	/* MPG_STRICT; the rest change nothing here */
+		return port->guard(call.context, call.value & mpg_strict);
+	case PortOp::SwapGuard:
+		return port->swap_guard(call.context, call.new_context);
+	case PortOp::Unguard:
+		return port->unguard(call.context);
+	case PortOp::GetContext:
+		call.context = port->user_context();
+		return Kr::Success;
+	default:
+		return port->set_context(call.context);
+	}
+}
+
+/*
+ * A right that went in under a fresh name because the one asked for is
+ * too far to reach in place (PlaceFar): the call's second half moves it
+ * (finish_placing()); undo: the fresh name goes if it cannot.
+ */
+Kr place_later(PortCall &call, Kr kr, Name from, Name to, bool undo)
+{
+	if (kr != Kr::PlaceFar)
+		return kr;
+	call.place_from = from;
+	call.place_to = to;
+	call.place_undo = undo;
+	return Kr::Success;
+}
+
 /*
  * Another task's space runs the call in its agent: a copy of this crosses
  * there and back (mach_shim_task_call()).
@@ -151,10 +286,42 @@ Kr run_remote(Task &target, u64 program, PortCall &call)
 	return remote.kr;
 }
 
+/* Runs call on target's space: in place if it is the caller's, else in its agent. */
+Kr run_on(Task &caller, Task &target, u64 program, PortCall &call)
+{
+	if (&target == &caller)
+		return port_call_run(caller.space(), call);
+	return run_remote(target, program, call);
+}
+
+/*
+ * The second half of a call whose right went under a fresh name: the
+ * process makes the number asked for refer to it (its agent's own
+ * fcntl(F_DUPFD_CLOEXEC), which never replaces an fd), then the space
+ * moves the name there.
+ */
+Kr finish_placing(Task &caller, Task &target, u64 program, PortCall &call, Kr kr)
+{
+	if (kr != Kr::Success || !call.place_from.valid())
+		return kr;
+	PortCall place{};
+	place.op = PortOp::Place;
+	place.remote = call.remote;
+	place.place_from = call.place_from;
+	place.place_to = call.place_to;
+	place.place_undo = call.place_undo;
+	place.placed = mach_shim_task_dup_fd(target.os(), program,
+					     static_cast<int>(call.place_from.value),
+					     static_cast<int>(call.place_to.value));
+	return run_on(caller, target, program, place);
+}
+
 } /* namespace */
 
 u32 port_call_item_words(PortOp op)
 {
+	if (op == PortOp::SpaceInfo)
+		return sizeof(NameInfo) / sizeof(u32);
 	return op == PortOp::Names ? 2 : 1;
 }
 
@@ -191,21 +358,26 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::Type:
 		return space.type(call.name, &call.value);
 	case PortOp::InsertRight: {
-		if (!call.remote)
-			return space.insert_right(call.name, call.poly, call.right);
-		TransitRight right = call.in;
-		call.in = {};
-		return space.insert(call.name, right);
+		Kr kr;
+		Name placed{Name::null};
+		if (!call.remote) {
+			kr = space.insert_right(call.name, call.poly, call.right, &placed);
+		} else {
+			TransitRight right = call.in;
+			call.in = {};
+			kr = space.insert(call.name, right, &placed);
+		}
+		return place_later(call, kr, placed, call.name, true);
 	}
 	case PortOp::GetAttributes:
 	case PortOp::SetAttributes:
 		return attributes(space, call);
 	case PortOp::SetMscount: {
-		Ref<Port> port = space.lookup_receive(call.name);
-		if (!port)
-			return Kr::InvalidRight;
-		port->set_mscount(call.value);
-		return Kr::Success;
+		Ref<Port> port;
+		Kr kr = receive_of(space, call.name, &port);
+		if (kr == Kr::Success)
+			port->set_mscount(call.value);
+		return kr;
 	}
 	case PortOp::RequestNotification:
 		return request_notification(space, call);
@@ -219,6 +391,62 @@ Kr port_call_run(Space &space, PortCall &call)
 		return extract_right(space, call);
 	case PortOp::GetSetStatus:
 		return space.set_members(call.name, call.items, call.capacity, &call.count);
+	case PortOp::Construct:
+		return construct(space, call);
+	case PortOp::Destruct:
+		return space.destruct(call.name, call.delta, call.context);
+	case PortOp::Guard:
+	case PortOp::Unguard:
+	case PortOp::GetContext:
+	case PortOp::SetContext:
+	case PortOp::GuardWithFlags:
+	case PortOp::SwapGuard:
+		return context_call(space, call);
+	case PortOp::SpaceBasicInfo:
+		call.value = space.count();	/* every name is in use: no free slots */
+		return Kr::Success;
+	case PortOp::Rename:
+		return place_later(call, space.rename(call.name, call.poly), call.name, call.poly,
+				   false);
+	case PortOp::AllocateName: {
+		if (!call.name.valid())
+			return Kr::InvalidValue;
+		Name got{Name::null};
+		return place_later(call, space.allocate(call.right, &got, call.name), got,
+				   call.name, true);
+	}
+	case PortOp::Place: {
+		Kr kr = space.rename(call.place_from, call.place_to, call.placed);
+		if (kr != Kr::Success && call.place_undo)
+			space.destroy_name(call.place_from);	/* what went in goes */
+		return kr;
+	}
+	case PortOp::InsertMember:
+		return space.insert_member(call.name, call.poly);
+	case PortOp::ExtractMember:
+		return space.extract_member(call.name, call.poly);
+	case PortOp::Peek:
+		return peek(space, call);
+	case PortOp::GetSrights: {
+		Ref<Port> port;
+		Kr kr = space.receive_port(call.name, &port);
+		if (kr == Kr::Success)
+			call.value = port->send_rights();
+		return kr;
+	}
+	case PortOp::SetSeqno: {
+		Ref<Port> port;
+		Kr kr = receive_of(space, call.name, &port);
+		if (kr == Kr::Success)
+			port->set_seqno(call.value);
+		return kr;
+	}
+	case PortOp::Kobject:
+		call.context = 0;	/* its address: XNU's release kernels give none */
+		return space.kobject(call.name, &call.value);
+	case PortOp::SpaceInfo:
+		space.info(reinterpret_cast<NameInfo *>(call.items), call.capacity, &call.count);
+		return Kr::Success;
 	}
 	return Kr::InvalidValue;
 }
@@ -244,6 +472,7 @@ Kr port_call_give(Space &caller, PortCall &call, Kr kr)
 		break;
 	case PortOp::Names:
 	case PortOp::GetSetStatus:
+	case PortOp::SpaceInfo:
 		if (kr == Kr::Success && call.count > call.capacity)
 			kr = Kr::NoSpace;
 		break;
@@ -267,20 +496,22 @@ Kr port_call(Task &caller, Task &target, u64 program, PortCall &call)
 	call.remote = &target != &caller;
 	if (!call.remote)
 		return port_call_give(caller.space(), call,
-				      port_call_run(caller.space(), call));
+				      finish_placing(caller, target, program, call,
+						     port_call_run(caller.space(), call)));
 
 	Kr kr = port_call_take(caller.space(), call);
 	if (kr != Kr::Success)
 		return kr;
-	return port_call_give(caller.space(), call, run_remote(target, program, call));
+	kr = run_remote(target, program, call);
+	return port_call_give(caller.space(), call,
+			      finish_placing(caller, target, program, call, kr));
 }
 
 Kr port_call_carried(Task &caller, Task &target, u64 program, PortCall &call)
 {
 	call.remote = true;	/* its rights are carried, in the caller or not */
-	if (&target == &caller)
-		return port_call_run(caller.space(), call);
-	return run_remote(target, program, call);
+	return finish_placing(caller, target, program, call,
+			      run_on(caller, target, program, call));
 }
 
 } /* namespace mach */

@@ -38,8 +38,58 @@ enum class PortOp : u32 {
 	Names = 12,
 	ExtractRight = 13,
 	GetSetStatus = 14,
-	Last = GetSetStatus,
+	Construct = 15,
+	Destruct = 16,
+	Guard = 17,
+	Unguard = 18,
+	GetContext = 19,
+	SetContext = 20,
+	Rename = 21,
+	AllocateName = 22,
+	InsertMember = 23,
+	ExtractMember = 24,
+	Peek = 25,
+	GetSrights = 26,
+	SetSeqno = 27,
+	Kobject = 28,
+	SpaceInfo = 29,
+	GuardWithFlags = 30,
+	SwapGuard = 31,
+	SpaceBasicInfo = 32,
+	Last = SpaceBasicInfo,
+	/*
+	 * Internal: the second half of a call that put a right under a
+	 * fresh name (place_from) for the name asked for (place_to), once
+	 * the process made that number refer to it (placed).
+	 */
+	Place = 0x100,
 };
+
+/* mach_port_options_t's flags (MPO_*) that construct acts on. */
+enum PortOptions : u32 {
+	MpoContextAsGuard = 0x01,
+	MpoQlimit = 0x02,
+	MpoInsertSendRight = 0x10,
+	MpoStrict = 0x20,
+	MpoImmovableReceive = 0x80,
+	MpoTgBlockTracking = 0x200,
+	MpoServicePort = 0x400,
+	MpoConnectionPort = 0x800,
+	MpoReplyPort = 0x1000,
+	MpoEnforceReplyPortSemantics = 0x2000,
+	MpoProvisionalReplyPort = 0x4000,
+	MpoExceptionPort = 0x8000,
+};
+
+/* mach_port_options_t as XNU lays it out (24 bytes). */
+struct PortOptionsLayout {	/* a value: its reader's */
+	u32 flags;
+	u32 qlimit;		/* mach_port_limits_t */
+	u64 reserved[2];	/* the union: work_interval_port, service port info */
+};
+static_assert(sizeof(PortOptionsLayout) == 24);
+/* The most a peek's trailer may be (mach_msg_max_trailer_t, MIG's count). */
+inline constexpr u32 peek_trailer_max = 68;
 
 /* mach_port_get_attributes / set_attributes flavours. */
 enum PortFlavor : u32 {
@@ -66,6 +116,16 @@ struct PortCall {
 	u32 words[attribute_words_max];
 	u32 nwords;		/* in: the caller's room; out: written */
 	bool fault;
+	/* A right the call put under place_from, to go to place_to (Place). */
+	Name place_from;
+	Name place_to;
+	int placed;		/* Place: what the process's dup gave */
+	bool place_undo;	/* Place: place_from goes if it cannot move */
+	/* Construct's options; context or guard; Peek's trailer bytes. */
+	PortOptionsLayout options;
+	u64 context;
+	u64 new_context;	/* SwapGuard's new guard */
+	unsigned char trailer[peek_trailer_max];
 	/* Names, GetSetStatus: items of item_words() u32 in kernel memory. */
 	u32 *items;
 	u32 capacity;
@@ -76,7 +136,7 @@ struct PortCall {
 	TransitRight out;	/* for the caller: extracted, or the previous */
 };
 
-/* How many u32 a list item of op has (Names: name and type). */
+/* How many u32 a list item of op has (Names: name and type; SpaceInfo: 7). */
 u32 port_call_item_words(PortOp op);
 /*
  * What the caller gives a call that runs in another task (remote): the

@@ -255,7 +255,10 @@ struct mach_shim_file;
 struct mach_shim_file *mach_shim_file_create(struct mach_port *port);
 /* A new close-on-exec fd referring to file: the fd or -errno. */
 int mach_shim_fd_install(struct mach_shim_file *file);
-/* Likewise at fd exactly: fd, -MACH_EBUSY if it is in use, or -errno. */
+/*
+ * Likewise at fd exactly: fd, -MACH_EBUSY if it is in use, -MACH_EMFILE
+ * if it is too far above the lowest free number (or the limit), -errno.
+ */
 int mach_shim_fd_install_at(int fd, struct mach_shim_file *file);
 void mach_shim_file_get(struct mach_shim_file *file);
 /* Does fd in the calling process still refer to file? */
@@ -451,6 +454,14 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
 int mach_shim_task_call(struct mach_task_os *os, mach_u64 program,
 			void (*fn)(void *), void (*abandon)(void *), void *arg,
 			mach_size size);
+/*
+ * In os's process, by its agent: fcntl(fd, F_DUPFD_CLOEXEC, min), which
+ * makes the lowest free number at or above min refer to fd's file and
+ * replaces nothing: that number, or -errno (-MACH_EINVAL past the fd
+ * limit); -MACH_ESRCH if it has no agent, -MACH_EINTR if we were killed.
+ * Never from os's own agent.
+ */
+int mach_shim_task_dup_fd(struct mach_task_os *os, mach_u64 program, int fd, int min);
 /*
  * Threads (module/thread.c). A thread made by thread_create is a Linux
  * thread of the task's process, cloned by its agent and parked in the

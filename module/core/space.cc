@@ -113,6 +113,8 @@ Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 		mach_shim_file_put(file);
 		if (fd == -MACH_EBUSY)
 			return Kr::NameExists;
+		if (fd == -MACH_EMFILE && want.valid())
+			return Kr::PlaceFar;
 		return fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
 	}
 
@@ -143,6 +145,16 @@ Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 	return Kr::Success;
 }
 
+Kr Space::install_near_locked(Port *port, u32 type, u32 urefs, Name *name, Name want,
+				Name *placed)
+{
+	Kr kr = install_locked(port, type, urefs, name, want);
+	if (kr != Kr::PlaceFar || !placed)
+		return kr == Kr::PlaceFar ? Kr::NoSpace : kr;
+	kr = install_locked(port, type, urefs, placed);
+	return kr == Kr::Success ? Kr::PlaceFar : kr;
+}
+
 Kr Space::make_send(Port *port, Name *name)
 {
 	Guard g(lock_);
@@ -170,31 +182,36 @@ Kr Space::make_send(Port *port, Name *name)
 	return kr;
 }
 
-Kr Space::allocate(u32 right, Name *name)
+Kr Space::allocate(u32 right, Name *name, Name want)
 {
 	Guard g(lock_);
 
+	/* A name asked for that holds a right is taken, whatever its fd says. */
+	if (want.valid() && find_live_locked(want) &&
+	    (right == PortRightReceive || right == PortRightDeadName ||
+	     right == PortRightPortSet))
+		return Kr::NameExists;
 	switch (right) {
 	case PortRightReceive: {
 		Port *port;
 		Kr kr = Port::create(&port);
 		if (kr != Kr::Success)
 			return kr;
-		kr = install_locked(port, RightReceive, 0, name);
-		if (kr != Kr::Success)
+		kr = install_near_locked(port, RightReceive, 0, name, want, name);
+		if (kr != Kr::Success && kr != Kr::PlaceFar)
 			port->kill();
 		port->put();
 		return kr;
 	}
 	case PortRightDeadName:
-		return install_locked(nullptr, RightDeadName, 1, name);
+		return install_near_locked(nullptr, RightDeadName, 1, name, want, name);
 	case PortRightPortSet: {
 		Port *set;
 		Kr kr = Port::create_set(&set);
 		if (kr != Kr::Success)
 			return kr;
-		kr = install_locked(set, RightPortSet, 0, name);
-		if (kr != Kr::Success)
+		kr = install_near_locked(set, RightPortSet, 0, name, want, name);
+		if (kr != Kr::Success && kr != Kr::PlaceFar)
 			set->kill();
 		set->put();
 		return kr;
@@ -213,7 +230,8 @@ Kr Space::deallocate(Name name)
 	Right *right = find_live_locked(name);
 	if (!right)
 		return Kr::InvalidName;
-	if (right->type & RightSendOnce) {
+	/* As XNU's ipc_right_dealloc(): a send-once right or a set goes whole. */
+	if (right->type & (RightSendOnce | RightPortSet)) {
 		remove_locked(name, right);
 		return Kr::Success;
 	}
@@ -245,16 +263,42 @@ Kr Space::destroy_name(Name name)
 	Right *right = find_live_locked(name);
 	if (!right)
 		return Kr::InvalidName;
+	/* A guarded receive right is destroyed only with its guard (destruct). */
+	if ((right->type & RightReceive) && right->port->guard_refuses(0))
+		return Kr::InvalidRight;
 	remove_locked(name, right);
 	return Kr::Success;
 }
 
+/* The receive right under name goes; a send right there stays, or dies. */
+void Space::drop_receive_right_locked(Name name, Right *right)
+{
+	lock_.assert_held();
+	if (!(right->type & RightSend)) {
+		remove_locked(name, right);
+		return;
+	}
+	Port *port = right->port;
+	if (port->hand_over_receive()) {
+		/* The port lives on elsewhere: the send right stays. */
+		right->type &= ~RightReceive;
+		return;
+	}
+	/* The send rights outlive the port as a dead name. */
+	u32 fired = right->type & RightDnRequest ? 1 : 0;
+	right->type = RightDeadName;
+	right->urefs += fired;
+	by_port_.erase(port);
+	port->drop_send();
+	port->kill();
+}
+
 Kr Space::mod_refs(Name name, u32 which, int delta)
 {
-	if (which > PortRightDeadName)
+	if (which >= PortRightNumber)
 		return Kr::InvalidValue;
 	if (!name.valid())
-		return which == PortRightDeadName || which == PortRightSend ?
+		return which == PortRightSend || which == PortRightSendOnce ?
 			Kr::Success : Kr::InvalidName;
 
 	Guard g(lock_);
@@ -274,20 +318,10 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 			return Kr::InvalidValue;
 		if (delta == 0)
 			return Kr::Success;
-		if (bit == RightReceive && (right->type & RightSend)) {
-			Port *port = right->port;
-			if (port->hand_over_receive()) {
-				/* The port lives on elsewhere: the send right stays. */
-				right->type &= ~RightReceive;
-				return Kr::Success;
-			}
-			/* The send rights outlive the port as a dead name. */
-			u32 fired = right->type & RightDnRequest ? 1 : 0;
-			right->type = RightDeadName;
-			right->urefs += fired;
-			by_port_.erase(port);
-			port->drop_send();
-			port->kill();
+		if (bit == RightReceive) {
+			if (right->port->guarded())
+				return Kr::InvalidRight;	/* XNU: a guard exception */
+			drop_receive_right_locked(name, right);
 			return Kr::Success;
 		}
 		remove_locked(name, right);
@@ -311,17 +345,232 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 		return Kr::Success;
 	}
 	default:
+		return Kr::InvalidRight;	/* MACH_PORT_RIGHT_LABELH: never held */
+	}
+}
+
+Kr Space::destruct(Name name, s32 srdelta, u64 guard)
+{
+	if (!name.valid())
+		return Kr::InvalidName;
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	if (!(right->type & RightReceive))
+		return Kr::InvalidRight;
+	if (srdelta && !(right->type & RightSend))
+		return Kr::InvalidRight;
+	if (srdelta > 0)
+		return Kr::InvalidValue;
+	if (right->port->guard_refuses(guard))
+		return Kr::InvalidArgument;	/* XNU: a guard exception */
+	if (srdelta) {
+		long urefs = static_cast<long>(right->urefs) + srdelta;
+		if (urefs < 0)
+			return Kr::InvalidValue;
+		right->urefs = static_cast<u32>(urefs);
+		if (urefs == 0) {
+			right->type &= ~RightSend;
+			right->port->drop_send();
+		}
+	}
+	drop_receive_right_locked(name, right);
+	return Kr::Success;
+}
+
+Kr Space::receive_port(Name name, Ref<Port> *port)
+{
+	if (!name.valid())
+		return Kr::InvalidName;
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	if (!(right->type & RightReceive))
+		return Kr::InvalidRight;
+	*port = Ref<Port>::share(right->port);
+	return Kr::Success;
+}
+
+Kr Space::rename(Name from, Name to, int placed)
+{
+	/* An fd the process made for us at placed: ours to close if unused. */
+	auto discard = [placed] {
+		if (placed >= 0)
+			mach_shim_fd_close(placed);
+	};
+	if (!to.valid()) {
+		discard();
 		return Kr::InvalidValue;
 	}
+	Guard g(lock_);
+	Right *right = find_live_locked(from);
+	if (!right) {
+		discard();
+		return Kr::InvalidName;
+	}
+	if (static_cast<u32>(placed) != to.value && find_live_locked(to)) {
+		discard();
+		return Kr::NameExists;
+	}
+	right = names_.find(from.value);	/* the table may have moved */
+	Right moved = *right;
+	int fd = placed;
+	if (placed == place_by_holding) {
+		/* The same file under the new number; the old one closes after. */
+		fd = mach_shim_fd_install_at(static_cast<int>(to.value), moved.file);
+		if (fd == -MACH_EMFILE)
+			return Kr::PlaceFar;
+	}
+	if (fd >= 0 && (static_cast<u32>(fd) != to.value ||
+			!mach_shim_fd_is(fd, moved.file))) {
+		mach_shim_fd_close(fd);	/* to was taken meanwhile */
+		return Kr::NameExists;
+	}
+	if (fd < 0) {
+		if (fd == -MACH_EBUSY)
+			return Kr::NameExists;
+		if (fd == -MACH_EINTR)
+			return Kr::Aborted;
+		return fd == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::NoSpace;
+	}
+	if (Right *stale = names_.find(to.value))
+		forget_locked(to, *stale);
+	if (!names_.insert(to.value, moved)) {
+		mach_shim_fd_close(fd);
+		return Kr::ResourceShortage;
+	}
+	names_.erase(from.value);
+	if (moved.port) {
+		const u32 *named = by_port_.find(moved.port);
+		if (named && *named == from.value) {
+			by_port_.erase(moved.port);
+			by_port_.insert(moved.port, to.value);	/* the slot just freed */
+		}
+		if (moved.type & RightDnRequest)
+			moved.port->rename_dead_name(this, from.value, to.value);
+	}
+	mach_shim_fd_close(static_cast<int>(from.value));
+	return Kr::Success;
+}
+
+Kr Space::insert_member(Name member, Name set)
+{
+	if (!member.valid() || !set.valid())
+		return Kr::InvalidRight;
+	Guard g(lock_);
+	if (!find_live_locked(member) || !find_live_locked(set))
+		return Kr::InvalidName;
+	Right *m = names_.find(member.value), *s = names_.find(set.value);
+	if (!m || !s)
+		return Kr::InvalidName;	/* the second look forgot the first */
+	if (!(m->type & RightReceive) || !(s->type & RightPortSet))
+		return Kr::InvalidRight;
+	if (m->port->member_of(s->port))
+		return Kr::AlreadyInSet;
+	/* A port is in one set at most here (XNU's can be in several). */
+	if (m->port->member_of(nullptr))
+		return Kr::NoSpace;
+	m->port->move_to(s->port);
+	return Kr::Success;
+}
+
+Kr Space::extract_member(Name member, Name set)
+{
+	if (!member.valid() || !set.valid())
+		return Kr::InvalidRight;
+	Guard g(lock_);
+	if (!find_live_locked(member) || !find_live_locked(set))
+		return Kr::InvalidName;
+	Right *m = names_.find(member.value), *s = names_.find(set.value);
+	if (!m || !s)
+		return Kr::InvalidName;
+	if (!(m->type & RightReceive) || !(s->type & RightPortSet))
+		return Kr::InvalidRight;
+	if (!m->port->member_of(s->port))
+		return Kr::NotInSet;
+	m->port->move_to(nullptr);
+	return Kr::Success;
+}
+
+namespace {
+
+/* XNU's IKOT_* of what a port stands for (ipc_kobject.h). */
+u32 ikot_of(Port *port)
+{
+	switch (port->object_view()) {
+	case MACH_PORT_OBJECT_THREAD:
+		return 1;	/* IKOT_THREAD_CONTROL */
+	case MACH_PORT_OBJECT_TASK:
+		return 2;	/* IKOT_TASK_CONTROL */
+	case MACH_PORT_OBJECT_HOST:
+		return 3;	/* IKOT_HOST */
+	case MACH_PORT_OBJECT_HOST_PRIV:
+		return 4;	/* IKOT_HOST_PRIV */
+	case MACH_PORT_OBJECT_HOST_SECURITY:
+		return 17;	/* IKOT_HOST_SECURITY */
+	case MACH_PORT_OBJECT_LEDGER:
+		return 18;	/* IKOT_LEDGER */
+	case MACH_PORT_OBJECT_TASK_NAME:
+		return 20;	/* IKOT_TASK_NAME */
+	default:
+		return 0;	/* IKOT_NONE: an ordinary port */
+	}
+}
+
+} /* namespace */
+
+Kr Space::kobject(Name name, u32 *type)
+{
+	if (!name.valid())
+		return Kr::InvalidName;
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	if (!(right->type & (RightSend | RightReceive)))
+		return Kr::InvalidRight;
+	*type = ikot_of(right->port);
+	return Kr::Success;
+}
+
+void Space::info(NameInfo *out, u32 capacity, u32 *count)
+{
+	Guard g(lock_);
+	*count = 0;
+	sweep_locked();
+	names_.for_each([&](u32 key, Right &right) {
+		mark_dead_locked(Name{key}, &right);
+		if (*count < capacity) {
+			NameInfo &n = out[*count];
+			n = NameInfo{};
+			n.name = key;
+			n.type = right.type;
+			/* As XNU's entry bits: receive rights and sets count none. */
+			if (right.type & (RightSend | RightDeadName))
+				n.urefs = right.urefs;
+			else if (right.type & RightSendOnce)
+				n.urefs = 1;
+			n.object = right.type & RightDeadName ? 0 :
+				   right.port->id();
+		}
+		(*count)++;
+	});
 }
 
 Kr Space::get_refs(Name name, u32 which, u32 *refs)
 {
-	if (which > PortRightDeadName)
+	if (which >= PortRightNumber)
 		return Kr::InvalidValue;
 	*refs = 0;
-	if (!name.valid())
-		return which == PortRightDeadName && name.value ? Kr::Success : Kr::InvalidName;
+	/* As XNU: a null or dead name holds one send or send-once reference. */
+	if (!name.valid()) {
+		if (which != PortRightSend && which != PortRightSendOnce)
+			return Kr::InvalidName;
+		*refs = 1;
+		return Kr::Success;
+	}
 
 	Guard g(lock_);
 	Right *right = find_live_locked(name);
@@ -362,74 +611,74 @@ Kr Space::type(Name name, u32 *type)
 }
 
 /*
- * Names are fd numbers the kernel hands out, so a right goes in only
- * under its port's own name here: the name that already holds the
- * receive or send right (poly itself).
+ * As XNU's trap: MAKE_SEND and COPY_SEND onto the name that holds the
+ * right add to it in place; any other right is taken from poly as a
+ * message would take it (XNU's ipc_object_copyin() errors), then goes in
+ * under name (insert()), and is destroyed if it cannot.
  */
-Kr Space::insert_right(Name name, Name poly, u32 disposition)
+Kr Space::insert_right(Name name, Name poly, u32 disposition, Name *placed)
 {
 	if (!is_send_disposition(disposition) && disposition != MoveReceive)
 		return Kr::SendInvalidType;
-	if (name.value != poly.value) {
-		/* The port has its name here; only a send-once right gets another. */
-		Kr kr = Kr::Success;
+	if (name.value != poly.value || (disposition != MakeSend && disposition != CopySend)) {
+		TransitRight right;
+		Kr kr;
 		{
 			Guard g(lock_);
-			Right *source = find_live_locked(poly);
-			/* An fd that refers to no file is a free number. */
-			bool taken = names_.find(name.value) ||
-				     !mach_shim_fd_is(static_cast<int>(name.value), nullptr);
-			if (!source || !copyin_ok_locked(source, disposition, 1))
-				kr = Kr::SendInvalidRight;
-			else if (!name.valid())
-				kr = Kr::InvalidValue;	/* null or dead: no name at all */
-			else if (taken)
-				kr = Kr::NameExists;
-			else if (disposition != MakeSendOnce && disposition != MoveSendOnce)
-				kr = Kr::RightExists;
+			kr = copyin_own_locked(poly, disposition, &right);
 		}
-		if (kr != Kr::Success)
-			return kr;
-		TransitRight right;
-		kr = copyin_right(poly, disposition, &right);
-		return kr == Kr::Success ? insert(name, right) : kr;
+		return kr == Kr::Success ? insert(name, right, placed) : kr;
 	}
 
 	Guard g(lock_);
 	Right *source = find_live_locked(poly);
-	if (!source || !copyin_ok_locked(source, disposition, 1))
-		return Kr::SendInvalidRight;
-
-	switch (disposition) {
-	case MakeSend:
-	case CopySend:
-		if (source->type & RightSend) {
-			if (source->urefs >= urefs_max)
-				return Kr::UrefsOverflow;
-			source->urefs++;
-			if (disposition == MakeSend)
-				source->port->count_make_send();
-		} else {
-			source->type |= RightSend;
-			source->urefs = 1;
-			source->port->make_send();
-		}
-		return Kr::Success;
-	case MoveSend:
-	case MoveSendOnce:
-	case MoveReceive:
-		return Kr::Success;	/* moved onto the name it had */
-	default:
-		return Kr::RightExists;	/* a send-once right needs a name of its own */
+	if (!source)
+		return Kr::InvalidName;
+	if (source->type & RightDeadName)
+		return Kr::InvalidCapability;
+	u32 needs = disposition == MakeSend ? RightReceive : RightSend;
+	if (!(source->type & needs))
+		return Kr::InvalidRight;
+	if (source->type & RightSend) {
+		if (source->urefs >= urefs_max)
+			return Kr::UrefsOverflow;
+		source->urefs++;
+		if (disposition == MakeSend)
+			source->port->count_make_send();
+	} else {
+		source->type |= RightSend;
+		source->urefs = 1;
+		source->port->make_send();
 	}
+	return Kr::Success;
 }
 
-Kr Space::insert(Name name, TransitRight right)
+/* copyin_right() with the errors XNU's ipc_right_copyin() gives a caller. */
+Kr Space::copyin_own_locked(Name name, u32 disposition, TransitRight *out)
+{
+	lock_.assert_held();
+	Right *right = find_live_locked(name);
+	if (!right)
+		return Kr::InvalidName;
+	/* A dead name copies as a dead right, which no name can hold. */
+	if ((right->type & RightDeadName) && (disposition == MoveSend || disposition == CopySend))
+		return Kr::InvalidCapability;
+	if (!right->port || !copyin_ok_locked(right, disposition, 1))
+		return Kr::InvalidRight;
+	copyin_locked(name, right, disposition, out);
+	return Kr::Success;
+}
+
+Kr Space::insert(Name name, TransitRight right, Name *placed)
 {
 	Port *port = right.port;
 	if (!name.valid()) {
 		port->drop(right);
 		return Kr::InvalidValue;
+	}
+	if (port->dead()) {
+		port->drop(right);
+		return Kr::InvalidCapability;
 	}
 	Guard g(lock_);
 	const u32 *known = right.type == MoveSendOnce ? nullptr : by_port_.find(port);
@@ -463,13 +712,14 @@ Kr Space::insert(Name name, TransitRight right)
 	Name got{Name::null};
 	u32 type = right.type == MoveReceive ? RightReceive :
 		   right.type == MoveSend ? RightSend : RightSendOnce;
-	Kr kr = install_locked(port, type, right.type == MoveSend ? 1 : 0, &got, name);
-	if (kr != Kr::Success) {
+	Kr kr = install_near_locked(port, type, right.type == MoveSend ? 1 : 0, &got, name,
+				    placed);
+	if (kr != Kr::Success && kr != Kr::PlaceFar) {
 		port->drop(right);
 		return kr;
 	}
 	port->put();	/* the space took its own reference */
-	return Kr::Success;
+	return kr;
 }
 
 Ref<Port> Space::lookup_send(Name name)
@@ -637,6 +887,7 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 		right->type &= ~RightReceive;
 		port->set_receiver(nullptr);
 		port->move_to(nullptr);
+		port->clear_context();	/* as XNU's ipc_port_clear_receiver() */
 		out->type = MoveReceive;
 		if (!right->type)
 			remove_locked(name, right);

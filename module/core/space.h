@@ -46,6 +46,19 @@ enum PortRight : u32 {
 	PortRightSendOnce = 2,
 	PortRightPortSet = 3,
 	PortRightDeadName = 4,
+	PortRightLabelh = 5,	/* obsolete: no name holds it */
+	PortRightNumber = 6,
+};
+
+/* What mach_port_space_info tells of one name: ipc_info_name_t. */
+struct NameInfo {		/* a value, its caller's */
+	u32 name;
+	u32 collision;
+	u32 type;
+	u32 urefs;
+	u32 object;
+	u32 next;
+	u32 hash;
 };
 
 /* MACH_PORT_UREFS_MAX */
@@ -62,8 +75,33 @@ public:
 
 	/* Gives the task one more send right to port, coalesced by name. */
 	Kr make_send(Port *port, Name *name);
-	/* mach_port_allocate */
-	Kr allocate(u32 right, Name *name);
+	/*
+	 * mach_port_allocate; with want valid, mach_port_allocate_name:
+	 * PlaceFar if it went under a fresh *name instead, to be moved.
+	 */
+	Kr allocate(u32 right, Name *name, Name want = Name{Name::null});
+	/*
+	 * mach_port_rename: the rights under from move to the free name to.
+	 * With placed place_by_holding, the fd is made here, or PlaceFar if
+	 * to is too far; else placed is what the process's own
+	 * fcntl(from, F_DUPFD_CLOEXEC, to) gave (mach_shim_task_dup_fd()).
+	 */
+	static constexpr int place_by_holding = -MACH_ESRCH - 1000;
+	Kr rename(Name from, Name to, int placed = place_by_holding);
+	/* mach_port_destruct: the receive right goes, send rights by srdelta. */
+	Kr destruct(Name name, s32 srdelta, u64 guard);
+	/* The receive right under name: InvalidName or InvalidRight if none. */
+	Kr receive_port(Name name, Ref<Port> *port);
+	/* mach_port_insert_member / mach_port_extract_member */
+	Kr insert_member(Name member, Name set);
+	Kr extract_member(Name member, Name set);
+	/* mach_port_kobject: the IKOT_* type of the send or receive right's port. */
+	Kr kobject(Name name, u32 *type);
+	/*
+	 * mach_port_space_info: up to capacity names into out; *count is how
+	 * many there are.
+	 */
+	void info(NameInfo *out, u32 capacity, u32 *count);
 	/* mach_port_deallocate: one user reference of a send right or dead name. */
 	Kr deallocate(Name name);
 	/* mach_port_destroy: every right under name. */
@@ -78,10 +116,12 @@ public:
 	Kr check_notification(Name name, u32 id, u32 sync);
 	Kr request_notification(Name name, u32 id, u32 sync, TransitRight notify,
 				TransitRight *previous);
-	/* mach_port_insert_right into this same space. */
-	Kr insert_right(Name name, Name poly, u32 disposition);
-	/* mach_port_insert_right of a right from elsewhere: it goes to name. */
-	Kr insert(Name name, TransitRight right);
+	/*
+	 * mach_port_insert_right into this same space, and of a right from
+	 * elsewhere: it goes to name; PlaceFar if under a fresh *placed.
+	 */
+	Kr insert_right(Name name, Name poly, u32 disposition, Name *placed = nullptr);
+	Kr insert(Name name, TransitRight right, Name *placed = nullptr);
 
 	/* The port a live send right names, or empty. */
 	Ref<Port> lookup_send(Name name);
@@ -164,9 +204,14 @@ private:
 	void sweep_locked();
 	void remove_locked(Name name, Right *right);
 	void drop_send_right_locked(Name name, Right *right);
+	void drop_receive_right_locked(Name name, Right *right);
+	Kr copyin_own_locked(Name name, u32 disposition, TransitRight *out);
 	/* A new entry, at want if that is a name (else the kernel picks). */
 	Kr install_locked(Port *port, u32 type, u32 urefs, Name *name,
 			  Name want = Name{Name::null});
+	/* The same, under a fresh name and PlaceFar if want is too far. */
+	Kr install_near_locked(Port *port, u32 type, u32 urefs, Name *name, Name want,
+			       Name *placed);
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
 	bool covers_locked(Right *right, const Usage &use);
 	void copyin_locked(Name name, Right *right, u32 disposition,

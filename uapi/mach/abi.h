@@ -47,6 +47,7 @@
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 #define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
 #define MACH_FEATURE_SEMAPHORES	(1U << 8)	/* MACH_IOC_SEMAPHORE */
+#define MACH_FEATURE_PORT_CALLS	(1U << 10)	/* MACH_PORT_OP_CONSTRUCT .. _SPACE_BASIC_INFO */
 #define MACH_FEATURE_HOST_STATS	(1U << 11)	/* MACH_HOST_STATISTICS .. PSET_INFO */
 #define MACH_FEATURE_TASK_CALLS	(1U << 12)	/* MACH_TASK_SUSPEND2 ... NAME_FOR_PID */
 
@@ -131,6 +132,56 @@ enum mach_port_op {
 	MACH_PORT_OP_EXTRACT_RIGHT	= 13,
 	/* name = a port set; count and info as for NAMES, but single names */
 	MACH_PORT_OP_GET_SET_STATUS	= 14,
+	/*
+	 * info = user address of struct mach_port_construct_info -> name.
+	 * The calls below that take or give a 64-bit guard or context carry
+	 * it in info itself.
+	 */
+	MACH_PORT_OP_CONSTRUCT		= 15,
+	MACH_PORT_OP_DESTRUCT		= 16,	/* name, delta = srdelta, info = guard */
+	MACH_PORT_OP_GUARD		= 17,	/* name, info = guard, value = strict */
+	MACH_PORT_OP_UNGUARD		= 18,	/* name, info = guard */
+	MACH_PORT_OP_GET_CONTEXT	= 19,	/* name -> info */
+	MACH_PORT_OP_SET_CONTEXT	= 20,	/* name, info */
+	MACH_PORT_OP_RENAME		= 21,	/* name = old, poly = new */
+	MACH_PORT_OP_ALLOCATE_NAME	= 22,	/* right, name */
+	MACH_PORT_OP_INSERT_MEMBER	= 23,	/* name, poly = set */
+	MACH_PORT_OP_EXTRACT_MEMBER	= 24,	/* name, poly = set */
+	/*
+	 * name, right = trailer type, value = seqno (in: 0 for the first;
+	 * out: the message's), count = room in bytes at info for the trailer
+	 * (out: its size) -> poly = the message's size, delta = its id.
+	 */
+	MACH_PORT_OP_PEEK		= 25,
+	MACH_PORT_OP_GET_SRIGHTS	= 26,	/* name -> value */
+	MACH_PORT_OP_SET_SEQNO		= 27,	/* name, value */
+	MACH_PORT_OP_KOBJECT		= 28,	/* name -> value = IKOT type, info = 0 */
+	/*
+	 * count = capacity of info in struct mach_port_name_info; out: how
+	 * many names there are (KERN_NO_SPACE if more than fit).
+	 */
+	MACH_PORT_OP_SPACE_INFO		= 29,
+	MACH_PORT_OP_GUARD_WITH_FLAGS	= 30,	/* name, info = guard, value = MPG_ flags */
+	/* name, info = the old guard; the new one's low 32 bits in value, high in count */
+	MACH_PORT_OP_SWAP_GUARD		= 31,
+	MACH_PORT_OP_SPACE_BASIC_INFO	= 32,	/* -> value = names in use */
+};
+
+/* MACH_PORT_OP_CONSTRUCT's argument: mach_port_options_t and the context. */
+struct mach_port_construct_info {
+	__u32 options[6];	/* mach_port_options_t: flags, qlimit, the union */
+	__u64 context;
+};
+
+/* One name of MACH_PORT_OP_SPACE_INFO: ipc_info_name_t. */
+struct mach_port_name_info {
+	__u32 name;
+	__u32 collision;	/* 0 */
+	__u32 type;		/* MACH_PORT_TYPE_* bits */
+	__u32 urefs;
+	__u32 object;		/* a number for the port alone (0 for a dead name) */
+	__u32 next;		/* 0 */
+	__u32 hash;		/* 0 */
 };
 
 struct mach_port_args {
@@ -461,6 +512,8 @@ MACH_ABI_ASSERT(sizeof(struct mach_task_self_args) == 8, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_info_args) == 24, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_port_deallocate_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_port_args) == 48, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_port_construct_info) == 32, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_port_name_info) == 28, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_msg_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_special_port_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_ports_args) == 24, "abi");

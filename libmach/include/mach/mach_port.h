@@ -9,6 +9,8 @@
 
 #include <mach/_mach_cdefs.h>
 #include <mach/mach_types.h>
+#include <mach/message.h>
+#include <mach_debug/mach_debug_types.h>
 
 _MACH_BEGIN_DECLS
 
@@ -79,7 +81,7 @@ kern_return_t mach_port_get_attributes(ipc_space_read_t task, mach_port_name_t n
 kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name, mach_port_flavor_t flavor,
                                        mach_port_info_t port_info, mach_msg_type_number_t port_infoCnt);
 
-/* Whether send rights exist for a receive right. */
+/* How many send rights exist for a receive right. */
 kern_return_t mach_port_get_srights(ipc_space_t task, mach_port_name_t name, mach_port_rights_t *srights);
 
 /* Add a receive right to / remove it from a port set, leaving other sets alone. */
@@ -89,6 +91,47 @@ kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name, 
 /* The context word of a receive right. */
 kern_return_t mach_port_get_context(ipc_space_read_t task, mach_port_name_t name, mach_port_context_t *context);
 kern_return_t mach_port_set_context(ipc_space_t task, mach_port_name_t name, mach_port_context_t context);
+
+/* Make a receive right as options say (guarded, with a send right, ...). */
+kern_return_t mach_port_construct(ipc_space_t task, mach_port_options_ptr_t options,
+                                  mach_port_context_t context, mach_port_name_t *name);
+
+/* Destroy a receive right (with its guard), dropping srdelta send references too. */
+kern_return_t mach_port_destruct(ipc_space_t task, mach_port_name_t name, mach_port_delta_t srdelta,
+                                 mach_port_context_t guard);
+
+/* Guard a receive right with a value (its context), or take the guard off. */
+kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name, mach_port_context_t guard,
+                              boolean_t strict);
+kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name, mach_port_context_t guard);
+/* Guard with MPG_* flags; swap a (non-strict) guard for another. */
+kern_return_t mach_port_guard_with_flags(ipc_space_t task, mach_port_name_t name,
+                                         mach_port_context_t guard, uint64_t flags);
+kern_return_t mach_port_swap_guard(ipc_space_t task, mach_port_name_t name,
+                                   mach_port_context_t old_guard, mach_port_context_t new_guard);
+
+/* A queued message's sequence number, size, id and trailer, without receiving it. */
+kern_return_t mach_port_peek(ipc_space_t task, mach_port_name_t name,
+                             mach_msg_trailer_type_t trailer_type, mach_port_seqno_t *request_seqnop,
+                             mach_msg_size_t *msg_sizep, mach_msg_id_t *msg_idp,
+                             mach_msg_trailer_info_t trailer_infop,
+                             mach_msg_type_number_t *trailer_infopCnt);
+
+/* Every name of the space with its rights (arrays come out of line). */
+kern_return_t mach_port_space_info(ipc_space_read_t space, ipc_info_space_t *space_info,
+                                   ipc_info_name_array_t *table_info,
+                                   mach_msg_type_number_t *table_infoCnt,
+                                   ipc_info_tree_name_array_t *tree_info,
+                                   mach_msg_type_number_t *tree_infoCnt);
+
+/* How many names the space has. */
+kern_return_t mach_port_space_basic_info(ipc_space_inspect_t task, ipc_info_space_basic_t *basic_info);
+
+/* The kind of kernel object (IKOT_*) a send or receive right stands for. */
+kern_return_t mach_port_kobject(ipc_space_read_t task, mach_port_name_t name,
+                                natural_t *object_type, mach_vm_address_t *object_addr);
+kern_return_t mach_port_kernel_object(ipc_space_read_t task, mach_port_name_t name,
+                                      unsigned *object_type, unsigned *object_addr);
 
 _MACH_END_DECLS
 

@@ -171,4 +171,74 @@ typedef struct mach_port_qos {
 	natural_t    len;
 } mach_port_qos_t;
 
+/* Service port information (MPO_SERVICE_PORT, for launchd only). */
+#define MACH_SERVICE_PORT_INFO_STRING_NAME_MAX_BUF_LEN 255
+typedef struct mach_service_port_info {
+	char    mspi_string_name[MACH_SERVICE_PORT_INFO_STRING_NAME_MAX_BUF_LEN];
+	uint8_t mspi_domain_type;
+} mach_service_port_info_data_t;
+typedef struct mach_service_port_info *mach_service_port_info_t;
+
+/* Flags of mach_port_options_t (mach_port_construct). */
+#define MPO_CONTEXT_AS_GUARD             0x01   /* the context is the guard */
+#define MPO_QLIMIT                       0x02   /* mpl holds the queue limit */
+#define MPO_TEMPOWNER                    0x04
+#define MPO_IMPORTANCE_RECEIVER          0x08
+#define MPO_INSERT_SEND_RIGHT            0x10   /* a send right under the name too */
+#define MPO_STRICT                       0x20   /* a strict guard */
+#define MPO_DENAP_RECEIVER               0x40
+#define MPO_IMMOVABLE_RECEIVE            0x80
+#define MPO_FILTER_MSG                   0x100
+#define MPO_TG_BLOCK_TRACKING            0x200
+#define MPO_SERVICE_PORT                 0x400
+#define MPO_CONNECTION_PORT              0x800
+#define MPO_REPLY_PORT                   0x1000
+#define MPO_ENFORCE_REPLY_PORT_SEMANTICS 0x2000
+#define MPO_PROVISIONAL_REPLY_PORT       0x4000
+#define MPO_EXCEPTION_PORT               0x8000
+
+typedef struct mach_port_options {
+	uint32_t           flags;   /* MPO_* */
+	mach_port_limits_t mpl;     /* with MPO_QLIMIT */
+	union {
+		uint64_t                 reserved[2];
+		mach_port_name_t         work_interval_port;  /* MPO_TG_BLOCK_TRACKING */
+		mach_service_port_info_t service_port_info;   /* MPO_SERVICE_PORT */
+		mach_port_name_t         service_port_name;   /* MPO_CONNECTION_PORT */
+	};
+} mach_port_options_t;
+typedef mach_port_options_t *mach_port_options_ptr_t;
+
+_MACH_STATIC_ASSERT(sizeof(mach_port_options_t) == 24, "mach_port_options_t layout");
+
+/* Flags of mach_port_guard_with_flags(). */
+#define MPG_STRICT            0x01
+#define MPG_IMMOVABLE_RECEIVE 0x02
+
+/* EXC_GUARD codes of a port guard's violation (XNU raises them; libmach does not). */
+#define GUARD_TYPE_MACH_PORT 0x1
+enum mach_port_guard_exception_codes {
+	kGUARD_EXC_DESTROY          = 1,
+	kGUARD_EXC_MOD_REFS         = 2,
+	kGUARD_EXC_INVALID_OPTIONS  = 3,
+	kGUARD_EXC_SET_CONTEXT      = 4,
+	kGUARD_EXC_UNGUARDED        = 8,
+	kGUARD_EXC_INCORRECT_GUARD  = 16,
+	kGUARD_EXC_IMMOVABLE        = 32,
+	kGUARD_EXC_STRICT_REPLY     = 64,
+	kGUARD_EXC_MSG_FILTERED     = 128,
+	kGUARD_EXC_INVALID_RIGHT    = 256,
+	kGUARD_EXC_INVALID_NAME     = 512,
+	kGUARD_EXC_INVALID_VALUE    = 1u << 10,
+	kGUARD_EXC_INVALID_ARGUMENT = 1u << 11,
+	kGUARD_EXC_RIGHT_EXISTS     = 1u << 12,
+	kGUARD_EXC_KERN_NO_SPACE    = 1u << 13,
+	kGUARD_EXC_KERN_FAILURE     = 1u << 14,
+	kGUARD_EXC_KERN_RESOURCE    = 1u << 15,
+	kGUARD_EXC_SEND_INVALID_REPLY = 1u << 16,
+	kGUARD_EXC_SEND_INVALID_VOUCHER = 1u << 17,
+	kGUARD_EXC_SEND_INVALID_RIGHT = 1u << 18,
+	kGUARD_EXC_RCV_INVALID_NAME = 1u << 19,
+};
+
 #endif /* _MACH_PORT_H_ */

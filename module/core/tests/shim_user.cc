@@ -408,6 +408,19 @@ int mach_shim_fd_install_at(int fd, mach_shim_file *file)
 	return fd;
 }
 
+int mach_shim_task_dup_fd(mach_task_os *, mach_u64, int fd, int min)
+{
+	auto it = fd_table.find(fd);
+	if (it == fd_table.end() || min < 0)
+		return -MACH_EBADF;
+	int got = min < 3 ? 3 : min;
+	while (fd_table.count(got))
+		got++;
+	it->second->refs++;
+	fd_table[got] = it->second;
+	return got;
+}
+
 void mach_shim_file_get(mach_shim_file *file)
 {
 	file->refs++;
