@@ -30,6 +30,8 @@ enum class Kr : long {
 	UrefsOverflow = 19,
 	InvalidCapability = 20,
 	InvalidValue = 18,
+	InvalidHost = 22,
+	InvalidObject = 33,
 	NameExists = 13,
 	RightExists = 21,
 	NotSupported = 46,
