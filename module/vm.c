@@ -514,7 +514,107 @@ struct mach_vm_call {
 	/* the agent's while it runs; the caller's before and once done */
 	struct mach_shim_vm_request req;
 	struct mach_task_os *os;	/* set before it is queued: read-only */
+	/* set_maximum's, the agent's: the piece of the range at hand */
+	unsigned long at, piece_end;
+	unsigned long dump;		/* its VM_DONTDUMP before the split */
+	unsigned int cur;		/* its protection */
+	int phase;
 };
+
+static unsigned long mach_vm_may_flags(unsigned int prot)
+{
+	return (prot & PROT_READ ? VM_MAYREAD : 0) |
+	       (prot & PROT_WRITE ? VM_MAYWRITE : 0) |
+	       (prot & PROT_EXEC ? VM_MAYEXEC : 0);
+}
+
+/*
+ * vm_protect(set_maximum): Linux keeps a mapping's maximum in VM_MAYREAD,
+ * VM_MAYWRITE and VM_MAYEXEC, which mprotect() (ours or the program's)
+ * never raises past. A VMA can only be split by a call that changes it,
+ * so each piece of the range is cut out by an madvise() that flips its
+ * VM_DONTDUMP; then, under the mmap lock, the flip is undone and the
+ * maximum lowered, and mprotect() lowers the current protection to fit.
+ * -EACCES for a maximum higher than the piece's, -EOPNOTSUPP where a
+ * shared mapping's VM_MAYWRITE is its file's writer count.
+ */
+enum { MACH_MAX_START, MACH_MAX_SPLIT, MACH_MAX_PROTECT };
+
+static bool mach_vm_max_step(struct mach_vm_call *vm, long result,
+			     struct mach_syscall *next)
+{
+	struct mach_shim_vm_request *req = &vm->req;
+	unsigned long drop = mach_vm_may_flags(~req->value & 7);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	switch (vm->phase) {
+	case MACH_MAX_START:
+		ret = mach_vm_check_here(req);
+		vm->at = req->start;
+		break;
+	case MACH_MAX_SPLIT:
+		ret = result;
+		if (ret)
+			break;
+		mmap_write_lock(mm);
+		vma = find_vma(mm, vm->at);
+		if (vma && vma->vm_start == vm->at && vma->vm_end == vm->piece_end) {
+			if (vm->dump)
+				vm_flags_set(vma, VM_DONTDUMP);
+			else
+				vm_flags_clear(vma, VM_DONTDUMP);
+			vm_flags_clear(vma, drop);
+		} else {
+			ret = -EAGAIN;	/* changed under us: try again */
+		}
+		mmap_write_unlock(mm);
+		if (ret)
+			break;
+		vm->phase = MACH_MAX_PROTECT;
+		next->nr = __NR_mprotect;
+		next->args[0] = vm->at;
+		next->args[1] = vm->piece_end - vm->at;
+		next->args[2] = vm->cur & req->value;
+		return true;
+	case MACH_MAX_PROTECT:
+		ret = result;
+		vm->at = vm->piece_end;
+		break;
+	}
+	if (ret || vm->at >= req->end) {
+		vm->call.ret = ret;
+		return false;
+	}
+
+	/* The next piece: [at, piece_end), one VMA's part of the range. */
+	mmap_read_lock(mm);
+	vma = find_vma(mm, vm->at);
+	if (!vma || vma->vm_start > vm->at) {
+		ret = -ENXIO;
+	} else {
+		vm->piece_end = min_t(u64, vma->vm_end, req->end);
+		vm->dump = vma->vm_flags & VM_DONTDUMP;
+		vm->cur = mach_vm_prot_of(vma->vm_flags);
+		if (req->value & ~mach_vm_max_prot(vma->vm_flags))
+			ret = -EACCES;	/* a maximum is never raised */
+		else if ((vma->vm_flags & VM_SHARED) && (drop & VM_MAYWRITE) &&
+			 (vma->vm_flags & VM_MAYWRITE) && MACH_SHARED_MAYWRITE_COUNTED)
+			ret = -EOPNOTSUPP;
+	}
+	mmap_read_unlock(mm);
+	if (ret) {
+		vm->call.ret = ret;
+		return false;
+	}
+	vm->phase = MACH_MAX_SPLIT;
+	next->nr = __NR_madvise;
+	next->args[0] = vm->at;
+	next->args[1] = vm->piece_end - vm->at;
+	next->args[2] = vm->dump ? MADV_DODUMP : MADV_DONTDUMP;
+	return true;
+}
 
 /* Linux's madvise() advice for a vm_behavior_t the core let through. */
 #define MACH_NO_ADVICE (-1UL)
@@ -547,6 +647,8 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 	struct mach_vm_call *vm = container_of(call, struct mach_vm_call, call);
 	struct mach_shim_vm_request *req = &vm->req;
 
+	if (req->op == MACH_VM_PROTECT && req->set_maximum)
+		return mach_vm_max_step(vm, result, next);
 	if (call->stage++) {
 		call->ret = result;	/* of mprotect(), madvise() or mlock() */
 		/* Advice Linux declines for this kind of memory is still advice. */

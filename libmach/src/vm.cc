@@ -33,6 +33,8 @@ kern_return_t vm_call_as_message(mach_vm_args &args)
 	switch (args.op) {
 	case MACH_VM_ALLOCATE:
 		in[4] = args.flags & MACH_VM_ANYWHERE ? VM_FLAGS_ANYWHERE : VM_FLAGS_FIXED;
+		if (args.flags & MACH_VM_OVERWRITE)
+			in[4] |= VM_FLAGS_OVERWRITE;
 		kr = libmach::rpc(args.task, 4800, in, 5, out, 2);
 		if (kr == KERN_SUCCESS)
 			args.address = out[0] | static_cast<uint64_t>(out[1]) << 32;
@@ -95,6 +97,8 @@ LIBMACH_API kern_return_t vm_allocate(vm_map_t task, vm_address_t *address,
 	mach_vm_args args = vm_args(MACH_VM_ALLOCATE, task, *address, size);
 	if (flags & VM_FLAGS_ANYWHERE)
 		args.flags = MACH_VM_ANYWHERE;
+	else if (flags & VM_FLAGS_OVERWRITE)
+		args.flags = MACH_VM_OVERWRITE;
 	kern_return_t kr = vm_call(args);
 	if (kr == KERN_SUCCESS)
 		*address = args.address;

@@ -18,12 +18,14 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
 #include <mach/mach_norma.h>
+#include <mach/mach_vm.h>
 
 static double now_ns(void)
 {
@@ -1528,12 +1530,114 @@ static void bench_sample(void)
 	twin_end(&twins[1]);
 }
 
+/* ---- vm: memory entries and remaps, 64 MiB at a time -------------------- */
+
+#define VM_BENCH_SIZE (64ul << 20)
+
+static task_t vm_target;		/* another task, mapped into */
+static mach_port_t vm_entry;		/* a 64 MiB named entry */
+static int vm_memfd = -1;		/* a 64 MiB memfd, the Linux side's */
+static mach_vm_address_t vm_source;	/* 64 MiB touched in vm_target */
+static pid_t vm_target_pid;
+static char *vm_buffer;			/* ours, for process_vm_readv */
+
+/* mach_vm_map of the entry into the other task; unmapped untimed. */
+static double entry_map_once(void)
+{
+	mach_vm_address_t at = 0;
+	double t = TIMED(check(mach_vm_map(vm_target, &at, VM_BENCH_SIZE, 0, VM_FLAGS_ANYWHERE,
+					   vm_entry, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE,
+					   VM_PROT_READ | VM_PROT_WRITE, VM_INHERIT_SHARE)
+			       == KERN_SUCCESS, "mach_vm_map"));
+
+	mach_vm_deallocate(vm_target, at, VM_BENCH_SIZE);
+	return t;
+}
+
+/* mmap of the memfd, shared, by the process itself; unmapped untimed. */
+static double memfd_map_once(void)
+{
+	void *p;
+	double t = TIMED(p = mmap(NULL, VM_BENCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+				  vm_memfd, 0));
+
+	check(p != MAP_FAILED, "mmap");
+	munmap(p, VM_BENCH_SIZE);
+	return t;
+}
+
+/* vm_remap (share) of the other task's 64 MiB into ours; unmapped untimed. */
+static double remap_once(void)
+{
+	mach_vm_address_t at = 0;
+	vm_prot_t cur, max;
+	double t = TIMED(check(mach_vm_remap(mach_task_self(), &at, VM_BENCH_SIZE, 0,
+					     VM_FLAGS_ANYWHERE, vm_target, vm_source, FALSE,
+					     &cur, &max, VM_INHERIT_SHARE) == KERN_SUCCESS,
+			       "mach_vm_remap"));
+
+	mach_vm_deallocate(mach_task_self(), at, VM_BENCH_SIZE);
+	return t;
+}
+
+/* The same bytes read out with process_vm_readv. */
+static double readv_once(void)
+{
+	struct iovec local = { vm_buffer, VM_BENCH_SIZE };
+	struct iovec remote = { (void *)(uintptr_t)vm_source, VM_BENCH_SIZE };
+	ssize_t n;
+	double t = TIMED(n = process_vm_readv(vm_target_pid, &local, 1, &remote, 1, 0));
+
+	check(n == (ssize_t)VM_BENCH_SIZE, "process_vm_readv");
+	return t;
+}
+
+static void bench_vm(void)
+{
+	memory_object_size_t size = VM_BENCH_SIZE;
+	double mach_ns, linux_ns;
+
+	check(task_create(mach_task_self(), NULL, 0, FALSE, &vm_target) == KERN_SUCCESS,
+	      "task_create");
+	check(pid_for_task(vm_target, &vm_target_pid) == KERN_SUCCESS, "pid_for_task");
+	check(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+					MAP_MEM_NAMED_CREATE | VM_PROT_READ | VM_PROT_WRITE,
+					&vm_entry, MACH_PORT_NULL) == KERN_SUCCESS,
+	      "mach_make_memory_entry_64");
+	vm_memfd = memfd_create("mach-bench", 0);
+	check(vm_memfd >= 0 && ftruncate(vm_memfd, VM_BENCH_SIZE) == 0, "memfd");
+	compare(101, entry_map_once, memfd_map_once, &mach_ns, &linux_ns);
+	report("mach_vm_map 64 MiB entry, other task", mach_ns, "mmap 64 MiB memfd, itself",
+	       linux_ns);
+	printf("%-34s %9s   (medians; target: at most 1.5)\n", "", "");
+
+	/* 64 MiB the other task wrote, and our buffer for its copy. */
+	check(mach_vm_allocate(vm_target, &vm_source, VM_BENCH_SIZE, VM_FLAGS_ANYWHERE)
+	      == KERN_SUCCESS, "mach_vm_allocate");
+	vm_buffer = malloc(VM_BENCH_SIZE);
+	check(vm_buffer != NULL, "malloc");
+	memset(vm_buffer, 'm', VM_BENCH_SIZE);
+	check(mach_vm_write(vm_target, vm_source, (vm_offset_t)vm_buffer, VM_BENCH_SIZE)
+	      == KERN_SUCCESS, "mach_vm_write");
+	/* The first remap makes the private range shared, once: timed alone. */
+	mach_ns = remap_once();
+	printf("%-34s %9.0f ns   (the first: the range becomes shared)\n",
+	       "mach_vm_remap 64 MiB, first", mach_ns);
+	compare(51, remap_once, readv_once, &mach_ns, &linux_ns);
+	report("mach_vm_remap 64 MiB share", mach_ns, "process_vm_readv 64 MiB", linux_ns);
+
+	free(vm_buffer);
+	close(vm_memfd);
+	mach_port_deallocate(mach_task_self(), vm_entry);
+	end_task(vm_target);
+}
+
 int main(int argc, char **argv)
 {
 	/*
 	 * mach-bench [iterations] | ipc (calls and messages) |
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
-	 * sample (task_sample's cost)
+	 * sample (task_sample's cost) | vm (memory entries, remaps)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1562,6 +1666,10 @@ int main(int argc, char **argv)
 		printf("task_sample: %d pairs of rounds of a CPU-bound loop, taken in turn\n",
 		       SAMPLE_PAIRS);
 		bench_sample();
+	}
+	if (!*only || !strcmp(only, "vm")) {
+		printf("vm: medians of single 64 MiB operations taken in turn\n");
+		bench_vm();
 	}
 	return failures ? 1 : 0;
 }

@@ -31,7 +31,7 @@ enum class Kr : long {
 	InvalidCapability = 20,
 	InvalidValue = 18,
 	InvalidHost = 22,
-	InvalidObject = 33,
+	InvalidObject = 29,
 	NameExists = 13,
 	RightExists = 21,
 	NotSupported = 46,

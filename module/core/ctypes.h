@@ -34,5 +34,6 @@ typedef _Bool mach_bool;
 #define MACH_ETIMEDOUT	110
 #define MACH_EIO	5
 #define MACH_EREMOTE	66
+#define MACH_EOPNOTSUPP	95
 
 #endif /* MACH_CORE_CTYPES_H */

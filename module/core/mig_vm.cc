@@ -15,6 +15,7 @@ namespace {
 
 /* VM_FLAGS_* a user may give an allocation (<mach/vm_statistics.h>). */
 constexpr u32 vm_flags_anywhere = 0x1;
+constexpr u32 vm_flags_overwrite = 0x4000;
 constexpr u32 vm_flags_user_allocate = 0xff07509f;
 
 /*
@@ -52,6 +53,8 @@ Kr allocate_call(MigCall &call)
 	mach_vm_args args = range_args(call, MACH_VM_ALLOCATE);
 	if (flags & vm_flags_anywhere)
 		args.flags = MACH_VM_ANYWHERE;
+	else if (flags & vm_flags_overwrite)
+		args.flags = MACH_VM_OVERWRITE;
 	Kr kr = on_map(call, args);
 	if (kr == Kr::Success) {
 		call.out64(mig_results, args.address);

@@ -327,6 +327,7 @@ struct mach_shim_vm_request {
 	mach_bool kernel_data;		/* READ, WRITE: data is a kernel buffer */
 	mach_bool overwrite;		/* ALLOCATE, MAP: a fixed one replaces */
 	mach_bool copy;			/* MAP: a copy of object; MAKE_ENTRY: of the range */
+	mach_bool set_maximum;		/* PROTECT: value is the new maximum */
 	/*
 	 * MAP: the memory mapped (the caller's reference), or none for zero
 	 * fill; MAKE_ENTRY: out, a new reference to the range's memory.

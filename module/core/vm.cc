@@ -61,6 +61,8 @@ Kr vm_error(u32 op, int err)
 		return Kr::InvalidAddress;
 	case -MACH_EINVAL:
 		return Kr::InvalidArgument;
+	case -MACH_EOPNOTSUPP:
+		return Kr::NotSupported;
 	case -MACH_EAGAIN:
 		return Kr::ResourceShortage;
 	case -MACH_EACCES:
@@ -129,8 +131,8 @@ Kr vm_call(Task &task, u64 program, mach_vm_args &args, bool kernel_data)
 			return Kr::InvalidArgument;
 		if (args.op == MACH_VM_PROTECT && (args.value & ~prot_all))
 			return Kr::InvalidArgument;
-		if (args.op == MACH_VM_PROTECT && (args.flags & MACH_VM_SET_MAXIMUM))
-			return Kr::NotSupported;	/* Linux has no settable maximum */
+		/* Held in the VMA's VM_MAY* flags: module/vm.c */
+		req.set_maximum = args.op == MACH_VM_PROTECT && (args.flags & MACH_VM_SET_MAXIMUM);
 		if (args.op == MACH_VM_INHERIT && args.value > inherit_last)
 			return Kr::InvalidArgument;
 		if (req.start == req.end)

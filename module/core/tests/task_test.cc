@@ -80,7 +80,7 @@ TEST_F(Tasks, BadVmArgumentsNeverReachTheHost)
 	EXPECT_EQ(Kr::Success, vm(MACH_VM_PROTECT, 0x1234, 0, 8));
 	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_BEHAVIOR, 0x1000, 0x1000, 13));
 	EXPECT_EQ(Kr::InvalidArgument, vm(99, 0, 0));
-	EXPECT_EQ(Kr::NotSupported, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 1, MACH_VM_SET_MAXIMUM));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 8, MACH_VM_SET_MAXIMUM));
 	EXPECT_EQ(0u, shim_user::last_vm.op);
 	mach_vm_args a{};
 	a.op = MACH_VM_ALLOCATE;
