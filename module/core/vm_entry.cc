@@ -55,22 +55,24 @@ bool pages(u64 addr, u64 size, u64 *start, u64 *end)
 	return true;
 }
 
-/* The entry the caller's send right name stands for, into *port. */
-Kr entry_of(Task &caller, u32 name, Ref<Port> *port, MemoryEntry **entry)
+/* The entry port stands for (none for no port), or InvalidObject. */
+Kr entry_of(Port *port, MemoryEntry **entry)
 {
-	*entry = nullptr;
+	*entry = port ? static_cast<MemoryEntry *>(port->memory_entry()) : nullptr;
+	return port && !*entry ? Kr::InvalidObject : Kr::Success;
+}
+
+/* The port the caller's send right name is, into *port (none for null). */
+Kr port_named(Task &caller, u32 name, Ref<Port> *port)
+{
 	if (name == Name::null)
 		return Kr::Success;
 	*port = caller.space().lookup_send(Name{name});
-	if (!*port)
-		return Kr::SendInvalidRight;	/* MIG's copy-in of the right */
-	*entry = static_cast<MemoryEntry *>((*port)->memory_entry());
-	return *entry ? Kr::Success : Kr::InvalidObject;
+	return *port ? Kr::Success : Kr::SendInvalidRight;	/* MIG's copy-in */
 }
 
-/* A new entry's port, a send right to it in the caller's space. */
-Kr give_entry(Task &caller, mach_vm_object *object, u64 offset, u64 size, u32 prot,
-	      u32 *name)
+/* A new entry's port, for object's reference (taken, whatever comes). */
+Kr new_entry(mach_vm_object *object, u64 offset, u64 size, u32 prot, Ref<Port> *port)
 {
 	MemoryEntry *entry = make<MemoryEntry>();
 	if (!entry) {
@@ -78,14 +80,8 @@ Kr give_entry(Task &caller, mach_vm_object *object, u64 offset, u64 size, u32 pr
 		return Kr::ResourceShortage;
 	}
 	*entry = MemoryEntry{object, offset, size, prot};
-	Ref<Port> port = Ref<Port>::adopt(Port::create_for_entry(entry));
-	if (!port)
-		return Kr::ResourceShortage;
-	Name made{Name::null};
-	Kr kr = caller.space().make_send(port.get(), &made);
-	if (kr == Kr::Success)
-		*name = made.value;
-	return kr;
+	*port = Ref<Port>::adopt(Port::create_for_entry(entry));
+	return *port ? Kr::Success : Kr::ResourceShortage;
 }
 
 /* The host's op on task, the task's threads held if it may share a range. */
@@ -139,7 +135,7 @@ Kr map_request(const mach_vm_map_args &args, mach_shim_vm_request &req)
 }
 
 /* vm_map of entry (or zero fill) in task. */
-Kr map(Task &task, u64 program, mach_vm_map_args &args, MemoryEntry *entry)
+Kr map_entry(Task &task, u64 program, mach_vm_map_args &args, MemoryEntry *entry)
 {
 	mach_shim_vm_request req{};
 	Kr kr = map_request(args, req);
@@ -180,14 +176,16 @@ Kr range_entry(Task &task, u64 program, u64 start, u64 end, u32 prot, bool copy,
 	return host_vm(task, req, !copy);
 }
 
-Kr make_entry(Task &caller, Task &task, u64 program, mach_vm_map_args &args)
+} /* namespace */
+
+Kr make_memory_entry(Task &task, u64 program, mach_vm_map_args &args, Port *parent_port,
+		     Ref<Port> *entry)
 {
 	u32 permission = args.cur_protection, prot = permission & prot_all;
 	if (permission & mem_flags_mask & ~mem_flags_user)
 		return Kr::InvalidValue;
-	Ref<Port> parent_port;
 	MemoryEntry *parent;
-	Kr kr = entry_of(caller, args.object, &parent_port, &parent);
+	Kr kr = entry_of(parent_port, &parent);
 	if (kr != Kr::Success)
 		return kr;
 
@@ -195,16 +193,14 @@ Kr make_entry(Task &caller, Task &task, u64 program, mach_vm_map_args &args)
 		u64 size = (args.size + page_mask()) & ~page_mask();
 		if (size < args.size)
 			return Kr::InvalidArgument;
-		if (!size) {
-			args.object = Name::null;	/* no entry, as XNU answers */
-			return Kr::Success;
-		}
+		if (!size)
+			return Kr::Success;	/* no entry, as XNU answers */
 		mach_vm_object *object;
 		int err = mach_shim_vm_object_create(size, &object);
 		if (err)
 			return err == -MACH_ENOMEM ? Kr::ResourceShortage : Kr::InvalidArgument;
 		args.size = size;
-		return give_entry(caller, object, 0, size, prot, &args.object);
+		return new_entry(object, 0, size, prot, entry);
 	}
 
 	u64 start, end;
@@ -217,8 +213,7 @@ Kr make_entry(Task &caller, Task &task, u64 program, mach_vm_map_args &args)
 			return Kr::ProtectionFailure;
 		mach_shim_vm_object_get(parent->object);
 		args.size = end - start;
-		return give_entry(caller, parent->object, parent->offset + start, end - start,
-				  prot, &args.object);
+		return new_entry(parent->object, parent->offset + start, end - start, prot, entry);
 	}
 
 	/* The task's own memory at offset. */
@@ -231,19 +226,21 @@ Kr make_entry(Task &caller, Task &task, u64 program, mach_vm_map_args &args)
 	if (kr != Kr::Success)
 		return kr;
 	args.size = end - start;
-	return give_entry(caller, req.object, req.offset, end - start, prot, &args.object);
+	return new_entry(req.object, req.offset, end - start, prot, entry);
 }
 
-/* vm_remap: the source range, shared or copied, mapped in the target. */
-Kr remap(Task &caller, Task &target, u64 program, mach_vm_map_args &args)
+Kr vm_map_object(Task &task, u64 program, mach_vm_map_args &args, Port *object)
 {
-	Ref<Task> source;
-	u64 source_program;
-	Kr kr = resolve_task(caller, args.object, Kr::InvalidArgument, &source, &source_program,
-			     true);
-	if (kr != Kr::Success)
-		return kr;
+	MemoryEntry *entry;
+	Kr kr = entry_of(object, &entry);
+	return kr == Kr::Success ? map_entry(task, program, args, entry) : kr;
+}
+
+Kr vm_remap_from(Task &target, u64 program, Task &source, u64 source_program,
+		 mach_vm_map_args &args)
+{
 	u64 start, end;
+	Kr kr;
 	if (!args.size || !pages(args.offset, args.size, &start, &end))
 		return Kr::InvalidArgument;
 
@@ -256,7 +253,7 @@ Kr remap(Task &caller, Task &target, u64 program, mach_vm_map_args &args)
 	if (kr != Kr::Success)
 		return kr;
 
-	kr = range_entry(*source.get(), source_program, start, end, 0, args.copy != 0, req);
+	kr = range_entry(source, source_program, start, end, 0, args.copy != 0, req);
 	if (kr != Kr::Success)
 		return kr;
 	MemoryEntry entry{req.object, req.offset, end - start, prot_all};
@@ -264,7 +261,7 @@ Kr remap(Task &caller, Task &target, u64 program, mach_vm_map_args &args)
 	map_args.max_protection = req.max_protection | req.protection;
 	map_args.offset = 0;
 	map_args.copy = false;
-	kr = map(target, program, map_args, &entry);
+	kr = map_entry(target, program, map_args, &entry);
 	mach_shim_vm_object_put(req.object);
 	if (kr != Kr::Success)
 		return kr;
@@ -276,8 +273,6 @@ Kr remap(Task &caller, Task &target, u64 program, mach_vm_map_args &args)
 	args.max_protection = map_args.max_protection;
 	return Kr::Success;
 }
-
-} /* namespace */
 
 void memory_entry_destroy(void *p)
 {
@@ -293,17 +288,33 @@ Kr vm_map_call(Task &caller, mach_vm_map_args &args)
 	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program, true);
 	if (kr != Kr::Success)
 		return kr;
+	Ref<Port> port;
+	Ref<Port> entry;
+	Ref<Task> source;
+	u64 source_program;
 	switch (args.op) {
-	case MACH_VM_MAP: {
-		Ref<Port> port;
-		MemoryEntry *entry;
-		kr = entry_of(caller, args.object, &port, &entry);
-		return kr == Kr::Success ? map(*task.get(), program, args, entry) : kr;
-	}
+	case MACH_VM_MAP:
+		kr = port_named(caller, args.object, &port);
+		return kr == Kr::Success ? vm_map_object(*task.get(), program, args, port.get()) :
+					   kr;
 	case MACH_VM_REMAP:
-		return remap(caller, *task.get(), program, args);
-	case MACH_VM_MAKE_ENTRY:
-		return make_entry(caller, *task.get(), program, args);
+		kr = resolve_task(caller, args.object, Kr::InvalidArgument, &source,
+				  &source_program, true);
+		if (kr != Kr::Success)
+			return kr;
+		return vm_remap_from(*task.get(), program, *source.get(), source_program, args);
+	case MACH_VM_MAKE_ENTRY: {
+		kr = port_named(caller, args.object, &port);
+		if (kr == Kr::Success)
+			kr = make_memory_entry(*task.get(), program, args, port.get(), &entry);
+		args.object = Name::null;
+		if (kr != Kr::Success || !entry)
+			return kr;
+		Name made{Name::null};
+		kr = caller.space().make_send(entry.get(), &made);
+		args.object = made.value;
+		return kr;
+	}
 	default:
 		return Kr::InvalidArgument;
 	}

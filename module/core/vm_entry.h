@@ -12,16 +12,29 @@
 #define MACH_CORE_VM_ENTRY_H
 
 #include "base.h"
+#include "port.h"
 
 struct mach_vm_map_args;
 
 namespace mach {
 
 class Task;
-class Port;
 
 /* The entry a port owns (Port::create_for_entry()) going with it. */
 void memory_entry_destroy(void *entry);
+
+/* vm_map of object, a memory entry's port or none (zero fill), in task. */
+Kr vm_map_object(Task &task, u64 program, mach_vm_map_args &args, Port *object);
+/* vm_remap of source's range (args.offset) into task. */
+Kr vm_remap_from(Task &task, u64 program, Task &source, u64 source_program,
+		 mach_vm_map_args &args);
+/*
+ * mach_make_memory_entry of task's range (args.offset, args.size), fresh
+ * memory or a piece of parent's (a memory entry's port, or none): the new
+ * entry's port into *entry (none for a fresh one of size 0).
+ */
+Kr make_memory_entry(Task &task, u64 program, mach_vm_map_args &args, Port *parent,
+		     Ref<Port> *entry);
 
 /*
  * MACH_IOC_VM_MAP's calls (MACH_VM_MAP, _REMAP, _MAKE_ENTRY) made by
