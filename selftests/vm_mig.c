@@ -245,4 +245,39 @@ TEST_F(vm_mig, behavior_and_region_recurse_by_message)
 	}
 }
 
+/* libmach's calls on a port standing in for the task: sent as messages. */
+TEST_F(vm_mig, calls_on_a_stand_in_are_the_tasks)
+{
+	memory_object_size_t size = PAGE;
+	mach_vm_address_t at = 0, src = 0, remapped = 0;
+	mach_port_t entry = MACH_PORT_NULL;
+	vm_prot_t cur, max;
+	struct proxy p;
+	char buf[8];
+	vm_size_t got;
+
+	proxy_start(&p, self->child);
+	ASSERT_EQ(KERN_SUCCESS, mach_make_memory_entry_64(p.port, &size, 0,
+							  MAP_MEM_NAMED_CREATE | VM_PROT_DEFAULT,
+							  &entry, MACH_PORT_NULL));
+	EXPECT_EQ(PAGE, size);
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_map(p.port, &at, PAGE, 0, VM_FLAGS_ANYWHERE, entry, 0,
+					    FALSE, VM_PROT_DEFAULT, VM_PROT_DEFAULT,
+					    VM_INHERIT_DEFAULT));
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &src, PAGE, VM_FLAGS_ANYWHERE));
+	strcpy((char *)src, "proxied");
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_remap(p.port, &remapped, PAGE, 0, VM_FLAGS_ANYWHERE,
+					      mach_task_self(), src, FALSE, &cur, &max,
+					      VM_INHERIT_DEFAULT));
+	EXPECT_EQ(VM_PROT_DEFAULT, cur);
+	ASSERT_EQ(KERN_SUCCESS, vm_read_overwrite(self->child, remapped, 8, (vm_address_t)buf,
+						  &got));
+	EXPECT_STREQ("proxied", buf);
+	EXPECT_EQ(KERN_SUCCESS, mach_vm_behavior_set(p.port, at, PAGE, VM_BEHAVIOR_RANDOM));
+	EXPECT_LE(4, p.forwarded);
+	proxy_stop(&p);
+	EXPECT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), entry));
+	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), src, PAGE));
+}
+
 TEST_HARNESS_MAIN

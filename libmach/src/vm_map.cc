@@ -15,12 +15,82 @@
 
 namespace {
 
-// A call on a port that is no task's: its server would answer the MIG
-// request, which these calls do not send yet.
+void put64(uint32_t *words, uint64_t value)
+{
+	words[0] = static_cast<uint32_t>(value);
+	words[1] = static_cast<uint32_t>(value >> 32);
+}
+
+uint64_t get64(const uint32_t *words)
+{
+	return words[0] | static_cast<uint64_t>(words[1]) << 32;
+}
+
+// The call sent to a port that is no task's, as its mach_vm routine, for a
+// server standing in for the task: mach_vm_map (4811), mach_vm_remap
+// (4813), _mach_make_memory_entry (4817), in XNU's layouts.
+kern_return_t map_as_message(mach_vm_map_args &args)
+{
+	uint32_t in[13], out[4];
+	mach_port_t port = args.object, got = MACH_PORT_NULL;
+	unsigned n = 0;
+	kern_return_t kr;
+
+	switch (args.op) {
+	case MACH_VM_MAP:
+		put64(&in[0], args.address);
+		put64(&in[2], args.size);
+		put64(&in[4], args.mask);
+		in[6] = args.flags;
+		put64(&in[7], args.offset);
+		in[9] = args.copy;
+		in[10] = args.cur_protection;
+		in[11] = args.max_protection;
+		in[12] = args.inheritance;
+		kr = libmach::rpc_general(args.task, 4811, &port, 1, MACH_MSG_TYPE_COPY_SEND, in,
+					  13, nullptr, 0, out, 2, &n);
+		if (kr == KERN_SUCCESS)
+			args.address = get64(out);
+		return kr;
+	case MACH_VM_REMAP:
+		put64(&in[0], args.address);
+		put64(&in[2], args.size);
+		put64(&in[4], args.mask);
+		in[6] = args.flags;
+		put64(&in[7], args.offset);
+		in[9] = args.copy;
+		in[10] = args.inheritance;
+		kr = libmach::rpc_general(args.task, 4813, &port, 1, MACH_MSG_TYPE_COPY_SEND, in,
+					  11, nullptr, 0, out, 4, &n);
+		if (kr == KERN_SUCCESS) {
+			args.address = get64(out);
+			args.cur_protection = out[2];
+			args.max_protection = out[3];
+		}
+		return kr;
+	default:	// MACH_VM_MAKE_ENTRY
+		put64(&in[0], args.size);
+		put64(&in[2], args.offset);
+		in[4] = args.cur_protection;
+		kr = libmach::rpc_general(args.task, 4817, &port, 1, MACH_MSG_TYPE_COPY_SEND, in,
+					  5, &got, 1, out, 2, &n);
+		if (kr == KERN_SUCCESS && n != 2) {
+			if (got != MACH_PORT_NULL)
+				mach_port_deallocate(mach_task_self(), got);
+			return MIG_TYPE_ERROR;
+		}
+		if (kr == KERN_SUCCESS) {
+			args.size = get64(out);
+			args.object = got;
+		}
+		return kr;
+	}
+}
+
 kern_return_t map_call(mach_vm_map_args &args)
 {
 	kern_return_t kr = libmach::call(MACH_IOC_VM_MAP, &args);
-	return kr == libmach::send_as_message ? MACH_SEND_INVALID_DEST : kr;
+	return kr == libmach::send_as_message ? map_as_message(args) : kr;
 }
 
 } // namespace
