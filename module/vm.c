@@ -448,8 +448,8 @@ int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
  * it. (Other threads of the task must not write meanwhile: the threads
  * issue parks them.)
  */
-static int mach_vm_share_piece(unsigned long start, unsigned long end,
-			       unsigned long vm_flags, struct mach_share_buf *buf)
+int mach_vm_share_piece(unsigned long start, unsigned long end,
+			unsigned long vm_flags, struct mach_share_buf *buf)
 {
 	struct file *file;
 	unsigned long addr;

@@ -161,6 +161,39 @@ static int mach_vm_entry_copy(struct mach_shim_vm_request *req)
 }
 
 /*
+ * A range of several private mappings alike (protection, inheritance)
+ * made shared as one file, so that one entry can name it: -EAGAIN if it
+ * is one mapping, or they differ (each is then made shared alone).
+ */
+static int mach_vm_share_whole(unsigned long start, unsigned long end)
+{
+	const unsigned long alike = VM_READ | VM_WRITE | VM_EXEC | VM_DONTCOPY |
+				    VM_MAYSHARE | VM_IO | VM_PFNMAP;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct mach_share_buf *buf;
+	unsigned long flags = 0;
+	int pieces = 0, ret = 0;
+
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = find_vma(mm, vma->vm_end)) {
+		if (pieces++ && (vma->vm_flags & alike) != (flags & alike))
+			ret = -EAGAIN;
+		flags = vma->vm_flags;
+	}
+	mmap_read_unlock(mm);
+	if (ret || pieces < 2 || (flags & (VM_MAYSHARE | VM_IO | VM_PFNMAP)))
+		return -EAGAIN;
+	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = mach_vm_share_piece(start, end, flags, buf);
+	kfree(buf);
+	return ret;
+}
+
+/*
  * mach_make_memory_entry of [start, end) of our own memory: the file that
  * maps it (private memory made shared first), or a copy of it.
  */
@@ -186,7 +219,9 @@ int mach_vm_make_entry_here(struct mach_task_os *os,
 	if (req->copy)
 		return mach_vm_entry_copy(req);
 
-	ret = mach_vm_share_range(req->start, req->end);
+	ret = mach_vm_share_whole(req->start, req->end);
+	if (ret == -EAGAIN)
+		ret = mach_vm_share_range(req->start, req->end);
 	/* It was COPY to Mach, and stays so for this task's children. */
 	if (!ret && was_private)
 		ret = mach_vm_note_inheritance(os, req->start, req->end, true);

@@ -27,4 +27,8 @@ struct mach_share_buf;
 int mach_vm_copy_to_file(struct file *file, unsigned long start,
 			 unsigned long end, struct mach_share_buf *buf);
 
+/* vm.c's: our private [start, end) replaced by one shared copy of it. */
+int mach_vm_share_piece(unsigned long start, unsigned long end,
+			unsigned long vm_flags, struct mach_share_buf *buf);
+
 #endif /* MACH_VM_MAP_H */

@@ -244,6 +244,22 @@ TEST_F(vm, remap_shares_or_copies_between_tasks)
 					 &cur, &max, VM_INHERIT_DEFAULT));
 	EXPECT_EQ(VM_PROT_READ, cur);
 
+	/* Two mappings alike (one advised apart) are shared as one. */
+	mach_vm_address_t two = 0, both = 0;
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_allocate(self->task, &two, 2 * PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_behavior_set(self->task, two + PAGE, PAGE,
+						     VM_BEHAVIOR_RANDOM));
+	ASSERT_EQ(KERN_SUCCESS, poke(self->task, two + PAGE, "second"));
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_remap(mach_task_self(), &both, 2 * PAGE, 0,
+					      VM_FLAGS_ANYWHERE, self->task, two, FALSE, &cur,
+					      &max, VM_INHERIT_DEFAULT));
+	EXPECT_STREQ("second", (char *)both + PAGE);
+	strcpy((char *)both, "first");
+	ASSERT_EQ(KERN_SUCCESS, peek(self->task, two, buf, 6));
+	EXPECT_STREQ("first", buf);
+	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), both, 2 * PAGE));
+	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(self->task, two, 2 * PAGE));
+
 	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), shared, 3 * PAGE));
 	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), ro, PAGE));
 	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(self->task, copied, 3 * PAGE));
