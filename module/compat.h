@@ -29,6 +29,17 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 }
 #endif
 
+/*
+ * Since 6.7 a shared mapping counts as its file's writer by VM_MAYWRITE
+ * (vma_is_shared_maywrite()): clearing that flag later would leave the
+ * count unbalanced when it is unmapped. Before, VM_SHARED alone counted.
+ */
+#ifdef MACH_COMPAT_SHARED_MAYWRITE
+#define MACH_SHARED_MAYWRITE_COUNTED true
+#else
+#define MACH_SHARED_MAYWRITE_COUNTED false
+#endif
+
 /* get_user_pages() and get_user_pages_remote() lost their vmas in 6.5. */
 #ifdef MACH_COMPAT_GUP_VMAS
 static inline long mach_get_user_pages(unsigned long start, unsigned long nr_pages,

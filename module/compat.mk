@@ -20,6 +20,7 @@ endif
 mach-probe = $(shell grep -qsE '$(1)' $(srctree)/include/$(2) && echo y)
 
 mach-compat-$(call mach-probe,vm_flags_set,linux/mm.h) += VM_FLAGS_SET
+mach-compat-$(call mach-probe,vma_is_shared_maywrite,linux/mm.h) += SHARED_MAYWRITE
 mach-compat-$(call mach-probe,vm_area_struct \*\*vmas,linux/mm.h) += GUP_VMAS
 mach-compat-$(call mach-probe,struct percpu_counter rss_stat,linux/mm_types.h) += RSS_PERCPU
 mach-compat-$(call mach-probe,get_mm_rss_sum,linux/mm.h) += GET_MM_RSS_SUM

@@ -42,6 +42,7 @@ static const unsigned int mach_ioctls[MACH_IOC_NR_COUNT] = {
 	[MACH_IOC_NR_HOST] = MACH_IOC_HOST,
 	[MACH_IOC_NR_TASK_CREATE_TOKEN] = MACH_IOC_TASK_CREATE_TOKEN,
 	[MACH_IOC_NR_SEMAPHORE] = MACH_IOC_SEMAPHORE,
+	[MACH_IOC_NR_VM_MAP] = MACH_IOC_VM_MAP,
 };
 
 /* One ioctl's copy of its argument: the calling thread's only. */
@@ -62,6 +63,7 @@ union mach_ioctl_args {
 	struct mach_host_args host;
 	struct mach_task_create_token_args task_create_token;
 	struct mach_semaphore_args semaphore;
+	struct mach_vm_map_args vm_map;
 };
 
 static int mach_dev_open(struct inode *inode, struct file *file)

@@ -30,7 +30,8 @@ static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
 	      MACH_EACCES == EACCES && MACH_EEXIST == EEXIST &&
 	      MACH_EBUSY == EBUSY && MACH_ETIMEDOUT == ETIMEDOUT &&
 	      MACH_EIO == EIO && MACH_EINPROGRESS == EINPROGRESS &&
-	      MACH_EREMOTE == EREMOTE && MACH_EMFILE == EMFILE);
+	      MACH_EREMOTE == EREMOTE && MACH_EMFILE == EMFILE &&
+	      MACH_EOPNOTSUPP == EOPNOTSUPP);
 static_assert(sizeof(struct mach_shim_ref) == sizeof(refcount_t));
 
 static const char *const mach_cache_names[MACH_KIND_COUNT] = {

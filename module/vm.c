@@ -35,6 +35,7 @@
 #include "clone.h"
 #include "stub.h"
 #include "task_os.h"
+#include "vm_map.h"
 #include "vm_share.h"
 
 /* Mach's protection bits are Linux's PROT_* bits. */
@@ -46,8 +47,7 @@ enum { MACH_INHERIT_SHARE = 0, MACH_INHERIT_COPY = 1, MACH_INHERIT_NONE = 2 };
  * Is [start, end) mapped without a hole and without the stub, with every
  * page allowing prot? -ENXIO, -EACCES or 0. Under the mmap lock.
  */
-static int mach_vm_check(struct mm_struct *mm, u64 start, u64 end,
-			 unsigned long prot)
+int mach_vm_check(struct mm_struct *mm, u64 start, u64 end, unsigned long prot)
 {
 	unsigned long need = (prot & PROT_READ ? VM_READ : 0) |
 			     (prot & PROT_WRITE ? VM_WRITE : 0);
@@ -135,6 +135,13 @@ static int mach_vm_transfer(struct mach_task_os *os,
 		return -ESRCH;
 	ret = mach_vm_check_mm(mm, req->start, req->end,
 			       req->op == MACH_VM_WRITE ? PROT_WRITE : PROT_READ);
+	/*
+	 * vm_write's bytes are a message's on XNU, all copied in before any
+	 * is written: a source that is not wholly readable writes nothing.
+	 */
+	if (!ret && req->op == MACH_VM_WRITE && !req->kernel_data &&
+	    mach_vm_check_mm(current->mm, req->data, req->data + len, PROT_READ))
+		ret = -EFAULT;
 	if (!ret && req->op == MACH_VM_COPY)
 		ret = to + len < to ? -ENXIO :
 		      mach_vm_check_mm(mm, to, to + len, PROT_WRITE);
@@ -193,7 +200,7 @@ unsigned int mach_vm_prot_of(unsigned long flags)
 	       (flags & VM_EXEC ? PROT_EXEC : 0);
 }
 
-static unsigned int mach_vm_max_prot(unsigned long flags)
+unsigned int mach_vm_max_prot(unsigned long flags)
 {
 	return (flags & VM_MAYREAD ? PROT_READ : 0) |
 	       (flags & VM_MAYWRITE ? PROT_WRITE : 0) |
@@ -238,18 +245,51 @@ static int mach_vm_region(struct mach_task_os *os,
 
 /* The rest runs in the task itself: current->mm is the task's. */
 
-static int mach_vm_allocate_here(struct mach_shim_vm_request *req)
+/*
+ * Where a fixed mapping of [start, end) may go: 0, -ENXIO outside the
+ * address space (or below what Linux lets us map), -EEXIST over the stub
+ * (which no Mach call can replace). The MAP_FIXED flags that go with it.
+ */
+int mach_vm_fixed_flags(struct mach_shim_vm_request *req, unsigned long *flags)
+{
+	struct mm_struct *mm = current->mm;
+	bool stub;
+
+	if (req->end > TASK_SIZE_MAX)
+		return -ENXIO;
+	if (!req->overwrite) {
+		*flags |= MAP_FIXED_NOREPLACE;
+		return 0;
+	}
+	mmap_read_lock(mm);
+	stub = mach_vm_touches_stub(mm, req->start, req->end);
+	mmap_read_unlock(mm);
+	if (stub)
+		return -EEXIST;
+	/* What was mapped there is gone, and what Mach called it. */
+	*flags |= MAP_FIXED;
+	return 0;
+}
+
+static int mach_vm_allocate_here(struct mach_task_os *os,
+				 struct mach_shim_vm_request *req)
 {
 	unsigned long len = req->end - req->start, addr;
 	unsigned long flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	int ret;
 
 	if (!req->anywhere) {
-		if (req->end > TASK_SIZE_MAX)
-			return -ENOMEM;
-		flags |= MAP_FIXED_NOREPLACE;
+		ret = mach_vm_fixed_flags(req, &flags);
+		if (ret)
+			return ret;
+		if (req->overwrite)
+			mach_vm_note_inheritance(os, req->start, req->end, false);
 	}
 	addr = vm_mmap(NULL, req->anywhere ? 0 : req->start, len,
 		       PROT_READ | PROT_WRITE, flags, 0);
+	/* Below mmap_min_addr: as outside the map on XNU. */
+	if (addr == -EPERM)
+		return -ENXIO;
 	if (IS_ERR_VALUE(addr))
 		return addr;
 	req->address = addr;
@@ -319,8 +359,8 @@ static long mach_vm_pin_present(unsigned long *at, unsigned long end,
  * shared) and written in one call, one copy each. A hole stays a hole in
  * the file, which reads as zeros as well: a big reservation costs no memory.
  */
-static int mach_vm_copy_to_file(struct file *file, unsigned long start,
-				unsigned long end, struct mach_share_buf *buf)
+int mach_vm_copy_to_file(struct file *file, unsigned long start,
+			 unsigned long end, struct mach_share_buf *buf)
 {
 	unsigned long at = start;
 	struct iov_iter iter;
@@ -408,8 +448,8 @@ int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
  * it. (Other threads of the task must not write meanwhile: the threads
  * issue parks them.)
  */
-static int mach_vm_share_piece(unsigned long start, unsigned long end,
-			       unsigned long vm_flags, struct mach_share_buf *buf)
+int mach_vm_share_piece(unsigned long start, unsigned long end,
+			unsigned long vm_flags, struct mach_share_buf *buf)
 {
 	struct file *file;
 	unsigned long addr;
@@ -474,7 +514,132 @@ struct mach_vm_call {
 	/* the agent's while it runs; the caller's before and once done */
 	struct mach_shim_vm_request req;
 	struct mach_task_os *os;	/* set before it is queued: read-only */
+	/* set_maximum's, the agent's: the piece of the range at hand */
+	unsigned long at, piece_end;
+	unsigned long dump;		/* its VM_DONTDUMP before the split */
+	unsigned int cur;		/* its protection */
+	int phase;
 };
+
+static unsigned long mach_vm_may_flags(unsigned int prot)
+{
+	return (prot & PROT_READ ? VM_MAYREAD : 0) |
+	       (prot & PROT_WRITE ? VM_MAYWRITE : 0) |
+	       (prot & PROT_EXEC ? VM_MAYEXEC : 0);
+}
+
+/*
+ * vm_protect(set_maximum): Linux keeps a mapping's maximum in VM_MAYREAD,
+ * VM_MAYWRITE and VM_MAYEXEC, which mprotect() (ours or the program's)
+ * never raises past. A VMA can only be split by a call that changes it,
+ * so each piece of the range is cut out by an madvise() that flips its
+ * VM_DONTDUMP; then, under the mmap lock, the flip is undone and the
+ * maximum lowered, and mprotect() lowers the current protection to fit.
+ * -EACCES for a maximum higher than the piece's, -EOPNOTSUPP where a
+ * shared mapping's VM_MAYWRITE is its file's writer count.
+ */
+enum { MACH_MAX_START, MACH_MAX_SPLIT, MACH_MAX_PROTECT };
+
+static bool mach_vm_max_step(struct mach_vm_call *vm, long result,
+			     struct mach_syscall *next)
+{
+	struct mach_shim_vm_request *req = &vm->req;
+	unsigned long drop = mach_vm_may_flags(~req->value & 7);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	switch (vm->phase) {
+	case MACH_MAX_START:
+		ret = mach_vm_check_here(req);
+		vm->at = req->start;
+		break;
+	case MACH_MAX_SPLIT:
+		ret = result;
+		if (ret)
+			break;
+		mmap_write_lock(mm);
+		vma = find_vma(mm, vm->at);
+		if (vma && vma->vm_start == vm->at && vma->vm_end == vm->piece_end) {
+			if (vm->dump)
+				vm_flags_set(vma, VM_DONTDUMP);
+			else
+				vm_flags_clear(vma, VM_DONTDUMP);
+			vm_flags_clear(vma, drop);
+		} else {
+			ret = -EAGAIN;	/* changed under us: try again */
+		}
+		mmap_write_unlock(mm);
+		if (ret)
+			break;
+		vm->phase = MACH_MAX_PROTECT;
+		next->nr = __NR_mprotect;
+		next->args[0] = vm->at;
+		next->args[1] = vm->piece_end - vm->at;
+		next->args[2] = vm->cur & req->value;
+		return true;
+	case MACH_MAX_PROTECT:
+		ret = result;
+		vm->at = vm->piece_end;
+		break;
+	}
+	if (ret || vm->at >= req->end) {
+		vm->call.ret = ret;
+		return false;
+	}
+
+	/* The next piece: [at, piece_end), one VMA's part of the range. */
+	mmap_read_lock(mm);
+	vma = find_vma(mm, vm->at);
+	if (!vma || vma->vm_start > vm->at) {
+		ret = -ENXIO;
+	} else {
+		vm->piece_end = min_t(u64, vma->vm_end, req->end);
+		vm->dump = vma->vm_flags & VM_DONTDUMP;
+		vm->cur = mach_vm_prot_of(vma->vm_flags);
+		if (req->value & ~mach_vm_max_prot(vma->vm_flags))
+			ret = -EACCES;	/* a maximum is never raised */
+		else if ((vma->vm_flags & VM_SHARED) && (drop & VM_MAYWRITE) &&
+			 (vma->vm_flags & VM_MAYWRITE) && MACH_SHARED_MAYWRITE_COUNTED)
+			ret = -EOPNOTSUPP;
+	}
+	mmap_read_unlock(mm);
+	if (ret) {
+		vm->call.ret = ret;
+		return false;
+	}
+	vm->phase = MACH_MAX_SPLIT;
+	next->nr = __NR_madvise;
+	next->args[0] = vm->at;
+	next->args[1] = vm->piece_end - vm->at;
+	next->args[2] = vm->dump ? MADV_DODUMP : MADV_DONTDUMP;
+	return true;
+}
+
+/* Linux's madvise() advice for a vm_behavior_t the core let through. */
+#define MACH_NO_ADVICE (-1UL)
+static unsigned long mach_vm_advice(unsigned int behavior)
+{
+	switch (behavior) {
+	case 0:		/* VM_BEHAVIOR_DEFAULT */
+		return MADV_NORMAL;
+	case 1:		/* RANDOM */
+		return MADV_RANDOM;
+	case 2:		/* SEQUENTIAL */
+		return MADV_SEQUENTIAL;
+	case 4:		/* WILLNEED */
+		return MADV_WILLNEED;
+	case 5:		/* DONTNEED: the pages are cold, their bytes kept */
+		return MADV_COLD;
+	case 6:		/* FREE: the bytes may go */
+	case 8:		/* REUSABLE */
+		return MADV_FREE;
+	case 11:	/* PAGEOUT */
+		return MADV_PAGEOUT;
+	default:	/* RSEQNTL, ZERO_WIRED_PAGES, REUSE, CAN_REUSE */
+		return MACH_NO_ADVICE;
+	}
+}
 
 static bool mach_vm_step(struct mach_agent_call *call, long result,
 			 struct mach_syscall *next)
@@ -482,8 +647,13 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 	struct mach_vm_call *vm = container_of(call, struct mach_vm_call, call);
 	struct mach_shim_vm_request *req = &vm->req;
 
+	if (req->op == MACH_VM_PROTECT && req->set_maximum)
+		return mach_vm_max_step(vm, result, next);
 	if (call->stage++) {
-		call->ret = result;	/* of mprotect() or madvise() */
+		call->ret = result;	/* of mprotect(), madvise() or mlock() */
+		/* Advice Linux declines for this kind of memory is still advice. */
+		if (req->op == MACH_VM_BEHAVIOR && result == -EINVAL)
+			call->ret = 0;
 		/* What Linux's flags do not say, clone.c keeps. */
 		if (!result && req->op == MACH_VM_INHERIT)
 			call->ret = mach_vm_note_inheritance(vm->os, req->start, req->end,
@@ -492,11 +662,23 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 	}
 	switch (req->op) {
 	case MACH_VM_ALLOCATE:
-		call->ret = mach_vm_allocate_here(req);
+		call->ret = mach_vm_allocate_here(vm->os, req);
 		return false;
 	case MACH_VM_DEALLOCATE:
 		call->ret = mach_vm_deallocate_here(vm->os, req);
 		return false;
+	case MACH_VM_MAKE_ENTRY:
+		call->ret = mach_vm_make_entry_here(vm->os, req);
+		return false;
+	case MACH_VM_MAP:
+		call->ret = mach_vm_map_here(vm->os, req);
+		if (call->ret || req->map_inheritance != MACH_INHERIT_NONE)
+			return false;
+		next->nr = __NR_madvise;
+		next->args[0] = req->address;
+		next->args[1] = req->end - req->start;
+		next->args[2] = MADV_DONTFORK;
+		return true;
 	}
 
 	call->ret = mach_vm_check_here(req);
@@ -507,10 +689,20 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 		return false;
 	next->args[0] = req->start;
 	next->args[1] = req->end - req->start;
-	if (req->op == MACH_VM_PROTECT) {
+	switch (req->op) {
+	case MACH_VM_PROTECT:
 		next->nr = __NR_mprotect;
 		next->args[2] = req->value;
-	} else {
+		break;
+	case MACH_VM_BEHAVIOR:
+		next->nr = __NR_madvise;
+		next->args[2] = mach_vm_advice(req->value);
+		/* Advice Linux has no word for: the range was checked. */
+		return next->args[2] != MACH_NO_ADVICE;
+	case MACH_VM_WIRE:
+		next->nr = req->value ? __NR_mlock : __NR_munlock;
+		break;
+	default:
 		next->nr = __NR_madvise;
 		next->args[2] = req->value == MACH_INHERIT_NONE ?
 				MADV_DONTFORK : MADV_DOFORK;
@@ -520,7 +712,12 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 
 static void mach_vm_release(struct mach_agent_call *call)
 {
-	kfree(container_of(call, struct mach_vm_call, call));
+	struct mach_vm_call *vm = container_of(call, struct mach_vm_call, call);
+
+	/* MAP's, or a MAKE_ENTRY's that its caller did not stay for. */
+	if (vm->req.object)
+		mach_shim_vm_object_put(vm->req.object);
+	kfree(vm);
 }
 
 int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
@@ -538,11 +735,21 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 		return mach_vm_region(os, req);
 	case MACH_VM_ALLOCATE:
 		if (mach_shim_task_is_current(os))
-			return mach_vm_allocate_here(req);
+			return mach_vm_allocate_here(os, req);
 		break;
 	case MACH_VM_DEALLOCATE:
 		if (mach_shim_task_is_current(os))
 			return mach_vm_deallocate_here(os, req);
+		break;
+	case MACH_VM_MAKE_ENTRY:
+		if (mach_shim_task_is_current(os))
+			return mach_vm_make_entry_here(os, req);
+		break;
+	case MACH_VM_MAP:
+		/* (NONE needs madvise(), which only the agent can run.) */
+		if (mach_shim_task_is_current(os) &&
+		    req->map_inheritance != MACH_INHERIT_NONE)
+			return mach_vm_map_here(os, req);
 		break;
 	}
 
@@ -550,12 +757,22 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	if (!vm)
 		return -ENOMEM;
 	vm->req = *req;
+	/* The call's own: it may outlive a caller that was killed. */
+	if (req->op == MACH_VM_MAP && req->object)
+		mach_shim_vm_object_get(req->object);
 	vm->os = os;
 	mach_agent_call_init(&vm->call, mach_vm_step, mach_vm_release);
 	vm->call.program = req->program;
 	ret = mach_agent_run(&os->agent, &vm->call);
-	if (!ret)
+	if (!ret) {
+		struct mach_vm_object *object = req->object;
+
 		*req = vm->req;
+		if (req->op == MACH_VM_MAKE_ENTRY)
+			vm->req.object = NULL;	/* the caller's now */
+		else
+			req->object = object;
+	}
 	mach_agent_call_put(&vm->call);
 	return ret;
 }

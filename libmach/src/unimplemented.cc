@@ -38,11 +38,6 @@ UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
 UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
 UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
 
-// ---- <mach/vm_map.h> ---------------------------------------------------------
-UNSUPPORTED(kern_return_t, vm_region_recurse_64, (vm_map_read_t, vm_address_t *, vm_size_t *, natural_t *, vm_region_recurse_info_t, mach_msg_type_number_t *))
-UNSUPPORTED(kern_return_t, vm_behavior_set, (vm_map_t, vm_address_t, vm_size_t, vm_behavior_t))
-UNSUPPORTED(kern_return_t, vm_map, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, mem_entry_name_port_t, vm_offset_t, boolean_t, vm_prot_t, vm_prot_t, vm_inherit_t))
-UNSUPPORTED(kern_return_t, vm_remap, (vm_map_t, vm_address_t *, vm_size_t, vm_address_t, int, vm_map_t, vm_address_t, boolean_t, vm_prot_t *, vm_prot_t *, vm_inherit_t))
 
 // ---- <mach/ledger.h> ---------------------------------------------------------
 UNSUPPORTED(kern_return_t, ledger_create, (ledger_t, ledger_t, ledger_t *, ledger_item_t))

@@ -2,6 +2,7 @@
 // vm.cc - the vm_* calls on any task's address space.
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 #include <mach/ioctl.h>
@@ -32,6 +33,8 @@ kern_return_t vm_call_as_message(mach_vm_args &args)
 	switch (args.op) {
 	case MACH_VM_ALLOCATE:
 		in[4] = args.flags & MACH_VM_ANYWHERE ? VM_FLAGS_ANYWHERE : VM_FLAGS_FIXED;
+		if (args.flags & MACH_VM_OVERWRITE)
+			in[4] |= VM_FLAGS_OVERWRITE;
 		kr = libmach::rpc(args.task, 4800, in, 5, out, 2);
 		if (kr == KERN_SUCCESS)
 			args.address = out[0] | static_cast<uint64_t>(out[1]) << 32;
@@ -94,6 +97,8 @@ LIBMACH_API kern_return_t vm_allocate(vm_map_t task, vm_address_t *address,
 	mach_vm_args args = vm_args(MACH_VM_ALLOCATE, task, *address, size);
 	if (flags & VM_FLAGS_ANYWHERE)
 		args.flags = MACH_VM_ANYWHERE;
+	else if (flags & VM_FLAGS_OVERWRITE)
+		args.flags = MACH_VM_OVERWRITE;
 	kern_return_t kr = vm_call(args);
 	if (kr == KERN_SUCCESS)
 		*address = args.address;
@@ -138,6 +143,31 @@ LIBMACH_API kern_return_t vm_read_overwrite(vm_map_read_t task,
 	return kr;
 }
 
+namespace {
+
+// Fresh pages for vm_read's bytes, as far into the first page as they
+// are in the source (XNU's copy-out keeps that offset), and never inside
+// the range read: a hole there is no place for them (it would read as
+// mapped). bytes: the whole pages.
+void *read_buffer(vm_address_t address, vm_size_t size, size_t bytes)
+{
+	void *held[4];
+	unsigned n = 0;
+	void *buf;
+
+	while ((buf = libmach::out_of_line(bytes))) {
+		uintptr_t at = reinterpret_cast<uintptr_t>(buf);
+		if (at + bytes <= address || at >= address + size || n == 4)
+			break;
+		held[n++] = buf;	// kept while another is found
+	}
+	while (n)
+		munmap(held[--n], bytes);
+	return buf;
+}
+
+} // namespace
+
 // The data comes back in fresh pages of the caller's, which it owns and
 // gives back with vm_deallocate, as from Mach.
 LIBMACH_API kern_return_t vm_read(vm_map_read_t task, vm_address_t address,
@@ -146,28 +176,31 @@ LIBMACH_API kern_return_t vm_read(vm_map_read_t task, vm_address_t address,
 {
 	if (!data || !count || size > UINT32_MAX)
 		return KERN_INVALID_ARGUMENT;
-	void *buf = nullptr;
-	if (size && !(buf = libmach::out_of_line(size)))
+	size_t page = getpagesize(), offset = address & (page - 1);
+	size_t bytes = (offset + size + page - 1) & ~(page - 1);
+	char *buf = nullptr;
+	if (size && !(buf = static_cast<char *>(read_buffer(address, size, bytes))))
 		return KERN_RESOURCE_SHORTAGE;
 	mach_vm_args args = vm_args(MACH_VM_READ, task, address, size);
-	args.data = reinterpret_cast<vm_address_t>(buf);
+	args.data = reinterpret_cast<vm_address_t>(buf + offset);
 	kern_return_t kr = libmach::call(MACH_IOC_VM, &args);
 	if (kr != KERN_SUCCESS && buf)
-		munmap(buf, size);
+		munmap(buf, bytes);
 	if (kr == libmach::send_as_message) {	// mach_vm_read (4804): the bytes out of line
 		uint32_t in[4], n;
+		void *got = nullptr;
 		put64(&in[0], address);
 		put64(&in[2], size);
-		kr = libmach::rpc_memory(task, 4804, false, nullptr, 0, in, 4, &buf, &n, 1, 1);
+		kr = libmach::rpc_memory(task, 4804, false, nullptr, 0, in, 4, &got, &n, 1, 1);
 		if (kr == KERN_SUCCESS) {
-			*data = reinterpret_cast<vm_offset_t>(buf);
+			*data = reinterpret_cast<vm_offset_t>(got);
 			*count = n;
 		}
 		return kr;
 	}
 	if (kr != KERN_SUCCESS)
 		return kr;
-	*data = reinterpret_cast<vm_offset_t>(buf);
+	*data = size ? reinterpret_cast<vm_offset_t>(buf + offset) : 0;
 	*count = size;
 	return KERN_SUCCESS;
 }

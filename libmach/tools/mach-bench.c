@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include <mach/mach_norma.h>
 #include <mach/semaphore.h>
 #include <mach/mach_time.h>
+#include <mach/mach_vm.h>
 
 static double now_ns(void)
 {
@@ -1777,13 +1779,144 @@ static void bench_time(long n)
 	printf("%-34s %9s   (target: at most 1.1)\n", "", "");
 }
 
+/* ---- vm: memory entries and remaps, 64 MiB at a time -------------------- */
+
+#define VM_BENCH_SIZE (64ul << 20)
+
+static task_t vm_target;		/* another task, mapped into */
+static mach_port_t vm_entry;		/* a 64 MiB named entry */
+static int vm_memfd = -1;		/* a 64 MiB memfd, the Linux side's */
+static mach_vm_address_t vm_source;	/* 64 MiB touched in vm_target */
+static pid_t vm_target_pid;
+static char *vm_buffer;			/* ours, for process_vm_readv */
+
+/* mach_vm_map of the entry into task; unmapped untimed. */
+static double entry_map_into(task_t task)
+{
+	mach_vm_address_t at = 0;
+	double t = TIMED(check(mach_vm_map(task, &at, VM_BENCH_SIZE, 0, VM_FLAGS_ANYWHERE,
+					   vm_entry, 0, FALSE, VM_PROT_READ | VM_PROT_WRITE,
+					   VM_PROT_READ | VM_PROT_WRITE, VM_INHERIT_SHARE)
+			       == KERN_SUCCESS, "mach_vm_map"));
+
+	mach_vm_deallocate(task, at, VM_BENCH_SIZE);
+	return t;
+}
+
+/* Into the other task: its agent maps it. */
+static double entry_map_once(void)
+{
+	return entry_map_into(vm_target);
+}
+
+/* Into our own: the call maps it itself, no agent. */
+static double entry_map_here_once(void)
+{
+	return entry_map_into(mach_task_self());
+}
+
+/* mmap of the memfd, shared, by the process itself; unmapped untimed. */
+static double memfd_map_once(void)
+{
+	void *p;
+	double t = TIMED(p = mmap(NULL, VM_BENCH_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+				  vm_memfd, 0));
+
+	check(p != MAP_FAILED, "mmap");
+	munmap(p, VM_BENCH_SIZE);
+	return t;
+}
+
+/* vm_remap (share) of the other task's 64 MiB into ours; unmapped untimed. */
+static double remap_once(void)
+{
+	mach_vm_address_t at = 0;
+	vm_prot_t cur, max;
+	double t = TIMED(check(mach_vm_remap(mach_task_self(), &at, VM_BENCH_SIZE, 0,
+					     VM_FLAGS_ANYWHERE, vm_target, vm_source, FALSE,
+					     &cur, &max, VM_INHERIT_SHARE) == KERN_SUCCESS,
+			       "mach_vm_remap"));
+
+	mach_vm_deallocate(mach_task_self(), at, VM_BENCH_SIZE);
+	return t;
+}
+
+/* The same bytes read out with process_vm_readv. */
+static double readv_once(void)
+{
+	struct iovec local = { vm_buffer, VM_BENCH_SIZE };
+	struct iovec remote = { (void *)(uintptr_t)vm_source, VM_BENCH_SIZE };
+	ssize_t n;
+	double t = TIMED(n = process_vm_readv(vm_target_pid, &local, 1, &remote, 1, 0));
+
+	check(n == (ssize_t)VM_BENCH_SIZE, "process_vm_readv");
+	return t;
+}
+
+static void bench_vm(void)
+{
+	memory_object_size_t size = VM_BENCH_SIZE;
+	double mach_ns, linux_ns;
+
+	check(task_create(mach_task_self(), NULL, 0, FALSE, &vm_target) == KERN_SUCCESS,
+	      "task_create");
+	check(pid_for_task(vm_target, &vm_target_pid) == KERN_SUCCESS, "pid_for_task");
+	check(mach_make_memory_entry_64(mach_task_self(), &size, 0,
+					MAP_MEM_NAMED_CREATE | VM_PROT_READ | VM_PROT_WRITE,
+					&vm_entry, MACH_PORT_NULL) == KERN_SUCCESS,
+	      "mach_make_memory_entry_64");
+	vm_memfd = memfd_create("mach-bench", 0);
+	check(vm_memfd >= 0 && ftruncate(vm_memfd, VM_BENCH_SIZE) == 0, "memfd");
+	/*
+	 * We and the other task's agent (its shell's first thread) on one
+	 * CPU: a call is then two switches, the same every time (across CPUs
+	 * the emulator's wake-ups make it vary a hundredfold from run to run).
+	 */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	check(sched_setaffinity(vm_target_pid, sizeof(one), &one) == 0, "sched_setaffinity");
+	pin_to(0);
+	compare(101, entry_map_once, memfd_map_once, &mach_ns, &linux_ns);
+	report("mach_vm_map 64 MiB entry, other task", mach_ns, "mmap 64 MiB memfd, itself",
+	       linux_ns);
+	printf("%-34s %9s   (medians; target: at most 1.5)\n", "", "");
+	compare(101, entry_map_here_once, memfd_map_once, &mach_ns, &linux_ns);
+	report("mach_vm_map 64 MiB entry, own task", mach_ns, "mmap 64 MiB memfd, itself",
+	       linux_ns);
+	printf("%-34s %9s   (the same call without the agent's round trip)\n", "", "");
+
+	/* 64 MiB the other task wrote, and our buffer for its copy. */
+	check(mach_vm_allocate(vm_target, &vm_source, VM_BENCH_SIZE, VM_FLAGS_ANYWHERE)
+	      == KERN_SUCCESS, "mach_vm_allocate");
+	vm_buffer = malloc(VM_BENCH_SIZE);
+	check(vm_buffer != NULL, "malloc");
+	memset(vm_buffer, 'm', VM_BENCH_SIZE);
+	check(mach_vm_write(vm_target, vm_source, (vm_offset_t)vm_buffer, VM_BENCH_SIZE)
+	      == KERN_SUCCESS, "mach_vm_write");
+	/* The first remap makes the private range shared, once: timed alone. */
+	mach_ns = remap_once();
+	printf("%-34s %9.0f ns   (the first: the range becomes shared)\n",
+	       "mach_vm_remap 64 MiB, first", mach_ns);
+	compare(51, remap_once, readv_once, &mach_ns, &linux_ns);
+	report("mach_vm_remap 64 MiB share", mach_ns, "process_vm_readv 64 MiB", linux_ns);
+	printf("%-34s %9.4f   (medians; the share copies nothing)\n", "", mach_ns / linux_ns);
+
+	pin_to(-1);
+	free(vm_buffer);
+	close(vm_memfd);
+	mach_port_deallocate(mach_task_self(), vm_entry);
+	end_task(vm_target);
+}
+
 int main(int argc, char **argv)
 {
 	/*
 	 * mach-bench [iterations] | ipc (calls and messages) |
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
 	 * sample (task_sample's cost) | sema (semaphore ping-pong) |
-	 * taskinfo (task_info, task_for_pid) | time (mach_absolute_time)
+	 * taskinfo (task_info, task_for_pid) | time (mach_absolute_time) |
+	 * vm (memory entries, remaps)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1824,6 +1957,10 @@ int main(int argc, char **argv)
 	if (!*only || !strcmp(only, "time")) {
 		printf("time: best of 5 rounds of %ld readings, taken in turn\n", 50 * n);
 		bench_time(50 * n);
+	}
+	if (!*only || !strcmp(only, "vm")) {
+		printf("vm: medians of single 64 MiB operations taken in turn\n");
+		bench_vm();
 	}
 	return failures ? 1 : 0;
 }

@@ -37,5 +37,6 @@ typedef _Bool mach_bool;
 /* Linux's own (never seen by a program): restart the system call. */
 #define MACH_ERESTARTNOINTR 513
 #define MACH_EMFILE	24
+#define MACH_EOPNOTSUPP	95
 
 #endif /* MACH_CORE_CTYPES_H */

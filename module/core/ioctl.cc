@@ -21,6 +21,7 @@
 #include "thread_calls.h"
 #include "uapi.h"
 #include "vm.h"
+#include "vm_entry.h"
 
 namespace mach {
 namespace {
@@ -42,8 +43,8 @@ long version(mach_version_args &args)
 	args.features = MACH_FEATURE_TASK_SELF | MACH_FEATURE_TASK_INFO |
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
 			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
-			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_PORT_CALLS | MACH_FEATURE_HOST_STATS |
-			MACH_FEATURE_TASK_CALLS;
+			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_VM_MAP | MACH_FEATURE_PORT_CALLS |
+			MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS;
 	return result(Kr::Success);
 }
 
@@ -560,9 +561,18 @@ long task_control(Task &caller, mach_task_control_args &args)
 
 long vm(Task &caller, mach_vm_args &args)
 {
-	constexpr u32 known = MACH_VM_ANYWHERE | MACH_VM_SET_MAXIMUM;
+	constexpr u32 known = MACH_VM_ANYWHERE | MACH_VM_SET_MAXIMUM | MACH_VM_OVERWRITE;
 	if (args.flags & ~known)
 		return malformed;
+	/* vm_wire is the host's privileged port's call: a task port is its second. */
+	if (args.op == MACH_VM_WIRE) {
+		HostPort held;
+		Kr kr = resolve_host(caller, static_cast<u32>(args.data), &held);
+		if (kr != Kr::Success)
+			return result(kr);
+		if (held != HostPort::Priv)
+			return result(Kr::InvalidHost);
+	}
 	Ref<Task> task;
 	u64 program;
 	Kr kr = resolve_target_task(caller, args.task, Kr::InvalidArgument, &task, &program,
@@ -570,6 +580,13 @@ long vm(Task &caller, mach_vm_args &args)
 	if (kr != Kr::Success)
 		return result(kr);
 	return result(vm_call(*task.get(), program, args));
+}
+
+long vm_map(Task &caller, mach_vm_map_args &args)
+{
+	if (args.op < MACH_VM_MAP || args.op > MACH_VM_MAKE_ENTRY)
+		return malformed;
+	return result(vm_map_call(caller, args));
 }
 
 /* The calls on a task: create (its agent clones the thread), list. */
@@ -721,6 +738,8 @@ long dispatch(Task &caller, unsigned int nr, void *args)
 		return decode_as<mach_task_create_token_args, task_create_token>(caller, args);
 	case MACH_IOC_NR_SEMAPHORE:
 		return decode_as<mach_semaphore_args, semaphore_ioctl>(caller, args);
+	case MACH_IOC_NR_VM_MAP:
+		return decode_as<mach_vm_map_args, vm_map>(caller, args);
 	default:
 		return -MACH_ENOTTY;
 	}

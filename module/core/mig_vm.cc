@@ -9,12 +9,14 @@
 #include "resolve.h"
 #include "uapi.h"
 #include "vm.h"
+#include "vm_entry.h"
 
 namespace mach {
 namespace {
 
 /* VM_FLAGS_* a user may give an allocation (<mach/vm_statistics.h>). */
 constexpr u32 vm_flags_anywhere = 0x1;
+constexpr u32 vm_flags_overwrite = 0x4000;
 constexpr u32 vm_flags_user_allocate = 0xff07509f;
 
 /*
@@ -52,6 +54,8 @@ Kr allocate_call(MigCall &call)
 	mach_vm_args args = range_args(call, MACH_VM_ALLOCATE);
 	if (flags & vm_flags_anywhere)
 		args.flags = MACH_VM_ANYWHERE;
+	else if (flags & vm_flags_overwrite)
+		args.flags = MACH_VM_OVERWRITE;
 	Kr kr = on_map(call, args);
 	if (kr == Kr::Success) {
 		call.out64(mig_results, args.address);
@@ -200,7 +204,188 @@ Kr region_call(MigCall &call)
 								      Kr::ResourceShortage;
 }
 
+/* address, size, behavior */
+Kr behavior_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 20))
+		return Kr::MigBadArguments;
+	mach_vm_args args = range_args(call, MACH_VM_BEHAVIOR);
+	args.value = call.in32(mig_args + 16);
+	return on_map(call, args);
+}
+
+/* A right taken from the request for its port, dropped when done. */
+class HeldRight {
+public:
+	HeldRight(MigCall &call, u32 i) : right_(call.take_right(i)) {}
+	~HeldRight()
+	{
+		if (right_.port)
+			right_.port->drop(right_);
+	}
+	HeldRight(const HeldRight &) = delete;
+	HeldRight &operator=(const HeldRight &) = delete;
+	Port *port() const { return right_.port; }
+
+private:
+	TransitRight right_;
+};
+
+/* The request's task, for a call that changes its mappings. */
+Kr mapped_task(MigCall &call, Ref<Task> *task, u64 *program)
+{
+	return task_of(call.caller, call.target, Kr::InvalidArgument, task, program, true);
+}
+
+/*
+ * The object in a port descriptor, then NDR, address, size, mask, flags,
+ * offset, copy, cur_ and max_protection, inheritance: the address.
+ */
+Kr map_call(MigCall &call)
+{
+	constexpr u32 at = mig_port_args;
+	if (!call.complex(1, at + 52))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	HeldRight object(call, 0);
+	mach_vm_map_args args{};
+	args.address = call.in64(at);
+	args.size = call.in64(at + 8);
+	args.mask = call.in64(at + 16);
+	args.flags = call.in32(at + 24);
+	args.offset = call.in64(at + 28);
+	args.copy = call.in32(at + 36);
+	args.cur_protection = call.in32(at + 40);
+	args.max_protection = call.in32(at + 44);
+	args.inheritance = call.in32(at + 48);
+	Ref<Task> task;
+	u64 program;
+	Kr kr = mapped_task(call, &task, &program);
+	if (kr == Kr::Success)
+		kr = vm_map_object(*task.get(), program, args, object.port());
+	if (kr == Kr::Success) {
+		call.out64(mig_results, args.address);
+		call.set_reply_size(mig_results + 8);
+	}
+	return kr;
+}
+
+/*
+ * The source task in a port descriptor, then NDR, the target address,
+ * size, mask, flags, the source address, copy, inheritance: the address
+ * and the protections.
+ */
+Kr remap_call(MigCall &call)
+{
+	constexpr u32 at = mig_port_args;
+	if (!call.complex(1, at + 44))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	HeldRight source_port(call, 0);
+	mach_vm_map_args args{};
+	args.address = call.in64(at);
+	args.size = call.in64(at + 8);
+	args.mask = call.in64(at + 16);
+	args.flags = call.in32(at + 24);
+	args.offset = call.in64(at + 28);
+	args.copy = call.in32(at + 36);
+	args.inheritance = call.in32(at + 40);
+	Ref<Task> task, source;
+	u64 program, source_program;
+	if (!source_port.port())
+		return Kr::InvalidArgument;
+	Kr kr = mapped_task(call, &task, &program);
+	if (kr == Kr::Success)
+		kr = task_of(call.caller, *source_port.port(), Kr::InvalidArgument, &source,
+			     &source_program, true);
+	if (kr == Kr::Success)
+		kr = vm_remap_from(*task.get(), program, *source.get(), source_program, args);
+	if (kr == Kr::Success) {
+		call.out64(mig_results, args.address);
+		call.out32(mig_results + 8, args.cur_protection);
+		call.out32(mig_results + 12, args.max_protection);
+		call.set_reply_size(mig_results + 16);
+	}
+	return kr;
+}
+
+/*
+ * The parent entry in a port descriptor, then NDR, size, offset,
+ * permission: the entry in a port descriptor, then NDR and the size.
+ */
+Kr make_entry_call(MigCall &call)
+{
+	constexpr u32 at = mig_port_args;
+	if (!call.complex(1, at + 20))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	HeldRight parent(call, 0);
+	mach_vm_map_args args{};
+	args.size = call.in64(at);
+	args.offset = call.in64(at + 8);
+	args.cur_protection = call.in32(at + 16);
+	Ref<Task> task;
+	u64 program;
+	Ref<Port> entry;
+	Kr kr = mapped_task(call, &task, &program);
+	if (kr == Kr::Success)
+		kr = make_memory_entry(*task.get(), program, args, parent.port(), &entry);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight right;
+	if (entry) {
+		entry->make_send();
+		right = TransitRight{entry.release(), MoveSend};
+	}
+	u32 words[2] = {static_cast<u32>(args.size), static_cast<u32>(args.size >> 32)};
+	return call.out_ports(&right, 1, MoveSend, words, 2) ? Kr::Success :
+							      Kr::ResourceShortage;
+}
+
+/* VM_REGION_SUBMAP_INFO_COUNT_64 (V2), and the oldest count (V0). */
+constexpr u32 submap_info_count = 19, submap_info_v0_count = 16;
+
+/*
+ * address, nesting depth, the caller's room: the region's address, size,
+ * depth (0: Linux has no submaps) and vm_region_submap_info_64.
+ */
+Kr region_recurse_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 16))
+		return Kr::MigBadArguments;
+	u32 room = call.in32(mig_args + 12);
+	if (room < submap_info_v0_count)
+		return Kr::InvalidArgument;
+	u32 count = room < submap_info_count ? (room < 17 ? 16 : 17) : submap_info_count;
+	mach_vm_args args{};
+	args.op = MACH_VM_REGION;
+	args.address = call.in64(mig_args);
+	Kr kr = on_map(call, args);
+	if (kr != Kr::Success)
+		return kr;
+	/* protection, max, inheritance, offset (2), user_tag, 5 page counts, ... */
+	u32 info[submap_info_count] = {};
+	info[0] = args.protection;
+	info[1] = args.max_protection;
+	info[2] = args.inheritance;
+	info[10] = 1;					/* ref_count */
+	info[11] = (args.shared ? 4u : 2u) << 24;	/* share_mode: SM_SHARED, SM_PRIVATE */
+	call.out64(mig_results, args.address);
+	call.out64(mig_results + 8, args.size);
+	call.out32(mig_results + 16, 0);		/* nesting depth */
+	call.out32(mig_results + 20, count);
+	for (u32 i = 0; i < count; i++)
+		call.out32(mig_results + 24 + 4 * i, info[i]);
+	call.set_reply_size(mig_results + 24 + 4 * count);
+	return Kr::Success;
+}
+
 constexpr u32 region_reply = mig_port_args + 20 + 4 * region_basic_info_64_count;
+constexpr u32 recurse_reply = mig_results + 24 + 4 * submap_info_count;
+constexpr u32 entry_reply = mig_port_args + 8;
 constexpr u32 read_reply = mig_memory_args(1) + 4;
 
 /*
@@ -219,7 +404,13 @@ constexpr MigRoutine routines[] = {
 	{3807, mig_reply_error_size, write_call},		/* vm_write */
 	{3808, mig_reply_error_size, copy_call},		/* vm_copy */
 	{3809, mig_results + 8, read_overwrite_call, true},	/* vm_read_overwrite */
+	{3811, mig_reply_error_size, behavior_call},		/* vm_behavior_set */
+	{3812, mig_results + 8, map_call},			/* vm_map */
+	{3814, mig_results + 16, remap_call},			/* vm_remap */
+	{3816, entry_reply, make_entry_call},			/* mach_make_memory_entry */
+	{3822, recurse_reply, region_recurse_call, true},	/* vm_region_recurse_64 */
 	{3824, region_reply, region_call, true},		/* vm_region_64 */
+	{3825, entry_reply, make_entry_call},			/* mach_make_memory_entry_64 */
 	/* mach_vm (4800) */
 	{4800, mig_results + 8, allocate_call},
 	{4801, mig_reply_error_size, deallocate_call},
@@ -229,7 +420,12 @@ constexpr MigRoutine routines[] = {
 	{4806, mig_reply_error_size, write_call},
 	{4807, mig_reply_error_size, copy_call},
 	{4808, mig_results + 8, read_overwrite_call, true},
+	{4810, mig_reply_error_size, behavior_call},
+	{4811, mig_results + 8, map_call},
+	{4813, mig_results + 16, remap_call},
+	{4815, recurse_reply, region_recurse_call, true},
 	{4816, region_reply, region_call, true},
+	{4817, entry_reply, make_entry_call},			/* _mach_make_memory_entry */
 };
 
 } /* namespace */

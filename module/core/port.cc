@@ -5,6 +5,7 @@
 #include "sema.h"
 #include "thread.h"
 #include "task.h"
+#include "vm_entry.h"
 
 namespace mach {
 
@@ -107,6 +108,21 @@ Port *Port::create_for_thread(Thread *thread)
 	return port;
 }
 
+Port *Port::create_for_entry(void *entry)
+{
+	Port *port = make<Port>(nullptr, Object::MemoryEntry);
+	if (!port) {
+		memory_entry_destroy(entry);
+		return nullptr;
+	}
+	port->entry_ = entry;
+	if (!port->waiting_ok()) {
+		port->put();
+		port = nullptr;
+	}
+	return port;
+}
+
 Port *Port::create_kernel(Object object)
 {
 	Port *port = make<Port>(nullptr, object);
@@ -182,6 +198,8 @@ Port::~Port()
 		mach_shim_waitq_destroy(waitq_);
 	if (owner_)
 		mach_shim_user_put(owner_);
+	if (entry_)
+		memory_entry_destroy(entry_);
 }
 
 void Port::put()
@@ -883,8 +901,10 @@ mach_shim_file *Port::file()
 	/*
 	 * The host's ports live as long as the module, and a file pins the
 	 * module: theirs is not kept, so that the last fd closing frees it.
+	 * Nor a memory entry's, which lives as long as a right names it.
 	 */
-	if (object_ == Object::Host || object_ == Object::Ledger)
+	if (object_ == Object::Host || object_ == Object::Ledger ||
+	    object_ == Object::MemoryEntry)
 		return mach_shim_file_create(this);
 	if (!file_)
 		file_ = mach_shim_file_create(this);

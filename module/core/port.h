@@ -55,7 +55,7 @@ inline constexpr u32 qlimit_max = 1024;
 
 /* What a kernel port stands for: it serves the requests sent to it (mig.h). */
 enum class Object : unsigned char {
-	None, Task, TaskName, Host, Ledger, Thread, Semaphore, TaskResume
+	None, Task, TaskName, Host, Ledger, Thread, Semaphore, TaskResume, MemoryEntry
 };
 
 class Port : public mach_port {
@@ -71,6 +71,16 @@ public:
 	static Port *create_kernel(Object object);
 	/* A live port standing for thread, likewise. */
 	static Port *create_for_thread(Thread *thread);
+	/*
+	 * A live port standing for a memory entry (vm_entry.h), which it owns
+	 * from then on, even if this fails: the entry goes with the port.
+	 */
+	static Port *create_for_entry(void *entry);
+	/* The memory entry this port stands for, or null; read-only. */
+	void *memory_entry() const
+	{
+		return object_ == Object::MemoryEntry ? entry_ : nullptr;
+	}
 	/*
 	 * A live ordinary port; the caller owns the reference and the receive
 	 * right. NoSpace past its user's limit of ports.
@@ -318,6 +328,7 @@ private:
 	static u32 next_id();
 	const Object object_;		/* immutable */
 	const bool set_kind_;		/* immutable */
+	void *entry_ = nullptr;		/* a memory entry's: immutable, owned */
 	/* A set's lock is taken before its members': a class of its own. */
 	Lock lock_{set_kind_ ? MACH_LOCK_PORT_SET : MACH_LOCK_PORT};
 	/* set at construction, then read-only (its own lock) */

@@ -428,20 +428,40 @@ void mach_shim_task_unnamed(struct mach_task_os *os);
  * and COPY, which are byte-exact. 0 or -errno (module/vm.c says which).
  * Its caller's, or the agent's while the call runs there (module/vm.c).
  */
+struct mach_vm_object;
 struct mach_shim_vm_request {
 	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
 	unsigned int value;		/* protection or inheritance */
 	mach_u64 program;			/* mach_shim_task_program() */
 	mach_u64 start, end;
 	mach_u64 data;			/* the caller's buffer, or COPY's target */
-	mach_bool anywhere;		/* ALLOCATE */
+	mach_bool anywhere;		/* ALLOCATE, MAP */
 	mach_bool kernel_data;		/* READ, WRITE: data is a kernel buffer */
-	/* out: ALLOCATE's address; REGION's whole answer */
+	mach_bool overwrite;		/* ALLOCATE, MAP: a fixed one replaces */
+	mach_bool copy;			/* MAP: a copy of object; MAKE_ENTRY: of the range */
+	mach_bool set_maximum;		/* PROTECT: value is the new maximum */
+	/*
+	 * MAP: the memory mapped (the caller's reference), or none for zero
+	 * fill; MAKE_ENTRY: out, a new reference to the range's memory.
+	 */
+	struct mach_vm_object *object;
+	mach_u64 offset;		/* MAP, MAKE_ENTRY (out): byte offset in object */
+	mach_u64 mask;			/* MAP: the address's alignment mask */
+	unsigned int map_inheritance;	/* MAP: vm_inherit_t */
+	/* out: ALLOCATE's and MAP's address; REGION's whole answer */
 	mach_u64 address, size;
+	/* out: REGION, MAKE_ENTRY; in: MAP (max_protection) */
 	unsigned int protection, max_protection, inheritance;
 	mach_bool shared;
 };
 int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req);
+/*
+ * A memory entry's memory (module/vm_map.c): a new object of size bytes
+ * of zeros in *object, 0 or -errno; and the entry's reference let go.
+ */
+int mach_shim_vm_object_create(mach_u64 size, struct mach_vm_object **object);
+void mach_shim_vm_object_get(struct mach_vm_object *object);
+void mach_shim_vm_object_put(struct mach_vm_object *object);
 
 /*
  * Runs fn on a copy of the size bytes at arg inside os's process (in its

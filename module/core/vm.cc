@@ -4,9 +4,11 @@
  * the host carries them out in the task's address space.
  *
  * Ranges are rounded out to pages (vm_allocate rounds its size up and,
- * when fixed, its address down, as XNU does); a range that wraps is
- * KERN_INVALID_ARGUMENT; an empty one does nothing and succeeds. vm_read,
- * vm_write and vm_copy move exactly the bytes asked for.
+ * when fixed, its address down, as XNU does); an empty one does nothing
+ * and succeeds. A range that wraps is KERN_INVALID_ARGUMENT, except where
+ * XNU's copy-in and fixed allocation say KERN_INVALID_ADDRESS (vm_read,
+ * vm_write, vm_copy, a fixed vm_allocate). vm_read, vm_write and vm_copy
+ * move exactly the bytes asked for.
  */
 #include "vm.h"
 #include "task.h"
@@ -18,6 +20,8 @@ namespace {
 constexpr u32 prot_all = 7;		/* VM_PROT_READ | WRITE | EXECUTE */
 constexpr u32 inherit_share = 0;	/* VM_INHERIT_SHARE */
 constexpr u32 inherit_last = 2;		/* VM_INHERIT_NONE */
+/* VM_BEHAVIOR_PAGEOUT: ZERO, newer, is not offered (it would zero shared memory) */
+constexpr u32 behavior_last = 11;
 
 u64 trunc_page(u64 a)
 {
@@ -44,12 +48,28 @@ Kr vm_error(u32 op, int err)
 	case -MACH_EEXIST:
 		return Kr::NoSpace;
 	case -MACH_ENOMEM:
-		return op == MACH_VM_ALLOCATE ? Kr::NoSpace : Kr::ResourceShortage;
-	case -MACH_ENXIO:
+		if (op == MACH_VM_ALLOCATE || op == MACH_VM_MAP)
+			return Kr::NoSpace;
+		/* mlock's: over RLIMIT_MEMLOCK, or a hole in the range */
+		return Kr::ResourceShortage;
 	case -MACH_EFAULT:
+		/* vm_write's bytes travel as a message's on XNU */
+		if (op == MACH_VM_WRITE)
+			return Kr::SendInvalidMemory;
 		return Kr::InvalidAddress;
+	case -MACH_ENXIO:
+		return Kr::InvalidAddress;
+	case -MACH_EINVAL:
+		return Kr::InvalidArgument;
+	case -MACH_EOPNOTSUPP:
+		return Kr::NotSupported;
+	case -MACH_EAGAIN:
+		return Kr::ResourceShortage;
 	case -MACH_EACCES:
 	case -MACH_EPERM:
+		/* mlock without the right to: over the wiring limit, as XNU says */
+		if (op == MACH_VM_WIRE)
+			return Kr::ResourceShortage;
 		return Kr::ProtectionFailure;
 	case -MACH_ESRCH:
 		return Kr::SendInvalidDest;	/* the task died on the way */
@@ -63,7 +83,9 @@ Kr vm_error(u32 op, int err)
 bool vm_changes_mappings(u32 op)
 {
 	return op == MACH_VM_ALLOCATE || op == MACH_VM_DEALLOCATE ||
-	       op == MACH_VM_PROTECT || op == MACH_VM_INHERIT;
+	       op == MACH_VM_PROTECT || op == MACH_VM_INHERIT ||
+	       op == MACH_VM_BEHAVIOR || op == MACH_VM_WIRE ||
+	       op == MACH_VM_MAP || op == MACH_VM_MAKE_ENTRY;
 }
 
 Kr vm_call(Task &task, u64 program, mach_vm_args &args, bool kernel_data)
@@ -82,19 +104,35 @@ Kr vm_call(Task &task, u64 program, mach_vm_args &args, bool kernel_data)
 			return Kr::Success;
 		}
 		req.anywhere = args.flags & MACH_VM_ANYWHERE;
-		if (!page_range(req.anywhere ? 0 : trunc_page(args.address),
-				args.size, &req.start, &req.end))
-			return Kr::InvalidArgument;
+		req.overwrite = !req.anywhere && (args.flags & MACH_VM_OVERWRITE);
+		if (req.anywhere) {
+			if (!page_range(0, args.size, &req.start, &req.end))
+				return Kr::InvalidArgument;
+			break;
+		}
+		/* Page 0 is below every map's minimum; past the end is outside. */
+		if (!page_range(trunc_page(args.address), args.size, &req.start, &req.end) ||
+		    req.start == 0)
+			return Kr::InvalidAddress;
 		break;
 	case MACH_VM_DEALLOCATE:
 	case MACH_VM_PROTECT:
 	case MACH_VM_INHERIT:
+	case MACH_VM_BEHAVIOR:
+	case MACH_VM_WIRE:
+		/* Nothing at all, wherever it is (not the page it is in). */
+		if (!args.size)
+			return Kr::Success;
 		if (!page_range(args.address, args.size, &req.start, &req.end))
+			return Kr::InvalidArgument;
+		if (args.op == MACH_VM_BEHAVIOR && args.value > behavior_last)
+			return Kr::InvalidArgument;
+		if (args.op == MACH_VM_WIRE && (args.value & ~prot_all))
 			return Kr::InvalidArgument;
 		if (args.op == MACH_VM_PROTECT && (args.value & ~prot_all))
 			return Kr::InvalidArgument;
-		if (args.op == MACH_VM_PROTECT && (args.flags & MACH_VM_SET_MAXIMUM))
-			return Kr::NotSupported;	/* Linux has no settable maximum */
+		/* Held in the VMA's VM_MAY* flags: module/vm.c */
+		req.set_maximum = args.op == MACH_VM_PROTECT && (args.flags & MACH_VM_SET_MAXIMUM);
 		if (args.op == MACH_VM_INHERIT && args.value > inherit_last)
 			return Kr::InvalidArgument;
 		if (req.start == req.end)
@@ -105,10 +143,10 @@ Kr vm_call(Task &task, u64 program, mach_vm_args &args, bool kernel_data)
 	case MACH_VM_COPY:
 		req.start = args.address;
 		req.end = args.address + args.size;
-		if (req.end < req.start)
-			return Kr::InvalidArgument;
 		if (req.start == req.end)
 			return Kr::Success;
+		if (req.end < req.start)
+			return Kr::InvalidAddress;	/* copy-in's answer on XNU */
 		break;
 	case MACH_VM_REGION:
 		req.start = args.address;

@@ -47,6 +47,7 @@
 #define MACH_FEATURE_EXCEPTION_LEVELS	(1U << 6)	/* MACH_EXCEPTION_PORTS_THREAD, _HOST */
 #define MACH_FEATURE_SAMPLE	(1U << 7)	/* MACH_TASK_SAMPLE */
 #define MACH_FEATURE_SEMAPHORES	(1U << 8)	/* MACH_IOC_SEMAPHORE */
+#define MACH_FEATURE_VM_MAP	(1U << 9)	/* MACH_IOC_VM_MAP, memory entries */
 #define MACH_FEATURE_PORT_CALLS	(1U << 10)	/* MACH_PORT_OP_CONSTRUCT .. _SPACE_BASIC_INFO */
 #define MACH_FEATURE_HOST_STATS	(1U << 11)	/* MACH_HOST_STATISTICS .. PSET_INFO */
 #define MACH_FEATURE_TASK_CALLS	(1U << 12)	/* MACH_TASK_SUSPEND2 ... NAME_FOR_PID */
@@ -68,6 +69,7 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_HOST		= 0x0d,
 	MACH_IOC_NR_TASK_CREATE_TOKEN	= 0x0e,
 	MACH_IOC_NR_SEMAPHORE		= 0x0f,
+	MACH_IOC_NR_VM_MAP		= 0x10,
 	MACH_IOC_NR_COUNT
 };
 
@@ -359,9 +361,14 @@ enum mach_vm_op {
 	MACH_VM_WRITE		= 6,	/* data (caller's buffer) -> address, size */
 	MACH_VM_COPY		= 7,	/* address, size -> data (the task's) */
 	MACH_VM_REGION		= 8,	/* address (in/out), size (out), region */
+	MACH_VM_BEHAVIOR	= 9,	/* address, size, value = vm_behavior_t */
+	/* address, size, value = vm_prot_t (NONE: unwire), data = host priv name */
+	MACH_VM_WIRE		= 10,
+	/* 11 to 13: struct mach_vm_map_args (MACH_IOC_VM_MAP) */
 };
 #define MACH_VM_ANYWHERE	(1U << 0)	/* ALLOCATE: VM_FLAGS_ANYWHERE */
 #define MACH_VM_SET_MAXIMUM	(1U << 1)	/* PROTECT: set_maximum */
+#define MACH_VM_OVERWRITE	(1U << 2)	/* ALLOCATE: VM_FLAGS_OVERWRITE */
 
 struct mach_vm_args {
 	__u32 op;		/* in: MACH_VM_* */
@@ -376,6 +383,46 @@ struct mach_vm_args {
 	__u32 max_protection;
 	__u32 inheritance;
 	__u32 shared;		/* boolean_t */
+};
+
+/*
+ * MACH_IOC_VM_MAP: mappings of memory entries, and the entries. An entry
+ * is a kernel port (a send right): the memory it names can be mapped into
+ * any task, shared. flags are vm_map's VM_FLAGS_* as the caller gave them.
+ */
+enum mach_vm_map_op {
+	/*
+	 * vm_map: object = an entry's name, or 0 for fresh zero-fill memory;
+	 * offset into it, size (0: the rest of the entry), mask, flags, copy,
+	 * cur_ and max_protection, inheritance -> address (in: if FIXED).
+	 */
+	MACH_VM_MAP		= 11,
+	/*
+	 * vm_remap: object = the source task, offset = the source address,
+	 * size, mask, flags, copy, inheritance -> address, cur_ and
+	 * max_protection (out).
+	 */
+	MACH_VM_REMAP		= 12,
+	/*
+	 * mach_make_memory_entry_64: task, offset = the address, size (in;
+	 * out: rounded), cur_protection = permission, object = parent entry
+	 * or 0 -> object = the new entry's name (0: none made).
+	 */
+	MACH_VM_MAKE_ENTRY	= 13,
+};
+struct mach_vm_map_args {
+	__u32 op;		/* in: MACH_VM_MAP, _REMAP, _MAKE_ENTRY */
+	__u32 task;		/* in: send right to the target task */
+	__u64 address;		/* in/out */
+	__u64 size;		/* in/out */
+	__u64 mask;		/* in: alignment mask of the address */
+	__u64 offset;		/* in: see the ops */
+	__u32 object;		/* in: see the ops; out: MAKE_ENTRY's entry */
+	__u32 flags;		/* in: VM_FLAGS_* */
+	__u32 cur_protection;	/* in/out */
+	__u32 max_protection;	/* in/out */
+	__u32 inheritance;	/* in */
+	__u32 copy;		/* in: boolean_t */
 };
 
 /*
@@ -522,6 +569,7 @@ MACH_ABI_ASSERT(sizeof(struct mach_task_create_args) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_control_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_vm_args) == 56, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_thread_args) == 32, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_vm_map_args) == 64, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_tokens) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_host_args) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_create_token_args) == 48, "abi");

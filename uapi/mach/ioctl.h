@@ -43,6 +43,8 @@
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_THREAD, struct mach_thread_args)
 #define MACH_IOC_HOST \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_HOST, struct mach_host_args)
+#define MACH_IOC_VM_MAP \
+	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_VM_MAP, struct mach_vm_map_args)
 #define MACH_IOC_TASK_CREATE_TOKEN \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_TASK_CREATE_TOKEN, \
 	      struct mach_task_create_token_args)

@@ -33,6 +33,11 @@ kern_return_t host_swap_exception_ports(host_priv_t host_priv, exception_mask_t 
 /* The control port of the processor set set_name names (its name port). */
 kern_return_t host_processor_set_priv(host_priv_t host_priv, processor_set_name_t set_name,
                                       processor_set_t *set);
+/* Wires (access not VM_PROT_NONE) or unwires a range of the task's memory. */
+kern_return_t vm_wire(host_priv_t host, vm_map_t task, vm_address_t address, vm_size_t size,
+                      vm_prot_t desired_access);
+kern_return_t mach_vm_wire(host_priv_t host, vm_map_t task, mach_vm_address_t address,
+                           mach_vm_size_t size, vm_prot_t desired_access);
 
 _MACH_END_DECLS
 

@@ -8,6 +8,7 @@
 
 #include <mach/_mach_cdefs.h>
 #include <mach/mach_types.h>
+#include <mach/memory_object_types.h>
 
 _MACH_BEGIN_DECLS
 
@@ -65,6 +66,14 @@ kern_return_t vm_map(vm_map_t target_task, vm_address_t *address, vm_size_t size
 kern_return_t vm_remap(vm_map_t target_task, vm_address_t *target_address, vm_size_t size, vm_address_t mask,
                        int flags, vm_map_t src_task, vm_address_t src_address, boolean_t copy,
                        vm_prot_t *cur_protection, vm_prot_t *max_protection, vm_inherit_t inheritance);
+
+/* A named entry (a send right) for memory that any task can map, shared. */
+kern_return_t mach_make_memory_entry(vm_map_t target_task, vm_size_t *size, vm_offset_t offset,
+                                     vm_prot_t permission, mem_entry_name_port_t *object_handle,
+                                     mem_entry_name_port_t parent_entry);
+kern_return_t mach_make_memory_entry_64(vm_map_t target_task, memory_object_size_t *size,
+                                        memory_object_offset_t offset, vm_prot_t permission,
+                                        mach_port_t *object_handle, mem_entry_name_port_t parent_entry);
 
 _MACH_END_DECLS
 

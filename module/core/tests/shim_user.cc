@@ -573,6 +573,28 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 	return err;
 }
 
+// Memory objects: a count of references, freed at zero.
+struct mach_vm_object {
+	int refs = 1;
+};
+
+int mach_shim_vm_object_create(mach_u64, mach_vm_object **object)
+{
+	*object = new mach_vm_object;
+	return 0;
+}
+
+void mach_shim_vm_object_get(mach_vm_object *object)
+{
+	object->refs++;
+}
+
+void mach_shim_vm_object_put(mach_vm_object *object)
+{
+	if (!--object->refs)
+		delete object;
+}
+
 // Threads: a parked thread that only remembers its state.
 struct mach_thread_os {
 	int holds = 1;

@@ -71,9 +71,16 @@ TEST_F(Tasks, BadVmArgumentsNeverReachTheHost)
 	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_DEALLOCATE, 0x1000, ~0ull - 0x100));
 	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 8));
 	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_INHERIT, 0x1000, 0x1000, 3));
-	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_READ, ~0ull - 1, 4));
+	/* XNU's copy-in says a wrapping range is no address. */
+	EXPECT_EQ(Kr::InvalidAddress, vm(MACH_VM_READ, ~0ull - 1, 4));
+	EXPECT_EQ(Kr::InvalidAddress, vm(MACH_VM_WRITE, ~0ull - 1, 4));
+	/* Page 0 is outside every map; empty ranges do nothing. */
+	EXPECT_EQ(Kr::InvalidAddress, vm(MACH_VM_ALLOCATE, 0x10, 0x1000));
+	EXPECT_EQ(Kr::Success, vm(MACH_VM_DEALLOCATE, 0x1234, 0));
+	EXPECT_EQ(Kr::Success, vm(MACH_VM_PROTECT, 0x1234, 0, 8));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_BEHAVIOR, 0x1000, 0x1000, 13));
 	EXPECT_EQ(Kr::InvalidArgument, vm(99, 0, 0));
-	EXPECT_EQ(Kr::NotSupported, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 1, MACH_VM_SET_MAXIMUM));
+	EXPECT_EQ(Kr::InvalidArgument, vm(MACH_VM_PROTECT, 0x1000, 0x1000, 8, MACH_VM_SET_MAXIMUM));
 	EXPECT_EQ(0u, shim_user::last_vm.op);
 	mach_vm_args a{};
 	a.op = MACH_VM_ALLOCATE;
