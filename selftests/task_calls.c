@@ -598,4 +598,36 @@ TEST(info_by_message)
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, rep.ret);
 }
 
+/*
+ * task_set_info: XNU's kernel sets no flavour, so every one, known to
+ * task_info or not, is KERN_INVALID_ARGUMENT on a live task; MIG's
+ * checks and the port's come first.
+ */
+TEST(set_info_sets_nothing)
+{
+	integer_t words[TASK_INFO_MAX] = { 0 };
+	task_flavor_t flavors[] = { TASK_BASIC_INFO, MACH_TASK_BASIC_INFO, TASK_VM_INFO,
+				    24 /* XNU's TASK_TRACE_MEMORY_INFO */, 9999 };
+	mach_port_t dead;
+
+	for (unsigned int i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++)
+		EXPECT_EQ(KERN_INVALID_ARGUMENT,
+			  task_set_info(mach_task_self(), flavors[i], words, 4));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_set_info(mach_task_self(), TASK_BASIC_INFO, words, 0));
+	/* More than MIG's array holds: refused by the stub, sent nowhere. */
+	EXPECT_EQ(MIG_ARRAY_TOO_LARGE, task_set_info(mach_task_self(), TASK_BASIC_INFO, words, 95));
+	/* Not a task: found by its id, as XNU's kernel finds it, on no task. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT,
+		  task_set_info(mach_host_self(), TASK_BASIC_INFO, words, 4));
+	/* A dead name, and no name. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &dead));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), dead, dead,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), dead,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_info(dead, TASK_BASIC_INFO, words, 4));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_info(MACH_PORT_NULL, TASK_BASIC_INFO, words, 4));
+	mach_port_deallocate(mach_task_self(), dead);
+}
+
 TEST_HARNESS_MAIN

@@ -2,7 +2,7 @@
 // task.cc - task calls: mach_task_self, task_self_trap, task_info,
 // task_create, task_suspend, task_resume, task_terminate, task_sample,
 // task_suspend2, task_resume2, mach_task_is_self, task_for_pid,
-// task_name_for_pid, task_set_name.
+// task_name_for_pid, task_set_name, task_set_info.
 #include <stddef.h>
 #include <string.h>
 
@@ -274,4 +274,20 @@ LIBMACH_API kern_return_t task_set_name(task_t task, const_kernel_debug_name_t n
 	req.head.msgh_size = offsetof(decltype(req), name) + ((req.count + 3) & ~3u);
 	return mach_msg(&req.head, MACH_SEND_MSG, req.head.msgh_size, 0, MACH_PORT_NULL,
 			MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+}
+
+// task_set_info (3406): always a message, as MIG's stub sends it; the
+// kernel's server answers for a task (XNU sets no flavour), a stand-in
+// for itself.
+LIBMACH_API kern_return_t task_set_info(task_t task, task_flavor_t flavor, task_info_t info,
+					mach_msg_type_number_t count)
+{
+	if (count > task_info_max)
+		return MIG_ARRAY_TOO_LARGE;
+	uint32_t in[2 + task_info_max];
+	in[0] = flavor;
+	in[1] = count;
+	if (count)
+		memcpy(&in[2], info, 4 * count);
+	return libmach::rpc(task, 3406, in, 2 + count);
 }

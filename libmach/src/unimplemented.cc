@@ -30,7 +30,6 @@
 UNSUPPORTED(mach_msg_return_t, mach_msg_overwrite, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t, mach_msg_header_t *, mach_msg_size_t))
 
 // ---- <mach/task.h> -----------------------------------------------------------
-UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
 
 // ---- <mach/thread_act.h> -----------------------------------------------------
 UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))

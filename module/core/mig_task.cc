@@ -62,6 +62,22 @@ Kr task_info_call(MigCall &call)
 	return Kr::Success;
 }
 
+/*
+ * task_set_info(flavor, task_info_in[count]): XNU's kernel sets no
+ * flavour (TASK_TRACE_MEMORY_INFO, which it knows, is its
+ * KERN_NOT_SUPPORTED only with CONFIG_ATM): every one of a live task is
+ * KERN_INVALID_ARGUMENT, after MIG's checks and the task's.
+ */
+Kr task_set_info_call(MigCall &call)
+{
+	u32 count;
+	if (!call.simple_array(mig_args + 4, task_info_mig_max, &count))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = target_task(call, &task);
+	return kr != Kr::Success ? kr : Kr::InvalidArgument;
+}
+
 Kr task_suspend_call(MigCall &call)
 {
 	if (!call.simple(sizeof(MsgHeader)))
@@ -419,6 +435,7 @@ constexpr MigRoutine routines[] = {
 	{3403, mig_reply_error_size, ports_register_call},
 	{3404, sizeof(MsgHeader) + 4 + 12 * registered_max, ports_lookup_call},
 	{3405, array_reply(task_info_max_count), task_info_call, true},
+	{3406, mig_reply_error_size, task_set_info_call},
 	{3407, mig_reply_error_size, task_suspend_call},
 	{3408, mig_reply_error_size, task_resume_call},
 	{3409, port_reply, task_get_special_port_call, true},
