@@ -286,6 +286,55 @@ TEST_F(on_node, an_empty_task_on_a_node)
 	mach_port_deallocate(mach_task_self(), task);
 }
 
+/*
+ * task_set_child_node (OSF's mach_norma 555000): a plain task_create on
+ * the task places the child on the node, as norma_task_create would;
+ * -1 places it wherever Linux does again.
+ */
+TEST_F(on_node, task_set_child_node_places_task_create_children)
+{
+	const int node = variant->node;
+	char cpus[64], allowed[64];
+	task_t task;
+
+	NEED_NODES(node + 1);
+	ASSERT_EQ(KERN_SUCCESS, task_set_child_node(mach_task_self(), node));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
+	EXPECT_EQ(node, node_of(task));
+	node_cpus(node, cpus, sizeof(cpus));
+	status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
+	EXPECT_STREQ(cpus, allowed);
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), task);
+
+	ASSERT_EQ(KERN_SUCCESS, task_set_child_node(mach_task_self(), -1));
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
+	EXPECT_EQ(-1, node_of(task));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+	mach_port_deallocate(mach_task_self(), task);
+}
+
+TEST_F(nodes, task_set_child_node_refuses_what_norma_task_create_does)
+{
+	const int bad[] = { -2, 3, 63, 64, 1000 };
+	mach_port_t dead;
+
+	NEED_NODES(1);
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		EXPECT_EQ(KERN_INVALID_ARGUMENT, task_set_child_node(mach_task_self(), bad[i]));
+	/* Not a task, and a dead name. */
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, task_set_child_node(mach_host_self(), 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &dead));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), dead, dead,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), dead,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_child_node(dead, 0));
+	mach_port_deallocate(mach_task_self(), dead);
+}
+
 /* Node 2 of the test VM has memory but no CPU: no place for a task. */
 TEST_F(nodes, bad_nodes_make_nothing)
 {

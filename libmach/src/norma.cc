@@ -57,6 +57,14 @@ LIBMACH_API kern_return_t norma_task_teleport(task_t task, boolean_t inherit_mem
 			      MACH_TASK_CREATE_CLONE | MACH_TASK_CREATE_TELEPORT, child_task);
 }
 
+// task_set_child_node (555000): always a message, as MIG's stub sends it.
+LIBMACH_API kern_return_t task_set_child_node(task_t task, int child_node)
+{
+	uint32_t in[1] = { static_cast<uint32_t>(child_node) };
+
+	return libmach::rpc(task, 555000, in, 1);
+}
+
 LIBMACH_API kern_return_t norma_node_self(host_t host, int *node)
 {
 	host_basic_info_data_t info;

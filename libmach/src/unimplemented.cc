@@ -37,12 +37,9 @@ UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
 UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
 UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
 
-
 // ---- <mach/ledger.h> ---------------------------------------------------------
 UNSUPPORTED(kern_return_t, ledger_create, (ledger_t, ledger_t, ledger_t *, ledger_item_t))
 UNSUPPORTED(kern_return_t, ledger_terminate, (ledger_t))
 UNSUPPORTED(kern_return_t, ledger_transfer, (ledger_t, ledger_t, ledger_item_t))
 UNSUPPORTED(kern_return_t, ledger_read, (ledger_t, ledger_item_t *, ledger_item_t *))
 
-// ---- <mach/mach_norma.h> -----------------------------------------------------
-UNSUPPORTED(kern_return_t, task_set_child_node, (task_t, int))

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mig_norma.cc - the NORMA calls as messages, numbered as OSF's
- * mach_norma interface (subsystem 555000): norma_task_clone 555005,
- * norma_task_create 555006, norma_task_teleport 555009. Each request is
- * decoded into the task_create() ioctl.cc makes.
+ * mach_norma interface (subsystem 555000): task_set_child_node 555000,
+ * norma_task_clone 555005, norma_task_create 555006, norma_task_teleport
+ * 555009. Each creation is decoded into the task_create() ioctl.cc makes.
  */
 #include "mig.h"
 #include "resolve.h"
@@ -55,10 +55,32 @@ Kr teleport_call(MigCall &call)
 	return create_on_node(call, false, true);
 }
 
+/*
+ * task_set_child_node(child_node): where task_create on the task places
+ * its children from now (as norma_task_create would), -1 wherever Linux
+ * does; a node not usable now (not there, no CPU or no memory) is
+ * KERN_INVALID_ARGUMENT, as norma_task_create's.
+ */
+Kr set_child_node_call(MigCall &call)
+{
+	if (!call.simple(mig_args + 4))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	Kr kr = task_of(call.caller, call.target, Kr::InvalidArgument, &task);
+	if (kr != Kr::Success)
+		return kr;
+	s32 node = static_cast<s32>(call.in32(mig_args));
+	if (node != -1 && (node < 0 || !mach_shim_node_usable(static_cast<u32>(node))))
+		return Kr::InvalidArgument;
+	task->set_child_node(node);
+	return Kr::Success;
+}
+
 /* A reply carrying one port descriptor. */
 constexpr u32 port_reply = sizeof(MsgHeader) + 4 + 12;
 
 constexpr MigRoutine routines[] = {
+	{555000, mig_reply_error_size, set_child_node_call},
 	{555005, port_reply, clone_call},
 	{555006, port_reply, create_call},
 	{555009, port_reply, teleport_call},

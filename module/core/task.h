@@ -74,6 +74,9 @@ public:
 	void count_message_sent() { __atomic_add_fetch(&sent_, 1, __ATOMIC_RELAXED); }
 	void count_message_received() { __atomic_add_fetch(&received_, 1, __ATOMIC_RELAXED); }
 	void count_mach_call() { __atomic_add_fetch(&mach_calls_, 1, __ATOMIC_RELAXED); }
+	/* task_set_child_node's: where task_create places children, or -1. */
+	void set_child_node(s32 node) { __atomic_store_n(&child_node_, node, __ATOMIC_RELAXED); }
+	s32 child_node() const { return __atomic_load_n(&child_node_, __ATOMIC_RELAXED); }
 	/* task_suspend / task_resume: counted; resuming at 0 is a failure. */
 	Kr suspend();
 	Kr resume();
@@ -218,6 +221,7 @@ private:
 	TaskSemaphores *semaphores_ = nullptr;
 	Port *sample_ = nullptr;	/* guarded by lock_; a send right */
 	u32 suspend_count_ = 0;		/* guarded by lock_ */
+	s32 child_node_ = -1;		/* atomic */
 	/*
 	 * Written under lock_ with a store-release (renew_port() clears
 	 * it), read without it with a load-acquire: the common case is false.

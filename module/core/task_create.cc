@@ -147,6 +147,11 @@ Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight 
 	bool *later)
 {
 	*later = false;
+	/* A plain task_create on a task given a child node places it there. */
+	if (!create.on_node && parent.child_node() >= 0) {
+		create.on_node = true;
+		create.node = static_cast<u32>(parent.child_node());
+	}
 	/* A node that is not there, or has no memory or no CPU: nothing made. */
 	if (create.on_node && !mach_shim_node_usable(create.node))
 		return Kr::InvalidArgument;

@@ -4,7 +4,8 @@
  * In libmach a node is a NUMA node of the host; child_node is its number.
  *
  * As messages, these are OSF's mach_norma interface (subsystem 555000),
- * numbered as there: norma_task_clone 555005, norma_task_create 555006,
+ * numbered as there: task_set_child_node 555000 (NDR, then child_node;
+ * a RetCode answers), norma_task_clone 555005, norma_task_create 555006,
  * norma_task_teleport 555009, each a request on the task (NDR, then
  * inherit_memory and child_node) answered by the child's send right in a
  * port descriptor. The kernel serves them on a task port; on any other
@@ -48,7 +49,12 @@ kern_return_t norma_task_teleport(task_t task, boolean_t inherit_memory, int chi
 /* Node the caller runs on now (host must be a host port). */
 kern_return_t norma_node_self(host_t host, int *node);
 
-/* Node on which task_create() on target_task places children. */
+/*
+ * Node on which task_create() on target_task places children from now
+ * (as norma_task_create would), or -1: wherever Linux places them (the
+ * default). KERN_INVALID_ARGUMENT for a node norma_task_create refuses.
+ * A message (555000) to target_task, as OSF's.
+ */
 kern_return_t task_set_child_node(task_t target_task, int child_node);
 
 _MACH_END_DECLS
