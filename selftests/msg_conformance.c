@@ -592,6 +592,50 @@ TEST(received_descriptors_have_xnus_deallocate)
 	munmap(data, page);
 }
 
+/* Answers any request with a RetCode of 0 through the right it came with. */
+static boolean_t answer_ok(mach_msg_header_t *in, mach_msg_header_t *out)
+{
+	mig_reply_error_t *reply = (mig_reply_error_t *)out;
+
+	reply->Head.msgh_bits = MACH_MSGH_BITS(MACH_MSGH_BITS_REMOTE(in->msgh_bits), 0);
+	reply->Head.msgh_size = sizeof(*reply);
+	reply->Head.msgh_remote_port = in->msgh_remote_port;
+	reply->Head.msgh_local_port = MACH_PORT_NULL;
+	reply->Head.msgh_id = in->msgh_id + 100;
+	reply->NDR = NDR_record;
+	reply->RetCode = KERN_SUCCESS;
+	return TRUE;
+}
+
+/*
+ * A server's reply through a send right to a full queue is given up at
+ * once, comes back and is destroyed, as XNU's mach_msg_server_once
+ * does: the server goes on, holding nothing more.
+ */
+TEST(server_destroys_a_reply_that_timed_out)
+{
+	mach_port_t service = receive_right(), client = full_port();
+	struct simple request = { 0 };
+
+	ASSERT_NE(MACH_PORT_NULL, client);
+	request.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND,
+						  MACH_MSG_TYPE_MAKE_SEND);
+	request.header.msgh_size = sizeof(request);
+	request.header.msgh_remote_port = service;
+	request.header.msgh_local_port = client;
+	request.header.msgh_id = 900;
+	ASSERT_EQ(KERN_SUCCESS, mach_msg(&request.header, MACH_SEND_MSG, sizeof(request), 0,
+					 MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	EXPECT_EQ(KERN_SUCCESS, mach_msg_server_once(answer_ok, 256, service, 0));
+	EXPECT_EQ(1, refs(client, MACH_PORT_RIGHT_SEND));
+	EXPECT_EQ(0, make_room(client));	/* the reply never came */
+	struct simple_rcv none;
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, mach_msg(&none.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					       sizeof(none), client, 0, MACH_PORT_NULL));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), service));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), client));
+}
+
 /* A kernel object's MIG request and reply: task_info (3405). */
 struct task_info_request {
 	mach_msg_header_t header;

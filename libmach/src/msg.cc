@@ -179,9 +179,24 @@ LIBMACH_API mach_msg_return_t mach_msg_server_once(boolean_t (*demux)(mach_msg_h
 	}
 	if (!answering)
 		return MACH_MSG_SUCCESS;
-	return mach_msg(&reply.header, MACH_SEND_MSG | (options & MACH_SEND_TIMEOUT),
-			reply.header.msgh_size, 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
-			MACH_PORT_NULL);
+	// A client that does not receive never holds the server: a reply
+	// through a send right (which could block) is given up at once.
+	mach_msg_option_t send = MACH_SEND_MSG | (options & (MACH_SEND_TIMEOUT | MACH_SEND_INTERRUPT));
+	if (MACH_MSGH_BITS_REMOTE(reply.header.msgh_bits) != MACH_MSG_TYPE_MOVE_SEND_ONCE)
+		send |= MACH_SEND_TIMEOUT;
+	mr = mach_msg(&reply.header, send, reply.header.msgh_size, 0, MACH_PORT_NULL,
+		      MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	if (mr == MACH_SEND_TIMED_OUT || mr == MACH_SEND_INTERRUPTED) {
+		// Given back as received: free all it carries, as XNU's server
+		// does (mach_msg_destroy leaves the reply right alone).
+		mach_msg_type_name_t local = MACH_MSGH_BITS_LOCAL(reply.header.msgh_bits);
+		if ((local == MACH_MSG_TYPE_PORT_SEND || local == MACH_MSG_TYPE_PORT_SEND_ONCE) &&
+		    MACH_PORT_VALID(reply.header.msgh_local_port))
+			mach_port_deallocate(mach_task_self(), reply.header.msgh_local_port);
+		mach_msg_destroy(&reply.header);
+		mr = MACH_MSG_SUCCESS;
+	}
+	return mr;
 }
 
 LIBMACH_API mach_msg_return_t mach_msg_server(boolean_t (*demux)(mach_msg_header_t *,
