@@ -3,8 +3,10 @@
  * msg.cc - mach_msg. A send is checked whole before anything is taken
  * from the sender: header, sizes, the destination right, room in the
  * queue; only then are the header's rights moved into the message, all
- * or none. A receive hands the reply right to the receiver's space and
- * consumes the destination right.
+ * or none. A send that gets no room (timed out, interrupted) takes them
+ * all the same and gives the message back, as XNU's pseudo-receive. A
+ * receive hands the reply right to the receiver's space and consumes
+ * the destination right.
  */
 #include "mig.h"
 #include "msg.h"
