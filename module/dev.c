@@ -53,6 +53,7 @@ union mach_ioctl_args {
 	struct mach_port_deallocate_args port_deallocate;
 	struct mach_port_args port;
 	struct mach_msg_args msg;
+	struct mach_msg_overwrite_args msg_overwrite;
 	struct mach_special_port_args special_port;
 	struct mach_task_ports_args task_ports;
 	struct mach_exception_ports_args exception_ports;
@@ -155,8 +156,10 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 		return mach_dev_agent_ioctl(file, cmd, arg);
 	}
 	if (_IOC_TYPE(cmd) != MACH_IOC_MAGIC || nr >= MACH_IOC_NR_COUNT ||
-	    cmd != mach_ioctls[nr])
+	    (cmd != mach_ioctls[nr] && cmd != MACH_IOC_MSG_OVERWRITE))
 		return -ENOTTY;
+	if (cmd == MACH_IOC_MSG_OVERWRITE)
+		nr = MACH_CORE_NR_MSG_OVERWRITE;
 	BUILD_BUG_ON(sizeof(args) > 64);
 
 	memset(&args, 0, sizeof(args));

@@ -9,10 +9,12 @@
 
 #define LIBMACH_API extern "C" __attribute__((visibility("default")))
 
-LIBMACH_API mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
-				       mach_msg_size_t send_size, mach_msg_size_t rcv_size,
-				       mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
-				       mach_port_name_t notify)
+namespace {
+
+mach_msg_args msg_args(mach_msg_header_t *msg, mach_msg_option_t option,
+		       mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+		       mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+		       mach_port_name_t notify)
 {
 	mach_msg_args args = {};
 	args.msg = reinterpret_cast<__u64>(msg);
@@ -22,16 +24,54 @@ LIBMACH_API mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t
 	args.rcv_name = rcv_name;
 	args.timeout = timeout;
 	args.notify = notify;
+	return args;
+}
 
-	mach_msg_return_t mr = libmach::call(MACH_IOC_MSG, &args);
-	// As on the anchors, a signal restarts the call unless asked not to.
+// One mach_msg ioctl (cmd on arg, whose mach_msg_args are args). As on
+// the anchors, a signal restarts the call unless asked not to; a send
+// interrupted gave its message back, which is sent again as it is.
+mach_msg_return_t msg_call(unsigned long cmd, void *arg, mach_msg_args *args)
+{
+	mach_msg_option_t option = args->option;
+	mach_msg_return_t mr = libmach::call(cmd, arg);
 	while ((mr == MACH_SEND_INTERRUPTED && !(option & MACH_SEND_INTERRUPT)) ||
 	       (mr == MACH_RCV_INTERRUPTED && !(option & MACH_RCV_INTERRUPT))) {
 		if (mr == MACH_RCV_INTERRUPTED)
-			args.option &= ~MACH_SEND_MSG;	// the send is done
-		mr = libmach::call(MACH_IOC_MSG, &args);
+			args->option &= ~MACH_SEND_MSG;	// the send is done
+		mr = libmach::call(cmd, arg);
 	}
 	return mr;
+}
+
+} // namespace
+
+LIBMACH_API mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
+				       mach_msg_size_t send_size, mach_msg_size_t rcv_size,
+				       mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
+				       mach_port_name_t notify)
+{
+	mach_msg_args args = msg_args(msg, option, send_size, rcv_size, rcv_name, timeout,
+				      notify);
+	return msg_call(MACH_IOC_MSG, &args, &args);
+}
+
+// As XNU's: the receive goes into rcv_msg, of rcv_size bytes (msg when
+// null); rcv_limit, a scatter list's size once, is not used.
+LIBMACH_API mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_option_t option,
+						 mach_msg_size_t send_size,
+						 mach_msg_size_t rcv_size,
+						 mach_port_name_t rcv_name,
+						 mach_msg_timeout_t timeout,
+						 mach_port_name_t notify,
+						 mach_msg_header_t *rcv_msg,
+						 mach_msg_size_t /* rcv_limit */)
+{
+	if (!rcv_msg || rcv_msg == msg)
+		return mach_msg(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	mach_msg_overwrite_args args = {};
+	args.args = msg_args(msg, option, send_size, rcv_size, rcv_name, timeout, notify);
+	args.rcv_msg = reinterpret_cast<__u64>(rcv_msg);
+	return msg_call(MACH_IOC_MSG_OVERWRITE, &args, &args.args);
 }
 
 LIBMACH_API mach_msg_return_t mach_msg_send(mach_msg_header_t *msg)
@@ -139,9 +179,24 @@ LIBMACH_API mach_msg_return_t mach_msg_server_once(boolean_t (*demux)(mach_msg_h
 	}
 	if (!answering)
 		return MACH_MSG_SUCCESS;
-	return mach_msg(&reply.header, MACH_SEND_MSG | (options & MACH_SEND_TIMEOUT),
-			reply.header.msgh_size, 0, MACH_PORT_NULL, MACH_MSG_TIMEOUT_NONE,
-			MACH_PORT_NULL);
+	// A client that does not receive never holds the server: a reply
+	// through a send right (which could block) is given up at once.
+	mach_msg_option_t send = MACH_SEND_MSG | (options & (MACH_SEND_TIMEOUT | MACH_SEND_INTERRUPT));
+	if (MACH_MSGH_BITS_REMOTE(reply.header.msgh_bits) != MACH_MSG_TYPE_MOVE_SEND_ONCE)
+		send |= MACH_SEND_TIMEOUT;
+	mr = mach_msg(&reply.header, send, reply.header.msgh_size, 0, MACH_PORT_NULL,
+		      MACH_MSG_TIMEOUT_NONE, MACH_PORT_NULL);
+	if (mr == MACH_SEND_TIMED_OUT || mr == MACH_SEND_INTERRUPTED) {
+		// Given back as received: free all it carries, as XNU's server
+		// does (mach_msg_destroy leaves the reply right alone).
+		mach_msg_type_name_t local = MACH_MSGH_BITS_LOCAL(reply.header.msgh_bits);
+		if ((local == MACH_MSG_TYPE_PORT_SEND || local == MACH_MSG_TYPE_PORT_SEND_ONCE) &&
+		    MACH_PORT_VALID(reply.header.msgh_local_port))
+			mach_port_deallocate(mach_task_self(), reply.header.msgh_local_port);
+		mach_msg_destroy(&reply.header);
+		mr = MACH_MSG_SUCCESS;
+	}
+	return mr;
 }
 
 LIBMACH_API mach_msg_return_t mach_msg_server(boolean_t (*demux)(mach_msg_header_t *,

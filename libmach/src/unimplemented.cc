@@ -27,7 +27,6 @@
 	MACH_STUB ret name params { return KERN_NOT_SUPPORTED; }
 
 // ---- <mach/message.h> --------------------------------------------------------
-UNSUPPORTED(mach_msg_return_t, mach_msg_overwrite, (mach_msg_header_t *, mach_msg_option_t, mach_msg_size_t, mach_msg_size_t, mach_port_name_t, mach_msg_timeout_t, mach_port_name_t, mach_msg_header_t *, mach_msg_size_t))
 
 // ---- <mach/task.h> -----------------------------------------------------------
 

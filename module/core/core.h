@@ -113,6 +113,11 @@ struct mach_shim_waitq *mach_port_waitq(struct mach_port *port);
  * (>= 0) or -errno for a malformed request.
  */
 long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
+/*
+ * The nr dev.c gives MACH_IOC_MSG_OVERWRITE, whose uapi number is
+ * MACH_IOC_MSG's with a longer struct: one no _IOC_NR (8 bits) can be.
+ */
+#define MACH_CORE_NR_MSG_OVERWRITE	0x100
 
 /*
  * mach_core_ioctl() answers MACH_LATER (shim.h) when the calling thread

@@ -702,6 +702,11 @@ long msg_call(Task &caller, mach_msg_args &args)
 	return result(mach_msg(caller, args));
 }
 
+long msg_overwrite_call(Task &caller, mach_msg_overwrite_args &args)
+{
+	return result(mach_msg(caller, args.args, args.rcv_msg));
+}
+
 /* The table: each ioctl's struct and its decoder (uapi/mach/ioctl.h). */
 long dispatch(Task &caller, unsigned int nr, void *args)
 {
@@ -718,6 +723,8 @@ long dispatch(Task &caller, unsigned int nr, void *args)
 		return decode_as<mach_port_args, port_op>(caller, args);
 	case MACH_IOC_NR_MSG:
 		return decode_as<mach_msg_args, msg_call>(caller, args);
+	case MACH_CORE_NR_MSG_OVERWRITE:
+		return decode_as<mach_msg_overwrite_args, msg_overwrite_call>(caller, args);
 	case MACH_IOC_NR_SPECIAL_PORT:
 		return decode_as<mach_special_port_args, special_port>(caller, args);
 	case MACH_IOC_NR_TASK_PORTS:

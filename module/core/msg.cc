@@ -3,8 +3,10 @@
  * msg.cc - mach_msg. A send is checked whole before anything is taken
  * from the sender: header, sizes, the destination right, room in the
  * queue; only then are the header's rights moved into the message, all
- * or none. A receive hands the reply right to the receiver's space and
- * consumes the destination right.
+ * or none. A send that gets no room (timed out, interrupted) takes them
+ * all the same and gives the message back, as XNU's pseudo-receive. A
+ * receive hands the reply right to the receiver's space and consumes
+ * the destination right.
  */
 #include "mig.h"
 #include "msg.h"
@@ -57,6 +59,47 @@ bool is_send_once(u32 disposition)
 	return disposition == MoveSendOnce || disposition == MakeSendOnce;
 }
 
+/* MACH_MSG_TYPE_PORT_*: the right a disposition makes travel. */
+u32 carried_type(u32 disposition)
+{
+	switch (disposition) {
+	case MoveReceive:
+		return MoveReceive;
+	case MoveSend:
+	case CopySend:
+	case MakeSend:
+		return MoveSend;
+	case MoveSendOnce:
+	case MakeSendOnce:
+		return MoveSendOnce;
+	default:
+		return 0;
+	}
+}
+
+/* What a right or a range that could not be given out adds to the answer. */
+enum CopyoutFailure : u32 {
+	VmKernel = 0x400,	/* MACH_MSG_VM_KERNEL */
+	IpcKernel = 0x800,	/* MACH_MSG_IPC_KERNEL */
+	VmSpace = 0x1000,	/* MACH_MSG_VM_SPACE */
+	IpcSpace = 0x2000,	/* MACH_MSG_IPC_SPACE */
+};
+
+Kr with_bits(Kr kr, u32 bits)
+{
+	return static_cast<Kr>(static_cast<u32>(kr) | bits);
+}
+
+/* Gives right to space: *name is its name there (null if it is lost). */
+u32 copyout_right(Space &space, TransitRight right, u32 *name)
+{
+	Kr kr = space.copyout(right, name);
+	if (kr == Kr::Success)
+		return 0;
+	*name = Name::null;	/* the right is gone */
+	return kr == Kr::ResourceShortage ? IpcKernel : IpcSpace;
+}
+
 u64 timeout_of(u32 option, u32 flag, u32 timeout)
 {
 	return option & flag ? timeout : MACH_SHIM_FOREVER;
@@ -88,6 +131,7 @@ void store64(unsigned char *p, u64 v)
 
 constexpr u32 port_descriptor_size = 12;
 constexpr u32 ool_descriptor_size = 16;
+constexpr u32 virtual_copy = 1;	/* MACH_MSG_VIRTUAL_COPY; 0 is PHYSICAL */
 
 bool is_port_disposition(u32 disposition)
 {
@@ -168,6 +212,8 @@ Kr parse_descriptors(Message *msg)
 				return Kr::SendInvalidMemory;
 			continue;
 		}
+		if (((word >> 8) & 0xff) > virtual_copy)	/* neither copy option */
+			return Kr::SendInvalidType;
 		if (d.count > ool_bytes_max - ool_bytes)
 			return Kr::SendTooLarge;
 		ool_bytes += d.count;
@@ -350,63 +396,115 @@ void deallocate_sent_memory(const Message *msg)
 
 /*
  * Gives the receiver what the descriptors carry and rewrites them as it
- * must see them: names in its space, addresses in its memory.
+ * must see them, as XNU does: names in its space under the type each
+ * right travels as, addresses in its memory. Port arrays come with
+ * deallocate set (the array is the receiver's to free), memory with
+ * deallocate set for a virtual copy. Returns the MACH_MSG_IPC_* and
+ * MACH_MSG_VM_* bits of what could not be given out (then lost).
  */
-Kr deliver_descriptors(Task &caller, Message *msg)
+u32 deliver_descriptors(Task &caller, Message *msg)
 {
 	unsigned char *b = msg->body;
-	Kr result = Kr::Success;
+	u32 failed = 0;
 
 	for (u32 i = 0; i < msg->descriptor_count; i++) {
 		Descriptor &d = msg->descriptors[i];
 		unsigned char *at = b + d.offset;
-		u32 word = load32(at + 8);
+		u32 type = d.type << 24;
 
 		if (d.type == PortDescriptor) {
 			u32 name = d.name;	/* null or dead pass through */
-			u32 delivered = d.disposition;
 			if (d.right.port) {
-				delivered = d.right.type;
 				TransitRight right = d.right;
 				d.right = {};
-				if (caller.space().copyout(right, &name) != Kr::Success) {
-					name = Name::null;
-					result = Kr::RcvBodyError;
-				}
+				failed |= copyout_right(caller.space(), right, &name);
 			}
 			store32(at, name);
 			store32(at + 4, 0);
-			store32(at + 8, (word & 0xff000000u) | (delivered << 16));
+			store32(at + 8, type | carried_type(d.disposition) << 16);
 			continue;
 		}
 
 		u64 address = 0;
 		u64 bytes = d.type == OolPortsDescriptor ? 4ull * d.count : d.count;
-		if (bytes && mach_shim_vm_allocate(bytes, &address)) {
-			result = Kr::RcvBodyError;
+		bool mapped = !bytes || !mach_shim_vm_allocate(bytes, &address);
+		if (!mapped) {
+			failed |= VmSpace;	/* the rights die with the message */
 			address = 0;
 		}
 		if (d.type == OolPortsDescriptor) {
-			u32 delivered = d.disposition;
-			for (u32 j = 0; j < d.count; j++) {
+			for (u32 j = 0; mapped && j < d.count; j++) {
 				if (!d.rights[j].port)
 					continue;	/* null or dead pass through */
-				delivered = d.rights[j].type;
 				TransitRight right = d.rights[j];
 				d.rights[j] = {};
-				if (caller.space().copyout(right, &d.names[j]) != Kr::Success)
-					d.names[j] = Name::null;
+				failed |= copyout_right(caller.space(), right, &d.names[j]);
 			}
 			if (address && mach_shim_copy_out(address, d.names, bytes))
-				result = Kr::RcvBodyError;
-			word = (word & 0xff000000u) | (delivered << 16);
-		} else if (address && mach_shim_copy_out(address, d.data, bytes)) {
-			result = Kr::RcvBodyError;
+				failed |= VmSpace;
+			store64(at, address);
+			store32(at + 8, type | carried_type(d.disposition) << 16 |
+					virtual_copy << 8 | 1);
+			continue;
 		}
+		if (address && mach_shim_copy_out(address, d.data, bytes))
+			failed |= VmSpace;
+		u32 copy = (load32(at + 8) >> 8) & 0xff;
 		store64(at, address);
-		store32(at + 8, word & ~0xffu);	/* nothing for the receiver to deallocate */
+		store32(at + 8, type | copy << 8 | (copy == virtual_copy));
+		if (!mapped)
+			store32(at + 12, 0);
 	}
-	return result;
+	return failed;
+}
+
+/* A receive's answer for what its body could not give out. */
+Kr body_result(u32 failed)
+{
+	return failed ? with_bits(Kr::RcvBodyError, failed) : Kr::Success;
+}
+
+/*
+ * A send whose rights and memory were taken but that could not queue
+ * (the queue stayed full, or a signal came) gives the message back as
+ * XNU's pseudo-receive does: written over the sent one, its header not
+ * swapped (remote is still the destination), every right in the
+ * sender's space under the type it travels as, the memory in fresh
+ * pages. The sender can send it again as it is, or destroy it. What
+ * cannot be given back is lost, and its bits join failure.
+ */
+Kr pseudo_receive(Task &caller, const mach_msg_args &args, const MsgHeader &sent,
+		  Message *msg, Kr failure)
+{
+	u32 failed = 0;
+	MsgHeader &header = msg->header;
+
+	u32 dest_name = Name::null;
+	TransitRight dest = msg->dest;
+	msg->dest = {};
+	failed |= copyout_right(caller.space(), dest, &dest_name);
+	u32 reply_name = sent.local_port;	/* null or dead pass through */
+	if (msg->reply.port) {
+		TransitRight reply = msg->reply;
+		msg->reply = {};
+		failed |= copyout_right(caller.space(), reply, &reply_name);
+	}
+	u32 reply_disp = (sent.bits & msgh_bits_local_mask) >> 8;
+	header = sent;
+	header.size = msg->size;
+	header.voucher_port = Name::null;
+	header.bits = (sent.bits & msgh_bits_complex) |
+		      carried_type(sent.bits & msgh_bits_remote_mask) |
+		      carried_type(reply_disp) << 8;
+	header.remote_port = dest_name;
+	header.local_port = reply_name;
+	u32 body = deliver_descriptors(caller, msg);
+	if (body)
+		failure = with_bits(failure, static_cast<u32>(Kr::RcvBodyError) | body);
+	/* As on XNU, a buffer that cannot take it back changes no answer. */
+	mach_shim_copy_out(args.msg, &header, msg->size);
+	Message::destroy(msg);
+	return with_bits(failure, failed);
 }
 
 Kr send(Task &caller, const mach_msg_args &args)
@@ -475,13 +573,17 @@ Kr send(Task &caller, const mach_msg_args &args)
 	}
 
 	bool needs_room = !is_send_once(dest_disp) && !to_kernel;
+	Kr full = Kr::Success;	/* no room came: the message goes back */
 	if (needs_room) {
 		Kr kr = dest->reserve(timeout_of(args.option, SendTimeout, args.timeout));
-		if (kr != Kr::Success) {
+		if (kr == Kr::SendTimedOut || kr == Kr::SendInterrupted) {
+			full = kr;
+		} else if (kr != Kr::Success) {
 			Message::destroy(msg);
 			return kr;
 		}
 	}
+	bool reserved = needs_room && full == Kr::Success;
 	/* Moving receive rights: claim their place before taking them. */
 	ReceiveClaims claims;
 	Kr kr = Kr::Success;
@@ -493,7 +595,7 @@ Kr send(Task &caller, const mach_msg_args &args)
 		kr = caller.space().copyin_message(header, dest.get(), msg);
 	if (kr != Kr::Success) {
 		claims.release();
-		if (needs_room)
+		if (reserved)
 			dest->unreserve();
 		Message::destroy(msg);
 		return kr;
@@ -502,19 +604,23 @@ Kr send(Task &caller, const mach_msg_args &args)
 		/* A name changed its port under us (the sender's own race): the
 		 * rights taken cannot travel unclaimed, and die here. */
 		claims.release();
-		if (needs_room)
+		if (reserved)
 			dest->unreserve();
 		Message::destroy(msg);
 		return Kr::SendInvalidRight;
 	}
-	claims.keep();
 	/* Unmapped before queueing: once queued the message is not ours. */
 	deallocate_sent_memory(msg);
+	if (full != Kr::Success) {
+		claims.release();	/* its receive rights go back */
+		return pseudo_receive(caller, args, header, msg, full);
+	}
+	claims.keep();
 	if (to_kernel) {
 		mig_serve(caller, *dest.get(), msg, reply.release());
 		return Kr::Success;
 	}
-	if (!dest->enqueue(msg, needs_room, args.option & RcvMsg)) {
+	if (!dest->enqueue(msg, reserved, args.option & RcvMsg)) {
 		Message::destroy(msg);	/* died meanwhile: its contents go */
 		return Kr::SendInvalidDest;
 	}
@@ -582,7 +688,7 @@ Kr receive(Task &caller, const mach_msg_args &args)
 	TransitRight dest = msg->dest;
 	msg->dest = {};
 	dest.port->release(dest);	/* it did its work: no send-once notice */
-	Kr body_kr = deliver_descriptors(caller, msg);
+	Kr body_kr = body_result(deliver_descriptors(caller, msg));
 
 	Trailer t{};
 	t.size = trailer;
@@ -618,7 +724,7 @@ bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_ar
 	out.size = reply.size;
 	out.local_port = args.rcv_name;
 	out.id = reply.id;
-	Kr body_kr = deliver_descriptors(caller, &reply);
+	Kr body_kr = body_result(deliver_descriptors(caller, &reply));
 	Trailer t{};
 	t.size = trailer;
 	t.seqno = seqno;	/* and the kernel's tokens: zero */
@@ -637,7 +743,8 @@ bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_ar
  * the queued reply would have given it. False, with nothing done, when
  * the call is not of that shape: then it takes the general path.
  */
-bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
+bool answer_in_place(Task &caller, const mach_msg_args &args, const mach_msg_args &rcv,
+		     Kr *result)
 {
 	constexpr u32 stub_bits = CopySend | (MakeSendOnce << 8);
 	u32 trailer = trailer_size(args.option);
@@ -661,9 +768,9 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, Kr *result)
 		return false;
 
 	request.id = header.id;
-	if (!deliver_in_place(*routine, caller, args, *dest.get(), request, *port.get(), trailer,
+	if (!deliver_in_place(*routine, caller, rcv, *dest.get(), request, *port.get(), trailer,
 			      result))
-		*result = receive(caller, args);	/* the port died meanwhile */
+		*result = receive(caller, rcv);	/* the port died meanwhile */
 	return true;
 }
 
@@ -678,12 +785,15 @@ u32 trailer_size(u32 option)
 	return trailer_sizes[elements];
 }
 
-Kr mach_msg(Task &caller, const mach_msg_args &args)
+Kr mach_msg(Task &caller, const mach_msg_args &args, u64 rcv_msg)
 {
 	Kr kr;
+	mach_msg_args rcv = args;	/* the receive's, into its own buffer */
+	if (rcv_msg)
+		rcv.msg = rcv_msg;
 
 	if ((args.option & (SendMsg | RcvMsg)) == (SendMsg | RcvMsg) &&
-	    answer_in_place(caller, args, &kr)) {
+	    answer_in_place(caller, args, rcv, &kr)) {
 		caller.count_message_sent();
 		if (kr == Kr::Success)
 			caller.count_message_received();
@@ -696,7 +806,7 @@ Kr mach_msg(Task &caller, const mach_msg_args &args)
 		caller.count_message_sent();
 	}
 	if (args.option & RcvMsg) {
-		kr = receive(caller, args);
+		kr = receive(caller, rcv);
 		if (kr == Kr::Success)
 			caller.count_message_received();
 		return kr;

@@ -25,8 +25,11 @@ enum MsgOption : u32 {
 /* The trailer a receive with option asks for, in bytes; 0 if invalid. */
 u32 trailer_size(u32 option);
 
-/* One mach_msg call of caller on its own space. */
-Kr mach_msg(Task &caller, const mach_msg_args &args);
+/*
+ * One mach_msg call of caller on its own space; the receive goes into
+ * rcv_msg if not 0 (mach_msg_overwrite), else into args.msg.
+ */
+Kr mach_msg(Task &caller, const mach_msg_args &args, u64 rcv_msg = 0);
 
 } /* namespace mach */
 

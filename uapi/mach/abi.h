@@ -214,6 +214,17 @@ struct mach_msg_args {
 	__u32 notify;		/* in: MACH_PORT_NULL */
 };
 
+/*
+ * MACH_IOC_MSG_OVERWRITE: mach_msg_overwrite(msg, ..., rcv_msg, ...): as
+ * MACH_IOC_MSG, but the receive writes into rcv_msg (0: into msg). The
+ * same ioctl number with this longer struct; MACH_IOC_MSG is the case of
+ * rcv_msg 0.
+ */
+struct mach_msg_overwrite_args {
+	struct mach_msg_args args;
+	__u64 rcv_msg;		/* in: user address of the receive buffer */
+};
+
 /* MACH_IOC_SPECIAL_PORT: task_get_special_port / task_set_special_port. */
 #define MACH_SPECIAL_PORT_SET	(1U << 0)
 struct mach_special_port_args {
@@ -562,6 +573,7 @@ MACH_ABI_ASSERT(sizeof(struct mach_port_args) == 48, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_port_construct_info) == 32, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_port_name_info) == 28, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_msg_args) == 32, "abi");
+MACH_ABI_ASSERT(sizeof(struct mach_msg_overwrite_args) == 40, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_special_port_args) == 16, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_task_ports_args) == 24, "abi");
 MACH_ABI_ASSERT(sizeof(struct mach_exception_ports_args) == 64, "abi");

@@ -23,6 +23,8 @@
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_PORT, struct mach_port_args)
 #define MACH_IOC_MSG \
 	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_MSG, struct mach_msg_args)
+#define MACH_IOC_MSG_OVERWRITE \
+	_IOW(MACH_IOC_MAGIC, MACH_IOC_NR_MSG, struct mach_msg_overwrite_args)
 #define MACH_IOC_SPECIAL_PORT \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_SPECIAL_PORT, \
 	      struct mach_special_port_args)

@@ -538,7 +538,10 @@ mach_msg_return_t mach_msg(mach_msg_header_t *msg, mach_msg_option_t option,
                            mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
                            mach_port_name_t notify);
 
-/* As mach_msg(), receiving into rcv_msg (of rcv_limit bytes) instead of msg. */
+/*
+ * As mach_msg(), receiving into rcv_msg (of rcv_size bytes) instead of
+ * msg when it is not null; rcv_limit is not used (as on XNU).
+ */
 mach_msg_return_t mach_msg_overwrite(mach_msg_header_t *msg, mach_msg_option_t option,
                                      mach_msg_size_t send_size, mach_msg_size_t rcv_size,
                                      mach_port_name_t rcv_name, mach_msg_timeout_t timeout,
