@@ -22,6 +22,13 @@ struct mach_syscall;
 /* state from a stopped thread's saved user registers r. */
 void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
 			  u64 *state);
+/*
+ * The calling thread's own state: the user registers it entered the
+ * kernel with, and its live fs and gs bases.
+ */
+void mach_arch_own_state_read(u64 *state);
+/* Are the fs and gs bases of state the calling thread's own? */
+bool mach_arch_own_bases(const u64 *state);
 /* state into r, but for the return register (rax). */
 void mach_arch_state_write(struct pt_regs *r, const u64 *state);
 /*

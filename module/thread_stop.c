@@ -108,6 +108,57 @@ void mach_shim_thread_hold(struct mach_thread_os *t)
 		mach_thread_interrupt(t);
 }
 
+/* Stopped in its stop work, or no longer to be waited for. */
+static bool mach_thread_at_rest(struct mach_thread_os *t)
+{
+	return READ_ONCE(t->dying) ||
+	       (READ_ONCE(t->started) && READ_ONCE(t->stopped));
+}
+
+/* Why a held thread will not stop: 0 if it is on its way. */
+static int mach_thread_wont_stop(struct mach_thread_os *t)
+{
+	struct task_struct *thread = READ_ONCE(t->thread);
+
+	if (READ_ONCE(t->dying))
+		return -ESRCH;
+	if (!thread || !READ_ONCE(t->started))
+		return 0;	/* leaving its park: it stops on its way out */
+	if ((READ_ONCE(thread->flags) & PF_EXITING) ||
+	    !mach_thread_same_program(t, thread))
+		return -ESRCH;
+	/* Its stop work waits for SIGCONT or the tracer. */
+	return task_is_stopped_or_traced(thread) ? -EBUSY : 0;
+}
+
+int mach_shim_thread_stop(struct mach_thread_os *t, mach_bool *held)
+{
+	int err;
+
+	*held = false;
+	if (mach_shim_thread_is_current(t) || READ_ONCE(t->fault))
+		return 0;
+	/* Parked since it was made and suspended: its state is t->state. */
+	if (mach_thread_unstarted(t) && atomic_read(&t->holds))
+		return 0;
+	mach_shim_thread_hold(t);
+	*held = true;
+	/*
+	 * As XNU's thread_stop, no bound but the caller's death; the stop
+	 * work wakes t->wait, an exit or a signal stop does not: look again
+	 * now and then for those.
+	 */
+	while (!mach_thread_at_rest(t)) {
+		err = mach_thread_wont_stop(t);
+		if (err)
+			return err;
+		if (wait_event_killable_timeout(t->wait, mach_thread_at_rest(t),
+						HZ / 10) < 0)
+			return -EINTR;
+	}
+	return READ_ONCE(t->dying) ? -ESRCH : 0;
+}
+
 void mach_shim_thread_release(struct mach_thread_os *t)
 {
 	if (atomic_dec_and_test(&t->holds))

@@ -360,6 +360,17 @@ void mach_shim_thread_free(struct mach_thread_os *thread);
  */
 void mach_shim_thread_hold(struct mach_thread_os *thread);
 void mach_shim_thread_release(struct mach_thread_os *thread);
+/*
+ * thread_get_state's and thread_set_state's stop (XNU's thread_stop): a
+ * thread that may be running is held (*held: release it after) and waited
+ * for, killably, until it stands where its user registers are saved. 0
+ * then, or when it holds still already: the calling thread itself, one
+ * waiting for its exception's handlers, one parked since it was made and
+ * still suspended. -MACH_EINTR on a fatal signal, -MACH_ESRCH if it ends
+ * or leaves the program (exec), -MACH_EBUSY if a signal or ptrace stopped
+ * it instead.
+ */
+int mach_shim_thread_stop(struct mach_thread_os *thread, mach_bool *held);
 /* x86_THREAD_STATE64 of a parked thread, as 21 words: 0 or -errno. */
 int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
 int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);

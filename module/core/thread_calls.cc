@@ -13,20 +13,47 @@ bool user_address(u64 a)
 }
 
 /*
- * Does its state hold still for thread_get_state and thread_set_state:
- * suspended, or waiting for its exception's handlers?
+ * thread_get_state's and thread_set_state's stop, as XNU's thread_stop
+ * and thread_unstop: a running thread is held until it stands where its
+ * user registers are saved, the work is done, and it goes on (unless it
+ * is suspended). One that holds still already (suspended and parked,
+ * waiting for its exception's handlers, or the caller itself) is not
+ * held. No core lock is held across the wait.
  */
-bool holds_still(Thread &thread)
-{
-	return thread.suspend_count() != 0 || mach_shim_thread_in_fault(thread.os());
-}
+class Stop {
+public:
+	explicit Stop(Thread &thread) : os_(thread.os())
+	{
+		mach_bool held = false;
+		int err = mach_shim_thread_stop(os_, &held);
+		held_ = held;
+		kr_ = !err ? Kr::Success : err == -MACH_EINTR ? Kr::Aborted :
+		      err == -MACH_ESRCH ? Kr::Terminated : Kr::Failure;
+	}
+	~Stop()
+	{
+		if (held_)
+			mach_shim_thread_release(os_);
+	}
+	Stop(const Stop &) = delete;
+	Stop &operator=(const Stop &) = delete;
+
+	Kr result() const { return kr_; }
+
+private:
+	mach_thread_os *const os_;
+	bool held_;
+	Kr kr_;
+};
 
 Kr exception_state(Thread &thread, u32 *state, u32 *count)
 {
 	if (*count < exception_state_count)
 		return Kr::InvalidArgument;
-	if (!holds_still(thread) ||
-	    mach_shim_thread_get_exception(thread.os(), state))
+	Stop stop(thread);
+	if (stop.result() != Kr::Success)
+		return stop.result();
+	if (mach_shim_thread_get_exception(thread.os(), state))
 		return Kr::Failure;
 	*count = exception_state_count;
 	return Kr::Success;
@@ -198,23 +225,24 @@ Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count)
 	switch (flavor) {
 	case exception_state_flavor:
 		return exception_state(thread, state, count);
-	case float_state_flavor:
+	case float_state_flavor: {
 		if (*count < float_state_count)
 			return Kr::InvalidArgument;
-		if (!holds_still(thread))
-			return Kr::Failure;
+		Stop stop(thread);
+		if (stop.result() != Kr::Success)
+			return stop.result();
 		__builtin_memset(state, 0, float_state_count * sizeof(u32));
 		if (mach_shim_thread_get_fpu(thread.os(), &state[float_state_fxsave]))
 			return Kr::Failure;
 		*count = float_state_count;
 		return Kr::Success;
+	}
 	case thread_state_flavor: {
 		if (*count < thread_state_count)
 			return Kr::InvalidArgument;
-		/* Only a suspended thread's registers hold still (the host
-		 * waits a moment for one on its way to its stop). */
-		if (!holds_still(thread))
-			return Kr::Failure;
+		Stop stop(thread);
+		if (stop.result() != Kr::Success)
+			return stop.result();
 		u64 regs[MACH_X86_THREAD_STATE64_WORDS];
 		if (mach_shim_thread_get_state(thread.os(), regs))
 			return Kr::Failure;
@@ -237,25 +265,32 @@ Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
 		return thread_set_state(thread, inner, state + state_header_count, state[1]);
 	}
 	switch (flavor) {
-	case float_state_flavor:
+	case float_state_flavor: {
 		if (count < float_state_count)
 			return Kr::InvalidArgument;
-		if (!holds_still(thread))
+		/* (Its own live FPU is no image to write over.) */
+		if (mach_shim_thread_is_current(thread.os()) &&
+		    !mach_shim_thread_in_fault(thread.os()))
 			return Kr::Failure;
+		Stop stop(thread);
+		if (stop.result() != Kr::Success)
+			return stop.result();
 		/* MXCSR's reserved bits are dropped, as XNU does. */
 		state[float_state_mxcsr] &= mxcsr_defined;
 		return mach_shim_thread_set_fpu(thread.os(), &state[float_state_fxsave]) ?
 		       Kr::Failure : Kr::Success;
+	}
 	case thread_state_flavor: {
 		if (count < thread_state_count)
 			return Kr::InvalidArgument;
-		if (!holds_still(thread))
-			return Kr::Failure;
 		u64 regs[MACH_X86_THREAD_STATE64_WORDS];
 		__builtin_memcpy(regs, state, sizeof(regs));
 		if (!user_address(regs[MACH_X86_RIP]) || !user_address(regs[MACH_X86_RSP]) ||
 		    !user_address(regs[MACH_X86_FS]) || !user_address(regs[MACH_X86_GS]))
 			return Kr::InvalidArgument;
+		Stop stop(thread);
+		if (stop.result() != Kr::Success)
+			return stop.result();
 		return mach_shim_thread_set_state(thread.os(), regs) ? Kr::Failure :
 								      Kr::Success;
 	}

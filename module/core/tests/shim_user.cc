@@ -628,6 +628,19 @@ void mach_shim_thread_release(mach_thread_os *thread)
 		thread->parked = false;
 }
 
+// A held record is as good as stopped; the calling thread needs no stop.
+int mach_shim_thread_stop(mach_thread_os *thread, mach_bool *held)
+{
+	*held = false;
+	if (thread->current || thread->fault)
+		return 0;
+	if (thread->killed)
+		return -MACH_ESRCH;
+	mach_shim_thread_hold(thread);
+	*held = true;
+	return 0;
+}
+
 void mach_shim_thread_kill(mach_thread_os *thread)
 {
 	thread->killed = true;
