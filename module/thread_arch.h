@@ -27,6 +27,11 @@ void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
  * kernel with, and its live fs and gs bases.
  */
 void mach_arch_own_state_read(u64 *state);
+/*
+ * The calling thread's live fs and gs bases, saved where a read of its
+ * state finds them (before it stops: its switch out may not have yet).
+ */
+void mach_arch_save_own_bases(void);
 /* Are the fs and gs bases of state the calling thread's own? */
 bool mach_arch_own_bases(const u64 *state);
 /* state into r, but for the return register (rax). */

@@ -29,7 +29,9 @@ static void mach_thread_stop_work(struct callback_head *work)
 	spin_unlock(&mach_threads_lock);
 	/* Queued before an exec, it runs in the new program: no stop there. */
 	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
-		WRITE_ONCE(t->stopped, true);
+		/* Release: its bases are saved before it is seen stopped. */
+		mach_arch_save_own_bases();
+		smp_store_release(&t->stopped, true);
 		wake_up_all(&t->wait);
 		/* Killable: a stopped thread waits without counting as hung. */
 		wait_event_killable(t->wait, mach_thread_free_to_go(t));

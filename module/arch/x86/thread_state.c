@@ -51,6 +51,11 @@ void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
 	state[MACH_X86_GS] = thread->thread.gsbase;
 }
 
+void mach_arch_save_own_bases(void)
+{
+	current_save_fsgs();
+}
+
 void mach_arch_own_state_read(u64 *state)
 {
 	current_save_fsgs();	/* the live bases, into current->thread */
