@@ -178,6 +178,16 @@ void mach_shim_thread_abort(struct mach_thread_os *t)
 		mach_thread_interrupt(t);
 }
 
+void mach_shim_thread_abort_safely(struct mach_thread_os *t)
+{
+	/*
+	 * Interrupted where it may be (a blocked system call returns to the
+	 * stop work, then restarts): unless held, it goes on at once.
+	 */
+	if (!mach_thread_unstarted(t) && !READ_ONCE(t->stopped))
+		mach_thread_interrupt(t);
+}
+
 void mach_shim_thread_kill(struct mach_thread_os *t)
 {
 	WRITE_ONCE(t->dying, true);

@@ -43,12 +43,6 @@ UNSUPPORTED(kern_return_t, mach_port_set_context, (ipc_space_t, mach_port_name_t
 UNSUPPORTED(kern_return_t, task_set_info, (task_t, task_flavor_t, task_info_t, mach_msg_type_number_t))
 UNSUPPORTED(kern_return_t, task_set_name, (task_t, const_kernel_debug_name_t))
 
-// ---- <mach/thread_act.h> -----------------------------------------------------
-UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))
-UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
-UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
-UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
-
 // ---- <mach/vm_map.h> ---------------------------------------------------------
 UNSUPPORTED(kern_return_t, vm_region_recurse_64, (vm_map_read_t, vm_address_t *, vm_size_t *, natural_t *, vm_region_recurse_info_t, mach_msg_type_number_t *))
 UNSUPPORTED(kern_return_t, vm_behavior_set, (vm_map_t, vm_address_t, vm_size_t, vm_behavior_t))

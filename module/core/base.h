@@ -21,6 +21,7 @@ enum class Kr : long {
 	InvalidAddress = 1,
 	ProtectionFailure = 2,
 	NoSpace = 3,
+	NoAccess = 8,
 	InvalidArgument = 4,
 	ResourceShortage = 6,
 	Failure = 5,
