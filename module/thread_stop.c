@@ -29,8 +29,8 @@ static void mach_thread_stop_work(struct callback_head *work)
 	spin_unlock(&mach_threads_lock);
 	/* Queued before an exec, it runs in the new program: no stop there. */
 	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
-		/* Release: its bases are saved before it is seen stopped. */
 		mach_arch_save_own_bases();
+		/* Its bases saved before it is seen stopped (readers: ->stopped). */
 		smp_store_release(&t->stopped, true);
 		wake_up_all(&t->wait);
 		/* Killable: a stopped thread waits without counting as hung. */
@@ -146,16 +146,18 @@ int mach_shim_thread_stop(struct mach_thread_os *t, mach_bool *held)
 	mach_shim_thread_hold(t);
 	*held = true;
 	/*
-	 * As XNU's thread_stop, no bound but the caller's death; the stop
-	 * work wakes t->wait, an exit or a signal stop does not: look again
-	 * now and then for those.
+	 * As XNU's thread_stop, no bound; a signal ends the wait, as it
+	 * aborts XNU's, and so does another's stop of the caller (its stop
+	 * work comes by TWA_SIGNAL): two threads stopping each other must
+	 * not wait for each other. The stop work wakes t->wait, an exit or
+	 * a signal stop does not: look again now and then for those.
 	 */
 	while (!mach_thread_at_rest(t)) {
 		err = mach_thread_wont_stop(t);
 		if (err)
 			return err;
-		if (wait_event_killable_timeout(t->wait, mach_thread_at_rest(t),
-						HZ / 10) < 0)
+		if (wait_event_interruptible_timeout(t->wait, mach_thread_at_rest(t),
+						     HZ / 10) < 0)
 			return -EINTR;
 	}
 	return READ_ONCE(t->dying) ? -ESRCH : 0;

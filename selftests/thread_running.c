@@ -6,6 +6,7 @@
  * itself, whose state is the one it made the call with.
  */
 #include <asm/prctl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -259,6 +260,48 @@ TEST_F(running, bad_input_to_a_running_thread)
 							  (thread_state_t)&state, &count));
 	EXPECT_EQ(0u, suspend_count_of(self->thread));
 	EXPECT_TRUE(advances(self->task, 0));
+}
+
+/*
+ * Two threads reading each other's state at once: each is stopped for
+ * the other, neither waits forever (one may be told KERN_ABORTED, its
+ * wait ended by the other's stop of it, as XNU's aborted thread_stop).
+ */
+static thread_act_t peers[2];
+static volatile int peer_failures, peer_aborts;
+
+static void *read_peer(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
+	peers[me] = mach_thread_self();
+	while (!__atomic_load_n(&peers[!me], __ATOMIC_ACQUIRE))
+		;
+	for (int i = 0; i < 200; i++) {
+		x86_thread_state64_t state;
+		mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+		kern_return_t kr = thread_get_state(peers[!me], x86_THREAD_STATE64,
+						    (thread_state_t)&state, &count);
+
+		if (kr == KERN_ABORTED)
+			__atomic_add_fetch(&peer_aborts, 1, __ATOMIC_RELAXED);
+		else if (kr != KERN_SUCCESS)
+			__atomic_add_fetch(&peer_failures, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+TEST(two_threads_read_each_other)
+{
+	pthread_t t[2];
+
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, read_peer, (void *)(intptr_t)i));
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+	EXPECT_EQ(0, peer_failures);
+	TH_LOG("%d of 400 calls aborted", peer_aborts);
+	EXPECT_LT(peer_aborts, 400);
 }
 
 /* The calling thread's own state: the one it made the call with. */

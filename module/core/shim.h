@@ -366,7 +366,9 @@ void mach_shim_thread_release(struct mach_thread_os *thread);
  * for, killably, until it stands where its user registers are saved. 0
  * then, or when it holds still already: the calling thread itself, one
  * waiting for its exception's handlers, one parked since it was made and
- * still suspended. -MACH_EINTR on a fatal signal, -MACH_ESRCH if it ends
+ * still suspended. -MACH_EINTR on a signal (a stop of the caller's own
+ * among them: two threads stopping each other never wait for each other
+ * forever), -MACH_ESRCH if it ends
  * or leaves the program (exec), -MACH_EBUSY if a signal or ptrace stopped
  * it instead.
  */
