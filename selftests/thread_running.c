@@ -268,7 +268,8 @@ TEST_F(running, bad_input_to_a_running_thread)
  * wait ended by the other's stop of it, as XNU's aborted thread_stop).
  */
 static thread_act_t peers[2];
-static volatile int peer_failures, peer_aborts;
+static volatile int peer_failures, peer_aborts, peers_done;
+static volatile kern_return_t peer_failure;
 
 static void *read_peer(void *arg)
 {
@@ -285,9 +286,15 @@ static void *read_peer(void *arg)
 
 		if (kr == KERN_ABORTED)
 			__atomic_add_fetch(&peer_aborts, 1, __ATOMIC_RELAXED);
-		else if (kr != KERN_SUCCESS)
+		else if (kr != KERN_SUCCESS) {
+			peer_failure = kr;
 			__atomic_add_fetch(&peer_failures, 1, __ATOMIC_RELAXED);
+		}
 	}
+	/* Alive until the other is done with it too. */
+	__atomic_add_fetch(&peers_done, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&peers_done, __ATOMIC_ACQUIRE) < 2)
+		;
 	return NULL;
 }
 
@@ -299,7 +306,9 @@ TEST(two_threads_read_each_other)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, read_peer, (void *)(intptr_t)i));
 	for (int i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_join(t[i], NULL));
-	EXPECT_EQ(0, peer_failures);
+	EXPECT_EQ(0, peer_failures) {
+		TH_LOG("last failure %#x", peer_failure);
+	}
 	TH_LOG("%d of 400 calls aborted", peer_aborts);
 	EXPECT_LT(peer_aborts, 400);
 }
