@@ -40,7 +40,7 @@ void mach_shim_thread_identity(struct mach_thread_os *t,
 	if (!thread)
 		return;
 	if (thread == current)
-		mach_arch_save_own_bases();
+		mach_arch_save_own_state();
 	identity->handle = mach_arch_tls(thread);
 	__get_task_comm(identity->name, sizeof(identity->name), thread);
 	put_task_struct(thread);

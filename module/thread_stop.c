@@ -29,8 +29,8 @@ static void mach_thread_stop_work(struct callback_head *work)
 	spin_unlock(&mach_threads_lock);
 	/* Queued before an exec, it runs in the new program: no stop there. */
 	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
-		mach_arch_save_own_bases();
-		/* Its bases saved before it is seen stopped (readers: ->stopped). */
+		mach_arch_save_own_state();
+		/* Its state saved before it is seen stopped (readers: ->stopped). */
 		smp_store_release(&t->stopped, true);
 		wake_up_all(&t->wait);
 		/* Killable: a stopped thread waits without counting as hung. */

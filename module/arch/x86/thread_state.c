@@ -12,6 +12,7 @@
 #include <linux/regset.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
+#include <asm/fpu/api.h>
 #include <asm/prctl.h>
 #include <asm/unistd.h>
 
@@ -51,9 +52,12 @@ void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
 	state[MACH_X86_GS] = thread->thread.gsbase;
 }
 
-void mach_arch_save_own_bases(void)
+void mach_arch_save_own_state(void)
 {
 	current_save_fsgs();
+	/* Its user FPU registers into its fpstate, reloaded on exit to user. */
+	kernel_fpu_begin();
+	kernel_fpu_end();
 }
 
 void mach_arch_own_state_read(u64 *state)
