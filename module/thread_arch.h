@@ -22,6 +22,20 @@ struct mach_syscall;
 /* state from a stopped thread's saved user registers r. */
 void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
 			  u64 *state);
+/*
+ * The calling thread's own state: the user registers it entered the
+ * kernel with, and its live fs and gs bases.
+ */
+void mach_arch_own_state_read(u64 *state);
+/*
+ * The calling thread's live fs and gs bases and FPU state, saved where a
+ * read of its state finds them and a write is not undone (before it is
+ * seen stopped: its switch out, which would save them, may not have come
+ * yet); its FPU is then loaded from there on its way to user mode.
+ */
+void mach_arch_save_own_state(void);
+/* Are the fs and gs bases of state the calling thread's own? */
+bool mach_arch_own_bases(const u64 *state);
 /* state into r, but for the return register (rax). */
 void mach_arch_state_write(struct pt_regs *r, const u64 *state);
 /*

@@ -89,6 +89,11 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 		mutex_unlock(&t->regs_lock);
 		return 0;
 	}
+	/* Its own: the registers it made this call with, as on XNU. */
+	if (mach_shim_thread_is_current(t)) {
+		mach_arch_own_state_read(regs);
+		return 0;
+	}
 
 	if (mach_thread_wait_entered(t))
 		return -EBUSY;
@@ -119,6 +124,17 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 		mutex_unlock(&t->regs_lock);
 		return 0;
 	}
+	/*
+	 * Its own: it returns from this call to them, rax the call's result
+	 * (as from XNU's trap). Its fs and gs bases have no setter here.
+	 */
+	if (mach_shim_thread_is_current(t)) {
+		if (!mach_arch_own_bases(regs))
+			return -EINVAL;
+		mach_arch_state_write(current_pt_regs(), regs);
+		mach_arch_no_restart(current_pt_regs());
+		return 0;
+	}
 
 	/* Not started: it leaves its park with the state, unless resumed. */
 	if (mach_thread_unstarted(t)) {
@@ -140,11 +156,17 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 	return 0;
 }
 
-/* Its thread, stopped (or not started), in the program it was made in. */
+/*
+ * Its thread, stopped (or not started), in the program it was made in;
+ * or the calling thread itself.
+ */
 static struct task_struct *mach_thread_still(struct mach_thread_os *t)
 {
 	struct task_struct *thread;
 
+	/* The calling thread's own are still while it makes this call. */
+	if (mach_shim_thread_is_current(t))
+		return current;
 	if (mach_thread_wait_entered(t))
 		return NULL;
 	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))

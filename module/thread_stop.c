@@ -29,7 +29,9 @@ static void mach_thread_stop_work(struct callback_head *work)
 	spin_unlock(&mach_threads_lock);
 	/* Queued before an exec, it runs in the new program: no stop there. */
 	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
-		WRITE_ONCE(t->stopped, true);
+		mach_arch_save_own_state();
+		/* Its state saved before it is seen stopped (readers: ->stopped). */
+		smp_store_release(&t->stopped, true);
 		wake_up_all(&t->wait);
 		/* Killable: a stopped thread waits without counting as hung. */
 		wait_event_killable(t->wait, mach_thread_free_to_go(t));
@@ -108,6 +110,59 @@ void mach_shim_thread_hold(struct mach_thread_os *t)
 		mach_thread_interrupt(t);
 }
 
+/* Stopped in its stop work, or no longer to be waited for. */
+static bool mach_thread_at_rest(struct mach_thread_os *t)
+{
+	return READ_ONCE(t->dying) ||
+	       (READ_ONCE(t->started) && READ_ONCE(t->stopped));
+}
+
+/* Why a held thread will not stop: 0 if it is on its way. */
+static int mach_thread_wont_stop(struct mach_thread_os *t)
+{
+	struct task_struct *thread = READ_ONCE(t->thread);
+
+	if (READ_ONCE(t->dying))
+		return -ESRCH;
+	if (!thread || !READ_ONCE(t->started))
+		return 0;	/* leaving its park: it stops on its way out */
+	if ((READ_ONCE(thread->flags) & PF_EXITING) ||
+	    !mach_thread_same_program(t, thread))
+		return -ESRCH;
+	/* Its stop work waits for SIGCONT or the tracer. */
+	return task_is_stopped_or_traced(thread) ? -EBUSY : 0;
+}
+
+int mach_shim_thread_stop(struct mach_thread_os *t, mach_bool *held)
+{
+	int err;
+
+	*held = false;
+	if (mach_shim_thread_is_current(t) || READ_ONCE(t->fault))
+		return 0;
+	/* Parked since it was made and suspended: its state is t->state. */
+	if (mach_thread_unstarted(t) && atomic_read(&t->holds))
+		return 0;
+	mach_shim_thread_hold(t);
+	*held = true;
+	/*
+	 * As XNU's thread_stop, no bound; a signal ends the wait, as it
+	 * aborts XNU's, and so does another's stop of the caller (its stop
+	 * work comes by TWA_SIGNAL): two threads stopping each other must
+	 * not wait for each other. The stop work wakes t->wait, an exit or
+	 * a signal stop does not: look again now and then for those.
+	 */
+	while (!mach_thread_at_rest(t)) {
+		err = mach_thread_wont_stop(t);
+		if (err)
+			return err;
+		if (wait_event_interruptible_timeout(t->wait, mach_thread_at_rest(t),
+						     HZ / 10) < 0)
+			return -EINTR;
+	}
+	return READ_ONCE(t->dying) ? -ESRCH : 0;
+}
+
 void mach_shim_thread_release(struct mach_thread_os *t)
 {
 	if (atomic_dec_and_test(&t->holds))
@@ -122,6 +177,16 @@ void mach_shim_thread_abort(struct mach_thread_os *t)
 	WRITE_ONCE(t->aborting, true);
 	/* Stopped, it sees it on its way out; running, it is interrupted. */
 	if (!READ_ONCE(t->stopped))
+		mach_thread_interrupt(t);
+}
+
+void mach_shim_thread_abort_safely(struct mach_thread_os *t)
+{
+	/*
+	 * Interrupted where it may be (a blocked system call returns to the
+	 * stop work, then restarts): unless held, it goes on at once.
+	 */
+	if (!mach_thread_unstarted(t) && !READ_ONCE(t->stopped))
 		mach_thread_interrupt(t);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// thread.cc - thread_create, thread state, resume/suspend/terminate,
-// task_threads.
+// thread.cc - thread_create(_running), thread state, resume/suspend/
+// terminate/abort, thread_info, special ports, policy, task_threads.
 #include <string.h>
 #include <sys/mman.h>
 
@@ -15,8 +15,42 @@
 
 namespace {
 
-/* MIG's largest counts of thread_state_t and thread_info_t words. */
-constexpr unsigned state_max = 1296, info_max = 32;
+/* MIG's largest counts of thread_state_t, thread_info_t, thread_policy_t words. */
+constexpr unsigned state_max = 1296, info_max = 32, policy_max = 16;
+
+// A flavour and count words after it, as thread_set_state and
+// thread_policy_set (and thread_create_running) send them.
+kern_return_t send_words(mach_port_t port, mach_msg_id_t id, mach_thread_args &args,
+			 unsigned max, mach_port_t *port_out = nullptr)
+{
+	if (args.count > max)
+		return MIG_ARRAY_TOO_LARGE;
+	uint32_t in[2 + state_max];
+	in[0] = args.flavor;
+	in[1] = args.count;
+	memcpy(&in[2], reinterpret_cast<const void *>(args.data), 4 * args.count);
+	if (port_out)
+		return libmach::rpc_port_out(port, id, in, 2 + args.count, port_out);
+	return libmach::rpc(port, id, in, 2 + args.count);
+}
+
+// thread_policy_get's reply: RetCode, the count, the words, get_default.
+kern_return_t policy_get_as_message(mach_port_t port, mach_thread_args &args)
+{
+	uint32_t in[3] = { args.flavor, args.count < policy_max ? args.count : policy_max,
+			   args.value };
+	uint32_t out[2 + policy_max];
+	unsigned n = 0;
+	kern_return_t kr = libmach::rpc(port, 3618, in, 3, out, 2 + policy_max, &n);
+	if (kr != KERN_SUCCESS)
+		return kr;
+	if (n < 2 || out[0] > policy_max || n != out[0] + 2 || out[0] > args.count)
+		return MIG_TYPE_ERROR;
+	memcpy(reinterpret_cast<void *>(args.data), &out[1], 4 * out[0]);
+	args.count = out[0];
+	args.value = out[1 + out[0]];
+	return KERN_SUCCESS;
+}
 
 // The call sent to a port that is no thread's (or task's) as its MIG
 // routine (thread_act 3600, task 3400), for a server standing in for it.
@@ -49,13 +83,24 @@ kern_return_t thread_call_as_message(__u32 op, mach_port_t port, mach_thread_arg
 		return kr;
 	}
 	case MACH_THREAD_SET_STATE:
-		if (args.count > state_max)
-			return MIG_ARRAY_TOO_LARGE;
-		uint32_t in[2 + state_max];
-		in[0] = args.flavor;
-		in[1] = args.count;
-		memcpy(&in[2], reinterpret_cast<const void *>(args.data), 4 * args.count);
-		return libmach::rpc(port, 3604, in, 2 + args.count);
+		return send_words(port, 3604, args, state_max);
+	case MACH_THREAD_CREATE_RUNNING:
+		return send_words(port, 3412, args, state_max, &args.value);
+	case MACH_THREAD_ABORT_SAFELY:
+		return libmach::rpc(port, 3608, nullptr, 0);
+	case MACH_THREAD_GET_SPECIAL_PORT: {
+		uint32_t which[1] = { args.flavor };
+		return libmach::rpc_port_out(port, 3610, which, 1, &args.value);
+	}
+	case MACH_THREAD_SET_SPECIAL_PORT: {
+		uint32_t which[1] = { args.flavor };
+		return libmach::rpc_with_port(port, 3611, args.value, MACH_MSG_TYPE_COPY_SEND,
+					      which, 1);
+	}
+	case MACH_THREAD_POLICY_SET:
+		return send_words(port, 3617, args, policy_max);
+	case MACH_THREAD_POLICY_GET:
+		return policy_get_as_message(port, args);
 	default:
 		return KERN_INVALID_ARGUMENT;	/* the module sends no other here */
 	}
@@ -202,5 +247,83 @@ LIBMACH_API kern_return_t thread_info(thread_inspect_t thread, thread_flavor_t f
 	kern_return_t kr = thread_call(MACH_THREAD_INFO, thread, args);
 	if (kr == KERN_SUCCESS)
 		*count = args.count;
+	return kr;
+}
+
+LIBMACH_API kern_return_t thread_create_running(task_t task, thread_state_flavor_t flavor,
+						thread_state_t state,
+						mach_msg_type_number_t count,
+						thread_act_t *thread)
+{
+	if (!thread || (!state && count))
+		return KERN_INVALID_ARGUMENT;
+	if (count > state_max)	/* a MIG stub sends no more */
+		return MIG_ARRAY_TOO_LARGE;
+	mach_thread_args args = {};
+	args.flavor = flavor;
+	args.count = count;
+	args.data = reinterpret_cast<__u64>(state);
+	kern_return_t kr = thread_call(MACH_THREAD_CREATE_RUNNING, task, args);
+	*thread = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
+	return kr;
+}
+
+LIBMACH_API kern_return_t thread_abort_safely(thread_act_t thread)
+{
+	mach_thread_args args = {};
+	return thread_call(MACH_THREAD_ABORT_SAFELY, thread, args);
+}
+
+LIBMACH_API kern_return_t thread_get_special_port(thread_inspect_t thread, int which,
+						  mach_port_t *port)
+{
+	if (!port)
+		return KERN_INVALID_ARGUMENT;
+	mach_thread_args args = {};
+	args.flavor = static_cast<__u32>(which);
+	kern_return_t kr = thread_call(MACH_THREAD_GET_SPECIAL_PORT, thread, args);
+	*port = kr == KERN_SUCCESS ? args.value : MACH_PORT_NULL;
+	return kr;
+}
+
+LIBMACH_API kern_return_t thread_set_special_port(thread_act_t thread, int which,
+						  mach_port_t port)
+{
+	mach_thread_args args = {};
+	args.flavor = static_cast<__u32>(which);
+	args.value = port;
+	return thread_call(MACH_THREAD_SET_SPECIAL_PORT, thread, args);
+}
+
+LIBMACH_API kern_return_t thread_policy_set(thread_act_t thread, thread_policy_flavor_t flavor,
+					    thread_policy_t info, mach_msg_type_number_t count)
+{
+	if (!info && count)
+		return KERN_INVALID_ARGUMENT;
+	if (count > policy_max)	/* a MIG stub sends no more */
+		return MIG_ARRAY_TOO_LARGE;
+	mach_thread_args args = {};
+	args.flavor = flavor;
+	args.count = count;
+	args.data = reinterpret_cast<__u64>(info);
+	return thread_call(MACH_THREAD_POLICY_SET, thread, args);
+}
+
+LIBMACH_API kern_return_t thread_policy_get(thread_inspect_t thread, thread_policy_flavor_t flavor,
+					    thread_policy_t info, mach_msg_type_number_t *count,
+					    boolean_t *get_default)
+{
+	if (!count || !get_default || (!info && *count))
+		return KERN_INVALID_ARGUMENT;
+	mach_thread_args args = {};
+	args.flavor = flavor;
+	args.count = *count;
+	args.data = reinterpret_cast<__u64>(info);
+	args.value = *get_default != 0;
+	kern_return_t kr = thread_call(MACH_THREAD_POLICY_GET, thread, args);
+	if (kr == KERN_SUCCESS) {
+		*count = args.count;
+		*get_default = args.value;
+	}
 	return kr;
 }

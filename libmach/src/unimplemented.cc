@@ -30,11 +30,6 @@
 
 // ---- <mach/task.h> -----------------------------------------------------------
 
-// ---- <mach/thread_act.h> -----------------------------------------------------
-UNSUPPORTED(kern_return_t, thread_create_running, (task_t, thread_state_flavor_t, thread_state_t, mach_msg_type_number_t, thread_act_t *))
-UNSUPPORTED(kern_return_t, thread_abort_safely, (thread_act_t))
-UNSUPPORTED(kern_return_t, thread_get_special_port, (thread_inspect_t, int, mach_port_t *))
-UNSUPPORTED(kern_return_t, thread_set_special_port, (thread_act_t, int, mach_port_t))
 
 // ---- <mach/ledger.h> ---------------------------------------------------------
 UNSUPPORTED(kern_return_t, ledger_create, (ledger_t, ledger_t, ledger_t *, ledger_item_t))

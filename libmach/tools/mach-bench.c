@@ -16,10 +16,12 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1909,6 +1911,87 @@ static void bench_vm(void)
 	end_task(vm_target);
 }
 
+/*
+ * thread_get_state of a thread spinning in another task (stopped, read,
+ * let go on) against what a Linux debugger does for the same:
+ * PTRACE_INTERRUPT, waitpid for the stop, PTRACE_GETREGS, PTRACE_CONT, on
+ * a process seized once. Each target spins on the other CPU.
+ */
+static volatile uint64_t state_spins;
+static thread_act_t state_thread;
+static pid_t state_tracee;
+
+static void __attribute__((noinline, noreturn)) state_spin(void)
+{
+	for (;;)
+		state_spins++;
+}
+
+static double get_state_of_running(void)
+{
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	kern_return_t kr = KERN_SUCCESS;
+	double t = TIMED(kr = thread_get_state(state_thread, x86_THREAD_STATE64,
+					       (thread_state_t)&state, &count));
+
+	check(kr == KERN_SUCCESS, "thread_get_state");
+	return t;
+}
+
+static double ptrace_get_regs_of_running(void)
+{
+	struct user_regs_struct regs;
+	int status = 0, ok = 1;
+	double t = TIMED(
+		ok = ptrace(PTRACE_INTERRUPT, state_tracee, 0, 0) == 0 &&
+		     waitpid(state_tracee, &status, __WALL) == state_tracee &&
+		     ptrace(PTRACE_GETREGS, state_tracee, 0, &regs) == 0 &&
+		     ptrace(PTRACE_CONT, state_tracee, 0, 0) == 0);
+
+	check(ok, "ptrace interrupt, getregs, cont");
+	return t;
+}
+
+static void bench_thread_state(void)
+{
+	vm_address_t stack = 0;
+	task_t task;
+	double m, l;
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	int other = ncpu > 1 ? 1 : 0;
+
+	pin_to(0);
+	check(task_create(mach_task_self(), NULL, 0, TRUE, &task) == KERN_SUCCESS,
+	      "task_create");
+	check(vm_allocate(task, &stack, 65536, VM_FLAGS_ANYWHERE) == KERN_SUCCESS,
+	      "vm_allocate");
+	check(thread_create(task, &state_thread) == KERN_SUCCESS, "thread_create");
+	x86_thread_state64_t start = { 0 };
+	start.__rip = (uint64_t)state_spin;
+	start.__rsp = stack + 65536 - 8;
+	start.__rflags = 0x202;
+	check(thread_set_state(state_thread, x86_THREAD_STATE64, (thread_state_t)&start,
+			       x86_THREAD_STATE64_COUNT) == KERN_SUCCESS, "thread_set_state");
+	check(thread_resume(state_thread) == KERN_SUCCESS, "thread_resume");
+
+	state_tracee = fork();
+	if (!state_tracee) {
+		pin_to(other);
+		state_spin();
+	}
+	check(ptrace(PTRACE_SEIZE, state_tracee, 0, 0) == 0, "PTRACE_SEIZE");
+	usleep(100000);		/* both spinning */
+	compare(255, get_state_of_running, ptrace_get_regs_of_running, &m, &l);
+	report("thread_get_state, running thread", m, "ptrace INTERRUPT+GETREGS+CONT", l);
+	printf("%-34s %9s   (target: at most 1.0)\n", "", "");
+	kill(state_tracee, SIGKILL);
+	waitpid(state_tracee, NULL, __WALL);
+	thread_terminate(state_thread);
+	mach_port_deallocate(mach_task_self(), state_thread);
+	end_task(task);
+}
+
 int main(int argc, char **argv)
 {
 	/*
@@ -1916,7 +1999,7 @@ int main(int argc, char **argv)
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
 	 * sample (task_sample's cost) | sema (semaphore ping-pong) |
 	 * taskinfo (task_info, task_for_pid) | time (mach_absolute_time) |
-	 * vm (memory entries, remaps)
+	 * vm (memory entries, remaps) | thread-state (of running threads)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -1944,6 +2027,10 @@ int main(int argc, char **argv)
 	if (!*only || !strcmp(only, "taskinfo")) {
 		printf("task_info, task_for_pid: best of 5 rounds of %ld calls\n", n / 10);
 		bench_task_info(n / 10);
+	}
+	if (!*only || !strcmp(only, "thread-state")) {
+		printf("thread state of running threads: medians of single calls taken in turn\n");
+		bench_thread_state();
 	}
 	if (!*only || !strcmp(only, "sample")) {
 		printf("task_sample: %d pairs of rounds of a CPU-bound loop, taken in turn\n",

@@ -19,6 +19,7 @@
 #include "task_calls.h"
 #include "task_create.h"
 #include "thread_calls.h"
+#include "thread_policy.h"
 #include "uapi.h"
 #include "vm.h"
 #include "vm_entry.h"
@@ -44,7 +45,7 @@ long version(mach_version_args &args)
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
 			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
 			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_VM_MAP | MACH_FEATURE_PORT_CALLS |
-			MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS;
+			MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS | MACH_FEATURE_THREAD_CALLS;
 	return result(Kr::Success);
 }
 
@@ -589,16 +590,34 @@ long vm_map(Task &caller, mach_vm_map_args &args)
 	return result(vm_map_call(caller, args));
 }
 
+/* A state the caller gives (set_state, create_running): into state. */
+Kr copy_in_state(const mach_thread_args &args, u32 *state)
+{
+	u32 words = thread_state_settable(args.flavor);
+	if (words && args.count >= words &&
+	    mach_shim_copy_in(state, args.data, words * sizeof(u32)))
+		return Kr::InvalidAddress;
+	return Kr::Success;
+}
+
 /* The calls on a task: create (its agent clones the thread), list. */
 long thread_task_call(Task &caller, mach_thread_args &args)
 {
 	Ref<Task> task;
 	u64 program;
-	bool create = args.op == MACH_THREAD_CREATE;
+	bool create = args.op == MACH_THREAD_CREATE || args.op == MACH_THREAD_CREATE_RUNNING;
 	Kr kr = resolve_target_task(caller, args.port, Kr::InvalidArgument, &task, &program,
 				    create);
 	if (kr != Kr::Success)
 		return result(kr);
+	if (args.op == MACH_THREAD_CREATE_RUNNING) {
+		u32 state[thread_state_max];
+		kr = copy_in_state(args, state);
+		if (kr == Kr::Success)
+			kr = thread_create_running(caller, *task.get(), program, args.flavor, state,
+						   args.count, &args.value);
+		return result(kr);
+	}
 	if (create)
 		return result(thread_create(caller, *task.get(), program, &args.value));
 
@@ -626,10 +645,9 @@ long thread_state(Thread &thread, mach_thread_args &args)
 	u32 state[thread_state_max];
 	u32 count = args.count;
 	if (args.op == MACH_THREAD_SET_STATE) {
-		u32 words = thread_state_settable(args.flavor);
-		if (words && count >= words &&
-		    mach_shim_copy_in(state, args.data, words * sizeof(u32)))
-			return result(Kr::InvalidAddress);
+		Kr kr = copy_in_state(args, state);
+		if (kr != Kr::Success)
+			return result(kr);
 		return result(thread_set_state(thread, args.flavor, state, count));
 	}
 	Kr kr = thread_get_state(thread, args.flavor, state, &count);
@@ -641,11 +659,56 @@ long thread_state(Thread &thread, mach_thread_args &args)
 	return result(Kr::Success);
 }
 
+/* thread_get_special_port, thread_set_special_port. */
+long thread_special_port(Task &caller, Thread &thread, mach_thread_args &args)
+{
+	TransitRight right;
+	if (args.op == MACH_THREAD_SET_SPECIAL_PORT) {
+		if (Name{args.value}.valid()) {
+			Kr kr = caller.space().copyin_right(Name{args.value}, CopySend, &right);
+			if (kr != Kr::Success)
+				return result(kr);
+		}
+		return result(thread_set_special_port(thread, args.flavor, right));
+	}
+	args.value = Name::null;
+	Kr kr = thread_get_special_port(thread, args.flavor, &right);
+	if (kr != Kr::Success || !right.port)
+		return result(kr);
+	return result(caller.space().copyout(right, &args.value));
+}
+
+/* thread_policy_get, thread_policy_set. */
+long thread_policy(Thread &thread, mach_thread_args &args)
+{
+	u32 info[thread_policy_max] = {};
+	u32 count = args.count < thread_policy_max ? args.count : thread_policy_max;
+	if (args.op == MACH_THREAD_POLICY_SET) {
+		if (args.count > thread_policy_max)
+			return malformed;	/* (libmach: MIG_ARRAY_TOO_LARGE) */
+		if (count && mach_shim_copy_in(info, args.data, 4ull * count))
+			return result(Kr::InvalidAddress);
+		return result(thread_policy_set(thread, args.flavor, info, count));
+	}
+	if (args.value > 1)
+		return malformed;	/* get_default is a boolean */
+	bool get_default = args.value;
+	Kr kr = thread_policy_get(thread, args.flavor, info, &count, &get_default);
+	if (kr != Kr::Success)
+		return result(kr);
+	if (count && mach_shim_copy_out(args.data, info, 4ull * count))
+		return result(Kr::InvalidAddress);
+	args.count = count;
+	args.value = get_default;
+	return result(Kr::Success);
+}
+
 long thread_call(Task &caller, mach_thread_args &args)
 {
 	if (args.flags)
 		return malformed;
-	if (args.op == MACH_THREAD_CREATE || args.op == MACH_THREAD_LIST)
+	if (args.op == MACH_THREAD_CREATE || args.op == MACH_THREAD_CREATE_RUNNING ||
+	    args.op == MACH_THREAD_LIST)
 		return thread_task_call(caller, args);
 	if (args.op == MACH_THREAD_SELF)
 		return result(thread_self(caller, &args.value));
@@ -675,6 +738,14 @@ long thread_call(Task &caller, mach_thread_args &args)
 	case MACH_THREAD_ABORT:
 		mach_shim_thread_abort(thread->os());
 		return result(Kr::Success);
+	case MACH_THREAD_ABORT_SAFELY:
+		return result(thread_abort_safely(*thread.get()));
+	case MACH_THREAD_GET_SPECIAL_PORT:
+	case MACH_THREAD_SET_SPECIAL_PORT:
+		return thread_special_port(caller, *thread.get(), args);
+	case MACH_THREAD_POLICY_GET:
+	case MACH_THREAD_POLICY_SET:
+		return thread_policy(*thread.get(), args);
 	case MACH_THREAD_TERMINATE:
 		thread_terminate(*thread.get());
 		return result(Kr::Success);

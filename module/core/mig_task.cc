@@ -14,6 +14,7 @@
 #include "task_calls.h"
 #include "task_create.h"
 #include "thread_calls.h"
+#include "thread_policy.h"
 
 namespace mach {
 namespace {
@@ -301,6 +302,36 @@ Kr thread_create_call(MigCall &call)
 	return Kr::Success;
 }
 
+/* thread_create_running: flavor, then a count of state words; its port out, run. */
+Kr thread_create_running_call(MigCall &call)
+{
+	u32 count;
+	if (!call.simple_array(mig_args + 4, thread_state_mig_max, &count))
+		return Kr::MigBadArguments;
+	Ref<Task> task;
+	u64 program;
+	Kr kr = task_of(call.caller, call.target, Kr::InvalidArgument, &task, &program, true);
+	if (kr != Kr::Success)
+		return kr;
+	u32 state[thread_state_max];
+	__builtin_memcpy(state, call.in_words(mig_args + 8), 4 * min(count, thread_state_max));
+	Ref<Thread> thread;
+	kr = thread_make_with_state(*task.get(), program, call.in32(mig_args), state, count,
+				    &thread);
+	if (kr != Kr::Success)
+		return kr;
+	Ref<Port> port = thread->port();
+	if (port)
+		port->make_send();
+	if (!port || !call.out_port(TransitRight{port.release(), MoveSend})) {
+		thread_unmake(*task.get(), *thread.get());
+		return port ? Kr::ResourceShortage : Kr::Failure;
+	}
+	bool run;
+	thread->resume(&run);
+	return Kr::Success;
+}
+
 /* task_create: the ledgers out of line, then NDR, their count, inherit_memory. */
 Kr task_create_call(MigCall &call)
 {
@@ -399,6 +430,79 @@ Kr thread_abort_call(MigCall &call)
 	return kr;
 }
 
+Kr thread_abort_safely_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, sizeof(MsgHeader), &thread);
+	return kr != Kr::Success ? kr : thread_abort_safely(*thread.get());
+}
+
+/* thread_get_special_port(which): a port out. */
+Kr thread_get_special_port_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, mig_args + 4, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	TransitRight right;
+	kr = thread_get_special_port(*thread.get(), call.in32(mig_args), &right);
+	if (kr != Kr::Success)
+		return kr;
+	return call.out_port(right) ? Kr::Success : Kr::ResourceShortage;
+}
+
+/* The port in a descriptor, then NDR and which_port. */
+Kr thread_set_special_port_call(MigCall &call)
+{
+	constexpr u32 which_at = mig_port_args;
+	if (!call.complex(1, which_at + 4))
+		return Kr::MigBadArguments;
+	if (!call.carries_send(0))
+		return Kr::MigTypeError;
+	Ref<Thread> thread;
+	Kr kr = thread_of(call.caller, call.target, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	return thread_set_special_port(*thread.get(), call.in32(which_at), call.take_right(0));
+}
+
+/* thread_policy_set: flavor, then a count of words that end the request. */
+Kr thread_policy_set_call(MigCall &call)
+{
+	u32 count;
+	if (!call.simple_array(mig_args + 4, thread_policy_max, &count))
+		return Kr::MigBadArguments;
+	Ref<Thread> thread;
+	Kr kr = thread_of(call.caller, call.target, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	return thread_policy_set(*thread.get(), call.in32(mig_args), call.in_words(mig_args + 8),
+				 count);
+}
+
+/*
+ * thread_policy_get: flavor, room, get_default in; the words, then
+ * get_default after them, out.
+ */
+Kr thread_policy_get_call(MigCall &call)
+{
+	Ref<Thread> thread;
+	Kr kr = target_thread(call, mig_args + 12, &thread);
+	if (kr != Kr::Success)
+		return kr;
+	u32 info[thread_policy_max];
+	u32 count = min(call.in32(mig_args + 4), thread_policy_max);
+	bool get_default = call.in32(mig_args + 8) != 0;
+	kr = thread_policy_get(*thread.get(), call.in32(mig_args), info, &count, &get_default);
+	if (kr != Kr::Success)
+		return kr;
+	call.out_array(info, count);
+	u32 at = mig_results + 4 + 4 * count;
+	call.out32(at, get_default);
+	call.set_reply_size(at + 4);
+	return Kr::Success;
+}
+
 Kr thread_info_call(MigCall &call)
 {
 	return thread_words_call(call, thread_info_mig_max, thread_info);
@@ -441,6 +545,7 @@ constexpr MigRoutine routines[] = {
 	{3409, port_reply, task_get_special_port_call, true},
 	{3410, mig_reply_error_size, task_set_special_port_call},
 	{3411, port_reply, thread_create_call},
+	{3412, port_reply, thread_create_running_call},
 	{3413, mig_reply_error_size, set_exception_ports_call},
 	{3414, mig_exception_ports_reply_max, get_exception_ports_call},
 	{3415, mig_exception_ports_reply_max, swap_exception_ports_call},
@@ -456,10 +561,15 @@ constexpr MigRoutine routines[] = {
 	{3605, mig_reply_error_size, thread_suspend_call},
 	{3606, mig_reply_error_size, thread_resume_call},
 	{3607, mig_reply_error_size, thread_abort_call},
+	{3608, mig_reply_error_size, thread_abort_safely_call},
+	{3610, port_reply, thread_get_special_port_call, true},
+	{3611, mig_reply_error_size, thread_set_special_port_call},
 	{3612, array_reply(thread_info_max), thread_info_call, true},
 	{3613, mig_reply_error_size, thread_set_exception_ports_call},
 	{3614, mig_exception_ports_reply_max, thread_get_exception_ports_call},
 	{3615, mig_exception_ports_reply_max, thread_swap_exception_ports_call},
+	{3617, mig_reply_error_size, thread_policy_set_call},
+	{3618, array_reply(thread_policy_max) + 4, thread_policy_get_call, true},
 };
 
 /*

@@ -500,6 +500,19 @@ void mach_shim_thread_free(struct mach_thread_os *thread);
  */
 void mach_shim_thread_hold(struct mach_thread_os *thread);
 void mach_shim_thread_release(struct mach_thread_os *thread);
+/*
+ * thread_get_state's and thread_set_state's stop (XNU's thread_stop): a
+ * thread that may be running is held (*held: release it after) and waited
+ * for, killably, until it stands where its user registers are saved. 0
+ * then, or when it holds still already: the calling thread itself, one
+ * waiting for its exception's handlers, one parked since it was made and
+ * still suspended. -MACH_EINTR on a signal (a stop of the caller's own
+ * among them: two threads stopping each other never wait for each other
+ * forever), -MACH_ESRCH if it ends
+ * or leaves the program (exec), -MACH_EBUSY if a signal or ptrace stopped
+ * it instead.
+ */
+int mach_shim_thread_stop(struct mach_thread_os *thread, mach_bool *held);
 /* x86_THREAD_STATE64 of a parked thread, as 21 words: 0 or -errno. */
 int mach_shim_thread_get_state(struct mach_thread_os *thread, mach_u64 *regs);
 int mach_shim_thread_set_state(struct mach_thread_os *thread, const mach_u64 *regs);
@@ -568,6 +581,46 @@ int mach_shim_thread_wait_quiet(struct mach_thread_os *thread, mach_u32 timeout_
  */
 void mach_shim_thread_set_quiescing(struct mach_thread_os *thread, mach_bool on);
 /* THREAD_BASIC_INFO's: times, and the run state (TH_STATE_*); the caller's. */
+/*
+ * What thread_info's identifier and extended flavours show of a thread
+ * beside its stats: its TLS base (the pthread_t, XNU's thread_handle)
+ * and its name (Linux's comm, NUL-terminated).
+ */
+struct mach_thread_identity {
+	mach_u64 handle;
+	char name[16];
+};
+void mach_shim_thread_identity(struct mach_thread_os *thread,
+			       struct mach_thread_identity *identity);
+/*
+ * A thread's Linux scheduling, for thread_policy_get and _set: policy
+ * (SCHED_OTHER 0, FIFO 1, RR 2, BATCH 3, IDLE 5, DEADLINE 6), nice, and
+ * SCHED_DEADLINE's runtime, deadline and period in ns.
+ */
+struct mach_thread_sched {
+	mach_u32 policy;
+	mach_s32 nice;
+	mach_u64 runtime_ns;
+	mach_u64 deadline_ns;
+	mach_u64 period_ns;
+};
+#define MACH_SCHED_OTHER	0
+#define MACH_SCHED_DEADLINE	6
+/* 0, or -MACH_ESRCH if it has no thread (ended, or not entered yet). */
+int mach_shim_thread_sched_get(struct mach_thread_os *thread, struct mach_thread_sched *sched);
+/*
+ * With the caller's rights, as sched_setattr(2) and setpriority(2) would
+ * check them: set_nice, its nice whatever its policy (a lower one within
+ * the caller's RLIMIT_NICE or with CAP_SYS_NICE); set_sched, policy
+ * SCHED_OTHER (at its nice) or SCHED_DEADLINE (with CAP_SYS_NICE) and
+ * its parameters. 0, -MACH_EPERM, -MACH_EBUSY (deadline admission
+ * refused), -MACH_EINVAL, -MACH_ESRCH.
+ */
+int mach_shim_thread_set_nice(struct mach_thread_os *thread, mach_s32 nice);
+int mach_shim_thread_set_sched(struct mach_thread_os *thread,
+			       const struct mach_thread_sched *sched);
+/* thread_abort_safely: a system call it is blocked in restarts. */
+void mach_shim_thread_abort_safely(struct mach_thread_os *thread);
 struct mach_thread_stats {
 	mach_u64 user_ns;
 	mach_u64 system_ns;

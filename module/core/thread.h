@@ -48,6 +48,18 @@ public:
 	 */
 	void terminate();
 
+	/* thread_policy's affinity tag: a hint, kept (0: none). */
+	u32 affinity_tag()
+	{
+		Guard g(lock_);
+		return affinity_tag_;
+	}
+	void set_affinity_tag(u32 tag)
+	{
+		Guard g(lock_);
+		affinity_tag_ = tag;
+	}
+
 	/*
 	 * The thread's exception ports (thread_set/get/swap_exception_ports):
 	 * a new thread has none (thread_create inherits nothing, as on XNU).
@@ -87,6 +99,7 @@ private:
 	/* set at creation, before the thread is seen; then as below */
 	Port *port_ = nullptr;		/* guarded by lock_; a reference */
 	u32 suspend_count_ = 1;		/* guarded by lock_; created suspended */
+	u32 affinity_tag_ = 0;		/* guarded by lock_ */
 	ExceptionPorts exceptions_;	/* its own lock */
 	/* the thread's own (only it faults as itself); a reference */
 	Port *exception_reply_ = nullptr;

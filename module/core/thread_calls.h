@@ -29,8 +29,11 @@ Kr thread_self(Task &caller, u32 *name);
 Kr thread_list(Task &caller, Task &task, u32 *names, u32 capacity, u32 *count);
 /* The same as send rights in transit, for a message (rights: kernel memory). */
 Kr thread_rights(Task &task, TransitRight *rights, u32 capacity, u32 *count);
-/* THREAD_BASIC_INFO into info, room for *count natural_t. */
-inline constexpr u32 thread_info_max = 10;
+/*
+ * THREAD_BASIC_INFO, THREAD_IDENTIFIER_INFO or THREAD_EXTENDED_INFO into
+ * info (thread_info_max), room for *count natural_t.
+ */
+inline constexpr u32 thread_info_max = 28;
 Kr thread_info(Thread &thread, u32 flavor, u32 *info, u32 *count);
 /*
  * thread_get_state: flavor's words into state (thread_state_max), with
@@ -40,6 +43,25 @@ Kr thread_get_state(Thread &thread, u32 flavor, u32 *state, u32 *count);
 Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count);
 /* How many words thread_set_state reads of flavor: 0 if it is read-only. */
 u32 thread_state_settable(u32 flavor);
+/*
+ * thread_create_running: a new thread in task with flavor's state, run
+ * once named in caller's space. The message front end: make_with_state
+ * (suspended: its right given, it is resumed; or unmade).
+ */
+Kr thread_create_running(Task &caller, Task &task, u64 program, u32 flavor, u32 *state,
+			 u32 count, u32 *name);
+Kr thread_make_with_state(Task &task, u64 program, u32 flavor, u32 *state, u32 count,
+			  Ref<Thread> *made);
+/* thread_abort_safely: a system call it is blocked in restarts. */
+Kr thread_abort_safely(Thread &thread);
+/*
+ * <mach/thread_special_ports.h>. get: a send right to the thread's port
+ * for each (this thread has one port: its inspect and read ports are it).
+ * set: XNU's answers (the kernel port is not replaceable); takes right.
+ */
+inline constexpr u32 thread_kernel_port = 1, thread_inspect_port = 2, thread_read_port = 3;
+Kr thread_get_special_port(Thread &thread, u32 which, TransitRight *right);
+Kr thread_set_special_port(Thread &thread, u32 which, TransitRight right);
 /* thread_terminate: the thread ends, its port dies. */
 void thread_terminate(Thread &thread);
 

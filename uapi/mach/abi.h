@@ -51,6 +51,7 @@
 #define MACH_FEATURE_PORT_CALLS	(1U << 10)	/* MACH_PORT_OP_CONSTRUCT .. _SPACE_BASIC_INFO */
 #define MACH_FEATURE_HOST_STATS	(1U << 11)	/* MACH_HOST_STATISTICS .. PSET_INFO */
 #define MACH_FEATURE_TASK_CALLS	(1U << 12)	/* MACH_TASK_SUSPEND2 ... NAME_FOR_PID */
+#define MACH_FEATURE_THREAD_CALLS	(1U << 14)	/* MACH_THREAD_CREATE_RUNNING to _POLICY_SET */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -438,7 +439,9 @@ struct mach_vm_map_args {
 
 /*
  * MACH_IOC_THREAD: thread_create, thread_resume, thread_suspend,
- * thread_terminate, thread_get_state, thread_set_state, task_threads.
+ * thread_terminate, thread_get_state, thread_set_state, task_threads,
+ * thread_info, thread_abort; thread_create_running, thread_abort_safely,
+ * thread_get/set_special_port, thread_policy_get/set.
  */
 enum mach_thread_op {
 	MACH_THREAD_CREATE	= 1,	/* port = task -> value = the thread's name */
@@ -451,6 +454,14 @@ enum mach_thread_op {
 	MACH_THREAD_SELF	= 8,	/* port = the caller's task -> value */
 	MACH_THREAD_INFO	= 9,	/* flavor, count (room; out), data */
 	MACH_THREAD_ABORT	= 10,	/* port = thread */
+	/* MACH_FEATURE_THREAD_CALLS: */
+	MACH_THREAD_CREATE_RUNNING = 11, /* port = task; flavor, count, data -> value */
+	MACH_THREAD_ABORT_SAFELY = 12,	/* port = thread */
+	MACH_THREAD_GET_SPECIAL_PORT = 13, /* flavor = which -> value = the right's name */
+	MACH_THREAD_SET_SPECIAL_PORT = 14, /* flavor = which, value = a send right or 0 */
+	/* flavor, count (in: room; out), data; value = get_default (in and out) */
+	MACH_THREAD_POLICY_GET	= 15,
+	MACH_THREAD_POLICY_SET	= 16,	/* flavor, count, data */
 };
 struct mach_thread_args {
 	__u32 op;		/* in: MACH_THREAD_* */
@@ -458,7 +469,7 @@ struct mach_thread_args {
 	__u32 flavor;		/* in: thread_state_flavor_t */
 	__u32 count;		/* in/out: natural_t of state, or names */
 	__u64 data;		/* in: user address of the state or the names */
-	__u32 value;		/* out: CREATE's name */
+	__u32 value;		/* out: CREATE's name; see the ops */
 	__u32 flags;		/* in: zero */
 };
 

@@ -9,6 +9,7 @@
 
 #include <mach/_mach_cdefs.h>
 #include <mach/mach_types.h>
+#include <mach/thread_policy.h>
 
 _MACH_BEGIN_DECLS
 
@@ -45,6 +46,12 @@ kern_return_t thread_get_special_port(thread_inspect_t thr_act, int which_port, 
 kern_return_t thread_set_special_port(thread_act_t thr_act, int which_port, mach_port_t special_port);
 
 /* Exception ports of the thread. */
+kern_return_t thread_policy_set(thread_act_t thread, thread_policy_flavor_t flavor,
+                                thread_policy_t policy_info, mach_msg_type_number_t policy_infoCnt);
+kern_return_t thread_policy_get(thread_inspect_t thread, thread_policy_flavor_t flavor,
+                                thread_policy_t policy_info, mach_msg_type_number_t *policy_infoCnt,
+                                boolean_t *get_default);
+
 kern_return_t thread_set_exception_ports(thread_act_t thread, exception_mask_t exception_mask,
                                          mach_port_t new_port, exception_behavior_t behavior,
                                          thread_state_flavor_t new_flavor);

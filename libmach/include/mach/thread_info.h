@@ -40,14 +40,36 @@ typedef struct thread_basic_info *thread_basic_info_t;
 #define THREAD_IDENTIFIER_INFO 4
 
 struct thread_identifier_info {
-	uint64_t thread_id;      /* system-wide unique thread id */
-	uint64_t thread_handle;
-	uint64_t dispatch_qaddr;
+	uint64_t thread_id;      /* its Linux thread id, as the caller sees it */
+	uint64_t thread_handle;  /* its TLS base: its pthread_t */
+	uint64_t dispatch_qaddr; /* 0: no dispatch queue */
 };
 typedef struct thread_identifier_info thread_identifier_info_data_t;
 typedef struct thread_identifier_info *thread_identifier_info_t;
 #define THREAD_IDENTIFIER_INFO_COUNT \
 	((mach_msg_type_number_t)(sizeof(thread_identifier_info_data_t) / sizeof(natural_t)))
+
+/* THREAD_EXTENDED_INFO: its times in ns, XNU-ranked priorities, name. */
+#define THREAD_EXTENDED_INFO 5
+#define MAXTHREADNAMESIZE 64
+
+struct thread_extended_info {
+	uint64_t pth_user_time;   /* user run time, ns */
+	uint64_t pth_system_time; /* system run time, ns */
+	int32_t  pth_cpu_usage;   /* scaled by TH_USAGE_SCALE */
+	int32_t  pth_policy;      /* POLICY_TIMESHARE, or POLICY_RR if real-time */
+	int32_t  pth_run_state;   /* TH_STATE_* */
+	int32_t  pth_flags;       /* TH_FLAGS_* */
+	int32_t  pth_sleep_time;
+	int32_t  pth_curpri;      /* 31 - nice, as XNU ranks priorities */
+	int32_t  pth_priority;
+	int32_t  pth_maxpriority; /* 63, a user thread's highest */
+	char     pth_name[MAXTHREADNAMESIZE]; /* Linux's comm */
+};
+typedef struct thread_extended_info thread_extended_info_data_t;
+typedef struct thread_extended_info *thread_extended_info_t;
+#define THREAD_EXTENDED_INFO_COUNT \
+	((mach_msg_type_number_t)(sizeof(thread_extended_info_data_t) / sizeof(natural_t)))
 
 /* cpu_usage is in thousandths. */
 #define TH_USAGE_SCALE 1000
@@ -70,5 +92,6 @@ typedef struct thread_identifier_info *thread_identifier_info_t;
 
 _MACH_STATIC_ASSERT(THREAD_BASIC_INFO_COUNT == 10, "THREAD_BASIC_INFO_COUNT");
 _MACH_STATIC_ASSERT(THREAD_IDENTIFIER_INFO_COUNT == 6, "THREAD_IDENTIFIER_INFO_COUNT");
+_MACH_STATIC_ASSERT(THREAD_EXTENDED_INFO_COUNT == 28, "THREAD_EXTENDED_INFO_COUNT");
 
 #endif /* _MACH_THREAD_INFO_H_ */

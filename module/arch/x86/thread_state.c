@@ -11,6 +11,8 @@
 #include <linux/ptrace.h>
 #include <linux/regset.h>
 #include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <asm/fpu/api.h>
 #include <asm/prctl.h>
 #include <asm/unistd.h>
 
@@ -48,6 +50,27 @@ void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
 	/* Saved when it was switched out: it is not running. */
 	state[MACH_X86_FS] = thread->thread.fsbase;
 	state[MACH_X86_GS] = thread->thread.gsbase;
+}
+
+void mach_arch_save_own_state(void)
+{
+	current_save_fsgs();
+	/* Its user FPU registers into its fpstate, reloaded on exit to user. */
+	kernel_fpu_begin();
+	kernel_fpu_end();
+}
+
+void mach_arch_own_state_read(u64 *state)
+{
+	current_save_fsgs();	/* the live bases, into current->thread */
+	mach_arch_state_read(current, current_pt_regs(), state);
+}
+
+bool mach_arch_own_bases(const u64 *state)
+{
+	current_save_fsgs();
+	return state[MACH_X86_FS] == current->thread.fsbase &&
+	       state[MACH_X86_GS] == current->thread.gsbase;
 }
 
 void mach_arch_state_write(struct pt_regs *r, const u64 *s)

@@ -604,6 +604,7 @@ struct mach_thread_os {
 	bool aborted = false;
 	mach_u64 regs[21] = {};
 	int tid = ++shim_user::last_tid;
+	int nice = 0;
 	mach_fault *fault = nullptr;
 };
 
@@ -719,6 +720,49 @@ void mach_shim_thread_release(mach_thread_os *thread)
 {
 	if (--thread->holds == 0)
 		thread->parked = false;
+}
+
+// A held record is as good as stopped; the calling thread needs no stop.
+int mach_shim_thread_stop(mach_thread_os *thread, mach_bool *held)
+{
+	*held = false;
+	if (thread->current || thread->fault)
+		return 0;
+	if (thread->killed)
+		return -MACH_ESRCH;
+	mach_shim_thread_hold(thread);
+	*held = true;
+	return 0;
+}
+
+void mach_shim_thread_identity(mach_thread_os *thread, mach_thread_identity *identity)
+{
+	*identity = {};
+	identity->handle = 0x7000000000ull + thread->tid;
+	memcpy(identity->name, "host-thread", 12);
+}
+
+// Host threads have a nice value, and no other scheduling.
+int mach_shim_thread_sched_get(mach_thread_os *thread, mach_thread_sched *sched)
+{
+	*sched = {};
+	sched->nice = thread->nice;
+	return thread->killed ? -MACH_ESRCH : 0;
+}
+
+int mach_shim_thread_set_nice(mach_thread_os *thread, mach_s32 nice)
+{
+	thread->nice = nice;
+	return 0;
+}
+
+int mach_shim_thread_set_sched(mach_thread_os *, const mach_thread_sched *)
+{
+	return -MACH_EPERM;
+}
+
+void mach_shim_thread_abort_safely(mach_thread_os *)
+{
 }
 
 void mach_shim_thread_kill(mach_thread_os *thread)
