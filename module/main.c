@@ -34,9 +34,12 @@ static int __init mach_init(void)
 	ret = mach_tasks_init();
 	if (ret)
 		goto err_core;
-	ret = mach_sample_init();
+	ret = mach_task_access_init();
 	if (ret)
 		goto err_tasks;
+	ret = mach_sample_init();
+	if (ret)
+		goto err_access;
 	ret = mach_stub_init();
 	if (ret)
 		goto err_sample;
@@ -60,6 +63,8 @@ err_stub:
 	mach_stub_exit();
 err_sample:
 	mach_sample_exit();
+err_access:
+	mach_task_access_exit();
 err_tasks:
 	mach_tasks_exit();
 err_core:
@@ -78,6 +83,7 @@ static void __exit mach_exit(void)
 	mach_shell_exit();
 	mach_stub_exit();
 	mach_sample_exit();
+	mach_task_access_exit();
 	mach_tasks_exit();
 	mach_core_exit();
 	mach_shim_exit();

@@ -7,19 +7,26 @@
  * exactly where the caller may ptrace-attach the process: Linux's
  * ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS) is not exported, so the
  * check is made where an exported path makes it for the caller: opening
- * /proc/PID/mem (mm_access(), PTRACE_MODE_ATTACH) from the caller's own
+ * PID/mem (mm_access(), PTRACE_MODE_ATTACH) from the caller's own
  * context, with its filesystem ids set to its real ids for the open, so
  * that the comparison is of real credentials as ptrace(2)'s. Yama's
  * ptrace_scope, the LSMs, dumpability and CAP_SYS_PTRACE all take part,
- * as for ptrace; so does /proc's own (the mem file's mode, hidepid).
+ * as for ptrace; so does the mem file's mode.
  * A name port only inspects: it is given where the caller may read the
- * process's /proc/PID/status. Either way, with no /proc mounted where the
- * caller sees it, nothing is given.
+ * process's PID/status.
+ *
+ * The file is opened on a procfs of the module's own, mounted when it is
+ * loaded, never by a path the caller resolves: a caller may mount what it
+ * likes on its /proc in a namespace of its own, or chroot, and make an
+ * ordinary file pass for any process's mem.
  */
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -27,13 +34,44 @@
 
 #include "task_os.h"
 
-/* May the caller open /proc/nr/file, with its real ids as its fs ids? */
-static bool mach_proc_open_allowed(pid_t nr, const char *file)
+/* The module's procfs, of the pid namespace it was loaded in. */
+static struct vfsmount *mach_proc_mnt;
+static struct pid_namespace *mach_proc_ns;
+
+int mach_task_access_init(void)
+{
+	/* (A built-in file system: get_fs_type() takes no module reference.) */
+	struct file_system_type *proc = get_fs_type("proc");
+
+	if (!proc)
+		return -ENODEV;
+	mach_proc_ns = get_pid_ns(task_active_pid_ns(current));
+	mach_proc_mnt = kern_mount(proc);
+	if (IS_ERR(mach_proc_mnt)) {
+		put_pid_ns(mach_proc_ns);
+		return PTR_ERR(mach_proc_mnt);
+	}
+	return 0;
+}
+
+void mach_task_access_exit(void)
+{
+	kern_unmount(mach_proc_mnt);
+	put_pid_ns(mach_proc_ns);
+}
+
+/* May the caller open pid's file on our procfs, with its real ids as its fs ids? */
+static bool mach_proc_open_allowed(struct pid *pid, const char *file)
 {
 	const struct cred *cred = current_cred(), *old = NULL;
+	struct path root = { .mnt = mach_proc_mnt, .dentry = mach_proc_mnt->mnt_root };
+	pid_t nr = pid_nr_ns(pid, mach_proc_ns);
 	struct cred *real = NULL;
 	struct file *f;
 	char path[40];
+
+	if (nr <= 0)
+		return false;
 
 	/* Most callers' fs ids are their real ids already. */
 	if (!uid_eq(cred->fsuid, cred->uid) || !gid_eq(cred->fsgid, cred->gid)) {
@@ -44,8 +82,8 @@ static bool mach_proc_open_allowed(pid_t nr, const char *file)
 		real->fsgid = real->gid;
 		old = override_creds(real);
 	}
-	snprintf(path, sizeof(path), "/proc/%d/%s", nr, file);
-	f = filp_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+	snprintf(path, sizeof(path), "%d/%s", nr, file);
+	f = file_open_root(&root, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (real) {
 		revert_creds(old);
 		put_cred(real);
@@ -65,16 +103,12 @@ bool mach_shim_may_control(struct mach_task_os *os)
 {
 	struct task_struct *t = get_pid_task(os->pid, PIDTYPE_TGID);
 	bool mine;
-	pid_t nr;
 
 	if (!t)
 		return false;
 	mine = same_thread_group(t, current);
 	put_task_struct(t);
-	if (mine)
-		return true;
-	nr = pid_vnr(os->pid);
-	return nr > 0 && mach_proc_open_allowed(nr, "mem");
+	return mine || mach_proc_open_allowed(os->pid, "mem");
 }
 
 /* Which program the process runs: its leader's exec count, or 0 if gone. */
@@ -116,7 +150,7 @@ int mach_shim_task_for_pid(mach_s32 nr, mach_bool name, struct mach_task **out,
 		put_pid(pid);
 		return -ESRCH;
 	}
-	allowed = mach_proc_open_allowed(nr, name ? "status" : "mem");
+	allowed = mach_proc_open_allowed(pid, name ? "status" : "mem");
 	/* The process checked is the one pid still names (not a reuse). */
 	if (!allowed || mach_exec_ticket(pid) != *ticket) {
 		put_pid(pid);

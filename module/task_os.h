@@ -24,6 +24,9 @@ struct pid;
 
 int mach_tasks_init(void);
 void mach_tasks_exit(void);
+/* task_access.c's procfs, where task_for_pid's check is made. */
+int mach_task_access_init(void);
+void mach_task_access_exit(void);
 /* The calling process's task, made on first use; a new reference. */
 struct mach_task *mach_task_of_current(void);
 /* A /dev/mach file of task is released: by its exiting process? */

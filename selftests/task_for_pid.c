@@ -8,6 +8,9 @@
  */
 #define _GNU_SOURCE
 #include <grp.h>
+#include <sys/stat.h>
+#include <sys/mount.h>
+#include <sched.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -223,6 +226,67 @@ TEST_F(for_pid, a_plain_process_is_not_held_in_silence)
 	usleep(100000);
 	EXPECT_NE(before, *count);
 	mach_port_deallocate(mach_task_self(), t);
+}
+
+/* Writes text to path; 0, or -1. */
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * As nobody in a user and mount namespace of its own, a tmpfs over /proc
+ * holding an ordinary, readable file at PID/mem and PID/status: the check
+ * must not take it for the process's. 1: refused; 30 + control_port()'s
+ * answer otherwise (30: the port given); 20: no namespaces here.
+ */
+static int with_a_fake_proc(pid_t pid)
+{
+	char path[64];
+	int fd, ret;
+
+	/* (Our id change made us undumpable: /proc/self would be root's.) */
+	prctl(PR_SET_DUMPABLE, 1);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return 20;
+	/* Ourselves as ourselves inside, so that the tmpfs is writable. */
+	if (write_text("/proc/self/setgroups", "deny") ||
+	    write_text("/proc/self/uid_map", "65534 65534 1") ||
+	    write_text("/proc/self/gid_map", "65534 65534 1"))
+		return 23;
+	if (mount("none", "/proc", "tmpfs", 0, NULL))
+		return 20;
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	if (mkdir(path, 0755))
+		return 21;
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", pid, i ? "status" : "mem");
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0)
+			return 22;
+		close(fd);
+	}
+	/* (The name port is anyone's who may read a status: it is given.) */
+	ret = control_port(pid);
+	return ret == 1 ? 1 : 30 + ret;	/* 30: given */
+}
+
+/* A root process's port is not had by faking /proc in one's own namespace. */
+TEST_F(for_pid, a_fake_proc_gives_nothing)
+{
+	pid_t child = sleeper(&self->made, 0, 0);
+	int ret = as_user(NOBODY, NOBODY, with_a_fake_proc, child);
+
+	if (ret == 20)
+		SKIP(return, "no unprivileged user and mount namespaces here");
+	EXPECT_EQ(1, ret);
 }
 
 TEST_F(for_pid, self)

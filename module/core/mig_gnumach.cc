@@ -27,7 +27,10 @@ Kr task_set_name_call(MigCall &call)
 		return Kr::MigBadArguments;
 	char name[debug_name_max + 1] = {};
 	__builtin_memcpy(name, call.in_words(name_at), count);
-	if (__builtin_strnlen(name, count) == count)
+	bool terminated = false;	/* (clang has no __builtin_strnlen) */
+	for (u32 i = 0; i < count && !terminated; i++)
+		terminated = name[i] == '\0';
+	if (!terminated)
 		return Kr::MigBadArguments;	/* no NUL */
 	Ref<Task> task;
 	Kr kr = task_of(call.caller, call.target, Kr::InvalidArgument, &task);
