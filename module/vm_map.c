@@ -112,7 +112,23 @@ int mach_vm_map_here(struct mach_task_os *os, struct mach_shim_vm_request *req)
 		flags |= MAP_FIXED;
 		reserved = true;
 	}
-	addr = vm_mmap(file, at, len, req->value, flags, file ? req->offset : 0);
+	/*
+	 * A maximum without write: the file opened read-only for the mapping,
+	 * which Linux then never lets become writable (a MAP_SHARED of it has
+	 * no VM_MAYWRITE), whatever mprotect() is asked later.
+	 */
+	if (file && !(req->max_protection & PROT_WRITE)) {
+		file = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE, file->f_cred);
+		if (IS_ERR(file)) {
+			if (reserved)
+				vm_munmap(at, len);
+			return PTR_ERR(file);
+		}
+		addr = vm_mmap(file, at, len, req->value, flags, req->offset);
+		fput(file);	/* the mapping holds its own reference */
+	} else {
+		addr = vm_mmap(file, at, len, req->value, flags, file ? req->offset : 0);
+	}
 	if (IS_ERR_VALUE(addr)) {
 		if (reserved)
 			vm_munmap(at, len);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
+#include <errno.h>
 #include <mach/mach.h>
 #include <mach/mach_vm.h>
 
@@ -152,6 +153,44 @@ TEST_F(vm, a_named_entry_is_shared_by_every_mapping)
 	ASSERT_EQ(KERN_SUCCESS, peek(self->task, there + 5 * PAGE, buf, 8));
 	EXPECT_STREQ("changed", buf);
 	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), here, 16 * PAGE));
+}
+
+/*
+ * A read-only entry, mapped with a read-only maximum, cannot be made
+ * writable by whoever maps it: not by vm_protect, not by mprotect; nor
+ * can the maximum be raised by mapping it again.
+ */
+TEST_F(vm, a_read_only_entry_stays_read_only)
+{
+	mach_port_t entry = new_entry(4 * PAGE), piece;
+	memory_object_size_t size = 4 * PAGE;
+	mach_vm_address_t at = 0, rw = 0;
+
+	ASSERT_NE(MACH_PORT_NULL, entry);
+	ASSERT_EQ(KERN_SUCCESS, map_entry(mach_task_self(), &rw, 4 * PAGE, entry, FALSE));
+	strcpy((char *)rw, "kept");
+	ASSERT_EQ(KERN_SUCCESS, mach_make_memory_entry_64(mach_task_self(), &size, 0,
+							  VM_PROT_READ, &piece, entry));
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_map(mach_task_self(), &at, 4 * PAGE, 0,
+					    VM_FLAGS_ANYWHERE, piece, 0, FALSE, VM_PROT_READ,
+					    VM_PROT_READ, VM_INHERIT_DEFAULT));
+	EXPECT_STREQ("kept", (char *)at);
+	EXPECT_EQ(KERN_PROTECTION_FAILURE,
+		  mach_vm_protect(mach_task_self(), at, PAGE, FALSE, VM_PROT_READ | VM_PROT_WRITE));
+	EXPECT_EQ(-1, mprotect((void *)at, PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	/* From a full entry, a read-only maximum holds as well. */
+	mach_vm_address_t again = 0;
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_map(mach_task_self(), &again, 4 * PAGE, 0,
+					    VM_FLAGS_ANYWHERE, entry, 0, FALSE, VM_PROT_READ,
+					    VM_PROT_READ, VM_INHERIT_DEFAULT));
+	EXPECT_EQ(-1, mprotect((void *)again, PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_STREQ("kept", (char *)rw);
+	mach_vm_deallocate(mach_task_self(), at, 4 * PAGE);
+	mach_vm_deallocate(mach_task_self(), again, 4 * PAGE);
+	mach_vm_deallocate(mach_task_self(), rw, 4 * PAGE);
+	mach_port_deallocate(mach_task_self(), piece);
+	mach_port_deallocate(mach_task_self(), entry);
 }
 
 TEST_F(vm, an_entry_of_existing_memory_shares_it)
