@@ -94,23 +94,6 @@ static bool mach_proc_open_allowed(struct pid *pid, const char *file)
 	return true;
 }
 
-/*
- * May the caller control os's process, by task_for_pid's rule (above)?
- * What processor_set_tasks and processor_set_threads list: holding the
- * host's privileged port, which may be sent to anyone, gives no more.
- */
-bool mach_shim_may_control(struct mach_task_os *os)
-{
-	struct task_struct *t = get_pid_task(os->pid, PIDTYPE_TGID);
-	bool mine;
-
-	if (!t)
-		return false;
-	mine = same_thread_group(t, current);
-	put_task_struct(t);
-	return mine || mach_proc_open_allowed(os->pid, "mem");
-}
-
 /* Which program the process runs: its leader's exec count, or 0 if gone. */
 static u64 mach_exec_ticket(struct pid *pid)
 {
@@ -130,6 +113,26 @@ static u64 mach_exec_ticket(struct pid *pid)
 	rcu_read_unlock();
 	return ticket;
 }
+
+/*
+ * May the caller control os's process, by task_for_pid's rule (above)?
+ * What processor_set_tasks and processor_set_threads list: holding the
+ * host's privileged port, which may be sent to anyone, gives no more.
+ * *ticket: the program checked (0: none, init's or a kernel thread's).
+ */
+bool mach_shim_may_control(struct mach_task_os *os, u64 *ticket)
+{
+	struct task_struct *t = get_pid_task(os->pid, PIDTYPE_TGID);
+	bool mine;
+
+	*ticket = mach_exec_ticket(os->pid);
+	if (!t)
+		return false;
+	mine = same_thread_group(t, current);
+	put_task_struct(t);
+	return *ticket && (mine || mach_proc_open_allowed(os->pid, "mem"));
+}
+
 
 int mach_shim_task_for_pid(mach_s32 nr, mach_bool name, struct mach_task **out,
 			   mach_u64 *ticket)

@@ -48,6 +48,14 @@ public:
 		return true;
 	}
 	void add(TransitRight right) { items_[count_++] = right; }
+	u32 count() const { return count_; }
+	/* Drops the rights added after the first n. */
+	void truncate(u32 n)
+	{
+		for (; count_ > n; count_--)
+			if (items_[count_ - 1].port)
+				items_[count_ - 1].port->drop(items_[count_ - 1]);
+	}
 	TransitRight *tail() { return items_ + count_; }
 	void grew(u32 n) { count_ += n; }
 
@@ -138,9 +146,22 @@ Kr processor_set_things(Task &caller, HostPort held, bool threads, TransitRight 
 		u32 n = mach_shim_tasks_batch(pos, tasks, batch);
 		for (u32 i = 0; i < n; i++) {
 			Task &task = *Task::from(tasks[i]);
-			/* XNU's per-task policy check; here Linux's for ptrace. */
-			if (ok && (&task == &caller || mach_shim_may_control(task.os())))
+			bool mine = &task == &caller;
+			u64 ticket = 0;
+			/*
+			 * XNU's per-task policy check; here Linux's for ptrace,
+			 * on the program the process runs (an exec not seen yet
+			 * renews the task's ports first). Ports taken while an
+			 * exec came are the new program's, which the check did
+			 * not see: dropped.
+			 */
+			if (ok && (mine || (mach_shim_task_program(task.os()) &&
+					    mach_shim_may_control(task.os(), &ticket)))) {
+				u32 before = out.count();
 				ok = threads ? add_threads(task, out) : add_task(task, out);
+				if (ok && !mine && !mach_shim_task_ticket_holds(task.os(), ticket))
+					out.truncate(before);
+			}
 			task.put();
 		}
 		if (n < batch)

@@ -240,9 +240,10 @@ mach_u32 mach_shim_tasks_batch(mach_u64 pos, struct mach_task **out, mach_u32 ma
 /*
  * May the calling process control os's process by Linux's rule for
  * ptrace (PTRACE_MODE_ATTACH_REALCREDS: the same user by its real ids,
- * and a process that is dumpable; or CAP_SYS_PTRACE over it)?
+ * and a process that is dumpable; or CAP_SYS_PTRACE over it)? *ticket:
+ * the program it runs, for mach_shim_task_ticket_holds() after.
  */
-mach_bool mach_shim_may_control(struct mach_task_os *os);
+mach_bool mach_shim_may_control(struct mach_task_os *os, mach_u64 *ticket);
 
 /*
  * Port rights as file descriptors of the calling process. A port has
