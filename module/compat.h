@@ -154,4 +154,34 @@ static inline bool mach_task_owner_dumpable(struct task_struct *t)
 #define mach_rdmsr(msr, val) rdmsrl(msr, val)
 #endif
 
+/*
+ * The calling thread's live fs and gs bases into its thread_struct, as
+ * current_save_fsgs() does, which is exported only for KVM (6.x: when it
+ * is built; 7.x: to KVM's modules alone): in the kernel, a 64-bit
+ * thread's bases are the FS_BASE and KERNEL_GS_BASE MSRs.
+ */
+#include <asm/msr-index.h>
+static inline void mach_save_own_fsgs(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	mach_rdmsr(MSR_FS_BASE, current->thread.fsbase);
+	mach_rdmsr(MSR_KERNEL_GS_BASE, current->thread.gsbase);
+	local_irq_restore(flags);
+}
+
+/*
+ * A thread's comm: __get_task_comm() is gone in 7.x, whose
+ * get_task_comm() takes any buffer of at least TASK_COMM_LEN; 6.x's
+ * takes exactly TASK_COMM_LEN. Into buf of size bytes, NUL-terminated.
+ */
+static inline void mach_task_comm(char *buf, size_t size, struct task_struct *t)
+{
+	char comm[TASK_COMM_LEN];
+
+	get_task_comm(comm, t);
+	strscpy(buf, comm, size);
+}
+
 #endif /* MACH_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <linux/sched/task_stack.h>
 #include <uapi/linux/sched/types.h>
 
+#include "compat.h"
 #include "thread_record.h"
 
 /* Its thread, with a reference: NULL if it has none (yet, or any more). */
@@ -42,7 +43,7 @@ void mach_shim_thread_identity(struct mach_thread_os *t,
 	if (thread == current)
 		mach_arch_save_own_state();
 	identity->handle = mach_arch_tls(thread);
-	__get_task_comm(identity->name, sizeof(identity->name), thread);
+	mach_task_comm(identity->name, sizeof(identity->name), thread);
 	put_task_struct(thread);
 }
 

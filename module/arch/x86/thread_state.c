@@ -16,6 +16,7 @@
 #include <asm/prctl.h>
 #include <asm/unistd.h>
 
+#include "../../compat.h"
 #include "../../stub.h"
 #include "../../thread_arch.h"
 
@@ -54,7 +55,7 @@ void mach_arch_state_read(struct task_struct *thread, const struct pt_regs *r,
 
 void mach_arch_save_own_state(void)
 {
-	current_save_fsgs();
+	mach_save_own_fsgs();
 	/* Its user FPU registers into its fpstate, reloaded on exit to user. */
 	kernel_fpu_begin();
 	kernel_fpu_end();
@@ -62,13 +63,13 @@ void mach_arch_save_own_state(void)
 
 void mach_arch_own_state_read(u64 *state)
 {
-	current_save_fsgs();	/* the live bases, into current->thread */
+	mach_save_own_fsgs();	/* the live bases, into current->thread */
 	mach_arch_state_read(current, current_pt_regs(), state);
 }
 
 bool mach_arch_own_bases(const u64 *state)
 {
-	current_save_fsgs();
+	mach_save_own_fsgs();
 	return state[MACH_X86_FS] == current->thread.fsbase &&
 	       state[MACH_X86_GS] == current->thread.gsbase;
 }
