@@ -33,11 +33,23 @@ static void mach_thread_stop_work(struct callback_head *work)
 		/* Its state saved before it is seen stopped (readers: ->stopped). */
 		smp_store_release(&t->stopped, true);
 		wake_up_all(&t->wait);
-		/* Killable: a stopped thread waits without counting as hung. */
-		wait_event_killable(t->wait, mach_thread_free_to_go(t));
-		mutex_lock(&t->regs_lock);
-		WRITE_ONCE(t->stopped, false);
-		mutex_unlock(&t->regs_lock);
+		/*
+		 * Killable: a stopped thread waits without counting as hung.
+		 * It is no longer stopped only once, under regs_lock, no hold
+		 * is left: a stop that came while it was leaving found it
+		 * stopped (->stopped still true) and may be reading it now.
+		 */
+		for (;;) {
+			int killed = wait_event_killable(t->wait, mach_thread_free_to_go(t));
+
+			mutex_lock(&t->regs_lock);
+			if (killed || mach_thread_free_to_go(t)) {
+				WRITE_ONCE(t->stopped, false);
+				mutex_unlock(&t->regs_lock);
+				break;
+			}
+			mutex_unlock(&t->regs_lock);
+		}
 		/* An aborted system call fails, as thread_abort says. */
 		if (READ_ONCE(t->dying))
 			mach_arch_leave_to(current_pt_regs(), t->stub + MACH_STUB_EXIT);

@@ -651,8 +651,11 @@ static bool mach_vm_step(struct mach_agent_call *call, long result,
 		return mach_vm_max_step(vm, result, next);
 	if (call->stage++) {
 		call->ret = result;	/* of mprotect(), madvise() or mlock() */
-		/* Advice Linux declines for this kind of memory is still advice. */
-		if (req->op == MACH_VM_BEHAVIOR && result == -EINVAL)
+		/*
+		 * Advice Linux declines for this kind of memory is still advice
+		 * (and WILLNEED of anonymous memory is -EBADF without swap).
+		 */
+		if (req->op == MACH_VM_BEHAVIOR && (result == -EINVAL || result == -EBADF))
 			call->ret = 0;
 		/* What Linux's flags do not say, clone.c keeps. */
 		if (!result && req->op == MACH_VM_INHERIT)
