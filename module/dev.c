@@ -136,6 +136,26 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;	/* cannot be: mach_dev_ioctl() chose */
 }
 
+/*
+ * The semaphore calls, a program's hottest (XNU: a trap each): their
+ * arguments copied at their fixed size, without the generic path's union
+ * and its copies of a size known only at run time.
+ */
+static long mach_dev_semaphore(struct file *file, void __user *uarg)
+{
+	struct mach_semaphore_args args;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	ret = mach_core_ioctl(file->private_data, MACH_IOC_NR_SEMAPHORE, &args);
+	/* A restarted wait finds what is left of it; a creation, its name. */
+	if ((ret >= 0 || ret == -ERESTARTNOINTR) &&
+	    copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return ret;
+}
+
 static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -146,6 +166,8 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	long ret;
 
 	switch (cmd) {
+	case MACH_IOC_SEMAPHORE:
+		return mach_dev_semaphore(file, uarg);
 	case MACH_IOC_AGENT:
 	case MACH_IOC_AGENT_WAIT:
 	case MACH_IOC_AGENT_RETURN:
