@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sema_wait.c - the waits of semaphores (core/sema.cc).
+ * sema_wait.c - the lock and the waits of semaphores (core/sema.cc).
  *
- * A semaphore's signal hands its count to one waiter it chose, in the
- * order of its policy: each waiter is queued with a key (its record in
- * the core) and woken by that key alone, not with the others. A timed
- * wait sleeps to a deadline of the monotonic clock on an hrtimer, as
- * mach_timespec_t's nanoseconds ask, not to the next jiffy. A signal to
- * handle ends the wait (KERN_ABORTED, as XNU's abort-safe wait); a stop
- * of the thread (task_work: thread_stop.c) or its abort only suspends
- * it: the call restarts once they are served, or fails with EINTR if
- * the thread was aborted. Right after a signal that woke a peer, the
- * wait spins while that peer runs (spin.c), as message round trips do.
+ * As the kernel's own semaphores (kernel/locking/semaphore.c): a spin
+ * lock guards the count and the waiters; a waiter sleeps with the lock
+ * let go, and a signal wakes the one waiter it chose, by its thread,
+ * while holding that lock. The waiter takes the lock again before it
+ * looks at its record, so the waker never touches a record or a thread
+ * that has left. A timed wait sleeps to a deadline of the monotonic
+ * clock on an hrtimer, as mach_timespec_t's nanoseconds ask, not to the
+ * next jiffy. A signal to handle ends the wait (KERN_ABORTED, as XNU's
+ * abort-safe wait); a stop of the thread (task_work: thread_stop.c) or
+ * its abort only suspends it: the call restarts once they are served, or
+ * fails with EINTR if the thread was aborted. Right after a signal that
+ * woke a peer, the wait spins while that peer runs (spin.c), as message
+ * round trips do.
  */
 #include <linux/errno.h>
 #include <linux/hrtimer.h>
@@ -19,7 +22,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/wait.h>
+#include <linux/spinlock.h>
 
 #include "shim_kernel.h"
 #include "spin.h"
@@ -27,28 +30,38 @@
 
 static_assert(MACH_ERESTARTNOINTR == ERESTARTNOINTR);
 
-/* A waiter on the caller's stack, queued on the semaphore's wait queue. */
-struct mach_keyed_wait {
-	struct wait_queue_entry entry;
-	void *key;		/* immutable */
+struct mach_shim_spinlock {
+	spinlock_t lock;
 };
 
-static int mach_keyed_wake(struct wait_queue_entry *entry, unsigned int mode,
-			   int sync, void *key)
+struct mach_shim_spinlock *mach_shim_spinlock_create(void)
 {
-	struct mach_keyed_wait *w = container_of(entry, struct mach_keyed_wait,
-						 entry);
+	struct mach_shim_spinlock *lock = mach_shim_alloc(MACH_KIND_MEMORY,
+							  sizeof(*lock));
 
-	if (key && key != w->key)
-		return 0;	/* another waiter's wake-up */
-	return woken_wake_function(entry, mode, sync, key);
+	if (lock)
+		spin_lock_init(&lock->lock);	/* lockdep: one class, semaphores' */
+	return lock;
 }
 
-static bool mach_keyed_woken(void *arg)
+void mach_shim_spinlock_destroy(struct mach_shim_spinlock *lock)
 {
-	struct mach_keyed_wait *w = arg;
+	mach_shim_free(MACH_KIND_MEMORY, lock);
+}
 
-	return READ_ONCE(w->entry.flags) & WQ_FLAG_WOKEN;
+void mach_shim_spinlock_acquire(struct mach_shim_spinlock *lock)
+{
+	spin_lock(&lock->lock);
+}
+
+void mach_shim_spinlock_release(struct mach_shim_spinlock *lock)
+{
+	spin_unlock(&lock->lock);
+}
+
+void mach_shim_spinlock_assert_held(struct mach_shim_spinlock *lock)
+{
+	lockdep_assert_held(&lock->lock);
 }
 
 /* What ends the wait: a signal to handle, or a stop (task_work) only. */
@@ -59,91 +72,61 @@ static int mach_wait_interrupted(void)
 	return signal_pending(current) ? -ERESTARTNOINTR : 0;
 }
 
-int mach_shim_waitq_wait_keyed(struct mach_shim_waitq *q, bool (*ready)(void *),
-			       void *key, u64 deadline_ns)
+static bool mach_flag_set(void *flag)
 {
-	struct wait_queue_head *head = mach_shim_waitq_head(q);
+	/* Pairs with the waker's store-release, made under the lock. */
+	return smp_load_acquire((const mach_bool *)flag);
+}
+
+int mach_shim_sleep_locked(struct mach_shim_spinlock *lock, const mach_bool *woken,
+			   u64 deadline_ns)
+{
 	struct task_struct *peer = mach_handoff_take();
 	ktime_t expires = ns_to_ktime(deadline_ns);
 	bool timed = deadline_ns != MACH_SHIM_FOREVER;
-	struct mach_keyed_wait w = { .key = key };
-	int ret = 0;
+	int ret;
 
-	init_waitqueue_func_entry(&w.entry, mach_keyed_wake);
-	w.entry.private = current;
-	add_wait_queue(head, &w.entry);
-	while (!ready(key)) {
-		ret = mach_wait_interrupted();
-		if (ret)
-			break;
-		if (timed && ktime_get_ns() >= deadline_ns) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (peer) {
-			bool woken = mach_spin_until(mach_keyed_woken, &w, peer);
-
-			put_task_struct(peer);
-			peer = NULL;
-			if (woken) {
-				/* As wait_woken() does once it has seen it. */
-				smp_store_mb(w.entry.flags, w.entry.flags & ~WQ_FLAG_WOKEN);
-				continue;
-			}
-		}
-		/* wait_woken()'s protocol, to an hrtimer's deadline. */
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (!(READ_ONCE(w.entry.flags) & WQ_FLAG_WOKEN))
-			schedule_hrtimeout_range(timed ? &expires : NULL,
-						 current->timer_slack_ns,
-						 HRTIMER_MODE_ABS);
-		__set_current_state(TASK_RUNNING);
-		/* Pairs with woken_wake_function()'s barrier before it sets it. */
-		smp_store_mb(w.entry.flags, w.entry.flags & ~WQ_FLAG_WOKEN);
-	}
-	remove_wait_queue(head, &w.entry);
-	if (peer)
+	lockdep_assert_held(&lock->lock);
+	if (peer) {
+		spin_unlock(&lock->lock);
+		mach_spin_until(mach_flag_set, (void *)woken, peer);
 		put_task_struct(peer);
-	return ret;
-}
-
-/*
- * The thread waiting with key, with a reference, if it last ran on
- * another CPU (on this one, nobody can spin while it runs); or NULL.
- */
-static struct task_struct *mach_keyed_peer_locked(struct wait_queue_head *head,
-						  void *key)
-{
-	struct wait_queue_entry *entry;
-	struct task_struct *peer;
-
-	lockdep_assert_held(&head->lock);
-	list_for_each_entry(entry, &head->head, entry) {
-		if (entry->func != mach_keyed_wake ||
-		    container_of(entry, struct mach_keyed_wait, entry)->key != key)
-			continue;
-		peer = entry->private;
-		if (task_cpu(peer) == smp_processor_id())
-			return NULL;
-		get_task_struct(peer);	/* it is queued: it lives */
-		return peer;
+		spin_lock(&lock->lock);
+		return 0;
 	}
-	return NULL;
+	/* Asleep before the lock goes: a wake-up under it finds us so. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	ret = mach_wait_interrupted();
+	if (!ret && timed && ktime_get_ns() >= deadline_ns)
+		ret = -ETIMEDOUT;
+	if (ret) {
+		__set_current_state(TASK_RUNNING);
+		return ret;
+	}
+	spin_unlock(&lock->lock);
+	schedule_hrtimeout_range(timed ? &expires : NULL, current->timer_slack_ns,
+				 HRTIMER_MODE_ABS);
+	__set_current_state(TASK_RUNNING);
+	spin_lock(&lock->lock);
+	return 0;
 }
 
-void mach_shim_waitq_wake_key(struct mach_shim_waitq *q, void *key, bool peer)
+struct mach_shim_peer *mach_shim_wake_thread(const void *thread, mach_bool peer)
 {
-	struct wait_queue_head *head = mach_shim_waitq_head(q);
-	struct task_struct *woken = NULL;
-	unsigned long flags;
+	struct task_struct *task = (struct task_struct *)thread;
 
-	spin_lock_irqsave(&head->lock, flags);
-	if (peer)
-		woken = mach_keyed_peer_locked(head, key);
-	__wake_up_locked_key(head, TASK_NORMAL, key);
-	spin_unlock_irqrestore(&head->lock, flags);
-	if (woken)
-		mach_handoff_note(woken);
+	wake_up_process(task);
+	/* On this CPU, nobody can spin while it runs. */
+	if (!peer || task_cpu(task) == raw_smp_processor_id())
+		return NULL;
+	get_task_struct(task);	/* it waits under our lock: it lives */
+	return (struct mach_shim_peer *)task;
+}
+
+/* Not under the lock: it may put the last reference of a former peer. */
+void mach_shim_note_peer(struct mach_shim_peer *peer)
+{
+	mach_handoff_note((struct task_struct *)peer);
 }
 
 u64 mach_shim_now_ns(void)

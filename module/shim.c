@@ -95,7 +95,6 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_THREAD] = "mach_thread.lock",
 	[MACH_LOCK_EXCEPTIONS] = "mach_exceptions.lock",
 	[MACH_LOCK_SEMAPHORES] = "mach_task.semaphores",
-	[MACH_LOCK_SEMAPHORE] = "mach_semaphore.lock",
 	[MACH_LOCK_HOST] = "mach_host.lock",
 };
 

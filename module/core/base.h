@@ -179,6 +179,38 @@ private:
 };
 
 /*
+ * A spin lock owned by an object, for a few stores at a time (a
+ * semaphore's count and waiters); created fallibly, so check ok().
+ */
+class SpinLock {
+public:
+	SpinLock() : lock_(mach_shim_spinlock_create()) {}
+	~SpinLock() { if (lock_) mach_shim_spinlock_destroy(lock_); }
+	SpinLock(const SpinLock &) = delete;
+	SpinLock &operator=(const SpinLock &) = delete;
+	bool ok() const { return lock_ != nullptr; }
+	void lock() { mach_shim_spinlock_acquire(lock_); }
+	void unlock() { mach_shim_spinlock_release(lock_); }
+	void assert_held() { mach_shim_spinlock_assert_held(lock_); }
+	/* For mach_shim_sleep_locked(), which lets it go while asleep. */
+	mach_shim_spinlock *shim() { return lock_; }
+
+private:
+	mach_shim_spinlock *lock_;	/* set at construction, then read-only */
+};
+
+class SpinGuard {
+public:
+	explicit SpinGuard(SpinLock &l) : l_(l) { l_.lock(); }
+	~SpinGuard() { l_.unlock(); }
+	SpinGuard(const SpinGuard &) = delete;
+	SpinGuard &operator=(const SpinGuard &) = delete;
+
+private:
+	SpinLock &l_;		/* immutable; the SpinGuard is its holder's only */
+};
+
+/*
  * Kernel memory a user made the module hold, counted against that user's
  * limit of one quota (shim.h) until it is freed or released. Whom it
  * counts against is bound once: the calling process's user, or a port's

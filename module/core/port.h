@@ -128,10 +128,11 @@ public:
 	/* The semaphore it stands for while it has senders (sema.cc). */
 	Ref<Semaphore> semaphore();
 	/*
-	 * The same for a caller whose send right keeps it named (under its
-	 * space's lock: Space::with_send()), without the port's lock.
+	 * The same, without a reference, for a caller whose send right keeps
+	 * it named (under its space's lock: Space::with_send()), for as long
+	 * as that lock is held; null for another kind of port.
 	 */
-	Ref<Semaphore> semaphore_named();
+	Semaphore *semaphore_named();
 	bool dead();
 	bool is_kernel() const { return object_ != Object::None; }
 	Object object() const { return object_; }

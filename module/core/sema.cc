@@ -3,8 +3,9 @@
  * sema.cc - Mach semaphores: the count, its waiters, and the port
  * and task they belong to. As XNU's, a signal with waiters hands itself
  * to one of them (the first queued, or the last with SYNC_POLICY_LIFO)
- * rather than counting: each waiter has a record on its own stack, and
- * is woken by its key alone (module/sema_wait.c).
+ * rather than counting: each waiter has a record on its own stack, which
+ * the signal marks done and whose thread alone it wakes, all under the
+ * semaphore's spin lock, the one the waiter sleeps under.
  */
 #include "port.h"
 #include "sema.h"
@@ -12,24 +13,19 @@
 
 namespace mach {
 
-/* A waiting thread's, on its stack while it waits. */
+/*
+ * A waiting thread's, on its stack while it waits. It leaves only with
+ * its semaphore's lock held, so a waker holding it may still touch it.
+ */
 struct SemaphoreWaiter {
 	/* in its semaphore's queue: guarded by its lock_ */
 	SemaphoreWaiter *next = nullptr;
 	SemaphoreWaiter *prev = nullptr;
 	const void *thread;		/* immutable: mach_shim_current_id() */
 	Kr result = Kr::Success;	/* written under the lock, before done */
-	bool done = false;		/* store-release once taken off the queue */
+	/* Written under the lock once off the queue; read without it by a spin. */
+	mach_bool done = false;
 };
-
-namespace {
-
-mach_bool waiter_done(void *arg)
-{
-	return __atomic_load_n(&static_cast<SemaphoreWaiter *>(arg)->done, __ATOMIC_ACQUIRE);
-}
-
-} /* namespace */
 
 Kr Semaphore::create(Task &owner, s32 policy, s32 value, TransitRight *right)
 {
@@ -39,7 +35,7 @@ Kr Semaphore::create(Task &owner, s32 policy, s32 value, TransitRight *right)
 	Semaphore *s = make<Semaphore>(value, (policy & sync_policy_reversed) != 0);
 	if (!s)
 		return Kr::ResourceShortage;
-	if (!s->lock_.ok() || !s->waitq_) {
+	if (!s->lock_.ok()) {
 		s->put();
 		return Kr::ResourceShortage;
 	}
@@ -68,8 +64,6 @@ Semaphore::~Semaphore()
 {
 	if (port_)
 		port_->put();
-	if (waitq_)
-		mach_shim_waitq_destroy(waitq_);
 }
 
 void Semaphore::put()
@@ -110,12 +104,14 @@ void Semaphore::unlink_locked(SemaphoreWaiter *w)
 	w->next = w->prev = nullptr;
 }
 
-void Semaphore::finish_locked(SemaphoreWaiter *w, Kr result)
+mach_shim_peer *Semaphore::finish_locked(SemaphoreWaiter *w, Kr result, bool peer)
 {
+	lock_.assert_held();
 	unlink_locked(w);
 	w->result = result;
-	/* From here on w may be gone: only its address is a key. */
+	/* For a spinning waiter, which takes the lock before it leaves. */
 	__atomic_store_n(&w->done, true, __ATOMIC_RELEASE);
+	return mach_shim_wake_thread(w->thread, peer);
 }
 
 void Semaphore::finish_all_locked(Kr result)
@@ -126,7 +122,7 @@ void Semaphore::finish_all_locked(Kr result)
 
 bool Semaphore::cancel(SemaphoreWaiter *w)
 {
-	Guard g(lock_);
+	SpinGuard g(lock_);
 	if (w->done)
 		return false;
 	unlink_locked(w);
@@ -135,19 +131,18 @@ bool Semaphore::cancel(SemaphoreWaiter *w)
 
 Kr Semaphore::signal_from(bool peer)
 {
-	SemaphoreWaiter *woken;
+	mach_shim_peer *woken = nullptr;
 	{
-		Guard g(lock_);
+		SpinGuard g(lock_);
 		if (!owner_)
 			return Kr::Terminated;
-		woken = head_;
-		if (woken)
-			finish_locked(woken, Kr::Success);
+		if (head_)
+			woken = finish_locked(head_, Kr::Success, peer);
 		else if (count_ < 0x7fffffff)
 			count_++;
 	}
 	if (woken)
-		mach_shim_waitq_wake_key(waitq_, woken, peer);
+		mach_shim_note_peer(woken);
 	return Kr::Success;
 }
 
@@ -159,35 +154,55 @@ Kr Semaphore::signal()
 
 Kr Semaphore::signal_all()
 {
-	bool woke;
-	{
-		Guard g(lock_);
-		if (!owner_)
-			return Kr::Terminated;
-		woke = head_ != nullptr;
-		finish_all_locked(Kr::Success);
-	}
-	if (woke)
-		mach_shim_waitq_wake(waitq_);
+	SpinGuard g(lock_);
+	if (!owner_)
+		return Kr::Terminated;
+	finish_all_locked(Kr::Success);
 	return Kr::Success;
 }
 
 Kr Semaphore::signal_thread(const void *thread)
 {
-	SemaphoreWaiter *woken = nullptr;
-	{
-		Guard g(lock_);
-		if (!owner_)
-			return Kr::Terminated;
-		for (SemaphoreWaiter *w = head_; w && !woken; w = w->next)
-			if (!thread || w->thread == thread)
-				woken = w;
-		if (!woken)
-			return Kr::NotWaiting;
-		finish_locked(woken, Kr::Success);
+	SpinGuard g(lock_);
+	if (!owner_)
+		return Kr::Terminated;
+	for (SemaphoreWaiter *w = head_; w; w = w->next) {
+		if (!thread || w->thread == thread) {
+			finish_locked(w, Kr::Success);
+			return Kr::Success;
+		}
 	}
-	mach_shim_waitq_wake_key(waitq_, woken, false);
-	return Kr::Success;
+	return Kr::NotWaiting;
+}
+
+bool Semaphore::take_locked(const SemaphoreWait &how, Kr *kr)
+{
+	lock_.assert_held();
+	if (!owner_)
+		*kr = Kr::Terminated;
+	else if (count_ > 0)
+		count_--, *kr = Kr::Success;
+	else if (how.no_block)
+		*kr = Kr::OperationTimedOut;
+	else
+		return false;
+	return true;
+}
+
+Kr Semaphore::sleep_locked(SemaphoreWaiter *w, const SemaphoreWait &how, bool *restart)
+{
+	int err = 0;
+
+	while (!w->done && !err)
+		err = mach_shim_sleep_locked(lock_.shim(), &w->done, how.deadline_ns);
+	/* A wake-up that came as the wait ended stands. */
+	if (w->done)
+		return w->result;
+	unlink_locked(w);
+	if (err == -MACH_ETIMEDOUT)
+		return Kr::OperationTimedOut;
+	*restart = err == -MACH_ERESTARTNOINTR;
+	return Kr::Aborted;
 }
 
 Kr Semaphore::wait(Semaphore *signal_after, const SemaphoreWait &how, bool *restart)
@@ -195,39 +210,33 @@ Kr Semaphore::wait(Semaphore *signal_after, const SemaphoreWait &how, bool *rest
 	SemaphoreWaiter w;
 	w.thread = mach_shim_current_id();
 	*restart = false;
-	Kr kr = Kr::Success;
-	bool queued = false;
+	Kr kr;
+	if (!signal_after) {
+		SpinGuard g(lock_);
+		if (take_locked(how, &kr))
+			return kr;
+		enqueue_locked(&w);
+		return sleep_locked(&w, how, restart);
+	}
+
+	bool queued;
 	{
-		Guard g(lock_);
-		if (!owner_) {
-			kr = Kr::Terminated;
-		} else if (count_ > 0) {
-			count_--;
-		} else if (how.no_block) {
-			kr = Kr::OperationTimedOut;
-		} else {
+		SpinGuard g(lock_);
+		queued = !take_locked(how, &kr);
+		if (queued)
 			enqueue_locked(&w);
-			queued = true;
-		}
 	}
 	/*
 	 * Queued first, then the signal: whoever it lets go finds this
 	 * thread waiting. A semaphore to signal that is gone must not leave
 	 * us waiting for what its signal would have brought.
 	 */
-	if (signal_after && signal_after->signal_from(queued) == Kr::Terminated && queued)
+	if (signal_after->signal_from(queued) == Kr::Terminated && queued)
 		return cancel(&w) ? Kr::Terminated : w.result;
 	if (!queued)
 		return kr;
-
-	int err = mach_shim_waitq_wait_keyed(waitq_, waiter_done, &w, how.deadline_ns);
-	/* A wake-up that came as the wait ended stands. */
-	if (err == 0 || !cancel(&w))
-		return w.result;
-	if (err == -MACH_ETIMEDOUT)
-		return Kr::OperationTimedOut;
-	*restart = err == -MACH_ERESTARTNOINTR;
-	return Kr::Aborted;
+	SpinGuard g(lock_);
+	return sleep_locked(&w, how, restart);
 }
 
 Kr Semaphore::destroy(Task &task)
@@ -248,7 +257,7 @@ void Semaphore::no_senders()
 	port_->kill();
 	TaskSemaphores *owner;
 	{
-		Guard g(lock_);
+		SpinGuard g(lock_);
 		owner = owner_;
 		if (owner)
 			owner->get();
@@ -282,7 +291,7 @@ bool TaskSemaphores::add(Semaphore *s)
 	if (closed_)
 		return false;
 	{
-		Guard gs(s->lock_);
+		SpinGuard gs(s->lock_);
 		s->owner_ = this;
 	}
 	get();		/* the semaphore's */
@@ -299,7 +308,7 @@ bool TaskSemaphores::remove(Semaphore *s)
 	{
 		Guard g(lock_);
 		{
-			Guard gs(s->lock_);
+			SpinGuard gs(s->lock_);
 			if (s->owner_ != this)
 				return false;
 			s->deactivate_locked();
@@ -312,7 +321,6 @@ bool TaskSemaphores::remove(Semaphore *s)
 			s->next_->prev_ = s->prev_;
 		s->next_ = s->prev_ = nullptr;
 	}
-	mach_shim_waitq_wake(s->waitq_);
 	s->put();	/* ours */
 	put();		/* the semaphore's: its caller holds one more */
 	return true;
@@ -327,15 +335,14 @@ void TaskSemaphores::destroy_all()
 		list = head_;
 		head_ = nullptr;
 		for (Semaphore *s = list; s; s = s->next_) {
-			Guard gs(s->lock_);
+			SpinGuard gs(s->lock_);
 			s->deactivate_locked();
 		}
 	}
-	/* Their waiters wake; the references go, outside the lock. */
+	/* Their waiters woke; the references go, outside the lock. */
 	while (Semaphore *s = list) {
 		list = s->next_;
 		s->next_ = s->prev_ = nullptr;
-		mach_shim_waitq_wake(s->waitq_);
 		s->put();
 		put();	/* the task holds one more */
 	}
@@ -350,15 +357,15 @@ Ref<Semaphore> Port::semaphore()
 	return Ref<Semaphore>::share(static_cast<Semaphore *>(kobject_));
 }
 
-Ref<Semaphore> Port::semaphore_named()
+Semaphore *Port::semaphore_named()
 {
 	/*
 	 * kobject_ is cleared when the port dies, which a semaphore's port
 	 * does only once no send right is left: the caller's holds it.
 	 */
 	if (object_ != Object::Semaphore)
-		return Ref<Semaphore>{};
-	return Ref<Semaphore>::share(static_cast<Semaphore *>(kobject_));
+		return nullptr;
+	return static_cast<Semaphore *>(kobject_);
 }
 
 } /* namespace mach */

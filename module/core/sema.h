@@ -11,8 +11,10 @@
  * on it answers so from then on, while names of it remain.
  *
  * Locks (mach.h): a task's TaskSemaphores::lock_, then a semaphore's
- * lock_; nothing of the module's is taken under either but the wait
- * queue's spinlock.
+ * lock_, a spin lock under which its waiters sleep and are woken
+ * (module/sema_wait.c); nothing is taken under it. A signal made through
+ * a name runs under the caller's space lock, whose send right keeps the
+ * semaphore alive meanwhile.
  */
 #ifndef MACH_CORE_SEMA_H
 #define MACH_CORE_SEMA_H
@@ -85,10 +87,21 @@ private:
 	/* The waiters of the wake-up wake_locked() chose, and its kind. */
 	void enqueue_locked(SemaphoreWaiter *w);
 	void unlink_locked(SemaphoreWaiter *w);
-	/* Hands result to w, taken off the queue: it may return at once. */
-	void finish_locked(SemaphoreWaiter *w, Kr result);
+	/*
+	 * Hands result to w, taken off the queue, and wakes it. peer: the
+	 * caller waits for an answer next, and notes the peer returned once
+	 * the lock is let go (mach_shim_wake_thread()).
+	 */
+	mach_shim_peer *finish_locked(SemaphoreWaiter *w, Kr result, bool peer = false);
 	/* Wakes all waiters with result (signal_all, deactivation). */
 	void finish_all_locked(Kr result);
+	/*
+	 * A wait's first look: true with *kr if it ends there (one taken
+	 * from the count, or why not), false if it must wait.
+	 */
+	bool take_locked(const SemaphoreWait &how, Kr *kr);
+	/* The wait of w, queued: until it is done, or why not. */
+	Kr sleep_locked(SemaphoreWaiter *w, const SemaphoreWait &how, bool *restart);
 	/* Takes w off the queue unless a wake-up came first: true if so. */
 	bool cancel(SemaphoreWaiter *w);
 	/* Its owner's list lets go of it (under both locks). */
@@ -97,9 +110,7 @@ private:
 	Kr signal_from(bool peer);
 
 	RefCount refs_;			/* atomic */
-	Lock lock_{MACH_LOCK_SEMAPHORE};
-	/* set at construction, then read-only (its own lock) */
-	mach_shim_waitq *waitq_ = mach_shim_waitq_create();
+	SpinLock lock_;
 	/* Its port (set at creation, then read-only); a reference. */
 	Port *port_ = nullptr;
 	/* guarded by lock_ */

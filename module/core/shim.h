@@ -69,7 +69,6 @@ enum mach_lock_class {
 	MACH_LOCK_THREAD,
 	MACH_LOCK_EXCEPTIONS,	/* a thread's, task's or the host's handlers */
 	MACH_LOCK_SEMAPHORES,	/* a task's list of semaphores */
-	MACH_LOCK_SEMAPHORE,	/* a semaphore's count and waiters */
 	MACH_LOCK_HOST,		/* the host's special ports */
 	MACH_LOCK_CLASS_COUNT
 };
@@ -103,21 +102,38 @@ int mach_shim_waitq_wait_killable(struct mach_shim_waitq *q, mach_bool (*ready)(
 				  void *arg);
 
 /*
- * Semaphores' waits (module/sema_wait.c): each waiter on q has a key of
- * its own (its record in the core), so that a signal wakes the one it
- * chose and no other. The calling thread sleeps until ready(key), until
- * deadline_ns (mach_shim_now_ns()'s clock; MACH_SHIM_FOREVER: none), or
- * until a signal: 0, -MACH_ETIMEDOUT, -MACH_EINTR (a signal to handle,
- * or a fatal one), or -MACH_ERESTARTNOINTR (only a stop or an abort of
- * the thread is pending: the call restarts once they are served).
+ * Semaphores' lock and waits (module/sema_wait.c): a spin lock guarding a
+ * count and its waiters, under which a waiter sleeps and a signal wakes
+ * the one it chose, as the kernel's own semaphores do. Nothing sleeps
+ * under it but mach_shim_sleep_locked(), which lets it go meanwhile.
  */
-int mach_shim_waitq_wait_keyed(struct mach_shim_waitq *q, mach_bool (*ready)(void *),
-			       void *key, mach_u64 deadline_ns);
+struct mach_shim_spinlock;
+struct mach_shim_spinlock *mach_shim_spinlock_create(void);
+void mach_shim_spinlock_destroy(struct mach_shim_spinlock *lock);
+void mach_shim_spinlock_acquire(struct mach_shim_spinlock *lock);
+void mach_shim_spinlock_release(struct mach_shim_spinlock *lock);
+void mach_shim_spinlock_assert_held(struct mach_shim_spinlock *lock);
 /*
- * Wakes the waiter of key (compared, never dereferenced: it may have
- * gone). peer: the waker waits for an answer next (spin.c).
+ * With lock held, the calling thread sleeps until mach_shim_wake_thread()
+ * under that lock, until deadline_ns (mach_shim_now_ns()'s clock;
+ * MACH_SHIM_FOREVER: none), or until a signal; lock is held again when it
+ * returns. 0: woken, or for no reason (the caller looks again at what it
+ * waits for); -MACH_ETIMEDOUT; -MACH_EINTR (a signal to handle, or a
+ * fatal one); -MACH_ERESTARTNOINTR (only a stop or an abort of the thread
+ * is pending: the call restarts once they are served). Right after this
+ * thread woke a peer (spin.c), it may first spin while *woken is clear.
  */
-void mach_shim_waitq_wake_key(struct mach_shim_waitq *q, void *key, mach_bool peer);
+int mach_shim_sleep_locked(struct mach_shim_spinlock *lock, const mach_bool *woken,
+			   mach_u64 deadline_ns);
+/*
+ * Wakes thread (mach_shim_current_id() of a thread in
+ * mach_shim_sleep_locked()), under the lock it sleeps with. peer: the
+ * caller waits for an answer next, and gets the woken thread to note as
+ * its peer once the lock is let go (or null: no spin would help).
+ */
+struct mach_shim_peer;
+struct mach_shim_peer *mach_shim_wake_thread(const void *thread, mach_bool peer);
+void mach_shim_note_peer(struct mach_shim_peer *peer);
 /* Nanoseconds of the monotonic clock. */
 mach_u64 mach_shim_now_ns(void);
 /*

@@ -848,13 +848,42 @@ mach_bool mach_shim_task_is_current(const mach_task_os *os)
 
 } // extern "C"
 
-// Semaphores' waits: one thread, so a wait finds its wake-up or times out.
-int mach_shim_waitq_wait_keyed(mach_shim_waitq *, mach_bool (*ready)(void *), void *key,
-			       mach_u64)
+// Semaphores' lock and waits: one thread, so a wait that sleeps times out.
+struct mach_shim_spinlock {
+	bool held;
+};
+mach_shim_spinlock *mach_shim_spinlock_create(void)
 {
-	return ready(key) ? 0 : -MACH_ETIMEDOUT;
+	auto *lock = static_cast<mach_shim_spinlock *>(
+		mach_shim_alloc(MACH_KIND_MEMORY, sizeof(mach_shim_spinlock)));
+	if (lock)
+		lock->held = false;
+	return lock;
 }
-void mach_shim_waitq_wake_key(mach_shim_waitq *, void *, mach_bool) {}
+void mach_shim_spinlock_destroy(mach_shim_spinlock *lock) { mach_shim_free(MACH_KIND_MEMORY, lock); }
+void mach_shim_spinlock_acquire(mach_shim_spinlock *lock)
+{
+	if (lock->held) {
+		fprintf(stderr, "spin lock taken twice\n");
+		abort();
+	}
+	lock->held = true;
+}
+void mach_shim_spinlock_release(mach_shim_spinlock *lock) { lock->held = false; }
+void mach_shim_spinlock_assert_held(mach_shim_spinlock *lock)
+{
+	if (!lock->held) {
+		fprintf(stderr, "spin lock not held\n");
+		abort();
+	}
+}
+int mach_shim_sleep_locked(mach_shim_spinlock *lock, const mach_bool *, mach_u64)
+{
+	mach_shim_spinlock_assert_held(lock);
+	return -MACH_ETIMEDOUT;
+}
+mach_shim_peer *mach_shim_wake_thread(const void *, mach_bool) { return nullptr; }
+void mach_shim_note_peer(mach_shim_peer *) {}
 mach_u64 mach_shim_now_ns(void)
 {
 	static mach_u64 now;
