@@ -596,6 +596,117 @@ TEST_F(sema, interrupted_waits)
 }
 
 /*
+ * Threads passing one semaphore as a baton, and waits racing their own
+ * timeouts: no signal is lost (every waiter gets through; a lost wake-up
+ * leaves one asleep for good) and none counts twice (a wake-up that came
+ * as the wait timed out stands, and is not also left in the count).
+ */
+#define BATON_THREADS 4
+#define BATON_ROUNDS 1500
+
+struct baton {
+	semaphore_t s;
+	long inside;		/* only under the baton */
+	long passes;		/* only under the baton */
+	volatile int finished;
+};
+
+static void *baton_main(void *arg)
+{
+	struct baton *b = arg;
+
+	for (int i = 0; i < BATON_ROUNDS; i++) {
+		if (semaphore_wait(b->s) != KERN_SUCCESS)
+			break;
+		if (b->inside++ == 0)
+			b->passes++;
+		b->inside--;
+		semaphore_signal(b->s);
+	}
+	__atomic_add_fetch(&b->finished, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+TEST_F(sema, a_baton_passed_by_many_threads)
+{
+	pthread_t threads[BATON_THREADS];
+	struct baton b = { 0 };
+
+	ASSERT_EQ(KERN_SUCCESS, semaphore_create(mach_task_self(), &b.s, SYNC_POLICY_FIFO, 1));
+	for (int i = 0; i < BATON_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL, baton_main, &b));
+	for (int i = 0; i < 3000 && __atomic_load_n(&b.finished, __ATOMIC_ACQUIRE) <
+					 BATON_THREADS; i++)
+		usleep(10000);
+	/* A wake-up lost leaves threads asleep: end them, and fail. */
+	ASSERT_EQ(BATON_THREADS, __atomic_load_n(&b.finished, __ATOMIC_ACQUIRE)) {
+		semaphore_destroy(mach_task_self(), b.s);
+		for (int i = 0; i < BATON_THREADS; i++)
+			pthread_join(threads[i], NULL);
+	}
+	for (int i = 0; i < BATON_THREADS; i++)
+		pthread_join(threads[i], NULL);
+	EXPECT_EQ(BATON_THREADS * BATON_ROUNDS, b.passes);
+	/* The one signal it started with, and no other. */
+	EXPECT_EQ(KERN_SUCCESS, poll_once(b.s));
+	EXPECT_EQ(KERN_OPERATION_TIMED_OUT, poll_once(b.s));
+	EXPECT_EQ(KERN_SUCCESS, semaphore_destroy(mach_task_self(), b.s));
+}
+
+struct taker {
+	pthread_t thread;
+	semaphore_t s;
+	volatile int *stop;
+	long taken;
+};
+
+static void *taker_main(void *arg)
+{
+	struct taker *t = arg;
+	const mach_timespec_t ms = { 0, 1000 * 1000 };
+
+	for (;;) {
+		kern_return_t kr = semaphore_timedwait(t->s, ms);
+
+		if (kr == KERN_SUCCESS)
+			t->taken++;
+		else if (kr != KERN_OPERATION_TIMED_OUT || *t->stop)
+			break;
+	}
+	return NULL;
+}
+
+TEST_F(sema, timed_waits_racing_signals_count_each_once)
+{
+	enum { takers = 3, signals = 3000 };
+	struct taker t[takers];
+	volatile int stop = 0;
+	long taken = 0;
+	semaphore_t s;
+
+	ASSERT_EQ(KERN_SUCCESS, semaphore_create(mach_task_self(), &s, SYNC_POLICY_FIFO, 0));
+	for (int i = 0; i < takers; i++) {
+		t[i] = (struct taker){ .s = s, .stop = &stop };
+		ASSERT_EQ(0, pthread_create(&t[i].thread, NULL, taker_main, &t[i]));
+	}
+	/* In bursts, so that signals meet waits on their way in and out. */
+	for (int i = 0; i < signals; i++) {
+		ASSERT_EQ(KERN_SUCCESS, semaphore_signal(s));
+		if (i % 40 == 0)
+			usleep(1000 + i % 3 * 300);
+	}
+	stop = 1;
+	for (int i = 0; i < takers; i++) {
+		pthread_join(t[i].thread, NULL);
+		taken += t[i].taken;
+	}
+	while (poll_once(s) == KERN_SUCCESS)
+		taken++;
+	EXPECT_EQ(signals, taken);
+	EXPECT_EQ(KERN_SUCCESS, semaphore_destroy(mach_task_self(), s));
+}
+
+/*
  * Semaphores whose names all go (destroyed or not) leave nothing behind,
  * and each counts as a port against its maker's limit.
  */
