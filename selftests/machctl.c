@@ -126,8 +126,9 @@ FIXTURE(machctl) {
 FIXTURE_SETUP(machctl)
 {
 	ASSERT_NE(MACH_PORT_NULL, mach_task_self());
+	/* This harness would run the test after a skipped setup: leave. */
 	if (system("command -v machctl >/dev/null 2>&1"))
-		SKIP(return, "no machctl in PATH");
+		SKIP(_exit(255), "no machctl in PATH");
 	self->out = malloc(OUT_MAX);
 	ASSERT_NE(NULL, self->out);
 }
