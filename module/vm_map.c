@@ -177,13 +177,14 @@ static int mach_vm_entry_copy(struct mach_shim_vm_request *req)
 }
 
 /*
- * A range of several private mappings alike (protection, inheritance)
+ * A range of several private mappings alike (protection, maximum, inheritance)
  * made shared as one file, so that one entry can name it: -EAGAIN if it
  * is one mapping, or they differ (each is then made shared alone).
  */
 static int mach_vm_share_whole(unsigned long start, unsigned long end)
 {
 	const unsigned long alike = VM_READ | VM_WRITE | VM_EXEC | VM_DONTCOPY |
+				    VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC |
 				    VM_MAYSHARE | VM_IO | VM_PFNMAP;
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
@@ -246,7 +247,7 @@ int mach_vm_make_entry_here(struct mach_task_os *os,
 	mmap_read_lock(mm);
 	vma = find_vma(mm, req->start);
 	if (!vma || vma->vm_start > req->start || vma->vm_end < req->end ||
-	    !(vma->vm_flags & VM_SHARED) || !vma->vm_file) {
+	    !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file) {
 		ret = -EINVAL;
 	} else {
 		req->object = (struct mach_vm_object *)get_file(vma->vm_file);
