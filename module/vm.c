@@ -550,7 +550,7 @@ struct mach_vm_call {
 	int phase;
 };
 
-static unsigned long mach_vm_may_flags(unsigned int prot)
+unsigned long mach_vm_may_flags(unsigned int prot)
 {
 	return (prot & PROT_READ ? VM_MAYREAD : 0) |
 	       (prot & PROT_WRITE ? VM_MAYWRITE : 0) |

@@ -84,6 +84,26 @@ static int mach_vm_reserve_aligned(unsigned long len, unsigned long mask,
 	return 0;
 }
 
+/*
+ * The new mapping [start, end) given vm_map's maximum, if Linux made it a
+ * mapping of its own: merged with a neighbour, it is left for the core
+ * to lower with set_maximum, which splits it off. req->max_protection
+ * says what it has now.
+ */
+static void mach_vm_map_max(unsigned long start, unsigned long end,
+			    struct mach_shim_vm_request *req)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	mmap_write_lock(mm);
+	vma = find_vma(mm, start);
+	if (vma && vma->vm_start == start && vma->vm_end == end)
+		mach_vma_lower_max(vma, ~mach_vm_may_flags(req->max_protection));
+	req->max_protection = vma ? mach_vm_max_prot(vma->vm_flags) : 0;
+	mmap_write_unlock(mm);
+}
+
 /* vm_map's memory, in our own address space. */
 int mach_vm_map_here(struct mach_task_os *os, struct mach_shim_vm_request *req)
 {
@@ -149,8 +169,12 @@ int mach_vm_map_here(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	}
 	/* A shared file that Mach calls COPY: a child gets a copy of it. */
 	if (file && req->map_inheritance == MACH_INHERIT_COPY)
-		return mach_vm_note_inheritance(os, addr, addr + len, true);
-	return 0;
+		ret = mach_vm_note_inheritance(os, addr, addr + len, true);
+	else
+		ret = 0;
+	if (!ret)
+		mach_vm_map_max(addr, addr + len, req);
+	return ret;
 }
 
 /* The range's memory, copied into a fresh file of its own. */

@@ -22,6 +22,7 @@ int mach_vm_check(struct mm_struct *mm, u64 start, u64 end, unsigned long prot);
 /* vm.c's: the MAP_FIXED flags for req's fixed range, or -errno. */
 int mach_vm_fixed_flags(struct mach_shim_vm_request *req, unsigned long *flags);
 unsigned int mach_vm_max_prot(unsigned long vm_flags);
+unsigned long mach_vm_may_flags(unsigned int prot);
 /* vm.c's: our [start, end) copied into file from offset 0. */
 struct mach_share_buf;
 int mach_vm_copy_to_file(struct file *file, unsigned long start,

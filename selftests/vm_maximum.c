@@ -158,9 +158,13 @@ TEST(map_of_zero_fill_keeps_its_maximum)
 {
 	mach_vm_address_t before = 0, at;
 
-	/* Beside memory of the same kind, which keeps its own. */
-	ASSERT_EQ(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &before, 2 * PAGE,
-						 VM_FLAGS_ANYWHERE));
+	/*
+	 * Beside memory that Linux would merge it with (zero fill, read
+	 * only, its maximum all), which keeps its own.
+	 */
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_map(mach_task_self(), &before, 2 * PAGE, 0,
+					    VM_FLAGS_ANYWHERE, MACH_PORT_NULL, 0, FALSE,
+					    VM_PROT_READ, VM_PROT_ALL, VM_INHERIT_DEFAULT));
 	ASSERT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), before + PAGE, PAGE));
 	at = before + PAGE;
 	ASSERT_EQ(KERN_SUCCESS, mach_vm_map(mach_task_self(), &at, PAGE, 0, VM_FLAGS_FIXED,

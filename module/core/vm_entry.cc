@@ -135,9 +135,10 @@ Kr map_request(const mach_vm_map_args &args, mach_shim_vm_request &req)
 }
 
 /*
- * A new mapping's maximum below VM_PROT_ALL: lowered as vm_protect's
- * set_maximum lowers it (module/vm.c), which splits the mapping from a
- * neighbour Linux merged it with. If it cannot be, the mapping goes.
+ * A new mapping's maximum, where the host could not lower it as it mapped:
+ * lowered as vm_protect's set_maximum lowers it (module/vm.c), which
+ * splits the mapping from a neighbour Linux merged it with. If it cannot
+ * be, the mapping goes.
  */
 Kr lower_maximum(Task &task, u64 program, u64 address, u64 size, u32 max)
 {
@@ -184,7 +185,8 @@ Kr map_entry(Task &task, u64 program, mach_vm_map_args &args, MemoryEntry *entry
 	if (kr != Kr::Success)
 		return kr;
 	args.address = req.address;
-	return args.max_protection == prot_all ? Kr::Success :
+	/* What the host could not lower in place (the mapping merged). */
+	return !(req.max_protection & ~args.max_protection) ? Kr::Success :
 	       lower_maximum(task, program, req.address, size, args.max_protection);
 }
 
