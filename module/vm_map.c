@@ -201,9 +201,10 @@ static int mach_vm_entry_copy(struct mach_shim_vm_request *req)
 }
 
 /*
- * A range of several private mappings alike (protection, maximum, inheritance)
- * made shared as one file, so that one entry can name it: -EAGAIN if it
- * is one mapping, or they differ (each is then made shared alone).
+ * A range of several private mappings alike (protection, maximum,
+ * inheritance) made shared as one file, so that one entry can name it:
+ * -EAGAIN if it is one mapping, or they differ (each is then made shared
+ * alone).
  */
 static int mach_vm_share_whole(unsigned long start, unsigned long end)
 {

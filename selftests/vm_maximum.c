@@ -92,6 +92,43 @@ TEST(inherit_share_keeps_a_lowered_maximum)
 	mach_vm_deallocate(mach_task_self(), at, 2 * PAGE);
 }
 
+/*
+ * A child made with inherit_memory (task_create, a fork to Linux, and
+ * norma_task_clone, for which the parent's writable private memory is
+ * made shared): the maximum kept in both tasks.
+ */
+TEST(children_keep_a_lowered_maximum)
+{
+	mach_vm_address_t at = 0;
+	struct made made;
+	task_t child, clone;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &at, PAGE,
+						 VM_FLAGS_ANYWHERE));
+	strcpy((char *)at, "kept");
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_protect(mach_task_self(), at, PAGE, TRUE,
+						VM_PROT_READ | VM_PROT_WRITE));
+	made_begin(&made);
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&made, mach_task_self(), NULL, 0, TRUE,
+						 &child));
+	EXPECT_STREQ("kept", (char *)at);
+	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, maximum(mach_task_self(), at));
+	EXPECT_EQ(-1, mprotect((void *)at, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, maximum(child, at));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE,
+		  mach_vm_protect(child, at, PAGE, FALSE, VM_PROT_READ | VM_PROT_EXECUTE));
+
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&made, mach_task_self(), TRUE, 0, &clone));
+	EXPECT_STREQ("kept", (char *)at);
+	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, maximum(mach_task_self(), at));
+	EXPECT_EQ(-1, mprotect((void *)at, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(VM_PROT_READ | VM_PROT_WRITE, maximum(clone, at));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE,
+		  mach_vm_protect(clone, at, PAGE, FALSE, VM_PROT_READ | VM_PROT_EXECUTE));
+	made_end(&made);
+	mach_vm_deallocate(mach_task_self(), at, PAGE);
+}
+
 TEST(remap_share_keeps_a_lowered_maximum)
 {
 	mach_vm_address_t at = lowered_pair(_metadata), shared = 0;
