@@ -93,13 +93,17 @@ static int mach_vm_reserve_aligned(unsigned long len, unsigned long mask,
 static void mach_vm_map_max(unsigned long start, unsigned long end,
 			    struct mach_shim_vm_request *req)
 {
+	unsigned long drop = ~mach_vm_may_flags(req->max_protection) &
+			     (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 
+	if (!drop)
+		return;		/* all of it: what every mapping starts with */
 	mmap_write_lock(mm);
 	vma = find_vma(mm, start);
 	if (vma && vma->vm_start == start && vma->vm_end == end)
-		mach_vma_lower_max(vma, ~mach_vm_may_flags(req->max_protection));
+		mach_vma_lower_max(vma, drop);
 	req->max_protection = vma ? mach_vm_max_prot(vma->vm_flags) : 0;
 	mmap_write_unlock(mm);
 }
