@@ -443,14 +443,34 @@ int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
 }
 
 /*
+ * Take drop (VM_MAY* flags) out of vma's maximum, the mmap lock held for
+ * writing. Since 6.7 a shared mapping with VM_MAYWRITE counts as one of
+ * its file's writers from its linking to its unmapping: the count is
+ * given back with the flag, as Linux does when a sealed file's mmap
+ * takes the flag away before the mapping is counted.
+ */
+void mach_vma_lower_max(struct vm_area_struct *vma, unsigned long drop)
+{
+	drop &= VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (MACH_SHARED_MAYWRITE_COUNTED && (drop & VM_MAYWRITE) && vma->vm_file &&
+	    (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
+		mapping_unmap_writable(vma->vm_file->f_mapping);
+	vm_flags_clear(vma, drop);
+}
+
+/*
  * vm_inherit(SHARE) on a private range: replace each private piece with
  * a shared shmem mapping holding the same bytes, so that a clone() shares
  * it. (Other threads of the task must not write meanwhile: the threads
- * issue parks them.)
+ * issue parks them.) The piece keeps its maximum: the new mapping, which
+ * its own file keeps from merging with a neighbour, loses the VM_MAY*
+ * flags the old one lacked (vm_flags), VM_SHARED kept.
  */
 int mach_vm_share_piece(unsigned long start, unsigned long end,
 			unsigned long vm_flags, struct mach_share_buf *buf)
 {
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
 	struct file *file;
 	unsigned long addr;
 	int ret;
@@ -467,6 +487,15 @@ int mach_vm_share_piece(unsigned long start, unsigned long end,
 			ret = addr;
 	}
 	fput(file);
+	if (ret)
+		return ret;
+	mmap_write_lock(mm);
+	vma = find_vma(mm, start);
+	if (vma && vma->vm_start == start && vma->vm_end == end)
+		mach_vma_lower_max(vma, ~vm_flags);
+	else
+		ret = -EAGAIN;	/* changed under us */
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -521,7 +550,7 @@ struct mach_vm_call {
 	int phase;
 };
 
-static unsigned long mach_vm_may_flags(unsigned int prot)
+unsigned long mach_vm_may_flags(unsigned int prot)
 {
 	return (prot & PROT_READ ? VM_MAYREAD : 0) |
 	       (prot & PROT_WRITE ? VM_MAYWRITE : 0) |
@@ -535,8 +564,7 @@ static unsigned long mach_vm_may_flags(unsigned int prot)
  * so each piece of the range is cut out by an madvise() that flips its
  * VM_DONTDUMP; then, under the mmap lock, the flip is undone and the
  * maximum lowered, and mprotect() lowers the current protection to fit.
- * -EACCES for a maximum higher than the piece's, -EOPNOTSUPP where a
- * shared mapping's VM_MAYWRITE is its file's writer count.
+ * -EACCES for a maximum higher than the piece's.
  */
 enum { MACH_MAX_START, MACH_MAX_SPLIT, MACH_MAX_PROTECT };
 
@@ -565,7 +593,7 @@ static bool mach_vm_max_step(struct mach_vm_call *vm, long result,
 				vm_flags_set(vma, VM_DONTDUMP);
 			else
 				vm_flags_clear(vma, VM_DONTDUMP);
-			vm_flags_clear(vma, drop);
+			mach_vma_lower_max(vma, drop);
 		} else {
 			ret = -EAGAIN;	/* changed under us: try again */
 		}
@@ -599,9 +627,6 @@ static bool mach_vm_max_step(struct mach_vm_call *vm, long result,
 		vm->cur = mach_vm_prot_of(vma->vm_flags);
 		if (req->value & ~mach_vm_max_prot(vma->vm_flags))
 			ret = -EACCES;	/* a maximum is never raised */
-		else if ((vma->vm_flags & VM_SHARED) && (drop & VM_MAYWRITE) &&
-			 (vma->vm_flags & VM_MAYWRITE) && MACH_SHARED_MAYWRITE_COUNTED)
-			ret = -EOPNOTSUPP;
 	}
 	mmap_read_unlock(mm);
 	if (ret) {

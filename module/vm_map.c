@@ -84,6 +84,30 @@ static int mach_vm_reserve_aligned(unsigned long len, unsigned long mask,
 	return 0;
 }
 
+/*
+ * The new mapping [start, end) given vm_map's maximum, if Linux made it a
+ * mapping of its own: merged with a neighbour, it is left for the core
+ * to lower with set_maximum, which splits it off. req->max_protection
+ * says what it has now.
+ */
+static void mach_vm_map_max(unsigned long start, unsigned long end,
+			    struct mach_shim_vm_request *req)
+{
+	unsigned long drop = ~mach_vm_may_flags(req->max_protection) &
+			     (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	if (!drop)
+		return;		/* all of it: what every mapping starts with */
+	mmap_write_lock(mm);
+	vma = find_vma(mm, start);
+	if (vma && vma->vm_start == start && vma->vm_end == end)
+		mach_vma_lower_max(vma, drop);
+	req->max_protection = vma ? mach_vm_max_prot(vma->vm_flags) : 0;
+	mmap_write_unlock(mm);
+}
+
 /* vm_map's memory, in our own address space. */
 int mach_vm_map_here(struct mach_task_os *os, struct mach_shim_vm_request *req)
 {
@@ -149,8 +173,12 @@ int mach_vm_map_here(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	}
 	/* A shared file that Mach calls COPY: a child gets a copy of it. */
 	if (file && req->map_inheritance == MACH_INHERIT_COPY)
-		return mach_vm_note_inheritance(os, addr, addr + len, true);
-	return 0;
+		ret = mach_vm_note_inheritance(os, addr, addr + len, true);
+	else
+		ret = 0;
+	if (!ret)
+		mach_vm_map_max(addr, addr + len, req);
+	return ret;
 }
 
 /* The range's memory, copied into a fresh file of its own. */
@@ -177,13 +205,15 @@ static int mach_vm_entry_copy(struct mach_shim_vm_request *req)
 }
 
 /*
- * A range of several private mappings alike (protection, inheritance)
- * made shared as one file, so that one entry can name it: -EAGAIN if it
- * is one mapping, or they differ (each is then made shared alone).
+ * A range of several private mappings alike (protection, maximum,
+ * inheritance) made shared as one file, so that one entry can name it:
+ * -EAGAIN if it is one mapping, or they differ (each is then made shared
+ * alone).
  */
 static int mach_vm_share_whole(unsigned long start, unsigned long end)
 {
 	const unsigned long alike = VM_READ | VM_WRITE | VM_EXEC | VM_DONTCOPY |
+				    VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC |
 				    VM_MAYSHARE | VM_IO | VM_PFNMAP;
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
@@ -246,7 +276,7 @@ int mach_vm_make_entry_here(struct mach_task_os *os,
 	mmap_read_lock(mm);
 	vma = find_vma(mm, req->start);
 	if (!vma || vma->vm_start > req->start || vma->vm_end < req->end ||
-	    !(vma->vm_flags & VM_SHARED) || !vma->vm_file) {
+	    !(vma->vm_flags & VM_MAYSHARE) || !vma->vm_file) {
 		ret = -EINVAL;
 	} else {
 		req->object = (struct mach_vm_object *)get_file(vma->vm_file);

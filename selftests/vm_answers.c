@@ -242,7 +242,6 @@ TEST_F(vm, set_maximum_holds_later_raises)
 TEST_F(vm, set_maximum_on_shared_memory)
 {
 	mach_vm_address_t at = 0;
-	kern_return_t kr;
 
 	ASSERT_EQ(KERN_SUCCESS, mach_vm_map(self->task, &at, PAGE, 0, VM_FLAGS_ANYWHERE,
 					    MACH_PORT_NULL, 0, FALSE, VM_PROT_DEFAULT, VM_PROT_ALL,
@@ -250,17 +249,10 @@ TEST_F(vm, set_maximum_on_shared_memory)
 	/* Execute goes from any mapping's maximum. */
 	EXPECT_EQ(KERN_SUCCESS, vm_protect(self->task, at, PAGE, TRUE, VM_PROT_DEFAULT));
 	EXPECT_EQ(KERN_PROTECTION_FAILURE, vm_protect(self->task, at, PAGE, FALSE, VM_PROT_ALL));
-	/*
-	 * Write, from a shared one, only where Linux does not count the
-	 * mapping as its file's writer by it (before 6.7).
-	 */
-	kr = vm_protect(self->task, at, PAGE, TRUE, VM_PROT_READ);
-	if (kr == KERN_SUCCESS) {
-		EXPECT_EQ(KERN_PROTECTION_FAILURE,
-			  vm_protect(self->task, at, PAGE, FALSE, VM_PROT_DEFAULT));
-	} else {
-		EXPECT_EQ(KERN_NOT_SUPPORTED, kr);
-	}
+	/* Write too, on every kernel (since 6.7 it counts the file's writers). */
+	EXPECT_EQ(KERN_SUCCESS, vm_protect(self->task, at, PAGE, TRUE, VM_PROT_READ));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE,
+		  vm_protect(self->task, at, PAGE, FALSE, VM_PROT_DEFAULT));
 	EXPECT_EQ(KERN_SUCCESS, vm_deallocate(self->task, at, PAGE));
 }
 

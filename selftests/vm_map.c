@@ -156,6 +156,31 @@ TEST_F(vm, a_named_entry_is_shared_by_every_mapping)
 }
 
 /*
+ * An entry of a range whose maximum was lowered: the range, made shared
+ * for it, keeps its maximum; it is not raised back by the making.
+ */
+TEST_F(vm, an_entry_keeps_the_ranges_lowered_maximum)
+{
+	memory_object_size_t size = 4 * PAGE;
+	mach_vm_address_t at = 0;
+	mach_port_t entry;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &at, 4 * PAGE,
+						 VM_FLAGS_ANYWHERE));
+	strcpy((char *)at, "kept");
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_protect(mach_task_self(), at, 4 * PAGE, TRUE,
+						VM_PROT_READ));
+	ASSERT_EQ(KERN_SUCCESS, mach_make_memory_entry_64(mach_task_self(), &size, at,
+							  VM_PROT_READ, &entry, MACH_PORT_NULL));
+	EXPECT_STREQ("kept", (char *)at);
+	EXPECT_EQ(-1, mprotect((void *)at, PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE,
+		  mach_vm_protect(mach_task_self(), at, PAGE, FALSE, VM_PROT_READ | VM_PROT_WRITE));
+	mach_port_deallocate(mach_task_self(), entry);
+	mach_vm_deallocate(mach_task_self(), at, 4 * PAGE);
+}
+
+/*
  * A read-only entry, mapped with a read-only maximum, cannot be made
  * writable by whoever maps it: not by vm_protect, not by mprotect; nor
  * can the maximum be raised by mapping it again.

@@ -280,4 +280,83 @@ TEST_F(vm_mig, calls_on_a_stand_in_are_the_tasks)
 	EXPECT_EQ(KERN_SUCCESS, mach_vm_deallocate(mach_task_self(), src, PAGE));
 }
 
+#pragma pack(push, 4)
+/* vm_read's reply: its bytes out of line, NDR and their count. */
+struct read_reply {
+	mach_msg_header_t head;
+	mach_msg_body_t body;
+	mach_msg_ool_descriptor_t data;
+	NDR_record_t ndr;
+	uint32_t count;
+};
+#pragma pack(pop)
+
+/* vm_read of size bytes at address in task by message id: its bytes in *got. */
+static kern_return_t read_by_message(task_t task, int id, uint64_t address, uint32_t size,
+				     char **got)
+{
+	union big_exchange x;
+	const struct read_reply *r = (const struct read_reply *)&x;
+
+	memset(&x, 0, sizeof(x));
+	put64(&x.x.in.s.w[0], address);
+	put64(&x.x.in.s.w[2], size);
+	*got = NULL;
+	if (call(task, id, &x.x, SIMPLE(4), MACH_MSG_TYPE_COPY_SEND) != MACH_MSG_SUCCESS)
+		return MIG_SERVER_DIED;
+	if (ret_of(&x, id) != KERN_SUCCESS || !(x.x.out.head.msgh_bits & MACH_MSGH_BITS_COMPLEX))
+		return ret_of(&x, id);
+	if (r->data.size != size || r->count != size)
+		return MIG_TYPE_ERROR;
+	*got = r->data.address;
+	return KERN_SUCCESS;
+}
+
+/* The pages that hold size bytes at address, unmapped. */
+static void give_back(uintptr_t address, size_t size)
+{
+	uintptr_t start = address & -PAGE, end = (address + size + PAGE - 1) & -PAGE;
+
+	vm_deallocate(mach_task_self(), start, end - start);
+}
+
+/*
+ * vm_read by message (mach_vm 4804, vm_map 3805) gives the direct call's
+ * bytes. Where they land is XNU's copy-out's: a read of up to 16 KiB
+ * (msg_ool_size_small on x86_64) travels in a kernel buffer and lands at
+ * the start of a fresh page; a larger one is a copy of the source's
+ * pages, whose data keeps its offset in the page.
+ */
+TEST_F(vm_mig, read_by_message_is_the_direct_calls)
+{
+	static const int ids[] = { 4804, 3805 };
+	static const uint32_t sizes[] = { 200, 5 * PAGE };
+	vm_address_t at = 0;
+	vm_offset_t direct;
+	mach_msg_type_number_t count;
+	static char pattern[6 * PAGE];
+	char *got;
+
+	for (unsigned int i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (char)(i * 7 + i / PAGE + 1);
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(self->child, &at, 6 * PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(self->child, at, (vm_offset_t)pattern,
+					 sizeof(pattern)));
+	for (int s = 0; s < 2; s++) {
+		ASSERT_EQ(KERN_SUCCESS, vm_read(self->child, at + 3, sizes[s], &direct, &count));
+		ASSERT_EQ(sizes[s], count);
+		EXPECT_EQ(0, memcmp((void *)direct, pattern + 3, sizes[s]));
+		for (int i = 0; i < 2; i++) {
+			ASSERT_EQ(KERN_SUCCESS, read_by_message(self->child, ids[i], at + 3,
+								sizes[s], &got));
+			ASSERT_NE(NULL, got);
+			EXPECT_EQ(0, memcmp(got, (void *)direct, sizes[s]));
+			if (sizes[s] <= 4 * PAGE)
+				EXPECT_EQ(0, (uintptr_t)got % PAGE);
+			give_back((uintptr_t)got, sizes[s]);
+		}
+		give_back(direct, sizes[s]);
+	}
+}
+
 TEST_HARNESS_MAIN

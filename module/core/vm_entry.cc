@@ -134,6 +134,33 @@ Kr map_request(const mach_vm_map_args &args, mach_shim_vm_request &req)
 	return Kr::Success;
 }
 
+/*
+ * A new mapping's maximum, where the host could not lower it as it mapped:
+ * lowered as vm_protect's set_maximum lowers it (module/vm.c), which
+ * splits the mapping from a neighbour Linux merged it with. If it cannot
+ * be, the mapping goes.
+ */
+Kr lower_maximum(Task &task, u64 program, u64 address, u64 size, u32 max)
+{
+	mach_shim_vm_request req{};
+	req.op = MACH_VM_PROTECT;
+	req.set_maximum = true;
+	req.value = max;
+	req.program = program;
+	req.start = address;
+	req.end = address + size;
+	Kr kr = host_vm(task, req, false);
+	if (kr != Kr::Success) {
+		mach_shim_vm_request undo{};
+		undo.op = MACH_VM_DEALLOCATE;
+		undo.program = program;
+		undo.start = address;
+		undo.end = address + size;
+		host_vm(task, undo, false);
+	}
+	return kr;
+}
+
 /* vm_map of entry (or zero fill) in task. */
 Kr map_entry(Task &task, u64 program, mach_vm_map_args &args, MemoryEntry *entry)
 {
@@ -153,10 +180,14 @@ Kr map_entry(Task &task, u64 program, mach_vm_map_args &args, MemoryEntry *entry
 		req.offset = entry->offset + start;
 		req.copy = args.copy != 0;
 	}
+	u64 size = req.end - req.start;
 	kr = host_vm(task, req, false);
-	if (kr == Kr::Success)
-		args.address = req.address;
-	return kr;
+	if (kr != Kr::Success)
+		return kr;
+	args.address = req.address;
+	/* What the host could not lower in place (the mapping merged). */
+	return !(req.max_protection & ~args.max_protection) ? Kr::Success :
+	       lower_maximum(task, program, req.address, size, args.max_protection);
 }
 
 /*
