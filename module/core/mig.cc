@@ -445,6 +445,17 @@ const MigRoutine *mig_in_place_routine(s32 id)
 	       routine : nullptr;
 }
 
+u32 mig_reply_bound(const MigRoutine &routine, const Message &request)
+{
+	if (!routine.count_at || request.size < routine.count_at + 4)
+		return routine.reply_max;
+	u32 count;
+	__builtin_memcpy(&count, reinterpret_cast<const unsigned char *>(&request.header) +
+				 routine.count_at, sizeof(count));
+	u64 bound = mig_results + 4 + 4ull * count;
+	return bound < routine.reply_max ? static_cast<u32>(bound) : routine.reply_max;
+}
+
 void mig_answer(const MigRoutine *routine, Task &caller, Port &target, Message &request,
 		Message &reply)
 {

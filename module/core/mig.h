@@ -37,6 +37,12 @@ struct MigRoutine {
 	u32 reply_max;		/* bytes, header included */
 	Kr (*serve)(MigCall &call);
 	bool in_place = false;
+	/*
+	 * A count-in/out routine's: where its request holds the most words
+	 * the array that ends its reply may take (0: none). Its reply is then
+	 * no larger than that array after RetCode and the count.
+	 */
+	u32 count_at = 0;
 };
 
 /* The routines of one interface (immutable tables). */
@@ -211,6 +217,8 @@ inline constexpr u32 in_place_request_max = 128;
 inline constexpr u32 in_place_reply_max = 576;
 /* The routine of id if it may answer in place (in_place, and fits), else null. */
 const MigRoutine *mig_in_place_routine(s32 id);
+/* The bytes routine's reply to request may take: its reply_max or less. */
+u32 mig_reply_bound(const MigRoutine &routine, const Message &request);
 /*
  * Carries out request (its destination target, a kernel port) by routine,
  * its id's (null: none, MIG_BAD_ID), into reply, a message of its

@@ -538,7 +538,7 @@ constexpr MigRoutine routines[] = {
 	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call, true},
 	{3403, mig_reply_error_size, ports_register_call},
 	{3404, sizeof(MsgHeader) + 4 + 12 * registered_max, ports_lookup_call},
-	{3405, array_reply(task_info_max_count), task_info_call, true},
+	{3405, array_reply(task_info_max_count), task_info_call, true, mig_args + 4},
 	{3406, mig_reply_error_size, task_set_info_call},
 	{3407, mig_reply_error_size, task_suspend_call},
 	{3408, mig_reply_error_size, task_resume_call},

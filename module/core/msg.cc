@@ -707,10 +707,11 @@ Kr receive(Task &caller, const mach_msg_args &args)
  * port died meanwhile (another thread's doing): queued, the reply would
  * have been lost, and the receive answers as it does.
  */
-bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_args &args,
-		      Port &dest, Message &request, Port &port, u32 trailer, Kr *result)
+bool deliver_in_place(const MigRoutine &routine, u32 reply_max, Task &caller,
+		      const mach_msg_args &args, Port &dest, Message &request, Port &port,
+		      u32 trailer, Kr *result)
 {
-	InPlaceMessage<in_place_reply_max> reply_room{routine.reply_max};
+	InPlaceMessage<in_place_reply_max> reply_room{reply_max};
 	Message &reply = reply_room.msg();
 	mig_answer(&routine, caller, dest, request, reply);
 	u32 seqno;	/* the next, as if it had been queued now */
@@ -760,7 +761,11 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, const mach_msg_arg
 	if (header.bits != stub_bits || header.local_port != args.rcv_name)
 		return false;
 	const MigRoutine *routine = mig_in_place_routine(header.id);
-	if (!routine || routine->reply_max + trailer > args.rcv_size)
+	if (!routine)
+		return false;
+	/* The most this request's reply may take, as the caller asked. */
+	u32 reply_max = mig_reply_bound(*routine, request);
+	if (reply_max + trailer > args.rcv_size)
 		return false;
 	Ref<Port> dest, port;
 	if (!caller.space().peek_call(Name{header.remote_port}, Name{args.rcv_name}, &dest, &port) ||
@@ -768,8 +773,8 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, const mach_msg_arg
 		return false;
 
 	request.id = header.id;
-	if (!deliver_in_place(*routine, caller, rcv, *dest.get(), request, *port.get(), trailer,
-			      result))
+	if (!deliver_in_place(*routine, reply_max, caller, rcv, *dest.get(), request, *port.get(),
+			      trailer, result))
 		*result = receive(caller, rcv);	/* the port died meanwhile */
 	return true;
 }
