@@ -730,7 +730,9 @@ bool deliver_in_place(const MigRoutine &routine, u32 reply_max, Task &caller,
 	t.size = trailer;
 	t.seqno = seqno;	/* and the kernel's tokens: zero */
 	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer < trailer_max ? trailer : trailer_max);
-	bool fault = copy_out_received(args.msg, &out, reply.size, trailer, port.context());
+	/* Only a context trailer carries the port's context: no lock else. */
+	u64 context = trailer > trailer_max ? port.context() : 0;
+	bool fault = copy_out_received(args.msg, &out, reply.size, trailer, context);
 	*result = fault ? Kr::RcvInvalidData : body_kr;
 	return true;
 }
