@@ -313,6 +313,17 @@ void MigCall::out_array(const u32 *words, u32 count)
 	reply_.size = mig_results + 4 + 4 * count;
 }
 
+u32 *MigCall::out_array_room()
+{
+	return reinterpret_cast<u32 *>(bytes(reply_) + mig_results + 4);
+}
+
+void MigCall::out_array_count(u32 count)
+{
+	put32(reply_, mig_results, count);
+	reply_.size = mig_results + 4 + 4 * count;
+}
+
 bool MigCall::out_ports(TransitRight *rights, u32 count, u32 disposition, const u32 *words,
 			u32 nwords)
 {

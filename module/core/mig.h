@@ -141,6 +141,12 @@ public:
 	/* The reply of a count-in/out routine: count, then count words. */
 	void out_array(const u32 *words, u32 count);
 	/*
+	 * The same made in place: the room of the words (as many as the
+	 * routine's reply_max has room for), then their count.
+	 */
+	u32 *out_array_room();
+	void out_array_count(u32 count);
+	/*
 	 * A complex reply carrying count rights (each its port's reference
 	 * and right, or none) in port descriptors of that disposition, then,
 	 * if nwords, NDR and words: false if out of memory (the rights are
