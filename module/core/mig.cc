@@ -313,6 +313,17 @@ void MigCall::out_array(const u32 *words, u32 count)
 	reply_.size = mig_results + 4 + 4 * count;
 }
 
+u32 *MigCall::out_array_room()
+{
+	return reinterpret_cast<u32 *>(bytes(reply_) + mig_results + 4);
+}
+
+void MigCall::out_array_count(u32 count)
+{
+	put32(reply_, mig_results, count);
+	reply_.size = mig_results + 4 + 4 * count;
+}
+
 bool MigCall::out_ports(TransitRight *rights, u32 count, u32 disposition, const u32 *words,
 			u32 nwords)
 {
@@ -443,6 +454,17 @@ const MigRoutine *mig_in_place_routine(s32 id)
 	const MigRoutine *routine = find(id);
 	return routine && routine->in_place && routine->reply_max <= in_place_reply_max ?
 	       routine : nullptr;
+}
+
+u32 mig_reply_bound(const MigRoutine &routine, const Message &request)
+{
+	if (!routine.count_at || request.size < routine.count_at + 4)
+		return routine.reply_max;
+	u32 count;
+	__builtin_memcpy(&count, reinterpret_cast<const unsigned char *>(&request.header) +
+				 routine.count_at, sizeof(count));
+	u64 bound = mig_results + 4 + 4ull * count;
+	return bound < routine.reply_max ? static_cast<u32>(bound) : routine.reply_max;
 }
 
 void mig_answer(const MigRoutine *routine, Task &caller, Port &target, Message &request,

@@ -37,6 +37,12 @@ struct MigRoutine {
 	u32 reply_max;		/* bytes, header included */
 	Kr (*serve)(MigCall &call);
 	bool in_place = false;
+	/*
+	 * A count-in/out routine's: where its request holds the most words
+	 * the array that ends its reply may take (0: none). Its reply is then
+	 * no larger than that array after RetCode and the count.
+	 */
+	u32 count_at = 0;
 };
 
 /* The routines of one interface (immutable tables). */
@@ -135,6 +141,12 @@ public:
 	/* The reply of a count-in/out routine: count, then count words. */
 	void out_array(const u32 *words, u32 count);
 	/*
+	 * The same made in place: the room of the words (as many as the
+	 * routine's reply_max has room for), then their count.
+	 */
+	u32 *out_array_room();
+	void out_array_count(u32 count);
+	/*
 	 * A complex reply carrying count rights (each its port's reference
 	 * and right, or none) in port descriptors of that disposition, then,
 	 * if nwords, NDR and words: false if out of memory (the rights are
@@ -211,6 +223,8 @@ inline constexpr u32 in_place_request_max = 128;
 inline constexpr u32 in_place_reply_max = 576;
 /* The routine of id if it may answer in place (in_place, and fits), else null. */
 const MigRoutine *mig_in_place_routine(s32 id);
+/* The bytes routine's reply to request may take: its reply_max or less. */
+u32 mig_reply_bound(const MigRoutine &routine, const Message &request);
 /*
  * Carries out request (its destination target, a kernel port) by routine,
  * its id's (null: none, MIG_BAD_ID), into reply, a message of its

@@ -54,12 +54,16 @@ Kr task_info_call(MigCall &call)
 	Kr kr = task_name_of(call.caller, call.target, &task);
 	if (kr != Kr::Success)
 		return kr;
-	u32 info[task_info_max_count];
+	/*
+	 * Formatted in the reply itself, which has room for the most words
+	 * (reply_max; in place, the count asked: mig_reply_bound()): no
+	 * array of them zeroed on the stack, then copied.
+	 */
 	u32 count = min(min(call.in32(mig_args + 4), task_info_mig_max), task_info_max_count);
-	kr = task_info(*task.get(), call.in32(mig_args), info, &count);
+	kr = task_info(*task.get(), call.in32(mig_args), call.out_array_room(), &count);
 	if (kr != Kr::Success)
 		return kr;
-	call.out_array(info, count);
+	call.out_array_count(count);
 	return Kr::Success;
 }
 
@@ -538,7 +542,7 @@ constexpr MigRoutine routines[] = {
 	{3402, sizeof(MsgHeader) + 4 + 16 + sizeof(ndr_record) + 4, task_threads_call, true},
 	{3403, mig_reply_error_size, ports_register_call},
 	{3404, sizeof(MsgHeader) + 4 + 12 * registered_max, ports_lookup_call},
-	{3405, array_reply(task_info_max_count), task_info_call, true},
+	{3405, array_reply(task_info_max_count), task_info_call, true, mig_args + 4},
 	{3406, mig_reply_error_size, task_set_info_call},
 	{3407, mig_reply_error_size, task_suspend_call},
 	{3408, mig_reply_error_size, task_resume_call},

@@ -15,6 +15,7 @@
 #include "space.h"
 #include "task.h"
 #include "uapi.h"
+#include "usercopy.h"
 
 namespace mach {
 namespace {
@@ -43,7 +44,7 @@ constexpr u32 trailer_sizes[] = {8, 12, 20, 52, 60};
 bool copy_out_received(u64 to, const void *msg, u32 size, u32 trailer, u64 context)
 {
 	u32 kept = trailer < trailer_max ? trailer : trailer_max;
-	if (mach_shim_copy_out(to, msg, size + kept))
+	if (mach_small_copy_out(to, msg, size + kept))	/* small or not */
 		return true;
 	return trailer > trailer_max &&
 	       mach_shim_copy_out(to + size + trailer_max, &context, sizeof(context));
@@ -707,10 +708,11 @@ Kr receive(Task &caller, const mach_msg_args &args)
  * port died meanwhile (another thread's doing): queued, the reply would
  * have been lost, and the receive answers as it does.
  */
-bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_args &args,
-		      Port &dest, Message &request, Port &port, u32 trailer, Kr *result)
+bool deliver_in_place(const MigRoutine &routine, u32 reply_max, Task &caller,
+		      const mach_msg_args &args, Port &dest, Message &request, Port &port,
+		      u32 trailer, Kr *result)
 {
-	InPlaceMessage<in_place_reply_max> reply_room{routine.reply_max};
+	InPlaceMessage<in_place_reply_max> reply_room{reply_max};
 	Message &reply = reply_room.msg();
 	mig_answer(&routine, caller, dest, request, reply);
 	u32 seqno;	/* the next, as if it had been queued now */
@@ -725,11 +727,21 @@ bool deliver_in_place(const MigRoutine &routine, Task &caller, const mach_msg_ar
 	out.local_port = args.rcv_name;
 	out.id = reply.id;
 	Kr body_kr = body_result(deliver_descriptors(caller, &reply));
-	Trailer t{};
-	t.size = trailer;
-	t.seqno = seqno;	/* and the kernel's tokens: zero */
-	__builtin_memcpy(reply.body + reply.body_size(), &t, trailer < trailer_max ? trailer : trailer_max);
-	bool fault = copy_out_received(args.msg, &out, reply.size, trailer, port.context());
+	/*
+	 * The trailer, word by word: type 0, size, seqno, and the kernel's
+	 * tokens, zero (the room has 12 bytes past any size for the first
+	 * three; under emulation a whole Trailer zeroed costs more).
+	 */
+	unsigned char *at = reply.body + reply.body_size();
+	u32 kept = trailer < trailer_max ? trailer : trailer_max;
+	store32(at, 0);
+	store32(at + 4, trailer);
+	store32(at + 8, seqno);
+	for (u32 i = 12; i < kept; i += 4)
+		store32(at + i, 0);
+	/* Only a context trailer carries the port's context: no lock else. */
+	u64 context = trailer > trailer_max ? port.context() : 0;
+	bool fault = copy_out_received(args.msg, &out, reply.size, trailer, context);
 	*result = fault ? Kr::RcvInvalidData : body_kr;
 	return true;
 }
@@ -754,13 +766,17 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, const mach_msg_arg
 		return false;
 	InPlaceMessage<in_place_request_max> request_room{args.send_size};
 	Message &request = request_room.msg();
-	if (mach_shim_copy_in(&request.header, args.msg, args.send_size))
+	if (mach_small_copy_in(&request.header, args.msg, args.send_size))
 		return false;
 	const MsgHeader header = request.header;
 	if (header.bits != stub_bits || header.local_port != args.rcv_name)
 		return false;
 	const MigRoutine *routine = mig_in_place_routine(header.id);
-	if (!routine || routine->reply_max + trailer > args.rcv_size)
+	if (!routine)
+		return false;
+	/* The most this request's reply may take, as the caller asked. */
+	u32 reply_max = mig_reply_bound(*routine, request);
+	if (reply_max + trailer > args.rcv_size)
 		return false;
 	Ref<Port> dest, port;
 	if (!caller.space().peek_call(Name{header.remote_port}, Name{args.rcv_name}, &dest, &port) ||
@@ -768,8 +784,8 @@ bool answer_in_place(Task &caller, const mach_msg_args &args, const mach_msg_arg
 		return false;
 
 	request.id = header.id;
-	if (!deliver_in_place(*routine, caller, rcv, *dest.get(), request, *port.get(), trailer,
-			      result))
+	if (!deliver_in_place(*routine, reply_max, caller, rcv, *dest.get(), request, *port.get(),
+			      trailer, result))
 		*result = receive(caller, rcv);	/* the port died meanwhile */
 	return true;
 }

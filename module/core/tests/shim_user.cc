@@ -15,6 +15,7 @@
 #include "../core.h"
 #include "../task.h"
 #include "../uapi.h"
+#include "../usercopy.h"
 
 struct mach_shim_lock {
 	std::mutex mutex;
@@ -375,6 +376,17 @@ int mach_shim_copy_out(mach_u64 uaddr, const void *src, mach_size size)
 		return -MACH_EFAULT;
 	memcpy(reinterpret_cast<void *>(uaddr), src, size);
 	return 0;
+}
+
+// The kernel's copy by words: here, the same as the others.
+int mach_small_copy_out(mach_u64 uaddr, const void *src, mach_u32 size)
+{
+	return mach_shim_copy_out(uaddr, src, size);
+}
+
+int mach_small_copy_in(void *dst, mach_u64 uaddr, mach_u32 size)
+{
+	return mach_shim_copy_in(dst, uaddr, size);
 }
 
 mach_shim_file *mach_shim_file_create(mach_port *port)
