@@ -15,6 +15,7 @@
 #include <mach/ioctl.h>
 
 #include "agent.h"
+#include "core/usercopy.h"
 #include "dev.h"
 #include "exception.h"
 #include "sample.h"
@@ -138,20 +139,21 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 
 /*
  * The semaphore calls, a program's hottest (XNU: a trap each): their
- * arguments copied at their fixed size, without the generic path's union
- * and its copies of a size known only at run time.
+ * arguments copied at their fixed size and by words (core/usercopy.h),
+ * without the generic path's union and its copies of a size known only
+ * at run time.
  */
-static long mach_dev_semaphore(struct file *file, void __user *uarg)
+static long mach_dev_semaphore(struct file *file, unsigned long arg)
 {
 	struct mach_semaphore_args args;
 	long ret;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
+	if (mach_small_copy_in(&args, arg, sizeof(args)))
 		return -EFAULT;
 	ret = mach_core_ioctl(file->private_data, MACH_IOC_NR_SEMAPHORE, &args);
 	/* A restarted wait finds what is left of it; a creation, its name. */
 	if ((ret >= 0 || ret == -ERESTARTNOINTR) &&
-	    copy_to_user(uarg, &args, sizeof(args)))
+	    mach_small_copy_out(arg, &args, sizeof(args)))
 		return -EFAULT;
 	return ret;
 }
@@ -167,7 +169,7 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case MACH_IOC_SEMAPHORE:
-		return mach_dev_semaphore(file, uarg);
+		return mach_dev_semaphore(file, arg);
 	case MACH_IOC_AGENT:
 	case MACH_IOC_AGENT_WAIT:
 	case MACH_IOC_AGENT_RETURN:

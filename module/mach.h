@@ -32,6 +32,10 @@
  *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
  *   Port::lock_ (core)           a port's queue, counts and requests
  *   TaskSemaphores::lock_ (core) a task's list of semaphores
+ *   Semaphore::lock_ (core)      a semaphore's count, waiters and owner: a
+ *                                spin lock (sema_wait.c), under which its
+ *                                waiters sleep and are woken (the
+ *                                scheduler's locks under it, no other)
  *   mach_transit_lock (shim.c)   where receive rights in transit sit
  * A thread record's regs_lock (thread_record.h: its saved registers) is
  * taken with no other of these held, and takes none. A process's
@@ -47,10 +51,6 @@
  *   mach_users_lock              the per-user quota records (quota.c)
  *   mach_os_all_lock             every task object alive (task.c), for
  *                                debugfs.c's walk, which takes references
- *   Semaphore::lock_ (core)      a semaphore's count, waiters and owner
- *                                (sema_wait.c): taken under a space's
- *                                lock and a task's semaphore list's; its
- *                                signals wake threads under it
  *   mach_sampler.lock (raw)      a sampler's batches (sample.c): taken in
  *                                its perf overflow handler, in hard
  *                                interrupt context, interrupts off

@@ -129,6 +129,14 @@ void mach_shim_note_peer(struct mach_shim_peer *peer)
 	mach_handoff_note((struct task_struct *)peer);
 }
 
+void mach_shim_forget_peer(void)
+{
+	struct task_struct *peer = mach_handoff_take();
+
+	if (peer)
+		put_task_struct(peer);
+}
+
 u64 mach_shim_now_ns(void)
 {
 	return ktime_get_ns();

@@ -128,9 +128,10 @@ public:
 	/* The semaphore it stands for while it has senders (sema.cc). */
 	Ref<Semaphore> semaphore();
 	/*
-	 * The same, without a reference, for a caller whose send right keeps
-	 * it named (under its space's lock: Space::with_send()), for as long
-	 * as that lock is held; null for another kind of port.
+	 * The same, without the port's lock or a reference, for a caller
+	 * whose send right keeps it named (under its space's lock:
+	 * Space::with_send()), valid while that lock is held; null for
+	 * another kind of port.
 	 */
 	Semaphore *semaphore_named();
 	bool dead();

@@ -74,6 +74,7 @@ void Semaphore::put()
 
 void Semaphore::enqueue_locked(SemaphoreWaiter *w)
 {
+	waiters_++;
 	if (lifo_) {
 		w->next = head_;
 		if (head_)
@@ -93,6 +94,7 @@ void Semaphore::enqueue_locked(SemaphoreWaiter *w)
 
 void Semaphore::unlink_locked(SemaphoreWaiter *w)
 {
+	waiters_--;
 	if (w->prev)
 		w->prev->next = w->next;
 	else
@@ -114,10 +116,20 @@ mach_shim_peer *Semaphore::finish_locked(SemaphoreWaiter *w, Kr result, bool pee
 	return mach_shim_wake_thread(w->thread, peer);
 }
 
-void Semaphore::finish_all_locked(Kr result)
+void Semaphore::wake_all(Kr result, u32 limit)
 {
-	while (head_)
-		finish_locked(head_, result);
+	constexpr u32 batch = 32;
+
+	for (;;) {
+		SpinGuard g(lock_);
+		for (u32 n = 0; n < batch; n++, limit--) {
+			/* The longest waiting: the first to wake (FIFO) or the last. */
+			SemaphoreWaiter *w = lifo_ ? tail_ : head_;
+			if (!w || !limit)
+				return;
+			finish_locked(w, result);
+		}
+	}
 }
 
 bool Semaphore::cancel(SemaphoreWaiter *w)
@@ -154,10 +166,14 @@ Kr Semaphore::signal()
 
 Kr Semaphore::signal_all()
 {
-	SpinGuard g(lock_);
-	if (!owner_)
-		return Kr::Terminated;
-	finish_all_locked(Kr::Success);
+	u32 waiting;
+	{
+		SpinGuard g(lock_);
+		if (!owner_)
+			return Kr::Terminated;
+		waiting = waiters_;
+	}
+	wake_all(Kr::Success, waiting);
 	return Kr::Success;
 }
 
@@ -213,30 +229,34 @@ Kr Semaphore::wait(Semaphore *signal_after, const SemaphoreWait &how, bool *rest
 	Kr kr;
 	if (!signal_after) {
 		SpinGuard g(lock_);
-		if (take_locked(how, &kr))
-			return kr;
-		enqueue_locked(&w);
-		return sleep_locked(&w, how, restart);
-	}
-
-	bool queued;
-	{
-		SpinGuard g(lock_);
-		queued = !take_locked(how, &kr);
-		if (queued)
+		if (!take_locked(how, &kr)) {
 			enqueue_locked(&w);
+			kr = sleep_locked(&w, how, restart);
+		}
+	} else {
+		bool queued;
+		{
+			SpinGuard g(lock_);
+			queued = !take_locked(how, &kr);
+			if (queued)
+				enqueue_locked(&w);
+		}
+		/*
+		 * Queued first, then the signal: whoever it lets go finds
+		 * this thread waiting. A semaphore to signal that is gone
+		 * must not leave us waiting for what its signal would have
+		 * brought.
+		 */
+		if (signal_after->signal_from(queued) == Kr::Terminated && queued) {
+			kr = cancel(&w) ? Kr::Terminated : w.result;
+		} else if (queued) {
+			SpinGuard g(lock_);
+			kr = sleep_locked(&w, how, restart);
+		}
 	}
-	/*
-	 * Queued first, then the signal: whoever it lets go finds this
-	 * thread waiting. A semaphore to signal that is gone must not leave
-	 * us waiting for what its signal would have brought.
-	 */
-	if (signal_after->signal_from(queued) == Kr::Terminated && queued)
-		return cancel(&w) ? Kr::Terminated : w.result;
-	if (!queued)
-		return kr;
-	SpinGuard g(lock_);
-	return sleep_locked(&w, how, restart);
+	/* The peer a signal of ours noted, if this wait did not sleep after it. */
+	mach_shim_forget_peer();
+	return kr;
 }
 
 Kr Semaphore::destroy(Task &task)
@@ -246,9 +266,9 @@ Kr Semaphore::destroy(Task &task)
 
 void Semaphore::deactivate_locked()
 {
+	lock_.assert_held();
 	owner_ = nullptr;
 	count_ = 0;
-	finish_all_locked(Kr::Terminated);
 }
 
 void Semaphore::no_senders()
@@ -321,6 +341,7 @@ bool TaskSemaphores::remove(Semaphore *s)
 			s->next_->prev_ = s->prev_;
 		s->next_ = s->prev_ = nullptr;
 	}
+	s->wake_all(Kr::Terminated, ~0u);
 	s->put();	/* ours */
 	put();		/* the semaphore's: its caller holds one more */
 	return true;
@@ -339,10 +360,11 @@ void TaskSemaphores::destroy_all()
 			s->deactivate_locked();
 		}
 	}
-	/* Their waiters woke; the references go, outside the lock. */
+	/* Their waiters wake, and the references go, outside the lock. */
 	while (Semaphore *s = list) {
 		list = s->next_;
 		s->next_ = s->prev_ = nullptr;
+		s->wake_all(Kr::Terminated, ~0u);
 		s->put();
 		put();	/* the task holds one more */
 	}

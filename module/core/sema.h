@@ -12,9 +12,11 @@
  *
  * Locks (mach.h): a task's TaskSemaphores::lock_, then a semaphore's
  * lock_, a spin lock under which its waiters sleep and are woken
- * (module/sema_wait.c); nothing is taken under it. A signal made through
- * a name runs under the caller's space lock, whose send right keeps the
- * semaphore alive meanwhile.
+ * (module/sema_wait.c); none of the module's locks is taken under it,
+ * only the scheduler's, to wake a thread. A call holds a reference to
+ * the semaphore, and no other lock, while it signals or waits: a thread
+ * it wakes may run at once, in its place, and must not find it holding
+ * what that thread needs next (the caller's space lock, for one).
  */
 #ifndef MACH_CORE_SEMA_H
 #define MACH_CORE_SEMA_H
@@ -84,7 +86,7 @@ public:
 
 private:
 	friend class TaskSemaphores;
-	/* The waiters of the wake-up wake_locked() chose, and its kind. */
+	/* Its waiters, in waking order (lifo_ decides where one goes). */
 	void enqueue_locked(SemaphoreWaiter *w);
 	void unlink_locked(SemaphoreWaiter *w);
 	/*
@@ -93,8 +95,14 @@ private:
 	 * the lock is let go (mach_shim_wake_thread()).
 	 */
 	mach_shim_peer *finish_locked(SemaphoreWaiter *w, Kr result, bool peer = false);
-	/* Wakes all waiters with result (signal_all, deactivation). */
-	void finish_all_locked(Kr result);
+	/*
+	 * Wakes with result at most limit of the waiters, the longest
+	 * waiting first (signal_all: those waiting when it began; on
+	 * deactivation, all), a batch at a time under the lock, which is let
+	 * go between batches: a signal to thousands keeps no CPU from
+	 * being preempted for long. Takes the lock itself.
+	 */
+	void wake_all(Kr result, u32 limit);
 	/*
 	 * A wait's first look: true with *kr if it ends there (one taken
 	 * from the count, or why not), false if it must wait.
@@ -104,7 +112,11 @@ private:
 	Kr sleep_locked(SemaphoreWaiter *w, const SemaphoreWait &how, bool *restart);
 	/* Takes w off the queue unless a wake-up came first: true if so. */
 	bool cancel(SemaphoreWaiter *w);
-	/* Its owner's list lets go of it (under both locks). */
+	/*
+	 * Its owner's list lets go of it (under both locks): every call
+	 * answers KERN_TERMINATED from now; the caller then wakes its
+	 * waiters (wake_all) with the semaphore's lock let go.
+	 */
 	void deactivate_locked();
 	/* signal() for wait(): the thread that wakes is the waker's peer. */
 	Kr signal_from(bool peer);
@@ -118,6 +130,7 @@ private:
 	const bool lifo_;		/* immutable: SYNC_POLICY_REVERSED */
 	SemaphoreWaiter *head_ = nullptr;	/* waiters, in waking order */
 	SemaphoreWaiter *tail_ = nullptr;
+	u32 waiters_ = 0;		/* how many */
 	/*
 	 * The list of the task it belongs to while active, with a reference.
 	 * Written under the list's lock and lock_, read under either.

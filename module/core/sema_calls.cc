@@ -123,10 +123,22 @@ long wait(Task &caller, mach_semaphore_args &args)
 
 Kr semaphore_named(Task &caller, u32 name, Ref<Semaphore> *semaphore)
 {
-	return with_semaphore(caller, name, [&](Semaphore &s) {
-		*semaphore = Ref<Semaphore>::share(&s);
-		return Kr::Success;
+	if (!Name{name}.valid())
+		return Kr::InvalidName;
+	bool dead = false;
+	bool named = caller.space().with_send(Name{name}, [&](Port &port) {
+		*semaphore = Ref<Semaphore>::share(port.semaphore_named());
+		dead = port.dead();
 	});
+	if (!named) {
+		u32 type;
+		return caller.space().type(Name{name}, &type) == Kr::Success ? Kr::InvalidRight :
+									       Kr::InvalidName;
+	}
+	if (*semaphore)
+		return Kr::Success;
+	/* A send right to a port that died is a dead name. */
+	return dead ? Kr::InvalidRight : Kr::InvalidCapability;
 }
 
 long semaphore_ioctl(Task &caller, mach_semaphore_args &args)
@@ -145,11 +157,14 @@ long semaphore_ioctl(Task &caller, mach_semaphore_args &args)
 	case MACH_SEMAPHORE_WAIT_SIGNAL:
 		return wait(caller, args);
 	case MACH_SEMAPHORE_SIGNAL:
-		return result(with_semaphore(caller, args.semaphore,
-					     [](Semaphore &s) { return s.signal(); }));
-	case MACH_SEMAPHORE_SIGNAL_ALL:
-		return result(with_semaphore(caller, args.semaphore,
-					     [](Semaphore &s) { return s.signal_all(); }));
+	case MACH_SEMAPHORE_SIGNAL_ALL: {
+		Ref<Semaphore> semaphore;
+		Kr kr = semaphore_named(caller, args.semaphore, &semaphore);
+		if (kr == Kr::Success)
+			kr = args.op == MACH_SEMAPHORE_SIGNAL ? semaphore->signal() :
+								semaphore->signal_all();
+		return result(kr);
+	}
 	default:
 		return malformed;
 	}

@@ -105,7 +105,8 @@ int mach_shim_waitq_wait_killable(struct mach_shim_waitq *q, mach_bool (*ready)(
  * Semaphores' lock and waits (module/sema_wait.c): a spin lock guarding a
  * count and its waiters, under which a waiter sleeps and a signal wakes
  * the one it chose, as the kernel's own semaphores do. Nothing sleeps
- * under it but mach_shim_sleep_locked(), which lets it go meanwhile.
+ * under it but mach_shim_sleep_locked(), which lets it go meanwhile; no
+ * lock but the scheduler's (a wake-up) is taken under it.
  */
 struct mach_shim_spinlock;
 struct mach_shim_spinlock *mach_shim_spinlock_create(void);
@@ -134,6 +135,8 @@ int mach_shim_sleep_locked(struct mach_shim_spinlock *lock, const mach_bool *wok
 struct mach_shim_peer;
 struct mach_shim_peer *mach_shim_wake_thread(const void *thread, mach_bool peer);
 void mach_shim_note_peer(struct mach_shim_peer *peer);
+/* A wait that ended without sleeping: the peer noted before is stale. */
+void mach_shim_forget_peer(void);
 /* Nanoseconds of the monotonic clock. */
 mach_u64 mach_shim_now_ns(void);
 /*

@@ -896,6 +896,7 @@ int mach_shim_sleep_locked(mach_shim_spinlock *lock, const mach_bool *, mach_u64
 }
 mach_shim_peer *mach_shim_wake_thread(const void *, mach_bool) { return nullptr; }
 void mach_shim_note_peer(mach_shim_peer *) {}
+void mach_shim_forget_peer(void) {}
 mach_u64 mach_shim_now_ns(void)
 {
 	static mach_u64 now;
