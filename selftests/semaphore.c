@@ -596,6 +596,82 @@ TEST_F(sema, interrupted_waits)
 }
 
 /*
+ * More waiters than a wake-up batch: signal_all and destroy reach every
+ * one of them, in as many holds of the semaphore's lock as it takes.
+ */
+#define CROWD 70
+
+struct crowd {
+	semaphore_t s;
+	int started;
+	int woken;
+	kern_return_t kr[CROWD];
+};
+
+struct crowd_member {
+	struct crowd *crowd;
+	int i;
+};
+
+static void *crowd_main(void *arg)
+{
+	struct crowd_member *m = arg;
+
+	__atomic_add_fetch(&m->crowd->started, 1, __ATOMIC_RELEASE);
+	m->crowd->kr[m->i] = semaphore_wait(m->crowd->s);
+	__atomic_add_fetch(&m->crowd->woken, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Starts CROWD waiters on c->s; 0 once they have had time to queue. */
+static int crowd_wait(struct crowd *c, pthread_t *threads, struct crowd_member *members)
+{
+	c->started = c->woken = 0;
+	for (int i = 0; i < CROWD; i++) {
+		members[i] = (struct crowd_member){ c, i };
+		c->kr[i] = -1;
+		if (pthread_create(&threads[i], NULL, crowd_main, &members[i]))
+			return -1;
+	}
+	while (__atomic_load_n(&c->started, __ATOMIC_ACQUIRE) < CROWD)
+		usleep(1000);
+	usleep(300000);
+	return 0;
+}
+
+/* How many woke within 10 s, all joined if all did. */
+static int crowd_woken(struct crowd *c, pthread_t *threads)
+{
+	for (int i = 0; i < 1000 && __atomic_load_n(&c->woken, __ATOMIC_ACQUIRE) < CROWD; i++)
+		usleep(10000);
+	if (c->woken == CROWD)
+		for (int i = 0; i < CROWD; i++)
+			pthread_join(threads[i], NULL);
+	return c->woken;
+}
+
+TEST_F(sema, signal_all_and_destroy_reach_a_crowd)
+{
+	static pthread_t threads[CROWD];
+	static struct crowd_member members[CROWD];
+	static struct crowd c;
+
+	ASSERT_EQ(KERN_SUCCESS, semaphore_create(mach_task_self(), &c.s, SYNC_POLICY_LIFO, 0));
+	ASSERT_EQ(0, crowd_wait(&c, threads, members));
+	EXPECT_EQ(KERN_SUCCESS, semaphore_signal_all(c.s));
+	ASSERT_EQ(CROWD, crowd_woken(&c, threads));
+	for (int i = 0; i < CROWD; i++)
+		EXPECT_EQ(KERN_SUCCESS, c.kr[i]);
+	EXPECT_EQ(KERN_OPERATION_TIMED_OUT, poll_once(c.s));
+
+	ASSERT_EQ(0, crowd_wait(&c, threads, members));
+	EXPECT_EQ(KERN_SUCCESS, semaphore_destroy(mach_task_self(), c.s));
+	ASSERT_EQ(CROWD, crowd_woken(&c, threads));
+	for (int i = 0; i < CROWD; i++)
+		EXPECT_EQ(KERN_TERMINATED, c.kr[i]);
+}
+
+/*
  * Threads passing one semaphore as a baton, and waits racing their own
  * timeouts: no signal is lost (every waiter gets through; a lost wake-up
  * leaves one asleep for good) and none counts twice (a wake-up that came
