@@ -444,18 +444,25 @@ int mach_vm_copy_from_file(struct file *file, loff_t pos, unsigned long start,
 
 /*
  * Take drop (VM_MAY* flags) out of vma's maximum, the mmap lock held for
- * writing. Since 6.7 a shared mapping with VM_MAYWRITE counts as one of
- * its file's writers from its linking to its unmapping: the count is
- * given back with the flag, as Linux does when a sealed file's mmap
- * takes the flag away before the mapping is counted.
+ * writing. A mapping's access stays within its maximum: -EAGAIN, nothing
+ * changed, if it has an access the maximum would lose (a thread raised
+ * it meanwhile; the caller lowers the access first). Since 6.7 a shared
+ * mapping with VM_MAYWRITE counts as one of its file's writers from its
+ * linking to its unmapping: the count is given back with the flag, once
+ * the mapping cannot write, as a sealed memfd's mmap requires.
  */
-void mach_vma_lower_max(struct vm_area_struct *vma, unsigned long drop)
+int mach_vma_lower_max(struct vm_area_struct *vma, unsigned long drop)
 {
+	BUILD_BUG_ON((VM_READ << 4) != VM_MAYREAD || (VM_WRITE << 4) != VM_MAYWRITE ||
+		     (VM_EXEC << 4) != VM_MAYEXEC);
 	drop &= VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	if (vma->vm_flags & (drop >> 4))
+		return -EAGAIN;
 	if (MACH_SHARED_MAYWRITE_COUNTED && (drop & VM_MAYWRITE) && vma->vm_file &&
 	    (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE))
 		mapping_unmap_writable(vma->vm_file->f_mapping);
 	vm_flags_clear(vma, drop);
+	return 0;
 }
 
 /*
@@ -492,7 +499,7 @@ int mach_vm_share_piece(unsigned long start, unsigned long end,
 	mmap_write_lock(mm);
 	vma = find_vma(mm, start);
 	if (vma && vma->vm_start == start && vma->vm_end == end)
-		mach_vma_lower_max(vma, ~vm_flags);
+		ret = mach_vma_lower_max(vma, ~vm_flags);
 	else
 		ret = -EAGAIN;	/* changed under us */
 	mmap_write_unlock(mm);
@@ -562,8 +569,9 @@ unsigned long mach_vm_may_flags(unsigned int prot)
  * VM_MAYWRITE and VM_MAYEXEC, which mprotect() (ours or the program's)
  * never raises past. A VMA can only be split by a call that changes it,
  * so each piece of the range is cut out by an madvise() that flips its
- * VM_DONTDUMP; then, under the mmap lock, the flip is undone and the
- * maximum lowered, and mprotect() lowers the current protection to fit.
+ * VM_DONTDUMP; mprotect() lowers the current protection to fit the new
+ * maximum; then, under the mmap lock, the flip is undone and the maximum
+ * lowered (-EAGAIN if a thread raised the protection again meanwhile).
  * -EACCES for a maximum higher than the piece's.
  */
 enum { MACH_MAX_START, MACH_MAX_SPLIT, MACH_MAX_PROTECT };
@@ -586,20 +594,6 @@ static bool mach_vm_max_step(struct mach_vm_call *vm, long result,
 		ret = result;
 		if (ret)
 			break;
-		mmap_write_lock(mm);
-		vma = find_vma(mm, vm->at);
-		if (vma && vma->vm_start == vm->at && vma->vm_end == vm->piece_end) {
-			if (vm->dump)
-				vm_flags_set(vma, VM_DONTDUMP);
-			else
-				vm_flags_clear(vma, VM_DONTDUMP);
-			mach_vma_lower_max(vma, drop);
-		} else {
-			ret = -EAGAIN;	/* changed under us: try again */
-		}
-		mmap_write_unlock(mm);
-		if (ret)
-			break;
 		vm->phase = MACH_MAX_PROTECT;
 		next->nr = __NR_mprotect;
 		next->args[0] = vm->at;
@@ -608,6 +602,20 @@ static bool mach_vm_max_step(struct mach_vm_call *vm, long result,
 		return true;
 	case MACH_MAX_PROTECT:
 		ret = result;
+		if (ret)
+			break;
+		mmap_write_lock(mm);
+		vma = find_vma(mm, vm->at);
+		if (vma && vma->vm_start == vm->at && vma->vm_end == vm->piece_end) {
+			if (vm->dump)
+				vm_flags_set(vma, VM_DONTDUMP);
+			else
+				vm_flags_clear(vma, VM_DONTDUMP);
+			ret = mach_vma_lower_max(vma, drop);
+		} else {
+			ret = -EAGAIN;	/* changed under us: try again */
+		}
+		mmap_write_unlock(mm);
 		vm->at = vm->piece_end;
 		break;
 	}

@@ -102,6 +102,7 @@ static void mach_vm_map_max(unsigned long start, unsigned long end,
 		return;		/* all of it: what every mapping starts with */
 	mmap_write_lock(mm);
 	vma = find_vma(mm, start);
+	/* Refused where a thread raised its access meanwhile: left as well. */
 	if (vma && vma->vm_start == start && vma->vm_end == end)
 		mach_vma_lower_max(vma, drop);
 	req->max_protection = vma ? mach_vm_max_prot(vma->vm_flags) : 0;

@@ -30,7 +30,7 @@ int mach_vm_copy_to_file(struct file *file, unsigned long start,
 
 /* vm.c's: drop (VM_MAY*) out of vma's maximum, mmap lock held to write. */
 struct vm_area_struct;
-void mach_vma_lower_max(struct vm_area_struct *vma, unsigned long drop);
+int mach_vma_lower_max(struct vm_area_struct *vma, unsigned long drop);
 /* vm.c's: our private [start, end) replaced by one shared copy of it. */
 int mach_vm_share_piece(unsigned long start, unsigned long end,
 			unsigned long vm_flags, struct mach_share_buf *buf);
