@@ -470,7 +470,10 @@ struct mach_shim_vm_request {
 	unsigned int map_inheritance;	/* MAP: vm_inherit_t */
 	/* out: ALLOCATE's and MAP's address; REGION's whole answer */
 	mach_u64 address, size;
-	/* out: REGION, MAKE_ENTRY; in: MAP (max_protection) */
+	/*
+	 * out: REGION, MAKE_ENTRY; MAP's max_protection in and out (the
+	 * maximum asked, then the one the new mapping has)
+	 */
 	unsigned int protection, max_protection, inheritance;
 	mach_bool shared;
 };
