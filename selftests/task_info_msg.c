@@ -110,7 +110,7 @@ TEST(reply_fills_a_buffer_of_its_size)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), reply));
 }
 
-/* Its seqno follows the port's order; the kernel's tokens are zero; a
+/* Its seqno follows the port's order; the kernel's tokens are XNU's; a
  * context trailer carries the reply port's context. */
 TEST(trailer_as_a_queued_reply_has_it)
 {
@@ -147,8 +147,9 @@ TEST(trailer_as_a_queued_reply_has_it)
 	EXPECT_EQ(KERN_SUCCESS, rep.ret);
 	EXPECT_EQ(sizeof(mach_msg_audit_trailer_t), rep.trailer.msgh_trailer_size);
 	EXPECT_EQ(first + 1, rep.trailer.msgh_seqno);
+	/* XNU's KERNEL_SECURITY_TOKEN and KERNEL_AUDIT_TOKEN. */
 	EXPECT_EQ(0, rep.trailer.msgh_sender.val[0]);
-	EXPECT_EQ(0, rep.trailer.msgh_sender.val[1]);
+	EXPECT_EQ(1, rep.trailer.msgh_sender.val[1]);
 	EXPECT_EQ(0, memcmp(&rep.trailer.msgh_audit, zero, sizeof(zero)));
 
 	ASSERT_EQ(KERN_SUCCESS, mach_port_set_context(mach_task_self(), reply, 0x1234567890ull));
@@ -245,6 +246,51 @@ TEST(buffers_at_the_end_of_a_mapping)
 	EXPECT_EQ(MACH_SEND_INVALID_DATA, call((void *)(map + page), &own, need, reply, 0));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(mach_task_self(), reply));
 	munmap(map, 2 * page);
+}
+
+/*
+ * Whatever the kernel sends carries XNU's kernel tokens: a reply it had
+ * to queue (the request sent alone, received after) and a notification.
+ */
+TEST(kernel_messages_carry_the_kernels_tokens)
+{
+	const security_token_t kernel = { { 0, 1 } };
+	const audit_token_t none = { { 0 } };
+	mach_port_t reply = reply_port(), port = reply_port(), previous;
+	struct info_request req;
+	struct info_reply rep;
+	struct {			/* mach_no_senders_notification_t, audit trailer */
+		mach_msg_header_t header;
+		NDR_record_t ndr;
+		mach_msg_type_number_t count;
+		mach_msg_audit_trailer_t trailer;
+	} note;
+	mach_msg_option_t audit = MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+				  MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT);
+
+	make_request(&req, reply, MACH_TASK_BASIC_INFO_COUNT);
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&req.head, MACH_SEND_MSG, sizeof(req), 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&rep.head, MACH_RCV_MSG | audit, 0, sizeof(rep),
+					     reply, 0, MACH_PORT_NULL));
+	EXPECT_EQ(3505, rep.head.msgh_id);
+	EXPECT_EQ(0, memcmp(&kernel, &rep.trailer.msgh_sender, sizeof(kernel)));
+
+	/* No senders: a send right made and dropped, the notice to port. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(mach_task_self(), port,
+							       MACH_NOTIFY_NO_SENDERS, 0, port,
+							       MACH_MSG_TYPE_MAKE_SEND_ONCE,
+							       &previous));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), port));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&note.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT |
+					     audit, 0, sizeof(note), port, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, note.header.msgh_id);
+	EXPECT_EQ(0, memcmp(&kernel, &note.trailer.msgh_sender, sizeof(kernel)));
+	EXPECT_EQ(0, memcmp(&none, &note.trailer.msgh_audit, sizeof(none)));
+	mach_port_destroy(mach_task_self(), port);
+	mach_port_destroy(mach_task_self(), reply);
 }
 
 TEST_HARNESS_MAIN

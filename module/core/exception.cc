@@ -80,6 +80,7 @@ Message *make_request(const ExceptionHandler &handler, Thread &thread, u32 type,
 	if (!msg)
 		return nullptr;
 	msg->id = static_cast<int>((wide ? MachExcRaise : ExcRaise) + base - 1);
+	msg->set_kernel_sender();
 
 	u32 at = sizeof(MsgHeader);
 	if (identity) {

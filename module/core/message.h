@@ -132,6 +132,17 @@ struct Message {
 	/* The same for one whose memory is not its own (InPlaceMessage). */
 	static void destroy_in_place(Message *msg, Reaper *reaper = nullptr);
 	u32 body_size() const { return size - sizeof(MsgHeader); }
+	/*
+	 * The kernel sent it: XNU's KERNEL_SECURITY_TOKEN ({0, 1}) and
+	 * KERNEL_AUDIT_TOKEN (zeros) in its trailer.
+	 */
+	void set_kernel_sender()
+	{
+		security[0] = kernel_security_token[0];
+		security[1] = kernel_security_token[1];
+		__builtin_memset(audit, 0, sizeof(audit));
+	}
+	static constexpr u32 kernel_security_token[2] = {0, 1};
 };
 
 /*

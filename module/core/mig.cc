@@ -138,8 +138,7 @@ void send_reply(Message &request, Message *reply, u32 allocated)
 			to.port->release(to);
 		return;
 	}
-	__builtin_memset(reply->security, 0, sizeof(reply->security));
-	__builtin_memset(reply->audit, 0, sizeof(reply->audit));
+	reply->set_kernel_sender();
 	to.port->bind_owner(reply->charge);
 	u64 held = sizeof(Message) + allocated + trailer_max +
 		   reply->descriptor_count * sizeof(Descriptor);

@@ -729,8 +729,9 @@ bool deliver_in_place(const MigRoutine &routine, u32 reply_max, Task &caller,
 	Kr body_kr = body_result(deliver_descriptors(caller, &reply));
 	/*
 	 * The trailer, word by word: type 0, size, seqno, and the kernel's
-	 * tokens, zero (the room has 12 bytes past any size for the first
-	 * three; under emulation a whole Trailer zeroed costs more).
+	 * tokens, XNU's KERNEL_SECURITY_TOKEN and zeros (the room has 12
+	 * bytes past any size for the first three; under emulation a whole
+	 * Trailer zeroed costs more).
 	 */
 	unsigned char *at = reply.body + reply.body_size();
 	u32 kept = trailer < trailer_max ? trailer : trailer_max;
@@ -738,7 +739,7 @@ bool deliver_in_place(const MigRoutine &routine, u32 reply_max, Task &caller,
 	store32(at + 4, trailer);
 	store32(at + 8, seqno);
 	for (u32 i = 12; i < kept; i += 4)
-		store32(at + i, 0);
+		store32(at + i, i == 16 ? Message::kernel_security_token[1] : 0);
 	/* Only a context trailer carries the port's context: no lock else. */
 	u64 context = trailer > trailer_max ? port.context() : 0;
 	bool fault = copy_out_received(args.msg, &out, reply.size, trailer, context);

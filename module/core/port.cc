@@ -64,8 +64,7 @@ Kr send_kernel_message(TransitRight to, u32 id, const BodyPart *parts, u32 count
 	}
 	msg->id = static_cast<int>(id);
 	msg->other_bits = 0;
-	__builtin_memset(msg->security, 0, sizeof(msg->security));
-	__builtin_memset(msg->audit, 0, sizeof(msg->audit));
+	msg->set_kernel_sender();
 	unsigned char *at = msg->body;
 	for (u32 i = 0; i < count; i++) {
 		__builtin_memcpy(at, parts[i].bytes, parts[i].size);
@@ -567,8 +566,7 @@ bool Port::hand_over_receive()
 	__builtin_memcpy(msg->body, body, sizeof(body));
 	msg->id = static_cast<int>(NotifyPortDestroyed);
 	msg->other_bits = msgh_bits_complex;
-	__builtin_memset(msg->security, 0, sizeof(msg->security));
-	__builtin_memset(msg->audit, 0, sizeof(msg->audit));
+	msg->set_kernel_sender();
 	get();
 	*d = Descriptor{};
 	d->offset = 4;
