@@ -167,15 +167,17 @@ private:
 	mach_shim_lock *lock_;	/* set at construction, then read-only */
 };
 
+/* Holds a Lock or a SpinLock for its scope: Guard g(lock_). */
+template <typename L>
 class Guard {
 public:
-	explicit Guard(Lock &l) : l_(l) { l_.lock(); }
+	explicit Guard(L &l) : l_(l) { l_.lock(); }
 	~Guard() { l_.unlock(); }
 	Guard(const Guard &) = delete;
 	Guard &operator=(const Guard &) = delete;
 
 private:
-	Lock &l_;		/* immutable; the Guard is its holder's only */
+	L &l_;			/* immutable; the Guard is its holder's only */
 };
 
 /*
@@ -197,17 +199,6 @@ public:
 
 private:
 	mach_shim_spinlock *lock_;	/* set at construction, then read-only */
-};
-
-class SpinGuard {
-public:
-	explicit SpinGuard(SpinLock &l) : l_(l) { l_.lock(); }
-	~SpinGuard() { l_.unlock(); }
-	SpinGuard(const SpinGuard &) = delete;
-	SpinGuard &operator=(const SpinGuard &) = delete;
-
-private:
-	SpinLock &l_;		/* immutable; the SpinGuard is its holder's only */
 };
 
 /*

@@ -121,7 +121,7 @@ void Semaphore::wake_all(Kr result, u32 limit)
 	constexpr u32 batch = 32;
 
 	for (;;) {
-		SpinGuard g(lock_);
+		Guard g(lock_);
 		for (u32 n = 0; n < batch; n++, limit--) {
 			/* The longest waiting: the first to wake (FIFO) or the last. */
 			SemaphoreWaiter *w = lifo_ ? tail_ : head_;
@@ -134,7 +134,7 @@ void Semaphore::wake_all(Kr result, u32 limit)
 
 bool Semaphore::cancel(SemaphoreWaiter *w)
 {
-	SpinGuard g(lock_);
+	Guard g(lock_);
 	if (w->done)
 		return false;
 	unlink_locked(w);
@@ -145,7 +145,7 @@ Kr Semaphore::signal_from(bool peer)
 {
 	mach_shim_peer *woken = nullptr;
 	{
-		SpinGuard g(lock_);
+		Guard g(lock_);
 		if (!owner_)
 			return Kr::Terminated;
 		if (head_)
@@ -168,7 +168,7 @@ Kr Semaphore::signal_all()
 {
 	u32 waiting;
 	{
-		SpinGuard g(lock_);
+		Guard g(lock_);
 		if (!owner_)
 			return Kr::Terminated;
 		waiting = waiters_;
@@ -179,7 +179,7 @@ Kr Semaphore::signal_all()
 
 Kr Semaphore::signal_thread(const void *thread)
 {
-	SpinGuard g(lock_);
+	Guard g(lock_);
 	if (!owner_)
 		return Kr::Terminated;
 	for (SemaphoreWaiter *w = head_; w; w = w->next) {
@@ -228,7 +228,7 @@ Kr Semaphore::wait(Semaphore *signal_after, const SemaphoreWait &how, bool *rest
 	*restart = false;
 	Kr kr;
 	if (!signal_after) {
-		SpinGuard g(lock_);
+		Guard g(lock_);
 		if (!take_locked(how, &kr)) {
 			enqueue_locked(&w);
 			kr = sleep_locked(&w, how, restart);
@@ -236,7 +236,7 @@ Kr Semaphore::wait(Semaphore *signal_after, const SemaphoreWait &how, bool *rest
 	} else {
 		bool queued;
 		{
-			SpinGuard g(lock_);
+			Guard g(lock_);
 			queued = !take_locked(how, &kr);
 			if (queued)
 				enqueue_locked(&w);
@@ -250,7 +250,7 @@ Kr Semaphore::wait(Semaphore *signal_after, const SemaphoreWait &how, bool *rest
 		if (signal_after->signal_from(queued) == Kr::Terminated && queued) {
 			kr = cancel(&w) ? Kr::Terminated : w.result;
 		} else if (queued) {
-			SpinGuard g(lock_);
+			Guard g(lock_);
 			kr = sleep_locked(&w, how, restart);
 		}
 	}
@@ -277,7 +277,7 @@ void Semaphore::no_senders()
 	port_->kill();
 	TaskSemaphores *owner;
 	{
-		SpinGuard g(lock_);
+		Guard g(lock_);
 		owner = owner_;
 		if (owner)
 			owner->get();
@@ -311,7 +311,7 @@ bool TaskSemaphores::add(Semaphore *s)
 	if (closed_)
 		return false;
 	{
-		SpinGuard gs(s->lock_);
+		Guard gs(s->lock_);
 		s->owner_ = this;
 	}
 	get();		/* the semaphore's */
@@ -328,7 +328,7 @@ bool TaskSemaphores::remove(Semaphore *s)
 	{
 		Guard g(lock_);
 		{
-			SpinGuard gs(s->lock_);
+			Guard gs(s->lock_);
 			if (s->owner_ != this)
 				return false;
 			s->deactivate_locked();
@@ -356,7 +356,7 @@ void TaskSemaphores::destroy_all()
 		list = head_;
 		head_ = nullptr;
 		for (Semaphore *s = list; s; s = s->next_) {
-			SpinGuard gs(s->lock_);
+			Guard gs(s->lock_);
 			s->deactivate_locked();
 		}
 	}
