@@ -170,6 +170,10 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case MACH_IOC_SEMAPHORE:
 		return mach_dev_semaphore(file, arg);
+	case MACH_IOC_SEMAPHORE_SIGNAL:
+	case MACH_IOC_SEMAPHORE_WAIT:
+		return mach_core_semaphore_trap(file->private_data,
+						cmd == MACH_IOC_SEMAPHORE_WAIT, (u32)arg);
 	case MACH_IOC_AGENT:
 	case MACH_IOC_AGENT_WAIT:
 	case MACH_IOC_AGENT_RETURN:

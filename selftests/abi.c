@@ -215,6 +215,9 @@ FIXTURE_VARIANT_ADD(random_ioctl, thread) { .cmd = MACH_IOC_THREAD };
 FIXTURE_VARIANT_ADD(random_ioctl, host) { .cmd = MACH_IOC_HOST };
 FIXTURE_VARIANT_ADD(random_ioctl, task_create_token) { .cmd = MACH_IOC_TASK_CREATE_TOKEN };
 FIXTURE_VARIANT_ADD(random_ioctl, semaphore) { .cmd = MACH_IOC_SEMAPHORE };
+/* The argument is a name; none the child holds is a semaphore. */
+FIXTURE_VARIANT_ADD(random_ioctl, semaphore_signal) { .cmd = MACH_IOC_SEMAPHORE_SIGNAL };
+FIXTURE_VARIANT_ADD(random_ioctl, semaphore_wait) { .cmd = MACH_IOC_SEMAPHORE_WAIT };
 /* The argument is the agent's /dev/mach fd, not a struct. */
 FIXTURE_VARIANT_ADD(random_ioctl, agent) {
 	.cmd = MACH_IOC_AGENT, .also = { EBADF, EBUSY },

@@ -8,12 +8,18 @@
  * holding the semaphore, XNU's errors for bad names and arguments, and
  * nothing left behind (ports, memory, the user's quota of ports).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 #include <mach/semaphore.h>
+#include <mach/ioctl.h>
+#include <mach/abi.h>
 
 #include "kselftest_harness.h"
 #include "mach_test.h"
@@ -443,6 +449,71 @@ TEST_F(sema, bad_arguments_and_names)
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, semaphore_destroy(MACH_PORT_NULL, port));
 
 	mach_port_deallocate(mach_task_self(), host);
+	mach_port_destroy(mach_task_self(), port);
+	mach_port_destroy(mach_task_self(), receive_only);
+	mach_port_destroy(mach_task_self(), dead);
+}
+
+/*
+ * libmach signals and waits with the traps that take the name as the
+ * ioctl's argument; MACH_IOC_SEMAPHORE's struct carries the same calls
+ * for older programs. Both answer alike, name for name.
+ */
+static long by_struct(int fd, uint32_t op, mach_port_name_t name)
+{
+	struct mach_semaphore_args args = { .op = op, .semaphore = name };
+
+	return ioctl(fd, MACH_IOC_SEMAPHORE, &args);
+}
+
+TEST_F(sema, traps_answer_as_the_struct_call)
+{
+	mach_port_t port = new_port(), receive_only, dead;
+	semaphore_t s;
+	int fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(KERN_SUCCESS, semaphore_create(mach_task_self(), &s, SYNC_POLICY_FIFO, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &receive_only));
+	dead = new_port();
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), dead, MACH_PORT_RIGHT_RECEIVE, -1));
+
+	const struct {
+		mach_port_name_t name;
+		long kr;
+	} names[] = {
+		{ MACH_PORT_NULL, KERN_INVALID_NAME },
+		{ MACH_PORT_DEAD, KERN_INVALID_NAME },
+		{ 0x7ffff0, KERN_INVALID_NAME },
+		{ receive_only, KERN_INVALID_RIGHT },
+		{ dead, KERN_INVALID_RIGHT },
+		{ port, KERN_INVALID_CAPABILITY },
+		{ mach_task_self(), KERN_INVALID_CAPABILITY },
+	};
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		mach_port_name_t name = names[i].name;
+
+		EXPECT_EQ(names[i].kr, ioctl(fd, MACH_IOC_SEMAPHORE_SIGNAL, name));
+		EXPECT_EQ(names[i].kr, by_struct(fd, MACH_SEMAPHORE_SIGNAL, name));
+		EXPECT_EQ(names[i].kr, ioctl(fd, MACH_IOC_SEMAPHORE_WAIT, name));
+		EXPECT_EQ(names[i].kr, by_struct(fd, MACH_SEMAPHORE_WAIT, name));
+	}
+
+	/* Each signal counts once, by either way; each wait takes one. */
+	EXPECT_EQ(KERN_SUCCESS, ioctl(fd, MACH_IOC_SEMAPHORE_SIGNAL, s));
+	EXPECT_EQ(KERN_SUCCESS, by_struct(fd, MACH_SEMAPHORE_SIGNAL, s));
+	EXPECT_EQ(KERN_SUCCESS, ioctl(fd, MACH_IOC_SEMAPHORE_WAIT, s));
+	EXPECT_EQ(KERN_SUCCESS, by_struct(fd, MACH_SEMAPHORE_WAIT, s));
+	EXPECT_EQ(KERN_OPERATION_TIMED_OUT, poll_once(s));
+
+	/* The same call, another size or direction: not this ioctl. */
+	EXPECT_EQ(-1, ioctl(fd, _IOW(MACH_IOC_MAGIC, 0x50, uint32_t), &s));
+	EXPECT_EQ(ENOTTY, errno);
+
+	EXPECT_EQ(KERN_SUCCESS, semaphore_destroy(mach_task_self(), s));
+	EXPECT_EQ(KERN_INVALID_NAME, ioctl(fd, MACH_IOC_SEMAPHORE_SIGNAL, s));
+	close(fd);
 	mach_port_destroy(mach_task_self(), port);
 	mach_port_destroy(mach_task_self(), receive_only);
 	mach_port_destroy(mach_task_self(), dead);

@@ -176,6 +176,15 @@ kern_return_t call(unsigned long cmd, void *args)
 	return ret >= 0 ? ret : errno_to_kr(errno);
 }
 
+kern_return_t call_value(unsigned long cmd, unsigned long value)
+{
+	int fd = channel();
+	if (fd < 0)
+		return MACH_SEND_INVALID_DEST;
+	int ret = ioctl(fd, cmd, value);
+	return ret >= 0 ? ret : errno_to_kr(errno);
+}
+
 void *out_of_line(size_t bytes)
 {
 	void *p = mmap(nullptr, bytes ? bytes : 1, PROT_READ | PROT_WRITE,

@@ -114,6 +114,11 @@ struct mach_shim_waitq *mach_port_waitq(struct mach_port *port);
  */
 long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
 /*
+ * MACH_IOC_SEMAPHORE_SIGNAL (wait false) and _WAIT of the calling process
+ * on the semaphore it names: the same answers as mach_core_ioctl() gives.
+ */
+long mach_core_semaphore_trap(struct mach_task *task, mach_bool wait, mach_u32 name);
+/*
  * The nr dev.c gives MACH_IOC_MSG_OVERWRITE, whose uapi number is
  * MACH_IOC_MSG's with a longer struct: one no _IOC_NR (8 bits) can be.
  */

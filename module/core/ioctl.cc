@@ -849,3 +849,13 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 	caller.count_mach_call();	/* TASK_EVENTS_INFO's syscalls_mach */
 	return dispatch(caller, nr, args);
 }
+
+extern "C" long mach_core_semaphore_trap(mach_task *task, mach_bool wait, u32 name)
+{
+	Task &caller = *Task::from(task);
+
+	if (!mach_shim_task_is_current(caller.os()))
+		return -MACH_EBADF;
+	caller.count_mach_call();
+	return semaphore_trap(caller, wait, name);
+}

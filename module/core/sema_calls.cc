@@ -3,7 +3,8 @@
  * sema_calls.cc - MACH_IOC_SEMAPHORE: semaphore_create and
  * semaphore_destroy as their MIG stubs would send them (mig_sema.cc
  * serves the messages), and XNU's semaphore traps on the caller's names,
- * with their order of checks and their errors.
+ * with their order of checks and their errors; and the two hottest traps
+ * with the name as their whole argument (MACH_IOC_SEMAPHORE_SIGNAL, _WAIT).
  */
 #include "resolve.h"
 #include "sema_calls.h"
@@ -139,6 +140,19 @@ Kr semaphore_named(Task &caller, u32 name, Ref<Semaphore> *semaphore)
 		return Kr::Success;
 	/* A send right to a port that died is a dead name. */
 	return dead ? Kr::InvalidRight : Kr::InvalidCapability;
+}
+
+long semaphore_trap(Task &caller, bool wait, u32 name)
+{
+	Ref<Semaphore> semaphore;
+	Kr kr = semaphore_named(caller, name, &semaphore);
+	if (kr != Kr::Success)
+		return result(kr);
+	if (!wait)
+		return result(semaphore->signal());
+	bool restart;
+	kr = semaphore->wait(nullptr, SemaphoreWait{}, &restart);
+	return restart ? -MACH_ERESTARTNOINTR : result(kr);
 }
 
 long semaphore_ioctl(Task &caller, mach_semaphore_args &args)

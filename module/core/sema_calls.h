@@ -28,6 +28,13 @@ Kr semaphore_named(Task &caller, u32 name, Ref<Semaphore> *semaphore);
  */
 long semaphore_ioctl(Task &caller, mach_semaphore_args &args);
 
+/*
+ * semaphore_signal_trap (wait false) or semaphore_wait_trap on name, its
+ * argument in a register: the same answers as semaphore_ioctl() gives. A
+ * wait cut short by a stop restarts as itself.
+ */
+long semaphore_trap(Task &caller, bool wait, u32 name);
+
 } /* namespace mach */
 
 #endif /* MACH_CORE_SEMA_CALLS_H */

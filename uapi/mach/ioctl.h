@@ -52,6 +52,14 @@
 	      struct mach_task_create_token_args)
 #define MACH_IOC_SEMAPHORE \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_SEMAPHORE, struct mach_semaphore_args)
+/*
+ * semaphore_signal and semaphore_wait as XNU's traps take them: the name
+ * in a register (the ioctl's argument, its low 32 bits), no struct copied
+ * in or out. The answers are MACH_IOC_SEMAPHORE's for the same call: a
+ * kern_return_t, or -1 with EINTR for a wait thread_abort ended.
+ */
+#define MACH_IOC_SEMAPHORE_SIGNAL	_IO(MACH_IOC_MAGIC, 0x50)
+#define MACH_IOC_SEMAPHORE_WAIT		_IO(MACH_IOC_MAGIC, 0x51)
 
 /*
  * The agent's ioctl (no struct): a thread libmach starts passes its
