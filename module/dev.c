@@ -172,8 +172,9 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 		return mach_dev_semaphore(file, arg);
 	case MACH_IOC_SEMAPHORE_SIGNAL:
 	case MACH_IOC_SEMAPHORE_WAIT:
-		return mach_core_semaphore_trap(file->private_data,
-						cmd == MACH_IOC_SEMAPHORE_WAIT, (u32)arg);
+	case MACH_IOC_TASK_SELF_TRAP:
+	case MACH_IOC_PORT_DEALLOCATE_TRAP:
+		return mach_core_trap(file->private_data, nr, arg);
 	case MACH_IOC_AGENT:
 	case MACH_IOC_AGENT_WAIT:
 	case MACH_IOC_AGENT_RETURN:

@@ -218,6 +218,10 @@ FIXTURE_VARIANT_ADD(random_ioctl, semaphore) { .cmd = MACH_IOC_SEMAPHORE };
 /* The argument is a name; none the child holds is a semaphore. */
 FIXTURE_VARIANT_ADD(random_ioctl, semaphore_signal) { .cmd = MACH_IOC_SEMAPHORE_SIGNAL };
 FIXTURE_VARIANT_ADD(random_ioctl, semaphore_wait) { .cmd = MACH_IOC_SEMAPHORE_WAIT };
+FIXTURE_VARIANT_ADD(random_ioctl, task_self_trap) { .cmd = MACH_IOC_TASK_SELF_TRAP };
+FIXTURE_VARIANT_ADD(random_ioctl, port_deallocate_trap) {
+	.cmd = MACH_IOC_PORT_DEALLOCATE_TRAP,
+};
 /* The argument is the agent's /dev/mach fd, not a struct. */
 FIXTURE_VARIANT_ADD(random_ioctl, agent) {
 	.cmd = MACH_IOC_AGENT, .also = { EBADF, EBUSY },

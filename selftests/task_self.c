@@ -15,6 +15,7 @@
 
 #include <mach/mach.h>
 #include <mach/ioctl.h>
+#include <mach/abi.h>
 
 #include "kselftest_harness.h"
 #include "mach_test.h"
@@ -208,6 +209,71 @@ TEST(task_info_bad_arguments)
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(MACH_PORT_DEAD, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(1, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_info(1 << 20, TASK_BASIC_INFO_64, (task_info_t)buf, &count));
+}
+
+/*
+ * libmach makes task_self_trap and mach_port_deallocate as traps, their
+ * arguments in the ioctl's; the struct calls stay for older programs.
+ * Both answer alike.
+ */
+static long deallocate_by_struct(int fd, mach_port_name_t task, mach_port_name_t name)
+{
+	struct mach_port_deallocate_args args = { .task = task, .name = name };
+
+	return ioctl(fd, MACH_IOC_PORT_DEALLOCATE, &args);
+}
+
+static long deallocate_by_trap(int fd, mach_port_name_t task, mach_port_name_t name)
+{
+	return ioctl(fd, MACH_IOC_PORT_DEALLOCATE_TRAP, (unsigned long)task << 32 | name);
+}
+
+TEST(traps_answer_as_the_struct_calls)
+{
+	mach_port_t self = mach_task_self(), port;
+	struct mach_task_self_args ts = { 0 };
+	int fd = open(MACH_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &port));
+	/* The same name, one more reference each time. */
+	ASSERT_EQ(KERN_SUCCESS, ioctl(fd, MACH_IOC_TASK_SELF, &ts));
+	EXPECT_EQ(self, ts.name);
+	EXPECT_EQ((long)self, ioctl(fd, MACH_IOC_TASK_SELF_TRAP, 0));
+
+	const struct {
+		mach_port_name_t task, name;
+		long kr;
+	} calls[] = {
+		{ self, self, KERN_SUCCESS },
+		{ self, self, KERN_SUCCESS },
+		{ self, MACH_PORT_NULL, KERN_SUCCESS },
+		{ self, MACH_PORT_DEAD, KERN_SUCCESS },
+		{ self, 1 << 20, KERN_INVALID_NAME },
+		{ MACH_PORT_NULL, self, MACH_SEND_INVALID_DEST },
+		{ 1 << 20, self, MACH_SEND_INVALID_DEST },
+		{ self, port, KERN_INVALID_RIGHT },	/* a receive right only */
+	};
+	for (unsigned int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		if (calls[i].kr == KERN_SUCCESS && calls[i].name == self)
+			ASSERT_EQ(self, task_self_trap());	/* one to give back */
+		EXPECT_EQ(calls[i].kr, deallocate_by_trap(fd, calls[i].task, calls[i].name));
+		if (calls[i].kr == KERN_SUCCESS && calls[i].name == self)
+			ASSERT_EQ(self, task_self_trap());
+		EXPECT_EQ(calls[i].kr, deallocate_by_struct(fd, calls[i].task, calls[i].name));
+	}
+	/* The two the first calls took given back, the first one is left. */
+	EXPECT_EQ(KERN_SUCCESS, deallocate_by_trap(fd, self, self));
+	EXPECT_EQ(KERN_SUCCESS, deallocate_by_struct(fd, self, self));
+	mach_port_urefs_t refs = 0;
+	EXPECT_EQ(KERN_SUCCESS, mach_port_get_refs(self, self, MACH_PORT_RIGHT_SEND, &refs));
+	EXPECT_EQ(1, refs);
+
+	/* Another size or direction of the trap's number is no ioctl. */
+	EXPECT_EQ(-1, ioctl(fd, _IOW(MACH_IOC_MAGIC, MACH_IOC_NR_TRAP_TASK_SELF, int), &ts));
+	EXPECT_EQ(ENOTTY, errno);
+	mach_port_destroy(self, port);
+	close(fd);
 }
 
 TEST(deallocated_name_is_invalid)

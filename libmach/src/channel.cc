@@ -176,13 +176,22 @@ kern_return_t call(unsigned long cmd, void *args)
 	return ret >= 0 ? ret : errno_to_kr(errno);
 }
 
-kern_return_t call_value(unsigned long cmd, unsigned long value)
+int trap(unsigned long cmd, unsigned long value)
 {
 	int fd = channel();
-	if (fd < 0)
-		return MACH_SEND_INVALID_DEST;
-	int ret = ioctl(fd, cmd, value);
-	return ret >= 0 ? ret : errno_to_kr(errno);
+	if (fd < 0) {
+		errno = ENODEV;
+		return -1;
+	}
+	return ioctl(fd, cmd, value);
+}
+
+kern_return_t call_value(unsigned long cmd, unsigned long value)
+{
+	int ret = trap(cmd, value);
+	if (ret >= 0)
+		return ret;
+	return errno == ENODEV ? MACH_SEND_INVALID_DEST : errno_to_kr(errno);
 }
 
 void *out_of_line(size_t bytes)

@@ -11,10 +11,8 @@
 LIBMACH_API kern_return_t mach_port_deallocate(ipc_space_t task,
 					       mach_port_name_t name)
 {
-	mach_port_deallocate_args args = {};
-	args.task = task;
-	args.name = name;
-	kern_return_t kr = libmach::call(MACH_IOC_PORT_DEALLOCATE, &args);
+	kern_return_t kr = libmach::call_value(MACH_IOC_PORT_DEALLOCATE_TRAP,
+					       static_cast<unsigned long>(task) << 32 | name);
 	if (kr != libmach::send_as_message)
 		return kr;
 	uint32_t in[1] = { name };

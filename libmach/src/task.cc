@@ -23,10 +23,8 @@ LIBMACH_API mach_port_t mach_task_self(void)
 
 LIBMACH_API mach_port_name_t task_self_trap(void)
 {
-	mach_task_self_args args = {};
-	if (libmach::call(MACH_IOC_TASK_SELF, &args) != KERN_SUCCESS)
-		return MACH_PORT_NULL;
-	return args.name;
+	int name = libmach::trap(MACH_IOC_TASK_SELF_TRAP, 0);
+	return name > 0 ? name : MACH_PORT_NULL;
 }
 
 namespace {

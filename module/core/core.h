@@ -114,10 +114,11 @@ struct mach_shim_waitq *mach_port_waitq(struct mach_port *port);
  */
 long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
 /*
- * MACH_IOC_SEMAPHORE_SIGNAL (wait false) and _WAIT of the calling process
- * on the semaphore it names: the same answers as mach_core_ioctl() gives.
+ * A trap of the calling process (nr: MACH_IOC_NR_TRAP_*), its arguments
+ * in arg as uapi/mach/ioctl.h packs them: the same answers as the struct
+ * call it stands for gives by mach_core_ioctl().
  */
-long mach_core_semaphore_trap(struct mach_task *task, mach_bool wait, mach_u32 name);
+long mach_core_trap(struct mach_task *task, unsigned int nr, mach_u64 arg);
 /*
  * The nr dev.c gives MACH_IOC_MSG_OVERWRITE, whose uapi number is
  * MACH_IOC_MSG's with a longer struct: one no _IOC_NR (8 bits) can be.

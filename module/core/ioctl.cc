@@ -45,20 +45,26 @@ long version(mach_version_args &args)
 			MACH_FEATURE_PORTS | MACH_FEATURE_MSG | MACH_FEATURE_TASKS |
 			MACH_FEATURE_HOST | MACH_FEATURE_EXCEPTION_LEVELS | MACH_FEATURE_SAMPLE |
 			MACH_FEATURE_SEMAPHORES | MACH_FEATURE_VM_MAP | MACH_FEATURE_PORT_CALLS |
-			MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS | MACH_FEATURE_THREAD_CALLS;
+			MACH_FEATURE_HOST_STATS | MACH_FEATURE_TASK_CALLS | MACH_FEATURE_THREAD_CALLS |
+			MACH_FEATURE_TRAPS;
 	return result(Kr::Success);
+}
+
+/* task_self_trap: a send right to the caller's own task port. */
+Kr make_self_send(Task &caller, Name *name)
+{
+	Ref<Port> port = caller.port();
+	if (!port)
+		return Kr::InvalidTask;
+	return caller.space().make_send(port.get(), name);
 }
 
 long task_self(Task &caller, mach_task_self_args &args)
 {
 	if (args.flags)
 		return malformed;
-	args.name = Name::null;
-	Ref<Port> port = caller.port();
-	if (!port)
-		return result(Kr::InvalidTask);
 	Name name{Name::null};
-	Kr kr = caller.space().make_send(port.get(), &name);
+	Kr kr = make_self_send(caller, &name);
 	args.name = name.value;
 	return result(kr);
 }
@@ -93,14 +99,19 @@ long port_call_on(Task &caller, u32 task_name, PortCall &call)
 	return result(port_call(caller, *task.get(), program, call));
 }
 
+long deallocate(Task &caller, u32 task_name, Name name)
+{
+	PortCall call{};
+	call.op = PortOp::Deallocate;
+	call.name = name;
+	return port_call_on(caller, task_name, call);
+}
+
 long port_deallocate(Task &caller, mach_port_deallocate_args &args)
 {
 	if (args.flags || args.pad)
 		return malformed;
-	PortCall call{};
-	call.op = PortOp::Deallocate;
-	call.name = Name{args.name};
-	return port_call_on(caller, args.task, call);
+	return deallocate(caller, args.task, Name{args.name});
 }
 
 /* The caller's attribute words in (set); false if they fault. */
@@ -850,12 +861,26 @@ extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 	return dispatch(caller, nr, args);
 }
 
-extern "C" long mach_core_semaphore_trap(mach_task *task, mach_bool wait, u32 name)
+extern "C" long mach_core_trap(mach_task *task, unsigned int nr, u64 arg)
 {
 	Task &caller = *Task::from(task);
+	u32 low = static_cast<u32>(arg), high = static_cast<u32>(arg >> 32);
 
 	if (!mach_shim_task_is_current(caller.os()))
 		return -MACH_EBADF;
 	caller.count_mach_call();
-	return semaphore_trap(caller, wait, name);
+	switch (nr) {
+	case MACH_IOC_NR_TRAP_SEMAPHORE_SIGNAL:
+		return semaphore_trap(caller, false, low);
+	case MACH_IOC_NR_TRAP_SEMAPHORE_WAIT:
+		return semaphore_trap(caller, true, low);
+	case MACH_IOC_NR_TRAP_TASK_SELF: {
+		/* XNU's answer to any failure: MACH_PORT_NULL. */
+		Name name{Name::null};
+		return make_self_send(caller, &name) == Kr::Success ? name.value : Name::null;
+	}
+	case MACH_IOC_NR_TRAP_PORT_DEALLOCATE:
+		return deallocate(caller, high, Name{low});
+	}
+	return -MACH_ENOTTY;
 }

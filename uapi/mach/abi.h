@@ -52,6 +52,7 @@
 #define MACH_FEATURE_HOST_STATS	(1U << 11)	/* MACH_HOST_STATISTICS .. PSET_INFO */
 #define MACH_FEATURE_TASK_CALLS	(1U << 12)	/* MACH_TASK_SUSPEND2 ... NAME_FOR_PID */
 #define MACH_FEATURE_THREAD_CALLS	(1U << 14)	/* MACH_THREAD_CREATE_RUNNING to _POLICY_SET */
+#define MACH_FEATURE_TRAPS	(1U << 15)	/* MACH_IOC_NR_TRAP_* */
 
 enum mach_ioc_nr {
 	MACH_IOC_NR_VERSION		= 0x00,
@@ -72,6 +73,18 @@ enum mach_ioc_nr {
 	MACH_IOC_NR_SEMAPHORE		= 0x0f,
 	MACH_IOC_NR_VM_MAP		= 0x10,
 	MACH_IOC_NR_COUNT
+};
+
+/*
+ * The traps' numbers (uapi/mach/ioctl.h): calls whose arguments fit in
+ * the ioctl's own argument, as XNU's traps take theirs in registers, so
+ * that nothing is copied in or out.
+ */
+enum {
+	MACH_IOC_NR_TRAP_SEMAPHORE_SIGNAL	= 0x50,
+	MACH_IOC_NR_TRAP_SEMAPHORE_WAIT		= 0x51,
+	MACH_IOC_NR_TRAP_TASK_SELF		= 0x52,
+	MACH_IOC_NR_TRAP_PORT_DEALLOCATE	= 0x53,
 };
 
 /* MACH_IOC_VERSION: what the loaded module speaks. */

@@ -52,14 +52,29 @@
 	      struct mach_task_create_token_args)
 #define MACH_IOC_SEMAPHORE \
 	_IOWR(MACH_IOC_MAGIC, MACH_IOC_NR_SEMAPHORE, struct mach_semaphore_args)
+
 /*
- * semaphore_signal and semaphore_wait as XNU's traps take them: the name
- * in a register (the ioctl's argument, its low 32 bits), no struct copied
- * in or out. The answers are MACH_IOC_SEMAPHORE's for the same call: a
- * kern_return_t, or -1 with EINTR for a wait thread_abort ended.
+ * Traps: the hottest calls, their arguments in the ioctl's argument as
+ * XNU's traps take theirs in registers, with nothing copied in or out.
+ * Each answers as the struct call it stands for.
+ *
+ * semaphore_signal and semaphore_wait: the argument is the name (its low
+ * 32 bits); a kern_return_t, or -1 with EINTR for a wait thread_abort
+ * ended (MACH_IOC_SEMAPHORE's answers).
  */
-#define MACH_IOC_SEMAPHORE_SIGNAL	_IO(MACH_IOC_MAGIC, 0x50)
-#define MACH_IOC_SEMAPHORE_WAIT		_IO(MACH_IOC_MAGIC, 0x51)
+#define MACH_IOC_SEMAPHORE_SIGNAL \
+	_IO(MACH_IOC_MAGIC, MACH_IOC_NR_TRAP_SEMAPHORE_SIGNAL)
+#define MACH_IOC_SEMAPHORE_WAIT \
+	_IO(MACH_IOC_MAGIC, MACH_IOC_NR_TRAP_SEMAPHORE_WAIT)
+/* task_self_trap: no argument; the name, or MACH_PORT_NULL (0) as XNU. */
+#define MACH_IOC_TASK_SELF_TRAP \
+	_IO(MACH_IOC_MAGIC, MACH_IOC_NR_TRAP_TASK_SELF)
+/*
+ * mach_port_deallocate: the task's name in the high 32 bits, the name to
+ * deallocate in the low; MACH_IOC_PORT_DEALLOCATE's answers.
+ */
+#define MACH_IOC_PORT_DEALLOCATE_TRAP \
+	_IO(MACH_IOC_MAGIC, MACH_IOC_NR_TRAP_PORT_DEALLOCATE)
 
 /*
  * The agent's ioctl (no struct): a thread libmach starts passes its
