@@ -8,6 +8,8 @@
  * input; nothing leaks.
  */
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <mach/mach.h>
@@ -328,8 +330,6 @@ TEST(insert_and_extract_member)
 	EXPECT_EQ(port, members[0]);
 	vm_deallocate(ME, (vm_address_t)members, count * sizeof(*members));
 	EXPECT_EQ(KERN_ALREADY_IN_SET, mach_port_insert_member(ME, port, set));
-	/* One set at a time here (XNU's may be in several). */
-	EXPECT_EQ(KERN_NO_SPACE, mach_port_insert_member(ME, port, other));
 	EXPECT_EQ(KERN_NOT_IN_SET, mach_port_extract_member(ME, port, other));
 	/* A message comes through the set. */
 	ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_COPY_SEND, 31, 0));
@@ -824,6 +824,444 @@ TEST(nothing_leaks)
 	}
 	EXPECT_EQ(ports, mach_stat("live_ports"));
 	EXPECT_EQ(allocations, mach_stat("live_allocations"));
+}
+
+/* The members get_set_status lists for set, sorted (-1 on failure). */
+static int set_members(mach_port_t set, mach_port_name_t *out, int max)
+{
+	mach_port_name_array_t members;
+	mach_msg_type_number_t count;
+	int n;
+
+	if (mach_port_get_set_status(ME, set, &members, &count) != KERN_SUCCESS)
+		return -1;
+	n = (int)count;
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = members[i];
+	if (count)
+		vm_deallocate(ME, (vm_address_t)members, count * sizeof(*members));
+	return n;
+}
+
+/* Is set's member list exactly {port} (port null: empty)? */
+static int lists_only(mach_port_t set, mach_port_t port)
+{
+	mach_port_name_t m[4];
+	int n = set_members(set, m, 4);
+
+	return port ? n == 1 && m[0] == port : n == 0;
+}
+
+/* mach_port_status_t's mps_pset of a receive right (-1 on failure). */
+static int pset_count(mach_port_t port)
+{
+	mach_port_status_t status;
+	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	if (mach_port_get_attributes(ME, port, MACH_PORT_RECEIVE_STATUS,
+				     (mach_port_info_t)&status, &count) != KERN_SUCCESS)
+		return -1;
+	return (int)status.mps_pset;
+}
+
+/* A receive on from that does not wait: its return. */
+static mach_msg_return_t try_receive(mach_port_t from)
+{
+	struct {
+		mach_msg_header_t header;
+		char body[64];
+		mach_msg_max_trailer_t trailer;
+	} msg;
+
+	return mach_msg(&msg.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(msg), from, 0,
+			MACH_PORT_NULL);
+}
+
+/* Is name's fd readable now? */
+static int fd_readable(mach_port_t name)
+{
+	struct pollfd pfd = { .fd = (int)name, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * A receive right is a member of several sets at once, as in XNU
+ * (ipc_mqueue_add_locked links its waitq into each set): each set lists
+ * it, a message queued on it is received once, through any of them, and
+ * each set's fd is readable while it waits.
+ */
+TEST(member_of_two_sets)
+{
+	mach_port_t port = new_port(), a, b;
+	mach_port_name_t m[4];
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &b));
+	EXPECT_EQ(0, pset_count(port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, b));
+	EXPECT_EQ(KERN_ALREADY_IN_SET, mach_port_insert_member(ME, port, a));
+	EXPECT_EQ(KERN_ALREADY_IN_SET, mach_port_insert_member(ME, port, b));
+	ASSERT_EQ(1, set_members(a, m, 4));
+	EXPECT_EQ(port, m[0]);
+	ASSERT_EQ(1, set_members(b, m, 4));
+	EXPECT_EQ(port, m[0]);
+	/* XNU's mps_pset is ip_in_pset(): in a set or not. */
+	EXPECT_EQ(1, pset_count(port));
+
+	EXPECT_FALSE(fd_readable(a));
+	EXPECT_FALSE(fd_readable(b));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 41, 0));
+	EXPECT_TRUE(fd_readable(a));
+	EXPECT_TRUE(fd_readable(b));
+	EXPECT_TRUE(fd_readable(port));
+	EXPECT_EQ(41, receive_id(b, NULL));
+	/* Received once: no longer through the other set, nor the port. */
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(a));
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(port));
+	EXPECT_FALSE(fd_readable(a));
+	EXPECT_FALSE(fd_readable(b));
+	/* And the other way round. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 42, 0));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 43, 0));
+	EXPECT_EQ(42, receive_id(a, NULL));
+	EXPECT_EQ(43, receive_id(b, NULL));
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(a));
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(b));
+
+	/* The same answers as a message to our task's port (a proxy's). */
+	struct proxy p;
+
+	proxy_start(&p, ME);
+	EXPECT_EQ(KERN_ALREADY_IN_SET, mach_port_insert_member(p.port, port, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_member(p.port, port, a));
+	EXPECT_TRUE(lists_only(a, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(b, port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(p.port, port, a));
+	proxy_stop(&p);
+
+	mach_port_destroy(ME, a);
+	mach_port_destroy(ME, b);
+	mach_port_destroy(ME, port);
+}
+
+struct blocked {
+	mach_port_t on;
+	mach_msg_id_t id;	/* what it got, -1 for nothing */
+	int polled;		/* for a poll(): its fd became readable */
+};
+
+static void *receive_blocked(void *arg)
+{
+	struct blocked *b = arg;
+
+	b->id = receive_id(b->on, NULL);	/* 1 s at most */
+	return NULL;
+}
+
+static void *poll_blocked(void *arg)
+{
+	struct blocked *b = arg;
+	struct pollfd pfd = { .fd = (int)b->on, .events = POLLIN };
+
+	b->polled = poll(&pfd, 1, 2000) == 1 && (pfd.revents & POLLIN);
+	return NULL;
+}
+
+/*
+ * A receiver blocked on either set wakes for a message to a member that
+ * is in both; so does a poll() on either set's fd.
+ */
+TEST(blocked_on_either_set_wakes)
+{
+	mach_port_t port = new_port(), a, b;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &b));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, b));
+
+	for (int round = 0; round < 2; round++) {
+		mach_port_t on = round ? a : b;
+		struct blocked r = { .on = on, .id = -1 }, pl = { .on = round ? b : a };
+		pthread_t rt, pt;
+
+		ASSERT_EQ(0, pthread_create(&rt, NULL, receive_blocked, &r));
+		ASSERT_EQ(0, pthread_create(&pt, NULL, poll_blocked, &pl));
+		usleep(200000);
+		ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 50 + round, 0));
+		pthread_join(rt, NULL);
+		pthread_join(pt, NULL);
+		EXPECT_EQ(50 + round, r.id) TH_LOG("round %d", round);
+		EXPECT_TRUE(pl.polled) TH_LOG("round %d", round);
+		EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(a));
+		EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(b));
+	}
+	mach_port_destroy(ME, a);
+	mach_port_destroy(ME, b);
+	mach_port_destroy(ME, port);
+}
+
+/*
+ * extract_member leaves only the set named; move_member leaves every set
+ * and joins the one named, or with a null set leaves them all
+ * (mach_port_move_member's waitq_unlink_all_locked), KERN_NOT_IN_SET if
+ * it was in none.
+ */
+TEST(extract_one_and_move_from_all)
+{
+	mach_port_t port = new_port(), a, b, c, d;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &b));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &c));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &d));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, b));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, c));
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_member(ME, port, b));
+	EXPECT_EQ(KERN_NOT_IN_SET, mach_port_extract_member(ME, port, b));
+	EXPECT_TRUE(lists_only(a, port));
+	EXPECT_TRUE(lists_only(b, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(c, port));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 61, 0));
+	EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(b));
+	EXPECT_EQ(61, receive_id(c, NULL));
+
+	/* Into d, out of a and c. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(ME, port, d));
+	EXPECT_TRUE(lists_only(a, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(c, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(d, port));
+	/* Into a set it is in already, with others: only that one stays. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, b));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(ME, port, a));
+	EXPECT_TRUE(lists_only(a, port));
+	EXPECT_TRUE(lists_only(b, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(d, MACH_PORT_NULL));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(ME, port, a));
+	EXPECT_TRUE(lists_only(a, port));
+	/* Out of all of them. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, c));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_move_member(ME, port, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(a, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(c, MACH_PORT_NULL));
+	EXPECT_EQ(0, pset_count(port));
+	EXPECT_EQ(KERN_NOT_IN_SET, mach_port_move_member(ME, port, MACH_PORT_NULL));
+
+	mach_port_destroy(ME, a);
+	mach_port_destroy(ME, b);
+	mach_port_destroy(ME, c);
+	mach_port_destroy(ME, d);
+	mach_port_destroy(ME, port);
+}
+
+/*
+ * A set destroyed takes its memberships only; a receive right destroyed
+ * or sent away leaves every set (ipc_port_clear_receiver), and arrives
+ * in no set.
+ */
+TEST(destroying_a_set_or_the_right)
+{
+	mach_port_t p = new_port(), q = new_port(), carrier = new_port(), a, b, c, got;
+	mach_port_name_t m[4];
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &b));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &c));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, p, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, p, b));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, p, c));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, q, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, q, b));
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_destroy(ME, c));
+	EXPECT_EQ(1, pset_count(p));
+	ASSERT_EQ(2, set_members(a, m, 4));
+	EXPECT_LT(m[0], m[1]);	/* sorted, as XNU's */
+	EXPECT_TRUE((m[0] == p && m[1] == q) || (m[0] == q && m[1] == p));
+	ASSERT_EQ(2, set_members(b, m, 4));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_id(p, MACH_MSG_TYPE_MAKE_SEND, 71, 0));
+	EXPECT_EQ(71, receive_id(b, NULL));
+
+	/* The receive right destroyed: out of both. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(ME, q, MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_TRUE(lists_only(a, p));
+	EXPECT_TRUE(lists_only(b, p));
+
+	/* Sent away in a message: out of both, and in none where it lands. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(ME, carrier, carrier,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(carrier, p, MACH_MSG_TYPE_MOVE_RECEIVE));
+	EXPECT_TRUE(lists_only(a, MACH_PORT_NULL));
+	EXPECT_TRUE(lists_only(b, MACH_PORT_NULL));
+	got = receive_port(carrier);
+	ASSERT_NE(MACH_PORT_NULL, got);
+	EXPECT_EQ(0, pset_count(got));
+	EXPECT_EQ(KERN_NOT_IN_SET, mach_port_extract_member(ME, got, a));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, got, a));
+	EXPECT_TRUE(lists_only(a, got));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(ME, got, MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_TRUE(lists_only(a, MACH_PORT_NULL));
+
+	mach_port_destroy(ME, a);
+	mach_port_destroy(ME, b);
+	mach_port_destroy(ME, carrier);
+}
+
+#define MANY 64
+
+/* Takes port out of each of sets, by move_member or one by one: 0 or -1. */
+static int leave_every_set(mach_port_t port, const mach_port_t *sets, int n, int move)
+{
+	if (move)
+		return mach_port_move_member(ME, port, MACH_PORT_NULL) ? -1 : 0;
+	for (int j = 0; j < n; j++)
+		if (mach_port_extract_member(ME, port, sets[j]))
+			return -1;
+	return 0;
+}
+
+/*
+ * Many sets for one port and many ports in one set: every membership
+ * listed and usable, and all of it gone without a trace, whichever side
+ * goes first.
+ */
+TEST(many_sets_many_members_no_leak)
+{
+	long ports = -1, allocations = -1;
+	int status;
+	pid_t pid;
+
+	for (int i = 0, same = 0; i < 500 && same < 30; i++) {
+		long p = mach_stat("live_ports"), a = mach_stat("live_allocations");
+
+		same = p == ports && a == allocations ? same + 1 : 0;
+		ports = p;
+		allocations = a;
+		usleep(10000);
+	}
+	ASSERT_LE(0, ports);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		static mach_port_t port[MANY], set[MANY];
+		static mach_port_name_t m[MANY + 1];
+
+		for (int i = 0; i < MANY; i++) {
+			port[i] = new_port();
+			if (mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &set[i]))
+				_exit(1);
+		}
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < MANY; i++)
+				for (int j = 0; j < MANY; j++)
+					if (mach_port_insert_member(ME, port[i], set[j]))
+						_exit(2);
+			for (int j = 0; j < MANY; j++) {
+				if (set_members(set[j], m, MANY + 1) != MANY)
+					_exit(3);
+				for (int k = 1; k < MANY; k++)
+					if (m[k - 1] >= m[k])
+						_exit(4);
+			}
+			/* A message to each, through a different set each time. */
+			for (int i = 0; i < MANY; i++) {
+				if (send_id(port[i], MACH_MSG_TYPE_MAKE_SEND, 100 + i, 0) ||
+				    receive_id(set[(i * 7) % MANY], NULL) != 100 + i)
+					_exit(5);
+			}
+			for (int j = 0; j < MANY; j++)
+				if (try_receive(set[j]) != MACH_RCV_TIMED_OUT)
+					_exit(6);
+			/* A message left queued on each for the teardown. */
+			for (int i = 0; i < MANY; i++)
+				if (send_id(port[i], MACH_MSG_TYPE_MAKE_SEND, 200 + i, 0))
+					_exit(7);
+			if (round == 0) {
+				/* Leave them all, by each call, and come back. */
+				for (int i = 0; i < MANY; i++)
+					if (leave_every_set(port[i], set, MANY, i % 3 == 0))
+						_exit(8);
+				for (int j = 0; j < MANY; j++)
+					if (set_members(set[j], m, MANY + 1) != 0)
+						_exit(10);
+				for (int i = 0; i < MANY; i++)
+					if (receive_id(port[i], NULL) != 200 + i)
+						_exit(11);
+			}
+		}
+		/* Half the sets go first, then half the ports, then the rest. */
+		for (int j = 0; j < MANY; j += 2)
+			mach_port_destroy(ME, set[j]);
+		for (int i = 0; i < MANY; i += 2)
+			mach_port_destroy(ME, port[i]);
+		if (set_members(set[1], m, MANY + 1) != MANY / 2)
+			_exit(12);
+		if (pset_count(port[1]) != 1)
+			_exit(13);
+		for (int i = 1; i < MANY; i += 2)
+			mach_port_destroy(ME, port[i]);
+		for (int j = 1; j < MANY; j += 2)
+			mach_port_destroy(ME, set[j]);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	for (int i = 0; i < 500; i++) {
+		if (mach_stat("live_ports") == ports && mach_stat("live_allocations") == allocations)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(ports, mach_stat("live_ports"));
+	EXPECT_EQ(allocations, mach_stat("live_allocations"));
+}
+
+/*
+ * Sets in several processes' tasks at once: no set of one task takes
+ * the port of another's, and a process's end tears its sets down while
+ * its members are in others too.
+ */
+TEST(a_task_ends_with_members_in_many_sets)
+{
+	long ports = -1;
+	int status;
+	pid_t pid;
+
+	for (int i = 0, same = 0; i < 500 && same < 30; i++) {
+		long p = mach_stat("live_ports");
+
+		same = p == ports ? same + 1 : 0;
+		ports = p;
+		usleep(10000);
+	}
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t s[8], p[8];
+
+		for (int i = 0; i < 8; i++) {
+			p[i] = new_port();
+			if (mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &s[i]))
+				_exit(1);
+		}
+		for (int i = 0; i < 8; i++)
+			for (int j = 0; j < 8; j++)
+				if (mach_port_insert_member(ME, p[i], s[j]) ||
+				    send_id(p[i], MACH_MSG_TYPE_MAKE_SEND, 1, 0))
+					_exit(2);
+		_exit(0);	/* everything still there */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	for (int i = 0; i < 500 && mach_stat("live_ports") != ports; i++)
+		usleep(10000);
+	EXPECT_EQ(ports, mach_stat("live_ports"));
 }
 
 TEST_HARNESS_MAIN
