@@ -29,8 +29,13 @@
  *   ExceptionPorts::lock_ (core) a thread's, a task's or the host's
  *                                exception handlers (one at a time)
  *   host_special->lock (core)    the host's special ports (host.cc)
- *   Port::lock_ of a port set    its member list (lockdep: mach_port_set)
- *   Port::lock_ (core)           a port's queue, counts and requests
+ *   Port::lock_ of a port set    its members' links (lockdep: mach_port_set)
+ *   Port::lock_ (core)           a port's queue, counts, requests and its
+ *                                links to its sets (a link changes with
+ *                                its set's lock and then its member's
+ *                                held: core/port.h's SetLink; two sets'
+ *                                locks are never held at once, nor two
+ *                                members')
  *   TaskSemaphores::lock_ (core) a task's list of semaphores
  *   Semaphore::lock_ (core)      a semaphore's count, waiters and owner: a
  *                                spin lock (sema_wait.c), under which its
@@ -56,8 +61,12 @@
  *                                interrupt context, interrupts off
  * spin.c's per-CPU handoff slots take no lock (preemption is off).
  * A port's lock is dropped before the messages of a dead queue are
- * destroyed, and before a notification is sent to another port. No lock
- * is held across a wait for another task's agent.
+ * destroyed, and before a notification is sent to another port; a
+ * message queued on a port in several sets wakes their wait queues with
+ * the port's lock held (a wait queue's own spinlock is innermost). A
+ * membership link is allocated before the space's lock is taken and
+ * freed once the ports' locks are dropped. No lock is held across a
+ * wait for another task's agent.
  */
 #ifndef MACH_GLUE_H
 #define MACH_GLUE_H

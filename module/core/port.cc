@@ -297,7 +297,7 @@ void Port::kill_into(Reaper &reaper)
 	if (set_kind_)
 		detach_members();
 	else
-		move_to(nullptr);
+		leave_all();
 	/* The requests' send-once rights go unused: send-once notices. */
 	if (ns.port)
 		ns.port->drop(ns);
@@ -551,6 +551,7 @@ bool Port::hand_over_receive()
 		context_ = 0;
 		guarded_ = strict_guard_ = false;
 	}
+	leave_all();	/* and its sets */
 	/* mach_port_destroyed_notification_t: the receive right, described. */
 	Message *msg = Message::create(sizeof(MsgHeader) + 4 + 12);
 	auto *d = static_cast<Descriptor *>(mach_shim_alloc(Message::kind, sizeof(Descriptor)));
@@ -657,7 +658,7 @@ void Port::unreserve()
 
 bool Port::enqueue(Message *msg, bool reserved, bool answer_next)
 {
-	Port *set;
+	Port *set = nullptr;
 	{
 		Guard g(lock_);
 		if (reserved)
@@ -671,9 +672,15 @@ bool Port::enqueue(Message *msg, bool reserved, bool answer_next)
 		tail_ = &msg->next;
 		if (reserved)
 			msgcount_++;
-		set = set_;
-		if (set)
-			set->get();
+		if (links_) {
+			/* One set, the common case: woken after the lock, as ever. */
+			if (!links_->member_next) {
+				set = links_->set;
+				set->get();
+			} else {
+				wake_sets_locked();
+			}
+		}
 	}
 	if (answer_next)
 		mach_shim_waitq_wake_peer(waitq_);
@@ -684,6 +691,14 @@ bool Port::enqueue(Message *msg, bool reserved, bool answer_next)
 		set->put();
 	}
 	return true;
+}
+
+void Port::wake_sets_locked()
+{
+	lock_.assert_held();
+	/* Each link's reference keeps its set, and its waitq, while linked. */
+	for (SetLink *l = links_; l; l = l->member_next)
+		mach_shim_waitq_wake(l->set->waitq_);
 }
 
 mach_bool Port::has_message(void *self)
@@ -769,9 +784,9 @@ mach_bool Port::set_has_message(void *self)
 	Guard g(set->lock_);
 	if (set->dead_)
 		return true;
-	for (Port *m = set->members_; m; m = m->set_next_) {
-		Guard gm(m->lock_);
-		if (m->head_)
+	for (SetLink *l = set->members_; l; l = l->set_next) {
+		Guard gm(l->member->lock_);
+		if (l->member->head_)
 			return true;
 	}
 	return false;
@@ -787,12 +802,12 @@ Kr Port::dequeue_from_set(u64 timeout_ms, u32 room, bool large, u32 trailer,
 			Guard g(lock_);
 			if (dead_)
 				return Kr::RcvPortDied;
-			for (Port *m = members_; m && took == Take::None; m = m->set_next_) {
-				Guard gm(m->lock_);
-				took = m->take_locked(room, large, trailer, out, needed);
+			for (SetLink *l = members_; l && took == Take::None; l = l->set_next) {
+				member = l->member;
+				Guard gm(member->lock_);
+				took = member->take_locked(room, large, trailer, out, needed);
 				if (took == Take::Dead)
-					took = Take::None;	/* leaving the set */
-				member = m;
+					took = Take::None;	/* leaving its sets */
 			}
 			if (took != Take::None)
 				member->get();
@@ -816,60 +831,151 @@ Kr Port::dequeue_from_set(u64 timeout_ms, u32 room, bool large, u32 trailer,
 	}
 }
 
-void Port::move_to(Port *set)
+SetLink *Port::new_link()
 {
-	Port *old;
-	{
-		Guard g(lock_);
-		old = set_;
-	}
-	if (old == set)
+	return make<SetLink>();
+}
+
+void Port::free_link(SetLink *link)
+{
+	if (!link)
 		return;
-	if (old) {
-		Guard gs(old->lock_);
-		for (Port **at = &old->members_; *at; at = &(*at)->set_next_) {
-			if (*at == this) {
-				*at = set_next_;
+	if (link->set)
+		link->set->put();
+	destroy(link);	/* and its charge */
+}
+
+void Port::unlink_locked(SetLink *link)
+{
+	link->set->lock_.assert_held();
+	link->member->lock_.assert_held();
+	*link->set_prev = link->set_next;
+	if (link->set_next)
+		link->set_next->set_prev = link->set_prev;
+	*link->member_prev = link->member_next;
+	if (link->member_next)
+		link->member_next->member_prev = link->member_prev;
+	link->set_next = link->member_next = nullptr;
+	link->set_prev = link->member_prev = nullptr;
+}
+
+Kr Port::join(Port *set, SetLink **link)
+{
+	if (set_kind_ || !set->set_kind_)
+		return Kr::InvalidRight;
+	/* Its receiver pays, as for its queue (nothing for a kernel port's). */
+	SetLink *l = *link;
+	if (!l->charge.user()) {
+		l->charge.bind(owner_);
+		if (!l->charge.add(sizeof(SetLink)))
+			return Kr::NoSpace;
+	}
+	bool wake;
+	{
+		Guard gs(set->lock_);
+		Guard g(lock_);
+		if (set->dead_ || dead_)
+			return Kr::InvalidRight;
+		for (SetLink *in = links_; in; in = in->member_next)
+			if (in->set == set)
+				return Kr::AlreadyInSet;
+		set->get();
+		l->member = this;
+		l->set = set;
+		l->set_next = set->members_;
+		if (l->set_next)
+			l->set_next->set_prev = &l->set_next;
+		l->set_prev = &set->members_;
+		set->members_ = l;
+		l->member_next = links_;
+		if (l->member_next)
+			l->member_next->member_prev = &l->member_next;
+		l->member_prev = &links_;
+		links_ = l;
+		wake = head_ != nullptr;
+	}
+	*link = nullptr;
+	if (wake)
+		mach_shim_waitq_wake(set->waitq_);	/* it holds messages */
+	return Kr::Success;
+}
+
+Kr Port::leave(Port *set)
+{
+	SetLink *found = nullptr;
+	{
+		Guard gs(set->lock_);
+		Guard g(lock_);
+		for (SetLink *l = links_; l; l = l->member_next) {
+			if (l->set == set) {
+				found = l;
+				unlink_locked(l);
 				break;
 			}
 		}
-		Guard g(lock_);
-		set_ = nullptr;
-		set_next_ = nullptr;
 	}
-	if (old)
-		old->put();
-	if (set) {
-		Guard gs(set->lock_);
-		if (set->dead_)
-			return;
-		Guard g(lock_);
-		if (dead_ || set_)
-			return;
-		set->get();
-		set_ = set;
-		set_next_ = set->members_;
-		set->members_ = this;
+	if (!found)
+		return Kr::NotInSet;
+	free_link(found);
+	return Kr::Success;
+}
+
+bool Port::leave_all(Port *keep)
+{
+	bool left = false;
+	/*
+	 * One set at a time, its lock first: each round unlinks one link
+	 * (or finds that its set's death did), and no set is joined
+	 * meanwhile by its space (whose lock the callers hold) nor after
+	 * the death that brought some of them here.
+	 */
+	for (;;) {
+		Port *set = nullptr;
+		{
+			Guard g(lock_);
+			for (SetLink *l = links_; l; l = l->member_next) {
+				if (l->set != keep) {
+					set = l->set;
+					set->get();
+					break;
+				}
+			}
+		}
+		if (!set)
+			return left;
+		if (leave(set) == Kr::Success)
+			left = true;
+		set->put();
 	}
-	if (set)
-		mach_shim_waitq_wake(set->waitq_);	/* it may hold messages */
 }
 
 bool Port::member_of(const Port *set)
 {
 	Guard g(lock_);
-	return set ? set_ == set : set_ != nullptr;
+	if (!set)
+		return links_ != nullptr;
+	for (SetLink *l = links_; l; l = l->member_next)
+		if (l->set == set)
+			return true;
+	return false;
 }
 
 void Port::detach_members()
 {
-	Guard g(lock_);
-	while (Port *m = members_) {
-		members_ = m->set_next_;
-		Guard gm(m->lock_);
-		m->set_ = nullptr;
-		m->set_next_ = nullptr;
-		refs_.put();	/* the member's reference; the caller holds one more */
+	SetLink *gone = nullptr;
+	{
+		Guard g(lock_);
+		while (SetLink *l = members_) {
+			Guard gm(l->member->lock_);
+			unlink_locked(l);
+			l->set_next = gone;
+			gone = l;
+		}
+	}
+	/* The links' references to this set: the caller holds one more. */
+	while (SetLink *l = gone) {
+		gone = l->set_next;
+		free_link(l);
 	}
 }
 

@@ -11,8 +11,13 @@
  * port is dead every send right to it names a dead port, and its queued
  * messages are destroyed.
  *
+ * A port set is a Port too (is_set()): a receive on it takes the first
+ * message of any member. A receive right may be a member of any number
+ * of sets (SetLink below), as in XNU.
+ *
  * lock_ guards everything below it in the class; waitq_ is woken on every
- * change a sender, a receiver or poll() may be waiting for.
+ * change a sender, a receiver or poll() may be waiting for (a member's
+ * message wakes each of its sets' too).
  */
 #ifndef MACH_CORE_PORT_H
 #define MACH_CORE_PORT_H
@@ -28,6 +33,26 @@ class Task;
 class Thread;
 class Port;
 class Semaphore;
+
+/*
+ * A receive right's membership in one port set. It is on two lists: the
+ * set's (members_, through set_next) and the member's (links_, through
+ * member_next). Both change only with both locks held, the set's taken
+ * first, so either lock alone keeps its own list still. The member it
+ * names leaves every set before it dies; the set it names is kept by a
+ * reference of the link's. Its cost counts against the member's owner,
+ * as its queue does: ports times sets could be many.
+ */
+struct SetLink {
+	static constexpr mach_shim_kind kind = MACH_KIND_MEMORY;
+	Port *member = nullptr;			/* not a reference */
+	Port *set = nullptr;			/* a reference */
+	SetLink *set_next = nullptr;		/* the set's list */
+	SetLink **set_prev = nullptr;
+	SetLink *member_next = nullptr;		/* the member's list */
+	SetLink **member_prev = nullptr;
+	Charge charge{MACH_QUOTA_MESSAGE_BYTES};
+};
 
 /*
  * Ports whose receive rights died inside messages being destroyed. Each
@@ -97,10 +122,25 @@ public:
 	bool is_set() const { return set_kind_; }
 
 	/*
-	 * Membership (a port is in at most one set; it needs its receive
-	 * right there). move_to(nullptr) leaves the current set.
+	 * Membership: a receive right may be in any number of sets at once,
+	 * as in XNU; each (port, set) pair is a SetLink, allocated by the
+	 * caller before it takes any lock (new_link()) and handed in, so
+	 * that nothing is allocated with a port's lock held.
+	 *
+	 * join(): AlreadyInSet if it is in set (*link left to the caller),
+	 * InvalidRight if either is dead, NoSpace past its owner's limit of
+	 * message bytes (a link counts there); Success takes *link (null
+	 * after).
+	 * leave(): NotInSet if it is not in set. leave_all(): out of every
+	 * set but keep (null: all), false if it was in none but keep. Each
+	 * takes the set's lock, then the member's, and frees what it unlinks
+	 * after letting them go.
 	 */
-	void move_to(Port *set);
+	static SetLink *new_link();
+	static void free_link(SetLink *link);
+	Kr join(Port *set, SetLink **link);
+	Kr leave(Port *set);
+	bool leave_all(Port *keep = nullptr);
 	/* Is it a member of set (of any set, if set is null)? */
 	bool member_of(const Port *set);
 	/* A set's members: fn(member) for each, under the set's lock. */
@@ -108,8 +148,8 @@ public:
 	void for_each_member(Fn fn)
 	{
 		Guard g(lock_);
-		for (Port *m = members_; m; m = m->set_next_)
-			fn(m);
+		for (SetLink *l = members_; l; l = l->set_next)
+			fn(l->member);
 	}
 
 	static Port *from(mach_port *p) { return static_cast<Port *>(p); }
@@ -324,6 +364,10 @@ private:
 			    Message **msg, u32 *needed, Port **from);
 	static mach_bool set_has_message(void *self);
 	void detach_members();
+	/* Unlinks link from both lists; both locks held. */
+	static void unlink_locked(SetLink *link);
+	/* Wakes the receivers of every set it is in; lock_ held. */
+	void wake_sets_locked();
 
 	RefCount refs_;			/* atomic */
 	const u32 id_ = next_id();	/* immutable */
@@ -360,10 +404,12 @@ private:
 	u32 ns_sync_ = 0;
 	TransitRight pdrequest_;	/* port-destroyed */
 	struct DeadNameRequest *dnrequests_ = nullptr;
-	Port *set_ = nullptr;		/* lock_; member: its set, a reference */
-	/* guarded by its set's lock_ (written under its own lock_ too) */
-	Port *set_next_ = nullptr;	/* member: next in its set's list */
-	Port *members_ = nullptr;	/* lock_; set: its members, not references */
+	/*
+	 * lock_, and changed only with the set's lock_ held too (SetLink):
+	 * a member's sets; a set's members.
+	 */
+	SetLink *links_ = nullptr;
+	SetLink *members_ = nullptr;
 	/*
 	 * One port, for those users make, until it dies: bound before the
 	 * port is seen, released under lock_ (kill).

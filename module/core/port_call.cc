@@ -40,6 +40,8 @@ Kr attributes(Space &space, PortCall &call)
 		count = 1;
 		break;
 	case PortReceiveStatus:
+		/* XNU's is ip_in_pset(): 1 in any number of sets, 0 in none. */
+		status.pset = port->member_of(nullptr) ? 1 : 0;
 		status.seqno = port->seqno();
 		status.mscount = port->mscount();
 		status.qlimit = port->qlimit();

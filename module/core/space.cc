@@ -455,10 +455,34 @@ Kr Space::rename(Name from, Name to, int placed)
 	return Kr::Success;
 }
 
+namespace {
+
+/*
+ * A membership link made before the space's lock is taken (declared
+ * before its Guard), and freed after the lock goes if join() left it.
+ */
+class NewLink {
+public:
+	explicit NewLink(bool want = true) : link_(want ? Port::new_link() : nullptr) {}
+	~NewLink() { Port::free_link(link_); }
+	NewLink(const NewLink &) = delete;
+	NewLink &operator=(const NewLink &) = delete;
+	SetLink **get() { return &link_; }
+	bool ok() const { return link_ != nullptr; }
+
+private:
+	SetLink *link_;		/* its owner's only (on the stack) */
+};
+
+} /* namespace */
+
 Kr Space::insert_member(Name member, Name set)
 {
 	if (!member.valid() || !set.valid())
 		return Kr::InvalidRight;
+	NewLink link;
+	if (!link.ok())
+		return Kr::ResourceShortage;
 	Guard g(lock_);
 	if (!find_live_locked(member) || !find_live_locked(set))
 		return Kr::InvalidName;
@@ -467,13 +491,8 @@ Kr Space::insert_member(Name member, Name set)
 		return Kr::InvalidName;	/* the second look forgot the first */
 	if (!(m->type & RightReceive) || !(s->type & RightPortSet))
 		return Kr::InvalidRight;
-	if (m->port->member_of(s->port))
-		return Kr::AlreadyInSet;
-	/* A port is in one set at most here (XNU's can be in several). */
-	if (m->port->member_of(nullptr))
-		return Kr::NoSpace;
-	m->port->move_to(s->port);
-	return Kr::Success;
+	/* In any number of sets, as XNU's; AlreadyInSet in this one. */
+	return m->port->join(s->port, link.get());
 }
 
 Kr Space::extract_member(Name member, Name set)
@@ -488,10 +507,8 @@ Kr Space::extract_member(Name member, Name set)
 		return Kr::InvalidName;
 	if (!(m->type & RightReceive) || !(s->type & RightPortSet))
 		return Kr::InvalidRight;
-	if (!m->port->member_of(s->port))
-		return Kr::NotInSet;
-	m->port->move_to(nullptr);
-	return Kr::Success;
+	/* Out of this set only; NotInSet if it is not there. */
+	return m->port->leave(s->port);
 }
 
 namespace {
@@ -759,6 +776,40 @@ void Space::names(u32 *out, u32 capacity, u32 *count)
 	});
 }
 
+namespace {
+
+/* Heapsort: in place, n log n, no recursion (a set may have many members). */
+void sift_down(u32 *a, u32 at, u32 n)
+{
+	for (;;) {
+		u32 child = 2 * at + 1;
+		if (child >= n)
+			return;
+		if (child + 1 < n && a[child + 1] > a[child])
+			child++;
+		if (a[at] >= a[child])
+			return;
+		u32 t = a[at];
+		a[at] = a[child];
+		a[child] = t;
+		at = child;
+	}
+}
+
+void sort_names(u32 *a, u32 n)
+{
+	for (u32 i = n / 2; i-- > 0;)
+		sift_down(a, i, n);
+	for (u32 end = n; end > 1; end--) {
+		u32 t = a[0];
+		a[0] = a[end - 1];
+		a[end - 1] = t;
+		sift_down(a, 0, end - 1);
+	}
+}
+
+} /* namespace */
+
 Kr Space::set_members(Name set, u32 *out, u32 capacity, u32 *count)
 {
 	Guard g(lock_);
@@ -775,11 +826,17 @@ Kr Space::set_members(Name set, u32 *out, u32 capacity, u32 *count)
 			out[*count] = name ? *name : Name::null;
 		(*count)++;
 	});
+	/* Sorted, as XNU's; a list cut short is asked for again, larger. */
+	sort_names(out, *count < capacity ? *count : capacity);
 	return Kr::Success;
 }
 
 Kr Space::move_member(Name member, Name set)
 {
+	/* Only a move into a set needs a link; made before any lock. */
+	NewLink link(set.valid());
+	if (set.valid() && !link.ok())
+		return Kr::ResourceShortage;
 	Guard g(lock_);
 	Right *m = find_live_locked(member);
 	if (!m)
@@ -798,8 +855,20 @@ Kr Space::move_member(Name member, Name set)
 	} else if (set.value != Name::null) {
 		return Kr::InvalidName;
 	}
-	m->port->move_to(target);
-	return Kr::Success;
+	Port *port = m->port;
+	/*
+	 * As XNU's: into target (if it is not there already), then out of
+	 * every other set; with no target, out of all of them, NotInSet if
+	 * it was in none.
+	 */
+	if (target) {
+		Kr kr = port->join(target, link.get());
+		if (kr != Kr::Success && kr != Kr::AlreadyInSet)
+			return kr;
+		port->leave_all(target);
+		return Kr::Success;
+	}
+	return port->leave_all() ? Kr::Success : Kr::NotInSet;
 }
 
 Ref<Port> Space::peek_dest(Name name, u32 disposition)
@@ -886,7 +955,7 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 		/* The receive right leaves (and its set); a send right stays. */
 		right->type &= ~RightReceive;
 		port->set_receiver(nullptr);
-		port->move_to(nullptr);
+		port->leave_all();
 		port->clear_context();	/* as XNU's ipc_port_clear_receiver() */
 		out->type = MoveReceive;
 		if (!right->type)

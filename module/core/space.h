@@ -92,7 +92,11 @@ public:
 	Kr destruct(Name name, s32 srdelta, u64 guard);
 	/* The receive right under name: InvalidName or InvalidRight if none. */
 	Kr receive_port(Name name, Ref<Port> *port);
-	/* mach_port_insert_member / mach_port_extract_member */
+	/*
+	 * mach_port_insert_member / mach_port_extract_member: a receive right
+	 * joins or leaves one set, whatever others it is in (AlreadyInSet,
+	 * NotInSet for that set).
+	 */
 	Kr insert_member(Name member, Name set);
 	Kr extract_member(Name member, Name set);
 	/* mach_port_kobject: the IKOT_* type of the send or receive right's port. */
@@ -149,10 +153,14 @@ public:
 	void names(u32 *out, u32 capacity, u32 *count);
 	/*
 	 * mach_port_get_set_status: up to capacity of this space's names for
-	 * the members of set into out; *count is how many members there are.
+	 * the members of set into out, sorted; *count is how many members
+	 * there are.
 	 */
 	Kr set_members(Name set, u32 *out, u32 capacity, u32 *count);
-	/* mach_port_move_member; a null set takes member out of its set. */
+	/*
+	 * mach_port_move_member: member into set and out of every other; a
+	 * null set takes it out of all (NotInSet if it was in none).
+	 */
 	Kr move_member(Name member, Name set);
 	/* The port name would send to with disposition, taking nothing. */
 	Ref<Port> peek_dest(Name name, u32 disposition);

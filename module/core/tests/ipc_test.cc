@@ -686,6 +686,64 @@ TEST_F(Ipc, PortSetsReceiveFromTheirMembers)
 	EXPECT_FALSE(space().lookup_receive(Name{a})->dead());
 }
 
+// As XNU's: a receive right in several sets at once, its links unlinked
+// from whichever side goes first (ASan sees a link used after its free).
+TEST_F(Ipc, APortInManySets)
+{
+	constexpr int n = 8;
+	Name sets[n];
+	u32 ports[n];
+	u32 members[n + 1], count = 0;
+	for (int i = 0; i < n; i++) {
+		ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &sets[i]));
+		ports[i] = receive_right();
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			ASSERT_EQ(Kr::Success, space().insert_member(Name{ports[i]}, sets[j]));
+	EXPECT_EQ(Kr::AlreadyInSet, space().insert_member(Name{ports[0]}, sets[3]));
+	ASSERT_EQ(Kr::Success, space().set_members(sets[2], members, n + 1, &count));
+	ASSERT_EQ(u32{n}, count);
+	for (int k = 1; k < n; k++)
+		EXPECT_LT(members[k - 1], members[k]);
+
+	// One message, received once, through any set.
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{ports[5]}, Name{ports[5]}, MakeSend));
+	Buffer m{};
+	m.h = {CopySend, 0, ports[5], 0, 0, 9};
+	ASSERT_EQ(Kr::Success, msg(&m, SendMsg, sizeof(MsgHeader), 0, 0));
+	Buffer r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), sets[6].value));
+	EXPECT_EQ(9, r.h.id);
+	for (int j = 0; j < n; j++)
+		EXPECT_EQ(Kr::RcvTimedOut, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), sets[j].value));
+
+	// Out of one; out of all but one; out of all.
+	EXPECT_EQ(Kr::Success, space().extract_member(Name{ports[1]}, sets[1]));
+	EXPECT_EQ(Kr::NotInSet, space().extract_member(Name{ports[1]}, sets[1]));
+	EXPECT_EQ(Kr::Success, space().move_member(Name{ports[2]}, sets[4]));
+	EXPECT_EQ(Kr::NotInSet, space().extract_member(Name{ports[2]}, sets[3]));
+	EXPECT_EQ(Kr::Success, space().extract_member(Name{ports[2]}, sets[4]));
+	EXPECT_EQ(Kr::NotInSet, space().move_member(Name{ports[2]}, Name{0}));
+	EXPECT_EQ(Kr::Success, space().move_member(Name{ports[3]}, Name{0}));
+	ASSERT_EQ(Kr::Success, space().set_members(sets[1], members, n + 1, &count));
+	EXPECT_EQ(u32{n - 3}, count);
+	ASSERT_EQ(Kr::Success, space().set_members(sets[0], members, n + 1, &count));
+	EXPECT_EQ(u32{n - 2}, count);
+
+	// Half the sets, then half the ports, then the rest.
+	for (int j = 0; j < n; j += 2)
+		ASSERT_EQ(Kr::Success, space().mod_refs(sets[j], PortRightPortSet, -1));
+	for (int i = 0; i < n; i += 2)
+		ASSERT_EQ(Kr::Success, space().mod_refs(Name{ports[i]}, PortRightReceive, -1));
+	ASSERT_EQ(Kr::Success, space().set_members(sets[7], members, n + 1, &count));
+	EXPECT_EQ(u32{n / 2 - 1}, count);	// 1, 5, 7 (3 left all)
+	for (int j = 1; j < n; j += 2)
+		ASSERT_EQ(Kr::Success, space().mod_refs(sets[j], PortRightPortSet, -1));
+	for (int i = 1; i < n; i += 2)
+		space().mod_refs(Name{ports[i]}, PortRightReceive, -1);
+}
+
 } // namespace
 
 namespace {
