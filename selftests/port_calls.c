@@ -983,20 +983,27 @@ TEST(blocked_on_either_set_wakes)
 	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_member(ME, port, b));
 
 	for (int round = 0; round < 2; round++) {
-		mach_port_t on = round ? a : b;
-		struct blocked r = { .on = on, .id = -1 }, pl = { .on = round ? b : a };
-		pthread_t rt, pt;
+		mach_port_t on = round ? a : b, other = round ? b : a;
+		struct blocked r = { .on = on, .id = -1 }, pl = { .on = on };
+		pthread_t t;
 
-		ASSERT_EQ(0, pthread_create(&rt, NULL, receive_blocked, &r));
-		ASSERT_EQ(0, pthread_create(&pt, NULL, poll_blocked, &pl));
+		/* A receive blocked on one set. */
+		ASSERT_EQ(0, pthread_create(&t, NULL, receive_blocked, &r));
 		usleep(200000);
 		ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 50 + round, 0));
-		pthread_join(rt, NULL);
-		pthread_join(pt, NULL);
+		pthread_join(t, NULL);
 		EXPECT_EQ(50 + round, r.id) TH_LOG("round %d", round);
-		EXPECT_TRUE(pl.polled) TH_LOG("round %d", round);
 		EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(a));
 		EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(b));
+
+		/* A poll() blocked on it; the message is then taken through the other. */
+		ASSERT_EQ(0, pthread_create(&t, NULL, poll_blocked, &pl));
+		usleep(200000);
+		ASSERT_EQ(MACH_MSG_SUCCESS, send_id(port, MACH_MSG_TYPE_MAKE_SEND, 60 + round, 0));
+		pthread_join(t, NULL);
+		EXPECT_TRUE(pl.polled) TH_LOG("round %d", round);
+		EXPECT_EQ(60 + round, receive_id(other, NULL));
+		EXPECT_EQ(MACH_RCV_TIMED_OUT, try_receive(on));
 	}
 	mach_port_destroy(ME, a);
 	mach_port_destroy(ME, b);
@@ -1249,11 +1256,13 @@ TEST(a_task_ends_with_members_in_many_sets)
 			if (mach_port_allocate(ME, MACH_PORT_RIGHT_PORT_SET, &s[i]))
 				_exit(1);
 		}
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < 8; i++) {
 			for (int j = 0; j < 8; j++)
-				if (mach_port_insert_member(ME, p[i], s[j]) ||
-				    send_id(p[i], MACH_MSG_TYPE_MAKE_SEND, 1, 0))
+				if (mach_port_insert_member(ME, p[i], s[j]))
 					_exit(2);
+			if (send_id(p[i], MACH_MSG_TYPE_MAKE_SEND, 1, 0))
+				_exit(3);
+		}
 		_exit(0);	/* everything still there */
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
