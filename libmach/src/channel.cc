@@ -188,10 +188,11 @@ int trap(unsigned long cmd, unsigned long value)
 
 kern_return_t call_value(unsigned long cmd, unsigned long value)
 {
-	int ret = trap(cmd, value);
-	if (ret >= 0)
-		return ret;
-	return errno == ENODEV ? MACH_SEND_INVALID_DEST : errno_to_kr(errno);
+	int fd = channel();
+	if (fd < 0)
+		return MACH_SEND_INVALID_DEST;	// no Mach here: no destination
+	int ret = ioctl(fd, cmd, value);
+	return ret >= 0 ? ret : errno_to_kr(errno);
 }
 
 void *out_of_line(size_t bytes)

@@ -19,7 +19,9 @@ constexpr kern_return_t send_as_message = 0x7fff0001;
 // returns its kern_return_t. A malformed request or a missing module
 // becomes the nearest Mach error (see errno_to_kr in channel.cc).
 kern_return_t call(unsigned long cmd, void *args);
-// The same for a trap, whose argument is a value, not a struct.
+// The same for a trap, whose argument is a value, not a struct. A
+// module older than the trap answers MIG_BAD_ID: the caller then makes
+// the struct call instead.
 kern_return_t call_value(unsigned long cmd, unsigned long value);
 // A trap's own answer: the ioctl's value, or -1 with errno (ENODEV
 // when /dev/mach cannot be used).

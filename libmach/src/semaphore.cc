@@ -27,11 +27,16 @@ kern_return_t semaphore_call(mach_semaphore_args &args)
 	return kr;
 }
 
-// The signal and the wait of a name, the name the ioctl's argument.
-kern_return_t trap(unsigned long cmd, mach_port_name_t semaphore)
+kern_return_t on_semaphore(uint32_t op, mach_port_name_t semaphore);
+
+// The signal and the wait of a name, the name the ioctl's argument (by
+// the struct with a module older than the traps).
+kern_return_t trap(unsigned long cmd, uint32_t op, mach_port_name_t semaphore)
 {
 	errno = 0;
 	kern_return_t kr = libmach::call_value(cmd, semaphore);
+	if (kr == MIG_BAD_ID)
+		return on_semaphore(op, semaphore);
 	if (kr == KERN_FAILURE && errno == EINTR)
 		return KERN_ABORTED;
 	return kr;
@@ -94,7 +99,7 @@ LIBMACH_API kern_return_t semaphore_destroy(task_t task, semaphore_t semaphore)
 
 LIBMACH_API kern_return_t semaphore_signal_trap(mach_port_name_t signal_name)
 {
-	return trap(MACH_IOC_SEMAPHORE_SIGNAL, signal_name);
+	return trap(MACH_IOC_SEMAPHORE_SIGNAL, MACH_SEMAPHORE_SIGNAL, signal_name);
 }
 
 LIBMACH_API kern_return_t semaphore_signal_all_trap(mach_port_name_t signal_name)
@@ -114,7 +119,7 @@ LIBMACH_API kern_return_t semaphore_signal_thread_trap(mach_port_name_t signal_n
 
 LIBMACH_API kern_return_t semaphore_wait_trap(mach_port_name_t wait_name)
 {
-	return trap(MACH_IOC_SEMAPHORE_WAIT, wait_name);
+	return trap(MACH_IOC_SEMAPHORE_WAIT, MACH_SEMAPHORE_WAIT, wait_name);
 }
 
 LIBMACH_API kern_return_t semaphore_wait_signal_trap(mach_port_name_t wait_name,

@@ -3,6 +3,7 @@
 // task_create, task_suspend, task_resume, task_terminate, task_sample,
 // task_suspend2, task_resume2, mach_task_is_self, task_for_pid,
 // task_name_for_pid, task_set_name, task_set_info.
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -24,6 +25,11 @@ LIBMACH_API mach_port_t mach_task_self(void)
 LIBMACH_API mach_port_name_t task_self_trap(void)
 {
 	int name = libmach::trap(MACH_IOC_TASK_SELF_TRAP, 0);
+	if (name < 0 && errno == ENOTTY) {	// a module older than the trap
+		mach_task_self_args args = {};
+		if (libmach::call(MACH_IOC_TASK_SELF, &args) == KERN_SUCCESS)
+			name = args.name;
+	}
 	return name > 0 ? name : MACH_PORT_NULL;
 }
 
