@@ -863,10 +863,15 @@ Kr Port::join(Port *set, SetLink **link)
 {
 	if (set_kind_ || !set->set_kind_)
 		return Kr::InvalidRight;
-	/* Its receiver pays, as for its queue (nothing for a kernel port's). */
+	/*
+	 * The caller pays: its space holds the receive right for as long as
+	 * the link lives, and a receiver that was handed the right must not
+	 * spend its creator's quota on links.
+	 */
 	SetLink *l = *link;
 	if (!l->charge.user()) {
-		l->charge.bind(owner_);
+		if (!l->charge.bind_current())
+			return Kr::ResourceShortage;
 		if (!l->charge.add(sizeof(SetLink)))
 			return Kr::NoSpace;
 	}

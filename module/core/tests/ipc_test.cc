@@ -912,3 +912,74 @@ TEST_F(Ipc, RenameMovesTheEntry)
 	EXPECT_EQ(500u, again.value);
 	EXPECT_EQ(Kr::NameExists, space().rename(Name{500}, Name{500}));
 }
+
+namespace {
+
+/* A receive right handed over by a port-destroyed notice leaves its sets. */
+TEST_F(Notify, AHandedOverRightLeavesItsSets)
+{
+	u32 port = receive_right(), listener = receive_right();
+	Name s1{0}, s2{0}, s3{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &s1));
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &s2));
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &s3));
+	ASSERT_EQ(Kr::Success, space().insert_member(Name{port}, s1));
+	ASSERT_EQ(Kr::Success, space().insert_member(Name{port}, s2));
+	ASSERT_EQ(Kr::Success, space().insert_member(Name{listener}, s3));
+	ASSERT_EQ(Kr::Success, space().insert_member(Name{listener}, s1));
+	EXPECT_EQ(0u, request(port, NotifyPortDestroyed, 0, listener, MakeSendOnce));
+	ASSERT_EQ(Kr::Success, space().destroy_name(Name{port}));
+	u32 members[4], count = 9;
+	ASSERT_EQ(Kr::Success, space().set_members(s2, members, 4, &count));
+	EXPECT_EQ(0u, count);
+	Complex r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), s3.value));
+	EXPECT_EQ(int(NotifyPortDestroyed), r.h.id);
+	// Back: into two sets again, then moved away in a message to a port that dies.
+	u32 back = r.port[0];
+	ASSERT_EQ(Kr::Success, space().insert_member(Name{back}, s1));
+	ASSERT_EQ(Kr::Success, space().insert_member(Name{back}, s2));
+	u32 q = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{q}, Name{q}, MakeSend));
+	Complex c{};
+	c.h = {CopySend | msgh_bits_complex, sizeof(MsgHeader) + 16, q, 0, 0, 5};
+	c.count = 1;
+	c.port[0] = back;
+	c.port[2] = (PortDescriptor << 24) | (MoveReceive << 16);
+	ASSERT_EQ(Kr::Success, msg(&c, SendMsg, sizeof(MsgHeader) + 16, 0, 0));
+	ASSERT_EQ(Kr::Success, space().set_members(s1, members, 4, &count));
+	EXPECT_EQ(1u, count);	// listener only
+	ASSERT_EQ(Kr::Success, space().mod_refs(s2, PortRightPortSet, -1));
+	ASSERT_EQ(Kr::Success, space().mod_refs(Name{q}, PortRightReceive, -1));
+	ASSERT_EQ(Kr::Success, space().move_member(Name{listener}, s3));
+	ASSERT_EQ(Kr::Success, space().set_members(s1, members, 4, &count));
+	EXPECT_EQ(0u, count);
+	ASSERT_EQ(Kr::Success, space().mod_refs(s3, PortRightPortSet, -1));
+}
+
+/* A set destroyed first leaves its member in the others, and receivable. */
+TEST_F(Ipc, ASetDestroyedFirstLeavesTheOthers)
+{
+	u32 p = receive_right();
+	Name s[4];
+	for (auto &x : s) {
+		x = Name{0};
+		ASSERT_EQ(Kr::Success, space().allocate(PortRightPortSet, &x));
+		ASSERT_EQ(Kr::Success, space().insert_member(Name{p}, x));
+	}
+	ASSERT_EQ(Kr::Success, space().mod_refs(s[1], PortRightPortSet, -1));
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{p}, Name{p}, MakeSend));
+	Buffer m{};
+	m.h = {CopySend, 0, p, 0, 0, 9};
+	ASSERT_EQ(Kr::Success, msg(&m, SendMsg, sizeof(MsgHeader), 0, 0));
+	ASSERT_EQ(Kr::Success, msg(&m, SendMsg, sizeof(MsgHeader), 0, 0));
+	Buffer r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), s[3].value));
+	ASSERT_EQ(Kr::Success, space().move_member(Name{p}, s[2]));
+	ASSERT_EQ(Kr::RcvTimedOut, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), s[0].value));
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg | RcvTimeout, 0, sizeof(r), s[2].value));
+	ASSERT_EQ(Kr::Success, space().mod_refs(Name{p}, PortRightReceive, -1));
+	// The fixture's teardown takes the rest.
+}
+
+} // namespace
