@@ -763,22 +763,42 @@ TEST(names_far_above_the_lowest_free_fd)
 	mach_port_destroy(ME, 3000);
 }
 
+/*
+ * The module's live ports and allocations once they hold still for 0.3 s
+ * (up to 5 s): what earlier tests left (a task ending) has settled.
+ */
+static void settled_counts(long *ports, long *allocations)
+{
+	*ports = *allocations = -1;
+	for (int i = 0, same = 0; i < 500 && same < 30; i++) {
+		long p = mach_stat("live_ports"), a = mach_stat("live_allocations");
+
+		same = p == *ports && a == *allocations ? same + 1 : 0;
+		*ports = p;
+		*allocations = a;
+		usleep(10000);
+	}
+}
+
+/* Waits up to 5 s for the counts to come back to what they were. */
+static void counts_back_to(long ports, long allocations)
+{
+	for (int i = 0; i < 500; i++) {
+		if (mach_stat("live_ports") == ports && mach_stat("live_allocations") == allocations)
+			return;
+		usleep(10000);
+	}
+}
+
 /* Every call, and its errors, leave no port or allocation behind. */
 TEST(nothing_leaks)
 {
-	long ports = -1, allocations = -1;
+	long ports, allocations;
 	pid_t pid;
 	int status;
 
 	/* What earlier tests left going (a task ending) settles first. */
-	for (int i = 0, same = 0; i < 500 && same < 30; i++) {
-		long p = mach_stat("live_ports"), a = mach_stat("live_allocations");
-
-		same = p == ports && a == allocations ? same + 1 : 0;
-		ports = p;
-		allocations = a;
-		usleep(10000);
-	}
+	settled_counts(&ports, &allocations);
 	ASSERT_LE(0, ports);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -817,11 +837,7 @@ TEST(nothing_leaks)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	for (int i = 0; i < 500; i++) {
-		if (mach_stat("live_ports") == ports && mach_stat("live_allocations") == allocations)
-			break;
-		usleep(10000);
-	}
+	counts_back_to(ports, allocations);
 	EXPECT_EQ(ports, mach_stat("live_ports"));
 	EXPECT_EQ(allocations, mach_stat("live_allocations"));
 }
@@ -1139,18 +1155,11 @@ static int leave_every_set(mach_port_t port, const mach_port_t *sets, int n, int
  */
 TEST(many_sets_many_members_no_leak)
 {
-	long ports = -1, allocations = -1;
+	long ports, allocations;
 	int status;
 	pid_t pid;
 
-	for (int i = 0, same = 0; i < 500 && same < 30; i++) {
-		long p = mach_stat("live_ports"), a = mach_stat("live_allocations");
-
-		same = p == ports && a == allocations ? same + 1 : 0;
-		ports = p;
-		allocations = a;
-		usleep(10000);
-	}
+	settled_counts(&ports, &allocations);
 	ASSERT_LE(0, ports);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -1219,11 +1228,7 @@ TEST(many_sets_many_members_no_leak)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	for (int i = 0; i < 500; i++) {
-		if (mach_stat("live_ports") == ports && mach_stat("live_allocations") == allocations)
-			break;
-		usleep(10000);
-	}
+	counts_back_to(ports, allocations);
 	EXPECT_EQ(ports, mach_stat("live_ports"));
 	EXPECT_EQ(allocations, mach_stat("live_allocations"));
 }
@@ -1235,17 +1240,11 @@ TEST(many_sets_many_members_no_leak)
  */
 TEST(a_task_ends_with_members_in_many_sets)
 {
-	long ports = -1;
+	long ports, allocations;
 	int status;
 	pid_t pid;
 
-	for (int i = 0, same = 0; i < 500 && same < 30; i++) {
-		long p = mach_stat("live_ports");
-
-		same = p == ports ? same + 1 : 0;
-		ports = p;
-		usleep(10000);
-	}
+	settled_counts(&ports, &allocations);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -1268,9 +1267,9 @@ TEST(a_task_ends_with_members_in_many_sets)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	for (int i = 0; i < 500 && mach_stat("live_ports") != ports; i++)
-		usleep(10000);
+	counts_back_to(ports, allocations);
 	EXPECT_EQ(ports, mach_stat("live_ports"));
+	EXPECT_EQ(allocations, mach_stat("live_allocations"));
 }
 
 TEST_HARNESS_MAIN
