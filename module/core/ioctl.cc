@@ -834,6 +834,21 @@ long dispatch(Task &caller, unsigned int nr, void *args)
 	}
 }
 
+/*
+ * The task of the process calling, counted (TASK_EVENTS_INFO's
+ * syscalls_mach); null if a /dev/mach fd reached another process, where
+ * it is not its channel.
+ */
+Task *calling(mach_task *task)
+{
+	Task *caller = Task::from(task);
+
+	if (!mach_shim_task_is_current(caller->os()))
+		return nullptr;
+	caller->count_mach_call();
+	return caller;
+}
+
 } /* namespace */
 } /* namespace mach */
 
@@ -852,35 +867,30 @@ extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *arg
 
 extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 {
-	Task &caller = *Task::from(task);
+	Task *caller = calling(task);
 
-	/* A /dev/mach fd that reached another process is not its channel. */
-	if (!mach_shim_task_is_current(caller.os()))
-		return -MACH_EBADF;
-	caller.count_mach_call();	/* TASK_EVENTS_INFO's syscalls_mach */
-	return dispatch(caller, nr, args);
+	return caller ? dispatch(*caller, nr, args) : -MACH_EBADF;
 }
 
 extern "C" long mach_core_trap(mach_task *task, unsigned int nr, u64 arg)
 {
-	Task &caller = *Task::from(task);
+	Task *caller = calling(task);
 	u32 low = static_cast<u32>(arg), high = static_cast<u32>(arg >> 32);
 
-	if (!mach_shim_task_is_current(caller.os()))
+	if (!caller)
 		return -MACH_EBADF;
-	caller.count_mach_call();
 	switch (nr) {
 	case MACH_IOC_NR_TRAP_SEMAPHORE_SIGNAL:
-		return semaphore_trap(caller, false, low);
+		return semaphore_trap(*caller, false, low);
 	case MACH_IOC_NR_TRAP_SEMAPHORE_WAIT:
-		return semaphore_trap(caller, true, low);
+		return semaphore_trap(*caller, true, low);
 	case MACH_IOC_NR_TRAP_TASK_SELF: {
 		/* XNU's answer to any failure: MACH_PORT_NULL. */
 		Name name{Name::null};
-		return make_self_send(caller, &name) == Kr::Success ? name.value : Name::null;
+		return make_self_send(*caller, &name) == Kr::Success ? name.value : Name::null;
 	}
 	case MACH_IOC_NR_TRAP_PORT_DEALLOCATE:
-		return deallocate(caller, high, Name{low});
+		return deallocate(*caller, high, Name{low});
 	}
 	return -MACH_ENOTTY;
 }
