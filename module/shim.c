@@ -16,6 +16,7 @@
 #include <linux/wait.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
@@ -364,4 +365,16 @@ void mach_shim_exit(void)
 		kmem_cache_destroy(mach_caches[kind]);
 		mach_caches[kind] = NULL;
 	}
+}
+
+static int mach_u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void mach_shim_sort_u32(u32 *words, u32 n)
+{
+	sort(words, n, sizeof(*words), mach_u32_cmp, NULL);
 }

@@ -139,6 +139,8 @@ void mach_shim_note_peer(struct mach_shim_peer *peer);
 void mach_shim_forget_peer(void);
 /* Nanoseconds of the monotonic clock. */
 mach_u64 mach_shim_now_ns(void);
+/* Sorts n words in place, ascending (the kernel's heapsort: no recursion). */
+void mach_shim_sort_u32(mach_u32 *words, mach_u32 n);
 /*
  * Who a thread is, for comparison only: the calling thread's, and a Mach
  * thread's (null if it has no Linux thread).

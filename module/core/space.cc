@@ -776,40 +776,6 @@ void Space::names(u32 *out, u32 capacity, u32 *count)
 	});
 }
 
-namespace {
-
-/* Heapsort: in place, n log n, no recursion (a set may have many members). */
-void sift_down(u32 *a, u32 at, u32 n)
-{
-	for (;;) {
-		u32 child = 2 * at + 1;
-		if (child >= n)
-			return;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[at] >= a[child])
-			return;
-		u32 t = a[at];
-		a[at] = a[child];
-		a[child] = t;
-		at = child;
-	}
-}
-
-void sort_names(u32 *a, u32 n)
-{
-	for (u32 i = n / 2; i-- > 0;)
-		sift_down(a, i, n);
-	for (u32 end = n; end > 1; end--) {
-		u32 t = a[0];
-		a[0] = a[end - 1];
-		a[end - 1] = t;
-		sift_down(a, 0, end - 1);
-	}
-}
-
-} /* namespace */
-
 Kr Space::set_members(Name set, u32 *out, u32 capacity, u32 *count)
 {
 	Guard g(lock_);
@@ -827,7 +793,7 @@ Kr Space::set_members(Name set, u32 *out, u32 capacity, u32 *count)
 		(*count)++;
 	});
 	/* Sorted, as XNU's; a list cut short is asked for again, larger. */
-	sort_names(out, *count < capacity ? *count : capacity);
+	mach_shim_sort_u32(out, *count < capacity ? *count : capacity);
 	return Kr::Success;
 }
 

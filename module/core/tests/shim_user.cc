@@ -897,6 +897,16 @@ int mach_shim_sleep_locked(mach_shim_spinlock *lock, const mach_bool *, mach_u64
 mach_shim_peer *mach_shim_wake_thread(const void *, mach_bool) { return nullptr; }
 void mach_shim_note_peer(mach_shim_peer *) {}
 void mach_shim_forget_peer(void) {}
+void mach_shim_sort_u32(mach_u32 *words, mach_u32 n)
+{
+	if (n < 2)
+		return;	/* words may be null */
+	std::qsort(words, n, sizeof(*words), [](const void *a, const void *b) {
+		mach_u32 x = *static_cast<const mach_u32 *>(a), y = *static_cast<const mach_u32 *>(b);
+		return x < y ? -1 : x > y;
+	});
+}
+
 mach_u64 mach_shim_now_ns(void)
 {
 	static mach_u64 now;
