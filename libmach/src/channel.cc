@@ -169,11 +169,7 @@ kern_return_t errno_to_kr(int err)
 
 kern_return_t call(unsigned long cmd, void *args)
 {
-	int fd = channel();
-	if (fd < 0)
-		return MACH_SEND_INVALID_DEST;	// no Mach here: no destination
-	int ret = ioctl(fd, cmd, args);
-	return ret >= 0 ? ret : errno_to_kr(errno);
+	return call_value(cmd, reinterpret_cast<unsigned long>(args));
 }
 
 int trap(unsigned long cmd, unsigned long value)

@@ -27,7 +27,13 @@ kern_return_t semaphore_call(mach_semaphore_args &args)
 	return kr;
 }
 
-kern_return_t on_semaphore(uint32_t op, mach_port_name_t semaphore);
+kern_return_t on_semaphore(uint32_t op, mach_port_name_t semaphore)
+{
+	mach_semaphore_args args = {};
+	args.op = op;
+	args.semaphore = semaphore;
+	return semaphore_call(args);
+}
 
 // The signal and the wait of a name, the name the ioctl's argument (by
 // the struct with a module older than the traps).
@@ -40,14 +46,6 @@ kern_return_t trap(unsigned long cmd, uint32_t op, mach_port_name_t semaphore)
 	if (kr == KERN_FAILURE && errno == EINTR)
 		return KERN_ABORTED;
 	return kr;
-}
-
-kern_return_t on_semaphore(uint32_t op, mach_port_name_t semaphore)
-{
-	mach_semaphore_args args = {};
-	args.op = op;
-	args.semaphore = semaphore;
-	return semaphore_call(args);
 }
 
 kern_return_t wait(mach_port_name_t wait_name, mach_port_name_t signal_name, bool with_signal,
