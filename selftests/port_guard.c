@@ -2,12 +2,20 @@
 /*
  * mach_port_construct and mach_port_destruct, port guards and the
  * context word (and the context trailer that carries it), as XNU's
- * osfmk/ipc/mach_port.c answers them. XNU also raises EXC_GUARD on a
- * guard violation; the return codes are what is checked here.
+ * osfmk/ipc/mach_port.c answers them; and a broken guard, as XNU takes
+ * its fatal ones: EXC_GUARD to the breaker's handlers, then the end of
+ * its process (each broken in a child of the test's).
  */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
 #include <mach/mach.h>
+#include <mach/mach_exc.h>
 
 #include "kselftest_harness.h"
+#include "kmsg_test.h"
 #include "mach_test.h"
 
 #define ME mach_task_self()
@@ -132,14 +140,9 @@ TEST(a_guarded_port_goes_only_with_its_guard)
 	/* A non-strict guard is its context, readable. */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, port, &context));
 	EXPECT_EQ(guard, context);
-	/* Every way of destroying the receive right without the guard fails. */
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_mod_refs(ME, port, MACH_PORT_RIGHT_RECEIVE, -1));
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_destroy(ME, port));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_destruct(ME, port, 0, guard + 1));
-	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type_of(port));
-	/* Guarding again, or a wrong unguard, is refused. */
+	/* Guarding again is refused, and breaks no guard (the breaches: below). */
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_guard(ME, port, 7, FALSE));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_unguard(ME, port, guard + 1));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type_of(port));
 	/* Send rights are not guarded. */
 	EXPECT_EQ(KERN_SUCCESS, mach_port_mod_refs(ME, port, MACH_PORT_RIGHT_SEND, 1));
 	/* With the guard, and the send rights by srdelta: the name goes. */
@@ -155,21 +158,22 @@ TEST(guard_and_unguard)
 	mach_port_context_t context = 1;
 
 	ASSERT_NE(MACH_PORT_NULL, port);
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_unguard(ME, port, 0));	/* not guarded */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_guard(ME, port, 42, FALSE));
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_mod_refs(ME, port, MACH_PORT_RIGHT_RECEIVE, -1));
+	EXPECT_EQ(MACH_PORT_STATUS_FLAG_GUARDED,
+		  status_of(port).mps_flags & MACH_PORT_STATUS_FLAG_GUARDED);
 	EXPECT_EQ(KERN_SUCCESS, mach_port_unguard(ME, port, 42));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, port, &context));
 	EXPECT_EQ(0, context);	/* unguarding clears it */
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_unguard(ME, port, 42));
+	EXPECT_EQ(0, status_of(port).mps_flags & MACH_PORT_STATUS_FLAG_GUARDED);
 
 	/* A context already set stands as a guard would: no guard over it. */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_set_context(ME, port, 9));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_guard(ME, port, 42, FALSE));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_set_context(ME, port, 0));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_guard(ME, port, 0, FALSE));
-	/* A guard of 0 guards too; destroy's guard is 0, so it may go. */
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_mod_refs(ME, port, MACH_PORT_RIGHT_RECEIVE, -1));
+	/* A guard of 0 guards too (mod_refs breaks it: below); destroy's is 0. */
+	EXPECT_EQ(MACH_PORT_STATUS_FLAG_GUARDED,
+		  status_of(port).mps_flags & MACH_PORT_STATUS_FLAG_GUARDED);
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(ME, port));
 }
 
@@ -185,7 +189,6 @@ TEST(a_strict_guard_hides_and_keeps_its_context)
 		  (MACH_PORT_STATUS_FLAG_GUARDED | MACH_PORT_STATUS_FLAG_STRICT_GUARD));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, port, &context));
 	EXPECT_EQ(0, context);
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_set_context(ME, port, 5));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_unguard(ME, port, 77));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_set_context(ME, port, 5));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destruct(ME, port, 0, 5));	/* unguarded: any */
@@ -193,7 +196,8 @@ TEST(a_strict_guard_hides_and_keeps_its_context)
 	/* mach_port_guard's strict is the same. */
 	port = new_port();
 	ASSERT_EQ(KERN_SUCCESS, mach_port_guard(ME, port, 3, TRUE));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_set_context(ME, port, 5));
+	EXPECT_EQ(MACH_PORT_STATUS_FLAG_STRICT_GUARD,
+		  status_of(port).mps_flags & MACH_PORT_STATUS_FLAG_STRICT_GUARD);
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destruct(ME, port, -1, 3));
 }
 
@@ -207,20 +211,15 @@ TEST(guard_with_flags_and_swap_guard)
 	status = status_of(port);
 	EXPECT_EQ(MACH_PORT_STATUS_FLAG_GUARDED, status.mps_flags &
 		  (MACH_PORT_STATUS_FLAG_GUARDED | MACH_PORT_STATUS_FLAG_STRICT_GUARD));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(ME, port, 11, 12));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_swap_guard(ME, port, 10, 0x1122334455667788ULL));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(ME, port, &context));
 	EXPECT_EQ(0x1122334455667788ULL, context);
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_unguard(ME, port, 10));
 	ASSERT_EQ(KERN_SUCCESS, mach_port_unguard(ME, port, 0x1122334455667788ULL));
-	/* Not guarded: nothing to swap. */
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(ME, port, 0, 1));
-	/* A strict guard is never swapped. */
+	/* A strict guard (never swapped: below). */
 	ASSERT_EQ(KERN_SUCCESS, mach_port_guard_with_flags(ME, port, 20,
 							   MPG_STRICT | MPG_IMMOVABLE_RECEIVE));
 	EXPECT_EQ(MACH_PORT_STATUS_FLAG_STRICT_GUARD,
 		  status_of(port).mps_flags & MACH_PORT_STATUS_FLAG_STRICT_GUARD);
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_swap_guard(ME, port, 20, 21));
 	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_guard_with_flags(ME, port, 22, 0));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_guard_with_flags(ME, MACH_PORT_NULL, 1, 0));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_swap_guard(ME, 987, 1, 2));
@@ -386,15 +385,255 @@ TEST(on_another_task)
 	EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type);
 	ASSERT_EQ(KERN_SUCCESS, mach_port_get_context(child, name, &context));
 	EXPECT_EQ(31, context);
-	EXPECT_EQ(KERN_INVALID_RIGHT, mach_port_destroy(child, name));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_destruct(child, name, -1, 30));
+	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_guard(child, name, 32, TRUE));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_unguard(child, name, 31));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_guard(child, name, 32, TRUE));
-	EXPECT_EQ(KERN_INVALID_ARGUMENT, mach_port_set_context(child, name, 1));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destruct(child, name, -1, 32));
 	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(child, name, &type));
 	task_terminate(child);
 	mach_port_deallocate(ME, child);
+}
+
+/*
+ * A broken guard, as a child that breaks it saw it: the EXC_GUARD its
+ * handler thread took, and whether the breaking call came back.
+ */
+struct breach {
+	int raised;		/* EXC_GUARD requests taken */
+	int other;		/* any other exception */
+	int returned;		/* the breaking call came back */
+	mach_port_t breaker;	/* the breaking thread */
+	mach_port_t thread;	/* the one the request named */
+	mach_port_t port;	/* the port whose guard broke */
+	uint64_t code, subcode;
+};
+
+static struct breach *seen;	/* shared by the test and its children */
+
+kern_return_t catch_mach_exception_raise(mach_port_t exception_port, mach_port_t thread,
+					 mach_port_t task, exception_type_t exception,
+					 mach_exception_data_t code, mach_msg_type_number_t count)
+{
+	if (exception != EXC_GUARD || count != 2) {
+		seen->other++;
+		return KERN_FAILURE;
+	}
+	seen->thread = thread;
+	seen->code = code[0];
+	seen->subcode = code[1];
+	seen->raised++;
+	return KERN_SUCCESS;
+}
+
+static void *handle_one(void *arg)
+{
+	mach_msg_server_once(mach_exc_server, 4096, (mach_port_t)(uintptr_t)arg, 0);
+	return NULL;
+}
+
+/* A call that breaks (or may break) the guard of port, guarded by guard. */
+typedef kern_return_t (*breaker_fn)(mach_port_t port, uint64_t guard);
+
+/*
+ * A child makes a port by construct(flags, guard), then calls fn on it,
+ * with a handler thread for its EXC_GUARD if handled: the child's wait
+ * status, and *seen what it saw.
+ */
+static int breach(uint32_t flags, uint64_t guard, breaker_fn fn, bool handled)
+{
+	int status;
+	pid_t pid;
+
+	if (!seen) {
+		seen = mmap(NULL, sizeof(*seen), PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (seen == MAP_FAILED)
+			return -1;
+	}
+	memset(seen, 0, sizeof(*seen));
+	pid = fork();
+	if (pid == 0) {
+		mach_port_t exc = new_port();
+		pthread_t handler;
+		kern_return_t kr;
+
+		if (handled &&
+		    (!exc ||
+		     task_set_exception_ports(ME, EXC_MASK_GUARD, exc,
+					      EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES,
+					      THREAD_STATE_NONE) ||
+		     pthread_create(&handler, NULL, handle_one, (void *)(uintptr_t)exc)))
+			_exit(10);
+		seen->port = construct(flags, guard, &kr);
+		if (kr != KERN_SUCCESS)
+			_exit(11);
+		seen->breaker = mach_thread_self();
+		fn(seen->port, guard);
+		seen->returned = 1;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+static kern_return_t destroy(mach_port_t port, uint64_t guard)
+{
+	return mach_port_destroy(ME, port);
+}
+
+static kern_return_t receive_refs_down(mach_port_t port, uint64_t guard)
+{
+	return mach_port_mod_refs(ME, port, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+
+static kern_return_t destruct_wrongly(mach_port_t port, uint64_t guard)
+{
+	return mach_port_destruct(ME, port, 0, guard + 1);
+}
+
+static kern_return_t unguard_wrongly(mach_port_t port, uint64_t guard)
+{
+	return mach_port_unguard(ME, port, guard + 1);
+}
+
+static kern_return_t set_context(mach_port_t port, uint64_t guard)
+{
+	return mach_port_set_context(ME, port, guard + 1);
+}
+
+static kern_return_t swap_guard(mach_port_t port, uint64_t guard)
+{
+	return mach_port_swap_guard(ME, port, guard, guard + 1);
+}
+
+static kern_return_t swap_guard_wrongly(mach_port_t port, uint64_t guard)
+{
+	return mach_port_swap_guard(ME, port, guard + 1, guard + 2);
+}
+
+static kern_return_t destroy_by_message(mach_port_t port, uint64_t guard)
+{
+	struct reply out;
+
+	return simple_call(ME, 3205, (uint32_t[]){ port }, 1, &out);
+}
+
+/* The caller breaks the guard of a port in another task's space. */
+static kern_return_t destroy_in_another_task(mach_port_t port, uint64_t guard)
+{
+	mach_port_options_t options = { .flags = MPO_CONTEXT_AS_GUARD };
+	task_t child;
+
+	if (task_create(ME, NULL, 0, FALSE, &child) ||
+	    mach_port_construct(child, &options, guard, &seen->port))
+		_exit(12);
+	return mach_port_destroy(child, seen->port);
+}
+
+static const struct {
+	const char *what;
+	uint32_t flags;
+	breaker_fn fn;
+	uint64_t reason;	/* kGUARD_EXC_ */
+	bool subcode_is_guard;	/* else 0 */
+} breaches[] = {
+	{ "destroy", MPO_CONTEXT_AS_GUARD, destroy, kGUARD_EXC_DESTROY, true },
+	{ "mod_refs", MPO_CONTEXT_AS_GUARD, receive_refs_down, kGUARD_EXC_MOD_REFS, true },
+	{ "destruct", MPO_CONTEXT_AS_GUARD, destruct_wrongly, kGUARD_EXC_INCORRECT_GUARD, true },
+	{ "unguard", MPO_CONTEXT_AS_GUARD, unguard_wrongly, kGUARD_EXC_INCORRECT_GUARD, true },
+	{ "unguard unguarded", 0, unguard_wrongly, kGUARD_EXC_UNGUARDED, false },
+	{ "set_context strict", MPO_CONTEXT_AS_GUARD | MPO_STRICT, set_context,
+	  kGUARD_EXC_SET_CONTEXT, true },
+	{ "swap_guard strict", MPO_CONTEXT_AS_GUARD | MPO_STRICT, swap_guard,
+	  kGUARD_EXC_SET_CONTEXT, true },
+	{ "swap_guard", MPO_CONTEXT_AS_GUARD, swap_guard_wrongly, kGUARD_EXC_INCORRECT_GUARD, true },
+	{ "swap_guard unguarded", 0, swap_guard, kGUARD_EXC_UNGUARDED, false },
+	{ "destroy by message", MPO_CONTEXT_AS_GUARD, destroy_by_message, kGUARD_EXC_DESTROY,
+	  true },
+	{ "destroy in another task", 0, destroy_in_another_task, kGUARD_EXC_DESTROY, true },
+};
+
+/*
+ * Each of XNU's fatal breaches raises EXC_GUARD once, from the breaking
+ * thread, with GUARD_TYPE_MACH_PORT, the reason and the name in its code
+ * and the port's guard as its subcode; then the process is killed, and
+ * the call never returns.
+ */
+TEST(a_broken_guard_raises_exc_guard_and_ends_the_process)
+{
+	const uint64_t guard = 0x600d;
+	long ports = mach_stat("live_ports");
+
+	for (size_t i = 0; i < ARRAY_SIZE(breaches); i++) {
+		int status = breach(breaches[i].flags, guard, breaches[i].fn, true);
+
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+			TH_LOG("%s: status %#x", breaches[i].what, status);
+		}
+		EXPECT_EQ(0, seen->returned) {
+			TH_LOG("%s: the call came back", breaches[i].what);
+		}
+		EXPECT_EQ(1, seen->raised) {
+			TH_LOG("%s: %d EXC_GUARD, %d others", breaches[i].what, seen->raised,
+			       seen->other);
+		}
+		EXPECT_EQ(1ull << 61 | breaches[i].reason << 32 | seen->port, seen->code) {
+			TH_LOG("%s: code %#llx", breaches[i].what, (unsigned long long)seen->code);
+		}
+		EXPECT_EQ(breaches[i].subcode_is_guard ? guard : 0, seen->subcode) {
+			TH_LOG("%s", breaches[i].what);
+		}
+		EXPECT_EQ(seen->breaker, seen->thread) {
+			TH_LOG("%s", breaches[i].what);
+		}
+	}
+	/* What the children held went with them. */
+	for (int i = 0; i < 500 && mach_stat("live_ports") > ports; i++)
+		usleep(10000);
+	EXPECT_EQ(ports, mach_stat("live_ports"));
+}
+
+/* With no handler at all, the process ends just the same. */
+TEST(an_unhandled_broken_guard_ends_the_process)
+{
+	int status = breach(MPO_CONTEXT_AS_GUARD, 5, destroy, false);
+
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		TH_LOG("status %#x", status);
+	}
+	EXPECT_EQ(0, seen->returned);
+}
+
+static kern_return_t guard_again(mach_port_t port, uint64_t guard)
+{
+	/* Guarded already; then a send right it has none of; then its end. */
+	kern_return_t kr = mach_port_guard(ME, port, guard + 1, FALSE);
+
+	if (kr == KERN_INVALID_ARGUMENT)
+		kr = mach_port_guard_with_flags(ME, port, guard + 1, 0);
+	if (kr == KERN_INVALID_ARGUMENT)
+		kr = mach_port_destruct(ME, port, -1, guard);
+	if (kr == KERN_INVALID_RIGHT)
+		kr = mach_port_destruct(ME, port, 0, guard);
+	seen->subcode = kr;
+	return kr;
+}
+
+/*
+ * Refusals that break no guard (a second guard, a right the port lacks)
+ * are answers only, as on XNU, whose others are not delivered by default.
+ */
+TEST(a_refusal_that_breaks_no_guard_is_an_answer)
+{
+	int status = breach(MPO_CONTEXT_AS_GUARD, 5, guard_again, true);
+
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("status %#x", status);
+	}
+	EXPECT_EQ(1, seen->returned);
+	EXPECT_EQ(0, seen->raised);
+	EXPECT_EQ(KERN_SUCCESS, seen->subcode);	/* destructed with the guard at last */
 }
 
 TEST_HARNESS_MAIN

@@ -1119,11 +1119,13 @@ u64 Port::user_context()
 	return strict_guard_ ? 0 : context_;
 }
 
-Kr Port::set_context(u64 context)
+Kr Port::set_context(u64 context, BrokenGuard *broken)
 {
 	Guard g(lock_);
-	if (strict_guard_)
+	if (strict_guard_) {
+		BrokenGuard::note(broken, GuardBreak::SetContext, context_);
 		return Kr::InvalidArgument;
+	}
 	context_ = context;
 	return Kr::Success;
 }
@@ -1139,29 +1141,54 @@ Kr Port::guard(u64 guard, bool strict)
 	return Kr::Success;
 }
 
-Kr Port::unguard(u64 guard)
+Kr Port::unguard(u64 guard, BrokenGuard *broken)
 {
 	Guard g(lock_);
-	if (!guarded_ || context_ != guard)
+	if (!guarded_) {
+		BrokenGuard::note(broken, GuardBreak::Unguarded, 0);
 		return Kr::InvalidArgument;
+	}
+	if (context_ != guard) {
+		BrokenGuard::note(broken, GuardBreak::IncorrectGuard, context_);
+		return Kr::InvalidArgument;
+	}
 	context_ = 0;
 	guarded_ = strict_guard_ = false;
 	return Kr::Success;
 }
 
-Kr Port::swap_guard(u64 old, u64 guard)
+/* XNU's order: unguarded, strict, then the wrong guard. */
+Kr Port::swap_guard(u64 old, u64 guard, BrokenGuard *broken)
 {
 	Guard g(lock_);
-	if (!guarded_ || strict_guard_ || context_ != old)
+	if (!guarded_) {
+		BrokenGuard::note(broken, GuardBreak::Unguarded, 0);
 		return Kr::InvalidArgument;
+	}
+	if (strict_guard_ || context_ != old) {
+		BrokenGuard::note(broken, strict_guard_ ? GuardBreak::SetContext :
+							  GuardBreak::IncorrectGuard, context_);
+		return Kr::InvalidArgument;
+	}
 	context_ = guard;
 	return Kr::Success;
 }
 
-bool Port::guard_refuses(u64 guard)
+bool Port::guard_refuses(u64 guard, GuardBreak reason, BrokenGuard *broken)
 {
 	Guard g(lock_);
-	return guarded_ && context_ != guard;
+	if (!guarded_ || context_ == guard)
+		return false;
+	BrokenGuard::note(broken, reason, context_);
+	return true;
+}
+
+bool Port::guarded(GuardBreak reason, BrokenGuard *broken)
+{
+	Guard g(lock_);
+	if (guarded_)
+		BrokenGuard::note(broken, reason, context_);
+	return guarded_;
 }
 
 bool Port::guarded()

@@ -78,6 +78,32 @@ private:
 inline constexpr u32 qlimit_default = 5;
 inline constexpr u32 qlimit_max = 1024;
 
+/*
+ * A port guard a call broke: XNU's kGUARD_EXC_ reason and the port's
+ * guard (EXC_GUARD's subcode). Those here are XNU's fatal ones: the
+ * caller raises EXC_GUARD and its process ends (port_call.cc).
+ */
+enum class GuardBreak : u32 {
+	None = 0,
+	Destroy = 1,		/* kGUARD_EXC_DESTROY */
+	ModRefs = 2,		/* kGUARD_EXC_MOD_REFS */
+	SetContext = 4,		/* kGUARD_EXC_SET_CONTEXT */
+	Unguarded = 8,		/* kGUARD_EXC_UNGUARDED */
+	IncorrectGuard = 16,	/* kGUARD_EXC_INCORRECT_GUARD */
+};
+
+struct BrokenGuard {	/* a value: its call's */
+	GuardBreak reason = GuardBreak::None;
+	u64 guard = 0;
+
+	/* Noted in *broken, if the caller asked (a call of its own does not). */
+	static void note(BrokenGuard *broken, GuardBreak reason, u64 guard)
+	{
+		if (broken)
+			*broken = BrokenGuard{reason, guard};
+	}
+};
+
 /* What a kernel port stands for: it serves the requests sent to it (mig.h). */
 enum class Object : unsigned char {
 	None, Task, TaskName, Host, Ledger, Thread, Semaphore, TaskResume, MemoryEntry
@@ -311,15 +337,21 @@ public:
 	 */
 	u64 context();			/* raw: what a context trailer carries */
 	u64 user_context();		/* mach_port_get_context: 0 if strict */
-	Kr set_context(u64 context);	/* InvalidArgument if strictly guarded */
+	/* InvalidArgument if strictly guarded (a broken guard). */
+	Kr set_context(u64 context, BrokenGuard *broken = nullptr);
 	/* InvalidArgument if it has a context (a guard is one) already. */
 	Kr guard(u64 guard, bool strict);
-	/* InvalidArgument if unguarded or guard is not its guard. */
-	Kr unguard(u64 guard);
-	/* InvalidArgument if unguarded, strictly guarded, or not by old. */
-	Kr swap_guard(u64 old, u64 guard);
-	/* Does the guard forbid destroying the receive right with guard? */
-	bool guard_refuses(u64 guard);
+	/* InvalidArgument if unguarded or guard is not its guard (broken). */
+	Kr unguard(u64 guard, BrokenGuard *broken = nullptr);
+	/* InvalidArgument if unguarded, strictly guarded, or not by old (broken). */
+	Kr swap_guard(u64 old, u64 guard, BrokenGuard *broken = nullptr);
+	/*
+	 * Does the guard forbid the receive right's end by a call that gives
+	 * guard? If so, *broken says so with reason.
+	 */
+	bool guard_refuses(u64 guard, GuardBreak reason, BrokenGuard *broken);
+	/* Is it guarded? If so, *broken says so with reason. */
+	bool guarded(GuardBreak reason, BrokenGuard *broken);
 	bool guarded();
 	bool strict_guard();
 	/* The receive right moves: its context and guard are cleared. */

@@ -216,14 +216,14 @@ Kr context_call(Space &space, PortCall &call)
 	case PortOp::GuardWithFlags:	/* MPG_STRICT; the rest change nothing here */
 		return port->guard(call.context, call.value & mpg_strict);
 	case PortOp::SwapGuard:
-		return port->swap_guard(call.context, call.new_context);
+		return port->swap_guard(call.context, call.new_context, &call.broken);
 	case PortOp::Unguard:
-		return port->unguard(call.context);
+		return port->unguard(call.context, &call.broken);
 	case PortOp::GetContext:
 		call.context = port->user_context();
 		return Kr::Success;
 	default:
-		return port->set_context(call.context);
+		return port->set_context(call.context, &call.broken);
 	}
 }
 
@@ -318,6 +318,24 @@ Kr finish_placing(Task &caller, Task &target, u64 program, PortCall &call, Kr kr
 	return run_on(caller, target, program, place);
 }
 
+/* GUARD_TYPE_MACH_PORT, EXC_GUARD's code's top three bits */
+constexpr u64 guard_type_mach_port = 1;
+
+/*
+ * A guard the call broke, as XNU's mach_port_guard_exception() takes it:
+ * the calling thread (whichever task's space the call was on) raises
+ * EXC_GUARD on its way out, and its process ends. The code packs the
+ * guard's type, the reason and the name; the subcode is the port's guard.
+ */
+void raise_broken_guard(const PortCall &call)
+{
+	if (call.broken.reason == GuardBreak::None)
+		return;
+	u64 code = guard_type_mach_port << 61 |
+		   u64{static_cast<u32>(call.broken.reason)} << 32 | call.name.value;
+	mach_shim_guard_exception(code, call.broken.guard);
+}
+
 } /* namespace */
 
 u32 port_call_item_words(PortOp op)
@@ -352,9 +370,9 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::Allocate:
 		return space.allocate(call.right, &call.name);
 	case PortOp::Destroy:
-		return space.destroy_name(call.name);
+		return space.destroy_name(call.name, &call.broken);
 	case PortOp::ModRefs:
-		return space.mod_refs(call.name, call.right, call.delta);
+		return space.mod_refs(call.name, call.right, call.delta, &call.broken);
 	case PortOp::GetRefs:
 		return space.get_refs(call.name, call.right, &call.value);
 	case PortOp::Type:
@@ -396,7 +414,7 @@ Kr port_call_run(Space &space, PortCall &call)
 	case PortOp::Construct:
 		return construct(space, call);
 	case PortOp::Destruct:
-		return space.destruct(call.name, call.delta, call.context);
+		return space.destruct(call.name, call.delta, call.context, &call.broken);
 	case PortOp::Guard:
 	case PortOp::Unguard:
 	case PortOp::GetContext:
@@ -495,25 +513,33 @@ void port_call_release(PortCall &call)
 
 Kr port_call(Task &caller, Task &target, u64 program, PortCall &call)
 {
+	Kr kr;
 	call.remote = &target != &caller;
-	if (!call.remote)
-		return port_call_give(caller.space(), call,
-				      finish_placing(caller, target, program, call,
-						     port_call_run(caller.space(), call)));
+	if (!call.remote) {
+		kr = port_call_give(caller.space(), call,
+				    finish_placing(caller, target, program, call,
+						   port_call_run(caller.space(), call)));
+		raise_broken_guard(call);
+		return kr;
+	}
 
-	Kr kr = port_call_take(caller.space(), call);
+	kr = port_call_take(caller.space(), call);
 	if (kr != Kr::Success)
 		return kr;
 	kr = run_remote(target, program, call);
-	return port_call_give(caller.space(), call,
-			      finish_placing(caller, target, program, call, kr));
+	kr = port_call_give(caller.space(), call,
+			    finish_placing(caller, target, program, call, kr));
+	raise_broken_guard(call);
+	return kr;
 }
 
 Kr port_call_carried(Task &caller, Task &target, u64 program, PortCall &call)
 {
 	call.remote = true;	/* its rights are carried, in the caller or not */
-	return finish_placing(caller, target, program, call,
-			      run_on(caller, target, program, call));
+	Kr kr = finish_placing(caller, target, program, call,
+			       run_on(caller, target, program, call));
+	raise_broken_guard(call);
+	return kr;
 }
 
 } /* namespace mach */

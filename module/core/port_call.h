@@ -132,6 +132,7 @@ struct PortCall {
 	u32 count;		/* out: how many there are */
 	/* private to the call */
 	bool remote;		/* run in the target's agent, not the caller */
+	BrokenGuard broken;	/* a guard it broke: raised by the caller */
 	TransitRight in;	/* from the caller: inserted, or a notify port */
 	TransitRight out;	/* for the caller: extracted, or the previous */
 };

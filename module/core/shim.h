@@ -701,6 +701,12 @@ mach_bool mach_shim_task_is_current(const struct mach_task_os *os);
 void mach_shim_task_arm_exceptions(struct mach_task_os *os);
 /* The host was given an exception handler: every task is armed. */
 void mach_shim_tasks_arm_exceptions(void);
+/*
+ * The calling thread broke a port's guard (XNU's fatal kinds): on its way
+ * back to user space it raises EXC_GUARD with code and subcode to its
+ * handlers, and then its process is killed, whatever they answer.
+ */
+void mach_shim_guard_exception(mach_u64 code, mach_u64 subcode);
 
 #ifdef __cplusplus
 }

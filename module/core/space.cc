@@ -254,7 +254,7 @@ void Space::drop_send_right_locked(Name name, Right *right)
 	remove_locked(name, right);
 }
 
-Kr Space::destroy_name(Name name)
+Kr Space::destroy_name(Name name, BrokenGuard *broken)
 {
 	if (!name.valid())
 		return Kr::Success;
@@ -264,7 +264,8 @@ Kr Space::destroy_name(Name name)
 	if (!right)
 		return Kr::InvalidName;
 	/* A guarded receive right is destroyed only with its guard (destruct). */
-	if ((right->type & RightReceive) && right->port->guard_refuses(0))
+	if ((right->type & RightReceive) &&
+	    right->port->guard_refuses(0, GuardBreak::Destroy, broken))
 		return Kr::InvalidRight;
 	remove_locked(name, right);
 	return Kr::Success;
@@ -293,7 +294,7 @@ void Space::drop_receive_right_locked(Name name, Right *right)
 	port->kill();
 }
 
-Kr Space::mod_refs(Name name, u32 which, int delta)
+Kr Space::mod_refs(Name name, u32 which, int delta, BrokenGuard *broken)
 {
 	if (which >= PortRightNumber)
 		return Kr::InvalidValue;
@@ -319,8 +320,8 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 		if (delta == 0)
 			return Kr::Success;
 		if (bit == RightReceive) {
-			if (right->port->guarded())
-				return Kr::InvalidRight;	/* XNU: a guard exception */
+			if (right->port->guarded(GuardBreak::ModRefs, broken))
+				return Kr::InvalidRight;
 			drop_receive_right_locked(name, right);
 			return Kr::Success;
 		}
@@ -349,7 +350,7 @@ Kr Space::mod_refs(Name name, u32 which, int delta)
 	}
 }
 
-Kr Space::destruct(Name name, s32 srdelta, u64 guard)
+Kr Space::destruct(Name name, s32 srdelta, u64 guard, BrokenGuard *broken)
 {
 	if (!name.valid())
 		return Kr::InvalidName;
@@ -363,8 +364,8 @@ Kr Space::destruct(Name name, s32 srdelta, u64 guard)
 		return Kr::InvalidRight;
 	if (srdelta > 0)
 		return Kr::InvalidValue;
-	if (right->port->guard_refuses(guard))
-		return Kr::InvalidArgument;	/* XNU: a guard exception */
+	if (right->port->guard_refuses(guard, GuardBreak::IncorrectGuard, broken))
+		return Kr::InvalidArgument;
 	if (srdelta) {
 		long urefs = static_cast<long>(right->urefs) + srdelta;
 		if (urefs < 0)

@@ -89,7 +89,7 @@ public:
 	static constexpr int place_by_holding = -MACH_ESRCH - 1000;
 	Kr rename(Name from, Name to, int placed = place_by_holding);
 	/* mach_port_destruct: the receive right goes, send rights by srdelta. */
-	Kr destruct(Name name, s32 srdelta, u64 guard);
+	Kr destruct(Name name, s32 srdelta, u64 guard, BrokenGuard *broken = nullptr);
 	/* The receive right under name: InvalidName or InvalidRight if none. */
 	Kr receive_port(Name name, Ref<Port> *port);
 	/*
@@ -109,8 +109,9 @@ public:
 	/* mach_port_deallocate: one user reference of a send right or dead name. */
 	Kr deallocate(Name name);
 	/* mach_port_destroy: every right under name. */
-	Kr destroy_name(Name name);
-	Kr mod_refs(Name name, u32 right, int delta);
+	/* broken: the guard a call of the user's broke (nullptr: the module's own). */
+	Kr destroy_name(Name name, BrokenGuard *broken = nullptr);
+	Kr mod_refs(Name name, u32 right, int delta, BrokenGuard *broken = nullptr);
 	Kr get_refs(Name name, u32 right, u32 *refs);
 	Kr type(Name name, u32 *type);
 	/*

@@ -215,7 +215,7 @@ _MACH_STATIC_ASSERT(sizeof(mach_port_options_t) == 24, "mach_port_options_t layo
 #define MPG_STRICT            0x01
 #define MPG_IMMOVABLE_RECEIVE 0x02
 
-/* EXC_GUARD codes of a port guard's violation (XNU raises them; libmach does not). */
+/* EXC_GUARD codes of a broken port guard (the module raises DESTROY to INCORRECT_GUARD). */
 #define GUARD_TYPE_MACH_PORT 0x1
 enum mach_port_guard_exception_codes {
 	kGUARD_EXC_DESTROY          = 1,

@@ -7,6 +7,7 @@
 #include "../core.h"
 #include "../host.h"
 #include "../msg.h"
+#include "../port_call.h"
 #include "../space.h"
 #include "../task.h"
 #include "../uapi.h"
@@ -894,6 +895,81 @@ TEST_F(Ipc, GuardsAndDestruct)
 	EXPECT_EQ(Kr::Success, space().destruct(Name{port}, -1, 7));
 	EXPECT_TRUE(p->dead());
 	EXPECT_EQ(Kr::InvalidName, space().type(Name{port}, nullptr));
+}
+
+namespace {
+
+/* One port call on the caller's own space, as the ioctl makes it. */
+Kr own_port_call(Task &task, PortOp op, u32 name, u64 context, u32 right = 0, s32 delta = 0)
+{
+	PortCall call{};
+	call.op = op;
+	call.name = Name{name};
+	call.context = context;
+	call.right = right;
+	call.delta = delta;
+	return port_call(task, task, 0, call);
+}
+
+/* EXC_GUARD's code of a port guard broken under name, for reason. */
+u64 guard_code(u64 reason, u32 name)
+{
+	return 1ull << 61 | reason << 32 | name;
+}
+
+} // namespace
+
+/* Each of XNU's fatal port guards, broken by a call, raises EXC_GUARD once. */
+TEST_F(Ipc, BrokenGuardsRaiseExcGuard)
+{
+	u32 port = receive_right();
+	Ref<Port> p = space().lookup_receive(Name{port});
+	ASSERT_EQ(Kr::Success, p->guard(7, false));
+	struct {
+		PortOp op;
+		u64 context;
+		u32 right;
+		s32 delta;
+		Kr kr;
+		u64 reason, subcode;
+	} const cases[] = {
+		{PortOp::Destroy, 0, 0, 0, Kr::InvalidRight, 1, 7},
+		{PortOp::ModRefs, 0, PortRightReceive, -1, Kr::InvalidRight, 2, 7},
+		{PortOp::Destruct, 6, 0, 0, Kr::InvalidArgument, 16, 7},
+		{PortOp::Unguard, 8, 0, 0, Kr::InvalidArgument, 16, 7},
+	};
+	for (const auto &c : cases) {
+		shim_user::guard_exceptions = 0;
+		EXPECT_EQ(c.kr, own_port_call(*task, c.op, port, c.context, c.right, c.delta));
+		EXPECT_EQ(1, shim_user::guard_exceptions) << static_cast<u32>(c.op);
+		EXPECT_EQ(guard_code(c.reason, port), shim_user::guard_code);
+		EXPECT_EQ(c.subcode, shim_user::guard_subcode);
+	}
+
+	/* A call that keeps the guard raises nothing: the right one, or none broken. */
+	shim_user::guard_exceptions = 0;
+	EXPECT_EQ(Kr::InvalidArgument, own_port_call(*task, PortOp::Guard, port, 9));
+	EXPECT_EQ(Kr::Success, own_port_call(*task, PortOp::Unguard, port, 7));
+	EXPECT_EQ(0, shim_user::guard_exceptions);
+
+	/* Unguarded now: unguard is UNGUARDED, with no guard to give. */
+	EXPECT_EQ(Kr::InvalidArgument, own_port_call(*task, PortOp::Unguard, port, 7));
+	EXPECT_EQ(1, shim_user::guard_exceptions);
+	EXPECT_EQ(guard_code(8, port), shim_user::guard_code);
+	EXPECT_EQ(0u, shim_user::guard_subcode);
+
+	/* Strict: a new context is SET_CONTEXT. */
+	ASSERT_EQ(Kr::Success, p->guard(11, true));
+	EXPECT_EQ(Kr::InvalidArgument, own_port_call(*task, PortOp::SetContext, port, 12));
+	EXPECT_EQ(2, shim_user::guard_exceptions);
+	EXPECT_EQ(guard_code(4, port), shim_user::guard_code);
+	EXPECT_EQ(11u, shim_user::guard_subcode);
+
+	/* The module's own calls break nothing. */
+	EXPECT_EQ(Kr::InvalidRight, space().destroy_name(Name{port}));
+	EXPECT_EQ(2, shim_user::guard_exceptions);
+	EXPECT_EQ(Kr::Success, own_port_call(*task, PortOp::Destruct, port, 11, 0, 0));
+	EXPECT_EQ(2, shim_user::guard_exceptions);
 }
 
 TEST_F(Ipc, RenameMovesTheEntry)

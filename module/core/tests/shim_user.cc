@@ -92,6 +92,8 @@ std::vector<mach_task *> spawned;
 
 bool privileged = true;
 int last_tid;
+int guard_exceptions;
+mach_u64 guard_code, guard_subcode;
 mach_u32 port_destroyed_waiters, port_destroyed_queued;
 
 // One user, whose record lives as long as the test binary.
@@ -799,6 +801,13 @@ void mach_shim_task_arm_exceptions(mach_task_os *)
 
 void mach_shim_tasks_arm_exceptions()
 {
+}
+
+void mach_shim_guard_exception(mach_u64 code, mach_u64 subcode)
+{
+	shim_user::guard_exceptions++;
+	shim_user::guard_code = code;
+	shim_user::guard_subcode = subcode;
 }
 
 mach_bool mach_shim_thread_in_fault(mach_thread_os *thread)

@@ -48,6 +48,9 @@ extern bool privileged;
 extern int last_tid;
 // What mach_shim_port_destroyed() was told, summed (0 after reset).
 extern mach_u32 port_destroyed_waiters, port_destroyed_queued;
+// EXC_GUARD raises asked of the shim: how many, and the last one's codes.
+extern int guard_exceptions;
+extern mach_u64 guard_code, guard_subcode;
 // The one user's limits (unlimited after reset) and what it holds now.
 extern mach_u64 user_limit[MACH_QUOTA_COUNT];
 mach_u64 user_used(mach_shim_quota quota);
