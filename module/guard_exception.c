@@ -9,8 +9,10 @@
  * The way back is a task_work, run where XNU runs its AST: after the
  * call, before user mode, in the thread itself, which may sleep there
  * for the handlers' replies. Its state is what user mode would resume
- * with, the call's return value in rax.
+ * with, the call's return value in rax. The work holds the module: the
+ * thread may wait there after closing every file of the module's.
  */
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -34,8 +36,8 @@ static void mach_guard_raise(struct callback_head *work)
 	struct mach_task *task = mach_task_lookup_current();
 	struct mach_fault *fault = kzalloc(sizeof(*fault), GFP_KERNEL);
 
-	/* Killed on the way (the work then runs at its exit): nothing to raise. */
-	if (task && fault && !(current->flags & PF_EXITING)) {
+	/* Dying already (killed, or the work runs at its exit): nothing to raise. */
+	if (task && fault && !(current->flags & PF_EXITING) && !fatal_signal_pending(current)) {
 		fault->type = MACH_EXC_GUARD;
 		fault->code[0] = g->code;
 		fault->code[1] = g->subcode;
@@ -50,6 +52,7 @@ static void mach_guard_raise(struct callback_head *work)
 	kfree(g);
 	/* A fatal signal to one thread ends its whole process. */
 	send_sig(SIGKILL, current, 1);
+	module_put(THIS_MODULE);
 }
 
 void mach_shim_guard_exception(u64 code, u64 subcode)
@@ -66,6 +69,9 @@ void mach_shim_guard_exception(u64 code, u64 subcode)
 	g->code = code;
 	g->subcode = subcode;
 	init_task_work(&g->work, mach_guard_raise);
-	if (task_work_add(current, &g->work, TWA_RESUME))
+	__module_get(THIS_MODULE);	/* the caller holds the module: its file */
+	if (task_work_add(current, &g->work, TWA_RESUME)) {
+		module_put(THIS_MODULE);
 		kfree(g);	/* it is exiting already */
+	}
 }

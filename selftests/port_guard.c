@@ -425,9 +425,10 @@ kern_return_t catch_mach_exception_raise(mach_port_t exception_port, mach_port_t
 	return KERN_SUCCESS;
 }
 
-static void *handle_one(void *arg)
+/* Serves every request until the process ends: a second raise is counted. */
+static void *handle_all(void *arg)
 {
-	mach_msg_server_once(mach_exc_server, 4096, (mach_port_t)(uintptr_t)arg, 0);
+	mach_msg_server(mach_exc_server, 4096, (mach_port_t)(uintptr_t)arg, 0);
 	return NULL;
 }
 
@@ -462,7 +463,7 @@ static int breach(uint32_t flags, uint64_t guard, breaker_fn fn, bool handled)
 		     task_set_exception_ports(ME, EXC_MASK_GUARD, exc,
 					      EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES,
 					      THREAD_STATE_NONE) ||
-		     pthread_create(&handler, NULL, handle_one, (void *)(uintptr_t)exc)))
+		     pthread_create(&handler, NULL, handle_all, (void *)(uintptr_t)exc)))
 			_exit(10);
 		seen->port = construct(flags, guard, &kr);
 		if (kr != KERN_SUCCESS)
@@ -540,7 +541,7 @@ static const struct {
 } breaches[] = {
 	{ "destroy", MPO_CONTEXT_AS_GUARD, destroy, kGUARD_EXC_DESTROY, true },
 	{ "mod_refs", MPO_CONTEXT_AS_GUARD, receive_refs_down, kGUARD_EXC_MOD_REFS, true },
-	{ "destruct", MPO_CONTEXT_AS_GUARD, destruct_wrongly, kGUARD_EXC_INCORRECT_GUARD, true },
+	{ "destruct", MPO_CONTEXT_AS_GUARD, destruct_wrongly, kGUARD_EXC_DESTROY, true },
 	{ "unguard", MPO_CONTEXT_AS_GUARD, unguard_wrongly, kGUARD_EXC_INCORRECT_GUARD, true },
 	{ "unguard unguarded", 0, unguard_wrongly, kGUARD_EXC_UNGUARDED, false },
 	{ "set_context strict", MPO_CONTEXT_AS_GUARD | MPO_STRICT, set_context,

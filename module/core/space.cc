@@ -364,7 +364,8 @@ Kr Space::destruct(Name name, s32 srdelta, u64 guard, BrokenGuard *broken)
 		return Kr::InvalidRight;
 	if (srdelta > 0)
 		return Kr::InvalidValue;
-	if (right->port->guard_refuses(guard, GuardBreak::IncorrectGuard, broken))
+	/* XNU's ipc_right_destruct() names it a destroy, not a wrong guard. */
+	if (right->port->guard_refuses(guard, GuardBreak::Destroy, broken))
 		return Kr::InvalidArgument;
 	if (srdelta) {
 		long urefs = static_cast<long>(right->urefs) + srdelta;

@@ -935,7 +935,7 @@ TEST_F(Ipc, BrokenGuardsRaiseExcGuard)
 	} const cases[] = {
 		{PortOp::Destroy, 0, 0, 0, Kr::InvalidRight, 1, 7},
 		{PortOp::ModRefs, 0, PortRightReceive, -1, Kr::InvalidRight, 2, 7},
-		{PortOp::Destruct, 6, 0, 0, Kr::InvalidArgument, 16, 7},
+		{PortOp::Destruct, 6, 0, 0, Kr::InvalidArgument, 1, 7},
 		{PortOp::Unguard, 8, 0, 0, Kr::InvalidArgument, 16, 7},
 	};
 	for (const auto &c : cases) {
