@@ -281,6 +281,15 @@ kern_return_t catch_mach_exception_raise(mach_port_t exception_port, mach_port_t
 	(void)exception_port;
 	if (code_count != 2)
 		return KERN_FAILURE;
+	if (exception == EXC_GUARD) {	/* demo_guards()'s child: told, then ended */
+		printf("    handler: EXC_GUARD, code %#llx (type %llu, reason %llu, name %llu),\n"
+		       "             subcode %#llx (the guard)\n", (unsigned long long)code[0],
+		       (unsigned long long)code[0] >> 61,
+		       ((unsigned long long)code[0] >> 32) & 0x1fffffff,
+		       (unsigned long long)code[0] & 0xffffffff, (unsigned long long)code[1]);
+		fflush(stdout);
+		return KERN_SUCCESS;
+	}
 
 	printf("    caught: exception %d (EXC_BAD_ACCESS), code %lld (KERN_INVALID_ADDRESS),\n"
 	       "            address %#llx, from thread %u of task %u\n",
@@ -353,6 +362,51 @@ static void demo_exceptions(void)
 	mach_port_deallocate(self, thread);
 	mach_port_deallocate(self, task);
 	mach_port_destroy(self, port);
+}
+
+/* The guard-breaking child's EXC_GUARD handler: a thread of its own. */
+static void *serve_guard_exceptions(void *port)
+{
+	mach_msg_server(mach_exc_server, 4096, (mach_port_t)(uintptr_t)port, 0);
+	return NULL;
+}
+
+/*
+ * A child guards a port, then destroys it without the guard: as on XNU,
+ * its handler is told (EXC_GUARD), and then the process ends.
+ */
+static void demo_guards(void)
+{
+	int status = 0;
+	pid_t pid;
+
+	printf("\nPort guards: a broken guard is fatal, as on XNU\n");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		mach_port_options_t options = { .flags = MPO_CONTEXT_AS_GUARD };
+		mach_port_t self = mach_task_self(), exc, port;
+		pthread_t handler;
+
+		mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &exc);
+		mach_port_insert_right(self, exc, exc, MACH_MSG_TYPE_MAKE_SEND);
+		task_set_exception_ports(self, EXC_MASK_GUARD, exc,
+					 EXCEPTION_DEFAULT | MACH_EXCEPTION_CODES, THREAD_STATE_NONE);
+		pthread_create(&handler, NULL, serve_guard_exceptions, (void *)(uintptr_t)exc);
+		show("mach_port_construct(CONTEXT_AS_GUARD, 0xfeed)",
+		     mach_port_construct(self, &options, 0xfeed, &port));
+		printf("  mach_port_destroy(self, name %u)   (without the guard)\n", port);
+		fflush(stdout);
+		mach_port_destroy(self, port);
+		printf("    the call came back: not as XNU\n");
+		_exit(1);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		printf("    the child was killed by signal %d, the call never returned\n",
+		       WTERMSIG(status));
+	else
+		printf("    the child exited with %d\n", WEXITSTATUS(status));
 }
 
 /* A request with a send-once reply right, and its answer. */
@@ -764,6 +818,7 @@ int main(void)
 	demo_tasks();
 	demo_threads();
 	demo_exceptions();
+	demo_guards();
 	demo_proxy();
 	demo_security();
 	demo_norma();
