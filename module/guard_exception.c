@@ -30,14 +30,16 @@ struct mach_guard_break {
 	u64 subcode;
 };
 
-static void mach_guard_raise(struct callback_head *work)
+/* EXC_GUARD to the calling thread's handlers, as a fault of its own. */
+static void mach_guard_tell(const struct mach_guard_break *g)
 {
-	struct mach_guard_break *g = container_of(work, struct mach_guard_break, work);
 	struct mach_task *task = mach_task_lookup_current();
-	struct mach_fault *fault = kzalloc(sizeof(*fault), GFP_KERNEL);
+	struct mach_fault *fault;
 
-	/* Dying already (killed, or the work runs at its exit): nothing to raise. */
-	if (task && fault && !(current->flags & PF_EXITING) && !fatal_signal_pending(current)) {
+	if (!task)
+		return;
+	fault = kzalloc(sizeof(*fault), GFP_KERNEL);
+	if (fault) {
 		fault->type = MACH_EXC_GUARD;
 		fault->code[0] = g->code;
 		fault->code[1] = g->subcode;
@@ -45,10 +47,18 @@ static void mach_guard_raise(struct callback_head *work)
 		if (mach_arch_fpu_get(current, fault->fxsave))
 			memset(fault->fxsave, 0, sizeof(fault->fxsave));
 		mach_core_raise_exception(task, fault);
+		kfree(fault);
 	}
-	kfree(fault);
-	if (task)
-		mach_task_put(task);
+	mach_task_put(task);
+}
+
+static void mach_guard_raise(struct callback_head *work)
+{
+	struct mach_guard_break *g = container_of(work, struct mach_guard_break, work);
+
+	/* Dying already (killed, or the work runs at its exit): nothing to tell. */
+	if (!(current->flags & PF_EXITING) && !fatal_signal_pending(current))
+		mach_guard_tell(g);
 	kfree(g);
 	/* A fatal signal to one thread ends its whole process. */
 	send_sig(SIGKILL, current, 1);

@@ -513,22 +513,15 @@ void port_call_release(PortCall &call)
 
 Kr port_call(Task &caller, Task &target, u64 program, PortCall &call)
 {
-	Kr kr;
 	call.remote = &target != &caller;
-	if (!call.remote) {
-		kr = port_call_give(caller.space(), call,
-				    finish_placing(caller, target, program, call,
-						   port_call_run(caller.space(), call)));
-		raise_broken_guard(call);
-		return kr;
+	if (call.remote) {
+		Kr kr = port_call_take(caller.space(), call);
+		if (kr != Kr::Success)
+			return kr;
 	}
-
-	kr = port_call_take(caller.space(), call);
-	if (kr != Kr::Success)
-		return kr;
-	kr = run_remote(target, program, call);
-	kr = port_call_give(caller.space(), call,
-			    finish_placing(caller, target, program, call, kr));
+	Kr kr = finish_placing(caller, target, program, call,
+			       run_on(caller, target, program, call));
+	kr = port_call_give(caller.space(), call, kr);
 	raise_broken_guard(call);
 	return kr;
 }
