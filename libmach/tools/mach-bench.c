@@ -626,6 +626,29 @@ static double kill_wait_once(void)
 /* Where the death of a task started by run_in_empty_task() is told. */
 static mach_port_t death_port;
 
+/* The ns since *since, which moves on to now: one step of a path. */
+static double lap(double *since)
+{
+	double t = now_ns(), step = t - *since;
+
+	*since = t;
+	return step;
+}
+
+/* run_in_empty_task()'s steps, each one's ns in its last run. */
+enum {
+	EXEC_CREATE,		/* task_create(FALSE) and the dead-name request */
+	EXEC_ALLOCATE,
+	EXEC_WRITE,
+	EXEC_PROTECT,
+	EXEC_THREAD,
+	EXEC_STATE,
+	EXEC_RESUME,
+	EXEC_END,		/* the program runs, exits, and we are told */
+	EXEC_STEPS
+};
+static double exec_steps[EXEC_STEPS];
+
 /*
  * The classic Mach exec path: an empty task, a tiny program written in, a
  * thread started at it; the program exits at once, and the parent waits
@@ -648,24 +671,32 @@ static double run_in_empty_task(void)
 	vm_address_t code = 0;
 	mach_port_t previous;
 	kern_return_t kr;
-	double t0 = now_ns(), t;
+	double t0 = now_ns(), at = t0, t;
 
 	check(task_create(mach_task_self(), NULL, 0, FALSE, &task) == KERN_SUCCESS,
 	      "task_create");
 	mach_port_request_notification(mach_task_self(), task, MACH_NOTIFY_DEAD_NAME, 0,
 				       death_port, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous);
+	exec_steps[EXEC_CREATE] = lap(&at);
 	vm_allocate(task, &code, 4096, VM_FLAGS_ANYWHERE);
+	exec_steps[EXEC_ALLOCATE] = lap(&at);
 	vm_write(task, code, (vm_offset_t)program, sizeof(program));
+	exec_steps[EXEC_WRITE] = lap(&at);
 	vm_protect(task, code, 4096, FALSE, VM_PROT_READ | VM_PROT_EXECUTE);
+	exec_steps[EXEC_PROTECT] = lap(&at);
 	thread_create(task, &thread);
+	exec_steps[EXEC_THREAD] = lap(&at);
 	state.__rip = code;
 	kr = thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
 			      x86_THREAD_STATE64_COUNT);
+	exec_steps[EXEC_STATE] = lap(&at);
 	if (kr == KERN_SUCCESS)
 		kr = thread_resume(thread);
+	exec_steps[EXEC_RESUME] = lap(&at);
 	if (kr == KERN_SUCCESS)
 		kr = mach_msg(&note.not_header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
 			      sizeof(note), death_port, 10000, MACH_PORT_NULL);
+	exec_steps[EXEC_END] = lap(&at);
 	t = now_ns() - t0;
 	check(kr == KERN_SUCCESS && note.not_header.msgh_id == MACH_NOTIFY_DEAD_NAME &&
 	      note.not_port == task, "the program in the empty task");
@@ -723,6 +754,8 @@ static double spawn_nop_exit(void)
 /* A task to make threads in, and a stack there. */
 static task_t thread_home;
 static vm_address_t thread_stack;
+/* thread_create_run()'s steps (create, set_state, resume), its last run's. */
+static double thread_steps[3];
 
 static double thread_create_run(void)
 {
@@ -732,16 +765,19 @@ static double thread_create_run(void)
 		.__rflags = 0x202,
 	};
 	thread_act_t thread = MACH_PORT_NULL;
-	double t = TIMED({
-		thread_create(thread_home, &thread);
-		thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
-				 x86_THREAD_STATE64_COUNT);
-		thread_resume(thread);
-	});
+	double at = now_ns(), t0 = at;
+
+	thread_create(thread_home, &thread);
+	thread_steps[0] = lap(&at);
+	thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+			 x86_THREAD_STATE64_COUNT);
+	thread_steps[1] = lap(&at);
+	thread_resume(thread);
+	thread_steps[2] = lap(&at);
 
 	check(thread_terminate(thread) == KERN_SUCCESS, "thread_terminate");
 	mach_port_deallocate(mach_task_self(), thread);
-	return t;
+	return at - t0;
 }
 
 static void *pthread_nop(void *arg)
@@ -1992,6 +2028,337 @@ static void bench_thread_state(void)
 	end_task(task);
 }
 
+/*
+ * costs: what a Mach program pays that a Linux program does not. Each
+ * figure beside its target and, under it, where the Mach side's time goes,
+ * part by part, with the floor the architecture sets where there is one.
+ */
+
+static void target(double ratio, double goal)
+{
+	printf("%-34s %9s   (target: at most %.1f; %s)\n", "", "", goal,
+	       ratio <= goal ? "met" : "not met");
+}
+
+/* One part of a path: its ns, and its share of the whole. */
+static void part(const char *name, double ns, double whole)
+{
+	printf("    %-30s %9.0f ns   %3.0f%%\n", name, ns, 100 * ns / whole);
+}
+
+/*
+ * compare(), and the medians of the parts that each run of a leaves in
+ * steps[0..count): where a's time goes, from the same runs.
+ */
+static void compare_parts(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns,
+			  const double *steps, int count, double *parts)
+{
+	static double as[256], bs[256], ps[8][256];
+
+	if (n > 256)
+		n = 256;
+	for (long i = 0; i < n; i++) {
+		if (i % 2) {
+			bs[i] = b();
+			as[i] = a();
+		} else {
+			as[i] = a();
+			bs[i] = b();
+		}
+		for (int k = 0; k < count && k < 8; k++)
+			ps[k][i] = steps[k];
+	}
+	*a_ns = median(as, n);
+	*b_ns = median(bs, n);
+	for (int k = 0; k < count && k < 8; k++)
+		parts[k] = median(ps[k], n);
+}
+
+static double fork_exit_wait(void)
+{
+	return TIMED({
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	});
+}
+
+static double fork_task_once(void)
+{
+	int status = 0;
+	double t = TIMED({
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(mach_task_self() == MACH_PORT_NULL);
+		waitpid(pid, &status, 0);
+	});
+
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child task");
+	return t;
+}
+
+/* A forked child's first Mach call, as libmach makes it, in its parts. */
+enum { FIRST_OPEN, FIRST_AGENT, FIRST_SELF, FIRST_BOOTSTRAP, FIRST_PARTS };
+static double first_call_parts[FIRST_PARTS];
+
+static void *bench_agent(void *fd)
+{
+	ioctl((int)(intptr_t)fd, MACH_IOC_AGENT, (int)(intptr_t)fd);
+	return NULL;
+}
+
+/* libmach's start_agent(): a small detached thread, signals blocked. */
+static int start_bench_agent(int fd)
+{
+	pthread_attr_t attr;
+	pthread_t agent;
+	sigset_t all, old;
+	int err = EINVAL;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (size_t size = PTHREAD_STACK_MIN; err == EINVAL && size <= (1ul << 30); size *= 2) {
+		pthread_attr_setstacksize(&attr, size);
+		err = pthread_create(&agent, &attr, bench_agent, (void *)(intptr_t)fd);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	return err == 0 && ioctl(fd, MACH_IOC_AGENT_WAIT) == 0;
+}
+
+static void __attribute__((noreturn)) first_call_in_child(int out, int with_agent)
+{
+	double parts[FIRST_PARTS] = { 0 }, at = now_ns();
+	struct mach_version_args version = { 0 };
+	struct mach_task_self_args self = { 0 };
+	struct mach_special_port_args special = { .which = TASK_BOOTSTRAP_PORT };
+	int fd = open("/dev/mach", O_RDWR | O_CLOEXEC);
+	int ok = fd >= 0 && ioctl(fd, MACH_IOC_VERSION, &version) == 0;
+
+	parts[FIRST_OPEN] = lap(&at);
+	ok = ok && (!with_agent || start_bench_agent(fd));
+	parts[FIRST_AGENT] = lap(&at);
+	ok = ok && ioctl(fd, MACH_IOC_TASK_SELF, &self) == KERN_SUCCESS;
+	parts[FIRST_SELF] = lap(&at);
+	special.task = self.name;
+	ok = ok && ioctl(fd, MACH_IOC_SPECIAL_PORT, &special) == KERN_SUCCESS;
+	parts[FIRST_BOOTSTRAP] = lap(&at);
+	_exit(!ok || write(out, parts, sizeof(parts)) != sizeof(parts));
+}
+
+/* fork, the child's first call made by hand (with or without an agent). */
+static double fork_first_call(int with_agent)
+{
+	int out[2], status = 0;
+	double t;
+
+	check(pipe(out) == 0, "pipe");
+	t = TIMED({
+		pid_t pid = fork();
+
+		if (pid == 0)
+			first_call_in_child(out[1], with_agent);
+		waitpid(pid, &status, 0);
+	});
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	      read(out[0], first_call_parts, sizeof(first_call_parts)) ==
+	      sizeof(first_call_parts), "first call in a child");
+	close(out[0]);
+	close(out[1]);
+	return t;
+}
+
+static double fork_first_call_with_agent(void)
+{
+	return fork_first_call(1);
+}
+
+static double fork_first_call_without_agent(void)
+{
+	return fork_first_call(0);
+}
+
+static void costs_fork(void)
+{
+	static const char *const names[FIRST_PARTS] = {
+		"open + VERSION", "agent started and waited for",
+		"TASK_SELF", "SPECIAL_PORT (bootstrap)",
+	};
+	double m, l, parts[FIRST_PARTS], rest;
+
+	compare(101, fork_task_once, fork_exit_wait, &m, &l);
+	report("fork+mach_task_self+exit", m, "fork+exit", l);
+	target(m / l, 1.2);
+	compare_parts(101, fork_first_call_with_agent, fork_exit_wait, &m, &l,
+		      first_call_parts, FIRST_PARTS, parts);
+	printf("  the same by hand, in the child (%.0f ns over fork+exit):\n", m - l);
+	rest = m - l;
+	for (int k = 0; k < FIRST_PARTS; k++) {
+		part(names[k], parts[k], m - l);
+		rest -= parts[k];
+	}
+	part("the rest (the agent's exit, ...)", rest, m - l);
+	compare(101, fork_first_call_without_agent, fork_exit_wait, &m, &l);
+	report("  the same without an agent", m, "fork+exit", l);
+}
+
+/* Our task's /dev/mach once more: for bare ioctls. */
+static int mach_fd = -1;
+#define BENCH_IOC_UNKNOWN _IO(MACH_IOC_MAGIC, 0x3f)
+
+static double unknown_ioctls_round(long n)
+{
+	return ROUND(n, {
+		ioctl(mach_fd, BENCH_IOC_UNKNOWN);
+		ioctl(mach_fd, BENCH_IOC_UNKNOWN);
+	});
+}
+
+static double null_ioctls_round(long n)
+{
+	return ROUND(n, {
+		ioctl(null_fd, BENCH_IOC_UNKNOWN);
+		ioctl(null_fd, BENCH_IOC_UNKNOWN);
+	});
+}
+
+static void costs_task_self(long n)
+{
+	static const round_fn kinds[] = { self_right_round, dup_close_round,
+					  unknown_ioctls_round, null_ioctls_round };
+	double t[4];
+
+	null_fd = open("/dev/null", O_RDONLY);
+	mach_fd = open("/dev/mach", O_RDWR | O_CLOEXEC);
+	check(null_fd >= 0 && mach_fd >= 0, "open");
+	best_rounds(n, kinds, 4, t);
+	report("task_self_trap+mach_port_deallocate", t[0], "dup+close", t[1]);
+	target(t[0] / t[1], 1.5);
+	report("  two ioctls into the module", t[2], "dup+close", t[1]);
+	report("  two ioctls on /dev/null", t[3], "dup+close", t[1]);
+	close(mach_fd);
+	close(null_fd);
+}
+
+static void costs_threads(void)
+{
+	static const char *const names[] = { "thread_create", "thread_set_state",
+					     "thread_resume" };
+	double m, l, parts[3];
+
+	check(task_create(mach_task_self(), NULL, 0, TRUE, &thread_home) == KERN_SUCCESS,
+	      "task_create");
+	vm_allocate(thread_home, &thread_stack, 65536, VM_FLAGS_ANYWHERE);
+	compare_parts(101, thread_create_run, pthread_create_once, &m, &l,
+		      thread_steps, 3, parts);
+	report("thread_create+set_state+resume", m, "pthread_create", l);
+	target(m / l, 1.5);
+	for (int k = 0; k < 3; k++)
+		part(names[k], parts[k], m);
+	end_task(thread_home);
+}
+
+static void costs_exec(void)
+{
+	static const char *const names[EXEC_STEPS] = {
+		"task_create(FALSE)", "vm_allocate", "vm_write", "vm_protect",
+		"thread_create", "thread_set_state", "thread_resume",
+		"run, exit, dead-name notice",
+	};
+	double m, l, parts[EXEC_STEPS];
+
+	mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &death_port);
+	compare_parts(101, run_in_empty_task, vfork_execve_exit, &m, &l,
+		      exec_steps, EXEC_STEPS, parts);
+	report("empty task + thread, run to exit", m, "vfork+execve+exit", l);
+	target(m / l, 1.3);
+	for (int k = 0; k < EXEC_STEPS; k++)
+		part(names[k], parts[k], m);
+	compare(101, empty_task_ready, vfork_execve_exit, &m, &l);
+	report("  floor: empty task, first call", m, "vfork+execve+exit", l);
+	mach_port_destroy(mach_task_self(), death_port);
+}
+
+static void costs_one_cpu_messages(long n)
+{
+	cpu_set_t all, one;
+	double t[3];
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	check(sched_getaffinity(0, sizeof(all), &all) == 0 &&
+	      sched_setaffinity(0, sizeof(one), &one) == 0, "sched_setaffinity");
+	served(n, round_trip_client, echo_server, t, 3);	/* its children on CPU 0 too */
+	sched_setaffinity(0, sizeof(all), &all);
+	report("mach_msg 64B round trip, one CPU", t[0], "pipe ping-pong 64B, one CPU", t[1]);
+	target(t[0] / t[1], 1.0);
+}
+
+/*
+ * The first norma_task_clone of a process of 512 MiB written, against
+ * its floor: copying those bytes once (into fresh memory) plus a fork of
+ * the same process. In a fresh process each time, three times.
+ */
+#define FIRST_CLONE_MIB 512
+
+static void first_clone_in_child(int out)
+{
+	size_t size = (size_t)FIRST_CLONE_MIB << 20;
+	double t[2];
+	char *copy;
+
+	set_ballast(FIRST_CLONE_MIB);
+	copy = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	check(copy != MAP_FAILED, "mmap");
+	t[1] = TIMED(memcpy(copy, ballast, size));
+	munmap(copy, size);
+	t[1] += fork_exit();
+	t[0] = norma_clone_once();
+	_exit(failures || write(out, t, sizeof(t)) != sizeof(t));
+}
+
+static void costs_first_clone(void)
+{
+	double m[3], l[3];
+	char name[64];
+
+	for (int i = 0; i < 3; i++) {
+		int out[2];
+		double t[2] = { 0, 1 };
+		pid_t pid;
+
+		check(pipe(out) == 0, "pipe");
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0)
+			first_clone_in_child(out[1]);
+		check(read(out[0], t, sizeof(t)) == sizeof(t), "first clone");
+		waitpid(pid, NULL, 0);
+		close(out[0]);
+		close(out[1]);
+		m[i] = t[0];
+		l[i] = t[1];
+	}
+	snprintf(name, sizeof(name), "norma_task_clone first, %d MiB", FIRST_CLONE_MIB);
+	report(name, median(m, 3), "memcpy of the bytes + fork", median(l, 3));
+	target(median(m, 3) / median(l, 3), 1.5);
+}
+
+static void bench_costs(long n)
+{
+	costs_threads();
+	costs_fork();
+	costs_task_self(n);
+	costs_exec();
+	costs_one_cpu_messages(n / 4);
+	costs_first_clone();
+}
+
 int main(int argc, char **argv)
 {
 	/*
@@ -1999,7 +2366,8 @@ int main(int argc, char **argv)
 	 * tasks (task_create & co.) | norma (NORMA only) | exceptions |
 	 * sample (task_sample's cost) | sema (semaphore ping-pong) |
 	 * taskinfo (task_info, task_for_pid) | time (mach_absolute_time) |
-	 * vm (memory entries, remaps) | thread-state (of running threads)
+	 * vm (memory entries, remaps) | thread-state (of running threads) |
+	 * costs (what a Mach program pays over Linux, each figure's parts)
 	 */
 	const char *only = argc > 1 && (argv[1][0] < '0' || argv[1][0] > '9') ? argv[1] : "";
 	long n = argc > 1 && !*only ? atol(argv[1]) : 20000;
@@ -2044,6 +2412,10 @@ int main(int argc, char **argv)
 	if (!*only || !strcmp(only, "time")) {
 		printf("time: best of 5 rounds of %ld readings, taken in turn\n", 50 * n);
 		bench_time(50 * n);
+	}
+	if (!*only || !strcmp(only, "costs")) {
+		printf("costs: each figure against its target, and where its time goes\n");
+		bench_costs(n);
 	}
 	if (!*only || !strcmp(only, "vm")) {
 		printf("vm: medians of single 64 MiB operations taken in turn\n");
