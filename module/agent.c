@@ -227,22 +227,28 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
  * it spins first (spin.c), and a sync wake would pull the agent onto its
  * CPU.
  */
+/* A call refused is done, with its error, for whoever waits for it too. */
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
 	int ret = mach_agent_wait(agent);
 
-	if (ret)
-		return ret;
-	spin_lock(&agent->lock);
-	if (agent->closed || mach_agent_thread_gone(agent->thread)) {
-		ret = -ESRCH;
-	} else {
-		refcount_inc(&call->refs);
-		list_add_tail(&call->node, &agent->queue);
+	if (!ret) {
+		spin_lock(&agent->lock);
+		if (agent->closed || mach_agent_thread_gone(agent->thread)) {
+			ret = -ESRCH;
+		} else {
+			refcount_inc(&call->refs);
+			list_add_tail(&call->node, &agent->queue);
+		}
+		spin_unlock(&agent->lock);
 	}
-	spin_unlock(&agent->lock);
-	if (!ret)
+	if (!ret) {
 		wake_up(&agent->wait);
+	} else {
+		call->ret = ret;
+		smp_store_release(&call->done, true);	/* pairs with _done() */
+		wake_up_all(&call->done_wait);
+	}
 	return ret;
 }
 
@@ -259,6 +265,13 @@ static void mach_agent_cancel(struct mach_agent *agent, struct mach_agent_call *
 		mach_agent_call_put(call);	/* the queue's reference */
 }
 
+long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	long ret = mach_agent_queue(agent, call);
+
+	return ret ? ret : mach_agent_await(agent, call);
+}
+
 /*
  * A caller waits killably. The agent may die with the call in hand and
  * never finish it: that is noticed by looking at its thread now and then.
@@ -267,15 +280,12 @@ static void mach_agent_cancel(struct mach_agent *agent, struct mach_agent_call *
  * KERN_ABORTED), and a call not taken yet never runs; one in hand ends
  * when the task runs again, unseen.
  */
-long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
+long mach_agent_await(struct mach_agent *agent, struct mach_agent_call *call)
 {
 	struct mach_stop_watch watch = {};
 	struct task_struct *thread;
 	long ret;
 
-	ret = mach_agent_queue(agent, call);
-	if (ret)
-		return ret;
 	spin_lock(&agent->lock);
 	thread = agent->thread;
 	if (thread)
@@ -314,6 +324,11 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 	return ret;
 }
 
+bool mach_agent_call_get(struct mach_agent_call *call)
+{
+	return refcount_inc_not_zero(&call->refs);
+}
+
 static struct mach_agent_call *mach_agent_next(struct mach_agent *agent)
 {
 	struct mach_agent_call *call;
@@ -346,16 +361,21 @@ long mach_agent_dispatch(struct mach_agent *agent, unsigned int request,
 #define MACH_AGENT_ALONE_POLL	HZ
 
 /*
- * Is the agent of os (current) all that is left of a process whose
- * threads have ended one by one, its leader a zombie? Not a shell's.
+ * Is the agent of os (current), with its spare thread if it has one,
+ * all that is left of a process whose threads have ended one by one, its
+ * leader a zombie? Not a shell's.
  */
 static bool mach_agent_alone(struct mach_task_os *os)
 {
 	struct task_struct *leader = current->group_leader;
+	int spare;
 
-	return !os->shell && leader != current &&
-	       atomic_read(&current->signal->live) == 1 &&
-	       READ_ONCE(leader->exit_state);
+	if (os->shell || leader == current || !READ_ONCE(leader->exit_state))
+		return false;
+	spin_lock(&os->agent.lock);
+	spare = mach_task_spare_alive_locked(os);
+	spin_unlock(&os->agent.lock);
+	return atomic_read(&current->signal->live) == 1 + spare;
 }
 
 /* Wait for a call (0), or for an end of the process (1); -ERESTARTSYS. */

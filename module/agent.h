@@ -88,10 +88,21 @@ void mach_agent_call_init(struct mach_agent_call *call,
 				       struct mach_syscall *),
 			  void (*release)(struct mach_agent_call *));
 void mach_agent_call_put(struct mach_agent_call *call);
-/* Queue call without waiting for it (it takes a reference); -ESRCH. */
+/* One more reference to call, unless it is being released (false). */
+bool mach_agent_call_get(struct mach_agent_call *call);
+/*
+ * Queue call without waiting for it (it takes a reference): 0, or
+ * -ESRCH or -EINTR, and the call is then done with that error.
+ */
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call);
 /* Run call and wait for it: its result, -ESRCH or -EINTR. */
 long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
+/*
+ * Wait for a queued call (one may wait for another's, holding a
+ * reference): its result, -ESRCH, or -EINTR (then it is taken off the
+ * queue if the agent has not taken it yet).
+ */
+long mach_agent_await(struct mach_agent *agent, struct mach_agent_call *call);
 /*
  * MACH_IOC_AGENT: libmach's thread becomes the agent of its own task
  * (file: a /dev/mach of the caller's own task, fd its number); the

@@ -35,6 +35,7 @@
 #include "sample.h"
 #include "shell.h"
 #include "task_os.h"
+#include "thread_os.h"
 #include "trampoline.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
@@ -90,6 +91,7 @@ static void mach_task_exit_work(struct work_struct *work)
 
 	mach_agent_close(&os->agent);
 	mach_trampolines_drop(os);
+	mach_thread_drop_spare(os);
 	wake_up_all(&os->ready_wait);
 	/* Its death told first (dead names), its shell reaped after. */
 	mach_task_terminate(task);
@@ -604,33 +606,6 @@ int mach_task_end(struct mach_task_os *os)
 }
 
 /*
- * A shell nothing names ends if it is idle: its one thread is its agent.
- * A shell whose program exec'd (and so lost its agent) runs that program:
- * no longer a shell to end.
- */
-static void mach_task_end_if_idle(struct mach_task_os *os)
-{
-	struct pid *pid = READ_ONCE(os->pid);
-	struct task_struct *leader, *agent;
-	bool idle;
-
-	if (!os->shell || !pid)
-		return;
-	spin_lock(&os->agent.lock);
-	agent = os->agent.thread;
-	rcu_read_lock();
-	leader = pid_task(pid, PIDTYPE_TGID);
-	idle = leader && agent && get_nr_threads(leader) == 1 &&
-	       same_thread_group(leader, agent) && !(agent->flags & PF_EXITING);
-	rcu_read_unlock();
-	spin_unlock(&os->agent.lock);
-	if (idle) {
-		mach_task_mark_end(os, MACH_END_TERMINATED);
-		kill_pid(pid, SIGKILL, 1);
-	}
-}
-
-/*
  * Its last right went. A shell not set up yet has no agent to be idle
  * with: mach_task_set_ready() looks again once it has, and no right can
  * be made meanwhile (only a thread of its own could, and it has none).
@@ -639,7 +614,7 @@ void mach_shim_task_unnamed(struct mach_task_os *os)
 {
 	WRITE_ONCE(os->unnamed, true);
 	smp_mb();	/* the mark, then the look; set_ready: ready, then the mark */
-	mach_task_end_if_idle(os);
+	mach_shell_end_if_idle(os);
 }
 
 void mach_task_set_ready(struct mach_task_os *os)
@@ -650,13 +625,7 @@ void mach_task_set_ready(struct mach_task_os *os)
 	/* Sync: the shell's agent goes on to wait for its first call. */
 	wake_up_sync(&os->ready_wait);
 	smp_mb();	/* pairs with mach_shim_task_unnamed() */
-	if (READ_ONCE(os->unnamed))
-		mach_task_end_if_idle(os);
-}
-
-void mach_task_mark_end(struct mach_task_os *os, u32 reason)
-{
-	cmpxchg(&os->end_reason, 0, reason);
+	mach_shell_end_if_idle(os);
 }
 
 unsigned int mach_tasks_all(struct mach_task **out, unsigned int max)

@@ -8,6 +8,8 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -50,8 +52,6 @@ unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
 /* Up to max task objects alive, registered or not (new references). */
 unsigned int mach_tasks_all(struct mach_task **out, unsigned int max);
 
-/* Mach ends os (a MACH_END_*): told with its TERMINATED event. */
-void mach_task_mark_end(struct mach_task_os *os, u32 reason);
 
 struct mach_task_os {
 	/* set once at creation (store-release, for mach_tasks_all()) */
@@ -153,7 +153,49 @@ struct mach_task_os {
 	 */
 	struct mutex sample_lock;
 	struct mach_sampler *sampler;
+	/*
+	 * thread_create's spare (thread.c), guarded by agent.lock: a thread
+	 * cloned ahead and parked, and its pid (the record's reference);
+	 * spare_coming, the one the agent is cloning (its call holds it);
+	 * threads_made counts thread_create's calls: from the second on,
+	 * the task keeps a spare.
+	 */
+	struct mach_thread_os *spare;
+	struct pid *spare_pid;
+	struct mach_thread_os *spare_coming;
+	unsigned int threads_made;
 };
+
+/* Mach ends os (a MACH_END_*): told with its TERMINATED event. */
+static inline void mach_task_mark_end(struct mach_task_os *os, u32 reason)
+{
+	cmpxchg(&os->end_reason, 0, reason);
+}
+
+/*
+ * Under os->agent.lock: 1 if os's process has a spare thread alive, which
+ * is the module's and no thread of the program's, else 0.
+ */
+static inline int mach_task_spare_alive_locked(struct mach_task_os *os)
+{
+	struct task_struct *spare;
+	int alive;
+
+	lockdep_assert_held(&os->agent.lock);
+	if (!os->spare_pid)
+		return 0;
+	rcu_read_lock();
+	spare = pid_task(os->spare_pid, PIDTYPE_PID);
+	alive = spare && !(READ_ONCE(spare->flags) & PF_EXITING);
+	rcu_read_unlock();
+	return alive;
+}
+
+/*
+ * shell_idle.c: a shell nothing names ends once idle, its only threads
+ * its agent and its spare. Looked at each time either may have changed.
+ */
+void mach_shell_end_if_idle(struct mach_task_os *os);
 
 /* A task not yet tied to a process (a reference), or ERR_PTR. */
 struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);

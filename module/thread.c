@@ -9,6 +9,13 @@
  * The thread re-enters through the stub (MACH_IOC_THREAD_ENTER), finds
  * its record by the cookie and parks (thread_park.c). Records are found
  * by hash (thread_record.c).
+ *
+ * The clone is a round trip to the agent and a system call, most of what
+ * thread_create costs. A task that has made two threads keeps a spare:
+ * one more cloned ahead and parked, which the next thread_create takes
+ * at once while the agent clones the next spare. A spare is no Mach
+ * thread until taken: no task_threads lists it, it keeps no process
+ * alive (mach_task_spare_alive_locked()), and it dies with its program.
  */
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -22,7 +29,10 @@
 #include "agent.h"
 #include "stub.h"
 #include "task_os.h"
+#include "thread_os.h"
 #include "thread_record.h"
+
+static void mach_thread_spare_made(struct mach_thread_os *t);
 
 static bool mach_thread_step(struct mach_agent_call *call, long result,
 			     struct mach_syscall *next)
@@ -42,12 +52,162 @@ static bool mach_thread_step(struct mach_agent_call *call, long result,
 		call->ret = result;
 	else
 		t->pid = find_get_pid(result);
+	if (t->spare_for)
+		mach_thread_spare_made(t);
 	return false;
 }
 
 static void mach_thread_call_release(struct mach_agent_call *call)
 {
 	mach_thread_put(container_of(call, struct mach_thread_os, call));
+}
+
+static bool mach_thread_alive(struct pid *pid)
+{
+	struct task_struct *thread;
+	bool alive;
+
+	rcu_read_lock();
+	thread = pid_task(pid, PIDTYPE_PID);
+	alive = thread && !(READ_ONCE(thread->flags) & PF_EXITING);
+	rcu_read_unlock();
+	return alive;
+}
+
+/*
+ * In the agent, a spare's clone done or failed: it goes into its task's
+ * slot if the slot is empty, else it ends. Before the call is seen done,
+ * so that whoever waited for it finds it there.
+ */
+static void mach_thread_spare_made(struct mach_thread_os *t)
+{
+	struct mach_task_os *os = t->spare_for;
+	bool kept = false;
+
+	spin_lock(&os->agent.lock);
+	os->spare_coming = NULL;
+	if (t->pid && !os->spare && !os->agent.closed) {
+		os->spare = t;		/* the slot's reference */
+		os->spare_pid = t->pid;
+		kept = true;
+	}
+	t->spare_settled = true;
+	spin_unlock(&os->agent.lock);
+	if (!kept) {
+		mach_shim_thread_free(t);
+		return;
+	}
+	smp_mb();	/* the spare, then the look; pairs with _unnamed() */
+	mach_shell_end_if_idle(os);
+}
+
+/*
+ * A spare's call let go: one that never reached its last step (the task
+ * ended or exec'd first, or its waiter gave up before the agent took it)
+ * ends here. From the agent, the task's end or a waiter: its task is
+ * still there.
+ */
+static void mach_thread_spare_call_release(struct mach_agent_call *call)
+{
+	struct mach_thread_os *t = container_of(call, struct mach_thread_os, call);
+	struct mach_task_os *os = t->spare_for;
+
+	if (!t->spare_settled) {
+		spin_lock(&os->agent.lock);
+		if (os->spare_coming == t)
+			os->spare_coming = NULL;
+		spin_unlock(&os->agent.lock);
+		mach_shim_thread_free(t);
+	}
+	mach_thread_put(t);	/* the call's */
+}
+
+/* A record for a new thread of os's, published, created suspended. */
+static struct mach_thread_os *mach_thread_new(struct mach_task_os *os, u64 program,
+					      void (*release)(struct mach_agent_call *))
+{
+	struct mach_thread_os *t = mach_thread_alloc(os, 2);	/* the core's, the call's */
+
+	if (!t)
+		return NULL;
+	atomic_set(&t->holds, 1);	/* created suspended */
+	mach_agent_call_init(&t->call, mach_thread_step, release);
+	t->call.program = program;
+	mach_thread_publish(t);
+	return t;
+}
+
+/* From the second thread of a task on, its agent clones a spare. */
+static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
+{
+	struct mach_thread_os *t;
+	bool go;
+
+	spin_lock(&os->agent.lock);
+	go = ++os->threads_made >= 2 && !os->spare && !os->spare_coming &&
+	     !os->agent.closed;
+	spin_unlock(&os->agent.lock);
+	t = go ? mach_thread_new(os, program, mach_thread_spare_call_release) : NULL;
+	if (!t)
+		return;
+	t->spare_for = os;
+	spin_lock(&os->agent.lock);
+	go = !os->spare && !os->spare_coming;	/* not another's meanwhile */
+	if (go)
+		os->spare_coming = t;
+	else
+		t->spare_settled = true;
+	spin_unlock(&os->agent.lock);
+	if (go)
+		mach_agent_queue(&os->agent, &t->call);	/* refused: released */
+	else
+		mach_shim_thread_free(t);
+	mach_agent_call_put(&t->call);
+}
+
+/*
+ * The spare, waited for if the agent is cloning it, if it is for
+ * program and alive: the core's now. Else NULL.
+ */
+static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
+						     u64 program)
+{
+	struct mach_thread_os *t, *coming = NULL;
+
+	spin_lock(&os->agent.lock);
+	t = os->spare;
+	if (!t && os->spare_coming && mach_agent_call_get(&os->spare_coming->call))
+		coming = os->spare_coming;
+	spin_unlock(&os->agent.lock);
+	if (coming) {
+		mach_agent_await(&os->agent, &coming->call);
+		mach_agent_call_put(&coming->call);
+	}
+	spin_lock(&os->agent.lock);
+	t = os->spare;
+	os->spare = NULL;
+	os->spare_pid = NULL;
+	spin_unlock(&os->agent.lock);
+	if (!t)
+		return NULL;
+	if (t->call.program == program && !READ_ONCE(t->dying) &&
+	    mach_thread_alive(t->pid))
+		return t;
+	mach_shim_thread_free(t);
+	return NULL;
+}
+
+void mach_thread_drop_spare(struct mach_task_os *os)
+{
+	struct mach_thread_os *t;
+
+	spin_lock(&os->agent.lock);
+	t = os->spare;
+	os->spare = NULL;
+	os->spare_pid = NULL;
+	spin_unlock(&os->agent.lock);
+	if (t)
+		mach_shim_thread_free(t);
 }
 
 /* Has it entered the module (and parked, or gone on), or is it ending? */
@@ -80,15 +240,16 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	struct mach_thread_os *t;
 	long ret;
 
-	t = mach_thread_alloc(os, 2);	/* the core's and the call's */
+	t = mach_thread_take_spare(os, program);
+	if (t) {
+		mach_thread_make_spare(os, program);
+		return t;
+	}
+	t = mach_thread_new(os, program, mach_thread_call_release);
 	if (!t) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	atomic_set(&t->holds, 1);	/* created suspended */
-	mach_agent_call_init(&t->call, mach_thread_step, mach_thread_call_release);
-	t->call.program = program;
-	mach_thread_publish(t);
 
 	/* The clone: the thread enters and parks on its own, soon after. */
 	ret = mach_agent_run(&os->agent, &t->call);
@@ -99,6 +260,7 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 		*err = ret;
 		return NULL;
 	}
+	mach_thread_make_spare(os, program);
 	return t;
 }
 

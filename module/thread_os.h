@@ -18,5 +18,7 @@ struct mach_task_os;
 long mach_thread_enter(struct mach_task_os *os);
 /* read() of /dev/mach by such a thread leaving with a wide rax; or -EINVAL. */
 long mach_thread_read_state(struct mach_task_os *os);
+/* The task's end: its spare, if any, ends too (thread.c). */
+void mach_thread_drop_spare(struct mach_task_os *os);
 
 #endif /* MACH_THREAD_OS_H */

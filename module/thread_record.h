@@ -53,6 +53,18 @@ struct mach_thread_os {
 	/* Its task's os, set at alloc (immutable): compared only. */
 	const struct mach_task_os *owner;
 	/*
+	 * A spare's task, set before its clone is queued (immutable): its
+	 * slot is filled there once the clone is done. The call keeps no
+	 * reference: the agent runs it, or the task's end fails it.
+	 */
+	struct mach_task_os *spare_for;
+	/*
+	 * The spare's last step has run (its slot filled, or it ended): set
+	 * by the agent under the task's agent.lock, read by the call's
+	 * release once it has the last reference.
+	 */
+	bool spare_settled;
+	/*
 	 * The thread, from the clone's result: set by the clone step in the
 	 * agent before thread_create returns the record; then read-only.
 	 */

@@ -184,6 +184,20 @@ static inline kern_return_t start_at(thread_act_t thread, uint64_t rip, uint64_t
 				x86_THREAD_STATE64_COUNT);
 }
 
+/* Waits up to 5 s for the word at address in task to become want. */
+static inline int await_word(task_t task, vm_address_t address, uint32_t want)
+{
+	uint32_t got = 0;
+
+	for (int i = 0; i < 500; i++) {
+		if (vm_read_overwrite(task, address, sizeof(got), (vm_address_t)&got,
+				      NULL) == KERN_SUCCESS && got == want)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
 /* Threads in task, as task_threads counts them; -1 if it fails. */
 static inline int thread_count(task_t task)
 {

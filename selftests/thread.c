@@ -20,20 +20,6 @@
 
 #define PAGE 4096
 
-/* Waits up to 5 s for the word at address in task to become want. */
-static int await_word(task_t task, vm_address_t address, uint32_t want)
-{
-	uint32_t got = 0;
-
-	for (int i = 0; i < 500; i++) {
-		if (vm_read_overwrite(task, address, sizeof(got), (vm_address_t)&got,
-				      NULL) == KERN_SUCCESS && got == want)
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 /*
  * The tasks and processes a test makes, ended by the teardown even when
  * an assertion fails.

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thread_create's spare (module/thread.c): from a task's second
+ * thread_create on, its agent keeps one more thread cloned ahead and
+ * parked, which the next thread_create takes at once. The spare is the
+ * module's, not the program's: no task_threads lists it, it keeps no
+ * process alive, and a shell nothing names ends as if it had none.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define PAGE 4096
+
+/* Linux threads of process pid (/proc/PID/status), or -1. */
+static int linux_threads(int pid)
+{
+	char path[64], line[128];
+	int threads = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &threads) == 1)
+			break;
+	fclose(f);
+	return threads;
+}
+
+/* Is process pid gone (or a zombie) within ms? */
+static bool gone_within(int pid, int ms)
+{
+	char path[64], line[128];
+
+	for (int waited = 0; waited <= ms; waited += 10) {
+		FILE *f;
+		bool zombie = false;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		f = fopen(path, "r");
+		if (!f)
+			return true;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "State:", 6))
+				zombie = strchr(line, 'Z') != NULL;
+		fclose(f);
+		if (zombie)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/*
+ * Until process pid has had n Linux threads for 300 ms (threads ended
+ * go on counting until they are reaped; 3 s at most): its count then.
+ */
+static int await_linux_threads(int pid, int n)
+{
+	int threads = linux_threads(pid), same = 0;
+
+	for (int waited = 0; same < 30 && waited < 3000; waited += 10) {
+		usleep(10 * 1000);
+		threads = linux_threads(pid);
+		same = threads == n ? same + 1 : 0;
+	}
+	return threads;
+}
+
+FIXTURE(spare) {
+	struct made made;
+};
+
+FIXTURE_SETUP(spare)
+{
+	made_begin(&self->made);
+}
+
+FIXTURE_TEARDOWN(spare)
+{
+	made_end(&self->made);
+}
+
+/*
+ * Threads made in a row each run what they were given (a spare taken
+ * runs its own state), and task_threads lists those and no spare, though
+ * the process has one more thread than its agent and them.
+ *   lock incq (data); 1: pause(); jmp 1b
+ */
+TEST_F(spare, threads_made_in_a_row_run_and_no_spare_is_listed)
+{
+	uint8_t program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,	/* movabs $data, %rax */
+		0xf0, 0x48, 0xff, 0x00,			/* lock incq (%rax) */
+		0xb8, 0x22, 0, 0, 0,			/* 1: mov $34, %eax (pause) */
+		0x0f, 0x05,				/* syscall */
+		0xeb, 0xf7,				/* jmp 1b */
+	};
+	thread_act_t threads[6];
+	vm_address_t code = 0, data = 0;
+	task_t task;
+	int pid;
+
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(task, &pid));
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(task, &data, PAGE, VM_FLAGS_ANYWHERE));
+	memcpy(program + 2, &data, 8);
+	ASSERT_EQ(KERN_SUCCESS, write_code(task, program, sizeof(program), &code));
+	for (unsigned int i = 0; i < 6; i++) {
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &threads[i]));
+		ASSERT_EQ(KERN_SUCCESS, start_at(threads[i], code, 0));
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(threads[i]));
+		ASSERT_TRUE(await_word(task, data, i + 1)) TH_LOG("thread %u did not run", i);
+	}
+	EXPECT_EQ(6, thread_count(task));
+	/* Its agent, the six, and the spare cloned after the sixth. */
+	EXPECT_EQ(8, await_linux_threads(pid, 8));
+	for (unsigned int i = 0; i < 6; i++) {
+		EXPECT_EQ(KERN_SUCCESS, thread_terminate(threads[i]));
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	}
+	EXPECT_EQ(0, thread_count(task));
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
+}
+
+/*
+ * A process that made threads of its own with thread_create, and so has
+ * a spare, still ends when its last thread of its own ends (by the exit
+ * system call, not exit_group), with the status Linux gives.
+ */
+TEST_F(spare, a_process_with_a_spare_ends_with_its_last_thread)
+{
+	int status = -1;
+	pid_t pid = made_fork(&self->made);
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++) {
+			thread_act_t thread;
+
+			if (thread_create(mach_task_self(), &thread) ||
+			    thread_terminate(thread))
+				_exit(3);
+		}
+		/* The third took the spare; the next is on its way. */
+		if (await_linux_threads(getpid(), 3) != 3)
+			_exit(4);
+		syscall(SYS_exit, 7);
+	}
+	for (int waited = 0; waited < 10000; waited += 10) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10 * 1000);
+	}
+	ASSERT_NE(-1, status) TH_LOG("the process outlived its last thread");
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(7, WEXITSTATUS(status));
+}
+
+/* A shell whose only threads are its agent and its spare ends once unnamed. */
+TEST_F(spare, a_shell_with_a_spare_ends_once_nothing_names_it)
+{
+	task_t task;
+	int pid;
+
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(task, &pid));
+	for (int i = 0; i < 2; i++) {
+		thread_act_t thread;
+
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
+		mach_port_deallocate(mach_task_self(), thread);
+	}
+	ASSERT_EQ(2, await_linux_threads(pid, 2)) TH_LOG("no spare beside the agent");
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), task));
+	EXPECT_TRUE(gone_within(pid, 3000)) TH_LOG("the shell lives on, idle and unnamed");
+}
+
+TEST_HARNESS_MAIN
