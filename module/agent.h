@@ -50,8 +50,9 @@ struct mach_agent {
 	 * taken under the core's mutexes (Task::adopt_lock_, through
 	 * mach_shim_thread_adopt_others()), never under mach_threads_lock or
 	 * mach_spawns_lock, nor they under it.
-	 * It guards the fields below that say so, and the task's list of
-	 * trampolines (mach_task_os.trampolines, trampoline.c).
+	 * It guards the fields below that say so, the task's list of
+	 * trampolines (mach_task_os.trampolines, trampoline.c) and its
+	 * spare thread (mach_task_os.spare*, thread.c).
 	 */
 	spinlock_t lock;
 	/*

@@ -103,7 +103,8 @@ static void mach_exception_action(const struct k_sigaction *ka,
 static void mach_exception_take_signal(struct mach_stub_page *data, int sig,
 				       unsigned long stub)
 {
-	struct sighand_struct *sighand = current->sighand;
+	/* Our own: only our exec would change it. */
+	struct sighand_struct *sighand = rcu_dereference_protected(current->sighand, true);
 	struct k_sigaction *ka = &sighand->action[sig - 1];
 	unsigned long entry = stub + MACH_STUB_EXCEPTION;
 	struct mach_stub_action seen, now, program;
@@ -297,7 +298,8 @@ out:
 /* sig's disposition, if it is still the entry, becomes SIG_DFL. */
 static void mach_exception_default(int sig, unsigned long entry)
 {
-	struct sighand_struct *sighand = current->sighand;
+	/* Our own: only our exec would change it. */
+	struct sighand_struct *sighand = rcu_dereference_protected(current->sighand, true);
 	struct k_sigaction *ka = &sighand->action[sig - 1];
 
 	spin_lock_irq(&sighand->siglock);

@@ -49,9 +49,10 @@
  * Spinlocks, innermost (nothing is taken under them, and they are taken
  * under any of the above, the core's task and thread locks included: a
  * hold or release of a thread wakes it through them):
- *   mach_agent.lock              an agent's thread, queue and trampolines
- *   mach_threads_lock            the thread records' hash (thread.c); also
- *                                under rcu_read_lock, walking a thread group
+ *   mach_agent.lock              an agent's thread, queue and trampolines,
+ *                                and its task's spare thread (thread.c)
+ *   mach_threads_lock            the thread records' hash (thread_record.c);
+ *                                also under rcu_read_lock, walking a thread group
  *   mach_spawns_lock             the spawns in flight (shell.c)
  *   mach_users_lock              the per-user quota records (quota.c)
  *   mach_os_all_lock             every task object alive (task.c), for

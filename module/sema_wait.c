@@ -50,11 +50,13 @@ void mach_shim_spinlock_destroy(struct mach_shim_spinlock *lock)
 }
 
 void mach_shim_spinlock_acquire(struct mach_shim_spinlock *lock)
+	__acquires(&lock->lock)
 {
 	spin_lock(&lock->lock);
 }
 
 void mach_shim_spinlock_release(struct mach_shim_spinlock *lock)
+	__releases(&lock->lock)
 {
 	spin_unlock(&lock->lock);
 }
@@ -80,6 +82,7 @@ static bool mach_flag_set(void *flag)
 
 int mach_shim_sleep_locked(struct mach_shim_spinlock *lock, const mach_bool *woken,
 			   u64 deadline_ns)
+	__must_hold(&lock->lock)
 {
 	struct task_struct *peer = mach_handoff_take();
 	ktime_t expires = ns_to_ktime(deadline_ns);

@@ -275,16 +275,3 @@ void mach_shim_thread_free(struct mach_thread_os *t)
 	mach_thread_put(t);
 }
 
-bool mach_shim_thread_is_current(struct mach_thread_os *t)
-{
-	return READ_ONCE(t->thread) == current && mach_thread_same_program(t, current);
-}
-
-bool mach_shim_thread_gone(struct mach_thread_os *t)
-{
-	struct task_struct *thread = READ_ONCE(t->thread);
-
-	/* Not entered yet is not gone: it is on its way to its park. */
-	return READ_ONCE(t->dying) ||
-	       (thread && (READ_ONCE(thread->flags) & PF_EXITING));
-}

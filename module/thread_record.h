@@ -3,8 +3,10 @@
  * thread_record.h - the record of a Mach thread, shared by the files of
  * the Linux side of threads:
  *
- *   thread_record.c the records, found by hash
- *   thread.c        made by thread_create's clone, let go by the core
+ *   thread_record.c the records, found by hash, and what they say
+ *                   of their threads (gone? current?)
+ *   thread.c        made by thread_create's clone (or a spare), let go
+ *                   by the core
  *   thread_park.c   a new thread's first park, and its way out of it
  *   thread_stop.c   holding a running thread by task_work, ending it
  *   thread_state.c  its state while stopped (the registers: thread_arch.h)
