@@ -252,7 +252,10 @@ int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 	return ret;
 }
 
-/* A call the agent has not taken yet will never run. */
+/*
+ * A call the agent has not taken yet will never run: for anyone else who
+ * waits for it, it is done, as one the agent could not run (-ESRCH).
+ */
 static void mach_agent_cancel(struct mach_agent *agent, struct mach_agent_call *call)
 {
 	bool queued;
@@ -262,7 +265,7 @@ static void mach_agent_cancel(struct mach_agent *agent, struct mach_agent_call *
 	list_del_init(&call->node);
 	spin_unlock(&agent->lock);
 	if (queued)
-		mach_agent_call_put(call);	/* the queue's reference */
+		mach_agent_call_finish(call, -ESRCH);	/* puts the queue's reference */
 }
 
 long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)

@@ -158,12 +158,13 @@ struct mach_task_os {
 	 * cloned ahead and parked, and its pid (the record's reference);
 	 * spare_coming, the one the agent is cloning (its call holds it);
 	 * threads_made counts thread_create's calls: from the second on,
-	 * the task keeps a spare.
+	 * the task keeps a spare, unless a spare's clone was refused.
 	 */
 	struct mach_thread_os *spare;
 	struct pid *spare_pid;
 	struct mach_thread_os *spare_coming;
 	unsigned int threads_made;
+	bool spare_refused;
 };
 
 /* Mach ends os (a MACH_END_*): told with its TERMINATED event. */

@@ -62,18 +62,6 @@ static void mach_thread_call_release(struct mach_agent_call *call)
 	mach_thread_put(container_of(call, struct mach_thread_os, call));
 }
 
-static bool mach_thread_alive(struct pid *pid)
-{
-	struct task_struct *thread;
-	bool alive;
-
-	rcu_read_lock();
-	thread = pid_task(pid, PIDTYPE_PID);
-	alive = thread && !(READ_ONCE(thread->flags) & PF_EXITING);
-	rcu_read_unlock();
-	return alive;
-}
-
 /*
  * In the agent, a spare's clone done or failed: it goes into its task's
  * slot if the slot is empty, else it ends. Before the call is seen done,
@@ -86,6 +74,9 @@ static void mach_thread_spare_made(struct mach_thread_os *t)
 
 	spin_lock(&os->agent.lock);
 	os->spare_coming = NULL;
+	/* A clone refused (RLIMIT_NPROC, pids.max): no spare takes a place. */
+	if (!t->pid)
+		os->spare_refused = true;
 	if (t->pid && !os->spare && !os->agent.closed) {
 		os->spare = t;		/* the slot's reference */
 		os->spare_pid = t->pid;
@@ -137,6 +128,16 @@ static struct mach_thread_os *mach_thread_new(struct mach_task_os *os, u64 progr
 	return t;
 }
 
+/*
+ * The program a spare is for: the caller's, or for a call of the task's
+ * own (0: any), the one it runs now, so that no spare queued or made
+ * before an exec is taken after it.
+ */
+static u64 mach_thread_spare_program(struct mach_task_os *os, u64 program)
+{
+	return program ?: READ_ONCE(os->program);
+}
+
 /* From the second thread of a task on, its agent clones a spare. */
 static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 {
@@ -145,8 +146,9 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 
 	spin_lock(&os->agent.lock);
 	go = ++os->threads_made >= 2 && !os->spare && !os->spare_coming &&
-	     !os->agent.closed;
+	     !os->spare_refused && !os->agent.closed;
 	spin_unlock(&os->agent.lock);
+	program = mach_thread_spare_program(os, program);
 	t = go ? mach_thread_new(os, program, mach_thread_spare_call_release) : NULL;
 	if (!t)
 		return;
@@ -165,23 +167,63 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 	mach_agent_call_put(&t->call);
 }
 
+static const void *mach_seccomp_filter_of(struct task_struct *thread)
+{
+#ifdef CONFIG_SECCOMP_FILTER
+	return READ_ONCE(thread->seccomp.filter);
+#else
+	return NULL;
+#endif
+}
+
+/*
+ * Is the spare alive, and would a clone by the agent now be the same: the
+ * same credentials (a setuid since is the agent's, not the spare's), the
+ * same seccomp filter and no_new_privs?
+ */
+static bool mach_thread_spare_current(struct mach_task_os *os,
+				      struct mach_thread_os *t)
+{
+	struct task_struct *spare, *agent;
+	bool same;
+
+	spin_lock(&os->agent.lock);
+	agent = os->agent.thread;
+	rcu_read_lock();
+	spare = pid_task(t->pid, PIDTYPE_PID);
+	same = spare && agent && !(READ_ONCE(spare->flags) & PF_EXITING) &&
+	       rcu_access_pointer(spare->cred) == rcu_access_pointer(agent->cred) &&
+	       rcu_access_pointer(spare->real_cred) ==
+	       rcu_access_pointer(agent->real_cred) &&
+	       task_no_new_privs(spare) == task_no_new_privs(agent) &&
+	       mach_seccomp_filter_of(spare) == mach_seccomp_filter_of(agent);
+	rcu_read_unlock();
+	spin_unlock(&os->agent.lock);
+	return same;
+}
+
 /*
  * The spare, waited for if the agent is cloning it, if it is for
- * program and alive: the core's now. Else NULL.
+ * program and current: the core's now. Else NULL, and *err if the wait
+ * was cut short (-EINTR: killed, or the task stopped).
  */
 static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
-						     u64 program)
+						     u64 program, int *err)
 {
 	struct mach_thread_os *t, *coming = NULL;
 
+	*err = 0;
 	spin_lock(&os->agent.lock);
 	t = os->spare;
 	if (!t && os->spare_coming && mach_agent_call_get(&os->spare_coming->call))
 		coming = os->spare_coming;
 	spin_unlock(&os->agent.lock);
 	if (coming) {
-		mach_agent_await(&os->agent, &coming->call);
+		if (mach_agent_await(&os->agent, &coming->call) == -EINTR)
+			*err = -EINTR;
 		mach_agent_call_put(&coming->call);
+		if (*err)
+			return NULL;
 	}
 	spin_lock(&os->agent.lock);
 	t = os->spare;
@@ -190,8 +232,8 @@ static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 	spin_unlock(&os->agent.lock);
 	if (!t)
 		return NULL;
-	if (t->call.program == program && !READ_ONCE(t->dying) &&
-	    mach_thread_alive(t->pid))
+	if (t->call.program == mach_thread_spare_program(os, program) &&
+	    !READ_ONCE(t->dying) && mach_thread_spare_current(os, t))
 		return t;
 	mach_shim_thread_free(t);
 	return NULL;
@@ -240,11 +282,13 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	struct mach_thread_os *t;
 	long ret;
 
-	t = mach_thread_take_spare(os, program);
+	t = mach_thread_take_spare(os, program, err);
 	if (t) {
 		mach_thread_make_spare(os, program);
 		return t;
 	}
+	if (*err)
+		return NULL;
 	t = mach_thread_new(os, program, mach_thread_call_release);
 	if (!t) {
 		*err = -ENOMEM;
