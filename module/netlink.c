@@ -363,7 +363,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	static const int stat_attrs[] = {
 		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
 	};
-	struct task_struct *leader, *t, *agent;
+	struct task_struct *leader, *t, *agent, *spare;
 	struct mach_thread_view *views;
 	struct mach_task_os *os;
 	struct mach_task *task;
@@ -387,6 +387,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	agent = os->agent.thread;
 	if (agent)
 		get_task_struct(agent);
+	spare = os->spare_pid ? get_pid_task(os->spare_pid, PIDTYPE_PID) : NULL;
 	spin_unlock(&os->agent.lock);
 
 	rcu_read_lock();
@@ -411,6 +412,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_u32(skb, MACH_A_THREAD_TID, task_pid_vnr(t)) ||
 		    nla_put_u32(skb, MACH_A_THREAD_STATE, mach_nl_thread_state(t)) ||
 		    (t == agent && nla_put_flag(skb, MACH_A_THREAD_AGENT)) ||
+		    (t == spare && nla_put_flag(skb, MACH_A_THREAD_SPARE)) ||
 		    (suspend >= 0 && nla_put_u32(skb, MACH_A_THREAD_SUSPEND, suspend)) ||
 		    mach_nl_put_stats(skb, MACH_A_THREAD_STATS, vals, stat_attrs, 2)) {
 			genlmsg_cancel(skb, hdr);
@@ -423,6 +425,8 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_unlock();
 	if (agent)
 		put_task_struct(agent);
+	if (spare)
+		put_task_struct(spare);
 	put_task_struct(leader);
 	kvfree(views);
 	if (err && !skb->len)

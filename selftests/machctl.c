@@ -186,10 +186,13 @@ TEST_F(machctl, tasks)
 	mach_port_deallocate(me, child);
 }
 
-/* threads: a Mach thread suspended twice; the agent, which has no count. */
+/*
+ * threads: a Mach thread suspended twice; the agent, which has no count;
+ * the spare the agent cloned after the second thread_create.
+ */
 TEST_F(machctl, threads)
 {
-	thread_act_t thread;
+	thread_act_t thread, second;
 	task_t child;
 	int pid;
 
@@ -197,6 +200,19 @@ TEST_F(machctl, threads)
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(child, &pid));
 	ASSERT_EQ(KERN_SUCCESS, thread_create(child, &thread));
 	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_create(child, &second));
+	ASSERT_EQ(KERN_SUCCESS, thread_terminate(second));
+	mach_port_deallocate(mach_task_self(), second);
+	for (int i = 0; i < 200; i++) {
+		ASSERT_EQ(0, run(self->out, "machctl --json threads %d", pid));
+		if (strstr(self->out, "\"spare\":true"))
+			break;
+		usleep(10 * 1000);
+	}
+	ASSERT_NE(NULL, object_with(self->out, "\"spare\":true", self->obj, sizeof(self->obj)))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->obj, "\"agent\":false"));
+	EXPECT_NE(NULL, strstr(self->obj, "\"suspend_count\":null"));
 
 	ASSERT_EQ(0, run(self->out, "machctl --json threads %d", pid));
 	EXPECT_NE(NULL, strstr(self->out, "\"suspend_count\":2,")) TH_LOG("%s", self->out);
@@ -205,6 +221,7 @@ TEST_F(machctl, threads)
 	ASSERT_EQ(0, run(self->out, "machctl threads %d", pid));
 	EXPECT_EQ(self->out, strstr(self->out, "    TID STATE            AGENT SUSPEND"));
 	EXPECT_NE(NULL, strstr(self->out, " yes ")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, " spare ")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "       2 ")) TH_LOG("%s", self->out);
 
 	ASSERT_EQ(KERN_SUCCESS, task_terminate(child));

@@ -380,11 +380,12 @@ int cmd_threads(uint32_t pid)
 		printf("[");
 		for (size_t i = 0; i < ans.records.size(); i++) {
 			const Record &r = ans.records[i];
-			printf("%s{\"tid\":%llu,\"state\":\"%s\",\"agent\":%s,\"suspend_count\":%s,"
-			       "\"user_ns\":%llu,\"system_ns\":%llu}",
+			printf("%s{\"tid\":%llu,\"state\":\"%s\",\"agent\":%s,\"spare\":%s,"
+			       "\"suspend_count\":%s,\"user_ns\":%llu,\"system_ns\":%llu}",
 			       i ? "," : "", (unsigned long long)r.v[MACH_A_THREAD_TID],
 			       state_name(r.v[MACH_A_THREAD_STATE]),
 			       r.has[MACH_A_THREAD_AGENT] ? "true" : "false",
+			       r.has[MACH_A_THREAD_SPARE] ? "true" : "false",
 			       opt_u64(r, MACH_A_THREAD_SUSPEND).c_str(),
 			       (unsigned long long)r.stat[MACH_A_STAT_USER_NS],
 			       (unsigned long long)r.stat[MACH_A_STAT_SYSTEM_NS]);
@@ -397,7 +398,7 @@ int cmd_threads(uint32_t pid)
 	for (const Record &r : ans.records)
 		printf("%7llu %-16s %-5s %7s %12llu %12llu\n", (unsigned long long)r.v[MACH_A_THREAD_TID],
 		       state_name(r.v[MACH_A_THREAD_STATE]),
-		       r.has[MACH_A_THREAD_AGENT] ? "yes" : "-",
+		       r.has[MACH_A_THREAD_AGENT] ? "yes" : r.has[MACH_A_THREAD_SPARE] ? "spare" : "-",
 		       opt_u64(r, MACH_A_THREAD_SUSPEND, "-").c_str(),
 		       (unsigned long long)(r.stat[MACH_A_STAT_USER_NS] / 1000000),
 		       (unsigned long long)(r.stat[MACH_A_STAT_SYSTEM_NS] / 1000000));

@@ -64,6 +64,8 @@
  *   MACH_A_THREAD_TID        u32
  *   MACH_A_THREAD_STATE      u32  MACH_THREAD_STATE_*
  *   MACH_A_THREAD_AGENT      flag the task's hidden agent
+ *   MACH_A_THREAD_SPARE      flag a thread its agent cloned ahead for the
+ *                                 next thread_create: no Mach thread yet
  *   MACH_A_THREAD_SUSPEND    u32  the Mach thread's own suspend count
  *                                 (thread_suspend); absent for a thread no
  *                                 Mach call has named yet, and the agent
@@ -244,6 +246,7 @@ enum {
 	MACH_A_EVENT_STATUS,
 	MACH_A_EVENT_CHILD,
 	MACH_A_EVENT_EXCEPTION,
+	MACH_A_THREAD_SPARE,
 	__MACH_A_MAX,
 };
 #define MACH_A_MAX (__MACH_A_MAX - 1)
