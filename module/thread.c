@@ -202,6 +202,19 @@ static bool mach_thread_spare_current(struct mach_task_os *os,
 	return same;
 }
 
+/* The spare out of its slot, with the slot's reference; or NULL. */
+static struct mach_thread_os *mach_thread_unslot_spare(struct mach_task_os *os)
+{
+	struct mach_thread_os *t;
+
+	spin_lock(&os->agent.lock);
+	t = os->spare;
+	os->spare = NULL;
+	os->spare_pid = NULL;
+	spin_unlock(&os->agent.lock);
+	return t;
+}
+
 /*
  * The spare, waited for if the agent is cloning it, if it is for
  * program and current: the core's now. Else NULL, and *err if the wait
@@ -214,8 +227,8 @@ static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 
 	*err = 0;
 	spin_lock(&os->agent.lock);
-	t = os->spare;
-	if (!t && os->spare_coming && mach_agent_call_get(&os->spare_coming->call))
+	if (!os->spare && os->spare_coming &&
+	    mach_agent_call_get(&os->spare_coming->call))
 		coming = os->spare_coming;
 	spin_unlock(&os->agent.lock);
 	if (coming) {
@@ -225,11 +238,7 @@ static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 		if (*err)
 			return NULL;
 	}
-	spin_lock(&os->agent.lock);
-	t = os->spare;
-	os->spare = NULL;
-	os->spare_pid = NULL;
-	spin_unlock(&os->agent.lock);
+	t = mach_thread_unslot_spare(os);
 	if (!t)
 		return NULL;
 	if (t->call.program == mach_thread_spare_program(os, program) &&
@@ -241,13 +250,8 @@ static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 
 void mach_thread_drop_spare(struct mach_task_os *os)
 {
-	struct mach_thread_os *t;
+	struct mach_thread_os *t = mach_thread_unslot_spare(os);
 
-	spin_lock(&os->agent.lock);
-	t = os->spare;
-	os->spare = NULL;
-	os->spare_pid = NULL;
-	spin_unlock(&os->agent.lock);
 	if (t)
 		mach_shim_thread_free(t);
 }

@@ -486,11 +486,14 @@ typedef double (*sample_fn)(void);
  * b a, a b...). Process creation is noisy under emulation, and a slow
  * spell (the other CPU busy with memory just touched, or with a child's
  * exit) then falls on both sides alike, not on whichever went first. The
- * median is steadier than a best or a mean.
+ * median is steadier than a best or a mean. And the medians of the parts
+ * (at most 8) that each run of a leaves in steps[0..count): where a's
+ * time goes, from the same runs.
  */
-static void compare(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns)
+static void compare_parts(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns,
+			  const double *steps, int count, double *parts)
 {
-	static double as[256], bs[256];
+	static double as[256], bs[256], ps[8][256];
 
 	if (n > 256)
 		n = 256;
@@ -502,9 +505,18 @@ static void compare(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns
 			as[i] = a();
 			bs[i] = b();
 		}
+		for (int k = 0; k < count && k < 8; k++)
+			ps[k][i] = steps[k];
 	}
 	*a_ns = median(as, n);
 	*b_ns = median(bs, n);
+	for (int k = 0; k < count && k < 8; k++)
+		parts[k] = median(ps[k], n);
+}
+
+static void compare(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns)
+{
+	compare_parts(n, a, b, a_ns, b_ns, NULL, 0, NULL);
 }
 
 /* Times body, in ns. */
@@ -2044,34 +2056,6 @@ static void target(double ratio, double goal)
 static void part(const char *name, double ns, double whole)
 {
 	printf("    %-30s %9.0f ns   %3.0f%%\n", name, ns, 100 * ns / whole);
-}
-
-/*
- * compare(), and the medians of the parts that each run of a leaves in
- * steps[0..count): where a's time goes, from the same runs.
- */
-static void compare_parts(long n, sample_fn a, sample_fn b, double *a_ns, double *b_ns,
-			  const double *steps, int count, double *parts)
-{
-	static double as[256], bs[256], ps[8][256];
-
-	if (n > 256)
-		n = 256;
-	for (long i = 0; i < n; i++) {
-		if (i % 2) {
-			bs[i] = b();
-			as[i] = a();
-		} else {
-			as[i] = a();
-			bs[i] = b();
-		}
-		for (int k = 0; k < count && k < 8; k++)
-			ps[k][i] = steps[k];
-	}
-	*a_ns = median(as, n);
-	*b_ns = median(bs, n);
-	for (int k = 0; k < count && k < 8; k++)
-		parts[k] = median(ps[k], n);
 }
 
 static double fork_exit_wait(void)
