@@ -184,6 +184,36 @@ static inline kern_return_t start_at(thread_act_t thread, uint64_t rip, uint64_t
 				x86_THREAD_STATE64_COUNT);
 }
 
+/* A line of /proc/<pid>/status ("Uid:", "CapEff:", ...), without the key. */
+static inline int proc_status_line(pid_t pid, const char *key, char *out, size_t size)
+{
+	char path[64], line[256];
+	int found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key))) {
+			const char *value = line + strlen(key) + 1;
+			size_t len = strcspn(value, "\n");
+
+			if (len >= size)
+				len = size - 1;
+			memcpy(out, value, len);
+			out[len] = '\0';
+			for (size_t n = strlen(out); n && out[n - 1] == ' '; n--)
+				out[n - 1] = '\0';
+			found = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 /* Waits up to 5 s for the word at address in task to become want. */
 static inline int await_word(task_t task, vm_address_t address, uint32_t want)
 {

@@ -50,31 +50,6 @@ static void tokens_of(task_t task, security_token_t *security, audit_token_t *au
 	task_info(task, TASK_AUDIT_TOKEN, (task_info_t)audit, &count);
 }
 
-/* A line of /proc/<pid>/status ("Uid:", "CapEff:", ...), without the key. */
-static int status_line(pid_t pid, const char *key, char *out, size_t size)
-{
-	char path[64], line[256];
-	int found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, strlen(key))) {
-			snprintf(out, size, "%s", line + strlen(key) + 1);
-			out[strcspn(out, "\n")] = '\0';
-			for (size_t n = strlen(out); n && out[n - 1] == ' '; n--)
-				out[n - 1] = '\0';
-			found = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 static pid_t pid_of(task_t task)
 {
 	int pid = 0;
@@ -414,13 +389,13 @@ TEST_F(inherited_tokens, credentials_follow_the_security_token)
 					 MACH_PORT_NULL, NULL, 0, inherit, &child));
 	pid = pid_of(child);
 	ASSERT_GT(pid, 0);
-	ASSERT_EQ(0, status_line(pid, "Uid:", value, sizeof(value)));
+	ASSERT_EQ(0, proc_status_line(pid, "Uid:", value, sizeof(value)));
 	EXPECT_STREQ("1234\t1234\t1234\t1234", value);
-	ASSERT_EQ(0, status_line(pid, "Gid:", value, sizeof(value)));
+	ASSERT_EQ(0, proc_status_line(pid, "Gid:", value, sizeof(value)));
 	EXPECT_STREQ("5678\t5678\t5678\t5678", value);
-	ASSERT_EQ(0, status_line(pid, "CapEff:", value, sizeof(value)));
+	ASSERT_EQ(0, proc_status_line(pid, "CapEff:", value, sizeof(value)));
 	EXPECT_STREQ("0000000000000000", value);
-	ASSERT_EQ(0, status_line(pid, "Groups:", value, sizeof(value)));
+	ASSERT_EQ(0, proc_status_line(pid, "Groups:", value, sizeof(value)));
 	EXPECT_STREQ("", value);
 	task_terminate(child);
 	mach_port_deallocate(mach_task_self(), child);
@@ -429,8 +404,8 @@ TEST_F(inherited_tokens, credentials_follow_the_security_token)
 	ASSERT_EQ(KERN_SUCCESS,
 		  made_task_create_token(&self->made, security, mach_task_self(), st, at,
 					 MACH_PORT_NULL, NULL, 0, TRUE, &child));
-	ASSERT_EQ(0, status_line(pid_of(child), "CapEff:", value, sizeof(value)));
-	ASSERT_EQ(0, status_line(getpid(), "CapBnd:", bounding, sizeof(bounding)));
+	ASSERT_EQ(0, proc_status_line(pid_of(child), "CapEff:", value, sizeof(value)));
+	ASSERT_EQ(0, proc_status_line(getpid(), "CapBnd:", bounding, sizeof(bounding)));
 	EXPECT_STREQ(bounding, value);
 	task_terminate(child);
 	mach_port_deallocate(mach_task_self(), child);
@@ -439,7 +414,7 @@ TEST_F(inherited_tokens, credentials_follow_the_security_token)
 	EXPECT_EQ(0u, getuid());
 	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, TRUE,
 						 &child));
-	ASSERT_EQ(0, status_line(pid_of(child), "Uid:", value, sizeof(value)));
+	ASSERT_EQ(0, proc_status_line(pid_of(child), "Uid:", value, sizeof(value)));
 	EXPECT_STREQ("0\t0\t0\t0", value);
 	task_terminate(child);
 }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -27,39 +28,18 @@
 /* Linux threads of process pid (/proc/PID/status), or -1. */
 static int linux_threads(int pid)
 {
-	char path[64], line[128];
-	int threads = -1;
-	FILE *f;
+	char value[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %d", &threads) == 1)
-			break;
-	fclose(f);
-	return threads;
+	return proc_status_line(pid, "Threads:", value, sizeof(value)) ? -1 : atoi(value);
 }
 
 /* Is process pid gone (or a zombie) within ms? */
 static bool gone_within(int pid, int ms)
 {
-	char path[64], line[128];
+	char state[32];
 
 	for (int waited = 0; waited <= ms; waited += 10) {
-		FILE *f;
-		bool zombie = false;
-
-		snprintf(path, sizeof(path), "/proc/%d/status", pid);
-		f = fopen(path, "r");
-		if (!f)
-			return true;
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "State:", 6))
-				zombie = strchr(line, 'Z') != NULL;
-		fclose(f);
-		if (zombie)
+		if (proc_status_line(pid, "State:", state, sizeof(state)) || strchr(state, 'Z'))
 			return true;
 		usleep(10 * 1000);
 	}
