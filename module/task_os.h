@@ -157,8 +157,9 @@ struct mach_task_os {
 	 * thread_create's spare (thread.c), guarded by agent.lock: a thread
 	 * cloned ahead and parked, and its pid (the record's reference);
 	 * spare_coming, the one the agent is cloning (its call holds it);
-	 * threads_made counts thread_create's calls: from the second on,
-	 * the task keeps a spare, unless a spare's clone was refused.
+	 * threads_made counts thread_create's calls up to 2: from the
+	 * second on, the task keeps a spare, unless a spare's clone was
+	 * refused.
 	 */
 	struct mach_thread_os *spare;
 	struct pid *spare_pid;

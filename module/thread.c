@@ -145,7 +145,9 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 	bool go;
 
 	spin_lock(&os->agent.lock);
-	go = ++os->threads_made >= 2 && !os->spare && !os->spare_coming &&
+	if (os->threads_made < 2)
+		os->threads_made++;
+	go = os->threads_made == 2 && !os->spare && !os->spare_coming &&
 	     !os->spare_refused && !os->agent.closed;
 	spin_unlock(&os->agent.lock);
 	program = mach_thread_spare_program(os, program);
