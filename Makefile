@@ -115,7 +115,7 @@ unit: $(UNIT)
 
 $(UNIT): $(CORE_SRCS) $(UNIT_SRCS) $(wildcard module/core/*.h) uapi/mach/abi.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXLANG) $(WARN) -g -O1 $(SANITIZE) -Imodule/core -Iuapi -Ilibmach/include \
+	$(CXX) $(CXXLANG) $(WARN) -g -O1 $(SANITIZE) -DMACH_CORE_CHECK_LOCKS -Imodule/core -Iuapi -Ilibmach/include \
 		-o $@ $(CORE_SRCS) $(UNIT_SRCS) -lgtest -lgtest_main -lpthread
 
 # libFuzzer over the core's message path (clang), with ASan and UBSan.
@@ -127,7 +127,7 @@ fuzz-build: $(FUZZ)
 $(FUZZ): $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc module/core/tests/shim_user.cc $(wildcard module/core/*.h)
 	@mkdir -p $(dir $@)
 	clang++ $(CXXLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Imodule/core -Iuapi -o $@ $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc \
+		-DMACH_CORE_CHECK_LOCKS -Imodule/core -Iuapi -o $@ $(CORE_SRCS) module/core/fuzz/msg_fuzz.cc \
 		module/core/tests/shim_user.cc
 
 fuzz: $(FUZZ)

@@ -161,7 +161,13 @@ public:
 	void lock() { mach_shim_lock_acquire(lock_); }
 	bool lock_killable() { return mach_shim_lock_acquire_killable(lock_) == 0; }
 	void unlock() { mach_shim_lock_release(lock_); }
-	void assert_held() { mach_shim_lock_assert_held(lock_); }
+	/* Checked where locks are proved (lockdep, the host's tests). */
+	void assert_held()
+	{
+#ifdef MACH_CORE_CHECK_LOCKS
+		mach_shim_lock_assert_held(lock_);
+#endif
+	}
 
 private:
 	mach_shim_lock *lock_;	/* set at construction, then read-only */
@@ -193,7 +199,12 @@ public:
 	bool ok() const { return lock_ != nullptr; }
 	void lock() { mach_shim_spinlock_acquire(lock_); }
 	void unlock() { mach_shim_spinlock_release(lock_); }
-	void assert_held() { mach_shim_spinlock_assert_held(lock_); }
+	void assert_held()
+	{
+#ifdef MACH_CORE_CHECK_LOCKS
+		mach_shim_spinlock_assert_held(lock_);
+#endif
+	}
 	/* For mach_shim_sleep_locked(), which lets it go while asleep. */
 	mach_shim_spinlock *shim() { return lock_; }
 

@@ -246,12 +246,6 @@ void Port::bind_owner(Charge &charge)
 	charge.bind(owner_);	/* set before the port is seen, for good */
 }
 
-bool Port::dead()
-{
-	/* Set once, under the lock: a look without it sees it or just misses it. */
-	return __atomic_load_n(&dead_, __ATOMIC_ACQUIRE);
-}
-
 void Port::kill()
 {
 	Reaper reaper;

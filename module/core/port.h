@@ -200,7 +200,8 @@ public:
 	 * another kind of port.
 	 */
 	Semaphore *semaphore_named();
-	bool dead();
+	/* Set once, under lock_: a look without it sees it or just misses it. */
+	bool dead() const { return __atomic_load_n(&dead_, __ATOMIC_ACQUIRE); }
 	bool is_kernel() const { return object_ != Object::None; }
 	Object object() const { return object_; }
 	/*
