@@ -53,6 +53,10 @@ long version(mach_version_args &args)
 /* task_self_trap: a send right to the caller's own task port. */
 Kr make_self_send(Task &caller, Name *name)
 {
+	Kr kr;
+	/* Most callers hold a right to themselves already (mach_task_self()). */
+	if (caller.space().make_send_named(caller.port_address(), name, &kr))
+		return kr;
 	Ref<Port> port = caller.port();
 	if (!port)
 		return Kr::InvalidTask;
@@ -101,6 +105,10 @@ long port_call_on(Task &caller, u32 task_name, PortCall &call)
 
 long deallocate(Task &caller, u32 task_name, Name name)
 {
+	Kr kr;
+	/* Most name the caller's own space by mach_task_self(): one look-up. */
+	if (caller.space().deallocate_via(Name{task_name}, caller.port_address(), name, &kr))
+		return result(kr);
 	PortCall call{};
 	call.op = PortOp::Deallocate;
 	call.name = name;

@@ -155,6 +155,25 @@ Kr Space::install_near_locked(Port *port, u32 type, u32 urefs, Name *name, Name 
 	return kr == Kr::Success ? Kr::PlaceFar : kr;
 }
 
+/* One more send right to the port of a live right, coalesced into it. */
+Kr Space::add_send_locked(Right *right)
+{
+	Port *port = right->port;
+
+	lock_.assert_held();
+	if (right->type & RightSend) {
+		if (right->urefs >= urefs_max)
+			return Kr::UrefsOverflow;
+		right->urefs++;
+		port->count_make_send();
+	} else if (right->type & RightReceive) {
+		right->type |= RightSend;
+		right->urefs = 1;
+		port->make_send();
+	}
+	return Kr::Success;
+}
+
 Kr Space::make_send(Port *port, Name *name)
 {
 	Guard g(lock_);
@@ -162,24 +181,31 @@ Kr Space::make_send(Port *port, Name *name)
 	if (const u32 *known = by_port_.find(port)) {
 		Name existing{*known};
 		if (Right *right = find_live_locked(existing)) {
-			if (right->type & RightSend) {
-				if (right->urefs >= urefs_max)
-					return Kr::UrefsOverflow;
-				right->urefs++;
-				port->count_make_send();
-			} else if (right->type & RightReceive) {
-				right->type |= RightSend;
-				right->urefs = 1;
-				port->make_send();
-			}
 			*name = existing;
-			return Kr::Success;
+			return add_send_locked(right);
 		}
 	}
 	Kr kr = install_locked(port, RightSend, 1, name);
 	if (kr == Kr::Success)
 		port->make_send();
 	return kr;
+}
+
+bool Space::make_send_named(const Port *port, Name *name, Kr *kr)
+{
+	Guard g(lock_);
+
+	const u32 *known = by_port_.find(port);
+	if (!known)
+		return false;
+	Name existing{*known};
+	Right *right = find_live_locked(existing);
+	/* Closed or dead meanwhile: make_send() settles it. */
+	if (!right || right->port != port || !(right->type & (RightSend | RightReceive)))
+		return false;
+	*name = existing;
+	*kr = add_send_locked(right);
+	return true;
 }
 
 Kr Space::allocate(u32 right, Name *name, Name want)
@@ -227,9 +253,35 @@ Kr Space::deallocate(Name name)
 		return Kr::Success;
 
 	Guard g(lock_);
+	return deallocate_locked(name);
+}
+
+bool Space::deallocate_via(Name via, const Port *port, Name name, Kr *kr)
+{
+	Guard g(lock_);
+	Right *right = find_live_locked(via);
+
+	if (!right || !(right->type & RightSend) || right->port != port)
+		return false;
+	if (!name.valid())
+		*kr = Kr::Success;
+	else if (name.value == via.value)	/* mach_task_self()'s own, found */
+		*kr = deallocate_right_locked(name, right);
+	else
+		*kr = deallocate_locked(name);
+	return true;
+}
+
+Kr Space::deallocate_locked(Name name)
+{
 	Right *right = find_live_locked(name);
-	if (!right)
-		return Kr::InvalidName;
+
+	return right ? deallocate_right_locked(name, right) : Kr::InvalidName;
+}
+
+Kr Space::deallocate_right_locked(Name name, Right *right)
+{
+	lock_.assert_held();
 	/* As XNU's ipc_right_dealloc(): a send-once right or a set goes whole. */
 	if (right->type & (RightSendOnce | RightPortSet)) {
 		remove_locked(name, right);

@@ -76,6 +76,12 @@ public:
 	/* Gives the task one more send right to port, coalesced by name. */
 	Kr make_send(Port *port, Name *name);
 	/*
+	 * make_send() when the space already has a name for port, which the
+	 * caller need hold no reference on (it is only compared until found
+	 * here, where that name's right holds one): false if there is none.
+	 */
+	bool make_send_named(const Port *port, Name *name, Kr *kr);
+	/*
 	 * mach_port_allocate; with want valid, mach_port_allocate_name:
 	 * PlaceFar if it went under a fresh *name instead, to be moved.
 	 */
@@ -108,6 +114,12 @@ public:
 	void info(NameInfo *out, u32 capacity, u32 *count);
 	/* mach_port_deallocate: one user reference of a send right or dead name. */
 	Kr deallocate(Name name);
+	/*
+	 * deallocate(name) when the call names this space by via, a send
+	 * right to port (the task's own): both names looked up under one
+	 * hold of the lock. false, and nothing done, if via is not that.
+	 */
+	bool deallocate_via(Name via, const Port *port, Name name, Kr *kr);
 	/* mach_port_destroy: every right under name. */
 	/* broken: the guard a call of the user's broke (nullptr: the module's own). */
 	Kr destroy_name(Name name, BrokenGuard *broken = nullptr);
@@ -213,6 +225,9 @@ private:
 	void sweep_locked();
 	void remove_locked(Name name, Right *right);
 	void drop_send_right_locked(Name name, Right *right);
+	Kr add_send_locked(Right *right);
+	Kr deallocate_locked(Name name);
+	Kr deallocate_right_locked(Name name, Right *right);
 	void drop_receive_right_locked(Name name, Right *right);
 	Kr copyin_own_locked(Name name, u32 disposition, TransitRight *out);
 	/* A new entry, at want if that is a name (else the kernel picks). */

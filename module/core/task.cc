@@ -205,7 +205,7 @@ void Task::terminate()
 		threads = threads_;
 		threads_ = nullptr;
 		port = port_;
-		port_ = nullptr;
+		__atomic_store_n(&port_, nullptr, __ATOMIC_RELAXED);
 		name_port = name_port_;
 		name_port_ = nullptr;
 		for (u32 i = 0; i <= TaskSpecialPortMax; i++) {
@@ -267,7 +267,7 @@ bool Task::renew_port()
 		sample_ = nullptr;
 		old = port_;
 		/* A terminated task stays so. */
-		port_ = old ? fresh : nullptr;
+		__atomic_store_n(&port_, old ? fresh : nullptr, __ATOMIC_RELAXED);
 		/* As on XNU, the new program's credentials speak for it. */
 		__atomic_store_n(&has_tokens_, false, __ATOMIC_RELEASE);
 		if (!old)

@@ -68,6 +68,11 @@ public:
 	mach_task_os *os() const { return os_; }
 	/* The task port while the task lives, with a reference; else empty. */
 	Ref<Port> port();
+	/*
+	 * Its address, only to compare (no reference: a renewal or the end
+	 * may put it at once); for the fast paths of the task's own calls.
+	 */
+	const Port *port_address() const { return __atomic_load_n(&port_, __ATOMIC_RELAXED); }
 	u32 suspend_count();
 	/* TASK_EVENTS_INFO's counts: what the task did through Mach. */
 	TaskEvents events();
@@ -208,7 +213,7 @@ private:
 	mach_task_os *const os_;	/* immutable */
 	Space space_;			/* its own lock */
 	/* set at creation, before the task is seen; then as below */
-	Port *port_ = nullptr;		/* guarded by lock_; a reference */
+	Port *port_ = nullptr;		/* written under lock_; a reference */
 	/* Its name port (inspection only), kept across exec; likewise. */
 	Port *name_port_ = nullptr;
 	/* guarded by lock_; send rights; the kernel and name ports are port_ */
