@@ -155,9 +155,15 @@ void mach_shim_waitq_destroy(struct mach_shim_waitq *q)
 	mach_shim_free(MACH_KIND_MEMORY, q);
 }
 
+/*
+ * Most wakes find no one (each dequeue wakes for a blocked sender). The
+ * waiters' checks take the lock the wakers changed what they check
+ * under, so the barrier in wq_has_sleeper() is all a skipped wake needs.
+ */
 void mach_shim_waitq_wake(struct mach_shim_waitq *q)
 {
-	wake_up_all(&q->head);	/* and an exception's killable wait */
+	if (wq_has_sleeper(&q->head))
+		wake_up_all(&q->head);	/* and an exception's killable wait */
 }
 
 /* The waker waits for an answer next: the woken thread is its peer. */
