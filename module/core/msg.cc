@@ -519,7 +519,8 @@ Kr send(Task &caller, const mach_msg_args &args)
 	Message *msg = Message::create(args.send_size);
 	if (!msg)
 		return Kr::SendNoBuffer;
-	if (mach_shim_copy_in(&msg->header, args.msg, args.send_size)) {
+	/* By words when small: no hardened-usercopy walk of the slab. */
+	if (mach_small_copy_in(&msg->header, args.msg, args.send_size)) {
 		Message::destroy(msg);
 		return Kr::SendInvalidData;
 	}
