@@ -22,19 +22,33 @@
  * pid, session id and a pid version (0: Linux does not reuse a live pid).
  * Ids are those of the initial user namespace, like the host's ports.
  */
+/*
+ * A kuid is the initial namespace's uid already: from_kuid_munged() of
+ * init_user_ns without its map search, on every message's way.
+ */
+static u32 mach_init_uid(kuid_t uid)
+{
+	return uid_valid(uid) ? __kuid_val(uid) : overflowuid;
+}
+
+static u32 mach_init_gid(kgid_t gid)
+{
+	return gid_valid(gid) ? __kgid_val(gid) : overflowgid;
+}
+
 void mach_tokens_of(struct task_struct *task, u32 security[2], u32 audit[8])
 {
-	struct user_namespace *ns = &init_user_ns;
 	const struct cred *cred;
 
 	rcu_read_lock();
 	cred = __task_cred(task);
-	security[0] = from_kuid_munged(ns, cred->euid);
-	security[1] = from_kgid_munged(ns, cred->egid);
-	audit[3] = from_kuid_munged(ns, cred->uid);
-	audit[4] = from_kgid_munged(ns, cred->gid);
+	security[0] = mach_init_uid(cred->euid);
+	security[1] = mach_init_gid(cred->egid);
+	audit[3] = mach_init_uid(cred->uid);
+	audit[4] = mach_init_gid(cred->gid);
 	rcu_read_unlock();
-	audit[0] = from_kuid(ns, audit_get_loginuid(task));
+	/* An unset login uid is -1, as from_kuid() gives it. */
+	audit[0] = __kuid_val(audit_get_loginuid(task));
 	audit[1] = security[0];
 	audit[2] = security[1];
 	audit[5] = task_tgid_nr(task);
