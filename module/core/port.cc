@@ -337,13 +337,16 @@ void Port::make_send()
 {
 	Guard g(lock_);
 	srights_++;
-	mscount_++;
+	__atomic_add_fetch(&mscount_, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * No lock: the right it coalesced into keeps srights_ above 0, so no
+ * no-senders check (all under lock_) can be racing it to a decision.
+ */
 void Port::count_make_send()
 {
-	Guard g(lock_);
-	mscount_++;
+	__atomic_add_fetch(&mscount_, 1, __ATOMIC_RELAXED);
 }
 
 void Port::add_send_once()
@@ -370,11 +373,11 @@ void Port::drop_send()
 		/* A semaphore no right names ends (its port's reference keeps it). */
 		if (object_ == Object::Semaphore)
 			unsent = static_cast<Semaphore *>(kobject_);
-		if (nsrequest_.port && mscount_ >= ns_sync_) {
+		if (nsrequest_.port && __atomic_load_n(&mscount_, __ATOMIC_RELAXED) >= ns_sync_) {
 			fire = nsrequest_;
 			nsrequest_ = {};
 		}
-		mscount = mscount_;
+		mscount = __atomic_load_n(&mscount_, __ATOMIC_RELAXED);
 	}
 	if (unnamed)
 		mach_shim_task_unnamed(unnamed->os());
@@ -455,11 +458,12 @@ Kr Port::request_no_senders(u32 sync, TransitRight notify_right, TransitRight *p
 		*previous = nsrequest_;
 		nsrequest_ = notify_right;
 		ns_sync_ = sync;
-		if (notify_right.port && !srights_ && mscount_ >= sync) {
+		if (notify_right.port && !srights_ &&
+		    __atomic_load_n(&mscount_, __ATOMIC_RELAXED) >= sync) {
 			fire = true;
 			nsrequest_ = {};
 		}
-		mscount = mscount_;
+		mscount = __atomic_load_n(&mscount_, __ATOMIC_RELAXED);
 	}
 	if (fire)
 		notify(notify_right, NotifyNoSenders, &mscount, 1);
@@ -1065,14 +1069,12 @@ u32 Port::msgcount()
 
 u32 Port::mscount()
 {
-	Guard g(lock_);
-	return mscount_;
+	return __atomic_load_n(&mscount_, __ATOMIC_RELAXED);
 }
 
 void Port::set_mscount(u32 mscount)
 {
-	Guard g(lock_);
-	mscount_ = mscount;
+	__atomic_store_n(&mscount_, mscount, __ATOMIC_RELAXED);
 }
 
 u32 Port::send_rights()

@@ -427,7 +427,7 @@ private:
 	u32 send_waiters_ = 0;		/* senders waiting for room */
 	u32 qlimit_ = qlimit_default;
 	u32 seqno_ = 0;
-	u32 mscount_ = 0;
+	u32 mscount_ = 0;		/* atomic: a coalesced make-send takes no lock */
 	u64 context_ = 0;
 	bool guarded_ = false;
 	bool strict_guard_ = false;
