@@ -4,7 +4,10 @@
  * thread_create on, its agent keeps one more thread cloned ahead and
  * parked, which the next thread_create takes at once. The spare is the
  * module's, not the program's: no task_threads lists it, it keeps no
- * process alive, and a shell nothing names ends as if it had none.
+ * process alive, and a shell nothing names ends as if it had none. It is
+ * taken only by the program it was cloned for, running as the agent would
+ * clone now; a clone refused (RLIMIT_NPROC) ends the task's spares, and
+ * thread_create still answers.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +64,36 @@ static int await_linux_threads(int pid, int n)
 		same = threads == n ? same + 1 : 0;
 	}
 	return threads;
+}
+
+/*
+ * A suspended thread's state: to start at rip with rbx, rdi, rsi and rdx
+ * set (the code's arguments), no stack, the rest 0.
+ */
+static kern_return_t start_with(thread_act_t thread, uint64_t rip, uint64_t rbx,
+				uint64_t rdi, uint64_t rsi, uint64_t rdx)
+{
+	x86_thread_state64_t state = { 0 };
+
+	state.__rip = rip;
+	state.__rbx = rbx;
+	state.__rdi = rdi;
+	state.__rsi = rsi;
+	state.__rdx = rdx;
+	state.__rflags = 0x202;
+	return thread_set_state(thread, x86_THREAD_STATE64, (thread_state_t)&state,
+				x86_THREAD_STATE64_COUNT);
+}
+
+/* Until *word is want (5 s at most): is it? */
+static bool await_count(uint32_t *word, uint32_t want)
+{
+	for (int i = 0; i < 500; i++) {
+		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) == want)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
 }
 
 FIXTURE(spare) {
@@ -323,4 +357,326 @@ TEST_F_TIMEOUT(spare, a_caller_killed_waiting_for_the_spare_leaves_the_others_se
 	thread_terminate(thread);
 }
 
-TEST_HARNESS_MAIN
+/*
+ * What the test below runs after its exec (thread_spare --after-exec FD):
+ * three threads made with thread_create, each started in code of this
+ * program, write a byte of this program's to fd, one after the other,
+ * and say they ran. 0, or where it failed.
+ *   mov $1, %eax; syscall (write(rdi, rsi, rdx)); lock incl (%rbx);
+ *   mov $60, %eax; xor %edi, %edi; syscall (exit)
+ */
+static int after_exec(int fd)
+{
+	static const uint8_t program[] = {
+		0xb8, 1, 0, 0, 0, 0x0f, 0x05,		/* write() */
+		0xf0, 0xff, 0x03,			/* lock incl (%rbx) */
+		0xb8, 60, 0, 0, 0, 0x31, 0xff, 0x0f, 0x05,	/* exit(0) */
+	};
+	static const char bytes[] = "new";
+	static uint32_t ran;
+	vm_address_t code = 0;
+
+	if (write_code(mach_task_self(), program, sizeof(program), &code))
+		return 2;
+	for (unsigned int i = 0; i < 3; i++) {
+		thread_act_t thread;
+
+		if (thread_create(mach_task_self(), &thread))
+			return 10 + i;
+		if (start_with(thread, code, (uint64_t)&ran, fd, (uint64_t)&bytes[i], 1))
+			return 20 + i;
+		if (thread_resume(thread))
+			return 30 + i;
+		if (!await_count(&ran, i + 1))
+			return 40 + i;
+	}
+	return 0;
+}
+
+static const char *after_exec_failure(int status)
+{
+	switch (status / 10) {
+	case 0:
+		return status == 4 ? "no spare came before the exec" :
+		       status == 3 ? "threads before the exec" : "the exec, or its code";
+	case 1:
+		return "thread_create after the exec";
+	case 2:
+		return "thread_set_state after the exec";
+	case 3:
+		return "thread_resume after the exec";
+	default:
+		return "a thread made after the exec did not run its code";
+	}
+}
+
+/*
+ * Forks a process that makes two threads with thread_create (from the
+ * second on, its agent clones a spare), waits until the spare is there if
+ * settled (else the spare is on its way), and execs us again as
+ * after_exec(): its exit status, and what its threads wrote, in buf.
+ */
+static int across_an_exec(struct made *made, bool settled, char *buf, size_t size)
+{
+	int out[2], status = -1;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	buf[0] = '\0';
+	if (pipe(out))
+		return -1;
+	pid = made_fork(made);
+	if (pid == 0) {
+		char fd[16];
+
+		close(out[0]);
+		for (int i = 0; i < 2; i++) {
+			thread_act_t thread;
+
+			if (thread_create(mach_task_self(), &thread) ||
+			    thread_terminate(thread))
+				_exit(3);
+		}
+		/* Ours, the agent and the spare. */
+		if (settled && await_linux_threads(getpid(), 3) != 3)
+			_exit(4);
+		snprintf(fd, sizeof(fd), "%d", out[1]);
+		execl("/proc/self/exe", "thread_spare", "--after-exec", fd, (char *)NULL);
+		_exit(5);
+	}
+	close(out[1]);
+	while (pid > 0 && got < size - 1 &&
+	       (n = read(out[0], buf + got, size - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(out[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return status;
+}
+
+/*
+ * A spare is for the program it was cloned in, and an exec ends it: a
+ * program that exec'd while its task had a spare makes threads with
+ * thread_create that run the code it gives them, in its own memory.
+ */
+TEST_F(spare, threads_made_after_an_exec_run_the_new_program)
+{
+	char buf[8];
+	int status = across_an_exec(&self->made, true, buf, sizeof(buf));
+
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("%s", after_exec_failure(WEXITSTATUS(status)));
+	EXPECT_STREQ("new", buf);
+}
+
+/* The same with the spare on its way (queued, or being cloned) at the exec. */
+TEST_F(spare, threads_made_after_an_exec_with_a_spare_coming_run_the_new_program)
+{
+	for (int round = 0; round < 5; round++) {
+		char buf[8];
+		int status = across_an_exec(&self->made, false, buf, sizeof(buf));
+
+		ASSERT_TRUE(WIFEXITED(status)) TH_LOG("round %d: status %#x", round, status);
+		ASSERT_EQ(0, WEXITSTATUS(status))
+			TH_LOG("round %d: %s", round, after_exec_failure(WEXITSTATUS(status)));
+		ASSERT_STREQ("new", buf) TH_LOG("round %d", round);
+	}
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* Starts thread at code, with rbx at ran, and waits until ran is want. */
+static bool runs(thread_act_t thread, vm_address_t code, uint32_t *ran, uint32_t want)
+{
+	return !start_with(thread, code, (uint64_t)ran, 0, 0, 0) && !thread_resume(thread) &&
+	       await_count(ran, want);
+}
+
+#define MADE_AT_MOST 16
+
+/*
+ * The test below, in a process of its own: 0, or where it failed.
+ *   lock incl (%rbx); 1: pause(); jmp 1b
+ */
+static int past_rlimit_nproc(void)
+{
+	static const uint8_t program[] = {
+		0xf0, 0xff, 0x03,		/* lock incl (%rbx) */
+		0xb8, 34, 0, 0, 0, 0x0f, 0x05,	/* 1: pause() */
+		0xeb, 0xf7,			/* jmp 1b */
+	};
+	thread_act_t threads[MADE_AT_MOST + 4];
+	static uint32_t ran;
+	kern_return_t kr = KERN_SUCCESS;
+	unsigned int made, started = 0;
+	struct rlimit was, limit;
+	vm_address_t code = 0;
+	int base, now;
+	pthread_t own;
+
+	/* libmach's file and agent as root, then nobody's: root has no limit. */
+	if (write_code(mach_task_self(), program, sizeof(program), &code))
+		return 2;
+	if (setgid(65534) || setuid(65534))
+		return 3;
+	base = await_linux_threads(getpid(), 2);	/* ours and the agent */
+	if (base != 2 || getrlimit(RLIMIT_NPROC, &was))
+		return 4;
+	limit.rlim_cur = base + 4;
+	limit.rlim_max = was.rlim_max;
+	if (setrlimit(RLIMIT_NPROC, &limit))
+		return 4;
+
+	for (made = 0; made < MADE_AT_MOST; made++) {
+		kr = thread_create(mach_task_self(), &threads[made]);
+		if (kr != KERN_SUCCESS)
+			break;
+		if (!runs(threads[made], code, &ran, ++started))
+			return 5;
+	}
+	if (kr != KERN_RESOURCE_SHORTAGE)
+		return made == MADE_AT_MOST ? 6 : 7;
+	/* Asked again, the same answer. */
+	if (thread_create(mach_task_self(), &threads[made]) != KERN_RESOURCE_SHORTAGE)
+		return 8;
+
+	/* Two end; the places they leave are the program's. */
+	for (int i = 0; i < 2; i++)
+		if (thread_terminate(threads[--made]))
+			return 9;
+	if (await_linux_threads(getpid(), base + made) != base + made)
+		return 9;
+	if (thread_create(mach_task_self(), &threads[made]))
+		return 10;
+	if (!runs(threads[made++], code, &ran, ++started))
+		return 11;
+	/* No spare cloned meanwhile takes the last place from pthread_create. */
+	now = await_linux_threads(getpid(), base + made);
+	if (pthread_create(&own, NULL, nothing, NULL))
+		return now == base + made ? 12 : 13;
+	pthread_join(own, NULL);
+
+	/* The limit raised again, thread_create makes threads that run. */
+	if (setrlimit(RLIMIT_NPROC, &was))
+		return 14;
+	for (int i = 0; i < 2; i++) {
+		if (thread_create(mach_task_self(), &threads[made]))
+			return 15;
+		if (!runs(threads[made++], code, &ran, ++started))
+			return 16;
+	}
+	while (made)
+		if (thread_terminate(threads[--made]))
+			return 17;
+	return 0;
+}
+
+static const char *past_rlimit_nproc_failure(int status)
+{
+	static const char *const what[] = {
+		[2] = "write_code",
+		[3] = "setuid",
+		[4] = "setrlimit, or threads other than ours and the agent",
+		[5] = "a thread made below the limit did not run",
+		[6] = "thread_create never failed",
+		[7] = "thread_create past the limit: not KERN_RESOURCE_SHORTAGE",
+		[8] = "thread_create past the limit again: not KERN_RESOURCE_SHORTAGE",
+		[9] = "thread_terminate",
+		[10] = "thread_create below the limit again",
+		[11] = "the thread made below the limit again did not run",
+		[12] = "pthread_create in the program's last place",
+		[13] = "pthread_create in the program's last place: a spare took it",
+		[14] = "setrlimit back",
+		[15] = "thread_create with the limit raised",
+		[16] = "a thread made with the limit raised did not run",
+		[17] = "thread_terminate at the end",
+	};
+
+	return status < 18 && what[status] ? what[status] : "?";
+}
+
+static const char *const live_names[3] = {
+	"live_tasks", "live_ports", "live_allocations"
+};
+
+/*
+ * Until the live counts are the same for 300 ms (5 s at most): what the
+ * tests before left is torn down, and that is asynchronous.
+ */
+static void settled_counts(long counts[3])
+{
+	int same = 0;
+
+	for (int i = 0; i < 500 && same < 30; i++) {
+		bool changed = false;
+
+		for (int c = 0; c < 3; c++) {
+			long now = mach_stat(live_names[c]);
+
+			changed |= now != counts[c];
+			counts[c] = now;
+		}
+		same = changed ? 0 : same + 1;
+		usleep(10 * 1000);
+	}
+}
+
+/* Until the live counts are back to before (5 s at most): the counts then. */
+static void counts_back(const long before[3], long now[3])
+{
+	for (int i = 0; i < 500; i++) {
+		bool back = true;
+
+		for (int c = 0; c < 3; c++) {
+			now[c] = mach_stat(live_names[c]);
+			back &= now[c] == before[c];
+		}
+		if (back)
+			return;
+		usleep(10 * 1000);
+	}
+}
+
+/*
+ * Under RLIMIT_NPROC, thread_create answers KERN_RESOURCE_SHORTAGE (the
+ * clone refused, for its spare or itself), at once and as often as asked;
+ * a spare refused once is not cloned again to take a place the program
+ * has made free for a thread of its own; with the limit raised,
+ * thread_create makes threads that run; and the task ends with nothing
+ * left (root is not bound by the limit: the process runs as nobody).
+ */
+TEST_F_TIMEOUT(spare, threads_past_rlimit_nproc_are_refused_then_made, 90)
+{
+	long before[3] = { -1, -1, -1 }, after[3];
+	int status = -1;
+	pid_t pid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root, to run as a user of its own");
+	settled_counts(before);
+	pid = made_fork(&self->made);
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(past_rlimit_nproc());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("%s", past_rlimit_nproc_failure(WEXITSTATUS(status)));
+	counts_back(before, after);
+	EXPECT_EQ(before[0], after[0]) TH_LOG("%s", live_names[0]);
+	EXPECT_EQ(before[1], after[1]) TH_LOG("%s", live_names[1]);
+	EXPECT_EQ(before[2], after[2]) TH_LOG("%s", live_names[2]);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--after-exec"))
+		return after_exec(atoi(argv[2]));
+	return test_harness_run(argc, argv);
+}
