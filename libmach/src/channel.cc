@@ -76,6 +76,9 @@ bool start_agent(int fd)
 		return false;
 	}
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	// Its few frames never grow, and it blocks every signal, so no handler
+	// frame lands there: no guard page to map and protect.
+	pthread_attr_setguardsize(&attr, 0);
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);	// inherited by the agent

@@ -2094,7 +2094,10 @@ static void *bench_agent(void *fd)
 	return NULL;
 }
 
-/* libmach's start_agent(): a small detached thread, signals blocked. */
+/*
+ * libmach's start_agent(): a small detached thread with no guard page,
+ * signals blocked.
+ */
 static int start_bench_agent(int fd)
 {
 	pthread_attr_t attr;
@@ -2104,6 +2107,7 @@ static int start_bench_agent(int fd)
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setguardsize(&attr, 0);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (size_t size = PTHREAD_STACK_MIN; err == EINVAL && size <= (1ul << 30); size *= 2) {
