@@ -5,7 +5,7 @@
  * A part includes the headers of the parts it uses, not this one:
  * shim_kernel.h (shim.c, quota.c), task_os.h (task.c), creds.h, node.h,
  * stub.h, agent.h, shell.h, trampoline.h, spin.h, clone.h, vm_share.h,
- * exception.h, sample.h,
+ * exception.h, sample.h, port_file.h,
  * thread_os.h (and thread_record.h, thread_arch.h inside the thread
  * files), dev.h, netlink.h, debugfs.h.
  *
@@ -80,6 +80,7 @@
 #include "exception.h"
 #include "netlink.h"
 #include "node.h"
+#include "port_file.h"
 #include "sample.h"
 #include "shell.h"
 #include "shim_kernel.h"

@@ -7,6 +7,7 @@
  *   shim.c, quota.c    the core's allocation, locks and references; what
  *                      each user may make the module hold
  *   task.c, port.c     tasks as thread groups; port rights as files
+ *   port_file.c        what Linux asks of a port's file: poll, release
  *   fd_place.c         a right under a name chosen: an fd at a number
  *   creds.c, node.c    a new task's credentials and NUMA node
  *   stub.c, agent.c    acting inside another task: the stub page, agents
@@ -28,6 +29,7 @@ static int __init mach_init(void)
 {
 	int ret;
 
+	mach_port_file_init();
 	ret = mach_core_init();
 	if (ret)
 		goto err_shim;

@@ -3,74 +3,38 @@
  * port.c - port rights as file descriptors: each right a task holds is an
  * fd of its process, carrying an anonymous file that references the port.
  * The core's space decides what a name means; this file only makes,
- * checks and closes the fds.
+ * checks and closes the fds. What Linux asks of such a file (its poll,
+ * its release) is port_file.c's, which hands its operations in at init.
  */
 #include <linux/anon_inodes.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
+#include "port_file.h"
 #include "shim_kernel.h"
-#include "task_os.h"
 
 static struct file *mach_file(const struct mach_shim_file *file)
 {
 	return (struct file *)file;
 }
 
-static int mach_port_file_release(struct inode *inode, struct file *file)
+/* Set once, before any file is made (mach_port_file_init()). */
+static const struct file_operations *mach_port_fops;
+
+void mach_port_files_init(const struct file_operations *fops)
 {
-	if (file->private_data)		/* a dead name has no port */
-		mach_port_put(file->private_data);
-	return 0;
+	mach_port_fops = fops;
 }
-
-/*
- * A receive right's (or port set's) fd is readable while a message waits,
- * for the task that holds that receive right: the file is shared by every
- * fd naming the port, in every task.
- */
-static __poll_t mach_port_file_poll(struct file *file, poll_table *wait)
-{
-	struct mach_port *port = file->private_data;
-	struct mach_task *task;
-	__poll_t mask = 0;
-
-	if (!port)
-		return 0;
-	poll_wait(file, mach_shim_waitq_head(mach_port_waitq(port)), wait);
-	task = mach_task_lookup_current();
-	if (task) {
-		if (mach_port_readable(port, task))
-			mask = EPOLLIN | EPOLLRDNORM;
-		mach_task_put(task);
-	}
-	return mask;
-}
-
-static const struct file_operations mach_port_fops = {
-	.owner = THIS_MODULE,
-	.release = mach_port_file_release,
-	.poll = mach_port_file_poll,
-	.llseek = noop_llseek,
-};
 
 struct mach_shim_file *mach_shim_file_create(struct mach_port *port)
 {
 	struct file *file;
 
-	if (port)
-		mach_port_get(port);
-	file = anon_inode_getfile("[mach_port]", &mach_port_fops, port, O_RDWR);
-	if (IS_ERR(file)) {
-		if (port)
-			mach_port_put(port);
-		return NULL;
-	}
-	return (struct mach_shim_file *)file;
+	file = anon_inode_getfile("[mach_port]", mach_port_fops, port, O_RDWR);
+	return IS_ERR(file) ? NULL : (struct mach_shim_file *)file;
 }
 
 int mach_shim_fd_install(struct mach_shim_file *file)

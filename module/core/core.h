@@ -100,7 +100,7 @@ enum mach_sample_sent mach_task_sample_send(struct mach_task *task,
 					    const struct mach_sample *samples,
 					    mach_u32 count, mach_u32 dropped);
 
-void mach_port_get(struct mach_port *port);
+/* A port file's release: the reference the file held. */
 void mach_port_put(struct mach_port *port);
 /* poll(): is a message queued for task, if it holds the receive right? */
 mach_bool mach_port_readable(struct mach_port *port, struct mach_task *task);

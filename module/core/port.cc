@@ -1012,12 +1012,22 @@ mach_shim_file *Port::file()
 	 */
 	if (object_ == Object::Host || object_ == Object::Ledger ||
 	    object_ == Object::MemoryEntry)
-		return mach_shim_file_create(this);
+		return new_file();
 	if (!file_)
-		file_ = mach_shim_file_create(this);
+		file_ = new_file();
 	if (file_)
 		mach_shim_file_get(file_);
 	return file_;
+}
+
+/* A new file standing for this port, with a reference its release drops. */
+mach_shim_file *Port::new_file()
+{
+	get();
+	mach_shim_file *file = mach_shim_file_create(this);
+	if (!file)
+		put();	/* not the last: the caller holds one */
+	return file;
 }
 
 u32 Port::qlimit()
@@ -1313,11 +1323,6 @@ void Message::destroy_in_place(Message *msg, Reaper *reaper)
 }
 
 } /* namespace mach */
-
-extern "C" void mach_port_get(mach_port *port)
-{
-	mach::Port::from(port)->get();
-}
 
 extern "C" void mach_port_put(mach_port *port)
 {

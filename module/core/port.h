@@ -388,6 +388,7 @@ private:
 	/* kill(), its queue's receive rights left to reaper. */
 	void kill_into(Reaper &reaper);
 	bool waiting_ok() const { return lock_.ok() && waitq_; }
+	mach_shim_file *new_file();
 	static mach_bool has_room(void *self);
 	static mach_bool has_message(void *self);
 

@@ -273,7 +273,10 @@ mach_bool mach_shim_may_control(struct mach_task_os *os, mach_u64 *ticket);
  */
 struct mach_port;
 struct mach_shim_file;
-/* A new file standing for port (null: a bare dead name), or NULL. */
+/*
+ * A new file standing for port (null: a bare dead name), or NULL. It takes
+ * over a reference the caller made on port, which its release drops.
+ */
 struct mach_shim_file *mach_shim_file_create(struct mach_port *port);
 /* A new close-on-exec fd referring to file: the fd or -errno. */
 int mach_shim_fd_install(struct mach_shim_file *file);

@@ -391,10 +391,9 @@ int mach_small_copy_in(void *dst, mach_u64 uaddr, mach_u32 size)
 	return mach_shim_copy_in(dst, uaddr, size);
 }
 
+// It takes over the caller's reference on port, as the kernel's does.
 mach_shim_file *mach_shim_file_create(mach_port *port)
 {
-	if (port)
-		mach_port_get(port);
 	files++;
 	return new mach_shim_file{port, 1};
 }
