@@ -128,7 +128,7 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 	case MACH_IOC_SPAWN_ENTER:
 		return mach_spawn_enter();
 	case MACH_IOC_TRAMPOLINE_RETURN:
-		return mach_trampoline_resume(os, (long)arg);
+		return mach_trampoline_resume(os, (long)arg, mach_core_later_done);
 	case MACH_IOC_THREAD_ENTER:
 		return mach_thread_enter(os);
 	case MACH_IOC_EXCEPTION:

@@ -132,7 +132,9 @@ static long mach_trampoline_end(struct mach_task_os *os,
 	return ret;
 }
 
-long mach_trampoline_resume(struct mach_task_os *os, long result)
+long mach_trampoline_resume(struct mach_task_os *os, long result,
+			    long (*done)(struct mach_task *task, unsigned int nr,
+					 void *args, int err))
 {
 	struct mach_agent_call *call;
 	struct mach_trampoline *tr;
@@ -157,7 +159,7 @@ long mach_trampoline_resume(struct mach_task_os *os, long result)
 	spin_unlock(&os->agent.lock);
 
 	ret = tr->finish(call);
-	ret = mach_core_later_done(os->task, tr->ioctl_nr, tr->args, ret);
+	ret = done(os->task, tr->ioctl_nr, tr->args, ret);
 	return mach_trampoline_end(os, tr, ret);
 }
 

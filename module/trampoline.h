@@ -25,9 +25,14 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 			   const void *args, size_t size, void __user *uarg);
 /*
  * MACH_IOC_TRAMPOLINE_RETURN from a thread on a trampoline: the next step,
- * or the end (the original ioctl's answer). -EPERM from any other thread.
+ * or the end: the original ioctl's answer, which done settles from the
+ * call's (the core's mach_core_later_done(), given by dev.c). -EPERM from
+ * any other thread.
  */
-long mach_trampoline_resume(struct mach_task_os *os, long result);
+struct mach_task;
+long mach_trampoline_resume(struct mach_task_os *os, long result,
+			    long (*done)(struct mach_task *task, unsigned int nr,
+					 void *args, int err));
 /* The process died: drop the trampolines its threads were on. */
 void mach_trampolines_drop(struct mach_task_os *os);
 
