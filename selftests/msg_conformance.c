@@ -792,4 +792,135 @@ TEST(overwrite_gives_a_timed_out_send_back_into_msg)
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), dest));
 }
 
+/* Two port descriptors, and the message's header, in one. */
+struct two_rights {
+	mach_msg_header_t header;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t first;
+	mach_msg_port_descriptor_t second;
+	mach_msg_max_trailer_t trailer;
+};
+
+/* Sends to box (by COPY_SEND) the rights first and second to name. */
+static mach_msg_return_t send_two(mach_port_t box, mach_port_t name,
+				  mach_msg_type_name_t first, mach_msg_type_name_t second)
+{
+	struct two_rights m;
+
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) |
+			     MACH_MSGH_BITS_COMPLEX;
+	m.header.msgh_size = offsetof(struct two_rights, trailer);
+	m.header.msgh_remote_port = box;
+	m.body.msgh_descriptor_count = 2;
+	m.first = (mach_msg_port_descriptor_t){ .name = name, .disposition = first,
+						.type = MACH_MSG_PORT_DESCRIPTOR };
+	m.second = (mach_msg_port_descriptor_t){ .name = name, .disposition = second,
+						 .type = MACH_MSG_PORT_DESCRIPTOR };
+	return mach_msg(&m.header, MACH_SEND_MSG, m.header.msgh_size, 0,
+			MACH_PORT_NULL, 0, MACH_PORT_NULL);
+}
+
+/* port (a receive right) with one send right again, whatever a refused send took. */
+static bool one_send_right(mach_port_t port)
+{
+	if (!(type_of(port) & MACH_PORT_TYPE_SEND) &&
+	    mach_port_insert_right(self_task(), port, port, MACH_MSG_TYPE_MAKE_SEND))
+		return false;
+	return refs(port, MACH_PORT_RIGHT_SEND) == 1;
+}
+
+/* Sends port a message whose destination and reply are port, as dest and reply. */
+static mach_msg_return_t send_to_itself(mach_port_t port, mach_msg_type_name_t dest,
+					mach_msg_type_name_t reply)
+{
+	struct simple m;
+
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(dest, reply);
+	m.header.msgh_size = sizeof(m);
+	m.header.msgh_remote_port = port;
+	m.header.msgh_local_port = port;
+	return mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, MACH_PORT_NULL, 0,
+			MACH_PORT_NULL);
+}
+
+/*
+ * As XNU copies a message's rights in, one at a time, header first: a
+ * COPY_SEND needs the send right to be there, and takes no user
+ * reference, so one reference covers any number of copies and a move
+ * after them; a copy after the move of the last one finds no right. The
+ * header's two names, when they are one, are taken together: a move and
+ * a copy need one reference.
+ */
+TEST(copy_sends_of_one_name_need_one_reference)
+{
+	mach_port_t box = receive_right(), port = receive_right();
+	struct two_rights r;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self_task(), box, box,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self_task(), port, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(1, refs(port, MACH_PORT_RIGHT_SEND));
+
+	/* Two copies: the reference stays; two arrive. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_two(box, port, MACH_MSG_TYPE_COPY_SEND,
+					     MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(1, refs(port, MACH_PORT_RIGHT_SEND));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&r.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(r), box, 0, MACH_PORT_NULL));
+	EXPECT_EQ(port, r.first.name);
+	EXPECT_EQ(port, r.second.name);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)r.second.disposition);
+	EXPECT_EQ(3, refs(port, MACH_PORT_RIGHT_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(self_task(), port, MACH_PORT_RIGHT_SEND, -2));
+
+	/* A copy, then the move of the last reference. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_two(box, port, MACH_MSG_TYPE_COPY_SEND,
+					     MACH_MSG_TYPE_MOVE_SEND));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_of(port));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&r.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(r), box, 0, MACH_PORT_NULL));
+	EXPECT_EQ(2, refs(port, MACH_PORT_RIGHT_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(self_task(), port, MACH_PORT_RIGHT_SEND, -1));
+
+	/* The move first: the copy, or a move, after it finds no right. */
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, send_two(box, port, MACH_MSG_TYPE_MOVE_SEND,
+						    MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, send_two(box, port, MACH_MSG_TYPE_MOVE_SEND,
+						    MACH_MSG_TYPE_MOVE_SEND));
+	/* So does the body's, after the header's move of the last one. */
+	ASSERT_TRUE(one_send_right(port));
+	memset(&r, 0, sizeof(r));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	r.header.msgh_size = offsetof(struct two_rights, second);
+	r.header.msgh_remote_port = port;
+	r.body.msgh_descriptor_count = 1;
+	r.first = (mach_msg_port_descriptor_t){ .name = port,
+		.disposition = MACH_MSG_TYPE_MOVE_SEND, .type = MACH_MSG_PORT_DESCRIPTOR };
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_msg(&r.header, MACH_SEND_MSG, r.header.msgh_size,
+						    0, MACH_PORT_NULL, 0, MACH_PORT_NULL));
+
+	/*
+	 * The header's destination and reply, one name: two moves need two
+	 * references (else it is the destination that is refused), a move
+	 * and a copy one.
+	 */
+	ASSERT_TRUE(one_send_right(port));
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, send_to_itself(port, MACH_MSG_TYPE_MOVE_SEND,
+							 MACH_MSG_TYPE_MOVE_SEND));
+	ASSERT_TRUE(one_send_right(port));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_to_itself(port, MACH_MSG_TYPE_MOVE_SEND,
+						   MACH_MSG_TYPE_COPY_SEND));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_of(port));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&r.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(r), port, 0, MACH_PORT_NULL));
+	EXPECT_EQ(port, r.header.msgh_remote_port);	/* the copy, as the reply */
+	EXPECT_EQ(1, refs(port, MACH_PORT_RIGHT_SEND));
+
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), box));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), port));
+}
+
 TEST_HARNESS_MAIN

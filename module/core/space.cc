@@ -998,10 +998,12 @@ struct Request {		/* a value: its caller's only */
 
 /* How one name is used by a whole message. */
 struct Space::Usage {		/* a value: its UsageMap's */
-	u32 send = 0;		/* MOVE_SEND and COPY_SEND */
+	u32 moves = 0;		/* MOVE_SEND */
+	u32 copies = 0;		/* COPY_SEND */
 	u32 send_once = 0;	/* MOVE_SEND_ONCE */
 	u32 make = 0;		/* MAKE_SEND and MAKE_SEND_ONCE */
 	u32 receive = 0;	/* MOVE_RECEIVE */
+	u32 urefs_left = 0;	/* checked in order: what the moves so far left */
 	bool checked = false;
 	bool ok = false;
 };
@@ -1064,15 +1066,21 @@ void for_each_request(const MsgHeader &header, Message *msg, Fn fn)
 
 } /* namespace */
 
-/* Can right cover every use a message makes of its name? */
+/*
+ * Can right cover every use a message makes of its name? How many user
+ * references its MOVE_SENDs and COPY_SENDs need depends on their order:
+ * copyin_message() counts them.
+ */
 bool Space::covers_locked(Right *right, const Usage &use)
 {
+	u32 send = use.moves + use.copies;
+
 	if (!right || !right->port)
 		return false;
-	if (use.send && (!(right->type & RightSend) || right->urefs < use.send))
+	if (send && (!(right->type & RightSend) || !right->urefs))
 		return false;
 	if (use.send_once && (!(right->type & RightSendOnce) || use.send_once > 1 ||
-			      use.send || use.make))
+			      send || use.make))
 		return false;
 	if ((use.make || use.receive) && !(right->type & RightReceive))
 		return false;
@@ -1098,8 +1106,10 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 		}
 		switch (r.disposition) {
 		case MoveSend:
+			u->moves++;
+			break;
 		case CopySend:
-			u->send++;
+			u->copies++;
 			break;
 		case MoveSendOnce:
 			u->send_once++;
@@ -1118,19 +1128,51 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 	if (kr != Kr::Success)
 		return kr;
 
-	/* Check every name against its right before anything is taken. */
+	/*
+	 * Check every name against its right before anything is taken, in
+	 * the order XNU takes them, one at a time: a move or a copy after
+	 * the move of the last user reference finds no right. The header's
+	 * destination and reply, when one name, XNU takes at once
+	 * (ipc_right_copyin_two()): a copy as the reply of the destination's
+	 * move needs no reference of its own, and a second move that has
+	 * none is the destination's error.
+	 */
+	bool dest_moved = false;
 	for_each_request(header, msg, [&](const Request &r) {
 		if (kr != Kr::Success)
 			return;
 		Usage *u = uses.get(r.name);
 		if (!u->checked) {
+			Right *right = find_live_locked(Name{r.name});
+
 			u->checked = true;
-			u->ok = covers_locked(find_live_locked(Name{r.name}), *u);
+			u->ok = covers_locked(right, *u);
+			u->urefs_left = u->ok ? right->urefs : 0;
 		}
-		/* A receive right never travels inside a message to itself. */
-		if (!u->ok || (r.disposition == MoveReceive &&
-			       names_.find(r.name)->port == dest))
+		if (!u->ok) {
 			kr = r.error;
+			return;
+		}
+		bool reply_of_dest = r.out == &msg->reply && r.name == header.remote_port;
+		switch (r.disposition) {
+		case MoveSend:
+			if (!u->urefs_left) {
+				kr = reply_of_dest ? Kr::SendInvalidDest : r.error;
+				return;
+			}
+			dest_moved = r.out == &msg->dest;
+			u->urefs_left--;
+			break;
+		case CopySend:
+			if (!u->urefs_left && !(reply_of_dest && dest_moved))
+				kr = r.error;
+			break;
+		case MoveReceive:
+			/* A receive right never travels inside a message to itself. */
+			if (names_.find(r.name)->port == dest)
+				kr = r.error;
+			break;
+		}
 	});
 	if (kr != Kr::Success)
 		return kr;
@@ -1138,8 +1180,14 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 	if (d->port != dest)
 		return Kr::SendInvalidDest;	/* renamed since it was found */
 
+	/* The moves last: the last one may take its name away. */
 	for_each_request(header, msg, [&](const Request &r) {
-		copyin_locked(Name{r.name}, names_.find(r.name), r.disposition, r.out);
+		if (r.disposition != MoveSend)
+			copyin_locked(Name{r.name}, names_.find(r.name), r.disposition, r.out);
+	});
+	for_each_request(header, msg, [&](const Request &r) {
+		if (r.disposition == MoveSend)
+			copyin_locked(Name{r.name}, names_.find(r.name), r.disposition, r.out);
 	});
 	return Kr::Success;
 }
