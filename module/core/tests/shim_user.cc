@@ -577,6 +577,11 @@ mach_u64 mach_shim_task_program_queued(mach_task_os *os)
 	return mach_shim_task_program(os);
 }
 
+// Memory objects: a count of references, freed at zero.
+struct mach_vm_object {
+	int refs = 1;
+};
+
 int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 {
 	shim_user::last_vm = *req;
@@ -584,13 +589,13 @@ int mach_shim_vm(mach_task_os *, mach_shim_vm_request *req)
 		req->address = req->anywhere ? 0x10000 : req->start;
 	int err = shim_user::next_vm_error;
 	shim_user::next_vm_error = 0;
+	// An entry made is the object that maps the range, as the kernel's.
+	if (req->op == MACH_VM_MAKE_ENTRY && !err) {
+		req->object = new mach_vm_object;
+		req->offset = 0;
+	}
 	return err;
 }
-
-// Memory objects: a count of references, freed at zero.
-struct mach_vm_object {
-	int refs = 1;
-};
 
 int mach_shim_vm_object_create(mach_u64, mach_vm_object **object)
 {
