@@ -821,6 +821,23 @@ static mach_msg_return_t send_two(mach_port_t box, mach_port_t name,
 			MACH_PORT_NULL, 0, MACH_PORT_NULL);
 }
 
+/* Sends to dest (by dest_type) one port descriptor: name, as type. */
+static mach_msg_return_t send_one(mach_port_t dest, mach_msg_type_name_t dest_type,
+				  mach_port_t name, mach_msg_type_name_t type)
+{
+	struct two_rights m;
+
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(dest_type, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.header.msgh_size = offsetof(struct two_rights, second);
+	m.header.msgh_remote_port = dest;
+	m.body.msgh_descriptor_count = 1;
+	m.first = (mach_msg_port_descriptor_t){ .name = name, .disposition = type,
+						.type = MACH_MSG_PORT_DESCRIPTOR };
+	return mach_msg(&m.header, MACH_SEND_MSG, m.header.msgh_size, 0, MACH_PORT_NULL, 0,
+			MACH_PORT_NULL);
+}
+
 /* port (a receive right) with one send right again, whatever a refused send took. */
 static bool one_send_right(mach_port_t port)
 {
@@ -892,15 +909,8 @@ TEST(copy_sends_of_one_name_need_one_reference)
 						    MACH_MSG_TYPE_MOVE_SEND));
 	/* So does the body's, after the header's move of the last one. */
 	ASSERT_TRUE(one_send_right(port));
-	memset(&r, 0, sizeof(r));
-	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
-	r.header.msgh_size = offsetof(struct two_rights, second);
-	r.header.msgh_remote_port = port;
-	r.body.msgh_descriptor_count = 1;
-	r.first = (mach_msg_port_descriptor_t){ .name = port,
-		.disposition = MACH_MSG_TYPE_MOVE_SEND, .type = MACH_MSG_PORT_DESCRIPTOR };
-	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, mach_msg(&r.header, MACH_SEND_MSG, r.header.msgh_size,
-						    0, MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_SEND_INVALID_RIGHT, send_one(port, MACH_MSG_TYPE_MOVE_SEND, port,
+						    MACH_MSG_TYPE_MOVE_SEND));
 
 	/*
 	 * The header's destination and reply, one name: two moves need two
@@ -921,6 +931,125 @@ TEST(copy_sends_of_one_name_need_one_reference)
 
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), box));
 	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), port));
+}
+
+/* A new dead name with one user reference. */
+static mach_port_t dead_name(void)
+{
+	mach_port_t name = MACH_PORT_NULL;
+
+	if (mach_port_allocate(self_task(), MACH_PORT_RIGHT_DEAD_NAME, &name))
+		return MACH_PORT_NULL;
+	return name;
+}
+
+/*
+ * As XNU copies a message's body rights and its reply in (DEADOK): a dead
+ * name travels as MACH_PORT_DEAD, and a move takes one of its user
+ * references. The destination must be alive.
+ */
+TEST(dead_names_travel_as_dead)
+{
+	mach_port_t box = receive_right(), dead = dead_name(), other = dead_name();
+	mach_port_t array[2];
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t port;
+		mach_msg_ool_ports_descriptor_t ports;
+		mach_msg_max_trailer_t trailer;
+	} m;
+	struct two_rights two;
+	struct simple_rcv r;
+
+	ASSERT_NE(MACH_PORT_NULL, dead);
+	ASSERT_NE(MACH_PORT_NULL, other);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self_task(), box, box,
+						       MACH_MSG_TYPE_MAKE_SEND));
+
+	/* A copy keeps the reference, a move takes it. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_two(box, dead, MACH_MSG_TYPE_COPY_SEND,
+					     MACH_MSG_TYPE_MOVE_SEND));
+	EXPECT_EQ(0, type_of(dead));		/* its last reference moved */
+	memset(&two, 0, sizeof(two));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&two.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(two), box, 0, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_PORT_DEAD, two.first.name);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)two.first.disposition);
+	EXPECT_EQ(MACH_PORT_DEAD, two.second.name);
+
+	/* In an array, and as the reply. */
+	array[0] = other;
+	array[1] = MACH_PORT_NULL;
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_COPY_SEND) |
+			     MACH_MSGH_BITS_COMPLEX;
+	m.header.msgh_size = offsetof(typeof(m), trailer);
+	m.header.msgh_remote_port = box;
+	m.header.msgh_local_port = other;
+	m.body.msgh_descriptor_count = 2;
+	m.port = (mach_msg_port_descriptor_t){ .name = MACH_PORT_NULL,
+		.disposition = MACH_MSG_TYPE_COPY_SEND, .type = MACH_MSG_PORT_DESCRIPTOR };
+	m.ports = (mach_msg_ool_ports_descriptor_t){ .address = array, .count = 2,
+		.deallocate = FALSE, .copy = MACH_MSG_PHYSICAL_COPY,
+		.disposition = MACH_MSG_TYPE_COPY_SEND, .type = MACH_MSG_OOL_PORTS_DESCRIPTOR };
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&m.header, MACH_SEND_MSG, m.header.msgh_size, 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	EXPECT_EQ(1, refs(other, MACH_PORT_RIGHT_DEAD_NAME));
+	memset(&m, 0, sizeof(m));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&m.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(m), box, 0, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_PORT_DEAD, m.header.msgh_remote_port);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND, (int)MACH_MSGH_BITS_REMOTE(m.header.msgh_bits));
+	EXPECT_EQ(MACH_PORT_NULL, m.port.name);
+	ASSERT_EQ(2u, m.ports.count);
+	EXPECT_EQ(MACH_PORT_DEAD, ((mach_port_t *)m.ports.address)[0]);
+	EXPECT_EQ(MACH_PORT_NULL, ((mach_port_t *)m.ports.address)[1]);
+	vm_deallocate(self_task(), (vm_address_t)m.ports.address, 2 * sizeof(mach_port_t));
+
+	/* A reply named MACH_PORT_DEAD arrives as it was sent. */
+	memset(&r, 0, sizeof(r));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	r.header.msgh_size = sizeof(struct simple);
+	r.header.msgh_remote_port = box;
+	r.header.msgh_local_port = MACH_PORT_DEAD;
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&r.header, MACH_SEND_MSG, sizeof(struct simple), 0,
+					     MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&r.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(r), box, 0, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_PORT_DEAD, r.header.msgh_remote_port);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, (int)MACH_MSGH_BITS_REMOTE(r.header.msgh_bits));
+
+	/*
+	 * A send-once right whose port died is a dead name too: moved, it
+	 * travels as MACH_PORT_DEAD, a send-once right.
+	 */
+	mach_port_t gone = receive_right(), once = MACH_PORT_NULL;
+	mach_msg_type_name_t got;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_extract_right(self_task(), gone,
+							MACH_MSG_TYPE_MAKE_SEND_ONCE, &once, &got));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(self_task(), gone, MACH_PORT_RIGHT_RECEIVE, -1));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_one(box, MACH_MSG_TYPE_COPY_SEND, once,
+					     MACH_MSG_TYPE_MOVE_SEND_ONCE));
+	EXPECT_EQ(0, type_of(once));
+	memset(&two, 0, sizeof(two));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&two.header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(two), box, 0, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_PORT_DEAD, two.first.name);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_SEND_ONCE, (int)two.first.disposition);
+
+	/* A dead destination is refused, and keeps its reference. */
+	memset(&r, 0, sizeof(r));
+	r.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND, 0);
+	r.header.msgh_size = sizeof(struct simple);
+	r.header.msgh_remote_port = other;
+	EXPECT_EQ(MACH_SEND_INVALID_DEST, mach_msg(&r.header, MACH_SEND_MSG, sizeof(struct simple),
+						   0, MACH_PORT_NULL, 0, MACH_PORT_NULL));
+	EXPECT_EQ(1, refs(other, MACH_PORT_RIGHT_DEAD_NAME));
+
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), box));
+	EXPECT_EQ(KERN_SUCCESS, mach_port_destroy(self_task(), other));
 }
 
 TEST_HARNESS_MAIN

@@ -107,6 +107,8 @@ struct Message {
 	int id;
 	TransitRight dest;
 	TransitRight reply;
+	/* A reply that travels as MACH_PORT_DEAD: the type it carries, else 0. */
+	u32 dead_reply = 0;
 	u32 seqno = 0;		/* set when queued */
 	bool took_room = false;	/* counted against the queue limit */
 	u32 security[2];

@@ -484,7 +484,8 @@ Kr pseudo_receive(Task &caller, const mach_msg_args &args, const MsgHeader &sent
 	TransitRight dest = msg->dest;
 	msg->dest = {};
 	failed |= copyout_right(caller.space(), dest, &dest_name);
-	u32 reply_name = sent.local_port;	/* null or dead pass through */
+	/* A null reply name passes through; a dead one is MACH_PORT_DEAD. */
+	u32 reply_name = msg->dead_reply ? u32{Name::dead} : sent.local_port;
 	if (msg->reply.port) {
 		TransitRight reply = msg->reply;
 		msg->reply = {};
@@ -684,6 +685,9 @@ Kr receive(Task &caller, const mach_msg_args &args)
 		msg->reply = {};
 		if (caller.space().copyout(reply, &header.remote_port) != Kr::Success)
 			header.remote_port = Name::null;	/* no room: the right is lost */
+	} else if (msg->dead_reply) {
+		reply_type = msg->dead_reply;
+		header.remote_port = Name::dead;
 	}
 	u32 dest_type = msg->dest.type;
 	header.bits = msg->other_bits | reply_type | (dest_type << 8);

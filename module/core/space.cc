@@ -991,6 +991,7 @@ struct Request {		/* a value: its caller's only */
 	u32 name;
 	u32 disposition;
 	TransitRight *out;
+	u32 *carried_name;	/* a descriptor's: MACH_PORT_DEAD for a dead name */
 	Kr error;		/* what the sender hears if it cannot be taken */
 };
 
@@ -1004,6 +1005,7 @@ struct Space::Usage {		/* a value: its UsageMap's */
 	u32 make = 0;		/* MAKE_SEND and MAKE_SEND_ONCE */
 	u32 receive = 0;	/* MOVE_RECEIVE */
 	u32 urefs_left = 0;	/* checked in order: what the moves so far left */
+	bool dead = false;	/* a dead name: it travels as MACH_PORT_DEAD */
 	bool checked = false;
 	bool ok = false;
 };
@@ -1048,23 +1050,40 @@ template <typename Fn>
 void for_each_request(const MsgHeader &header, Message *msg, Fn fn)
 {
 	fn(Request{header.remote_port, header.bits & msgh_bits_remote_mask,
-		   &msg->dest, Kr::SendInvalidDest});
+		   &msg->dest, nullptr, Kr::SendInvalidDest});
 	/* A null or dead reply name carries no right, as on the anchors. */
 	u32 reply = (header.bits & msgh_bits_local_mask) >> 8;
 	if (reply && Name{header.local_port}.valid())
-		fn(Request{header.local_port, reply, &msg->reply, Kr::SendInvalidReply});
+		fn(Request{header.local_port, reply, &msg->reply, nullptr,
+			   Kr::SendInvalidReply});
 	for (u32 i = 0; i < msg->descriptor_count; i++) {
 		Descriptor &d = msg->descriptors[i];
 		if (d.type == PortDescriptor && Name{d.name}.valid())
-			fn(Request{d.name, d.disposition, &d.right, Kr::SendInvalidRight});
+			fn(Request{d.name, d.disposition, &d.right, &d.name,
+				   Kr::SendInvalidRight});
 		for (u32 j = 0; d.names && j < d.count; j++)
 			if (Name{d.names[j]}.valid())
-				fn(Request{d.names[j], d.disposition, &d.rights[j],
+				fn(Request{d.names[j], d.disposition, &d.rights[j], &d.names[j],
 					   Kr::SendInvalidRight});
 	}
 }
 
 } /* namespace */
+
+/* Does disposition take a user reference (of a dead name, if dead)? */
+static bool moves_a_reference(u32 disposition, bool dead)
+{
+	return disposition == MoveSend || (dead && disposition == MoveSendOnce);
+}
+
+/*
+ * A dead name travels as MACH_PORT_DEAD, moved (a user reference) or
+ * copied, as a send or send-once right (XNU's DEADOK copyin).
+ */
+static bool dead_covers(const Space::Usage &use)
+{
+	return !use.make && !use.receive;
+}
 
 /*
  * Can right cover every use a message makes of its name? How many user
@@ -1146,32 +1165,30 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 			Right *right = find_live_locked(Name{r.name});
 
 			u->checked = true;
-			u->ok = covers_locked(right, *u);
+			u->dead = right && (right->type & RightDeadName);
+			u->ok = u->dead ? dead_covers(*u) : covers_locked(right, *u);
 			u->urefs_left = u->ok ? right->urefs : 0;
 		}
-		if (!u->ok) {
+		/* The destination must be alive. */
+		if (!u->ok || (u->dead && r.out == &msg->dest)) {
 			kr = r.error;
 			return;
 		}
 		bool reply_of_dest = r.out == &msg->reply && r.name == header.remote_port;
-		switch (r.disposition) {
-		case MoveSend:
+		if (moves_a_reference(r.disposition, u->dead)) {
 			if (!u->urefs_left) {
 				kr = reply_of_dest ? Kr::SendInvalidDest : r.error;
 				return;
 			}
 			dest_moved = r.out == &msg->dest;
 			u->urefs_left--;
-			break;
-		case CopySend:
+		} else if (r.disposition == CopySend) {
 			if (!u->urefs_left && !(reply_of_dest && dest_moved))
 				kr = r.error;
-			break;
-		case MoveReceive:
+		} else if (r.disposition == MoveReceive) {
 			/* A receive right never travels inside a message to itself. */
 			if (names_.find(r.name)->port == dest)
 				kr = r.error;
-			break;
 		}
 	});
 	if (kr != Kr::Success)
@@ -1181,15 +1198,40 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 		return Kr::SendInvalidDest;	/* renamed since it was found */
 
 	/* The moves last: the last one may take its name away. */
+	auto take = [&](const Request &r) {
+		Right *right = names_.find(r.name);
+		if (!uses.get(r.name)->dead) {
+			copyin_locked(Name{r.name}, right, r.disposition, r.out);
+			return;
+		}
+		take_dead_locked(Name{r.name}, right, r.disposition);
+		if (r.carried_name)
+			*r.carried_name = Name::dead;
+		else
+			msg->dead_reply = r.disposition == MoveSendOnce ? MoveSendOnce : MoveSend;
+	};
 	for_each_request(header, msg, [&](const Request &r) {
-		if (r.disposition != MoveSend)
-			copyin_locked(Name{r.name}, names_.find(r.name), r.disposition, r.out);
+		if (!moves_a_reference(r.disposition, true))
+			take(r);
 	});
 	for_each_request(header, msg, [&](const Request &r) {
-		if (r.disposition == MoveSend)
-			copyin_locked(Name{r.name}, names_.find(r.name), r.disposition, r.out);
+		if (moves_a_reference(r.disposition, true))
+			take(r);
 	});
+	/* A reply named MACH_PORT_DEAD travels as it is. */
+	u32 reply = (header.bits & msgh_bits_local_mask) >> 8;
+	if (reply && header.local_port == Name::dead)
+		msg->dead_reply = reply == MoveSendOnce || reply == MakeSendOnce ? MoveSendOnce :
+										    MoveSend;
 	return Kr::Success;
+}
+
+/* A dead name's right taken by a message: a move takes a user reference. */
+void Space::take_dead_locked(Name name, Right *right, u32 disposition)
+{
+	lock_.assert_held();
+	if (disposition != CopySend && --right->urefs == 0)
+		remove_locked(name, right);
 }
 
 Kr Space::check_notification(Name name, u32 id, u32 sync)

@@ -238,6 +238,7 @@ private:
 			       Name *placed);
 	bool copyin_ok_locked(Right *right, u32 disposition, u32 uses);
 	bool covers_locked(Right *right, const Usage &use);
+	void take_dead_locked(Name name, Right *right, u32 disposition);
 	void copyin_locked(Name name, Right *right, u32 disposition,
 			   TransitRight *out);
 
