@@ -137,6 +137,51 @@ TEST(extracting_the_reply_ports_own_receive_right_leaves_no_cycle)
 	EXPECT_EQ(0, type_of(mach_task_self(), reply) & MACH_PORT_TYPE_RECEIVE);
 }
 
+/*
+ * mach_port_request_notification (3213) by message with MACH_PORT_DEAD for
+ * its notify port, sent so or a dead name that travels so, is
+ * KERN_INVALID_CAPABILITY, as XNU answers, and the request in place stays.
+ */
+TEST(a_dead_notify_port_by_message_is_refused)
+{
+	mach_port_t port = MACH_PORT_NULL, watcher = MACH_PORT_NULL, dead = MACH_PORT_NULL;
+	mach_port_t previous = MACH_PORT_NULL, targets[2];
+	union exchange x;
+	struct reply notice;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(mach_task_self(), port, port,
+						       MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE,
+						   &watcher));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_DEAD_NAME,
+						   &dead));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(mach_task_self(), port,
+							       MACH_NOTIFY_DEAD_NAME, 0, watcher,
+							       MACH_MSG_TYPE_MAKE_SEND_ONCE,
+							       &previous));
+	targets[0] = dead;
+	targets[1] = MACH_PORT_DEAD;
+	for (int i = 0; i < 2; i++) {
+		one_port(&x, targets[i], MACH_MSG_TYPE_MOVE_SEND_ONCE);
+		x.in.c.w[0] = port;
+		x.in.c.w[1] = MACH_NOTIFY_DEAD_NAME;
+		x.in.c.w[2] = 0;
+		ASSERT_EQ(MACH_MSG_SUCCESS, call(mach_task_self(), 3213, &x, COMPLEX_ONE_PORT(3),
+						 MACH_MSG_TYPE_COPY_SEND));
+		EXPECT_EQ(0, x.out.head.msgh_bits & COMPLEX);
+		EXPECT_EQ(KERN_INVALID_CAPABILITY, x.out.s.ret);
+	}
+	/* The request stands: the port's death is told to the watcher. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_mod_refs(mach_task_self(), port,
+						   MACH_PORT_RIGHT_RECEIVE, -1));
+	ASSERT_EQ(MACH_MSG_SUCCESS, mach_msg(&notice.head, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
+					     sizeof(notice), watcher, 1000, MACH_PORT_NULL));
+	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, notice.head.msgh_id);
+	mach_port_destroy(mach_task_self(), port);
+	mach_port_destroy(mach_task_self(), watcher);
+}
+
 /* host_kernel_version (201): the string inline, as kernel_version_t's c_string. */
 TEST(host_kernel_version_by_message_is_libmachs)
 {

@@ -219,6 +219,11 @@ bool MigCall::carries_send_once(u32 i) const
 	return carries_port(i) && (disposition == MoveSendOnce || disposition == MakeSendOnce);
 }
 
+bool MigCall::carries_dead(u32 i) const
+{
+	return carries_port(i) && request_.descriptors[i].name == Name::dead;
+}
+
 TransitRight MigCall::take_target_right()
 {
 	TransitRight right = request_.dest;

@@ -106,6 +106,8 @@ public:
 	bool carries_port(u32 i) const;
 	bool carries_send(u32 i) const;
 	bool carries_send_once(u32 i) const;	/* made or moved, or none */
+	/* ... MACH_PORT_DEAD: sent so, or a dead name (no right travels). */
+	bool carries_dead(u32 i) const;
 	/*
 	 * The request's destination right, taken from it (a suspension
 	 * token's send-once right, which the routine uses up).

@@ -150,6 +150,8 @@ Kr request_notification_call(MigCall &call)
 		return Kr::MigBadArguments;
 	if (!call.carries_send_once(0))
 		return Kr::MigTypeError;
+	if (call.carries_dead(0))
+		return Kr::InvalidCapability;	/* as XNU: no notice could go */
 	PortCall port_call{};
 	port_call.op = PortOp::RequestNotification;
 	port_call.name = Name{call.in32(name_at)};
