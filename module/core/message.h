@@ -78,6 +78,24 @@ inline constexpr u32 ool_ports_max = 4096;	/* per descriptor */
  * descriptor bytes stay in the body at offset and are rewritten for the
  * receiver; what they carry is here.
  */
+/* MACH_MSG_TYPE_PORT_*: the right a disposition makes travel. */
+inline u32 carried_type(u32 disposition)
+{
+	switch (disposition) {
+	case MoveReceive:
+		return MoveReceive;
+	case MoveSend:
+	case CopySend:
+	case MakeSend:
+		return MoveSend;
+	case MoveSendOnce:
+	case MakeSendOnce:
+		return MoveSendOnce;
+	default:
+		return 0;
+	}
+}
+
 struct Descriptor {
 	/* its Message's: guarded as the message is */
 	u32 offset;		/* in the body */

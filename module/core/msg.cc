@@ -60,24 +60,6 @@ bool is_send_once(u32 disposition)
 	return disposition == MoveSendOnce || disposition == MakeSendOnce;
 }
 
-/* MACH_MSG_TYPE_PORT_*: the right a disposition makes travel. */
-u32 carried_type(u32 disposition)
-{
-	switch (disposition) {
-	case MoveReceive:
-		return MoveReceive;
-	case MoveSend:
-	case CopySend:
-	case MakeSend:
-		return MoveSend;
-	case MoveSendOnce:
-	case MakeSendOnce:
-		return MoveSendOnce;
-	default:
-		return 0;
-	}
-}
-
 /* What a right or a range that could not be given out adds to the answer. */
 enum CopyoutFailure : u32 {
 	VmKernel = 0x400,	/* MACH_MSG_VM_KERNEL */

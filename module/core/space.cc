@@ -999,8 +999,7 @@ struct Request {		/* a value: its caller's only */
 
 /* How one name is used by a whole message. */
 struct Space::Usage {		/* a value: its UsageMap's */
-	u32 moves = 0;		/* MOVE_SEND */
-	u32 copies = 0;		/* COPY_SEND */
+	u32 send = 0;		/* MOVE_SEND and COPY_SEND */
 	u32 send_once = 0;	/* MOVE_SEND_ONCE */
 	u32 make = 0;		/* MAKE_SEND and MAKE_SEND_ONCE */
 	u32 receive = 0;	/* MOVE_RECEIVE */
@@ -1092,14 +1091,12 @@ static bool dead_covers(const Space::Usage &use)
  */
 bool Space::covers_locked(Right *right, const Usage &use)
 {
-	u32 send = use.moves + use.copies;
-
 	if (!right || !right->port)
 		return false;
-	if (send && (!(right->type & RightSend) || !right->urefs))
+	if (use.send && (!(right->type & RightSend) || !right->urefs))
 		return false;
 	if (use.send_once && (!(right->type & RightSendOnce) || use.send_once > 1 ||
-			      send || use.make))
+			      use.send || use.make))
 		return false;
 	if ((use.make || use.receive) && !(right->type & RightReceive))
 		return false;
@@ -1125,10 +1122,8 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 		}
 		switch (r.disposition) {
 		case MoveSend:
-			u->moves++;
-			break;
 		case CopySend:
-			u->copies++;
+			u->send++;
 			break;
 		case MoveSendOnce:
 			u->send_once++;
@@ -1208,7 +1203,7 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 		if (r.carried_name)
 			*r.carried_name = Name::dead;
 		else
-			msg->dead_reply = r.disposition == MoveSendOnce ? MoveSendOnce : MoveSend;
+			msg->dead_reply = carried_type(r.disposition);
 	};
 	for_each_request(header, msg, [&](const Request &r) {
 		if (!moves_a_reference(r.disposition, true))
@@ -1221,8 +1216,7 @@ Kr Space::copyin_message(const MsgHeader &header, Port *dest, Message *msg)
 	/* A reply named MACH_PORT_DEAD travels as it is. */
 	u32 reply = (header.bits & msgh_bits_local_mask) >> 8;
 	if (reply && header.local_port == Name::dead)
-		msg->dead_reply = reply == MoveSendOnce || reply == MakeSendOnce ? MoveSendOnce :
-										    MoveSend;
+		msg->dead_reply = carried_type(reply);
 	return Kr::Success;
 }
 
