@@ -15,7 +15,7 @@
  *
  *   Task::quiesce_lock_ (core)   one holder of a task for suspend_and_wait()
  *   Task::adopt_lock_ (core)     making a task's running threads Mach threads
- *   mach_task_os.program_lock    noticing an exec and renewing the task for it
+ *   Task::program_lock_ (core)   a look for an exec, and the task's renewal
  *   mach_task_os.sample_lock     starting and stopping its sampling (sample.c;
  *                                perf's own locks are taken under it)
  *   mach_tasks_lock (task.c)     the registry of tasks and each one's program

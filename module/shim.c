@@ -97,6 +97,7 @@ static const char *const mach_lock_names[MACH_LOCK_CLASS_COUNT] = {
 	[MACH_LOCK_EXCEPTIONS] = "mach_exceptions.lock",
 	[MACH_LOCK_SEMAPHORES] = "mach_task.semaphores",
 	[MACH_LOCK_HOST] = "mach_host.lock",
+	[MACH_LOCK_PROGRAM] = "mach_task.program",
 };
 
 struct mach_shim_lock *mach_shim_lock_create(enum mach_lock_class cls)

@@ -262,7 +262,6 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	os->inherit_memory = inherit_memory;
 	os->numa_node = NUMA_NO_NODE;
 	mutex_init(&os->ranges_lock);
-	mutex_init(&os->program_lock);
 	mutex_init(&os->exception_lock);
 	mutex_init(&os->sample_lock);
 	INIT_LIST_HEAD(&os->trampolines);
@@ -328,7 +327,7 @@ void mach_task_register(struct mach_task_os *os, struct pid *pid)
 	mutex_unlock(&mach_tasks_lock);
 }
 
-static bool mach_task_ready(struct mach_task_os *os)
+mach_bool mach_shim_task_ready(struct mach_task_os *os)
 {
 	return smp_load_acquire(&os->ready);	/* pairs with _set_ready() */
 }
@@ -336,39 +335,13 @@ static bool mach_task_ready(struct mach_task_os *os)
 int mach_task_wait_ready(struct mach_task_os *os)
 {
 	/* An exit ends the wait too: then there is nothing to wait for. */
-	return wait_event_killable(os->ready_wait, mach_task_ready(os) ||
+	return wait_event_killable(os->ready_wait, mach_shim_task_ready(os) ||
 				   !READ_ONCE(os->registered));
 }
 
-/*
- * Images. A task port is given out for the program its process runs; the
- * module notices an exec by the process's mm changing, and then replaces
- * the task port, so that a right to the old program's task never reaches
- * the new one (a set-uid program, say). Under mach_tasks_lock; *renewed:
- * the caller renews the task (mach_task_check_program()).
- */
-static u64 mach_task_program_locked(struct mach_task_os *os, bool *renewed)
+mach_bool mach_shim_task_wait_ready(struct mach_task_os *os)
 {
-	struct mm_struct *now;
-
-	*renewed = false;
-	if (!os->registered)
-		return 0;
-	now = mach_mm_of(os->pid);
-	if (now == os->program_mm) {
-		if (now)
-			mmdrop(now);
-		return now ? os->program : 0;
-	}
-	if (!now)
-		return 0;	/* exiting */
-	/* An exec: the old port dies, the task goes on with a new one. */
-	if (os->program_mm)
-		mmdrop(os->program_mm);
-	os->program_mm = now;
-	os->program++;
-	*renewed = true;
-	return os->program;
+	return !mach_task_wait_ready(os);
 }
 
 /*
@@ -389,55 +362,45 @@ static bool mach_task_execed_as_owner(struct mach_task_os *os)
 }
 
 /*
- * The generation of the program os's process runs (0: exiting, or the
- * wait for another caller's renewal was killed), renewing the task if it
- * exec'd. The renewal kills ports, whose notices may be many: it runs
- * under the task's own program_lock, not mach_tasks_lock, which every task
- * takes. A caller that finds a renewal under way waits for it, so that no
- * right is seen alive once its program is gone.
+ * Programs. A task port is given out for the program its process runs;
+ * an exec shows as the process's mm changing. The core looks, one
+ * caller at a time, and renews the task for each exec this finds.
  */
-static u64 mach_task_check_program(struct mach_task_os *os, bool *renewed)
+mach_u64 mach_shim_task_program_look(struct mach_task_os *os, enum mach_exec_seen *exec)
 {
-	u64 gen;
+	struct mm_struct *now;
+	u64 gen = 0;
 
-	*renewed = false;
-	if (mutex_lock_killable(&os->program_lock))
-		return 0;
+	*exec = MACH_EXEC_NONE;
 	mutex_lock(&mach_tasks_lock);
-	gen = mach_task_program_locked(os, renewed);
-	mutex_unlock(&mach_tasks_lock);
-	if (*renewed) {
-		mach_task_renew_port(os->task);
-		if (!mach_task_execed_as_owner(os))
-			mach_task_reset_exceptions(os->task);
+	if (!os->registered)
+		goto out;
+	now = mach_mm_of(os->pid);
+	if (now == os->program_mm) {
+		if (now) {
+			mmdrop(now);
+			gen = os->program;
+		}
+		goto out;
 	}
-	mutex_unlock(&os->program_lock);
+	if (!now)
+		goto out;	/* exiting */
+	if (os->program_mm)
+		mmdrop(os->program_mm);
+	os->program_mm = now;
+	gen = ++os->program;
+	*exec = MACH_EXEC_SAME_OWNER;
+out:
+	mutex_unlock(&mach_tasks_lock);
+	if (*exec && !mach_task_execed_as_owner(os))
+		*exec = MACH_EXEC_OTHER_OWNER;
 	return gen;
 }
 
-u64 mach_shim_task_program(struct mach_task_os *os)
-{
-	bool renewed;
-	u64 gen;
-
-	/* A new shell's own exec is not one: wait until it is done. */
-	if (mach_task_wait_ready(os))
-		return 0;
-	gen = mach_task_check_program(os, &renewed);
-	return renewed ? 0 : gen;
-}
-
-/*
- * A shell's agent serves calls from outside only once the shell is ready,
- * so one queued before runs in the program the shell sets up, whose
- * generation its own exec keeps: the caller need not wait for it.
- */
-u64 mach_shim_task_program_queued(struct mach_task_os *os)
+mach_u64 mach_shim_task_program_seen(struct mach_task_os *os)
 {
 	u64 gen = 0;
 
-	if (mach_task_ready(os))
-		return mach_shim_task_program(os);
 	mutex_lock(&mach_tasks_lock);
 	if (os->registered)
 		gen = os->program;
@@ -478,13 +441,11 @@ struct mach_task *mach_task_of_current(void)
 	mutex_lock(&mach_tasks_lock);
 	hash_for_each_possible(mach_tasks, os, node, (unsigned long)pid) {
 		if (os->pid == pid) {
-			bool renewed;
-
 			task = os->task;
 			mach_task_get(task);
 			mutex_unlock(&mach_tasks_lock);
 			/* After an exec, a new task port for the new program. */
-			mach_task_check_program(os, &renewed);
+			mach_task_notice_exec(task);
 			/* And the old program's fds are gone. */
 			mach_task_sweep_space(task);
 			return task;

@@ -79,11 +79,6 @@ struct mach_task_os {
 	struct mach_agent agent;	/* its own lock */
 	bool inherit_memory;		/* immutable: a shell copies its parent's? */
 	/*
-	 * Noticing an exec and renewing the task for it, one caller at a
-	 * time for this task only (see mach_task_check_program()).
-	 */
-	struct mutex program_lock;
-	/*
 	 * Guarded by mach_tasks_lock: the program it runs, see task.c.
 	 * Its agent looks without the lock (mach_task_runs_program(),
 	 * READ_ONCE).

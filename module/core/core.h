@@ -41,14 +41,8 @@ mach_bool mach_task_get_not_zero(struct mach_task *task);
 void mach_task_terminate(struct mach_task *task);
 /* The worker mach_shim_task_resume_later() asked for: dropped tokens' holds go. */
 void mach_task_resume_dropped(struct mach_task *task);
-/* The process exec'd: its task port is replaced (Task::renew_port()). */
-void mach_task_renew_port(struct mach_task *task);
-/*
- * ... into a program with other credentials (a set-id one): its task's
- * exception handlers are dropped, as XNU's ipc_task_reset() drops them,
- * so that no one who set them sees its threads and state.
- */
-void mach_task_reset_exceptions(struct mach_task *task);
+/* An exec of its process not seen yet is seen now (Task::program()). */
+void mach_task_notice_exec(struct mach_task *task);
 /* What a new task takes: parent's ports, or the host's if parent is NULL. */
 void mach_task_inherit(struct mach_task *child, struct mach_task *parent);
 /* Drop rights whose fd the process closed behind Mach's back. */

@@ -155,7 +155,7 @@ Kr processor_set_things(Task &caller, HostPort held, bool threads, TransitRight 
 			 * exec came are the new program's, which the check did
 			 * not see: dropped.
 			 */
-			if (ok && (mine || (mach_shim_task_program(task.os()) &&
+			if (ok && (mine || (task.program() &&
 					    mach_shim_may_control(task.os(), &ticket)))) {
 				u32 before = out.count();
 				ok = threads ? add_threads(task, out) : add_task(task, out);

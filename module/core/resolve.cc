@@ -15,8 +15,7 @@ Kr task_of(Task &caller, Port &port, Kr not_a_task, Ref<Task> *task, u64 *progra
 		*program = 0;
 	if (task->get() == &caller)
 		return Kr::Success;
-	u64 gen = queued ? mach_shim_task_program_queued((*task)->os()) :
-			   mach_shim_task_program((*task)->os());
+	u64 gen = queued ? (*task)->program_queued() : (*task)->program();
 	/* Checked after the generation: a renewal in between killed the port. */
 	if (!gen || port.dead()) {
 		*task = Ref<Task>{};
@@ -49,7 +48,7 @@ Kr task_name_of(Task &caller, Port &port, Ref<Task> *task)
 	 * task_info's tokens are the new program's, not those given the old.
 	 */
 	if (task->get() != &caller)
-		(void)mach_shim_task_program((*task)->os());
+		(*task)->notice_exec();
 	return Kr::Success;
 }
 
@@ -70,7 +69,7 @@ Kr thread_of(Task &caller, Port &port, Ref<Thread> *thread)
 	if (task == &caller)
 		return Kr::Success;
 	/* Checked after the generation: a renewal in between killed the port. */
-	if (!mach_shim_task_program(task->os()) || port.dead()) {
+	if (!task->program() || port.dead()) {
 		*thread = Ref<Thread>{};
 		return Kr::SendInvalidDest;
 	}

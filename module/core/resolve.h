@@ -18,7 +18,7 @@ namespace mach {
 
 /*
  * The task port stands for, and the program its process runs
- * (mach_shim_task_program(); 0 for the caller's own). A port that died is
+ * (Task::program(); 0 for the caller's own). A port that died is
  * not a destination at all (MACH_SEND_INVALID_DEST); a live port of
  * another kind gives not_a_task. A port that stood for the process's
  * program before an exec is dead from the moment that is seen: the new

@@ -70,6 +70,7 @@ enum mach_lock_class {
 	MACH_LOCK_EXCEPTIONS,	/* a thread's, task's or the host's handlers */
 	MACH_LOCK_SEMAPHORES,	/* a task's list of semaphores */
 	MACH_LOCK_HOST,		/* the host's special ports */
+	MACH_LOCK_PROGRAM,	/* a task's look for an exec, and its renewal */
 	MACH_LOCK_CLASS_COUNT
 };
 struct mach_shim_lock;
@@ -356,20 +357,35 @@ void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
  */
 void mach_shim_port_destroyed(mach_u32 waiters, mach_u32 queued);
 /*
- * The program os's process runs (its exec image): a generation number that
- * the calls below take, so that a right given out for one program never
- * reaches the next one (a set-uid program, say). 0 if the process has
- * exec'd since: its task port is then replaced, and the right the caller
- * used is a dead name. Also 0 if the process is gone. The calls take 0
- * for the caller's own task, which runs its own program by definition.
+ * The program os's process runs (its exec image) is a generation number
+ * that the calls below take, so that a right given out for one program
+ * never reaches the next one (a set-uid program, say). The core asks
+ * (Task::program()) and, when the process has exec'd, renews the task.
+ *
+ * What an exec was, as mach_shim_task_program_look() saw it: none; one
+ * of a program its owner may read, as the one before was; or one of a
+ * set-id program, whose exception handlers its callers may not keep.
  */
-mach_u64 mach_shim_task_program(struct mach_task_os *os);
+enum mach_exec_seen {
+	MACH_EXEC_NONE,
+	MACH_EXEC_SAME_OWNER,
+	MACH_EXEC_OTHER_OWNER,
+};
 /*
- * The same, for a call that os's agent runs: a new shell still setting
- * itself up serves such calls only once it is ready, so they need not
- * wait for it here (mach_shim_task_program() does).
+ * The generation of the program os's process runs now, and in *exec
+ * whether that is a new one since the last look (one caller at a time:
+ * the core's program lock). 0 if the process is gone or exiting.
  */
-mach_u64 mach_shim_task_program_queued(struct mach_task_os *os);
+mach_u64 mach_shim_task_program_look(struct mach_task_os *os, enum mach_exec_seen *exec);
+/* The generation the last look saw, without a look (0: gone). */
+mach_u64 mach_shim_task_program_seen(struct mach_task_os *os);
+/*
+ * A new shell still sets itself up in its parent's mm: its exec there is
+ * not one for Mach. Has it finished? And a wait until it has (false if
+ * the wait was killed; its process's exit ends the wait too).
+ */
+mach_bool mach_shim_task_ready(struct mach_task_os *os);
+mach_bool mach_shim_task_wait_ready(struct mach_task_os *os);
 
 /* Is node a NUMA node online, with memory and CPUs, that a task may use? */
 mach_bool mach_shim_node_usable(mach_u32 node);

@@ -12,8 +12,8 @@ Task *Task::create(mach_task_os *os)
 		mach_shim_task_free(os);
 		return nullptr;
 	}
-	if (task->quiesce_lock_.ok() && task->adopt_lock_.ok() && task->lock_.ok() &&
-	    task->space_.ok() && task->exceptions_.ok() &&
+	if (task->quiesce_lock_.ok() && task->adopt_lock_.ok() && task->program_lock_.ok() &&
+	    task->lock_.ok() && task->space_.ok() && task->exceptions_.ok() &&
 	    (task->semaphores_ = TaskSemaphores::create())) {
 		task->port_ = Port::create_for_task(task);
 		task->name_port_ = Port::create_for_task(task, Object::TaskName);
@@ -308,6 +308,51 @@ bool Task::renew_port()
 		t->put();
 	}
 	return fresh != nullptr;
+}
+
+u64 Task::check_program(bool *renewed)
+{
+	if (renewed)
+		*renewed = false;
+	/*
+	 * A caller that finds a renewal under way waits for it, so that no
+	 * right is seen alive once its program is gone.
+	 */
+	if (!program_lock_.lock_killable())
+		return 0;
+	mach_exec_seen exec = MACH_EXEC_NONE;
+	u64 gen = mach_shim_task_program_look(os_, &exec);
+	if (exec != MACH_EXEC_NONE) {
+		renew_port();
+		/*
+		 * Into a program with other credentials (a set-id one): its
+		 * exception handlers go, as XNU's ipc_task_reset() drops them,
+		 * so that no one who set them sees its threads and state.
+		 */
+		if (exec == MACH_EXEC_OTHER_OWNER)
+			exceptions_.set(all_exceptions, TransitRight{}, ExceptionDefault, 0);
+		if (renewed)
+			*renewed = true;
+	}
+	program_lock_.unlock();
+	return gen;
+}
+
+u64 Task::program()
+{
+	/* A new shell's own exec is not one: wait until it is done. */
+	if (!mach_shim_task_wait_ready(os_))
+		return 0;
+	bool renewed;
+	u64 gen = check_program(&renewed);
+	return renewed ? 0 : gen;
+}
+
+u64 Task::program_queued()
+{
+	if (mach_shim_task_ready(os_))
+		return program();
+	return mach_shim_task_program_seen(os_);
 }
 
 Kr Task::register_ports(TransitRight *rights, u32 count)
@@ -785,15 +830,9 @@ extern "C" void mach_task_put(mach_task *task)
 	Task::from(task)->put();
 }
 
-extern "C" void mach_task_renew_port(mach_task *task)
+extern "C" void mach_task_notice_exec(mach_task *task)
 {
-	Task::from(task)->renew_port();
-}
-
-extern "C" void mach_task_reset_exceptions(mach_task *task)
-{
-	Task::from(task)->exception_ports().set(mach::all_exceptions, mach::TransitRight{},
-						mach::ExceptionDefault, 0);
+	Task::from(task)->notice_exec();
 }
 
 extern "C" void mach_task_terminate(mach_task *task)

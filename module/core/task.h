@@ -63,6 +63,22 @@ public:
 	 * the task from now. false if there is no memory for it.
 	 */
 	bool renew_port();
+	/*
+	 * The generation of the program its process runs, which a right
+	 * given out now is for (module/core/shim.h). An exec not seen yet is
+	 * seen now: the task is renewed for it, and the answer is 0, as for
+	 * a process gone, since the right the caller used died with the old
+	 * program. A new shell is waited for until it is set up.
+	 */
+	u64 program();
+	/*
+	 * The same for a call that its agent will run: a new shell serves
+	 * those only once it is set up, in the program it sets up, so the
+	 * caller need not wait for it.
+	 */
+	u64 program_queued();
+	/* An exec not seen yet is seen now, as by program(), without a wait. */
+	void notice_exec() { (void)check_program(nullptr); }
 
 	Space &space() { return space_; }
 	mach_task_os *os() const { return os_; }
@@ -205,10 +221,17 @@ public:
 	~Task();
 
 private:
+	u64 check_program(bool *renewed);
+
 	RefCount refs_;			/* atomic */
 	Lock quiesce_lock_{MACH_LOCK_QUIESCE};	/* suspend_and_wait() */
 	/* Held for no wait on anything: the agent is waited for first. */
 	Lock adopt_lock_{MACH_LOCK_ADOPT};
+	/*
+	 * One look for an exec at a time, and the renewal it may bring
+	 * (which kills ports, whose notices may be many).
+	 */
+	Lock program_lock_{MACH_LOCK_PROGRAM};
 	Lock lock_{MACH_LOCK_TASK};
 	mach_task_os *const os_;	/* immutable */
 	Space space_;			/* its own lock */

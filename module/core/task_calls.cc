@@ -76,7 +76,7 @@ Kr task_for_pid(Task &caller, u32 pid, bool name, TransitRight *right)
 		return Kr::Failure;
 	Ref<Task> task = Ref<Task>::adopt(Task::from(found));
 	/* An exec not yet seen renews the task port first: the new one is given. */
-	if (&caller != task.get() && !mach_shim_task_program(task->os()))
+	if (&caller != task.get() && !task->program())
 		return Kr::Failure;
 	Kr kr = task->get_special(name ? TaskNamePort : TaskKernelPort, right);
 	if (kr == Kr::Success && !right->port)

@@ -567,14 +567,29 @@ int mach_shim_task_sample(mach_task_os *os)
 
 void mach_shim_task_sample_flush(mach_task_os *) {}
 
-mach_u64 mach_shim_task_program(mach_task_os *os)
+// An exec the test set up (os->exec) is seen by the next look.
+mach_u64 mach_shim_task_program_look(mach_task_os *os, mach_exec_seen *exec)
 {
-	return os->alive ? 1 : 0;
+	*exec = os->exec;
+	if (os->exec != MACH_EXEC_NONE)
+		os->program++;
+	os->exec = MACH_EXEC_NONE;
+	return os->alive ? os->program : 0;
 }
 
-mach_u64 mach_shim_task_program_queued(mach_task_os *os)
+mach_u64 mach_shim_task_program_seen(mach_task_os *os)
 {
-	return mach_shim_task_program(os);
+	return os->alive ? os->program : 0;
+}
+
+mach_bool mach_shim_task_ready(mach_task_os *)
+{
+	return true;
+}
+
+mach_bool mach_shim_task_wait_ready(mach_task_os *)
+{
+	return true;
 }
 
 // Memory objects: a count of references, freed at zero.

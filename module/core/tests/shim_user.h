@@ -8,6 +8,8 @@
 struct mach_task_os {
 	bool current = true;		// is it the "calling process"?
 	bool alive = true;
+	mach_u64 program = 1;		// the generation of its program
+	mach_exec_seen exec = MACH_EXEC_NONE;	// an exec the next look sees
 	mach_task_stats stats{};
 	bool *freed = nullptr;		// set when the core releases it
 	bool owned = false;		// made by task_spawn: deleted when freed

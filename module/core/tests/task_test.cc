@@ -169,6 +169,51 @@ TEST_F(Tasks, TaskCreateHandsDownPortsAndNamesTheChild)
 	mach_core_exit();
 }
 
+TEST_F(Tasks, AnExecTheHostSeesRenewsTheTask)
+{
+	mach_task_os other_os;
+	other_os.current = false;
+	Task *other = Task::create(&other_os);
+	ASSERT_NE(nullptr, other);
+	Ref<Port> handler = task->port();
+	handler->get();
+	handler->add_send();
+	ASSERT_EQ(Kr::Success, other->exception_ports().set(all_exceptions,
+							     TransitRight{handler.get(), MoveSend},
+							     ExceptionDefault, 0));
+
+	// No exec: the same program, the same port.
+	Ref<Port> before = other->port();
+	EXPECT_EQ(1u, other->program());
+	EXPECT_EQ(1u, other->program_queued());
+	EXPECT_FALSE(before->dead());
+
+	// An exec of a program its owner may read: a new port, the rights to
+	// the old one dead, and the caller's look answered 0 (its right died).
+	other_os.exec = MACH_EXEC_SAME_OWNER;
+	EXPECT_EQ(0u, other->program());
+	EXPECT_TRUE(before->dead());
+	Ref<Port> after = other->port();
+	ASSERT_TRUE(after);
+	EXPECT_NE(before.get(), after.get());
+	EXPECT_EQ(2u, other->program());
+	EXPECT_EQ(all_exceptions, other->exception_mask());
+
+	// Into a set-id program: renewed again, and its handlers are gone.
+	other_os.exec = MACH_EXEC_OTHER_OWNER;
+	other->notice_exec();
+	EXPECT_TRUE(after->dead());
+	EXPECT_EQ(0u, other->exception_mask());
+	EXPECT_EQ(3u, other->program());
+
+	// Gone: no program.
+	other_os.alive = false;
+	EXPECT_EQ(0u, other->program());
+
+	other->terminate();
+	other->put();
+}
+
 TEST_F(Tasks, NormaFlagsAndNodes)
 {
 	ASSERT_EQ(0, mach_core_init());
