@@ -74,6 +74,10 @@ static int mach_dev_open(struct inode *inode, struct file *file)
 
 	if (IS_ERR(task))
 		return PTR_ERR(task);
+	/* After an exec, a new task port for the new program... */
+	mach_task_notice_exec(task);
+	/* ... and the old program's fds are gone. */
+	mach_task_sweep_space(task);
 	file->private_data = task;
 	return 0;
 }

@@ -401,7 +401,7 @@ int mach_shim_task_sample(struct mach_task_os *os)
 	 * its only thread may yet exec the shell's image. (No task yet: one
 	 * whose making failed, terminated as it is freed.)
 	 */
-	task = smp_load_acquire(&os->task);	/* pairs with mach_task_prepare() */
+	task = smp_load_acquire(&os->task);	/* pairs with mach_shim_task_created() */
 	want = task && mach_task_sampling(task) && READ_ONCE(os->registered) &&
 	       smp_load_acquire(&os->ready);	/* pairs with mach_task_set_ready() */
 	if (want && !os->sampler) {

@@ -107,16 +107,14 @@ static void mach_task_resume_work(struct work_struct *work)
 					       resume_work);
 	struct mach_task *task = os->task;
 
+	/* And its reference goes: may free os, and this work with it. */
 	mach_task_resume_dropped(task);
-	mach_task_put(task);	/* may free os, and this work with it */
 }
 
-void mach_shim_task_resume_later(struct mach_task_os *os)
+mach_bool mach_shim_task_resume_later(struct mach_task_os *os)
 {
 	/* Queued once at a time; a drop while it runs queues it again. */
-	mach_task_get(os->task);
-	if (!queue_work(mach_wq, &os->resume_work))
-		mach_task_put(os->task);
+	return queue_work(mach_wq, &os->resume_work);
 }
 
 static void mach_task_exit_told(struct callback_head *work)
@@ -245,14 +243,14 @@ static struct mach_task *mach_task_of_parent(struct pid *pid)
 	return NULL;
 }
 
-struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
+/* A task's Linux side, not yet tied to a process, or NULL. */
+static struct mach_task_os *mach_task_os_new(bool shell, bool inherit_memory)
 {
 	struct mach_task_os *os;
-	struct mach_task *task;
 
 	os = kmem_cache_zalloc(mach_os_cache, GFP_KERNEL_ACCOUNT);
 	if (!os)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 	atomic_long_inc(&mach_os_live);
 	__module_get(THIS_MODULE);	/* until mach_shim_task_free() */
 	spin_lock(&mach_os_all_lock);
@@ -272,14 +270,14 @@ struct mach_task *mach_task_prepare(bool shell, bool inherit_memory)
 	INIT_WORK(&os->exit_work, mach_task_exit_work);
 	INIT_WORK(&os->resume_work, mach_task_resume_work);
 	init_waitqueue_func_entry(&os->exit_wait, mach_task_exit_wake);
-	task = mach_task_create(os);	/* frees os on failure */
-	if (!task)
-		return ERR_PTR(-ENOMEM);
-	smp_store_release(&os->task, task);	/* pairs with mach_tasks_all() */
-	return task;
+	return os;
 }
 
-/* Under mach_tasks_lock. */
+void mach_shim_task_created(struct mach_task_os *os, struct mach_task *task)
+{
+	smp_store_release(&os->task, task);	/* pairs with mach_tasks_all() */
+}
+
 /* The mm the thread group pid runs now (mmgrab()bed), or NULL. */
 static struct mm_struct *mach_mm_of(struct pid *pid)
 {
@@ -444,10 +442,6 @@ struct mach_task *mach_task_of_current(void)
 			task = os->task;
 			mach_task_get(task);
 			mutex_unlock(&mach_tasks_lock);
-			/* After an exec, a new task port for the new program. */
-			mach_task_notice_exec(task);
-			/* And the old program's fds are gone. */
-			mach_task_sweep_space(task);
 			return task;
 		}
 	}
@@ -468,10 +462,12 @@ static struct mach_task *mach_task_make(struct pid *pid)
 	struct mach_task *task, *parent;
 	struct mach_task_os *os;
 
-	task = mach_task_prepare(false, false);
-	if (IS_ERR(task))
-		return task;
-	os = mach_task_os_of(task);
+	os = mach_task_os_new(false, false);
+	if (!os)
+		return ERR_PTR(-ENOMEM);
+	task = mach_task_create(os);	/* gives os back on failure */
+	if (!task)
+		return ERR_PTR(-ENOMEM);
 	mutex_lock(&mach_tasks_lock);
 	if (mach_task_lookup_locked(pid)) {
 		mutex_unlock(&mach_tasks_lock);
@@ -500,15 +496,13 @@ struct mach_task *mach_task_of_pid(struct pid *pid)
 }
 
 int mach_shim_task_prepare(const struct mach_task_plan *plan,
-			   struct mach_task **out)
+			   struct mach_task_os **made)
 {
 	struct mach_task_os *os;
-	struct mach_task *task;
 
-	task = mach_task_prepare(true, plan->inherit_memory);
-	if (IS_ERR(task))
-		return PTR_ERR(task);
-	os = mach_task_os_of(task);
+	os = mach_task_os_new(true, plan->inherit_memory);
+	if (!os)
+		return -ENOMEM;
 	if (plan->parent)
 		os->parent_pid = get_pid(READ_ONCE(plan->parent->pid));
 	os->clone = plan->clone;
@@ -522,12 +516,12 @@ int mach_shim_task_prepare(const struct mach_task_plan *plan,
 	}
 	if (plan->credentials) {
 		if (!mach_token_credentials(os, plan->uid, plan->gid)) {
-			mach_task_put(task);
+			mach_shim_task_free(os);
 			return -EINVAL;
 		}
 		mach_task_set_up_first(os, true);	/* never seen with the parent's */
 	}
-	*out = task;
+	*made = os;
 	return 0;
 }
 

@@ -54,8 +54,12 @@ unsigned int mach_tasks_all(struct mach_task **out, unsigned int max);
 
 
 struct mach_task_os {
-	/* set once at creation (store-release, for mach_tasks_all()) */
-	struct mach_task *task;		/* the registry's reference */
+	/*
+	 * Set once, by the core's making of the task around it
+	 * (mach_shim_task_created(), a store-release for mach_tasks_all());
+	 * a reference while it is registered.
+	 */
+	struct mach_task *task;
 	/*
 	 * Set once, under mach_tasks_lock with WRITE_ONCE, then read-only;
 	 * READ_ONCE where it may not be set yet.
@@ -194,8 +198,6 @@ static inline int mach_task_spare_alive_locked(struct mach_task_os *os)
  */
 void mach_shell_end_if_idle(struct mach_task_os *os);
 
-/* A task not yet tied to a process (a reference), or ERR_PTR. */
-struct mach_task *mach_task_prepare(bool shell, bool inherit_memory);
 /* Tie os to the thread group pid; a second call does nothing. */
 void mach_task_register(struct mach_task_os *os, struct pid *pid);
 /* The program (mm) os runs if it is still program (0: any), mmget()ed; or NULL. */

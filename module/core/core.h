@@ -39,7 +39,10 @@ void mach_task_put(struct mach_task *task);
 mach_bool mach_task_get_not_zero(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);
-/* The worker mach_shim_task_resume_later() asked for: dropped tokens' holds go. */
+/*
+ * The worker mach_shim_task_resume_later() asked for: dropped tokens'
+ * holds go, and so does the reference the core took for it.
+ */
 void mach_task_resume_dropped(struct mach_task *task);
 /* An exec of its process not seen yet is seen now (Task::program()). */
 void mach_task_notice_exec(struct mach_task *task);

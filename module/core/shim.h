@@ -336,14 +336,20 @@ enum mach_stats_want {
 /* Fills what want asks for; false if the process is already gone. */
 mach_bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 			       struct mach_task_stats *stats);
+/*
+ * os backs task from now on (Task::create()): the glue keeps the pointer,
+ * without a reference; the task holds os until mach_shim_task_free().
+ */
+void mach_shim_task_created(struct mach_task_os *os, struct mach_task *task);
 /* Called once when the core frees a task: release the Linux side. */
 void mach_shim_task_free(struct mach_task_os *os);
 /*
  * A suspension token of os's task went unused: mach_task_resume_dropped()
- * is to be called soon, from a worker (with a reference on the task
- * meanwhile), any context now.
+ * is to be called soon, from a worker, any context now. The core took a
+ * reference on the task for it: false if the worker was queued already
+ * (it runs once for both), and the core drops it again.
  */
-void mach_shim_task_resume_later(struct mach_task_os *os);
+mach_bool mach_shim_task_resume_later(struct mach_task_os *os);
 /* For the operator's event stream (module/netlink.c): what befell os. */
 enum mach_shim_event {
 	MACH_SHIM_EVENT_SUSPENDED = 3,	/* value: the suspend count now */
@@ -425,11 +431,12 @@ struct mach_task_plan {
 	struct mach_task_os *parent;
 };
 /*
- * A new task that plan describes, not yet backed by a process: 0 and a
- * reference in *task, -MACH_ENOMEM, or -MACH_EINVAL if the credentials
+ * The Linux side of a new task that plan describes, not yet backed by a
+ * process: 0 and *os, which the core makes its task around
+ * (mach_task_create()); -MACH_ENOMEM, or -MACH_EINVAL if the credentials
  * are not valid ids.
  */
-int mach_shim_task_prepare(const struct mach_task_plan *plan, struct mach_task **task);
+int mach_shim_task_prepare(const struct mach_task_plan *plan, struct mach_task_os **os);
 /*
  * A teleport's child exists: its parent is terminated, and the pages only
  * the child maps then that are not on its node yet move there. 0 or

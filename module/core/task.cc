@@ -22,6 +22,7 @@ Task *Task::create(mach_task_os *os)
 		task->put();
 		return nullptr;
 	}
+	mach_shim_task_created(os, task);
 	return task;
 }
 
@@ -583,7 +584,10 @@ Kr Task::suspension_token(TransitRight *token)
 void Task::token_dropped()
 {
 	__atomic_add_fetch(&tokens_dropped_, 1, __ATOMIC_RELEASE);
-	mach_shim_task_resume_later(os_);
+	/* The worker's reference; one already queued has its own. */
+	get();
+	if (!mach_shim_task_resume_later(os_))
+		put();
 }
 
 void Task::resume_dropped()
@@ -858,4 +862,5 @@ extern "C" void mach_task_sweep_space(mach_task *task)
 extern "C" void mach_task_resume_dropped(mach_task *task)
 {
 	Task::from(task)->resume_dropped();
+	Task::from(task)->put();
 }

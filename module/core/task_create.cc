@@ -161,12 +161,15 @@ Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight 
 	mach_task_plan plan = plan_task(create, parent_private);
 	plan.parent = parent.os();
 
-	mach_task *made = nullptr;
-	int err = mach_shim_task_prepare(&plan, &made);
+	mach_task_os *os = nullptr;
+	int err = mach_shim_task_prepare(&plan, &os);
 	if (err)
 		return err == -MACH_EINVAL ? Kr::InvalidArgument : Kr::ResourceShortage;
 	/* The task is whole before its process exists: nothing can see it. */
-	Ref<Task> child = Ref<Task>::adopt(Task::from(made));
+	Ref<Task> child = Ref<Task>::adopt(Task::create(os));
+	if (!child)
+		return Kr::ResourceShortage;
+	mach_task *made = child.get();
 	child->inherit_from(parent, true);
 	if (create.granted) {
 		child->set_tokens(create.tokens);

@@ -375,8 +375,10 @@ TEST_F(Core, SuspensionTokens)
 	ASSERT_EQ(0, t.ioctl(MACH_IOC_NR_PORT_DEALLOCATE, &pd));
 	EXPECT_EQ(1, t.os.resume_laters);
 	EXPECT_EQ(2u, t.task->suspend_count());
+	t.task->get();			// the worker's, as the kernel's shim keeps it
 	mach_task_resume_dropped(t.task);
 	EXPECT_EQ(1u, t.task->suspend_count());
+	t.task->get();
 	mach_task_resume_dropped(t.task);	// nothing more to release
 	EXPECT_EQ(1u, t.task->suspend_count());
 

@@ -509,7 +509,7 @@ void mach_shim_task_free(mach_task_os *os)
 }
 
 // A new task as the kernel's shell would make it: no process, a space.
-int mach_shim_task_prepare(const mach_task_plan *plan, mach_task **task)
+int mach_shim_task_prepare(const mach_task_plan *plan, mach_task_os **made)
 {
 	if (plan->credentials && (plan->uid == ~0u || plan->gid == ~0u))
 		return -MACH_EINVAL;	// not an id, as in the kernel
@@ -524,9 +524,11 @@ int mach_shim_task_prepare(const mach_task_plan *plan, mach_task **task)
 		os->uid = plan->uid;
 		os->gid = plan->gid;
 	}
-	*task = mach_task_create(os);
-	return *task ? 0 : -MACH_ENOMEM;
+	*made = os;
+	return 0;
 }
+
+void mach_shim_task_created(mach_task_os *, mach_task *) {}
 
 mach_bool mach_shim_node_usable(mach_u32 node)
 {
@@ -863,9 +865,11 @@ mach_bool mach_shim_task_ticket_holds(mach_task_os *, mach_u64) { return true; }
 void mach_shim_task_set_name(mach_task_os *, const char *) {}
 
 // The kernel's worker runs later; a test runs it (mach_task_resume_dropped()).
-void mach_shim_task_resume_later(mach_task_os *os)
+mach_bool mach_shim_task_resume_later(mach_task_os *os)
 {
+	// Nothing is queued: the core keeps no reference for a worker.
 	os->resume_laters++;
+	return false;
 }
 
 void mach_shim_port_destroyed(mach_u32 waiters, mach_u32 queued)
