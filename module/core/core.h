@@ -14,9 +14,42 @@
 extern "C" {
 #endif
 
-struct mach_task;
 struct mach_port;
 struct mach_task_os;
+
+/*
+ * A task, as far as the glue sees it: counted references and its Linux
+ * side. The core's Task extends it. The last reference's drop frees the
+ * task through release, which the core set: the glue below the core holds
+ * and drops references without a call up into it (as a kref is put).
+ */
+struct mach_task {
+	struct mach_shim_ref refs;
+	struct mach_task_os *os;		/* immutable */
+	void (*release)(struct mach_task *task);	/* immutable */
+};
+
+static inline void mach_task_get(struct mach_task *task)
+{
+	mach_shim_ref_get(&task->refs);
+}
+
+static inline void mach_task_put(struct mach_task *task)
+{
+	if (mach_shim_ref_put(&task->refs))
+		task->release(task);
+}
+
+/* A reference unless task is being freed already (a walk of all tasks). */
+static inline mach_bool mach_task_get_not_zero(struct mach_task *task)
+{
+	return mach_shim_ref_get_not_zero(&task->refs);
+}
+
+static inline struct mach_task_os *mach_task_os_of(struct mach_task *task)
+{
+	return task->os;
+}
 
 /*
  * The caches of the core's objects and the host's own ports, made at load;
@@ -32,11 +65,6 @@ void mach_core_exit(void);
  * when it is freed, or at once if creation fails (NULL).
  */
 struct mach_task *mach_task_create(struct mach_task_os *os);
-void mach_task_get(struct mach_task *task);
-struct mach_task_os *mach_task_os_of(struct mach_task *task);
-void mach_task_put(struct mach_task *task);
-/* A reference unless task is being freed already (a walk of all tasks). */
-mach_bool mach_task_get_not_zero(struct mach_task *task);
 /* The process is gone: its ports die and its space is emptied. */
 void mach_task_terminate(struct mach_task *task);
 /*

@@ -31,13 +31,19 @@ Task::~Task()
 	terminate();
 	if (semaphores_)
 		semaphores_->put();
-	mach_shim_task_free(os_);
+	mach_shim_task_free(os());
 }
 
-void Task::put()
+Task::Task(mach_task_os *os) : mach_task{}
 {
-	if (refs_.put())
-		destroy(this);
+	mach_shim_ref_init(&this->mach_task::refs, 1);
+	mach_task::os = os;
+	release = release_task;
+}
+
+void Task::release_task(mach_task *task)
+{
+	destroy(from(task));
 }
 
 bool Task::add_thread(Thread *thread)
@@ -114,7 +120,7 @@ private:
 Ref<Thread> Task::adopt_current()
 {
 	Ref<Thread> thread = current_thread();
-	if (thread || mach_shim_task_agent_wait(os_))
+	if (thread || mach_shim_task_agent_wait(os()))
 		return thread;
 	KillableGuard adopting(adopt_lock_);
 	if (!adopting.held())
@@ -122,8 +128,8 @@ Ref<Thread> Task::adopt_current()
 	thread = current_thread();	/* adopt_threads() may have, meanwhile */
 	if (thread)
 		return thread;
-	mach_thread_os *os = mach_shim_thread_adopt(os_);
-	Thread *made = os ? Thread::create(this, os, true) : nullptr;
+	mach_thread_os *adopted = mach_shim_thread_adopt(os());
+	Thread *made = adopted ? Thread::create(this, adopted, true) : nullptr;
 	if (!made)
 		return thread;
 	thread = Ref<Thread>::adopt(made);
@@ -139,13 +145,13 @@ u32 Task::adopt_threads()
 	u32 n, adopted = 0, count;
 
 	threads(nullptr, 0, &count);	/* (drops those that exited) */
-	if (mach_shim_task_agent_wait(os_))
+	if (mach_shim_task_agent_wait(os()))
 		return 0;
 	KillableGuard adopting(adopt_lock_);
 	if (!adopting.held())
 		return 0;
 	do {
-		n = mach_shim_thread_adopt_others(os_, found, batch);
+		n = mach_shim_thread_adopt_others(os(), found, batch);
 		for (u32 i = 0; i < n; i++) {
 			Thread *made = Thread::create(this, found[i], true);
 			if (!made)
@@ -200,7 +206,7 @@ void Task::terminate()
 		if (!lock_.ok())
 			return;
 		/* What its threads' last samples were, while its port is there. */
-		mach_shim_task_sample_flush(os_);
+		mach_shim_task_sample_flush(os());
 		Guard g(lock_);
 		dying_ = true;
 		threads = threads_;
@@ -219,7 +225,7 @@ void Task::terminate()
 		resume_port_ = nullptr;
 	}
 	/* Its threads are sampled no more (a dying task is not). */
-	mach_shim_task_sample(os_);
+	mach_shim_task_sample(os());
 	if (sample)
 		sample->drop(TransitRight{sample, MoveSend});
 	/* Every send right to either port is a dead name from now. */
@@ -255,7 +261,7 @@ bool Task::renew_port()
 	Thread *threads;
 	bool held;
 	/* The old program's last samples, to the port they were taken for. */
-	mach_shim_task_sample_flush(os_);
+	mach_shim_task_sample_flush(os());
 	{
 		Guard g(lock_);
 		/*
@@ -297,7 +303,7 @@ bool Task::renew_port()
 		resume->put();
 	}
 	if (sample) {
-		mach_shim_task_sample(os_);
+		mach_shim_task_sample(os());
 		sample->drop(TransitRight{sample, MoveSend});
 	}
 	while (Thread *t = threads) {
@@ -322,7 +328,7 @@ u64 Task::check_program(bool *renewed)
 	if (!program_lock_.lock_killable())
 		return 0;
 	mach_exec_seen exec = MACH_EXEC_NONE;
-	u64 gen = mach_shim_task_program_look(os_, &exec);
+	u64 gen = mach_shim_task_program_look(os(), &exec);
 	if (exec != MACH_EXEC_NONE) {
 		renew_port();
 		/*
@@ -342,7 +348,7 @@ u64 Task::check_program(bool *renewed)
 u64 Task::program()
 {
 	/* A new shell's own exec is not one: wait until it is done. */
-	if (!mach_shim_task_wait_ready(os_))
+	if (!mach_shim_task_wait_ready(os()))
 		return 0;
 	bool renewed;
 	u64 gen = check_program(&renewed);
@@ -351,9 +357,9 @@ u64 Task::program()
 
 u64 Task::program_queued()
 {
-	if (mach_shim_task_ready(os_))
+	if (mach_shim_task_ready(os()))
 		return program();
-	return mach_shim_task_program_seen(os_);
+	return mach_shim_task_program_seen(os());
 }
 
 Kr Task::register_ports(TransitRight *rights, u32 count)
@@ -586,7 +592,7 @@ void Task::token_dropped()
 	__atomic_add_fetch(&tokens_dropped_, 1, __ATOMIC_RELEASE);
 	/* The worker's reference; one already queued has its own. */
 	get();
-	if (!mach_shim_task_resume_later(os_))
+	if (!mach_shim_task_resume_later(os()))
 		put();
 }
 
@@ -618,7 +624,7 @@ Kr Task::suspend_and_wait()
 {
 	mark_quiescing(*this, true);
 	/* Not under the lock: adopt_threads() finds the agent serving. */
-	mach_shim_task_agent_wait(os_);
+	mach_shim_task_agent_wait(os());
 	if (!quiesce_lock_.lock_killable()) {
 		mark_quiescing(*this, false);
 		return Kr::Aborted;
@@ -686,7 +692,7 @@ bool Task::set_sample_port(TransitRight right)
 {
 	Port *old, *refused = nullptr;
 	/* The samples taken so far go to the port they were taken for. */
-	mach_shim_task_sample_flush(os_);
+	mach_shim_task_sample_flush(os());
 	{
 		Guard g(lock_);
 		old = sample_;
@@ -699,7 +705,7 @@ bool Task::set_sample_port(TransitRight right)
 		old->drop(TransitRight{old, MoveSend});
 	if (refused)
 		refused->drop(TransitRight{refused, MoveSend});
-	if (!mach_shim_task_sample(os_))
+	if (!mach_shim_task_sample(os()))
 		return true;
 	/* Not started (no memory): nor is the port held, unless replaced since. */
 	Port *undo = nullptr;
@@ -735,7 +741,7 @@ void Task::sample_port_died(Port *port)
 			return;
 		sample_ = nullptr;
 	}
-	mach_shim_task_sample(os_);
+	mach_shim_task_sample(os());
 	port->drop(TransitRight{port, MoveSend});
 }
 
@@ -746,16 +752,6 @@ using mach::Task;
 extern "C" mach_task *mach_task_create(mach_task_os *os)
 {
 	return Task::create(os);
-}
-
-extern "C" void mach_task_get(mach_task *task)
-{
-	Task::from(task)->get();
-}
-
-extern "C" mach_task_os *mach_task_os_of(mach_task *task)
-{
-	return Task::from(task)->os();
 }
 
 extern "C" mach_u32 mach_task_suspend_count(mach_task *task)
@@ -822,16 +818,6 @@ extern "C" mach_u32 mach_task_thread_views(mach_task *task, mach_thread_view *ou
 	if (threads)
 		mach_shim_free(MACH_KIND_MEMORY, threads);
 	return count;
-}
-
-extern "C" mach_bool mach_task_get_not_zero(mach_task *task)
-{
-	return Task::from(task)->get_not_zero();
-}
-
-extern "C" void mach_task_put(mach_task *task)
-{
-	Task::from(task)->put();
 }
 
 extern "C" void mach_task_notice_exec(mach_task *task)

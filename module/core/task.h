@@ -8,14 +8,13 @@
 #define MACH_CORE_TASK_H
 
 #include "base.h"
+#include "core.h"
 #include "exception_ports.h"
 #include "port.h"
 #include "sema.h"
 #include "space.h"
 #include "task_info.h"
 #include "thread.h"
-
-struct mach_task {};
 
 namespace mach {
 
@@ -47,12 +46,12 @@ public:
 	static Task *create(mach_task_os *os);
 	static Task *from(mach_task *t) { return static_cast<Task *>(t); }
 
-	void get() { refs_.get(); }
-	void put();
+	void get() { mach_task_get(this); }
+	void put() { mach_task_put(this); }
 	/* A reference unless the task is being freed (for a walk of all tasks). */
-	bool get_not_zero() { return refs_.get_not_zero(); }
+	bool get_not_zero() { return mach_task_get_not_zero(this); }
 	/* For diagnostics: its references and whether it was terminated. */
-	u32 refs() const { return refs_.read(); }
+	u32 refs() const { return mach_shim_ref_read(&this->mach_task::refs); }
 	bool dying();
 
 	/* The process is gone: the task port dies, the space empties. */
@@ -81,7 +80,7 @@ public:
 	void notice_exec() { (void)check_program(nullptr); }
 
 	Space &space() { return space_; }
-	mach_task_os *os() const { return os_; }
+	mach_task_os *os() const { return mach_task::os; }
 	/* The task port while the task lives, with a reference; else empty. */
 	Ref<Port> port();
 	/*
@@ -217,13 +216,14 @@ public:
 	/* A task with no Mach parent starts with the host's ports instead. */
 	void start_from_host();
 
-	explicit Task(mach_task_os *os) : os_(os) {}
+	explicit Task(mach_task_os *os);
 	~Task();
 
 private:
+	/* The last reference went (mach_task::release). */
+	static void release_task(mach_task *task);
 	u64 check_program(bool *renewed);
 
-	RefCount refs_;			/* atomic */
 	Lock quiesce_lock_{MACH_LOCK_QUIESCE};	/* suspend_and_wait() */
 	/* Held for no wait on anything: the agent is waited for first. */
 	Lock adopt_lock_{MACH_LOCK_ADOPT};
@@ -233,7 +233,6 @@ private:
 	 */
 	Lock program_lock_{MACH_LOCK_PROGRAM};
 	Lock lock_{MACH_LOCK_TASK};
-	mach_task_os *const os_;	/* immutable */
 	Space space_;			/* its own lock */
 	/* set at creation, before the task is seen; then as below */
 	Port *port_ = nullptr;		/* written under lock_; a reference */
