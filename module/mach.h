@@ -21,7 +21,7 @@
  *   mach_tasks_lock (task.c)     the registry of tasks and each one's program
  *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
  *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
- *   mach_nl_lock (netlink.c)     the event group's listeners
+ *   mach_nl_lock (netlink_event.c) whether the event group is up
  *   Task::lock_ (core)           special and registered ports, threads,
  *                                suspend count, tokens
  *   Thread::lock_ (core)         a thread's port and suspend count

@@ -39,12 +39,6 @@ static const struct nla_policy mach_nl_pid_policy[MACH_A_TASK_PID + 1] = {
 
 static struct genl_family mach_genl_family;
 
-enum { MACH_NLGRP_EVENTS };
-
-/* Guards mach_nl_ready: events are sent only while the family is up. */
-static DEFINE_MUTEX(mach_nl_lock);
-static bool mach_nl_ready;
-
 /* May the caller read t's process, as /proc says (PTRACE_MODE_READ_FSCREDS)? */
 static bool mach_nl_visible(struct task_struct *t, bool admin)
 {
@@ -67,19 +61,6 @@ static bool mach_nl_visible(struct task_struct *t, bool admin)
 static bool mach_nl_admin(void)
 {
 	return capable(CAP_SYS_ADMIN) || capable(CAP_SYS_PTRACE);
-}
-
-static u32 mach_nl_origin(const struct mach_task_os *os)
-{
-	if (os->teleport)
-		return MACH_ORIGIN_TELEPORT;
-	if (os->clone)
-		return MACH_ORIGIN_CLONE;
-	if (os->token_credentials)
-		return MACH_ORIGIN_TOKEN;
-	if (os->numa_node != NUMA_NO_NODE)
-		return MACH_ORIGIN_NORMA;
-	return os->shell ? MACH_ORIGIN_TASK_CREATE : MACH_ORIGIN_SELF;
 }
 
 static int mach_nl_put_words(struct sk_buff *skb, int type, const u32 *w, int n)
@@ -227,7 +208,7 @@ static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 	    nla_put_u32(skb, MACH_A_TASK_PPID, ppid) ||
 	    (parent && nla_put_u32(skb, MACH_A_TASK_PARENT, parent)) ||
 	    (view.self_name && nla_put_u32(skb, MACH_A_TASK_PORT, view.self_name)) ||
-	    nla_put_u32(skb, MACH_A_TASK_ORIGIN, mach_nl_origin(os)) ||
+	    nla_put_u32(skb, MACH_A_TASK_ORIGIN, mach_netlink_origin(os)) ||
 	    (st.node >= 0 && nla_put_u32(skb, MACH_A_TASK_NODE, st.node)) ||
 	    nla_put_u32(skb, MACH_A_TASK_SUSPEND, view.suspend_count) ||
 	    nla_put_u32(skb, MACH_A_TASK_THREADS, threads) ||
@@ -506,145 +487,6 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* Send msg, an event built by the caller, to the group's listeners. */
-static void mach_nl_multicast(struct sk_buff *msg)
-{
-	mutex_lock(&mach_nl_lock);
-	if (mach_nl_ready)
-		genlmsg_multicast_netns(&mach_genl_family, &init_net, msg, 0,
-					MACH_NLGRP_EVENTS, GFP_KERNEL);
-	else
-		nlmsg_free(msg);
-	mutex_unlock(&mach_nl_lock);
-}
-
-/* A new event message of type: its header, or NULL (msg freed). */
-static void *mach_nl_event_start(struct sk_buff **msg, u32 type)
-{
-	void *hdr;
-
-	*msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!*msg)
-		return NULL;
-	hdr = genlmsg_put(*msg, 0, 0, &mach_genl_family, 0, MACH_CMD_EVENT);
-	if (!hdr ||
-	    nla_put_u32(*msg, MACH_A_EVENT_TYPE, type) ||
-	    nla_put_u64_64bit(*msg, MACH_A_EVENT_TIME_NS, ktime_get_real_ns(),
-			      MACH_A_PAD)) {
-		nlmsg_free(*msg);
-		return NULL;
-	}
-	return hdr;
-}
-
-static bool mach_nl_listened(void)
-{
-	return READ_ONCE(mach_nl_ready) &&
-	       genl_has_listeners(&mach_genl_family, &init_net, MACH_NLGRP_EVENTS);
-}
-
-/* Why os ended, and its status (exit status or signal), if known. */
-static u32 mach_nl_end_reason(struct mach_task_os *os, u32 *status, bool *known)
-{
-	u32 reason = READ_ONCE(os->end_reason);
-	int code;
-
-	*known = smp_load_acquire(&os->exit_known);	/* pairs with task.c */
-	code = READ_ONCE(os->exit_code);
-	if (reason)
-		return reason;
-	if (*known && (code & 0x7f)) {
-		*status = code & 0x7f;
-		return MACH_END_KILLED;
-	}
-	*status = (code >> 8) & 0xff;
-	return MACH_END_EXITED;
-}
-
-/* Send one event (as uapi/mach/netlink.h says) to the group's listeners. */
-void mach_netlink_event(struct mach_task_os *os, u32 event, u32 value)
-{
-	struct task_struct *t, *parent;
-	u32 ppid = 0, reason = 0, status = 0;
-	struct sk_buff *msg;
-	bool known = false;
-	void *hdr;
-	int err;
-
-	if (!mach_nl_listened())
-		return;
-	if (event == MACH_EVENT_CREATED) {
-		t = get_pid_task(os->pid, PIDTYPE_TGID);
-		if (t) {
-			rcu_read_lock();
-			parent = rcu_dereference(t->real_parent);
-			ppid = task_tgid_nr(parent);
-			rcu_read_unlock();
-			put_task_struct(t);
-		}
-	}
-	if (event == MACH_EVENT_TERMINATED)
-		reason = mach_nl_end_reason(os, &status, &known);
-	hdr = mach_nl_event_start(&msg, event);
-	if (!hdr)
-		return;
-	err = nla_put_u32(msg, MACH_A_TASK_PID, pid_nr(os->pid));
-	switch (event) {
-	case MACH_EVENT_CREATED:
-		err = err ?: nla_put_u32(msg, MACH_A_TASK_PPID, ppid);
-		if (os->parent_pid)
-			err = err ?: nla_put_u32(msg, MACH_A_TASK_PARENT,
-						 pid_nr(os->parent_pid));
-		err = err ?: nla_put_u32(msg, MACH_A_TASK_ORIGIN, mach_nl_origin(os));
-		break;
-	case MACH_EVENT_SUSPENDED:
-	case MACH_EVENT_RESUMED:
-		err = err ?: nla_put_u32(msg, MACH_A_TASK_SUSPEND, value);
-		break;
-	case MACH_EVENT_TERMINATED:
-		err = err ?: nla_put_u32(msg, MACH_A_EVENT_REASON, reason);
-		if (known && (reason == MACH_END_EXITED || reason == MACH_END_KILLED))
-			err = err ?: nla_put_u32(msg, MACH_A_EVENT_STATUS, status);
-		break;
-	case MACH_EVENT_TELEPORTED:
-		err = err ?: nla_put_u32(msg, MACH_A_EVENT_CHILD, value);
-		break;
-	}
-	if (err) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	mach_nl_multicast(msg);
-}
-
-void mach_shim_task_event(struct mach_task_os *os, enum mach_shim_event event,
-			  u32 value)
-{
-	mach_netlink_event(os, event, value);
-}
-
-void mach_shim_port_destroyed(u32 waiters, u32 queued)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!mach_nl_listened())
-		return;
-	hdr = mach_nl_event_start(&msg, MACH_EVENT_PORT_DESTROYED);
-	if (!hdr)
-		return;
-	if ((!(current->flags & PF_KTHREAD) &&
-	     nla_put_u32(msg, MACH_A_TASK_PID, task_tgid_nr(current))) ||
-	    nla_put_u32(msg, MACH_A_PORT_WAITERS, waiters) ||
-	    nla_put_u32(msg, MACH_A_PORT_MSGCOUNT, queued)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	mach_nl_multicast(msg);
-}
-
 /*
  * The operator's task_suspend, task_resume, task_terminate: CAP_SYS_ADMIN
  * in the initial user namespace (GENL_ADMIN_PERM would ask CAP_NET_ADMIN,
@@ -763,14 +605,12 @@ int mach_netlink_init(void)
 	int ret = genl_register_family(&mach_genl_family);
 
 	if (!ret)
-		WRITE_ONCE(mach_nl_ready, true);
+		mach_netlink_events_start(&mach_genl_family);
 	return ret;
 }
 
 void mach_netlink_exit(void)
 {
-	mutex_lock(&mach_nl_lock);
-	WRITE_ONCE(mach_nl_ready, false);
-	mutex_unlock(&mach_nl_lock);
+	mach_netlink_events_stop();
 	genl_unregister_family(&mach_genl_family);
 }
