@@ -45,6 +45,7 @@
 #include "exception_arch.h"
 #include "stub.h"
 #include "task_os.h"
+#include "upcalls.h"
 
 /*
  * An FXSAVE image in a signal frame: its last 48 bytes (464 on) are the
@@ -193,7 +194,7 @@ void mach_exception_agent_starting(struct mach_task_os *os, struct file *file,
 
 	if (fd > INT_MAX || os->pid != task_tgid(current) ||
 	    READ_ONCE(os->exception_mm) == current->mm ||
-	    !mach_task_raises_exceptions(os->task))
+	    !mach_up->raises_exceptions(os->task))
 		return;
 	f = fget(fd);
 	if (f == file)
@@ -269,7 +270,7 @@ static int mach_exception_raise(int sig, const siginfo_t *si, struct ucontext *u
 		goto out;
 	mach_arch_fault_read(&uc->uc_mcontext, fault);
 
-	ret = mach_core_raise_exception(task, fault);
+	ret = mach_up->exception_raise(task, fault);
 	if (ret < 0) {
 		ret = 0;	/* killed while it waited: it goes no further */
 		goto out;

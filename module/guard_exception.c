@@ -21,6 +21,7 @@
 #include "core/core.h"
 #include "task_os.h"
 #include "thread_arch.h"
+#include "upcalls.h"
 
 #define MACH_EXC_GUARD 12	/* EXC_GUARD */
 
@@ -46,7 +47,7 @@ static void mach_guard_tell(const struct mach_guard_break *g)
 		mach_arch_own_state_read(fault->regs);
 		if (mach_arch_fpu_get(current, fault->fxsave))
 			memset(fault->fxsave, 0, sizeof(fault->fxsave));
-		mach_core_raise_exception(task, fault);
+		mach_up->exception_raise(task, fault);
 		kfree(fault);
 	}
 	mach_task_put(task);

@@ -5,7 +5,7 @@
  * A part includes the headers of the parts it uses, not this one:
  * shim_kernel.h (shim.c, quota.c), task_os.h (task.c), creds.h, node.h,
  * stub.h, agent.h, shell.h, trampoline.h, spin.h, clone.h, vm_share.h,
- * exception.h, sample.h, port_file.h,
+ * exception.h, sample.h, port_file.h, upcalls.h,
  * thread_os.h (and thread_record.h, thread_arch.h inside the thread
  * files), dev.h, netlink.h, debugfs.h.
  *
@@ -89,6 +89,7 @@
 #include "task_os.h"
 #include "thread_os.h"
 #include "trampoline.h"
+#include "upcalls.h"
 #include "vm_share.h"
 
 #endif /* MACH_GLUE_H */

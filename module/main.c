@@ -18,6 +18,9 @@
  *   clone.c, vm.c      NORMA clones and teleports; the vm_* calls
  *   thread.c           Mach threads on Linux threads
  *   dev.c, netlink.c   /dev/mach and its ioctls; the operator's view
+ *   netlink_event.c    ... and the operator's events
+ * The parts below the core reach up into it only through upcalls.h: the
+ * core's functions, handed in here first.
  */
 #include <linux/module.h>
 
@@ -25,9 +28,22 @@
 #include "shell.h"
 #include "spin.h"
 
+static const struct mach_upcalls mach_core_upcalls = {
+	.task_make = mach_task_create,
+	.task_inherit = mach_task_inherit,
+	.task_ended = mach_task_terminate,
+	.task_resume_dropped = mach_task_resume_dropped,
+	.exception_raise = mach_core_raise_exception,
+	.raises_exceptions = mach_task_raises_exceptions,
+	.task_sampling = mach_task_sampling,
+	.task_sample_send = mach_task_sample_send,
+};
+
 static int __init mach_init(void)
 {
 	int ret;
+
+	mach_up = &mach_core_upcalls;
 
 	mach_port_file_init();
 	ret = mach_core_init();

@@ -63,6 +63,7 @@
 #include "agent.h"
 #include "sample.h"
 #include "task_os.h"
+#include "upcalls.h"
 
 /* The samples a batch holds: what a page holds. */
 #define MACH_SAMPLE_ROOM ((PAGE_SIZE - sizeof(u64)) / sizeof(struct mach_sample))
@@ -186,7 +187,7 @@ static void mach_sample_flush(struct work_struct *work)
 	if (mach_task_get_not_zero(task)) {
 		while (done < b->count) {
 			n = min_t(u32, b->count - done, MACH_SAMPLE_MAX);
-			sent = mach_task_sample_send(task, b->samples + done, n, dropped);
+			sent = mach_up->task_sample_send(task, b->samples + done, n, dropped);
 			if (sent != MACH_SAMPLE_SENT)
 				break;
 			dropped = 0;
@@ -402,7 +403,7 @@ int mach_shim_task_sample(struct mach_task_os *os)
 	 * whose making failed, terminated as it is freed.)
 	 */
 	task = smp_load_acquire(&os->task);	/* pairs with mach_shim_task_created() */
-	want = task && mach_task_sampling(task) && READ_ONCE(os->registered) &&
+	want = task && mach_up->task_sampling(task) && READ_ONCE(os->registered) &&
 	       smp_load_acquire(&os->ready);	/* pairs with mach_task_set_ready() */
 	if (want && !os->sampler) {
 		s = mach_sampler_start(os);

@@ -55,6 +55,7 @@
 #include "task_os.h"
 #include "trampoline.h"
 #include "thread_arch.h"
+#include "upcalls.h"
 
 /*
  * A spawn in flight. The parent's agent marks its clone() with a cookie
@@ -339,7 +340,7 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 	else
 		mach_task_set_ready(mach_task_os_of(spawn->child));
 	/* Handlers it inherited: its faults are theirs from the start. */
-	if (!result && mach_task_raises_exceptions(spawn->child))
+	if (!result && mach_up->raises_exceptions(spawn->child))
 		mach_exception_arm(mach_task_os_of(spawn->child));
 	return false;
 }

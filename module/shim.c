@@ -22,6 +22,9 @@
 
 #include "shim_kernel.h"
 #include "spin.h"
+#include "upcalls.h"
+
+const struct mach_upcalls *mach_up __ro_after_init;
 
 static_assert(MACH_EBADF == EBADF && MACH_ENOMEM == ENOMEM &&
 	      MACH_EFAULT == EFAULT && MACH_EINVAL == EINVAL &&

@@ -37,6 +37,7 @@
 #include "task_os.h"
 #include "thread_os.h"
 #include "trampoline.h"
+#include "upcalls.h"
 
 static DEFINE_HASHTABLE(mach_tasks, 8);
 static DEFINE_MUTEX(mach_tasks_lock);
@@ -94,7 +95,7 @@ static void mach_task_exit_work(struct work_struct *work)
 	mach_thread_drop_spare(os);
 	wake_up_all(&os->ready_wait);
 	/* Its death told first (dead names), its shell reaped after. */
-	mach_task_terminate(task);
+	mach_up->task_ended(task);
 	if (os->shell)
 		mach_shell_gone(os);
 	wake_up_all(&mach_task_exit_wq);
@@ -108,7 +109,7 @@ static void mach_task_resume_work(struct work_struct *work)
 	struct mach_task *task = os->task;
 
 	/* And its reference goes: may free os, and this work with it. */
-	mach_task_resume_dropped(task);
+	mach_up->task_resume_dropped(task);
 }
 
 mach_bool mach_shim_task_resume_later(struct mach_task_os *os)
@@ -123,7 +124,7 @@ static void mach_task_exit_told(struct callback_head *work)
 					       exit_told);
 	struct mach_task *task = os->task;
 
-	mach_task_terminate(task);
+	mach_up->task_ended(task);
 	mach_task_put(task);
 }
 
@@ -465,7 +466,7 @@ static struct mach_task *mach_task_make(struct pid *pid)
 	os = mach_task_os_new(false, false);
 	if (!os)
 		return ERR_PTR(-ENOMEM);
-	task = mach_task_create(os);	/* gives os back on failure */
+	task = mach_up->task_make(os);	/* gives os back on failure */
 	if (!task)
 		return ERR_PTR(-ENOMEM);
 	mutex_lock(&mach_tasks_lock);
@@ -475,7 +476,7 @@ static struct mach_task *mach_task_make(struct pid *pid)
 		return NULL;
 	}
 	parent = mach_task_of_parent(pid);
-	mach_task_inherit(task, parent);	/* or the host's ports */
+	mach_up->task_inherit(task, parent);	/* or the host's ports */
 	if (parent)
 		os->parent_pid = get_pid(mach_task_os_of(parent)->pid);
 	mach_task_register_locked(os, pid);
