@@ -5,7 +5,6 @@
  *
  * Statistics for tests and operators: /sys/class/misc/mach/live_*.
  */
-#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/ptrace.h>
@@ -226,21 +225,6 @@ static const struct file_operations mach_dev_fops = {
 	.llseek = noop_llseek,
 };
 
-bool mach_dev_file(const struct file *file)
-{
-	return file->f_op == &mach_dev_fops;
-}
-
-struct file *mach_dev_file_create(struct mach_task *task)
-{
-	struct file *file;
-
-	file = anon_inode_getfile("[mach]", &mach_dev_fops, task, O_RDWR);
-	if (!IS_ERR(file))
-		mach_task_get(task);	/* put by mach_dev_release() */
-	return file;
-}
-
 static ssize_t live_tasks_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
@@ -288,6 +272,8 @@ static struct miscdevice mach_misc = {
 
 int mach_dev_init(void)
 {
+	/* A shell's own /dev/mach is made by shell.c, with our operations. */
+	mach_shell_dev_fops_init(&mach_dev_fops);
 	return misc_register(&mach_misc);
 }
 

@@ -23,6 +23,7 @@
  * its own. The parent registers the task from the clone's result, so the
  * caller returns as soon as the process exists.
  */
+#include <linux/anon_inodes.h>
 #include <linux/close_range.h>
 #include <linux/elf.h>
 #include <linux/fdtable.h>
@@ -47,7 +48,6 @@
 #include "agent.h"
 #include "clone.h"
 #include "creds.h"
-#include "dev.h"
 #include "exception.h"
 #include "node.h"
 #include "shell.h"
@@ -224,6 +224,20 @@ static void mach_spawn_parent_release(struct mach_agent_call *call)
 	mach_spawn_put(container_of(call, struct mach_spawn, parent_call));
 }
 
+/* /dev/mach's operations, handed in by dev.c at init. */
+static const struct file_operations *mach_shell_dev_fops;
+
+/* A /dev/mach file for task, as if its process had opened it. */
+static struct file *mach_shell_dev_file(struct mach_task *task)
+{
+	struct file *file;
+
+	file = anon_inode_getfile("[mach]", mach_shell_dev_fops, task, O_RDWR);
+	if (!IS_ERR(file))
+		mach_task_get(task);	/* put by /dev/mach's release */
+	return file;
+}
+
 static int mach_install_file(struct file *file, unsigned int flags)
 {
 	int fd = get_unused_fd_flags(flags);
@@ -296,7 +310,7 @@ static bool mach_spawn_child_step(struct mach_agent_call *call, long result,
 		/* Those too: our ioctl holds its own reference to its file. */
 		for (fd = 0; fd <= agent->fd; fd++)
 			close_fd(fd);
-		dev = mach_dev_file_create(spawn->child);
+		dev = mach_shell_dev_file(spawn->child);
 		if (IS_ERR(dev)) {
 			result = PTR_ERR(dev);
 			break;
@@ -512,6 +526,11 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 	mach_agent_call_put(&spawn->parent_call);
 	mach_spawn_put(spawn);
 	return ret;
+}
+
+void mach_shell_dev_fops_init(const struct file_operations *fops)
+{
+	mach_shell_dev_fops = fops;
 }
 
 int mach_shell_init(void)

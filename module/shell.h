@@ -3,10 +3,14 @@
 #ifndef MACH_SHELL_H
 #define MACH_SHELL_H
 
+#include <linux/fs.h>
+
 struct mach_agent_call;
 struct mach_task_os;
 
 int mach_shell_init(void);
+/* /dev/mach's operations, for the file a shell's process gets (dev.c's init). */
+void mach_shell_dev_fops_init(const struct file_operations *fops);
 /* The module unloads (not a shell's exit: that is mach_shell_gone()). */
 void mach_shell_exit(void);
 /*
