@@ -130,7 +130,7 @@ static bool mach_agent_serves(struct mach_agent *agent)
  * before it makes a call (MACH_IOC_AGENT_WAIT): a self task with none,
  * and none starting, has none to wait for.
  */
-static bool mach_agent_settled(struct mach_agent *agent)
+static bool mach_agent_none_coming(struct mach_agent *agent)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	bool coming;
@@ -197,9 +197,9 @@ int mach_agent_wait(struct mach_agent *agent)
 	struct mach_stop_watch watch = {};
 	unsigned long start = jiffies;
 
-	while (!mach_agent_settled(agent)) {
+	while (!mach_agent_none_coming(agent)) {
 		if (wait_event_killable_timeout(agent->started,
-						mach_agent_settled(agent),
+						mach_agent_none_coming(agent),
 						HZ / 10) < 0)
 			return -EINTR;
 		if (READ_ONCE(agent->starting)) {

@@ -464,7 +464,7 @@ static void mach_spawn_abort(struct mach_spawn *spawn)
  * seen only once it has: never with its parent's credentials, off its
  * node, or sharing what it was to copy.
  */
-static int mach_spawn_settled(struct mach_spawn *spawn)
+static int mach_spawn_wait_set_up(struct mach_spawn *spawn)
 {
 	struct mach_task_os *os = mach_task_os_of(spawn->child);
 
@@ -483,7 +483,7 @@ static long mach_spawn_finish(struct mach_agent_call *call)
 	long ret = call->ret;
 
 	if (!ret)
-		ret = mach_spawn_settled(spawn);
+		ret = mach_spawn_wait_set_up(spawn);
 	if (ret)
 		mach_spawn_abort(spawn);
 	mach_agent_call_put(call);
@@ -520,7 +520,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
 	if (!ret)
-		ret = mach_spawn_settled(spawn);
+		ret = mach_spawn_wait_set_up(spawn);
 	if (ret)
 		mach_spawn_abort(spawn);
 	mach_agent_call_put(&spawn->parent_call);

@@ -82,7 +82,7 @@ static void mach_thread_spare_made(struct mach_thread_os *t)
 		os->spare_pid = t->pid;
 		kept = true;
 	}
-	t->spare_settled = true;
+	t->spare_step_done = true;
 	spin_unlock(&os->agent.lock);
 	if (!kept) {
 		mach_shim_thread_free(t);
@@ -103,7 +103,7 @@ static void mach_thread_spare_call_release(struct mach_agent_call *call)
 	struct mach_thread_os *t = container_of(call, struct mach_thread_os, call);
 	struct mach_task_os *os = t->spare_for;
 
-	if (!t->spare_settled) {
+	if (!t->spare_step_done) {
 		spin_lock(&os->agent.lock);
 		if (os->spare_coming == t)
 			os->spare_coming = NULL;
@@ -160,7 +160,7 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 	if (go)
 		os->spare_coming = t;
 	else
-		t->spare_settled = true;
+		t->spare_step_done = true;
 	spin_unlock(&os->agent.lock);
 	if (go)
 		mach_agent_queue(&os->agent, &t->call);	/* refused: released */
@@ -259,7 +259,7 @@ void mach_thread_drop_spare(struct mach_task_os *os)
 }
 
 /* Has it entered the module (and parked, or gone on), or is it ending? */
-static bool mach_thread_settled(struct mach_thread_os *t)
+static bool mach_thread_arrived(struct mach_thread_os *t)
 {
 	return READ_ONCE(t->thread) || READ_ONCE(t->dying);
 }
@@ -271,11 +271,11 @@ static bool mach_thread_settled(struct mach_thread_os *t)
  */
 int mach_thread_wait_entered(struct mach_thread_os *t)
 {
-	while (!mach_thread_settled(t)) {
-		if (wait_event_killable_timeout(t->wait, mach_thread_settled(t),
+	while (!mach_thread_arrived(t)) {
+		if (wait_event_killable_timeout(t->wait, mach_thread_arrived(t),
 						HZ / 10) < 0)
 			return -EINTR;
-		if (!mach_thread_settled(t) &&
+		if (!mach_thread_arrived(t) &&
 		    (!t->pid || !pid_task(t->pid, PIDTYPE_PID)))
 			return -ESRCH;
 	}

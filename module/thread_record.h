@@ -65,7 +65,7 @@ struct mach_thread_os {
 	 * by the agent under the task's agent.lock, read by the call's
 	 * release once it has the last reference.
 	 */
-	bool spare_settled;
+	bool spare_step_done;
 	/*
 	 * The thread, from the clone's result: set by the clone step in the
 	 * agent before thread_create returns the record; then read-only.

@@ -25,7 +25,7 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 			   const void *args, size_t size, void __user *uarg);
 /*
  * MACH_IOC_TRAMPOLINE_RETURN from a thread on a trampoline: the next step,
- * or the end: the original ioctl's answer, which done settles from the
+ * or the end: the original ioctl's answer, which done works out from the
  * call's (the core's mach_core_later_done(), given by dev.c). -EPERM from
  * any other thread.
  */

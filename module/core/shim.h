@@ -2,11 +2,14 @@
 /*
  * shim.h - everything the freestanding core asks of its host.
  *
- * Two implementations: in the kernel, the glue (module/shim.c for the
- * generic services, and beside each part of the Linux side the calls on
- * it: task.c, port.c, quota.c, creds.c, node.c, shell.c, clone.c, vm.c,
- * agent.c, thread.c); tests/shim_user.cc for the host unit tests. The
- * core sees only these declarations: no Linux header ever reaches C++.
+ * Two implementations: in the kernel, the glue below the core (module/
+ * shim.c for the generic services, and beside each part of the Linux side
+ * the calls on it: task.c, task_access.c, port.c, fd_place.c, quota.c,
+ * creds.c, node.c, shell.c, clone.c, vm.c, vm_map.c, agent.c, the
+ * thread*.c files, sema_wait.c, host_stats.c, exception.c,
+ * guard_exception.c, sample.c, netlink_event.c); tests/shim_user.cc for
+ * the host unit tests. The core sees only these declarations: no Linux
+ * header ever reaches C++.
  */
 #ifndef MACH_CORE_SHIM_H
 #define MACH_CORE_SHIM_H

@@ -200,7 +200,7 @@ bool Space::make_send_named(const Port *port, Name *name, Kr *kr)
 		return false;
 	Name existing{*known};
 	Right *right = find_live_locked(existing);
-	/* Closed or dead meanwhile: make_send() settles it. */
+	/* Closed or dead meanwhile: make_send() handles it. */
 	if (!right || right->port != port || !(right->type & (RightSend | RightReceive)))
 		return false;
 	*name = existing;
