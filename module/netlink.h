@@ -25,7 +25,7 @@ void mach_netlink_events_stop(void);
 /* How os was made: a MACH_ORIGIN_* (uapi/mach/netlink.h). */
 u32 mach_netlink_origin(const struct mach_task_os *os);
 /*
- * A MACH_EVENT_* of os for the family's event group (netlink.c). value:
+ * A MACH_EVENT_* of os for the family's event group (netlink_event.c). value:
  * the suspend count (SUSPENDED, RESUMED), the child's pid in the initial
  * namespace (TELEPORTED).
  */

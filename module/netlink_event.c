@@ -21,14 +21,14 @@
 /* Guards mach_nl_ready: events are sent only while the family is up. */
 static DEFINE_MUTEX(mach_nl_lock);
 static bool mach_nl_ready;
-/* Set before mach_nl_ready, then unchanged while the module is loaded. */
+/* Set before mach_nl_ready (a store-release), then unchanged. */
 static struct genl_family *mach_nl_family;
 
 void mach_netlink_events_start(struct genl_family *family)
 {
 	mutex_lock(&mach_nl_lock);
 	mach_nl_family = family;
-	WRITE_ONCE(mach_nl_ready, true);
+	smp_store_release(&mach_nl_ready, true);	/* pairs with _listened() */
 	mutex_unlock(&mach_nl_lock);
 }
 
@@ -85,7 +85,8 @@ static void *mach_nl_event_start(struct sk_buff **msg, u32 type)
 
 static bool mach_nl_listened(void)
 {
-	return READ_ONCE(mach_nl_ready) &&
+	/* Pairs with _events_start(): the family is seen with the mark. */
+	return smp_load_acquire(&mach_nl_ready) &&
 	       genl_has_listeners(mach_nl_family, &init_net, MACH_NLGRP_EVENTS);
 }
 

@@ -225,7 +225,7 @@ static void mach_spawn_parent_release(struct mach_agent_call *call)
 }
 
 /* /dev/mach's operations, handed in by dev.c at init. */
-static const struct file_operations *mach_shell_dev_fops;
+static const struct file_operations *mach_shell_dev_fops __ro_after_init;
 
 /* A /dev/mach file for task, as if its process had opened it. */
 static struct file *mach_shell_dev_file(struct mach_task *task)

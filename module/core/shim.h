@@ -353,7 +353,7 @@ void mach_shim_task_free(struct mach_task_os *os);
  * (it runs once for both), and the core drops it again.
  */
 mach_bool mach_shim_task_resume_later(struct mach_task_os *os);
-/* For the operator's event stream (module/netlink.c): what befell os. */
+/* For the operator's event stream (module/netlink_event.c): what befell os. */
 enum mach_shim_event {
 	MACH_SHIM_EVENT_SUSPENDED = 3,	/* value: the suspend count now */
 	MACH_SHIM_EVENT_RESUMED = 4,
@@ -483,7 +483,7 @@ struct mach_vm_object;
 struct mach_shim_vm_request {
 	unsigned int op;		/* MACH_VM_* of uapi/mach/abi.h */
 	unsigned int value;		/* protection or inheritance */
-	mach_u64 program;			/* mach_shim_task_program() */
+	mach_u64 program;			/* Task::program() */
 	mach_u64 start, end;
 	mach_u64 data;			/* the caller's buffer, or COPY's target */
 	mach_bool anywhere;		/* ALLOCATE, MAP */
