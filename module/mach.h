@@ -20,7 +20,9 @@
  *                                perf's own locks are taken under it)
  *   mach_tasks_lock (task.c)     the registry of tasks and each one's program
  *   mach_task_os.exception_lock  arming its process for faults (exception.c;
- *                                taken only by a thread of that process)
+ *                                taken only by a thread of that process,
+ *                                with none of ours held; the mmap lock, to
+ *                                map the stub, and sighand->siglock under it)
  *   mmap lock of a task's mm     (Linux's) vm_* calls, clones, vm_region
  *   mach_task_os.ranges_lock     copy_ranges and none_ranges (clone.c)
  *   mach_nl_lock (netlink_event.c) whether the event group is up

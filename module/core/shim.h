@@ -5,8 +5,9 @@
  * Two implementations: in the kernel, the glue below the core (module/
  * shim.c for the generic services, and beside each part of the Linux side
  * the calls on it: task.c, task_access.c, port.c, fd_place.c, quota.c,
- * creds.c, node.c, shell.c, clone.c, vm.c, vm_map.c, agent.c, the
- * thread*.c files, sema_wait.c, host_stats.c, exception.c,
+ * creds.c, node.c, shell.c, clone.c, vm.c, vm_map.c, agent.c, thread.c,
+ * thread_record.c, thread_adopt.c, thread_stop.c, thread_state.c,
+ * thread_stats.c, thread_sched.c, sema_wait.c, host_stats.c, exception.c,
  * guard_exception.c, sample.c, netlink_event.c); tests/shim_user.cc for
  * the host unit tests. The core sees only these declarations: no Linux
  * header ever reaches C++.
