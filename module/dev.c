@@ -69,14 +69,20 @@ union mach_ioctl_args {
 
 static int mach_dev_open(struct inode *inode, struct file *file)
 {
-	struct mach_task *task = mach_task_of_current();
+	bool made;
+	struct mach_task *task = mach_task_of_current(&made);
 
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	/* After an exec, a new task port for the new program... */
-	mach_task_notice_exec(task);
-	/* ... and the old program's fds are gone. */
-	mach_task_sweep_space(task);
+	/*
+	 * A task made before: after an exec, a new task port for the new
+	 * program, and the old program's fds are gone. (A new one has
+	 * neither: a fork's first open is what the fork figure measures.)
+	 */
+	if (!made) {
+		mach_task_notice_exec(task);
+		mach_task_sweep_space(task);
+	}
 	file->private_data = task;
 	return 0;
 }

@@ -431,7 +431,7 @@ void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm)
 
 static struct mach_task *mach_task_make(struct pid *pid);
 
-struct mach_task *mach_task_of_current(void)
+struct mach_task *mach_task_of_current(bool *made)
 {
 	struct pid *pid = task_tgid(current);
 	struct mach_task *task;
@@ -443,14 +443,16 @@ struct mach_task *mach_task_of_current(void)
 			task = os->task;
 			mach_task_get(task);
 			mutex_unlock(&mach_tasks_lock);
+			*made = false;
 			return task;
 		}
 	}
 	mutex_unlock(&mach_tasks_lock);
 
 	task = mach_task_make(pid);
+	*made = true;
 	/* Raced with another thread making it: that one stands. */
-	return task ?: mach_task_of_current();
+	return task ?: mach_task_of_current(made);
 }
 
 /*

@@ -29,8 +29,11 @@ void mach_tasks_exit(void);
 /* task_access.c's procfs, where task_for_pid's check is made. */
 int mach_task_access_init(void);
 void mach_task_access_exit(void);
-/* The calling process's task, made on first use; a new reference. */
-struct mach_task *mach_task_of_current(void);
+/*
+ * The calling process's task, made on first use (*made); a new
+ * reference, or an ERR_PTR.
+ */
+struct mach_task *mach_task_of_current(bool *made);
 /* A /dev/mach file of task is released: by its exiting process? */
 void mach_task_release_on_exit(struct mach_task *task);
 /* The calling process's task if it is one (a new reference), or NULL. */
