@@ -33,6 +33,9 @@ export KERNEL
 KVER ?= $(shell scripts/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := build
+# The checks build on every CPU: make check's build is half its time else.
+JOBS ?= $(shell nproc)
+export JOBS
 
 CC ?= gcc
 CXX ?= g++
@@ -151,27 +154,27 @@ deps:
 
 check:
 	scripts/install-deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	scripts/check
 
 check-matrix:
 	scripts/install-deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	CHECK_KERNELS=all scripts/check
 
 check-debug:
 	scripts/install-deps
-	$(MAKE) libmach tools selftests
+	$(MAKE) -j$(JOBS) libmach tools selftests
 	scripts/kernels build 6.1-debug
 	scripts/vm --kernel 6.1-debug check
 
 demo:
 	scripts/install-deps
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	scripts/vm run -- mach-demo
 
 bench:
-	$(MAKE) all
+	$(MAKE) -j$(JOBS) all
 	scripts/bench
 
 # The kernels of the matrix and their chroots (build/kernels, build/chroots:
