@@ -2,10 +2,11 @@
 #
 #   make          mach.ko, libmach (static and shared), tools, selftests,
 #                 host unit tests
-#   make check    install what is missing, build, run the host unit tests,
-#                 build mach.ko (and with dkms) for every kernel of the
-#                 matrix, run the kselftests in the test VM on the host's
-#                 kernel, on 6.12 and on the debug kernel
+#   make check    install what is missing, build (on JOBS CPUs, all by
+#                 default), run the host unit tests, build mach.ko for
+#                 every kernel of the matrix (by dkms for Debian's), run
+#                 the kselftests in the test VM on the host's kernel, on
+#                 6.12 and on the debug kernel; it lists each step's time
 #   make check-matrix   the same, the kselftests on every package kernel of the
 #                       matrix (6.1, 6.1-rt, 6.12, 7.x; the debug lane: check-debug)
 #   make check-debug    the kselftests on the debug kernel only: Debian's
@@ -85,6 +86,7 @@ $(BUILD)/lib/libmach.a: $(LIBMACH_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/lib/libmach.so: $(LIBMACH_OBJS) libmach/libmach.map
+	@mkdir -p $(dir $@)
 	$(CXX) -shared -Wl,-soname,libmach.so.1 -Wl,--version-script=libmach/libmach.map \
 		-Wl,-z,defs $(LDFLAGS) -o $@ $(LIBMACH_OBJS) -nodefaultlibs -lc -lgcc
 
