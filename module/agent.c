@@ -43,6 +43,7 @@
 #include <mach/ioctl.h>
 
 #include "agent.h"
+#include "creds.h"
 #include "spin.h"
 #include "stub.h"
 #include "task_os.h"
@@ -65,6 +66,7 @@ void mach_agent_call_init(struct mach_agent_call *call,
 	call->done = false;
 	call->program = 0;
 	call->stage = 0;
+	call->restartable = false;
 	call->ret = 0;
 	call->step = step;
 	call->release = release;
@@ -99,6 +101,20 @@ static void mach_agent_call_finish(struct mach_agent_call *call, long ret)
 static bool mach_agent_call_done_arg(void *call)
 {
 	return mach_agent_call_done(call);
+}
+
+bool mach_agent_fd_is(unsigned long fd, struct file *file)
+{
+	struct file *f;
+	bool same;
+
+	if (fd > INT_MAX)
+		return false;
+	f = fget(fd);
+	same = f && f == file;
+	if (f)
+		fput(f);
+	return same;
 }
 
 bool mach_agent_is_current(struct mach_agent *agent)
@@ -142,24 +158,6 @@ static bool mach_agent_none_coming(struct mach_agent *agent)
 	return !coming;
 }
 
-/* Is a new shell stopped (SIGSTOP, ptrace) before its agent entered? */
-static bool mach_agent_shell_stopped(struct mach_task_os *os)
-{
-	struct pid *pid = READ_ONCE(os->pid);
-	struct task_struct *thread;
-	bool stopped;
-
-	if (!pid)
-		return false;
-	rcu_read_lock();
-	thread = pid_task(pid, PIDTYPE_TGID);
-	stopped = thread && task_is_stopped_or_traced(thread);
-	rcu_read_unlock();
-	return stopped;
-}
-
-/* How long a thread may take to start as the agent (emulation is slow). */
-#define MACH_AGENT_START_WAIT	(5 * HZ)
 /*
  * How long a task may stay stopped (SIGSTOP, ptrace) while a caller waits
  * for its agent, before the caller gives up (KERN_ABORTED): a client must
@@ -187,39 +185,89 @@ static bool mach_stop_watch_expired(struct mach_stop_watch *w, bool stopped)
 	return time_after(jiffies, w->since + MACH_AGENT_STOPPED_WAIT);
 }
 
+/* Is os's process stopped (SIGSTOP, ptrace)? */
+static bool mach_agent_process_stopped(struct mach_task_os *os)
+{
+	struct pid *pid = READ_ONCE(os->pid);
+	struct task_struct *thread;
+	bool stopped;
+
+	if (!pid)
+		return false;
+	rcu_read_lock();
+	thread = pid_task(pid, PIDTYPE_TGID);
+	stopped = thread && task_is_stopped_or_traced(thread);
+	rcu_read_unlock();
+	return stopped;
+}
+
+/* How many times a wait sends a thread to make the agent before it gives up. */
+#define MACH_AGENT_SUMMONS	3
+#define MACH_AGENT_SUMMON_AGAIN	(HZ / 50)
+
 /*
  * Killable, and bounded but for a new shell that runs: its first thread
- * is on its way into the module for as long as the shell lives.
+ * is on its way into the module for as long as the shell lives. A task
+ * whose program asked for its agent on demand has one made now.
  */
-int mach_agent_wait(struct mach_agent *agent)
+static int mach_agent_wait_for(struct mach_agent *agent, bool restartable)
 {
 	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
 	struct mach_stop_watch watch = {};
 	unsigned long start = jiffies;
+	int summons = 0, err;
 
-	while (!mach_agent_none_coming(agent)) {
+	for (;;) {
+		if (mach_agent_none_coming(agent)) {
+			if (mach_agent_serves(agent))
+				return 0;
+			/* Its clone was refused (RLIMIT_NPROC, memory). */
+			if (summons && READ_ONCE(agent->start_failed))
+				return -ENOMEM;
+			if (summons++ == MACH_AGENT_SUMMONS)
+				return -ESRCH;
+			/* Not sent from where it was: a little later, then. */
+			if (summons > 1 &&
+			    schedule_timeout_killable(MACH_AGENT_SUMMON_AGAIN) &&
+			    fatal_signal_pending(current))
+				return -EINTR;
+			err = mach_agent_summon(os, restartable);
+			if (err)
+				return err;
+			start = jiffies;
+			continue;
+		}
 		if (wait_event_killable_timeout(agent->started,
 						mach_agent_none_coming(agent),
 						HZ / 10) < 0)
 			return -EINTR;
-		if (READ_ONCE(agent->starting)) {
-			if (time_after(jiffies, start + MACH_AGENT_START_WAIT))
-				return -ESRCH;
-		} else if (mach_stop_watch_expired(&watch, mach_agent_shell_stopped(os))) {
+		if (mach_stop_watch_expired(&watch, mach_agent_process_stopped(os)))
 			return -EINTR;	/* KERN_ABORTED, as a hold's wait */
-		}
+		if (READ_ONCE(agent->starting) &&
+		    time_after(jiffies, start + MACH_AGENT_START_WAIT))
+			return -ESRCH;
 	}
-	return mach_agent_serves(agent) ? 0 : -ESRCH;
 }
 
+int mach_agent_wait(struct mach_agent *agent)
+{
+	return mach_agent_wait_for(agent, false);
+}
+
+/*
+ * The core waits so that its task's threads can be adopted, their way out
+ * the stub: a thread of the process asking needs no agent made for that.
+ */
 int mach_shim_task_agent_wait(struct mach_task_os *os)
 {
+	if (os->pid == task_tgid(current) && mach_agent_demand_stub(&os->agent))
+		return 0;
 	return mach_agent_wait(&os->agent);
 }
 
 unsigned long mach_agent_stub(struct mach_agent *agent)
 {
-	return mach_agent_serves(agent) ? agent->stub : 0;
+	return mach_agent_serves(agent) ? agent->stub : mach_agent_demand_stub(agent);
 }
 
 /*
@@ -230,7 +278,7 @@ unsigned long mach_agent_stub(struct mach_agent *agent)
 /* A call refused is done, with its error, for whoever waits for it too. */
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 {
-	int ret = mach_agent_wait(agent);
+	int ret = mach_agent_wait_for(agent, call->restartable);
 
 	if (!ret) {
 		spin_lock(&agent->lock);
@@ -250,6 +298,26 @@ int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call)
 		wake_up_all(&call->done_wait);
 	}
 	return ret;
+}
+
+int mach_agent_queue_later(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
+	bool queued = false;
+
+	if (mach_agent_serves(agent) || !mach_agent_on_demand(agent))
+		return mach_agent_queue(agent, call);
+	spin_lock(&agent->lock);
+	if (!agent->closed) {
+		refcount_inc(&call->refs);
+		list_add_tail(&call->node, &agent->queue);
+		queued = true;
+	}
+	spin_unlock(&agent->lock);
+	if (!queued)
+		return mach_agent_queue(agent, call);	/* refused as it is */
+	mach_agent_summon(os, false);	/* or one is on its way, or none can be */
+	return 0;
 }
 
 /*
@@ -276,6 +344,41 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 }
 
 /*
+ * The agent the caller waited for is gone. One made on demand whose model
+ * changed handed the call back, not begun (mach_agent_retire()): the next
+ * agent takes it, made now if none is on its way (by the caller itself if
+ * it can make its call again). 0 to wait on, *thread the next agent or
+ * NULL while it is made; -ESRCH; -EAGAIN: the caller makes it.
+ */
+static int mach_agent_await_next(struct mach_agent *agent,
+				 struct mach_agent_call *call,
+				 struct task_struct **thread)
+{
+	struct mach_task_os *os = container_of(agent, struct mach_task_os, agent);
+	struct task_struct *next;
+	bool queued, alive, starting;
+	int err;
+
+	spin_lock(&agent->lock);
+	queued = !list_empty(&call->node);
+	next = agent->thread;
+	alive = queued && !mach_agent_thread_gone(next);
+	if (alive)
+		get_task_struct(next);
+	starting = agent->starting;
+	spin_unlock(&agent->lock);
+	if (!queued)
+		return -ESRCH;	/* it died with the call in hand */
+	if (*thread)
+		put_task_struct(*thread);
+	*thread = alive ? next : NULL;
+	if (alive || starting)
+		return 0;
+	err = mach_agent_summon(os, call->restartable);
+	return err == -EAGAIN ? err : err ? -ESRCH : 0;
+}
+
+/*
  * A caller waits killably. The agent may die with the call in hand and
  * never finish it: that is noticed by looking at its thread now and then.
  * So is an agent stopped (its task stopped by SIGSTOP or ptrace) for
@@ -286,6 +389,7 @@ long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call)
 long mach_agent_await(struct mach_agent *agent, struct mach_agent_call *call)
 {
 	struct mach_stop_watch watch = {};
+	unsigned long since = jiffies;	/* of the wait for a next agent */
 	struct task_struct *thread;
 	long ret;
 
@@ -310,17 +414,27 @@ long mach_agent_await(struct mach_agent *agent, struct mach_agent_call *call)
 			ret = call->ret;
 			break;
 		}
-		if (mach_agent_thread_gone(thread) || READ_ONCE(agent->closed)) {
+		if (READ_ONCE(agent->closed)) {
 			ret = -ESRCH;
 			break;
 		}
+		if (mach_agent_thread_gone(thread)) {
+			ret = mach_agent_await_next(agent, call, &thread);
+			if (!ret && !thread &&
+			    time_after(jiffies, since + MACH_AGENT_START_WAIT))
+				ret = -ESRCH;
+			if (ret)
+				break;
+		}
+		if (thread)
+			since = jiffies;
 		if (mach_stop_watch_expired(&watch, thread &&
 					    task_is_stopped_or_traced(thread))) {
 			ret = -EINTR;
 			break;
 		}
 	}
-	if (ret == -EINTR)
+	if (ret == -EINTR || ret == -EAGAIN)
 		mach_agent_cancel(agent, call);
 	if (thread)
 		put_task_struct(thread);
@@ -400,6 +514,27 @@ static int mach_agent_idle(struct mach_agent *agent, struct mach_task_os *os)
 	}
 }
 
+/*
+ * The agent (current) ends, stale: call, taken and not begun, goes back
+ * to the head of the queue. The next call's caller has the next agent made
+ * (mach_agent_await_next(), mach_agent_wait_for()).
+ */
+static void mach_agent_retire(struct mach_agent *agent, struct mach_agent_call *call)
+{
+	struct mach_agent_model *model;
+
+	spin_lock(&agent->lock);
+	list_add(&call->node, &agent->queue);	/* the agent's reference with it */
+	agent->serving = NULL;
+	agent->thread = NULL;
+	model = agent->model;
+	agent->model = NULL;
+	spin_unlock(&agent->lock);
+	put_task_struct(current);	/* agent->thread's */
+	mach_agent_model_free(model);
+	wake_up_all(&call->done_wait);	/* its waiter makes the next agent */
+}
+
 /* The agent's loop: finish the step in hand, then take the next call. */
 static long mach_agent_serve(struct mach_agent *agent, long result)
 {
@@ -408,6 +543,13 @@ static long mach_agent_serve(struct mach_agent *agent, long result)
 	struct mach_syscall next;
 
 	for (;;) {
+		/* Credentials its model has no longer: another agent takes it. */
+		if (call && call->stage == 0 && mach_agent_stale(agent)) {
+			mach_agent_retire(agent, call);
+			memset(&next, 0, sizeof(next));
+			next.nr = __NR_exit;
+			return mach_agent_dispatch(agent, MACH_IOC_AGENT_RETURN, &next);
+		}
 		/* A call for the program this process ran before an exec. */
 		if (call && call->stage == 0 && !mach_task_runs_program(os, call->program)) {
 			agent->serving = NULL;
@@ -441,19 +583,23 @@ static long mach_agent_serve(struct mach_agent *agent, long result)
 	}
 }
 
-static void mach_agent_set_thread(struct mach_agent *agent)
+static void mach_agent_set_thread(struct mach_agent *agent, struct mach_agent_model *model)
 {
+	struct mach_agent_model *old_model;
 	struct task_struct *old;
 
 	get_task_struct(current);
 	spin_lock(&agent->lock);
 	old = agent->thread;
 	agent->thread = current;
+	old_model = agent->model;
+	agent->model = model;
 	agent->starting = false;
 	spin_unlock(&agent->lock);
 	wake_up_all(&agent->started);
 	if (old)
 		put_task_struct(old);
+	mach_agent_model_free(old_model);
 }
 
 /* Drop a call that a dead agent left in hand. */
@@ -466,11 +612,24 @@ static void mach_agent_drop_serving(struct mach_agent *agent)
 		mach_agent_call_finish(call, -ESRCH);
 }
 
+long mach_agent_enter_again(struct mach_agent *agent)
+{
+	return mach_agent_serve(agent, 0);
+}
+
+long mach_agent_enter(struct mach_agent *agent, int fd, struct mach_agent_model *model)
+{
+	mach_agent_drop_serving(agent);
+	agent->fd = fd;
+	mach_agent_set_thread(agent, model);
+	return mach_agent_serve(agent, 0);
+}
+
 long mach_agent_adopt(struct mach_task_os *os, struct mach_agent_call *call)
 {
 	struct mach_agent *agent = &os->agent;
 
-	mach_agent_set_thread(agent);
+	mach_agent_set_thread(agent, NULL);
 	agent->fd = mach_stub_fd();
 	agent->serving = call;
 	return mach_agent_serve(agent, 0);
@@ -486,16 +645,8 @@ static long mach_agent_start(struct mach_task_os *os, struct file *file,
 	struct mach_agent *agent = &os->agent;
 	struct task_struct *old;
 	unsigned long stub;
-	struct file *f;
-	bool same;
 
-	if (fd > INT_MAX)
-		return -EBADF;
-	f = fget(fd);
-	same = f == file;
-	if (f)
-		fput(f);
-	if (!same)
+	if (!mach_agent_fd_is(fd, file))
 		return -EBADF;
 
 	/* One thread becomes the agent; others that try meanwhile are refused. */
@@ -521,7 +672,7 @@ static long mach_agent_start(struct mach_task_os *os, struct file *file,
 	mach_agent_drop_serving(agent);
 	agent->stub = stub;
 	agent->fd = fd;
-	mach_agent_set_thread(agent);
+	mach_agent_set_thread(agent, NULL);
 	return mach_agent_serve(agent, 0);
 }
 
@@ -587,6 +738,7 @@ void mach_agent_close(struct mach_agent *agent)
 	while ((call = mach_agent_next(agent)))
 		mach_agent_call_finish(call, -ESRCH);
 	mach_agent_drop_serving(agent);
+	mach_agent_summon_close(agent);
 	if (thread)
 		put_task_struct(thread);
 }

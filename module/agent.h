@@ -19,10 +19,16 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include <linux/sched.h>
+#include <asm/current.h>
+
 #include "stub.h"
 
 struct file;
+struct mm_struct;
 struct task_struct;
+struct mach_agent_summon;
+struct mach_agent_model;
 struct mach_task_os;
 
 struct mach_agent_call {
@@ -41,6 +47,11 @@ struct mach_agent_call {
 	u64 program;		/* the program it is for (0: any) */
 	/* the agent's while it runs the call; its caller's once done */
 	int stage;		/* the step's own bookkeeping, from 0 */
+	/*
+	 * Set before it is queued: its caller's ioctl did nothing yet that
+	 * would forbid making it again, should its own task need an agent.
+	 */
+	bool restartable;
 	long ret;		/* the call's result, once done */
 };
 
@@ -74,12 +85,36 @@ struct mach_agent {
 	struct mach_agent_call *serving;
 	/*
 	 * Written by the agent thread (mach_agent_start(): before thread is
-	 * set; a shell's, while it is the process's only thread), and read
-	 * by the task's threads that saw thread set under lock.
+	 * set; a shell's, while it is the process's only thread), or under
+	 * lock by mach_agent_on_demand_ioctl() while no thread serves; read
+	 * by the task's threads that saw thread set, or demand_mm, under lock.
 	 */
 	unsigned long stub;
 	int fd;
+	/*
+	 * An agent made on demand (agent_summon.c), guarded by lock. The
+	 * program that asked for it, by its mm (mmgrab()bed, compared only)
+	 * and its /dev/mach file (compared only): NULL if none did.
+	 */
+	struct mm_struct *demand_mm;
+	struct file *demand_file;
+	/* The summons under way, at most one; since when (jiffies). */
+	struct mach_agent_summon *summon;
+	unsigned long summoned_at;
+	/* Its thread, if it makes the agent after its ioctl. */
+	struct task_struct *summon_here;	/* compared only */
+	/*
+	 * The thread a summoned agent is cloned from (model_next, until it
+	 * enters) and was (model). The agent's credentials are its model's
+	 * then, and go stale when the model's change (no setxid broadcast of
+	 * glibc's reaches a thread it did not make).
+	 */
+	struct mach_agent_model *model_next;
+	struct mach_agent_model *model;
 };
+
+/* How long a thread may take to start as the agent (emulation is slow). */
+#define MACH_AGENT_START_WAIT	(5 * HZ)
 
 void mach_agent_init(struct mach_agent *agent);
 /* The task is gone: calls fail, the thread is released. */
@@ -96,6 +131,13 @@ bool mach_agent_call_get(struct mach_agent_call *call);
  * -ESRCH or -EINTR, and the call is then done with that error.
  */
 int mach_agent_queue(struct mach_agent *agent, struct mach_agent_call *call);
+/*
+ * Queue call without waiting for the agent either: one the program asked
+ * for on demand is made meanwhile, and takes it once it serves (a reap
+ * from the task's end must not wait for a thread of a process that may
+ * be waiting for that end). As mach_agent_queue() otherwise.
+ */
+int mach_agent_queue_later(struct mach_agent *agent, struct mach_agent_call *call);
 /* Run call and wait for it: its result, -ESRCH or -EINTR. */
 long mach_agent_run(struct mach_agent *agent, struct mach_agent_call *call);
 /*
@@ -134,7 +176,91 @@ long mach_agent_dispatch(struct mach_agent *agent, unsigned int request,
 int mach_agent_wait(struct mach_agent *agent);
 /* The agent's stub while it serves, or 0; waits for nothing. */
 unsigned long mach_agent_stub(struct mach_agent *agent);
+/* Is fd, in the calling process, file? */
+bool mach_agent_fd_is(unsigned long fd, struct file *file);
 /* Is the calling thread os's agent? */
 bool mach_agent_is_current(struct mach_agent *agent);
+
+/*
+ * Agents made on demand (agent_summon.c). MACH_IOC_AGENT_ON_DEMAND:
+ * libmach's /dev/mach fd of the caller's own task, through which an
+ * agent made later enters. 0, -EBADF.
+ */
+long mach_agent_on_demand_ioctl(struct mach_task_os *os, struct file *file,
+				unsigned long fd);
+/* Has the program that runs asked for an agent on demand? */
+bool mach_agent_on_demand(struct mach_agent *agent);
+/*
+ * The stub an agent made on demand would leave through, if the program
+ * that asked for one still runs (mapped now if a thread of it asks);
+ * 0 otherwise.
+ */
+unsigned long mach_agent_demand_stub(struct mach_agent *agent);
+/*
+ * A thread of os's process (a reference), or NULL: not the caller, the
+ * agent, its spare, one that never leaves the kernel or is leaving for
+ * good, nor one on the stub (an ended Mach thread on its way out). One
+ * running or in an interruptible wait first; a thread stopped, or held by
+ * Mach, may be found: it makes the agent once it goes on (the caller gives
+ * up before, as for an agent stopped).
+ */
+struct task_struct *mach_agent_find_thread(struct mach_task_os *os);
+/* Is the agent made on demand still as its model is now (or none)? */
+bool mach_agent_model_current(struct mach_agent *agent);
+/*
+ * The same, from the agent itself before a call; a model that ended is
+ * replaced by a thread of the program that is as it was. True: stale.
+ */
+bool mach_agent_stale(struct mach_agent *agent);
+void mach_agent_model_free(struct mach_agent_model *model);
+/*
+ * Have a thread of os's process make its agent: 0 if one is on its way
+ * (agent->starting), -ESRCH if none can be. A thread of the process
+ * whose call can be made again (restartable) makes it itself after its
+ * ioctl, which fails now (-EAGAIN) and is made again; another thread is
+ * sent otherwise.
+ */
+int mach_agent_summon(struct mach_task_os *os, bool restartable);
+/*
+ * After an ioctl that answered ret: was the calling thread to make its
+ * task's agent (mach_agent_summon())? Then it leaves for the stub to clone
+ * it, and comes back to make the ioctl again, or (!again) with ret: the
+ * stub's system call, the ioctl's return value. Else ret.
+ */
+long mach_agent_summon_after_ioctl(struct mach_task_os *os, long ret, bool again);
+/* A mark left on the calling thread by a call that did not end in dev.c. */
+void mach_agent_summon_forget(struct mach_task_os *os);
+/* Is the calling thread to make its task's agent after its ioctl? */
+static inline bool mach_agent_summon_is_here(struct mach_agent *agent)
+{
+	return READ_ONCE(agent->summon_here) == current;
+}
+/*
+ * Before a call of a thread of os's process that may need the agent and
+ * cannot be made again once begun (dev.c): have the thread make it first,
+ * if the program asked for one on demand and has none. The stub's system
+ * call, or 0 (go on).
+ */
+long mach_agent_summon_before(struct mach_task_os *os);
+static inline bool mach_agent_missing(struct mach_agent *agent)
+{
+	struct task_struct *thread = READ_ONCE(agent->thread);
+
+	return READ_ONCE(agent->demand_mm) &&
+	       (!thread || (READ_ONCE(thread->flags) & PF_EXITING));
+}
+/* MACH_IOC_AGENT_SUMMONED: the summoning thread back from the clone. */
+long mach_agent_summoned_ioctl(struct mach_task_os *os, long result);
+/* MACH_IOC_AGENT_BORN: the clone, entering as the agent. */
+long mach_agent_born_ioctl(struct mach_task_os *os);
+/* The task is gone: drop what a summons left. */
+void mach_agent_summon_close(struct mach_agent *agent);
+/*
+ * A clone made on demand becomes the agent, back through the stub with fd;
+ * model: what it was cloned from (taken over).
+ */
+long mach_agent_enter(struct mach_agent *agent, int fd, struct mach_agent_model *model);
+/* The agent's own way back in after a stop: it goes on serving. */
+long mach_agent_enter_again(struct mach_agent *agent);
 
 #endif /* MACH_AGENT_H */

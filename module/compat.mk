@@ -29,6 +29,8 @@ mach-compat-$(call mach-probe,shmem_file_setup.*vma_flags_t,linux/shmem_fs.h) +=
 mach-compat-$(call mach-probe,\<WQ_PERCPU\>,linux/workqueue.h) += WQ_PERCPU
 # Dumpability moved from the mm to task->exec_state (7.x).
 mach-compat-$(call mach-probe,task_exec_state_get_dumpable,linux/sched/coredump.h) += EXEC_STATE
+# rseq's state became a struct of its own, the area its usrptr (7.x).
+mach-compat-$(call mach-probe,struct rseq_data,linux/rseq_types.h) += RSEQ_DATA
 ccflags-y += $(addprefix -DMACH_COMPAT_,$(mach-compat-y))
 
 # Since 6.12 Debian's headers carry vmlinux, and Kbuild makes BTF for the

@@ -61,6 +61,42 @@ void mach_shim_current_tokens(u32 security[2], u32 audit[8])
 	mach_tokens_of(current, security, audit);
 }
 
+static const void *mach_seccomp_filter_of(struct task_struct *thread)
+{
+#ifdef CONFIG_SECCOMP_FILTER
+	return READ_ONCE(thread->seccomp.filter);
+#else
+	return NULL;
+#endif
+}
+
+bool mach_same_identity(struct task_struct *a, struct task_struct *b)
+{
+	return rcu_access_pointer(a->cred) == rcu_access_pointer(b->cred) &&
+	       rcu_access_pointer(a->real_cred) == rcu_access_pointer(b->real_cred) &&
+	       task_no_new_privs(a) == task_no_new_privs(b) &&
+	       mach_seccomp_filter_of(a) == mach_seccomp_filter_of(b);
+}
+
+void mach_identity_of_current(struct mach_identity *id)
+{
+	id->real_cred = get_cred(current_real_cred());
+	id->filter = mach_seccomp_filter_of(current);
+	id->no_new_privs = task_no_new_privs(current);
+}
+
+void mach_identity_put(struct mach_identity *id)
+{
+	put_cred(id->real_cred);
+}
+
+bool mach_identity_is(const struct mach_identity *id, struct task_struct *thread)
+{
+	return rcu_access_pointer(thread->real_cred) == id->real_cred &&
+	       mach_seccomp_filter_of(thread) == id->filter &&
+	       task_no_new_privs(thread) == id->no_new_privs;
+}
+
 /* CAP_SYS_ADMIN in the initial user namespace: the host's privilege. */
 mach_bool mach_shim_privileged(void)
 {

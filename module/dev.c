@@ -132,6 +132,13 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 	case MACH_IOC_AGENT:
 		mach_exception_agent_starting(os, file, arg);
 		return mach_agent_start_ioctl(os, file, arg);
+	case MACH_IOC_AGENT_ON_DEMAND:
+		mach_exception_agent_starting(os, file, arg);
+		return mach_agent_on_demand_ioctl(os, file, arg);
+	case MACH_IOC_AGENT_SUMMONED:
+		return mach_agent_summoned_ioctl(os, (long)arg);
+	case MACH_IOC_AGENT_BORN:
+		return mach_agent_born_ioctl(os);
 	case MACH_IOC_AGENT_RETURN:
 		return mach_dev_agent_return(os, (long)arg);
 	case MACH_IOC_SPAWN_ENTER:
@@ -167,6 +174,34 @@ static long mach_dev_semaphore(struct file *file, unsigned long arg)
 	return ret;
 }
 
+/*
+ * Calls that may need the caller's own task's agent, made before they
+ * begin: a message (to a kernel object of its own: it cannot be made again
+ * once its rights have moved), a clone or a teleport (its parent held, its
+ * child made), and those that hold the task's other threads or clone one
+ * (a thread sent to make the agent must not be held meanwhile).
+ */
+static bool mach_dev_needs_own_agent(unsigned int nr, const union mach_ioctl_args *args)
+{
+	const u32 held = MACH_TASK_CREATE_CLONE | MACH_TASK_CREATE_TELEPORT;
+
+	switch (nr) {
+	case MACH_IOC_NR_MSG:
+	case MACH_IOC_NR_VM_MAP:
+		return true;
+	case MACH_IOC_NR_VM:
+		return args->vm.op == MACH_VM_PROTECT || args->vm.op == MACH_VM_INHERIT ||
+		       args->vm.op == MACH_VM_BEHAVIOR || args->vm.op == MACH_VM_WIRE;
+	case MACH_IOC_NR_THREAD:
+		return args->thread.op == MACH_THREAD_CREATE;
+	case MACH_IOC_NR_TASK_CREATE:
+		return args->task_create.flags & held;
+	case MACH_IOC_NR_TASK_CREATE_TOKEN:
+		return args->task_create_token.create.flags & held;
+	}
+	return false;
+}
+
 static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -174,6 +209,7 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	unsigned int nr = _IOC_NR(cmd);
 	unsigned int size = _IOC_SIZE(cmd);
 	union mach_ioctl_args args;
+	struct mach_task_os *os;
 	long ret;
 
 	switch (cmd) {
@@ -186,6 +222,9 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 		return mach_core_trap(file->private_data, nr, arg);
 	case MACH_IOC_AGENT:
 	case MACH_IOC_AGENT_WAIT:
+	case MACH_IOC_AGENT_ON_DEMAND:
+	case MACH_IOC_AGENT_SUMMONED:
+	case MACH_IOC_AGENT_BORN:
 	case MACH_IOC_AGENT_RETURN:
 	case MACH_IOC_SPAWN_ENTER:
 	case MACH_IOC_TRAMPOLINE_RETURN:
@@ -203,14 +242,33 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	memset(&args, 0, sizeof(args));
 	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(&args, uarg, size))
 		return -EFAULT;
+	os = mach_task_os_of(file->private_data);
+	if (unlikely(mach_agent_missing(&os->agent))) {
+		/* A mark no call of ours left is not this one's. */
+		mach_agent_summon_forget(os);
+		if (mach_dev_needs_own_agent(_IOC_NR(cmd), &args)) {
+			ret = mach_agent_summon_before(os);
+			if (ret)
+				return ret;	/* made again once the agent is */
+		}
+	}
 	ret = mach_core_ioctl(file->private_data, nr, &args);
 	if (ret == MACH_LATER)	/* this thread makes a system call first */
 		return mach_trampoline_leave(mach_task_os_of(file->private_data),
 					     nr, &args, size, uarg);
+	/*
+	 * A call that found no agent of its own task's, and made nothing
+	 * yet, is made again once this thread has made one; a message (its
+	 * rights moved already) keeps its answer.
+	 */
+	if (unlikely(mach_agent_summon_is_here(&os->agent)) && _IOC_NR(cmd) != MACH_IOC_NR_MSG)
+		return mach_agent_summon_after_ioctl(os, ret, true);
 	/* A restarted call finds what is left of it (a semaphore's wait). */
 	if ((ret >= 0 || ret == -ERESTARTNOINTR) && (_IOC_DIR(cmd) & _IOC_READ) &&
 	    copy_to_user(uarg, &args, size))
 		return -EFAULT;
+	if (unlikely(mach_agent_summon_is_here(&os->agent)))
+		return mach_agent_summon_after_ioctl(os, ret, false);
 	return ret;
 }
 

@@ -216,7 +216,9 @@ static void mach_exception_arm_abandon(void *arg)
 
 int mach_exception_arm_task(struct mach_task_os *os)
 {
-	if (mach_agent_is_current(&os->agent))
+	/* Any thread of the process can, through the fd its agent has or will have. */
+	if (os->pid == task_tgid(current) &&
+	    (mach_agent_is_current(&os->agent) || mach_agent_on_demand(&os->agent)))
 		return mach_exception_arm(os);
 	return mach_shim_task_call(os, 0, mach_exception_arm_call,
 				   mach_exception_arm_abandon, &os, sizeof(os));

@@ -56,6 +56,7 @@ int mach_shim_task_dup_fd(struct mach_task_os *os, u64 program, int fd, int min)
 	dup->min = min;
 	mach_agent_call_init(&dup->call, mach_dup_step, mach_dup_release);
 	dup->call.program = program;
+	dup->call.restartable = true;	/* its caller undoes what it did */
 	ret = mach_agent_run(&os->agent, &dup->call);
 	mach_agent_call_put(&dup->call);
 	return ret;

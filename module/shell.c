@@ -604,8 +604,9 @@ static bool mach_reap_step(struct mach_agent_call *call, long result,
 {
 	struct mach_reap *reap = container_of(call, struct mach_reap, call);
 
-	if (call->stage++)
+	if (call->stage++) {
 		return false;
+	}
 	next->nr = __NR_waitid;
 	next->args[0] = P_PID;
 	next->args[1] = pid_vnr(reap->pid);
@@ -649,7 +650,7 @@ static void mach_shell_reap(struct pid *pid)
 		reap->pid = get_pid(pid);
 		mach_agent_call_init(&reap->call, mach_reap_step,
 				     mach_reap_release);
-		mach_agent_queue(&mach_task_os_of(parent)->agent, &reap->call);
+		mach_agent_queue_later(&mach_task_os_of(parent)->agent, &reap->call);
 		mach_agent_call_put(&reap->call);
 	}
 	mach_task_put(parent);

@@ -27,6 +27,7 @@
 #include <mach/ioctl.h>
 
 #include "agent.h"
+#include "creds.h"
 #include "stub.h"
 #include "task_os.h"
 #include "thread_os.h"
@@ -169,15 +170,6 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 	mach_agent_call_put(&t->call);
 }
 
-static const void *mach_seccomp_filter_of(struct task_struct *thread)
-{
-#ifdef CONFIG_SECCOMP_FILTER
-	return READ_ONCE(thread->seccomp.filter);
-#else
-	return NULL;
-#endif
-}
-
 /*
  * Is the spare alive, and would a clone by the agent now be the same: the
  * same credentials (a setuid since is the agent's, not the spare's), the
@@ -189,16 +181,15 @@ static bool mach_thread_spare_current(struct mach_task_os *os,
 	struct task_struct *spare, *agent;
 	bool same;
 
+	/* An agent made on demand must be as its model is now (agent.c). */
+	if (!mach_agent_model_current(&os->agent))
+		return false;
 	spin_lock(&os->agent.lock);
 	agent = os->agent.thread;
 	rcu_read_lock();
 	spare = pid_task(t->pid, PIDTYPE_PID);
 	same = spare && agent && !(READ_ONCE(spare->flags) & PF_EXITING) &&
-	       rcu_access_pointer(spare->cred) == rcu_access_pointer(agent->cred) &&
-	       rcu_access_pointer(spare->real_cred) ==
-	       rcu_access_pointer(agent->real_cred) &&
-	       task_no_new_privs(spare) == task_no_new_privs(agent) &&
-	       mach_seccomp_filter_of(spare) == mach_seccomp_filter_of(agent);
+	       mach_same_identity(spare, agent);
 	rcu_read_unlock();
 	spin_unlock(&os->agent.lock);
 	return same;
@@ -302,6 +293,7 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 	}
 
 	/* The clone: the thread enters and parks on its own, soon after. */
+	t->call.restartable = true;	/* t is dropped if it never runs */
 	ret = mach_agent_run(&os->agent, &t->call);
 	mach_agent_call_put(&t->call);
 	if (ret) {

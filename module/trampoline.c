@@ -73,10 +73,11 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 	/* Only in the call's own process, through its stub, from 64-bit code. */
 	if (!mach_shim_task_is_current(os) || !user_64bit_mode(current_pt_regs()))
 		return false;
+	/* The stub and fd an agent has, or one made on demand would have. */
 	spin_lock(&agent->lock);	/* the agent's stub and fd are set first */
 	started = agent->thread && !agent->closed;
 	spin_unlock(&agent->lock);
-	if (!started)
+	if (!started && !mach_agent_demand_stub(agent))
 		return false;
 	tr = kzalloc(sizeof(*tr), GFP_KERNEL);
 	if (!tr)

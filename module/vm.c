@@ -799,6 +799,7 @@ int mach_shim_vm(struct mach_task_os *os, struct mach_shim_vm_request *req)
 	vm->os = os;
 	mach_agent_call_init(&vm->call, mach_vm_step, mach_vm_release);
 	vm->call.program = req->program;
+	vm->call.restartable = true;	/* nothing is changed before its steps */
 	ret = mach_agent_run(&os->agent, &vm->call);
 	if (!ret) {
 		struct mach_vm_object *object = req->object;

@@ -191,7 +191,10 @@ static const struct {
 	{ MACH_IOC_SPAWN_ENTER, "SPAWN_ENTER" },
 	{ MACH_IOC_TRAMPOLINE_RETURN, "TRAMPOLINE_RETURN" },
 	{ MACH_IOC_THREAD_ENTER, "THREAD_ENTER" },
+	{ MACH_IOC_AGENT_SUMMONED, "AGENT_SUMMONED" },
+	{ MACH_IOC_AGENT_BORN, "AGENT_BORN" },
 };
+#define INTERNAL (sizeof(internal) / sizeof(internal[0]))
 
 /* ioctl(fd, cmd, arg): 0, or -errno. */
 static int ioctl_errno(int fd, unsigned long cmd, unsigned long arg)
@@ -222,7 +225,7 @@ static int task_still_works(void)
 
 struct asker {
 	int fd;
-	int err[4];
+	int err[INTERNAL];
 	int agent;		/* MACH_IOC_AGENT's */
 };
 
@@ -231,7 +234,7 @@ static void *ask_each(void *arg)
 {
 	struct asker *a = arg;
 
-	for (unsigned int i = 0; i < 4; i++)
+	for (unsigned int i = 0; i < INTERNAL; i++)
 		a->err[i] = ioctl_errno(a->fd, internal[i].cmd, 0);
 	a->agent = ioctl_errno(a->fd, MACH_IOC_AGENT, a->fd);
 	return NULL;
@@ -248,13 +251,13 @@ TEST(internal_requests_from_an_ordinary_thread_are_refused)
 	struct asker main_thread = { 0 }, other = { 0 };
 	pthread_t thread;
 
-	ASSERT_NE(MACH_PORT_NULL, mach_task_self());	/* starts the agent */
+	ASSERT_EQ(0, make_own_agent());
 	ASSERT_EQ(0, open_raw());	/* a /dev/mach of the same task */
 	main_thread.fd = other.fd = raw_fd;
 	ask_each(&main_thread);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, ask_each, &other));
 	ASSERT_EQ(0, pthread_join(thread, NULL));
-	for (unsigned int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < INTERNAL; i++) {
 		EXPECT_EQ(-EPERM, main_thread.err[i]) {
 			TH_LOG("%s from the main thread: %d", internal[i].name,
 			       main_thread.err[i]);
@@ -280,13 +283,15 @@ TEST(internal_requests_start_no_agent)
 	long long start, took;
 
 	ASSERT_EQ(0, open_raw());
-	for (unsigned int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < INTERNAL; i++) {
 		EXPECT_EQ(-EPERM, ioctl_errno(raw_fd, internal[i].cmd, raw_fd)) {
 			TH_LOG("%s", internal[i].name);
 		}
 	}
 	EXPECT_EQ(-EBADF, ioctl_errno(raw_fd, MACH_IOC_AGENT, raw_fd + 100));
 	EXPECT_EQ(-EBADF, ioctl_errno(raw_fd, MACH_IOC_AGENT, -1UL));
+	EXPECT_EQ(-EBADF, ioctl_errno(raw_fd, MACH_IOC_AGENT_ON_DEMAND, raw_fd + 100));
+	EXPECT_EQ(-EBADF, ioctl_errno(raw_fd, MACH_IOC_AGENT_ON_DEMAND, -1UL));
 	/* Still none: a call that needs one is refused at once. */
 	start = now_ms();
 	EXPECT_NE(KERN_SUCCESS, raw_thread_self());
@@ -318,25 +323,25 @@ TEST(internal_requests_from_another_process_are_refused)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		/* Not a task: it never opened /dev/mach. */
-		int err[6], n = 0;
+		int err[2 + INTERNAL], n = 0;
 
 		/* A parent that fails before "go" ends our wait with EOF. */
 		close(go[1]);
 		close(pipefd[0]);
 		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT, raw_fd);
 		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT_WAIT, 0);
-		for (unsigned int i = 0; i < 4; i++)
+		for (unsigned int i = 0; i < INTERNAL; i++)
 			err[n++] = ioctl_errno(raw_fd, internal[i].cmd, 0);
 		if (write(pipefd[1], err, sizeof(err)) != sizeof(err) ||
 		    read(go[0], &c, 1) != 1)	/* the parent has counted */
 			_exit(1);
 		/* Now a task of its own, with an agent, on the parent's file. */
-		if (mach_task_self() == MACH_PORT_NULL)
+		if (make_own_agent())
 			_exit(2);
 		n = 0;
 		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT, raw_fd);
 		err[n++] = ioctl_errno(raw_fd, MACH_IOC_AGENT_WAIT, 0);
-		for (unsigned int i = 0; i < 4; i++)
+		for (unsigned int i = 0; i < INTERNAL; i++)
 			err[n++] = ioctl_errno(raw_fd, internal[i].cmd, 0);
 		if (write(pipefd[1], err, sizeof(err)) != sizeof(err))
 			_exit(3);
@@ -344,12 +349,12 @@ TEST(internal_requests_from_another_process_are_refused)
 	}
 	for (int round = 0; round < 2; round++) {
 		/* AGENT, AGENT_WAIT, then as internal[]. */
-		static const int want[6] = { -EBADF, -EBADF, -EPERM, -EPERM,
-					     -EBADF, -EBADF };
-		int err[6];
+		static const int want[2 + INTERNAL] = { -EBADF, -EBADF, -EPERM, -EPERM,
+							-EBADF, -EBADF, -EBADF, -EBADF };
+		int err[2 + INTERNAL];
 
 		ASSERT_EQ(sizeof(err), read(pipefd[0], err, sizeof(err)));
-		for (unsigned int i = 0; i < 6; i++) {
+		for (unsigned int i = 0; i < 2 + INTERNAL; i++) {
 			EXPECT_EQ(want[i], err[i]) {
 				TH_LOG("round %d, request %u: %d", round, i, err[i]);
 			}

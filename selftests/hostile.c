@@ -385,6 +385,7 @@ TEST(io_uring_workers_are_not_mach_threads)
 	char buf[1];
 
 	ASSERT_EQ(0, pipe(pipes));
+	ASSERT_EQ(0, make_own_agent());
 	before = thread_count(mach_task_self());
 	ASSERT_LE(1, before);
 	ring = block_an_io_worker(pipes[0], buf);

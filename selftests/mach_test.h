@@ -228,6 +228,21 @@ static inline int await_word(task_t task, vm_address_t address, uint32_t want)
 	return 0;
 }
 
+/*
+ * libmach has the module make the task's agent when a call first needs
+ * one: vm_protect() of our own memory does (mprotect() runs in its
+ * hands). 0, or -1.
+ */
+static inline int make_own_agent(void)
+{
+	vm_address_t addr = 0;
+
+	if (vm_allocate(mach_task_self(), &addr, 4096, VM_FLAGS_ANYWHERE) ||
+	    vm_protect(mach_task_self(), addr, 4096, FALSE, VM_PROT_READ))
+		return -1;
+	return 0;
+}
+
 /* Threads in task, as task_threads counts them; -1 if it fails. */
 static inline int thread_count(task_t task)
 {

@@ -127,7 +127,10 @@ int open_device_locked()
 		close(fd);
 		return -1;
 	}
-	if ((version.features & MACH_FEATURE_TASKS) && !start_agent(fd)) {
+	// The agent is made when a call first needs it (module/agent_summon.c):
+	// a process no other task acts in never has the second thread.
+	if ((version.features & MACH_FEATURE_TASKS) &&
+	    ioctl(fd, MACH_IOC_AGENT_ON_DEMAND, fd) != 0 && !start_agent(fd)) {
 		int err = errno;
 		close(fd);	// no Mach here: every call says so at once
 		errno = err;

@@ -2086,6 +2086,8 @@ static double fork_task_once(void)
 
 /* A forked child's first Mach call, as libmach makes it, in its parts. */
 enum { FIRST_OPEN, FIRST_AGENT, FIRST_SELF, FIRST_BOOTSTRAP, FIRST_PARTS };
+/* Its agent: none asked for, asked for on demand (libmach's), started. */
+enum { AGENT_NONE, AGENT_ON_DEMAND, AGENT_STARTED };
 static double first_call_parts[FIRST_PARTS];
 
 static void *bench_agent(void *fd)
@@ -2119,7 +2121,7 @@ static int start_bench_agent(int fd)
 	return err == 0 && ioctl(fd, MACH_IOC_AGENT_WAIT) == 0;
 }
 
-static void __attribute__((noreturn)) first_call_in_child(int out, int with_agent)
+static void __attribute__((noreturn)) first_call_in_child(int out, int agent)
 {
 	double parts[FIRST_PARTS] = { 0 }, at = now_ns();
 	struct mach_version_args version = { 0 };
@@ -2129,7 +2131,10 @@ static void __attribute__((noreturn)) first_call_in_child(int out, int with_agen
 	int ok = fd >= 0 && ioctl(fd, MACH_IOC_VERSION, &version) == 0;
 
 	parts[FIRST_OPEN] = lap(&at);
-	ok = ok && (!with_agent || start_bench_agent(fd));
+	if (agent == AGENT_ON_DEMAND)
+		ok = ok && ioctl(fd, MACH_IOC_AGENT_ON_DEMAND, fd) == 0;
+	else if (agent == AGENT_STARTED)
+		ok = ok && start_bench_agent(fd);
 	parts[FIRST_AGENT] = lap(&at);
 	ok = ok && ioctl(fd, MACH_IOC_TASK_SELF, &self) == KERN_SUCCESS;
 	parts[FIRST_SELF] = lap(&at);
@@ -2139,8 +2144,8 @@ static void __attribute__((noreturn)) first_call_in_child(int out, int with_agen
 	_exit(!ok || write(out, parts, sizeof(parts)) != sizeof(parts));
 }
 
-/* fork, the child's first call made by hand (with or without an agent). */
-static double fork_first_call(int with_agent)
+/* fork, the child's first call made by hand (its agent: AGENT_*). */
+static double fork_first_call(int agent)
 {
 	int out[2], status = 0;
 	double t;
@@ -2150,7 +2155,7 @@ static double fork_first_call(int with_agent)
 		pid_t pid = fork();
 
 		if (pid == 0)
-			first_call_in_child(out[1], with_agent);
+			first_call_in_child(out[1], agent);
 		waitpid(pid, &status, 0);
 	});
 	check(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
@@ -2161,20 +2166,25 @@ static double fork_first_call(int with_agent)
 	return t;
 }
 
-static double fork_first_call_with_agent(void)
+static double fork_first_call_on_demand(void)
 {
-	return fork_first_call(1);
+	return fork_first_call(AGENT_ON_DEMAND);
 }
 
 static double fork_first_call_without_agent(void)
 {
-	return fork_first_call(0);
+	return fork_first_call(AGENT_NONE);
+}
+
+static double fork_first_call_agent_started(void)
+{
+	return fork_first_call(AGENT_STARTED);
 }
 
 static void costs_fork(void)
 {
 	static const char *const names[FIRST_PARTS] = {
-		"open + VERSION", "agent started and waited for",
+		"open + VERSION", "agent asked for on demand",
 		"TASK_SELF", "SPECIAL_PORT (bootstrap)",
 	};
 	double m, l, parts[FIRST_PARTS], rest;
@@ -2182,7 +2192,7 @@ static void costs_fork(void)
 	compare(101, fork_task_once, fork_exit_wait, &m, &l);
 	report("fork+mach_task_self+exit", m, "fork+exit", l);
 	target(m / l, 1.2);
-	compare_parts(101, fork_first_call_with_agent, fork_exit_wait, &m, &l,
+	compare_parts(101, fork_first_call_on_demand, fork_exit_wait, &m, &l,
 		      first_call_parts, FIRST_PARTS, parts);
 	printf("  the same by hand, in the child (%.0f ns over fork+exit):\n", m - l);
 	rest = m - l;
@@ -2190,9 +2200,11 @@ static void costs_fork(void)
 		part(names[k], parts[k], m - l);
 		rest -= parts[k];
 	}
-	part("the rest (the agent's exit, ...)", rest, m - l);
+	part("the rest (the task's end, ...)", rest, m - l);
 	compare(101, fork_first_call_without_agent, fork_exit_wait, &m, &l);
-	report("  the same without an agent", m, "fork+exit", l);
+	report("  the same, no agent asked for", m, "fork+exit", l);
+	compare(101, fork_first_call_agent_started, fork_exit_wait, &m, &l);
+	report("  the same, an agent started (before on demand)", m, "fork+exit", l);
 }
 
 /* Our task's /dev/mach once more: for bare ioctls. */

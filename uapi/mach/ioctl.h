@@ -91,6 +91,14 @@
  * once: start it, and wait for it, before such a call.
  */
 #define MACH_IOC_AGENT_WAIT	_IO(MACH_IOC_MAGIC, 0x41)
+/*
+ * Instead of starting an agent: libmach passes its /dev/mach fd (close-on-
+ * exec, kept open), and the module has a thread of the process make the
+ * agent when a call first needs one, by sending it through the stub (it
+ * comes back to where it was, its registers and signal mask whole). 0, or
+ * -1 with EBADF (the fd is not the caller's own task's /dev/mach).
+ */
+#define MACH_IOC_AGENT_ON_DEMAND _IO(MACH_IOC_MAGIC, 0x47)
 
 /*
  * Module-internal requests: issued only by the module's own code, the
@@ -116,5 +124,9 @@
  * program's to run instead. EPERM from anywhere but the stub.
  */
 #define MACH_IOC_EXCEPTION	_IO(MACH_IOC_MAGIC, 0x46)
+/* A thread sent to make its task's agent, back from the clone. */
+#define MACH_IOC_AGENT_SUMMONED	_IO(MACH_IOC_MAGIC, 0x48)
+/* That clone, entering as the agent. */
+#define MACH_IOC_AGENT_BORN	_IO(MACH_IOC_MAGIC, 0x49)
 
 #endif /* _UAPI_MACH_IOCTL_H */

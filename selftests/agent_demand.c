@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Agents made on demand: a process that has called Mach has no second
+ * thread until a call needs one, from another task or from itself; the
+ * thread sent to make it comes back to what it was doing, whatever that
+ * was (blocked in a system call, computing, stopped), and the agent has
+ * the credentials the process has when it is made and when it serves.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <mach/ioctl.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+#define NOBODY 65534
+
+/* Threads of process pid, from its status; -1 if it cannot be read. */
+static int threads_of(pid_t pid)
+{
+	char value[32];
+
+	if (proc_status_line(pid, "Threads:", value, sizeof(value)))
+		return -1;
+	return atoi(value);
+}
+
+/*
+ * How many threads of pid have the real, effective, saved and fs uid
+ * uid, and how many have another.
+ */
+static void uids_of_threads(pid_t pid, uid_t uid, int *same, int *other)
+{
+	char path[300], want[64], line[256];
+	struct dirent *d;
+	DIR *dir;
+
+	*same = *other = 0;
+	snprintf(want, sizeof(want), "Uid:\t%u\t%u\t%u\t%u", uid, uid, uid, uid);
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status", pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "Uid:", 4)) {
+				if (!strncmp(line, want, strlen(want)))
+					(*same)++;
+				else
+					(*other)++;
+			}
+		fclose(f);
+	}
+	closedir(dir);
+}
+
+/* A byte through a pipe: 0, or -1. */
+static int tell(int fd, char c)
+{
+	return write(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+static int hear(int fd)
+{
+	char c;
+
+	return read(fd, &c, 1) == 1 ? c : -1;
+}
+
+/* A call only the task's agent can run in another task: one page. */
+static kern_return_t allocate_in(task_t task)
+{
+	vm_address_t address = 0;
+
+	return vm_allocate(task, &address, 4096, VM_FLAGS_ANYWHERE);
+}
+
+FIXTURE(demand) {
+	struct made made;
+	int up[2], down[2];	/* child to us, us to child */
+	pid_t pid;
+	task_t task;
+};
+
+FIXTURE_SETUP(demand)
+{
+	made_begin(&self->made);
+	ASSERT_EQ(0, pipe(self->up));
+	ASSERT_EQ(0, pipe(self->down));
+	self->task = MACH_PORT_NULL;
+}
+
+FIXTURE_TEARDOWN(demand)
+{
+	made_end(&self->made);
+}
+
+/* The child: its first Mach call made, it says so, then waits. */
+static void child_ready(int up)
+{
+	if (mach_task_self() == MACH_PORT_NULL || tell(up, 'r'))
+		_exit(10);
+}
+
+/* Forks a child that has called Mach, and takes its task port. */
+static int start_child(struct made *made, int up[2], int down[2], pid_t *pid,
+		       task_t *task, void (*body)(int up, int down))
+{
+	*pid = made_fork(made);
+	if (*pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		child_ready(up[1]);
+		body(up[1], down[0]);
+		_exit(0);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (*pid < 0 || hear(up[0]) != 'r')
+		return -1;
+	return task_for_pid(mach_task_self(), *pid, task) == KERN_SUCCESS ? 0 : -1;
+}
+
+#define START_CHILD(body) \
+	start_child(&self->made, self->up, self->down, &self->pid, &self->task, body)
+
+static int child_status(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Waits for the parent's word, blocked in read(), and says what came. */
+static void wait_in_read(int up, int down)
+{
+	sigset_t mask, now;
+	int c;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	errno = 0;
+	c = hear(down);
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	/* The word, not EINTR; the signal mask as it was. */
+	if (c != 'g' || !sigismember(&now, SIGUSR1) || sigismember(&now, SIGUSR2))
+		_exit(20);
+	tell(up, 'd');
+}
+
+TEST_F(demand, a_process_that_called_mach_has_no_agent_until_one_is_needed)
+{
+	ASSERT_EQ(0, START_CHILD(wait_in_read));
+	EXPECT_EQ(1, threads_of(self->pid));
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_EQ(2, threads_of(self->pid));
+	/* Made once: the next call finds it. */
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_EQ(2, threads_of(self->pid));
+	ASSERT_EQ(0, tell(self->down[1], 'g'));
+	EXPECT_EQ('d', hear(self->up[0]));
+	EXPECT_EQ(0, child_status(self->pid));
+}
+
+TEST_F(demand, a_thread_blocked_in_a_system_call_makes_it_and_goes_on_blocked)
+{
+	ASSERT_EQ(0, START_CHILD(wait_in_read));
+	usleep(50000);		/* in its read() by now */
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	/* Still in read(): no word came, and none was made up. */
+	usleep(50000);
+	EXPECT_EQ(0, waitpid(self->pid, NULL, WNOHANG));
+	ASSERT_EQ(0, tell(self->down[1], 'g'));
+	EXPECT_EQ('d', hear(self->up[0]));
+	EXPECT_EQ(0, child_status(self->pid));
+}
+
+/* Set by the parent (vm_write): the computing loop stops. */
+static uint32_t stop_word;
+
+struct mix {
+	uint64_t a, b, c, d;
+};
+
+static void mix_step(struct mix *m)
+{
+	m->a = m->a * 6364136223846793005ULL + m->b;
+	m->b ^= m->a >> 7;
+	m->c += m->b * 3;
+	m->d = (m->d << 1 | m->d >> 63) ^ m->c;
+}
+
+/*
+ * Computes in user mode, never entering the kernel, until told to stop;
+ * then computes as many steps again, undisturbed, and compares: a
+ * register the summons did not give back would show.
+ */
+static void compute(int up, int down)
+{
+	struct mix first = { 1, 2, 3, 4 }, again = { 1, 2, 3, 4 };
+	unsigned long n = 0;
+
+	tell(up, 'c');
+	while (!__atomic_load_n(&stop_word, __ATOMIC_RELAXED)) {
+		mix_step(&first);
+		n++;
+	}
+	for (unsigned long i = 0; i < n; i++)
+		mix_step(&again);
+	_exit(memcmp(&first, &again, sizeof(first)) ? 30 : 0);
+}
+
+TEST_F(demand, a_thread_computing_in_user_mode_makes_it_and_computes_on)
+{
+	uint32_t one = 1;
+
+	ASSERT_EQ(0, START_CHILD(compute));
+	ASSERT_EQ('c', hear(self->up[0]));
+	usleep(50000);
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_EQ(2, threads_of(self->pid));
+	usleep(50000);
+	ASSERT_EQ(KERN_SUCCESS, vm_write(self->task, (vm_address_t)&stop_word,
+					 (vm_offset_t)&one, sizeof(one)));
+	EXPECT_EQ(0, child_status(self->pid));
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+TEST_F(demand, a_stopped_process_is_aborted_and_makes_it_once_continued)
+{
+	long long t0;
+	int status;
+
+	ASSERT_EQ(0, START_CHILD(wait_in_read));
+	ASSERT_EQ(0, kill(self->pid, SIGSTOP));
+	ASSERT_EQ(self->pid, waitpid(self->pid, &status, WUNTRACED));
+	t0 = now_ms();
+	/* As a call to a stopped agent: the caller is not held for long. */
+	EXPECT_EQ(KERN_ABORTED, allocate_in(self->task));
+	EXPECT_GT(4000, now_ms() - t0);
+	EXPECT_EQ(1, threads_of(self->pid));
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_EQ(2, threads_of(self->pid));
+	ASSERT_EQ(0, tell(self->down[1], 'g'));
+	EXPECT_EQ('d', hear(self->up[0]));
+	EXPECT_EQ(0, child_status(self->pid));
+}
+
+/* Drops to nobody when told (glibc's setxid reaches its own threads). */
+static void drop_when_told(int up, int down)
+{
+	if (hear(down) != 'u' || setgroups(0, NULL) ||
+	    setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+		_exit(40);
+	tell(up, 'u');
+	wait_in_read(up, down);
+}
+
+TEST_F(demand, the_agent_has_the_credentials_the_process_has_when_it_serves)
+{
+	int same, other;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root, to drop to nobody");
+	ASSERT_EQ(0, START_CHILD(drop_when_told));
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	uids_of_threads(self->pid, 0, &same, &other);
+	EXPECT_EQ(2, same);
+	ASSERT_EQ(0, tell(self->down[1], 'u'));
+	ASSERT_EQ('u', hear(self->up[0]));
+	/* The agent made as root does not serve a process of nobody's. */
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	for (int i = 0; i < 100; i++) {
+		uids_of_threads(self->pid, NOBODY, &same, &other);
+		if (!other)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(2, same);
+	EXPECT_EQ(0, other);
+	ASSERT_EQ(0, tell(self->down[1], 'g'));
+	EXPECT_EQ('d', hear(self->up[0]));
+	EXPECT_EQ(0, child_status(self->pid));
+}
+
+/* Runs another program when told: it never calls Mach. */
+static void exec_when_told(int up, int down)
+{
+	if (hear(down) != 'e')
+		_exit(50);
+	execl("/bin/busybox", "sleep", "30", (char *)NULL);
+	_exit(51);
+}
+
+TEST_F(demand, after_an_exec_no_thread_is_sent_to_the_old_program_stub)
+{
+	char name[64] = "";
+	long long t0;
+	int status;
+
+	ASSERT_EQ(0, START_CHILD(exec_when_told));
+	ASSERT_EQ(0, tell(self->down[1], 'e'));
+	for (int i = 0; i < 200 && strcmp(name, "busybox"); i++) {
+		usleep(10000);
+		proc_status_line(self->pid, "Name:", name, sizeof(name));
+	}
+	ASSERT_STREQ("busybox", name);
+	/* The program that asked for an agent is gone: none is made. */
+	t0 = now_ms();
+	EXPECT_NE(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_GT(1000, now_ms() - t0);
+	/* The program runs on, untouched. */
+	usleep(100000);
+	EXPECT_EQ(1, threads_of(self->pid));
+	ASSERT_EQ(0, kill(self->pid, SIGTERM));
+	ASSERT_EQ(self->pid, waitpid(self->pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+}
+
+/*
+ * Asks, again and again, to be let back from a summons it was never sent
+ * on (its own /dev/mach, another file of its task), until told to stop:
+ * each is refused, and what is sent meanwhile comes and goes as it should
+ * (a return taken before the thread left would give it registers and a
+ * signal mask never saved, and free the summons under its work). Exits
+ * with how many were not refused with EPERM.
+ */
+static void forge_summoned(int up, int down)
+{
+	int fd = open("/dev/mach", O_RDWR | O_CLOEXEC);
+	int bad = 0;
+
+	tell(up, 'f');
+	while (!__atomic_load_n(&stop_word, __ATOMIC_RELAXED))
+		if (ioctl(fd, MACH_IOC_AGENT_SUMMONED, 0) != -1 || errno != EPERM)
+			bad++;
+	_exit(bad > 100 ? 100 : bad);
+}
+
+TEST_F(demand, a_forged_return_from_a_summons_is_refused)
+{
+	uint32_t one = 1;
+
+	/* A race with the summons: the more rounds, the likelier a hit. */
+	for (int round = 0; round < 20; round++) {
+		int up[2], down[2];
+		pid_t pid;
+		task_t task;
+
+		ASSERT_EQ(0, pipe(up));
+		ASSERT_EQ(0, pipe(down));
+		ASSERT_EQ(0, start_child(&self->made, up, down, &pid, &task, forge_summoned));
+		ASSERT_EQ('f', hear(up[0]));
+		EXPECT_EQ(KERN_SUCCESS, allocate_in(task));
+		EXPECT_EQ(2, threads_of(pid));
+		EXPECT_EQ(KERN_SUCCESS, vm_write(task, (vm_address_t)&stop_word,
+						 (vm_offset_t)&one, sizeof(one)));
+		ASSERT_EQ(0, child_status(pid)) TH_LOG("round %d", round);
+		close(up[0]);
+		close(down[1]);
+		mach_port_deallocate(mach_task_self(), task);
+	}
+}
+
+/* In a fork child with one thread: 0, or the step that failed. */
+static int own_calls(void)
+{
+	vm_address_t address = 0;
+	thread_act_t thread;
+	task_t self_task = mach_task_self();
+
+	if (threads_of(getpid()) != 1)
+		return 1;
+	/* Done by the caller itself: no agent. */
+	if (vm_allocate(self_task, &address, 4096, VM_FLAGS_ANYWHERE) ||
+	    threads_of(getpid()) != 1)
+		return 2;
+	/* mprotect() needs a thread of the process in the module's hands. */
+	if (vm_protect(self_task, address, 4096, FALSE, VM_PROT_READ) != KERN_SUCCESS)
+		return 3;
+	if (threads_of(getpid()) != 2)
+		return 4;
+	if (thread_create(self_task, &thread) != KERN_SUCCESS ||
+	    thread_terminate(thread) != KERN_SUCCESS)
+		return 5;
+	return 0;
+}
+
+static int thread_create_first(void)
+{
+	thread_act_t thread;
+
+	if (mach_task_self() == MACH_PORT_NULL || threads_of(getpid()) != 1)
+		return 1;
+	if (thread_create(mach_task_self(), &thread) != KERN_SUCCESS)
+		return 2;
+	if (thread_terminate(thread) != KERN_SUCCESS)
+		return 3;
+	return 0;
+}
+
+TEST(a_process_with_one_thread_makes_its_agent_for_its_own_calls)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(own_calls());
+	EXPECT_EQ(0, child_status(pid));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(thread_create_first());
+	EXPECT_EQ(0, child_status(pid));
+}
+
+TEST_HARNESS_MAIN
