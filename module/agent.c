@@ -237,6 +237,10 @@ static int mach_agent_wait_for(struct mach_agent *agent, bool restartable)
 			start = jiffies;
 			continue;
 		}
+		if (mach_agent_sent_here(agent)) {
+			err = mach_agent_summon(os, restartable);
+			return err ? err : -ESRCH;
+		}
 		if (wait_event_killable_timeout(agent->started,
 						mach_agent_none_coming(agent),
 						HZ / 10) < 0)
@@ -434,7 +438,8 @@ long mach_agent_await(struct mach_agent *agent, struct mach_agent_call *call)
 			break;
 		}
 	}
-	if (ret == -EINTR || ret == -EAGAIN)
+	/* A call given up on never runs after (not taken yet: it is not). */
+	if (ret < 0)
 		mach_agent_cancel(agent, call);
 	if (thread)
 		put_task_struct(thread);

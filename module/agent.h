@@ -222,6 +222,12 @@ void mach_agent_model_free(struct mach_agent_model *model);
  */
 int mach_agent_summon(struct mach_task_os *os, bool restartable);
 /*
+ * Is the calling thread the one sent to make its task's agent, by another
+ * task's call, and not gone yet? Only its way out makes it: it must not
+ * wait for it (mach_agent_summon() says what to do instead).
+ */
+bool mach_agent_sent_here(struct mach_agent *agent);
+/*
  * After an ioctl that answered ret: was the calling thread to make its
  * task's agent (mach_agent_summon())? Then it leaves for the stub to clone
  * it, and comes back to make the ioctl again, or (!again) with ret: the
@@ -244,10 +250,8 @@ static inline bool mach_agent_summon_is_here(struct mach_agent *agent)
 long mach_agent_summon_before(struct mach_task_os *os);
 static inline bool mach_agent_missing(struct mach_agent *agent)
 {
-	struct task_struct *thread = READ_ONCE(agent->thread);
-
-	return READ_ONCE(agent->demand_mm) &&
-	       (!thread || (READ_ONCE(thread->flags) & PF_EXITING));
+	/* (An agent ends only with its process, or retiring: thread NULL.) */
+	return READ_ONCE(agent->demand_mm) && !READ_ONCE(agent->thread);
 }
 /* MACH_IOC_AGENT_SUMMONED: the summoning thread back from the clone. */
 long mach_agent_summoned_ioctl(struct mach_task_os *os, long result);

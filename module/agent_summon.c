@@ -255,7 +255,8 @@ long mach_agent_on_demand_ioctl(struct mach_task_os *os, struct file *file,
 	old = agent->demand_mm;
 	agent->demand_mm = current->mm;
 	agent->demand_file = file;
-	agent->stub = 0;	/* mapped when first needed */
+	if (old != current->mm)
+		agent->stub = 0;	/* mapped when first needed */
 	agent->fd = fd;
 	spin_unlock(&agent->lock);
 	if (old)
@@ -523,20 +524,25 @@ static void mach_agent_drop_stuck_locked(struct mach_agent *agent,
 	struct mach_agent_summon *away = agent->summon;
 
 	lockdep_assert_held(&agent->lock);
-	if (!agent->starting ||
-	    !time_after(jiffies, agent->summoned_at + 2 * MACH_AGENT_START_WAIT))
-		return;
 	/*
-	 * A summons still queued as work is its work's to end, and one on
-	 * its way is its thread's, unless that thread died.
+	 * A summons still queued as work is its work's to end; one that is
+	 * not is its thread's (on its way, or about to be), unless that
+	 * thread died. Without one, a clone that never entered is given up
+	 * after a while.
 	 */
-	if (away && ((away->queued && !away->away) ||
-		     (away->away && !(READ_ONCE(away->thread->flags) & PF_EXITING))))
+	if (away) {
+		if ((away->queued && !away->away) ||
+		    !(READ_ONCE(away->thread->flags) & PF_EXITING))
+			return;
+		agent->summon = NULL;
+		*s = away;
+	} else if (!agent->starting ||
+		   !time_after(jiffies, agent->summoned_at + 2 * MACH_AGENT_START_WAIT)) {
 		return;
-	agent->summon = NULL;
-	agent->summon_here = NULL;
+	}
+	if (away && agent->summon_here == away->thread)
+		agent->summon_here = NULL;
 	agent->starting = false;
-	*s = away;
 	*next = agent->model_next;
 	agent->model_next = NULL;
 }
@@ -576,13 +582,24 @@ static struct mach_agent_summon *mach_agent_summon_new(struct mach_task_os *os,
 	return s;
 }
 
+bool mach_agent_sent_here(struct mach_agent *agent)
+{
+	bool here;
+
+	spin_lock(&agent->lock);
+	here = agent->starting && agent->summon && agent->summon->thread == current &&
+	       !agent->summon->away;
+	spin_unlock(&agent->lock);
+	return here;
+}
+
 int mach_agent_summon(struct mach_task_os *os, bool restartable)
 {
 	struct mach_agent *agent = &os->agent;
 	struct mach_agent_summon *s, *stuck = NULL;
 	struct mach_agent_model *next = NULL;
 	struct task_struct *thread;
-	bool here;
+	bool here, published = false;
 	int ret;
 
 	/* The caller makes it itself, after its ioctl, which is made again. */
@@ -599,7 +616,14 @@ int mach_agent_summon(struct mach_task_os *os, bool restartable)
 
 	spin_lock(&agent->lock);
 	mach_agent_drop_stuck_locked(agent, &stuck, &next);
-	if (agent->starting) {
+	if (agent->starting && agent->summon && agent->summon->thread == current &&
+	    !agent->summon->away) {
+		/* Sent itself, by another's call: only its way out makes it. */
+		if (here)
+			agent->summon_here = current;
+		ret = here ? -EAGAIN : -ESRCH;
+		published = false;
+	} else if (agent->starting) {
 		ret = 0;
 	} else if (!mach_agent_demand_valid_locked(agent) || !mach_agent_none_locked(agent)) {
 		ret = -ESRCH;
@@ -608,10 +632,11 @@ int mach_agent_summon(struct mach_task_os *os, bool restartable)
 		if (here)
 			agent->summon_here = current;
 		ret = here ? -EAGAIN : 1;
+		published = true;
 	}
 	spin_unlock(&agent->lock);
 	mach_agent_summon_free_stuck(agent, stuck, next);
-	if (ret <= 0 && ret != -EAGAIN) {
+	if (!published) {
 		mach_agent_summon_free(s);
 		return ret;
 	}
@@ -635,10 +660,17 @@ long mach_agent_summon_after_ioctl(struct mach_task_os *os, long ret, bool again
 	s = agent->summon;
 	if (agent->summon_here != current || !s || s->thread != current || s->away)
 		s = NULL;
-	agent->summon_here = NULL;
+	if (agent->summon_here == current)
+		agent->summon_here = NULL;
 	spin_unlock(&agent->lock);
 	if (!s)
 		return ret;
+	/*
+	 * Its summons is queued as work, which runs on its way out: the
+	 * ioctl is made again after it (or ends with its answer).
+	 */
+	if (s->queued)
+		return again ? -ERESTARTNOINTR : ret;
 	s->again = again;
 	back = *current_pt_regs();
 	if (again) {
@@ -778,7 +810,7 @@ void mach_agent_summon_close(struct mach_agent *agent)
 	 * still queued as work is its work's to free (it has run, at its
 	 * thread's exit at the latest).
 	 */
-	if (s && s->away)
+	if (s && (s->away || !s->queued))
 		mach_agent_summon_free(s);
 	mach_agent_model_free(next);
 	mach_agent_model_free(model);

@@ -604,9 +604,8 @@ static bool mach_reap_step(struct mach_agent_call *call, long result,
 {
 	struct mach_reap *reap = container_of(call, struct mach_reap, call);
 
-	if (call->stage++) {
+	if (call->stage++)
 		return false;
-	}
 	next->nr = __NR_waitid;
 	next->args[0] = P_PID;
 	next->args[1] = pid_vnr(reap->pid);
