@@ -122,8 +122,7 @@ bool mach_agent_is_current(struct mach_agent *agent)
 	return READ_ONCE(agent->thread) == current;
 }
 
-/* Has the agent's thread gone (its process exited, or exec'd)? */
-static bool mach_agent_thread_gone(struct task_struct *thread)
+bool mach_agent_thread_gone(struct task_struct *thread)
 {
 	return !thread || (READ_ONCE(thread->flags) & PF_EXITING);
 }

@@ -178,6 +178,8 @@ int mach_agent_wait(struct mach_agent *agent);
 unsigned long mach_agent_stub(struct mach_agent *agent);
 /* Is fd, in the calling process, file? */
 bool mach_agent_fd_is(unsigned long fd, struct file *file);
+/* Has thread, an agent's or its model's, gone (exited, or exec'd)? */
+bool mach_agent_thread_gone(struct task_struct *thread);
 /* Is the calling thread os's agent? */
 bool mach_agent_is_current(struct mach_agent *agent);
 

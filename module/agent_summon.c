@@ -107,7 +107,7 @@ bool mach_agent_stale(struct mach_agent *agent)
 
 	if (!model)
 		return false;
-	if (!(READ_ONCE(model->thread->flags) & PF_EXITING))
+	if (!mach_agent_thread_gone(model->thread))
 		return !mach_identity_is(&model->id, model->thread);
 	other = mach_agent_find_thread(os);
 	if (!other)
@@ -130,7 +130,7 @@ bool mach_agent_model_current(struct mach_agent *agent)
 
 	spin_lock(&agent->lock);
 	model = agent->model;
-	current_as = !model || (!(READ_ONCE(model->thread->flags) & PF_EXITING) &&
+	current_as = !model || (!mach_agent_thread_gone(model->thread) &&
 				mach_identity_is(&model->id, model->thread));
 	spin_unlock(&agent->lock);
 	return current_as;
@@ -230,7 +230,7 @@ long mach_agent_on_demand_ioctl(struct mach_task_os *os, struct file *file,
 		return 0;	/* asked already */
 	mmgrab(current->mm);
 	spin_lock(&agent->lock);
-	if (agent->thread && !(agent->thread->flags & PF_EXITING) &&
+	if (!mach_agent_thread_gone(agent->thread) &&
 	    agent->thread->mm == current->mm) {
 		/* One serves this program (libmach's own). */
 		spin_unlock(&agent->lock);
@@ -508,8 +508,7 @@ static bool mach_agent_can_leave(void)
 /* Does no agent serve, nor is one on its way? Under agent->lock. */
 static bool mach_agent_none_locked(struct mach_agent *agent)
 {
-	return !agent->starting &&
-	       (!agent->thread || (agent->thread->flags & PF_EXITING));
+	return !agent->starting && mach_agent_thread_gone(agent->thread);
 }
 
 /*
@@ -532,7 +531,7 @@ static void mach_agent_drop_stuck_locked(struct mach_agent *agent,
 	 */
 	if (away) {
 		if ((away->queued && !away->away) ||
-		    !(READ_ONCE(away->thread->flags) & PF_EXITING))
+		    !mach_agent_thread_gone(away->thread))
 			return;
 		agent->summon = NULL;
 		*s = away;
@@ -780,7 +779,7 @@ long mach_agent_born_ioctl(struct mach_task_os *os)
 	model = agent->model_next;
 	if (!model || !agent->starting || agent->closed ||
 	    current->mm != agent->demand_mm ||
-	    (agent->thread && !(agent->thread->flags & PF_EXITING))) {
+	    !mach_agent_thread_gone(agent->thread)) {
 		spin_unlock(&agent->lock);
 		return -EPERM;		/* the stub's exit ends it */
 	}

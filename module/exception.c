@@ -190,17 +190,10 @@ int mach_exception_arm(struct mach_task_os *os)
 void mach_exception_agent_starting(struct mach_task_os *os, struct file *file,
 				   unsigned long fd)
 {
-	struct file *f;
-
-	if (fd > INT_MAX || os->pid != task_tgid(current) ||
-	    READ_ONCE(os->exception_mm) == current->mm ||
-	    !mach_up->raises_exceptions(os->task))
-		return;
-	f = fget(fd);
-	if (f == file)
+	if (os->pid == task_tgid(current) &&
+	    READ_ONCE(os->exception_mm) != current->mm &&
+	    mach_up->raises_exceptions(os->task) && mach_agent_fd_is(fd, file))
 		mach_exception_arm_fd(os, fd);
-	if (f)
-		fput(f);
 }
 
 static void mach_exception_arm_call(void *arg)
