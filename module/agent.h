@@ -257,6 +257,11 @@ static inline bool mach_agent_missing(struct mach_agent *agent)
 }
 /* MACH_IOC_AGENT_SUMMONED: the summoning thread back from the clone. */
 long mach_agent_summoned_ioctl(struct mach_task_os *os, long result);
+/*
+ * Wait a while for a thread away making the agent to be back: until then
+ * its registers are the stub's, and adoption would pass it over.
+ */
+void mach_agent_summon_wait_back(struct mach_agent *agent);
 /* MACH_IOC_AGENT_BORN: the clone, entering as the agent. */
 long mach_agent_born_ioctl(struct mach_task_os *os);
 /* The task is gone: drop what a summons left. */

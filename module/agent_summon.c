@@ -749,8 +749,8 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result)
 		agent->model_next = NULL;
 	}
 	spin_unlock(&agent->lock);
-	if (result < 0)
-		wake_up_all(&agent->started);
+	/* Callers of the agent, and adoption (mach_agent_summon_wait_back()). */
+	wake_up_all(&agent->started);
 	mach_agent_model_free(next);
 
 	*current_pt_regs() = s->regs;
@@ -763,6 +763,26 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result)
 	}
 	mach_agent_summon_free(s);
 	return ret;
+}
+
+/* Is a thread other than the caller away, its registers the stub's? */
+static bool mach_agent_summon_someone_away(struct mach_agent *agent)
+{
+	struct mach_agent_summon *s;
+	bool away;
+
+	spin_lock(&agent->lock);
+	s = agent->summon;
+	away = s && s->away && s->thread != current;
+	spin_unlock(&agent->lock);
+	return away;
+}
+
+void mach_agent_summon_wait_back(struct mach_agent *agent)
+{
+	/* Back from a clone: a stop (1 s of it) or a death leaves it behind. */
+	wait_event_killable_timeout(agent->started,
+				    !mach_agent_summon_someone_away(agent), HZ);
 }
 
 long mach_agent_born_ioctl(struct mach_task_os *os)

@@ -122,6 +122,7 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 				 unsigned long arg)
 {
 	struct mach_task_os *os = mach_task_os_of(file->private_data);
+	long ret;
 
 	if (cmd == MACH_IOC_AGENT_WAIT)
 		return mach_agent_wait_ioctl(os);
@@ -136,7 +137,9 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 		mach_exception_agent_starting(os, file, arg);
 		return mach_agent_on_demand_ioctl(os, file, arg);
 	case MACH_IOC_AGENT_SUMMONED:
-		return mach_agent_summoned_ioctl(os, (long)arg);
+		ret = mach_agent_summoned_ioctl(os, (long)arg);
+		mach_thread_detour_done(os);
+		return ret;
 	case MACH_IOC_AGENT_BORN:
 		return mach_agent_born_ioctl(os);
 	case MACH_IOC_AGENT_RETURN:
@@ -144,7 +147,9 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 	case MACH_IOC_SPAWN_ENTER:
 		return mach_spawn_enter();
 	case MACH_IOC_TRAMPOLINE_RETURN:
-		return mach_trampoline_resume(os, (long)arg, mach_core_later_done);
+		ret = mach_trampoline_resume(os, (long)arg, mach_core_later_done);
+		mach_thread_detour_done(os);
+		return ret;
 	case MACH_IOC_THREAD_ENTER:
 		return mach_thread_enter(os);
 	case MACH_IOC_EXCEPTION:

@@ -53,6 +53,8 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 	stub = capacity ? mach_agent_stub(&os->agent) : 0;
 	if (!stub)
 		return 0;
+	/* A thread that has just made the agent, not yet back, is one. */
+	mach_agent_summon_wait_back(&os->agent);
 	found = kmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
 	leader = found ? get_pid_task(os->pid, PIDTYPE_TGID) : NULL;
 	if (!leader) {

@@ -18,6 +18,12 @@ struct mach_task_os;
 long mach_thread_enter(struct mach_task_os *os);
 /* read() of /dev/mach by such a thread leaving with a wide rax; or -EINVAL. */
 long mach_thread_read_state(struct mach_task_os *os);
+/*
+ * Back from a detour through the stub (MACH_IOC_AGENT_SUMMONED, or a
+ * trampoline's last return), current stops if it was held meanwhile: its
+ * stop work let it go on while its registers were the stub's.
+ */
+void mach_thread_detour_done(struct mach_task_os *os);
 /* The task's end: its spare, if any, ends too (thread.c). */
 void mach_thread_drop_spare(struct mach_task_os *os);
 

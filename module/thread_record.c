@@ -115,6 +115,20 @@ struct mach_thread_os *mach_thread_find_reading_locked(void)
 	return NULL;
 }
 
+struct mach_thread_os *mach_thread_find_current_locked(const struct mach_task_os *owner)
+{
+	unsigned long self = (unsigned long)current;
+	struct mach_thread_os *t;
+
+	lockdep_assert_held(&mach_threads_lock);
+	hash_for_each_possible(mach_threads, t, node, self)
+		if (t->key == self && t->thread == current && t->started &&
+		    t->owner == owner && mach_thread_same_program(t, current) &&
+		    refcount_inc_not_zero(&t->refs))
+			return t;
+	return NULL;
+}
+
 /*
  * Is thread a Mach thread already, one being made (not entered yet, it
  * carries its cookie), or one being ended?

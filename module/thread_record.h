@@ -150,6 +150,8 @@ void mach_thread_set_entered_locked(struct mach_thread_os *t);
  */
 bool mach_thread_known_locked(const struct mach_task_os *owner,
 			      struct task_struct *thread);
+/* Under mach_threads_lock: current's record, once it runs (a reference). */
+struct mach_thread_os *mach_thread_find_current_locked(const struct mach_task_os *owner);
 /* Under mach_threads_lock: the record current leaves by (a reference). */
 struct mach_thread_os *mach_thread_find_reading_locked(void);
 int mach_thread_wait_entered(struct mach_thread_os *t);

@@ -16,7 +16,44 @@
 #include <linux/task_work.h>
 
 #include "stub.h"
+#include "thread_os.h"
 #include "thread_record.h"
+
+/*
+ * Is current on a detour through its task's stub (making the agent, or a
+ * trampoline's system call), its own registers saved aside until it is
+ * back? A stop then would show, and lose, the stub's.
+ */
+static bool mach_thread_detoured(struct mach_thread_os *t)
+{
+	return instruction_pointer(current_pt_regs()) - t->stub < PAGE_SIZE;
+}
+
+/* Stopped where it is until nothing holds it (or it is killed). */
+static void mach_thread_stop_here(struct mach_thread_os *t)
+{
+	mach_arch_save_own_state();
+	/* Its state saved before it is seen stopped (readers: ->stopped). */
+	smp_store_release(&t->stopped, true);
+	wake_up_all(&t->wait);
+	/*
+	 * Killable: a stopped thread waits without counting as hung. It is
+	 * no longer stopped only once, under regs_lock, no hold is left: a
+	 * stop that came while it was leaving found it stopped (->stopped
+	 * still true) and may be reading it now.
+	 */
+	for (;;) {
+		int killed = wait_event_killable(t->wait, mach_thread_free_to_go(t));
+
+		mutex_lock(&t->regs_lock);
+		if (killed || mach_thread_free_to_go(t)) {
+			WRITE_ONCE(t->stopped, false);
+			mutex_unlock(&t->regs_lock);
+			break;
+		}
+		mutex_unlock(&t->regs_lock);
+	}
+}
 
 /* Held: a running thread stops on its way back to user mode. */
 static void mach_thread_stop_work(struct callback_head *work)
@@ -29,33 +66,31 @@ static void mach_thread_stop_work(struct callback_head *work)
 	spin_unlock(&mach_threads_lock);
 	/* Queued before an exec, it runs in the new program: no stop there. */
 	if (!(current->flags & PF_EXITING) && mach_thread_same_program(t, current)) {
-		mach_arch_save_own_state();
-		/* Its state saved before it is seen stopped (readers: ->stopped). */
-		smp_store_release(&t->stopped, true);
-		wake_up_all(&t->wait);
-		/*
-		 * Killable: a stopped thread waits without counting as hung.
-		 * It is no longer stopped only once, under regs_lock, no hold
-		 * is left: a stop that came while it was leaving found it
-		 * stopped (->stopped still true) and may be reading it now.
-		 */
-		for (;;) {
-			int killed = wait_event_killable(t->wait, mach_thread_free_to_go(t));
+		bool detoured = mach_thread_detoured(t);
 
-			mutex_lock(&t->regs_lock);
-			if (killed || mach_thread_free_to_go(t)) {
-				WRITE_ONCE(t->stopped, false);
-				mutex_unlock(&t->regs_lock);
-				break;
-			}
-			mutex_unlock(&t->regs_lock);
-		}
+		/* Detoured, it stops once back (mach_thread_detour_done()). */
+		if (!detoured)
+			mach_thread_stop_here(t);
 		/* An aborted system call fails, as thread_abort says. */
 		if (READ_ONCE(t->dying))
 			mach_arch_leave_to(current_pt_regs(), t->stub + MACH_STUB_EXIT);
-		else if (xchg(&t->aborting, false))
+		else if (!detoured && xchg(&t->aborting, false))
 			mach_arch_fail_syscall(current_pt_regs());
 	}
+	mach_thread_put(t);
+}
+
+void mach_thread_detour_done(struct mach_task_os *os)
+{
+	struct mach_thread_os *t;
+
+	spin_lock(&mach_threads_lock);
+	t = mach_thread_find_current_locked(os);
+	spin_unlock(&mach_threads_lock);
+	if (!t)
+		return;
+	if (!mach_thread_free_to_go(t) && !mach_thread_detoured(t))
+		mach_thread_interrupt(t);
 	mach_thread_put(t);
 }
 

@@ -4,18 +4,27 @@
  * thread until a call needs one, from another task or from itself; the
  * thread sent to make it comes back to what it was doing, whatever that
  * was (blocked in a system call, computing, stopped), and the agent has
- * the credentials the process has when it is made and when it serves.
+ * the credentials the process has when it is made and when it serves. A
+ * thread held while it is away stops once back, with its own registers.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -445,6 +454,233 @@ TEST(a_process_with_one_thread_makes_its_agent_for_its_own_calls)
 	if (pid == 0)
 		_exit(thread_create_first());
 	EXPECT_EQ(0, child_status(pid));
+}
+
+/*
+ * A thread away making the agent, held there: its way back, the ioctl
+ * that gives its registers back, is caught by a seccomp filter of the
+ * child's and let through by the parent's supervisor thread, the first
+ * time only after a while. Meanwhile its registers are the stub's, and
+ * a suspension must neither pass it over nor stop it with them.
+ */
+struct supervisor {
+	pthread_t thread;
+	int listener;
+	int delay_ms;		/* before the first answer */
+	int seen;		/* atomic: notifications received */
+	bool quit;		/* atomic */
+};
+
+static void *supervise(void *arg)
+{
+	struct supervisor *sv = arg;
+	struct pollfd pfd = { .fd = sv->listener, .events = POLLIN };
+
+	while (!__atomic_load_n(&sv->quit, __ATOMIC_ACQUIRE)) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		if (poll(&pfd, 1, 50) <= 0 || (pfd.revents & (POLLHUP | POLLERR)))
+			continue;
+		memset(&req, 0, sizeof(req));
+		if (ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+			continue;
+		if (__atomic_add_fetch(&sv->seen, 1, __ATOMIC_ACQ_REL) == 1)
+			usleep(sv->delay_ms * 1000);
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		/* (ENOENT: its wait was interrupted, and the call made again.) */
+		ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	return NULL;
+}
+
+/* Waits until the supervisor has seen more than n: 0, or -1. */
+static int supervisor_sees(struct supervisor *sv, int n)
+{
+	for (int i = 0; i < 500; i++) {
+		if (__atomic_load_n(&sv->seen, __ATOMIC_ACQUIRE) > n)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Shared with the child: what it counts, what it is asked, what it did. */
+struct spin_words {
+	uint64_t count;
+	uint32_t change_creds;
+	uint32_t creds_changed;
+};
+
+static struct spin_words *spin_words;
+
+/* Counts in user mode; a new cred when asked (the agent goes stale). */
+static __attribute__((noinline)) void spin(void)
+{
+	for (;;) {
+		__atomic_add_fetch(&spin_words->count, 1, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&spin_words->change_creds, __ATOMIC_RELAXED) &&
+		    !spin_words->creds_changed) {
+			if (setgroups(0, NULL))
+				_exit(60);
+			__atomic_store_n(&spin_words->creds_changed, 1, __ATOMIC_RELEASE);
+		}
+	}
+}
+
+/*
+ * The child: a filter that hands MACH_IOC_AGENT_SUMMONED to a listener,
+ * whose number it tells the parent; then it counts.
+ */
+static void spin_under_filter(int up, int down)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MACH_IOC_AGENT_SUMMONED, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	int listener;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		_exit(61);
+	/* -1 without seccomp filters: the parent skips. */
+	listener = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (write(up, &listener, sizeof(listener)) != sizeof(listener))
+		_exit(62);
+	spin();
+}
+
+/*
+ * The child's listener, in the parent, and its supervisor started: 0, 1
+ * if the kernel has no seccomp filters, or -1.
+ */
+static int supervise_child(struct supervisor *sv, int up, pid_t pid, int delay_ms)
+{
+	int pidfd, fd;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->delay_ms = delay_ms;
+	if (read(up, &fd, sizeof(fd)) != sizeof(fd))
+		return -1;
+	if (fd < 0)
+		return 1;
+	pidfd = syscall(__NR_pidfd_open, pid, 0);
+	sv->listener = pidfd < 0 ? -1 : syscall(__NR_pidfd_getfd, pidfd, fd, 0);
+	close(pidfd);
+	if (sv->listener < 0)
+		return -1;
+	return pthread_create(&sv->thread, NULL, supervise, sv) ? -1 : 0;
+}
+
+static void supervisor_end(struct supervisor *sv)
+{
+	__atomic_store_n(&sv->quit, true, __ATOMIC_RELEASE);
+	pthread_join(sv->thread, NULL);
+	close(sv->listener);
+}
+
+static uint64_t counted_in(int ms)
+{
+	uint64_t before = __atomic_load_n(&spin_words->count, __ATOMIC_RELAXED);
+
+	usleep(ms * 1000);
+	return __atomic_load_n(&spin_words->count, __ATOMIC_RELAXED) - before;
+}
+
+FIXTURE(away) {
+	struct made made;
+	struct supervisor sv;
+	int up[2], down[2];
+	pid_t pid;
+	task_t task;
+};
+
+FIXTURE_SETUP(away)
+{
+	made_begin(&self->made);
+	spin_words = mmap(NULL, sizeof(*spin_words), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, spin_words);
+	ASSERT_EQ(0, pipe(self->up));
+	ASSERT_EQ(0, pipe(self->down));
+	ASSERT_EQ(0, start_child(&self->made, self->up, self->down, &self->pid,
+				 &self->task, spin_under_filter));
+}
+
+FIXTURE_TEARDOWN(away)
+{
+	made_end(&self->made);
+	if (self->sv.thread)
+		supervisor_end(&self->sv);
+	munmap(spin_words, sizeof(*spin_words));
+}
+
+TEST_F(away, a_task_suspended_while_a_thread_makes_the_agent_holds_it)
+{
+	int ret = supervise_child(&self->sv, self->up[0], self->pid, 300);
+
+	if (ret == 1)
+		SKIP(return, "no seccomp filters in this kernel");
+	ASSERT_EQ(0, ret);
+	/* The agent serves; the thread that made it is not back yet. */
+	ASSERT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(self->task));
+	/* Let through by now, it is held where it came back to. */
+	usleep(400000);
+	EXPECT_EQ(0, counted_in(200));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(self->task));
+	EXPECT_LT(0, counted_in(100));
+}
+
+TEST_F(away, a_thread_held_while_it_makes_the_agent_stops_with_its_own_registers)
+{
+	x86_thread_state64_t state;
+	mach_msg_type_number_t count = x86_THREAD_STATE64_COUNT;
+	thread_act_array_t threads;
+	mach_msg_type_number_t n;
+	thread_act_t thread;
+	int ret;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root, for a new cred by setgroups()");
+	ret = supervise_child(&self->sv, self->up[0], self->pid, 0);
+	if (ret == 1)
+		SKIP(return, "no seccomp filters in this kernel");
+	ASSERT_EQ(0, ret);
+	/* Its one thread made a Mach thread (by the first agent). */
+	ASSERT_EQ(KERN_SUCCESS, task_threads(self->task, &threads, &n));
+	ASSERT_EQ(1, n);
+	thread = threads[0];
+	vm_deallocate(mach_task_self(), (vm_address_t)threads, n * sizeof(*threads));
+	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	/* A new cred: the agent retires at the next call, and the same thread makes the next. */
+	__atomic_store_n(&self->sv.seen, 0, __ATOMIC_RELEASE);
+	self->sv.delay_ms = 300;
+	__atomic_store_n(&spin_words->change_creds, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < 200 && !__atomic_load_n(&spin_words->creds_changed,
+						     __ATOMIC_ACQUIRE); i++)
+		usleep(10000);
+	ASSERT_EQ(1, spin_words->creds_changed);
+	ASSERT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	/* Held on its way back: it stops there once back, not before. */
+	ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_THREAD_STATE64,
+						 (thread_state_t)&state, &count));
+	EXPECT_LE((uint64_t)spin, state.__rip);
+	EXPECT_GT((uint64_t)spin + 256, state.__rip);
+	EXPECT_EQ(0, counted_in(200));
+	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+	EXPECT_LT(0, counted_in(100));
 }
 
 TEST_HARNESS_MAIN
