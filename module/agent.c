@@ -247,8 +247,10 @@ static int mach_agent_wait_for(struct mach_agent *agent, bool restartable)
 		if (mach_stop_watch_expired(&watch, mach_agent_process_stopped(os)))
 			return -EINTR;	/* KERN_ABORTED, as a hold's wait */
 		if (READ_ONCE(agent->starting) &&
-		    time_after(jiffies, start + MACH_AGENT_START_WAIT))
+		    time_after(jiffies, start + MACH_AGENT_START_WAIT)) {
+			mach_agent_summon_drop_stuck(agent);
 			return -ESRCH;
+		}
 	}
 }
 

@@ -262,6 +262,12 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result);
  * its registers are the stub's, and adoption would pass it over.
  */
 void mach_agent_summon_wait_back(struct mach_agent *agent);
+/*
+ * A caller's wait for the agent is over: drop a summons that cannot end
+ * (its thread died) or has not begun in all that time, so that the next
+ * call sends a thread again.
+ */
+void mach_agent_summon_drop_stuck(struct mach_agent *agent);
 /* MACH_IOC_AGENT_BORN: the clone, entering as the agent. */
 long mach_agent_born_ioctl(struct mach_task_os *os);
 /* The task is gone: drop what a summons left. */

@@ -516,7 +516,7 @@ static bool mach_agent_none_locked(struct mach_agent *agent)
  * died on the way: an exec, a kill) is dropped after a while, under
  * agent->lock: what to free, once it is dropped.
  */
-static void mach_agent_drop_stuck_locked(struct mach_agent *agent,
+static bool mach_agent_drop_stuck_locked(struct mach_agent *agent,
 					 struct mach_agent_summon **s,
 					 struct mach_agent_model **next)
 {
@@ -524,26 +524,36 @@ static void mach_agent_drop_stuck_locked(struct mach_agent *agent,
 
 	lockdep_assert_held(&agent->lock);
 	/*
-	 * A summons still queued as work is its work's to end; one that is
+	 * A summons still queued as work is its work's to free; one that is
 	 * not is its thread's (on its way, or about to be), unless that
 	 * thread died. Without one, a clone that never entered is given up
 	 * after a while.
 	 */
-	if (away) {
-		if ((away->queued && !away->away) ||
-		    !mach_agent_thread_gone(away->thread))
-			return;
+	if (away && away->queued && !away->away) {
+		/*
+		 * Its thread has not come by the work in a caller's whole
+		 * wait (it waits killably, or is stopped by its tracer): the
+		 * next call sends another. The work, which cannot be taken
+		 * back, finds it is no longer agent->summon when it runs.
+		 */
+		if (!time_after(jiffies, agent->summoned_at + MACH_AGENT_START_WAIT))
+			return false;
+		agent->summon = NULL;
+	} else if (away) {
+		if (!mach_agent_thread_gone(away->thread))
+			return false;
 		agent->summon = NULL;
 		*s = away;
 	} else if (!agent->starting ||
 		   !time_after(jiffies, agent->summoned_at + 2 * MACH_AGENT_START_WAIT)) {
-		return;
+		return false;
 	}
 	if (away && agent->summon_here == away->thread)
 		agent->summon_here = NULL;
 	agent->starting = false;
 	*next = agent->model_next;
 	agent->model_next = NULL;
+	return true;
 }
 
 static void mach_agent_summon_free_stuck(struct mach_agent *agent,
@@ -554,6 +564,20 @@ static void mach_agent_summon_free_stuck(struct mach_agent *agent,
 		mach_agent_summon_free(s);
 	mach_agent_model_free(next);
 	if (s || next)
+		wake_up_all(&agent->started);
+}
+
+void mach_agent_summon_drop_stuck(struct mach_agent *agent)
+{
+	struct mach_agent_summon *stuck = NULL;
+	struct mach_agent_model *next = NULL;
+	bool dropped;
+
+	spin_lock(&agent->lock);
+	dropped = mach_agent_drop_stuck_locked(agent, &stuck, &next);
+	spin_unlock(&agent->lock);
+	mach_agent_summon_free_stuck(agent, stuck, next);
+	if (dropped)
 		wake_up_all(&agent->started);
 }
 

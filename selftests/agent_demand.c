@@ -403,6 +403,76 @@ TEST_F(demand, a_forged_return_from_a_summons_is_refused)
 	}
 }
 
+/* Each read end a thread of the child waits on, in vfork() then in read(). */
+static int release_first[2], release_second[2];
+static int vfork_up;
+
+/*
+ * vfork()s a child that says so, then waits for a byte: meanwhile the
+ * thread waits killably, where task work cannot reach it. Then it waits
+ * for another byte, in read(), and ends.
+ */
+static void *vfork_and_wait(void *arg)
+{
+	int fd = *(int *)arg;
+	char c;
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		if (write(vfork_up, "v", 1) != 1 || read(fd, &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	if (pid < 0 || read(fd, &c, 1) != 1)
+		_exit(70);
+	return NULL;
+}
+
+/* Two threads in vfork(): the leader, the first a summons looks at, and another. */
+static void two_threads_in_vfork(int up, int down)
+{
+	pthread_t second;
+
+	vfork_up = up;
+	if (pthread_create(&second, NULL, vfork_and_wait, &release_second[0]))
+		_exit(71);
+	vfork_and_wait(&release_first[0]);
+	pthread_join(second, NULL);
+}
+
+TEST_F(demand, a_thread_that_never_comes_by_its_summons_is_passed_over_next_time)
+{
+	long long t0;
+
+	ASSERT_EQ(0, pipe(release_first));
+	ASSERT_EQ(0, pipe(release_second));
+	ASSERT_EQ(0, START_CHILD(two_threads_in_vfork));
+	ASSERT_EQ('v', hear(self->up[0]));
+	ASSERT_EQ('v', hear(self->up[0]));
+	usleep(100000);		/* both threads in their wait */
+	/* The first is sent, and never comes: the caller gives up. */
+	t0 = now_ms();
+	EXPECT_NE(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_LE(4000, now_ms() - t0);
+	/* The second can come now: it is sent, not the first again. */
+	ASSERT_EQ(0, tell(release_second[1], 'g'));
+	usleep(100000);
+	t0 = now_ms();
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_GT(3000, now_ms() - t0);
+	/* The first, let go, finds its summons over, and runs on. */
+	ASSERT_EQ(0, tell(release_first[1], 'g'));
+	usleep(100000);
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	ASSERT_EQ(0, tell(release_first[1], 'e'));
+	ASSERT_EQ(0, tell(release_second[1], 'e'));
+	EXPECT_EQ(0, child_status(self->pid));
+	for (int i = 0; i < 2; i++) {
+		close(release_first[i]);
+		close(release_second[i]);
+	}
+}
+
 /* In a fork child with one thread: 0, or the step that failed. */
 static int own_calls(void)
 {
