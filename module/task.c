@@ -279,14 +279,39 @@ void mach_shim_task_created(struct mach_task_os *os, struct mach_task *task)
 	smp_store_release(&os->task, task);	/* pairs with mach_tasks_all() */
 }
 
+/*
+ * The mm the thread group pid runs now (mmget()), or NULL: its leader's,
+ * or if the leader exited alone (pthread_exit), another thread's.
+ */
+static struct mm_struct *mach_group_mm(struct pid *pid)
+{
+	struct task_struct *leader, *thread, *found = NULL;
+	struct mm_struct *mm;
+
+	rcu_read_lock();
+	leader = pid_task(pid, PIDTYPE_TGID);
+	if (leader) {
+		for_each_thread(leader, thread) {
+			if (READ_ONCE(thread->mm)) {
+				found = thread;
+				get_task_struct(found);
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	if (!found)
+		return NULL;
+	mm = get_task_mm(found);
+	put_task_struct(found);
+	return mm;
+}
+
 /* The mm the thread group pid runs now (mmgrab()bed), or NULL. */
 static struct mm_struct *mach_mm_of(struct pid *pid)
 {
-	struct task_struct *leader = get_pid_task(pid, PIDTYPE_TGID);
-	struct mm_struct *mm = leader ? get_task_mm(leader) : NULL;
+	struct mm_struct *mm = mach_group_mm(pid);
 
-	if (leader)
-		put_task_struct(leader);
 	if (!mm)
 		return NULL;
 	mmgrab(mm);
@@ -696,7 +721,7 @@ bool mach_shim_task_stats(struct mach_task_os *os, unsigned int want,
 		return false;
 
 	if (want & MACH_STATS_MEMORY) {
-		mm = get_task_mm(leader);
+		mm = mach_group_mm(os->pid);
 		if (!mm) {
 			put_task_struct(leader);
 			return false;

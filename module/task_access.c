@@ -103,12 +103,14 @@ static u64 mach_exec_ticket(struct pid *pid)
 	rcu_read_lock();
 	leader = pid_task(pid, PIDTYPE_TGID);
 	/*
-	 * (+1: a leader that never exec'd has 0.) Not the system's init:
-	 * task_terminate's kill would reach it, which nothing in userspace
-	 * can, and the kernel panics when it dies.
+	 * (+1: a leader that never exec'd has 0.) A leader that exited
+	 * alone (pthread_exit) is a zombie while the process lives on in
+	 * its other threads. Not the system's init: task_terminate's kill
+	 * would reach it, which nothing in userspace can, and the kernel
+	 * panics when it dies.
 	 */
-	if (leader && !leader->exit_state && !(leader->flags & PF_KTHREAD) &&
-	    !is_global_init(leader))
+	if (leader && !(leader->exit_state && thread_group_empty(leader)) &&
+	    !(leader->flags & PF_KTHREAD) && !is_global_init(leader))
 		ticket = READ_ONCE(leader->self_exec_id) + 1;
 	rcu_read_unlock();
 	return ticket;

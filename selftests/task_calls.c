@@ -3,11 +3,14 @@
  * The task calls beyond the seed's: suspension tokens (task_suspend2,
  * task_resume2, a token's loss), mach_task_is_self, and the task_info
  * flavours XNU programs ask for, with the values that must hold and
- * XNU's errors for short counts and unknown flavours.
+ * XNU's errors for short counts and unknown flavours; a task whose main
+ * thread has exited lives on with its other threads, as its process does.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <mach/mach.h>
@@ -636,6 +639,68 @@ TEST(set_info_sets_nothing)
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_info(dead, TASK_BASIC_INFO, words, 4));
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, task_set_info(MACH_PORT_NULL, TASK_BASIC_INFO, words, 4));
 	mach_port_deallocate(mach_task_self(), dead);
+}
+
+static int leader_gone_release[2];
+
+static void *wait_for_release(void *arg)
+{
+	char c;
+
+	(void)arg;
+	/* Its exit, the process's last thread's, is exit(0). */
+	if (read(leader_gone_release[0], &c, 1) != 1)
+		exit(3);
+	return NULL;
+}
+
+TEST(a_task_whose_main_thread_exited_lives_on)
+{
+	int up[2], status;
+	vm_address_t address = 0;
+	mach_msg_type_number_t count = MACH_TASK_BASIC_INFO_COUNT;
+	struct mach_task_basic_info info;
+	char c;
+	task_t task;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(leader_gone_release));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		pthread_t other;
+
+		if (mach_task_self() == MACH_PORT_NULL ||
+		    pthread_create(&other, NULL, wait_for_release, NULL))
+			_exit(1);
+		if (write(up[1], "r", 1) != 1)
+			_exit(2);
+		pthread_exit(NULL);
+	}
+	ASSERT_EQ(1, read(up[0], &c, 1));
+	ASSERT_EQ(KERN_SUCCESS, task_for_pid(mach_task_self(), pid, &task));
+	/* The leader a zombie, its other thread waiting: the process lives. */
+	for (int i = 0; i < 200; i++) {
+		char state[32] = "";
+
+		proc_status_line(pid, "State:", state, sizeof(state));
+		if (state[0] == 'Z')
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(KERN_SUCCESS, task_info(task, MACH_TASK_BASIC_INFO,
+					  (task_info_t)&info, &count));
+	EXPECT_EQ(KERN_SUCCESS, vm_allocate(task, &address, 4096, VM_FLAGS_ANYWHERE));
+	EXPECT_EQ(KERN_SUCCESS, task_suspend(task));
+	EXPECT_EQ(KERN_SUCCESS, task_resume(task));
+	ASSERT_EQ(1, write(leader_gone_release[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* Now it is gone. */
+	EXPECT_NE(KERN_SUCCESS, task_info(task, MACH_TASK_BASIC_INFO,
+					  (task_info_t)&info, &count));
+	mach_port_deallocate(mach_task_self(), task);
 }
 
 TEST_HARNESS_MAIN
