@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/filter.h>
+#include <linux/io_uring.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -401,6 +402,68 @@ TEST_F(demand, a_forged_return_from_a_summons_is_refused)
 		close(down[1]);
 		mach_port_deallocate(mach_task_self(), task);
 	}
+}
+
+/*
+ * Reads a byte from down through io_uring, waiting in io_uring_enter():
+ * a wait that runs task work inside the system call, from where no
+ * thread can be sent. Exits 0 if the byte came whole.
+ */
+static void read_through_io_uring(int up, int down)
+{
+	struct io_uring_params p = {};
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail;
+	char *sq, *cq, buf = 0;
+	int fd;
+
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (fd < 0)
+		_exit(80);
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, p.cq_off.cqes + p.cq_entries * sizeof(*cqe),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		_exit(81);
+	sq_tail = (unsigned int *)(sq + p.sq_off.tail);
+	sq_array = (unsigned int *)(sq + p.sq_off.array);
+	cq_head = (unsigned int *)(cq + p.cq_off.head);
+	cq_tail = (unsigned int *)(cq + p.cq_off.tail);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_READ;
+	sqes[0].fd = down;
+	sqes[0].addr = (uintptr_t)&buf;
+	sqes[0].len = 1;
+	sq_array[0] = 0;
+	__atomic_store_n(sq_tail, 1, __ATOMIC_RELEASE);
+	tell(up, 'i');
+	if (syscall(__NR_io_uring_enter, fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) != 1)
+		_exit(82);
+	if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head)
+		_exit(83);
+	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	_exit(cqe->res == 1 && buf == 'g' ? 0 : 84);
+}
+
+TEST_F(demand, a_thread_waiting_in_io_uring_is_not_sent_and_waits_on)
+{
+	long long t0;
+
+	ASSERT_EQ(0, START_CHILD(read_through_io_uring));
+	ASSERT_EQ('i', hear(self->up[0]));
+	usleep(100000);		/* in io_uring_enter() by now */
+	/* Its one thread cannot be sent from there: the call fails soon. */
+	t0 = now_ms();
+	EXPECT_NE(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_GT(3000, now_ms() - t0);
+	EXPECT_EQ(1, threads_of(self->pid));
+	/* Its read, untouched, completes when the byte comes. */
+	ASSERT_EQ(0, tell(self->down[1], 'g'));
+	EXPECT_EQ(0, child_status(self->pid));
 }
 
 /* Each read end a thread of the child waits on, in vfork() then in read(). */
