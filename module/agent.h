@@ -256,7 +256,8 @@ static inline bool mach_agent_missing(struct mach_agent *agent)
 	return READ_ONCE(agent->demand_mm) && !READ_ONCE(agent->thread);
 }
 /* MACH_IOC_AGENT_SUMMONED: the summoning thread back from the clone. */
-long mach_agent_summoned_ioctl(struct mach_task_os *os, long result);
+long mach_agent_summoned_ioctl(struct mach_task_os *os, long result,
+			       void (*back)(struct mach_task_os *os));
 /*
  * Wait a while for a thread away making the agent to be back: until then
  * its registers are the stub's, and adoption would pass it over.

@@ -67,6 +67,8 @@ struct mach_agent_summon {
 	struct task_struct *thread;	/* a reference */
 	struct pt_regs regs;
 	sigset_t blocked;
+	/* Back from the clone: dev.c's step for a stop that came meanwhile. */
+	void (*back)(struct mach_task_os *os);
 	bool away;		/* on its way: agent->summon's from then on */
 	bool again;		/* back to make its ioctl again */
 	bool queued;		/* as task work, sent by another thread */
@@ -748,7 +750,24 @@ long mach_agent_summon_before(struct mach_task_os *os)
 	return 0;
 }
 
-long mach_agent_summoned_ioctl(struct mach_task_os *os, long result)
+/*
+ * After the ioctl's return: sys_ioctl() returns an int, which the way out
+ * wrote to rax; the thread's own rax, a pointer say, is put back whole.
+ * Then the caller's step, for a stop that came meanwhile: run after this,
+ * it sees the thread as it is.
+ */
+static void mach_agent_summon_rax(struct callback_head *work)
+{
+	struct mach_agent_summon *s = container_of(work, struct mach_agent_summon, work);
+	struct mach_task_os *os = mach_task_os_of(s->task);
+
+	current_pt_regs()->ax = s->regs.ax;
+	s->back(os);
+	mach_agent_summon_free(s);
+}
+
+long mach_agent_summoned_ioctl(struct mach_task_os *os, long result,
+			       void (*back)(struct mach_task_os *os))
 {
 	struct mach_agent *agent = &os->agent;
 	struct mach_agent_model *next = NULL;
@@ -779,13 +798,16 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result)
 
 	*current_pt_regs() = s->regs;
 	sigprocmask(SIG_SETMASK, &s->blocked, NULL);
-	ret = s->regs.ax;
 	/* No agent to make it again with (RLIMIT_NPROC, say): it fails. */
 	if (result < 0 && s->again) {
 		current_pt_regs()->ip += 2;
-		ret = -ENOMEM;
+		s->regs.ax = -ENOMEM;
 	}
-	mach_agent_summon_free(s);
+	ret = s->regs.ax;
+	s->back = back;
+	init_task_work(&s->work, mach_agent_summon_rax);
+	if (task_work_add(current, &s->work, TWA_SIGNAL))
+		mach_agent_summon_free(s);	/* it is exiting */
 	return ret;
 }
 

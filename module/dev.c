@@ -137,9 +137,7 @@ static long mach_dev_agent_ioctl(struct file *file, unsigned int cmd,
 		mach_exception_agent_starting(os, file, arg);
 		return mach_agent_on_demand_ioctl(os, file, arg);
 	case MACH_IOC_AGENT_SUMMONED:
-		ret = mach_agent_summoned_ioctl(os, (long)arg);
-		mach_thread_detour_done(os);
-		return ret;
+		return mach_agent_summoned_ioctl(os, (long)arg, mach_thread_detour_done);
 	case MACH_IOC_AGENT_BORN:
 		return mach_agent_born_ioctl(os);
 	case MACH_IOC_AGENT_RETURN:

@@ -259,6 +259,35 @@ TEST_F(demand, a_thread_computing_in_user_mode_makes_it_and_computes_on)
 	EXPECT_EQ(0, child_status(self->pid));
 }
 
+/*
+ * Holds a 64-bit value in rax, in user mode, until told to stop: the
+ * register a summons must give back whole (an ioctl's return is an int).
+ */
+static void hold_rax(int up, int down)
+{
+	const uint64_t value = 0x8badf00d12345678ULL;
+	uint64_t rax = value;
+
+	tell(up, 'a');
+	asm volatile("1: cmpl $0, %[stop]\n\tje 1b"
+		     : "+a"(rax) : [stop] "m"(stop_word));
+	_exit(rax == value ? 0 : 31);
+}
+
+TEST_F(demand, a_thread_sent_from_user_mode_comes_back_with_its_rax_whole)
+{
+	uint32_t one = 1;
+
+	ASSERT_EQ(0, START_CHILD(hold_rax));
+	ASSERT_EQ('a', hear(self->up[0]));
+	usleep(50000);
+	EXPECT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_EQ(2, threads_of(self->pid));
+	ASSERT_EQ(KERN_SUCCESS, vm_write(self->task, (vm_address_t)&stop_word,
+					 (vm_offset_t)&one, sizeof(one)));
+	EXPECT_EQ(0, child_status(self->pid));
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;
