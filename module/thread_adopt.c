@@ -14,6 +14,7 @@
 #include "agent.h"
 #include "task_os.h"
 #include "thread_record.h"
+#include "trampoline.h"
 
 /* A running thread of os's process, made a Mach thread as it is. */
 static struct mach_thread_os *mach_thread_adopt(struct mach_task_os *os,
@@ -53,8 +54,9 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 	stub = capacity ? mach_agent_stub(&os->agent) : 0;
 	if (!stub)
 		return 0;
-	/* A thread that has just made the agent, not yet back, is one. */
+	/* Threads on their way back through the stub are threads too. */
 	mach_agent_summon_wait_back(&os->agent);
+	mach_trampolines_wait_back(os);
 	found = kmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
 	leader = found ? get_pid_task(os->pid, PIDTYPE_TGID) : NULL;
 	if (!leader) {

@@ -97,6 +97,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 		return false;
 	}
 	/* The stub re-enters through the agent's fd: it is this process's. */
+	atomic_inc(&os->detoured);
 	tr->nr = mach_agent_dispatch(agent, MACH_IOC_TRAMPOLINE_RETURN, &next);
 	spin_lock(&agent->lock);
 	list_add(&tr->node, &os->trampolines);
@@ -121,12 +122,26 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 	return tr->nr;		/* the stub's rax */
 }
 
+/* A thread has its own registers again: adoption may see it. */
+static void mach_trampoline_back(struct mach_task_os *os)
+{
+	if (atomic_dec_and_test(&os->detoured))
+		wake_up_all(&os->agent.started);
+}
+
+void mach_trampolines_wait_back(struct mach_task_os *os)
+{
+	wait_event_killable_timeout(os->agent.started,
+				    !atomic_read(&os->detoured), HZ);
+}
+
 /* Back to where the ioctl was made, with its answer. */
 static long mach_trampoline_end(struct mach_task_os *os,
 				struct mach_trampoline *tr, long ret)
 {
 	*current_pt_regs() = tr->regs;
 	sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
+	mach_trampoline_back(os);
 	if (ret >= 0 && copy_to_user(tr->uarg, tr->args, tr->size))
 		ret = -EFAULT;
 	kfree(tr);
@@ -176,6 +191,7 @@ void mach_trampolines_drop(struct mach_task_os *os)
 	list_for_each_entry_safe(tr, tmp, &dropped, node) {
 		tr->call->ret = -EINTR;	/* whatever it made must not live on */
 		tr->finish(tr->call);
+		mach_trampoline_back(os);
 		kfree(tr);
 	}
 }

@@ -674,15 +674,36 @@ struct spin_words {
 	uint64_t count;
 	uint32_t change_creds;
 	uint32_t creds_changed;
+	uint32_t create_task;
+	uint32_t task_created;	/* 1 once made and ended, 2 if that failed */
 };
 
 static struct spin_words *spin_words;
 
-/* Counts in user mode; a new cred when asked (the agent goes stale). */
+/*
+ * task_create(mach_task_self()) forks the new task's shell from the
+ * calling thread, on a trampoline through the stub.
+ */
+static void create_a_task(void)
+{
+	task_t task;
+	int made = task_create(mach_task_self(), NULL, 0, FALSE, &task) == KERN_SUCCESS &&
+		   task_terminate(task) == KERN_SUCCESS;
+
+	__atomic_store_n(&spin_words->task_created, made ? 1 : 2, __ATOMIC_RELEASE);
+}
+
+/*
+ * Counts in user mode; a new cred when asked (the agent goes stale), a
+ * task made when asked.
+ */
 static __attribute__((noinline)) void spin(void)
 {
 	for (;;) {
 		__atomic_add_fetch(&spin_words->count, 1, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&spin_words->create_task, __ATOMIC_RELAXED) &&
+		    !spin_words->task_created)
+			create_a_task();
 		if (__atomic_load_n(&spin_words->change_creds, __ATOMIC_RELAXED) &&
 		    !spin_words->creds_changed) {
 			if (setgroups(0, NULL))
@@ -693,17 +714,19 @@ static __attribute__((noinline)) void spin(void)
 }
 
 /*
- * The child: a filter that hands MACH_IOC_AGENT_SUMMONED to a listener,
+ * The child: a filter that hands MACH_IOC_AGENT_SUMMONED and
+ * MACH_IOC_TRAMPOLINE_RETURN, the ways back from the stub, to a listener,
  * whose number it tells the parent; then it counts.
  */
 static void spin_under_filter(int up, int down)
 {
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 4),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, args[1])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MACH_IOC_AGENT_SUMMONED, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MACH_IOC_AGENT_SUMMONED, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MACH_IOC_TRAMPOLINE_RETURN, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -843,6 +866,30 @@ TEST_F(away, a_thread_held_while_it_makes_the_agent_stops_with_its_own_registers
 	EXPECT_EQ(0, counted_in(200));
 	ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
 	EXPECT_LT(0, counted_in(100));
+}
+
+TEST_F(away, a_task_suspended_while_a_thread_is_on_a_trampoline_holds_it)
+{
+	int ret = supervise_child(&self->sv, self->up[0], self->pid, 0);
+
+	if (ret == 1)
+		SKIP(return, "no seccomp filters in this kernel");
+	ASSERT_EQ(0, ret);
+	/* The agent made, by the counting thread, let back at once. */
+	ASSERT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	/* It makes a task: held on its way back from the trampoline. */
+	__atomic_store_n(&self->sv.seen, 0, __ATOMIC_RELEASE);
+	self->sv.delay_ms = 300;
+	__atomic_store_n(&spin_words->create_task, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	ASSERT_EQ(KERN_SUCCESS, task_suspend(self->task));
+	/* Let through by now, it is held where its call returns. */
+	usleep(400000);
+	EXPECT_EQ(0, counted_in(200));
+	ASSERT_EQ(KERN_SUCCESS, task_resume(self->task));
+	EXPECT_LT(0, counted_in(100));
+	EXPECT_EQ(1, __atomic_load_n(&spin_words->task_created, __ATOMIC_ACQUIRE));
 }
 
 TEST_HARNESS_MAIN
