@@ -259,10 +259,10 @@ static inline bool mach_agent_missing(struct mach_agent *agent)
 long mach_agent_summoned_ioctl(struct mach_task_os *os, long result,
 			       void (*back)(struct mach_task_os *os));
 /*
- * Wait a while for a thread away making the agent to be back: until then
- * its registers are the stub's, and adoption would pass it over.
+ * Is a thread away making the agent, its registers the stub's until it is
+ * back (mach_shim_task_detours_wait())?
  */
-void mach_agent_summon_wait_back(struct mach_agent *agent);
+bool mach_agent_summon_away(struct mach_agent *agent);
 /*
  * A caller's wait for the agent is over: drop a summons that cannot end
  * (its thread died) or has not begun in all that time, so that the next

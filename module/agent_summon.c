@@ -783,6 +783,8 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result,
 		spin_unlock(&agent->lock);
 		return -EPERM;
 	}
+	/* Its own registers before it stops being away (adoption's wait). */
+	*current_pt_regs() = s->regs;
 	agent->summon = NULL;
 	if (result < 0) {
 		/* No clone: no agent is coming. */
@@ -792,11 +794,10 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result,
 		agent->model_next = NULL;
 	}
 	spin_unlock(&agent->lock);
-	/* Callers of the agent, and adoption (mach_agent_summon_wait_back()). */
+	/* Callers of the agent, and adoption (mach_shim_task_detours_wait()). */
 	wake_up_all(&agent->started);
 	mach_agent_model_free(next);
 
-	*current_pt_regs() = s->regs;
 	sigprocmask(SIG_SETMASK, &s->blocked, NULL);
 	/* No agent to make it again with (RLIMIT_NPROC, say): it fails. */
 	if (result < 0 && s->again) {
@@ -811,24 +812,16 @@ long mach_agent_summoned_ioctl(struct mach_task_os *os, long result,
 	return ret;
 }
 
-/* Is a thread other than the caller away, its registers the stub's? */
-static bool mach_agent_summon_someone_away(struct mach_agent *agent)
+bool mach_agent_summon_away(struct mach_agent *agent)
 {
 	struct mach_agent_summon *s;
 	bool away;
 
 	spin_lock(&agent->lock);
 	s = agent->summon;
-	away = s && s->away && s->thread != current;
+	away = s && s->away;
 	spin_unlock(&agent->lock);
 	return away;
-}
-
-void mach_agent_summon_wait_back(struct mach_agent *agent)
-{
-	/* Back from a clone: a stop (1 s of it) or a death leaves it behind. */
-	wait_event_killable_timeout(agent->started,
-				    !mach_agent_summon_someone_away(agent), HZ);
 }
 
 long mach_agent_born_ioctl(struct mach_task_os *os)

@@ -264,7 +264,6 @@ static struct mach_task_os *mach_task_os_new(bool shell, bool inherit_memory)
 	mutex_init(&os->exception_lock);
 	mutex_init(&os->sample_lock);
 	INIT_LIST_HEAD(&os->trampolines);
-	atomic_set(&os->detoured, 0);
 	/* A shell without its parent's memory has it until its exec. */
 	os->ready = !shell || inherit_memory;
 	init_waitqueue_head(&os->ready_wait);

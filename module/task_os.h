@@ -124,8 +124,6 @@ struct mach_task_os {
 	kuid_t token_uid;
 	kgid_t token_gid;
 	struct list_head trampolines;	/* guarded by agent.lock */
-	/* Threads on a trampoline, their registers the stub's (trampoline.c). */
-	atomic_t detoured;
 	wait_queue_head_t ready_wait;	/* its own lock */
 	/* For the operator's view (netlink.c); set once, before it is seen. */
 	struct pid *parent_pid;		/* the task it was made from; a reference */

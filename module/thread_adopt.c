@@ -54,9 +54,6 @@ u32 mach_shim_thread_adopt_others(struct mach_task_os *os,
 	stub = capacity ? mach_agent_stub(&os->agent) : 0;
 	if (!stub)
 		return 0;
-	/* Threads on their way back through the stub are threads too. */
-	mach_agent_summon_wait_back(&os->agent);
-	mach_trampolines_wait_back(os);
 	found = kmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
 	leader = found ? get_pid_task(os->pid, PIDTYPE_TGID) : NULL;
 	if (!leader) {

@@ -26,11 +26,17 @@
 #include "task_os.h"
 #include "trampoline.h"
 
+/*
+ * Listed in os->trampolines for as long as its thread's registers are the
+ * stub's: adoption, which would pass such a thread over, waits for the
+ * list to be empty (mach_shim_task_detours_wait()).
+ */
 struct mach_trampoline {
 	struct list_head node;		/* in os->trampolines, under agent.lock */
 	/*
-	 * The rest is its calling thread's (set before it is listed), or
-	 * the task's end's once no thread is left (mach_trampolines_drop()).
+	 * The rest is its calling thread's (set before it is listed, but
+	 * for nr, which only that thread reads), or the task's end's once no
+	 * thread is left (mach_trampolines_drop()).
 	 */
 	struct task_struct *thread;	/* the caller; not a reference */
 	struct mach_agent_call *call;	/* a reference */
@@ -96,12 +102,11 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 		kfree(tr);
 		return false;
 	}
-	/* The stub re-enters through the agent's fd: it is this process's. */
-	atomic_inc(&os->detoured);
-	tr->nr = mach_agent_dispatch(agent, MACH_IOC_TRAMPOLINE_RETURN, &next);
 	spin_lock(&agent->lock);
 	list_add(&tr->node, &os->trampolines);
 	spin_unlock(&agent->lock);
+	/* The stub re-enters through the agent's fd: it is this process's. */
+	tr->nr = mach_agent_dispatch(agent, MACH_IOC_TRAMPOLINE_RETURN, &next);
 	return true;
 }
 
@@ -122,30 +127,24 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 	return tr->nr;		/* the stub's rax */
 }
 
-/* A thread has its own registers again: adoption may see it. */
-static void mach_trampoline_back(struct mach_task_os *os)
+/*
+ * No thread of os's process is detoured through the stub, on a trampoline
+ * or away making the agent: wait a while for those that are. A stop (a
+ * second of it) or a death leaves them behind.
+ */
+static bool mach_task_detoured(struct mach_task_os *os)
 {
-	if (atomic_dec_and_test(&os->detoured))
-		wake_up_all(&os->agent.started);
+	bool listed;
+
+	spin_lock(&os->agent.lock);
+	listed = !list_empty(&os->trampolines);
+	spin_unlock(&os->agent.lock);
+	return listed || mach_agent_summon_away(&os->agent);
 }
 
-void mach_trampolines_wait_back(struct mach_task_os *os)
+void mach_shim_task_detours_wait(struct mach_task_os *os)
 {
-	wait_event_killable_timeout(os->agent.started,
-				    !atomic_read(&os->detoured), HZ);
-}
-
-/* Back to where the ioctl was made, with its answer. */
-static long mach_trampoline_end(struct mach_task_os *os,
-				struct mach_trampoline *tr, long ret)
-{
-	*current_pt_regs() = tr->regs;
-	sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
-	mach_trampoline_back(os);
-	if (ret >= 0 && copy_to_user(tr->uarg, tr->args, tr->size))
-		ret = -EFAULT;
-	kfree(tr);
-	return ret;
+	wait_event_killable_timeout(os->agent.started, !mach_task_detoured(os), HZ);
 }
 
 long mach_trampoline_resume(struct mach_task_os *os, long result,
@@ -170,13 +169,20 @@ long mach_trampoline_resume(struct mach_task_os *os, long result,
 		/* Only single-call trampolines exist; more would go here. */
 		return -EINVAL;
 	}
+	/* Back to where the ioctl was made: its own registers, then unlisted. */
 	spin_lock(&os->agent.lock);
+	*current_pt_regs() = tr->regs;
 	list_del(&tr->node);
 	spin_unlock(&os->agent.lock);
+	wake_up_all(&os->agent.started);	/* adoption's wait */
+	sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
 
 	ret = tr->finish(call);
 	ret = done(os->task, tr->ioctl_nr, tr->args, ret);
-	return mach_trampoline_end(os, tr, ret);
+	if (ret >= 0 && copy_to_user(tr->uarg, tr->args, tr->size))
+		ret = -EFAULT;
+	kfree(tr);
+	return ret;
 }
 
 /* The process died on a trampoline (a fatal signal in the clone). */
@@ -188,10 +194,10 @@ void mach_trampolines_drop(struct mach_task_os *os)
 	spin_lock(&os->agent.lock);
 	list_splice_init(&os->trampolines, &dropped);
 	spin_unlock(&os->agent.lock);
+	wake_up_all(&os->agent.started);
 	list_for_each_entry_safe(tr, tmp, &dropped, node) {
 		tr->call->ret = -EINTR;	/* whatever it made must not live on */
 		tr->finish(tr->call);
-		mach_trampoline_back(os);
 		kfree(tr);
 	}
 }

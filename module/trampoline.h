@@ -35,10 +35,5 @@ long mach_trampoline_resume(struct mach_task_os *os, long result,
 					 void *args, int err));
 /* The process died: drop the trampolines its threads were on. */
 void mach_trampolines_drop(struct mach_task_os *os);
-/*
- * Wait a while for the process's threads on a trampoline to be back, their
- * own registers theirs again: until then adoption would pass them over.
- */
-void mach_trampolines_wait_back(struct mach_task_os *os);
 
 #endif /* MACH_TRAMPOLINE_H */

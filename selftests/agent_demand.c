@@ -772,6 +772,31 @@ static void supervisor_end(struct supervisor *sv)
 	close(sv->listener);
 }
 
+/* In a TEST_F of away's: the supervisor started, or the test skipped. */
+#define SUPERVISE(delay_ms)							\
+	do {									\
+		int ret_ = supervise_child(&self->sv, self->up[0], self->pid,	\
+					   delay_ms);				\
+		if (ret_ == 1)							\
+			SKIP(return, "no seccomp filters in this kernel");	\
+		ASSERT_EQ(0, ret_);						\
+	} while (0)
+
+/*
+ * The agent made, by the counting thread, and that thread let back at
+ * once; then it makes a task, held on its way back from the trampoline
+ * for delay_ms. 0 once it is held, or -1.
+ */
+static int hold_on_a_trampoline(struct supervisor *sv, task_t task, int delay_ms)
+{
+	if (allocate_in(task) != KERN_SUCCESS || supervisor_sees(sv, 0))
+		return -1;
+	__atomic_store_n(&sv->seen, 0, __ATOMIC_RELEASE);
+	sv->delay_ms = delay_ms;
+	__atomic_store_n(&spin_words->create_task, 1, __ATOMIC_RELEASE);
+	return supervisor_sees(sv, 0);
+}
+
 static uint64_t counted_in(int ms)
 {
 	uint64_t before = __atomic_load_n(&spin_words->count, __ATOMIC_RELAXED);
@@ -810,11 +835,7 @@ FIXTURE_TEARDOWN(away)
 
 TEST_F(away, a_task_suspended_while_a_thread_makes_the_agent_holds_it)
 {
-	int ret = supervise_child(&self->sv, self->up[0], self->pid, 300);
-
-	if (ret == 1)
-		SKIP(return, "no seccomp filters in this kernel");
-	ASSERT_EQ(0, ret);
+	SUPERVISE(300);
 	/* The agent serves; the thread that made it is not back yet. */
 	ASSERT_EQ(KERN_SUCCESS, allocate_in(self->task));
 	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
@@ -833,14 +854,10 @@ TEST_F(away, a_thread_held_while_it_makes_the_agent_stops_with_its_own_registers
 	thread_act_array_t threads;
 	mach_msg_type_number_t n;
 	thread_act_t thread;
-	int ret;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root, for a new cred by setgroups()");
-	ret = supervise_child(&self->sv, self->up[0], self->pid, 0);
-	if (ret == 1)
-		SKIP(return, "no seccomp filters in this kernel");
-	ASSERT_EQ(0, ret);
+	SUPERVISE(0);
 	/* Its one thread made a Mach thread (by the first agent). */
 	ASSERT_EQ(KERN_SUCCESS, task_threads(self->task, &threads, &n));
 	ASSERT_EQ(1, n);
@@ -870,19 +887,8 @@ TEST_F(away, a_thread_held_while_it_makes_the_agent_stops_with_its_own_registers
 
 TEST_F(away, a_task_suspended_while_a_thread_is_on_a_trampoline_holds_it)
 {
-	int ret = supervise_child(&self->sv, self->up[0], self->pid, 0);
-
-	if (ret == 1)
-		SKIP(return, "no seccomp filters in this kernel");
-	ASSERT_EQ(0, ret);
-	/* The agent made, by the counting thread, let back at once. */
-	ASSERT_EQ(KERN_SUCCESS, allocate_in(self->task));
-	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
-	/* It makes a task: held on its way back from the trampoline. */
-	__atomic_store_n(&self->sv.seen, 0, __ATOMIC_RELEASE);
-	self->sv.delay_ms = 300;
-	__atomic_store_n(&spin_words->create_task, 1, __ATOMIC_RELEASE);
-	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	SUPERVISE(0);
+	ASSERT_EQ(0, hold_on_a_trampoline(&self->sv, self->task, 300));
 	ASSERT_EQ(KERN_SUCCESS, task_suspend(self->task));
 	/* Let through by now, it is held where its call returns. */
 	usleep(400000);
@@ -890,6 +896,55 @@ TEST_F(away, a_task_suspended_while_a_thread_is_on_a_trampoline_holds_it)
 	ASSERT_EQ(KERN_SUCCESS, task_resume(self->task));
 	EXPECT_LT(0, counted_in(100));
 	EXPECT_EQ(1, __atomic_load_n(&spin_words->task_created, __ATOMIC_ACQUIRE));
+}
+
+struct threads_call {
+	pthread_t thread;
+	task_t task;
+	kern_return_t kr;
+	long long ms;		/* how long the call took */
+};
+
+static void *call_task_threads(void *arg)
+{
+	struct threads_call *c = arg;
+	thread_act_array_t threads;
+	mach_msg_type_number_t n;
+	long long start = now_ms();
+
+	c->kr = task_threads(c->task, &threads, &n);
+	c->ms = now_ms() - start;
+	if (c->kr == KERN_SUCCESS) {
+		for (mach_msg_type_number_t i = 0; i < n; i++)
+			mach_port_deallocate(mach_task_self(), threads[i]);
+		vm_deallocate(mach_task_self(), (vm_address_t)threads,
+			      n * sizeof(*threads));
+	}
+	return NULL;
+}
+
+/*
+ * Callers that look at a task's threads wait a second at most for one
+ * away through the stub, each on its own: not one after the other, as
+ * they would if one of them waited holding the task's adoption lock.
+ */
+TEST_F(away, callers_waiting_for_a_thread_on_a_trampoline_wait_side_by_side)
+{
+	struct threads_call calls[2];
+
+	SUPERVISE(0);
+	ASSERT_EQ(0, hold_on_a_trampoline(&self->sv, self->task, 3000));
+	for (int i = 0; i < 2; i++) {
+		calls[i].task = self->task;
+		ASSERT_EQ(0, pthread_create(&calls[i].thread, NULL,
+					    call_task_threads, &calls[i]));
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_join(calls[i].thread, NULL);
+		EXPECT_EQ(KERN_SUCCESS, calls[i].kr);
+		/* A second of wait, and the call: not two. */
+		EXPECT_GE(1000 + 600, calls[i].ms);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -604,6 +604,12 @@ void mach_shim_thread_abort(struct mach_thread_os *thread);
  */
 int mach_shim_task_agent_wait(struct mach_task_os *os);
 /*
+ * Wait a second at most for os's threads on a detour through the stub
+ * (making the agent, a trampoline's system call) to be back: until then
+ * their registers are the stub's, and adoption passes them over.
+ */
+void mach_shim_task_detours_wait(struct mach_task_os *os);
+/*
  * The calling thread of os's process, made a Mach thread (mach_thread_self):
  * or NULL. Neither this nor the next waits for the agent (whose stub is
  * an adopted thread's way out): NULL or 0 if it does not serve.

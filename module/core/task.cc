@@ -114,8 +114,10 @@ private:
 
 /*
  * An adopted thread's way out is its agent's stub: the agent is waited for
- * first, so that no lock is held across a wait on another task. The lock
- * is the task's own: an adoption in one task never waits for another's.
+ * first (and, by adopt_threads(), the threads away through the stub, which
+ * it would pass over), so that no lock is held across a wait on another
+ * task. The lock is the task's own: an adoption in one task never waits
+ * for another's.
  */
 Ref<Thread> Task::adopt_current()
 {
@@ -147,6 +149,7 @@ u32 Task::adopt_threads()
 	threads(nullptr, 0, &count);	/* (drops those that exited) */
 	if (mach_shim_task_agent_wait(os()))
 		return 0;
+	mach_shim_task_detours_wait(os());	/* before the lock: see above */
 	KillableGuard adopting(adopt_lock_);
 	if (!adopting.held())
 		return 0;

@@ -700,6 +700,11 @@ int mach_shim_task_agent_wait(mach_task_os *)
 	return 0;
 }
 
+// Nor does any thread of it leave through a stub.
+void mach_shim_task_detours_wait(mach_task_os *)
+{
+}
+
 mach_thread_os *mach_shim_thread_adopt(mach_task_os *)
 {
 	auto *t = new mach_thread_os;
