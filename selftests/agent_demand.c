@@ -25,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -493,6 +494,109 @@ TEST_F(demand, a_thread_waiting_in_io_uring_is_not_sent_and_waits_on)
 	/* Its read, untouched, completes when the byte comes. */
 	ASSERT_EQ(0, tell(self->down[1], 'g'));
 	EXPECT_EQ(0, child_status(self->pid));
+}
+
+/*
+ * An rseq critical section the child's one thread stays in: it counts
+ * until told to stop, and an abort (a preemption, a signal) comes back
+ * in through rseq_spin, which arms the section again.
+ */
+struct rseq_words {
+	uint64_t stop;
+	uint64_t count;
+	uint64_t aborts;
+};
+
+static struct rseq_words *rseq_words;
+static struct rseq_cs rseq_spin_cs;
+
+/* rdi: the thread's rseq_cs field, rsi: the section, rdx: the words. */
+void rseq_spin(uint64_t *rseq_cs, struct rseq_cs *cs, struct rseq_words *words);
+extern const char rseq_spin_start[], rseq_spin_end[], rseq_spin_abort[];
+_Static_assert(RSEQ_SIG == 0x53053053, "the signature glibc registers with");
+
+asm(".pushsection .text\n"
+    ".type rseq_spin, @function\n"
+    "rseq_spin:\n"
+    "	movq %rsi, (%rdi)\n"
+    "rseq_spin_start:\n"
+    "	incq 8(%rdx)\n"
+    "	cmpq $0, (%rdx)\n"
+    "	je rseq_spin_start\n"
+    "rseq_spin_end:\n"
+    "	movq $0, (%rdi)\n"
+    "	ret\n"
+    "	.long 0x53053053\n"	/* RSEQ_SIG, before the abort's ip */
+    "rseq_spin_abort:\n"
+    "	incq 16(%rdx)\n"
+    "	jmp rseq_spin\n"
+    ".popsection\n");
+
+static void on_usr1(int sig)
+{
+}
+
+/* Says 's' and spins in the section, or says 'n' if rseq is not in use. */
+static void spin_in_rseq_cs(int up, int down)
+{
+	struct rseq *area;
+	char *tp;
+
+	if (!__rseq_size || signal(SIGUSR1, on_usr1) == SIG_ERR) {
+		tell(up, 'n');
+		_exit(0);
+	}
+	asm("mov %%fs:0, %0" : "=r"(tp));
+	area = (struct rseq *)(tp + __rseq_offset);
+	rseq_spin_cs.start_ip = (uintptr_t)rseq_spin_start;
+	rseq_spin_cs.post_commit_offset = rseq_spin_end - rseq_spin_start;
+	rseq_spin_cs.abort_ip = (uintptr_t)rseq_spin_abort;
+	tell(up, 's');
+	rseq_spin((uint64_t *)&area->rseq_cs, &rseq_spin_cs, rseq_words);
+	_exit(0);
+}
+
+static uint64_t rseq_aborts(void)
+{
+	return __atomic_load_n(&rseq_words->aborts, __ATOMIC_RELAXED);
+}
+
+/*
+ * A thread interrupted in an rseq critical section is not sent: the
+ * stub's system call would disarm the section (its rseq_cs cleared, the
+ * ip outside it), and it would not be aborted once back in it.
+ */
+TEST_F(demand, a_thread_in_an_rseq_critical_section_is_not_sent)
+{
+	uint64_t aborts;
+	long long t0;
+	char said;
+
+	rseq_words = mmap(NULL, sizeof(*rseq_words), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rseq_words);
+	ASSERT_EQ(0, START_CHILD(spin_in_rseq_cs));
+	said = hear(self->up[0]);
+	if (said == 'n') {
+		EXPECT_EQ(0, child_status(self->pid));
+		SKIP(return, "glibc registers no rseq area here");
+	}
+	ASSERT_EQ('s', said);
+	usleep(50000);
+	/* Its one thread is always in the section: the call fails soon. */
+	t0 = now_ms();
+	EXPECT_NE(KERN_SUCCESS, allocate_in(self->task));
+	EXPECT_GT(3000, now_ms() - t0);
+	EXPECT_EQ(1, threads_of(self->pid));
+	/* Still armed: a signal aborts it. */
+	aborts = rseq_aborts();
+	ASSERT_EQ(0, kill(self->pid, SIGUSR1));
+	for (int i = 0; i < 100 && rseq_aborts() == aborts; i++)
+		usleep(10000);
+	EXPECT_LT(aborts, rseq_aborts());
+	__atomic_store_n(&rseq_words->stop, 1, __ATOMIC_RELAXED);
+	EXPECT_EQ(0, child_status(self->pid));
+	munmap(rseq_words, sizeof(*rseq_words));
 }
 
 /* Each read end a thread of the child waits on, in vfork() then in read(). */
