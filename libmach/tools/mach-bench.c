@@ -2069,6 +2069,40 @@ static double fork_exit_wait(void)
 	});
 }
 
+/*
+ * A child that opens /dev/null files, as many as asked, and exits: any
+ * task's first call opens two files at least, its /dev/mach and its port
+ * (rights are descriptors), and closes them at its exit.
+ */
+static double fork_open_files(int files)
+{
+	int status = 0;
+	double t = TIMED({
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			for (int i = 0; i < files; i++)
+				if (open("/dev/null", O_RDONLY) < 0)
+					_exit(1);
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+	});
+
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child opening files");
+	return t;
+}
+
+static double fork_open_one_file(void)
+{
+	return fork_open_files(1);
+}
+
+static double fork_open_two_files(void)
+{
+	return fork_open_files(2);
+}
+
 static double fork_task_once(void)
 {
 	int status = 0;
@@ -2205,6 +2239,11 @@ static void costs_fork(void)
 	report("  the same, no agent asked for", m, "fork+exit", l);
 	compare(101, fork_first_call_agent_started, fork_exit_wait, &m, &l);
 	report("  the same, an agent started (before on demand)", m, "fork+exit", l);
+	/* The floor of any design whose rights are descriptors. */
+	compare(101, fork_open_one_file, fork_exit_wait, &m, &l);
+	report("  floor: the child opens one file", m, "fork+exit", l);
+	compare(101, fork_open_two_files, fork_exit_wait, &m, &l);
+	report("  floor: the child opens two files", m, "fork+exit", l);
 }
 
 /* Our task's /dev/mach once more: for bare ioctls. */
