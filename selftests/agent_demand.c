@@ -1002,16 +1002,18 @@ TEST_F(away, a_task_suspended_while_a_thread_is_on_a_trampoline_holds_it)
 	EXPECT_EQ(1, __atomic_load_n(&spin_words->task_created, __ATOMIC_ACQUIRE));
 }
 
-struct threads_call {
+/* A call on a task by a thread of the test's, timed. */
+struct timed_call {
 	pthread_t thread;
 	task_t task;
+	vm_address_t address;	/* a page of the task's */
 	kern_return_t kr;
 	long long ms;		/* how long the call took */
 };
 
 static void *call_task_threads(void *arg)
 {
-	struct threads_call *c = arg;
+	struct timed_call *c = arg;
 	thread_act_array_t threads;
 	mach_msg_type_number_t n;
 	long long start = now_ms();
@@ -1027,28 +1029,58 @@ static void *call_task_threads(void *arg)
 	return NULL;
 }
 
-/*
- * Callers that look at a task's threads wait a second at most for one
- * away through the stub, each on its own: not one after the other, as
- * they would if one of them waited holding the task's adoption lock.
- */
-TEST_F(away, callers_waiting_for_a_thread_on_a_trampoline_wait_side_by_side)
+/* VM_INHERIT_SHARE holds the task's threads while it shares the range. */
+static void *call_vm_inherit_share(void *arg)
 {
-	struct threads_call calls[2];
+	struct timed_call *c = arg;
+	long long start = now_ms();
 
-	SUPERVISE(0);
+	c->kr = vm_inherit(c->task, c->address, getpagesize(), VM_INHERIT_SHARE);
+	c->ms = now_ms() - start;
+	return NULL;
+}
+
+/*
+ * Two callers at once, while a thread of the task is held on a
+ * trampoline for 3 s: each waits a second at most for it, on its own,
+ * not one after the other as they would if a caller waited holding a
+ * lock of the task's that the other queues on.
+ */
+static void two_callers_side_by_side(struct __test_metadata *_metadata,
+				     FIXTURE_DATA(away) *self, void *(*call)(void *))
+{
+	struct timed_call calls[2] = { 0 };
+	vm_address_t address = 0;
+	int started = 0;
+
+	ASSERT_EQ(KERN_SUCCESS, vm_allocate(self->task, &address, getpagesize(),
+					    VM_FLAGS_ANYWHERE));
 	ASSERT_EQ(0, hold_on_a_trampoline(&self->sv, self->task, 3000));
 	for (int i = 0; i < 2; i++) {
 		calls[i].task = self->task;
-		ASSERT_EQ(0, pthread_create(&calls[i].thread, NULL,
-					    call_task_threads, &calls[i]));
+		calls[i].address = address;
+		started += !pthread_create(&calls[i].thread, NULL, call, &calls[i]);
 	}
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < started; i++) {
 		pthread_join(calls[i].thread, NULL);
 		EXPECT_EQ(KERN_SUCCESS, calls[i].kr);
 		/* A second of wait, and the call: not two. */
+		EXPECT_LE(900, calls[i].ms);
 		EXPECT_GE(1000 + 600, calls[i].ms);
 	}
+	ASSERT_EQ(2, started);
+}
+
+TEST_F(away, callers_waiting_for_a_thread_on_a_trampoline_wait_side_by_side)
+{
+	SUPERVISE(0);
+	two_callers_side_by_side(_metadata, self, call_task_threads);
+}
+
+TEST_F(away, holders_waiting_for_a_thread_on_a_trampoline_wait_side_by_side)
+{
+	SUPERVISE(0);
+	two_callers_side_by_side(_metadata, self, call_vm_inherit_share);
 }
 
 TEST_HARNESS_MAIN

@@ -142,14 +142,19 @@ Ref<Thread> Task::adopt_current()
 
 u32 Task::adopt_threads()
 {
+	if (mach_shim_task_agent_wait(os()))
+		return 0;
+	mach_shim_task_detours_wait(os());	/* before the lock: see above */
+	return adopt_running();
+}
+
+u32 Task::adopt_running()
+{
 	constexpr u32 batch = 32;
 	mach_thread_os *found[batch];
 	u32 n, adopted = 0, count;
 
 	threads(nullptr, 0, &count);	/* (drops those that exited) */
-	if (mach_shim_task_agent_wait(os()))
-		return 0;
-	mach_shim_task_detours_wait(os());	/* before the lock: see above */
 	KillableGuard adopting(adopt_lock_);
 	if (!adopting.held())
 		return 0;
@@ -626,13 +631,14 @@ static void mark_quiescing(Task &task, bool on)
 Kr Task::suspend_and_wait()
 {
 	mark_quiescing(*this, true);
-	/* Not under the lock: adopt_threads() finds the agent serving. */
+	/* Not under the lock, which other callers queue on: its waits. */
 	mach_shim_task_agent_wait(os());
+	mach_shim_task_detours_wait(os());
 	if (!quiesce_lock_.lock_killable()) {
 		mark_quiescing(*this, false);
 		return Kr::Aborted;
 	}
-	adopt_threads();
+	adopt_running();
 	Kr kr = suspend();
 	for (; kr == Kr::Success;) {
 		Thread *busy = nullptr;
@@ -651,7 +657,7 @@ Kr Task::suspend_and_wait()
 		 * were counted runs unheld. Adopted (and so held) now, it is
 		 * waited for too, until a count finds none new.
 		 */
-		if (!busy && !adopt_threads())
+		if (!busy && !adopt_running())
 			return Kr::Success;
 		if (!busy)
 			continue;

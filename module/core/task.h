@@ -194,6 +194,12 @@ public:
 	 * that exited drop out first). Returns how many became one.
 	 */
 	u32 adopt_threads();
+	/*
+	 * adopt_threads() without its waits (for the agent, for threads away
+	 * through the stub): for a caller that made them before a lock of
+	 * its own.
+	 */
+	u32 adopt_running();
 
 	/*
 	 * The security and audit tokens the host security port's holder gave
