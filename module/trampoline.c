@@ -15,6 +15,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -28,17 +29,19 @@
 
 /*
  * Listed in os->trampolines for as long as its thread's registers are the
- * stub's: adoption, which would pass such a thread over, waits for the
- * list to be empty (mach_shim_task_detours_wait()).
+ * stub's, or until it is found exiting there (an exec's other thread, say,
+ * killed in the stub's clone): adoption, which would pass such a thread
+ * over, waits for the list to be empty (mach_shim_task_detours_wait()).
  */
 struct mach_trampoline {
 	struct list_head node;		/* in os->trampolines, under agent.lock */
 	/*
 	 * The rest is its calling thread's (set before it is listed, but
 	 * for nr, which only that thread reads), or the task's end's once no
-	 * thread is left (mach_trampolines_drop()).
+	 * thread is left (mach_trampolines_drop()), or an adopter's once the
+	 * thread is exiting (mach_trampolines_drop_exiting()).
 	 */
-	struct task_struct *thread;	/* the caller; not a reference */
+	struct task_struct *thread;	/* the caller; a reference */
 	struct mach_agent_call *call;	/* a reference */
 	long (*finish)(struct mach_agent_call *call);	/* puts it */
 	struct pt_regs regs;		/* where the ioctl returns to */
@@ -50,10 +53,17 @@ struct mach_trampoline {
 	u8 args[64];
 };
 
+static void mach_trampoline_free(struct mach_trampoline *tr)
+{
+	put_task_struct(tr->thread);
+	kfree(tr);
+}
+
 /*
  * The calling thread's, under os->agent.lock. Only that thread takes it
- * off the list, or the task's end once no thread is left: it stays valid
- * for the caller once the lock is dropped.
+ * off the list, or the task's end once no thread is left, or an adopter
+ * once that thread is exiting: it stays valid for the caller once the
+ * lock is dropped.
  */
 static struct mach_trampoline *mach_trampoline_find_locked(struct mach_task_os *os)
 {
@@ -89,6 +99,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 	if (!tr)
 		return false;
 	tr->thread = current;
+	get_task_struct(current);
 	tr->call = call;
 	tr->finish = finish;
 	tr->regs = *current_pt_regs();
@@ -99,7 +110,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 	if (!call->step(call, 0, &next)) {
 		/* Done without a system call after all: nothing to leave for. */
 		sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
-		kfree(tr);
+		mach_trampoline_free(tr);
 		return false;
 	}
 	spin_lock(&agent->lock);
@@ -127,23 +138,53 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 	return tr->nr;		/* the stub's rax */
 }
 
+/* Ended as a thread that will never come back: what it made goes too. */
+static void mach_trampoline_drop(struct mach_trampoline *tr)
+{
+	tr->call->ret = -EINTR;	/* whatever it made must not live on */
+	tr->finish(tr->call);
+	mach_trampoline_free(tr);
+}
+
 /*
- * No thread of os's process is detoured through the stub, on a trampoline
- * or away making the agent: wait a while for those that are. A stop (a
- * second of it) or a death leaves them behind.
+ * The trampolines of threads exiting on them, while their process lives
+ * on (an exec's other threads): they will never be back, and adoption
+ * would wait for them on every call.
+ */
+static void mach_trampolines_drop_exiting(struct mach_task_os *os)
+{
+	struct mach_trampoline *tr, *tmp;
+	LIST_HEAD(dropped);
+
+	spin_lock(&os->agent.lock);
+	list_for_each_entry_safe(tr, tmp, &os->trampolines, node)
+		if (READ_ONCE(tr->thread->flags) & PF_EXITING)
+			list_move(&tr->node, &dropped);
+	spin_unlock(&os->agent.lock);
+	list_for_each_entry_safe(tr, tmp, &dropped, node)
+		mach_trampoline_drop(tr);
+}
+
+/*
+ * Is a thread of os's process detoured through the stub, on a trampoline
+ * or away making the agent? One exiting there is not waited for.
  */
 static bool mach_task_detoured(struct mach_task_os *os)
 {
-	bool listed;
+	struct mach_trampoline *tr;
+	bool listed = false;
 
 	spin_lock(&os->agent.lock);
-	listed = !list_empty(&os->trampolines);
+	list_for_each_entry(tr, &os->trampolines, node)
+		listed |= !(READ_ONCE(tr->thread->flags) & PF_EXITING);
 	spin_unlock(&os->agent.lock);
 	return listed || mach_agent_summon_away(&os->agent);
 }
 
+/* Wait a while for them to be back: a stop (a second of it) leaves them. */
 void mach_shim_task_detours_wait(struct mach_task_os *os)
 {
+	mach_trampolines_drop_exiting(os);
 	wait_event_killable_timeout(os->agent.started, !mach_task_detoured(os), HZ);
 }
 
@@ -181,7 +222,7 @@ long mach_trampoline_resume(struct mach_task_os *os, long result,
 	ret = done(os->task, tr->ioctl_nr, tr->args, ret);
 	if (ret >= 0 && copy_to_user(tr->uarg, tr->args, tr->size))
 		ret = -EFAULT;
-	kfree(tr);
+	mach_trampoline_free(tr);
 	return ret;
 }
 
@@ -195,9 +236,6 @@ void mach_trampolines_drop(struct mach_task_os *os)
 	list_splice_init(&os->trampolines, &dropped);
 	spin_unlock(&os->agent.lock);
 	wake_up_all(&os->agent.started);
-	list_for_each_entry_safe(tr, tmp, &dropped, node) {
-		tr->call->ret = -EINTR;	/* whatever it made must not live on */
-		tr->finish(tr->call);
-		kfree(tr);
-	}
+	list_for_each_entry_safe(tr, tmp, &dropped, node)
+		mach_trampoline_drop(tr);
 }

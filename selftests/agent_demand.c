@@ -734,6 +734,7 @@ struct supervisor {
 	int listener;
 	int delay_ms;		/* before the first answer */
 	int seen;		/* atomic: notifications received */
+	int answered;		/* atomic: and answered (or found gone) */
 	bool quit;		/* atomic */
 };
 
@@ -758,19 +759,32 @@ static void *supervise(void *arg)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		/* (ENOENT: its wait was interrupted, and the call made again.) */
 		ioctl(sv->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		__atomic_add_fetch(&sv->answered, 1, __ATOMIC_ACQ_REL);
 	}
 	return NULL;
 }
 
-/* Waits until the supervisor has seen more than n: 0, or -1. */
-static int supervisor_sees(struct supervisor *sv, int n)
+/* Waits (5 s at most) until one of the supervisor's counts is past n: 0, or -1. */
+static int count_passes(int *count, int n)
 {
 	for (int i = 0; i < 500; i++) {
-		if (__atomic_load_n(&sv->seen, __ATOMIC_ACQUIRE) > n)
+		if (__atomic_load_n(count, __ATOMIC_ACQUIRE) > n)
 			return 0;
 		usleep(10000);
 	}
 	return -1;
+}
+
+/* Until the supervisor has seen more than n notifications. */
+static int supervisor_sees(struct supervisor *sv, int n)
+{
+	return count_passes(&sv->seen, n);
+}
+
+/* Until it has answered more than n (or found their callers gone). */
+static int supervisor_answered(struct supervisor *sv, int n)
+{
+	return count_passes(&sv->answered, n);
 }
 
 /* Shared with the child: what it counts, what it is asked, what it did. */
@@ -780,6 +794,8 @@ struct spin_words {
 	uint32_t creds_changed;
 	uint32_t create_task;
 	uint32_t task_created;	/* 1 once made and ended, 2 if that failed */
+	uint32_t create_task_aside;	/* by a thread of its own, once */
+	uint32_t exec_now;	/* the program again, to call Mach and wait */
 };
 
 static struct spin_words *spin_words;
@@ -797,13 +813,52 @@ static void create_a_task(void)
 	__atomic_store_n(&spin_words->task_created, made ? 1 : 2, __ATOMIC_RELEASE);
 }
 
-/*
- * Counts in user mode; a new cred when asked (the agent goes stale), a
- * task made when asked.
- */
+static int child_up = -1;
+
+static void *create_a_task_aside(void *arg)
+{
+	create_a_task();
+	return NULL;
+}
+
+#define EXECED_UP "AGENT_DEMAND_EXECED_UP"
+
+static void exec_calling_mach(void)
+{
+	char up[16];
+
+	snprintf(up, sizeof(up), "%d", child_up);
+	setenv(EXECED_UP, up, 1);
+	execl("/proc/self/exe", "agent_demand", (char *)NULL);
+	_exit(63);
+}
+
+__attribute__((constructor)) static void execed_calling_mach(void)
+{
+	const char *up = getenv(EXECED_UP);
+
+	if (!up)
+		return;
+	if (mach_task_self() == MACH_PORT_NULL || tell(atoi(up), 'x'))
+		_exit(64);
+	for (;;)
+		pause();
+}
+
 static __attribute__((noinline)) void spin(void)
 {
+	bool aside = false;
+
 	for (;;) {
+		if (__atomic_load_n(&spin_words->create_task_aside, __ATOMIC_RELAXED) && !aside) {
+			pthread_t thread;
+
+			aside = true;
+			if (pthread_create(&thread, NULL, create_a_task_aside, NULL))
+				_exit(65);
+		}
+		if (__atomic_load_n(&spin_words->exec_now, __ATOMIC_RELAXED))
+			exec_calling_mach();
 		__atomic_add_fetch(&spin_words->count, 1, __ATOMIC_RELAXED);
 		if (__atomic_load_n(&spin_words->create_task, __ATOMIC_RELAXED) &&
 		    !spin_words->task_created)
@@ -837,6 +892,7 @@ static void spin_under_filter(int up, int down)
 	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
 	int listener;
 
+	child_up = up;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		_exit(61);
 	/* -1 without seccomp filters: the parent skips. */
@@ -1081,6 +1137,47 @@ TEST_F(away, holders_waiting_for_a_thread_on_a_trampoline_wait_side_by_side)
 {
 	SUPERVISE(0);
 	two_callers_side_by_side(_metadata, self, call_vm_inherit_share);
+}
+
+/*
+ * A thread held on a trampoline is killed there by another's exec: the
+ * new program's callers do not wait a second, on every call, for a
+ * thread that will never be back.
+ */
+TEST_F(away, a_thread_that_dies_on_a_trampoline_is_not_waited_for)
+{
+	thread_act_array_t threads;
+	mach_msg_type_number_t n;
+	long long t0;
+	task_t task;
+
+	SUPERVISE(0);
+	/* The agent made, by the counting thread, let back at once. */
+	ASSERT_EQ(KERN_SUCCESS, allocate_in(self->task));
+	ASSERT_EQ(0, supervisor_answered(&self->sv, 0));
+	/* Another thread makes a task: held on its way back. */
+	__atomic_store_n(&self->sv.answered, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&self->sv.seen, 0, __ATOMIC_RELEASE);
+	self->sv.delay_ms = 2000;
+	__atomic_store_n(&spin_words->create_task_aside, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, supervisor_sees(&self->sv, 0));
+	/* The counting thread execs: the held one is killed. */
+	__atomic_store_n(&spin_words->exec_now, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ('x', hear(self->up[0]));
+	/* The supervisor done with it, the new program's summons goes by. */
+	ASSERT_EQ(0, supervisor_answered(&self->sv, 0));
+	ASSERT_EQ(KERN_SUCCESS, task_for_pid(mach_task_self(), self->pid, &task));
+	for (int call = 0; call < 2; call++) {
+		t0 = now_ms();
+		ASSERT_EQ(KERN_SUCCESS, task_threads(task, &threads, &n));
+		/* The first makes the new program's agent. */
+		EXPECT_GT(call ? 300 : 900, now_ms() - t0);
+		EXPECT_EQ(1, n);	/* the new program's one thread */
+		for (mach_msg_type_number_t i = 0; i < n; i++)
+			mach_port_deallocate(mach_task_self(), threads[i]);
+		vm_deallocate(mach_task_self(), (vm_address_t)threads, n * sizeof(*threads));
+	}
+	mach_port_deallocate(mach_task_self(), task);
 }
 
 TEST_HARNESS_MAIN
