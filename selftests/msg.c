@@ -1058,4 +1058,89 @@ TEST(send_once_and_port_destroyed_notifications)
 	EXPECT_EQ(3, got.value);
 }
 
+/* A port-deleted or dead-name notice on listener (1 s at most): its id. */
+static int notice_on(mach_port_t listener, struct notice *n)
+{
+	memset(n, 0, sizeof(*n));
+	if (mach_msg(&n->header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*n), listener,
+		     1000, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return -1;
+	return n->header.msgh_id;
+}
+
+/*
+ * A name whose last right travels away is gone, and a dead-name request
+ * it held is cancelled with a port-deleted notice (XNU's
+ * ipc_right_copyin()). Kept with the request alone, the name still named
+ * its port to the space, and a receive right copied out later joined
+ * whatever right had that number by then.
+ */
+TEST(a_name_whose_last_right_moves_away_is_gone)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), away = new_port();
+	mach_port_t listener = new_port(), previous;
+	mach_port_type_t type;
+	struct notice n;
+
+	/* A send right alone, with a dead-name request, moves away. */
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(away, port, MACH_MSG_TYPE_MOVE_RECEIVE));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, port, MACH_NOTIFY_DEAD_NAME, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(away, port, MACH_MSG_TYPE_MOVE_SEND));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self, port, &type));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DELETED, notice_on(listener, &n));
+	EXPECT_EQ(port, n.value);
+
+	/* A receive right alone (its send right deallocated first), the same. */
+	port = new_port();
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, port, MACH_NOTIFY_DEAD_NAME, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, port));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(away, port, MACH_MSG_TYPE_MOVE_RECEIVE));
+	EXPECT_EQ(KERN_INVALID_NAME, mach_port_type(self, port, &type));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DELETED, notice_on(listener, &n));
+	mach_port_destroy(self, away);
+	mach_port_destroy(self, listener);
+}
+
+/*
+ * The road an unprivileged task took from a send right to a service's
+ * receive right: a name left holding a dead-name request, its port's
+ * send right received again under another name and let go, and a right
+ * of another port at the number the space still had for it. A receive
+ * right received then must get a name of its own.
+ */
+TEST(a_receive_right_received_never_joins_another_ports_name)
+{
+	mach_port_t self = mach_task_self(), port = new_port(), away = new_port();
+	mach_port_t back = new_port(), listener = new_port(), previous, got, filler, other;
+	mach_port_status_t status;
+	mach_msg_type_number_t count = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(away, port, MACH_MSG_TYPE_MOVE_RECEIVE));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_request_notification(self, port, MACH_NOTIFY_DEAD_NAME, 0,
+				listener, MACH_MSG_TYPE_MAKE_SEND_ONCE, &previous));
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(back, port, MACH_MSG_TYPE_MOVE_SEND));
+	got = receive_port(back);
+	ASSERT_NE(MACH_PORT_NULL, got);
+	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(self, got));
+	mach_port_destroy(self, port);	/* what is left of the name, if anything */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &filler));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_allocate(self, MACH_PORT_RIGHT_RECEIVE, &other));
+
+	got = receive_port(away);
+	ASSERT_NE(MACH_PORT_NULL, got);
+	EXPECT_NE(other, got) TH_LOG("the receive right joined another port's name");
+	/* Each is its own port: a message to one is not on the other. */
+	ASSERT_EQ(KERN_SUCCESS, mach_port_insert_right(self, other, other, MACH_MSG_TYPE_MAKE_SEND));
+	ASSERT_EQ(KERN_SUCCESS, send_value(other, MACH_MSG_TYPE_MOVE_SEND, MACH_PORT_NULL, 7, 0));
+	ASSERT_EQ(KERN_SUCCESS, mach_port_get_attributes(self, got, MACH_PORT_RECEIVE_STATUS,
+						       (mach_port_info_t)&status, &count));
+	EXPECT_EQ(0, status.mps_msgcount);
+	mach_port_t all[] = { got, other, filler, away, back, listener };
+
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		mach_port_destroy(self, all[i]);
+}
+
 TEST_HARNESS_MAIN

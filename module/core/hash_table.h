@@ -42,10 +42,10 @@ public:
 		}
 	}
 
-	/* key must be absent and not empty. False when memory ran out. */
+	/* False, and nothing changed, if key is empty or present, or memory ran out. */
 	bool insert(K key, const V &value)
 	{
-		if (key == K{})
+		if (key == K{} || find(key))
 			return false;
 		if ((count_ + 1) * 2 > capacity() && !grow())
 			return false;

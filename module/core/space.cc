@@ -101,6 +101,17 @@ void Space::remove_locked(Name name, Right *right)
 	mach_shim_fd_close(static_cast<int>(name.value));
 }
 
+/*
+ * A name whose last right left goes, as XNU's ipc_right_copyin() frees
+ * it: a dead-name request it still holds is cancelled (port-deleted).
+ * Kept, it would still name the port to by_port_ with no right to it.
+ */
+void Space::remove_if_empty_locked(Name name, Right *right)
+{
+	if (!(right->type & ~RightDnRequest))
+		remove_locked(name, right);
+}
+
 Kr Space::install_locked(Port *port, u32 type, u32 urefs, Name *name, Name want)
 {
 	lock_.assert_held();
@@ -180,7 +191,8 @@ Kr Space::make_send(Port *port, Name *name)
 
 	if (const u32 *known = by_port_.find(port)) {
 		Name existing{*known};
-		if (Right *right = find_live_locked(existing)) {
+		Right *right = find_live_locked(existing);
+		if (right && right->port == port) {
 			*name = existing;
 			return add_send_locked(right);
 		}
@@ -753,7 +765,8 @@ Kr Space::insert(Name name, TransitRight right, Name *placed)
 	}
 	Guard g(lock_);
 	const u32 *known = right.type == MoveSendOnce ? nullptr : by_port_.find(port);
-	if (Right *entry = known ? find_live_locked(Name{*known}) : nullptr) {
+	Right *entry = known ? find_live_locked(Name{*known}) : nullptr;
+	if (entry && entry->port == port) {
 		/* The port is named here already: only under that name. */
 		Kr kr = Kr::Success;
 		if (*known != name.value)
@@ -950,8 +963,7 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 		if (--right->urefs == 0) {
 			/* The right itself leaves; its accounting goes with it. */
 			right->type &= ~RightSend;
-			if (!right->type)
-				remove_locked(name, right);
+			remove_if_empty_locked(name, right);
 		} else {
 			port->add_send();	/* one stays, one travels */
 		}
@@ -978,8 +990,7 @@ void Space::copyin_locked(Name name, Right *right, u32 disposition,
 		port->leave_all();
 		port->clear_context();	/* as XNU's ipc_port_clear_receiver() */
 		out->type = MoveReceive;
-		if (!right->type)
-			remove_locked(name, right);
+		remove_if_empty_locked(name, right);
 		break;
 	}
 }
@@ -1248,6 +1259,22 @@ Kr Space::check_notification(Name name, u32 id, u32 sync)
 	}
 }
 
+/*
+ * A dead-name request on a dead name: the notice goes at once, and holds
+ * a user reference of the name, which stops at MACH_PORT_UREFS_MAX.
+ */
+Kr Space::notify_dead_name_locked(Name name, Right *right, TransitRight notify)
+{
+	lock_.assert_held();
+	if (right->urefs >= urefs_max) {
+		notify.port->release(notify);
+		return Kr::UrefsOverflow;
+	}
+	right->urefs++;
+	notify_dead_name(notify, name.value);
+	return Kr::Success;
+}
+
 Kr Space::request_notification(Name name, u32 id, u32 sync, TransitRight notify,
 			       TransitRight *previous)
 {
@@ -1255,12 +1282,8 @@ Kr Space::request_notification(Name name, u32 id, u32 sync, TransitRight notify,
 	Guard g(lock_);
 	Right *right = find_live_locked(name);
 	if (!right || !right->port) {
-		if (right && (right->type & RightDeadName) && notify.port) {
-			/* A dead name with sync: the notice goes at once. */
-			right->urefs++;
-			notify_dead_name(notify, name.value);
-			return Kr::Success;
-		}
+		if (right && (right->type & RightDeadName) && notify.port)
+			return notify_dead_name_locked(name, right, notify);
 		if (notify.port)
 			notify.port->release(notify);
 		return right ? Kr::InvalidRight : Kr::InvalidName;
@@ -1272,13 +1295,8 @@ Kr Space::request_notification(Name name, u32 id, u32 sync, TransitRight notify,
 	case NotifyNoSenders:
 		return port->request_no_senders(sync, notify, previous);
 	default:
-		if (right->type & RightDeadName) {
-			if (notify.port) {
-				right->urefs++;
-				notify_dead_name(notify, name.value);
-			}
-			return Kr::Success;
-		}
+		if (right->type & RightDeadName)
+			return notify.port ? notify_dead_name_locked(name, right, notify) : Kr::Success;
 		if (notify.port)
 			right->type |= RightDnRequest;
 		else
@@ -1312,7 +1330,8 @@ Kr Space::copyout(TransitRight right, u32 *name)
 		/* Joins a send right the space already has to the port. */
 		if (const u32 *known = by_port_.find(port)) {
 			Name existing{*known};
-			if (Right *entry = find_live_locked(existing)) {
+			Right *entry = find_live_locked(existing);
+			if (entry && entry->port == port && (entry->type & RightSend)) {
 				entry->type |= RightReceive;
 				port->set_receiver(this);
 				port->put();
@@ -1325,6 +1344,8 @@ Kr Space::copyout(TransitRight right, u32 *name)
 		if (const u32 *known = by_port_.find(port)) {
 			Name existing{*known};
 			Right *entry = find_live_locked(existing);
+			if (entry && entry->port != port)
+				entry = nullptr;
 			if (entry && (entry->type & RightSend)) {
 				if (entry->urefs >= urefs_max) {
 					port->drop(right);

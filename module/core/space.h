@@ -224,6 +224,8 @@ private:
 	void forget_locked(Name name, Right right);
 	void sweep_locked();
 	void remove_locked(Name name, Right *right);
+	void remove_if_empty_locked(Name name, Right *right);
+	Kr notify_dead_name_locked(Name name, Right *right, TransitRight notify);
 	void drop_send_right_locked(Name name, Right *right);
 	Kr add_send_locked(Right *right);
 	Kr deallocate_locked(Name name);

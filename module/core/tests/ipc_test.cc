@@ -512,6 +512,24 @@ protected:
 		*n = Notice{};
 		return msg(n, RcvMsg | RcvTimeout, 0, sizeof(*n), port);
 	}
+
+	struct OneRight {
+		MsgHeader h;
+		u32 count;
+		u32 port[3];
+		u32 trailer[16];
+	};
+
+	// Sends one right of name to dest in a message.
+	Kr send_one(u32 dest, u32 name, u32 disposition)
+	{
+		OneRight m{};
+		m.h = {MakeSend | msgh_bits_complex, 0, dest, 0, 0, 1};
+		m.count = 1;
+		m.port[0] = name;
+		m.port[2] = (PortDescriptor << 24) | (disposition << 16);
+		return msg(&m, SendMsg, offsetof(OneRight, trailer), 0, 0);
+	}
 };
 
 TEST_F(Notify, NoSendersWhenTheLastSendRightGoes)
@@ -575,6 +593,81 @@ TEST_F(Notify, PortDeletedWhenTheNameGoesFirst)
 	ASSERT_EQ(Kr::Success, next(listener, &n));
 	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
 	EXPECT_EQ(port, n.value);
+}
+
+// A name whose last send right travels away goes, its dead-name request
+// cancelled (XNU's ipc_right_copyin): a name left holding the request
+// alone would still name the port, and a right arriving later for
+// another port could be taken for it.
+TEST_F(Notify, MovingTheLastSendRightCancelsTheDeadNameRequest)
+{
+	u32 port = receive_right(), away = receive_right(), listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	ASSERT_EQ(Kr::Success, send_one(away, port, MoveReceive));
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
+	EXPECT_EQ(RightSend | RightDnRequest, type(port));
+	ASSERT_EQ(Kr::Success, send_one(away, port, MoveSend));
+	u32 t;
+	EXPECT_EQ(Kr::InvalidName, space().type(Name{port}, &t));
+	Notice n;
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
+	EXPECT_EQ(port, n.value);
+}
+
+// The same for a receive right whose send right went first.
+TEST_F(Notify, MovingTheReceiveRightCancelsTheDeadNameRequest)
+{
+	u32 port = receive_right(), away = receive_right(), listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
+	ASSERT_EQ(Kr::Success, space().deallocate(Name{port}));
+	EXPECT_EQ(RightReceive | RightDnRequest, type(port));
+	ASSERT_EQ(Kr::Success, send_one(away, port, MoveReceive));
+	u32 t;
+	EXPECT_EQ(Kr::InvalidName, space().type(Name{port}, &t));
+	Notice n;
+	ASSERT_EQ(Kr::Success, next(listener, &n));
+	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
+}
+
+// A receive right received lands under its own port's name, never under
+// a number a stale record of an earlier name of that port points to.
+TEST_F(Notify, AReceiveRightNeverJoinsAnotherPortsName)
+{
+	u32 port = receive_right(), away = receive_right(), back_here = receive_right();
+	u32 listener = receive_right();
+	ASSERT_EQ(Kr::Success, space().insert_right(Name{port}, Name{port}, MakeSend));
+	ASSERT_EQ(Kr::Success, send_one(away, port, MoveReceive));
+	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
+	ASSERT_EQ(Kr::Success, send_one(back_here, port, MoveSend));
+	// The send right comes back under some name, and goes.
+	OneRight r{};
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), back_here));
+	ASSERT_EQ(Kr::Success, space().deallocate(Name{r.port[0]}));
+	space().destroy_name(Name{port});
+	u32 filler = receive_right(), other = receive_right();
+	Ref<Port> other_port = space().lookup_receive(Name{other});
+	// The port's receive right comes back: a name of its own.
+	ASSERT_EQ(Kr::Success, msg(&r, RcvMsg, 0, sizeof(r), away));
+	EXPECT_NE(other, r.port[0]);
+	EXPECT_EQ(other_port.get(), space().lookup_receive(Name{other}).get());
+	EXPECT_NE(other_port.get(), space().lookup_receive(Name{r.port[0]}).get());
+	(void)filler;
+}
+
+// As XNU's ipc_right_request_alloc(): a dead name's user references stop
+// at MACH_PORT_UREFS_MAX, requests for its notice included.
+TEST_F(Notify, DeadNameRequestsStopAtTheUrefsLimit)
+{
+	u32 listener = receive_right();
+	Name dead{0};
+	ASSERT_EQ(Kr::Success, space().allocate(PortRightDeadName, &dead));
+	ASSERT_EQ(Kr::Success, space().mod_refs(dead, PortRightDeadName, urefs_max - 2));
+	request(dead.value, NotifyDeadName, 1, listener, MakeSendOnce);
+	EXPECT_EQ(urefs_max, refs(dead.value, PortRightDeadName));
+	request(dead.value, NotifyDeadName, 1, listener, MakeSendOnce, Kr::UrefsOverflow);
+	EXPECT_EQ(urefs_max, refs(dead.value, PortRightDeadName));
 }
 
 // Pending notification requests, counted in the port's view.
