@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
@@ -1141,6 +1143,89 @@ TEST(a_receive_right_received_never_joins_another_ports_name)
 
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
 		mach_port_destroy(self, all[i]);
+}
+
+/*
+ * A receive right on its way may never be queued on a port whose own
+ * receive right it carries, however indirectly (no one could receive
+ * either). Another thread's send that fails to claim the same right
+ * (here: it also names one receive right four thousand times, taken
+ * first, refused after) must leave the first send's claim alone: when it
+ * took it away, Q's right went onto X while X's sat on Q, a cycle of two
+ * ports that outlived their task.
+ */
+#define CLAIM_NAMES 4000
+
+static struct {
+	mach_port_t x, d, names[CLAIM_NAMES];
+	int stop;
+} claim;
+
+static void *claim_and_fail(void *arg)
+{
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t x;
+		mach_msg_ool_ports_descriptor_t many;
+	} msg;
+
+	while (!__atomic_load_n(&claim.stop, __ATOMIC_RELAXED)) {
+		memset(&msg, 0, sizeof(msg));
+		msg.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) |
+				       MACH_MSGH_BITS_COMPLEX;
+		msg.header.msgh_size = sizeof(msg);
+		msg.header.msgh_remote_port = claim.d;
+		msg.body.msgh_descriptor_count = 2;
+		msg.x.name = claim.x;
+		msg.x.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+		msg.x.type = MACH_MSG_PORT_DESCRIPTOR;
+		msg.many.address = claim.names;
+		msg.many.count = CLAIM_NAMES;
+		msg.many.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+		msg.many.type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+		msg.many.copy = MACH_MSG_VIRTUAL_COPY;
+		mach_msg(&msg.header, MACH_SEND_MSG | MACH_SEND_TIMEOUT, sizeof(msg), 0,
+			 MACH_PORT_NULL, 0, MACH_PORT_NULL);
+	}
+	return arg;
+}
+
+TEST(a_failed_claim_leaves_another_sends_claim)
+{
+	mach_port_t self = mach_task_self(), q = new_port(), a = new_port();
+	int cycles = 0, rounds = 0;
+	pthread_t thread;
+	time_t end = time(NULL) + 4;
+
+	claim.x = new_port();
+	claim.d = new_port();
+	for (int i = 0; i < CLAIM_NAMES; i++)
+		claim.names[i] = a;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, claim_and_fail, NULL));
+	for (; !cycles && time(NULL) < end; rounds++) {
+		/* X's receive right onto Q (it may be claimed by the other). */
+		if (send_port_within(q, claim.x, MACH_MSG_TYPE_MOVE_RECEIVE, 0))
+			continue;
+		/* Q's onto X now closes a cycle: refused, however often tried. */
+		for (int k = 0; k < 4 && !cycles; k++) {
+			usleep(500);
+			cycles += send_port_within(claim.x, q, MACH_MSG_TYPE_MOVE_RECEIVE, 0) ==
+				  MACH_MSG_SUCCESS;
+		}
+		if (!cycles)
+			claim.x = receive_port(q);
+		ASSERT_NE(MACH_PORT_NULL, claim.x);
+	}
+	__atomic_store_n(&claim.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	EXPECT_EQ(0, cycles) TH_LOG("a cycle after %d rounds: X on Q and Q on X", rounds);
+	TH_LOG("%d rounds", rounds);
+	if (!cycles)
+		mach_port_destroy(self, claim.x);
+	mach_port_destroy(self, q);
+	mach_port_destroy(self, claim.d);
+	mach_port_destroy(self, a);
 }
 
 TEST_HARNESS_MAIN

@@ -286,19 +286,22 @@ public:
 		return true;
 	}
 
-	/* Claims them all for dest; false (none claimed) if that is a cycle. */
+	/*
+	 * Claims them all for dest; false (none claimed) if that is a cycle,
+	 * or one is claimed already: by another send of the same right, whose
+	 * claim stays.
+	 */
 	bool claim(Port *dest)
 	{
-		bool ok = true;
+		u32 done = 0;
 		mach_shim_transit_lock();
-		for (u32 i = 0; i < count_ && ok; i++)
-			if (ports_[i])
-				ok = ports_[i]->claim_transit_locked(dest);
-		if (!ok)
-			release_locked();
+		while (done < count_ && (!ports_[done] || ports_[done]->claim_transit_locked(dest)))
+			done++;
+		claimed_ = done == count_;
+		if (!claimed_)
+			release_locked(done);
 		mach_shim_transit_unlock();
-		claimed_ = ok;
-		return ok;
+		return claimed_;
 	}
 
 	/* The send did not happen: the claims go. */
@@ -307,7 +310,7 @@ public:
 		if (!claimed_)
 			return;
 		mach_shim_transit_lock();
-		release_locked();
+		release_locked(count_);
 		mach_shim_transit_unlock();
 		claimed_ = false;
 	}
@@ -329,9 +332,10 @@ public:
 	void keep() { claimed_ = false; }
 
 private:
-	void release_locked()
+	/* Unclaims the first n, all claimed by this message. */
+	void release_locked(u32 n)
 	{
-		for (u32 i = 0; i < count_; i++)
+		for (u32 i = 0; i < n; i++)
 			if (ports_[i])
 				ports_[i]->unclaim_transit_locked();
 	}
