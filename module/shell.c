@@ -132,6 +132,31 @@ static bool mach_spawn_unlist(struct mach_spawn *spawn)
 	return listed;
 }
 
+/*
+ * The process a clone's result names, if it is the shell the stub was
+ * asked to clone: a child of ours with the spawn's cookie as its TLS
+ * base, that has not exec'd. Else NULL, and the shell registers itself
+ * as it enters (mach_spawn_enter()). The result comes back from user
+ * space: the stub can be covered, and a seccomp supervisor or a tracer
+ * can answer the clone in its stead with any pid.
+ */
+static struct pid *mach_spawn_clone_pid(struct mach_spawn *spawn, long result)
+{
+	struct task_struct *child;
+	struct pid *pid = NULL;
+
+	if (result <= 0)
+		return NULL;
+	rcu_read_lock();
+	child = pid_task(find_vpid(result), PIDTYPE_PID);
+	if (child && same_thread_group(rcu_dereference(child->real_parent), current) &&
+	    READ_ONCE(child->self_exec_id) == child->parent_exec_id &&
+	    mach_arch_tls(child) == spawn->cookie)
+		pid = get_pid(task_tgid(child));
+	rcu_read_unlock();
+	return pid;
+}
+
 /* In the parent's agent: fork the shell, and tie the task to it. */
 static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 				   struct mach_syscall *next)
@@ -211,10 +236,14 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 		return false;
 	}
 	/* The child may not have run yet; it registers too, whoever is first. */
-	pid = find_get_pid(result);
+	pid = mach_spawn_clone_pid(spawn, result);
 	if (pid) {
-		mach_task_register(mach_task_os_of(spawn->child), pid);
+		mach_task_register(child, pid);
 		put_pid(pid);
+	} else if (!smp_load_acquire(&child->registered)) {	/* pairs with _register() */
+		/* Not our clone, and none entered as it: no shell is coming. */
+		mach_spawn_unlist(spawn);
+		call->ret = -ESRCH;
 	}
 	return false;
 }

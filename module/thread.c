@@ -19,6 +19,7 @@
  */
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <uapi/linux/sched.h>
@@ -30,10 +31,33 @@
 #include "creds.h"
 #include "stub.h"
 #include "task_os.h"
+#include "thread_arch.h"
 #include "thread_os.h"
 #include "thread_record.h"
 
 static void mach_thread_spare_made(struct mach_thread_os *t);
+
+/*
+ * The thread a clone's result names, if it is the one the stub was asked
+ * to clone: a thread of ours with t's cookie as its TLS base. Else NULL.
+ * The result comes back from user space (shell.c's clone has the same
+ * check): a covered stub, a seccomp supervisor or a tracer can give any.
+ */
+static struct pid *mach_thread_clone_pid(struct mach_thread_os *t, long result)
+{
+	struct task_struct *thread;
+	struct pid *pid = NULL;
+
+	if (result <= 0)
+		return NULL;
+	rcu_read_lock();
+	thread = pid_task(find_vpid(result), PIDTYPE_PID);
+	if (thread && same_thread_group(thread, current) &&
+	    mach_arch_tls(thread) == t->cookie)
+		pid = get_pid(task_pid(thread));
+	rcu_read_unlock();
+	return pid;
+}
 
 static bool mach_thread_step(struct mach_agent_call *call, long result,
 			     struct mach_syscall *next)
@@ -49,10 +73,13 @@ static bool mach_thread_step(struct mach_agent_call *call, long result,
 		next->child_request = MACH_IOC_THREAD_ENTER;
 		return true;
 	}
-	if (result < 0)
+	if (result < 0) {
 		call->ret = result;
-	else
-		t->pid = find_get_pid(result);
+	} else {
+		t->pid = mach_thread_clone_pid(t, result);
+		if (!t->pid)
+			call->ret = -ESRCH;
+	}
 	if (t->spare_for)
 		mach_thread_spare_made(t);
 	return false;

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A clone the module asks of a task's stub comes back with its result
+ * from user space: the stub can be covered, and a seccomp supervisor (as
+ * here) or a tracer can answer the clone in its stead, with any pid. The
+ * module must take a result only for the clone it asked for (its child,
+ * or its thread, wearing the cookie it gave as TLS base): else a user
+ * could tie a new task to another user's process, and read, write and
+ * kill it through the task's port.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+
+#include "kselftest_harness.h"
+#include "mach_test.h"
+
+/* The clone flags of a shell that shares its parent's memory, of a thread. */
+#define SHELL_CLONE (CLONE_SETTLS | CLONE_FILES)
+#define THREAD_CLONE (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+		      CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS)
+
+/* The supervisor, in the test's process: it answers each clone handed to it. */
+struct forger {
+	int listener;
+	pid_t answer;
+	int answered, quit;
+	pthread_t thread;
+};
+
+static void *answer_clones(void *arg)
+{
+	struct forger *f = arg;
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	struct pollfd pfd = { .fd = f->listener, .events = POLLIN };
+
+	while (!__atomic_load_n(&f->quit, __ATOMIC_ACQUIRE)) {
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		if (!(pfd.revents & POLLIN))
+			break;	/* the forger is gone */
+		memset(&req, 0, sizeof(req));
+		if (ioctl(f->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+			continue;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.val = f->answer;	/* "the clone made this pid" */
+		ioctl(f->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		__atomic_add_fetch(&f->answered, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/*
+ * In the forging child, single-threaded (so that its agent, when made,
+ * is made by this thread and has its filter): nobody, its clones with
+ * these flags handed to a listener whose fd goes up the pipe. Then it
+ * waits for the word to go on. 0, or an exit code.
+ */
+static int forge_clones(unsigned long flags, int up, int down)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, flags, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
+	int listener;
+	char go;
+
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 90;
+	if (mach_task_self() == MACH_PORT_NULL || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 91;
+	listener = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+			   SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (write(up, &listener, sizeof(listener)) != sizeof(listener))
+		return 92;
+	if (listener < 0)
+		return 4;
+	if (read(down, &go, 1) != 1)
+		return 93;
+	alarm(8);
+	return 0;
+}
+
+/* A process of root's, which nobody may touch, until killed. */
+static pid_t start_victim(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/*
+ * Runs forge (in a child, with the pipes' ends) against a victim of
+ * root's: the forger's exit (-1: it did not exit), whether its clones
+ * were handed over, and whether the victim lived through it.
+ */
+static int run_forger(int (*forge)(pid_t victim, int up, int down), int *answered,
+		      int *victim_alive)
+{
+	int up[2], down[2], fd, status = -1, pidfd;
+	struct forger f = { .listener = -1 };
+	pid_t victim = start_victim(), pid;
+
+	if (victim < 0 || pipe(up) || pipe(down))
+		return -1;
+	pid = fork();
+	if (pid == 0)
+		_exit(forge(victim, up[1], down[0]));
+	if (read(up[0], &fd, sizeof(fd)) == sizeof(fd) && fd >= 0) {
+		pidfd = syscall(__NR_pidfd_open, pid, 0);
+		f.listener = pidfd < 0 ? -1 : syscall(__NR_pidfd_getfd, pidfd, fd, 0);
+		close(pidfd);
+		f.answer = victim;
+		if (f.listener >= 0 && !pthread_create(&f.thread, NULL, answer_clones, &f))
+			(void)!write(down[1], "g", 1);
+	}
+	close(down[1]);
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		status = WEXITSTATUS(status);
+	else
+		status = -1;
+	if (f.listener >= 0) {
+		__atomic_store_n(&f.quit, 1, __ATOMIC_RELEASE);
+		pthread_join(f.thread, NULL);
+		close(f.listener);
+	}
+	*answered = f.answered;
+	*victim_alive = waitpid(victim, NULL, WNOHANG) == 0;
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	return status;
+}
+
+/* Its exit: 0 refused, 1 made (of no clone), 2 made of the victim. */
+static int task_of_forged_clone(pid_t victim, int up, int down, boolean_t inherit,
+				unsigned long flags)
+{
+	int ret = forge_clones(flags, up, down), pid = 0;
+	task_t task;
+
+	if (ret)
+		return ret;
+	if (task_create(mach_task_self(), NULL, 0, inherit, &task) != KERN_SUCCESS)
+		return 0;
+	pid_for_task(task, &pid);
+	task_terminate(task);	/* what it could do to the victim: end it */
+	return pid == victim ? 2 : 1;
+}
+
+static int shared_task_of_forged_clone(pid_t victim, int up, int down)
+{
+	return task_of_forged_clone(victim, up, down, TRUE, SHELL_CLONE);
+}
+
+static int empty_task_of_forged_clone(pid_t victim, int up, int down)
+{
+	return task_of_forged_clone(victim, up, down, FALSE,
+				    SHELL_CLONE | CLONE_VM | CLONE_VFORK);
+}
+
+TEST(a_task_made_through_a_forged_clone_is_no_other_process)
+{
+	int (*const ways[])(pid_t, int, int) = { shared_task_of_forged_clone,
+						  empty_task_of_forged_clone };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
+		int answered = 0, alive = 0, got = run_forger(ways[i], &answered, &alive);
+
+		if (got == 4)
+			SKIP(return, "no seccomp user notification in this kernel");
+		EXPECT_NE(0, answered) TH_LOG("way %zu: the clone was not handed over", i);
+		EXPECT_EQ(0, got) TH_LOG("way %zu: %s", i,
+					 got == 2 ? "the task was the victim's process" :
+					 got == 1 ? "a task made of no clone" : "the forger failed");
+		EXPECT_TRUE(alive) TH_LOG("way %zu: the victim was ended", i);
+	}
+}
+
+/* Its exit: 0 refused, 2 made (its thread the victim). */
+static int thread_of_forged_clone(pid_t victim, int up, int down)
+{
+	int ret = forge_clones(THREAD_CLONE, up, down);
+	thread_basic_info_data_t info;
+	mach_msg_type_number_t count = THREAD_BASIC_INFO_COUNT;
+	thread_act_t thread;
+
+	if (ret)
+		return ret;
+	if (thread_create(mach_task_self(), &thread) != KERN_SUCCESS)
+		return 0;
+	thread_info(thread, THREAD_BASIC_INFO, (thread_info_t)&info, &count);
+	thread_terminate(thread);
+	return 2;
+}
+
+TEST(a_thread_made_through_a_forged_clone_is_refused)
+{
+	int answered = 0, alive = 0, got = run_forger(thread_of_forged_clone, &answered, &alive);
+
+	if (got == 4)
+		SKIP(return, "no seccomp user notification in this kernel");
+	EXPECT_NE(0, answered) TH_LOG("the clone was not handed over");
+	EXPECT_EQ(0, got) TH_LOG("thread_create took the forged clone");
+	EXPECT_TRUE(alive);
+}
+
+TEST_HARNESS_MAIN
