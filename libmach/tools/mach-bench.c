@@ -308,6 +308,69 @@ static void round_trip_client(long n, double *t)
 	stop_echo(&socket_echo);
 }
 
+/*
+ * The floor of a round trip through the module between two processes on
+ * one CPU: the same two switches, and on each side one call that wakes the
+ * other and sleeps, with no message (semaphore_wait_signal). A partner
+ * process finds the two semaphores among its inherited registered ports.
+ */
+static struct {
+	pid_t pid;
+	semaphore_t ping, pong;
+} sema_echo;
+
+static void start_sema_echo(void)
+{
+	mach_port_t self = mach_task_self(), both[2], *got;
+	mach_msg_type_number_t count;
+
+	check(semaphore_create(self, &sema_echo.ping, SYNC_POLICY_FIFO, 0) == KERN_SUCCESS &&
+	      semaphore_create(self, &sema_echo.pong, SYNC_POLICY_FIFO, 0) == KERN_SUCCESS,
+	      "semaphore_create");
+	both[0] = sema_echo.ping;
+	both[1] = sema_echo.pong;
+	check(mach_ports_register(self, both, 2) == KERN_SUCCESS, "mach_ports_register");
+	sema_echo.pid = fork();
+	if (sema_echo.pid == 0) {
+		if (mach_ports_lookup(mach_task_self(), &got, &count) != KERN_SUCCESS ||
+		    count < 2 || semaphore_wait(got[0]) != KERN_SUCCESS)
+			_exit(1);
+		/* Passes the turn back and waits for the next, until killed. */
+		while (semaphore_wait_signal(got[0], got[1]) == KERN_SUCCESS)
+			;
+		_exit(0);
+	}
+	/* Registered until it ends: it takes them at its first Mach call. */
+	check(sema_echo.pid > 0, "fork");
+}
+
+static void stop_sema_echo(void)
+{
+	kill(sema_echo.pid, SIGKILL);
+	waitpid(sema_echo.pid, NULL, 0);
+	semaphore_destroy(mach_task_self(), sema_echo.ping);
+	semaphore_destroy(mach_task_self(), sema_echo.pong);
+	mach_ports_register(mach_task_self(), NULL, 0);
+}
+
+static double sema_echo_round(long n)
+{
+	return ROUND(n, check(semaphore_wait_signal(sema_echo.pong, sema_echo.ping) ==
+			      KERN_SUCCESS, "semaphore_wait_signal"));
+}
+
+/* Mach round trips (t[0]) in turn with pipe ones (t[1]) and the floor (t[2]). */
+static void one_cpu_client(long n, double *t)
+{
+	static const round_fn kinds[] = { mach_round, pipe_round, sema_echo_round };
+
+	start_echo(&pipe_echo, 0);
+	start_sema_echo();
+	best_rounds(n, kinds, 3, t);
+	stop_sema_echo();
+	stop_echo(&pipe_echo);
+}
+
 /* A request carrying one send right, and its receive-side room. */
 struct right_msg {
 	mach_msg_header_t header;
@@ -2332,10 +2395,11 @@ static void costs_one_cpu_messages(long n)
 	CPU_SET(0, &one);
 	check(sched_getaffinity(0, sizeof(all), &all) == 0 &&
 	      sched_setaffinity(0, sizeof(one), &one) == 0, "sched_setaffinity");
-	served(n, round_trip_client, echo_server, t, 3);	/* its children on CPU 0 too */
+	served(n, one_cpu_client, echo_server, t, 3);	/* its children on CPU 0 too */
 	sched_setaffinity(0, sizeof(all), &all);
 	report("mach_msg 64B round trip, one CPU", t[0], "pipe ping-pong 64B, one CPU", t[1]);
 	target(t[0] / t[1], 1.0);
+	report("  floor: semaphore_wait_signal", t[2], "pipe ping-pong 64B, one CPU", t[1]);
 }
 
 /*
