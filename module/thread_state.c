@@ -157,22 +157,29 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 }
 
 /*
- * Its thread, stopped (or not started), in the program it was made in;
- * or the calling thread itself.
+ * Its thread, parked (not started yet) or stopped, in the program it was
+ * made in, and kept so until mach_thread_still_end(); or the calling
+ * thread itself. A thread let out of its park but not started yet runs
+ * its leave steps through the stub, in user mode: it is waited for as a
+ * running one, for the kernel's FPU setter must never meet a live task.
  */
-static struct task_struct *mach_thread_still(struct mach_thread_os *t)
+static struct task_struct *mach_thread_still_begin(struct mach_thread_os *t)
 {
-	struct task_struct *thread;
-
 	/* The calling thread's own are still while it makes this call. */
 	if (mach_shim_thread_is_current(t))
 		return current;
 	if (mach_thread_wait_entered(t))
 		return NULL;
-	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
+	if (!(mach_thread_unstarted(t) && READ_ONCE(t->parked)) &&
+	    !mach_thread_wait_stopped(t))
 		return NULL;
-	thread = smp_load_acquire(&t->thread);	/* and with it exec_id */
-	return thread && mach_thread_same_program(t, thread) ? thread : NULL;
+	return mach_thread_regs_begin(t) ? smp_load_acquire(&t->thread) : NULL;	/* as _regs_begin() */
+}
+
+static void mach_thread_still_end(struct mach_thread_os *t, struct task_struct *thread)
+{
+	if (thread != current)
+		mach_thread_regs_end(t);
 }
 
 int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
@@ -185,11 +192,11 @@ int mach_shim_thread_get_exception(struct mach_thread_os *t, u32 *words)
 		mutex_unlock(&t->regs_lock);
 		return 0;
 	}
-	thread = mach_thread_still(t);
-
+	thread = mach_thread_still_begin(t);
 	if (!thread)
 		return -EBUSY;
 	mach_arch_exception(thread, words);
+	mach_thread_still_end(t, thread);
 	return 0;
 }
 
@@ -197,20 +204,26 @@ int mach_shim_thread_get_fpu(struct mach_thread_os *t, void *fxsave)
 {
 	struct mach_fault *fault = mach_thread_fault_begin(t);
 	struct task_struct *thread;
+	int ret;
 
 	if (fault) {
 		memcpy(fxsave, fault->fxsave, sizeof(fault->fxsave));
 		mutex_unlock(&t->regs_lock);
 		return 0;
 	}
-	thread = mach_thread_still(t);
-	return thread ? mach_arch_fpu_get(thread, fxsave) : -EBUSY;
+	thread = mach_thread_still_begin(t);
+	if (!thread)
+		return -EBUSY;
+	ret = mach_arch_fpu_get(thread, fxsave);
+	mach_thread_still_end(t, thread);
+	return ret;
 }
 
 int mach_shim_thread_set_fpu(struct mach_thread_os *t, const void *fxsave)
 {
 	struct mach_fault *fault = mach_thread_fault_begin(t);
 	struct task_struct *thread;
+	int ret;
 
 	if (fault) {
 		memcpy(fault->fxsave, fxsave, sizeof(fault->fxsave));
@@ -218,6 +231,10 @@ int mach_shim_thread_set_fpu(struct mach_thread_os *t, const void *fxsave)
 		mutex_unlock(&t->regs_lock);
 		return 0;
 	}
-	thread = mach_thread_still(t);
-	return thread ? mach_arch_fpu_set(thread, fxsave) : -EBUSY;
+	thread = mach_thread_still_begin(t);
+	if (!thread)
+		return -EBUSY;
+	ret = mach_arch_fpu_set(thread, fxsave);
+	mach_thread_still_end(t, thread);
+	return ret;
 }

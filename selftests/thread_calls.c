@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -600,6 +601,71 @@ TEST_F(calls, extended_info_of_a_suspended_thread)
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, thread_info(thread, THREAD_IDENTIFIER_INFO,
 						      (thread_info_t)&id, &count));
 	mach_port_deallocate(mach_task_self(), thread);
+}
+
+/*
+ * The float state is set through the kernel's own FPU setter, which must
+ * never meet a live task: a thread let out of its park runs its leave
+ * steps (its FS and GS bases, a wide rax) in user mode through the stub
+ * before it counts as started, and a thread_suspend then only holds it.
+ * Setting its float state there made the kernel warn that the thread's
+ * FPU registers were inconsistent (a panic with panic_on_warn). Now the
+ * call waits for it to stop, as for any running thread.
+ */
+static char leave_stack[1 << 16] __attribute__((aligned(64)));
+static char leave_gs[4096];
+
+static void __attribute__((noreturn, noinline)) busy_in_user_mode(void)
+{
+	for (;;)
+		syscall(SYS_getppid);	/* many ways out to user mode */
+}
+
+TEST(float_state_of_a_thread_on_its_way_out_is_set_stopped)
+{
+	x86_float_state64_t fpu;
+	mach_msg_type_number_t count = x86_FLOAT_STATE64_COUNT;
+	unsigned long fs = 0;
+	int set = 0, refused = 0;
+	time_t end = time(NULL) + 5;
+
+	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
+	for (int i = 0; i < 400 && time(NULL) < end; i++) {
+		x86_thread_state64_t state = {
+			.__rip = (uint64_t)busy_in_user_mode,
+			.__rsp = (uint64_t)(leave_stack + sizeof(leave_stack) - 8 -
+					    1024 * (i % 32)),
+			.__rflags = 0x202,
+			.__fs = fs,
+			.__gs = (uint64_t)leave_gs,
+			.__rax = 0x100000000ull,	/* wider than an int: one more step */
+		};
+		thread_act_t thread;
+		kern_return_t kr;
+
+		ASSERT_EQ(KERN_SUCCESS, thread_create(mach_task_self(), &thread));
+		if (i == 0)
+			ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
+								 (thread_state_t)&fpu, &count));
+		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+							 (thread_state_t)&state,
+							 x86_THREAD_STATE64_COUNT));
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		for (int d = 0; d < (i * 37) % 4000; d++)
+			__asm__ __volatile__("" ::: "memory");	/* a moment, varied */
+		ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+		kr = thread_set_state(thread, x86_FLOAT_STATE64, (thread_state_t)&fpu,
+				      x86_FLOAT_STATE64_COUNT);
+		EXPECT_TRUE(kr == KERN_SUCCESS || kr == KERN_FAILURE) TH_LOG("kr %d", kr);
+		set += kr == KERN_SUCCESS;
+		refused += kr == KERN_FAILURE;
+		/* Back to user mode, where the kernel checks its FPU registers. */
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
+		mach_port_deallocate(mach_task_self(), thread);
+	}
+	TH_LOG("%d set, %d refused", set, refused);
+	EXPECT_LT(0, set);
 }
 
 TEST_HARNESS_MAIN
