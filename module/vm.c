@@ -50,7 +50,8 @@ enum { MACH_INHERIT_SHARE = 0, MACH_INHERIT_COPY = 1, MACH_INHERIT_NONE = 2 };
 int mach_vm_check(struct mm_struct *mm, u64 start, u64 end, unsigned long prot)
 {
 	unsigned long need = (prot & PROT_READ ? VM_READ : 0) |
-			     (prot & PROT_WRITE ? VM_WRITE : 0);
+			     (prot & PROT_WRITE ? VM_WRITE : 0) |
+			     (prot & PROT_EXEC ? VM_EXEC : 0);
 	struct vm_area_struct *vma;
 	u64 at = start;
 

@@ -181,6 +181,35 @@ TEST_F(vm, an_entry_keeps_the_ranges_lowered_maximum)
 }
 
 /*
+ * An entry asks for no more than the range allows now: execute on memory
+ * whose maximum was lowered to read and write would have given an
+ * executable alias of the same pages, the maximum undone.
+ */
+TEST_F(vm, an_entry_asks_no_more_than_the_range_allows)
+{
+	memory_object_size_t size = PAGE;
+	mach_vm_address_t at = 0;
+	mach_port_t entry = MACH_PORT_NULL;
+
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_allocate(mach_task_self(), &at, PAGE, VM_FLAGS_ANYWHERE));
+	ASSERT_EQ(KERN_SUCCESS, mach_vm_protect(mach_task_self(), at, PAGE, TRUE,
+						VM_PROT_READ | VM_PROT_WRITE));
+	EXPECT_EQ(-1, mprotect((void *)at, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(KERN_PROTECTION_FAILURE,
+		  mach_make_memory_entry_64(mach_task_self(), &size, at,
+					    VM_PROT_READ | VM_PROT_EXECUTE, &entry,
+					    MACH_PORT_NULL));
+	EXPECT_EQ(MACH_PORT_NULL, entry);
+	/* What it allows, it gives. */
+	size = PAGE;
+	ASSERT_EQ(KERN_SUCCESS, mach_make_memory_entry_64(mach_task_self(), &size, at,
+							  VM_PROT_READ | VM_PROT_WRITE, &entry,
+							  MACH_PORT_NULL));
+	mach_port_deallocate(mach_task_self(), entry);
+	mach_vm_deallocate(mach_task_self(), at, PAGE);
+}
+
+/*
  * A read-only entry, mapped with a read-only maximum, cannot be made
  * writable by whoever maps it: not by vm_protect, not by mprotect; nor
  * can the maximum be raised by mapping it again.
