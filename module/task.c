@@ -12,6 +12,7 @@
  * It is taken before any lock of the core. mach_os_all_lock guards
  * mach_os_all, every task object alive, for diagnostics; a leaf.
  */
+#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -224,17 +225,32 @@ struct mach_task *mach_task_lookup(struct pid *pid)
 	return task;
 }
 
-/* The task of the Linux parent of process pid (if it still has one). Under mach_tasks_lock. */
-static struct mach_task *mach_task_of_parent(struct pid *pid)
+/*
+ * The task of the Linux parent of process pid, if it still has one that
+ * runs the program it forked pid from: a task made late (at pid's first
+ * Mach call) takes its parent's ports as they are now, as a Mach task
+ * took them at fork, and a parent that exec'd since (a set-uid program,
+ * say) has others. *handlers: whether it takes the parent's exception
+ * handlers too. Not into a program run with more than its parent could
+ * watch (a set-id exec: XNU's ipc_task_reset() drops them), unless the
+ * parent is root: else whoever set them would hold that program's task
+ * port with its first exception. Under mach_tasks_lock.
+ */
+static struct mach_task *mach_task_of_parent(struct pid *pid, bool *handlers)
 {
-	struct task_struct *leader;
+	struct task_struct *leader, *parent_thread;
 	struct mach_task_os *os;
 	struct pid *parent = NULL;
 
 	rcu_read_lock();
 	leader = pid_task(pid, PIDTYPE_TGID);
-	if (leader)
-		parent = task_tgid(rcu_dereference(leader->real_parent));
+	if (leader) {
+		parent_thread = rcu_dereference(leader->real_parent);
+		if (leader->parent_exec_id == READ_ONCE(parent_thread->self_exec_id))
+			parent = task_tgid(parent_thread);
+		*handlers = mach_task_owner_dumpable(leader) ||
+			    uid_eq(__task_cred(parent_thread)->euid, GLOBAL_ROOT_UID);
+	}
 	rcu_read_unlock();
 	if (!parent)
 		return NULL;
@@ -489,6 +505,7 @@ static struct mach_task *mach_task_make(struct pid *pid)
 {
 	struct mach_task *task, *parent;
 	struct mach_task_os *os;
+	bool handlers = false;
 
 	os = mach_task_os_new(false, false);
 	if (!os)
@@ -502,8 +519,8 @@ static struct mach_task *mach_task_make(struct pid *pid)
 		mach_task_put(task);
 		return NULL;
 	}
-	parent = mach_task_of_parent(pid);
-	mach_up->task_inherit(task, parent);	/* or the host's ports */
+	parent = mach_task_of_parent(pid, &handlers);
+	mach_up->task_inherit(task, parent, handlers);	/* or the host's ports */
 	if (parent)
 		os->parent_pid = get_pid(mach_task_os_of(parent)->pid);
 	mach_task_register_locked(os, pid);

@@ -1034,6 +1034,29 @@ TEST(a_dead_handler_is_passed_over_cleanly)
 	EXPECT_EQ(7, (uint32_t)(uintptr_t)got);
 }
 
+/* A copy of this program in /tmp, set-uid to nobody if setid: 0, or -1. */
+static int copy_of_this_program(char *copy, size_t size, int setid)
+{
+	char buf[65536];
+	int in, out, ok = 1;
+	ssize_t n;
+
+	snprintf(copy, size, "/tmp/mach-exception-probe-%d", setid);
+	in = open("/proc/self/exe", O_RDONLY);
+	out = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	while (ok && in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		ok = write(out, buf, n) == n;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (!ok || in < 0 || out < 0)
+		return -1;
+	if (setid && (chown(copy, 65534, 65534) || chmod(copy, 04755)))
+		return -1;
+	return 0;
+}
+
 /*
  * An exec into a set-id program drops the task's handlers, as XNU's
  * ipc_task_reset() does: whoever set them would see its threads and
@@ -1052,23 +1075,8 @@ TEST(a_set_id_exec_drops_the_tasks_handlers)
 			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
 	for (int setid = 0; setid < 2; setid++) {
 		pid_t pid;
-		int in, out;
-		char buf[65536];
-		ssize_t n;
 
-		snprintf(copy, sizeof(copy), "/tmp/mach-exception-probe-%d", setid);
-		in = open("/proc/self/exe", O_RDONLY);
-		out = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-		ASSERT_GE(in, 0);
-		ASSERT_GE(out, 0);
-		while ((n = read(in, buf, sizeof(buf))) > 0)
-			ASSERT_EQ(n, write(out, buf, n));
-		close(in);
-		close(out);
-		if (setid) {
-			ASSERT_EQ(0, chown(copy, 65534, 65534));
-			ASSERT_EQ(0, chmod(copy, 04755));
-		}
+		ASSERT_EQ(0, copy_of_this_program(copy, sizeof(copy), setid));
 		pid = fork();
 		ASSERT_GE(pid, 0);
 		if (pid == 0) {
@@ -1080,6 +1088,57 @@ TEST(a_set_id_exec_drops_the_tasks_handlers)
 			setenv("MACH_EXCEPTION_PROBE", "1", 1);
 			execl(copy, copy, (char *)NULL);
 			_exit(12);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		unlink(copy);
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(setid ? 0 : 1, WEXITSTATUS(status)) {
+			TH_LOG("%s exec", setid ? "a set-uid" : "an ordinary");
+		}
+	}
+}
+
+/*
+ * The same for a process that becomes a task only in the set-id program
+ * (its first Mach call there). Such a task takes its parent's ports late,
+ * as they are then: it must not take the handlers an unprivileged parent
+ * set, who would then hold the set-uid program's task port with its
+ * first exception. An ordinary exec still takes them.
+ */
+TEST(a_set_id_program_made_a_task_late_takes_no_handlers)
+{
+	char copy[64];
+	int status;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to make a set-uid program");
+	for (int setid = 0; setid < 2; setid++) {
+		pid_t pid;
+
+		ASSERT_EQ(0, copy_of_this_program(copy, sizeof(copy), setid));
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			mach_port_t port;
+			pid_t kid;
+
+			/* An ordinary user's task, with a handler of its own. */
+			if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+				_exit(10);
+			port = handler_port();
+			if (task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, port,
+						     EXCEPTION_DEFAULT, THREAD_STATE_NONE))
+				_exit(11);
+			kid = fork();
+			if (kid == 0) {
+				/* No Mach call before the exec. */
+				setenv("MACH_EXCEPTION_PROBE", "1", 1);
+				execl(copy, copy, (char *)NULL);
+				_exit(12);
+			}
+			if (kid < 0 || waitpid(kid, &status, 0) != kid || !WIFEXITED(status))
+				_exit(13);
+			_exit(WEXITSTATUS(status));
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		unlink(copy);

@@ -4,6 +4,8 @@
  * exception ports, set and read back, and inherited by a process that
  * becomes a task from its Linux parent's task.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,6 +152,77 @@ TEST_F(ports, a_forked_task_inherits_its_parents_ports)
 						 sizeof(got), receivers[i], 1000, MACH_PORT_NULL));
 		EXPECT_EQ(900 + i, got.header.msgh_id);
 	}
+}
+
+/*
+ * This program exec'd by a_child_takes_no_ports_of_a_program_its_parent_
+ * exec'd (MACH_PORTS_AFTER_EXEC=fd): registers a port of the new
+ * program's, tells its child to go on, and waits for it.
+ */
+static void __attribute__((constructor)) after_exec(void)
+{
+	const char *fd = getenv("MACH_PORTS_AFTER_EXEC");
+	mach_port_t port = MACH_PORT_NULL;
+	int status = 0;
+
+	if (!fd)
+		return;
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+	    mach_port_insert_right(mach_task_self(), port, port, MACH_MSG_TYPE_MAKE_SEND) ||
+	    mach_ports_register(mach_task_self(), &port, 1) ||
+	    write(atoi(fd), "g", 1) != 1)
+		_exit(20);
+	wait(&status);
+	_exit(0);
+}
+
+/*
+ * A task made late (at the child's first Mach call) takes its parent's
+ * ports as they are then, as a Mach task took them at fork. A parent
+ * that has exec'd since runs another program, whose ports (a set-uid
+ * server's, say) were never the child's to take: it starts from the
+ * host's, with no registered port.
+ */
+TEST(a_child_takes_no_ports_of_a_program_its_parent_execd)
+{
+	int go[2], result[2], status, found = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(result));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		char fd[16];
+
+		if (mach_task_self() == MACH_PORT_NULL)
+			_exit(10);
+		if (fork() == 0) {
+			mach_port_array_t registered;
+			mach_msg_type_number_t count;
+			char word;
+			int n = 0;
+
+			/* No Mach call until its parent runs its new program. */
+			if (read(go[0], &word, 1) != 1 ||
+			    mach_ports_lookup(mach_task_self(), &registered, &count))
+				_exit(11);
+			for (unsigned int i = 0; i < count; i++)
+				n += MACH_PORT_VALID(registered[i]);
+			_exit(write(result[1], &n, sizeof(n)) == sizeof(n) ? 0 : 12);
+		}
+		snprintf(fd, sizeof(fd), "%d", go[1]);
+		setenv("MACH_PORTS_AFTER_EXEC", fd, 1);
+		execl("/proc/self/exe", "task_ports", (char *)NULL);
+		_exit(13);
+	}
+	close(result[1]);
+	ASSERT_EQ(sizeof(found), read(result[0], &found, sizeof(found)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, found) TH_LOG("the child took the new program's registered port");
+	close(result[0]);
+	close(go[0]);
+	close(go[1]);
 }
 
 TEST_HARNESS_MAIN

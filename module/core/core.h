@@ -75,7 +75,7 @@ void mach_task_resume_dropped(struct mach_task *task);
 /* An exec of its process not seen yet is seen now (Task::program()). */
 void mach_task_notice_exec(struct mach_task *task);
 /* What a new task takes: parent's ports, or the host's if parent is NULL. */
-void mach_task_inherit(struct mach_task *child, struct mach_task *parent);
+void mach_task_inherit(struct mach_task *child, struct mach_task *parent, mach_bool handlers);
 /* Drop rights whose fd the process closed behind Mach's back. */
 void mach_task_sweep_space(struct mach_task *task);
 

@@ -469,7 +469,7 @@ static Port *copy_send(Port *port)
  * are taken under the parent's lock, then put in place under ours (a new
  * task has none of its own to drop; what it had is dropped unlocked).
  */
-void Task::inherit_from(Task &parent, bool sample_port)
+void Task::inherit_from(Task &parent, bool sample_port, bool handlers)
 {
 	Port *special[TaskSpecialPortMax + 1] = {};
 	Port *registered[registered_max];
@@ -515,7 +515,8 @@ void Task::inherit_from(Task &parent, bool sample_port)
 		sample = dying_ ? sample : old;
 	}
 	/* Under the tables' own locks, after the tasks'. */
-	exceptions_.copy_from(parent.exceptions_);
+	if (handlers)
+		exceptions_.copy_from(parent.exceptions_);
 	for (Port *p : special)
 		if (p)
 			p->drop(TransitRight{p, MoveSend});
@@ -839,11 +840,11 @@ extern "C" void mach_task_terminate(mach_task *task)
 	Task::from(task)->terminate();
 }
 
-extern "C" void mach_task_inherit(mach_task *child, mach_task *parent)
+extern "C" void mach_task_inherit(mach_task *child, mach_task *parent, mach_bool handlers)
 {
 	/* A process that became a task by itself: not its sample port. */
 	if (parent)
-		Task::from(child)->inherit_from(*Task::from(parent), false);
+		Task::from(child)->inherit_from(*Task::from(parent), false, handlers);
 	else
 		Task::from(child)->start_from_host();
 }

@@ -218,7 +218,7 @@ public:
 	 * task by itself may run another program than its Linux parent (a
 	 * set-uid one), whose pcs are not the parent's sampler's to see.
 	 */
-	void inherit_from(Task &parent, bool sample);
+	void inherit_from(Task &parent, bool sample, bool handlers = true);
 	/* A task with no Mach parent starts with the host's ports instead. */
 	void start_from_host();
 

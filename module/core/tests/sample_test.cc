@@ -260,7 +260,7 @@ TEST_F(Sample, ATaskCreatedChildInheritsThePortAProcessDoesNot)
 	mach_task_os os2;
 	Task *other = Task::create(&os2);
 	ASSERT_NE(nullptr, other);
-	mach_task_inherit(other, task);
+	mach_task_inherit(other, task, true);
 	EXPECT_FALSE(other->sampling());
 	EXPECT_EQ(2u, send_rights(port));
 	other->terminate();
