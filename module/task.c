@@ -408,10 +408,21 @@ static bool mach_task_execed_as_owner(struct mach_task_os *os)
  */
 mach_u64 mach_shim_task_program_look(struct mach_task_os *os, enum mach_exec_seen *exec)
 {
+	struct task_struct *leader = get_pid_task(READ_ONCE(os->pid), PIDTYPE_TGID);
 	struct mm_struct *now;
 	u64 gen = 0;
 
 	*exec = MACH_EXEC_NONE;
+	/*
+	 * An exec holds its exec_update_lock from its new mm to its new
+	 * credentials: looked at in between, the mm would be the new
+	 * program's and its dumpability still the old one's (a set-uid
+	 * program seen as its owner's, its task's handlers kept).
+	 */
+	if (leader && down_read_killable(&leader->signal->exec_update_lock)) {
+		put_task_struct(leader);
+		return 0;
+	}
 	mutex_lock(&mach_tasks_lock);
 	if (!os->registered)
 		goto out;
@@ -434,6 +445,10 @@ out:
 	mutex_unlock(&mach_tasks_lock);
 	if (*exec && !mach_task_execed_as_owner(os))
 		*exec = MACH_EXEC_OTHER_OWNER;
+	if (leader) {
+		up_read(&leader->signal->exec_update_lock);
+		put_task_struct(leader);
+	}
 	return gen;
 }
 

@@ -11,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <mach/mach.h>
 #include <mach/mach_exc.h>
@@ -1147,6 +1149,73 @@ TEST(a_set_id_program_made_a_task_late_takes_no_handlers)
 			TH_LOG("%s exec", setid ? "a set-uid" : "an ordinary");
 		}
 	}
+}
+
+/*
+ * The same with another task looking at it all along the exec (each look
+ * checks for a new program): an exec makes the new mm before the new
+ * credentials, and a look in between saw the set-uid program as its
+ * owner's and kept the handlers for good. Many close-on-exec fds widen
+ * that window.
+ */
+TEST(a_set_id_exec_looked_at_meanwhile_drops_the_tasks_handlers)
+{
+	char copy[64];
+	int status, kept = 0, rounds = 0;
+	time_t end;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to make a set-uid program");
+	ASSERT_EQ(0, copy_of_this_program(copy, sizeof(copy), 1));
+	end = time(NULL) + 15;
+	for (; rounds < 10 && !kept && time(NULL) < end; rounds++) {
+		pid_t pid = fork();
+
+		ASSERT_GE(pid, 0);
+		if (pid == 0) {
+			mach_port_t port, target;
+			int go[2];
+			pid_t kid;
+			char word = 0;
+
+			/* An ordinary user's process, dumpable as an exec'd one is. */
+			if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ||
+			    prctl(PR_SET_DUMPABLE, 1) || pipe(go))
+				_exit(10);
+			port = handler_port();
+			if (task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, port,
+						     EXCEPTION_DEFAULT, THREAD_STATE_NONE))
+				_exit(11);
+			kid = fork();
+			if (kid == 0) {
+				/* A task with its parent's handler, then the set-uid program. */
+				if (mach_task_self() == MACH_PORT_NULL || read(go[0], &word, 1) != 1)
+					_exit(12);
+				for (int i = 0; i < 3000; i++)
+					fcntl(dup(0), F_SETFD, FD_CLOEXEC);
+				setenv("MACH_EXCEPTION_PROBE", "1", 1);
+				execl(copy, copy, (char *)NULL);
+				_exit(13);
+			}
+			if (kid < 0 || task_for_pid(mach_task_self(), kid, &target) ||
+			    write(go[1], "g", 1) != 1)
+				_exit(14);
+			/* Looks at it until it is gone. */
+			while (waitpid(kid, &status, WNOHANG) == 0) {
+				task_basic_info_data_t info;
+				mach_msg_type_number_t count = TASK_BASIC_INFO_COUNT;
+
+				task_info(target, TASK_BASIC_INFO, (task_info_t)&info, &count);
+			}
+			_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 15);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_GE(1, WEXITSTATUS(status)) TH_LOG("round %d: %d", rounds, WEXITSTATUS(status));
+		kept = WEXITSTATUS(status) == 1;
+	}
+	unlink(copy);
+	EXPECT_EQ(0, kept) TH_LOG("the handler was kept in round %d", rounds);
 }
 
 TEST_HARNESS_MAIN
