@@ -1060,6 +1060,58 @@ static int copy_of_this_program(char *copy, size_t size, int setid)
 }
 
 /*
+ * The exit of run(copy) in a child: it execs copy, the probe, which exits
+ * 0 if its task has no handler of EXC_BAD_ACCESS and 1 if it has one; -1
+ * if the child did not exit.
+ */
+static int probe_in_child(const char *copy, int (*run)(const char *copy))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(run(copy));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Runs the probe from an ordinary user's process (exec'ing it: no return). */
+static int exec_probe_as_a_user(const char *copy)
+{
+	if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		return 10;
+	setenv("MACH_EXCEPTION_PROBE", "1", 1);
+	execl(copy, copy, (char *)NULL);
+	return 12;
+}
+
+/*
+ * Each of an ordinary copy of this program and a set-uid one run by
+ * run(): the ordinary one keeps the handler, the set-uid one has none.
+ */
+#define EXPECT_HANDLER_ONLY_IN_AN_ORDINARY_EXEC(run)				\
+	for (int setid = 0; setid < 2; setid++) {				\
+		char copy[64];							\
+		int got;							\
+										\
+		ASSERT_EQ(0, copy_of_this_program(copy, sizeof(copy), setid));	\
+		got = probe_in_child(copy, run);				\
+		unlink(copy);							\
+		EXPECT_EQ(setid ? 0 : 1, got) {					\
+			TH_LOG("%s exec", setid ? "a set-uid" : "an ordinary");	\
+		}								\
+	}
+
+/* A task first, with its parent's handlers; then another user's. */
+static int task_then_probe(const char *copy)
+{
+	if (mach_task_self() == MACH_PORT_NULL)
+		return 11;
+	return exec_probe_as_a_user(copy);
+}
+
+/*
  * An exec into a set-id program drops the task's handlers, as XNU's
  * ipc_task_reset() does: whoever set them would see its threads and
  * state. An ordinary exec keeps them.
@@ -1067,37 +1119,13 @@ static int copy_of_this_program(char *copy, size_t size, int setid)
 TEST(a_set_id_exec_drops_the_tasks_handlers)
 {
 	mach_port_t port = handler_port();
-	char copy[64];
-	int status;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to make a set-uid program");
 	/* Held here, so that it outlives the child's exec; the child inherits it. */
 	ASSERT_EQ(KERN_SUCCESS, task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
 			port, EXCEPTION_DEFAULT, THREAD_STATE_NONE));
-	for (int setid = 0; setid < 2; setid++) {
-		pid_t pid;
-
-		ASSERT_EQ(0, copy_of_this_program(copy, sizeof(copy), setid));
-		pid = fork();
-		ASSERT_GE(pid, 0);
-		if (pid == 0) {
-			/* A task first, with its parent's handlers; then another user's. */
-			if (mach_task_self() == MACH_PORT_NULL)
-				_exit(11);
-			if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
-				_exit(10);
-			setenv("MACH_EXCEPTION_PROBE", "1", 1);
-			execl(copy, copy, (char *)NULL);
-			_exit(12);
-		}
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		unlink(copy);
-		ASSERT_TRUE(WIFEXITED(status));
-		EXPECT_EQ(setid ? 0 : 1, WEXITSTATUS(status)) {
-			TH_LOG("%s exec", setid ? "a set-uid" : "an ordinary");
-		}
-	}
+	EXPECT_HANDLER_ONLY_IN_AN_ORDINARY_EXEC(task_then_probe);
 }
 
 /*
@@ -1107,48 +1135,26 @@ TEST(a_set_id_exec_drops_the_tasks_handlers)
  * set, who would then hold the set-uid program's task port with its
  * first exception. An ordinary exec still takes them.
  */
+/* An ordinary user's task with a handler, whose child runs the probe. */
+static int handler_then_untasked_child(const char *copy)
+{
+	mach_port_t port;
+
+	if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		return 10;
+	port = handler_port();
+	if (task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, port,
+				     EXCEPTION_DEFAULT, THREAD_STATE_NONE))
+		return 11;
+	/* No Mach call in the child before the exec. */
+	return probe_in_child(copy, exec_probe_as_a_user);
+}
+
 TEST(a_set_id_program_made_a_task_late_takes_no_handlers)
 {
-	char copy[64];
-	int status;
-
 	if (geteuid() != 0)
 		SKIP(return, "needs root to make a set-uid program");
-	for (int setid = 0; setid < 2; setid++) {
-		pid_t pid;
-
-		ASSERT_EQ(0, copy_of_this_program(copy, sizeof(copy), setid));
-		pid = fork();
-		ASSERT_GE(pid, 0);
-		if (pid == 0) {
-			mach_port_t port;
-			pid_t kid;
-
-			/* An ordinary user's task, with a handler of its own. */
-			if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
-				_exit(10);
-			port = handler_port();
-			if (task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS, port,
-						     EXCEPTION_DEFAULT, THREAD_STATE_NONE))
-				_exit(11);
-			kid = fork();
-			if (kid == 0) {
-				/* No Mach call before the exec. */
-				setenv("MACH_EXCEPTION_PROBE", "1", 1);
-				execl(copy, copy, (char *)NULL);
-				_exit(12);
-			}
-			if (kid < 0 || waitpid(kid, &status, 0) != kid || !WIFEXITED(status))
-				_exit(13);
-			_exit(WEXITSTATUS(status));
-		}
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		unlink(copy);
-		ASSERT_TRUE(WIFEXITED(status));
-		EXPECT_EQ(setid ? 0 : 1, WEXITSTATUS(status)) {
-			TH_LOG("%s exec", setid ? "a set-uid" : "an ordinary");
-		}
-	}
+	EXPECT_HANDLER_ONLY_IN_AN_ORDINARY_EXEC(handler_then_untasked_child);
 }
 
 /*

@@ -520,6 +520,17 @@ protected:
 		u32 trailer[16];
 	};
 
+	// name is no more, and its dead-name request was cancelled.
+	void expect_gone_with_its_request(u32 name, u32 listener)
+	{
+		u32 t;
+		EXPECT_EQ(Kr::InvalidName, space().type(Name{name}, &t));
+		Notice n;
+		ASSERT_EQ(Kr::Success, next(listener, &n));
+		EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
+		EXPECT_EQ(name, n.value);
+	}
+
 	// Sends one right of name to dest in a message.
 	Kr send_one(u32 dest, u32 name, u32 disposition)
 	{
@@ -607,12 +618,7 @@ TEST_F(Notify, MovingTheLastSendRightCancelsTheDeadNameRequest)
 	request(port, NotifyDeadName, 0, listener, MakeSendOnce);
 	EXPECT_EQ(RightSend | RightDnRequest, type(port));
 	ASSERT_EQ(Kr::Success, send_one(away, port, MoveSend));
-	u32 t;
-	EXPECT_EQ(Kr::InvalidName, space().type(Name{port}, &t));
-	Notice n;
-	ASSERT_EQ(Kr::Success, next(listener, &n));
-	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
-	EXPECT_EQ(port, n.value);
+	expect_gone_with_its_request(port, listener);
 }
 
 // The same for a receive right whose send right went first.
@@ -624,11 +630,7 @@ TEST_F(Notify, MovingTheReceiveRightCancelsTheDeadNameRequest)
 	ASSERT_EQ(Kr::Success, space().deallocate(Name{port}));
 	EXPECT_EQ(RightReceive | RightDnRequest, type(port));
 	ASSERT_EQ(Kr::Success, send_one(away, port, MoveReceive));
-	u32 t;
-	EXPECT_EQ(Kr::InvalidName, space().type(Name{port}, &t));
-	Notice n;
-	ASSERT_EQ(Kr::Success, next(listener, &n));
-	EXPECT_EQ(int(NotifyPortDeleted), n.h.id);
+	expect_gone_with_its_request(port, listener);
 }
 
 // A receive right received lands under its own port's name, never under
