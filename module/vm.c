@@ -120,6 +120,40 @@ static int mach_vm_check_mm(struct mm_struct *mm, u64 start, u64 end,
 	return ret;
 }
 
+/*
+ * vm_copy's bytes, through page, a piece within a page on both sides at a
+ * time: as from a snapshot of the source (XNU copies it in first), so
+ * from the end when the destination starts inside the source.
+ */
+static int mach_vm_copy_pieces(struct mm_struct *mm, u64 from, u64 to, u64 len,
+			       void *page)
+{
+	bool back = to > from && to < from + len;
+	int ret = 0;
+
+	while (!ret && len) {
+		u64 src = back ? from + len - 1 : from, dst = back ? to + len - 1 : to;
+		unsigned int n = min_t(u64, len, back ?
+				       min(offset_in_page(src), offset_in_page(dst)) + 1 :
+				       PAGE_SIZE - max(offset_in_page(src), offset_in_page(dst)));
+
+		if (back) {
+			src -= n - 1;
+			dst -= n - 1;
+		} else {
+			from += n;
+			to += n;
+		}
+		ret = mach_vm_access(mm, src, page, n, false);
+		if (!ret)
+			ret = mach_vm_access(mm, dst, page, n, true);
+		len -= n;
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+	}
+	return ret;
+}
+
 /* vm_read, vm_write, vm_copy: through one bounce page, a page at a time. */
 static int mach_vm_transfer(struct mach_task_os *os,
 			    struct mach_shim_vm_request *req)
@@ -150,14 +184,16 @@ static int mach_vm_transfer(struct mach_task_os *os,
 	if (!ret && !page)
 		ret = -ENOMEM;
 
+	if (!ret && req->op == MACH_VM_COPY) {
+		ret = mach_vm_copy_pieces(mm, req->start, to, len, page);
+		at = req->end;
+	}
 	while (!ret && at < req->end) {
-		/* Neither side may cross a page in one step. */
+		/* No step crosses a page. */
 		unsigned int n = min_t(u64, req->end - at,
 				       PAGE_SIZE - offset_in_page(at));
 		u64 done = at - req->start;
 
-		if (req->op == MACH_VM_COPY)
-			n = min_t(unsigned int, n, PAGE_SIZE - offset_in_page(to));
 		switch (req->op) {
 		case MACH_VM_READ:
 			if (req->kernel_data) {
@@ -176,12 +212,6 @@ static int mach_vm_transfer(struct mach_task_os *os,
 				ret = -EFAULT;
 			else
 				ret = mach_vm_access(mm, at, page, n, true);
-			break;
-		case MACH_VM_COPY:
-			ret = mach_vm_access(mm, at, page, n, false);
-			if (!ret)
-				ret = mach_vm_access(mm, to, page, n, true);
-			to += n;
 			break;
 		}
 		at += n;

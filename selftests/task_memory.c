@@ -5,6 +5,7 @@
  * creation, and the vm_* calls on a task with an empty address space.
  */
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include <mach/mach.h>
@@ -375,6 +376,40 @@ TEST_F(tasks, bad_vm_arguments)
 	/* The task is gone: its port is a dead name. */
 	EXPECT_EQ(MACH_SEND_INVALID_DEST, vm_allocate(child, &at, PAGE,
 						      VM_FLAGS_ANYWHERE));
+}
+
+/*
+ * vm_copy between overlapping ranges copies as from a snapshot of the
+ * source, as XNU's does (it copies the source in first): a destination
+ * a page or a few bytes past the source gets the source's bytes as they
+ * were, not what the copy already wrote over them.
+ */
+TEST(overlapping_vm_copy_copies_the_source_as_it_was)
+{
+	static const vm_size_t shifts[] = { PAGE, 3, PAGE + 5 };
+	uint8_t *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t want[2 * PAGE];
+
+	ASSERT_NE(MAP_FAILED, p);
+	for (size_t k = 0; k < sizeof(shifts) / sizeof(shifts[0]); k++) {
+		for (size_t i = 0; i < 4 * PAGE; i++)
+			p[i] = (uint8_t)(i % 251 + k);
+		memcpy(want, p, sizeof(want));
+		ASSERT_EQ(KERN_SUCCESS, vm_copy(mach_task_self(), (vm_address_t)p, 2 * PAGE,
+						(vm_address_t)p + shifts[k]));
+		EXPECT_EQ(0, memcmp(want, p + shifts[k], sizeof(want))) {
+			TH_LOG("shifted by %zu", (size_t)shifts[k]);
+		}
+		/* And back, the destination before the source. */
+		memcpy(want, p + shifts[k], sizeof(want));
+		ASSERT_EQ(KERN_SUCCESS, vm_copy(mach_task_self(), (vm_address_t)p + shifts[k],
+						2 * PAGE, (vm_address_t)p));
+		EXPECT_EQ(0, memcmp(want, p, sizeof(want))) {
+			TH_LOG("back by %zu", (size_t)shifts[k]);
+		}
+	}
+	munmap(p, 4 * PAGE);
 }
 
 TEST_HARNESS_MAIN
