@@ -402,23 +402,55 @@ static bool mach_task_execed_as_owner(struct mach_task_os *os)
 }
 
 /*
+ * Does os's process still run the program the last look saw? Compared
+ * without a reference: program_mm is mmgrab()bed, and once the task is
+ * ready it changes only in a look, under the core's program lock that the
+ * caller holds, so no other mm can have its address.
+ */
+static bool mach_task_program_unchanged(struct mach_task_os *os)
+{
+	struct task_struct *leader, *thread;
+	struct mm_struct *mm;
+	bool same = false;
+
+	if (!smp_load_acquire(&os->registered))	/* pairs with _register() */
+		return false;
+	rcu_read_lock();
+	leader = pid_task(os->pid, PIDTYPE_TGID);
+	if (leader) {
+		for_each_thread(leader, thread) {
+			mm = READ_ONCE(thread->mm);
+			if (mm) {
+				same = mm == os->program_mm;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return same;
+}
+
+/*
  * Programs. A task port is given out for the program its process runs;
  * an exec shows as the process's mm changing. The core looks, one
  * caller at a time, and renews the task for each exec this finds.
  */
 mach_u64 mach_shim_task_program_look(struct mach_task_os *os, enum mach_exec_seen *exec)
 {
-	struct task_struct *leader = get_pid_task(READ_ONCE(os->pid), PIDTYPE_TGID);
+	struct task_struct *leader;
 	struct mm_struct *now;
 	u64 gen = 0;
 
 	*exec = MACH_EXEC_NONE;
+	if (mach_task_program_unchanged(os))
+		return os->program;	/* the common case: no exec */
 	/*
 	 * An exec holds its exec_update_lock from its new mm to its new
 	 * credentials: looked at in between, the mm would be the new
 	 * program's and its dumpability still the old one's (a set-uid
 	 * program seen as its owner's, its task's handlers kept).
 	 */
+	leader = get_pid_task(READ_ONCE(os->pid), PIDTYPE_TGID);
 	if (leader && down_read_killable(&leader->signal->exec_update_lock)) {
 		put_task_struct(leader);
 		return 0;
@@ -443,6 +475,7 @@ mach_u64 mach_shim_task_program_look(struct mach_task_os *os, enum mach_exec_see
 	*exec = MACH_EXEC_SAME_OWNER;
 out:
 	mutex_unlock(&mach_tasks_lock);
+	/* Asked of the leader now: an exec from another thread replaced it. */
 	if (*exec && !mach_task_execed_as_owner(os))
 		*exec = MACH_EXEC_OTHER_OWNER;
 	if (leader) {
