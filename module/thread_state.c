@@ -27,8 +27,11 @@ static bool mach_thread_wait_stopped(struct mach_thread_os *t)
 	return !READ_ONCE(t->dying) && t->thread;
 }
 
-/* Its saved registers, while it stays parked or stopped: or NULL. */
-static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
+/*
+ * Its thread, whose saved registers stay as they are while it is parked or
+ * stopped, until mach_thread_regs_end(): or NULL.
+ */
+static struct task_struct *mach_thread_regs_begin(struct mach_thread_os *t)
 {
 	struct task_struct *thread;
 
@@ -39,7 +42,7 @@ static struct pt_regs *mach_thread_regs_begin(struct mach_thread_os *t)
 		mutex_unlock(&t->regs_lock);
 		return NULL;
 	}
-	return task_pt_regs(thread);
+	return thread;
 }
 
 static void mach_thread_regs_end(struct mach_thread_os *t)
@@ -81,7 +84,7 @@ static struct mach_fault *mach_thread_fault_begin(struct mach_thread_os *t)
 
 int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 {
-	const struct pt_regs *r;
+	struct task_struct *thread;
 	struct mach_fault *fault = mach_thread_fault_begin(t);
 
 	if (fault) {
@@ -105,17 +108,17 @@ int mach_shim_thread_get_state(struct mach_thread_os *t, u64 *regs)
 	/* Its registers now: stopped, or the stub's it came back through. */
 	if (!mach_thread_unstarted(t) && !mach_thread_wait_stopped(t))
 		return -EBUSY;
-	r = mach_thread_regs_begin(t);
-	if (!r)
+	thread = mach_thread_regs_begin(t);
+	if (!thread)
 		return -EBUSY;
-	mach_arch_state_read(t->thread, r, regs);
+	mach_arch_state_read(thread, task_pt_regs(thread), regs);
 	mach_thread_regs_end(t);
 	return 0;
 }
 
 int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 {
-	struct pt_regs *r;
+	struct task_struct *thread;
 	struct mach_fault *fault = mach_thread_fault_begin(t);
 
 	if (fault) {
@@ -147,11 +150,11 @@ int mach_shim_thread_set_state(struct mach_thread_os *t, const u64 *regs)
 	}
 	if (!mach_thread_wait_stopped(t))
 		return -EBUSY;
-	r = mach_thread_regs_begin(t);
-	if (!r)
+	thread = mach_thread_regs_begin(t);
+	if (!thread)
 		return -EBUSY;
 	/* It was stopped in the middle of anything: that is abandoned. */
-	mach_arch_state_write_all(r, regs);
+	mach_arch_state_write_all(task_pt_regs(thread), regs);
 	mach_thread_regs_end(t);
 	return 0;
 }
@@ -173,7 +176,7 @@ static struct task_struct *mach_thread_still_begin(struct mach_thread_os *t)
 	if (!(mach_thread_unstarted(t) && READ_ONCE(t->parked)) &&
 	    !mach_thread_wait_stopped(t))
 		return NULL;
-	return mach_thread_regs_begin(t) ? smp_load_acquire(&t->thread) : NULL;	/* as _regs_begin() */
+	return mach_thread_regs_begin(t);
 }
 
 static void mach_thread_still_end(struct mach_thread_os *t, struct task_struct *thread)
