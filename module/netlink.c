@@ -6,7 +6,10 @@
  *
  * A caller sees what /proc would let it read (mach_nl_visible()); the
  * write commands (suspend, resume, terminate) are CAP_SYS_ADMIN's. The
- * core's data is read through core.h only.
+ * caller is both the socket's opener and the request's writer, as for
+ * netlink_capable(): a set-uid program that writes into someone else's
+ * socket shows them nothing more. The core's data is read through core.h
+ * only.
  */
 #include <linux/cred.h>
 #include <linux/mm.h>
@@ -17,6 +20,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include <mach/abi.h>
 #include <mach/netlink.h>
@@ -39,16 +43,32 @@ static const struct nla_policy mach_nl_pid_policy[MACH_A_TASK_PID + 1] = {
 
 static struct genl_family mach_genl_family;
 
-/* May the caller read t's process, as /proc says (PTRACE_MODE_READ_FSCREDS)? */
-static bool mach_nl_visible(struct task_struct *t, bool admin)
+/*
+ * A dump's state, in its callback's ctx: who asks, decided once when the
+ * request is written (later parts are made in whoever calls recvmsg), and
+ * how far it has gone.
+ */
+struct mach_nl_dump {
+	const struct cred *opener;	/* the socket's */
+	const struct cred *writer;	/* the request's */
+	struct pid *writer_tgid;
+	bool admin;
+	unsigned long sent;		/* tasks walked, threads or names sent */
+	struct mach_task *task;		/* a thread or port dump's */
+};
+
+static struct mach_nl_dump *mach_nl_dump_of(struct netlink_callback *cb)
 {
-	const struct cred *me = current_cred(), *tc;
+	BUILD_BUG_ON(sizeof(struct mach_nl_dump) > sizeof(cb->ctx));
+	return (struct mach_nl_dump *)cb->ctx;
+}
+
+/* May cred read t's process, as /proc says (PTRACE_MODE_READ_FSCREDS)? */
+static bool mach_nl_cred_reads(const struct cred *me, struct task_struct *t)
+{
+	const struct cred *tc;
 	bool ok;
 
-	if (admin)
-		return true;
-	if (same_thread_group(t, current))
-		return true;
 	rcu_read_lock();
 	tc = __task_cred(t);
 	ok = uid_eq(me->fsuid, tc->euid) && uid_eq(me->fsuid, tc->suid) &&
@@ -58,9 +78,41 @@ static bool mach_nl_visible(struct task_struct *t, bool admin)
 	return ok && mach_task_owner_dumpable(t);
 }
 
-static bool mach_nl_admin(void)
+/* May the dump's caller, opener and writer both, read t's process? */
+static bool mach_nl_visible(const struct mach_nl_dump *d, struct task_struct *t)
 {
-	return capable(CAP_SYS_ADMIN) || capable(CAP_SYS_PTRACE);
+	if (d->admin)
+		return true;
+	/* Its own process, as /proc lets it, if it opened the socket too. */
+	if (task_tgid(t) == d->writer_tgid && d->opener == d->writer)
+		return true;
+	return mach_nl_cred_reads(d->opener, t) && mach_nl_cred_reads(d->writer, t);
+}
+
+/* A dump starts, in the writer of its request: who asks. */
+static int mach_nl_dump_start(struct netlink_callback *cb)
+{
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
+	struct sock *sk = NETLINK_CB(cb->skb).sk;
+
+	d->admin = netlink_capable(cb->skb, CAP_SYS_ADMIN) ||
+		   netlink_capable(cb->skb, CAP_SYS_PTRACE);
+	d->opener = get_cred(sk->sk_socket->file->f_cred);
+	d->writer = get_current_cred();
+	d->writer_tgid = get_pid(task_tgid(current));
+	return 0;
+}
+
+static int mach_nl_dump_done(struct netlink_callback *cb)
+{
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
+
+	if (d->task)
+		mach_task_put(d->task);
+	put_pid(d->writer_tgid);
+	put_cred(d->writer);
+	put_cred(d->opener);
+	return 0;
 }
 
 static int mach_nl_put_words(struct sk_buff *skb, int type, const u32 *w, int n)
@@ -159,8 +211,9 @@ static int mach_nl_put_rights(struct sk_buff *skb, const struct mach_task_view *
 
 /* One task's message; -EMSGSIZE when skb is full, 1 if not shown. */
 static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
-			     struct mach_task *task, bool admin)
+			     struct mach_task *task)
 {
+	const struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	static const int stat_attrs[] = {
 		MACH_A_STAT_VIRTUAL, MACH_A_STAT_RESIDENT,
 		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
@@ -179,10 +232,10 @@ static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 	if (!t)
 		return 1;
 	pid = pid_vnr(os->pid);
-	ok = pid && mach_nl_visible(t, admin);
+	ok = pid && mach_nl_visible(d, t);
 	rcu_read_lock();
 	ppid = task_tgid_vnr(rcu_dereference(t->real_parent));
-	uid = from_kuid_munged(current_user_ns(), __task_cred(t)->euid);
+	uid = from_kuid_munged(d->writer->user_ns, __task_cred(t)->euid);
 	rcu_read_unlock();
 	threads = get_nr_threads(t);
 	put_task_struct(t);
@@ -227,23 +280,22 @@ static int mach_nl_fill_task(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* cb->args[0]: tasks of the registry walked so far. */
 static int mach_nl_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct mach_task *batch[MACH_NL_BATCH];
-	bool admin = mach_nl_admin();
 	unsigned int n, i, gen;
 	int err = 0;
 
 	do {
-		n = mach_tasks_batch(cb->args[0], batch, MACH_NL_BATCH, &gen);
+		n = mach_tasks_batch(d->sent, batch, MACH_NL_BATCH, &gen);
 		cb->seq = gen;
 		for (i = 0; i < n; i++) {
 			if (!err) {
-				err = mach_nl_fill_task(skb, cb, batch[i], admin);
+				err = mach_nl_fill_task(skb, cb, batch[i]);
 				if (err >= 0) {
 					err = 0;
-					cb->args[0]++;
+					d->sent++;
 				}
 			}
 			mach_task_put(batch[i]);
@@ -260,6 +312,7 @@ static int mach_nl_tasks(struct sk_buff *skb, struct netlink_callback *cb)
  */
 static struct mach_task *mach_nl_task_of(struct netlink_callback *cb)
 {
+	const struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct nlattr *attrs[MACH_A_TASK_PID + 1];
 	struct mach_task *task;
 	struct task_struct *t;
@@ -280,7 +333,7 @@ static struct mach_task *mach_nl_task_of(struct netlink_callback *cb)
 	task = mach_task_lookup(pid);
 	t = get_pid_task(pid, PIDTYPE_TGID);
 	put_pid(pid);
-	if (task && (!t || !mach_nl_visible(t, mach_nl_admin()))) {
+	if (task && (!t || !mach_nl_visible(d, t))) {
 		mach_task_put(task);
 		task = NULL;
 	}
@@ -290,24 +343,21 @@ static struct mach_task *mach_nl_task_of(struct netlink_callback *cb)
 }
 
 /*
- * A dump of one task's threads or ports starts: its task, kept in
- * cb->args[1] until done, so that a refusal is the request's answer.
+ * A dump of one task's threads or ports starts: its task, kept until
+ * done, so that a refusal is the request's answer.
  */
 static int mach_nl_task_start(struct netlink_callback *cb)
 {
-	struct mach_task *task = mach_nl_task_of(cb);
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
+	struct mach_task *task;
 
-	if (IS_ERR(task))
+	mach_nl_dump_start(cb);
+	task = mach_nl_task_of(cb);
+	if (IS_ERR(task)) {
+		mach_nl_dump_done(cb);	/* not called when start fails */
 		return PTR_ERR(task);
-	cb->args[1] = (unsigned long)task;
-	return 0;
-}
-
-static int mach_nl_task_done(struct netlink_callback *cb)
-{
-	if (cb->args[1])
-		mach_task_put((struct mach_task *)cb->args[1]);
-	cb->args[1] = 0;
+	}
+	d->task = task;
 	return 0;
 }
 
@@ -338,9 +388,9 @@ static s64 mach_nl_thread_suspend(const struct mach_thread_view *views, u32 n,
 	return -1;
 }
 
-/* cb->args[0]: threads sent so far. */
 static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	static const int stat_attrs[] = {
 		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
 	};
@@ -352,7 +402,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 count, got;
 	int err = 0;
 
-	task = (struct mach_task *)cb->args[1];
+	task = d->task;
 	os = mach_task_os_of(task);
 	count = mach_task_thread_count(task) + 16;
 	views = kvmalloc_array(count, sizeof(*views), GFP_KERNEL);
@@ -377,7 +427,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		s64 suspend;
 		void *hdr;
 
-		if (at++ < cb->args[0])
+		if (at++ < d->sent)
 			continue;
 		task_cputime_adjusted(t, &ut, &st);
 		vals[0] = ut;
@@ -401,7 +451,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		cb->args[0]++;
+		d->sent++;
 	}
 	rcu_read_unlock();
 	if (agent)
@@ -440,22 +490,23 @@ static int mach_nl_put_port_live(struct sk_buff *skb, const struct mach_port_vie
 				 ARRAY_SIZE(attrs));
 }
 
-/* cb->args[0]: names sent so far (of a fresh look at the space each time). */
+/* Names are counted in a fresh look at the space each time. */
 static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct mach_port_view *views;
 	struct mach_task *task;
 	u32 count, got, i;
 	int err = 0;
 
-	task = (struct mach_task *)cb->args[1];
+	task = d->task;
 	count = mach_task_port_views(task, NULL, 0) + 16;
 	views = kvmalloc_array(count, sizeof(*views), GFP_KERNEL);
 	if (!views)
 		return -ENOMEM;
 	got = min(mach_task_port_views(task, views, count), count);
 
-	for (i = cb->args[0]; i < got; i++) {
+	for (i = d->sent; i < got; i++) {
 		const struct mach_port_view *v = &views[i];
 		void *hdr;
 
@@ -479,7 +530,7 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		cb->args[0]++;
+		d->sent++;
 	}
 	kvfree(views);
 	if (err && !skb->len)
@@ -546,7 +597,9 @@ static const struct genl_ops mach_genl_ops[] = {
 	},
 	{
 		.cmd = MACH_CMD_TASK_GET,
+		.start = mach_nl_dump_start,
 		.dumpit = mach_nl_tasks,
+		.done = mach_nl_dump_done,
 		.policy = mach_nl_none_policy,
 		.maxattr = MACH_A_PAD,
 	},
@@ -554,7 +607,7 @@ static const struct genl_ops mach_genl_ops[] = {
 		.cmd = MACH_CMD_THREAD_GET,
 		.start = mach_nl_task_start,
 		.dumpit = mach_nl_threads,
-		.done = mach_nl_task_done,
+		.done = mach_nl_dump_done,
 		.policy = mach_nl_pid_policy,
 		.maxattr = MACH_A_TASK_PID,
 	},
@@ -562,7 +615,7 @@ static const struct genl_ops mach_genl_ops[] = {
 		.cmd = MACH_CMD_PORT_GET,
 		.start = mach_nl_task_start,
 		.dumpit = mach_nl_ports,
-		.done = mach_nl_task_done,
+		.done = mach_nl_dump_done,
 		.policy = mach_nl_pid_policy,
 		.maxattr = MACH_A_TASK_PID,
 	},

@@ -447,6 +447,64 @@ TEST_F(nl, unprivileged_sees_only_its_own)
 }
 
 /*
+ * A request that root writes into a socket nobody opened (a set-uid
+ * program writing to the stdout it was given, say) shows only what nobody
+ * may see: its caller is the opener as much as the writer.
+ */
+TEST_F(nl, a_request_written_into_anothers_socket_shows_what_its_opener_may)
+{
+	int opened[2], done[2], status, pidfd;
+	struct nl *theirs = calloc(1, sizeof(*theirs));
+	pid_t kid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to become another user");
+	ASSERT_NE(NULL, theirs);
+	ASSERT_EQ(0, pipe(opened));
+	ASSERT_EQ(0, pipe(done));
+	kid = made_fork(&self->made);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		struct nl nl;
+		char c;
+
+		if (setgid(65534) || setuid(65534) || nl_open(&nl))
+			_exit(10);
+		if (write(opened[1], &nl.fd, sizeof(nl.fd)) != sizeof(nl.fd))
+			_exit(11);
+		_exit(read(done[0], &c, 1) == 1 ? 0 : 12);
+	}
+	ASSERT_EQ(sizeof(theirs->fd), read(opened[0], &theirs->fd, sizeof(theirs->fd)));
+	pidfd = syscall(__NR_pidfd_open, kid, 0);
+	ASSERT_LE(0, pidfd);
+	theirs->fd = syscall(__NR_pidfd_getfd, pidfd, theirs->fd, 0);
+	ASSERT_LE(0, theirs->fd);
+	theirs->family = self->nl.family;
+	theirs->seq = 2000;
+
+	/* Root's own task, seen through root's socket... */
+	ASSERT_EQ(0, dump(&self->nl, MACH_CMD_TASK_GET, 0, &self->s, NULL));
+	EXPECT_LE(0, find(&self->s, getpid()));
+	/* ...and not through nobody's, nor its threads and ports. */
+	ASSERT_EQ(0, dump(theirs, MACH_CMD_TASK_GET, 0, &self->s, NULL));
+	EXPECT_EQ(-1, find(&self->s, getpid()));
+	EXPECT_EQ(-ESRCH, dump(theirs, MACH_CMD_THREAD_GET, getpid(), &self->s, NULL));
+	EXPECT_EQ(-ESRCH, dump(theirs, MACH_CMD_PORT_GET, getpid(), &self->s, NULL));
+
+	ASSERT_EQ(1, write(done[1], "", 1));
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(theirs->fd);
+	close(pidfd);
+	free(theirs);
+	close(opened[0]);
+	close(opened[1]);
+	close(done[0]);
+	close(done[1]);
+}
+
+/*
  * Dumps while tasks are made and terminated: each either saw a consistent
  * list (no task twice) or was flagged NLM_F_DUMP_INTR.
  */
