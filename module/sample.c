@@ -345,6 +345,30 @@ static int mach_sampler_attach_all(struct mach_sampler *s)
 	return err;
 }
 
+/*
+ * Events on every thread of the process, if it still runs program (0:
+ * the one the core last saw): under exec_update_lock, as perf_event_open()
+ * attaches. Between the caller's check and here the process may have
+ * exec'd a set-id program, whose exec has removed events already: none
+ * may land on it. 0, or -errno (-ESRCH: another program).
+ */
+static int mach_sampler_attach_program(struct mach_sampler *s, u64 program)
+{
+	struct task_struct *leader = get_pid_task(s->tgid, PIDTYPE_TGID);
+	int err;
+
+	if (!leader)
+		return 0;	/* gone: nothing to sample */
+	err = down_read_killable(&leader->signal->exec_update_lock);
+	if (!err) {
+		err = mach_task_process_runs(s->os, program) ?
+		      mach_sampler_attach_all(s) : -ESRCH;
+		up_read(&leader->signal->exec_update_lock);
+	}
+	put_task_struct(leader);
+	return err;
+}
+
 static void mach_sampler_stop(struct mach_sampler *s)
 {
 	unsigned int i;
@@ -362,13 +386,19 @@ static void mach_sampler_stop(struct mach_sampler *s)
 	mach_sampler_put(s);
 }
 
-static struct mach_sampler *mach_sampler_start(struct mach_task_os *os)
+/*
+ * A sampler of os's process, its events on every thread if it runs
+ * program; or NULL (no memory). *err: 0, or why it has no events: then
+ * it is to be stopped, not under sample_lock (its work's lock comes
+ * first: mach_sample_flush() may take sample_lock).
+ */
+static struct mach_sampler *mach_sampler_start(struct mach_task_os *os, u64 program,
+					       int *err)
 {
 	struct mach_sampler *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	int err;
 
 	if (!s)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 	atomic_long_inc(&mach_samplers_alive);
 	refcount_set(&s->refs, 1);
 	s->os = os;
@@ -379,17 +409,13 @@ static struct mach_sampler *mach_sampler_start(struct mach_task_os *os)
 	s->spare = kzalloc(sizeof(*s->spare), GFP_KERNEL_ACCOUNT);
 	if (!s->filling || !s->spare) {
 		mach_sampler_put(s);
-		return ERR_PTR(-ENOMEM);
+		return NULL;
 	}
-	err = mach_sampler_attach_all(s);
-	if (err) {
-		mach_sampler_stop(s);
-		return ERR_PTR(err);
-	}
+	*err = mach_sampler_attach_program(s, program);
 	return s;
 }
 
-int mach_shim_task_sample(struct mach_task_os *os)
+int mach_shim_task_sample(struct mach_task_os *os, u64 program)
 {
 	struct mach_sampler *stop = NULL, *s;
 	struct mach_task *task;
@@ -406,9 +432,11 @@ int mach_shim_task_sample(struct mach_task_os *os)
 	want = task && mach_up->task_sampling(task) && READ_ONCE(os->registered) &&
 	       smp_load_acquire(&os->ready);	/* pairs with mach_task_set_ready() */
 	if (want && !os->sampler) {
-		s = mach_sampler_start(os);
-		if (IS_ERR(s))
-			err = PTR_ERR(s);
+		s = mach_sampler_start(os, program, &err);
+		if (!s)
+			err = -ENOMEM;
+		else if (err)
+			stop = s;
 		else
 			WRITE_ONCE(os->sampler, s);
 	} else if (!want && os->sampler) {

@@ -402,6 +402,28 @@ static bool mach_task_execed_as_owner(struct mach_task_os *os)
 }
 
 /*
+ * The mm pid's thread group runs, or NULL: to compare with one that
+ * cannot be freed meanwhile, never to use.
+ */
+static struct mm_struct *mach_group_mm_peek(struct pid *pid)
+{
+	struct task_struct *leader, *thread;
+	struct mm_struct *mm = NULL;
+
+	rcu_read_lock();
+	leader = pid_task(pid, PIDTYPE_TGID);
+	if (leader) {
+		for_each_thread(leader, thread) {
+			mm = READ_ONCE(thread->mm);
+			if (mm)
+				break;
+		}
+	}
+	rcu_read_unlock();
+	return mm;
+}
+
+/*
  * Does os's process still run the program the last look saw? Compared
  * without a reference: program_mm is mmgrab()bed, and once the task is
  * ready it changes only in a look, under the core's program lock that the
@@ -409,24 +431,20 @@ static bool mach_task_execed_as_owner(struct mach_task_os *os)
  */
 static bool mach_task_program_unchanged(struct mach_task_os *os)
 {
-	struct task_struct *leader, *thread;
-	struct mm_struct *mm;
-	bool same = false;
-
 	if (!smp_load_acquire(&os->registered))	/* pairs with _register() */
 		return false;
-	rcu_read_lock();
-	leader = pid_task(os->pid, PIDTYPE_TGID);
-	if (leader) {
-		for_each_thread(leader, thread) {
-			mm = READ_ONCE(thread->mm);
-			if (mm) {
-				same = mm == os->program_mm;
-				break;
-			}
-		}
-	}
-	rcu_read_unlock();
+	return mach_group_mm_peek(os->pid) == os->program_mm;
+}
+
+bool mach_task_process_runs(struct mach_task_os *os, u64 program)
+{
+	struct mm_struct *mm;
+	bool same;
+
+	mutex_lock(&mach_tasks_lock);
+	mm = mach_group_mm_peek(os->pid);
+	same = (!program || program == os->program) && (!mm || mm == os->program_mm);
+	mutex_unlock(&mach_tasks_lock);
 	return same;
 }
 
@@ -669,7 +687,7 @@ void mach_task_set_ready(struct mach_task_os *os)
 {
 	smp_store_release(&os->ready, true);	/* pairs with _wait_ready() */
 	/* A sample port it inherited: sampled from now (sample.c). */
-	mach_shim_task_sample(os);
+	mach_shim_task_sample(os, 0);
 	/* Sync: the shell's agent goes on to wait for its first call. */
 	wake_up_sync(&os->ready_wait);
 	smp_mb();	/* pairs with mach_shim_task_unnamed() */

@@ -214,6 +214,12 @@ static inline bool mach_task_runs_program(struct mach_task_os *os,
 }
 /* A shell's own exec: its new mm is still the same program for Mach. */
 void mach_task_set_program_mm(struct mach_task_os *os, struct mm_struct *mm);
+/*
+ * Does os's process run program (0: the one the last look saw), or has it
+ * exec'd since? The caller holds its exec_update_lock, so that the answer
+ * holds too. True for a process gone or on its way out: it execs no more.
+ */
+bool mach_task_process_runs(struct mach_task_os *os, u64 program);
 /* A shell is ready for calls from outside once set up. */
 void mach_task_set_ready(struct mach_task_os *os);
 int mach_task_wait_ready(struct mach_task_os *os);

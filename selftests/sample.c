@@ -54,6 +54,18 @@ static int in_loop(uint64_t pc)
 	return pc >= (uintptr_t)__start_mach_spin && pc < (uintptr_t)__stop_mach_spin;
 }
 
+/*
+ * This program exec'd by an_exec_that_races_the_call_is_not_sampled:
+ * spins in the loop for two seconds.
+ */
+static void __attribute__((constructor)) exec_spinner(void)
+{
+	if (!getenv("MACH_SAMPLE_SPIN"))
+		return;
+	alarm(2);
+	spin_forever();
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -495,6 +507,95 @@ TEST_F(sample, the_end_of_a_sampled_task_stops_it)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	EXPECT_GE(self->samplers, samplers_down_to(self->samplers, 5000));
+}
+
+/* A thread that waits, for a process with many. */
+static void *waiter_main(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A thread that execs this program (which spins) once told to go. */
+static void *execer_main(void *arg)
+{
+	char *const argv[] = { "sample", NULL };
+	char *const envp[] = { "MACH_SAMPLE_SPIN=1", NULL };
+	int *go = arg;
+	char c;
+
+	if (read(*go, &c, 1) == 1)
+		execve("/proc/self/exe", argv, envp);
+	_exit(2);
+}
+
+/*
+ * A child with many threads, one of which execs this program (which
+ * spins) once told to go, just before task_sample asks for its task: the
+ * attach to a thousand threads takes long enough for the exec to happen
+ * in the middle, and the thread that exec'd leads the process after it. Whether the call saw the old program (and its
+ * events went with the exec, as perf's do) or the new one (and answered
+ * that the port died with it), the new program is never sampled: it may
+ * be a set-id one, which the caller's right was not for.
+ */
+TEST_F_TIMEOUT(sample, an_exec_that_races_the_call_is_not_sampled, 240)
+{
+	/* Eight rounds, or what a minute allows (a debug kernel's threads are slow). */
+	double budget_end = now_ms() + 60000;
+
+	for (int round = 0; round < 8 && (round == 0 || now_ms() < budget_end); round++) {
+		int ready[2], go[2], pid, status;
+		struct tally t = { 0 };
+		kern_return_t kr;
+		task_t task;
+		char c = 0;
+
+		ASSERT_EQ(0, pipe(ready));
+		ASSERT_EQ(0, pipe(go));
+		pid = made_fork(&self->made);
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			pthread_attr_t attr;
+			pthread_t thread;
+
+			pthread_attr_init(&attr);
+			pthread_attr_setstacksize(&attr, 64 * 1024);
+			for (int i = 0; i < 1000; i++)
+				if (pthread_create(&thread, &attr, waiter_main, NULL))
+					_exit(1);
+			if (pthread_create(&thread, &attr, execer_main, &go[0]) ||
+			    write(ready[1], &c, 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		ASSERT_EQ(KERN_SUCCESS, task_for_pid(mach_task_self(), pid, &task));
+		ASSERT_EQ(1, write(go[1], &c, 1));
+		usleep(round * 200);
+		kr = task_sample(task, self->port);
+		EXPECT_TRUE(kr == KERN_SUCCESS || kr == MACH_SEND_INVALID_DEST) {
+			TH_LOG("task_sample: %#x", kr);
+		}
+		/* The new program spins for two seconds: a second of it sampled, if at all. */
+		for (double end = now_ms() + 1000; now_ms() < end;)
+			take(self->port, 200, &t, 0, 0);
+		kill(pid, SIGKILL);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		drain(self->port);
+		EXPECT_EQ(0, t.others_inside) {
+			TH_LOG("round %d: the new program's loop sampled %u times",
+			       round, t.others_inside);
+		}
+		mach_port_deallocate(mach_task_self(), task);
+		close(ready[0]);
+		close(ready[1]);
+		close(go[0]);
+		close(go[1]);
+		if (t.others_inside)
+			break;
+	}
 }
 
 FIXTURE(child) {

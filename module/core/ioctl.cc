@@ -219,7 +219,7 @@ long host_call(Task &caller, mach_host_args &args)
  * right made from the receive right named (MACH_SEND_INVALID_RIGHT for
  * any other name, as a stub's send of it fails), or none.
  */
-long task_sample_call(Task &caller, Task &task, u32 name)
+long task_sample_call(Task &caller, Task &task, u64 program, u32 name)
 {
 	TransitRight right;
 	if (name != Name::null) {
@@ -227,7 +227,7 @@ long task_sample_call(Task &caller, Task &task, u32 name)
 		if (kr != Kr::Success)
 			return ioctl_result(kr);
 	}
-	return ioctl_result(task_sample(task, right));
+	return ioctl_result(task_sample(task, right, program));
 }
 
 /* task_suspend2: the token, a send-once right, named in the caller's space. */
@@ -283,7 +283,7 @@ long task_control(Task &caller, mach_task_control_args &args)
 		args.value = task_pid(*task.get());
 		return ioctl_result(Kr::Success);
 	case MACH_TASK_SAMPLE:
-		return task_sample_call(caller, *task.get(), args.value);
+		return task_sample_call(caller, *task.get(), program, args.value);
 	case MACH_TASK_SUSPEND2:
 		return task_suspend2_call(caller, *task.get(), args);
 	case MACH_TASK_IS_SELF:

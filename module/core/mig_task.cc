@@ -192,10 +192,11 @@ Kr task_sample_call(MigCall &call)
 	if (!call.carries_send(0))
 		return Kr::MigTypeError;
 	Ref<Task> task;
-	Kr kr = target_task(call, &task);
+	u64 program;
+	Kr kr = target_task(call, &task, &program);
 	if (kr != Kr::Success)
 		return kr;
-	return task_sample(*task.get(), call.take_right(0));
+	return task_sample(*task.get(), call.take_right(0), program);
 }
 
 /* task_suspend2 (3436): the suspension token, a send-once right, out. */

@@ -12,7 +12,7 @@
 
 namespace mach {
 
-Kr task_sample(Task &task, TransitRight port)
+Kr task_sample(Task &task, TransitRight port, u64 program)
 {
 	/*
 	 * A kernel object's port takes requests, and nobody receives what
@@ -23,7 +23,7 @@ Kr task_sample(Task &task, TransitRight port)
 		port.port->drop(port);
 		return Kr::InvalidArgument;
 	}
-	return task.set_sample_port(port) ? Kr::Success : Kr::ResourceShortage;
+	return task.set_sample_port(port, program);
 }
 
 } /* namespace mach */

@@ -12,11 +12,13 @@ namespace mach {
 
 /*
  * task_sample(task, port): port (a send right; none stops sampling)
- * becomes task's sample port, replacing the one it had. Takes the right
- * whatever comes. InvalidArgument for a kernel object's port;
- * ResourceShortage if sampling could not start (the port is then not held).
+ * becomes task's sample port, replacing the one it had, for the program
+ * the caller's right was checked for (resolve.h; 0: its own). Takes the
+ * right whatever comes. InvalidArgument for a kernel object's port;
+ * ResourceShortage if sampling could not start, SendInvalidDest if the
+ * task has exec'd since (the port is then not held).
  */
-Kr task_sample(Task &task, TransitRight port);
+Kr task_sample(Task &task, TransitRight port, u64 program);
 
 } /* namespace mach */
 

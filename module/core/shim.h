@@ -695,13 +695,14 @@ void mach_shim_thread_stats(struct mach_thread_os *thread,
  * what its task's mach_task_sampling() says now. If it should be sampled
  * and is not, sampling starts on every thread of its process (threads
  * that start later are sampled too), unless the process is not there or
- * not set up yet (a new shell: it starts once it is); if it should not
- * be, sampling stops, and no batch is sent once this returns (but from
- * the host's sender itself, which sends no more). 0, or -errno if it
- * could not start (-MACH_ENOMEM). Any context that may sleep, no lock of
- * the core held.
+ * not set up yet (a new shell: it starts once it is), and only while it
+ * runs program (0: the one the last look saw), an exec's credentials
+ * waited for; if it should not be, sampling stops, and no batch is sent
+ * once this returns (but from the host's sender itself, which sends no
+ * more). 0, or -errno if it could not start (-MACH_ENOMEM; -MACH_ESRCH:
+ * another program). Any context that may sleep, no lock of the core held.
  */
-int mach_shim_task_sample(struct mach_task_os *os);
+int mach_shim_task_sample(struct mach_task_os *os, mach_u64 program);
 /*
  * The samples of os's threads taken so far are sent now, to the sample
  * port the task has now (mach_task_sample_send()), before it is

@@ -233,7 +233,7 @@ void Task::terminate()
 		resume_port_ = nullptr;
 	}
 	/* Its threads are sampled no more (a dying task is not). */
-	mach_shim_task_sample(os());
+	mach_shim_task_sample(os(), 0);
 	if (sample)
 		sample->drop(TransitRight{sample, MoveSend});
 	/* Every send right to either port is a dead name from now. */
@@ -311,7 +311,7 @@ bool Task::renew_port()
 		resume->put();
 	}
 	if (sample) {
-		mach_shim_task_sample(os());
+		mach_shim_task_sample(os(), 0);
 		sample->drop(TransitRight{sample, MoveSend});
 	}
 	while (Thread *t = threads) {
@@ -698,7 +698,7 @@ u32 Task::suspend_count()
 	return suspend_count_;
 }
 
-bool Task::set_sample_port(TransitRight right)
+Kr Task::set_sample_port(TransitRight right, u64 program)
 {
 	Port *old, *refused = nullptr;
 	/* The samples taken so far go to the port they were taken for. */
@@ -715,9 +715,14 @@ bool Task::set_sample_port(TransitRight right)
 		old->drop(TransitRight{old, MoveSend});
 	if (refused)
 		refused->drop(TransitRight{refused, MoveSend});
-	if (!mach_shim_task_sample(os()))
-		return true;
-	/* Not started (no memory): nor is the port held, unless replaced since. */
+	int err = mach_shim_task_sample(os(), program);
+	if (!err)
+		return Kr::Success;
+	/*
+	 * Not started: no memory, or the process runs another program than
+	 * the caller's right was for (the port died with the exec). Nor is
+	 * the port held then, unless replaced since.
+	 */
 	Port *undo = nullptr;
 	{
 		Guard g(lock_);
@@ -728,7 +733,7 @@ bool Task::set_sample_port(TransitRight right)
 	}
 	if (undo)
 		undo->drop(TransitRight{undo, MoveSend});
-	return false;
+	return err == -MACH_ESRCH ? Kr::SendInvalidDest : Kr::ResourceShortage;
 }
 
 bool Task::sampling()
@@ -751,7 +756,7 @@ void Task::sample_port_died(Port *port)
 			return;
 		sample_ = nullptr;
 	}
-	mach_shim_task_sample(os());
+	mach_shim_task_sample(os(), 0);
 	port->drop(TransitRight{port, MoveSend});
 }
 

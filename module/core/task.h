@@ -163,10 +163,12 @@ public:
 	/*
 	 * task_sample's port: a send right (none: sampling stops). set takes
 	 * the right and drops the one it replaces; the host is told to bring
-	 * its sampling to what sampling() says (mach_shim_task_sample()):
-	 * false if it could not start it (no memory), the port cleared again.
+	 * its sampling to what sampling() says (mach_shim_task_sample()),
+	 * on program (0: any) only: ResourceShortage if it could not start
+	 * it (no memory), SendInvalidDest if the process runs another
+	 * program now, the port cleared again either way.
 	 */
-	bool set_sample_port(TransitRight right);
+	Kr set_sample_port(TransitRight right, u64 program);
 	/* Has it a sample port that lives, and is it alive itself? */
 	bool sampling();
 	/* A new send right to the sample port, for a message; or none. */

@@ -558,7 +558,7 @@ int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)
 	return 0;
 }
 
-int mach_shim_task_sample(mach_task_os *os)
+int mach_shim_task_sample(mach_task_os *os, mach_u64)
 {
 	int err = shim_user::next_sample_error;
 
