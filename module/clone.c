@@ -6,10 +6,13 @@
  * A clone shares every region of its parent: before the fork, each
  * private writable region is replaced once by a shared shmem mapping with
  * the same bytes (as vm_inherit(SHARE) does), and NONE regions lose
- * VM_DONTCOPY for the moment of the fork. The one exception is the main
- * thread's stack, which must keep growing down: the clone gets a copy. A second clone of the same
- * parent finds everything shared already, and fork() skips the page
- * tables of shared file mappings: it costs less than a fork.
+ * VM_DONTCOPY for the moment of the fork. The exceptions get what a fork
+ * gives: the main thread's stack, which must keep growing down, and
+ * regions whose flags a shared mapping cannot carry (MACH_CLONE_PRIVATE:
+ * wiped at fork, locked, ...) are copied; the kernel's own NONE regions
+ * (the uprobes page) stay out. A second clone of the same parent finds
+ * everything shared already, and fork() skips the page tables of shared
+ * file mappings: it costs less than a fork.
  *
  * Both tasks keep the parent's inheritance: NONE regions get VM_DONTCOPY
  * back, and a region that Mach calls COPY but Linux now shares is listed
@@ -133,10 +136,31 @@ static struct vm_area_struct *mach_next_vma(struct mm_struct *mm, unsigned long 
 	return vma;
 }
 
+/*
+ * What a shared mapping cannot carry: a region a fork wipes (random state,
+ * that no two processes may share), one locked in memory, one kept out of
+ * core dumps, one a userfaultfd serves, a shadow stack. A clone leaves
+ * them private, and gets what a fork gives of them.
+ */
+#define MACH_CLONE_PRIVATE (VM_WIPEONFORK | VM_DROPPABLE | VM_LOCKED | VM_LOCKONFAULT | \
+			    VM_DONTDUMP | VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR | \
+			    VM_SHADOW_STACK)
+
 /* Would a clone make this region shared? Not the stack that grows down. */
 static bool mach_clone_converts(unsigned long flags)
 {
-	return (flags & VM_WRITE) && !(flags & (VM_MAYSHARE | VM_GROWSDOWN));
+	return (flags & VM_WRITE) &&
+	       !(flags & (VM_MAYSHARE | VM_GROWSDOWN | MACH_CLONE_PRIVATE));
+}
+
+/*
+ * Is it NONE for Mach, and so the clone's too for the moment of the fork?
+ * Not the kernel's own (VM_SPECIAL: the uprobes page, a driver's), which
+ * point at their process's objects: MADV_DOFORK refuses them too.
+ */
+static bool mach_clone_takes_none(unsigned long flags)
+{
+	return (flags & VM_DONTCOPY) && !(flags & VM_SPECIAL);
 }
 
 mach_bool mach_shim_task_memory_private(struct mach_task_os *os, u64 program)
@@ -196,7 +220,7 @@ int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child
 			if (!ret && !(flags & VM_DONTCOPY))
 				ret = mach_vm_note_inheritance(parent, start, end, true);
 		}
-		if (!ret && (flags & VM_DONTCOPY)) {
+		if (!ret && mach_clone_takes_none(flags)) {
 			mutex_lock(&child->ranges_lock);
 			ret = mach_ranges_add(&child->none_ranges, start, end);
 			mutex_unlock(&child->ranges_lock);
@@ -208,7 +232,8 @@ int mach_clone_share_all(struct mach_task_os *parent, struct mach_task_os *child
 	mmap_write_lock(mm);
 	for (unsigned int i = 0; i < child->none_ranges.count; i++) {
 		vma = find_vma(mm, child->none_ranges.r[i].start);
-		if (vma && vma->vm_start == child->none_ranges.r[i].start)
+		if (vma && vma->vm_start == child->none_ranges.r[i].start &&
+		    mach_clone_takes_none(vma->vm_flags))
 			vm_flags_clear(vma, VM_DONTCOPY);
 	}
 	mmap_write_unlock(mm);

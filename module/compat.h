@@ -146,6 +146,14 @@ static inline bool mach_task_owner_dumpable(struct task_struct *t)
 }
 #endif
 
+/* VMA flags newer than 6.1: none there. */
+#ifndef VM_DROPPABLE
+#define VM_DROPPABLE VM_NONE
+#endif
+#ifndef VM_SHADOW_STACK
+#define VM_SHADOW_STACK VM_NONE
+#endif
+
 /* rdmsrl() became rdmsrq() (6.16); both are macros. */
 #include <asm/msr.h>
 #ifdef rdmsrq

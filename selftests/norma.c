@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -482,6 +483,184 @@ TEST_F(nodes, norma_task_clone_shares_everything_and_keeps_inheritance)
 	for (task_t *t = (task_t[]){ clone, grandchild, later, second, 0 }; *t; t++) {
 		EXPECT_EQ(KERN_SUCCESS, task_terminate(*t));
 		mach_port_deallocate(mach_task_self(), *t);
+	}
+}
+
+/* Does a line of /proc/<pid>/maps of task's process name what? */
+static int maps_name(task_t task, const char *what)
+{
+	char path[64], line[512];
+	int pid = 0, found = 0;
+	FILE *f;
+
+	if (pid_for_task(task, &pid) != KERN_SUCCESS)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* Is the region of ours that starts at addr a shared mapping? -1: none. */
+static int region_shared(const void *addr)
+{
+	unsigned long start;
+	char line[512], perms[8];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int shared = -1;
+
+	while (f && shared < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%*x %7s", &start, perms) == 2 &&
+		    start == (unsigned long)addr)
+			shared = perms[3] == 's';
+	if (f)
+		fclose(f);
+	return shared;
+}
+
+/*
+ * A region a fork wipes, and one locked: a clone cannot share them (a
+ * shared mapping carries neither flag), so they stay private in the
+ * parent, as they were, and the clone gets what a fork's child does.
+ */
+TEST_F(nodes, a_clone_leaves_wiped_and_locked_regions_as_a_fork_does)
+{
+	char *wiped = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *locked = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char lck[64];
+	int status;
+	pid_t kid;
+	task_t clone;
+
+	ASSERT_NE(MAP_FAILED, wiped);
+	ASSERT_NE(MAP_FAILED, locked);
+	ASSERT_EQ(0, madvise(wiped, PAGE, MADV_WIPEONFORK));
+	ASSERT_EQ(0, mlock(locked, PAGE));
+	strcpy(wiped, "random state");
+	strcpy(locked, "secret");
+
+	ASSERT_EQ(KERN_SUCCESS, made_norma_task_clone(&self->made, mach_task_self(), TRUE, 0,
+						      &clone));
+	/* The clone: the wiped page zero, the locked one a copy. */
+	EXPECT_EQ(0, byte_in(clone, (vm_address_t)wiped));
+	EXPECT_EQ('s', byte_in(clone, (vm_address_t)locked));
+	/* Ours: still private, still wiped at fork and locked. */
+	EXPECT_EQ(0, region_shared(wiped));
+	EXPECT_EQ(0, region_shared(locked));
+	kid = fork();
+	ASSERT_LE(0, kid);
+	if (kid == 0)
+		_exit(wiped[0] == 0 ? 0 : 1);
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("a fork's child saw the wiped page's bytes");
+	}
+	EXPECT_EQ('s', locked[0]);
+	status_line(mach_task_self(), "VmLck:", lck, sizeof(lck));
+	EXPECT_LE(4, atoi(lck));
+
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(clone));
+	mach_port_deallocate(mach_task_self(), clone);
+	munlock(locked, PAGE);
+	munmap(wiped, PAGE);
+	munmap(locked, PAGE);
+}
+
+/* Appends text to a file of the trace interface (one write, as echo does). */
+static int uprobe_write(const char *name, const char *text)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	char path[256];
+	int fd = -1, ok;
+
+	for (unsigned int i = 0; i < 2 && fd < 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", roots[i], name);
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Where addr is in the file it was mapped from: its path and offset. */
+static int file_offset_of(const void *addr, char *path, size_t size, unsigned long *offset)
+{
+	unsigned long start, end, off, at = (unsigned long)addr;
+	char line[512], file[256];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int found = -1;
+
+	while (f && found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %255s", &start, &end, &off, file) == 4 &&
+		    at >= start && at < end) {
+			snprintf(path, size, "%s", file);
+			*offset = at - start + off;
+			found = 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+__attribute__((noinline)) static int probed(int x)
+{
+	asm volatile("" : "+r"(x));
+	return x + 1;
+}
+
+/*
+ * The uprobes page (the kernel's, its area freed with its process's mm)
+ * is no region of the task: a clone leaves it out, as a fork does. Had
+ * the clone had it, reading its maps once its parent is gone read freed
+ * memory.
+ */
+TEST_F(nodes, a_clone_leaves_out_the_kernels_uprobes_page)
+{
+	char path[256], probe[320];
+	unsigned long offset;
+	int status;
+	pid_t kid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to place a uprobe");
+	ASSERT_EQ(0, file_offset_of((void *)probed, path, sizeof(path), &offset));
+	snprintf(probe, sizeof(probe), "p:mach_norma_probe %s:0x%lx\n", path, offset);
+	mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);	/* if it is not */
+	if (uprobe_write("uprobe_events", probe))
+		SKIP(return, "no uprobe events in this kernel (%s)", strerror(errno));
+	ASSERT_EQ(0, uprobe_write("events/uprobes/mach_norma_probe/enable", "1\n"));
+
+	/* In a process of its own: the page stays with whoever hit the probe. */
+	kid = made_fork(&self->made);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		task_t clone;
+		int had;
+
+		if (probed(1) != 2 || maps_name(mach_task_self(), "[uprobes]") != 1)
+			_exit(10);	/* no page: nothing to test */
+		if (norma_task_clone(mach_task_self(), TRUE, 0, &clone) != KERN_SUCCESS)
+			_exit(11);
+		had = maps_name(clone, "[uprobes]");
+		task_terminate(clone);
+		_exit(had == 0 ? 0 : 12);
+	}
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	uprobe_write("events/uprobes/mach_norma_probe/enable", "0\n");
+	uprobe_write("uprobe_events", "-:mach_norma_probe\n");
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("%s", WEXITSTATUS(status) == 12 ? "the clone has the uprobes page" :
+		       "the probe or the clone failed");
 	}
 }
 
