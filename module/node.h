@@ -17,4 +17,10 @@ struct mach_task_os;
 int mach_shell_place_step(struct mach_task_os *os, unsigned long stub,
 			  unsigned int *step, long result, struct mach_syscall *next);
 
+/*
+ * Can a shell of parent's be placed on node for sure, so that its creator
+ * need not wait for the answer? See node.c.
+ */
+bool mach_node_placement_sure(struct mach_task_os *parent, int node);
+
 #endif /* MACH_NODE_H */

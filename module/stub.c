@@ -205,11 +205,20 @@ static void mach_stub_operand(struct mach_stub_page *data, unsigned int at, u32 
 	memcpy(data->code + at, &value, sizeof(value));
 }
 
+unsigned int mach_stub_cpu_words(void)
+{
+	unsigned int words = BITS_TO_U64(nr_cpu_ids);
+	size_t room = (PAGE_SIZE - offsetof(struct mach_stub_page, node_cpus)) / sizeof(u64);
+
+	return words * min_t(unsigned int, nr_node_ids, MACH_STUB_NODES) <= room ? words : 0;
+}
+
 static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	unsigned int words = mach_stub_cpu_words();
 	struct mach_stub_page *data;
 	struct page *page;
-	int i, node;
+	int i, node, cpu;
 
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE ||
 	    (vma->vm_flags & VM_WRITE))
@@ -245,6 +254,10 @@ static int mach_stub_mmap(struct file *file, struct vm_area_struct *vma)
 		for (i = 0; i < MACH_STUB_NODES && node < MACH_STUB_NODES; i++)
 			if (i != node)
 				data->other_nodes[i] |= 1ULL << node;
+	for_each_online_node(node)
+		if (words && node < MACH_STUB_NODES)
+			for_each_cpu(cpu, cpumask_of_node(node))
+				data->node_cpus[node * words + cpu / 64] |= 1ULL << (cpu % 64);
 
 	vm_flags_clear(vma, VM_MAYWRITE);
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);

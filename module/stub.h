@@ -47,7 +47,15 @@ struct mach_stub_page {
 	 * Linux does once Mach declines. The entry's to read too.
 	 */
 	struct mach_stub_action program[MACH_STUB_SIGNALS];
+	/*
+	 * sched_setaffinity()'s mask of each online node's CPUs, node n's
+	 * at n * mach_stub_cpu_words(): to the page's end.
+	 */
+	u64 node_cpus[];
 };
+
+/* Words of a node's CPU mask in the stub page; 0 if the masks do not fit. */
+unsigned int mach_stub_cpu_words(void);
 
 /* The stub's offset of "exit this thread". */
 #define MACH_STUB_EXIT 25

@@ -33,6 +33,7 @@
 #include "agent.h"
 #include "creds.h"
 #include "netlink.h"
+#include "node.h"
 #include "sample.h"
 #include "shell.h"
 #include "task_os.h"
@@ -622,8 +623,12 @@ int mach_shim_task_prepare(const struct mach_task_plan *plan,
 	os->by_agent = plan->by_agent;
 	if (plan->node >= 0) {
 		os->numa_node = plan->node;
-		/* Mach calls see it placed; a teleport's parent ends only once it is. */
-		mach_task_set_up_first(os, os->teleport);
+		/*
+		 * Mach calls see it placed; a teleport's parent ends only once
+		 * it is, and a placement that may be refused is answered.
+		 */
+		mach_task_set_up_first(os, os->teleport ||
+				       !mach_node_placement_sure(plan->parent, plan->node));
 	}
 	if (plan->credentials) {
 		if (!mach_token_credentials(os, plan->uid, plan->gid)) {

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -285,6 +286,69 @@ TEST_F(on_node, an_empty_task_on_a_node)
 	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
 	mach_port_deallocate(mach_task_self(), thread);
 	mach_port_deallocate(mach_task_self(), task);
+}
+
+/* Writes text to a cgroup file under /sys/fs/cgroup: 0, or -1. */
+static int cgroup_write(const char *name, const char *text)
+{
+	char path[256];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A process whose cpuset holds node 0's CPUs only cannot place a task on
+ * node 1: the placement is the system call's, which keeps to the cpuset
+ * (before, a kernel-side affinity ran the task on node 1's CPUs).
+ */
+TEST_F(nodes, a_task_placed_on_a_node_keeps_to_its_cpuset)
+{
+	char cpus[64], text[80];
+	int status;
+	pid_t kid;
+
+	NEED_NODES(2);
+	if (getuid() != 0)
+		SKIP(return, "needs root to make a cpuset");
+	node_cpus(0, cpus, sizeof(cpus));
+	if (cgroup_write("cgroup.subtree_control", "+cpuset\n") ||
+	    (mkdir("/sys/fs/cgroup/mach-norma", 0755) && errno != EEXIST))
+		SKIP(return, "no cpuset controller");
+	snprintf(text, sizeof(text), "%s\n", cpus);
+	ASSERT_EQ(0, cgroup_write("mach-norma/cpuset.cpus", text));
+
+	kid = made_fork(&self->made);
+	ASSERT_LE(0, kid);
+	if (kid == 0) {
+		char allowed[64];
+		task_t task;
+
+		snprintf(text, sizeof(text), "%d\n", getpid());
+		if (cgroup_write("mach-norma/cgroup.procs", text))
+			_exit(10);
+		/* Refused; or, made, on CPUs of its cpuset only. */
+		if (norma_task_create(mach_task_self(), TRUE, 1, &task) != KERN_SUCCESS)
+			_exit(0);
+		status_line(task, "Cpus_allowed_list:", allowed, sizeof(allowed));
+		task_terminate(task);
+		if (strcmp(allowed, cpus))
+			fprintf(stderr, "# the task runs on CPUs %s, its cpuset has %s\n", allowed, cpus);
+		_exit(strcmp(allowed, cpus) ? 11 : 0);
+	}
+	ASSERT_EQ(kid, waitpid(kid, &status, 0));
+	rmdir("/sys/fs/cgroup/mach-norma");
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("%s", WEXITSTATUS(status) == 11 ? "the task ran outside the cpuset" :
+		       "could not join the cpuset");
+	}
 }
 
 /*
