@@ -1070,6 +1070,56 @@ TEST_F(nodes, norma_task_teleport_moves_a_task)
 	free(bytes);
 }
 
+/* Two teleports of one task at once, each from a thread of its own. */
+struct teleport_race {
+	task_t parent, child[2];
+	kern_return_t kr[2];
+	volatile int go;
+};
+
+static struct teleport_race race;
+
+static void *teleport_racer(void *arg)
+{
+	long i = (long)arg;
+
+	while (!race.go)
+		;
+	race.kr[i] = norma_task_teleport(race.parent, TRUE, (int)i, &race.child[i]);
+	return NULL;
+}
+
+/* A task is teleported once: a second teleport at the same time fails. */
+TEST_F(nodes, two_teleports_of_one_task_make_one_child)
+{
+	NEED_NODES(2);
+	for (int round = 0; round < 8; round++) {
+		pthread_t a, b;
+		int made = 0;
+
+		memset(&race, 0, sizeof(race));
+		ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0,
+							 FALSE, &race.parent));
+		ASSERT_EQ(0, pthread_create(&a, NULL, teleport_racer, (void *)0L));
+		ASSERT_EQ(0, pthread_create(&b, NULL, teleport_racer, (void *)1L));
+		usleep(1000);
+		race.go = 1;
+		pthread_join(a, NULL);
+		pthread_join(b, NULL);
+		for (int i = 0; i < 2; i++) {
+			if (race.kr[i] != KERN_SUCCESS)
+				continue;
+			made++;
+			task_terminate(race.child[i]);
+			mach_port_deallocate(mach_task_self(), race.child[i]);
+		}
+		mach_port_deallocate(mach_task_self(), race.parent);
+		ASSERT_GE(1, made) {
+			TH_LOG("round %d: both teleports made a child", round);
+		}
+	}
+}
+
 /* The pid of the process (not skip) mapping a file named name, or 0. */
 /*
  * The processes /proc lists, not every pid that could be: 32,000 failed

@@ -629,6 +629,21 @@ static void mark_quiescing(Task &task, bool on)
 		mach_shim_thread_set_quiescing(me->os(), on);
 }
 
+bool Task::claim_teleport()
+{
+	Guard g(lock_);
+	if (teleporting_)
+		return false;
+	teleporting_ = true;
+	return true;
+}
+
+void Task::release_teleport()
+{
+	Guard g(lock_);
+	teleporting_ = false;
+}
+
 Kr Task::suspend_and_wait()
 {
 	mark_quiescing(*this, true);

@@ -130,6 +130,13 @@ public:
 	 */
 	Kr suspend_and_wait();
 	void end_wait();
+	/*
+	 * norma_task_teleport's claim on its parent, once held: false if
+	 * another teleport has it, which ends the task. Released by a
+	 * teleport that made nothing.
+	 */
+	bool claim_teleport();
+	void release_teleport();
 
 	/*
 	 * Special ports the task holds send rights to (TASK_*_PORT).
@@ -250,6 +257,7 @@ private:
 	Port *special_[TaskSpecialPortMax + 1] = {};
 	Thread *threads_ = nullptr;	/* guarded by lock_ */
 	bool dying_ = false;		/* guarded by lock_: no new threads */
+	bool teleporting_ = false;	/* guarded by lock_ */
 	Port *registered_[registered_max] = {};	/* guarded by lock_ */
 	ExceptionPorts exceptions_;	/* its own lock */
 	/* Its semaphores: set at creation, then read-only; a reference. */

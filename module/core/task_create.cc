@@ -64,6 +64,7 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 		bool self = &parent == &caller;
 		if (mach_shim_task_teleport_end(parent.os(), self ? 0 : program, child)) {
 			/* Nobody is told of the child: it ends unnamed. */
+			parent.release_teleport();
 			given.take_back(caller);
 			return Kr::Failure;
 		}
@@ -71,8 +72,10 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 	if (!err)
 		return Kr::Success;
 	/* A teleport that made nothing lets its parent run on. */
-	if (plan.teleport)
+	if (plan.teleport) {
+		parent.release_teleport();
 		parent.resume();
+	}
 	/* No process: the task died with it; take back our name for it. */
 	given.take_back(caller);
 	return spawn_error(err);
@@ -194,8 +197,15 @@ Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight 
 			/* (Not suspended: it is ending.) */
 			return held == Kr::Aborted ? held : Kr::InvalidArgument;
 		}
+		/* A second teleport of the task finds it on its way out. */
+		bool second = plan.teleport && !parent.claim_teleport();
 		if (plan.teleport)
 			parent.end_wait();	/* it stays suspended */
+		if (second) {
+			parent.resume();
+			given.take_back(caller);
+			return Kr::InvalidArgument;
+		}
 	}
 	err = mach_shim_task_spawn(parent.os(), program, made);
 	if (err == MACH_LATER) {
