@@ -103,6 +103,32 @@ mach_bool mach_shim_privileged(void)
 	return capable(CAP_SYS_ADMIN);
 }
 
+bool mach_same_ids(const struct cred *a, const struct cred *b)
+{
+	return uid_eq(a->uid, b->uid) && uid_eq(a->euid, b->euid) &&
+	       uid_eq(a->suid, b->suid) && uid_eq(a->fsuid, b->fsuid) &&
+	       gid_eq(a->gid, b->gid) && gid_eq(a->egid, b->egid) &&
+	       gid_eq(a->sgid, b->sgid) && gid_eq(a->fsgid, b->fsgid);
+}
+
+bool mach_cred_privileged(const struct cred *cred)
+{
+	return cred->user_ns == &init_user_ns && cap_raised(cred->cap_effective, CAP_SYS_ADMIN);
+}
+
+mach_bool mach_shim_task_privileged(struct mach_task_os *os)
+{
+	struct task_struct *leader;
+	bool privileged = false;
+
+	rcu_read_lock();
+	leader = pid_task(READ_ONCE(os->pid), PIDTYPE_TGID);
+	if (leader)
+		privileged = mach_cred_privileged(__task_cred(leader));
+	rcu_read_unlock();
+	return privileged;
+}
+
 bool mach_token_credentials(struct mach_task_os *os, u32 uid, u32 gid)
 {
 	kuid_t kuid = make_kuid(&init_user_ns, uid);

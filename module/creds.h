@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct cred;
 struct mach_syscall;
 struct mach_task_os;
 struct task_struct;
@@ -20,6 +21,15 @@ void mach_tokens_of(struct task_struct *task, u32 security[2], u32 audit[8]);
  * seccomp filter and no_new_privs? Both threads alive.
  */
 bool mach_same_identity(struct task_struct *a, struct task_struct *b);
+
+/* Do two credentials name the same users and groups, every one of them? */
+bool mach_same_ids(const struct cred *a, const struct cred *b);
+
+/*
+ * Has cred the host's privilege (CAP_SYS_ADMIN in the initial user
+ * namespace), by its capability sets: asked of another process's.
+ */
+bool mach_cred_privileged(const struct cred *cred);
 
 /*
  * What a clone takes of the thread it is cloned from that an agent made

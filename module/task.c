@@ -231,26 +231,39 @@ struct mach_task *mach_task_lookup(struct pid *pid)
  * runs the program it forked pid from: a task made late (at pid's first
  * Mach call) takes its parent's ports as they are now, as a Mach task
  * took them at fork, and a parent that exec'd since (a set-uid program,
- * say) has others. *handlers: whether it takes the parent's exception
- * handlers too. Not into a program run with more than its parent could
- * watch (a set-id exec: XNU's ipc_task_reset() drops them), unless the
- * parent is root: else whoever set them would hold that program's task
- * port with its first exception. Under mach_tasks_lock.
+ * say) has others. *what: what else it takes (core.h).
+ *  - The parent's exception handlers: not into a program run with more
+ *    than its parent could watch (a set-id exec: XNU's ipc_task_reset()
+ *    drops them), unless the parent is root: else whoever set them would
+ *    hold that program's task port with its first exception.
+ *  - The tokens the parent was given: only while pid runs as its parent
+ *    did (not exec'd, the same ids), for its own speak for it otherwise.
+ *  - A privileged host port as its host port: only with the privilege.
+ * Under mach_tasks_lock.
  */
-static struct mach_task *mach_task_of_parent(struct pid *pid, bool *handlers)
+static struct mach_task *mach_task_of_parent(struct pid *pid, unsigned int *what)
 {
 	struct task_struct *leader, *parent_thread;
+	const struct cred *cred, *parent_cred;
 	struct mach_task_os *os;
 	struct pid *parent = NULL;
 
+	*what = 0;
 	rcu_read_lock();
 	leader = pid_task(pid, PIDTYPE_TGID);
 	if (leader) {
 		parent_thread = rcu_dereference(leader->real_parent);
 		if (leader->parent_exec_id == READ_ONCE(parent_thread->self_exec_id))
 			parent = task_tgid(parent_thread);
-		*handlers = mach_task_owner_dumpable(leader) ||
-			    uid_eq(__task_cred(parent_thread)->euid, GLOBAL_ROOT_UID);
+		cred = __task_cred(leader);
+		parent_cred = __task_cred(parent_thread);
+		if (mach_task_owner_dumpable(leader) || uid_eq(parent_cred->euid, GLOBAL_ROOT_UID))
+			*what |= MACH_INHERIT_HANDLERS;
+		if (leader->self_exec_id == leader->parent_exec_id &&
+		    mach_same_ids(cred, parent_cred))
+			*what |= MACH_INHERIT_TOKENS;
+		if (mach_cred_privileged(cred))
+			*what |= MACH_INHERIT_PRIVILEGE;
 	}
 	rcu_read_unlock();
 	if (!parent)
@@ -572,7 +585,7 @@ static struct mach_task *mach_task_make(struct pid *pid)
 {
 	struct mach_task *task, *parent;
 	struct mach_task_os *os;
-	bool handlers = false;
+	unsigned int what;
 
 	os = mach_task_os_new(false, false);
 	if (!os)
@@ -586,8 +599,8 @@ static struct mach_task *mach_task_make(struct pid *pid)
 		mach_task_put(task);
 		return NULL;
 	}
-	parent = mach_task_of_parent(pid, &handlers);
-	mach_up->task_inherit(task, parent, handlers);	/* or the host's ports */
+	parent = mach_task_of_parent(pid, &what);
+	mach_up->task_inherit(task, parent, what);	/* or the host's ports */
 	if (parent)
 		os->parent_pid = get_pid(mach_task_os_of(parent)->pid);
 	mach_task_register_locked(os, pid);

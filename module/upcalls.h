@@ -18,7 +18,7 @@
 struct mach_upcalls {
 	/* A process with no task becomes one (task.c). */
 	struct mach_task *(*task_make)(struct mach_task_os *os);
-	void (*task_inherit)(struct mach_task *child, struct mach_task *parent, mach_bool handlers);
+	void (*task_inherit)(struct mach_task *child, struct mach_task *parent, unsigned int what);
 	/* Its process is gone (task.c). */
 	void (*task_ended)(struct mach_task *task);
 	/* The worker of mach_shim_task_resume_later() (task.c). */

@@ -57,6 +57,133 @@ static pid_t pid_of(task_t task)
 	return pid_for_task(task, &pid) == KERN_SUCCESS ? pid : -1;
 }
 
+/*
+ * What a process without the privilege finds of a privileged parent's:
+ * its own tokens, and no privileged host port behind mach_host_self().
+ * 0 if so; a bit for each thing it found wrong.
+ */
+static int unprivileged_finds_none(void)
+{
+	security_token_t st;
+	audit_token_t at;
+	mach_port_t got;
+	int wrong = 0;
+
+	tokens_of(mach_task_self(), &st, &at);
+	if (st.val[0] != NOBODY || st.val[1] != NOBODY || at.val[1] != NOBODY)
+		wrong |= 1;
+	if (host_get_special_port(mach_host_self(), HOST_LOCAL_NODE, HOST_SECURITY_PORT,
+				  &got) != KERN_INVALID_ARGUMENT)
+		wrong |= 2;
+	return wrong;
+}
+
+/* This program exec'd by a_privileged_host_port_..._exec: as above. */
+static void __attribute__((constructor)) unprivileged_probe(void)
+{
+	if (getenv("MACH_SECURITY_PROBE"))
+		_exit(unprivileged_finds_none());
+}
+
+/* Gives our task tokens of user 4321 and the privileged port as its host port. */
+static int take_given_tokens(void)
+{
+	security_token_t st = { { 4321, 8765 } };
+	audit_token_t at = { { 1, 4321, 8765, 4321, 8765, 31337, 2, 0 } };
+	host_priv_t priv;
+	host_security_t security;
+
+	if (get_security_port(&priv, &security) ||
+	    host_security_set_task_token(security, mach_task_self(), st, at, priv))
+		return -1;
+	return 0;
+}
+
+static int exit_of(pid_t pid)
+{
+	int status;
+
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A root task given tokens and the privileged host port: a child forked
+ * from it that becomes a task later takes both while it runs as its
+ * parent did; once it has dropped its privilege, neither (before, its
+ * messages said they came from user 4321, and mach_host_self() led it
+ * to the security port and to a task of uid 0).
+ */
+TEST(a_late_child_takes_given_tokens_and_privilege_only_as_its_parent_ran)
+{
+	int status;
+	pid_t pid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root for the security port");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int same, dropped;
+		pid_t kid;
+
+		if (take_given_tokens())
+			_exit(100);
+		/* As its parent ran: its tokens, and the privileged port. */
+		kid = fork();
+		if (kid == 0) {
+			security_token_t st;
+			audit_token_t at;
+			mach_port_t got;
+
+			tokens_of(mach_task_self(), &st, &at);
+			_exit((st.val[0] != 4321) |
+			      (host_get_special_port(mach_host_self(), HOST_LOCAL_NODE,
+						     HOST_SECURITY_PORT, &got) ? 2 : 0));
+		}
+		same = exit_of(kid);
+		/* Privilege dropped before its first Mach call. */
+		kid = fork();
+		if (kid == 0)
+			_exit(drop_privileges() ? 100 : unprivileged_finds_none());
+		dropped = exit_of(kid);
+		_exit(same | dropped << 4);
+	}
+	status = exit_of(pid);
+	EXPECT_EQ(0, status) {
+		TH_LOG("as its parent: %#x, privilege dropped: %#x (1: tokens, 2: security port)",
+		       status & 15, status >> 4);
+	}
+}
+
+/*
+ * The same task through an exec, privilege dropped first: the new
+ * program's own tokens (as before), and the privileged host port gone.
+ */
+TEST(a_privileged_host_port_does_not_outlive_a_privilege_drop_and_exec)
+{
+	char *const argv[] = { "security", NULL };
+	char *const envp[] = { "MACH_SECURITY_PROBE=1", NULL };
+	int status;
+	pid_t pid;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root for the security port");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (take_given_tokens() || drop_privileges())
+			_exit(100);
+		execve("/proc/self/exe", argv, envp);
+		_exit(101);
+	}
+	status = exit_of(pid);
+	EXPECT_EQ(0, status) {
+		TH_LOG("%#x (1: tokens, 2: security port)", status);
+	}
+}
+
 TEST(dev_mach_is_open_to_all_and_gives_the_callers_task)
 {
 	audit_token_t audit;

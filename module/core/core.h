@@ -74,8 +74,21 @@ void mach_task_terminate(struct mach_task *task);
 void mach_task_resume_dropped(struct mach_task *task);
 /* An exec of its process not seen yet is seen now (Task::program()). */
 void mach_task_notice_exec(struct mach_task *task);
-/* What a new task takes: parent's ports, or the host's if parent is NULL. */
-void mach_task_inherit(struct mach_task *child, struct mach_task *parent, mach_bool handlers);
+/*
+ * What a task made late takes of its parent's besides its ports (a
+ * task_create'd one takes all of it).
+ */
+enum mach_inherit {
+	MACH_INHERIT_HANDLERS = 1,	/* its exception handlers */
+	MACH_INHERIT_TOKENS = 2,	/* the tokens it was given */
+	MACH_INHERIT_PRIVILEGE = 4,	/* a privileged host port as its host port */
+	MACH_INHERIT_ALL = 7,
+};
+/*
+ * What a new task takes: parent's ports and what (enum mach_inherit), or
+ * the host's ports if parent is NULL.
+ */
+void mach_task_inherit(struct mach_task *child, struct mach_task *parent, unsigned int what);
 /* Drop rights whose fd the process closed behind Mach's back. */
 void mach_task_sweep_space(struct mach_task *task);
 

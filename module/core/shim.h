@@ -187,6 +187,9 @@ void mach_shim_vm_deallocate(mach_u64 uaddr, mach_u64 size);
 void mach_shim_current_tokens(mach_u32 security[2], mach_u32 audit[8]);
 /* Has the calling process the host's privilege (CAP_SYS_ADMIN)? */
 mach_bool mach_shim_privileged(void);
+/* Has os's process the host's privilege now? */
+struct mach_task_os;
+mach_bool mach_shim_task_privileged(struct mach_task_os *os);
 
 /*
  * The host's page size, and where user addresses end (the first address

@@ -346,6 +346,13 @@ u64 Task::check_program(bool *renewed)
 		 */
 		if (exec == MACH_EXEC_OTHER_OWNER)
 			exceptions_.set(all_exceptions, TransitRight{}, ExceptionDefault, 0);
+		/*
+		 * A privileged host port was given to the old program: the new
+		 * one keeps it only with the privilege (a server that dropped
+		 * it and exec'd a program of nobody's does not pass it on).
+		 */
+		if (!mach_shim_task_privileged(os()))
+			drop_host_privilege();
 		if (renewed)
 			*renewed = true;
 	}
@@ -469,7 +476,35 @@ static Port *copy_send(Port *port)
  * are taken under the parent's lock, then put in place under ours (a new
  * task has none of its own to drop; what it had is dropped unlocked).
  */
-void Task::inherit_from(Task &parent, bool sample_port, bool handlers)
+/*
+ * A privileged host port (priv or security) in slot, the host port of a
+ * task whose process has not the privilege: the host's own port instead,
+ * as host_get_host_priv_port() would have refused it. What the slot held
+ * is handed back to drop, unlocked. (Rights held by name keep their
+ * authority, as on XNU.)
+ */
+static Port *unprivileged_host(Port **slot)
+{
+	Port *held = *slot;
+	HostPort which = host_port_of(held);
+	if (which != HostPort::Priv && which != HostPort::Security)
+		return nullptr;
+	*slot = host_port(HostPort::Host).port;
+	return held;
+}
+
+void Task::drop_host_privilege()
+{
+	Port *demoted;
+	{
+		Guard g(lock_);
+		demoted = unprivileged_host(&special_[TaskHostPort]);
+	}
+	if (demoted)
+		demoted->drop(TransitRight{demoted, MoveSend});
+}
+
+void Task::inherit_from(Task &parent, bool sample_port, u32 what)
 {
 	Port *special[TaskSpecialPortMax + 1] = {};
 	Port *registered[registered_max];
@@ -478,7 +513,7 @@ void Task::inherit_from(Task &parent, bool sample_port, bool handlers)
 	Tokens tokens;
 	{
 		Guard g(parent.lock_);
-		has_tokens = parent.has_tokens_;
+		has_tokens = parent.has_tokens_ && (what & MACH_INHERIT_TOKENS);
 		tokens = parent.tokens_;
 		for (u32 which = TaskHostPort; which <= TaskSpecialPortMax; which++)
 			if (held_special(which))
@@ -488,6 +523,11 @@ void Task::inherit_from(Task &parent, bool sample_port, bool handlers)
 		if (sample_port)
 			sample = copy_send(parent.sample_);
 	}
+	Port *demoted = nullptr;
+	if (!(what & MACH_INHERIT_PRIVILEGE))
+		demoted = unprivileged_host(&special[TaskHostPort]);
+	if (demoted)
+		demoted->drop(TransitRight{demoted, MoveSend});
 	{
 		Guard g(lock_);
 		if (has_tokens) {
@@ -515,7 +555,7 @@ void Task::inherit_from(Task &parent, bool sample_port, bool handlers)
 		sample = dying_ ? sample : old;
 	}
 	/* Under the tables' own locks, after the tasks'. */
-	if (handlers)
+	if (what & MACH_INHERIT_HANDLERS)
 		exceptions_.copy_from(parent.exceptions_);
 	for (Port *p : special)
 		if (p)
@@ -860,11 +900,11 @@ extern "C" void mach_task_terminate(mach_task *task)
 	Task::from(task)->terminate();
 }
 
-extern "C" void mach_task_inherit(mach_task *child, mach_task *parent, mach_bool handlers)
+extern "C" void mach_task_inherit(mach_task *child, mach_task *parent, unsigned int what)
 {
 	/* A process that became a task by itself: not its sample port. */
 	if (parent)
-		Task::from(child)->inherit_from(*Task::from(parent), false, handlers);
+		Task::from(child)->inherit_from(*Task::from(parent), false, what);
 	else
 		Task::from(child)->start_from_host();
 }

@@ -227,7 +227,9 @@ public:
 	 * task by itself may run another program than its Linux parent (a
 	 * set-uid one), whose pcs are not the parent's sampler's to see.
 	 */
-	void inherit_from(Task &parent, bool sample, bool handlers = true);
+	void inherit_from(Task &parent, bool sample, u32 what = MACH_INHERIT_ALL);
+	/* Its host port, if a privileged one, becomes the host's own. */
+	void drop_host_privilege();
 	/* A task with no Mach parent starts with the host's ports instead. */
 	void start_from_host();
 

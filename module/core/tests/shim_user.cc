@@ -273,6 +273,11 @@ mach_bool mach_shim_privileged(void)
 	return shim_user::privileged;
 }
 
+mach_bool mach_shim_task_privileged(mach_task_os *)
+{
+	return shim_user::privileged;
+}
+
 mach_u64 mach_shim_page_size(void)
 {
 	return 4096;
