@@ -509,6 +509,44 @@ TEST(a_declined_exception_with_no_handler_kills_by_the_signal)
 	EXPECT_EQ(SIGSEGV, WTERMSIG(status));
 }
 
+/*
+ * A kernel object's port as the handler (the host's, which anyone has):
+ * it answers no exception, so the exception is declined at once and the
+ * signal kills, as on XNU, where its server answers MIG_BAD_ID. Before,
+ * the request waited on the host port for good, with the thread and task
+ * rights it carried.
+ */
+TEST(a_kernel_ports_handler_declines_and_keeps_nothing)
+{
+	struct rlimit no_core = { 0, 0 };
+	long ports = mach_stat("live_ports");
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		volatile uint32_t *page = fault_page();
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		alarm(10);	/* a hang ends by SIGALRM, not SIGSEGV */
+		if (task_set_exception_ports(mach_task_self(), EXC_MASK_BAD_ACCESS,
+					     mach_host_self(), EXCEPTION_DEFAULT,
+					     THREAD_STATE_NONE))
+			_exit(10);
+		(void)*page;
+		_exit(11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status)) {
+		TH_LOG("exit status %d", WEXITSTATUS(status));
+	}
+	EXPECT_EQ(SIGSEGV, WTERMSIG(status));
+	/* Nothing of the child's stays queued: its ports went with it. */
+	for (int i = 0; i < 100 && mach_stat("live_ports") > ports; i++)
+		usleep(20000);
+	EXPECT_GE(ports, mach_stat("live_ports"));
+}
+
 /* A kill() of a fault's signal is no exception: it goes to the program. */
 TEST(a_signal_sent_by_kill_is_no_exception)
 {

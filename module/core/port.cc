@@ -661,7 +661,13 @@ bool Port::enqueue(Message *msg, bool reserved, bool answer_next)
 		Guard g(lock_);
 		if (reserved)
 			reserved_--;
-		if (dead_)
+		/*
+		 * A kernel object's port has no receiver: what the kernel sends
+		 * it (an exception, a notice) would wait there for good. XNU's
+		 * server answers it MIG_BAD_ID; here it is refused, as by a dead
+		 * port, and the sender destroys it.
+		 */
+		if (dead_ || is_kernel())
 			return false;
 		msg->took_room = reserved;
 		msg->seqno = seqno_++;
