@@ -154,6 +154,87 @@ TEST(queued_messages_count_against_their_ports_owner)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+/*
+ * In nobody's child: takes a receive right from its parent (through the
+ * bootstrap port it inherited) and queues megabytes on it until refused;
+ * then tells the parent, and waits for its word to exit. 0, or a step.
+ */
+static int flood_a_given_port(int told, int wait)
+{
+	mach_port_t boot, mine, given;
+	mach_msg_return_t mr = MACH_MSG_SUCCESS;
+	char *data = malloc(MiB), c = 0;
+	int sent;
+
+	mine = new_port();
+	if (!data || mine == MACH_PORT_NULL ||
+	    task_get_bootstrap_port(mach_task_self(), &boot) ||
+	    send_port(boot, mine, MACH_MSG_TYPE_MAKE_SEND))
+		return 1;
+	given = receive_port(mine);
+	if (given == MACH_PORT_NULL)
+		return 2;
+	memset(data, 7, MiB);
+	for (sent = 0; sent < 64 && mr == MACH_MSG_SUCCESS; sent++)
+		mr = send_ool(given, data, MiB);
+	if (mr != MACH_SEND_NO_BUFFER)
+		return 3;
+	return write(told, &c, 1) == 1 && read(wait, &c, 1) == 1 ? 0 : 4;
+}
+
+/*
+ * A receive right root gives to nobody: what nobody queues there counts
+ * against nobody's limit from then on, not root's. Before, the queue
+ * stayed its maker's to pay for, and nobody's flood stopped every send
+ * of root's to any port root had made.
+ */
+TEST(a_receive_right_given_away_takes_its_queues_charge_along)
+{
+	long old = set_param("max_user_message_bytes", 8 * MiB);
+	mach_port_t saved, boot, theirs, given, fresh;
+	int flooded[2], done[2], status;
+	char c = 0;
+	pid_t pid;
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, pipe(flooded));
+	ASSERT_EQ(0, pipe(done));
+	ASSERT_EQ(KERN_SUCCESS, task_get_bootstrap_port(mach_task_self(), &saved));
+	boot = serve_as_bootstrap();
+	ASSERT_NE(MACH_PORT_NULL, boot);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(drop_privileges() ? 100 : flood_a_given_port(flooded[1], done[0]));
+	theirs = receive_port(boot);	/* the child's task took boot by now */
+	task_set_bootstrap_port(mach_task_self(), saved);
+	ASSERT_NE(MACH_PORT_NULL, theirs);
+	given = new_port();
+	ASSERT_EQ(MACH_MSG_SUCCESS, send_port(theirs, given, MACH_MSG_TYPE_MOVE_RECEIVE));
+
+	/* Its flood over (the child's limit met): root still sends as much. */
+	if (read(flooded[0], &c, 1) == 1) {
+		char *data = calloc(1, MiB);
+
+		fresh = new_port();
+		ASSERT_NE(NULL, data);
+		ASSERT_NE(MACH_PORT_NULL, fresh);
+		EXPECT_EQ(MACH_MSG_SUCCESS, send_ool(fresh, data, MiB));
+		mach_port_mod_refs(mach_task_self(), fresh, MACH_PORT_RIGHT_RECEIVE, -1);
+		free(data);
+	}
+	ASSERT_EQ(1, write(done[1], &c, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	set_param("max_user_message_bytes", old);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(flooded[0]);
+	close(flooded[1]);
+	close(done[0]);
+	close(done[1]);
+	mach_port_mod_refs(mach_task_self(), boot, MACH_PORT_RIGHT_RECEIVE, -1);
+}
+
 struct ports_msg {
 	mach_msg_header_t header;
 	mach_msg_body_t body;

@@ -243,7 +243,8 @@ Ref<Thread> Port::thread()
 
 void Port::bind_owner(Charge &charge)
 {
-	charge.bind(owner_);	/* set before the port is seen, for good */
+	Guard g(lock_);
+	charge.bind(owner_);
 }
 
 void Port::kill()
@@ -1002,8 +1003,24 @@ bool Port::readable(const void *space)
 
 void Port::set_receiver(const void *space)
 {
-	Guard g(lock_);
-	receiver_ = space;
+	/*
+	 * Its queue is its receiver's to pay for: a receive right given to
+	 * another user takes the charge of later messages with it, or that
+	 * user could fill the queue against its maker's limit (and stop the
+	 * maker's every send). Messages queued before keep their payer.
+	 */
+	mach_shim_user *user = space ? mach_shim_user_current() : nullptr;
+	{
+		Guard g(lock_);
+		receiver_ = space;
+		if (user && owner_ && user != owner_) {
+			mach_shim_user *old = owner_;
+			owner_ = user;
+			user = old;
+		}
+	}
+	if (user)
+		mach_shim_user_put(user);
 }
 
 mach_shim_file *Port::file()

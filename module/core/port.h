@@ -245,8 +245,9 @@ public:
 
 	/*
 	 * Binds charge to whom what is queued here counts against: the user
-	 * that made the port (not its sender: a receiver that never receives
-	 * pays for its own queue, as a POSIX message queue's creator does).
+	 * that made the port, or that its receive right went to since (not
+	 * its sender: a receiver that never receives pays for its own queue,
+	 * as a POSIX message queue's creator does).
 	 * No one for a kernel port. (A dead port queues nothing.)
 	 */
 	void bind_owner(Charge &charge);
@@ -310,7 +311,11 @@ public:
 	}
 	void unclaim_transit_locked() { carrier_ = nullptr; }
 
-	/* The space holding the receive right (or set), for readable(). */
+	/*
+	 * The space holding the receive right (or set), for readable(); and
+	 * with a space, its owner from now on is the caller's user, who
+	 * placed the receive right there.
+	 */
 	void set_receiver(const void *space);
 	/*
 	 * The port's file, with a new reference (made on first use; for the
@@ -450,8 +455,8 @@ private:
 	 */
 	Charge charge_{MACH_QUOTA_PORTS};
 	/*
-	 * The user that made it, who pays for what is queued; a reference.
-	 * Set before the port is seen, then read-only.
+	 * The user that made it, or that its receive right last went to, who
+	 * pays for what is queued; a reference. Guarded by lock_.
 	 */
 	mach_shim_user *owner_ = nullptr;
 };
