@@ -18,8 +18,9 @@
  *   Task::program_lock_ (core)   a look for an exec, and the task's renewal
  *   mach_task_os.sample_lock     starting and stopping its sampling (sample.c;
  *                                perf's own locks are taken under it)
- *   signal->exec_update_lock     (Linux's, read) a look for an exec (task.c)
- *                                and a sampler's start, each against an exec
+ *   signal->exec_update_lock     (Linux's, read) a look for an exec (task.c),
+ *                                a sampler's start, task_set_name: each
+ *                                against an exec
  *   mach_tasks_lock (task.c)     the registry of tasks and each one's program
  *   mach_task_os.exception_lock  arming its process for faults (exception.c;
  *                                taken only by a thread of that process,

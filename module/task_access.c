@@ -177,15 +177,22 @@ mach_bool mach_shim_task_ticket_holds(struct mach_task_os *os, mach_u64 ticket)
 /*
  * task_set_name: the leader's comm, as __set_task_comm() (not exported)
  * sets it, under its task_lock. (No trace or perf comm event is made.)
+ * Not a program exec'd since the caller's right was checked (a set-uid
+ * one's name is not the caller's to set): under exec_update_lock.
  */
-void mach_shim_task_set_name(struct mach_task_os *os, const char *name)
+void mach_shim_task_set_name(struct mach_task_os *os, const char *name, u64 program)
 {
 	struct task_struct *leader = get_pid_task(os->pid, PIDTYPE_TGID);
 
 	if (!leader)
 		return;
-	task_lock(leader);
-	strscpy_pad(leader->comm, name, sizeof(leader->comm));
-	task_unlock(leader);
+	if (!down_read_killable(&leader->signal->exec_update_lock)) {
+		if (mach_task_process_runs(os, program)) {
+			task_lock(leader);
+			strscpy_pad(leader->comm, name, sizeof(leader->comm));
+			task_unlock(leader);
+		}
+		up_read(&leader->signal->exec_update_lock);
+	}
 	put_task_struct(leader);
 }

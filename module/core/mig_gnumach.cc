@@ -33,10 +33,11 @@ Kr task_set_name_call(MigCall &call)
 	if (!terminated)
 		return Kr::MigBadArguments;	/* no NUL */
 	Ref<Task> task;
-	Kr kr = task_of(call.caller, call.target, Kr::InvalidArgument, &task);
+	u64 program;
+	Kr kr = task_of(call.caller, call.target, Kr::InvalidArgument, &task, &program);
 	if (kr != Kr::Success)
 		return kr;
-	return task_set_name(*task.get(), name);
+	return task_set_name(*task.get(), name, program);
 }
 
 constexpr MigRoutine routines[] = {

@@ -728,8 +728,11 @@ void mach_shim_task_sample_flush(struct mach_task_os *os);
 int mach_shim_task_for_pid(mach_s32 nr, mach_bool name, struct mach_task **task,
 			   mach_u64 *ticket);
 mach_bool mach_shim_task_ticket_holds(struct mach_task_os *os, mach_u64 ticket);
-/* task_set_name: os's process is called name (a C string) from now. */
-void mach_shim_task_set_name(struct mach_task_os *os, const char *name);
+/*
+ * task_set_name: os's process is called name (a C string) from now, if it
+ * still runs program (0: the last one seen), an exec waited out.
+ */
+void mach_shim_task_set_name(struct mach_task_os *os, const char *name, mach_u64 program);
 /* The pid of os's process as the caller sees it; 0 if it cannot. */
 int mach_shim_task_pid(struct mach_task_os *os);
 /* Is the calling process the one backing os? */

@@ -90,9 +90,9 @@ Kr task_for_pid(Task &caller, u32 pid, bool name, TransitRight *right)
 	return kr == Kr::Success ? kr : Kr::Failure;
 }
 
-Kr task_set_name(Task &task, const char *name)
+Kr task_set_name(Task &task, const char *name, u64 program)
 {
-	mach_shim_task_set_name(task.os(), name);
+	mach_shim_task_set_name(task.os(), name, program);
 	return Kr::Success;
 }
 

@@ -31,9 +31,10 @@ Kr task_for_pid(Task &caller, u32 pid, bool name, TransitRight *right);
 /*
  * task_set_name (GNU Mach): name, a C string, names the task for
  * debugging: on Linux, its process's name (its leader's comm, as
- * /proc/PID/comm and ps show it; cut to what that holds).
+ * /proc/PID/comm and ps show it; cut to what that holds), while it runs
+ * program (the caller's right's; 0: its own task).
  */
-Kr task_set_name(Task &task, const char *name);
+Kr task_set_name(Task &task, const char *name, u64 program);
 /* mach_task_is_self: is task (any of its ports) the caller's own? */
 bool task_is_self(Task &caller, Task &task);
 /* task_terminate of the process running program (0: the caller's own). */

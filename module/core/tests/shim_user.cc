@@ -872,7 +872,7 @@ int mach_shim_task_for_pid(mach_s32, mach_bool, mach_task **task, mach_u64 *tick
 
 mach_bool mach_shim_task_ticket_holds(mach_task_os *, mach_u64) { return true; }
 
-void mach_shim_task_set_name(mach_task_os *, const char *) {}
+void mach_shim_task_set_name(mach_task_os *, const char *, mach_u64) {}
 
 // The kernel's worker runs later; a test runs it (mach_task_resume_dropped()).
 mach_bool mach_shim_task_resume_later(mach_task_os *os)
