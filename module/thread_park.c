@@ -116,6 +116,12 @@ long mach_thread_enter(struct mach_task_os *os)
 
 	if (os->pid != task_tgid(current))
 		return -EBADF;	/* its own task's file, as the stub has */
+	/*
+	 * Seen parked, its FPU state may be set at once, and it may not have
+	 * slept yet (already let go, it never does): its live registers
+	 * belong in its fpstate first, as a stop's (thread_stop.c).
+	 */
+	mach_arch_save_own_state();
 	spin_lock(&mach_threads_lock);
 	t = mach_thread_find_entering_locked(os);
 	if (t && !t->thread) {

@@ -668,4 +668,74 @@ TEST(float_state_of_a_thread_on_its_way_out_is_set_stopped)
 	EXPECT_LT(0, set);
 }
 
+/*
+ * Let go as soon as it is made, a new thread may reach its park already
+ * free to leave and never sleep in it. A float state set while it is seen
+ * parked is the one it runs with; the kernel's check of its FPU registers on
+ * the way to user mode (X86_DEBUG_FPU) stays quiet.
+ */
+TEST(float_state_set_as_a_new_thread_leaves_its_park_is_the_one_it_runs_with)
+{
+	x86_float_state64_t fpu;
+	mach_msg_type_number_t count = x86_FLOAT_STATE64_COUNT;
+	unsigned long fs = 0;
+	int set = 0, kept = 0, rounds = 0;
+	time_t end = time(NULL) + 10;
+	thread_act_t first;
+
+	/* An image to set; got from a thread of its own (a get waits for the park). */
+	ASSERT_EQ(KERN_SUCCESS, thread_create(mach_task_self(), &first));
+	ASSERT_EQ(KERN_SUCCESS, thread_get_state(first, x86_FLOAT_STATE64,
+						 (thread_state_t)&fpu, &count));
+	ASSERT_EQ(KERN_SUCCESS, thread_terminate(first));
+	mach_port_deallocate(mach_task_self(), first);
+	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
+	for (int i = 0; i < 2000 && time(NULL) < end; i++, rounds++) {
+		x86_thread_state64_t state = {
+			.__rip = (uint64_t)busy_in_user_mode,
+			.__rsp = (uint64_t)(leave_stack + sizeof(leave_stack) - 8 -
+					    1024 * (i % 32)),
+			.__rflags = 0x202,
+			.__fs = fs,
+			.__gs = (uint64_t)leave_gs,
+		};
+		uint32_t mark = 0x5eed0000u | i;
+		thread_act_t thread;
+		kern_return_t kr;
+
+		ASSERT_EQ(KERN_SUCCESS, thread_create(mach_task_self(), &thread));
+		ASSERT_EQ(KERN_SUCCESS, thread_set_state(thread, x86_THREAD_STATE64,
+							 (thread_state_t)&state,
+							 x86_THREAD_STATE64_COUNT));
+		memcpy(&fpu.__fpu_xmm7, &mark, sizeof(mark));
+		/* Let go before it parks, most rounds; held again at varied moments. */
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		for (int d = 0; d < (i * 211) % 60000; d++)
+			__asm__ __volatile__("" ::: "memory");
+		ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+		kr = thread_set_state(thread, x86_FLOAT_STATE64, (thread_state_t)&fpu,
+				      x86_FLOAT_STATE64_COUNT);
+		EXPECT_TRUE(kr == KERN_SUCCESS || kr == KERN_FAILURE) TH_LOG("kr %d", kr);
+		ASSERT_EQ(KERN_SUCCESS, thread_resume(thread));
+		if (kr == KERN_SUCCESS) {
+			uint32_t seen;
+
+			set++;
+			/* Its loop touches no xmm register: the mark stays. */
+			ASSERT_EQ(KERN_SUCCESS, thread_suspend(thread));
+			count = x86_FLOAT_STATE64_COUNT;
+			ASSERT_EQ(KERN_SUCCESS, thread_get_state(thread, x86_FLOAT_STATE64,
+								 (thread_state_t)&fpu,
+								 &count));
+			memcpy(&seen, &fpu.__fpu_xmm7, sizeof(seen));
+			EXPECT_EQ(mark, seen) TH_LOG("round %d", i);
+			kept += mark == seen;
+		}
+		ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
+		mach_port_deallocate(mach_task_self(), thread);
+	}
+	TH_LOG("%d rounds: %d set, %d kept", rounds, set, kept);
+	EXPECT_LT(0, set);
+}
+
 TEST_HARNESS_MAIN
