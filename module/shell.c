@@ -548,6 +548,8 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 		return MACH_LATER;	/* it holds our reference */
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);
+	if (ret == MACH_LATER)
+		ret = -ESRCH;	/* a clone answered for (seccomp) with it */
 	if (!ret)
 		ret = mach_spawn_wait_set_up(spawn);
 	if (ret)

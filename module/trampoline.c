@@ -82,19 +82,29 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 	struct mach_agent *agent = &os->agent;
 	struct mach_trampoline *tr;
 	struct mach_syscall next = {};
+	unsigned long stub = 0;
 	sigset_t all;
-
-	bool started;
+	int fd;
 
 	/* Only in the call's own process, through its stub, from 64-bit code. */
 	if (!mach_shim_task_is_current(os) || !user_64bit_mode(current_pt_regs()))
 		return false;
-	/* The stub and fd an agent has, or one made on demand would have. */
+	/*
+	 * The stub and fd an agent has, or one made on demand would have.
+	 * An agent that died with an exec left its thread, and no stub: the
+	 * program since has its own stub, mapped when first needed.
+	 */
 	spin_lock(&agent->lock);	/* the agent's stub and fd are set first */
-	started = agent->thread && !agent->closed;
+	if (!agent->closed && !mach_agent_thread_gone(agent->thread))
+		stub = agent->stub;
 	spin_unlock(&agent->lock);
-	if (!started && !mach_agent_demand_stub(agent))
+	if (!stub)
+		stub = mach_agent_demand_stub(agent);
+	if (!stub)
 		return false;
+	spin_lock(&agent->lock);
+	fd = agent->fd;		/* set with the stub */
+	spin_unlock(&agent->lock);
 	tr = kzalloc(sizeof(*tr), GFP_KERNEL);
 	if (!tr)
 		return false;
@@ -117,7 +127,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 	list_add(&tr->node, &os->trampolines);
 	spin_unlock(&agent->lock);
 	/* The stub re-enters through the agent's fd: it is this process's. */
-	tr->nr = mach_agent_dispatch(agent, MACH_IOC_TRAMPOLINE_RETURN, &next);
+	tr->nr = mach_stub_dispatch(stub, fd, MACH_IOC_TRAMPOLINE_RETURN, &next);
 	return true;
 }
 

@@ -674,9 +674,57 @@ TEST_F_TIMEOUT(spare, threads_past_rlimit_nproc_are_refused_then_made, 90)
 	EXPECT_EQ(before[2], after[2]) TH_LOG("%s", live_names[2]);
 }
 
+/*
+ * What the test below runs after its exec (thread_spare --first WHAT):
+ * the new program's first call that needs its task's stub, with the old
+ * program's agent dead. 0, or where it failed.
+ */
+static int first_after_exec(const char *what)
+{
+	thread_act_t thread;
+	task_t task;
+
+	if (!strcmp(what, "thread")) {
+		if (thread_create(mach_task_self(), &thread) != KERN_SUCCESS)
+			return 1;
+		return thread_terminate(thread) ? 2 : 0;
+	}
+	if (task_create(mach_task_self(), NULL, 0, FALSE, &task) != KERN_SUCCESS)
+		return 3;
+	return task_terminate(task) ? 4 : 0;
+}
+
+/*
+ * A program that had an agent execs: the agent dies with it, and the new
+ * program's stub is mapped when first needed. Its first thread_create or
+ * task_create of its own task, which the calling thread makes through the
+ * stub, finds one and answers (it once jumped to a stub that was not
+ * there, and the process died of SIGSEGV).
+ */
+TEST_F(spare, own_threads_and_tasks_are_made_first_thing_after_an_exec)
+{
+	for (const char **what = (const char *[]){ "thread", "task", NULL }; *what; what++) {
+		int status = -1;
+		pid_t pid = made_fork(&self->made);
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			if (make_own_agent())
+				_exit(90);
+			execl("/proc/self/exe", "thread_spare", "--first", *what, (char *)NULL);
+			_exit(91);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status)) TH_LOG("%s: status %#x", *what, status);
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("%s", *what);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--after-exec"))
 		return after_exec(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "--first"))
+		return first_after_exec(argv[2]);
 	return test_harness_run(argc, argv);
 }
