@@ -2347,6 +2347,8 @@ static void costs_task_self(long n)
 	close(null_fd);
 }
 
+static char own_thread_stack[65536] __attribute__((aligned(64)));
+
 static void costs_threads(void)
 {
 	static const char *const names[] = { "thread_create", "thread_set_state",
@@ -2363,6 +2365,15 @@ static void costs_threads(void)
 	for (int k = 0; k < 3; k++)
 		part(names[k], parts[k], m);
 	end_task(thread_home);
+
+	/* In the caller's own task, where pthread_create makes its threads. */
+	thread_home = mach_task_self();
+	thread_stack = (vm_address_t)own_thread_stack;
+	compare_parts(101, thread_create_run, pthread_create_once, &m, &l,
+		      thread_steps, 3, parts);
+	report("  the same in the caller's own task", m, "pthread_create", l);
+	for (int k = 0; k < 3; k++)
+		part(names[k], parts[k], m);
 }
 
 static void costs_exec(void)
