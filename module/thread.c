@@ -34,6 +34,7 @@
 #include "thread_arch.h"
 #include "thread_os.h"
 #include "thread_record.h"
+#include "trampoline.h"
 
 static void mach_thread_spare_made(struct mach_thread_os *t);
 
@@ -76,7 +77,8 @@ static bool mach_thread_step(struct mach_agent_call *call, long result,
 	if (result < 0) {
 		call->ret = result;
 	} else {
-		t->pid = mach_thread_clone_pid(t, result);
+		/* Release: a trampoline's clone ends after thread_create. */
+		smp_store_release(&t->pid, mach_thread_clone_pid(t, result));
 		if (!t->pid)
 			call->ret = -ESRCH;
 	}
@@ -166,7 +168,11 @@ static u64 mach_thread_spare_program(struct mach_task_os *os, u64 program)
 	return program ?: READ_ONCE(os->program);
 }
 
-/* From the second thread of a task on, its agent clones a spare. */
+/*
+ * From the second thread of a task on, its agent clones a spare: if it
+ * has one (none is made for it: a task whose threads its own threads make
+ * may never need an agent).
+ */
 static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 {
 	struct mach_thread_os *t;
@@ -176,7 +182,8 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 	if (os->threads_made < 2)
 		os->threads_made++;
 	go = os->threads_made == 2 && !os->spare && !os->spare_coming &&
-	     !os->spare_refused && !os->agent.closed;
+	     !os->spare_refused && !os->agent.closed &&
+	     !mach_agent_thread_gone(os->agent.thread);
 	spin_unlock(&os->agent.lock);
 	program = mach_thread_spare_program(os, program);
 	t = go ? mach_thread_new(os, program, mach_thread_spare_call_release) : NULL;
@@ -236,18 +243,21 @@ static struct mach_thread_os *mach_thread_unslot_spare(struct mach_task_os *os)
 }
 
 /*
- * The spare, waited for if the agent is cloning it, if it is for
- * program and current: the core's now. Else NULL, and *err if the wait
- * was cut short (-EINTR: killed, or the task stopped).
+ * The spare, waited for if the agent is cloning it, if it is for program
+ * and current: the core's now. Else NULL, and *err if the wait was cut
+ * short (-EINTR: killed, or the task stopped). A caller that can clone a
+ * thread itself (here) does not wait for a clone the agent has not begun:
+ * a woken agent may wait for its CPU longer than that clone takes.
  */
 static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
-						     u64 program, int *err)
+						     u64 program, bool here, int *err)
 {
 	struct mach_thread_os *t, *coming = NULL;
 
 	*err = 0;
 	spin_lock(&os->agent.lock);
 	if (!os->spare && os->spare_coming &&
+	    !(here && !list_empty(&os->spare_coming->call.node)) &&
 	    mach_agent_call_get(&os->spare_coming->call))
 		coming = os->spare_coming;
 	spin_unlock(&os->agent.lock);
@@ -282,6 +292,18 @@ static bool mach_thread_arrived(struct mach_thread_os *t)
 	return READ_ONCE(t->thread) || READ_ONCE(t->dying);
 }
 
+/* Is the thread its clone made (if it is made) still there? */
+static bool mach_thread_pid_alive(struct mach_thread_os *t)
+{
+	struct pid *pid = smp_load_acquire(&t->pid);	/* the clone step's release */
+	bool alive;
+
+	rcu_read_lock();
+	alive = pid && pid_task(pid, PIDTYPE_PID);
+	rcu_read_unlock();
+	return alive;
+}
+
 /*
  * thread_create does not wait for its thread to reach its park: what
  * needs the thread itself (its registers, its times) waits here, unless
@@ -293,20 +315,36 @@ int mach_thread_wait_entered(struct mach_thread_os *t)
 		if (wait_event_killable_timeout(t->wait, mach_thread_arrived(t),
 						HZ / 10) < 0)
 			return -EINTR;
-		if (!mach_thread_arrived(t) &&
-		    (!t->pid || !pid_task(t->pid, PIDTYPE_PID)))
+		if (!mach_thread_arrived(t) && !READ_ONCE(t->cloning) &&
+		    !mach_thread_pid_alive(t))
 			return -ESRCH;
 	}
 	return 0;
 }
 
-struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
-					       u64 program, int *err)
+/*
+ * The clone by the agent, waited for: the thread enters and parks on its
+ * own, soon after. 0 or -errno (t is to be freed).
+ */
+static int mach_thread_clone_by_agent(struct mach_task_os *os, struct mach_thread_os *t)
 {
-	struct mach_thread_os *t;
 	long ret;
 
-	t = mach_thread_take_spare(os, program, err);
+	t->call.restartable = true;	/* t is dropped if it never runs */
+	ret = mach_agent_run(&os->agent, &t->call);
+	mach_agent_call_put(&t->call);
+	/* A clone answered for (seccomp) with our MACH_LATER: not ours. */
+	return ret == MACH_LATER ? -ESRCH : ret;
+}
+
+struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os, u64 program,
+					       mach_bool later, int *err)
+{
+	/* The caller's own task: the caller can clone the thread itself. */
+	bool here = later && mach_shim_task_is_current(os);
+	struct mach_thread_os *t;
+
+	t = mach_thread_take_spare(os, program, here, err);
 	if (t) {
 		mach_thread_make_spare(os, program);
 		return t;
@@ -318,19 +356,51 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
 		*err = -ENOMEM;
 		return NULL;
 	}
-
-	/* The clone: the thread enters and parks on its own, soon after. */
-	t->call.restartable = true;	/* t is dropped if it never runs */
-	ret = mach_agent_run(&os->agent, &t->call);
-	mach_agent_call_put(&t->call);
-	if (ret) {
+	if (here) {
+		*err = MACH_LATER;	/* mach_shim_thread_clone() clones it */
+		return t;
+	}
+	*err = mach_thread_clone_by_agent(os, t);
+	if (*err) {
 		mach_shim_thread_kill(t);
 		mach_shim_thread_free(t);
-		*err = ret;
 		return NULL;
 	}
 	mach_thread_make_spare(os, program);
 	return t;
+}
+
+/*
+ * The trampoline's clone has run, or its process died on the way: its
+ * result, and the call's reference. A thread that will never be (or is
+ * not ours) is told to end; the core takes back what it made for it.
+ */
+static long mach_thread_clone_finish(struct mach_agent_call *call)
+{
+	struct mach_thread_os *t = container_of(call, struct mach_thread_os, call);
+	long ret = call->ret;
+
+	if (ret)
+		mach_shim_thread_kill(t);
+	WRITE_ONCE(t->cloning, false);
+	wake_up_all(&t->wait);		/* mach_thread_wait_entered() */
+	mach_agent_call_put(call);
+	return ret;
+}
+
+int mach_shim_thread_clone(struct mach_task_os *os, struct mach_thread_os *t)
+{
+	/*
+	 * From the second thread on, the agent clones a spare meanwhile;
+	 * the calling thread makes this one itself, on its way out of the
+	 * ioctl (trampoline.c), and waits for nobody.
+	 */
+	mach_thread_make_spare(os, t->call.program);
+	WRITE_ONCE(t->cloning, true);
+	if (mach_trampoline_start(os, &t->call, mach_thread_clone_finish))
+		return MACH_LATER;	/* it holds the call's reference */
+	WRITE_ONCE(t->cloning, false);
+	return mach_thread_clone_by_agent(os, t);
 }
 
 /*

@@ -67,10 +67,13 @@ struct mach_thread_os {
 	 */
 	bool spare_step_done;
 	/*
-	 * The thread, from the clone's result: set by the clone step in the
-	 * agent before thread_create returns the record; then read-only.
+	 * The thread, from the clone's result: set once by the clone step
+	 * (store-release), in the agent before thread_create returns the
+	 * record, or on the caller's trampoline after; then read-only.
 	 */
 	struct pid *pid;
+	/* Its clone is on the caller's trampoline (READ_ONCE/WRITE_ONCE). */
+	bool cloning;
 	/*
 	 * Once it entered; a reference. Set under mach_threads_lock, once
 	 * (or before the record is published), and read without it

@@ -738,4 +738,37 @@ TEST(float_state_set_as_a_new_thread_leaves_its_park_is_the_one_it_runs_with)
 	EXPECT_LT(0, set);
 }
 
+/*
+ * thread_create_running in the caller's own task with a float state, in
+ * a process of its own: the thread is cloned before its FPU image is set
+ * (only its registers are kept for a thread not made yet), and the call
+ * answers as it does for another task's.
+ */
+TEST(create_running_with_a_float_state_in_the_callers_own_task)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		x86_float_state64_t fpu;
+		mach_msg_type_number_t count = x86_FLOAT_STATE64_COUNT;
+		thread_act_t thread;
+		kern_return_t kr;
+
+		if (thread_get_state(mach_thread_self(), x86_FLOAT_STATE64,
+				     (thread_state_t)&fpu, &count))
+			_exit(90);
+		kr = thread_create_running(mach_task_self(), x86_FLOAT_STATE64,
+					   (thread_state_t)&fpu, x86_FLOAT_STATE64_COUNT,
+					   &thread);
+		if (kr == KERN_SUCCESS)
+			thread_terminate(thread);
+		_exit(kr);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	EXPECT_EQ(KERN_SUCCESS, WEXITSTATUS(status));
+}
+
 TEST_HARNESS_MAIN

@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <dirent.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -672,6 +675,126 @@ TEST_F_TIMEOUT(spare, threads_past_rlimit_nproc_are_refused_then_made, 90)
 	EXPECT_EQ(before[0], after[0]) TH_LOG("%s", live_names[0]);
 	EXPECT_EQ(before[1], after[1]) TH_LOG("%s", live_names[1]);
 	EXPECT_EQ(before[2], after[2]) TH_LOG("%s", live_names[2]);
+}
+
+/* The thread of ours that is not the caller (our agent, once made), or -1. */
+static pid_t other_thread(void)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *entry;
+	pid_t other = -1;
+
+	while (dir && (entry = readdir(dir)))
+		if (entry->d_name[0] != '.' && atoi(entry->d_name) != gettid())
+			other = atoi(entry->d_name);
+	if (dir)
+		closedir(dir);
+	return other;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+#define OWN_THREADS 6
+
+/*
+ * The child of the test below: tells its agent's tid on tell, waits for
+ * it to be traced and held, then makes threads of its own. 0, or where
+ * it failed.
+ *   lock incl (%rbx); 1: pause(); jmp 1b
+ */
+static int own_threads_with_the_agent_held(int tell, int go)
+{
+	static const uint8_t program[] = {
+		0xf0, 0xff, 0x03,		/* lock incl (%rbx) */
+		0xb8, 34, 0, 0, 0, 0x0f, 0x05,	/* 1: pause() */
+		0xeb, 0xf7,			/* jmp 1b */
+	};
+	thread_act_t threads[OWN_THREADS];
+	static uint32_t ran;
+	vm_address_t code = 0;
+	struct timespec start;
+	char state[32];
+	pid_t agent;
+	char c;
+
+	alarm(20);	/* a call waiting for the held agent fails the test */
+	if (write_code(mach_task_self(), program, sizeof(program), &code))
+		return 2;	/* (its vm_protect made the agent) */
+	if (await_linux_threads(getpid(), 2) != 2)
+		return 3;
+	agent = other_thread();
+	if (write(tell, &agent, sizeof(agent)) != sizeof(agent) || read(go, &c, 1) != 1)
+		return 4;
+	for (unsigned int i = 0; i < OWN_THREADS; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		if (thread_create(mach_task_self(), &threads[i]) != KERN_SUCCESS)
+			return 10 + i;
+		if (seconds_since(&start) > 2)
+			return 20 + i;
+		if (!runs(threads[i], code, &ran, i + 1))
+			return 30 + i;
+	}
+	/* The agent was held all along: "t (tracing stop)". */
+	if (proc_status_line(agent, "State:", state, sizeof(state)) || state[0] != 't')
+		return 5;
+	for (unsigned int i = 0; i < OWN_THREADS; i++)
+		if (thread_terminate(threads[i]))
+			return 6;
+	return 0;
+}
+
+/*
+ * thread_create of the caller's own task is cloned by the calling thread
+ * itself, on its way out of the call: with its agent held by a tracer it
+ * answers at once, time after time (a spare on its way in the held agent
+ * is not waited for), and each thread runs what it was given.
+ */
+TEST_F(spare, own_threads_are_made_with_the_agent_held)
+{
+	int tell[2], go[2], status = -1, code = -1;
+	pid_t pid, reaped, agent = -1;
+
+	ASSERT_EQ(0, pipe(tell));
+	ASSERT_EQ(0, pipe(go));
+	pid = made_fork(&self->made);
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		code = own_threads_with_the_agent_held(tell[1], go[0]);
+		/* Told, then let go, so that its held agent does not keep it. */
+		if (write(tell[1], &code, sizeof(code)) != sizeof(code) || read(go[0], tell, 1) != 1)
+			_exit(100);
+		_exit(code);
+	}
+	close(tell[1]);
+	close(go[0]);
+	signal(SIGPIPE, SIG_IGN);	/* a child gone early is seen by waitpid() */
+	ASSERT_EQ(sizeof(agent), read(tell[0], &agent, sizeof(agent)));
+	ASSERT_LT(0, agent);
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, agent, 0, 0));
+	ASSERT_EQ(0, ptrace(PTRACE_INTERRUPT, agent, 0, 0));
+	ASSERT_EQ(agent, waitpid(agent, &status, __WALL));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	if (read(tell[0], &code, sizeof(code)) == sizeof(code)) {
+		EXPECT_EQ(0, ptrace(PTRACE_DETACH, agent, 0, 0));
+		EXPECT_EQ(1, write(go[1], "g", 1));
+	}
+	/* (Gone early, its traced agent is ours to reap first.) */
+	do
+		reaped = waitpid(-1, &status, __WALL);
+	while (reaped > 0 && reaped != pid);
+	ASSERT_EQ(pid, reaped);
+	close(tell[0]);
+	close(go[1]);
+	EXPECT_TRUE(WIFEXITED(status)) TH_LOG("status %#x (SIGALRM: a call waited)", status);
+	EXPECT_EQ(0, code);
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 /*

@@ -18,6 +18,7 @@
 #include "sema_calls.h"
 #include "task_calls.h"
 #include "task_create.h"
+#include "thread_calls.h"
 #include "uapi.h"
 #include "vm.h"
 #include "vm_entry.h"
@@ -413,6 +414,10 @@ using namespace mach;
 extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *args,
 				     int err)
 {
+	if (nr == MACH_IOC_NR_THREAD) {
+		auto &thread = *static_cast<mach_thread_args *>(args);
+		return ioctl_result(thread_create_done(*Task::from(task), &thread.value, err));
+	}
 	if (nr != MACH_IOC_NR_TASK_CREATE && nr != MACH_IOC_NR_TASK_CREATE_TOKEN)
 		return -MACH_EINVAL;
 	/* A token's create is the args' first member. */

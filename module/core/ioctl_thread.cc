@@ -31,16 +31,20 @@ long thread_task_call(Task &caller, mach_thread_args &args)
 				    create);
 	if (kr != Kr::Success)
 		return ioctl_result(kr);
+	/* The caller's own task's thread may be cloned by the calling thread. */
+	bool later = false;
 	if (args.op == MACH_THREAD_CREATE_RUNNING) {
 		u32 state[thread_state_max];
 		kr = copy_in_state(args, state);
 		if (kr == Kr::Success)
 			kr = thread_create_running(caller, *task.get(), program, args.flavor, state,
-						   args.count, &args.value);
-		return ioctl_result(kr);
+						   args.count, &args.value, &later);
+		return kr == Kr::Success && later ? MACH_LATER : ioctl_result(kr);
 	}
-	if (create)
-		return ioctl_result(thread_create(caller, *task.get(), program, &args.value));
+	if (create) {
+		kr = thread_create(caller, *task.get(), program, &args.value, &later);
+		return kr == Kr::Success && later ? MACH_LATER : ioctl_result(kr);
+	}
 
 	constexpr u32 max = 1024;
 	u32 capacity = args.count < max ? args.count : max, count = 0;

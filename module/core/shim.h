@@ -546,9 +546,20 @@ int mach_shim_task_dup_fd(struct mach_task_os *os, mach_u64 program, int fd, int
  * module until resumed; its registers are set while it is parked.
  */
 struct mach_thread_os;
-/* A new parked thread in os's process (running program): it, or NULL and *err. */
+/*
+ * A new parked thread in os's process (running program): it, or NULL and
+ * *err. With later, from an ioctl, a thread of the caller's own task may
+ * be given not cloned yet, *err MACH_LATER: mach_shim_thread_clone() then
+ * clones it, once the core has made and named all it needs.
+ */
 struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os,
-					       mach_u64 program, int *err);
+					       mach_u64 program, mach_bool later, int *err);
+/*
+ * Clone a thread given MACH_LATER: 0 once cloned, -errno, or MACH_LATER:
+ * the calling thread clones it on its way out of the ioctl, and the call
+ * is finished by mach_core_later_done() (nothing may fail after this).
+ */
+int mach_shim_thread_clone(struct mach_task_os *os, struct mach_thread_os *thread);
 void mach_shim_thread_free(struct mach_thread_os *thread);
 /*
  * Holds keep a thread stopped: a thread's own suspend count and its

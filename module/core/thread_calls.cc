@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* thread_calls.cc - the thread_* calls and task_threads. */
+#include "resolve.h"
 #include "task_create.h"
 #include "thread_calls.h"
 
@@ -59,20 +60,49 @@ Kr exception_state(Thread &thread, u32 *state, u32 *count)
 	return Kr::Success;
 }
 
+/* What was made and named for a thread that will not be goes. */
+Kr unmake_named(Task &caller, Task &task, Thread &thread, u32 *name, int err)
+{
+	caller.space().deallocate(Name{*name});
+	*name = Name::null;
+	thread_unmake(task, thread);
+	return spawn_error(err);
+}
+
+/*
+ * A thread that came not cloned yet (*later), named *name now: cloned, by
+ * the calling thread on its way out of the ioctl (*later stays set) or
+ * here. Past this point nothing may fail but the clone.
+ */
+Kr clone_named(Task &caller, Task &task, Thread &thread, u32 *name, bool *later)
+{
+	if (!later || !*later)
+		return Kr::Success;
+	int err = mach_shim_thread_clone(task.os(), thread.os());
+	if (err == MACH_LATER)
+		return Kr::Success;
+	*later = false;
+	return err ? unmake_named(caller, task, thread, name, err) : Kr::Success;
+}
+
 } /* namespace */
 
-Kr thread_make(Task &task, u64 program, Ref<Thread> *made)
+Kr thread_make(Task &task, u64 program, Ref<Thread> *made, bool *later)
 {
 	int err = 0;
-	mach_thread_os *os = mach_shim_thread_create(task.os(), program, &err);
+	mach_thread_os *os = mach_shim_thread_create(task.os(), program, later != nullptr,
+						     &err);
 	if (!os)
 		return spawn_error(err);
 	Thread *thread = Thread::create(&task, os);	/* owns os */
 	if (!thread)
 		return Kr::ResourceShortage;
 	*made = Ref<Thread>::adopt(thread);
-	if (task.add_thread(thread))
+	if (task.add_thread(thread)) {
+		if (later)
+			*later = err == MACH_LATER;
 		return Kr::Success;
+	}
 	thread->terminate();	/* the task died meanwhile */
 	mach_shim_thread_kill(os);
 	*made = Ref<Thread>{};
@@ -86,10 +116,10 @@ void thread_unmake(Task &task, Thread &thread)
 	mach_shim_thread_kill(thread.os());
 }
 
-Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
+Kr thread_create(Task &caller, Task &task, u64 program, u32 *name, bool *later)
 {
 	Ref<Thread> thread;
-	Kr kr = thread_make(task, program, &thread);
+	Kr kr = thread_make(task, program, &thread, later);
 	if (kr != Kr::Success)
 		return kr;
 	Ref<Port> port = thread->port();
@@ -100,7 +130,21 @@ Kr thread_create(Task &caller, Task &task, u64 program, u32 *name)
 		return kr;
 	}
 	*name = made.value;
-	return Kr::Success;
+	return clone_named(caller, task, *thread.get(), name, later);
+}
+
+Kr thread_create_done(Task &caller, u32 *name, int err)
+{
+	if (!err)
+		return Kr::Success;
+	/* Its record was told to end: the thread the name is for, if still. */
+	Ref<Thread> thread;
+	if (resolve_thread(caller, *name, &thread) == Kr::Success &&
+	    thread->task() == &caller)
+		return unmake_named(caller, caller, *thread.get(), name, err);
+	caller.space().deallocate(Name{*name});
+	*name = Name::null;
+	return spawn_error(err);
 }
 
 Kr thread_self(Task &caller, u32 *name)
@@ -386,9 +430,9 @@ Kr thread_set_state(Thread &thread, u32 flavor, u32 *state, u32 count)
 }
 
 Kr thread_make_with_state(Task &task, u64 program, u32 flavor, u32 *state, u32 count,
-			  Ref<Thread> *made)
+			  Ref<Thread> *made, bool *later)
 {
-	Kr kr = thread_make(task, program, made);
+	Kr kr = thread_make(task, program, made, later);
 	if (kr != Kr::Success)
 		return kr;
 	kr = thread_set_state(*made->get(), flavor, state, count);
@@ -400,10 +444,17 @@ Kr thread_make_with_state(Task &task, u64 program, u32 flavor, u32 *state, u32 c
 }
 
 Kr thread_create_running(Task &caller, Task &task, u64 program, u32 flavor, u32 *state,
-			 u32 count, u32 *name)
+			 u32 count, u32 *name, bool *later)
 {
+	/*
+	 * Only its registers are kept for a thread not cloned yet: one given
+	 * another state (its FPU's) is cloned before it is set.
+	 */
+	u32 inner = unified_state_inner(flavor);
+	if ((inner ? inner : flavor) != thread_state_flavor)
+		later = nullptr;
 	Ref<Thread> thread;
-	Kr kr = thread_make_with_state(task, program, flavor, state, count, &thread);
+	Kr kr = thread_make_with_state(task, program, flavor, state, count, &thread, later);
 	if (kr != Kr::Success)
 		return kr;
 	Ref<Port> port = thread->port();
@@ -416,7 +467,7 @@ Kr thread_create_running(Task &caller, Task &task, u64 program, u32 flavor, u32 
 	*name = made.value;
 	bool run;
 	thread->resume(&run);
-	return Kr::Success;
+	return clone_named(caller, task, *thread.get(), name, later);
 }
 
 Kr thread_abort_safely(Thread &thread)

@@ -14,12 +14,20 @@ namespace mach {
 /*
  * A new thread in task (running program), suspended, before a right to
  * it is given anyone: *made holds a reference. thread_unmake() undoes it
- * when the right cannot be given.
+ * when the right cannot be given. Given later (an ioctl's), a thread of
+ * the caller's own task may come not cloned yet (*later set), to be
+ * cloned once named.
  */
-Kr thread_make(Task &task, u64 program, Ref<Thread> *made);
+Kr thread_make(Task &task, u64 program, Ref<Thread> *made, bool *later = nullptr);
 void thread_unmake(Task &task, Thread &thread);
-/* A new thread in task (running program), suspended; named in caller's space. */
-Kr thread_create(Task &caller, Task &task, u64 program, u32 *name);
+/*
+ * A new thread in task (running program), suspended; named in caller's
+ * space. With later: *later if the calling thread clones it on its way
+ * out of the ioctl, the call finished by thread_create_done() (err: the
+ * clone's result).
+ */
+Kr thread_create(Task &caller, Task &task, u64 program, u32 *name, bool *later = nullptr);
+Kr thread_create_done(Task &caller, u32 *name, int err);
 /* mach_thread_self: the calling thread, a Mach thread from its first call. */
 Kr thread_self(Task &caller, u32 *name);
 /*
@@ -49,9 +57,9 @@ u32 thread_state_settable(u32 flavor);
  * (suspended: its right given, it is resumed; or unmade).
  */
 Kr thread_create_running(Task &caller, Task &task, u64 program, u32 flavor, u32 *state,
-			 u32 count, u32 *name);
+			 u32 count, u32 *name, bool *later = nullptr);
 Kr thread_make_with_state(Task &task, u64 program, u32 flavor, u32 *state, u32 count,
-			  Ref<Thread> *made);
+			  Ref<Thread> *made, bool *later = nullptr);
 /* thread_abort_safely: a system call it is blocked in restarts. */
 Kr thread_abort_safely(Thread &thread);
 /*

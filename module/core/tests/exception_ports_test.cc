@@ -217,7 +217,7 @@ protected:
 	{
 		Exceptions::SetUp();
 		int err = 0;
-		thread = Thread::create(task, mach_shim_thread_create(&os, 0, &err));
+		thread = Thread::create(task, mach_shim_thread_create(&os, 0, false, &err));
 		ASSERT_NE(nullptr, thread);
 		ASSERT_TRUE(task->add_thread(thread));
 		Ref<Port> port = thread->port();
@@ -303,7 +303,7 @@ TEST_F(ThreadExceptions, ANewThreadHasNoneOfItsTasks)
 {
 	ASSERT_EQ(0, call(MACH_EXCEPTION_PORTS_SET, self, all_exceptions, handler_name, 1, 0));
 	int err = 0;
-	Thread *made = Thread::create(task, mach_shim_thread_create(&os, 0, &err));
+	Thread *made = Thread::create(task, mach_shim_thread_create(&os, 0, false, &err));
 	ASSERT_NE(nullptr, made);
 	EXPECT_EQ(0u, made->exception_ports().mask());
 	made->put();

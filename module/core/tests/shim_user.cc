@@ -56,6 +56,9 @@ mach_shim_vm_request last_vm;
 int next_vm_error;
 int next_teleport_end_error;
 int next_sample_error;
+bool threads_cloned_later;
+int next_thread_clone;
+int thread_clones;
 
 long live(mach_shim_kind kind) { return live_objects[kind]; }
 long live_files() { return files; }
@@ -117,6 +120,8 @@ void reset()
 	privileged = true;
 	next_teleport_end_error = 0;
 	next_sample_error = 0;
+	threads_cloned_later = false;
+	next_thread_clone = thread_clones = 0;
 	user_limit[MACH_QUOTA_PORTS] = user_limit[MACH_QUOTA_MESSAGE_BYTES] = ~0ull;
 }
 
@@ -649,9 +654,20 @@ struct mach_thread_os {
 	mach_fault *fault = nullptr;
 };
 
-mach_thread_os *mach_shim_thread_create(mach_task_os *, mach_u64, int *)
+mach_thread_os *mach_shim_thread_create(mach_task_os *os, mach_u64, mach_bool later, int *err)
 {
+	if (later && os->current && shim_user::threads_cloned_later)
+		*err = MACH_LATER;
 	return new mach_thread_os;
+}
+
+int mach_shim_thread_clone(mach_task_os *, mach_thread_os *)
+{
+	int err = shim_user::next_thread_clone;
+
+	shim_user::thread_clones++;
+	shim_user::next_thread_clone = 0;
+	return err;
 }
 
 void mach_shim_thread_free(mach_thread_os *thread)

@@ -31,6 +31,12 @@ extern int next_vm_error;
 extern int next_teleport_end_error;
 // What the next mach_shim_task_sample() answers (0 after reset).
 extern int next_sample_error;
+// Threads of the calling task are given not cloned yet, when the core
+// allows it (false after reset); what the next mach_shim_thread_clone()
+// answers (0 after reset: cloned), and how many were asked for.
+extern bool threads_cloned_later;
+extern int next_thread_clone;
+extern int thread_clones;
 
 long live(mach_shim_kind kind);
 long live_files();

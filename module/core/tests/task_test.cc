@@ -317,10 +317,10 @@ TEST_F(Tasks, OperatorViewOfThreads)
 {
 	EXPECT_EQ(0u, mach_task_thread_views(task, nullptr, 0));
 	int err = 0;
-	Thread *a = Thread::create(task, mach_shim_thread_create(&os, 0, &err));
+	Thread *a = Thread::create(task, mach_shim_thread_create(&os, 0, false, &err));
 	ASSERT_NE(nullptr, a);
 	int tid_a = shim_user::last_tid;
-	Thread *b = Thread::create(task, mach_shim_thread_create(&os, 0, &err), true);
+	Thread *b = Thread::create(task, mach_shim_thread_create(&os, 0, false, &err), true);
 	ASSERT_NE(nullptr, b);
 	int tid_b = shim_user::last_tid;
 	ASSERT_TRUE(task->add_thread(a));

@@ -17,7 +17,7 @@ protected:
 	{
 		OneTask::SetUp();
 		int err = 0;
-		thread = Thread::create(task, mach_shim_thread_create(&os, 0, &err));
+		thread = Thread::create(task, mach_shim_thread_create(&os, 0, false, &err));
 		ASSERT_NE(nullptr, thread);
 		ASSERT_TRUE(task->add_thread(thread));
 	}
@@ -107,3 +107,92 @@ TEST_F(ThreadCalls, SpecialPorts)
 }
 
 } // namespace
+
+// thread_create on the caller's own task, cloned by the calling thread on
+// its way out of the ioctl (MACH_LATER): named first; the clone's result,
+// given to mach_core_later_done(), keeps or takes back all of it.
+class CloneOnTheWayOut : public OneTask {
+protected:
+	mach_thread_args args{};
+
+	void SetUp() override
+	{
+		OneTask::SetUp();
+		shim_user::threads_cloned_later = true;
+		args.op = MACH_THREAD_CREATE;
+		args.port = self;
+	}
+	u32 threads()
+	{
+		u32 count = 0;
+		task->threads(nullptr, 0, &count);
+		return count;
+	}
+};
+
+TEST_F(CloneOnTheWayOut, NamedBeforeItsCloneAndKeptWhenItIsMade)
+{
+	shim_user::next_thread_clone = MACH_LATER;
+	ASSERT_EQ(MACH_LATER, ioctl(MACH_IOC_NR_THREAD, &args));
+	EXPECT_EQ(1, shim_user::thread_clones);
+	ASSERT_TRUE(shim_user::fd_open(args.value));
+	EXPECT_EQ(1u, threads());
+	EXPECT_EQ(0, mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, 0));
+	EXPECT_TRUE(shim_user::fd_open(args.value));
+	EXPECT_EQ(1u, threads());
+}
+
+TEST_F(CloneOnTheWayOut, AFailedCloneTakesBackTheNameAndTheThread)
+{
+	shim_user::next_thread_clone = MACH_LATER;
+	ASSERT_EQ(MACH_LATER, ioctl(MACH_IOC_NR_THREAD, &args));
+	u32 name = args.value;
+	EXPECT_EQ(static_cast<long>(Kr::ResourceShortage),
+		  mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, -MACH_EAGAIN));
+	EXPECT_EQ(0u, args.value);
+	EXPECT_FALSE(shim_user::fd_open(name));
+	EXPECT_EQ(0u, threads());
+}
+
+TEST_F(CloneOnTheWayOut, AClonerRefusedAtOnceAnswersAtOnce)
+{
+	shim_user::next_thread_clone = -MACH_EAGAIN;
+	EXPECT_EQ(static_cast<long>(Kr::ResourceShortage), ioctl(MACH_IOC_NR_THREAD, &args));
+	EXPECT_EQ(0u, args.value);
+	EXPECT_EQ(0u, threads());
+	EXPECT_EQ(1, shim_user::live_files());	// the task's own name only
+}
+
+TEST_F(CloneOnTheWayOut, CreateRunningIsResumedBeforeItsClone)
+{
+	u64 regs[MACH_X86_THREAD_STATE64_WORDS] = {};
+	regs[MACH_X86_RIP] = 0x400000;
+	regs[MACH_X86_RSP] = 0x7000000;
+	args.op = MACH_THREAD_CREATE_RUNNING;
+	args.flavor = 4;	// x86_THREAD_STATE64
+	args.count = 2 * MACH_X86_THREAD_STATE64_WORDS;
+	args.data = reinterpret_cast<u64>(regs);
+	shim_user::next_thread_clone = MACH_LATER;
+	ASSERT_EQ(MACH_LATER, ioctl(MACH_IOC_NR_THREAD, &args));
+	u32 count = 0;
+	Thread *listed = nullptr;
+	task->threads(&listed, 1, &count);
+	ASSERT_EQ(1u, count);
+	EXPECT_EQ(0u, listed->suspend_count());
+	listed->put();
+	EXPECT_EQ(0, mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, 0));
+}
+
+TEST_F(CloneOnTheWayOut, CreateRunningWithAFloatStateIsClonedFirst)
+{
+	u32 state[float_state_count] = {};
+	args.op = MACH_THREAD_CREATE_RUNNING;
+	args.flavor = float_state_flavor;	// set on the thread itself
+	args.count = float_state_count;
+	args.data = reinterpret_cast<u64>(state);
+	shim_user::next_thread_clone = MACH_LATER;
+	EXPECT_EQ(0, ioctl(MACH_IOC_NR_THREAD, &args));
+	EXPECT_EQ(0, shim_user::thread_clones);
+	EXPECT_TRUE(shim_user::fd_open(args.value));
+	EXPECT_EQ(1u, threads());
+}
