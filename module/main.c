@@ -33,6 +33,7 @@ static const struct mach_upcalls mach_core_upcalls = {
 	.task_inherit = mach_task_inherit,
 	.task_ended = mach_task_terminate,
 	.task_resume_dropped = mach_task_resume_dropped,
+	.task_hold_released = mach_task_hold_released,
 	.exception_raise = mach_core_raise_exception,
 	.raises_exceptions = mach_task_raises_exceptions,
 	.task_sampling = mach_task_sampling,

@@ -80,6 +80,12 @@ struct mach_spawn {
 	struct pid *parent_pid;		/* and its thread group */
 	unsigned long stub;		/* its stub, which the child inherits */
 	struct mach_task *child;	/* a reference */
+	/*
+	 * A parent held for the spawn whose caller gave up (killed): a
+	 * reference, set by the caller before it lets parent_call go; its
+	 * hold goes with the call's last reference, once the agent is done.
+	 */
+	struct mach_task *held_parent;
 	bool aborted;			/* its caller gave up; under mach_spawns_lock */
 	/* the child's agent's, in its set-up call: */
 	unsigned int id_step;		/* mach_shell_credentials_step()'s */
@@ -250,7 +256,14 @@ static bool mach_spawn_parent_step(struct mach_agent_call *call, long result,
 
 static void mach_spawn_parent_release(struct mach_agent_call *call)
 {
-	mach_spawn_put(container_of(call, struct mach_spawn, parent_call));
+	struct mach_spawn *spawn = container_of(call, struct mach_spawn, parent_call);
+
+	/* No step of the agent's runs in the parent any more: it may run. */
+	if (spawn->held_parent) {
+		mach_up->task_hold_released(spawn->held_parent);
+		mach_task_put(spawn->held_parent);
+	}
+	mach_spawn_put(spawn);
 }
 
 /* /dev/mach's operations, handed in by dev.c at init. */
@@ -554,6 +567,16 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 		ret = mach_spawn_wait_set_up(spawn);
 	if (ret)
 		mach_spawn_abort(spawn);
+	/*
+	 * Given up on with the parent held, its agent may still be copying
+	 * the parent's private memory into what replaces it: a store the
+	 * parent made now could be lost. Its hold goes with the call.
+	 */
+	if (ret == -EINTR && (mach_task_os_of(child)->parent_held ||
+			      mach_task_os_of(child)->teleport)) {
+		mach_task_get(parent->task);
+		spawn->held_parent = parent->task;
+	}
 	mach_agent_call_put(&spawn->parent_call);
 	mach_spawn_put(spawn);
 	return ret;

@@ -23,6 +23,8 @@ struct mach_upcalls {
 	void (*task_ended)(struct mach_task *task);
 	/* The worker of mach_shim_task_resume_later() (task.c). */
 	void (*task_resume_dropped)(struct mach_task *task);
+	/* A hold the core left to us goes (shell.c). */
+	void (*task_hold_released)(struct mach_task *task);
 	/* A fault, or a guard broken (exception.c, guard_exception.c). */
 	int (*exception_raise)(struct mach_task *task, struct mach_fault *fault);
 	/* Is its process to be armed for faults (exception.c, shell.c)? */

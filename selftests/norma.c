@@ -859,6 +859,87 @@ TEST_F(nodes, private_memory_made_shared_loses_no_store)
 	}
 }
 
+/*
+ * The held parent of the test below: writers store until a byte comes on
+ * go, over a private region big enough that its copy takes a while. Its
+ * exit status: how many stores were lost (0: none).
+ */
+static int held_parent(int ready, int go)
+{
+	const size_t size = 32 << 20;
+	pthread_t threads[WRITERS];
+	long lost = 0;
+	char c = 'r';
+
+	if (make_own_agent())	/* a Mach task, which the clone's agent serves */
+		return 103;
+	/* Their pages first: copied early, replaced when the rest is. */
+	writers_region = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (writers_region == MAP_FAILED)
+		return 100;
+	memset(writers_region, 0, size);	/* (written: resident, to copy) */
+	writers_go = 1;
+	for (long i = 0; i < WRITERS; i++)
+		if (pthread_create(&threads[i], NULL, writer, (void *)i))
+			return 101;
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		return 102;
+	writers_go = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(threads[i], NULL);
+		lost += writers_lost[i];
+	}
+	return lost > 99 ? 99 : lost;
+}
+
+/*
+ * A clone's caller killed while the parent's agent makes the parent's
+ * memory shared: the parent stays held until the agent is done, and no
+ * store of its threads is lost (its hold no longer ends with the caller).
+ */
+TEST_F_TIMEOUT(nodes, a_clone_whose_caller_is_killed_loses_no_store, 180)
+{
+	NEED_NODES(1);
+	for (int round = 0; round < 8; round++) {
+		int ready[2], go[2], status = -1;
+		pid_t parent, caller;
+		char c;
+
+		ASSERT_EQ(0, pipe(ready));
+		ASSERT_EQ(0, pipe(go));
+		parent = made_fork(&self->made);
+		ASSERT_LE(0, parent);
+		if (parent == 0)
+			_exit(held_parent(ready[1], go[0]));
+		ASSERT_EQ(1, read(ready[0], &c, 1));
+		caller = made_fork(&self->made);
+		ASSERT_LE(0, caller);
+		if (caller == 0) {
+			task_t task, clone;
+
+			kern_return_t kr = task_for_pid(mach_task_self(), parent, &task);
+
+			if (kr != KERN_SUCCESS)
+				_exit(100 + kr);
+			kr = norma_task_clone(task, TRUE, 0, &clone);
+			_exit(kr);
+		}
+		/* Killed at a moment of the clone's, varied by the round. */
+		usleep(10000 + round * 25000);
+		kill(caller, SIGKILL);
+		ASSERT_EQ(caller, waitpid(caller, &status, 0));
+		TH_LOG("round %d: caller %s", round, WIFEXITED(status) ? "done first" : "killed");
+		usleep(500000);		/* (its agent's work may go on) */
+		ASSERT_EQ(1, write(go[1], "g", 1));
+		ASSERT_EQ(parent, waitpid(parent, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status)) TH_LOG("round %d: status %#x", round, status);
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("round %d: stores lost", round);
+		for (int *fd = (int[]){ ready[0], ready[1], go[0], go[1], -1 }; *fd >= 0; fd++)
+			close(*fd);
+	}
+}
+
 static volatile int sharers_left;
 
 /* Make a page of our own shared, over and over. */

@@ -72,6 +72,12 @@ void mach_task_terminate(struct mach_task *task);
  * holds go, and so does the reference the core took for it.
  */
 void mach_task_resume_dropped(struct mach_task *task);
+/*
+ * A hold the core left to the glue is let go (mach_shim_task_spawn()'s
+ * -MACH_EINTR): the task resumes, from the same worker. The caller holds
+ * a reference to task.
+ */
+void mach_task_hold_released(struct mach_task *task);
 /* An exec of its process not seen yet is seen now (Task::program()). */
 void mach_task_notice_exec(struct mach_task *task);
 /*

@@ -463,6 +463,9 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 program,
  * credentials, the node, copies of COPY regions the parent shares), or
  * -errno (-ESRCH: the parent has no agent or the child died, -EINTR: we
  * were killed), or MACH_LATER: the calling thread forks it itself.
+ * -EINTR with the parent held (plan parent_held or teleport): its agent
+ * may still be making the parent's memory shared, and the glue resumes
+ * it once the agent is done (mach_task_hold_released()), not the core.
  */
 int mach_shim_task_spawn(struct mach_task_os *parent, mach_u64 program,
 			 struct mach_task *child);

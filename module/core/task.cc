@@ -915,6 +915,12 @@ extern "C" void mach_task_sweep_space(mach_task *task)
 }
 
 
+extern "C" void mach_task_hold_released(mach_task *task)
+{
+	/* Resumed as a token dropped is: not under the caller's locks. */
+	Task::from(task)->token_dropped();
+}
+
 extern "C" void mach_task_resume_dropped(mach_task *task)
 {
 	Task::from(task)->resume_dropped();

@@ -52,8 +52,11 @@ struct ChildRight {
 Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 	  Task *child, ChildRight given, int err)
 {
+	/* Killed: a held parent is the glue's to resume (shim.h). */
+	bool resume = err != -MACH_EINTR;
 	if (plan.parent_held) {
-		parent.resume();
+		if (resume)
+			parent.resume();
 		parent.end_wait();
 	}
 	if (!err && plan.teleport) {
@@ -74,7 +77,8 @@ Kr finish(Task &caller, const mach_task_plan &plan, Task &parent, u64 program,
 	/* A teleport that made nothing lets its parent run on. */
 	if (plan.teleport) {
 		parent.release_teleport();
-		parent.resume();
+		if (resume)
+			parent.resume();
 	}
 	/* No process: the task died with it; take back our name for it. */
 	given.take_back(caller);

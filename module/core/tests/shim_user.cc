@@ -57,6 +57,7 @@ int next_vm_error;
 int next_teleport_end_error;
 int next_sample_error;
 bool threads_cloned_later;
+int next_spawn_error;
 int next_thread_clone;
 int thread_clones;
 
@@ -121,6 +122,7 @@ void reset()
 	next_teleport_end_error = 0;
 	next_sample_error = 0;
 	threads_cloned_later = false;
+	next_spawn_error = 0;
 	next_thread_clone = thread_clones = 0;
 	user_limit[MACH_QUOTA_PORTS] = user_limit[MACH_QUOTA_MESSAGE_BYTES] = ~0ull;
 }
@@ -563,6 +565,11 @@ int mach_shim_task_teleport_end(mach_task_os *parent, mach_u64, mach_task *)
 
 int mach_shim_task_spawn(mach_task_os *, mach_u64, mach_task *child)
 {
+	int err = shim_user::next_spawn_error;
+
+	shim_user::next_spawn_error = 0;
+	if (err)
+		return err;
 	mach_task_get(child);	// the registry's reference, as in the kernel
 	shim_user::spawned.push_back(child);
 	return 0;

@@ -35,6 +35,8 @@ extern int next_sample_error;
 // allows it (false after reset); what the next mach_shim_thread_clone()
 // answers (0 after reset: cloned), and how many were asked for.
 extern bool threads_cloned_later;
+// What the next mach_shim_task_spawn() answers (0 after reset: made).
+extern int next_spawn_error;
 extern int next_thread_clone;
 extern int thread_clones;
 

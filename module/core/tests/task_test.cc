@@ -245,6 +245,36 @@ TEST_F(Tasks, NormaFlagsAndNodes)
 	mach_core_exit();
 }
 
+// A clone whose caller was killed leaves its held parent to the glue,
+// which resumes it once the parent's agent is done (shim.h); any other
+// failure resumes it at once.
+TEST_F(Tasks, AKilledClonesParentIsResumedByTheGlue)
+{
+	ASSERT_EQ(0, mach_core_init());
+	mach_task_create_args c{};
+	c.parent = self;
+	c.inherit_memory = 1;
+	c.flags = MACH_TASK_CREATE_ON_NODE | MACH_TASK_CREATE_CLONE;
+	c.node = 1;
+	shim_user::next_spawn_error = -MACH_ENOMEM;
+	EXPECT_EQ(long(Kr::ResourceShortage), ioctl(MACH_IOC_NR_TASK_CREATE, &c));
+	EXPECT_EQ(0u, task->suspend_count());
+
+	shim_user::next_spawn_error = -MACH_EINTR;
+	EXPECT_EQ(long(Kr::Aborted), ioctl(MACH_IOC_NR_TASK_CREATE, &c));
+	EXPECT_EQ(0u, c.child);
+	EXPECT_EQ(1u, task->suspend_count());	// still held
+	mach_task_hold_released(task);
+	EXPECT_EQ(1, os.resume_laters);
+	task->get();		// the worker's, as the kernel's shim keeps it
+	mach_task_resume_dropped(task);
+	EXPECT_EQ(0u, task->suspend_count());
+	// Not held by a quiesce any more: another clone goes ahead.
+	ASSERT_EQ(0, ioctl(MACH_IOC_NR_TASK_CREATE, &c));
+	EXPECT_EQ(0u, task->suspend_count());
+	mach_core_exit();
+}
+
 TEST_F(Tasks, InsertUnderAChosenName)
 {
 	Name port{0};
