@@ -6,7 +6,10 @@
 #   $(LIBDIR)        libmach.so.1.0, its soname link libmach.so.1, the
 #                    development link libmach.so, libmach.a
 #   $(PKGCONFIGDIR)  mach.pc (pkg-config --cflags --libs mach)
-#   $(INCLUDEDIR)    mach/*.h, the Mach C API
+#   $(INCLUDEDIR)    mach/*.h, the Mach C API, in a directory of its own:
+#                    GNU Mach's headers (Debian's gnumach-dev) have the same
+#                    names in the compiler's own path, which mach.pc's -I
+#                    must come before
 #   $(MANDIR)        man3 (the calls), man4 (/dev/mach), man7 (the model),
 #                    man8 (machctl),
 #                    each further name of a page as a ".so" page
@@ -29,7 +32,7 @@ LIBMACH_REALNAME := $(LIBMACH_SONAME).0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBDIR ?= $(PREFIX)/lib
-INCLUDEDIR ?= $(PREFIX)/include
+INCLUDEDIR ?= $(PREFIX)/include/libmach
 MANDIR ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 SRCDIR ?= $(PREFIX)/src
@@ -110,8 +113,9 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$$name; \
 	done
 	rm -rf $(DESTDIR)$(DKMS_DIR)
-	-find $(DESTDIR)$(INCLUDEDIR)/mach -depth -type d -empty -delete 2>/dev/null
-	-rmdir $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man[1-8] 2>/dev/null
+	-find $(DESTDIR)$(INCLUDEDIR)/mach $(DESTDIR)$(INCLUDEDIR)/mach_debug -depth -type d \
+		-empty -delete 2>/dev/null
+	-rmdir $(DESTDIR)$(INCLUDEDIR) 2>/dev/null
 
 # The committed ABI of libmach.so.1 (see libmach/libmach.map).
 abi-baseline: libmach
