@@ -621,6 +621,25 @@ static void __attribute__((noreturn, noinline)) busy_in_user_mode(void)
 		syscall(SYS_getppid);	/* many ways out to user mode */
 }
 
+/*
+ * Round i's state for busy_in_user_mode(): a stack of its own in
+ * leave_stack, our fs base (libc's syscall()), and a rax wider than an
+ * int (one more step on its way out of the park).
+ */
+static x86_thread_state64_t busy_state(int i, unsigned long fs)
+{
+	x86_thread_state64_t state = {
+		.__rip = (uint64_t)busy_in_user_mode,
+		.__rsp = (uint64_t)(leave_stack + sizeof(leave_stack) - 8 - 1024 * (i % 32)),
+		.__rflags = 0x202,
+		.__fs = fs,
+		.__gs = (uint64_t)leave_gs,
+		.__rax = 0x100000000ull,
+	};
+
+	return state;
+}
+
 TEST(float_state_of_a_thread_on_its_way_out_is_set_stopped)
 {
 	x86_float_state64_t fpu;
@@ -631,15 +650,7 @@ TEST(float_state_of_a_thread_on_its_way_out_is_set_stopped)
 
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
 	for (int i = 0; i < 400 && time(NULL) < end; i++) {
-		x86_thread_state64_t state = {
-			.__rip = (uint64_t)busy_in_user_mode,
-			.__rsp = (uint64_t)(leave_stack + sizeof(leave_stack) - 8 -
-					    1024 * (i % 32)),
-			.__rflags = 0x202,
-			.__fs = fs,
-			.__gs = (uint64_t)leave_gs,
-			.__rax = 0x100000000ull,	/* wider than an int: one more step */
-		};
+		x86_thread_state64_t state = busy_state(i, fs);
 		thread_act_t thread;
 		kern_return_t kr;
 
@@ -691,14 +702,7 @@ TEST(float_state_set_as_a_new_thread_leaves_its_park_is_the_one_it_runs_with)
 	mach_port_deallocate(mach_task_self(), first);
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
 	for (int i = 0; i < 2000 && time(NULL) < end; i++, rounds++) {
-		x86_thread_state64_t state = {
-			.__rip = (uint64_t)busy_in_user_mode,
-			.__rsp = (uint64_t)(leave_stack + sizeof(leave_stack) - 8 -
-					    1024 * (i % 32)),
-			.__rflags = 0x202,
-			.__fs = fs,
-			.__gs = (uint64_t)leave_gs,
-		};
+		x86_thread_state64_t state = busy_state(i, fs);
 		uint32_t mark = 0x5eed0000u | i;
 		thread_act_t thread;
 		kern_return_t kr;
