@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <mach/mach_norma.h>
 
 #include "kselftest_harness.h"
 #include "mach_test.h"
@@ -37,6 +38,7 @@
 struct forger {
 	int listener;
 	pid_t answer;
+	int error;	/* answered instead of a pid, if not 0 */
 	int answered, quit;
 	pthread_t thread;
 };
@@ -59,6 +61,7 @@ static void *answer_clones(void *arg)
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		resp.val = f->answer;	/* "the clone made this pid" */
+		resp.error = -f->error;	/* or "the clone failed so" */
 		ioctl(f->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 		__atomic_add_fetch(&f->answered, 1, __ATOMIC_RELEASE);
 	}
@@ -115,11 +118,12 @@ static pid_t start_victim(void)
 
 /*
  * Runs forge (in a child, with the pipes' ends) against a victim of
- * root's: the forger's exit (-1: it did not exit), whether its clones
- * were handed over, and whether the victim lived through it.
+ * root's, its clones answered with the victim's pid or, if error is not
+ * 0, with -error: the forger's exit (-1: it did not exit), whether its
+ * clones were handed over, and whether the victim lived through it.
  */
-static int run_forger(int (*forge)(pid_t victim, int up, int down), int *answered,
-		      int *victim_alive)
+static int run_forger(int (*forge)(pid_t victim, int up, int down), int error,
+		      int *answered, int *victim_alive)
 {
 	int up[2], down[2], fd, status = -1, pidfd;
 	struct forger f = { .listener = -1 };
@@ -134,7 +138,8 @@ static int run_forger(int (*forge)(pid_t victim, int up, int down), int *answere
 		pidfd = syscall(__NR_pidfd_open, pid, 0);
 		f.listener = pidfd < 0 ? -1 : syscall(__NR_pidfd_getfd, pidfd, fd, 0);
 		close(pidfd);
-		f.answer = victim;
+		f.answer = error ? 0 : victim;
+		f.error = error;
 		if (f.listener >= 0 && !pthread_create(&f.thread, NULL, answer_clones, &f))
 			(void)!write(down[1], "g", 1);
 	}
@@ -191,7 +196,7 @@ TEST(a_task_made_through_a_forged_clone_is_no_other_process)
 						  empty_task_of_forged_clone };
 
 	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
-		int answered = 0, alive = 0, got = run_forger(ways[i], &answered, &alive);
+		int answered = 0, alive = 0, got = run_forger(ways[i], 0, &answered, &alive);
 
 		if (got == 4)
 			SKIP(return, "no seccomp user notification in this kernel");
@@ -222,13 +227,133 @@ static int thread_of_forged_clone(pid_t victim, int up, int down)
 
 TEST(a_thread_made_through_a_forged_clone_is_refused)
 {
-	int answered = 0, alive = 0, got = run_forger(thread_of_forged_clone, &answered, &alive);
+	int answered = 0, alive = 0, got = run_forger(thread_of_forged_clone, 0, &answered,
+							     &alive);
 
 	if (got == 4)
 		SKIP(return, "no seccomp user notification in this kernel");
 	EXPECT_NE(0, answered) TH_LOG("the clone was not handed over");
 	EXPECT_EQ(0, got) TH_LOG("thread_create took the forged clone");
 	EXPECT_TRUE(alive);
+}
+
+/*
+ * A clone failed with EINPROGRESS, the value the module's own "answered
+ * later" has inside the kernel. Each call fails as for any failed clone
+ * (KERN_FAILURE), promptly (the forger's alarm), after that one clone,
+ * and leaves no thread. Its exit: 0 so refused, 1 made, 3 refused with
+ * another error, 5 a thread left.
+ */
+static int refused_in(task_t task, mach_msg_type_number_t threads_before, kern_return_t kr)
+{
+	thread_act_array_t threads;
+	mach_msg_type_number_t count = 0;
+
+	if (kr == KERN_SUCCESS)
+		return 1;
+	if (kr != KERN_FAILURE)
+		return 3;
+	if (task_threads(task, &threads, &count) != KERN_SUCCESS)
+		return 94;
+	for (mach_msg_type_number_t i = 0; i < count; i++)
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	return count == threads_before ? 0 : 5;
+}
+
+static int refused_so(kern_return_t kr)
+{
+	return refused_in(mach_task_self(), 1, kr);
+}
+
+/* Through its agent: a float state is set before the thread first runs. */
+static int running_thread_of_failed_clone(pid_t victim, int up, int down)
+{
+	x86_float_state64_t fpu;
+	mach_msg_type_number_t count = x86_FLOAT_STATE64_COUNT;
+	thread_act_t thread;
+	kern_return_t kr;
+	int ret;
+
+	if (thread_get_state(mach_thread_self(), x86_FLOAT_STATE64, (thread_state_t)&fpu,
+			     &count))
+		return 95;
+	ret = forge_clones(THREAD_CLONE, up, down);
+	if (ret)
+		return ret;
+	kr = thread_create_running(mach_task_self(), x86_FLOAT_STATE64, (thread_state_t)&fpu,
+				   x86_FLOAT_STATE64_COUNT, &thread);
+	return refused_so(kr);
+}
+
+/* On the caller's own way out of the ioctl. */
+static int thread_of_failed_clone(pid_t victim, int up, int down)
+{
+	int ret = forge_clones(THREAD_CLONE, up, down);
+	thread_act_t thread;
+
+	return ret ?: refused_so(thread_create(mach_task_self(), &thread));
+}
+
+/* By the agent of a child task (it has the forger's filter). */
+static int remote_thread_of_failed_clone(pid_t victim, int up, int down)
+{
+	int ret = forge_clones(THREAD_CLONE, up, down);
+	thread_act_t thread;
+	task_t child;
+
+	if (ret)
+		return ret;
+	if (task_create(mach_task_self(), NULL, 0, FALSE, &child) != KERN_SUCCESS)
+		return 96;
+	ret = refused_in(child, 0, thread_create(child, &thread));
+	task_terminate(child);
+	return ret;
+}
+
+/* Through its agent, the parent held while it clones. */
+static int norma_clone_of_failed_clone(pid_t victim, int up, int down)
+{
+	int ret = forge_clones(SHELL_CLONE, up, down);
+	task_t task;
+
+	return ret ?: refused_so(norma_task_clone(mach_task_self(), TRUE, 0, &task));
+}
+
+/* On the caller's own way out of the ioctl. */
+static int task_of_failed_clone(pid_t victim, int up, int down)
+{
+	int ret = forge_clones(SHELL_CLONE, up, down);
+	task_t task;
+
+	return ret ?: refused_so(task_create(mach_task_self(), NULL, 0, TRUE, &task));
+}
+
+TEST(a_clone_that_fails_with_einprogress_fails_the_call)
+{
+	static const struct {
+		const char *name;
+		int (*forge)(pid_t, int, int);
+	} ways[] = {
+		{ "thread_create_running, agent", running_thread_of_failed_clone },
+		{ "thread_create, trampoline", thread_of_failed_clone },
+		{ "thread_create in a child task, its agent", remote_thread_of_failed_clone },
+		{ "norma_task_clone, agent", norma_clone_of_failed_clone },
+		{ "task_create, trampoline", task_of_failed_clone },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
+		int answered = 0, alive = 0;
+		int got = run_forger(ways[i].forge, EINPROGRESS, &answered, &alive);
+
+		if (got == 4)
+			SKIP(return, "no seccomp user notification in this kernel");
+		EXPECT_EQ(1, answered) TH_LOG("%s: %d clones handed over", ways[i].name, answered);
+		EXPECT_EQ(0, got) TH_LOG("%s: %s", ways[i].name,
+					 got == 1 ? "the call succeeded" :
+					 got == 3 ? "refused with another error" :
+					 got == 5 ? "a thread was left" :
+					 got == -1 ? "the caller hung or died" : "the forger failed");
+	}
 }
 
 TEST_HARNESS_MAIN
