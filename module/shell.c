@@ -536,6 +536,7 @@ static long mach_spawn_finish(struct mach_agent_call *call)
 int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 			 struct mach_task *child)
 {
+	const struct mach_later_made made = { .child = child };
 	struct mach_spawn *spawn;
 	long ret;
 
@@ -557,7 +558,7 @@ int mach_shim_task_spawn(struct mach_task_os *parent, u64 program,
 	 */
 	if (!mach_task_os_of(child)->teleport && !mach_task_os_of(child)->parent_held &&
 	    !mach_task_os_of(child)->by_agent &&
-	    mach_trampoline_start(parent, &spawn->parent_call, mach_spawn_finish))
+	    mach_trampoline_start(parent, &spawn->parent_call, mach_spawn_finish, &made))
 		return MACH_LATER;	/* it holds our reference */
 
 	ret = mach_agent_run(&parent->agent, &spawn->parent_call);

@@ -390,6 +390,8 @@ static long mach_thread_clone_finish(struct mach_agent_call *call)
 
 int mach_shim_thread_clone(struct mach_task_os *os, struct mach_thread_os *t)
 {
+	const struct mach_later_made made = { .thread = t };
+
 	/*
 	 * From the second thread on, the agent clones a spare meanwhile;
 	 * the calling thread makes this one itself, on its way out of the
@@ -397,7 +399,7 @@ int mach_shim_thread_clone(struct mach_task_os *os, struct mach_thread_os *t)
 	 */
 	mach_thread_make_spare(os, t->call.program);
 	WRITE_ONCE(t->cloning, true);
-	if (mach_trampoline_start(os, &t->call, mach_thread_clone_finish))
+	if (mach_trampoline_start(os, &t->call, mach_thread_clone_finish, &made))
 		return MACH_LATER;	/* it holds the call's reference */
 	WRITE_ONCE(t->cloning, false);
 	return mach_thread_clone_by_agent(os, t);

@@ -44,6 +44,7 @@ struct mach_trampoline {
 	struct task_struct *thread;	/* the caller; a reference */
 	struct mach_agent_call *call;	/* a reference */
 	long (*finish)(struct mach_agent_call *call);	/* puts it */
+	struct mach_later_made made;	/* for the core, held by the call */
 	struct pt_regs regs;		/* where the ioctl returns to */
 	sigset_t blocked;		/* and the signal mask it had */
 	long nr;			/* the system call asked for */
@@ -77,7 +78,8 @@ static struct mach_trampoline *mach_trampoline_find_locked(struct mach_task_os *
 }
 
 bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call,
-			   long (*finish)(struct mach_agent_call *call))
+			   long (*finish)(struct mach_agent_call *call),
+			   const struct mach_later_made *made)
 {
 	struct mach_agent *agent = &os->agent;
 	struct mach_trampoline *tr;
@@ -112,6 +114,7 @@ bool mach_trampoline_start(struct mach_task_os *os, struct mach_agent_call *call
 	get_task_struct(current);
 	tr->call = call;
 	tr->finish = finish;
+	tr->made = *made;
 	tr->regs = *current_pt_regs();
 	tr->blocked = current->blocked;
 	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
@@ -199,8 +202,8 @@ void mach_shim_task_detours_wait(struct mach_task_os *os)
 }
 
 long mach_trampoline_resume(struct mach_task_os *os, long result,
-			    long (*done)(struct mach_task *task, unsigned int nr,
-					 void *args, int err))
+			    long (*done)(struct mach_task *task, unsigned int nr, void *args,
+					 int err, const struct mach_later_made *made))
 {
 	struct mach_agent_call *call;
 	struct mach_trampoline *tr;
@@ -228,8 +231,11 @@ long mach_trampoline_resume(struct mach_task_os *os, long result,
 	wake_up_all(&os->agent.started);	/* adoption's wait */
 	sigprocmask(SIG_SETMASK, &tr->blocked, NULL);
 
+	/* What it made outlives finish's put, until done has seen it. */
+	mach_agent_call_get(call);
 	ret = tr->finish(call);
-	ret = done(os->task, tr->ioctl_nr, tr->args, ret);
+	ret = done(os->task, tr->ioctl_nr, tr->args, ret, &tr->made);
+	mach_agent_call_put(call);
 	if (ret >= 0 && copy_to_user(tr->uarg, tr->args, tr->size))
 		ret = -EFAULT;
 	mach_trampoline_free(tr);

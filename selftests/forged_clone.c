@@ -34,6 +34,12 @@
 #define THREAD_CLONE (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
 		      CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS)
 
+/*
+ * A pipe whose read end, if open, the supervisor waits on (a byte, or 10
+ * s) before it answers: the forger's other thread lets it go.
+ */
+static int release_pipe[2] = { -1, -1 };
+
 /* The supervisor, in the test's process: it answers each clone handed to it. */
 struct forger {
 	int listener;
@@ -58,6 +64,13 @@ static void *answer_clones(void *arg)
 		memset(&req, 0, sizeof(req));
 		if (ioctl(f->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
 			continue;
+		if (release_pipe[0] >= 0) {
+			struct pollfd released = { .fd = release_pipe[0], .events = POLLIN };
+			char byte;
+
+			if (poll(&released, 1, 10000) == 1)
+				(void)!read(release_pipe[0], &byte, 1);
+		}
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		resp.val = f->answer;	/* "the clone made this pid" */
@@ -66,6 +79,19 @@ static void *answer_clones(void *arg)
 		__atomic_add_fetch(&f->answered, 1, __ATOMIC_RELEASE);
 	}
 	return NULL;
+}
+
+/* How many names the forger's space has: set once its clones are handed over. */
+static mach_msg_type_number_t names_before;
+
+static mach_msg_type_number_t names_now(void)
+{
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t count = 0, types_count = 0;
+
+	mach_port_names(mach_task_self(), &names, &count, &types, &types_count);
+	return count;
 }
 
 /*
@@ -101,6 +127,7 @@ static int forge_clones(unsigned long flags, int up, int down)
 	if (read(down, &go, 1) != 1)
 		return 93;
 	alarm(8);
+	names_before = names_now();
 	return 0;
 }
 
@@ -241,8 +268,8 @@ TEST(a_thread_made_through_a_forged_clone_is_refused)
  * A clone failed with EINPROGRESS, the value the module's own "answered
  * later" has inside the kernel. Each call fails as for any failed clone
  * (KERN_FAILURE), promptly (the forger's alarm), after that one clone,
- * and leaves no thread. Its exit: 0 so refused, 1 made, 3 refused with
- * another error, 5 a thread left.
+ * and leaves no thread and no name. Its exit: 0 so refused, 1 made, 3
+ * refused with another error, 5 a thread left, 8 a name left.
  */
 static int refused_in(task_t task, mach_msg_type_number_t threads_before, kern_return_t kr)
 {
@@ -257,7 +284,9 @@ static int refused_in(task_t task, mach_msg_type_number_t threads_before, kern_r
 		return 94;
 	for (mach_msg_type_number_t i = 0; i < count; i++)
 		mach_port_deallocate(mach_task_self(), threads[i]);
-	return count == threads_before ? 0 : 5;
+	if (count != threads_before)
+		return 5;
+	return names_now() == names_before ? 0 : 8;
 }
 
 static int refused_so(kern_return_t kr)
@@ -305,6 +334,7 @@ static int remote_thread_of_failed_clone(pid_t victim, int up, int down)
 		return ret;
 	if (task_create(mach_task_self(), NULL, 0, FALSE, &child) != KERN_SUCCESS)
 		return 96;
+	names_before = names_now();
 	ret = refused_in(child, 0, thread_create(child, &thread));
 	task_terminate(child);
 	return ret;
@@ -352,8 +382,162 @@ TEST(a_clone_that_fails_with_einprogress_fails_the_call)
 					 got == 1 ? "the call succeeded" :
 					 got == 3 ? "refused with another error" :
 					 got == 5 ? "a thread was left" :
+					 got == 8 ? "a name was left" :
 					 got == -1 ? "the caller hung or died" : "the forger failed");
 	}
+}
+
+/*
+ * The forger's second thread: once the name its main thread's call was
+ * given shows among the space's names, it takes the name away, makes the
+ * number a new port's (receive and send right), and lets the supervisor
+ * answer. The new port's name, or MACH_PORT_NULL if the number was not
+ * reused.
+ */
+struct name_thief {
+	mach_port_name_array_t before;
+	mach_msg_type_number_t count;
+	mach_port_name_t reused;
+};
+
+static bool known_name(const struct name_thief *thief, mach_port_name_t name)
+{
+	for (mach_msg_type_number_t i = 0; i < thief->count; i++)
+		if (thief->before[i] == name)
+			return true;
+	return false;
+}
+
+static void *steal_the_name(void *arg)
+{
+	struct name_thief *thief = arg;
+	mach_port_name_t taken = MACH_PORT_NULL, port;
+
+	for (int tries = 0; tries < 5000 && !taken; tries++) {
+		mach_port_name_array_t names;
+		mach_port_type_array_t types;
+		mach_msg_type_number_t n = 0, m = 0;
+
+		if (mach_port_names(mach_task_self(), &names, &n, &types, &m) != KERN_SUCCESS)
+			break;
+		for (mach_msg_type_number_t i = 0; i < n && !taken; i++)
+			if (!known_name(thief, names[i]))
+				taken = names[i];
+		if (!taken)
+			usleep(1000);
+	}
+	if (taken) {
+		mach_port_type_t type;
+
+		for (int i = 0; i < 4 && !mach_port_type(mach_task_self(), taken, &type); i++)
+			mach_port_deallocate(mach_task_self(), taken);
+		if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ==
+		    KERN_SUCCESS &&
+		    mach_port_insert_right(mach_task_self(), port, port,
+					   MACH_MSG_TYPE_MAKE_SEND) == KERN_SUCCESS &&
+		    port == taken)
+			thief->reused = port;
+	}
+	(void)!write(release_pipe[1], "r", 1);
+	return NULL;
+}
+
+/*
+ * Its exit: 0 the call failed and took back only what it made, 1 it
+ * succeeded, 6 the number was not reused (nothing shown), 7 the new
+ * port's send right was taken, 5 a thread was left.
+ */
+static int call_with_its_name_stolen(kern_return_t (*call)(void), mach_msg_type_number_t threads)
+{
+	struct name_thief thief = { 0 };
+	mach_msg_type_number_t count = 0;
+	mach_port_type_array_t types;
+	mach_port_urefs_t refs = 0;
+	thread_act_array_t list;
+	pthread_t other;
+	kern_return_t kr;
+
+	if (mach_port_names(mach_task_self(), &thief.before, &thief.count, &types, &count) ||
+	    pthread_create(&other, NULL, steal_the_name, &thief))
+		return 97;
+	kr = call();
+	pthread_join(other, NULL);
+	if (kr == KERN_SUCCESS)
+		return 1;
+	if (!thief.reused)
+		return 6;
+	if (mach_port_get_refs(mach_task_self(), thief.reused, MACH_PORT_RIGHT_SEND, &refs) ||
+	    refs != 1)
+		return 7;
+	if (task_threads(mach_task_self(), &list, &count))
+		return 94;
+	return count == threads ? 0 : 5;
+}
+
+static kern_return_t create_a_thread(void)
+{
+	thread_act_t thread;
+
+	return thread_create(mach_task_self(), &thread);
+}
+
+static kern_return_t create_a_task(void)
+{
+	task_t task;
+
+	return task_create(mach_task_self(), NULL, 0, TRUE, &task);
+}
+
+static int thread_name_stolen(pid_t victim, int up, int down)
+{
+	thread_act_t self = mach_thread_self();	/* listed from now on */
+	int ret = forge_clones(THREAD_CLONE, up, down);
+
+	return ret ?: call_with_its_name_stolen(create_a_thread, self ? 1 : 0);
+}
+
+static int task_name_stolen(pid_t victim, int up, int down)
+{
+	thread_act_t self = mach_thread_self();
+	int ret = forge_clones(SHELL_CLONE, up, down);
+
+	return ret ?: call_with_its_name_stolen(create_a_task, self ? 1 : 0);
+}
+
+/*
+ * The name a thread_create or task_create gives is made before the
+ * calling thread clones on its way out, and another thread of the program
+ * can see it meanwhile. A clone that then fails takes back the right and
+ * thread the call made, not whatever the number names by then.
+ */
+TEST(a_failed_clone_takes_back_only_what_its_call_made)
+{
+	static const struct {
+		const char *name;
+		int (*forge)(pid_t, int, int);
+	} ways[] = {
+		{ "thread_create", thread_name_stolen },
+		{ "task_create", task_name_stolen },
+	};
+
+	ASSERT_EQ(0, pipe(release_pipe));
+	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
+		int answered = 0, alive = 0;
+		int got = run_forger(ways[i].forge, EAGAIN, &answered, &alive);
+
+		if (got == 4)
+			SKIP(break, "no seccomp user notification in this kernel");
+		EXPECT_EQ(1, answered) TH_LOG("%s: %d clones handed over", ways[i].name, answered);
+		EXPECT_EQ(0, got) TH_LOG("%s: %s", ways[i].name,
+					 got == 1 ? "the call succeeded" :
+					 got == 5 ? "a thread was left" :
+					 got == 6 ? "the name's number was not reused" :
+					 got == 7 ? "another right at the number was taken back" :
+					 "the forger failed");
+	}
+	close(release_pipe[0]);
+	close(release_pipe[1]);
+	release_pipe[0] = release_pipe[1] = -1;
 }
 
 TEST_HARNESS_MAIN

@@ -173,11 +173,11 @@ long mach_core_trap(struct mach_task *task, unsigned int nr, mach_u64 arg);
  * mach_core_ioctl() answers MACH_LATER (shim.h) when the calling thread
  * must first make a system call for the host on its way out: args are
  * final but for what comes of it, which mach_core_later_done() fills in
- * (err: the host's result) before they are copied back. It returns the
- * ioctl's answer.
+ * (err: the host's result, made: what the call made) before they are
+ * copied back. It returns the ioctl's answer.
  */
 long mach_core_later_done(struct mach_task *task, unsigned int nr, void *args,
-			  int err);
+			  int err, const struct mach_later_made *made);
 
 /*
  * What the operator's view (module/netlink.c) reads of a task, without

@@ -412,18 +412,20 @@ Task *calling(mach_task *task)
 using namespace mach;
 
 extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *args,
-				     int err)
+				     int err, const mach_later_made *made)
 {
 	if (nr == MACH_IOC_NR_THREAD) {
 		auto &thread = *static_cast<mach_thread_args *>(args);
-		return ioctl_result(thread_create_done(*Task::from(task), &thread.value, err));
+		return ioctl_result(thread_create_done(*Task::from(task), &thread.value, err,
+						       made->thread));
 	}
 	if (nr != MACH_IOC_NR_TASK_CREATE && nr != MACH_IOC_NR_TASK_CREATE_TOKEN)
 		return -MACH_EINVAL;
 	/* A token's create is the args' first member. */
 	static_assert(__builtin_offsetof(mach_task_create_token_args, create) == 0);
 	auto &create = *static_cast<mach_task_create_args *>(args);
-	return ioctl_result(task_create_done(*Task::from(task), &create.child, err));
+	return ioctl_result(task_create_done(*Task::from(task), &create.child, err,
+					     made->child));
 }
 
 extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)

@@ -458,6 +458,16 @@ int mach_shim_task_teleport_end(struct mach_task_os *parent, mach_u64 program,
  */
 #define MACH_LATER (-MACH_EINPROGRESS)
 /*
+ * What a call answered MACH_LATER made for its caller before the calling
+ * thread left, handed back to mach_core_later_done(), alive until it
+ * returns: the thread of a thread_create, or the child of a task_create.
+ * The names given for them may be another right's by then.
+ */
+struct mach_later_made {
+	struct mach_thread_os *thread;
+	struct mach_task *child;
+};
+/*
  * Back child with a new process forked from parent's as its plan says:
  * 0 once it exists (and once it has set up what a plain one has not: the
  * credentials, the node, copies of COPY regions the parent shares), or

@@ -284,6 +284,15 @@ bool Space::deallocate_via(Name via, const Port *port, Name name, Kr *kr)
 	return true;
 }
 
+void Space::take_back(Name name, const Port *port)
+{
+	Guard g(lock_);
+	Right *right = find_live_locked(name);
+
+	if (right && right->port == port && (right->type & (RightSend | RightDeadName)))
+		deallocate_right_locked(name, right);
+}
+
 Kr Space::deallocate_locked(Name name)
 {
 	Right *right = find_live_locked(name);

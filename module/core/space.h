@@ -120,6 +120,12 @@ public:
 	 * hold of the lock. false, and nothing done, if via is not that.
 	 */
 	bool deallocate_via(Name via, const Port *port, Name name, Kr *kr);
+	/*
+	 * deallocate(name) if name still holds a send right to port, or its
+	 * dead name: a right given for a call that then failed, which another
+	 * thread of the program may have taken away and the number reused.
+	 */
+	void take_back(Name name, const Port *port);
 	/* mach_port_destroy: every right under name. */
 	/* broken: the guard a call of the user's broke (nullptr: the module's own). */
 	Kr destroy_name(Name name, BrokenGuard *broken = nullptr);

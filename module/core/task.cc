@@ -89,6 +89,15 @@ Ref<Thread> Task::current_thread()
 	return Ref<Thread>{};
 }
 
+Ref<Thread> Task::thread_backed_by(const mach_thread_os *os)
+{
+	Guard g(lock_);
+	for (Thread *t = threads_; t; t = t->next)
+		if (t->os() == os)
+			return Ref<Thread>::share(t);
+	return Ref<Thread>{};
+}
+
 namespace {
 
 /* A lock taken killably: held() says whether it was. */

@@ -191,6 +191,8 @@ public:
 	void threads(Thread **out, u32 capacity, u32 *count);
 	/* The Mach thread that is the calling thread, if it is one. */
 	Ref<Thread> current_thread();
+	/* The thread os backs, if it is still one of the task's. */
+	Ref<Thread> thread_backed_by(const mach_thread_os *os);
 	/*
 	 * ... made one if it is not yet (mach_thread_self); empty if there is
 	 * no memory, no agent (its stub is a thread's way out), or a fatal

@@ -15,6 +15,8 @@ namespace {
 struct ChildRight {
 	u32 *name;		/* the ioctl's, or null */
 	TransitRight *right;	/* a message's, if no name */
+	/* The port the name was given for, once it was. */
+	Ref<Port> named;
 
 	Kr give(Task &caller, Port &port)
 	{
@@ -27,6 +29,8 @@ struct ChildRight {
 		Name made{Name::null};
 		Kr kr = caller.space().make_send(&port, &made);
 		*name = made.value;
+		if (kr == Kr::Success)
+			named = Ref<Port>::share(&port);
 		return kr;
 	}
 
@@ -39,7 +43,9 @@ struct ChildRight {
 			*right = {};
 			return;
 		}
-		caller.space().deallocate(Name{*name});
+		/* Only while it is the child's: the program may have reused it. */
+		if (named)
+			caller.space().take_back(Name{*name}, named.get());
 		*name = Name::null;
 	}
 };
@@ -136,7 +142,7 @@ Kr task_create(Task &caller, Task &parent, u64 program, TaskCreate &create,
 	       u32 *child_name, bool *later)
 {
 	*child_name = Name::null;
-	return make(caller, parent, program, create, ChildRight{child_name, nullptr}, later);
+	return make(caller, parent, program, create, ChildRight{child_name, nullptr, {}}, later);
 }
 
 Kr task_create_right(Task &caller, Task &parent, u64 program, TaskCreate &create,
@@ -145,7 +151,7 @@ Kr task_create_right(Task &caller, Task &parent, u64 program, TaskCreate &create
 	*child = {};
 	create.by_message = true;
 	bool later;
-	return make(caller, parent, program, create, ChildRight{nullptr, child}, &later);
+	return make(caller, parent, program, create, ChildRight{nullptr, child, {}}, &later);
 }
 
 namespace {
@@ -221,14 +227,16 @@ Kr make(Task &caller, Task &parent, u64 program, TaskCreate &create, ChildRight 
 
 } /* namespace */
 
-Kr task_create_done(Task &caller, u32 *child_name, int err)
+Kr task_create_done(Task &caller, u32 *child_name, int err, mach_task *child)
 {
 	/*
 	 * Only the caller's own task is cloned from in place, never to
 	 * teleport, nor with its threads held: the plain plan of its own.
 	 */
 	mach_task_plan plan{};
-	return finish(caller, plan, caller, 0, nullptr, ChildRight{child_name, nullptr}, err);
+	ChildRight given{child_name, nullptr, {}};
+	given.named = Task::from(child)->port();
+	return finish(caller, plan, caller, 0, nullptr, given, err);
 }
 
 } /* namespace mach */

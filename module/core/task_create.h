@@ -55,8 +55,11 @@ Kr task_create_right(Task &caller, Task &parent, u64 program, TaskCreate &create
 		     TransitRight *child);
 /* The Kr for a host's -errno when it could not make a process or thread. */
 Kr spawn_error(int err);
-/* A task_create the calling thread finished itself: err, the host's. */
-Kr task_create_done(Task &caller, u32 *child_name, int err);
+/*
+ * A task_create the calling thread finished itself: err, the host's;
+ * child, the task it was for.
+ */
+Kr task_create_done(Task &caller, u32 *child_name, int err, mach_task *child);
 
 } /* namespace mach */
 

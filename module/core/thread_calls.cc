@@ -60,10 +60,15 @@ Kr exception_state(Thread &thread, u32 *state, u32 *count)
 	return Kr::Success;
 }
 
-/* What was made and named for a thread that will not be goes. */
+/*
+ * What was made and named for a thread that will not be goes: the name
+ * only if it is still the thread's (the thread terminated by the program
+ * meanwhile, what is left under the name is the program's to tell).
+ */
 Kr unmake_named(Task &caller, Task &task, Thread &thread, u32 *name, int err)
 {
-	caller.space().deallocate(Name{*name});
+	if (Ref<Port> port = thread.port())
+		caller.space().take_back(Name{*name}, port.get());
 	*name = Name::null;
 	thread_unmake(task, thread);
 	return spawn_error(err);
@@ -133,16 +138,13 @@ Kr thread_create(Task &caller, Task &task, u64 program, u32 *name, bool *later)
 	return clone_named(caller, task, *thread.get(), name, later);
 }
 
-Kr thread_create_done(Task &caller, u32 *name, int err)
+Kr thread_create_done(Task &caller, u32 *name, int err, const mach_thread_os *made)
 {
 	if (!err)
 		return Kr::Success;
-	/* Its record was told to end: the thread the name is for, if still. */
-	Ref<Thread> thread;
-	if (resolve_thread(caller, *name, &thread) == Kr::Success &&
-	    thread->task() == &caller)
+	/* Its record was told to end; the thread, if not terminated already. */
+	if (Ref<Thread> thread = caller.thread_backed_by(made))
 		return unmake_named(caller, caller, *thread.get(), name, err);
-	caller.space().deallocate(Name{*name});
 	*name = Name::null;
 	return spawn_error(err);
 }

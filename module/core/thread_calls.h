@@ -24,10 +24,10 @@ void thread_unmake(Task &task, Thread &thread);
  * A new thread in task (running program), suspended; named in caller's
  * space. With later: *later if the calling thread clones it on its way
  * out of the ioctl, the call finished by thread_create_done() (err: the
- * clone's result).
+ * clone's result, made: the record of the thread it was for).
  */
 Kr thread_create(Task &caller, Task &task, u64 program, u32 *name, bool *later = nullptr);
-Kr thread_create_done(Task &caller, u32 *name, int err);
+Kr thread_create_done(Task &caller, u32 *name, int err, const mach_thread_os *made);
 /* mach_thread_self: the calling thread, a Mach thread from its first call. */
 Kr thread_self(Task &caller, u32 *name);
 /*

@@ -128,6 +128,19 @@ protected:
 		task->threads(nullptr, 0, &count);
 		return count;
 	}
+	// The trampoline's end: the clone's result, and the thread made for it.
+	long done(int err)
+	{
+		u32 count = 0;
+		Thread *listed = nullptr;
+		task->threads(&listed, 1, &count);
+		mach_later_made made{};
+		made.thread = listed ? listed->os() : nullptr;
+		long ret = mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, err, &made);
+		if (listed)
+			listed->put();
+		return ret;
+	}
 };
 
 TEST_F(CloneOnTheWayOut, NamedBeforeItsCloneAndKeptWhenItIsMade)
@@ -137,7 +150,7 @@ TEST_F(CloneOnTheWayOut, NamedBeforeItsCloneAndKeptWhenItIsMade)
 	EXPECT_EQ(1, shim_user::thread_clones);
 	ASSERT_TRUE(shim_user::fd_open(args.value));
 	EXPECT_EQ(1u, threads());
-	EXPECT_EQ(0, mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, 0));
+	EXPECT_EQ(0, done(0));
 	EXPECT_TRUE(shim_user::fd_open(args.value));
 	EXPECT_EQ(1u, threads());
 }
@@ -148,10 +161,31 @@ TEST_F(CloneOnTheWayOut, AFailedCloneTakesBackTheNameAndTheThread)
 	ASSERT_EQ(MACH_LATER, ioctl(MACH_IOC_NR_THREAD, &args));
 	u32 name = args.value;
 	EXPECT_EQ(static_cast<long>(Kr::ResourceShortage),
-		  mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, -MACH_EAGAIN));
+		  done(-MACH_EAGAIN));
 	EXPECT_EQ(0u, args.value);
 	EXPECT_FALSE(shim_user::fd_open(name));
 	EXPECT_EQ(0u, threads());
+}
+
+// Another thread of the program can see the name before the clone: it
+// may take it away and get the number back for another right.
+TEST_F(CloneOnTheWayOut, AFailedCloneLeavesANameReusedMeanwhile)
+{
+	shim_user::next_thread_clone = MACH_LATER;
+	ASSERT_EQ(MACH_LATER, ioctl(MACH_IOC_NR_THREAD, &args));
+	Name name{args.value};
+	ASSERT_EQ(Kr::Success, task->space().deallocate(name));
+	Name reused{Name::null};
+	ASSERT_EQ(Kr::Success, task->space().allocate(PortRightReceive, &reused));
+	ASSERT_EQ(name.value, reused.value);
+	ASSERT_EQ(Kr::Success, task->space().insert_right(reused, reused, MakeSend));
+	EXPECT_EQ(static_cast<long>(Kr::ResourceShortage), done(-MACH_EAGAIN));
+	EXPECT_EQ(0u, args.value);
+	u32 refs = 0;
+	EXPECT_EQ(Kr::Success, task->space().get_refs(reused, PortRightSend, &refs));
+	EXPECT_EQ(1u, refs);
+	EXPECT_EQ(0u, threads());
+	task->space().destroy_name(reused);
 }
 
 TEST_F(CloneOnTheWayOut, AClonerRefusedAtOnceAnswersAtOnce)
@@ -180,7 +214,7 @@ TEST_F(CloneOnTheWayOut, CreateRunningIsResumedBeforeItsClone)
 	ASSERT_EQ(1u, count);
 	EXPECT_EQ(0u, listed->suspend_count());
 	listed->put();
-	EXPECT_EQ(0, mach_core_later_done(task, MACH_IOC_NR_THREAD, &args, 0));
+	EXPECT_EQ(0, done(0));
 }
 
 TEST_F(CloneOnTheWayOut, CreateRunningWithAFloatStateIsClonedFirst)
