@@ -53,6 +53,7 @@ struct mach_nl_dump {
 	const struct cred *writer;	/* the request's */
 	struct pid *writer_tgid;
 	bool admin;
+	u32 exec_id;			/* a thread or port dump's program */
 	unsigned long sent;		/* tasks walked, threads or names sent */
 	struct mach_task *task;		/* a thread or port dump's */
 };
@@ -350,6 +351,7 @@ static int mach_nl_task_start(struct netlink_callback *cb)
 {
 	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct mach_task *task;
+	struct task_struct *t;
 
 	mach_nl_dump_start(cb);
 	task = mach_nl_task_of(cb);
@@ -358,7 +360,48 @@ static int mach_nl_task_start(struct netlink_callback *cb)
 		return PTR_ERR(task);
 	}
 	d->task = task;
+	t = get_pid_task(mach_task_os_of(task)->pid, PIDTYPE_TGID);
+	if (t) {
+		d->exec_id = (u32)READ_ONCE(t->self_exec_id);
+		put_task_struct(t);
+	}
 	return 0;
+}
+
+/*
+ * The leader of a thread or port dump's task, a reference, as each part
+ * of the dump begins and once it is filled: NULL if the process is gone,
+ * ERR_PTR(-ESRCH) once the reader may not read it any more or it runs
+ * another program. A dump is read a part at a time, as slowly as its
+ * reader likes: a set-uid exec meanwhile must not show the new program's
+ * threads and names to a reader who may not see them.
+ */
+static struct task_struct *mach_nl_dump_leader(const struct mach_nl_dump *d)
+{
+	struct task_struct *leader;
+
+	leader = get_pid_task(mach_task_os_of(d->task)->pid, PIDTYPE_TGID);
+	if (leader && ((u32)READ_ONCE(leader->self_exec_id) != d->exec_id ||
+		       !mach_nl_visible(d, leader))) {
+		put_task_struct(leader);
+		leader = ERR_PTR(-ESRCH);
+	}
+	return leader;
+}
+
+/* Is the part just filled still the reader's? If not, it is taken out. */
+static bool mach_nl_dump_part_readable(const struct mach_nl_dump *d, struct sk_buff *skb,
+				       const unsigned char *start)
+{
+	struct task_struct *leader = mach_nl_dump_leader(d);
+
+	if (IS_ERR(leader)) {
+		nlmsg_trim(skb, start);
+		return false;
+	}
+	if (leader)
+		put_task_struct(leader);
+	return true;
 }
 
 static u32 mach_nl_thread_state(struct task_struct *t)
@@ -394,6 +437,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	static const int stat_attrs[] = {
 		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
 	};
+	const unsigned char *start = skb_tail_pointer(skb);
 	struct task_struct *leader, *t, *agent, *spare;
 	struct mach_thread_view *views;
 	struct mach_task_os *os;
@@ -409,10 +453,10 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!views)
 		return -ENOMEM;
 	got = min(mach_task_thread_views(task, views, count), count);
-	leader = get_pid_task(os->pid, PIDTYPE_TGID);
-	if (!leader) {
+	leader = mach_nl_dump_leader(d);
+	if (IS_ERR_OR_NULL(leader)) {
 		kvfree(views);
-		return 0;
+		return PTR_ERR_OR_ZERO(leader);
 	}
 	spin_lock(&os->agent.lock);
 	agent = os->agent.thread;
@@ -460,6 +504,8 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		put_task_struct(spare);
 	put_task_struct(leader);
 	kvfree(views);
+	if (!mach_nl_dump_part_readable(d, skb, start))
+		return -ESRCH;
 	if (err && !skb->len)
 		return err;
 	return skb->len;
@@ -494,11 +540,18 @@ static int mach_nl_put_port_live(struct sk_buff *skb, const struct mach_port_vie
 static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mach_nl_dump *d = mach_nl_dump_of(cb);
+	const unsigned char *start = skb_tail_pointer(skb);
 	struct mach_port_view *views;
+	struct task_struct *leader;
 	struct mach_task *task;
 	u32 count, got, i;
 	int err = 0;
 
+	leader = mach_nl_dump_leader(d);
+	if (IS_ERR(leader))
+		return PTR_ERR(leader);
+	if (leader)
+		put_task_struct(leader);
 	task = d->task;
 	count = mach_task_port_views(task, NULL, 0) + 16;
 	views = kvmalloc_array(count, sizeof(*views), GFP_KERNEL);
@@ -533,6 +586,8 @@ static int mach_nl_ports(struct sk_buff *skb, struct netlink_callback *cb)
 		d->sent++;
 	}
 	kvfree(views);
+	if (!mach_nl_dump_part_readable(d, skb, start))
+		return -ESRCH;
 	if (err && !skb->len)
 		return err;
 	return skb->len;

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -1263,6 +1264,139 @@ TEST_F(nl, ports_dump_of_a_task_that_dies)
 		for (j = i + 1; j < got; j++)
 			ASSERT_NE(names[i], names[j]);
 	free(names);
+}
+
+/*
+ * The set-uid program of set_uid_exec_cuts_a_dump_short: this binary
+ * again, run as "--set-uid-server FD". It makes ports whose queue limit
+ * marks them, says so on FD, and waits to be killed.
+ */
+enum { SERVER_MARK = 3, SERVER_PORTS = 300 };
+
+__attribute__((constructor)) static void set_uid_server(int argc, char **argv)
+{
+	mach_port_limits_t limits = { .mpl_qlimit = SERVER_MARK };
+	mach_port_t port;
+
+	if (argc != 3 || strcmp(argv[1], "--set-uid-server"))
+		return;
+	for (int i = 0; i < SERVER_PORTS; i++)
+		if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port) ||
+		    mach_port_set_attributes(mach_task_self(), port, MACH_PORT_LIMITS_INFO,
+					     (mach_port_info_t)&limits,
+					     MACH_PORT_LIMITS_INFO_COUNT))
+			_exit(20);
+	if (write(atoi(argv[2]), "s", 1) != 1)
+		_exit(21);
+	for (;;)
+		pause();
+}
+
+/*
+ * A dump is read a part at a time, as slowly as its reader likes. A task
+ * nobody may read when its dump starts, whose process then execs a
+ * set-uid program, must not show nobody that program's names: the dump
+ * ends with ESRCH, as one started then would.
+ */
+TEST_F(nl, set_uid_exec_cuts_a_dump_short)
+{
+	char copy[64], fd[16];
+	int ready[2], go[2], served[2], status, in, out;
+	pid_t server, reader;
+	char buf[65536];
+	ssize_t n;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to make a set-uid program");
+	/* This binary, set-uid root, for the server to exec. */
+	snprintf(copy, sizeof(copy), "/tmp/mach-nl-suid.%d", getpid());
+	in = open("/proc/self/exe", O_RDONLY);
+	out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	ASSERT_LE(0, in);
+	ASSERT_LE(0, out);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ASSERT_EQ(n, write(out, buf, n));
+	close(in);
+	close(out);
+	ASSERT_EQ(0, chmod(copy, 04755));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(served));
+
+	/* nobody's task, with more names than one part of a dump holds. */
+	server = made_fork(&self->made);
+	ASSERT_LE(0, server);
+	if (server == 0) {
+		mach_port_t port;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		prctl(PR_SET_DUMPABLE, 1);	/* nobody may read it now */
+		for (int i = 0; i < 600; i++)
+			if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &port))
+				_exit(11);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], buf, 1) != 1)
+			_exit(12);
+		snprintf(fd, sizeof(fd), "%d", served[1]);
+		execl(copy, copy, "--set-uid-server", fd, (char *)NULL);
+		_exit(13);
+	}
+	ASSERT_EQ(1, read(ready[0], buf, 1));
+
+	/* nobody dumps it, and reads the rest once it runs the server. */
+	reader = made_fork(&self->made);
+	ASSERT_LE(0, reader);
+	if (reader == 0) {
+		int parts = 0, marked = 0, done = 0, err = 0;
+		struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+		struct nl nl, small;
+
+		if (setgid(65534) || setuid(65534) || nl_open(&nl))
+			_exit(30);
+		/* A socket never read with a larger buffer: parts of a page. */
+		small.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+		small.family = nl.family;
+		small.seq = 1;
+		if (small.fd < 0 || bind(small.fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    nl_send(&small, small.family, MACH_CMD_PORT_GET, NLM_F_DUMP,
+			    MACH_A_TASK_PID, &server, 4))
+			_exit(31);
+		while (!done) {
+			struct nlmsghdr *h;
+
+			n = recv(small.fd, buf, 4096, 0);	/* a part at a time */
+			if (n <= 0)
+				_exit(32);
+			for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+				if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+					done = 1;
+					err = *(int *)NLMSG_DATA(h);
+				} else if (attr_u32(msg_attr(h, MACH_A_PORT_QLIMIT)) ==
+					   SERVER_MARK) {
+					marked++;
+				}
+			}
+			if (parts++ == 0 && (write(go[1], "g", 1) != 1 ||
+					     read(served[0], buf, 1) != 1))
+				_exit(33);
+		}
+		if (parts < 2)
+			_exit(36);	/* read in one part: nothing shown */
+		if (marked)
+			_exit(34);	/* the set-uid program's names */
+		_exit(err == -ESRCH ? 0 : 35);
+	}
+	ASSERT_EQ(reader, waitpid(reader, &status, 0));
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	unlink(copy);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("%s", WEXITSTATUS(status) == 34 ? "the set-uid program's names were shown" :
+			     WEXITSTATUS(status) == 35 ? "the dump did not end with ESRCH" :
+			     WEXITSTATUS(status) == 36 ? "the dump came in one part" :
+			     "the reader failed");
+	}
 }
 
 TEST_HARNESS_MAIN
