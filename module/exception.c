@@ -226,16 +226,15 @@ void mach_shim_task_arm_exceptions(struct mach_task_os *os)
 void mach_shim_tasks_arm_exceptions(void)
 {
 	struct mach_task *batch[16];
-	unsigned long pos = 0;
+	unsigned long cursor = 0;
 	unsigned int n, i, gen;
 
 	do {
-		n = mach_tasks_batch(pos, batch, ARRAY_SIZE(batch), &gen);
+		n = mach_tasks_batch(&cursor, batch, NULL, ARRAY_SIZE(batch), &gen);
 		for (i = 0; i < n; i++) {
 			mach_exception_arm_task(mach_task_os_of(batch[i]));
 			mach_task_put(batch[i]);
 		}
-		pos += n;
 	} while (n == ARRAY_SIZE(batch) && !fatal_signal_pending(current));
 }
 

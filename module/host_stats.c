@@ -108,9 +108,12 @@ u64 mach_shim_clock_ns(enum mach_shim_clock clock)
 	return clock == MACH_CLOCK_REALTIME ? ktime_get_real_ns() : ktime_get_ns();
 }
 
-u32 mach_shim_tasks_batch(u64 pos, struct mach_task **out, u32 max)
+u32 mach_shim_tasks_batch(u64 *cursor, struct mach_task **out, u32 max)
 {
-	unsigned int gen;
+	unsigned long at = *cursor;
+	unsigned int gen, n;
 
-	return mach_tasks_batch(pos, out, max, &gen);
+	n = mach_tasks_batch(&at, out, NULL, max, &gen);
+	*cursor = at;
+	return n;
 }

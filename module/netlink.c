@@ -54,7 +54,7 @@ struct mach_nl_dump {
 	struct pid *writer_tgid;
 	bool admin;
 	u32 exec_id;			/* a thread or port dump's program */
-	unsigned long sent;		/* tasks walked, threads or names sent */
+	unsigned long sent;		/* a task cursor, or threads or names sent */
 	struct mach_task *task;		/* a thread or port dump's */
 };
 
@@ -151,6 +151,7 @@ static int mach_nl_host(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	unsigned int gen;
 	struct mach_task *none;
+	unsigned long end = ULONG_MAX;
 	void *hdr;
 	int nid;
 
@@ -160,7 +161,7 @@ static int mach_nl_host(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &mach_genl_family, 0, MACH_CMD_HOST_GET);
 	if (!hdr)
 		goto too_big;
-	mach_tasks_batch(ULONG_MAX, &none, 0, &gen);
+	mach_tasks_batch(&end, &none, NULL, 0, &gen);
 	if (nla_put_u32(msg, MACH_A_HOST_VERSION, MACH_GENL_VERSION) ||
 	    nla_put_u32(msg, MACH_A_HOST_ABI, MACH_ABI_VERSION) ||
 	    nla_put_u64_64bit(msg, MACH_A_HOST_TASKS, mach_tasks_live(), MACH_A_PAD) ||
@@ -285,18 +286,20 @@ static int mach_nl_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct mach_task *batch[MACH_NL_BATCH];
+	unsigned long cursor, at[MACH_NL_BATCH];
 	unsigned int n, i, gen;
 	int err = 0;
 
 	do {
-		n = mach_tasks_batch(d->sent, batch, MACH_NL_BATCH, &gen);
+		cursor = d->sent;
+		n = mach_tasks_batch(&cursor, batch, at, MACH_NL_BATCH, &gen);
 		cb->seq = gen;
 		for (i = 0; i < n; i++) {
 			if (!err) {
 				err = mach_nl_fill_task(skb, cb, batch[i]);
 				if (err >= 0) {
 					err = 0;
-					d->sent++;
+					d->sent = at[i];
 				}
 			}
 			mach_task_put(batch[i]);

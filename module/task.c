@@ -182,24 +182,36 @@ struct mach_task *mach_task_lookup_current(void)
 	return mach_task_lookup(task_tgid(current));
 }
 
-unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
+/*
+ * A cursor is a bucket and a place in it: a batch walks only what it
+ * gives, not every task before it, under the lock every new task takes.
+ */
+unsigned int mach_tasks_batch(unsigned long *cursor, struct mach_task **out, unsigned long *at,
 			      unsigned int max, unsigned int *gen)
 {
+	unsigned long bkt = *cursor >> 32;
+	unsigned int skip = (u32)*cursor, n = 0, place;
 	struct mach_task_os *os;
-	unsigned int bkt, n = 0;
-	unsigned long at = 0;
 
 	mutex_lock(&mach_tasks_lock);
 	*gen = mach_tasks_gen;
-	hash_for_each(mach_tasks, bkt, os, node) {
-		if (at++ < pos)
-			continue;
-		if (n == max)
-			break;
-		mach_task_get(os->task);
-		out[n++] = os->task;
+	for (; n < max && bkt < HASH_SIZE(mach_tasks); bkt++, skip = 0) {
+		place = 0;
+		hlist_for_each_entry(os, &mach_tasks[bkt], node) {
+			if (place++ < skip)
+				continue;
+			if (n == max)
+				break;
+			mach_task_get(os->task);
+			*cursor = bkt << 32 | place;
+			if (at)
+				at[n] = *cursor;
+			out[n++] = os->task;
+		}
 	}
 	mutex_unlock(&mach_tasks_lock);
+	if (n < max)
+		*cursor = ULONG_MAX;	/* the end, wherever it stopped */
 	return n;
 }
 

@@ -46,11 +46,13 @@ struct mach_task *mach_task_lookup_current(void);
 struct mach_task *mach_task_of_pid(struct pid *pid);
 long mach_tasks_live(void);
 /*
- * Up to max registered tasks from the pos'th on (new references) into
- * out: how many. *gen: the registry's generation, changed by each task
+ * Up to max registered tasks from *cursor on (new references) into out:
+ * how many, fewer than max at the end. A walk starts with *cursor 0, and
+ * each batch moves it past what it gave; at, if not NULL, gets the cursor
+ * past each task. *gen: the registry's generation, changed by each task
  * that comes or goes, for dumps to see they were interrupted.
  */
-unsigned int mach_tasks_batch(unsigned long pos, struct mach_task **out,
+unsigned int mach_tasks_batch(unsigned long *cursor, struct mach_task **out, unsigned long *at,
 			      unsigned int max, unsigned int *gen);
 /* Up to max task objects alive, registered or not (new references). */
 unsigned int mach_tasks_all(struct mach_task **out, unsigned int max);

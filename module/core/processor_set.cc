@@ -142,8 +142,8 @@ Kr processor_set_things(Task &caller, HostPort held, bool threads, TransitRight 
 	mach_task *tasks[batch];
 	Rights out;
 	bool ok = true;
-	for (u64 pos = 0;; pos += batch) {
-		u32 n = mach_shim_tasks_batch(pos, tasks, batch);
+	for (u64 cursor = 0;;) {
+		u32 n = mach_shim_tasks_batch(&cursor, tasks, batch);
 		for (u32 i = 0; i < n; i++) {
 			Task &task = *Task::from(tasks[i]);
 			bool mine = &task == &caller;

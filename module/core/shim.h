@@ -262,10 +262,11 @@ mach_u64 mach_shim_clock_ns(enum mach_shim_clock clock);
 struct mach_task;
 struct mach_task_os;
 /*
- * Every task, in batches: up to max of them from the pos'th on, each with
- * a reference its caller puts (mach_task_put()). Fewer than max: the end.
+ * Every task, in batches: up to max of them from *cursor on (0 to start),
+ * each with a reference its caller puts (mach_task_put()), and *cursor
+ * past them. Fewer than max: the end.
  */
-mach_u32 mach_shim_tasks_batch(mach_u64 pos, struct mach_task **out, mach_u32 max);
+mach_u32 mach_shim_tasks_batch(mach_u64 *cursor, struct mach_task **out, mach_u32 max);
 /*
  * May the calling process control os's process by Linux's rule for
  * ptrace (PTRACE_MODE_ATTACH_REALCREDS: the same user by its real ids,

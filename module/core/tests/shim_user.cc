@@ -337,7 +337,7 @@ mach_u64 mach_shim_clock_ns(enum mach_shim_clock clock)
 	return clock == MACH_CLOCK_REALTIME ? 1700000000123456789ull : 5000000007ull;
 }
 
-mach_u32 mach_shim_tasks_batch(mach_u64, mach_task **, mach_u32)
+mach_u32 mach_shim_tasks_batch(mach_u64 *, mach_task **, mach_u32)
 {
 	return 0;	// the unit tests make their tasks by hand: none listed
 }
