@@ -371,15 +371,49 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os, u64 prog
 }
 
 /*
- * The trampoline's clone has run, or its process died on the way: its
- * result, and the call's reference. A thread that will never be (or is
- * not ours) is told to end; the core takes back what it made for it.
+ * Was t's clone made all the same, though the caller never told its
+ * result (-EINTR: it ended on its trampoline)? It entered, or a live
+ * thread of its process wears its cookie: then it is t's thread.
+ */
+static bool mach_thread_clone_made(struct mach_thread_os *t)
+{
+	struct task_struct *leader, *thread, *found = READ_ONCE(t->thread);
+	struct pid *pid = NULL;
+
+	rcu_read_lock();
+	leader = pid_task(t->owner->pid, PIDTYPE_TGID);
+	if (!found && leader) {
+		for_each_thread(leader, thread) {
+			if (!(thread->flags & PF_EXITING) && mach_arch_tls(thread) == t->cookie) {
+				found = thread;
+				break;
+			}
+		}
+	}
+	if (found)
+		pid = get_pid(task_pid(found));
+	rcu_read_unlock();
+	if (!pid)
+		return false;
+	smp_store_release(&t->pid, pid);	/* as mach_thread_step() sets it */
+	return true;
+}
+
+/*
+ * The trampoline's clone has run, or its caller or its process ended on
+ * the way: its result, and the call's reference. A thread that will
+ * never be (or is not ours) is told to end; the core takes back what it
+ * made for it. One whose caller was terminated once it was cloned lives
+ * on, as on XNU, where the call would have finished first: it is in its
+ * task and named, and the caller is gone.
  */
 static long mach_thread_clone_finish(struct mach_agent_call *call)
 {
 	struct mach_thread_os *t = container_of(call, struct mach_thread_os, call);
 	long ret = call->ret;
 
+	if (ret == -EINTR && !READ_ONCE(t->pid) && mach_thread_clone_made(t))
+		ret = 0;
 	if (ret)
 		mach_shim_thread_kill(t);
 	WRITE_ONCE(t->cloning, false);

@@ -18,6 +18,7 @@
 #include "stub.h"
 #include "thread_os.h"
 #include "thread_record.h"
+#include "trampoline.h"
 
 /*
  * Is current on a detour through its task's stub (making the agent, or a
@@ -71,11 +72,19 @@ static void mach_thread_stop_work(struct callback_head *work)
 		/* Detoured, it stops once back (mach_thread_detour_done()). */
 		if (!detoured)
 			mach_thread_stop_here(t);
-		/* An aborted system call fails, as thread_abort says. */
-		if (READ_ONCE(t->dying))
+		/*
+		 * Terminated, it ends at the stub; a call it was on the way
+		 * out of ends with it, what it made settled now rather than
+		 * by whoever next finds its trampoline. An aborted system
+		 * call fails, as thread_abort says.
+		 */
+		if (READ_ONCE(t->dying)) {
+			if (detoured)
+				mach_trampoline_abandon();
 			mach_arch_leave_to(current_pt_regs(), t->stub + MACH_STUB_EXIT);
-		else if (!detoured && xchg(&t->aborting, false))
+		} else if (!detoured && xchg(&t->aborting, false)) {
 			mach_arch_fail_syscall(current_pt_regs());
+		}
 	}
 	mach_thread_put(t);
 }

@@ -159,6 +159,27 @@ static void mach_trampoline_drop(struct mach_trampoline *tr)
 	mach_trampoline_free(tr);
 }
 
+void mach_trampoline_abandon(void)
+{
+	struct mach_task *task = mach_task_lookup_current();
+	struct mach_trampoline *tr;
+	struct mach_task_os *os;
+
+	if (!task)
+		return;
+	os = mach_task_os_of(task);
+	spin_lock(&os->agent.lock);
+	tr = mach_trampoline_find_locked(os);
+	if (tr)
+		list_del(&tr->node);
+	spin_unlock(&os->agent.lock);
+	if (tr) {
+		wake_up_all(&os->agent.started);	/* adoption's wait */
+		mach_trampoline_drop(tr);
+	}
+	mach_task_put(task);
+}
+
 /*
  * The trampolines of threads exiting on them, while their process lives
  * on (an exec's other threads): they will never be back, and adoption

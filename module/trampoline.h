@@ -37,6 +37,11 @@ struct mach_task;
 long mach_trampoline_resume(struct mach_task_os *os, long result,
 			    long (*done)(struct mach_task *task, unsigned int nr, void *args,
 					 int err, const struct mach_later_made *made));
+/*
+ * The calling thread ends, terminated, on its trampoline (if it is on
+ * one): its call is finished now, as if its process had died.
+ */
+void mach_trampoline_abandon(void);
 /* The process died: drop the trampolines its threads were on. */
 void mach_trampolines_drop(struct mach_task_os *os);
 

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <mach/ioctl.h>
 #include <mach/mach.h>
 #include <mach/mach_norma.h>
 
@@ -39,6 +40,8 @@
  * s) before it answers: the forger's other thread lets it go.
  */
 static int release_pipe[2] = { -1, -1 };
+/* A pipe the supervisor writes a byte to, if open, as each call is handed over. */
+static int held_pipe[2] = { -1, -1 };
 
 /* The supervisor, in the test's process: it answers each clone handed to it. */
 struct forger {
@@ -64,6 +67,8 @@ static void *answer_clones(void *arg)
 		memset(&req, 0, sizeof(req));
 		if (ioctl(f->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
 			continue;
+		if (held_pipe[1] >= 0)
+			(void)!write(held_pipe[1], "h", 1);
 		if (release_pipe[0] >= 0) {
 			struct pollfd released = { .fd = release_pipe[0], .events = POLLIN };
 			char byte;
@@ -96,17 +101,18 @@ static mach_msg_type_number_t names_now(void)
 
 /*
  * In the forging child, single-threaded (so that its agent, when made,
- * is made by this thread and has its filter): nobody, its clones with
- * these flags handed to a listener whose fd goes up the pipe. Then it
- * waits for the word to go on. 0, or an exit code.
+ * is made by this thread and has its filter): nobody, its system calls nr
+ * whose argument arg is value (its low 32 bits) handed to a listener whose
+ * fd goes up the pipe. Then it waits for the word to go on. 0, or an
+ * exit code.
  */
-static int forge_clones(unsigned long flags, int up, int down)
+static int forge_syscall(int nr, int arg, unsigned long value, int up, int down)
 {
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, flags, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[arg])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -129,6 +135,12 @@ static int forge_clones(unsigned long flags, int up, int down)
 	alarm(8);
 	names_before = names_now();
 	return 0;
+}
+
+/* Its clones with these flags handed over (forge_syscall()). */
+static int forge_clones(unsigned long flags, int up, int down)
+{
+	return forge_syscall(__NR_clone, 0, flags, up, down);
 }
 
 /* A process of root's, which nobody may touch, until killed. */
@@ -264,6 +276,49 @@ TEST(a_thread_made_through_a_forged_clone_is_refused)
 	EXPECT_TRUE(alive);
 }
 
+/* One of the calls a test makes fail, in its forger. */
+struct way {
+	const char *name;
+	int (*forge)(pid_t victim, int up, int down);
+};
+
+/* What a forger's exit says, if not 0. */
+static const char *forger_exit(int got)
+{
+	switch (got) {
+	case 1:
+		return "the call succeeded";
+	case 3:
+		return "refused with another error";
+	case 5:
+		return "a thread was left";
+	case 6:
+		return "the name's number was not reused";
+	case 7:
+		return "another right at the number was taken back";
+	case 8:
+		return "a name was left";
+	case -1:
+		return "the caller hung or died";
+	}
+	return "the forger failed";
+}
+
+/* Each way, its one clone failed with error: refused, and nothing left. */
+static void each_way_fails_alone(struct __test_metadata *_metadata, const struct way *ways,
+				 size_t n, int error)
+{
+	for (size_t i = 0; i < n; i++) {
+		int answered = 0, alive = 0;
+		int got = run_forger(ways[i].forge, error, &answered, &alive);
+
+		if (got == 4)
+			SKIP(return, "no seccomp user notification in this kernel");
+		EXPECT_EQ(1, answered) TH_LOG("%s: %d clones handed over", ways[i].name, answered);
+		EXPECT_EQ(0, got) TH_LOG("%s: %s", ways[i].name, forger_exit(got));
+	}
+}
+
 /*
  * A clone failed with EINPROGRESS, the value the module's own "answered
  * later" has inside the kernel. Each call fails as for any failed clone
@@ -360,10 +415,7 @@ static int task_of_failed_clone(pid_t victim, int up, int down)
 
 TEST(a_clone_that_fails_with_einprogress_fails_the_call)
 {
-	static const struct {
-		const char *name;
-		int (*forge)(pid_t, int, int);
-	} ways[] = {
+	static const struct way ways[] = {
 		{ "thread_create_running, agent", running_thread_of_failed_clone },
 		{ "thread_create, trampoline", thread_of_failed_clone },
 		{ "thread_create in a child task, its agent", remote_thread_of_failed_clone },
@@ -371,20 +423,7 @@ TEST(a_clone_that_fails_with_einprogress_fails_the_call)
 		{ "task_create, trampoline", task_of_failed_clone },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
-		int answered = 0, alive = 0;
-		int got = run_forger(ways[i].forge, EINPROGRESS, &answered, &alive);
-
-		if (got == 4)
-			SKIP(return, "no seccomp user notification in this kernel");
-		EXPECT_EQ(1, answered) TH_LOG("%s: %d clones handed over", ways[i].name, answered);
-		EXPECT_EQ(0, got) TH_LOG("%s: %s", ways[i].name,
-					 got == 1 ? "the call succeeded" :
-					 got == 3 ? "refused with another error" :
-					 got == 5 ? "a thread was left" :
-					 got == 8 ? "a name was left" :
-					 got == -1 ? "the caller hung or died" : "the forger failed");
-	}
+	each_way_fails_alone(_metadata, ways, ARRAY_SIZE(ways), EINPROGRESS);
 }
 
 /*
@@ -512,32 +551,121 @@ static int task_name_stolen(pid_t victim, int up, int down)
  */
 TEST(a_failed_clone_takes_back_only_what_its_call_made)
 {
-	static const struct {
-		const char *name;
-		int (*forge)(pid_t, int, int);
-	} ways[] = {
+	static const struct way ways[] = {
 		{ "thread_create", thread_name_stolen },
 		{ "task_create", task_name_stolen },
 	};
 
 	ASSERT_EQ(0, pipe(release_pipe));
-	for (size_t i = 0; i < ARRAY_SIZE(ways); i++) {
-		int answered = 0, alive = 0;
-		int got = run_forger(ways[i].forge, EAGAIN, &answered, &alive);
-
-		if (got == 4)
-			SKIP(break, "no seccomp user notification in this kernel");
-		EXPECT_EQ(1, answered) TH_LOG("%s: %d clones handed over", ways[i].name, answered);
-		EXPECT_EQ(0, got) TH_LOG("%s: %s", ways[i].name,
-					 got == 1 ? "the call succeeded" :
-					 got == 5 ? "a thread was left" :
-					 got == 6 ? "the name's number was not reused" :
-					 got == 7 ? "another right at the number was taken back" :
-					 "the forger failed");
-	}
+	each_way_fails_alone(_metadata, ways, ARRAY_SIZE(ways), EAGAIN);
 	close(release_pipe[0]);
 	close(release_pipe[1]);
 	release_pipe[0] = release_pipe[1] = -1;
+}
+
+/*
+ * The caller of a thread_create terminated on its way out of the ioctl,
+ * its clone made: the thread lives on, named in its task, as on XNU,
+ * where the call finishes before the thread ends. The stub's return to
+ * the module is held by the supervisor; a second thread terminates the
+ * caller meanwhile, lists the task's threads (which found the caller's
+ * trampoline and ended the thread with it), and runs the new thread.
+ *   lock incq (ran); 1: pause(); jmp 1b
+ */
+static uint64_t ran;
+
+struct terminator {
+	thread_act_t caller;
+	mach_port_name_array_t before;
+	mach_msg_type_number_t count;
+};
+
+static void *terminate_the_caller(void *arg)
+{
+	struct terminator *t = arg;
+	uint8_t program[] = {
+		0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,	/* movabs $ran, %rax */
+		0xf0, 0x48, 0xff, 0x00,			/* lock incq (%rax) */
+		0xb8, 0x22, 0, 0, 0,			/* 1: mov $34, %eax (pause) */
+		0x0f, 0x05,				/* syscall */
+		0xeb, 0xf7,				/* jmp 1b */
+	};
+	mach_port_name_array_t names;
+	mach_port_type_array_t types;
+	mach_msg_type_number_t n = 0, m = 0;
+	thread_act_array_t threads;
+	mach_port_name_t made = MACH_PORT_NULL;
+	uint64_t *at = &ran;
+	vm_address_t code;
+	char byte;
+
+	if (read(held_pipe[0], &byte, 1) != 1)
+		_exit(40);
+	if (mach_port_names(mach_task_self(), &names, &n, &types, &m))
+		_exit(41);
+	for (mach_msg_type_number_t i = 0; i < n && !made; i++) {
+		made = names[i];
+		for (mach_msg_type_number_t k = 0; k < t->count; k++)
+			if (t->before[k] == names[i])
+				made = MACH_PORT_NULL;
+	}
+	if (!made || thread_terminate(t->caller))
+		_exit(42);
+	(void)!write(release_pipe[1], "r", 1);
+	/* Its trampoline is looked for (adoption) once it is gone. */
+	for (int i = 0; i < 200 && !thread_suspend(t->caller); i++) {
+		thread_resume(t->caller);
+		usleep(10 * 1000);
+	}
+	if (task_threads(mach_task_self(), &threads, &n))
+		_exit(43);
+	memcpy(program + 2, &at, 8);
+	if (write_code(mach_task_self(), program, sizeof(program), &code))
+		_exit(44);
+	if (start_at(made, code, 0) || thread_resume(made))
+		_exit(45);
+	for (int i = 0; i < 200 && !__atomic_load_n(&ran, __ATOMIC_ACQUIRE); i++)
+		usleep(10 * 1000);
+	_exit(__atomic_load_n(&ran, __ATOMIC_ACQUIRE) ? 0 : 46);
+}
+
+static int caller_terminated_on_the_way_out(pid_t victim, int up, int down)
+{
+	struct terminator t = { .caller = mach_thread_self() };
+	mach_port_type_array_t types;
+	mach_msg_type_number_t count;
+	thread_act_t thread;
+	pthread_t other;
+	int ret;
+
+	ret = forge_syscall(__NR_ioctl, 1, MACH_IOC_TRAMPOLINE_RETURN, up, down);
+	if (ret)
+		return ret;
+	if (mach_port_names(mach_task_self(), &t.before, &t.count, &types, &count) ||
+	    pthread_create(&other, NULL, terminate_the_caller, &t))
+		return 97;
+	thread_create(mach_task_self(), &thread);	/* terminated on its way out */
+	return 98;
+}
+
+TEST(a_thread_made_for_a_caller_terminated_on_its_way_out_lives)
+{
+	int answered = 0, alive = 0, got;
+
+	ASSERT_EQ(0, pipe(release_pipe));
+	ASSERT_EQ(0, pipe(held_pipe));
+	got = run_forger(caller_terminated_on_the_way_out, EAGAIN, &answered, &alive);
+	close(release_pipe[0]);
+	close(release_pipe[1]);
+	close(held_pipe[0]);
+	close(held_pipe[1]);
+	release_pipe[0] = release_pipe[1] = held_pipe[0] = held_pipe[1] = -1;
+	if (got == 4)
+		SKIP(return, "no seccomp user notification in this kernel");
+	EXPECT_EQ(0, got) TH_LOG("%s", got == 46 ? "the new thread never ran" :
+				       got == 45 ? "the new thread could not be started" :
+				       got == 98 ? "thread_create returned to its caller" :
+				       "the forger failed");
 }
 
 TEST_HARNESS_MAIN
