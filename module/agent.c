@@ -67,6 +67,7 @@ void mach_agent_call_init(struct mach_agent_call *call,
 	call->program = 0;
 	call->stage = 0;
 	call->restartable = false;
+	call->abandoned = false;
 	call->ret = 0;
 	call->step = step;
 	call->release = release;

@@ -52,6 +52,12 @@ struct mach_agent_call {
 	 * would forbid making it again, should its own task need an agent.
 	 */
 	bool restartable;
+	/*
+	 * Set with ret -EINTR by a trampoline dropped before its thread came
+	 * back (trampoline.c): the result its step never saw is unknown. No
+	 * result from user space sets it.
+	 */
+	bool abandoned;
 	long ret;		/* the call's result, once done */
 };
 

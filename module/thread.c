@@ -372,8 +372,8 @@ struct mach_thread_os *mach_shim_thread_create(struct mach_task_os *os, u64 prog
 
 /*
  * Was t's clone made all the same, though the caller never told its
- * result (-EINTR: it ended on its trampoline)? It entered, or a live
- * thread of its process wears its cookie: then it is t's thread.
+ * result (it ended on its trampoline)? It entered, or a live thread of
+ * its process wears its cookie: then it is t's thread.
  */
 static bool mach_thread_clone_made(struct mach_thread_os *t)
 {
@@ -412,7 +412,7 @@ static long mach_thread_clone_finish(struct mach_agent_call *call)
 	struct mach_thread_os *t = container_of(call, struct mach_thread_os, call);
 	long ret = call->ret;
 
-	if (ret == -EINTR && !READ_ONCE(t->pid) && mach_thread_clone_made(t))
+	if (call->abandoned && !READ_ONCE(t->pid) && mach_thread_clone_made(t))
 		ret = 0;
 	if (ret)
 		mach_shim_thread_kill(t);

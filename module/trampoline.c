@@ -155,6 +155,7 @@ long mach_trampoline_leave(struct mach_task_os *os, unsigned int ioctl_nr,
 static void mach_trampoline_drop(struct mach_trampoline *tr)
 {
 	tr->call->ret = -EINTR;	/* whatever it made must not live on */
+	tr->call->abandoned = true;	/* ... unless the call knows better */
 	tr->finish(tr->call);
 	mach_trampoline_free(tr);
 }

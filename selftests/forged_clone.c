@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <asm/prctl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -42,6 +43,8 @@
 static int release_pipe[2] = { -1, -1 };
 /* A pipe the supervisor writes a byte to, if open, as each call is handed over. */
 static int held_pipe[2] = { -1, -1 };
+/* A pipe the supervisor writes each call's fifth argument to, if open. */
+static int arg4_pipe[2] = { -1, -1 };
 
 /* The supervisor, in the test's process: it answers each clone handed to it. */
 struct forger {
@@ -69,6 +72,8 @@ static void *answer_clones(void *arg)
 			continue;
 		if (held_pipe[1] >= 0)
 			(void)!write(held_pipe[1], "h", 1);
+		if (arg4_pipe[1] >= 0)
+			(void)!write(arg4_pipe[1], &req.data.args[4], sizeof(req.data.args[4]));
 		if (release_pipe[0] >= 0) {
 			struct pollfd released = { .fd = release_pipe[0], .events = POLLIN };
 			char byte;
@@ -665,6 +670,68 @@ TEST(a_thread_made_for_a_caller_terminated_on_its_way_out_lives)
 	EXPECT_EQ(0, got) TH_LOG("%s", got == 46 ? "the new thread never ran" :
 				       got == 45 ? "the new thread could not be started" :
 				       got == 98 ? "thread_create returned to its caller" :
+				       "the forger failed");
+}
+
+/*
+ * A clone's result of -EINTR, which is also what the module gives a call
+ * whose caller ended on its trampoline: given from user space, with a
+ * thread of the program wearing the clone's cookie (its TLS base, which
+ * the supervisor sees), it makes no thread of that one.
+ */
+static long raw_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* Its TLS the cookie, it makes no more use of the C library's. */
+static void *wear_the_cookie(void *arg)
+{
+	unsigned long cookie = 0;
+	char byte = 'w';
+
+	if (raw_syscall3(__NR_read, arg4_pipe[0], (long)&cookie, sizeof(cookie)) == sizeof(cookie))
+		raw_syscall3(__NR_arch_prctl, ARCH_SET_FS, cookie, 0);
+	raw_syscall3(__NR_write, release_pipe[1], (long)&byte, 1);
+	for (;;)
+		raw_syscall3(__NR_pause, 0, 0, 0);
+	return arg;
+}
+
+static int thread_of_clone_forged_as_interrupted(pid_t victim, int up, int down)
+{
+	thread_act_t thread;
+	pthread_t wearer;
+	int ret;
+
+	if (pthread_create(&wearer, NULL, wear_the_cookie, NULL))
+		return 97;
+	ret = forge_clones(THREAD_CLONE, up, down);
+	if (ret)
+		return ret;
+	return thread_create(mach_task_self(), &thread) == KERN_SUCCESS ? 1 : 0;
+}
+
+TEST(a_clone_forged_as_interrupted_claims_no_thread)
+{
+	int answered = 0, alive = 0, got;
+
+	ASSERT_EQ(0, pipe(release_pipe));
+	ASSERT_EQ(0, pipe(arg4_pipe));
+	got = run_forger(thread_of_clone_forged_as_interrupted, EINTR, &answered, &alive);
+	close(release_pipe[0]);
+	close(release_pipe[1]);
+	close(arg4_pipe[0]);
+	close(arg4_pipe[1]);
+	release_pipe[0] = release_pipe[1] = arg4_pipe[0] = arg4_pipe[1] = -1;
+	if (got == 4)
+		SKIP(return, "no seccomp user notification in this kernel");
+	EXPECT_EQ(1, answered);
+	EXPECT_EQ(0, got) TH_LOG("%s", got == 1 ? "thread_create made a thread of the wearer" :
 				       "the forger failed");
 }
 
