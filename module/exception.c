@@ -222,20 +222,29 @@ void mach_shim_task_arm_exceptions(struct mach_task_os *os)
 	mach_exception_arm_task(os);	/* no agent: no exception, as before */
 }
 
-/* A batch of tasks at a time, each armed by its agent; those to come arm as they start. */
+/*
+ * A batch of tasks at a time, each armed by its agent; those to come arm
+ * as they start. A task that went meanwhile can move another past the
+ * walk's cursor: the walk is made again (arming twice does no harm)
+ * while the registry changed under it, a few times at most.
+ */
 void mach_shim_tasks_arm_exceptions(void)
 {
 	struct mach_task *batch[16];
-	unsigned long cursor = 0;
-	unsigned int n, i, gen;
+	unsigned int n, i, gen, first, walks = 0;
+	unsigned long cursor;
 
 	do {
-		n = mach_tasks_batch(&cursor, batch, NULL, ARRAY_SIZE(batch), &gen);
-		for (i = 0; i < n; i++) {
-			mach_exception_arm_task(mach_task_os_of(batch[i]));
-			mach_task_put(batch[i]);
-		}
-	} while (n == ARRAY_SIZE(batch) && !fatal_signal_pending(current));
+		cursor = 0;
+		mach_tasks_batch(&cursor, batch, NULL, 0, &first);
+		do {
+			n = mach_tasks_batch(&cursor, batch, NULL, ARRAY_SIZE(batch), &gen);
+			for (i = 0; i < n; i++) {
+				mach_exception_arm_task(mach_task_os_of(batch[i]));
+				mach_task_put(batch[i]);
+			}
+		} while (n == ARRAY_SIZE(batch) && !fatal_signal_pending(current));
+	} while (gen != first && ++walks < 4 && !fatal_signal_pending(current));
 }
 
 /*
