@@ -312,11 +312,12 @@ static int mach_nl_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 
 /*
  * The task the request's MACH_A_TASK_PID names, if the caller may read it:
- * a new reference, or ERR_PTR (-ESRCH: no such task, or not visible).
+ * a new reference, or ERR_PTR (-ESRCH: no such task, or not visible). The
+ * program its process runs is noted in the dump (d->exec_id).
  */
 static struct mach_task *mach_nl_task_of(struct netlink_callback *cb)
 {
-	const struct mach_nl_dump *d = mach_nl_dump_of(cb);
+	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct nlattr *attrs[MACH_A_TASK_PID + 1];
 	struct mach_task *task;
 	struct task_struct *t;
@@ -341,8 +342,10 @@ static struct mach_task *mach_nl_task_of(struct netlink_callback *cb)
 		mach_task_put(task);
 		task = NULL;
 	}
-	if (t)
+	if (t) {
+		d->exec_id = (u32)READ_ONCE(t->self_exec_id);
 		put_task_struct(t);
+	}
 	return task ?: ERR_PTR(-ESRCH);
 }
 
@@ -354,7 +357,6 @@ static int mach_nl_task_start(struct netlink_callback *cb)
 {
 	struct mach_nl_dump *d = mach_nl_dump_of(cb);
 	struct mach_task *task;
-	struct task_struct *t;
 
 	mach_nl_dump_start(cb);
 	task = mach_nl_task_of(cb);
@@ -363,11 +365,6 @@ static int mach_nl_task_start(struct netlink_callback *cb)
 		return PTR_ERR(task);
 	}
 	d->task = task;
-	t = get_pid_task(mach_task_os_of(task)->pid, PIDTYPE_TGID);
-	if (t) {
-		d->exec_id = (u32)READ_ONCE(t->self_exec_id);
-		put_task_struct(t);
-	}
 	return 0;
 }
 
