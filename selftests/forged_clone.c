@@ -46,6 +46,14 @@ static int held_pipe[2] = { -1, -1 };
 /* A pipe the supervisor writes each call's fifth argument to, if open. */
 static int arg4_pipe[2] = { -1, -1 };
 
+/* One of the pipes above, closed after a test: the supervisor leaves it. */
+static void close_pipe(int pipe_fds[2])
+{
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+	pipe_fds[0] = pipe_fds[1] = -1;
+}
+
 /* The supervisor, in the test's process: it answers each clone handed to it. */
 struct forger {
 	int listener;
@@ -563,9 +571,7 @@ TEST(a_failed_clone_takes_back_only_what_its_call_made)
 
 	ASSERT_EQ(0, pipe(release_pipe));
 	each_way_fails_alone(_metadata, ways, ARRAY_SIZE(ways), EAGAIN);
-	close(release_pipe[0]);
-	close(release_pipe[1]);
-	release_pipe[0] = release_pipe[1] = -1;
+	close_pipe(release_pipe);
 }
 
 /*
@@ -660,11 +666,8 @@ TEST(a_thread_made_for_a_caller_terminated_on_its_way_out_lives)
 	ASSERT_EQ(0, pipe(release_pipe));
 	ASSERT_EQ(0, pipe(held_pipe));
 	got = run_forger(caller_terminated_on_the_way_out, EAGAIN, &answered, &alive);
-	close(release_pipe[0]);
-	close(release_pipe[1]);
-	close(held_pipe[0]);
-	close(held_pipe[1]);
-	release_pipe[0] = release_pipe[1] = held_pipe[0] = held_pipe[1] = -1;
+	close_pipe(release_pipe);
+	close_pipe(held_pipe);
 	if (got == 4)
 		SKIP(return, "no seccomp user notification in this kernel");
 	EXPECT_EQ(0, got) TH_LOG("%s", got == 46 ? "the new thread never ran" :
@@ -723,11 +726,8 @@ TEST(a_clone_forged_as_interrupted_claims_no_thread)
 	ASSERT_EQ(0, pipe(release_pipe));
 	ASSERT_EQ(0, pipe(arg4_pipe));
 	got = run_forger(thread_of_clone_forged_as_interrupted, EINTR, &answered, &alive);
-	close(release_pipe[0]);
-	close(release_pipe[1]);
-	close(arg4_pipe[0]);
-	close(arg4_pipe[1]);
-	release_pipe[0] = release_pipe[1] = arg4_pipe[0] = arg4_pipe[1] = -1;
+	close_pipe(release_pipe);
+	close_pipe(arg4_pipe);
 	if (got == 4)
 		SKIP(return, "no seccomp user notification in this kernel");
 	EXPECT_EQ(1, answered);
