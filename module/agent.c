@@ -485,21 +485,21 @@ long mach_agent_dispatch(struct mach_agent *agent, unsigned int request,
 #define MACH_AGENT_ALONE_POLL	HZ
 
 /*
- * Is the agent of os (current), with its spare thread if it has one,
+ * Is the agent of os (current), with its spare threads if it has any,
  * all that is left of a process whose threads have ended one by one, its
  * leader a zombie? Not a shell's.
  */
 static bool mach_agent_alone(struct mach_task_os *os)
 {
 	struct task_struct *leader = current->group_leader;
-	int spare;
+	int spares;
 
 	if (os->shell || leader == current || !READ_ONCE(leader->exit_state))
 		return false;
 	spin_lock(&os->agent.lock);
-	spare = mach_task_spare_alive_locked(os);
+	spares = mach_task_spares_alive_locked(os);
 	spin_unlock(&os->agent.lock);
-	return atomic_read(&current->signal->live) == 1 + spare;
+	return atomic_read(&current->signal->live) == 1 + spares;
 }
 
 /* Wait for a call (0), or for an end of the process (1); -ERESTARTSYS. */

@@ -282,22 +282,19 @@ static int mach_agent_thread_rank(struct task_struct *thread)
 struct task_struct *mach_agent_find_thread(struct mach_task_os *os)
 {
 	struct task_struct *leader, *thread, *found = NULL;
-	struct task_struct *spare = NULL;
+	struct mach_spare_pids spares;
 	int rank, best = 3;
 	unsigned long stub;
-	struct pid *spare_pid;
 
 	spin_lock(&os->agent.lock);
-	spare_pid = get_pid(os->spare_pid);
+	mach_task_get_spare_pids_locked(os, &spares);
 	stub = os->agent.stub;
 	spin_unlock(&os->agent.lock);
 	rcu_read_lock();
 	leader = pid_task(os->pid, PIDTYPE_TGID);
-	if (spare_pid)
-		spare = pid_task(spare_pid, PIDTYPE_PID);
 	if (leader) {
 		for_each_thread(leader, thread) {
-			if (thread == current || thread == spare ||
+			if (thread == current || mach_spare_pids_have(&spares, thread) ||
 			    thread == READ_ONCE(os->agent.thread) ||
 			    (READ_ONCE(thread->flags) &
 			     (PF_EXITING | PF_IO_WORKER | PF_KTHREAD)) ||
@@ -315,7 +312,7 @@ struct task_struct *mach_agent_find_thread(struct mach_task_os *os)
 	if (found)
 		get_task_struct(found);
 	rcu_read_unlock();
-	put_pid(spare_pid);
+	mach_put_spare_pids(&spares);
 	return found;
 }
 

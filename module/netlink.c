@@ -438,7 +438,8 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		MACH_A_STAT_USER_NS, MACH_A_STAT_SYSTEM_NS,
 	};
 	const unsigned char *start = skb_tail_pointer(skb);
-	struct task_struct *leader, *t, *agent, *spare;
+	struct task_struct *leader, *t, *agent;
+	struct mach_spare_pids spares;
 	struct mach_thread_view *views;
 	struct mach_task_os *os;
 	struct mach_task *task;
@@ -462,7 +463,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	agent = os->agent.thread;
 	if (agent)
 		get_task_struct(agent);
-	spare = os->spare_pid ? get_pid_task(os->spare_pid, PIDTYPE_PID) : NULL;
+	mach_task_get_spare_pids_locked(os, &spares);
 	spin_unlock(&os->agent.lock);
 
 	rcu_read_lock();
@@ -487,7 +488,8 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 		if (nla_put_u32(skb, MACH_A_THREAD_TID, task_pid_vnr(t)) ||
 		    nla_put_u32(skb, MACH_A_THREAD_STATE, mach_nl_thread_state(t)) ||
 		    (t == agent && nla_put_flag(skb, MACH_A_THREAD_AGENT)) ||
-		    (t == spare && nla_put_flag(skb, MACH_A_THREAD_SPARE)) ||
+		    (mach_spare_pids_have(&spares, t) &&
+		     nla_put_flag(skb, MACH_A_THREAD_SPARE)) ||
 		    (suspend >= 0 && nla_put_u32(skb, MACH_A_THREAD_SUSPEND, suspend)) ||
 		    mach_nl_put_stats(skb, MACH_A_THREAD_STATS, vals, stat_attrs, 2)) {
 			genlmsg_cancel(skb, hdr);
@@ -500,8 +502,7 @@ static int mach_nl_threads(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_unlock();
 	if (agent)
 		put_task_struct(agent);
-	if (spare)
-		put_task_struct(spare);
+	mach_put_spare_pids(&spares);
 	put_task_struct(leader);
 	kvfree(views);
 	if (!mach_nl_dump_part_readable(d, skb, start))

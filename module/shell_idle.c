@@ -4,7 +4,7 @@
  *
  * A task made by task_create is a process of its own, its shell. Once no
  * right names the task, nothing can give it work again: if what is left
- * of it is its agent (and a spare thread, thread.c), it ends, as XNU's
+ * of it is its agent (and its spare threads, thread.c), it ends, as XNU's
  * task ends with its last reference. A shell whose program exec'd (and
  * so lost its agent) runs that program: no longer a shell to end.
  */
@@ -30,7 +30,7 @@ void mach_shell_end_if_idle(struct mach_task_os *os)
 	rcu_read_lock();
 	leader = pid_task(pid, PIDTYPE_TGID);
 	idle = leader && agent &&
-	       get_nr_threads(leader) == 1 + mach_task_spare_alive_locked(os) &&
+	       get_nr_threads(leader) == 1 + mach_task_spares_alive_locked(os) &&
 	       same_thread_group(leader, agent) && !(agent->flags & PF_EXITING);
 	rcu_read_unlock();
 	spin_unlock(&os->agent.lock);

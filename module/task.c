@@ -94,7 +94,7 @@ static void mach_task_exit_work(struct work_struct *work)
 
 	mach_agent_close(&os->agent);
 	mach_trampolines_drop(os);
-	mach_thread_drop_spare(os);
+	mach_thread_drop_spares(os);
 	wake_up_all(&os->ready_wait);
 	/* Its death told first (dead names), its shell reaped after. */
 	mach_up->task_ended(task);

@@ -24,6 +24,12 @@ struct mach_sampler;
 struct mm_struct;
 struct pid;
 
+/*
+ * Threads a task keeps cloned ahead for thread_create (thread.c): two, so
+ * that a second call in a row finds one while the agent clones the next.
+ */
+#define MACH_THREAD_SPARES	2
+
 int mach_tasks_init(void);
 void mach_tasks_exit(void);
 /* task_access.c's procfs, where task_for_pid's check is made. */
@@ -158,15 +164,17 @@ struct mach_task_os {
 	struct mutex sample_lock;
 	struct mach_sampler *sampler;
 	/*
-	 * thread_create's spare (thread.c), guarded by agent.lock: a thread
-	 * cloned ahead and parked, and its pid (the record's reference);
+	 * thread_create's spares (thread.c), guarded by agent.lock: up to
+	 * MACH_THREAD_SPARES threads cloned ahead and parked, spares[0..
+	 * nr_spares), and their pids (the records' references);
 	 * spare_coming, the one the agent is cloning (its call holds it);
 	 * threads_made counts thread_create's calls up to 2: from the
-	 * second on, the task keeps a spare, unless a spare's clone was
+	 * second on, the task keeps its spares, unless a spare's clone was
 	 * refused.
 	 */
-	struct mach_thread_os *spare;
-	struct pid *spare_pid;
+	struct mach_thread_os *spares[MACH_THREAD_SPARES];
+	struct pid *spare_pids[MACH_THREAD_SPARES];
+	unsigned int nr_spares;
 	struct mach_thread_os *spare_coming;
 	unsigned int threads_made;
 	bool spare_refused;
@@ -179,22 +187,60 @@ static inline void mach_task_mark_end(struct mach_task_os *os, u32 reason)
 }
 
 /*
- * Under os->agent.lock: 1 if os's process has a spare thread alive, which
- * is the module's and no thread of the program's, else 0.
+ * Under os->agent.lock: how many spare threads of os's process are alive,
+ * which are the module's and no threads of the program's.
  */
-static inline int mach_task_spare_alive_locked(struct mach_task_os *os)
+static inline int mach_task_spares_alive_locked(struct mach_task_os *os)
 {
 	struct task_struct *spare;
-	int alive;
+	unsigned int i;
+	int alive = 0;
 
 	lockdep_assert_held(&os->agent.lock);
-	if (!os->spare_pid)
-		return 0;
 	rcu_read_lock();
-	spare = pid_task(os->spare_pid, PIDTYPE_PID);
-	alive = spare && !(READ_ONCE(spare->flags) & PF_EXITING);
+	for (i = 0; i < os->nr_spares; i++) {
+		spare = pid_task(os->spare_pids[i], PIDTYPE_PID);
+		alive += spare && !(READ_ONCE(spare->flags) & PF_EXITING);
+	}
 	rcu_read_unlock();
 	return alive;
+}
+
+/*
+ * os's spares' pids, each referenced or NULL: to know them after
+ * os->agent.lock (taken with it).
+ */
+struct mach_spare_pids {
+	struct pid *pid[MACH_THREAD_SPARES];
+};
+
+static inline void mach_task_get_spare_pids_locked(struct mach_task_os *os,
+						   struct mach_spare_pids *pids)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&os->agent.lock);
+	for (i = 0; i < MACH_THREAD_SPARES; i++)
+		pids->pid[i] = i < os->nr_spares ? get_pid(os->spare_pids[i]) : NULL;
+}
+
+static inline bool mach_spare_pids_have(const struct mach_spare_pids *pids,
+					struct task_struct *thread)
+{
+	unsigned int i;
+
+	for (i = 0; i < MACH_THREAD_SPARES; i++)
+		if (pids->pid[i] && pids->pid[i] == task_pid(thread))
+			return true;
+	return false;
+}
+
+static inline void mach_put_spare_pids(struct mach_spare_pids *pids)
+{
+	unsigned int i;
+
+	for (i = 0; i < MACH_THREAD_SPARES; i++)
+		put_pid(pids->pid[i]);
 }
 
 /*

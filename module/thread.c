@@ -11,11 +11,12 @@
  * by hash (thread_record.c).
  *
  * The clone is a round trip to the agent and a system call, most of what
- * thread_create costs. A task that has made two threads keeps a spare:
- * one more cloned ahead and parked, which the next thread_create takes
- * at once while the agent clones the next spare. A spare is no Mach
- * thread until taken: no task_threads lists it, it keeps no process
- * alive (mach_task_spare_alive_locked()), and it dies with its program.
+ * thread_create costs. A task that has made two threads keeps spares:
+ * up to MACH_THREAD_SPARES more cloned ahead and parked, one of which the
+ * next thread_create takes at once while the agent clones another, one
+ * at a time. A spare is no Mach thread until taken: no task_threads
+ * lists it, it keeps no process alive (mach_task_spares_alive_locked()),
+ * and it dies with its program.
  */
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -37,6 +38,7 @@
 #include "trampoline.h"
 
 static void mach_thread_spare_made(struct mach_thread_os *t);
+static void mach_thread_make_spare(struct mach_task_os *os, u64 program);
 
 /*
  * The thread a clone's result names, if it is the one the stub was asked
@@ -93,9 +95,10 @@ static void mach_thread_call_release(struct mach_agent_call *call)
 }
 
 /*
- * In the agent, a spare's clone done or failed: it goes into its task's
- * slot if the slot is empty, else it ends. Before the call is seen done,
- * so that whoever waited for it finds it there.
+ * In the agent, a spare's clone done or failed: it goes into a free slot
+ * of its task's, else it ends; and the next is queued while a slot is
+ * free. Before the call is seen done, so that whoever waited for it
+ * finds it there.
  */
 static void mach_thread_spare_made(struct mach_thread_os *t)
 {
@@ -107,9 +110,9 @@ static void mach_thread_spare_made(struct mach_thread_os *t)
 	/* A clone refused (RLIMIT_NPROC, pids.max): no spare takes a place. */
 	if (!t->pid)
 		os->spare_refused = true;
-	if (t->pid && !os->spare && !os->agent.closed) {
-		os->spare = t;		/* the slot's reference */
-		os->spare_pid = t->pid;
+	if (t->pid && os->nr_spares < MACH_THREAD_SPARES && !os->agent.closed) {
+		os->spares[os->nr_spares] = t;		/* the slot's reference */
+		os->spare_pids[os->nr_spares++] = t->pid;
 		kept = true;
 	}
 	t->spare_step_done = true;
@@ -120,6 +123,7 @@ static void mach_thread_spare_made(struct mach_thread_os *t)
 	}
 	smp_mb();	/* the spare, then the look; pairs with _unnamed() */
 	mach_shell_end_if_idle(os);
+	mach_thread_make_spare(os, t->call.program);
 }
 
 /*
@@ -168,10 +172,18 @@ static u64 mach_thread_spare_program(struct mach_task_os *os, u64 program)
 	return program ?: READ_ONCE(os->program);
 }
 
+/* Under os->agent.lock: may the agent begin cloning one more spare? */
+static bool mach_thread_spare_wanted_locked(struct mach_task_os *os)
+{
+	return os->nr_spares < MACH_THREAD_SPARES && !os->spare_coming;
+}
+
 /*
- * From the second thread of a task on, its agent clones a spare: if it
- * has one (none is made for it: a task whose threads its own threads make
- * may never need an agent).
+ * From the second thread of a task on, its agent clones a spare while a
+ * slot is free: if it has an agent (none is made for it: a task whose
+ * threads its own threads make may never need one). Called for each
+ * thread made, and by the agent for each spare it made (threads_made is
+ * 2 by then).
  */
 static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 {
@@ -181,7 +193,7 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 	spin_lock(&os->agent.lock);
 	if (os->threads_made < 2)
 		os->threads_made++;
-	go = os->threads_made == 2 && !os->spare && !os->spare_coming &&
+	go = os->threads_made == 2 && mach_thread_spare_wanted_locked(os) &&
 	     !os->spare_refused && !os->agent.closed &&
 	     !mach_agent_thread_gone(os->agent.thread);
 	spin_unlock(&os->agent.lock);
@@ -191,7 +203,7 @@ static void mach_thread_make_spare(struct mach_task_os *os, u64 program)
 		return;
 	t->spare_for = os;
 	spin_lock(&os->agent.lock);
-	go = !os->spare && !os->spare_coming;	/* not another's meanwhile */
+	go = mach_thread_spare_wanted_locked(os);	/* not another's meanwhile */
 	if (go)
 		os->spare_coming = t;
 	else
@@ -229,25 +241,29 @@ static bool mach_thread_spare_current(struct mach_task_os *os,
 	return same;
 }
 
-/* The spare out of its slot, with the slot's reference; or NULL. */
+/* The spare made last out of its slot, with the slot's reference; or NULL. */
 static struct mach_thread_os *mach_thread_unslot_spare(struct mach_task_os *os)
 {
-	struct mach_thread_os *t;
+	struct mach_thread_os *t = NULL;
 
 	spin_lock(&os->agent.lock);
-	t = os->spare;
-	os->spare = NULL;
-	os->spare_pid = NULL;
+	if (os->nr_spares) {
+		t = os->spares[--os->nr_spares];
+		os->spares[os->nr_spares] = NULL;
+		os->spare_pids[os->nr_spares] = NULL;
+	}
 	spin_unlock(&os->agent.lock);
 	return t;
 }
 
 /*
- * The spare, waited for if the agent is cloning it, if it is for program
- * and current: the core's now. Else NULL, and *err if the wait was cut
- * short (-EINTR: killed, or the task stopped). A caller that can clone a
- * thread itself (here) does not wait for a clone the agent has not begun:
- * a woken agent may wait for its CPU longer than that clone takes.
+ * A spare, waited for if there is none and the agent is cloning one, if
+ * it is for program and current: the core's now. Else NULL, and *err if
+ * the wait was cut short (-EINTR: killed, or the task stopped). A caller
+ * that can clone a thread itself (here) does not wait for a clone the
+ * agent has not begun: a woken agent may wait for its CPU longer than
+ * that clone takes. Spares made for another program, or by an agent
+ * since changed, end here.
  */
 static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 						     u64 program, bool here, int *err)
@@ -256,7 +272,7 @@ static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 
 	*err = 0;
 	spin_lock(&os->agent.lock);
-	if (!os->spare && os->spare_coming &&
+	if (!os->nr_spares && os->spare_coming &&
 	    !(here && !list_empty(&os->spare_coming->call.node)) &&
 	    mach_agent_call_get(&os->spare_coming->call))
 		coming = os->spare_coming;
@@ -268,21 +284,20 @@ static struct mach_thread_os *mach_thread_take_spare(struct mach_task_os *os,
 		if (*err)
 			return NULL;
 	}
-	t = mach_thread_unslot_spare(os);
-	if (!t)
-		return NULL;
-	if (t->call.program == mach_thread_spare_program(os, program) &&
-	    !READ_ONCE(t->dying) && mach_thread_spare_current(os, t))
-		return t;
-	mach_shim_thread_free(t);
+	while ((t = mach_thread_unslot_spare(os))) {
+		if (t->call.program == mach_thread_spare_program(os, program) &&
+		    !READ_ONCE(t->dying) && mach_thread_spare_current(os, t))
+			return t;
+		mach_shim_thread_free(t);
+	}
 	return NULL;
 }
 
-void mach_thread_drop_spare(struct mach_task_os *os)
+void mach_thread_drop_spares(struct mach_task_os *os)
 {
-	struct mach_thread_os *t = mach_thread_unslot_spare(os);
+	struct mach_thread_os *t;
 
-	if (t)
+	while ((t = mach_thread_unslot_spare(os)))
 		mach_shim_thread_free(t);
 }
 

@@ -24,7 +24,7 @@ long mach_thread_read_state(struct mach_task_os *os);
  * stop work let it go on while its registers were the stub's.
  */
 void mach_thread_detour_done(struct mach_task_os *os);
-/* The task's end: its spare, if any, ends too (thread.c). */
-void mach_thread_drop_spare(struct mach_task_os *os);
+/* The task's end: its spares, if any, end too (thread.c). */
+void mach_thread_drop_spares(struct mach_task_os *os);
 
 #endif /* MACH_THREAD_OS_H */

@@ -186,7 +186,7 @@ struct seen {
 	uint32_t key[MAX_SEEN];		/* pid, tid or name */
 	uint32_t a[MAX_SEEN];		/* origin, agent, type */
 	uint32_t b[MAX_SEEN];		/* suspend count, -, kernel */
-	uint32_t c[MAX_SEEN];		/* ppid, -, urefs */
+	uint32_t c[MAX_SEEN];		/* ppid, spare, urefs */
 };
 
 static void task_cb(struct nlmsghdr *h, void *arg)
@@ -211,6 +211,7 @@ static void thread_cb(struct nlmsghdr *h, void *arg)
 	s->key[s->n] = attr_u32(msg_attr(h, MACH_A_THREAD_TID));
 	s->a[s->n] = msg_attr(h, MACH_A_THREAD_AGENT) != NULL;
 	s->b[s->n] = attr_u32(msg_attr(h, MACH_A_THREAD_STATE));
+	s->c[s->n] = msg_attr(h, MACH_A_THREAD_SPARE) != NULL;
 	s->n++;
 }
 
@@ -350,6 +351,42 @@ TEST_F(nl, threads_of_a_task)
 	EXPECT_EQ(0, self->s.a[find(&self->s, getpid())]);	/* not the agent */
 	pthread_cancel(th);
 	pthread_join(th, NULL);
+}
+
+/*
+ * threads: a task whose threads thread_create made shows its agent, and
+ * the two spares the agent clones ahead (one at a time) once it has made
+ * two, each flagged; its Mach threads are neither.
+ */
+TEST_F(nl, threads_show_the_agent_and_its_spares)
+{
+	int pid, agents = 0, spares = 0;
+	thread_act_t threads[2];
+	task_t task;
+
+	ASSERT_EQ(KERN_SUCCESS, made_task_create(&self->made, mach_task_self(), NULL, 0, FALSE,
+						 &task));
+	ASSERT_EQ(KERN_SUCCESS, pid_for_task(task, &pid));
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &threads[i]));
+	for (int waited = 0; waited < 3000 && spares < 2; waited += 10) {
+		usleep(10 * 1000);
+		ASSERT_EQ(0, dump(&self->nl, MACH_CMD_THREAD_GET, pid, &self->s, NULL));
+		agents = spares = 0;
+		for (int i = 0; i < self->s.n; i++) {
+			agents += self->s.a[i];
+			spares += self->s.c[i];
+			EXPECT_FALSE(self->s.a[i] && self->s.c[i]);
+		}
+	}
+	EXPECT_EQ(1, agents);
+	EXPECT_EQ(2, spares);
+	EXPECT_EQ(5, self->s.n);	/* and the two threads made */
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(KERN_SUCCESS, thread_terminate(threads[i]));
+		mach_port_deallocate(mach_task_self(), threads[i]);
+	}
+	EXPECT_EQ(KERN_SUCCESS, task_terminate(task));
 }
 
 /* ports: a receive right the test made, with its send right, and the task port. */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * thread_create's spare (module/thread.c): from a task's second
- * thread_create on, its agent keeps one more thread cloned ahead and
- * parked, which the next thread_create takes at once. The spare is the
- * module's, not the program's: no task_threads lists it, it keeps no
+ * thread_create's spares (module/thread.c): from a task's second
+ * thread_create on, its agent keeps two more threads cloned ahead and
+ * parked, one of which the next thread_create takes at once. A spare is
+ * the module's, not the program's: no task_threads lists it, it keeps no
  * process alive, and a shell nothing names ends as if it had none. It is
  * taken only by the program it was cloned for, running as the agent would
  * clone now; a clone refused (RLIMIT_NPROC) ends the task's spares, and
@@ -146,8 +146,8 @@ TEST_F(spare, threads_made_in_a_row_run_and_no_spare_is_listed)
 		ASSERT_TRUE(await_word(task, data, i + 1)) TH_LOG("thread %u did not run", i);
 	}
 	EXPECT_EQ(6, thread_count(task));
-	/* Its agent, the six, and the spare cloned after the sixth. */
-	EXPECT_EQ(8, await_linux_threads(pid, 8));
+	/* Its agent, the six, and the two spares cloned after them. */
+	EXPECT_EQ(9, await_linux_threads(pid, 9));
 	for (unsigned int i = 0; i < 6; i++) {
 		EXPECT_EQ(KERN_SUCCESS, thread_terminate(threads[i]));
 		mach_port_deallocate(mach_task_self(), threads[i]);
@@ -175,8 +175,8 @@ TEST_F(spare, a_process_with_a_spare_ends_with_its_last_thread)
 			    thread_terminate(thread))
 				_exit(3);
 		}
-		/* The third took the spare; the next is on its way. */
-		if (await_linux_threads(getpid(), 3) != 3)
+		/* Ours, the agent and the two spares. */
+		if (await_linux_threads(getpid(), 4) != 4)
 			_exit(4);
 		syscall(SYS_exit, 7);
 	}
@@ -190,7 +190,7 @@ TEST_F(spare, a_process_with_a_spare_ends_with_its_last_thread)
 	EXPECT_EQ(7, WEXITSTATUS(status));
 }
 
-/* A shell whose only threads are its agent and its spare ends once unnamed. */
+/* A shell whose only threads are its agent and its spares ends once unnamed. */
 TEST_F(spare, a_shell_with_a_spare_ends_once_nothing_names_it)
 {
 	task_t task;
@@ -206,7 +206,7 @@ TEST_F(spare, a_shell_with_a_spare_ends_once_nothing_names_it)
 		ASSERT_EQ(KERN_SUCCESS, thread_terminate(thread));
 		mach_port_deallocate(mach_task_self(), thread);
 	}
-	ASSERT_EQ(2, await_linux_threads(pid, 2)) TH_LOG("no spare beside the agent");
+	ASSERT_EQ(3, await_linux_threads(pid, 3)) TH_LOG("not two spares beside the agent");
 	ASSERT_EQ(KERN_SUCCESS, mach_port_deallocate(mach_task_self(), task));
 	EXPECT_TRUE(gone_within(pid, 3000)) TH_LOG("the shell lives on, idle and unnamed");
 }
@@ -245,8 +245,8 @@ TEST_F(spare, a_spare_made_before_a_setuid_is_not_taken_after_it)
 			if (thread_create(mach_task_self(), &thread) ||
 			    thread_terminate(thread))
 				_exit(3);
-		/* Ours, the agent and the spare. */
-		if (await_linux_threads(getpid(), 3) != 3)
+		/* Ours, the agent and the two spares. */
+		if (await_linux_threads(getpid(), 4) != 4)
 			_exit(4);
 		if (setuid(65534))
 			_exit(5);
@@ -318,17 +318,19 @@ TEST_F_TIMEOUT(spare, a_caller_killed_waiting_for_the_spare_leaves_the_others_se
 						 &task));
 	munmap(memory, size);
 	ASSERT_EQ(KERN_SUCCESS, pid_for_task(task, &pid));
-	for (int i = 0; i < 2; i++) {	/* a spare in the slot */
+	for (int i = 0; i < 2; i++) {	/* two spares in their slots */
 		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
 		thread_terminate(thread);
 	}
-	ASSERT_EQ(2, await_linux_threads(pid, 2));
+	ASSERT_EQ(3, await_linux_threads(pid, 3));
 
 	ASSERT_EQ(0, pthread_create(&long_call, NULL, clone_of, (void *)(uintptr_t)task));
 	usleep(50 * 1000);
-	/* Takes the spare; the next is queued behind the clone. */
-	ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
-	thread_terminate(thread);
+	/* Take the spares; the next is queued behind the clone. */
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(KERN_SUCCESS, thread_create(task, &thread));
+		thread_terminate(thread);
+	}
 	killed = made_fork(&self->made);
 	ASSERT_LE(0, killed);
 	if (killed == 0) {
@@ -441,8 +443,8 @@ static int across_an_exec(struct made *made, bool settled, char *buf, size_t siz
 			    thread_terminate(thread))
 				_exit(3);
 		}
-		/* Ours, the agent and the spare. */
-		if (settled && await_linux_threads(getpid(), 3) != 3)
+		/* Ours, the agent and the two spares. */
+		if (settled && await_linux_threads(getpid(), 4) != 4)
 			_exit(4);
 		snprintf(fd, sizeof(fd), "%d", out[1]);
 		execl("/proc/self/exe", "thread_spare", "--after-exec", fd, (char *)NULL);
