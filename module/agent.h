@@ -69,7 +69,7 @@ struct mach_agent {
 	 * mach_spawns_lock, nor they under it.
 	 * It guards the fields below that say so, the task's list of
 	 * trampolines (mach_task_os.trampolines, trampoline.c) and its
-	 * spare thread (mach_task_os.spare*, thread.c).
+	 * spare threads (mach_task_os.spare*, thread.c).
 	 */
 	spinlock_t lock;
 	/*
@@ -206,7 +206,7 @@ bool mach_agent_on_demand(struct mach_agent *agent);
 unsigned long mach_agent_demand_stub(struct mach_agent *agent);
 /*
  * A thread of os's process (a reference), or NULL: not the caller, the
- * agent, its spare, one that never leaves the kernel or is leaving for
+ * agent, its spares, one that never leaves the kernel or is leaving for
  * good, nor one on the stub (an ended Mach thread on its way out). One
  * running or in an interruptible wait first; a thread stopped, or held by
  * Mach, may be found: it makes the agent once it goes on (the caller gives

@@ -57,7 +57,7 @@
  * under any of the above, the core's task and thread locks included: a
  * hold or release of a thread wakes it through them):
  *   mach_agent.lock              an agent's thread, queue and trampolines,
- *                                and its task's spare thread (thread.c)
+ *                                and its task's spare threads (thread.c)
  *   mach_threads_lock            the thread records' hash (thread_record.c);
  *                                also under rcu_read_lock, walking a thread group
  *   mach_spawns_lock             the spawns in flight (shell.c)

@@ -166,7 +166,7 @@ struct mach_task_os {
 	/*
 	 * thread_create's spares (thread.c), guarded by agent.lock: up to
 	 * MACH_THREAD_SPARES threads cloned ahead and parked, spares[0..
-	 * nr_spares), and their pids (the records' references);
+	 * nr_spares) oldest first, and their pids (the records' references);
 	 * spare_coming, the one the agent is cloning (its call holds it);
 	 * threads_made counts thread_create's calls up to 2: from the
 	 * second on, the task keeps its spares, unless a spare's clone was
@@ -245,7 +245,7 @@ static inline void mach_put_spare_pids(struct mach_spare_pids *pids)
 
 /*
  * shell_idle.c: a shell nothing names ends once idle, its only threads
- * its agent and its spare. Looked at each time either may have changed.
+ * its agent and its spares. Looked at each time any may have changed.
  */
 void mach_shell_end_if_idle(struct mach_task_os *os);
 

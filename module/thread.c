@@ -175,6 +175,7 @@ static u64 mach_thread_spare_program(struct mach_task_os *os, u64 program)
 /* Under os->agent.lock: may the agent begin cloning one more spare? */
 static bool mach_thread_spare_wanted_locked(struct mach_task_os *os)
 {
+	lockdep_assert_held(&os->agent.lock);
 	return os->nr_spares < MACH_THREAD_SPARES && !os->spare_coming;
 }
 
@@ -241,14 +242,23 @@ static bool mach_thread_spare_current(struct mach_task_os *os,
 	return same;
 }
 
-/* The spare made last out of its slot, with the slot's reference; or NULL. */
+/*
+ * The oldest spare (the likeliest to have parked) out of its slot, with
+ * the slot's reference; or NULL.
+ */
 static struct mach_thread_os *mach_thread_unslot_spare(struct mach_task_os *os)
 {
 	struct mach_thread_os *t = NULL;
+	unsigned int i;
 
 	spin_lock(&os->agent.lock);
 	if (os->nr_spares) {
-		t = os->spares[--os->nr_spares];
+		t = os->spares[0];
+		for (i = 1; i < os->nr_spares; i++) {
+			os->spares[i - 1] = os->spares[i];
+			os->spare_pids[i - 1] = os->spare_pids[i];
+		}
+		os->nr_spares--;
 		os->spares[os->nr_spares] = NULL;
 		os->spare_pids[os->nr_spares] = NULL;
 	}
