@@ -181,12 +181,10 @@ static long mach_dev_semaphore(struct file *file, unsigned long arg)
  * Calls that may need the caller's own task's agent, made before they
  * begin: a message (to a kernel object of its own: it cannot be made again
  * once its rights have moved), a clone or a teleport (its parent held, its
- * child made), and those on the caller's own task that hold its other
- * threads or clone one (a thread sent to make the agent must not be held
- * meanwhile). The same calls on another task are its agent's work.
+ * child made), and those that hold the task's other threads or clone one
+ * (a thread sent to make the agent must not be held meanwhile).
  */
-static bool mach_dev_needs_own_agent(struct mach_task *task, unsigned int nr,
-				     const union mach_ioctl_args *args)
+static bool mach_dev_needs_own_agent(unsigned int nr, const union mach_ioctl_args *args)
 {
 	const u32 held = MACH_TASK_CREATE_CLONE | MACH_TASK_CREATE_TELEPORT;
 
@@ -195,12 +193,10 @@ static bool mach_dev_needs_own_agent(struct mach_task *task, unsigned int nr,
 	case MACH_IOC_NR_VM_MAP:
 		return true;
 	case MACH_IOC_NR_VM:
-		return (args->vm.op == MACH_VM_PROTECT || args->vm.op == MACH_VM_INHERIT ||
-			args->vm.op == MACH_VM_BEHAVIOR || args->vm.op == MACH_VM_WIRE) &&
-		       mach_core_names_own_task(task, args->vm.task);
+		return args->vm.op == MACH_VM_PROTECT || args->vm.op == MACH_VM_INHERIT ||
+		       args->vm.op == MACH_VM_BEHAVIOR || args->vm.op == MACH_VM_WIRE;
 	case MACH_IOC_NR_THREAD:
-		return args->thread.op == MACH_THREAD_CREATE &&
-		       mach_core_names_own_task(task, args->thread.port);
+		return args->thread.op == MACH_THREAD_CREATE;
 	case MACH_IOC_NR_TASK_CREATE:
 		return args->task_create.flags & held;
 	case MACH_IOC_NR_TASK_CREATE_TOKEN:
@@ -253,7 +249,7 @@ static long mach_dev_ioctl(struct file *file, unsigned int cmd,
 	if (unlikely(mach_agent_missing(&os->agent))) {
 		/* A mark no call of ours left is not this one's. */
 		mach_agent_summon_forget(os);
-		if (mach_dev_needs_own_agent(file->private_data, _IOC_NR(cmd), &args)) {
+		if (mach_dev_needs_own_agent(_IOC_NR(cmd), &args)) {
 			ret = mach_agent_summon_before(os);
 			if (ret)
 				return ret;	/* made again once the agent is */

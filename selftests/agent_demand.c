@@ -197,44 +197,6 @@ TEST_F(demand, a_process_that_called_mach_has_no_agent_until_one_is_needed)
 	EXPECT_EQ(0, child_status(self->pid));
 }
 
-/*
- * The child: makes an empty task and acts in it with the calls that would
- * make its own agent first on its own task (vm_protect, vm_inherit,
- * thread_create): they are the other task's agent's work, and the child
- * stays one thread. Then a vm_protect on itself makes its agent. Exits 0,
- * or where it failed.
- */
-static void act_in_another_task(int up, int down)
-{
-	vm_address_t address = 0, own = 0;
-	thread_act_t thread;
-	task_t task;
-
-	if (task_create(mach_task_self(), NULL, 0, FALSE, &task))
-		_exit(20);
-	if (vm_allocate(task, &address, 4096, VM_FLAGS_ANYWHERE) ||
-	    vm_protect(task, address, 4096, FALSE, VM_PROT_READ) ||
-	    vm_inherit(task, address, 4096, VM_INHERIT_NONE))
-		_exit(21);
-	for (int i = 0; i < 3; i++)
-		if (thread_create(task, &thread) || thread_terminate(thread))
-			_exit(22);
-	if (threads_of(getpid()) != 1)
-		_exit(23);
-	if (vm_allocate(mach_task_self(), &own, 4096, VM_FLAGS_ANYWHERE) ||
-	    vm_protect(mach_task_self(), own, 4096, FALSE, VM_PROT_READ))
-		_exit(24);
-	if (threads_of(getpid()) != 2)
-		_exit(25);
-	task_terminate(task);
-}
-
-TEST_F(demand, calls_on_another_task_make_no_agent_of_the_callers)
-{
-	ASSERT_EQ(0, START_CHILD(act_in_another_task));
-	EXPECT_EQ(0, child_status(self->pid));
-}
-
 TEST_F(demand, a_thread_blocked_in_a_system_call_makes_it_and_goes_on_blocked)
 {
 	ASSERT_EQ(0, START_CHILD(wait_in_read));

@@ -164,13 +164,6 @@ long mach_core_ioctl(struct mach_task *task, unsigned int nr, void *args);
  */
 long mach_core_trap(struct mach_task *task, unsigned int nr, mach_u64 arg);
 /*
- * Does name, in the space of the calling process's task, hold a send right
- * to that task's own port: does a call on the task it names act on the
- * caller's own? False for another task's, for a name that holds no send
- * right, and for a task not the caller's.
- */
-mach_bool mach_core_names_own_task(struct mach_task *task, mach_u32 name);
-/*
  * The nr dev.c gives MACH_IOC_MSG_OVERWRITE, whose uapi number is
  * MACH_IOC_MSG's with a longer struct: one no _IOC_NR (8 bits) can be.
  */

@@ -428,18 +428,6 @@ extern "C" long mach_core_later_done(mach_task *task, unsigned int nr, void *arg
 					     made->child));
 }
 
-extern "C" mach_bool mach_core_names_own_task(mach_task *task, mach_u32 name)
-{
-	Task *caller = Task::from(task);
-	const Port *own = caller->port_address();
-	bool own_task = false;
-
-	if (!mach_shim_task_is_current(caller->os()))
-		return false;
-	caller->space().with_send(Name{name}, [&](const Port &port) { own_task = &port == own; });
-	return own_task;
-}
-
 extern "C" long mach_core_ioctl(mach_task *task, unsigned int nr, void *args)
 {
 	Task *caller = calling(task);
